@@ -1,0 +1,1 @@
+//! Static checks for KRL rulesets: scopes, name resolution, arity, simple types and lints (issue #7).

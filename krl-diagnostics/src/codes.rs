@@ -1,0 +1,129 @@
+//! The registry of stable diagnostic codes. Each code has a kebab-case name and a long
+//! explanation printed by `krl explain CODE`. Ranges (STYLE.md §6): `E00xx` lexer,
+//! `E01xx` parser, `E02xx` names, `E03xx` types, `W01xx` lints, `R0xxx` runtime.
+
+use serde::Serialize;
+
+/// A stable diagnostic code such as `E0100 unexpected-token`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Code {
+    pub id: &'static str,
+    pub name: &'static str,
+}
+
+/// A code with its long explanation.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeInfo {
+    pub code: Code,
+    pub explanation: &'static str,
+}
+
+macro_rules! codes {
+    ($($konst:ident = $id:literal $name:literal $explanation:literal;)*) => {
+        $(pub const $konst: Code = Code { id: $id, name: $name };)*
+        /// Every registered code, in code order.
+        pub const ALL: &[CodeInfo] = &[$(CodeInfo { code: $konst, explanation: $explanation }),*];
+    };
+}
+
+codes! {
+    INVALID_CHARACTER = "E0001" "invalid-character"
+        "A character that KRL does not use outside strings, regexes and comments, such as `!`, \
+         `&`, `@`, `#` or a non-ASCII letter. KRL writes `not` for negation and `&&` for `and`.";
+    UNTERMINATED_STRING = "E0002" "unterminated-string"
+        "A string literal `\"...` has no closing quote before the end of the file. Strings may \
+         span lines, so the missing quote can be far above the end of the file.";
+    UNTERMINATED_REGEX = "E0003" "unterminated-regex"
+        "A regular expression literal `re#...` has no closing `#`. Write `\\#` for a literal `#` \
+         inside the pattern.";
+    UNTERMINATED_COMMENT = "E0004" "unterminated-comment"
+        "A block comment `/* ...` has no closing `*/`. Block comments do not nest.";
+    UNTERMINATED_CHEVRON = "E0005" "unterminated-chevron"
+        "A chevron string `<< ...` has no closing `>>`, or a `#{` interpolation inside it is \
+         never closed with `}`. Write `\\>` for a literal `>` inside chevron text.";
+    INVALID_REGEX = "E0006" "invalid-regex"
+        "The pattern of a regex literal is not a valid ECMAScript regular expression, or a flag \
+         is repeated. KRL regexes use JavaScript syntax and the flags `g`, `i` and `m`.";
+    UNEXPECTED_TOKEN = "E0100" "unexpected-token"
+        "The parser found a token where the grammar does not allow it. The message names what \
+         would have been accepted there.";
+    UNEXPECTED_EOF = "E0101" "unexpected-end-of-file"
+        "The file ended while a construct was still open, usually a missing `}` or `)`.";
+    MISSING_THEN = "E0102" "missing-then"
+        "A conditional action needs `then` between the condition and the action: \
+         `if x > 3 then send_directive(\"big\")`.";
+    CLASSIC_SYNTAX = "E0103" "classic-krl-syntax"
+        "This form belongs to classic KRL (the KRE engine) and is not part of modern KRL. \
+         `sharing on` became `shares NAME, ...` in `meta`; `dispatch` and `pageview` events have \
+         no modern counterpart.";
+    WITH_ON_ACTION = "E0104" "with-clause-on-action"
+        "Classic KRL passed attributes with `with name = value`. Modern KRL passes a map: \
+         `send_directive(\"name\", {\"key\": value})` or `raise d event \"t\" attributes {...}`.";
+    DEFACTION_RETURNS = "E0105" "defaction-returns"
+        "A `defaction` returns one value with `return expr` after its actions. The classic \
+         `returns` keyword and returning several values are not supported.";
+    SEMICOLON_AFTER_SELECT = "E0106" "semicolon-after-select"
+        "No `;` may follow a `select when` clause or separate the sections of a rule.";
+    INVALID_RULESET_ID = "E0107" "invalid-ruleset-id"
+        "A ruleset id is a reverse domain name written without spaces, such as \
+         `io.picolabs.some.cool.name`. Parts are words joined by `.` or `-`; a part may not \
+         start with a digit and the id may not end with `.` or `-`.";
+    MAP_KEY_NOT_STRING = "E0108" "map-key-not-string"
+        "Map literal keys are double-quoted strings: `{\"name\": value}`. Bare words and \
+         chevrons are not accepted as keys.";
+    RESERVED_WORD = "E0109" "reserved-word"
+        "`defaction`, `function`, `return`, `not`, `setting`, `null`, `true` and `false` are \
+         reserved and cannot name a variable, parameter, action or label. Operator words (`like`, \
+         `cmp`, `and`, `or`, `before`, `then`, `after`, `between`, `any`, `count`, `repeat`) \
+         cannot be used as variables in expressions.";
+    MISSING_RETURN_EXPRESSION = "E0110" "missing-return-expression"
+        "A function body is a list of declarations followed by one result expression. A body \
+         with no result expression, such as `function() {}`, is not allowed.";
+    UNSUPPORTED_META_KEY = "E0111" "unsupported-meta-key"
+        "The `meta` block accepts `name`, `description`, `author`, `version`, `logging`, \
+         `use module`, `configure using`, `provides`, `shares`, and the legacy `key(s)` and \
+         `errors to`.";
+    INVALID_TIME_UNIT = "E0112" "invalid-time-unit"
+        "`within` takes an amount and one of the units second(s), minute(s), hour(s), day(s), \
+         week(s), month(s) or year(s).";
+    SEVERAL_ACTIONS = "E0113" "several-actions-without-block"
+        "A rule has at most one bare action. Put several actions in `every { ... }` (all run), \
+         `sample { ... }` (one at random) or `choose expr { ... }` (one by label).";
+    NOT_A_POSITIVE_INTEGER = "E0114" "expected-positive-integer"
+        "`any`, `count` and `repeat` take a whole number written as a literal, such as \
+         `count 3 (sensor reading)`.";
+    INVALID_LOG_LEVEL = "E0115" "invalid-log-level"
+        "`log` and `error` statements take a level: `error`, `warn`, `info` or `debug`.";
+    MISSING_DECLARATION = "E0116" "expected-declaration"
+        "Declaration lists (`global`, `pre`, `configure using`, `with`) hold only \
+         `name = expression` items. In a postlude, a bare expression is not a statement.";
+}
+
+/// Looks a code up by its id (`E0101`) or name (`unexpected-token`), case-insensitively.
+pub fn lookup(key: &str) -> Option<&'static CodeInfo> {
+    ALL.iter()
+        .find(|info| info.code.id.eq_ignore_ascii_case(key) || info.code.name.eq_ignore_ascii_case(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_names_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for info in ALL {
+            assert!(seen.insert(info.code.id), "duplicate id {}", info.code.id);
+            assert!(seen.insert(info.code.name), "duplicate name {}", info.code.name);
+            assert_eq!(info.code.id.len(), 5, "{}", info.code.id);
+            assert!(info.code.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+    }
+
+    #[test]
+    fn lookup_finds_by_id_or_name() {
+        assert_eq!(lookup("e0102").map(|i| i.code.name), Some("missing-then"));
+        assert_eq!(lookup("missing-then").map(|i| i.code.id), Some("E0102"));
+        assert!(lookup("E9999").is_none());
+    }
+}

@@ -1,0 +1,2 @@
+//! Parsing speed on a realistic ruleset (placeholder until the corpus lands).
+fn main() {}

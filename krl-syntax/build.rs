@@ -1,0 +1,9 @@
+//! Generates the LALRPOP parser from `src/grammar.lalrpop`.
+
+fn main() {
+    lalrpop::Configuration::new()
+        .use_cargo_dir_conventions()
+        .emit_rerun_directives(true)
+        .process()
+        .expect("the KRL grammar should generate a parser");
+}

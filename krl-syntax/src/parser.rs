@@ -1,0 +1,589 @@
+//! The parse API: runs the lexer and the generated parser, turns LALRPOP's errors into
+//! diagnostics a newcomer understands, and recovers from errors that LR recovery handles
+//! badly by parsing the ruleset's sections one by one.
+
+use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
+use lalrpop_util::{ErrorRecovery, ParseError};
+
+use crate::ast::*;
+use crate::grammar::EntryParser;
+use crate::lexer::{Lexed, lex};
+use crate::literal::{RegexLiteral, decode_string};
+use crate::messages::describe_parse_error;
+use crate::token::{Entry, Kw, Tok, Token};
+use crate::trivia::Trivia;
+
+/// The lexer never fails, so the parser's user error type has no values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LexError {}
+
+pub(crate) type Recovery<'src> = ErrorRecovery<u32, Tok<'src>, LexError>;
+pub(crate) type Error<'src> = ParseError<u32, Tok<'src>, LexError>;
+
+/// What one entry point of the grammar produced.
+#[derive(Debug)]
+pub enum Parsed {
+    Ruleset(Ruleset),
+    Meta(Meta),
+    Global(Global),
+    Rule(RuleItem),
+    Expr(Expr),
+    Repl(ReplItem),
+}
+
+/// One line of the REPL: a declaration or an expression.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "type")]
+pub enum ReplItem {
+    Declaration(Declaration),
+    Expr(Expr),
+}
+
+/// The result of parsing a ruleset: always a tree, plus trivia and diagnostics in source order.
+#[derive(Debug)]
+pub struct Parse {
+    pub ruleset: Ruleset,
+    pub trivia: Trivia,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parse {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses a whole ruleset. Never fails and does no IO.
+pub fn parse_ruleset(file: FileId, src: &str) -> Parse {
+    let Lexed {
+        tokens,
+        trivia,
+        diagnostics: lex_diagnostics,
+    } = lex(file, src);
+    let (parsed, mut diagnostics) = run(file, src, Entry::Ruleset, &tokens);
+    let ruleset = match parsed {
+        Some(Parsed::Ruleset(ruleset)) if diagnostics.is_empty() => ruleset,
+        other => {
+            // Retry section by section; keep whichever attempt kept more of the file.
+            let whole = match other {
+                Some(Parsed::Ruleset(ruleset)) => Some(ruleset),
+                _ => None,
+            };
+            match sections::parse(file, src, &tokens) {
+                Some((ruleset, section_diagnostics)) => {
+                    diagnostics = section_diagnostics;
+                    ruleset
+                }
+                None => whole.unwrap_or_else(|| empty_ruleset(src, &tokens)),
+            }
+        }
+    };
+    Parse {
+        ruleset,
+        trivia,
+        diagnostics: merge(lex_diagnostics, diagnostics),
+    }
+}
+
+/// Parses one expression, as `krl eval` and tests need.
+pub fn parse_expression(file: FileId, src: &str) -> (Option<Expr>, Vec<Diagnostic>) {
+    let Lexed {
+        tokens,
+        diagnostics: lex_diagnostics,
+        ..
+    } = lex(file, src);
+    let (parsed, diagnostics) = run(file, src, Entry::Expression, &tokens);
+    let expr = match parsed {
+        Some(Parsed::Expr(expr)) => Some(expr),
+        _ => None,
+    };
+    (expr, merge(lex_diagnostics, diagnostics))
+}
+
+/// Parses one REPL input: a declaration (`x = 1`) or an expression.
+pub fn parse_repl_item(file: FileId, src: &str) -> (Option<ReplItem>, Vec<Diagnostic>) {
+    let Lexed {
+        tokens,
+        diagnostics: lex_diagnostics,
+        ..
+    } = lex(file, src);
+    let (parsed, diagnostics) = run(file, src, Entry::Repl, &tokens);
+    let item = match parsed {
+        Some(Parsed::Repl(item)) => Some(item),
+        _ => None,
+    };
+    (item, merge(lex_diagnostics, diagnostics))
+}
+
+/// Lexical diagnostics first where they overlap: a parse error caused by an invalid token
+/// or an unterminated literal repeats what the lexer said, so it is dropped.
+fn merge(lexical: Vec<Diagnostic>, syntax: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let unterminated = lexical.iter().any(|d| {
+        [
+            codes::UNTERMINATED_STRING,
+            codes::UNTERMINATED_REGEX,
+            codes::UNTERMINATED_CHEVRON,
+            codes::UNTERMINATED_COMMENT,
+        ]
+        .contains(&d.code)
+    });
+    let mut all: Vec<Diagnostic> = lexical;
+    all.extend(
+        syntax
+            .into_iter()
+            .filter(|d| !(unterminated && d.code == codes::UNEXPECTED_EOF)),
+    );
+    all.sort_by_key(|d| (d.primary.at.span.start, d.primary.at.span.end));
+    all
+}
+
+/// Runs the generated parser on `tokens` behind the marker for `entry`.
+pub(crate) fn run<'src>(
+    file: FileId,
+    src: &'src str,
+    entry: Entry,
+    tokens: &[Token<'src>],
+) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let start = tokens.first().map_or(0, |t| t.span.start);
+    let stream = std::iter::once(Ok((start, Tok::Start(entry), start)))
+        .chain(tokens.iter().map(|t| Ok((t.span.start, t.tok, t.span.end))));
+    let mut builder = Builder {
+        file,
+        src,
+        diagnostics: Vec::new(),
+        recovered: Vec::new(),
+    };
+    let result = EntryParser::new().parse(&mut builder, stream);
+    let mut diagnostics = std::mem::take(&mut builder.diagnostics);
+    let end = tokens.last().map_or(src.len() as u32, |t| t.span.end);
+    let context = ErrorContext { file, tokens, end };
+    let mut errors: Vec<&Error<'src>> = builder.recovered.iter().map(|r| &r.error).collect();
+    let parsed = match &result {
+        Ok(_) => None,
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
+    // Recovery can resume in the middle of a broken construct and trip over its remains;
+    // an error hard on the heels of another is such an echo, so only the first is shown.
+    let mut last_error_token: Option<usize> = None;
+    for error in errors {
+        let offset = error_offset(error);
+        let token_idx = tokens.partition_point(|t| t.span.start < offset);
+        let echo = last_error_token.is_some_and(|last| token_idx <= last + ECHO_DISTANCE);
+        last_error_token = Some(token_idx);
+        if !echo {
+            diagnostics.extend(describe_parse_error(&context, error));
+        }
+    }
+    let parsed = parsed.or(result.ok());
+    (parsed, diagnostics)
+}
+
+/// How many tokens after an error another error counts as its echo.
+const ECHO_DISTANCE: usize = 3;
+
+fn error_offset(error: &Error<'_>) -> u32 {
+    match error {
+        ParseError::UnrecognizedToken { token, .. } | ParseError::ExtraToken { token } => token.0,
+        ParseError::UnrecognizedEof { location, .. } | ParseError::InvalidToken { location } => *location,
+        ParseError::User { error } => match *error {},
+    }
+}
+
+/// What error messages may look at besides the error itself.
+pub(crate) struct ErrorContext<'a, 'src> {
+    pub file: FileId,
+    pub tokens: &'a [Token<'src>],
+    /// Where the input ends, for end-of-file errors.
+    pub end: u32,
+}
+
+fn empty_ruleset(src: &str, tokens: &[Token<'_>]) -> Ruleset {
+    let end = tokens.last().map_or(src.len() as u32, |t| t.span.end);
+    Ruleset {
+        rid: Rid {
+            name: String::new(),
+            span: Span::empty(0),
+        },
+        version: None,
+        meta: None,
+        global: None,
+        rules: vec![RuleItem::Error {
+            span: Span::new(0, end),
+        }],
+        span: Span::new(0, end),
+    }
+}
+
+/// State the grammar's actions share: the file, recovered errors and the diagnostics that
+/// actions report themselves (bad time units, ruleset ids, log levels).
+pub struct Builder<'src> {
+    file: FileId,
+    src: &'src str,
+    diagnostics: Vec<Diagnostic>,
+    recovered: Vec<Recovery<'src>>,
+}
+
+impl<'src> Builder<'src> {
+    fn error(&mut self, code: krl_diagnostics::Code, span: Span, message: impl Into<String>, help: &str) {
+        let diagnostic = Diagnostic::error(code, FileSpan::new(self.file, span), message);
+        self.diagnostics.push(if help.is_empty() {
+            diagnostic
+        } else {
+            diagnostic.with_help(help)
+        });
+    }
+
+    /// Records a recovered error and returns the span of the input it skipped.
+    pub fn recover(&mut self, recovery: Recovery<'src>, lo: u32, hi: u32) -> Span {
+        let span = match (recovery.dropped_tokens.first(), recovery.dropped_tokens.last()) {
+            (Some(first), Some(last)) => Span::new(first.0, last.2),
+            _ => match &recovery.error {
+                ParseError::UnrecognizedToken { token, .. } => Span::new(token.0, token.2),
+                _ => Span::new(lo, hi),
+            },
+        };
+        self.recovered.push(recovery);
+        span
+    }
+
+    pub fn string(&mut self, raw: &str, lo: u32, hi: u32) -> StrLit {
+        StrLit {
+            value: decode_string(raw),
+            span: Span::new(lo, hi),
+        }
+    }
+
+    pub fn regex(&mut self, raw: &str, lo: u32, hi: u32) -> RegexLit {
+        // The lexer only makes regex tokens it could split, and reports invalid patterns.
+        let literal = RegexLiteral::parse(raw).unwrap_or(RegexLiteral {
+            pattern: String::new(),
+            flags: String::new(),
+        });
+        RegexLit {
+            pattern: literal.pattern,
+            flags: literal.flags,
+            span: Span::new(lo, hi),
+        }
+    }
+
+    /// Glues a ruleset id from adjacent words; the reference allows no space inside one.
+    pub fn rid(&mut self, first: Ident, rest: Vec<(&'static str, Ident)>, lo: u32, hi: u32) -> Rid {
+        let mut name = first.name;
+        let mut prev_end = first.span.end;
+        let mut gap = None;
+        for (sep, part) in rest {
+            // The separator sits right after the previous part; the part must follow it.
+            if part.span.start != prev_end + 1
+                || self.src.get(prev_end as usize..prev_end as usize + 1) != Some(sep)
+            {
+                gap.get_or_insert(Span::new(prev_end, part.span.start));
+            }
+            name.push_str(sep);
+            name.push_str(&part.name);
+            prev_end = part.span.end;
+        }
+        if let Some(gap) = gap {
+            self.error(
+                codes::INVALID_RULESET_ID,
+                gap,
+                "a ruleset id cannot contain spaces or comments",
+                "write the id as one word, such as `io.picolabs.some.cool.name`",
+            );
+        }
+        Rid {
+            name,
+            span: Span::new(lo, hi),
+        }
+    }
+
+    pub fn within(&mut self, amount: Expr, unit_word: Ident, lo: u32, hi: u32) -> Within {
+        let unit = TimeUnit::from_word(&unit_word.name);
+        if unit.is_none() {
+            self.error(
+                codes::INVALID_TIME_UNIT,
+                unit_word.span,
+                format!("`{}` is not a time unit", unit_word.name),
+                "use second(s), minute(s), hour(s), day(s), week(s), month(s) or year(s)",
+            );
+        }
+        Within {
+            amount,
+            unit,
+            unit_word,
+            span: Span::new(lo, hi),
+        }
+    }
+
+    pub fn positive_int(&mut self, raw: &str, lo: u32, hi: u32) -> (u32, Span) {
+        let span = Span::new(lo, hi);
+        match raw.parse::<u32>() {
+            Ok(n) => (n, span),
+            Err(_) => {
+                self.error(
+                    codes::NOT_A_POSITIVE_INTEGER,
+                    span,
+                    format!("expected a whole number, found `{raw}`"),
+                    "",
+                );
+                (0, span)
+            }
+        }
+    }
+
+    pub fn level(&mut self, word: &Ident) -> Option<LogLevel> {
+        let level = LogLevel::from_word(&word.name);
+        if level.is_none() {
+            self.error(
+                codes::INVALID_LOG_LEVEL,
+                word.span,
+                format!("`{}` is not a log level", word.name),
+                "use `error`, `warn`, `info` or `debug`",
+            );
+        }
+        level
+    }
+}
+
+impl BaseEvent {
+    /// The grammar parses the domain separately from the rest; this joins them.
+    pub(crate) fn with_domain(mut self, domain: Ident) -> BaseEvent {
+        self.domain = domain;
+        self
+    }
+}
+
+pub(crate) fn binary(op: BinaryOp, left: Expr, right: Expr, lo: u32, hi: u32) -> Expr {
+    Expr::new(
+        ExprKind::Binary {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+        },
+        lo,
+        hi,
+    )
+}
+
+pub(crate) fn unary(op: UnaryOp, operand: Expr, lo: u32, hi: u32) -> Expr {
+    Expr::new(
+        ExprKind::Unary {
+            op,
+            operand: Box::new(operand),
+        },
+        lo,
+        hi,
+    )
+}
+
+pub(crate) fn event_op(op: EventOp, args: Vec<EventExpr>, prefix: bool, lo: u32, hi: u32) -> EventExpr {
+    EventExpr {
+        kind: EventExprKind::Op { op, args, prefix },
+        span: Span::new(lo, hi),
+    }
+}
+
+/// Whether a token is a word of any kind.
+pub(crate) fn is_word(tok: &Tok<'_>) -> bool {
+    tok.word().is_some()
+}
+
+/// Section-by-section parsing, used when the whole-file parse reported errors.
+mod sections {
+    use super::*;
+
+    /// Splits the ruleset body into `meta`, `global` and rule sections by brace depth and
+    /// parses each on its own, so a mistake cannot swallow the sections after it.
+    pub(super) fn parse(file: FileId, src: &str, tokens: &[Token<'_>]) -> Option<(Ruleset, Vec<Diagnostic>)> {
+        let first = tokens.first()?;
+        if first.tok != Tok::Kw(Kw::Ruleset) {
+            return None;
+        }
+        let open = tokens.iter().position(|t| t.tok == Tok::LBrace)?;
+        let mut diagnostics = Vec::new();
+        let rid = rid_from_tokens(file, src, &tokens[1..open], first.span.end, &mut diagnostics);
+        let mut ruleset = Ruleset {
+            rid,
+            version: None,
+            meta: None,
+            global: None,
+            rules: Vec::new(),
+            span: Span::new(
+                first.span.start,
+                tokens.last().map_or(first.span.end, |t| t.span.end),
+            ),
+        };
+        let mut idx = open + 1;
+        let mut closed = false;
+        while idx < tokens.len() {
+            let token = tokens[idx];
+            match token.tok {
+                Tok::RBrace => {
+                    closed = true;
+                    ruleset.span.end = token.span.end;
+                    idx += 1;
+                    break;
+                }
+                Tok::Kw(Kw::Version) if matches!(tokens.get(idx + 1).map(|t| t.tok), Some(Tok::Str(_))) => {
+                    let value = tokens[idx + 1];
+                    if let Tok::Str(raw) = value.tok {
+                        ruleset.version = Some(StrLit {
+                            value: decode_string(raw),
+                            span: value.span,
+                        });
+                    }
+                    idx += 2;
+                }
+                Tok::Kw(Kw::Meta) | Tok::Kw(Kw::Global) | Tok::Kw(Kw::Rule) => {
+                    let end = section_end(tokens, idx);
+                    let entry = match token.tok {
+                        Tok::Kw(Kw::Meta) => Entry::Meta,
+                        Tok::Kw(Kw::Global) => Entry::Global,
+                        _ => Entry::Rule,
+                    };
+                    let (parsed, section_diagnostics) = run(file, src, entry, &tokens[idx..end]);
+                    diagnostics.extend(section_diagnostics);
+                    let span = Span::new(token.span.start, tokens[end - 1].span.end);
+                    match parsed {
+                        Some(Parsed::Meta(meta)) if ruleset.meta.is_none() => ruleset.meta = Some(meta),
+                        Some(Parsed::Global(global)) if ruleset.global.is_none() => {
+                            ruleset.global = Some(global)
+                        }
+                        Some(Parsed::Rule(rule)) => ruleset.rules.push(rule),
+                        _ => ruleset.rules.push(RuleItem::Error { span }),
+                    }
+                    idx = end;
+                }
+                _ => {
+                    let end = skip_to_section(tokens, idx);
+                    let span = Span::new(token.span.start, tokens[end - 1].span.end);
+                    diagnostics.push(crate::messages::stray_in_ruleset(file, &token, span));
+                    ruleset.rules.push(RuleItem::Error { span });
+                    idx = end;
+                }
+            }
+        }
+        if !closed {
+            let at = FileSpan::new(file, Span::empty(ruleset.span.end));
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::UNEXPECTED_EOF,
+                    at,
+                    "unexpected end of file: the ruleset is never closed",
+                )
+                .with_related(
+                    FileSpan::new(file, tokens[open].span),
+                    "this `{` has no matching `}`",
+                ),
+            );
+        } else if let Some(extra) = tokens.get(idx) {
+            let span = Span::new(
+                extra.span.start,
+                tokens.last().map_or(extra.span.end, |t| t.span.end),
+            );
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::UNEXPECTED_TOKEN,
+                    FileSpan::new(file, span),
+                    "unexpected input after the end of the ruleset",
+                )
+                .with_note("a file holds exactly one ruleset"),
+            );
+        }
+        Some((ruleset, diagnostics))
+    }
+
+    fn rid_from_tokens(
+        file: FileId,
+        src: &str,
+        tokens: &[Token<'_>],
+        after: u32,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Rid {
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            let at = FileSpan::new(file, Span::empty(after));
+            diagnostics.push(Diagnostic::error(
+                codes::INVALID_RULESET_ID,
+                at,
+                "expected a ruleset id after `ruleset`",
+            ));
+            return Rid {
+                name: String::new(),
+                span: Span::empty(after),
+            };
+        };
+        let span = Span::new(first.span.start, last.span.end);
+        let valid = tokens.iter().enumerate().all(|(idx, t)| {
+            let shape_ok = if idx % 2 == 0 {
+                is_word(&t.tok)
+            } else {
+                matches!(t.tok, Tok::Dot | Tok::Minus)
+            };
+            let adjacent = idx == 0 || tokens[idx - 1].span.end == t.span.start;
+            shape_ok && adjacent
+        }) && tokens.len() % 2 == 1;
+        if !valid {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::INVALID_RULESET_ID,
+                    FileSpan::new(file, span),
+                    format!("`{}` is not a valid ruleset id", span.text(src)),
+                )
+                .with_help("ruleset ids are reverse domain names such as `io.picolabs.some.cool.name`"),
+            );
+        }
+        Rid {
+            name: span.text(src).to_string(),
+            span,
+        }
+    }
+
+    /// The end (exclusive) of the section starting at `start`: after its closing brace, or
+    /// before the next `rule NAME {` when braces never balance.
+    fn section_end(tokens: &[Token<'_>], start: usize) -> usize {
+        let mut depth = 0usize;
+        let mut idx = start;
+        while idx < tokens.len() {
+            match tokens[idx].tok {
+                Tok::LBrace => depth += 1,
+                Tok::RBrace => {
+                    if depth <= 1 {
+                        return idx + 1;
+                    }
+                    depth -= 1;
+                }
+                Tok::Kw(Kw::Rule) if idx > start && starts_rule(tokens, idx) => return idx,
+                _ => {}
+            }
+            idx += 1;
+        }
+        tokens.len()
+    }
+
+    /// `rule NAME {` or `rule NAME is`: almost certainly a new rule, even inside a broken one.
+    fn starts_rule(tokens: &[Token<'_>], idx: usize) -> bool {
+        let name = tokens.get(idx + 1).is_some_and(|t| is_word(&t.tok));
+        let next = tokens.get(idx + 2).map(|t| t.tok);
+        name && matches!(next, Some(Tok::LBrace) | Some(Tok::Kw(Kw::Is)))
+    }
+
+    /// Skips stray tokens up to the next section keyword at this level.
+    fn skip_to_section(tokens: &[Token<'_>], start: usize) -> usize {
+        let mut depth = 0usize;
+        let mut idx = start;
+        while idx < tokens.len() {
+            match tokens[idx].tok {
+                Tok::LBrace => depth += 1,
+                Tok::RBrace if depth == 0 => return idx.max(start + 1),
+                Tok::RBrace => depth -= 1,
+                Tok::Kw(Kw::Meta | Kw::Global) if depth == 0 && idx > start => return idx,
+                Tok::Kw(Kw::Rule) if idx > start && starts_rule(tokens, idx) => return idx,
+                _ => {}
+            }
+            idx += 1;
+        }
+        tokens.len()
+    }
+}

@@ -1,0 +1,106 @@
+//! The [`Host`] trait: what stdlib operators need from whoever runs them (calling back into
+//! KRL, logging, directives), plus [`TestHost`], a minimal host for tests.
+
+use std::sync::Arc;
+
+use crate::error::RuntimeError;
+use crate::value::{Map, Value};
+
+/// Log levels the stdlib writes at (`klog`, `[DIVISION BY ZERO]`, `[DEFAULTSTO]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogLevel {
+    /// `x.klog(message)`.
+    Klog,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+/// The environment stdlib operators run in. The interpreter and the engine implement it.
+pub trait Host {
+    /// Calls a function or action value with positional arguments. Operators check that
+    /// `callee` is callable before calling (and raise their own error texts), so hosts
+    /// only see functions, action-functions and actions here.
+    fn call(&mut self, callee: &Value, args: Vec<Value>) -> Result<Value, RuntimeError>;
+
+    /// Writes a log line; `data` is the value `klog` was given.
+    fn log(&mut self, level: LogLevel, message: &str, data: Option<&Value>);
+
+    /// `send_directive(name, options)`: records a directive for the current event and
+    /// returns it (`{"type": "directive", "name", "options", "meta": {...}}`).
+    fn add_directive(&mut self, name: Value, options: Value) -> Result<Value, RuntimeError>;
+}
+
+/// One line a [`TestHost`] logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogLine {
+    pub level: LogLevel,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
+/// A host that calls callables directly and records logs and directives.
+#[derive(Debug, Default)]
+pub struct TestHost {
+    /// Every log line, in order.
+    pub logs: Vec<LogLine>,
+    /// Every directive, in order.
+    pub directives: Vec<Value>,
+}
+
+impl TestHost {
+    /// An empty test host.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Host for TestHost {
+    fn call(&mut self, callee: &Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
+        match callee.as_callable() {
+            Some(callable) => Arc::clone(callable).call(self, args),
+            None => Err(not_a_function(callee)),
+        }
+    }
+
+    fn log(&mut self, level: LogLevel, message: &str, data: Option<&Value>) {
+        self.logs.push(LogLine {
+            level,
+            message: message.to_owned(),
+            data: data.cloned(),
+        });
+    }
+
+    fn add_directive(&mut self, name: Value, options: Value) -> Result<Value, RuntimeError> {
+        let options = if options.is_null() {
+            Value::map(Map::new())
+        } else {
+            options
+        };
+        let meta: Map = [
+            ("rid", Value::from("test")),
+            ("rule_name", Value::Null),
+            ("txnId", Value::Null),
+        ]
+        .into_iter()
+        .collect();
+        let directive: Map = [
+            ("type", Value::from("directive")),
+            ("name", name),
+            ("options", options),
+            ("meta", Value::map(meta)),
+        ]
+        .into_iter()
+        .collect();
+        let directive = Value::map(directive);
+        self.directives.push(directive.clone());
+        Ok(directive)
+    }
+}
+
+/// `V is not a function`, the reference's error for calling a non-callable.
+#[cold]
+pub fn not_a_function(value: &Value) -> RuntimeError {
+    RuntimeError::type_error(format!("{} is not a function", value.to_krl_string()))
+}

@@ -1,0 +1,200 @@
+//! The KRL standard library of operators (pico-engine's `krl-stdlib`), one file per library,
+//! and the registry the interpreter looks operators up in.
+//!
+//! Calling convention: arguments are positional and `args.len()` is the number of arguments
+//! *supplied* (JavaScript's `arguments.length` in the reference), capped at the number of
+//! parameters. Several operators behave differently for "not supplied" and "supplied as
+//! null" (`x.as()`, `range`, `reduce`, `slice`, `splice`, `put`, ...). The interpreter maps
+//! named arguments to [`Operator::params`] positions, fills gaps with null, and passes
+//! everything up to the last supplied argument. A missing argument reads as null.
+
+mod actions;
+mod collections;
+mod iterators;
+mod maps;
+mod numbers;
+mod operators;
+mod regexes;
+mod strings;
+mod types;
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use crate::error::RuntimeError;
+use crate::host::Host;
+use crate::value::{Callable, Value};
+
+pub use regexes::{js_regex_replace, js_split};
+pub use strings::lodash_size;
+
+/// Whether an operator is called as a function, an action, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperatorKind {
+    /// An ordinary function (almost everything).
+    Function,
+    /// An action, usable only in action blocks (`send_directive`).
+    Action,
+    /// Usable both ways (`noop`; typeof `ActionFunction`).
+    ActionFunction,
+}
+
+/// The Rust signature of every operator.
+pub type OperatorFn = fn(&mut dyn Host, &[Value]) -> Result<Value, RuntimeError>;
+
+/// One stdlib operator.
+#[derive(Debug)]
+pub struct Operator {
+    /// The KRL name (`"append"`, `"+"`, `"><"`).
+    pub name: &'static str,
+    /// Parameter names, for named arguments (`x.put(path = ["a"], toSet = 1)`).
+    pub params: &'static [&'static str],
+    /// Function, action or both.
+    pub kind: OperatorKind,
+    /// The implementation; see the module docs for the meaning of `args.len()`.
+    pub call: OperatorFn,
+}
+
+impl Operator {
+    /// Calls the operator, dropping arguments beyond its parameters as the reference does.
+    pub fn invoke(&self, host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
+        let supplied = args.len().min(self.params.len());
+        (self.call)(host, &args[..supplied])
+    }
+
+    /// The operator as a KRL value (`[1].map(noop)`, `stdlib:length` passed around).
+    pub fn to_value(&'static self) -> Value {
+        let callable: Arc<dyn Callable> = Arc::new(NativeOperator(self));
+        match self.kind {
+            OperatorKind::Function | OperatorKind::ActionFunction => Value::Function(callable),
+            OperatorKind::Action => Value::Action(callable),
+        }
+    }
+}
+
+/// An operator wrapped as a callable value; all wrappers of one operator are the same value.
+struct NativeOperator(&'static Operator);
+
+impl Callable for NativeOperator {
+    fn name(&self) -> &str {
+        self.0.name
+    }
+
+    fn param_names(&self) -> Vec<&str> {
+        self.0.params.to_vec()
+    }
+
+    fn is_action_function(&self) -> bool {
+        self.0.kind == OperatorKind::ActionFunction
+    }
+
+    fn call(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
+        self.0.invoke(host, &args)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn identity(&self) -> usize {
+        self.0 as *const Operator as usize
+    }
+}
+
+/// Every library's operator table, in documentation order.
+const LIBRARIES: &[&[Operator]] = &[
+    operators::OPERATORS,
+    types::OPERATORS,
+    numbers::OPERATORS,
+    strings::OPERATORS,
+    regexes::OPERATORS,
+    collections::OPERATORS,
+    iterators::OPERATORS,
+    maps::OPERATORS,
+    actions::OPERATORS,
+];
+
+static BY_NAME: LazyLock<HashMap<&'static str, &'static Operator>> = LazyLock::new(|| {
+    all().map(|op| (op.name, op)).collect()
+});
+
+/// The operator called `name`, if there is one.
+pub fn lookup(name: &str) -> Option<&'static Operator> {
+    BY_NAME.get(name).copied()
+}
+
+/// Every operator, grouped by library.
+pub fn all() -> impl Iterator<Item = &'static Operator> {
+    LIBRARIES.iter().flat_map(|library| library.iter())
+}
+
+static NULL: Value = Value::Null;
+
+/// Argument `i`, or null when it was not supplied.
+pub(crate) fn arg(args: &[Value], i: usize) -> &Value {
+    args.get(i).unwrap_or(&NULL)
+}
+
+/// Calls an iterator callback; the reference calls it blindly, so a non-callable fails
+/// with JavaScript's own message.
+pub(crate) fn call_iter(
+    host: &mut dyn Host,
+    iter: &Value,
+    args: Vec<Value>,
+) -> Result<Value, RuntimeError> {
+    if iter.as_callable().is_none() {
+        return Err(iter_not_a_function());
+    }
+    host.call(iter, args)
+}
+
+#[cold]
+pub(crate) fn iter_not_a_function() -> RuntimeError {
+    RuntimeError::type_error("iter is not a function")
+}
+
+#[cold]
+pub(crate) fn only_works_on_collections() -> RuntimeError {
+    RuntimeError::type_error("only works on collections")
+}
+
+#[cold]
+pub(crate) fn only_works_on_arrays() -> RuntimeError {
+    RuntimeError::type_error("only works on Arrays")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::TestHost;
+
+    #[test]
+    fn names_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for op in all() {
+            assert!(seen.insert(op.name), "duplicate operator {}", op.name);
+        }
+        assert_eq!(seen.len(), BY_NAME.len());
+    }
+
+    #[test]
+    fn operators_are_values() {
+        let noop = lookup("noop").expect("noop exists").to_value();
+        assert_eq!(noop.type_name(), "ActionFunction");
+        assert_eq!(lookup("send_directive").expect("exists").to_value().type_name(), "Action");
+        assert_eq!(lookup("length").expect("exists").to_value().type_name(), "Function");
+        assert_eq!(noop, lookup("noop").expect("noop exists").to_value());
+        let mut host = TestHost::new();
+        let length = lookup("length").expect("exists").to_value();
+        let got = host.call(&length, vec![Value::from("abc"), 1.into()]);
+        assert_eq!(got.expect("length works"), Value::from(3));
+    }
+
+    #[test]
+    fn extra_arguments_are_dropped() {
+        let mut host = TestHost::new();
+        let plus = lookup("+").expect("exists");
+        let got = plus.invoke(&mut host, &[1.into(), 2.into(), 3.into()]);
+        assert_eq!(got.expect("adds"), Value::from(3));
+    }
+}
