@@ -94,6 +94,7 @@ pub enum MetaItem {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MetaProp {
     pub key: Ident,
+    #[serde(flatten)]
     pub kind: MetaPropKind,
     pub span: Span,
 }
@@ -195,6 +196,7 @@ impl Rule {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Select {
+    #[serde(flatten)]
     pub kind: SelectKind,
     pub span: Span,
 }
@@ -264,6 +266,7 @@ pub struct Within {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EventExpr {
+    #[serde(flatten)]
     pub kind: EventExprKind,
     pub span: Span,
 }
@@ -389,6 +392,7 @@ pub enum BlockKind {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ActionBlock {
     pub condition: Option<Expr>,
+    #[serde(flatten)]
     pub kind: BlockKind,
     pub actions: Vec<ActionItem>,
     pub span: Span,
@@ -521,6 +525,7 @@ pub enum StmtItem {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Statement {
+    #[serde(flatten)]
     pub kind: StmtKind,
     pub guard: Option<Guard>,
     pub span: Span,
@@ -615,6 +620,7 @@ pub enum StmtKind {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Expr {
+    #[serde(flatten)]
     pub kind: ExprKind,
     pub span: Span,
 }

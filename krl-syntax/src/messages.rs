@@ -216,6 +216,8 @@ struct Expected {
 
 /// Tokens that can start an expression; when most are expected we just say "an expression".
 const EXPRESSION_STARTS: &[&str] = &[
+    "[",
+    "{",
     "number",
     "string",
     "regex",
@@ -275,9 +277,13 @@ impl Expected {
             items.push("an expression".into());
         }
         let continuation_heavy = CONTINUATIONS.iter().filter(|c| self.has(c)).count() >= 6;
+        // Contextual keywords are also names; listing them where a name fits misleads.
+        let names_fit = expression || self.has("ident");
+        let is_name_keyword = |name: &str| Kw::from_word(name).is_some_and(|kw| !kw.is_reserved());
         for name in PRIORITY {
             let covered = (expression && EXPRESSION_STARTS.contains(name))
-                || (continuation_heavy && CONTINUATIONS.contains(name));
+                || (continuation_heavy && CONTINUATIONS.contains(name))
+                || (names_fit && is_name_keyword(name));
             if self.has(name) && !covered {
                 items.push(format!("`{name}`"));
             }
@@ -306,9 +312,7 @@ impl Expected {
                         | "<invalid>"
                 )
                 || name.starts_with('#');
-            // Contextual keywords are also names; listing them where a name fits misleads.
-            let names_fit = expression || self.has("ident");
-            if !known && !names_fit && Kw::from_word(name).is_some_and(|kw| !kw.is_reserved()) {
+            if !known && !names_fit && is_name_keyword(name) {
                 items.push(format!("`{name}`"));
             }
         }
