@@ -21,6 +21,10 @@ enum Command {
     Check(commands::check::Args),
     /// Print a ruleset's syntax tree.
     Parse(commands::parse::Args),
+    /// Evaluate a KRL expression and print its value as JSON.
+    Eval(commands::eval::Args),
+    /// An interactive KRL prompt.
+    Repl(commands::repl::Args),
     /// Print the long explanation of a diagnostic code, e.g. `krl explain E0102`.
     Explain(commands::explain::Args),
     /// Print a shell completion script, e.g. `krl completions bash > /etc/bash_completion.d/krl`.
@@ -46,6 +50,8 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Repl(args) => commands::repl::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "krl", &mut std::io::stdout());
             exit::OK

@@ -97,6 +97,86 @@ codes! {
     MISSING_DECLARATION = "E0116" "expected-declaration"
         "Declaration lists (`global`, `pre`, `configure using`, `with`) hold only \
          `name = expression` items. In a postlude, a bare expression is not a statement.";
+    UNKNOWN_NAME = "E0201" "unknown-name"
+        "A name is used that no enclosing scope declares. Names come from `configure using`, \
+         `global`, `pre`, parameters, function bodies, `setting(...)` clauses, postlude \
+         declarations and the standard library. A value declaration only sees the names \
+         declared before it in its block; only `function` literals see the whole block.";
+    UNDEFINED_EXPORT = "E0202" "undefined-export"
+        "`shares` and `provides` in `meta` must name something the ruleset declares, usually a \
+         `global` function.";
+    SHARED_ACTION = "E0203" "shared-action"
+        "Only functions and values can be shared as queries; a `defaction` runs inside a rule \
+         and cannot be queried. Provide it to other rulesets with `provides` instead.";
+    DUPLICATE_DECLARATION = "E0204" "duplicate-declaration"
+        "A name is declared twice in one block (`global`, `pre`, a function body), or a rule \
+         declares again a name its `setting(...)`, `foreach`, `pre` or postlude already bound. \
+         Rename one of them; an inner block (a function) may shadow an outer name.";
+    DUPLICATE_RULE_NAME = "E0205" "duplicate-rule-name"
+        "Rule names must be unique within a ruleset.";
+    DUPLICATE_PARAMETER = "E0206" "duplicate-parameter"
+        "A function or defaction lists the same parameter twice.";
+    REQUIRED_AFTER_DEFAULT = "E0207" "required-parameter-after-default"
+        "Once a parameter has a default value (`n = 5`), all following parameters need one too, \
+         because arguments are matched by position.";
+    POSITIONAL_AFTER_NAMED = "E0208" "positional-argument-after-named"
+        "After the first named argument (`f(x, limit = 3)`) every following argument must be \
+         named too.";
+    WRONG_ARGUMENT_COUNT = "E0209" "wrong-argument-count"
+        "A function, action or standard library operator is called with more arguments than it \
+         has parameters, with fewer than it needs, or with a named argument it does not have. \
+         In a method call `x.f(a)` the receiver `x` is the first argument.";
+    NON_ENTITY_ASSIGNMENT = "E0210" "non-entity-assignment"
+        "`:=` and `clear` work only on persistent `ent:` variables. Use `name = value` for a \
+         local declaration.";
+    UNLABELED_CHOOSE_ACTION = "E0211" "unlabeled-choose-action"
+        "Every action inside `choose expr { ... }` needs a label (`big => send_directive(...)`): \
+         the value of `expr` selects the action by its label.";
+    SEVERAL_ACTION_SETTINGS = "E0212" "several-action-settings"
+        "An action returns one value, so `setting(...)` after an action binds exactly one name.";
+    MISSING_SELECT = "E0213" "missing-select"
+        "An active rule needs `select when ...` (or `select where ...`) to ever run. Mark a rule \
+         `is inactive` to keep it without a select.";
+    UNUSED_DECLARATION = "W0101" "unused-declaration"
+        "A declaration, parameter or setting is never used. Remove it, or start its name with \
+         `_` to keep it on purpose. A parameter before a used one is never reported.";
+    SHADOWED_BUILTIN = "W0102" "shadowed-builtin"
+        "A declaration has the name of a standard library operator. Inside its scope the \
+         operator is hidden, including method calls: after `map = ...`, `xs.map(f)` calls the \
+         new `map`.";
+    ENT_READ_NEVER_WRITTEN = "W0103" "ent-read-never-written"
+        "The ruleset reads a persistent `ent:` variable that it never assigns or clears, so the \
+         read always gives null. Often a typo in the variable name.";
+    ENT_WRITTEN_NEVER_READ = "W0104" "ent-written-never-read"
+        "The ruleset stores a persistent `ent:` variable that it never reads. Only this ruleset \
+         can read its entity variables, so the value is dead weight.";
+    IMPLICIT_COERCION = "W0105" "implicit-coercion"
+        "`+` with a number and a string concatenates (`1 + \"2\"` is `\"12\"`), and comparing a \
+         number with a string converts one of them. Convert explicitly with `.as(\"Number\")` \
+         or `.as(\"String\")`.";
+    CONSTANT_CONDITION = "W0106" "constant-condition"
+        "A condition is a literal, so it is always true or always false (`if true then`, \
+         `select where true`). Remove the condition or the dead branch.";
+    DEPRECATED_SYNTAX = "W0107" "deprecated-syntax"
+        "The reference engine accepts this form with a deprecation warning: `event:attr(k)` \
+         (write `event:attrs{k}`), `where` before `setting` in an event, `version` directly in \
+         the ruleset body (move it into `meta`), and `logging on/off` (logging is always on).";
+    KLOG_IN_SHARED_FUNCTION = "W0108" "klog-in-shared-function"
+        "A shared function calls `klog`. Queries run often (UIs poll them), so every call adds \
+         a log entry; log in rules instead, or remove the debugging call.";
+    TOO_MANY_ARGUMENTS = "W0109" "too-many-arguments"
+        "A function or defaction of this ruleset is called with more arguments than it has \
+         parameters. The extra arguments are silently ignored. In `x.f(a)` the receiver `x` is \
+         the first argument.";
+    COMPILE_ERROR = "E0400" "compile-error"
+        "The ruleset parses but cannot be compiled, for a reason pico-engine's compiler also \
+         rejects, such as a name that is not defined (`Undefined id: x`), a duplicate \
+         declaration or parameter, or a positional argument after a named one. The message \
+         uses the reference compiler's wording.";
+    RUNTIME_ERROR = "R0001" "runtime-error"
+        "Evaluating KRL failed: an operator got values it cannot work with, a function was \
+         called with something that is not a function, recursion went too deep, and so on. \
+         The message is the error as pico-engine prints it (`TypeError: ...`).";
 }
 
 /// Looks a code up by its id (`E0101`) or name (`unexpected-token`), case-insensitively.

@@ -7,6 +7,10 @@
 //! the formatter can reproduce them. The JSON form (`krl parse --json`) is the serde form of
 //! these types: every enum is tagged with `"type"`.
 
+// Trees are built once and then walked; boxing the large variants would add indirection
+// on every walk to save memory that a parse never has much of.
+#![allow(clippy::large_enum_variant)]
+
 use krl_diagnostics::Span;
 use serde::Serialize;
 

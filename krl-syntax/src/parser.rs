@@ -2,6 +2,9 @@
 //! diagnostics a newcomer understands, and recovers from errors that LR recovery handles
 //! badly by parsing the ruleset's sections one by one.
 
+// `Parsed` exists for one move out of the parser.
+#![allow(clippy::large_enum_variant)]
+
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
 use lalrpop_util::{ErrorRecovery, ParseError};
 

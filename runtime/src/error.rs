@@ -125,10 +125,7 @@ mod tests {
 
     #[test]
     fn is_one_pointer_wide() {
-        assert_eq!(
-            std::mem::size_of::<RuntimeError>(),
-            std::mem::size_of::<usize>()
-        );
+        assert_eq!(std::mem::size_of::<RuntimeError>(), std::mem::size_of::<usize>());
         assert_eq!(
             std::mem::size_of::<Result<(), RuntimeError>>(),
             std::mem::size_of::<usize>()
@@ -146,10 +143,7 @@ mod tests {
             "Error: x",
             "plain errors keep the bare class name"
         );
-        assert_eq!(
-            RuntimeError::syntax_error("bad").to_string(),
-            "SyntaxError: bad"
-        );
+        assert_eq!(RuntimeError::syntax_error("bad").to_string(), "SyntaxError: bad");
         assert_eq!(
             RuntimeError::range_error("Maximum call stack size exceeded").to_string(),
             "RangeError: Maximum call stack size exceeded"

@@ -30,6 +30,32 @@ pub trait Host {
     /// `send_directive(name, options)`: records a directive for the current event and
     /// returns it (`{"type": "directive", "name", "options", "meta": {...}}`).
     fn add_directive(&mut self, name: Value, options: Value) -> Result<Value, RuntimeError>;
+
+    /// Reads `domain:name`: a module property such as `event:attrs`, or a module function
+    /// referenced without parentheses (which the reference calls with no arguments). A host
+    /// without modules answers as the reference does for an unknown domain.
+    fn module_get(&mut self, domain: &str, name: &str) -> Result<Value, RuntimeError> {
+        let _ = domain;
+        Err(unknown_module(name))
+    }
+
+    /// Calls `domain:name(args)` with positional and named arguments.
+    fn module_call(
+        &mut self,
+        domain: &str,
+        name: &str,
+        positional: Vec<Value>,
+        named: Vec<(Arc<str>, Value)>,
+    ) -> Result<Value, RuntimeError> {
+        let _ = (domain, positional, named);
+        Err(unknown_module(name))
+    }
+}
+
+/// Matches pico-engine: an unknown module domain fails with JavaScript's null-property error.
+#[cold]
+pub fn unknown_module(name: &str) -> RuntimeError {
+    RuntimeError::type_error(format!("Cannot read properties of null (reading '{name}')"))
 }
 
 /// One line a [`TestHost`] logged.

@@ -1,1 +1,10 @@
 //! Conformance cases live in `cases/`; the harnesses are the integration tests in `tests/`.
+//! This library holds what the harnesses share: loading case files with their `//>` header
+//! and caret comments ([`case`]), printing trees as S-expressions ([`sexp`]), the span
+//! invariants every parse must satisfy ([`spans`]) and the map from snapshot files back to
+//! case files ([`snapshots`]).
+
+pub mod case;
+pub mod sexp;
+pub mod snapshots;
+pub mod spans;

@@ -1,4 +1,4 @@
-//! `krl check PATH...`: parse (and later check) every ruleset, report, summarise.
+//! `krl check PATH...`: parse and check every ruleset, report, summarise.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -53,7 +53,15 @@ pub fn run(args: Args) -> u8 {
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
     let diagnostics: Vec<Diagnostic> = ids
         .par_iter()
-        .flat_map_iter(|&id| krl_syntax::parse_ruleset(id, db.text(id)).diagnostics)
+        .flat_map_iter(|&id| {
+            let mut parse = krl_syntax::parse_ruleset(id, db.text(id));
+            // Name checks on a recovered tree would mostly report follow-up noise.
+            if !parse.has_errors() {
+                let analysis = krl_check::check(id, &parse);
+                parse.diagnostics.extend(analysis.diagnostics);
+            }
+            parse.diagnostics
+        })
         .collect();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;

@@ -114,9 +114,8 @@ const LIBRARIES: &[&[Operator]] = &[
     actions::OPERATORS,
 ];
 
-static BY_NAME: LazyLock<HashMap<&'static str, &'static Operator>> = LazyLock::new(|| {
-    all().map(|op| (op.name, op)).collect()
-});
+static BY_NAME: LazyLock<HashMap<&'static str, &'static Operator>> =
+    LazyLock::new(|| all().map(|op| (op.name, op)).collect());
 
 /// The operator called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<&'static Operator> {
@@ -137,11 +136,7 @@ pub(crate) fn arg(args: &[Value], i: usize) -> &Value {
 
 /// Calls an iterator callback; the reference calls it blindly, so a non-callable fails
 /// with JavaScript's own message.
-pub(crate) fn call_iter(
-    host: &mut dyn Host,
-    iter: &Value,
-    args: Vec<Value>,
-) -> Result<Value, RuntimeError> {
+pub(crate) fn call_iter(host: &mut dyn Host, iter: &Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
     if iter.as_callable().is_none() {
         return Err(iter_not_a_function());
     }
@@ -181,8 +176,14 @@ mod tests {
     fn operators_are_values() {
         let noop = lookup("noop").expect("noop exists").to_value();
         assert_eq!(noop.type_name(), "ActionFunction");
-        assert_eq!(lookup("send_directive").expect("exists").to_value().type_name(), "Action");
-        assert_eq!(lookup("length").expect("exists").to_value().type_name(), "Function");
+        assert_eq!(
+            lookup("send_directive").expect("exists").to_value().type_name(),
+            "Action"
+        );
+        assert_eq!(
+            lookup("length").expect("exists").to_value().type_name(),
+            "Function"
+        );
         assert_eq!(noop, lookup("noop").expect("noop exists").to_value());
         let mut host = TestHost::new();
         let length = lookup("length").expect("exists").to_value();

@@ -27,15 +27,31 @@ pub(super) const OPERATORS: &[Operator] = &[
     function!("chr", &["val"], chr),
     function!("range", &["val", "end"], range),
     function!("shiftLeft", LR, |_, a| {
-        bitwise(a, " cannot be shifted by ", |l, r| to_int32(l).wrapping_shl(to_uint32(r) & 31))
+        bitwise(a, " cannot be shifted by ", |l, r| {
+            to_int32(l).wrapping_shl(to_uint32(r) & 31)
+        })
     }),
     function!("shiftRight", LR, |_, a| {
-        bitwise(a, " cannot be shifted by ", |l, r| to_int32(l).wrapping_shr(to_uint32(r) & 31))
+        bitwise(a, " cannot be shifted by ", |l, r| {
+            to_int32(l).wrapping_shr(to_uint32(r) & 31)
+        })
     }),
     // Matches pico-engine: all three say "anded" in their error.
-    function!("band", LR, |_, a| bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) & to_int32(r))),
-    function!("bor", LR, |_, a| bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) | to_int32(r))),
-    function!("bxor", LR, |_, a| bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) ^ to_int32(r))),
+    function!("band", LR, |_, a| bitwise(
+        a,
+        " cannot be bitwise anded ",
+        |l, r| to_int32(l) & to_int32(r)
+    )),
+    function!("bor", LR, |_, a| bitwise(
+        a,
+        " cannot be bitwise anded ",
+        |l, r| to_int32(l) | to_int32(r)
+    )),
+    function!("bxor", LR, |_, a| bitwise(
+        a,
+        " cannot be bitwise anded ",
+        |l, r| to_int32(l) ^ to_int32(r)
+    )),
     function!("bnot", &["left"], bnot),
 ];
 
@@ -57,7 +73,11 @@ fn range(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
         return Ok(Value::array(Vec::new()));
     };
     // lodash `_.range(start, end ± 1)` with a step of ±1 and finite bounds.
-    let (stop, step) = if start < end { (end + 1.0, 1.0) } else { (end - 1.0, -1.0) };
+    let (stop, step) = if start < end {
+        (end + 1.0, 1.0)
+    } else {
+        (end - 1.0, -1.0)
+    };
     let start = start.clamp(f64::MIN, f64::MAX);
     let stop = stop.clamp(f64::MIN, f64::MAX);
     let len = ((stop - start) / step).ceil().max(0.0);
@@ -73,11 +93,7 @@ fn range(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     Ok(Value::array(items))
 }
 
-fn bitwise(
-    args: &[Value],
-    middle: &str,
-    op: fn(f64, f64) -> i32,
-) -> Result<Value, RuntimeError> {
+fn bitwise(args: &[Value], middle: &str, op: fn(f64, f64) -> i32) -> Result<Value, RuntimeError> {
     let (left, right) = (arg(args, 0), arg(args, 1));
     match (left.to_number_or_null(), right.to_number_or_null()) {
         (Some(l), Some(r)) => Ok(Value::from(op(l, r))),

@@ -9,7 +9,7 @@ use super::{Operator, OperatorKind, arg};
 use crate::error::RuntimeError;
 use crate::host::{Host, LogLevel};
 use crate::value::number::format_number;
-use crate::value::{Regex, Value, compare_krl};
+use crate::value::{Regex, Value, compare_as_strings, compare_krl};
 
 const LR: &[&str] = &["left", "right"];
 
@@ -32,19 +32,31 @@ pub(super) const OPERATORS: &[Operator] = &[
     function!("%", LR, modulo),
     function!("==", LR, |_, a| Ok(Value::Boolean(arg(a, 0) == arg(a, 1)))),
     function!("!=", LR, |_, a| Ok(Value::Boolean(arg(a, 0) != arg(a, 1)))),
-    function!("<=>", LR, |_, a| Ok(ordering_value(compare_krl(arg(a, 0), arg(a, 1))))),
-    function!("<", LR, |_, a| Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_lt()))),
-    function!(">", LR, |_, a| Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_gt()))),
-    function!("<=", LR, |_, a| Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_le()))),
-    function!(">=", LR, |_, a| Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_ge()))),
-    function!("><", LR, |_, a| Ok(Value::Boolean(contains(arg(a, 0), arg(a, 1))))),
+    function!("<=>", LR, |_, a| Ok(ordering_value(compare_krl(
+        arg(a, 0),
+        arg(a, 1)
+    )))),
+    function!("<", LR, |_, a| Ok(Value::Boolean(
+        compare_krl(arg(a, 0), arg(a, 1)).is_lt()
+    ))),
+    function!(">", LR, |_, a| Ok(Value::Boolean(
+        compare_krl(arg(a, 0), arg(a, 1)).is_gt()
+    ))),
+    function!("<=", LR, |_, a| Ok(Value::Boolean(
+        compare_krl(arg(a, 0), arg(a, 1)).is_le()
+    ))),
+    function!(">=", LR, |_, a| Ok(Value::Boolean(
+        compare_krl(arg(a, 0), arg(a, 1)).is_ge()
+    ))),
+    function!("><", LR, |_, a| Ok(Value::Boolean(contains(
+        arg(a, 0),
+        arg(a, 1)
+    )))),
     function!("like", &["val", "regex"], like),
-    function!("cmp", LR, |_, a| {
-        Ok(ordering_value(crate::value::compare_strings_utf16(
-            &arg(a, 0).to_krl_string(),
-            &arg(a, 1).to_krl_string(),
-        )))
-    }),
+    function!("cmp", LR, |_, a| Ok(ordering_value(compare_as_strings(
+        arg(a, 0),
+        arg(a, 1)
+    )))),
 ];
 
 /// -1, 0 or 1.
@@ -109,10 +121,14 @@ fn divide(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
 fn modulo(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     let (left, right) = (arg(args, 0), arg(args, 1));
     match (left.to_number_or_null(), right.to_number_or_null()) {
-        // Matches pico-engine: modulo by zero is 0 (silently).
-        (Some(_), Some(b)) if b == 0.0 => Ok(Value::from(0)),
-        // Rust's `%` on f64 is JavaScript's remainder (sign of the dividend).
-        (Some(a), Some(b)) => Ok(Value::number(a % b)),
+        (Some(a), Some(b)) => {
+            if b == 0.0 {
+                // Matches pico-engine: modulo by zero is 0 (silently).
+                return Ok(Value::from(0));
+            }
+            // Rust's `%` on f64 is JavaScript's remainder (sign of the dividend).
+            Ok(Value::number(a % b))
+        }
         _ => Err(RuntimeError::type_error(format!(
             "Cannot calculate {} modulo {}",
             left.to_krl_string(),

@@ -63,7 +63,11 @@ fn extract(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
         let mut at = 0;
         while let Some(m) = re.find_at(&units, at) {
             found.push(Value::from(text_of(&units[m.range()])));
-            at = if m.end() == m.start() { m.end() + 1 } else { m.end() };
+            at = if m.end() == m.start() {
+                m.end() + 1
+            } else {
+                m.end()
+            };
         }
         return Ok(Value::array(found));
     }
@@ -135,7 +139,11 @@ fn replace_with_function(
         if !re.global() {
             break;
         }
-        search_from = if m.end() == m.start() { m.end() + 1 } else { m.end() };
+        search_from = if m.end() == m.start() {
+            m.end() + 1
+        } else {
+            m.end()
+        };
     }
     out.extend_from_slice(&units[last.min(units.len())..]);
     Ok(Value::from(text_of(&out)))
@@ -158,7 +166,11 @@ pub fn js_regex_replace(text: &str, regex: &Regex, template: &str) -> String {
         if !regex.global() {
             break;
         }
-        search_from = if m.end() == m.start() { m.end() + 1 } else { m.end() };
+        search_from = if m.end() == m.start() {
+            m.end() + 1
+        } else {
+            m.end()
+        };
     }
     out.extend_from_slice(&units[last.min(units.len())..]);
     text_of(&out)
@@ -247,7 +259,10 @@ fn substitute(
                     }
                     Some(offset) => {
                         let name = text_of(&template[i + 2..i + 2 + offset]);
-                        let range = named.iter().find(|(n, _)| *n == name).and_then(|(_, r)| r.clone());
+                        let range = named
+                            .iter()
+                            .find(|(n, _)| *n == name)
+                            .and_then(|(_, r)| r.clone());
                         if let Some(range) = range {
                             out.extend_from_slice(&text[range]);
                         }
@@ -310,19 +325,33 @@ mod tests {
 
     #[test]
     fn replace_patterns() {
-        assert_eq!(js_regex_replace("John Smith", &re(r"(\w+)\s(\w+)", ""), "$2, $1"), "Smith, John");
-        assert_eq!(js_regex_replace("abc", &re("b", ""), "[$&|$`|$'|$$|$2]"), "a[b|a|c|$|$2]c");
+        assert_eq!(
+            js_regex_replace("John Smith", &re(r"(\w+)\s(\w+)", ""), "$2, $1"),
+            "Smith, John"
+        );
+        assert_eq!(
+            js_regex_replace("abc", &re("b", ""), "[$&|$`|$'|$$|$2]"),
+            "a[b|a|c|$|$2]c"
+        );
         assert_eq!(js_regex_replace("aaa", &re("a", "g"), "b"), "bbb");
         assert_eq!(js_regex_replace("abc", &re("", "g"), "-"), "-a-b-c-");
         assert_eq!(js_regex_replace("abc", &re("(?<x>b)", ""), "<$<x>>"), "a<b>c");
-        assert_eq!(js_regex_replace("abc", &re("(b)", ""), "$10"), "ab0c", "$10 with one group is $1 then 0");
+        assert_eq!(
+            js_regex_replace("abc", &re("(b)", ""), "$10"),
+            "ab0c",
+            "$10 with one group is $1 then 0"
+        );
         assert_eq!(js_string_replace("a.a.a", ".", "$&$&"), "a..a.a");
         assert_eq!(js_string_replace("abc", "", "x"), "xabc");
     }
 
     #[test]
     fn split_by_regex() {
-        let texts = |v: Vec<Value>| v.iter().map(|x| x.to_krl_string().into_owned()).collect::<Vec<_>>();
+        let texts = |v: Vec<Value>| {
+            v.iter()
+                .map(|x| x.to_krl_string().into_owned())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(texts(js_split("a1b2c", &re(r"\d", ""))), ["a", "b", "c"]);
         assert_eq!(texts(js_split("a1b", &re(r"(\d)", ""))), ["a", "1", "b"]);
         assert_eq!(texts(js_split("abc", &re("", ""))), ["a", "b", "c"]);

@@ -28,27 +28,49 @@ const VAL: &[&str] = &["val"];
 const VAL_TARGET: &[&str] = &["val", "target"];
 
 pub(super) const OPERATORS: &[Operator] = &[
-    function!("lc", VAL, |_, a| Ok(Value::from(arg(a, 0).to_krl_string().to_lowercase()))),
-    function!("uc", VAL, |_, a| Ok(Value::from(arg(a, 0).to_krl_string().to_uppercase()))),
-    function!("capitalize", VAL, |_, a| Ok(Value::from(capitalize(&arg(a, 0).to_krl_string())))),
-    function!("trim", VAL, |_, a| Ok(Value::from(arg(a, 0).to_krl_string().trim_matches(is_js_whitespace)))),
+    function!("lc", VAL, |_, a| Ok(Value::from(
+        arg(a, 0).to_krl_string().to_lowercase()
+    ))),
+    function!("uc", VAL, |_, a| Ok(Value::from(
+        arg(a, 0).to_krl_string().to_uppercase()
+    ))),
+    function!("capitalize", VAL, |_, a| Ok(Value::from(capitalize(
+        &arg(a, 0).to_krl_string()
+    )))),
+    function!("trim", VAL, |_, a| Ok(Value::from(
+        arg(a, 0).to_krl_string().trim_matches(is_js_whitespace)
+    ))),
     function!("trimLeading", VAL, |_, a| {
-        Ok(Value::from(arg(a, 0).to_krl_string().trim_start_matches(is_js_whitespace)))
+        Ok(Value::from(
+            arg(a, 0).to_krl_string().trim_start_matches(is_js_whitespace),
+        ))
     }),
     function!("trimTrailing", VAL, |_, a| {
-        Ok(Value::from(arg(a, 0).to_krl_string().trim_end_matches(is_js_whitespace)))
+        Ok(Value::from(
+            arg(a, 0).to_krl_string().trim_end_matches(is_js_whitespace),
+        ))
     }),
     function!("startsWith", VAL_TARGET, |_, a| {
-        Ok(Value::Boolean(arg(a, 0).to_krl_string().starts_with(&*arg(a, 1).to_krl_string())))
+        Ok(Value::Boolean(
+            arg(a, 0).to_krl_string().starts_with(&*arg(a, 1).to_krl_string()),
+        ))
     }),
     function!("endsWith", VAL_TARGET, |_, a| {
-        Ok(Value::Boolean(arg(a, 0).to_krl_string().ends_with(&*arg(a, 1).to_krl_string())))
+        Ok(Value::Boolean(
+            arg(a, 0).to_krl_string().ends_with(&*arg(a, 1).to_krl_string()),
+        ))
     }),
     function!("contains", VAL_TARGET, |_, a| {
-        Ok(Value::Boolean(arg(a, 0).to_krl_string().contains(&*arg(a, 1).to_krl_string())))
+        Ok(Value::Boolean(
+            arg(a, 0).to_krl_string().contains(&*arg(a, 1).to_krl_string()),
+        ))
     }),
     function!("ord", VAL, |_, a| {
-        Ok(arg(a, 0).to_krl_string().encode_utf16().next().map_or(Value::Null, |u| Value::from(i32::from(u))))
+        Ok(arg(a, 0)
+            .to_krl_string()
+            .encode_utf16()
+            .next()
+            .map_or(Value::Null, |u| Value::from(i32::from(u))))
     }),
     function!("substr", &["val", "start", "len"], substr),
     function!("split", &["val", "splitOn"], split),
@@ -123,9 +145,7 @@ static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     let variation = r"[\ufe0e\ufe0f]?";
     let join = format!(r"(?:\u200d(?:{non_astral}|{regional}|{pair}){variation}{modifier}?)*");
     let sequence = format!("{variation}{modifier}?{join}");
-    let symbol = format!(
-        r"(?:{non_astral}[{combo}]?|[{combo}]|{regional}|{pair}|[\ud800-\udfff])"
-    );
+    let symbol = format!(r"(?:{non_astral}[{combo}]?|[{combo}]|{regional}|{pair}|[\ud800-\udfff])");
     let pattern = format!("{fitz}(?={fitz})|{symbol}{sequence}");
     Regex::new(&pattern, "g").expect("constant pattern compiles")
 });
@@ -133,8 +153,7 @@ static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
 /// Characters whose presence makes lodash count symbols instead of UTF-16 units.
 fn needs_symbol_count(c: char) -> bool {
     let n = c as u32;
-    n > 0xFFFF
-        || matches!(n, 0x200d | 0xfe0e | 0xfe0f | 0x0300..=0x036f | 0xfe20..=0xfe2f | 0x20d0..=0x20ff)
+    n > 0xFFFF || matches!(n, 0x200d | 0xfe0e | 0xfe0f | 0x0300..=0x036f | 0xfe20..=0xfe2f | 0x20d0..=0x20ff)
 }
 
 /// lodash `_.size` of a string: UTF-16 length, or the symbol count when the string holds

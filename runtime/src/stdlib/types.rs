@@ -155,7 +155,11 @@ fn encode(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     let (val, indent) = (arg(args, 0), arg(args, 1));
     // lodash `parseInt(indent, 10) || 0`, then JSON.stringify ignores widths below 1.
     let indent = js_parse_int(&indent.to_js_string(""));
-    let indent = if indent.is_nan() || indent < 1.0 { 0 } else { indent.min(10.0) as usize };
+    let indent = if indent.is_nan() || indent < 1.0 {
+        0
+    } else {
+        indent.min(10.0) as usize
+    };
     Ok(val.encode(indent).map_or(Value::Null, Value::from))
 }
 

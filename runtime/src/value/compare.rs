@@ -22,8 +22,7 @@ impl PartialEq for Value {
             }
             (Value::Map(a), Value::Map(b)) => {
                 std::sync::Arc::ptr_eq(a, b)
-                    || (a.len() == b.len()
-                        && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v == w)))
+                    || (a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v == w)))
             }
             (Value::RegExp(a), Value::RegExp(b)) => a == b,
             (Value::Function(a), Value::Function(b)) | (Value::Action(a), Value::Action(b)) => {
@@ -86,7 +85,7 @@ pub fn compare_krl(left: &Value, right: &Value) -> Ordering {
 }
 
 /// `cmp`: always compares the KRL string forms.
-pub(crate) fn compare_as_strings(left: &Value, right: &Value) -> Ordering {
+pub fn compare_as_strings(left: &Value, right: &Value) -> Ordering {
     compare_strings_utf16(&left.to_krl_string(), &right.to_krl_string())
 }
 
@@ -141,8 +140,16 @@ mod tests {
             ("abc".into(), 5.into(), Greater),
             (Value::Null, 0.into(), Equal),
             (Value::Null, 1.into(), Less),
-            (arr(vec![1.into(), 2.into()]), arr(vec![1.into(), 2.into(), 3.into()]), Less),
-            (Value::map([("a", Value::from(1))].into_iter().collect()), arr(vec![5.into()]), Equal),
+            (
+                arr(vec![1.into(), 2.into()]),
+                arr(vec![1.into(), 2.into(), 3.into()]),
+                Less,
+            ),
+            (
+                Value::map([("a", Value::from(1))].into_iter().collect()),
+                arr(vec![5.into()]),
+                Equal,
+            ),
             ("a".into(), "B".into(), Greater),
             (true.into(), false.into(), Greater),
             ("x".into(), Value::Null, Greater),

@@ -45,7 +45,7 @@ impl Value {
 /// What `encode` writes for values JSON cannot hold, or `None` to write the value itself.
 fn replaced(value: &Value) -> Option<Value> {
     match value.krl_type() {
-        KrlType::Null => Some(Value::Null),
+        KrlType::Null if !matches!(value, Value::Null) => Some(Value::Null),
         KrlType::JSObject | KrlType::RegExp | KrlType::Function | KrlType::Action => {
             Some(Value::String(value.to_krl_arc_str()))
         }
@@ -289,10 +289,15 @@ mod tests {
     #[test]
     fn encodes_like_json_stringify() {
         assert_eq!(v(json!({"a": null})).encode(0).as_deref(), Some(r#"{"a":null}"#));
-        assert_eq!(v(json!([1, 1.5, "x"])).encode(0).as_deref(), Some(r#"[1,1.5,"x"]"#));
+        assert_eq!(
+            v(json!([1, 1.5, "x"])).encode(0).as_deref(),
+            Some(r#"[1,1.5,"x"]"#)
+        );
         assert_eq!(Value::from(1e21).encode(0).as_deref(), Some("1e+21"));
         assert_eq!(
-            Value::regexp(Regex::new("a/b", "g").expect("valid")).encode(0).as_deref(),
+            Value::regexp(Regex::new("a/b", "g").expect("valid"))
+                .encode(0)
+                .as_deref(),
             Some(r#""re#a\\/b#g""#)
         );
         assert_eq!(
@@ -325,7 +330,10 @@ mod tests {
     #[test]
     fn decodes_with_js_key_order() {
         let decoded = Value::decode(r#"{"b":1,"a":2,"10":3,"2":4}"#).expect("valid JSON");
-        assert_eq!(decoded.encode(0).as_deref(), Some(r#"{"2":4,"10":3,"b":1,"a":2}"#));
+        assert_eq!(
+            decoded.encode(0).as_deref(),
+            Some(r#"{"2":4,"10":3,"b":1,"a":2}"#)
+        );
         assert!(Value::decode("not json").is_err());
         assert_eq!(Value::decode("123").expect("valid"), Value::from(123));
     }

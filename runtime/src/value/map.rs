@@ -29,7 +29,11 @@ pub fn array_index(key: &str) -> Option<u32> {
         [b'0'] => Some(0),
         [b'0', ..] => None,
         _ if bytes.len() > 10 || !bytes.iter().all(u8::is_ascii_digit) => None,
-        _ => key.parse::<u64>().ok().filter(|&n| n < 4_294_967_295).map(|n| n as u32),
+        _ => key
+            .parse::<u64>()
+            .ok()
+            .filter(|&n| n < 4_294_967_295)
+            .map(|n| n as u32),
     }
 }
 

@@ -24,7 +24,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use callable::{Callable, NativeFn, NativeFnBody};
-pub use compare::{compare_krl, compare_strings_utf16};
+pub use compare::{compare_as_strings, compare_krl, compare_strings_utf16};
 pub use json::DecodeError;
 pub use map::{Map, array_index};
 pub use regex::Regex;
@@ -100,10 +100,7 @@ impl fmt::Display for KrlType {
 /// True for strings `typeof` calls `"Hex"`: `^0x[0-9A-F]+$`, case-insensitively.
 pub fn is_hex(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() > 2
-        && b[0] == b'0'
-        && (b[1] == b'x' || b[1] == b'X')
-        && b[2..].iter().all(u8::is_ascii_hexdigit)
+    b.len() > 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') && b[2..].iter().all(u8::is_ascii_hexdigit)
 }
 
 impl Value {

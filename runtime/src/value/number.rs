@@ -48,26 +48,25 @@ pub fn format_radix16(value: f64) -> String {
             let digit = fraction as usize;
             frac_digits.push(DIGITS[digit]);
             fraction -= digit as f64;
-            if fraction > 0.5 || (fraction == 0.5 && digit & 1 == 1) {
-                if fraction + delta > 1.0 {
-                    // Round up, propagating the carry through the written digits.
-                    loop {
-                        match frac_digits.pop() {
-                            None => {
-                                integer += 1.0;
+            let rounds_up = fraction > 0.5 || (fraction == 0.5 && digit & 1 == 1);
+            if rounds_up && fraction + delta > 1.0 {
+                // Round up, propagating the carry through the written digits.
+                loop {
+                    match frac_digits.pop() {
+                        None => {
+                            integer += 1.0;
+                            break;
+                        }
+                        Some(c) => {
+                            let d = hex_digit_value(c);
+                            if d + 1 < 16 {
+                                frac_digits.push(DIGITS[d + 1]);
                                 break;
-                            }
-                            Some(c) => {
-                                let d = hex_digit_value(c);
-                                if d + 1 < 16 {
-                                    frac_digits.push(DIGITS[d + 1]);
-                                    break;
-                                }
                             }
                         }
                     }
-                    break;
                 }
+                break;
             }
             if fraction < delta {
                 break;
@@ -116,32 +115,15 @@ fn next_up(x: f64) -> f64 {
 /// significand (V8's `Double::Exponent`).
 fn exponent_of(x: f64) -> i32 {
     let biased = ((x.to_bits() >> 52) & 0x7ff) as i32;
-    if biased == 0 {
-        -1074
-    } else {
-        biased - 1075
-    }
+    if biased == 0 { -1074 } else { biased - 1075 }
 }
 
 /// JavaScript's `WhiteSpace` and `LineTerminator` (what `trim` and `ToNumber` strip).
 pub fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
-        '\u{9}'
-            | '\u{a}'
-            | '\u{b}'
-            | '\u{c}'
-            | '\u{d}'
-            | ' '
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
+        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
 
@@ -382,7 +364,9 @@ mod tests {
         assert_eq!(js_string_to_number("0b101"), 5.0);
         assert_eq!(js_string_to_number("0o17"), 15.0);
         assert_eq!(js_string_to_number("-Infinity"), f64::NEG_INFINITY);
-        for bad in ["12px", "1,000", "inf", "nan", "NaN", ".", "e5", "1e", "-0x1", "0x", "1_000"] {
+        for bad in [
+            "12px", "1,000", "inf", "nan", "NaN", ".", "e5", "1e", "-0x1", "0x", "1_000",
+        ] {
             assert!(js_string_to_number(bad).is_nan(), "{bad:?} is not a number");
         }
     }
@@ -397,10 +381,19 @@ mod tests {
 
     #[test]
     fn radix_parsing_rounds_correctly() {
-        assert_eq!(parse_power_of_two_radix("1fffffffffffff", 4), Some(9007199254740991.0));
+        assert_eq!(
+            parse_power_of_two_radix("1fffffffffffff", 4),
+            Some(9007199254740991.0)
+        );
         // 2^53 + 1 rounds to even (2^53); 2^53 + 3 rounds up.
-        assert_eq!(parse_power_of_two_radix("20000000000001", 4), Some(9007199254740992.0));
-        assert_eq!(parse_power_of_two_radix("20000000000003", 4), Some(9007199254740996.0));
+        assert_eq!(
+            parse_power_of_two_radix("20000000000001", 4),
+            Some(9007199254740992.0)
+        );
+        assert_eq!(
+            parse_power_of_two_radix("20000000000003", 4),
+            Some(9007199254740996.0)
+        );
         let long = format!("1{}", "0".repeat(40));
         assert_eq!(parse_power_of_two_radix(&long, 4), Some(2f64.powi(160)));
         assert_eq!(parse_power_of_two_radix("12", 1), None);

@@ -43,7 +43,7 @@ impl Regex {
         };
         let source = escape_source(pattern);
         let compiled = regress::Regex::with_flags(pattern, regress_flags)
-            .map_err(|err| invalid_pattern(&source, &err.to_string()))?;
+            .map_err(|err| invalid_pattern(&source, &v8_reason(&err.to_string(), pattern)))?;
         Ok(Regex {
             pattern: pattern.into(),
             source: source.into(),
@@ -128,9 +128,7 @@ impl fmt::Debug for Regex {
 
 #[cold]
 fn invalid_flags(flags: &str) -> RuntimeError {
-    RuntimeError::syntax_error(format!(
-        "Invalid flags supplied to RegExp constructor '{flags}'"
-    ))
+    RuntimeError::syntax_error(format!("Invalid flags supplied to RegExp constructor '{flags}'"))
 }
 
 #[cold]
@@ -178,6 +176,45 @@ fn escape_source(pattern: &str) -> String {
     out
 }
 
+/// V8's wording for the most common pattern errors, so messages match the reference;
+/// anything else keeps regress's own text.
+fn v8_reason(reason: &str, pattern: &str) -> String {
+    let mapped = match reason {
+        "Unbalanced parenthesis" if open_groups(pattern) > 0 => "Unterminated group",
+        "Unbalanced parenthesis" => "Unmatched ')'",
+        "Invalid atom character" | "Quantifier not allowed here" => "Nothing to repeat",
+        "Unbalanced bracket" => "Unterminated character class",
+        "Range values reversed, start char code is greater than end char code." => {
+            "Range out of order in character class"
+        }
+        "Invalid quantifier" => "numbers out of order in {} quantifier",
+        "Incomplete escape" => "\\ at end of pattern",
+        "Invalid group modifier" => "Invalid group",
+        other => other,
+    };
+    mapped.to_owned()
+}
+
+/// Unescaped `(` minus `)` outside character classes.
+fn open_groups(pattern: &str) -> i64 {
+    let mut depth = 0;
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
 fn is_line_terminator(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
 }
@@ -201,7 +238,7 @@ mod tests {
         let re = Regex::new("x", "igm").expect("valid");
         assert_eq!(re.flags(), "gi");
         assert_eq!(re.to_krl_string(), "re#x#gi");
-        let err = Regex::new("x", "gg").err().expect("repeated flag");
+        let err = Regex::new("x", "gg").expect_err("repeated flag");
         assert_eq!(
             err.to_string(),
             "SyntaxError: Invalid flags supplied to RegExp constructor 'gg'"
@@ -210,12 +247,24 @@ mod tests {
 
     #[test]
     fn invalid_pattern_is_syntax_error() {
-        let err = Regex::new("(", "").err().expect("unterminated group");
+        let err = Regex::new("(", "").expect_err("unterminated group");
         assert_eq!(err.name(), crate::error::ErrorName::SyntaxError);
-        assert!(
-            err.message().starts_with("Invalid regular expression: /(/: "),
-            "{err}"
+        assert_eq!(
+            err.message(),
+            "Invalid regular expression: /(/: Unterminated group"
         );
+        let cases = [
+            ("a)", "Unmatched ')'"),
+            ("*a", "Nothing to repeat"),
+            ("[a", "Unterminated character class"),
+            ("[z-a]", "Range out of order in character class"),
+            ("a{3,1}", "numbers out of order in {} quantifier"),
+            ("a\\", "\\ at end of pattern"),
+        ];
+        for (pattern, reason) in cases {
+            let err = Regex::new(pattern, "").expect_err("invalid pattern");
+            assert_eq!(err.message(), format!("Invalid regular expression: /{pattern}/: {reason}"));
+        }
     }
 
     #[test]

@@ -1,0 +1,919 @@
+//! Name resolution: walks a ruleset with a scope stack, following the reference compiler's
+//! visibility rules (language.md §3.1, §3.2), fills the [`NameTable`] and reports the
+//! compile-time errors that need scopes: unknown names, duplicates, arity, exports.
+
+use std::collections::HashMap;
+
+use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
+use krl_syntax::ast::{
+    Action, ActionBlock, Args, BlockKind, ChevronPart, DeclItem, Defaction, EventExpr, EventExprKind, EventRef,
+    Expr, ExprKind, Function, Guard, Ident, MapItem, MetaPropKind, Params, Postlude, Rule, Ruleset, ScheduleTime,
+    SelectKind, Statement, StmtBlock, StmtKind, declarations,
+};
+
+use crate::scope::{
+    CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId, ScopeKind, Shape,
+    Signature,
+};
+use crate::stdlib_names::{self, OpKind};
+
+/// Resolves every name in `ruleset`; errors go to `out`.
+pub fn resolve(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) -> NameTable {
+    let mut resolver = Resolver {
+        file,
+        table: NameTable::default(),
+        bindings: Vec::new(),
+        current: ScopeId(0),
+        out,
+    };
+    resolver.ruleset(ruleset);
+    resolver.table
+}
+
+struct Resolver<'a> {
+    file: FileId,
+    table: NameTable,
+    /// Per scope: the declaration each name currently means.
+    bindings: Vec<HashMap<String, DeclId>>,
+    current: ScopeId,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+/// How a call site passes its arguments, for arity checks.
+#[derive(Clone, Copy)]
+enum CallForm {
+    Plain,
+    /// `x.f(...)`: the receiver is the first argument.
+    Method,
+    Action,
+}
+
+impl Resolver<'_> {
+    fn at(&self, span: Span) -> FileSpan {
+        FileSpan::new(self.file, span)
+    }
+
+    // ----- scopes and declarations -----
+
+    fn push_scope(&mut self, kind: ScopeKind, span: Span) -> ScopeId {
+        let id = ScopeId(self.table.scopes.len() as u32);
+        let parent = if self.table.scopes.is_empty() {
+            None
+        } else {
+            Some(self.current)
+        };
+        self.table.scopes.push(Scope { kind, parent, span });
+        self.bindings.push(HashMap::new());
+        self.current = id;
+        id
+    }
+
+    fn pop_scope(&mut self) {
+        self.current = self.table.scopes[self.current.0 as usize]
+            .parent
+            .expect("the root scope is never popped");
+    }
+
+    fn scope_kind(&self, id: ScopeId) -> ScopeKind {
+        self.table.scopes[id.0 as usize].kind
+    }
+
+    fn add_declaration(&mut self, name: &str, kind: DeclKind, span: Span, shape: Shape) -> DeclId {
+        let id = DeclId(self.table.declarations.len() as u32);
+        self.table.declarations.push(Declaration {
+            name: name.to_string(),
+            kind,
+            span,
+            scope: self.current,
+            shape,
+        });
+        self.bindings[self.current.0 as usize].insert(name.to_string(), id);
+        id
+    }
+
+    /// Declares `name` in the current scope, reporting a clash with a name of the same block.
+    fn declare(&mut self, name: &Ident, kind: DeclKind, shape: Shape) -> DeclId {
+        if let Some(previous) = self.same_block_binding(&name.name) {
+            let previous_decl = self.table.declaration(previous).clone();
+            let both_event_bound = is_event_bound(previous_decl.kind) && is_event_bound(kind);
+            if both_event_bound {
+                // `a b setting(x) or c d setting(x)`: one variable bound by either event.
+                self.table.references.push(Reference {
+                    span: name.span,
+                    resolved: Some(previous),
+                });
+                return previous;
+            }
+            let (code, message, reference_text) = if kind == DeclKind::Parameter {
+                (
+                    codes::DUPLICATE_PARAMETER,
+                    format!("duplicate parameter `{}`", name.name),
+                    format!("Duplicate parameter: {}", name.name),
+                )
+            } else {
+                (
+                    codes::DUPLICATE_DECLARATION,
+                    format!("`{}` is declared twice", name.name),
+                    format!("Duplicate declaration: {}", name.name),
+                )
+            };
+            self.out.push(
+                Diagnostic::error(code, self.at(name.span), message)
+                    .with_label("declared again here")
+                    .with_related(
+                        self.at(previous_decl.span),
+                        format!("first declared here as a {}", previous_decl.kind.describe()),
+                    )
+                    .with_note(format!("pico-engine reports: `{reference_text}`")),
+            );
+        }
+        self.add_declaration(&name.name, kind, name.span, shape)
+    }
+
+    /// A binding of `name` that a new declaration in the current scope would clash with: in the
+    /// current scope, or, for a postlude branch, in its rule's scope (language.md §3.2 lists
+    /// these clashes as errors the reference should have reported).
+    fn same_block_binding(&self, name: &str) -> Option<DeclId> {
+        if let Some(&id) = self.bindings[self.current.0 as usize].get(name) {
+            return Some(id);
+        }
+        if self.scope_kind(self.current) == ScopeKind::Postlude {
+            let parent = self.table.scopes[self.current.0 as usize].parent?;
+            return self.bindings[parent.0 as usize].get(name).copied();
+        }
+        None
+    }
+
+    fn lookup(&self, name: &str) -> Option<DeclId> {
+        let mut scope = Some(self.current);
+        while let Some(id) = scope {
+            if let Some(&decl) = self.bindings[id.0 as usize].get(name) {
+                return Some(decl);
+            }
+            scope = self.table.scopes[id.0 as usize].parent;
+        }
+        None
+    }
+
+    /// Records a use of `name` and reports it when nothing declares it.
+    fn use_name(&mut self, name: &str, span: Span) -> Option<DeclId> {
+        let resolved = self.lookup(name);
+        self.table.references.push(Reference { span, resolved });
+        if resolved.is_none() {
+            let mut diagnostic = Diagnostic::error(codes::UNKNOWN_NAME, self.at(span), format!("unknown name `{name}`"))
+                .with_label("not found in this scope");
+            if let Some(suggestion) = self.suggest(name) {
+                diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+            }
+            self.out.push(diagnostic);
+        }
+        resolved
+    }
+
+    /// The visible name closest to `name` by edit distance, when it is close enough.
+    fn suggest(&self, name: &str) -> Option<String> {
+        let limit = (name.chars().count() / 3).max(1);
+        let mut best: Option<(usize, &str)> = None;
+        let mut scope = Some(self.current);
+        while let Some(id) = scope {
+            for candidate in self.bindings[id.0 as usize].keys() {
+                let distance = edit_distance(name, candidate);
+                if distance > limit || distance >= candidate.chars().count() {
+                    continue;
+                }
+                if best.is_none_or(|(d, n)| (distance, candidate.as_str()) < (d, n)) {
+                    best = Some((distance, candidate));
+                }
+            }
+            scope = self.table.scopes[id.0 as usize].parent;
+        }
+        best.map(|(_, candidate)| candidate.to_string())
+    }
+
+    fn ent_access(&mut self, domain: &Ident, name: &Ident, kind: EntAccessKind) {
+        self.table.ent.push(EntAccess {
+            name: name.name.clone(),
+            span: domain.span.cover(name.span),
+            kind,
+        });
+    }
+
+    // ----- ruleset structure -----
+
+    fn ruleset(&mut self, ruleset: &Ruleset) {
+        self.push_scope(ScopeKind::Root, Span::default());
+        for op in stdlib_names::STDLIB {
+            let signature = Signature {
+                params: op.params.iter().map(|param| param.to_string()).collect(),
+                min: op.min,
+            };
+            let shape = match op.kind {
+                OpKind::Function => Shape::Function(signature),
+                OpKind::Action => Shape::Action(signature),
+                OpKind::ActionFunction => Shape::ActionFunction(signature),
+            };
+            self.add_declaration(op.name, DeclKind::Stdlib, Span::default(), shape);
+        }
+        self.add_declaration(stdlib_names::TESTING, DeclKind::Testing, Span::default(), Shape::Unknown);
+
+        self.push_scope(ScopeKind::Ruleset, ruleset.span);
+        let props: Vec<_> = ruleset.meta.iter().flat_map(|meta| meta.props()).collect();
+        for prop in &props {
+            if let MetaPropKind::Configure { decls } = &prop.kind {
+                self.declaration_block(decls, DeclKind::Configure);
+            }
+        }
+        if let Some(global) = &ruleset.global {
+            self.declaration_block(&global.decls, DeclKind::Global);
+        }
+        for prop in &props {
+            match &prop.kind {
+                MetaPropKind::Value { value } | MetaPropKind::Key { value, .. } => self.expr(value),
+                MetaPropKind::Use { with, .. } => {
+                    // The `with` names belong to the used module; only the values are ours.
+                    for decl in declarations(with) {
+                        self.expr(&decl.value);
+                    }
+                }
+                MetaPropKind::Shares { names } => self.exports(names, "share"),
+                MetaPropKind::Provides { names } => self.exports(names, "provide"),
+                MetaPropKind::Configure { .. }
+                | MetaPropKind::Logging { .. }
+                | MetaPropKind::ErrorsTo { .. }
+                | MetaPropKind::ProvidesKeys { .. } => {}
+            }
+        }
+
+        let mut rule_names: HashMap<&str, Span> = HashMap::new();
+        for rule in ruleset.rules() {
+            if let Some(&first) = rule_names.get(rule.name.name.as_str()) {
+                self.out.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_RULE_NAME,
+                        self.at(rule.name.span),
+                        format!("rule `{}` is defined twice", rule.name.name),
+                    )
+                    .with_related(self.at(first), "first defined here")
+                    .with_note(format!("pico-engine reports: `Duplicate rule name: {}`", rule.name.name)),
+                );
+            } else {
+                rule_names.insert(&rule.name.name, rule.name.span);
+            }
+            // Matches pico-engine: an inactive rule is dropped before it is compiled.
+            if rule.is_active() {
+                self.rule(rule);
+            }
+        }
+        self.pop_scope();
+    }
+
+    /// `shares`/`provides`: each name must be declared; shared names may not be actions.
+    fn exports(&mut self, names: &[Ident], verb: &str) {
+        for name in names {
+            let resolved = self.lookup(&name.name);
+            self.table.references.push(Reference {
+                span: name.span,
+                resolved,
+            });
+            match resolved {
+                None => {
+                    let mut diagnostic = Diagnostic::error(
+                        codes::UNDEFINED_EXPORT,
+                        self.at(name.span),
+                        format!("Trying to {verb}: {} but it's not defined in global", name.name),
+                    )
+                    .with_label("not declared in `global`");
+                    if let Some(suggestion) = self.suggest(&name.name) {
+                        diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+                    }
+                    self.out.push(diagnostic);
+                }
+                Some(id) if verb == "share" => {
+                    let decl = self.table.declaration(id);
+                    if matches!(decl.shape, Shape::Action(_)) {
+                        let mut diagnostic = Diagnostic::error(
+                            codes::SHARED_ACTION,
+                            self.at(name.span),
+                            format!("Actions must not be shared: {}", name.name),
+                        )
+                        .with_help("list it under `provides` to let other rulesets use it");
+                        if !decl.kind.is_builtin() {
+                            diagnostic = diagnostic.with_related(self.at(decl.span), "declared as a `defaction` here");
+                        }
+                        self.out.push(diagnostic);
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn rule(&mut self, rule: &Rule) {
+        self.push_scope(ScopeKind::Rule, rule.span);
+        match &rule.select {
+            None => self.out.push(
+                Diagnostic::error(
+                    codes::MISSING_SELECT,
+                    self.at(rule.name.span),
+                    format!("rule `{}` is missing a `select`", rule.name.name),
+                )
+                .with_help("add `select when domain type`, or mark the rule `is inactive`"),
+            ),
+            Some(select) => match &select.kind {
+                SelectKind::When { event, within } => {
+                    // Settings first: a `where` may use the settings of its own event and,
+                    // across `and`/`then`, of the others (language.md §5.9.4).
+                    let mut positional = Vec::new();
+                    self.event_settings(event, &mut positional);
+                    self.table.positional.extend(positional);
+                    self.event_conditions(event);
+                    if let Some(within) = within {
+                        self.expr(&within.amount);
+                    }
+                }
+                SelectKind::Where { condition } => self.expr(condition),
+            },
+        }
+        for foreach in &rule.foreach {
+            self.expr(&foreach.collection);
+            self.settings(&foreach.setting, DeclKind::ForeachSetting);
+        }
+        if let Some(pre) = &rule.pre {
+            self.declaration_block(&pre.decls, DeclKind::Pre);
+        }
+        if let Some(block) = &rule.action_block {
+            self.action_block(block);
+        }
+        if let Some(postlude) = &rule.postlude {
+            self.postlude(postlude);
+        }
+        self.pop_scope();
+    }
+
+    fn settings(&mut self, names: &[Ident], kind: DeclKind) {
+        let ids = names.iter().map(|name| self.declare(name, kind, Shape::Unknown)).collect();
+        self.table.positional.push(ids);
+    }
+
+    fn event_settings(&mut self, event: &EventExpr, positional: &mut Vec<Vec<DeclId>>) {
+        match &event.kind {
+            EventExprKind::Event(base) => {
+                let ids = base
+                    .setting
+                    .iter()
+                    .map(|name| self.declare(name, DeclKind::EventSetting, Shape::Unknown))
+                    .collect();
+                positional.push(ids);
+            }
+            EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
+                for arg in args {
+                    self.event_settings(arg, positional);
+                }
+            }
+            EventExprKind::Group { event, aggregator, .. } => {
+                self.event_settings(event, positional);
+                if let Some(aggregator) = aggregator {
+                    let ids = aggregator
+                        .vars
+                        .iter()
+                        .map(|name| self.declare(name, DeclKind::Aggregator, Shape::Unknown))
+                        .collect();
+                    positional.push(ids);
+                }
+            }
+            EventExprKind::Paren { inner } => self.event_settings(inner, positional),
+            EventExprKind::Error => {}
+        }
+    }
+
+    fn event_conditions(&mut self, event: &EventExpr) {
+        match &event.kind {
+            EventExprKind::Event(base) => {
+                if let Some(condition) = &base.where_ {
+                    self.expr(condition);
+                }
+            }
+            EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
+                for arg in args {
+                    self.event_conditions(arg);
+                }
+            }
+            EventExprKind::Group { event, .. } => self.event_conditions(event),
+            EventExprKind::Paren { inner } => self.event_conditions(inner),
+            EventExprKind::Error => {}
+        }
+    }
+
+    /// A declaration block (language.md §3.2): values see earlier names only; `function`
+    /// literals are compiled last and see the whole block, themselves included.
+    fn declaration_block(&mut self, items: &[DeclItem], kind: DeclKind) {
+        let mut functions = Vec::new();
+        for decl in declarations(items) {
+            if let ExprKind::Function(function) = &decl.value.kind {
+                self.declare(&decl.name, kind, Shape::Function(function_signature(&function.params)));
+                functions.push((function.as_ref(), decl.value.span));
+            } else {
+                self.expr(&decl.value);
+                self.declare(&decl.name, kind, shape_of(&decl.value));
+            }
+        }
+        for (function, span) in functions {
+            self.function(function, span);
+        }
+    }
+
+    fn action_block(&mut self, block: &ActionBlock) {
+        if let Some(condition) = &block.condition {
+            self.expr(condition);
+        }
+        if let BlockKind::Choose { discriminant } = &block.kind {
+            self.expr(discriminant);
+        }
+        let choose = matches!(block.kind, BlockKind::Choose { .. });
+        for action in block.actions() {
+            if choose && action.label.is_none() {
+                self.out.push(
+                    Diagnostic::error(
+                        codes::UNLABELED_CHOOSE_ACTION,
+                        self.at(action.name.span),
+                        "actions inside `choose` need a label",
+                    )
+                    .with_help(format!("write `label => {}(...)`", action.name.name))
+                    .with_note("pico-engine reports: ``all actions inside a `choose` block need a label``"),
+                );
+            }
+            self.action(action);
+        }
+    }
+
+    fn action(&mut self, action: &Action) {
+        let resolved = match &action.domain {
+            // A module action (`http:post`) is looked up at run time.
+            Some(_) => None,
+            None => self.use_name(&action.name.name, action.name.span),
+        };
+        self.args(&action.args);
+        if let Some(id) = resolved {
+            self.check_arity(id, &action.name, &action.args, CallForm::Action);
+        }
+        if let Some(extra) = action.setting.get(1) {
+            self.out.push(
+                Diagnostic::error(
+                    codes::SEVERAL_ACTION_SETTINGS,
+                    self.at(extra.span),
+                    "an action returns one value, so `setting` takes one name",
+                )
+                .with_note("pico-engine reports: `Actions only return on value`"),
+            );
+        }
+        // Extra names are declared too (bound to null), so their uses are not reported again.
+        self.settings(&action.setting, DeclKind::ActionSetting);
+    }
+
+    fn postlude(&mut self, postlude: &Postlude) {
+        let blocks = [Some(&postlude.first), postlude.else_.as_ref(), postlude.finally.as_ref()];
+        for block in blocks.into_iter().flatten() {
+            self.stmt_block(block);
+        }
+    }
+
+    fn stmt_block(&mut self, block: &StmtBlock) {
+        self.push_scope(ScopeKind::Postlude, block.span);
+        for stmt in block.statements() {
+            self.statement(stmt);
+        }
+        self.pop_scope();
+    }
+
+    fn statement(&mut self, stmt: &Statement) {
+        if let Some(Guard::If { condition }) = &stmt.guard {
+            self.expr(condition);
+        }
+        match &stmt.kind {
+            StmtKind::PersistentAssignment {
+                domain,
+                name,
+                path,
+                value,
+            } => {
+                if let Some(path) = path {
+                    self.expr(path);
+                }
+                self.expr(value);
+                if domain.name == "ent" {
+                    self.ent_access(domain, name, EntAccessKind::Write);
+                } else {
+                    self.non_entity(domain, name, ":=", "PersistentVariableAssignment - only works on ent:* variables");
+                }
+            }
+            StmtKind::Clear { domain, name, path } => {
+                if let Some(path) = path {
+                    self.expr(path);
+                }
+                if domain.name == "ent" {
+                    self.ent_access(domain, name, EntAccessKind::Write);
+                } else {
+                    self.non_entity(
+                        domain,
+                        name,
+                        "clear",
+                        "ClearPersistentVariable only works for `ent:`, not `undefined:`",
+                    );
+                }
+            }
+            StmtKind::Raise {
+                event,
+                for_rid,
+                attributes,
+            } => {
+                self.event_ref(event);
+                for expr in [for_rid, attributes].into_iter().flatten() {
+                    self.expr(expr);
+                }
+            }
+            StmtKind::Schedule {
+                event,
+                time,
+                attributes,
+                setting,
+            } => {
+                self.event_ref(event);
+                match time {
+                    ScheduleTime::At { time } => self.expr(time),
+                    ScheduleTime::Repeat { timespec } => self.expr(timespec),
+                }
+                if let Some(attributes) = attributes {
+                    self.expr(attributes);
+                }
+                if let Some(setting) = setting {
+                    self.declare(setting, DeclKind::ScheduleSetting, Shape::Unknown);
+                }
+            }
+            StmtKind::Log { message, .. } | StmtKind::Error { message, .. } => self.expr(message),
+            StmtKind::Last => {}
+            StmtKind::Declaration(decl) => {
+                if let ExprKind::Function(function) = &decl.value.kind {
+                    let shape = Shape::Function(function_signature(&function.params));
+                    self.declare(&decl.name, DeclKind::Postlude, shape);
+                    self.function(function, decl.value.span);
+                } else {
+                    self.expr(&decl.value);
+                    self.declare(&decl.name, DeclKind::Postlude, shape_of(&decl.value));
+                }
+            }
+        }
+    }
+
+    fn non_entity(&mut self, domain: &Ident, name: &Ident, what: &str, reference_text: &str) {
+        self.out.push(
+            Diagnostic::error(
+                codes::NON_ENTITY_ASSIGNMENT,
+                self.at(domain.span.cover(name.span)),
+                format!("`{what}` only works on `ent:` variables, not `{}:`", domain.name),
+            )
+            .with_help(format!("use `ent:{}`, or declare a local with `{} = ...`", name.name, name.name))
+            .with_note(format!("pico-engine reports: `{reference_text}`")),
+        );
+    }
+
+    fn event_ref(&mut self, event: &EventRef) {
+        match event {
+            EventRef::Static { event_type, .. } => self.expr(event_type),
+            EventRef::Dynamic { domain_and_type } => self.expr(domain_and_type),
+        }
+    }
+
+    // ----- functions -----
+
+    /// Parameters in order (a default sees the parameters before it), with the checks on them.
+    fn params(&mut self, params: &Params) {
+        let mut first_default: Option<Span> = None;
+        let mut ids = Vec::new();
+        for param in &params.items {
+            match (&param.default, first_default) {
+                (Some(default), _) => {
+                    self.expr(default);
+                    first_default.get_or_insert(param.span);
+                }
+                (None, Some(defaulted)) => self.out.push(
+                    Diagnostic::error(
+                        codes::REQUIRED_AFTER_DEFAULT,
+                        self.at(param.name.span),
+                        format!("required parameter `{}` follows a parameter with a default", param.name.name),
+                    )
+                    .with_related(self.at(defaulted), "this parameter has a default")
+                    .with_help(format!("give `{}` a default, or move it first", param.name.name))
+                    .with_note(
+                        "pico-engine reports: `Cannot have a non-default parameter after a defaulted one`",
+                    ),
+                ),
+                (None, None) => {}
+            }
+            let shape = param.default.as_ref().map(shape_of).unwrap_or(Shape::Unknown);
+            ids.push(self.declare(&param.name, DeclKind::Parameter, shape));
+        }
+        self.table.positional.push(ids);
+    }
+
+    fn function(&mut self, function: &Function, span: Span) {
+        self.push_scope(ScopeKind::Function, span);
+        self.params(&function.params);
+        self.declaration_block(&function.body, DeclKind::Local);
+        self.expr(&function.result);
+        self.pop_scope();
+    }
+
+    fn defaction(&mut self, defaction: &Defaction, span: Span) {
+        self.push_scope(ScopeKind::Defaction, span);
+        self.params(&defaction.params);
+        self.declaration_block(&defaction.body, DeclKind::Local);
+        if let Some(block) = &defaction.actions {
+            self.action_block(block);
+        }
+        if let Some(result) = &defaction.result {
+            self.expr(result);
+        }
+        self.pop_scope();
+    }
+
+    // ----- expressions -----
+
+    fn expr(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Null
+            | ExprKind::Boolean { .. }
+            | ExprKind::Number { .. }
+            | ExprKind::String { .. }
+            | ExprKind::RegExp { .. }
+            | ExprKind::Error => {}
+            ExprKind::Chevron { parts } => {
+                for part in parts {
+                    if let ChevronPart::Beesting { expr } = part {
+                        self.expr(expr);
+                    }
+                }
+            }
+            ExprKind::Identifier { name } => {
+                self.use_name(name, expr.span);
+            }
+            ExprKind::DomainIdentifier { domain, name } => {
+                if domain.name == "ent" {
+                    self.ent_access(domain, name, EntAccessKind::Read);
+                }
+            }
+            ExprKind::Paren { inner } => self.expr(inner),
+            ExprKind::Array { items } => {
+                for item in items {
+                    if let krl_syntax::ast::ArrayItem::Item { value } = item {
+                        self.expr(value);
+                    }
+                }
+            }
+            ExprKind::Map { items } => {
+                for item in items {
+                    if let MapItem::Entry(entry) = item {
+                        self.expr(&entry.value);
+                    }
+                }
+            }
+            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Binary { left, right, .. } => {
+                self.expr(left);
+                self.expr(right);
+            }
+            ExprKind::Conditional { test, then, else_ } => {
+                self.expr(test);
+                self.expr(then);
+                self.expr(else_);
+            }
+            // Outside a call `a.b` reads the key "b" (deprecated); `b` is not a name.
+            ExprKind::Dot { object, .. } => self.expr(object),
+            ExprKind::Index { object, index } => {
+                self.expr(object);
+                self.expr(index);
+            }
+            ExprKind::Path { object, path } => {
+                self.expr(object);
+                self.expr(path);
+            }
+            ExprKind::Call { callee, args } => self.call(callee, args),
+            ExprKind::Function(function) => self.function(function, expr.span),
+            ExprKind::Defaction(defaction) => self.defaction(defaction, expr.span),
+        }
+    }
+
+    fn call(&mut self, callee: &Expr, args: &Args) {
+        match &callee.kind {
+            ExprKind::Identifier { name } => {
+                let resolved = self.use_name(name, callee.span);
+                self.args(args);
+                if let Some(id) = resolved {
+                    let ident = Ident {
+                        name: name.clone(),
+                        span: callee.span,
+                    };
+                    self.check_arity(id, &ident, args, CallForm::Plain);
+                }
+            }
+            ExprKind::Dot {
+                object,
+                domain: None,
+                name,
+            } => {
+                self.expr(object);
+                let resolved = self.use_name(&name.name, name.span);
+                self.args(args);
+                if let Some(id) = resolved {
+                    self.check_arity(id, name, args, CallForm::Method);
+                }
+            }
+            _ => {
+                self.expr(callee);
+                self.args(args);
+            }
+        }
+    }
+
+    fn args(&mut self, args: &Args) {
+        let mut first_named: Option<Span> = None;
+        let mut reported = false;
+        for arg in args.args() {
+            match (&arg.name, first_named) {
+                (Some(_), None) => first_named = Some(arg.span),
+                (None, Some(named)) if !reported => {
+                    reported = true;
+                    self.out.push(
+                        Diagnostic::error(
+                            codes::POSITIONAL_AFTER_NAMED,
+                            self.at(arg.span),
+                            "positional argument after a named one",
+                        )
+                        .with_related(self.at(named), "first named argument")
+                        .with_note("pico-engine reports: `Once you used a named arg, all following must be named.`"),
+                    );
+                }
+                _ => {}
+            }
+            self.expr(&arg.value);
+        }
+    }
+
+    fn check_arity(&mut self, id: DeclId, name: &Ident, args: &Args, form: CallForm) {
+        let decl = self.table.declaration(id);
+        let signature = match (&decl.shape, form) {
+            (Shape::Function(sig) | Shape::ActionFunction(sig), CallForm::Plain | CallForm::Method) => sig.clone(),
+            (Shape::Action(sig) | Shape::ActionFunction(sig), CallForm::Action) => sig.clone(),
+            // Calling an action as a function (and back) is a type error, checked elsewhere.
+            _ => return,
+        };
+        let declared_at = (!decl.kind.is_builtin()).then_some(decl.span);
+        let receiver = usize::from(matches!(form, CallForm::Method));
+        let mut supplied = vec![false; signature.max().max(1)];
+        let mut count = receiver;
+        let mut problems = Vec::new();
+        for slot in supplied.iter_mut().take(receiver) {
+            *slot = true;
+        }
+        for arg in args.args() {
+            match &arg.name {
+                None => {
+                    if let Some(slot) = supplied.get_mut(count) {
+                        *slot = true;
+                    }
+                    count += 1;
+                }
+                Some(named) => match signature.params.iter().position(|param| *param == named.name) {
+                    Some(idx) => supplied[idx] = true,
+                    None => problems.push((named.span, format!("`{}` has no parameter `{}`", name.name, named.name))),
+                },
+            }
+        }
+        self.table.calls.push(CallSite {
+            callee: id,
+            name_span: name.span,
+            args_span: args.span,
+            positional: count,
+            method: receiver == 1,
+        });
+        if declared_at.is_some() {
+            // Matches pico-engine: missing arguments are null and extra ones are ignored, and
+            // its own test rulesets rely on both; the `too-many-arguments` lint reports extras.
+            self.report_arity(problems, receiver, &signature, name, declared_at);
+            return;
+        }
+        let missing = signature.params.iter().take(signature.min).zip(&supplied).any(|(_, &given)| !given);
+        let has_named = args.args().any(|arg| arg.name.is_some());
+        if count > signature.max() || (missing && !has_named && problems.is_empty()) {
+            let given = count - receiver;
+            let takes = signature.min.saturating_sub(receiver)..=signature.max().saturating_sub(receiver);
+            let message = format!(
+                "`{}` takes {} but {} {} given",
+                name.name,
+                describe_count(*takes.start(), *takes.end()),
+                given,
+                if given == 1 { "was" } else { "were" }
+            );
+            problems.push((args.span, message));
+        } else if missing {
+            let absent: Vec<_> = signature
+                .params
+                .iter()
+                .take(signature.min)
+                .zip(&supplied)
+                .filter(|(_, given)| !**given)
+                .map(|(param, _)| format!("`{param}`"))
+                .collect();
+            problems.push((args.span, format!("`{}` is missing {}", name.name, absent.join(", "))));
+        }
+        self.report_arity(problems, receiver, &signature, name, None);
+    }
+
+    fn report_arity(
+        &mut self,
+        problems: Vec<(Span, String)>,
+        receiver: usize,
+        signature: &Signature,
+        name: &Ident,
+        declared_at: Option<Span>,
+    ) {
+        for (span, message) in problems {
+            let mut diagnostic = Diagnostic::error(codes::WRONG_ARGUMENT_COUNT, self.at(span), message);
+            if receiver == 1 {
+                diagnostic = diagnostic.with_note("the receiver of a method call is its first argument");
+            }
+            diagnostic = match declared_at {
+                Some(at) => diagnostic.with_related(self.at(at), "declared here"),
+                None => diagnostic.with_note(format!(
+                    "parameters of `{}`: {}",
+                    name.name,
+                    if signature.params.is_empty() {
+                        "none".to_string()
+                    } else {
+                        signature.params.join(", ")
+                    }
+                )),
+            };
+            self.out.push(diagnostic);
+        }
+    }
+}
+
+fn describe_count(min: usize, max: usize) -> String {
+    let unit = |n: usize| if n == 1 { "argument" } else { "arguments" };
+    if min == max {
+        format!("{min} {}", unit(max))
+    } else {
+        format!("{min} to {max} {}", unit(max))
+    }
+}
+
+fn is_event_bound(kind: DeclKind) -> bool {
+    matches!(kind, DeclKind::EventSetting | DeclKind::Aggregator)
+}
+
+/// Matches pico-engine: a missing argument is null, and rulesets rely on that to make
+/// parameters optional (`inbound()` for `inbound = function(key, value)`), so only calls
+/// with too many arguments are reported.
+fn function_signature(params: &Params) -> Signature {
+    Signature {
+        params: params.items.iter().map(|param| param.name.name.clone()).collect(),
+        min: 0,
+    }
+}
+
+/// What a declaration's value is statically (language.md §3.3): only literals count.
+fn shape_of(value: &Expr) -> Shape {
+    match &value.kind {
+        ExprKind::Function(function) => Shape::Function(function_signature(&function.params)),
+        ExprKind::Defaction(defaction) => Shape::Action(function_signature(&defaction.params)),
+        _ => Shape::Unknown,
+    }
+}
+
+/// Levenshtein distance over characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("nme", "name"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

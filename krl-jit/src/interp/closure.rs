@@ -1,0 +1,108 @@
+//! KRL function and defaction values: IR plus the frame they were created in.
+
+use std::sync::Arc;
+
+use krl_runtime::value::Callable;
+use krl_runtime::{Host, RuntimeError, Value};
+
+use super::{Frame, eval, limits, run_actions, run_block};
+use crate::ir::{DefactionIr, FunctionIr, Param};
+
+/// A `function` literal's value.
+pub struct Closure {
+    ir: Arc<FunctionIr>,
+    env: Arc<Frame>,
+}
+
+impl Closure {
+    pub fn new(ir: Arc<FunctionIr>, env: Arc<Frame>) -> Closure {
+        Closure { ir, env }
+    }
+
+    /// Calls with arguments already arranged by parameter position.
+    pub fn invoke(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
+        limits::nested(|| {
+            let frame = Frame::new(self.ir.body.n_slots, Some(Arc::clone(&self.env)));
+            bind_params(&self.ir.params, args, &frame, host)?;
+            run_block(&self.ir.body.decls, &frame, host)?;
+            eval(&self.ir.result, &frame, host)
+        })
+    }
+}
+
+/// Binds arguments to parameter slots; a missing or null argument takes the default.
+/// Matches pico-engine: null is JavaScript's `undefined`, so explicit null triggers defaults.
+fn bind_params(params: &[Param], args: Vec<Value>, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
+    let mut args = args.into_iter();
+    for param in params {
+        let value = match args.next() {
+            Some(value) if !value.is_null() => value,
+            _ => match &param.default {
+                Some(default) => eval(default, frame, host)?,
+                None => Value::Null,
+            },
+        };
+        frame.set(param.slot, value);
+    }
+    Ok(())
+}
+
+impl Callable for Closure {
+    fn name(&self) -> &str {
+        &self.ir.name
+    }
+
+    fn param_names(&self) -> Vec<&str> {
+        self.ir.params.iter().map(|p| &*p.name).collect()
+    }
+
+    fn call(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
+        self.invoke(host, args)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// A `defaction` literal's value.
+pub struct DefactionValue {
+    ir: Arc<DefactionIr>,
+    env: Arc<Frame>,
+}
+
+impl DefactionValue {
+    pub fn new(ir: Arc<DefactionIr>, env: Arc<Frame>) -> DefactionValue {
+        DefactionValue { ir, env }
+    }
+}
+
+impl Callable for DefactionValue {
+    fn name(&self) -> &str {
+        &self.ir.name
+    }
+
+    fn param_names(&self) -> Vec<&str> {
+        self.ir.params.iter().map(|p| &*p.name).collect()
+    }
+
+    /// Runs the body declarations and the action block, then returns the `return` value.
+    fn call(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
+        limits::nested(|| {
+            let frame = Frame::new(self.ir.body.n_slots, Some(Arc::clone(&self.env)));
+            bind_params(&self.ir.params, args, &frame, host)?;
+            run_block(&self.ir.body.decls, &frame, host)?;
+            if let Some(actions) = &self.ir.actions {
+                run_actions(actions, &frame, host)?;
+            }
+            match &self.ir.result {
+                Some(result) => eval(result, &frame, host),
+                None => Ok(Value::Null),
+            }
+        })
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

@@ -1,0 +1,265 @@
+//! The reference tier: a tree-walking interpreter over the IR.
+//!
+//! Errors are `RuntimeError`s as the reference prints them; the span of the innermost node
+//! that failed is remembered per thread so callers can show a snippet (see [`take_error_span`]).
+
+mod closure;
+pub mod frame;
+pub mod limits;
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use krl_diagnostics::Span;
+use krl_runtime::stdlib::{self, Operator};
+use krl_runtime::value::Callable;
+use krl_runtime::{Host, Map, RuntimeError, Value};
+
+pub use closure::{Closure, DefactionValue};
+pub use frame::Frame;
+
+use crate::ir::{self, Args, GetKind, Node};
+
+thread_local! {
+    static ERROR_SPAN: Cell<Option<Span>> = const { Cell::new(None) };
+}
+
+/// The span of the innermost node that failed since the last call, if any.
+pub fn take_error_span() -> Option<Span> {
+    ERROR_SPAN.with(Cell::take)
+}
+
+/// Remembers where an error happened, keeping the innermost place.
+fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
+    if result.is_err() {
+        ERROR_SPAN.with(|cell| {
+            if cell.get().is_none() {
+                cell.set(Some(span));
+            }
+        });
+    }
+    result
+}
+
+/// Runs the declarations of a block into `frame`, in order.
+pub fn run_block(decls: &[ir::Decl], frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
+    for decl in decls {
+        let value = eval(&decl.value, frame, host)?;
+        frame.set(decl.slot, value);
+    }
+    Ok(())
+}
+
+/// Evaluates one node in `frame`.
+pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+    match node {
+        Node::Const(value) => Ok(value.clone()),
+        Node::Local { depth, slot, name, span } => {
+            at(*span, frame.ancestor(*depth).get(*slot, name).cloned())
+        }
+        Node::Array(items) => {
+            let values = items.iter().map(|item| eval(item, frame, host)).collect::<Result<Vec<_>, _>>()?;
+            Ok(Value::array(values))
+        }
+        Node::Map(entries) => {
+            let mut map = Map::with_capacity(entries.len());
+            for (key, value) in entries {
+                let value = eval(value, frame, host)?;
+                map.insert(Arc::clone(key), value);
+            }
+            Ok(Value::map(map))
+        }
+        Node::Chevron(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                match eval(part, frame, host)? {
+                    Value::String(s) => text.push_str(&s),
+                    other => text.push_str(&other.to_krl_string()),
+                }
+            }
+            Ok(Value::string(text))
+        }
+        Node::And(left, right) => {
+            let left = eval(left, frame, host)?;
+            if left.truthy() { eval(right, frame, host) } else { Ok(left) }
+        }
+        Node::Or(left, right) => {
+            let left = eval(left, frame, host)?;
+            if left.truthy() { Ok(left) } else { eval(right, frame, host) }
+        }
+        Node::Not(operand) => Ok(Value::Boolean(!eval(operand, frame, host)?.truthy())),
+        Node::Conditional { test, then, else_ } => {
+            if eval(test, frame, host)?.truthy() {
+                eval(then, frame, host)
+            } else {
+                eval(else_, frame, host)
+            }
+        }
+        Node::Op { op, args, span } => match args.as_slice() {
+            [one] => {
+                let values = [eval(one, frame, host)?];
+                at(*span, op.invoke(host, &values))
+            }
+            [left, right] => {
+                let values = [eval(left, frame, host)?, eval(right, frame, host)?];
+                at(*span, op.invoke(host, &values))
+            }
+            more => {
+                let values = more.iter().map(|arg| eval(arg, frame, host)).collect::<Result<Vec<_>, _>>()?;
+                at(*span, op.invoke(host, &values))
+            }
+        },
+        Node::Get { object, key, kind, span } => {
+            let object = eval(object, frame, host)?;
+            let key = eval(key, frame, host)?;
+            at(*span, get(host, object, key, *kind))
+        }
+        Node::Call { callee, args, span } => {
+            let callee = eval(callee, frame, host)?;
+            let (positional, named) = eval_args(args, frame, host)?;
+            at(*span, call_value(host, &callee, positional, named))
+        }
+        Node::Domain { domain, name, span } => at(*span, host.module_get(domain, name)),
+        Node::DomainCall { domain, name, args, span } => {
+            let (positional, named) = eval_args(args, frame, host)?;
+            at(*span, host.module_call(domain, name, positional, named))
+        }
+        Node::Function(function) => Ok(Value::function(Arc::new(Closure::new(Arc::clone(function), Arc::clone(frame))))),
+        Node::Defaction(defaction) => Ok(Value::action(Arc::new(DefactionValue::new(
+            Arc::clone(defaction),
+            Arc::clone(frame),
+        )))),
+    }
+}
+
+type NamedArgs = Vec<(Arc<str>, Value)>;
+
+fn eval_args(args: &Args, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(Vec<Value>, NamedArgs), RuntimeError> {
+    let positional = args.positional.iter().map(|arg| eval(arg, frame, host)).collect::<Result<Vec<_>, _>>()?;
+    let named = args
+        .named
+        .iter()
+        .map(|(name, arg)| Ok((Arc::clone(name), eval(arg, frame, host)?)))
+        .collect::<Result<Vec<_>, RuntimeError>>()?;
+    Ok((positional, named))
+}
+
+/// Matches pico-engine's `krlNamedArgs`: with named arguments, each parameter takes its
+/// named value, else the positional one at its index; gaps before a supplied argument are
+/// null and nothing after the last supplied one is passed.
+pub fn arrange_args(params: &[&str], positional: Vec<Value>, named: NamedArgs) -> Vec<Value> {
+    if named.is_empty() {
+        let mut positional = positional;
+        positional.truncate(params.len());
+        return positional;
+    }
+    let mut out: Vec<Value> = Vec::with_capacity(params.len());
+    let mut positional: Vec<Option<Value>> = positional.into_iter().map(Some).collect();
+    let mut named = named;
+    for (idx, param) in params.iter().enumerate() {
+        let value = match named.iter().position(|(name, _)| &**name == *param) {
+            Some(found) => Some(named.swap_remove(found).1),
+            None => positional.get_mut(idx).and_then(Option::take),
+        };
+        if let Some(value) = value {
+            out.resize(idx, Value::Null);
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// Calls a function or action value the way KRL code does.
+pub fn call_value(host: &mut dyn Host, callee: &Value, positional: Vec<Value>, named: NamedArgs) -> Result<Value, RuntimeError> {
+    let callable = match callee {
+        Value::Function(callable) => callable,
+        other => return Err(krl_runtime::host::not_a_function(other)),
+    };
+    if let Some(closure) = callable.as_any().downcast_ref::<Closure>() {
+        let args = arrange_args(&closure.param_names(), positional, named);
+        return closure.invoke(host, args);
+    }
+    let args = if named.is_empty() { positional } else { arrange_args(&callable.param_names(), positional, named) };
+    callable.call(host, args)
+}
+
+/// `object[key]`, `object{path}`, `object.name`.
+fn get(host: &mut dyn Host, object: Value, key: Value, kind: GetKind) -> Result<Value, RuntimeError> {
+    static GET: std::sync::LazyLock<&'static Operator> =
+        std::sync::LazyLock::new(|| stdlib::lookup("get").expect("the stdlib has `get`"));
+    if kind == GetKind::Dot && key.as_str() == Some("length") {
+        // Matches pico-engine: `.` is JavaScript property access, and `length` is the one
+        // property real rulesets read this way.
+        match &object {
+            Value::String(s) => return Ok(Value::number(s.encode_utf16().count() as f64)),
+            Value::Array(items) => return Ok(Value::number(items.len() as f64)),
+            _ => {}
+        }
+    }
+    let path = match kind {
+        GetKind::Path => key,
+        GetKind::Index | GetKind::Dot => Value::array(vec![key]),
+    };
+    GET.invoke(host, &[object, path])
+}
+
+/// Runs an action block: the condition, then all, one random, or the chosen action.
+/// Returns whether the block fired (its actions ran).
+pub fn run_actions(block: &ir::ActionBlockIr, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<bool, RuntimeError> {
+    if let Some(condition) = &block.condition
+        && !eval(condition, frame, host)?.truthy()
+    {
+        return Ok(false);
+    }
+    match &block.kind {
+        ir::BlockKind::Every => {
+            for action in &block.actions {
+                run_action(action, frame, host)?;
+            }
+        }
+        ir::BlockKind::Sample => {
+            if !block.actions.is_empty() {
+                let idx = fastrand::usize(..block.actions.len());
+                run_action(&block.actions[idx], frame, host)?;
+            }
+        }
+        ir::BlockKind::Choose(discriminant) => {
+            let chosen = eval(discriminant, frame, host)?;
+            // Matches pico-engine: only a String discriminant can match a label, and a
+            // choose with no matching label still counts as fired.
+            if let Some(label) = chosen.as_str()
+                && let Some(action) = block.actions.iter().find(|a| a.label.as_deref() == Some(label))
+            {
+                run_action(action, frame, host)?;
+            }
+        }
+    }
+    Ok(true)
+}
+
+fn run_action(action: &ir::ActionIr, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
+    let (positional, named) = eval_args(&action.args, frame, host)?;
+    let result = match &action.callee {
+        ir::ActionCallee::Domain { domain, name } => host.module_call(domain, name, positional, named),
+        ir::ActionCallee::Value(node) => {
+            let callee = eval(node, frame, host)?;
+            call_action(host, &callee, positional, named)
+        }
+    };
+    let result = at(action.span, result)?;
+    if let Some(slot) = action.setting {
+        frame.set(slot, result);
+    }
+    Ok(())
+}
+
+/// Calls an action value (a defaction, `send_directive`, or an action-function like `noop`).
+pub fn call_action(host: &mut dyn Host, callee: &Value, positional: Vec<Value>, named: NamedArgs) -> Result<Value, RuntimeError> {
+    let callable = match callee {
+        Value::Action(callable) => callable,
+        Value::Function(callable) if callable.is_action_function() => callable,
+        other => return Err(RuntimeError::type_error(format!("{} is not an action", other.to_krl_string()))),
+    };
+    let args = arrange_args(&callable.param_names(), positional, named);
+    callable.call(host, args)
+}

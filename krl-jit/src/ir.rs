@@ -1,0 +1,141 @@
+//! The IR: KRL expressions with names resolved to frame slots, stdlib operators resolved
+//! to their table entries and literals turned into values.
+//!
+//! It is a tree, not bytecode: the interpreter walks it, and the Cranelift backend will
+//! compile the same tree into native code that calls the same runtime helpers. Every node
+//! that can fail keeps the span of its source so errors point at it.
+//!
+//! Frames: each function call, rule evaluation and declaration block scope gets a frame of
+//! single-assignment slots. A `Local { depth, slot }` walks `depth` parent links up from the
+//! current frame. Slots are written once, in textual order; reading one before it is written
+//! is the reference's "cannot access before initialization" error.
+
+use std::sync::Arc;
+
+use krl_diagnostics::Span;
+use krl_runtime::Value;
+use krl_runtime::stdlib::Operator;
+
+/// One evaluable node.
+#[derive(Debug)]
+pub enum Node {
+    Const(Value),
+    Local { depth: u16, slot: u16, name: Arc<str>, span: Span },
+    Array(Vec<Node>),
+    Map(Vec<(Arc<str>, Node)>),
+    /// Parts of a chevron string; non-constant parts are converted with `as("String")`.
+    Chevron(Vec<Node>),
+    /// `&&` and `||` short-circuit and return an operand, as JavaScript's do.
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Not(Box<Node>),
+    Conditional { test: Box<Node>, then: Box<Node>, else_: Box<Node> },
+    /// A stdlib operator applied to positional arguments (infix and prefix operators).
+    Op { op: &'static Operator, args: Vec<Node>, span: Span },
+    /// `object[index]`, `object{path}` and `object.name` all read through stdlib `get`;
+    /// `.length` on strings and arrays is JavaScript's property.
+    Get { object: Box<Node>, key: Box<Node>, kind: GetKind, span: Span },
+    /// A call of a computed callee.
+    Call { callee: Box<Node>, args: Args, span: Span },
+    /// A module value such as `event:attrs` or `ctx:rid` (module functions referenced
+    /// without parentheses are called with no arguments, as in the reference).
+    Domain { domain: Arc<str>, name: Arc<str>, span: Span },
+    /// A call of a module function, e.g. `time:now()`.
+    DomainCall { domain: Arc<str>, name: Arc<str>, args: Args, span: Span },
+    /// A `function` literal: evaluating it captures the current frame.
+    Function(Arc<FunctionIr>),
+    /// A `defaction` literal.
+    Defaction(Arc<DefactionIr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GetKind {
+    Index,
+    Path,
+    Dot,
+}
+
+/// Call arguments: positional ones first, then named ones.
+#[derive(Debug, Default)]
+pub struct Args {
+    pub positional: Vec<Node>,
+    pub named: Vec<(Arc<str>, Node)>,
+}
+
+/// A frame layout plus the declarations that fill it, in evaluation order.
+#[derive(Debug, Default)]
+pub struct Block {
+    pub n_slots: u16,
+    pub decls: Vec<Decl>,
+}
+
+#[derive(Debug)]
+pub struct Decl {
+    pub slot: u16,
+    pub name: Arc<str>,
+    pub value: Node,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub name: Arc<str>,
+    pub slot: u16,
+    pub default: Option<Node>,
+}
+
+#[derive(Debug)]
+pub struct FunctionIr {
+    /// The name it was declared under, for messages.
+    pub name: Arc<str>,
+    pub params: Vec<Param>,
+    /// Parameters occupy the first slots of the frame; body declarations follow.
+    pub body: Block,
+    pub result: Node,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct DefactionIr {
+    pub name: Arc<str>,
+    pub params: Vec<Param>,
+    pub body: Block,
+    pub actions: Option<ActionBlockIr>,
+    pub result: Option<Node>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum BlockKind {
+    /// One action, or `every { }`: all run in order.
+    Every,
+    /// One action chosen at random.
+    Sample,
+    /// The action whose label equals the discriminant.
+    Choose(Node),
+}
+
+#[derive(Debug)]
+pub struct ActionBlockIr {
+    pub condition: Option<Node>,
+    pub kind: BlockKind,
+    pub actions: Vec<ActionIr>,
+}
+
+#[derive(Debug)]
+pub struct ActionIr {
+    pub label: Option<Arc<str>>,
+    pub callee: ActionCallee,
+    pub args: Args,
+    /// The slot that receives the action's result (`setting(x)`).
+    pub setting: Option<u16>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum ActionCallee {
+    /// A value in scope (a defaction, or a stdlib action such as `send_directive`).
+    Value(Node),
+    /// A module action such as `event:send` or `http:post`.
+    Domain { domain: Arc<str>, name: Arc<str> },
+}

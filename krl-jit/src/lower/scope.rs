@@ -1,0 +1,62 @@
+//! Compile-time scopes: one per runtime frame, mapping names to slots.
+
+use std::collections::HashMap;
+
+/// One frame's names. Re-declaring a name gives it a new slot, so earlier closures keep
+/// seeing the value they captured (this is what the REPL relies on).
+#[derive(Debug, Default)]
+struct Scope {
+    names: HashMap<String, u16>,
+    n_slots: u16,
+}
+
+/// The stack of scopes being lowered, innermost last.
+#[derive(Debug)]
+pub struct Scopes {
+    stack: Vec<Scope>,
+}
+
+impl Default for Scopes {
+    fn default() -> Self {
+        Scopes::new()
+    }
+}
+
+impl Scopes {
+    /// One (outermost) scope.
+    pub fn new() -> Scopes {
+        Scopes { stack: vec![Scope::default()] }
+    }
+
+    pub fn push(&mut self) {
+        self.stack.push(Scope::default());
+    }
+
+    /// Leaves the innermost scope and returns its frame size.
+    pub fn pop(&mut self) -> u16 {
+        self.stack.pop().map_or(0, |scope| scope.n_slots)
+    }
+
+    /// The frame size of the innermost scope so far.
+    pub fn innermost_size(&self) -> u16 {
+        self.stack.last().map_or(0, |scope| scope.n_slots)
+    }
+
+    /// Binds `name` to a fresh slot of the innermost scope.
+    pub fn declare(&mut self, name: &str) -> u16 {
+        let scope = self.stack.last_mut().expect("there is always an outermost scope");
+        let slot = scope.n_slots;
+        scope.n_slots += 1;
+        scope.names.insert(name.to_string(), slot);
+        slot
+    }
+
+    /// How many frames up, and which slot, `name` lives in.
+    pub fn resolve(&self, name: &str) -> Option<(u16, u16)> {
+        self.stack
+            .iter()
+            .rev()
+            .enumerate()
+            .find_map(|(depth, scope)| scope.names.get(name).map(|&slot| (depth as u16, slot)))
+    }
+}

@@ -1,0 +1,13 @@
+//> mode = "check"
+ruleset t.implicit_coercion {
+  meta { shares samples }
+  global {
+    samples = function(n) {
+      [1 + "2", "2" + 1, 1 == "1", -1 < "0", 1 + 2, "1" + "2", n + "2", 1 * "2", "1" + 2.as("String")]
+//     ^^^^^^^ warning[W0105]
+//              ^^^^^^^ warning[W0105]
+//                       ^^^^^^^^ warning[W0105]
+//                                 ^^^^^^^^ warning[W0105]
+    }
+  }
+}

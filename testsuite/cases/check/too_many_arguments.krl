@@ -1,0 +1,10 @@
+//> mode = "check"
+ruleset t.too_many_arguments {
+  meta { shares calls }
+  global {
+    double = function(n) { n * 2 }
+    calls = function() { [double(1, 2), double(1), 3.double(), 3.double(4)] }
+//                              ^^^^^^ warning[W0109]
+//                                                                     ^^^ warning[W0109]
+  }
+}

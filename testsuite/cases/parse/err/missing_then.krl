@@ -1,0 +1,5 @@
+//> mode = "parse"
+ruleset t.missing_then {
+  rule r { select when a b  if x > 1 send_directive("x") }
+//                                    ^^^^^^^^^^^^^^ error[E0102]
+}

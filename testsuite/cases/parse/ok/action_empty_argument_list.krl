@@ -1,0 +1,7 @@
+//> mode = "parse"
+ruleset t.noop {
+  rule r {
+    select when t x
+    noop()
+  }
+}

@@ -1,0 +1,5 @@
+//> mode = "parse"
+ruleset t.global_empty {
+  global {
+  }
+}

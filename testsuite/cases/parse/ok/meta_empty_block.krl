@@ -1,0 +1,5 @@
+//> mode = "parse"
+ruleset t.meta_empty {
+  meta {
+  }
+}

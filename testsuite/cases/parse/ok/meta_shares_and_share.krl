@@ -1,0 +1,7 @@
+//> mode = "parse"
+ruleset t.shares {
+  meta {
+    shares readings, latest
+    share history
+  }
+}

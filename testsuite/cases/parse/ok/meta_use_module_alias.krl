@@ -1,0 +1,6 @@
+//> mode = "parse"
+ruleset t.use_alias {
+  meta {
+    use module io.example.helpers alias help
+  }
+}

@@ -1,0 +1,6 @@
+//> mode = "parse"
+ruleset t.use_plain {
+  meta {
+    use module io.example.helpers
+  }
+}

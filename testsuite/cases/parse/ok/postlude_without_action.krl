@@ -1,0 +1,9 @@
+//> mode = "parse"
+ruleset t.no_action {
+  rule r {
+    select when t x
+    fired {
+      ent:x := 1
+    }
+  }
+}

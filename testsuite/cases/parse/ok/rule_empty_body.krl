@@ -1,0 +1,5 @@
+//> mode = "parse"
+ruleset t.rule_empty {
+  rule nothing {
+  }
+}

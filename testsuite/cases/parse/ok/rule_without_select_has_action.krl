@@ -1,0 +1,6 @@
+//> mode = "parse"
+ruleset t.rule_no_select {
+  rule r {
+    noop()
+  }
+}

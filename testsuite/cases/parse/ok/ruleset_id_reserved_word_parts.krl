@@ -1,0 +1,4 @@
+//> mode = "parse"
+// Matches pico-engine: reserved words are fine as ruleset id parts.
+ruleset function.not.ent {
+}

@@ -1,0 +1,3 @@
+//> mode = "parse"
+ruleset standalone {
+}

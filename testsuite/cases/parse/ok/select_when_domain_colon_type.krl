@@ -1,0 +1,7 @@
+//> mode = "parse"
+ruleset t.colon {
+  rule r {
+    select when echo:hello
+    noop()
+  }
+}

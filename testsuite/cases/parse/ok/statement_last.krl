@@ -1,0 +1,9 @@
+//> mode = "parse"
+ruleset t.last {
+  rule r {
+    select when t x
+    always {
+      last
+    }
+  }
+}
