@@ -10,10 +10,16 @@ ruleset org.example.collector {
       ent:hot.defaultsTo([])
     }
     summary = function() {
-      temps = hot_readings().map(function(r) { r{"temperature"} });
+      temps = hot_readings().map(function(r) {
+        r{"temperature"}
+      });
       {
         "count": temps.length(),
-        "max": temps.length() > 0 => temps.reduce(function(a, b) { a > b => a | b }) | null
+        "max": temps.length() > 0
+          => temps.reduce(function(a, b) {
+            a > b => a | b
+          })
+          | null,
       }
     }
   }

@@ -29,7 +29,7 @@ ruleset org.example.sensor {
     }
     send_directive("recorded", entry)
     fired {
-      ent:readings := [entry].append(readings()).slice(9);
+      ent:readings := [entry].append(readings()).slice(9)
       raise sensor event "threshold_exceeded" attributes entry if too_hot(temperature)
     }
   }
@@ -40,7 +40,7 @@ ruleset org.example.sensor {
       "eci": ent:collector_eci,
       "domain": "collector",
       "type": "hot_reading",
-      "attrs": event:attrs
+      "attrs": event:attrs,
     })
   }
 

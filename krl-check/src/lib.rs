@@ -3,24 +3,31 @@
 //!
 //! ```
 //! use krl_diagnostics::FileId;
-//! let src = "ruleset t { global { greeting = \"hi \" + nme } }";
+//! let src = "ruleset t { meta { shares greeting } global { name = \"Ada\" greeting = \"hi \" + nme + name } }";
 //! let parse = krl_syntax::parse_ruleset(FileId(0), src);
 //! let analysis = krl_check::check(FileId(0), &parse);
-//! assert_eq!(analysis.diagnostics[0].message, "unknown name `nme`");
+//! let error = analysis.diagnostics.iter().find(|d| d.is_error()).expect("an error");
+//! assert_eq!(error.message, "unknown name `nme`");
+//! assert_eq!(error.help.as_deref(), Some("did you mean `name`?"));
 //! assert!(analysis.names.references.iter().any(|r| r.resolved.is_none()));
 //! ```
 
+pub mod levels;
 pub mod lints;
+pub mod modules;
 pub mod resolve;
 pub mod scope;
 pub mod stdlib_names;
+pub mod types;
 mod visit;
 
 use krl_diagnostics::{Diagnostic, FileId};
 
+pub use levels::{LintLevel, LintLevels};
+pub use modules::{ModuleInfo, ModuleResolver};
 pub use scope::{
-    CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId, ScopeKind, Shape,
-    Signature,
+    CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId,
+    ScopeKind, Shape, Signature,
 };
 
 /// The result of checking one file: its names (for the language server) and its problems.
@@ -34,14 +41,39 @@ pub struct Analysis {
 /// Checks one parsed ruleset. Works on trees with recovered errors too, but callers usually
 /// skip files with syntax errors to avoid follow-up noise.
 pub fn check(file: FileId, parse: &krl_syntax::Parse) -> Analysis {
+    check_with(file, None, parse, &Options::default())
+}
+
+/// What [`check_with`] needs besides the tree.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Finds the rulesets named by `use module`; without one, modules are not checked.
+    pub modules: Option<&'a dyn ModuleResolver>,
+    /// Per-lint levels, e.g. from `krl.toml`.
+    pub levels: LintLevels,
+}
+
+/// Checks one parsed ruleset with modules and lint levels. With the source text, lint
+/// findings allowed by `// krl:allow(name)` comments are dropped.
+pub fn check_with(file: FileId, src: Option<&str>, parse: &krl_syntax::Parse, options: &Options) -> Analysis {
     let mut diagnostics = Vec::new();
     let names = resolve::resolve(file, &parse.ruleset, &mut diagnostics);
+    if let Some(resolver) = options.modules {
+        modules::check(file, &parse.ruleset, resolver, &mut diagnostics);
+    }
+    let types = types::Types::new(&names);
     let ctx = lints::LintContext {
         file,
         ruleset: &parse.ruleset,
         names: &names,
+        types: &types,
     };
+    types::check(&ctx, &mut diagnostics);
     lints::run_all(&ctx, &mut diagnostics);
+    if let Some(src) = src {
+        levels::apply_allow_comments(file, src, &parse.trivia, parse.ruleset.span.start, &mut diagnostics);
+    }
+    options.levels.apply(&mut diagnostics);
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.at.span.start, diagnostic.code.id));
     Analysis { names, diagnostics }
 }

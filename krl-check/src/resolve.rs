@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
 use krl_syntax::ast::{
-    Action, ActionBlock, Args, BlockKind, ChevronPart, DeclItem, Defaction, EventExpr, EventExprKind, EventRef,
-    Expr, ExprKind, Function, Guard, Ident, MapItem, MetaPropKind, Params, Postlude, Rule, Ruleset, ScheduleTime,
-    SelectKind, Statement, StmtBlock, StmtKind, declarations,
+    Action, ActionBlock, Args, BlockKind, ChevronPart, DeclItem, Defaction, EventExpr, EventExprKind,
+    EventRef, Expr, ExprKind, Function, Guard, Ident, MapItem, MetaPropKind, Params, Postlude, Rule, Ruleset,
+    ScheduleTime, SelectKind, Statement, StmtBlock, StmtKind, declarations,
 };
 
 use crate::scope::{
-    CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId, ScopeKind, Shape,
-    Signature,
+    CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId,
+    ScopeKind, Shape, Signature,
 };
 use crate::stdlib_names::{self, OpKind};
 
@@ -160,8 +160,12 @@ impl Resolver<'_> {
         let resolved = self.lookup(name);
         self.table.references.push(Reference { span, resolved });
         if resolved.is_none() {
-            let mut diagnostic = Diagnostic::error(codes::UNKNOWN_NAME, self.at(span), format!("unknown name `{name}`"))
-                .with_label("not found in this scope");
+            let mut diagnostic = Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                self.at(span),
+                format!("unknown name `{name}`"),
+            )
+            .with_label("not found in this scope");
             if let Some(suggestion) = self.suggest(name) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
             }
@@ -214,7 +218,12 @@ impl Resolver<'_> {
             };
             self.add_declaration(op.name, DeclKind::Stdlib, Span::default(), shape);
         }
-        self.add_declaration(stdlib_names::TESTING, DeclKind::Testing, Span::default(), Shape::Unknown);
+        self.add_declaration(
+            stdlib_names::TESTING,
+            DeclKind::Testing,
+            Span::default(),
+            Shape::Unknown,
+        );
 
         self.push_scope(ScopeKind::Ruleset, ruleset.span);
         let props: Vec<_> = ruleset.meta.iter().flat_map(|meta| meta.props()).collect();
@@ -226,6 +235,7 @@ impl Resolver<'_> {
         if let Some(global) = &ruleset.global {
             self.declaration_block(&global.decls, DeclKind::Global);
         }
+        self.meta_checks(&props);
         for prop in &props {
             match &prop.kind {
                 MetaPropKind::Value { value } | MetaPropKind::Key { value, .. } => self.expr(value),
@@ -254,7 +264,10 @@ impl Resolver<'_> {
                         format!("rule `{}` is defined twice", rule.name.name),
                     )
                     .with_related(self.at(first), "first defined here")
-                    .with_note(format!("pico-engine reports: `Duplicate rule name: {}`", rule.name.name)),
+                    .with_note(format!(
+                        "pico-engine reports: `Duplicate rule name: {}`",
+                        rule.name.name
+                    )),
                 );
             } else {
                 rule_names.insert(&rule.name.name, rule.name.span);
@@ -265,6 +278,53 @@ impl Resolver<'_> {
             }
         }
         self.pop_scope();
+    }
+
+    /// Repeated single-valued properties and the classic properties the compiler rejects.
+    fn meta_checks(&mut self, props: &[&krl_syntax::ast::MetaProp]) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for prop in props {
+            let key = prop.key.name.as_str();
+            match &prop.kind {
+                MetaPropKind::Value { .. } | MetaPropKind::Logging { .. } => {
+                    if let Some(&first) = seen.get(key) {
+                        self.out.push(
+                            Diagnostic::error(
+                                codes::DUPLICATE_META_PROPERTY,
+                                self.at(prop.key.span),
+                                format!("`{key}` is given twice in `meta`"),
+                            )
+                            .with_related(self.at(first), "first given here")
+                            .with_help("keep one of them")
+                            .with_note(format!("pico-engine reports: `only 1 meta.{key} allowed`")),
+                        );
+                    } else {
+                        seen.insert(key, prop.key.span);
+                    }
+                }
+                MetaPropKind::Key { .. } | MetaPropKind::ErrorsTo { .. } | MetaPropKind::ProvidesKeys { .. } => {
+                    let reported = match &prop.kind {
+                        MetaPropKind::Key { .. } => "keys",
+                        MetaPropKind::ErrorsTo { .. } => "errors",
+                        _ => "provides_keys",
+                    };
+                    self.out.push(
+                        Diagnostic::error(
+                            codes::UNSUPPORTED_META_PROPERTY,
+                            self.at(prop.span),
+                            format!("the classic meta property `{key}` is not supported"),
+                        )
+                        .with_help(match reported {
+                            "keys" => "pass secrets to a module with `configure using`",
+                            "errors" => "raise errors with `error` statements and handle `system:error`",
+                            _ => "list the names under `provides`",
+                        })
+                        .with_note(format!("pico-engine reports: `RulesetMetaProperty not supported: {reported}`")),
+                    );
+                }
+                _ => {}
+            }
+        }
     }
 
     /// `shares`/`provides`: each name must be declared; shared names may not be actions.
@@ -298,7 +358,8 @@ impl Resolver<'_> {
                         )
                         .with_help("list it under `provides` to let other rulesets use it");
                         if !decl.kind.is_builtin() {
-                            diagnostic = diagnostic.with_related(self.at(decl.span), "declared as a `defaction` here");
+                            diagnostic =
+                                diagnostic.with_related(self.at(decl.span), "declared as a `defaction` here");
                         }
                         self.out.push(diagnostic);
                     }
@@ -351,7 +412,10 @@ impl Resolver<'_> {
     }
 
     fn settings(&mut self, names: &[Ident], kind: DeclKind) {
-        let ids = names.iter().map(|name| self.declare(name, kind, Shape::Unknown)).collect();
+        let ids = names
+            .iter()
+            .map(|name| self.declare(name, kind, Shape::Unknown))
+            .collect();
         self.table.positional.push(ids);
     }
 
@@ -370,7 +434,9 @@ impl Resolver<'_> {
                     self.event_settings(arg, positional);
                 }
             }
-            EventExprKind::Group { event, aggregator, .. } => {
+            EventExprKind::Group {
+                event, aggregator, ..
+            } => {
                 self.event_settings(event, positional);
                 if let Some(aggregator) = aggregator {
                     let ids = aggregator
@@ -410,7 +476,11 @@ impl Resolver<'_> {
         let mut functions = Vec::new();
         for decl in declarations(items) {
             if let ExprKind::Function(function) = &decl.value.kind {
-                self.declare(&decl.name, kind, Shape::Function(function_signature(&function.params)));
+                self.declare(
+                    &decl.name,
+                    kind,
+                    Shape::Function(function_signature(&function.params)),
+                );
                 functions.push((function.as_ref(), decl.value.span));
             } else {
                 self.expr(&decl.value);
@@ -471,7 +541,11 @@ impl Resolver<'_> {
     }
 
     fn postlude(&mut self, postlude: &Postlude) {
-        let blocks = [Some(&postlude.first), postlude.else_.as_ref(), postlude.finally.as_ref()];
+        let blocks = [
+            Some(&postlude.first),
+            postlude.else_.as_ref(),
+            postlude.finally.as_ref(),
+        ];
         for block in blocks.into_iter().flatten() {
             self.stmt_block(block);
         }
@@ -503,7 +577,12 @@ impl Resolver<'_> {
                 if domain.name == "ent" {
                     self.ent_access(domain, name, EntAccessKind::Write);
                 } else {
-                    self.non_entity(domain, name, ":=", "PersistentVariableAssignment - only works on ent:* variables");
+                    self.non_entity(
+                        domain,
+                        name,
+                        ":=",
+                        "PersistentVariableAssignment - only works on ent:* variables",
+                    );
                 }
             }
             StmtKind::Clear { domain, name, path } => {
@@ -571,7 +650,10 @@ impl Resolver<'_> {
                 self.at(domain.span.cover(name.span)),
                 format!("`{what}` only works on `ent:` variables, not `{}:`", domain.name),
             )
-            .with_help(format!("use `ent:{}`, or declare a local with `{} = ...`", name.name, name.name))
+            .with_help(format!(
+                "use `ent:{}`, or declare a local with `{} = ...`",
+                name.name, name.name
+            ))
             .with_note(format!("pico-engine reports: `{reference_text}`")),
         );
     }
@@ -599,7 +681,10 @@ impl Resolver<'_> {
                     Diagnostic::error(
                         codes::REQUIRED_AFTER_DEFAULT,
                         self.at(param.name.span),
-                        format!("required parameter `{}` follows a parameter with a default", param.name.name),
+                        format!(
+                            "required parameter `{}` follows a parameter with a default",
+                            param.name.name
+                        ),
                     )
                     .with_related(self.at(defaulted), "this parameter has a default")
                     .with_help(format!("give `{}` a default, or move it first", param.name.name))
@@ -728,6 +813,22 @@ impl Resolver<'_> {
                 }
             }
             _ => {
+                if let ExprKind::DomainIdentifier { domain, name } = &callee.kind
+                    && domain.name == "event"
+                    && name.name == "attrs"
+                {
+                    self.out.push(
+                        Diagnostic::error(
+                            codes::EVENT_ATTRS_CALL,
+                            self.at(callee.span.cover(args.span)),
+                            "`event:attrs` is a map, not a function",
+                        )
+                        .with_help(attrs_help(args))
+                        .with_note(
+                            "pico-engine reports: ``event:attrs` is a Map, not a Function. Use `event:attrs{key}` instead`",
+                        ),
+                    );
+                }
                 self.expr(callee);
                 self.args(args);
             }
@@ -749,7 +850,9 @@ impl Resolver<'_> {
                             "positional argument after a named one",
                         )
                         .with_related(self.at(named), "first named argument")
-                        .with_note("pico-engine reports: `Once you used a named arg, all following must be named.`"),
+                        .with_note(
+                            "pico-engine reports: `Once you used a named arg, all following must be named.`",
+                        ),
                     );
                 }
                 _ => {}
@@ -761,10 +864,13 @@ impl Resolver<'_> {
     fn check_arity(&mut self, id: DeclId, name: &Ident, args: &Args, form: CallForm) {
         let decl = self.table.declaration(id);
         let signature = match (&decl.shape, form) {
-            (Shape::Function(sig) | Shape::ActionFunction(sig), CallForm::Plain | CallForm::Method) => sig.clone(),
+            // Matches pico-engine: `noop()` in an expression is `Not a function: ActionFunction`.
+            (Shape::Function(sig), CallForm::Plain | CallForm::Method) => sig.clone(),
             (Shape::Action(sig) | Shape::ActionFunction(sig), CallForm::Action) => sig.clone(),
-            // Calling an action as a function (and back) is a type error, checked elsewhere.
-            _ => return,
+            (shape, form) => {
+                self.report_not_callable(id, shape.clone(), name, form);
+                return;
+            }
         };
         let declared_at = (!decl.kind.is_builtin()).then_some(decl.span);
         let receiver = usize::from(matches!(form, CallForm::Method));
@@ -784,7 +890,10 @@ impl Resolver<'_> {
                 }
                 Some(named) => match signature.params.iter().position(|param| *param == named.name) {
                     Some(idx) => supplied[idx] = true,
-                    None => problems.push((named.span, format!("`{}` has no parameter `{}`", name.name, named.name))),
+                    None => problems.push((
+                        named.span,
+                        format!("`{}` has no parameter `{}`", name.name, named.name),
+                    )),
                 },
             }
         }
@@ -801,7 +910,12 @@ impl Resolver<'_> {
             self.report_arity(problems, receiver, &signature, name, declared_at);
             return;
         }
-        let missing = signature.params.iter().take(signature.min).zip(&supplied).any(|(_, &given)| !given);
+        let missing = signature
+            .params
+            .iter()
+            .take(signature.min)
+            .zip(&supplied)
+            .any(|(_, &given)| !given);
         let has_named = args.args().any(|arg| arg.name.is_some());
         if count > signature.max() || (missing && !has_named && problems.is_empty()) {
             let given = count - receiver;
@@ -823,9 +937,45 @@ impl Resolver<'_> {
                 .filter(|(_, given)| !**given)
                 .map(|(param, _)| format!("`{param}`"))
                 .collect();
-            problems.push((args.span, format!("`{}` is missing {}", name.name, absent.join(", "))));
+            problems.push((
+                args.span,
+                format!("`{}` is missing {}", name.name, absent.join(", ")),
+            ));
         }
         self.report_arity(problems, receiver, &signature, name, None);
+    }
+
+    /// An action called in an expression, or a function used as an action (language.md
+    /// §3.3): the reference compiler rejects both when the callee's type is known.
+    fn report_not_callable(&mut self, id: DeclId, shape: Shape, name: &Ident, form: CallForm) {
+        let type_name = match &shape {
+            Shape::Function(_) => "Function",
+            Shape::Action(_) => "Action",
+            Shape::ActionFunction(_) => "ActionFunction",
+            Shape::Unknown => return,
+        };
+        let decl = self.table.declaration(id);
+        let declared_at = (!decl.kind.is_builtin()).then_some(decl.span);
+        let mut diagnostic = match form {
+            CallForm::Plain | CallForm::Method => Diagnostic::error(
+                codes::NOT_A_FUNCTION,
+                self.at(name.span),
+                format!("`{}` is an action and cannot be called in an expression", name.name),
+            )
+            .with_help("call it in an action block; compute values in `pre`")
+            .with_note(format!("pico-engine reports: `Not a function: {type_name}`")),
+            CallForm::Action => Diagnostic::error(
+                codes::NOT_AN_ACTION,
+                self.at(name.span),
+                format!("`{}` is a function, not an action", name.name),
+            )
+            .with_help("compute the value in `pre`, and use an action such as `send_directive` or `noop`")
+            .with_note(format!("pico-engine reports: `Not an action: {type_name}`")),
+        };
+        if let Some(at) = declared_at {
+            diagnostic = diagnostic.with_related(self.at(at), "declared here");
+        }
+        self.out.push(diagnostic);
     }
 
     fn report_arity(
@@ -855,6 +1005,20 @@ impl Resolver<'_> {
             };
             self.out.push(diagnostic);
         }
+    }
+}
+
+/// `event:attrs("name")` → ``write `event:attrs{"name"}` ``, when the argument is one literal.
+fn attrs_help(args: &Args) -> String {
+    let mut items = args.args();
+    match (items.next(), items.next()) {
+        (Some(arg), None) if arg.name.is_none() => {
+            if let ExprKind::String { value } = &arg.value.kind {
+                return format!("write `event:attrs{{{value:?}}}`");
+            }
+            "write `event:attrs{key}`".to_string()
+        }
+        _ => "write `event:attrs{key}`".to_string(),
     }
 }
 
@@ -888,6 +1052,16 @@ fn shape_of(value: &Expr) -> Shape {
         ExprKind::Defaction(defaction) => Shape::Action(function_signature(&defaction.params)),
         _ => Shape::Unknown,
     }
+}
+
+/// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
+pub(crate) fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|&(distance, candidate)| distance <= limit && distance < candidate.chars().count())
+        .min()
+        .map(|(_, candidate)| candidate)
 }
 
 /// Levenshtein distance over characters.

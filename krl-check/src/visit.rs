@@ -2,8 +2,8 @@
 //! wherever they occur. Inactive rules are skipped: the reference never compiles them.
 
 use krl_syntax::ast::{
-    ActionBlock, ArrayItem, BlockKind, ChevronPart, DeclItem, EventExpr, EventExprKind, EventRef, Expr, ExprKind, Guard,
-    MapItem, MetaPropKind, Ruleset, ScheduleTime, SelectKind, StmtKind, declarations,
+    ActionBlock, ArrayItem, BlockKind, ChevronPart, DeclItem, EventExpr, EventExprKind, EventRef, Expr,
+    ExprKind, Guard, MapItem, MetaPropKind, Rule, Ruleset, ScheduleTime, SelectKind, StmtKind, declarations,
 };
 
 /// Calls `f` on every expression of `ruleset`, outer expressions before inner ones.
@@ -19,63 +19,75 @@ pub(crate) fn each_expr(ruleset: &Ruleset, f: &mut dyn FnMut(&Expr)) {
         walk_decls(&global.decls, f);
     }
     for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-        if let Some(select) = &rule.select {
-            match &select.kind {
-                SelectKind::When { event, within } => {
-                    walk_event(event, f);
-                    if let Some(within) = within {
-                        walk_expr(&within.amount, f);
-                    }
+        each_expr_in_rule(rule, f);
+    }
+}
+
+/// Calls `f` on every expression of one rule, outer expressions before inner ones.
+pub(crate) fn each_expr_in_rule(rule: &Rule, f: &mut dyn FnMut(&Expr)) {
+    if let Some(select) = &rule.select {
+        match &select.kind {
+            SelectKind::When { event, within } => {
+                walk_event(event, f);
+                if let Some(within) = within {
+                    walk_expr(&within.amount, f);
                 }
-                SelectKind::Where { condition } => walk_expr(condition, f),
             }
+            SelectKind::Where { condition } => walk_expr(condition, f),
         }
-        for foreach in &rule.foreach {
-            walk_expr(&foreach.collection, f);
-        }
-        if let Some(pre) = &rule.pre {
-            walk_decls(&pre.decls, f);
-        }
-        if let Some(block) = &rule.action_block {
-            walk_action_block(block, f);
-        }
-        if let Some(postlude) = &rule.postlude {
-            let blocks = [Some(&postlude.first), postlude.else_.as_ref(), postlude.finally.as_ref()];
-            for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
-                if let Some(Guard::If { condition }) = &stmt.guard {
-                    walk_expr(condition, f);
+    }
+    for foreach in &rule.foreach {
+        walk_expr(&foreach.collection, f);
+    }
+    if let Some(pre) = &rule.pre {
+        walk_decls(&pre.decls, f);
+    }
+    if let Some(block) = &rule.action_block {
+        walk_action_block(block, f);
+    }
+    if let Some(postlude) = &rule.postlude {
+        let blocks = [
+            Some(&postlude.first),
+            postlude.else_.as_ref(),
+            postlude.finally.as_ref(),
+        ];
+        for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
+            if let Some(Guard::If { condition }) = &stmt.guard {
+                walk_expr(condition, f);
+            }
+            match &stmt.kind {
+                StmtKind::PersistentAssignment { path, value, .. } => {
+                    path.iter().for_each(|path| walk_expr(path, f));
+                    walk_expr(value, f);
                 }
-                match &stmt.kind {
-                    StmtKind::PersistentAssignment { path, value, .. } => {
-                        path.iter().for_each(|path| walk_expr(path, f));
-                        walk_expr(value, f);
-                    }
-                    StmtKind::Clear { path, .. } => path.iter().for_each(|path| walk_expr(path, f)),
-                    StmtKind::Raise {
-                        event,
-                        for_rid,
-                        attributes,
-                    } => {
-                        walk_event_ref(event, f);
-                        [for_rid, attributes].into_iter().flatten().for_each(|e| walk_expr(e, f));
-                    }
-                    StmtKind::Schedule {
-                        event,
-                        time,
-                        attributes,
-                        ..
-                    } => {
-                        walk_event_ref(event, f);
-                        match time {
-                            ScheduleTime::At { time } => walk_expr(time, f),
-                            ScheduleTime::Repeat { timespec } => walk_expr(timespec, f),
-                        }
-                        attributes.iter().for_each(|e| walk_expr(e, f));
-                    }
-                    StmtKind::Log { message, .. } | StmtKind::Error { message, .. } => walk_expr(message, f),
-                    StmtKind::Last => {}
-                    StmtKind::Declaration(decl) => walk_expr(&decl.value, f),
+                StmtKind::Clear { path, .. } => path.iter().for_each(|path| walk_expr(path, f)),
+                StmtKind::Raise {
+                    event,
+                    for_rid,
+                    attributes,
+                } => {
+                    walk_event_ref(event, f);
+                    [for_rid, attributes]
+                        .into_iter()
+                        .flatten()
+                        .for_each(|e| walk_expr(e, f));
                 }
+                StmtKind::Schedule {
+                    event,
+                    time,
+                    attributes,
+                    ..
+                } => {
+                    walk_event_ref(event, f);
+                    match time {
+                        ScheduleTime::At { time } => walk_expr(time, f),
+                        ScheduleTime::Repeat { timespec } => walk_expr(timespec, f),
+                    }
+                    attributes.iter().for_each(|e| walk_expr(e, f));
+                }
+                StmtKind::Log { message, .. } | StmtKind::Error { message, .. } => walk_expr(message, f),
+                StmtKind::Last => {}
+                StmtKind::Declaration(decl) => walk_expr(&decl.value, f),
             }
         }
     }

@@ -21,12 +21,16 @@ enum Command {
     Check(commands::check::Args),
     /// Print a ruleset's syntax tree.
     Parse(commands::parse::Args),
+    /// Rewrite rulesets in the canonical layout; `--check` only reports (with a diff).
+    Fmt(commands::fmt::Args),
     /// Evaluate a KRL expression and print its value as JSON.
     Eval(commands::eval::Args),
     /// An interactive KRL prompt.
     Repl(commands::repl::Args),
     /// Print the long explanation of a diagnostic code, e.g. `krl explain E0102`.
     Explain(commands::explain::Args),
+    /// Run the language server over stdio (for editors).
+    Lsp(commands::lsp::Args),
     /// Print a shell completion script, e.g. `krl completions bash > /etc/bash_completion.d/krl`.
     Completions {
         #[arg(value_enum)]
@@ -49,7 +53,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::Lsp(args) => commands::lsp::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Repl(args) => commands::repl::run(args),
         Command::Completions { shell } => {

@@ -137,6 +137,46 @@ codes! {
     MISSING_SELECT = "E0213" "missing-select"
         "An active rule needs `select when ...` (or `select where ...`) to ever run. Mark a rule \
          `is inactive` to keep it without a select.";
+    DUPLICATE_META_PROPERTY = "E0214" "duplicate-meta-property"
+        "`name`, `description`, `author`, `version` and `logging` may each appear once in \
+         `meta`. pico-engine reports `only 1 meta.KEY allowed`. Keep one of them.";
+    UNSUPPORTED_META_PROPERTY = "E0215" "unsupported-meta-property"
+        "The parser still accepts the classic meta properties `key`/`keys`, `errors to` and \
+         `provides keys ... to`, but the compiler rejects them (`RulesetMetaProperty not \
+         supported: keys`). Keep secrets in a module configured with `configure using`, and \
+         report errors with `error` statements and `system:error` rules.";
+    MODULE_NOT_FOUND = "E0216" "module-not-found"
+        "`use module RID` names a ruleset that cannot be found. `krl check` looks for \
+         `RID.krl` in the folder of the using ruleset, then in each `--module-path` folder. \
+         pico-engine reports `Module not found: RID` when the ruleset is initialised.";
+    MODULE_CYCLE = "E0217" "module-cycle"
+        "Rulesets use each other as modules in a cycle (`a` uses `b`, which uses `a`). A \
+         module is initialised before its users, so a cycle can never be initialised; \
+         pico-engine reports `Dependency Cycle Found: a -> b -> a`. Move the shared code into \
+         a third module.";
+    NOT_PROVIDED = "E0218" "module-name-not-provided"
+        "`alias:name` refers to a name that the module does not list in its `provides`. A \
+         using ruleset sees only provided names; add the name to the module's `provides`, or \
+         check the spelling.";
+    NOT_A_FUNCTION = "E0301" "not-a-function"
+        "Something that is statically known to be an action (a `defaction`, `send_directive`, \
+         or the action-function `noop`) is called in an expression. Actions run only in the \
+         action block of a rule or defaction. pico-engine reports `Not a function: Action` \
+         (or `ActionFunction`) at compile time.";
+    NOT_AN_ACTION = "E0302" "not-an-action"
+        "An action block calls something that is statically known to be a function (a \
+         `function` literal or a standard library operator such as `klog`). Compute values \
+         in `pre` and pass them to an action; pico-engine reports `Not an action: Function`.";
+    EVENT_ATTRS_CALL = "E0303" "event-attrs-call"
+        "`event:attrs` is a Map, not a function: read one attribute with `event:attrs{key}`. \
+         pico-engine reports `` `event:attrs` is a Map, not a Function. Use \
+         `event:attrs{key}` instead ``.";
+    OPERAND_TYPE_ERROR = "E0304" "operand-type-error"
+        "An arithmetic operator (`-`, `*`, `/`, `%`, unary `-`) gets an operand whose type is \
+         certain and that can never be converted to a number: a string such as `\"abc\"`, a \
+         regex, a function or an action. Evaluating it always raises a TypeError \
+         (`\"a\" - 1` fails with `1 cannot be subtracted from a`). Convert the value first, \
+         or use `+` to concatenate strings.";
     UNUSED_DECLARATION = "W0101" "unused-declaration"
         "A declaration, parameter or setting is never used. Remove it, or start its name with \
          `_` to keep it on purpose. A parameter before a used one is never reported.";
@@ -151,16 +191,20 @@ codes! {
         "The ruleset stores a persistent `ent:` variable that it never reads. Only this ruleset \
          can read its entity variables, so the value is dead weight.";
     IMPLICIT_COERCION = "W0105" "implicit-coercion"
-        "`+` with a number and a string concatenates (`1 + \"2\"` is `\"12\"`), and comparing a \
-         number with a string converts one of them. Convert explicitly with `.as(\"Number\")` \
-         or `.as(\"String\")`.";
+        "`+` with a number and a string concatenates (`1 + \"2\"` is `\"12\"`, and so is \
+         `[1].length() + \"2\"`: types of literals, `as(\"T\")` and standard library results \
+         are known), `+` with an array or a map concatenates the text `[Array]` or `[Map]`, and \
+         comparing a number with a string converts one of them. Convert explicitly \
+         with `.as(\"Number\")` or `.as(\"String\")`.";
     CONSTANT_CONDITION = "W0106" "constant-condition"
         "A condition is a literal, so it is always true or always false (`if true then`, \
          `select where true`). Remove the condition or the dead branch.";
     DEPRECATED_SYNTAX = "W0107" "deprecated-syntax"
         "The reference engine accepts this form with a deprecation warning: `event:attr(k)` \
-         (write `event:attrs{k}`), `where` before `setting` in an event, `version` directly in \
-         the ruleset body (move it into `meta`), and `logging on/off` (logging is always on).";
+         (write `event:attrs{k}`), `where` before `setting` in an event, `setting(...)` on an \
+         event without attribute matches (write `where` and `event:attrs{k}`), `a.b` to read a \
+         map entry (write `a{\"b\"}`), `version` directly in the ruleset body (move it into \
+         `meta`), and `logging on/off` (logging is always on).";
     KLOG_IN_SHARED_FUNCTION = "W0108" "klog-in-shared-function"
         "A shared function calls `klog`. Queries run often (UIs poll them), so every call adds \
          a log entry; log in rules instead, or remove the debugging call.";
@@ -168,6 +212,31 @@ codes! {
         "A function or defaction of this ruleset is called with more arguments than it has \
          parameters. The extra arguments are silently ignored. In `x.f(a)` the receiver `x` is \
          the first argument.";
+    UNMATCHED_EVENT_ATTRIBUTE = "W0110" "unmatched-event-attribute"
+        "A rule reads `event:attrs{\"x\"}` while its `select` checks other attributes of the \
+         event but never `x`, and the rule does not test the value either. The author listed \
+         which attributes the rule relies on, and `x` is missing: often a misspelt attribute, \
+         which reads as null. Match it in the select (`x re#(.+)# setting(x)`), test it \
+         (`defaultsTo`, `if`, `where`), or fix the spelling.";
+    UNREACHABLE_SELECT = "W0111" "unreachable-select"
+        "The `select when` expression can never match, so the rule never runs: `any N` needs \
+         N distinct events out of its list, so over N or fewer events it never fires \
+         (pico-engine even fails to initialise the ruleset), and an event guarded by \
+         `where false` (or `null`, `0`, `\"\"`) never matches, which makes an `and`, \
+         `before`, `then` or `between` containing it unreachable too. Lower the number, list \
+         more events, or fix the condition.";
+    WHOLE_ENTITY_PUT = "W0112" "whole-entity-put"
+        "`ent:v := ent:v.put(key, value)` reads the whole persistent variable, copies it and \
+         writes it back. `ent:v{key} := value` updates one entry and lets storage use its \
+         index. pico-engine prints a performance hint for this form.";
+    WRONG_RECEIVER_TYPE = "W0113" "wrong-receiver-type"
+        "A standard library operator is applied to a value whose type is certain and for which \
+         the operator does nothing useful: `put` on a number returns the number unchanged, \
+         `keys` on a string gives `[]`. Usually the wrong variable or a missing conversion.";
+    UNKNOWN_LINT = "W0114" "unknown-lint"
+        "A `// krl:allow(...)` comment names something that is not a lint. Write lint names \
+         (`unused-declaration`) or codes (`W0101`), separated by commas; `krl explain` lists \
+         what each lint flags. Errors cannot be allowed.";
     COMPILE_ERROR = "E0400" "compile-error"
         "The ruleset parses but cannot be compiled, for a reason pico-engine's compiler also \
          rejects, such as a name that is not defined (`Undefined id: x`), a duplicate \

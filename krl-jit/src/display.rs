@@ -46,7 +46,11 @@ fn write(value: &Value, out: &mut String) {
         }
         Value::Function(callable) | Value::Action(callable) => {
             let kind = if value.is_action() { "action" } else { "function" };
-            out.push_str(&format!("<{kind} {}({})>", callable.name(), callable.param_names().join(", ")));
+            out.push_str(&format!(
+                "<{kind} {}({})>",
+                callable.name(),
+                callable.param_names().join(", ")
+            ));
         }
         other => out.push_str(&other.to_krl_string()),
     }
@@ -58,7 +62,12 @@ mod tests {
 
     #[test]
     fn literals() {
-        let value = Value::array(vec![Value::Null, 1.5.into(), Value::string("a\"b\\c"), Value::Boolean(true)]);
+        let value = Value::array(vec![
+            Value::Null,
+            1.5.into(),
+            Value::string("a\"b\\c"),
+            Value::Boolean(true),
+        ]);
         assert_eq!(krl_literal(&value), r#"[null, 1.5, "a\"b\\c", true]"#);
     }
 }

@@ -20,7 +20,12 @@ use krl_runtime::stdlib::Operator;
 #[derive(Debug)]
 pub enum Node {
     Const(Value),
-    Local { depth: u16, slot: u16, name: Arc<str>, span: Span },
+    Local {
+        depth: u16,
+        slot: u16,
+        name: Arc<str>,
+        span: Span,
+    },
     Array(Vec<Node>),
     Map(Vec<(Arc<str>, Node)>),
     /// Parts of a chevron string; non-constant parts are converted with `as("String")`.
@@ -29,19 +34,45 @@ pub enum Node {
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Not(Box<Node>),
-    Conditional { test: Box<Node>, then: Box<Node>, else_: Box<Node> },
+    Conditional {
+        test: Box<Node>,
+        then: Box<Node>,
+        else_: Box<Node>,
+    },
     /// A stdlib operator applied to positional arguments (infix and prefix operators).
-    Op { op: &'static Operator, args: Vec<Node>, span: Span },
+    Op {
+        op: &'static Operator,
+        args: Vec<Node>,
+        span: Span,
+    },
     /// `object[index]`, `object{path}` and `object.name` all read through stdlib `get`;
     /// `.length` on strings and arrays is JavaScript's property.
-    Get { object: Box<Node>, key: Box<Node>, kind: GetKind, span: Span },
+    Get {
+        object: Box<Node>,
+        key: Box<Node>,
+        kind: GetKind,
+        span: Span,
+    },
     /// A call of a computed callee.
-    Call { callee: Box<Node>, args: Args, span: Span },
+    Call {
+        callee: Box<Node>,
+        args: Args,
+        span: Span,
+    },
     /// A module value such as `event:attrs` or `ctx:rid` (module functions referenced
     /// without parentheses are called with no arguments, as in the reference).
-    Domain { domain: Arc<str>, name: Arc<str>, span: Span },
+    Domain {
+        domain: Arc<str>,
+        name: Arc<str>,
+        span: Span,
+    },
     /// A call of a module function, e.g. `time:now()`.
-    DomainCall { domain: Arc<str>, name: Arc<str>, args: Args, span: Span },
+    DomainCall {
+        domain: Arc<str>,
+        name: Arc<str>,
+        args: Args,
+        span: Span,
+    },
     /// A `function` literal: evaluating it captures the current frame.
     Function(Arc<FunctionIr>),
     /// A `defaction` literal.

@@ -13,10 +13,12 @@
 //! assert_eq!(value.encode(0).as_deref(), Some("55"));
 //! ```
 
+pub mod display;
 pub mod interp;
 pub mod ir;
 pub mod lower;
-pub mod display;
+pub mod ruleset;
 mod session;
 
+pub use ruleset::InterpreterBackend;
 pub use session::{EvalError, Session};

@@ -17,7 +17,10 @@ pub enum EvalError {
     /// The input did not parse or compile.
     Compile(Vec<Diagnostic>),
     /// Evaluation failed; the span is where, when known.
-    Runtime { error: RuntimeError, at: Option<FileSpan> },
+    Runtime {
+        error: RuntimeError,
+        at: Option<FileSpan>,
+    },
 }
 
 impl EvalError {
@@ -76,7 +79,12 @@ impl Session {
         self.run_declarations(file, &decls, host)
     }
 
-    fn run_declarations(&mut self, file: FileId, decls: &[&ast::Declaration], host: &mut dyn Host) -> Result<(), EvalError> {
+    fn run_declarations(
+        &mut self,
+        file: FileId,
+        decls: &[&ast::Declaration],
+        host: &mut dyn Host,
+    ) -> Result<(), EvalError> {
         self.lowerer.set_file(file);
         self.lowerer.scopes.push();
         let lowered = self.lowerer.block(decls);
@@ -103,7 +111,12 @@ impl Session {
             Some(ReplItem::Declaration(decl)) => {
                 self.run_declarations(file, &[&decl], host)?;
                 let (depth, slot) = self.lowerer.scopes.resolve(&decl.name.name).unwrap_or((0, 0));
-                Ok(self.frame.ancestor(depth).get(slot, &decl.name.name).cloned().unwrap_or_default())
+                Ok(self
+                    .frame
+                    .ancestor(depth)
+                    .get(slot, &decl.name.name)
+                    .cloned()
+                    .unwrap_or_default())
             }
             Some(ReplItem::Expr(expr)) => self.eval_expr(file, &expr, host),
             None => Err(EvalError::Compile(diagnostics)),
@@ -111,7 +124,12 @@ impl Session {
     }
 
     /// Evaluates an expression in the session's scope.
-    pub fn eval_expr(&mut self, file: FileId, expr: &ast::Expr, host: &mut dyn Host) -> Result<Value, EvalError> {
+    pub fn eval_expr(
+        &mut self,
+        file: FileId,
+        expr: &ast::Expr,
+        host: &mut dyn Host,
+    ) -> Result<Value, EvalError> {
         self.lowerer.set_file(file);
         self.lowerer.scopes.push();
         let node = self.lowerer.expr(expr);

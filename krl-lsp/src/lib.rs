@@ -1,1 +1,30 @@
-//! The KRL language server: the only crate that knows LSP types (issue #8).
+//! The KRL language server (`krl lsp`): the only crate that knows LSP types (issue #8).
+//!
+//! [`server`] owns the document store and speaks LSP through tower-lsp; every feature is a
+//! plain function over an [`Analysis`] (parse + check + line index) in [`handlers`], one file
+//! per LSP method, so tests call them directly without a client.
+//!
+//! ```
+//! use krl_lsp::analysis::Analysis;
+//! use krl_lsp::handlers::hover::hover;
+//! use tower_lsp::lsp_types::{Position, Url};
+//! let uri = Url::parse("file:///tmp/hello.krl").expect("a valid url");
+//! let src = "ruleset hello {\n  global {\n    greet = function(name) { \"Hi \" + name }\n  }\n}\n";
+//! let analysis = Analysis::new(uri, 1, src);
+//! let answer = hover(&analysis, Position::new(2, 5)).expect("hover on `greet`");
+//! let tower_lsp::lsp_types::HoverContents::Markup(markup) = answer.contents else { panic!() };
+//! assert!(markup.value.contains("greet = function(name)"));
+//! ```
+
+pub mod analysis;
+pub mod describe;
+pub mod events;
+pub mod handlers;
+pub mod server;
+pub mod stdlib_docs;
+pub mod syntax;
+pub mod target;
+pub mod workspace;
+
+pub use analysis::Analysis;
+pub use server::{run_stdio, serve};

@@ -1,2 +1,32 @@
-//! Parsing speed on a realistic ruleset (placeholder until the corpus lands).
-fn main() {}
+//! Parsing speed on a realistic ruleset: `data/large.krl`, a home automation hub of about
+//! 1,500 lines with event expressions, pre blocks, functions, chevrons, maps and postludes.
+//! Throughput is reported in bytes, so `cargo bench -p krl-syntax --bench parse` prints MB/s.
+//! The lexer is measured on its own too, to show how the time splits.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use krl_diagnostics::FileId;
+
+const LARGE: &str = include_str!("data/large.krl");
+
+fn parse_large(c: &mut Criterion) {
+    // Timing a parse that hits errors would measure recovery, not the common path.
+    let parse = krl_syntax::parse_ruleset(FileId(0), LARGE);
+    assert!(
+        parse.diagnostics.is_empty(),
+        "benches/data/large.krl must parse cleanly: {:?}",
+        parse.diagnostics
+    );
+
+    let mut group = c.benchmark_group("large.krl");
+    group.throughput(Throughput::Bytes(LARGE.len() as u64));
+    group.bench_function("parse_ruleset", |b| {
+        b.iter(|| krl_syntax::parse_ruleset(FileId(0), black_box(LARGE)))
+    });
+    group.bench_function("lex", |b| b.iter(|| krl_syntax::lexer::lex(FileId(0), black_box(LARGE))));
+    group.finish();
+}
+
+criterion_group!(benches, parse_large);
+criterion_main!(benches);

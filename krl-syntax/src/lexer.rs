@@ -468,7 +468,11 @@ fn mark_binders(tokens: &mut [Token<'_>]) {
             (Tok::Ident(word), Tok::Eq) => Tok::BindName(word),
             (Tok::Kw(kw), Tok::Eq) if !kw.is_reserved() => Tok::BindName(kw.as_str()),
             (Tok::Ident(word), Tok::Regex(_)) => Tok::AttrName(word),
-            (Tok::Kw(kw), Tok::Regex(_)) => Tok::AttrName(kw.as_str()),
+            // `like`, `not` and `cmp` are operators in expressions (`s like re#x#`), so a
+            // regex after them is an operand, not the attribute's pattern.
+            (Tok::Kw(kw), Tok::Regex(_)) if !matches!(kw, Kw::Like | Kw::Not | Kw::Cmp) => {
+                Tok::AttrName(kw.as_str())
+            }
             _ => continue,
         };
         tokens[idx].tok = marked;

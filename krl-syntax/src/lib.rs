@@ -15,6 +15,7 @@
 //! ```
 
 pub mod ast;
+pub mod fmt;
 pub mod lexer;
 pub mod literal;
 mod messages;

@@ -12,9 +12,11 @@
 //! assert_eq!(out.encode(0).as_deref(), Some("[1,2,3]"));
 //! ```
 
+pub mod engine;
 pub mod error;
 pub mod host;
 pub mod stdlib;
+pub mod storage;
 pub mod value;
 
 pub use error::{ErrorName, RuntimeError};

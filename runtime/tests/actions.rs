@@ -11,7 +11,11 @@ fn noop_is_an_action_function_returning_null() {
     let noop = lookup("noop").expect("noop");
     assert_eq!(noop.kind, OperatorKind::ActionFunction);
     assert!(noop.params.is_empty());
-    check(&[("noop", "", "null"), ("noop", "1, 2", "null"), ("typeof", "@noop", r#""ActionFunction""#)]);
+    check(&[
+        ("noop", "", "null"),
+        ("noop", "1, 2", "null"),
+        ("typeof", "@noop", r#""ActionFunction""#),
+    ]);
 }
 
 #[test]
@@ -24,8 +28,11 @@ fn send_directive_goes_through_the_host() {
     );
     run_with(&mut host, "send_directive", r#""bare""#);
     assert_eq!(host.directives.len(), 2);
-    assert_eq!(show(&host.directives[1]).contains(r#""options":{}"#), true);
-    assert_eq!(lookup("send_directive").map(|op| op.kind), Some(OperatorKind::Action));
+    assert!(show(&host.directives[1]).contains(r#""options":{}"#));
+    assert_eq!(
+        lookup("send_directive").map(|op| op.kind),
+        Some(OperatorKind::Action)
+    );
 }
 
 #[test]
@@ -40,5 +47,8 @@ fn operators_as_values_can_be_called_through_a_host() {
     assert_eq!(plus.type_name(), "Function");
     let sum = host.call(&plus, vec![1.into(), 2.into()]).expect("call +");
     assert_eq!(sum, Value::from(3));
-    assert_eq!(plus.as_callable().map(|c| c.param_names()), Some(vec!["left", "right"]));
+    assert_eq!(
+        plus.as_callable().map(|c| c.param_names()),
+        Some(vec!["left", "right"])
+    );
 }

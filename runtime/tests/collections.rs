@@ -95,15 +95,27 @@ fn slice_quirks() {
         ("slice", "[1,2,3]", "[1,2,3]"),
         ("slice", "[], 1", "[]"),
         ("slice", r#""abc", 1"#, "!TypeError: only works on Arrays"),
-        ("slice", r#"[1,2], "x""#, "!TypeError: The .slice() operator cannot use x as an index"),
-        ("slice", r#"[1,2], 0, "y""#, "!TypeError: The .slice() operator cannot use y as the other index"),
+        (
+            "slice",
+            r#"[1,2], "x""#,
+            "!TypeError: The .slice() operator cannot use x as an index",
+        ),
+        (
+            "slice",
+            r#"[1,2], 0, "y""#,
+            "!TypeError: The .slice() operator cannot use y as the other index",
+        ),
     ]);
 }
 
 #[test]
 fn splice_quirks() {
     check(&[
-        ("splice", r#"[1,2,3,4,5], 1, 0, ["x","y"]"#, r#"[1,"x","y",2,3,4,5]"#),
+        (
+            "splice",
+            r#"[1,2,3,4,5], 1, 0, ["x","y"]"#,
+            r#"[1,"x","y",2,3,4,5]"#,
+        ),
         ("splice", r#"[1,2,3], 1, 1, ["x"]"#, r#"[1,"x",3]"#),
         ("splice", r#"[1,2,3], 1, 1, [["x"]]"#, r#"[1,["x"],3]"#),
         ("splice", r#"[1,2,3], 1, 1, "x""#, r#"[1,"x",3]"#),
@@ -117,8 +129,16 @@ fn splice_quirks() {
         ("splice", "[1,2,3], 1.5, 1", "[1,3]"),
         ("splice", "[], 0, 1", "[]"),
         ("splice", r#""abc", 0, 1"#, "!TypeError: only works on Arrays"),
-        ("splice", r#"[1], "x", 1"#, "!TypeError: The .splice() operator cannot use xas an index"),
-        ("splice", r#"[1], 0, "y""#, "!TypeError: The .splice() operator cannot use yas a number of elements"),
+        (
+            "splice",
+            r#"[1], "x", 1"#,
+            "!TypeError: The .splice() operator cannot use xas an index",
+        ),
+        (
+            "splice",
+            r#"[1], 0, "y""#,
+            "!TypeError: The .splice() operator cannot use yas a number of elements",
+        ),
     ]);
 }
 
@@ -150,7 +170,11 @@ fn sort_with_a_comparator() {
         // A null result counts as "not <= 0": the right element is taken.
         ("sort", "[1,2,3], @nul", "[3,2,1]"),
         ("sort", "[3,1,2], @act", "[1,2,3]"),
-        ("sort", r#"["b","a"], @sub"#, "!TypeError: a cannot be subtracted from b"),
+        (
+            "sort",
+            r#"["b","a"], @sub"#,
+            "!TypeError: a cannot be subtracted from b",
+        ),
         ("sort", "[1], @sub", "[1]"),
     ]);
     // The comparator sees the reference's merge order.
@@ -162,12 +186,20 @@ fn sort_with_a_comparator() {
 fn unique_once_duplicates() {
     // Quirk 30: once/duplicates group by JavaScript string form.
     check(&[
-        ("unique", r#"[1,"1",1,[1],[1],{"a":null},{"a":null}]"#, r#"[1,"1",[1],{"a":null}]"#),
+        (
+            "unique",
+            r#"[1,"1",1,[1],[1],{"a":null},{"a":null}]"#,
+            r#"[1,"1",[1],{"a":null}]"#,
+        ),
         ("unique", r#""aa""#, r#""aa""#),
         ("once", r#"["b","a",2,1]"#, r#"[1,2,"b","a"]"#),
         ("once", r#"[1,"1",2,null,null,[1],"x"]"#, r#"[2,"x"]"#),
         ("once", "5", "5"),
-        ("duplicates", r#"[1,"1",2,null,null,{"a":1},{"b":2}]"#, r#"[1,null,{"a":1}]"#),
+        (
+            "duplicates",
+            r#"[1,"1",2,null,null,{"a":1},{"b":2}]"#,
+            r#"[1,null,{"a":1}]"#,
+        ),
         ("duplicates", "[3,3,1,1]", "[1,3]"),
         ("duplicates", "5", "[]"),
     ]);

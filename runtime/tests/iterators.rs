@@ -57,9 +57,17 @@ fn collect_groups_by_javascript_string() {
     check(&[
         ("collect", "[1,2,3], @gt1", r#"{"false":[1],"true":[2,3]}"#),
         ("collect", "[1,2], @nul", r#"{"undefined":[1,2]}"#),
-        ("collect", r#"{"b":1,"a":2,"3":3}, @key"#, r#"{"3":[3],"b":[1],"a":[2]}"#),
+        (
+            "collect",
+            r#"{"b":1,"a":2,"3":3}, @key"#,
+            r#"{"3":[3],"b":[1],"a":[2]}"#,
+        ),
         ("collect", "[[1,0],[2]], null", r#"{"2":[[2]],"1,0":[[1,0]]}"#),
-        ("collect", r#"[{"a":1},{"b":2}]"#, r#"{"[object Object]":[{"a":1},{"b":2}]}"#),
+        (
+            "collect",
+            r#"[{"a":1},{"b":2}]"#,
+            r#"{"[object Object]":[{"a":1},{"b":2}]}"#,
+        ),
         ("collect", r#"[1,"1",2]"#, r#"{"1":[1,"1"],"2":[2]}"#),
         ("collect", "5, @id", "!TypeError: only works on collections"),
     ]);
@@ -74,14 +82,30 @@ fn reduce_quirks() {
         ("reduce", "[], @add", "0"),
         ("reduce", "[], @add, null", "null"),
         ("reduce", "[], @add, 5", "5"),
-        ("reduce", "[5], 3", "!Error: The .reduce() operator cannot use 3 as a function"),
+        (
+            "reduce",
+            "[5], 3",
+            "!Error: The .reduce() operator cannot use 3 as a function",
+        ),
         ("reduce", "[5], @add", "5"),
         ("reduce", "[5], 3, 1", "!TypeError: iter is not a function"),
         ("reduce", "[5], @add, 1", "6"),
         ("reduce", "[1,2,3], @all4", "[[1,2,1,[1,2,3]],3,2,[1,2,3]]"),
-        ("reduce", "[1,2], 3", "!Error: The .reduce() operator cannot use 3 as a function"),
-        ("reduce", "[1,2], null, 0", "!Error: The .reduce() operator cannot use null as a function"),
-        ("reduce", "[1,2], @act, 1", "!Error: The .reduce() operator cannot use [Action] as a function"),
+        (
+            "reduce",
+            "[1,2], 3",
+            "!Error: The .reduce() operator cannot use 3 as a function",
+        ),
+        (
+            "reduce",
+            "[1,2], null, 0",
+            "!Error: The .reduce() operator cannot use null as a function",
+        ),
+        (
+            "reduce",
+            "[1,2], @act, 1",
+            "!Error: The .reduce() operator cannot use [Action] as a function",
+        ),
         ("reduce", "[5], @act, 1", "1"),
         ("reduce", r#"{"a":1}, @add"#, "!TypeError: only works on Arrays"),
     ]);
@@ -91,13 +115,37 @@ fn reduce_quirks() {
 fn pairwise_zips_arrays() {
     check(&[
         ("pairwise", "[[1,2],[3,4]], @add", "[4,6]"),
-        ("pairwise", "[[1,2],3], @all4", "[[1,3,null,null],[2,null,null,null]]"),
-        ("pairwise", "[[1],[2,3],[]], @all4", "[[1,2,null,null],[null,3,null,null]]"),
+        (
+            "pairwise",
+            "[[1,2],3], @all4",
+            "[[1,3,null,null],[2,null,null,null]]",
+        ),
+        (
+            "pairwise",
+            "[[1],[2,3],[]], @all4",
+            "[[1,2,null,null],[null,3,null,null]]",
+        ),
         ("pairwise", "[[],[]], @add", "[]"),
         ("pairwise", "[1,2], @noop", "[null]"),
-        ("pairwise", "5, @add", "!TypeError: The .pairwise() operator cannot be called on 5"),
-        ("pairwise", "[1], @add", "!TypeError: The .pairwise() operator needs a longer array"),
-        ("pairwise", "[1,2], @act", "!TypeError: The .pairwise() operator cannot use [Action] as a function"),
-        ("pairwise", "[1,2]", "!TypeError: The .pairwise() operator cannot use null as a function"),
+        (
+            "pairwise",
+            "5, @add",
+            "!TypeError: The .pairwise() operator cannot be called on 5",
+        ),
+        (
+            "pairwise",
+            "[1], @add",
+            "!TypeError: The .pairwise() operator needs a longer array",
+        ),
+        (
+            "pairwise",
+            "[1,2], @act",
+            "!TypeError: The .pairwise() operator cannot use [Action] as a function",
+        ),
+        (
+            "pairwise",
+            "[1,2]",
+            "!TypeError: The .pairwise() operator cannot use null as a function",
+        ),
     ]);
 }

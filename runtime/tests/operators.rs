@@ -48,8 +48,16 @@ fn minus_times_divide_coerce_with_to_number() {
         ("*", "0.1, 3", "0.30000000000000004"),
         // Quirk 19: overflow gives Infinity, which is not a Number.
         ("*", "1e200, 1e200", "Infinity"),
-        ("*", "Infinity, 2", "!TypeError: [JSObject] cannot be multiplied by 2"),
-        ("-", "1, Infinity", "!TypeError: [JSObject] cannot be subtracted from 1"),
+        (
+            "*",
+            "Infinity, 2",
+            "!TypeError: [JSObject] cannot be multiplied by 2",
+        ),
+        (
+            "-",
+            "1, Infinity",
+            "!TypeError: [JSObject] cannot be subtracted from 1",
+        ),
     ]);
 }
 
@@ -74,9 +82,21 @@ fn arithmetic_error_texts() {
         ("-", r#""abc", 2"#, "!TypeError: 2 cannot be subtracted from abc"),
         ("/", r#"1, "x""#, "!TypeError: 1 cannot be divided by x"),
         ("%", r#""x", 1"#, "!TypeError: Cannot calculate x modulo 1"),
-        ("%", r#"{"a":1}, re#a#"#, "!TypeError: Cannot calculate [Map] modulo re#a#"),
-        ("*", r#""1,000", 2"#, "!TypeError: 1,000 cannot be multiplied by 2"),
-        ("*", r#""-0x1F", 2"#, "!TypeError: -0x1F cannot be multiplied by 2"),
+        (
+            "%",
+            r#"{"a":1}, re#a#"#,
+            "!TypeError: Cannot calculate [Map] modulo re#a#",
+        ),
+        (
+            "*",
+            r#""1,000", 2"#,
+            "!TypeError: 1,000 cannot be multiplied by 2",
+        ),
+        (
+            "*",
+            r#""-0x1F", 2"#,
+            "!TypeError: -0x1F cannot be multiplied by 2",
+        ),
     ]);
 }
 
@@ -190,6 +210,10 @@ fn like_stringifies_both_sides() {
         ("like", r#"[1], "Array""#, "true"),
         ("like", r#""abc", re#^b#"#, "false"),
         ("like", r#""a\nb", re#^b#"#, "false"),
-        ("like", r#""abc", "(""#, "!SyntaxError: Invalid regular expression: /(/: Unterminated group"),
+        (
+            "like",
+            r#""abc", "(""#,
+            "!SyntaxError: Invalid regular expression: /(/: Unterminated group",
+        ),
     ]);
 }

@@ -14,7 +14,11 @@ fn match_compiles_strings_but_not_other_values() {
         ("match", "0, re#0#", "true"),
         ("match", r#""abc", null"#, "false"),
         ("match", r#""ABC", re#b#i"#, "true"),
-        ("match", r#""abc", "(""#, "!SyntaxError: Invalid regular expression: /(/: Unterminated group"),
+        (
+            "match",
+            r#""abc", "(""#,
+            "!SyntaxError: Invalid regular expression: /(/: Unterminated group",
+        ),
         ("match", r#""x", "0x1""#, "false"),
     ]);
 }
@@ -45,7 +49,11 @@ fn replace_with_strings() {
         ("replace", r#""aaa", re#a#g, "b""#, r#""bbb""#),
         ("replace", r#""aaa", re#a#, "b""#, r#""baa""#),
         ("replace", r#""a.c", ".", "x""#, r#""axc""#),
-        ("replace", r#""John Smith", re#(\w+)\s(\w+)#, "$2, $1""#, r#""Smith, John""#),
+        (
+            "replace",
+            r#""John Smith", re#(\w+)\s(\w+)#, "$2, $1""#,
+            r#""Smith, John""#,
+        ),
         ("replace", r#""abc", "b", "[$&$`$']""#, r#""a[bac]c""#),
         ("replace", r#""a$c", "$", "$$""#, r#""a$c""#),
         ("replace", r#""abc", "b""#, r#""ac""#),
@@ -74,7 +82,15 @@ fn replace_with_a_function() {
         ("replace", r#""abc", re#b#, @noop"#, r#""aundefinedc""#),
         ("replace", r#""aaa", re#a#, @upper"#, r#""Aaa""#),
         // An empty global match moves on instead of looping forever.
-        ("replace", r#""ab", re##g, @nul"#, r#""undefinedaundefinedbundefined""#),
-        ("replace", r#""abc", "(", @upper"#, "!SyntaxError: Invalid regular expression: /(/: Unterminated group"),
+        (
+            "replace",
+            r#""ab", re##g, @nul"#,
+            r#""undefinedaundefinedbundefined""#,
+        ),
+        (
+            "replace",
+            r#""abc", "(", @upper"#,
+            "!SyntaxError: Invalid regular expression: /(/: Unterminated group",
+        ),
     ]);
 }

@@ -91,7 +91,11 @@ fn as_boolean_regexp_hex() {
         ("as", r#""[Map]", "RegExp""#, "re#[Map]#"),
         ("as", "re#x#g, \"RegExp\"", "re#x#g"),
         ("as", r#""a/b", "RegExp""#, r"re#a\/b#"),
-        ("as", r#""(", "RegExp""#, "!SyntaxError: Invalid regular expression: /(/: Unterminated group"),
+        (
+            "as",
+            r#""(", "RegExp""#,
+            "!SyntaxError: Invalid regular expression: /(/: Unterminated group",
+        ),
         ("as", "255, \"Hex\"", r#""ff""#),
         ("as", "-255, \"Hex\"", r#""-ff""#),
         ("as", "1.5, \"Hex\"", r#""1.8""#),
@@ -105,7 +109,11 @@ fn as_boolean_regexp_hex() {
         ("as", "@id, \"Hex\"", "null"),
         ("as", "Infinity, \"Hex\"", "null"),
         // Quirk 24: the reference crashes on null.
-        ("as", "null, \"Hex\"", "!TypeError: Cannot read properties of undefined (reading 'toString')"),
+        (
+            "as",
+            "null, \"Hex\"",
+            "!TypeError: Cannot read properties of undefined (reading 'toString')",
+        ),
     ]);
 }
 
@@ -117,12 +125,36 @@ fn as_same_type_unknown_type_and_one_argument() {
         ("as", "null, \"Null\"", "null"),
         ("as", "@id, \"Function\"", "<Function>"),
         ("as", "5", "5"),
-        ("as", "[1], \"Map\"", r#"!TypeError: Cannot use the .as("Map") operator with [Array] (type Array)"#),
-        ("as", "5, \"Array\"", r#"!TypeError: Cannot use the .as("Array") operator with 5 (type Number)"#),
-        ("as", "5, \"Null\"", r#"!TypeError: Cannot use the .as("Null") operator with 5 (type Number)"#),
-        ("as", r#""x", "string""#, r#"!TypeError: Cannot use the .as("string") operator with x (type String)"#),
-        ("as", "5, null", r#"!TypeError: Cannot use the .as("undefined") operator with 5 (type Number)"#),
-        ("as", "5, 7", r#"!TypeError: Cannot use the .as("7") operator with 5 (type Number)"#),
+        (
+            "as",
+            "[1], \"Map\"",
+            r#"!TypeError: Cannot use the .as("Map") operator with [Array] (type Array)"#,
+        ),
+        (
+            "as",
+            "5, \"Array\"",
+            r#"!TypeError: Cannot use the .as("Array") operator with 5 (type Number)"#,
+        ),
+        (
+            "as",
+            "5, \"Null\"",
+            r#"!TypeError: Cannot use the .as("Null") operator with 5 (type Number)"#,
+        ),
+        (
+            "as",
+            r#""x", "string""#,
+            r#"!TypeError: Cannot use the .as("string") operator with x (type String)"#,
+        ),
+        (
+            "as",
+            "5, null",
+            r#"!TypeError: Cannot use the .as("undefined") operator with 5 (type Number)"#,
+        ),
+        (
+            "as",
+            "5, 7",
+            r#"!TypeError: Cannot use the .as("7") operator with 5 (type Number)"#,
+        ),
         ("as", r#""0x1", "Boolean""#, "true"),
     ]);
 }
@@ -169,8 +201,7 @@ fn defaults_to_and_klog_log_through_the_host() {
     assert_eq!(run_with(&mut host, "klog", r#"[1], "msg""#), "[1]");
     assert_eq!(run_with(&mut host, "klog", "2"), "2");
     assert_eq!(run_with(&mut host, "klog", "2, 42"), "2");
-    let lines: Vec<(LogLevel, &str)> =
-        host.logs.iter().map(|l| (l.level, l.message.as_str())).collect();
+    let lines: Vec<(LogLevel, &str)> = host.logs.iter().map(|l| (l.level, l.message.as_str())).collect();
     assert_eq!(
         lines,
         [
@@ -180,7 +211,10 @@ fn defaults_to_and_klog_log_through_the_host() {
             (LogLevel::Klog, "42"),
         ]
     );
-    assert_eq!(host.logs[1].data.as_ref().map(common::show).as_deref(), Some("[1]"));
+    assert_eq!(
+        host.logs[1].data.as_ref().map(common::show).as_deref(),
+        Some("[1]")
+    );
 }
 
 #[test]
@@ -190,10 +224,18 @@ fn encode_follows_json_stringify() {
         ("encode", "null", r#""null""#),
         ("encode", "1e21", r#""1e+21""#),
         ("encode", "[1,1.5,-0]", r#""[1,1.5,0]""#),
-        ("encode", r#"{"b":1,"a":2,"10":3,"2":4}"#, r#""{\"2\":4,\"10\":3,\"b\":1,\"a\":2}""#),
+        (
+            "encode",
+            r#"{"b":1,"a":2,"10":3,"2":4}"#,
+            r#""{\"2\":4,\"10\":3,\"b\":1,\"a\":2}""#,
+        ),
         ("encode", "re#a/b#gi", r#""\"re#a\\\\/b#gi\"""#),
         ("encode", "Infinity", r#""\"[JSObject]\"""#),
-        ("encode", r#"{"f":@id,"a":@act}"#, r#""{\"f\":\"[Function]\",\"a\":\"[Action]\"}""#),
+        (
+            "encode",
+            r#"{"f":@id,"a":@act}"#,
+            r#""{\"f\":\"[Function]\",\"a\":\"[Action]\"}""#,
+        ),
         // An action-function is skipped like a JavaScript function.
         ("encode", r#"{"n":@noop,"x":1}"#, r#""{\"x\":1}""#),
         ("encode", "[@noop]", r#""[null]""#),
@@ -217,7 +259,11 @@ fn decode_parses_or_returns_the_input() {
         ("decode", r#""not json""#, r#""not json""#),
         ("decode", r#""0x1F""#, r#""0x1F""#),
         ("decode", r#"" [1, 2] ""#, "[1,2]"),
-        ("decode", r#""{\"b\":1,\"a\":2,\"1\":3}""#, r#"{"1":3,"b":1,"a":2}"#),
+        (
+            "decode",
+            r#""{\"b\":1,\"a\":2,\"1\":3}""#,
+            r#"{"1":3,"b":1,"a":2}"#,
+        ),
         ("decode", r#""null""#, "null"),
         ("decode", "5", "5"),
         ("decode", "[\"1\"]", r#"["1"]"#),

@@ -63,6 +63,8 @@ pub struct Header {
 pub enum Mode {
     /// `testsuite/tests/parse.rs`: parse the file as a ruleset.
     Parse,
+    /// `testsuite/tests/check.rs`: parse and check the ruleset.
+    Check,
 }
 
 /// One expected diagnostic, read from a caret comment.
@@ -85,7 +87,7 @@ pub struct Caret {
 #[derive(Clone, Debug)]
 pub struct Case {
     pub path: PathBuf,
-    /// The path relative to the testsuite crate (`cases/parse/ok/x.krl`): stable in snapshots.
+    /// The path from the `cases` directory on (`cases/parse/ok/x.krl`): stable in snapshots.
     pub name: String,
     pub source: String,
     pub header: Header,
@@ -151,20 +153,20 @@ impl Case {
         if report.is_empty() {
             Ok(())
         } else {
-            Err(format!("{}: carets and diagnostics differ\n{report}", self.name))
+            Err(format!("carets and diagnostics differ\n{report}"))
         }
     }
 }
 
-/// The path below the testsuite crate, with `/` separators.
+/// The path from the `cases` directory on (`cases/parse/ok/x.krl`), with `/` separators;
+/// it does not depend on where the checkout lives, so snapshots stay stable.
 fn relative_name(path: &Path) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
+    let parts: Vec<String> = path
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let from = parts.iter().rposition(|part| part == "cases").unwrap_or(0);
+    parts[from..].join("/")
 }
 
 fn parse_header(source: &str) -> Result<Header, String> {
@@ -186,7 +188,10 @@ fn is_caret_comment(line: &str) -> bool {
 }
 
 fn parse_carets(source: &str) -> Result<Vec<Caret>, String> {
-    let lines: Vec<&str> = source.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = source
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     let mut carets = Vec::new();
     for (idx, line) in lines.iter().enumerate() {
         if !is_caret_comment(line) {
@@ -260,7 +265,10 @@ fn caret_matches(caret: &Caret, diagnostic: &Diagnostic, lines: &Lines<'_>) -> b
         && lines.caret_len(span) == caret.len
         && diagnostic.severity == caret.severity
         && diagnostic.code.id == caret.code
-        && caret.message.as_deref().is_none_or(|text| diagnostic.message.contains(text))
+        && caret
+            .message
+            .as_deref()
+            .is_none_or(|text| diagnostic.message.contains(text))
 }
 
 /// A diagnostic with its position and the caret comment that would assert it.
@@ -353,7 +361,11 @@ mod tests {
     }
 
     fn diagnostic(start: u32, end: u32) -> Diagnostic {
-        Diagnostic::error(codes::MISSING_THEN, FileSpan::new(FileId(0), Span::new(start, end)), "expected `then`")
+        Diagnostic::error(
+            codes::MISSING_THEN,
+            FileSpan::new(FileId(0), Span::new(start, end)),
+            "expected `then`",
+        )
     }
 
     #[test]
@@ -362,7 +374,10 @@ mod tests {
         let case = case(src);
         assert_eq!(case.header.mode, Mode::Parse);
         assert_eq!(case.carets.len(), 2);
-        assert_eq!((case.carets[0].line, case.carets[0].column, case.carets[0].len), (1, 3, 3));
+        assert_eq!(
+            (case.carets[0].line, case.carets[0].column, case.carets[0].len),
+            (1, 3, 3)
+        );
         assert_eq!(case.carets[0].message.as_deref(), Some("expected"));
         assert_eq!((case.carets[1].line, case.carets[1].column), (1, 7));
         assert_eq!(case.carets[1].severity, Severity::Warning);
@@ -375,7 +390,9 @@ mod tests {
         let start = src.find("cdé").expect("present") as u32;
         let case = case(src);
         assert_eq!(case.match_carets(&[diagnostic(start, start + 4)]), Ok(()));
-        let report = case.match_carets(&[diagnostic(start, start + 3)]).expect_err("length differs");
+        let report = case
+            .match_carets(&[diagnostic(start, start + 3)])
+            .expect_err("length differs");
         assert!(report.contains("caret comment: // ^^ error[E0102]"), "{report}");
     }
 
@@ -383,7 +400,10 @@ mod tests {
     fn every_diagnostic_needs_a_caret() {
         let case = case("//> mode = \"parse\"\nabc\n");
         let report = case.match_carets(&[diagnostic(21, 22)]).expect_err("unexpected");
-        assert!(report.contains("unexpected error[E0102] at line 2, column 2"), "{report}");
+        assert!(
+            report.contains("unexpected error[E0102] at line 2, column 2"),
+            "{report}"
+        );
     }
 
     #[test]

@@ -61,7 +61,11 @@ impl Sexp {
             }
         };
         out.push('(');
-        let n_head = items.iter().take_while(|item| matches!(item, Sexp::Atom(_))).count().max(1);
+        let n_head = items
+            .iter()
+            .take_while(|item| matches!(item, Sexp::Atom(_)))
+            .count()
+            .max(1);
         let head: Vec<String> = items[..n_head].iter().map(Sexp::flat).collect();
         out.push_str(&head.join(" "));
         for item in &items[n_head..] {
@@ -218,7 +222,10 @@ fn event_sexp(event: &EventExpr) -> Sexp {
         EventExprKind::Event(base) => {
             let mut items = vec![ident(&base.domain), ident(&base.event_type)];
             for attr in &base.attrs {
-                items.push(Sexp::list("attr", [ident(&attr.name), regex(&attr.regex.pattern, &attr.regex.flags)]));
+                items.push(Sexp::list(
+                    "attr",
+                    [ident(&attr.name), regex(&attr.regex.pattern, &attr.regex.flags)],
+                ));
             }
             let where_ = base.where_.as_ref().map(|w| Sexp::list("where", [expr_sexp(w)]));
             let setting = (!base.setting.is_empty()).then(|| names("setting", &base.setting));
@@ -239,7 +246,11 @@ fn event_sexp(event: &EventExpr) -> Sexp {
                 EventOp::Between => "between",
                 EventOp::NotBetween => "not-between",
             };
-            let head = if *prefix { format!("{name}*") } else { name.to_string() };
+            let head = if *prefix {
+                format!("{name}*")
+            } else {
+                name.to_string()
+            };
             Sexp::list(&head, args.iter().map(event_sexp))
         }
         EventExprKind::Any { n, args, .. } => {
@@ -315,8 +326,14 @@ fn args(args: &Args) -> Vec<Sexp> {
     args.items
         .iter()
         .map(|item| match item {
-            ArgItem::Arg(Arg { name: Some(name), value, .. }) => Sexp::list("=", [ident(name), expr_sexp(value)]),
-            ArgItem::Arg(Arg { name: None, value, .. }) => expr_sexp(value),
+            ArgItem::Arg(Arg {
+                name: Some(name),
+                value,
+                ..
+            }) => Sexp::list("=", [ident(name), expr_sexp(value)]),
+            ArgItem::Arg(Arg {
+                name: None, value, ..
+            }) => expr_sexp(value),
             ArgItem::Error { .. } => error(),
         })
         .collect()
@@ -357,7 +374,11 @@ fn statement(stmt: &Statement) -> Sexp {
         } => {
             let mut items = event_ref(event);
             items.extend(for_rid.iter().map(|e| Sexp::list("for", [expr_sexp(e)])));
-            items.extend(attributes.iter().map(|e| Sexp::list("attributes", [expr_sexp(e)])));
+            items.extend(
+                attributes
+                    .iter()
+                    .map(|e| Sexp::list("attributes", [expr_sexp(e)])),
+            );
             Sexp::list("raise", items)
         }
         StmtKind::Schedule {
@@ -371,7 +392,11 @@ fn statement(stmt: &Statement) -> Sexp {
                 ScheduleTime::At { time } => Sexp::list("at", [expr_sexp(time)]),
                 ScheduleTime::Repeat { timespec } => Sexp::list("repeat", [expr_sexp(timespec)]),
             });
-            items.extend(attributes.iter().map(|e| Sexp::list("attributes", [expr_sexp(e)])));
+            items.extend(
+                attributes
+                    .iter()
+                    .map(|e| Sexp::list("attributes", [expr_sexp(e)])),
+            );
             items.extend(setting.iter().map(|name| Sexp::list("setting", [ident(name)])));
             Sexp::list("schedule", items)
         }
@@ -395,7 +420,9 @@ fn statement(stmt: &Statement) -> Sexp {
 
 fn event_ref(event: &EventRef) -> Vec<Sexp> {
     match event {
-        EventRef::Static { domain, event_type } => vec![ident(domain), Sexp::list("event", [expr_sexp(event_type)])],
+        EventRef::Static { domain, event_type } => {
+            vec![ident(domain), Sexp::list("event", [expr_sexp(event_type)])]
+        }
         EventRef::Dynamic { domain_and_type } => vec![Sexp::list("event", [expr_sexp(domain_and_type)])],
     }
 }
@@ -466,9 +493,10 @@ pub fn expr_sexp(expr: &Expr) -> Sexp {
         }
         ExprKind::Index { object, index } => Sexp::list("[]", [expr_sexp(object), expr_sexp(index)]),
         ExprKind::Path { object, path } => Sexp::list("{}", [expr_sexp(object), expr_sexp(path)]),
-        ExprKind::Call { callee, args: call_args } => {
-            Sexp::list("call", std::iter::once(expr_sexp(callee)).chain(args(call_args)))
-        }
+        ExprKind::Call {
+            callee,
+            args: call_args,
+        } => Sexp::list("call", std::iter::once(expr_sexp(callee)).chain(args(call_args))),
         ExprKind::Function(function) => {
             let mut items = vec![params(&function.params)];
             items.extend(function.body.iter().map(decl_item));
@@ -484,7 +512,12 @@ pub fn expr_sexp(expr: &Expr) -> Sexp {
             let mut items = vec![params(&defaction.params)];
             items.extend(defaction.body.iter().map(decl_item));
             items.extend(defaction.actions.iter().map(action_block));
-            items.extend(defaction.result.iter().map(|e| Sexp::list("return", [expr_sexp(e)])));
+            items.extend(
+                defaction
+                    .result
+                    .iter()
+                    .map(|e| Sexp::list("return", [expr_sexp(e)])),
+            );
             Sexp::list("defaction", items)
         }
         ExprKind::Error => error(),
@@ -513,7 +546,17 @@ mod tests {
     fn long_lists_break_with_leading_atoms_on_the_first_line() {
         let long = Sexp::list("rule", (0..30).map(|i| Sexp::atom(format!("item{i}"))));
         assert!(long.pretty().starts_with("(rule item0 item1"));
-        let nested = Sexp::list("rule", [Sexp::atom("r"), Sexp::list("pre", (0..30).map(|i| Sexp::atom(format!("x{i}"))))]);
-        assert!(nested.pretty().starts_with("(rule r\n  (pre x0"), "{}", nested.pretty());
+        let nested = Sexp::list(
+            "rule",
+            [
+                Sexp::atom("r"),
+                Sexp::list("pre", (0..30).map(|i| Sexp::atom(format!("x{i}")))),
+            ],
+        );
+        assert!(
+            nested.pretty().starts_with("(rule r\n  (pre x0"),
+            "{}",
+            nested.pretty()
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! `<module>` is the test file (`tests/parse.rs` → `parse`) and `<function>` the test
 //! function. Every harness that snapshots case files registers itself in [`GLOB_HARNESSES`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A test function that runs `insta::glob!` over one directory of case files.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +16,8 @@ pub struct GlobHarness {
     pub function: &'static str,
     /// The directory of case files, relative to the testsuite crate.
     pub cases: &'static str,
+    /// Where its snapshots are written, relative to the testsuite crate.
+    pub snapshots: &'static str,
 }
 
 /// Every harness that snapshots case files; add a line here with each new one.
@@ -24,46 +26,73 @@ pub const GLOB_HARNESSES: &[GlobHarness] = &[
         module: "parse",
         function: "ok_cases",
         cases: "cases/parse/ok",
+        snapshots: "tests/snapshots",
     },
     GlobHarness {
         module: "parse",
         function: "err_cases",
         cases: "cases/parse/err",
+        snapshots: "tests/snapshots",
+    },
+    GlobHarness {
+        module: "check",
+        function: "check_cases",
+        cases: "cases/check",
+        snapshots: "tests/snapshots/check",
     },
 ];
 
-/// Snapshots made by plain `assert_snapshot!` calls (no case file), by file name.
+/// Snapshots made by plain `assert_snapshot!` calls (no case file), by path relative to
+/// the testsuite crate.
 pub const PLAIN_SNAPSHOTS: &[&str] = &[];
 
-/// The `.snap` files in `snapshot_dir` that belong to no existing case file, each with the
-/// reason. `crate_root` is the directory that case directories are relative to.
-pub fn orphaned(snapshot_dir: &Path, crate_root: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(snapshot_dir) else {
-        return Vec::new();
-    };
-    let mut orphans: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".snap"))
-        .filter_map(|name| orphan_reason(&name, crate_root).map(|reason| format!("{name}: {reason}")))
+/// The `.snap` files anywhere below `snapshot_root` that belong to no existing case file,
+/// each with the reason. `crate_root` is the testsuite crate, which the paths in
+/// [`GLOB_HARNESSES`] are relative to.
+pub fn orphaned(snapshot_root: &Path, crate_root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    collect_snapshots(snapshot_root, &mut files);
+    let mut orphans: Vec<String> = files
+        .iter()
+        .filter_map(|path| {
+            let relative = path.strip_prefix(crate_root).unwrap_or(path);
+            let name = relative.to_string_lossy().replace('\\', "/");
+            orphan_reason(&name, crate_root).map(|reason| format!("{name}: {reason}"))
+        })
         .collect();
     orphans.sort();
     orphans
 }
 
-fn orphan_reason(file_name: &str, crate_root: &Path) -> Option<String> {
-    if PLAIN_SNAPSHOTS.contains(&file_name) {
+fn collect_snapshots(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_snapshots(&path, files);
+        } else if path.extension().is_some_and(|ext| ext == "snap") {
+            files.push(path);
+        }
+    }
+}
+
+/// Why the snapshot at `name` (relative to the crate, `/`-separated) is an orphan.
+fn orphan_reason(name: &str, crate_root: &Path) -> Option<String> {
+    if PLAIN_SNAPSHOTS.contains(&name) {
         return None;
     }
+    let (dir, file_name) = name.rsplit_once('/').unwrap_or(("", name));
     let stem = file_name.strip_suffix(".snap").unwrap_or(file_name);
     let Some((prefix, case_file)) = stem.split_once('@') else {
         return Some("not a glob snapshot; list it in `PLAIN_SNAPSHOTS` if it is meant to exist".into());
     };
     let Some(harness) = GLOB_HARNESSES
         .iter()
-        .find(|h| prefix == format!("{}__{}", h.module, h.function))
+        .find(|h| prefix == format!("{}__{}", h.module, h.function) && h.snapshots == dir)
     else {
-        return Some(format!("no harness `{prefix}` is registered in `GLOB_HARNESSES`"));
+        return Some(format!("no harness `{prefix}` writing to `{dir}` is registered in `GLOB_HARNESSES`"));
     };
     let case = crate_root.join(harness.cases).join(case_file);
     if case.is_file() {
@@ -80,8 +109,12 @@ mod tests {
     #[test]
     fn reasons() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        assert!(orphan_reason("parse__ok_cases@no_such_case.krl.snap", root).is_some());
-        assert!(orphan_reason("parse__nope@x.krl.snap", root).is_some());
-        assert!(orphan_reason("parse__plain.snap", root).is_some());
+        let snapshot = "tests/snapshots/parse__ok_cases@select_when_or_two_events.krl.snap";
+        assert_eq!(orphan_reason(snapshot, root), None);
+        let misplaced = "tests/snapshots/check/parse__ok_cases@select_when_or_two_events.krl.snap";
+        assert!(orphan_reason(misplaced, root).is_some());
+        assert!(orphan_reason("tests/snapshots/parse__ok_cases@no_such_case.krl.snap", root).is_some());
+        assert!(orphan_reason("tests/snapshots/parse__nope@x.krl.snap", root).is_some());
+        assert!(orphan_reason("tests/snapshots/parse__plain.snap", root).is_some());
     }
 }

@@ -68,16 +68,30 @@ fn check_in_source(src: &str, span: Span, path: &str, problems: &mut Vec<String>
     if start > end {
         problems.push(format!("{path}: span {start}..{end} is backwards"));
     } else if end > src.len() {
-        problems.push(format!("{path}: span {start}..{end} ends past the source ({} bytes)", src.len()));
+        problems.push(format!(
+            "{path}: span {start}..{end} ends past the source ({} bytes)",
+            src.len()
+        ));
     } else if !src.is_char_boundary(start) || !src.is_char_boundary(end) {
         problems.push(format!("{path}: span {start}..{end} splits a character"));
     }
 }
 
-fn walk(src: &str, value: &Value, parent: Span, path: &str, has_error: &mut bool, problems: &mut Vec<String>) {
+fn walk(
+    src: &str,
+    value: &Value,
+    parent: Span,
+    path: &str,
+    has_error: &mut bool,
+    problems: &mut Vec<String>,
+) {
     match value {
         Value::Object(object) => {
-            if object.get("type").and_then(Value::as_str) == Some("Error") {
+            // Recovery placeholders are `{"type": "Error"}`, with at most a span; the `error`
+            // statement is also tagged "Error" but has fields.
+            if object.get("type").and_then(Value::as_str) == Some("Error")
+                && object.keys().all(|key| key == "type" || key == "span")
+            {
                 *has_error = true;
             }
             for (key, child) in object {
@@ -154,7 +168,10 @@ fn check_tokens(src: &str, tokens: &[Token<'_>], problems: &mut Vec<String>) {
         let path = format!("token {idx} ({:?})", token.tok);
         check_in_source(src, token.span, &path, problems);
         if token.span.start < previous_end {
-            problems.push(format!("{path}: starts at {} before the previous token ends at {previous_end}", token.span.start));
+            problems.push(format!(
+                "{path}: starts at {} before the previous token ends at {previous_end}",
+                token.span.start
+            ));
         }
         if token.span.is_empty() {
             problems.push(format!("{path}: is empty"));
@@ -196,9 +213,17 @@ fn check_diagnostics(src: &str, parse: &Parse, problems: &mut Vec<String>) {
     let mut previous = 0u32;
     for (idx, diagnostic) in parse.diagnostics.iter().enumerate() {
         let span = diagnostic.primary.at.span;
-        check_in_source(src, span, &format!("diagnostic {idx} ({})", diagnostic.code.id), problems);
+        check_in_source(
+            src,
+            span,
+            &format!("diagnostic {idx} ({})", diagnostic.code.id),
+            problems,
+        );
         if span.start < previous {
-            problems.push(format!("diagnostic {idx} ({}): not in source order", diagnostic.code.id));
+            problems.push(format!(
+                "diagnostic {idx} ({}): not in source order",
+                diagnostic.code.id
+            ));
         }
         previous = span.start;
     }
@@ -222,7 +247,17 @@ mod tests {
         });
         let mut problems = Vec::new();
         let mut has_error = false;
-        walk("abcdefgh", &tree, Span::new(0, 4), "root", &mut has_error, &mut problems);
-        assert_eq!(problems, ["root.kind.inner: span 2..6 is not inside its parent's 0..4"]);
+        walk(
+            "abcdefgh",
+            &tree,
+            Span::new(0, 4),
+            "root",
+            &mut has_error,
+            &mut problems,
+        );
+        assert_eq!(
+            problems,
+            ["root.kind.inner: span 2..6 is not inside its parent's 0..4"]
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The check harness: every file in `cases/check` is parsed (it must parse cleanly) and
 //! checked with `krl_check::check`; the diagnostics must match its caret comments one to
 //! one, and the source with the rendered diagnostics is snapshotted. The case format is
-//! documented in `testsuite::case`.
+//! documented in `testsuite::case`. `use module RID` finds `cases/check/modules/RID.krl`, and
+//! `// krl:allow(...)` comments apply as in `krl check`.
 //!
 //! FIXME(#7): `testsuite::case::Mode` has no `Check` variant yet and `GLOB_HARNESSES` does
 //! not list this harness; until the owner of those files adds them, the header is read as a
@@ -15,8 +16,23 @@ use testsuite::case::Case;
 
 const SNAPSHOTS: &str = "snapshots/check";
 
+/// Modules for the cases: `cases/check/modules/RID.krl`.
+struct CaseModules;
+
+impl krl_check::ModuleResolver for CaseModules {
+    fn resolve(&self, rid: &str) -> Option<krl_check::ModuleInfo> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("cases/check/modules")
+            .join(format!("{rid}.krl"));
+        let text = std::fs::read_to_string(path).ok()?;
+        let parse = krl_syntax::parse_ruleset(FileId(0), &text);
+        Some(krl_check::ModuleInfo::of(&parse.ruleset))
+    }
+}
+
 fn load(path: &Path) -> (Case, String) {
-    let source = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let source =
+        std::fs::read_to_string(path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     let name = format!(
         "cases/check/{}",
         path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
@@ -43,9 +59,16 @@ fn check_cases() {
             let parse = krl_syntax::parse_ruleset(file, &source);
             let mut problems = Vec::new();
             if !parse.diagnostics.is_empty() {
-                problems.push(format!("{}: a check case must parse without diagnostics", case.name));
+                problems.push(format!(
+                    "{}: a check case must parse without diagnostics",
+                    case.name
+                ));
             }
-            let analysis = krl_check::check(file, &parse);
+            let options = krl_check::Options {
+                modules: Some(&CaseModules),
+                ..Default::default()
+            };
+            let analysis = krl_check::check_with(file, Some(&source), &parse, &options);
             let mut diagnostics = parse.diagnostics.clone();
             diagnostics.extend(analysis.diagnostics);
             if let Err(mismatch) = case.match_carets(&diagnostics) {
@@ -55,7 +78,10 @@ fn check_cases() {
                 eprintln!("{problem}");
                 failures.push(problem);
             }
-            let rendered: Vec<String> = diagnostics.iter().map(|d| render::to_terminal(d, &db, false)).collect();
+            let rendered: Vec<String> = diagnostics
+                .iter()
+                .map(|d| render::to_terminal(d, &db, false))
+                .collect();
             let snapshot = format!(
                 "--- source ---\n{}\n--- diagnostics ---\n{}",
                 source.trim_end(),
@@ -64,7 +90,12 @@ fn check_cases() {
             insta::assert_snapshot!(snapshot);
         });
     });
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

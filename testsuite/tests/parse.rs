@@ -30,7 +30,9 @@ fn common_problems(parsed: &Parsed) -> Vec<String> {
     let mut problems = spans::check_parse(&parsed.case.source, &parsed.parse);
     for name in &parsed.case.header.intact_rules {
         if !parsed.parse.ruleset.rules().any(|rule| &rule.name.name == name) {
-            problems.push(format!("rule `{name}` is listed in `intact_rules` but is not in the tree"));
+            problems.push(format!(
+                "rule `{name}` is listed in `intact_rules` but is not in the tree"
+            ));
         }
     }
     problems
@@ -63,7 +65,10 @@ fn ok_cases() {
         let parsed = parse_case(path);
         let mut problems = common_problems(&parsed);
         if !parsed.parse.diagnostics.is_empty() {
-            problems.push(format!("expected no diagnostics, got:\n{}", rendered_diagnostics(&parsed)));
+            problems.push(format!(
+                "expected no diagnostics, got:\n{}",
+                rendered_diagnostics(&parsed)
+            ));
         }
         if !parsed.case.carets.is_empty() {
             problems.push("an ok case has no caret comments; move it to cases/parse/err".into());
@@ -76,7 +81,12 @@ fn ok_cases() {
         );
         insta::assert_snapshot!(snapshot);
     });
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -100,7 +110,12 @@ fn err_cases() {
         );
         insta::assert_snapshot!(snapshot);
     });
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// What error recovery kept, one line per section: meta keys, global names, rule names,

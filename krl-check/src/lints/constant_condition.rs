@@ -53,11 +53,19 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         {
             report(condition, out);
         }
-        if let Some(condition) = rule.action_block.as_ref().and_then(|block| block.condition.as_ref()) {
+        if let Some(condition) = rule
+            .action_block
+            .as_ref()
+            .and_then(|block| block.condition.as_ref())
+        {
             report(condition, out);
         }
         if let Some(postlude) = &rule.postlude {
-            let blocks = [Some(&postlude.first), postlude.else_.as_ref(), postlude.finally.as_ref()];
+            let blocks = [
+                Some(&postlude.first),
+                postlude.else_.as_ref(),
+                postlude.finally.as_ref(),
+            ];
             for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
                 if let Some(Guard::If { condition }) = &stmt.guard {
                     report(condition, out);
@@ -68,7 +76,11 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
     visit::each_expr(ctx.ruleset, &mut |expr| match &expr.kind {
         ExprKind::Conditional { test, .. } => report(test, out),
         ExprKind::Defaction(defaction) => {
-            if let Some(condition) = defaction.actions.as_ref().and_then(|block| block.condition.as_ref()) {
+            if let Some(condition) = defaction
+                .actions
+                .as_ref()
+                .and_then(|block| block.condition.as_ref())
+            {
                 report(condition, out);
             }
         }

@@ -2,8 +2,9 @@
 //!
 //! # What it flags
 //! Forms the reference engine still accepts with a deprecation warning: `event:attr(key)`,
-//! `where` written before `setting` in an event, `version "x"` directly in the ruleset body,
-//! and `logging on`/`logging off` in `meta`.
+//! `where` written before `setting` in an event, `setting(...)` on an event without attribute
+//! matches, `a.b` (not a call) to read the entry `"b"` of a map, `version "x"` directly in the
+//! ruleset body, and `logging on`/`logging off` in `meta`.
 //!
 //! # Why
 //! They are kept only for old rulesets and may stop working; `logging` has no effect at all.
@@ -14,8 +15,8 @@
 //! ```
 //!
 //! # Fix
-//! `event:attrs{key}`; `setting(...)` before `where`; `meta { version "x" }`; delete
-//! `logging`.
+//! `event:attrs{key}`; `setting(...)` before `where`; `where` with `event:attrs{key}` instead
+//! of a setting with nothing to capture; `a{"b"}`; `meta { version "x" }`; delete `logging`.
 
 use krl_diagnostics::{Diagnostic, codes};
 use krl_syntax::ast::{EventExpr, EventExprKind, ExprKind, MetaPropKind, SelectKind};
@@ -60,9 +61,35 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
                     "move the `where` clause after `setting(...)`",
                 ));
             });
+            setting_without_matches(event, &mut |span| {
+                out.push(
+                    warn(
+                        span,
+                        "`setting` without attribute matches is deprecated: there is nothing to capture",
+                        "read attributes with `event:attrs{key}`, or match them (`name re#(.*)# setting(name)`)",
+                    )
+                    .with_note("pico-engine reports: ``DEPRECATED SYNTAX - What are you `setting`? There are no attribute matches``"),
+                );
+            });
         }
     }
+    let mut callees = std::collections::HashSet::new();
     visit::each_expr(ruleset, &mut |expr| {
+        if let ExprKind::Call { callee, .. } = &expr.kind {
+            callees.insert(callee.span);
+        }
+        if let ExprKind::Dot { domain: None, name, .. } = &expr.kind
+            && !callees.contains(&expr.span)
+        {
+            out.push(
+                warn(
+                    expr.span,
+                    "reading a map entry with `.` is deprecated",
+                    &format!("write `{{\"{}\"}}` instead of `.{}`", name.name, name.name),
+                )
+                .with_note("pico-engine reports: ``DEPRECATED use `{}` or `[]` instead of `.` ``"),
+            );
+        }
         if let ExprKind::Call { callee, .. } = &expr.kind
             && let ExprKind::DomainIdentifier { domain, name } = &callee.kind
             && domain.name == "event"
@@ -75,6 +102,24 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             ));
         }
     });
+}
+
+fn setting_without_matches(event: &EventExpr, report: &mut dyn FnMut(krl_diagnostics::Span)) {
+    match &event.kind {
+        EventExprKind::Event(base) => {
+            if let (Some(first), Some(last)) = (base.setting.first(), base.setting.last())
+                && base.attrs.is_empty()
+            {
+                report(first.span.cover(last.span));
+            }
+        }
+        EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
+            args.iter().for_each(|arg| setting_without_matches(arg, report));
+        }
+        EventExprKind::Group { event, .. } => setting_without_matches(event, report),
+        EventExprKind::Paren { inner } => setting_without_matches(inner, report),
+        EventExprKind::Error => {}
+    }
 }
 
 fn where_before_setting(event: &EventExpr, report: &mut dyn FnMut(krl_diagnostics::Span)) {

@@ -52,9 +52,9 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
     let is_stdlib_klog = |span: krl_diagnostics::Span| {
         names.references.iter().any(|reference| {
             reference.span == span
-                && reference
-                    .resolved
-                    .is_some_and(|id| names.declaration(id).kind == DeclKind::Stdlib && names.declaration(id).name == "klog")
+                && reference.resolved.is_some_and(|id| {
+                    names.declaration(id).kind == DeclKind::Stdlib && names.declaration(id).name == "klog"
+                })
         })
     };
     for decl in declarations(&global.decls) {
@@ -67,7 +67,9 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             };
             let name_span = match &callee.kind {
                 ExprKind::Identifier { name } if name == "klog" => callee.span,
-                ExprKind::Dot { name, domain: None, .. } if name.name == "klog" => name.span,
+                ExprKind::Dot {
+                    name, domain: None, ..
+                } if name.name == "klog" => name.span,
                 _ => return,
             };
             if is_stdlib_klog(name_span) {

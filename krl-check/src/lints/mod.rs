@@ -9,18 +9,24 @@ mod implicit_coercion;
 mod klog_in_shared_function;
 mod shadowed_builtin;
 mod too_many_arguments;
+mod unmatched_event_attribute;
+mod unreachable_select;
 mod unused_declaration;
+mod whole_entity_put;
+mod wrong_receiver_type;
 
 use krl_diagnostics::{Code, Diagnostic, FileId, FileSpan, Span};
 use krl_syntax::ast::Ruleset;
 
 use crate::scope::NameTable;
+use crate::types::Types;
 
 /// What every lint sees.
 pub struct LintContext<'a> {
     pub file: FileId,
     pub ruleset: &'a Ruleset,
     pub names: &'a NameTable,
+    pub types: &'a Types<'a>,
 }
 
 impl LintContext<'_> {
@@ -46,6 +52,10 @@ pub const LINTS: &[Lint] = &[
     deprecated_syntax::LINT,
     klog_in_shared_function::LINT,
     too_many_arguments::LINT,
+    unmatched_event_attribute::LINT,
+    unreachable_select::LINT,
+    whole_entity_put::LINT,
+    wrong_receiver_type::LINT,
 ];
 
 pub fn run_all(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
@@ -61,6 +71,7 @@ mod tests {
         for lint in super::LINTS {
             assert!(lint.code.id.starts_with("W01"), "{}", lint.code.id);
             assert!(krl_diagnostics::codes::lookup(lint.code.id).is_some());
+            assert!(crate::levels::lint_id(lint.code.name) == Some(lint.code.id));
         }
     }
 }

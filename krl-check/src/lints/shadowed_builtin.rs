@@ -35,9 +35,16 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             Diagnostic::warning(
                 LINT.code,
                 ctx.at(decl.span),
-                format!("`{}` hides the standard library operator of the same name", decl.name),
+                format!(
+                    "`{}` hides the standard library operator of the same name",
+                    decl.name
+                ),
             )
-            .with_note(format!("in this scope `x.{}(...)` calls this {} instead", decl.name, decl.kind.describe()))
+            .with_note(format!(
+                "in this scope `x.{}(...)` calls this {} instead",
+                decl.name,
+                decl.kind.describe()
+            ))
             .with_help("choose another name"),
         );
     }

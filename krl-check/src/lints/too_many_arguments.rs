@@ -37,7 +37,10 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let receiver = usize::from(call.method);
-        let (given, takes) = (call.positional - receiver, signature.max().saturating_sub(receiver));
+        let (given, takes) = (
+            call.positional - receiver,
+            signature.max().saturating_sub(receiver),
+        );
         let mut diagnostic = Diagnostic::warning(
             LINT.code,
             ctx.at(call.args_span),

@@ -1,6 +1,13 @@
-//! `krl check PATH...`: parse and check every ruleset, report, summarise.
+//! `krl check PATH...`: parse and check every ruleset, report, summarise. Lint levels come
+//! from the nearest `krl.toml` (`config`), modules from the ruleset's folder and
+//! `--module-path` (`modules`).
+
+mod config;
+mod modules;
+mod sarif;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use krl_diagnostics::{Diagnostic, FileId, SourceDb, render};
@@ -17,6 +24,15 @@ pub enum Format {
     Json,
     /// GitHub Actions annotations.
     Github,
+    /// A SARIF 2.1.0 log on standard output, for code scanning services.
+    Sarif,
+}
+
+/// What `--deny` can make fatal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    /// Any warning makes the exit code report problems.
+    Warnings,
 }
 
 #[derive(clap::Args)]
@@ -26,6 +42,12 @@ pub struct Args {
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// `--deny warnings`: exit with the problems code when there are warnings too.
+    #[arg(long, value_enum)]
+    deny: Vec<Deny>,
+    /// A folder to search for `use module RID` as `RID.krl`, after the ruleset's own folder.
+    #[arg(long = "module-path", value_name = "DIR")]
+    module_paths: Vec<PathBuf>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -39,10 +61,21 @@ pub fn run(args: Args) -> u8 {
     };
     let mut db = SourceDb::new();
     let mut io_failed = false;
+    let mut configs = config::Configs::default();
+    // Per file in `db` order: its path and lint levels.
+    let mut settings: Vec<(PathBuf, Arc<krl_check::LintLevels>)> = Vec::new();
     for path in &files {
+        let levels = match configs.levels_for(path) {
+            Ok(levels) => levels,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return exit::USAGE;
+            }
+        };
         match std::fs::read_to_string(path) {
             Ok(text) => {
                 db.add(path.display().to_string(), text);
+                settings.push((path.clone(), levels));
             }
             Err(err) => {
                 eprintln!("error: cannot read `{}`: {err}", path.display());
@@ -50,14 +83,22 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
+    let finder = modules::ModuleFinder::new(args.module_paths.clone());
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
     let diagnostics: Vec<Diagnostic> = ids
         .par_iter()
-        .flat_map_iter(|&id| {
-            let mut parse = krl_syntax::parse_ruleset(id, db.text(id));
+        .zip(&settings)
+        .flat_map_iter(|(&id, (path, levels))| {
+            let src = db.text(id);
+            let mut parse = krl_syntax::parse_ruleset(id, src);
             // Name checks on a recovered tree would mostly report follow-up noise.
             if !parse.has_errors() {
-                let analysis = krl_check::check(id, &parse);
+                let near = finder.near(path);
+                let options = krl_check::Options {
+                    modules: Some(&near),
+                    levels: (**levels).clone(),
+                };
+                let analysis = krl_check::check_with(id, Some(src), &parse, &options);
                 parse.diagnostics.extend(analysis.diagnostics);
             }
             parse.diagnostics
@@ -97,10 +138,12 @@ pub fn run(args: Args) -> u8 {
                 println!("{}", render::to_github(diagnostic, &db));
             }
         }
+        Format::Sarif => println!("{:#}", sarif::to_sarif(&diagnostics, &db)),
     }
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
     if io_failed {
         exit::USAGE
-    } else if errors > 0 {
+    } else if errors > 0 || (deny_warnings && warnings > 0) {
         exit::PROBLEMS
     } else {
         exit::OK

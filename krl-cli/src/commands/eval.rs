@@ -66,4 +66,3 @@ pub fn report(err: &EvalError, db: &SourceDb) {
         eprint!("{}", render::to_terminal(&diagnostic, db, render::should_color()));
     }
 }
-

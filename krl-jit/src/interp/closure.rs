@@ -32,7 +32,12 @@ impl Closure {
 
 /// Binds arguments to parameter slots; a missing or null argument takes the default.
 /// Matches pico-engine: null is JavaScript's `undefined`, so explicit null triggers defaults.
-fn bind_params(params: &[Param], args: Vec<Value>, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
+fn bind_params(
+    params: &[Param],
+    args: Vec<Value>,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+) -> Result<(), RuntimeError> {
     let mut args = args.into_iter();
     for param in params {
         let value = match args.next() {

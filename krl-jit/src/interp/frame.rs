@@ -13,14 +13,20 @@ pub struct Frame {
 
 impl Frame {
     pub fn new(n_slots: u16, parent: Option<Arc<Frame>>) -> Arc<Frame> {
-        Arc::new(Frame { slots: (0..n_slots).map(|_| OnceLock::new()).collect(), parent })
+        Arc::new(Frame {
+            slots: (0..n_slots).map(|_| OnceLock::new()).collect(),
+            parent,
+        })
     }
 
     /// The frame `depth` links up.
     pub fn ancestor(self: &Arc<Frame>, depth: u16) -> &Arc<Frame> {
         let mut frame = self;
         for _ in 0..depth {
-            frame = frame.parent.as_ref().expect("lowering resolved this depth against the same scopes");
+            frame = frame
+                .parent
+                .as_ref()
+                .expect("lowering resolved this depth against the same scopes");
         }
         frame
     }

@@ -54,11 +54,17 @@ pub fn run_block(decls: &[ir::Decl], frame: &Arc<Frame>, host: &mut dyn Host) ->
 pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(value) => Ok(value.clone()),
-        Node::Local { depth, slot, name, span } => {
-            at(*span, frame.ancestor(*depth).get(*slot, name).cloned())
-        }
+        Node::Local {
+            depth,
+            slot,
+            name,
+            span,
+        } => at(*span, frame.ancestor(*depth).get(*slot, name).cloned()),
         Node::Array(items) => {
-            let values = items.iter().map(|item| eval(item, frame, host)).collect::<Result<Vec<_>, _>>()?;
+            let values = items
+                .iter()
+                .map(|item| eval(item, frame, host))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::array(values))
         }
         Node::Map(entries) => {
@@ -81,11 +87,19 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
         }
         Node::And(left, right) => {
             let left = eval(left, frame, host)?;
-            if left.truthy() { eval(right, frame, host) } else { Ok(left) }
+            if left.truthy() {
+                eval(right, frame, host)
+            } else {
+                Ok(left)
+            }
         }
         Node::Or(left, right) => {
             let left = eval(left, frame, host)?;
-            if left.truthy() { Ok(left) } else { eval(right, frame, host) }
+            if left.truthy() {
+                Ok(left)
+            } else {
+                eval(right, frame, host)
+            }
         }
         Node::Not(operand) => Ok(Value::Boolean(!eval(operand, frame, host)?.truthy())),
         Node::Conditional { test, then, else_ } => {
@@ -105,11 +119,19 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
                 at(*span, op.invoke(host, &values))
             }
             more => {
-                let values = more.iter().map(|arg| eval(arg, frame, host)).collect::<Result<Vec<_>, _>>()?;
+                let values = more
+                    .iter()
+                    .map(|arg| eval(arg, frame, host))
+                    .collect::<Result<Vec<_>, _>>()?;
                 at(*span, op.invoke(host, &values))
             }
         },
-        Node::Get { object, key, kind, span } => {
+        Node::Get {
+            object,
+            key,
+            kind,
+            span,
+        } => {
             let object = eval(object, frame, host)?;
             let key = eval(key, frame, host)?;
             at(*span, get(host, object, key, *kind))
@@ -120,11 +142,19 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
             at(*span, call_value(host, &callee, positional, named))
         }
         Node::Domain { domain, name, span } => at(*span, host.module_get(domain, name)),
-        Node::DomainCall { domain, name, args, span } => {
+        Node::DomainCall {
+            domain,
+            name,
+            args,
+            span,
+        } => {
             let (positional, named) = eval_args(args, frame, host)?;
             at(*span, host.module_call(domain, name, positional, named))
         }
-        Node::Function(function) => Ok(Value::function(Arc::new(Closure::new(Arc::clone(function), Arc::clone(frame))))),
+        Node::Function(function) => Ok(Value::function(Arc::new(Closure::new(
+            Arc::clone(function),
+            Arc::clone(frame),
+        )))),
         Node::Defaction(defaction) => Ok(Value::action(Arc::new(DefactionValue::new(
             Arc::clone(defaction),
             Arc::clone(frame),
@@ -134,8 +164,16 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
 
 type NamedArgs = Vec<(Arc<str>, Value)>;
 
-fn eval_args(args: &Args, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(Vec<Value>, NamedArgs), RuntimeError> {
-    let positional = args.positional.iter().map(|arg| eval(arg, frame, host)).collect::<Result<Vec<_>, _>>()?;
+fn eval_args(
+    args: &Args,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+) -> Result<(Vec<Value>, NamedArgs), RuntimeError> {
+    let positional = args
+        .positional
+        .iter()
+        .map(|arg| eval(arg, frame, host))
+        .collect::<Result<Vec<_>, _>>()?;
     let named = args
         .named
         .iter()
@@ -170,7 +208,12 @@ pub fn arrange_args(params: &[&str], positional: Vec<Value>, named: NamedArgs) -
 }
 
 /// Calls a function or action value the way KRL code does.
-pub fn call_value(host: &mut dyn Host, callee: &Value, positional: Vec<Value>, named: NamedArgs) -> Result<Value, RuntimeError> {
+pub fn call_value(
+    host: &mut dyn Host,
+    callee: &Value,
+    positional: Vec<Value>,
+    named: NamedArgs,
+) -> Result<Value, RuntimeError> {
     let callable = match callee {
         Value::Function(callable) => callable,
         other => return Err(krl_runtime::host::not_a_function(other)),
@@ -179,7 +222,11 @@ pub fn call_value(host: &mut dyn Host, callee: &Value, positional: Vec<Value>, n
         let args = arrange_args(&closure.param_names(), positional, named);
         return closure.invoke(host, args);
     }
-    let args = if named.is_empty() { positional } else { arrange_args(&callable.param_names(), positional, named) };
+    let args = if named.is_empty() {
+        positional
+    } else {
+        arrange_args(&callable.param_names(), positional, named)
+    };
     callable.call(host, args)
 }
 
@@ -187,6 +234,11 @@ pub fn call_value(host: &mut dyn Host, callee: &Value, positional: Vec<Value>, n
 fn get(host: &mut dyn Host, object: Value, key: Value, kind: GetKind) -> Result<Value, RuntimeError> {
     static GET: std::sync::LazyLock<&'static Operator> =
         std::sync::LazyLock::new(|| stdlib::lookup("get").expect("the stdlib has `get`"));
+    if kind == GetKind::Dot && object.is_null() {
+        // Matches pico-engine: `.name` is a JavaScript property read, which throws on
+        // `undefined` (KRL's null).
+        return Err(dot_on_null(&key));
+    }
     if kind == GetKind::Dot && key.as_str() == Some("length") {
         // Matches pico-engine: `.` is JavaScript property access, and `length` is the one
         // property real rulesets read this way.
@@ -203,9 +255,21 @@ fn get(host: &mut dyn Host, object: Value, key: Value, kind: GetKind) -> Result<
     GET.invoke(host, &[object, path])
 }
 
+#[cold]
+fn dot_on_null(key: &Value) -> RuntimeError {
+    RuntimeError::type_error(format!(
+        "Cannot read properties of undefined (reading '{}')",
+        key.to_krl_string()
+    ))
+}
+
 /// Runs an action block: the condition, then all, one random, or the chosen action.
 /// Returns whether the block fired (its actions ran).
-pub fn run_actions(block: &ir::ActionBlockIr, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<bool, RuntimeError> {
+pub fn run_actions(
+    block: &ir::ActionBlockIr,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+) -> Result<bool, RuntimeError> {
     if let Some(condition) = &block.condition
         && !eval(condition, frame, host)?.truthy()
     {
@@ -254,11 +318,21 @@ fn run_action(action: &ir::ActionIr, frame: &Arc<Frame>, host: &mut dyn Host) ->
 }
 
 /// Calls an action value (a defaction, `send_directive`, or an action-function like `noop`).
-pub fn call_action(host: &mut dyn Host, callee: &Value, positional: Vec<Value>, named: NamedArgs) -> Result<Value, RuntimeError> {
+pub fn call_action(
+    host: &mut dyn Host,
+    callee: &Value,
+    positional: Vec<Value>,
+    named: NamedArgs,
+) -> Result<Value, RuntimeError> {
     let callable = match callee {
         Value::Action(callable) => callable,
         Value::Function(callable) if callable.is_action_function() => callable,
-        other => return Err(RuntimeError::type_error(format!("{} is not an action", other.to_krl_string()))),
+        other => {
+            return Err(RuntimeError::type_error(format!(
+                "{} is not an action",
+                other.to_krl_string()
+            )));
+        }
     };
     let args = arrange_args(&callable.param_names(), positional, named);
     callable.call(host, args)

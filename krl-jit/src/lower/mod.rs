@@ -12,13 +12,13 @@ mod scope;
 use std::sync::Arc;
 
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
-use krl_runtime::stdlib::{self, Operator};
+use krl_runtime::stdlib::{self, Operator, OperatorKind};
 use krl_runtime::value::Regex;
 use krl_runtime::{Map, Value};
 use krl_syntax::ast::{self, ExprKind};
 
 use crate::ir::{self, Args, Decl, Node};
-pub use scope::Scopes;
+pub use scope::{Scopes, StaticKind};
 
 /// Lowers KRL to IR for one file, collecting compile errors.
 pub struct Lowerer {
@@ -30,7 +30,11 @@ pub struct Lowerer {
 impl Lowerer {
     /// A lowerer whose outermost frame is the one the caller will create for `scopes`.
     pub fn new(file: FileId) -> Lowerer {
-        Lowerer { file, scopes: Scopes::new(), diagnostics: Vec::new() }
+        Lowerer {
+            file,
+            scopes: Scopes::new(),
+            diagnostics: Vec::new(),
+        }
     }
 
     /// The file later diagnostics point into.
@@ -38,9 +42,10 @@ impl Lowerer {
         self.file = file;
     }
 
-    fn error(&mut self, span: Span, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, span: Span, message: impl Into<String>) {
         let at = FileSpan::new(self.file, span);
-        self.diagnostics.push(Diagnostic::error(codes::COMPILE_ERROR, at, message));
+        self.diagnostics
+            .push(Diagnostic::error(codes::COMPILE_ERROR, at, message));
     }
 
     /// Lowers a declaration block into the innermost frame.
@@ -55,20 +60,35 @@ impl Lowerer {
             }
             seen.push(name);
             if let ExprKind::Function(_) = decl.value.kind {
-                let slot = self.scopes.declare(name);
+                let slot = self.scopes.declare_kind(name, StaticKind::Function);
                 functions.push((idx, slot));
                 lowered.push(None);
             } else {
                 let value = self.expr(&decl.value);
-                let slot = self.scopes.declare(name);
-                lowered.push(Some(Decl { slot, name: name.into(), value, span: decl.span }));
+                let kind = self.static_kind(&decl.value);
+                let slot = self.scopes.declare_kind(name, kind);
+                lowered.push(Some(Decl {
+                    slot,
+                    name: name.into(),
+                    value,
+                    span: decl.span,
+                }));
             }
         }
         for (idx, slot) in functions {
             let decl = items[idx];
             if let ExprKind::Function(function) = &decl.value.kind {
-                let value = Node::Function(Arc::new(self.function(&decl.name.name, function, decl.value.span)));
-                lowered[idx] = Some(Decl { slot, name: decl.name.name.as_str().into(), value, span: decl.span });
+                let value = Node::Function(Arc::new(self.function(
+                    &decl.name.name,
+                    function,
+                    decl.value.span,
+                )));
+                lowered[idx] = Some(Decl {
+                    slot,
+                    name: decl.name.name.as_str().into(),
+                    value,
+                    span: decl.span,
+                });
             }
         }
         lowered.into_iter().flatten().collect()
@@ -85,7 +105,10 @@ impl Lowerer {
         ir::FunctionIr {
             name: name.into(),
             params,
-            body: ir::Block { n_slots, decls: body_decls },
+            body: ir::Block {
+                n_slots,
+                decls: body_decls,
+            },
             result,
             span,
         }
@@ -102,7 +125,10 @@ impl Lowerer {
         ir::DefactionIr {
             name: name.into(),
             params,
-            body: ir::Block { n_slots, decls: body_decls },
+            body: ir::Block {
+                n_slots,
+                decls: body_decls,
+            },
             actions,
             result,
             span,
@@ -120,12 +146,19 @@ impl Lowerer {
             if param.default.is_some() {
                 seen_default = true;
             } else if seen_default {
-                self.error(param.span, "Cannot have a non-default parameter after a defaulted one");
+                self.error(
+                    param.span,
+                    "Cannot have a non-default parameter after a defaulted one",
+                );
             }
             // Defaults are evaluated in the new frame and see earlier parameters.
             let default = param.default.as_ref().map(|expr| self.expr(expr));
             let slot = self.scopes.declare(name);
-            lowered.push(ir::Param { name: name.into(), slot, default });
+            lowered.push(ir::Param {
+                name: name.into(),
+                slot,
+                default,
+            });
         }
         lowered
     }
@@ -144,7 +177,11 @@ impl Lowerer {
             }
         }
         let actions = block.actions().map(|action| self.action(action)).collect();
-        ir::ActionBlockIr { condition, kind, actions }
+        ir::ActionBlockIr {
+            condition,
+            kind,
+            actions,
+        }
     }
 
     fn action(&mut self, action: &ast::Action) -> ir::ActionIr {
@@ -176,7 +213,10 @@ impl Lowerer {
             match &arg.name {
                 Some(name) => lowered.named.push((name.name.as_str().into(), value)),
                 None if !lowered.named.is_empty() => {
-                    self.error(arg.span, "Once you used a named arg, all following must be named.");
+                    self.error(
+                        arg.span,
+                        "Once you used a named arg, all following must be named.",
+                    );
                 }
                 None => lowered.positional.push(value),
             }
@@ -184,10 +224,111 @@ impl Lowerer {
         lowered
     }
 
+    /// What is statically known about a declaration's value (see [`StaticKind`]).
+    fn static_kind(&self, value: &ast::Expr) -> StaticKind {
+        match &value.kind {
+            ExprKind::Function(_) => StaticKind::Function,
+            ExprKind::Defaction(_) => StaticKind::Action,
+            ExprKind::Paren { inner } => self.static_kind(inner),
+            ExprKind::Identifier { name } => match self.scopes.resolve_kind(name) {
+                Some((_, _, kind)) => kind,
+                None => match stdlib::lookup(name).map(|op| op.kind) {
+                    Some(OperatorKind::Action) => StaticKind::Action,
+                    Some(_) => StaticKind::Function,
+                    None => StaticKind::Unknown,
+                },
+            },
+            _ => StaticKind::Unknown,
+        }
+    }
+
+    /// Matches pico-engine: calling a name statically known to be an action (a `defaction`,
+    /// `send_directive`) or an action-function (`noop`) is a compile error.
+    fn check_callable(&mut self, kind: Option<&'static str>, span: Span) {
+        if let Some(kind) = kind {
+            self.error(span, format!("Not a function: {kind}"));
+        }
+    }
+
+    /// The callee of `name(args)` or `x.name(args)`: a local binding, else a stdlib operator.
+    /// A stdlib operator called with positional arguments only becomes an [`Node::Op`], so
+    /// the call needs no callee value and no argument vector.
+    fn named_call(&mut self, name: &str, name_span: Span, args: Args, span: Span) -> Node {
+        if let Some((depth, slot, kind)) = self.scopes.resolve_kind(name) {
+            self.check_callable((kind == StaticKind::Action).then_some("Action"), name_span);
+            let callee = Node::Local {
+                depth,
+                slot,
+                name: name.into(),
+                span: name_span,
+            };
+            return Node::Call {
+                callee: Box::new(callee),
+                args,
+                span,
+            };
+        }
+        match stdlib::lookup(name) {
+            Some(op) => self.stdlib_call(op, name_span, args, span),
+            None => {
+                let callee = self.identifier(name, name_span);
+                Node::Call {
+                    callee: Box::new(callee),
+                    args,
+                    span,
+                }
+            }
+        }
+    }
+
+    fn stdlib_call(&mut self, op: &'static Operator, name_span: Span, args: Args, span: Span) -> Node {
+        let kind = match op.kind {
+            OperatorKind::Function => None,
+            OperatorKind::Action => Some("Action"),
+            OperatorKind::ActionFunction => Some("ActionFunction"),
+        };
+        self.check_callable(kind, name_span);
+        if args.named.is_empty() {
+            Node::Op {
+                op,
+                args: args.positional,
+                span,
+            }
+        } else {
+            Node::Call {
+                callee: Box::new(Node::Const(op.to_value())),
+                args,
+                span,
+            }
+        }
+    }
+
+    /// `stdlib:name(args)`: the operator itself, whatever local names shadow it. An unknown
+    /// member is null, so calling it fails at run time as in the reference.
+    fn stdlib_member_call(&mut self, name: &str, args: Args, span: Span) -> Node {
+        match stdlib::lookup(name) {
+            Some(op) if op.kind == OperatorKind::Function && args.named.is_empty() => Node::Op {
+                op,
+                args: args.positional,
+                span,
+            },
+            found => Node::Call {
+                callee: Box::new(Node::Const(found.map_or(Value::Null, Operator::to_value))),
+                args,
+                span,
+            },
+        }
+    }
+
     /// A name in expression position: a binding in scope, else a stdlib operator.
     fn identifier(&mut self, name: &str, span: Span) -> Node {
         if let Some((depth, slot)) = self.scopes.resolve(name) {
-            return Node::Local { depth, slot, name: name.into(), span };
+            return Node::Local {
+                depth,
+                slot,
+                name: name.into(),
+                span,
+            };
         }
         if let Some(op) = stdlib::lookup(name) {
             return Node::Const(op.to_value());
@@ -238,9 +379,16 @@ impl Lowerer {
                     .collect(),
             ),
             ExprKind::Identifier { name } => self.identifier(name, span),
-            ExprKind::DomainIdentifier { domain, name } => {
-                Node::Domain { domain: domain.name.as_str().into(), name: name.name.as_str().into(), span }
+            // Matches pico-engine: a module function referenced without parentheses is
+            // called with no arguments (`stdlib:length` is 0).
+            ExprKind::DomainIdentifier { domain, name } if domain.name == "stdlib" => {
+                self.stdlib_member_call(&name.name, Args::default(), span)
             }
+            ExprKind::DomainIdentifier { domain, name } => Node::Domain {
+                domain: domain.name.as_str().into(),
+                name: name.name.as_str().into(),
+                span,
+            },
             ExprKind::Paren { inner } => self.expr(inner),
             ExprKind::Array { items } => Node::Array(
                 items
@@ -255,7 +403,9 @@ impl Lowerer {
                 items
                     .iter()
                     .filter_map(|item| match item {
-                        ast::MapItem::Entry(entry) => Some((entry.key.value.as_str().into(), self.expr(&entry.value))),
+                        ast::MapItem::Entry(entry) => {
+                            Some((entry.key.value.as_str().into(), self.expr(&entry.value)))
+                        }
                         ast::MapItem::Error { .. } => None,
                     })
                     .collect(),
@@ -287,7 +437,12 @@ impl Lowerer {
                     Some(domain) => format!("{}:{}", domain.name, name.name),
                     None => name.name.clone(),
                 };
-                Node::Get { object, key: Box::new(Node::Const(Value::string(key))), kind: ir::GetKind::Dot, span }
+                Node::Get {
+                    object,
+                    key: Box::new(Node::Const(Value::string(key))),
+                    kind: ir::GetKind::Dot,
+                    span,
+                }
             }
             ExprKind::Index { object, index } => Node::Get {
                 object: Box::new(self.expr(object)),
@@ -302,7 +457,9 @@ impl Lowerer {
                 span,
             },
             ExprKind::Call { callee, args } => self.call(callee, args, span),
-            ExprKind::Function(function) => Node::Function(Arc::new(self.function("function", function, span))),
+            ExprKind::Function(function) => {
+                Node::Function(Arc::new(self.function("function", function, span)))
+            }
             ExprKind::Defaction(defaction) => {
                 Node::Defaction(Arc::new(self.defaction("defaction", defaction, span)))
             }
@@ -317,16 +474,16 @@ impl Lowerer {
                 let mut lowered = self.args(args.args());
                 lowered.positional.insert(0, object);
                 match domain {
+                    Some(domain) if domain.name == "stdlib" => {
+                        self.stdlib_member_call(&name.name, lowered, span)
+                    }
                     Some(domain) => Node::DomainCall {
                         domain: domain.name.as_str().into(),
                         name: name.name.as_str().into(),
                         args: lowered,
                         span,
                     },
-                    None => {
-                        let callee = self.identifier(&name.name, name.span);
-                        Node::Call { callee: Box::new(callee), args: lowered, span }
-                    }
+                    None => self.named_call(&name.name, name.span, lowered, span),
                 }
             }
             ExprKind::DomainIdentifier { domain, name } => {
@@ -337,6 +494,9 @@ impl Lowerer {
                     );
                 }
                 let args = self.args(args.args());
+                if domain.name == "stdlib" {
+                    return self.stdlib_member_call(&name.name, args, span);
+                }
                 Node::DomainCall {
                     domain: domain.name.as_str().into(),
                     name: name.name.as_str().into(),
@@ -344,10 +504,18 @@ impl Lowerer {
                     span,
                 }
             }
+            ExprKind::Identifier { name } => {
+                let args = self.args(args.args());
+                self.named_call(name, callee.span, args, span)
+            }
             _ => {
                 let callee = self.expr(callee);
                 let args = self.args(args.args());
-                Node::Call { callee: Box::new(callee), args, span }
+                Node::Call {
+                    callee: Box::new(callee),
+                    args,
+                    span,
+                }
             }
         }
     }

@@ -75,6 +75,18 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// The width of the doc printed flat on one line; `None` if it cannot be.
+    pub fn flat_width(&self) -> Option<usize> {
+        match self {
+            Doc::Text(text) => (!text.contains('\n')).then(|| width_of(text)),
+            Doc::Concat(docs) => docs.iter().map(Doc::flat_width).sum(),
+            Doc::Group { doc, .. } | Doc::Indent(doc) => doc.flat_width(),
+            Doc::Line => Some(1),
+            Doc::SoftLine | Doc::IfBreak(_) => Some(0),
+            Doc::HardLine | Doc::BlankLine => None,
+        }
+    }
+
     /// Whether a hard break occurs outside any nested group (nested groups carry their own flag).
     fn has_hard_break(&self) -> bool {
         match self {
@@ -259,7 +271,7 @@ impl Output {
         let after_opener = self
             .buf
             .trim_end()
-            .ends_with(|c: char| matches!(c, '{' | '(' | '['));
+            .ends_with(['{', '(', '[']);
         if !self.last_line_blank && !after_opener {
             self.buf.push('\n');
             self.last_line_blank = true;

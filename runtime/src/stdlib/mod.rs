@@ -25,6 +25,7 @@ use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Callable, Value};
 
+pub use maps::{delete as maps_delete, get as maps_get};
 pub use regexes::{js_regex_replace, js_split};
 pub use strings::lodash_size;
 

@@ -263,7 +263,10 @@ mod tests {
         ];
         for (pattern, reason) in cases {
             let err = Regex::new(pattern, "").expect_err("invalid pattern");
-            assert_eq!(err.message(), format!("Invalid regular expression: /{pattern}/: {reason}"));
+            assert_eq!(
+                err.message(),
+                format!("Invalid regular expression: /{pattern}/: {reason}")
+            );
         }
     }
 

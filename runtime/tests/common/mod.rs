@@ -32,10 +32,17 @@ pub fn check(rows: &[(&str, &str, &str)]) {
     for &(name, args, expected) in rows {
         let got = run(name, args);
         if got != expected {
-            failures.push(format!("{name}({args})\n    expected {expected}\n    got      {got}"));
+            failures.push(format!(
+                "{name}({args})\n    expected {expected}\n    got      {got}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 pub fn show_result(result: &Result<Value, RuntimeError>) -> String {
@@ -62,7 +69,9 @@ pub fn show(value: &Value) -> String {
                 .as_map()
                 .map(|m| {
                     m.iter()
-                        .map(|(k, v)| format!("{}:{}", serde_json::to_string(&**k).unwrap_or_default(), show(v)))
+                        .map(|(k, v)| {
+                            format!("{}:{}", serde_json::to_string(&**k).unwrap_or_default(), show(v))
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -84,7 +93,11 @@ fn get(args: &[Value], i: usize) -> Value {
     args.get(i).cloned().unwrap_or_default()
 }
 
-fn native(name: &str, params: &[&str], body: impl Fn(&mut dyn Host, Vec<Value>) -> Result<Value, RuntimeError> + Send + Sync + 'static) -> Value {
+fn native(
+    name: &str,
+    params: &[&str],
+    body: impl Fn(&mut dyn Host, Vec<Value>) -> Result<Value, RuntimeError> + Send + Sync + 'static,
+) -> Value {
     Value::function(Arc::new(NativeFn::new(name, params, body)))
 }
 
@@ -94,13 +107,19 @@ pub fn callback(name: &str) -> Value {
         // function(x){ x }
         "id" => native("id", &["x"], |_, a| Ok(get(&a, 0))),
         // function(a, b){ a + b }
-        "add" => native("add", &["a", "b"], |h, a| call(h, "+", vec![get(&a, 0), get(&a, 1)])),
+        "add" => native("add", &["a", "b"], |h, a| {
+            call(h, "+", vec![get(&a, 0), get(&a, 1)])
+        }),
         // function(a, b){ a - b }
-        "sub" => native("sub", &["a", "b"], |h, a| call(h, "-", vec![get(&a, 0), get(&a, 1)])),
+        "sub" => native("sub", &["a", "b"], |h, a| {
+            call(h, "-", vec![get(&a, 0), get(&a, 1)])
+        }),
         // function(x){ x > 1 }
         "gt1" => native("gt1", &["x"], |h, a| call(h, ">", vec![get(&a, 0), 1.into()])),
         // function(a, b){ a > b }
-        "gt" => native("gt", &["a", "b"], |h, a| call(h, ">", vec![get(&a, 0), get(&a, 1)])),
+        "gt" => native("gt", &["a", "b"], |h, a| {
+            call(h, ">", vec![get(&a, 0), get(&a, 1)])
+        }),
         // function(x){ x % 2 == 1 }
         "odd" => native("odd", &["x"], |h, a| {
             let rem = call(h, "%", vec![get(&a, 0), 2.into()])?;
@@ -111,11 +130,15 @@ pub fn callback(name: &str) -> Value {
         // function(x){ null }
         "nul" => native("nul", &["x"], |_, _| Ok(Value::Null)),
         // function(a, b, c, d){ [a, b, c, d] }
-        "all4" => native("all4", &["a", "b", "c", "d"], |_, a| Ok((0..4).map(|i| get(&a, i)).collect())),
+        "all4" => native("all4", &["a", "b", "c", "d"], |_, a| {
+            Ok((0..4).map(|i| get(&a, i)).collect())
+        }),
         // function(m){ m.uc() }
         "upper" => native("upper", &["m"], |h, a| call(h, "uc", vec![get(&a, 0)])),
         // function(x){ x.klog("seen") }: records call order in the host's log.
-        "log" => native("log", &["x"], |h, a| call(h, "klog", vec![get(&a, 0), "seen".into()])),
+        "log" => native("log", &["x"], |h, a| {
+            call(h, "klog", vec![get(&a, 0), "seen".into()])
+        }),
         // defaction(x){ ... } returning x
         "act" => Value::action(Arc::new(NativeFn::new("act", &["x"], |_, a| Ok(get(&a, 0))))),
         "noop" => lookup("noop").expect("noop").to_value(),
@@ -125,7 +148,11 @@ pub fn callback(name: &str) -> Value {
 
 /// Parses a comma-separated list of literals.
 pub fn parse_args(src: &str) -> Vec<Value> {
-    let mut parser = Parser { src: src.as_bytes(), pos: 0, text: src };
+    let mut parser = Parser {
+        src: src.as_bytes(),
+        pos: 0,
+        text: src,
+    };
     let mut out = Vec::new();
     parser.skip_ws();
     while parser.pos < parser.src.len() {
@@ -247,7 +274,10 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 let text = &self.text[start..self.pos];
-                Value::number(text.parse::<f64>().unwrap_or_else(|_| panic!("bad literal at {:?}", &self.text[start..])))
+                Value::number(
+                    text.parse::<f64>()
+                        .unwrap_or_else(|_| panic!("bad literal at {:?}", &self.text[start..])),
+                )
             }
         }
     }

@@ -1,0 +1,199 @@
+//! `unmatched-event-attribute` (W0110).
+//!
+//! # What it flags
+//! In a rule whose `select when` names the event attributes it relies on (attribute
+//! matches such as `name re#(.+)#`, or `event:attrs{"k"}` in a `where`), a read
+//! `event:attrs{"x"}` of an attribute `x` that the select never names and that the rule never
+//! tests. Tested means: the read appears in a condition (`if`, a guard, the test of
+//! `c => a | b`, the left side of `||`), or is the receiver of `defaultsTo`, `isnull`,
+//! `isEmpty` or `typeof`. Rules whose select names no attribute are not checked: reading
+//! optional attributes there is normal.
+//!
+//! # Why
+//! The author listed the attributes the rule depends on, and `x` is not among them; a
+//! missing or misspelt attribute reads as null and travels on silently.
+//!
+//! # Example
+//! ```krl
+//! rule greet {
+//!   select when echo hello name re#(.+)# setting(name)
+//!   send_directive("hi", {"name": name, "lang": event:attrs{"language"}})
+//! }
+//! ```
+//!
+//! # Fix
+//! Match the attribute too (`language re#(.*)# setting(lang)`), give it a default
+//! (`event:attrs{"language"}.defaultsTo("en")`), or fix the spelling.
+
+use std::collections::HashSet;
+
+use krl_diagnostics::{Diagnostic, Span, codes};
+use krl_syntax::ast::{
+    ActionBlock, BinaryOp, EventExpr, EventExprKind, Expr, ExprKind, Guard, Rule, SelectKind, StmtKind,
+};
+
+use super::{Lint, LintContext};
+use crate::visit;
+
+pub(super) const LINT: Lint = Lint {
+    code: codes::UNMATCHED_EVENT_ATTRIBUTE,
+    run,
+};
+
+/// The attribute name of `event:attrs{"x"}`, `event:attrs["x"]` or `event:attr("x")`.
+fn attribute_read(expr: &Expr) -> Option<&str> {
+    let is_event = |callee: &Expr, want: &str| {
+        matches!(&callee.kind, ExprKind::DomainIdentifier { domain, name }
+            if domain.name == "event" && name.name == want)
+    };
+    let key = match &expr.kind {
+        ExprKind::Path { object, path } | ExprKind::Index { object, index: path } if is_event(object, "attrs") => {
+            path
+        }
+        ExprKind::Call { callee, args } if is_event(callee, "attr") => &args.args().next()?.value,
+        _ => return None,
+    };
+    match &key.kind {
+        ExprKind::String { value } => Some(value),
+        _ => None,
+    }
+}
+
+/// Attribute names that `event:attrs >< "x"` tests.
+fn membership_test(expr: &Expr) -> Option<&str> {
+    let ExprKind::Binary {
+        op: BinaryOp::Contains,
+        left,
+        right,
+    } = &expr.kind
+    else {
+        return None;
+    };
+    let is_attrs = matches!(&left.kind, ExprKind::DomainIdentifier { domain, name }
+        if domain.name == "event" && name.name == "attrs");
+    match &right.kind {
+        ExprKind::String { value } if is_attrs => Some(value),
+        _ => None,
+    }
+}
+
+fn names_in_select(event: &EventExpr, names: &mut HashSet<String>) {
+    match &event.kind {
+        EventExprKind::Event(base) => {
+            names.extend(base.attrs.iter().map(|attr| attr.name.name.clone()));
+            if let Some(condition) = &base.where_ {
+                visit::walk_expr(condition, &mut |expr| {
+                    if let Some(name) = attribute_read(expr).or_else(|| membership_test(expr)) {
+                        names.insert(name.to_string());
+                    }
+                });
+            }
+        }
+        EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
+            args.iter().for_each(|arg| names_in_select(arg, names));
+        }
+        EventExprKind::Group { event, .. } => names_in_select(event, names),
+        EventExprKind::Paren { inner } => names_in_select(inner, names),
+        EventExprKind::Error => {}
+    }
+}
+
+/// Spans of the expressions in a testing position inside one rule.
+fn tests_in_rule(ctx: &LintContext, rule: &Rule) -> Vec<Span> {
+    let mut tests = Vec::new();
+    let block_condition = |block: &ActionBlock, tests: &mut Vec<Span>| {
+        if let Some(condition) = &block.condition {
+            tests.push(condition.span);
+        }
+    };
+    if let Some(block) = &rule.action_block {
+        block_condition(block, &mut tests);
+    }
+    if let Some(postlude) = &rule.postlude {
+        let blocks = [Some(&postlude.first), postlude.else_.as_ref(), postlude.finally.as_ref()];
+        for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
+            if let Some(Guard::If { condition }) = &stmt.guard {
+                tests.push(condition.span);
+            }
+            // `error` statements usually report a missing attribute.
+            if let StmtKind::Error { message, .. } = &stmt.kind {
+                tests.push(message.span);
+            }
+        }
+    }
+    visit::each_expr_in_rule(rule, &mut |expr| match &expr.kind {
+        ExprKind::Conditional { test, .. } => tests.push(test.span),
+        ExprKind::Binary {
+            op: BinaryOp::Or,
+            left,
+            ..
+        } => tests.push(left.span),
+        ExprKind::Defaction(defaction) => {
+            if let Some(block) = &defaction.actions {
+                block_condition(block, &mut tests);
+            }
+        }
+        _ => {
+            if let Some((name, receiver, args)) = ctx.types.stdlib_call(expr)
+                && matches!(name, "defaultsTo" | "isnull" | "isEmpty" | "typeof")
+            {
+                let tested = receiver.map(|receiver| receiver.span).or_else(|| args.args().next().map(|arg| arg.span));
+                tests.extend(tested);
+            }
+        }
+    });
+    tests
+}
+
+fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
+    for rule in ctx.ruleset.rules().filter(|rule| rule.is_active()) {
+        let Some(select) = &rule.select else {
+            continue;
+        };
+        let SelectKind::When { event, .. } = &select.kind else {
+            continue;
+        };
+        let mut named = HashSet::new();
+        names_in_select(event, &mut named);
+        if named.is_empty() {
+            continue;
+        }
+        let mut reads: Vec<(String, Span)> = Vec::new();
+        let mut tested_names: HashSet<String> = HashSet::new();
+        let tests = tests_in_rule(ctx, rule);
+        visit::each_expr_in_rule(rule, &mut |expr| {
+            if let Some(name) = membership_test(expr) {
+                tested_names.insert(name.to_string());
+            }
+            let Some(name) = attribute_read(expr) else {
+                return;
+            };
+            if tests.iter().any(|test| test.contains(expr.span)) {
+                tested_names.insert(name.to_string());
+            } else {
+                reads.push((name.to_string(), expr.span));
+            }
+        });
+        let mut reported = HashSet::new();
+        for (name, span) in reads {
+            if named.contains(&name) || tested_names.contains(&name) || !reported.insert(name.clone()) {
+                continue;
+            }
+            let mut listed: Vec<_> = named.iter().map(|name| format!("`{name}`")).collect();
+            listed.sort();
+            let mut diagnostic = Diagnostic::warning(
+                LINT.code,
+                ctx.at(span),
+                format!("attribute `{name}` is read but the select never matches or checks it"),
+            )
+            .with_note(format!("the select of `{}` names {}", rule.name.name, listed.join(", ")));
+            diagnostic = match crate::resolve::closest(&name, named.iter().map(String::as_str)) {
+                Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+                None => diagnostic.with_help(format!(
+                    "match it in the select (`{name} re#(.*)#`), or give it a default with `.defaultsTo(...)`"
+                )),
+            };
+            out.push(diagnostic);
+        }
+    }
+}

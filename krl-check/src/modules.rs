@@ -1,0 +1,214 @@
+//! `use module` checks: the used rulesets must exist, must not use each other in a cycle,
+//! and `alias:name` must name something the module `provides` (language.md §5.10).
+//!
+//! Finding a module is IO, which this crate does not do: the caller passes a
+//! [`ModuleResolver`] (`krl check` looks next to the ruleset and in `--module-path` folders).
+
+use std::collections::{HashMap, HashSet};
+
+use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
+use krl_syntax::ast::{ExprKind, MetaPropKind, Rid, Ruleset};
+
+use crate::visit;
+
+/// What a using ruleset needs to know about a module.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleInfo {
+    pub rid: String,
+    /// The names in its `provides`.
+    pub provides: Vec<String>,
+    /// The rids of its own `use module` properties.
+    pub uses: Vec<String>,
+}
+
+impl ModuleInfo {
+    /// Reads the module facts from a parsed ruleset.
+    pub fn of(ruleset: &Ruleset) -> ModuleInfo {
+        let mut info = ModuleInfo {
+            rid: ruleset.rid.name.clone(),
+            ..ModuleInfo::default()
+        };
+        for prop in ruleset.meta.iter().flat_map(|meta| meta.props()) {
+            match &prop.kind {
+                MetaPropKind::Provides { names } => {
+                    info.provides.extend(names.iter().map(|name| name.name.clone()));
+                }
+                MetaPropKind::Use { rid, .. } => info.uses.push(rid.name.clone()),
+                _ => {}
+            }
+        }
+        info
+    }
+}
+
+/// Finds rulesets by rid. Implementations do the IO and should cache: a module used by many
+/// rulesets is asked for once per user.
+pub trait ModuleResolver: Sync {
+    /// `None` when no ruleset with this rid can be found.
+    fn resolve(&self, rid: &str) -> Option<ModuleInfo>;
+}
+
+/// Checks the `use module` properties of `ruleset` and the `alias:name` uses of its modules.
+pub(crate) fn check(file: FileId, ruleset: &Ruleset, resolver: &dyn ModuleResolver, out: &mut Vec<Diagnostic>) {
+    let at = |span| FileSpan::new(file, span);
+    // Domain → (rid, what it provides); `None` when the module was not found.
+    let mut domains: HashMap<String, (String, Option<ModuleInfo>)> = HashMap::new();
+    for prop in ruleset.meta.iter().flat_map(|meta| meta.props()) {
+        let MetaPropKind::Use { rid, alias, .. } = &prop.kind else {
+            continue;
+        };
+        let info = resolver.resolve(&rid.name);
+        match &info {
+            None => out.push(
+                Diagnostic::error(
+                    codes::MODULE_NOT_FOUND,
+                    at(rid.span),
+                    format!("cannot find the module `{}`", rid.name),
+                )
+                .with_label("no ruleset with this id")
+                .with_help(format!(
+                    "put `{}.krl` next to this ruleset, or pass its folder with `--module-path`",
+                    rid.name
+                ))
+                .with_note(format!("pico-engine reports: `Module not found: {}`", rid.name)),
+            ),
+            Some(info) => {
+                if let Some(chain) = cycle(&ruleset.rid.name, info, resolver) {
+                    out.push(cycle_error(at(rid.span), &ruleset.rid, chain));
+                }
+            }
+        }
+        let domain = alias.as_ref().map_or(rid.name.as_str(), |alias| alias.name.as_str());
+        domains.insert(domain.to_string(), (rid.name.clone(), info));
+    }
+    if domains.is_empty() {
+        return;
+    }
+    let mut uses: Vec<(Span, String, String)> = Vec::new();
+    visit::each_expr(ruleset, &mut |expr| match &expr.kind {
+        ExprKind::DomainIdentifier { domain, name } => {
+            uses.push((domain.span.cover(name.span), domain.name.clone(), name.name.clone()));
+        }
+        ExprKind::Defaction(defaction) => {
+            for action in defaction.actions.iter().flat_map(|block| block.actions()) {
+                if let Some(domain) = &action.domain {
+                    uses.push((domain.span.cover(action.name.span), domain.name.clone(), action.name.name.clone()));
+                }
+            }
+        }
+        _ => {}
+    });
+    for rule in ruleset.rules().filter(|rule| rule.is_active()) {
+        for action in rule.action_block.iter().flat_map(|block| block.actions()) {
+            if let Some(domain) = &action.domain {
+                uses.push((domain.span.cover(action.name.span), domain.name.clone(), action.name.name.clone()));
+            }
+        }
+    }
+    for (span, domain, name) in &uses {
+        let (span, domain, name) = (*span, domain.as_str(), name.as_str());
+        let Some((rid, Some(info))) = domains.get(domain) else {
+            continue;
+        };
+        if info.provides.iter().any(|provided| provided == name) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::error(
+            codes::NOT_PROVIDED,
+            at(span),
+            format!("the module `{rid}` does not provide `{name}`"),
+        )
+        .with_label("not in the module's `provides`");
+        diagnostic = match crate::resolve::closest(name, info.provides.iter().map(String::as_str)) {
+            Some(suggestion) => diagnostic.with_help(format!("did you mean `{domain}:{suggestion}`?")),
+            None if info.provides.is_empty() => diagnostic.with_note(format!("`{rid}` provides nothing")),
+            None => diagnostic.with_note(format!("`{rid}` provides {}", quoted_list(&info.provides))),
+        };
+        out.push(diagnostic);
+    }
+}
+
+/// The rids of a cycle that leads from `module` back to `root`, both ends included.
+fn cycle(root: &str, module: &ModuleInfo, resolver: &dyn ModuleResolver) -> Option<Vec<String>> {
+    let mut path = vec![root.to_string(), module.rid.clone()];
+    let mut visited = HashSet::new();
+    if walk(root, module, resolver, &mut path, &mut visited) {
+        Some(path)
+    } else {
+        None
+    }
+}
+
+fn walk(
+    root: &str,
+    module: &ModuleInfo,
+    resolver: &dyn ModuleResolver,
+    path: &mut Vec<String>,
+    visited: &mut HashSet<String>,
+) -> bool {
+    if module.rid == root {
+        return true;
+    }
+    if !visited.insert(module.rid.clone()) {
+        return false;
+    }
+    for used in &module.uses {
+        path.push(used.clone());
+        if used == root {
+            return true;
+        }
+        if let Some(next) = resolver.resolve(used)
+            && walk(root, &next, resolver, path, visited)
+        {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+fn cycle_error(at: FileSpan, root: &Rid, chain: Vec<String>) -> Diagnostic {
+    let shown = chain.join(" -> ");
+    Diagnostic::error(
+        codes::MODULE_CYCLE,
+        at,
+        format!("`{}` uses itself through its modules", root.name),
+    )
+    .with_label(format!("cycle: {shown}"))
+    .with_help("move what both need into a third module")
+    .with_note(format!("pico-engine reports: `Dependency Cycle Found: {shown}`"))
+}
+
+fn quoted_list(names: &[String]) -> String {
+    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(Vec<ModuleInfo>);
+
+    impl ModuleResolver for Fixed {
+        fn resolve(&self, rid: &str) -> Option<ModuleInfo> {
+            self.0.iter().find(|info| info.rid == rid).cloned()
+        }
+    }
+
+    fn module(rid: &str, uses: &[&str]) -> ModuleInfo {
+        ModuleInfo {
+            rid: rid.to_string(),
+            provides: Vec::new(),
+            uses: uses.iter().map(|rid| rid.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn finds_a_cycle_back_to_the_root_only() {
+        let resolver = Fixed(vec![module("b", &["c"]), module("c", &["a"]), module("d", &["d"])]);
+        let b = resolver.resolve("b").expect("b");
+        assert_eq!(cycle("a", &b, &resolver), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
+        let d = resolver.resolve("d").expect("d");
+        assert_eq!(cycle("a", &d, &resolver), None);
+    }
+}

@@ -1,0 +1,90 @@
+//! The IR of a whole ruleset: its global frame, and per rule the event expression, the
+//! frames of its body and its postlude statements.
+
+use std::sync::Arc;
+
+use krl_diagnostics::Span;
+use krl_runtime::engine::{RuleSpec, RulesetMeta};
+
+use crate::ir::{ActionBlockIr, Decl, Node};
+
+#[derive(Debug)]
+pub struct RulesetIr {
+    pub rid: String,
+    pub meta: RulesetMeta,
+    /// Slots of the global frame: `configure using` names first, then globals.
+    pub n_global_slots: u16,
+    /// `configure using` defaults, overridable by the install config.
+    pub configure: Vec<Decl>,
+    pub globals: Vec<Decl>,
+    pub specs: Vec<RuleSpec>,
+    pub rules: Vec<RuleIr>,
+    /// Shared and provided names with their global slots.
+    pub exports: Vec<(String, u16)>,
+}
+
+#[derive(Debug)]
+pub struct WhereIr {
+    pub n_slots: u16,
+    /// The leaf's `setting` names, bound from the captures.
+    pub bindings: Vec<(String, u16)>,
+    pub condition: Node,
+}
+
+#[derive(Debug)]
+pub struct ForeachIr {
+    pub collection: Node,
+    pub n_slots: u16,
+    pub value_slot: Option<u16>,
+    pub key_slot: Option<u16>,
+}
+
+#[derive(Debug)]
+pub struct RuleIr {
+    pub name: Arc<str>,
+    /// The rule frame holds the selected bindings (and the body when there is no foreach).
+    pub n_slots: u16,
+    pub bindings: Vec<(String, u16)>,
+    pub select_where: Option<Node>,
+    pub wheres: Vec<WhereIr>,
+    /// The `within` amount and the unit in milliseconds.
+    pub within: Option<(Node, f64)>,
+    /// Nested loops, outermost first; the body lives in the innermost loop's frame.
+    pub foreach: Vec<ForeachIr>,
+    pub pre: Vec<Decl>,
+    pub actions: Option<ActionBlockIr>,
+    pub fired: Vec<StmtIr>,
+    pub notfired: Vec<StmtIr>,
+    pub always: Vec<StmtIr>,
+}
+
+#[derive(Debug)]
+pub enum Guard {
+    OnFinal,
+    If(Node),
+}
+
+#[derive(Debug)]
+pub enum EventTarget {
+    Static { domain: Arc<str>, name: Node },
+    Dynamic(Node),
+}
+
+#[derive(Debug)]
+pub enum StmtKind {
+    EntSet { name: Arc<str>, path: Option<Node>, value: Node },
+    EntClear { name: Arc<str>, path: Option<Node> },
+    Raise { target: EventTarget, attrs: Option<Node> },
+    Schedule { span: Span },
+    Log { level: &'static str, message: Node },
+    Error { level: &'static str, message: Node },
+    Last,
+    Decl(Decl),
+}
+
+#[derive(Debug)]
+pub struct StmtIr {
+    pub kind: StmtKind,
+    pub guard: Option<Guard>,
+    pub span: Span,
+}

@@ -1,0 +1,328 @@
+//! Lowering a whole ruleset: meta facts, the global frame, and each rule's event expression,
+//! frames and statements.
+
+use std::sync::Arc;
+
+use krl_runtime::engine::select::{self, EventExpr, Leaf};
+use krl_runtime::engine::{RuleSelect, RuleSpec, RulesetMeta, backend::ModuleUse};
+use krl_runtime::value::Regex;
+use krl_syntax::ast::{self, EventExprKind, ExprKind, MetaPropKind, SelectKind, StmtKind as AstStmt};
+
+use super::ir::{EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, StmtIr, StmtKind, WhereIr};
+use crate::lower::Lowerer;
+
+/// Lowers a parsed ruleset. Errors are left in `lowerer.diagnostics`.
+pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
+    let mut meta = RulesetMeta::default();
+    let mut configure_decls: Vec<&ast::Declaration> = Vec::new();
+    for prop in ruleset.meta.iter().flat_map(|m| m.props()) {
+        match &prop.kind {
+            MetaPropKind::Value { value } => {
+                let text = literal_text(value);
+                match prop.key.name.as_str() {
+                    "name" => meta.name = text,
+                    "description" => meta.description = text,
+                    "author" => meta.author = text,
+                    _ => meta.version = text,
+                }
+            }
+            MetaPropKind::Shares { names } => meta.shares.extend(names.iter().map(|n| n.name.clone())),
+            MetaPropKind::Provides { names } => meta.provides.extend(names.iter().map(|n| n.name.clone())),
+            MetaPropKind::Configure { decls } => configure_decls.extend(ast::declarations(decls)),
+            MetaPropKind::Use { rid, alias, .. } => meta.uses.push(ModuleUse {
+                rid: rid.name.clone(),
+                alias: alias.as_ref().map_or_else(|| rid.name.clone(), |a| a.name.clone()),
+            }),
+            MetaPropKind::Key { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: keys"),
+            MetaPropKind::ErrorsTo { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: errors"),
+            MetaPropKind::ProvidesKeys { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: provides_keys"),
+            MetaPropKind::Logging { .. } => {}
+        }
+    }
+    if meta.uses.first().is_some() {
+        // FIXME(#4): module instances (`use module`) are not wired into the engine yet.
+        let span = ruleset.meta.as_ref().map_or(ruleset.span, |m| m.span);
+        lowerer.error(span, "`use module` is not supported by this engine yet");
+    }
+    meta.configure = configure_decls.iter().map(|d| d.name.name.clone()).collect();
+    // The global frame: configure names, then globals, in one declaration scope.
+    let configure = lowerer.block(&configure_decls);
+    let global_decls: Vec<&ast::Declaration> = ruleset.global.iter().flat_map(|g| ast::declarations(&g.decls)).collect();
+    let globals = lowerer.block(&global_decls);
+    let mut exports = Vec::new();
+    for name in meta.shares.iter().chain(&meta.provides) {
+        match lowerer.scopes.resolve(name) {
+            Some((0, slot)) => exports.push((name.clone(), slot)),
+            _ => {
+                let span = ruleset.meta.as_ref().map_or(ruleset.span, |m| m.span);
+                lowerer.error(span, format!("Trying to share: {name} but it's not defined in global"));
+            }
+        }
+    }
+    let mut specs = Vec::new();
+    let mut rules = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for rule in ruleset.rules().filter(|r| r.is_active()) {
+        if seen.contains(&rule.name.name.as_str()) {
+            lowerer.error(rule.name.span, format!("Duplicate rule name: {}", rule.name.name));
+        }
+        seen.push(&rule.name.name);
+        let Some(select) = &rule.select else {
+            lowerer.error(rule.name.span, format!("rule {} is missing a `select`", rule.name.name));
+            continue;
+        };
+        let (spec, ir) = self::rule(lowerer, rule, select);
+        specs.push(spec);
+        rules.push(ir);
+    }
+    RulesetIr {
+        rid: ruleset.rid.name.clone(),
+        meta,
+        n_global_slots: lowerer.scopes.innermost_size(),
+        configure,
+        globals,
+        specs,
+        rules,
+        exports,
+    }
+}
+
+/// The text of a literal meta value (`name "x"`); other expressions are not evaluated.
+fn literal_text(expr: &ast::Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::String { value } => Some(value.clone()),
+        ExprKind::Number { value } => Some(krl_runtime::value::number::format_number(*value)),
+        ExprKind::Chevron { parts } => parts
+            .iter()
+            .map(|part| match part {
+                ast::ChevronPart::Text { value, .. } => Some(value.as_str()),
+                ast::ChevronPart::Beesting { .. } => None,
+            })
+            .collect::<Option<String>>(),
+        _ => None,
+    }
+}
+
+fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleSpec, RuleIr) {
+    let mut wheres = Vec::new();
+    let mut binding_names: Vec<String> = Vec::new();
+    let (spec_select, select_where, within) = match &select.kind {
+        SelectKind::When { event, within } => {
+            let expr = event_expr(lowerer, event, &mut wheres, &mut binding_names);
+            let within = within.as_ref().map(|w| {
+                lowerer.scopes.push();
+                let amount = lowerer.expr(&w.amount);
+                lowerer.scopes.pop();
+                // Matches pico-engine: an unknown unit means milliseconds.
+                (amount, w.unit.map_or(1.0, |u| u.millis()))
+            });
+            (RuleSelect::When(expr), None, within)
+        }
+        SelectKind::Where { condition } => {
+            lowerer.scopes.push();
+            let node = lowerer.expr(condition);
+            lowerer.scopes.pop();
+            (RuleSelect::Where, Some(node), None)
+        }
+    };
+    lowerer.scopes.push();
+    let bindings: Vec<(String, u16)> =
+        binding_names.iter().map(|name| (name.clone(), lowerer.scopes.declare(name))).collect();
+    let mut foreach = Vec::new();
+    for loop_ in &rule.foreach {
+        // The collection is evaluated in the enclosing frame; the loop's names in a new one.
+        let collection = lowerer.expr(&loop_.collection);
+        lowerer.scopes.push();
+        let value_slot = loop_.setting.first().map(|n| lowerer.scopes.declare(&n.name));
+        let key_slot = loop_.setting.get(1).map(|n| lowerer.scopes.declare(&n.name));
+        foreach.push(ForeachIr { collection, n_slots: 0, value_slot, key_slot });
+    }
+    let pre_decls: Vec<&ast::Declaration> = rule.pre.iter().flat_map(|p| ast::declarations(&p.decls)).collect();
+    let pre = lowerer.block(&pre_decls);
+    let actions = rule.action_block.as_ref().map(|block| lowerer.action_block(block));
+    let (mut fired, mut notfired, mut always) = (Vec::new(), Vec::new(), Vec::new());
+    if let Some(postlude) = &rule.postlude {
+        fired = statements(lowerer, postlude.fired());
+        notfired = statements(lowerer, postlude.notfired());
+        always = statements(lowerer, postlude.always());
+    }
+    for level in foreach.iter_mut().rev() {
+        level.n_slots = lowerer.scopes.pop();
+    }
+    let rule_size = lowerer.scopes.pop();
+    let spec = RuleSpec { name: rule.name.name.clone(), select: spec_select };
+    let ir = RuleIr {
+        name: Arc::from(rule.name.name.as_str()),
+        n_slots: rule_size,
+        bindings,
+        select_where,
+        wheres,
+        within,
+        foreach,
+        pre,
+        actions,
+        fired,
+        notfired,
+        always,
+    };
+    (spec, ir)
+}
+
+fn event_expr(lowerer: &mut Lowerer, expr: &ast::EventExpr, wheres: &mut Vec<WhereIr>, names: &mut Vec<String>) -> EventExpr {
+    let mut children = |lowerer: &mut Lowerer, args: &[ast::EventExpr]| -> Vec<EventExpr> {
+        args.iter().map(|arg| event_expr(lowerer, arg, wheres, names)).collect()
+    };
+    match &expr.kind {
+        EventExprKind::Event(base) => EventExpr::Leaf(leaf(lowerer, base, wheres, names)),
+        EventExprKind::Paren { inner } => event_expr(lowerer, inner, wheres, names),
+        EventExprKind::Op { op, args, .. } => {
+            let mut args = children(lowerer, args);
+            match op {
+                ast::EventOp::Or => EventExpr::Or(args),
+                ast::EventOp::And => EventExpr::And(args),
+                ast::EventOp::Before => EventExpr::Before(args),
+                ast::EventOp::Then => EventExpr::Then(args),
+                ast::EventOp::After => EventExpr::After(args),
+                ast::EventOp::Between | ast::EventOp::NotBetween if args.len() == 3 => {
+                    let (c, b, a) = (args.pop(), args.pop(), args.pop());
+                    let (Some(a), Some(b), Some(c)) = (a, b, c) else { unreachable!("three arguments") };
+                    if *op == ast::EventOp::Between {
+                        EventExpr::Between(Box::new(a), Box::new(b), Box::new(c))
+                    } else {
+                        EventExpr::NotBetween(Box::new(a), Box::new(b), Box::new(c))
+                    }
+                }
+                ast::EventOp::Between | ast::EventOp::NotBetween => EventExpr::Or(args),
+            }
+        }
+        EventExprKind::Any { n, args, .. } => EventExpr::Any(*n, children(lowerer, args)),
+        EventExprKind::Group { op, n, event, aggregator, .. } => {
+            let leaf = match &event.kind {
+                EventExprKind::Event(base) => leaf(lowerer, base, wheres, names),
+                _ => Leaf { domain: String::new(), name: String::new(), attrs: Vec::new(), setting: Vec::new(), where_id: None },
+            };
+            let aggregator = aggregator.as_ref().map(|agg| {
+                for var in &agg.vars {
+                    push_name(names, &var.name);
+                }
+                select::Aggregator {
+                    op: match agg.op {
+                        ast::AggregatorOp::Max => select::AggregatorOp::Max,
+                        ast::AggregatorOp::Min => select::AggregatorOp::Min,
+                        ast::AggregatorOp::Sum => select::AggregatorOp::Sum,
+                        ast::AggregatorOp::Avg => select::AggregatorOp::Avg,
+                        ast::AggregatorOp::Push => select::AggregatorOp::Push,
+                    },
+                    vars: agg.vars.iter().map(|v| v.name.clone()).collect(),
+                }
+            });
+            match op {
+                ast::GroupOp::Count => EventExpr::Count(*n, leaf, aggregator),
+                ast::GroupOp::Repeat => EventExpr::Repeat(*n, leaf, aggregator),
+            }
+        }
+        EventExprKind::Error => EventExpr::Or(Vec::new()),
+    }
+}
+
+fn push_name(names: &mut Vec<String>, name: &str) {
+    if !names.iter().any(|n| n == name) {
+        names.push(name.to_string());
+    }
+}
+
+fn leaf(lowerer: &mut Lowerer, base: &ast::BaseEvent, wheres: &mut Vec<WhereIr>, names: &mut Vec<String>) -> Leaf {
+    let attrs = base
+        .attrs
+        .iter()
+        .filter_map(|attr| match Regex::new(&attr.regex.pattern, &attr.regex.flags) {
+            Ok(regex) => Some((attr.name.name.clone(), regex)),
+            Err(err) => {
+                lowerer.error(attr.regex.span, err.to_string());
+                None
+            }
+        })
+        .collect();
+    for name in &base.setting {
+        push_name(names, &name.name);
+    }
+    let where_id = base.where_.as_ref().map(|condition| {
+        lowerer.scopes.push();
+        let bindings = base.setting.iter().map(|n| (n.name.clone(), lowerer.scopes.declare(&n.name))).collect();
+        let condition = lowerer.expr(condition);
+        let n_slots = lowerer.scopes.pop();
+        wheres.push(WhereIr { n_slots, bindings, condition });
+        (wheres.len() - 1) as u32
+    });
+    Leaf {
+        domain: base.domain.name.clone(),
+        name: base.event_type.name.clone(),
+        attrs,
+        setting: base.setting.iter().map(|n| n.name.clone()).collect(),
+        where_id,
+    }
+}
+
+fn statements(lowerer: &mut Lowerer, block: Option<&ast::StmtBlock>) -> Vec<StmtIr> {
+    let Some(block) = block else { return Vec::new() };
+    block.statements().map(|stmt| statement(lowerer, stmt)).collect()
+}
+
+fn level(level: Option<ast::LogLevel>) -> &'static str {
+    match level {
+        Some(ast::LogLevel::Error) => "error",
+        Some(ast::LogLevel::Warn) => "warn",
+        Some(ast::LogLevel::Debug) => "debug",
+        Some(ast::LogLevel::Info) | None => "info",
+    }
+}
+
+fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
+    let guard = stmt.guard.as_ref().map(|guard| match guard {
+        ast::Guard::OnFinal { .. } => Guard::OnFinal,
+        ast::Guard::If { condition } => Guard::If(lowerer.expr(condition)),
+    });
+    let kind = match &stmt.kind {
+        AstStmt::PersistentAssignment { domain, name, path, value } => {
+            if domain.name != "ent" {
+                lowerer.error(domain.span, "PersistentVariableAssignment - only works on ent:* variables");
+            }
+            StmtKind::EntSet {
+                name: Arc::from(name.name.as_str()),
+                path: path.as_ref().map(|p| lowerer.expr(p)),
+                value: lowerer.expr(value),
+            }
+        }
+        AstStmt::Clear { domain, name, path } => {
+            if domain.name != "ent" {
+                lowerer.error(domain.span, format!("ClearPersistentVariable only works for `ent:`, not `{}:`", domain.name));
+            }
+            StmtKind::EntClear { name: Arc::from(name.name.as_str()), path: path.as_ref().map(|p| lowerer.expr(p)) }
+        }
+        AstStmt::Raise { event, attributes, .. } => StmtKind::Raise {
+            target: event_target(lowerer, event),
+            attrs: attributes.as_ref().map(|a| lowerer.expr(a)),
+        },
+        AstStmt::Schedule { .. } => StmtKind::Schedule { span: stmt.span },
+        AstStmt::Log { level: l, message, .. } => StmtKind::Log { level: level(*l), message: lowerer.expr(message) },
+        AstStmt::Error { level: l, message, .. } => StmtKind::Error { level: level(*l), message: lowerer.expr(message) },
+        AstStmt::Last => StmtKind::Last,
+        AstStmt::Declaration(decl) => {
+            let mut lowered = lowerer.block(&[decl]);
+            match lowered.pop() {
+                Some(decl) => StmtKind::Decl(decl),
+                None => StmtKind::Last,
+            }
+        }
+    };
+    StmtIr { kind, guard, span: stmt.span }
+}
+
+fn event_target(lowerer: &mut Lowerer, event: &ast::EventRef) -> EventTarget {
+    match event {
+        ast::EventRef::Static { domain, event_type } => {
+            EventTarget::Static { domain: Arc::from(domain.name.as_str()), name: lowerer.expr(event_type) }
+        }
+        ast::EventRef::Dynamic { domain_and_type } => EventTarget::Dynamic(lowerer.expr(domain_and_type)),
+    }
+}

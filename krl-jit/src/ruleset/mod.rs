@@ -1,0 +1,46 @@
+//! Whole rulesets for the engine: lowering (`lower`), their IR (`ir`) and running them
+//! (`run`), behind the runtime's [`Backend`] trait.
+
+mod ir;
+mod lower;
+mod run;
+
+use std::sync::Arc;
+
+use krl_diagnostics::{FileId, SourceDb};
+use krl_runtime::engine::{Backend, CompileError, CompiledRuleset};
+
+use crate::lower::Lowerer;
+pub use run::CompiledKrl;
+
+/// The interpreter as the engine's backend.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InterpreterBackend;
+
+impl Backend for InterpreterBackend {
+    fn compile(&self, url: &str, src: &str) -> Result<Arc<dyn CompiledRuleset>, CompileError> {
+        let file = FileId(0);
+        let parse = krl_syntax::parse_ruleset(file, src);
+        let fail = |diagnostics: Vec<krl_diagnostics::Diagnostic>, kind: &str| {
+            let mut db = SourceDb::new();
+            db.add(url, src);
+            let message = diagnostics
+                .first()
+                .map(|d| {
+                    let at = db.get(file).lines().human_line_col(d.primary.at.span.start);
+                    format!("{kind}: {} [at line {} col {}]", d.message, at.line, at.column)
+                })
+                .unwrap_or_else(|| format!("{kind}: compile failed"));
+            CompileError { message, diagnostics }
+        };
+        if parse.has_errors() {
+            return Err(fail(parse.diagnostics, "ParseError"));
+        }
+        let mut lowerer = Lowerer::new(file);
+        let ir = lower::ruleset(&mut lowerer, &parse.ruleset);
+        if !lowerer.diagnostics.is_empty() {
+            return Err(fail(lowerer.diagnostics, "Error"));
+        }
+        Ok(Arc::new(CompiledKrl { ir: Arc::new(ir) }))
+    }
+}

@@ -1,0 +1,270 @@
+//! Running a lowered ruleset in the engine: initialisation, `where` conditions, rule
+//! bodies (foreach, prelude, actions, postlude) and queries.
+
+use std::sync::Arc;
+
+use krl_runtime::engine::{CompiledRuleset, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext};
+use krl_runtime::value::{Map, Value};
+use krl_runtime::{Host, RuntimeError};
+
+use super::ir::{EventTarget, Guard, RuleIr, RulesetIr, StmtIr, StmtKind};
+use crate::interp::{self, Frame};
+
+/// A compiled ruleset: its IR, shared by every pico that installs it.
+pub struct CompiledKrl {
+    pub(crate) ir: Arc<RulesetIr>,
+}
+
+impl CompiledRuleset for CompiledKrl {
+    fn rid(&self) -> &str {
+        &self.ir.rid
+    }
+
+    fn meta(&self) -> &RulesetMeta {
+        &self.ir.meta
+    }
+
+    fn rules(&self) -> &[RuleSpec] {
+        &self.ir.specs
+    }
+
+    fn instantiate(&self, cx: &mut TxnContext<'_>, config: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+        let globals = Frame::new(self.ir.n_global_slots, None);
+        for decl in &self.ir.configure {
+            // Matches pico-engine: a configured value replaces the default expression.
+            let value = match config.get(&decl.name) {
+                Some(value) => value.clone(),
+                None => interp::eval(&decl.value, &globals, cx)?,
+            };
+            globals.set(decl.slot, value);
+        }
+        interp::run_block(&self.ir.globals, &globals, cx)?;
+        let mut within = Vec::with_capacity(self.ir.rules.len());
+        for rule in &self.ir.rules {
+            within.push(match &rule.within {
+                Some((amount, unit)) => {
+                    let amount = interp::eval(amount, &Frame::new(0, Some(Arc::clone(&globals))), cx)?;
+                    Some(amount.to_number_or_null().unwrap_or(f64::NAN) * unit)
+                }
+                None => None,
+            });
+        }
+        Ok(Arc::new(KrlInstance { ir: Arc::clone(&self.ir), globals, within }))
+    }
+}
+
+/// A ruleset initialised on a pico: its global frame and evaluated `within` limits.
+struct KrlInstance {
+    ir: Arc<RulesetIr>,
+    globals: Arc<Frame>,
+    within: Vec<Option<f64>>,
+}
+
+/// Whether the body keeps going after a statement.
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Last,
+}
+
+impl KrlInstance {
+    fn rule(&self, idx: usize) -> Result<&RuleIr, RuntimeError> {
+        self.ir.rules.get(idx).ok_or_else(|| RuntimeError::error(format!("no rule number {idx}")))
+    }
+
+    fn run_loops(&self, cx: &mut TxnContext<'_>, rule: &RuleIr, level: usize, frame: &Arc<Frame>, on_final: bool) -> Result<Flow, RuntimeError> {
+        let Some(loop_) = rule.foreach.get(level) else {
+            return self.run_body(cx, rule, frame, on_final);
+        };
+        let collection = interp::eval(&loop_.collection, frame, cx)?;
+        // Matches pico-engine: arrays give (value, index), maps (value, key), strings their
+        // characters; anything else runs the body zero times.
+        let pairs: Vec<(Value, Value)> = match &collection {
+            Value::Array(items) => items.iter().enumerate().map(|(i, v)| (v.clone(), Value::number(i as f64))).collect(),
+            Value::Map(map) => map.iter().map(|(k, v)| (v.clone(), Value::string(k.as_ref()))).collect(),
+            Value::String(text) => text
+                .chars()
+                .enumerate()
+                .map(|(i, c)| (Value::string(c.to_string()), Value::string(i.to_string())))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let count = pairs.len();
+        for (idx, (value, key)) in pairs.into_iter().enumerate() {
+            interp::limits::step()?;
+            let inner = Frame::new(loop_.n_slots, Some(Arc::clone(frame)));
+            if let Some(slot) = loop_.value_slot {
+                inner.set(slot, value);
+            }
+            if let Some(slot) = loop_.key_slot {
+                inner.set(slot, key);
+            }
+            if self.run_loops(cx, rule, level + 1, &inner, on_final && idx + 1 == count)? == Flow::Last {
+                return Ok(Flow::Last);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn run_body(&self, cx: &mut TxnContext<'_>, rule: &RuleIr, frame: &Arc<Frame>, on_final: bool) -> Result<Flow, RuntimeError> {
+        interp::run_block(&rule.pre, frame, cx)?;
+        let fired = match &rule.actions {
+            Some(block) => interp::run_actions(block, frame, cx)?,
+            None => true,
+        };
+        let branch = if fired { &rule.fired } else { &rule.notfired };
+        for stmt in branch.iter().chain(&rule.always) {
+            if self.run_statement(cx, stmt, frame, on_final)? == Flow::Last {
+                return Ok(Flow::Last);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn run_statement(&self, cx: &mut TxnContext<'_>, stmt: &StmtIr, frame: &Arc<Frame>, on_final: bool) -> Result<Flow, RuntimeError> {
+        match &stmt.guard {
+            Some(Guard::OnFinal) if !on_final => return Ok(Flow::Continue),
+            Some(Guard::If(condition)) if !interp::eval(condition, frame, cx)?.truthy() => return Ok(Flow::Continue),
+            _ => {}
+        }
+        match &stmt.kind {
+            StmtKind::EntSet { name, path, value } => {
+                let path = path.as_ref().map(|p| interp::eval(p, frame, cx)).transpose()?;
+                let value = interp::eval(value, frame, cx)?;
+                cx.ent_put(name, path.as_ref(), value)?;
+            }
+            StmtKind::EntClear { name, path } => {
+                let path = path.as_ref().map(|p| interp::eval(p, frame, cx)).transpose()?;
+                cx.ent_clear(name, path.as_ref());
+            }
+            StmtKind::Raise { target, attrs } => {
+                let attrs = match attrs {
+                    Some(attrs) => interp::eval(attrs, frame, cx)?,
+                    None => Value::Null,
+                };
+                match target {
+                    EventTarget::Static { domain, name } => {
+                        let name = interp::eval(name, frame, cx)?;
+                        cx.raise(&Value::string(&**domain), &name, attrs)?;
+                    }
+                    EventTarget::Dynamic(expr) => {
+                        let domain_and_type = interp::eval(expr, frame, cx)?;
+                        cx.raise_dynamic(&domain_and_type, attrs)?;
+                    }
+                }
+            }
+            StmtKind::Schedule { .. } => {
+                // FIXME(#4): timers (`schedule ... at/repeat`) arrive with the schedule module.
+                return Err(RuntimeError::error("the `schedule` statement is not supported by this engine yet"));
+            }
+            StmtKind::Log { level, message } => {
+                let message = interp::eval(message, frame, cx)?;
+                cx.log_statement(level, &message);
+            }
+            StmtKind::Error { level, message } => {
+                let data = interp::eval(message, frame, cx)?;
+                cx.error_statement(level, data)?;
+                if *level == "error" {
+                    return Ok(Flow::Last);
+                }
+            }
+            StmtKind::Last => return Ok(Flow::Last),
+            StmtKind::Decl(decl) => {
+                let value = interp::eval(&decl.value, frame, cx)?;
+                frame.set(decl.slot, value);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// `__testing`: the shared names with their parameters, and the events the rules select.
+    fn testing(&self) -> Value {
+        let queries = self
+            .ir
+            .meta
+            .shares
+            .iter()
+            .map(|name| {
+                let args = self
+                    .export(name)
+                    .and_then(|value| value.as_callable().map(|c| c.param_names().into_iter().map(Value::string).collect()))
+                    .unwrap_or_default();
+                let mut entry = Map::new();
+                entry.insert("name", Value::string(name.as_str()));
+                entry.insert("args", Value::array(args));
+                Value::map(entry)
+            })
+            .collect();
+        let mut testing = Map::new();
+        testing.insert("queries", Value::array(queries));
+        testing.insert("events", Value::array(Vec::new()));
+        Value::map(testing)
+    }
+
+    fn export(&self, name: &str) -> Option<Value> {
+        let slot = self.ir.exports.iter().find(|(n, _)| n == name)?.1;
+        self.globals.get(slot, name).ok().cloned()
+    }
+}
+
+impl RulesetInstance for KrlInstance {
+    fn within_ms(&self, rule: usize) -> Option<f64> {
+        self.within.get(rule).copied().flatten()
+    }
+
+    fn eval_where(&self, cx: &mut TxnContext<'_>, rule: usize, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
+        let rule = self.rule(rule)?;
+        let Some(ir) = rule.wheres.get(where_id as usize) else { return Ok(true) };
+        let frame = Frame::new(ir.n_slots, Some(Arc::clone(&self.globals)));
+        for (name, slot) in &ir.bindings {
+            let value = bindings.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+            frame.set(*slot, value);
+        }
+        Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
+    }
+
+    fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError> {
+        let rule = self.rule(rule)?;
+        let Some(condition) = &rule.select_where else { return Ok(false) };
+        let frame = Frame::new(0, Some(Arc::clone(&self.globals)));
+        // Matches pico-engine: `select where` fires only on exactly `true`.
+        Ok(matches!(interp::eval(condition, &frame, cx)?, Value::Boolean(true)))
+    }
+
+    fn run_rule(&self, cx: &mut TxnContext<'_>, rule: usize, bindings: Vec<(String, Value)>) -> Result<RuleOutcome, RuntimeError> {
+        let rule = self.rule(rule)?;
+        let frame = Frame::new(rule.n_slots, Some(Arc::clone(&self.globals)));
+        for (name, slot) in &rule.bindings {
+            let value = bindings.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+            frame.set(*slot, value);
+        }
+        let flow = self.run_loops(cx, rule, 0, &frame, true)?;
+        Ok(RuleOutcome { last: flow == Flow::Last })
+    }
+
+    fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError> {
+        let value = match self.export(name) {
+            Some(value) => value,
+            None if name == "__testing" => return Ok(self.testing()),
+            None => return Err(RuntimeError::error(format!("Ruleset {} does not have query function \"{name}\"", self.ir.rid))),
+        };
+        match &value {
+            Value::Function(callable) => {
+                // Matches pico-engine: arguments bind by parameter name; keys "0", "1", ...
+                // bind by position.
+                let params = callable.param_names();
+                let positional: Vec<Value> = params
+                    .iter()
+                    .enumerate()
+                    .map(|(idx, param)| args.get(param).or_else(|| args.get(&idx.to_string())).cloned().unwrap_or_default())
+                    .collect();
+                cx.call(&value, positional)
+            }
+            _ => Ok(value),
+        }
+    }
+
+    fn provided(&self, name: &str) -> Option<Value> {
+        self.ir.meta.provides.iter().any(|p| p == name).then(|| self.export(name)).flatten()
+    }
+}

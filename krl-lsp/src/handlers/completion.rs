@@ -1,0 +1,403 @@
+//! `textDocument/completion`, by context: stdlib operators after `.`, members after `ctx:`,
+//! `event:`, `time:` (and the other built-in modules), `ent:` names, event domains and types
+//! already used in the workspace after `select when`, meta keys inside `meta`, keywords of the
+//! enclosing block, and the declarations in scope. The context comes from the tokens before
+//! the cursor, so it works while the text around the cursor does not parse.
+
+use std::collections::BTreeSet;
+
+use krl_check::stdlib_names::{self, OpKind};
+use krl_check::{DeclKind, Shape};
+use krl_diagnostics::Span;
+use krl_syntax::token::Kw;
+use tower_lsp::lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionResponse, Documentation, MarkupContent, MarkupKind, Position,
+};
+
+use crate::analysis::{Analysis, LexToken, TokKind};
+use crate::describe;
+use crate::events;
+use crate::handlers::rename::{chain, scope_at};
+use crate::stdlib_docs::{self, MemberKind};
+use crate::target::alias_rid;
+use crate::workspace::Workspace;
+
+/// Where the cursor is, as far as completion cares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// After `.`: a method.
+    Method,
+    /// After `domain:`.
+    Member(String),
+    /// An event domain after `select when` or an event operator.
+    EventDomain,
+    /// An event type after `select when domain`.
+    EventType(String),
+    /// After a complete base event in `select when`.
+    AfterEvent,
+    /// At the start of a line inside `meta { }`.
+    MetaKey,
+    /// At the start of a rule's section or statement.
+    RuleBody,
+    Postlude,
+    RulesetBody,
+    /// Anywhere an expression can go.
+    Expression,
+    /// In a comment or string: nothing to offer.
+    None,
+}
+
+pub fn completion(analysis: &Analysis, workspace: &Workspace, pos: Position) -> Option<CompletionResponse> {
+    let offset = analysis.offset(pos);
+    let context = context_at(analysis, offset);
+    let items = match &context {
+        Context::None => return None,
+        Context::Method => method_items(analysis, offset),
+        Context::Member(domain) => member_items(analysis, workspace, domain),
+        Context::EventDomain => {
+            let pairs = event_pairs(analysis, workspace);
+            let domains: BTreeSet<_> = pairs.iter().map(|(domain, _)| domain.clone()).collect();
+            domains
+                .into_iter()
+                .map(|domain| item(&domain, CompletionItemKind::MODULE, Some("event domain".into()), None))
+                .collect()
+        }
+        Context::EventType(domain) => event_pairs(analysis, workspace)
+            .into_iter()
+            .filter(|(d, _)| d == domain)
+            .map(|(_, event_type)| {
+                item(
+                    &event_type,
+                    CompletionItemKind::EVENT,
+                    Some(format!("{domain} {event_type}")),
+                    None,
+                )
+            })
+            .collect(),
+        Context::AfterEvent => keywords(&["or", "and", "before", "then", "after", "where", "setting", "within"]),
+        Context::MetaKey => stdlib_docs::META_KEYS
+            .iter()
+            .map(|(key, doc)| item(key, CompletionItemKind::KEYWORD, None, Some(doc.to_string())))
+            .collect(),
+        Context::RulesetBody => keywords(&["meta", "global", "rule"]),
+        Context::RuleBody => {
+            let mut items = keywords(&[
+                "select when",
+                "select where",
+                "foreach",
+                "pre",
+                "if",
+                "every",
+                "sample",
+                "choose",
+                "fired",
+                "notfired",
+                "always",
+            ]);
+            items.extend(action_items(analysis, offset));
+            items
+        }
+        Context::Postlude => {
+            let mut items = keywords(&[
+                "raise", "schedule", "clear", "log", "error", "last", "if", "on final", "else", "finally",
+            ]);
+            items.push(item("ent", CompletionItemKind::MODULE, Some("persistent variables".into()), None));
+            items.extend(scope_items(analysis, offset));
+            items
+        }
+        Context::Expression => {
+            let mut items = scope_items(analysis, offset);
+            items.extend(stdlib_items(false));
+            items.extend(
+                ["ent"]
+                    .iter()
+                    .chain(stdlib_docs::MODULES)
+                    .map(|module| item(module, CompletionItemKind::MODULE, Some("module".into()), None)),
+            );
+            items.extend(keywords(&["function", "defaction", "null", "true", "false", "not", "like", "cmp"]));
+            items
+        }
+    };
+    Some(CompletionResponse::Array(items))
+}
+
+fn item(label: &str, kind: CompletionItemKind, detail: Option<String>, doc: Option<String>) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail,
+        documentation: doc.map(|value| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            })
+        }),
+        ..CompletionItem::default()
+    }
+}
+
+fn keywords(words: &[&str]) -> Vec<CompletionItem> {
+    words
+        .iter()
+        .map(|word| item(word, CompletionItemKind::KEYWORD, None, None))
+        .collect()
+}
+
+/// Works out the context from the tokens before the word being typed.
+pub fn context_at(analysis: &Analysis, offset: u32) -> Context {
+    let in_comment = analysis
+        .parse
+        .trivia
+        .comments
+        .iter()
+        .any(|comment| comment.span.start < offset && offset <= comment.span.end);
+    let in_literal = analysis.tokens.iter().any(|tok| {
+        matches!(tok.kind, TokKind::Str | TokKind::ChevronText | TokKind::Regex)
+            && tok.span.start < offset
+            && offset < tok.span.end
+    });
+    if in_comment || in_literal {
+        return Context::None;
+    }
+    let start = match analysis.word_at(offset) {
+        Some((_, word)) if word.span.start < offset => word.span.start,
+        _ => offset,
+    };
+    let before: Vec<&LexToken> = analysis.tokens_before(start).take(64).collect();
+    let word = |tok: &LexToken| analysis.slice(tok.span).to_string();
+    match before.as_slice() {
+        [dot, ..] if dot.is_punct(".") => return Context::Method,
+        [colon, domain, ..] if colon.is_punct(":") && domain.is_word() => return Context::Member(word(domain)),
+        _ => {}
+    }
+    if let Some(context) = select_context(analysis, &before) {
+        return context;
+    }
+    // The block we are in, from the nearest unmatched `{`.
+    let mut depth = 0usize;
+    let mut open = None;
+    for (idx, tok) in before.iter().enumerate() {
+        match tok.kind {
+            TokKind::Punct("}") | TokKind::BeestingClose => depth += 1,
+            TokKind::Punct("{") | TokKind::BeestingOpen => {
+                if depth == 0 {
+                    open = Some(idx);
+                    break;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    let at_line_start = before
+        .first()
+        .is_none_or(|prev| analysis.lines.line_col(prev.span.end).line < analysis.lines.line_col(start).line);
+    let at_statement_start = at_line_start || before.first().is_some_and(|prev| prev.is_punct("{") || prev.is_punct(";"));
+    let Some(open) = open else {
+        return Context::Expression;
+    };
+    let opener = before.get(open + 1);
+    let opener_kw = opener.and_then(|tok| match tok.kind {
+        TokKind::Keyword(kw) => Some(kw),
+        _ => None,
+    });
+    let is_rule = opener.is_some_and(|tok| tok.is_word())
+        && (before.get(open + 2).is_some_and(|tok| tok.is_keyword(Kw::Rule))
+            || before.get(open + 2).is_some_and(|tok| tok.is_keyword(Kw::Active) || tok.is_keyword(Kw::Inactive)));
+    match opener_kw {
+        Some(Kw::Meta) if at_statement_start => return Context::MetaKey,
+        Some(Kw::Fired | Kw::Notfired | Kw::Always | Kw::Else | Kw::Finally) if at_statement_start => {
+            return Context::Postlude;
+        }
+        _ => {}
+    }
+    if is_rule && at_statement_start {
+        return Context::RuleBody;
+    }
+    // `ruleset rid {`: the rid is words and dots after `ruleset`.
+    let ruleset_body = before
+        .iter()
+        .skip(open + 1)
+        .take_while(|tok| tok.is_word() || tok.is_punct(".") || tok.is_punct("-"))
+        .last()
+        .is_some_and(|tok| tok.is_keyword(Kw::Ruleset));
+    if ruleset_body && at_statement_start {
+        return Context::RulesetBody;
+    }
+    Context::Expression
+}
+
+/// The context inside `select when ...`, if the cursor is there.
+fn select_context(analysis: &Analysis, before: &[&LexToken]) -> Option<Context> {
+    let when = before.iter().position(|tok| {
+        tok.is_keyword(Kw::When) || tok.is_punct("{") || tok.is_punct("}") || tok.is_keyword(Kw::Where)
+    })?;
+    let when_tok = before.get(when)?;
+    if !when_tok.is_keyword(Kw::When) || !before.get(when + 1).is_some_and(|tok| tok.is_keyword(Kw::Select)) {
+        return None;
+    }
+    let is_boundary = |tok: &LexToken| {
+        matches!(
+            tok.kind,
+            TokKind::Keyword(Kw::When | Kw::Or | Kw::And | Kw::Before | Kw::Then | Kw::After | Kw::Between)
+        ) || tok.is_punct("(")
+            || tok.is_punct(",")
+    };
+    let first = before.first()?;
+    // Past a select that parsed, the rule's body has begun; only an operator word continues
+    // the event expression (`select when a b or` + cursor).
+    let operator_word = matches!(first.kind, TokKind::Keyword(Kw::Or | Kw::And | Kw::Before | Kw::Then | Kw::After));
+    if !operator_word
+        && let Some(rule) = crate::syntax::rule_at(analysis.ruleset(), first.span.start)
+        && let Some(select) = &rule.select
+        && select.span.end <= first.span.start
+    {
+        return None;
+    }
+    if is_boundary(first) {
+        return Some(Context::EventDomain);
+    }
+    let second = before.get(1)?;
+    if first.is_word() && is_boundary(second) {
+        return Some(Context::EventType(analysis.slice(first.span).to_string()));
+    }
+    Some(Context::AfterEvent)
+}
+
+/// Every (domain, type) selected or emitted anywhere in the workspace, sorted.
+fn event_pairs(analysis: &Analysis, workspace: &Workspace) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for document in events::documents(analysis, workspace) {
+        for (domain, event_type, _) in events::selected(document) {
+            out.insert((domain, event_type));
+        }
+        for emitted in events::emitters(document) {
+            out.insert((emitted.domain, emitted.event_type));
+        }
+    }
+    out
+}
+
+fn stdlib_items(methods_only: bool) -> Vec<CompletionItem> {
+    stdlib_names::STDLIB
+        .iter()
+        .filter(|op| !methods_only || op.kind != OpKind::Action)
+        .map(|op| {
+            item(
+                op.name,
+                CompletionItemKind::FUNCTION,
+                stdlib_docs::op_signature(op.name),
+                stdlib_docs::op_markdown(op.name),
+            )
+        })
+        .collect()
+}
+
+fn method_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
+    let mut items = stdlib_items(true);
+    items.extend(
+        scope_items(analysis, offset)
+            .into_iter()
+            .filter(|item| item.kind == Some(CompletionItemKind::FUNCTION)),
+    );
+    items
+}
+
+fn action_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
+    let mut items: Vec<_> = stdlib_names::STDLIB
+        .iter()
+        .filter(|op| op.kind != OpKind::Function)
+        .map(|op| {
+            item(
+                op.name,
+                CompletionItemKind::FUNCTION,
+                stdlib_docs::op_signature(op.name),
+                stdlib_docs::op_markdown(op.name),
+            )
+        })
+        .collect();
+    items.extend(
+        scope_items(analysis, offset)
+            .into_iter()
+            .filter(|item| item.kind == Some(CompletionItemKind::METHOD)),
+    );
+    items
+}
+
+fn member_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec<CompletionItem> {
+    if domain == "ent" {
+        let names: BTreeSet<_> = analysis.names().ent.iter().map(|access| access.name.clone()).collect();
+        return names
+            .into_iter()
+            .map(|name| {
+                let doc = describe::ent_markdown(analysis, &name);
+                item(&name, CompletionItemKind::FIELD, Some(format!("ent:{name}")), Some(doc))
+            })
+            .collect();
+    }
+    if let Some((rid, _)) = alias_rid(analysis, domain) {
+        let Some(module) = workspace.module(analysis, &rid) else {
+            return Vec::new();
+        };
+        let provided: Vec<String> = module
+            .ruleset()
+            .meta
+            .iter()
+            .flat_map(|meta| meta.props())
+            .filter_map(|prop| match &prop.kind {
+                krl_syntax::ast::MetaPropKind::Provides { names } => {
+                    Some(names.iter().map(|name| name.name.clone()).collect::<Vec<_>>())
+                }
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        return provided
+            .iter()
+            .map(|name| item(name, CompletionItemKind::FUNCTION, Some(format!("from `{rid}`")), None))
+            .collect();
+    }
+    stdlib_docs::module_members(domain)
+        .iter()
+        .map(|(name, kind, doc)| {
+            let kind = match kind {
+                MemberKind::Property => CompletionItemKind::PROPERTY,
+                MemberKind::Function => CompletionItemKind::FUNCTION,
+                MemberKind::Action => CompletionItemKind::METHOD,
+            };
+            item(name, kind, Some(format!("{domain}:{name}")), Some(doc.to_string()))
+        })
+        .collect()
+}
+
+/// The declarations visible at `offset`, innermost first, without built-ins.
+fn scope_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
+    let names = analysis.names();
+    let mut seen = BTreeSet::new();
+    let mut items = Vec::new();
+    for scope in chain(names, scope_at(names, Span::empty(offset))) {
+        for id in names.declaration_ids() {
+            let decl = names.declaration(id);
+            if decl.scope != scope || decl.kind.is_builtin() || decl.name.is_empty() {
+                continue;
+            }
+            let is_function = matches!(decl.shape, Shape::Function(_));
+            let declared_before = decl.span.start < offset || decl.kind == DeclKind::Parameter;
+            if !(declared_before || is_function) || !seen.insert(decl.name.clone()) {
+                continue;
+            }
+            let kind = match decl.shape {
+                Shape::Function(_) => CompletionItemKind::FUNCTION,
+                Shape::Action(_) | Shape::ActionFunction(_) => CompletionItemKind::METHOD,
+                Shape::Unknown => CompletionItemKind::VARIABLE,
+            };
+            items.push(item(
+                &decl.name,
+                kind,
+                Some(describe::decl_signature(analysis, id)),
+                Some(describe::decl_markdown(analysis, id)),
+            ));
+        }
+    }
+    items
+}

@@ -1,0 +1,100 @@
+//! What the engine needs from a compiler: the runtime runs rulesets it cannot compile itself
+//! (it never depends on krl-syntax) through these traits, which krl-jit implements.
+
+use std::sync::Arc;
+
+use krl_diagnostics::Diagnostic;
+
+use super::context::TxnContext;
+use super::select::EventExpr;
+use crate::value::{Map, Value};
+use crate::RuntimeError;
+
+/// Turns ruleset source into something the engine can install and run.
+pub trait Backend: Send + Sync {
+    fn compile(&self, url: &str, src: &str) -> Result<Arc<dyn CompiledRuleset>, CompileError>;
+}
+
+/// Why a ruleset did not compile: a one-line message as the HTTP API reports it, plus the
+/// diagnostics for tools that can show them.
+#[derive(Clone, Debug)]
+pub struct CompileError {
+    pub message: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A `use module` clause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleUse {
+    pub rid: String,
+    /// The alias, or the rid when none was given.
+    pub alias: String,
+}
+
+/// Facts from the `meta` block that the engine uses.
+#[derive(Clone, Debug, Default)]
+pub struct RulesetMeta {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub version: Option<String>,
+    pub shares: Vec<String>,
+    pub provides: Vec<String>,
+    pub uses: Vec<ModuleUse>,
+    pub configure: Vec<String>,
+}
+
+/// How a rule selects events.
+#[derive(Clone, Debug)]
+pub enum RuleSelect {
+    /// `select when`: the automaton input; `within` is evaluated by the instance.
+    When(EventExpr),
+    /// `select where <expr>`: salient for every event, fires when the expression is `true`.
+    Where,
+}
+
+#[derive(Clone, Debug)]
+pub struct RuleSpec {
+    pub name: String,
+    pub select: RuleSelect,
+}
+
+/// A compiled ruleset, shared by every pico that installs it.
+pub trait CompiledRuleset: Send + Sync {
+    fn rid(&self) -> &str;
+    fn meta(&self) -> &RulesetMeta;
+    /// Active rules in declaration order (inactive rules are dropped by the compiler).
+    fn rules(&self) -> &[RuleSpec];
+    /// Runs the ruleset's initialisation on a pico: `configure using` defaults (overridden
+    /// by `config`), module uses, then the `global` block.
+    fn instantiate(&self, cx: &mut TxnContext<'_>, config: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError>;
+}
+
+/// What a rule's body did that the engine must know.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RuleOutcome {
+    /// `last` ran: no further rules of this ruleset see this event.
+    pub last: bool,
+}
+
+/// One ruleset initialised on one pico (or one module use).
+pub trait RulesetInstance: Send + Sync {
+    /// The `within` limit of rule `rule`, in milliseconds.
+    fn within_ms(&self, rule: usize) -> Option<f64>;
+    /// Evaluates the `where` condition `where_id` of rule `rule` with the captured bindings.
+    fn eval_where(&self, cx: &mut TxnContext<'_>, rule: usize, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError>;
+    /// Evaluates a `select where` rule's condition; it selects only on exactly `true`.
+    fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError>;
+    /// Runs a selected rule's body with the bindings its event expression captured.
+    fn run_rule(&self, cx: &mut TxnContext<'_>, rule: usize, bindings: Vec<(String, Value)>) -> Result<RuleOutcome, RuntimeError>;
+    /// Answers a query of a shared name.
+    fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError>;
+    /// A value this ruleset provides to users of it as a module.
+    fn provided(&self, name: &str) -> Option<Value>;
+}

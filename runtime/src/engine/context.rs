@@ -1,0 +1,287 @@
+//! What a running rule, query or ruleset initialisation sees: the pico, the current event,
+//! entity variables (through a write overlay, so a failed transaction leaves nothing behind),
+//! raised events, directives and logs. Implements the runtime [`Host`] so stdlib operators
+//! and module members work from any KRL code.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::core::EngineInner;
+use super::ent;
+use super::event::Event;
+use super::pico::PicoState;
+use crate::host::{LogLevel, unknown_module};
+use crate::value::{Map, Value};
+use crate::{Host, RuntimeError};
+
+/// One log line of a pico (`klog`, `log` statements, rule selection).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub time: f64,
+    pub level: &'static str,
+    pub rid: Option<Arc<str>>,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
+/// The state of one transaction on one pico.
+pub struct TxnContext<'a> {
+    pub(crate) engine: &'a EngineInner,
+    pub(crate) pico: &'a mut PicoState,
+    /// Entity-variable writes not yet committed: `None` deletes.
+    pub(crate) ent_writes: HashMap<(Arc<str>, Arc<str>), Option<Value>>,
+    pub(crate) rid: Arc<str>,
+    pub(crate) rule_name: Option<Arc<str>>,
+    pub(crate) event: Option<Arc<Event>>,
+    pub(crate) txn_id: Arc<str>,
+    pub(crate) in_query: bool,
+    pub(crate) directives: Vec<Value>,
+    /// Events raised by the current ruleset, to append to the transaction's schedule.
+    pub(crate) raised: Vec<Event>,
+    /// Set by `error error`: the rest of the transaction's schedule is dropped.
+    pub(crate) clear_schedule: bool,
+    pub(crate) logs: Vec<LogEntry>,
+}
+
+impl<'a> TxnContext<'a> {
+    pub(crate) fn new(engine: &'a EngineInner, pico: &'a mut PicoState, txn_id: Arc<str>) -> TxnContext<'a> {
+        TxnContext {
+            engine,
+            pico,
+            ent_writes: HashMap::new(),
+            rid: Arc::from(""),
+            rule_name: None,
+            event: None,
+            txn_id,
+            in_query: false,
+            directives: Vec::new(),
+            raised: Vec::new(),
+            clear_schedule: false,
+            logs: Vec::new(),
+        }
+    }
+
+    /// The rid whose code is running.
+    pub fn rid(&self) -> &str {
+        &self.rid
+    }
+
+    pub fn pico_id(&self) -> &str {
+        &self.pico.id
+    }
+
+    /// The current event, if any (none in queries and module code).
+    pub fn event(&self) -> Option<&Event> {
+        self.event.as_deref()
+    }
+
+    /// Names the rule being run, for directives, `meta:ruleName` and logs.
+    pub fn set_rule_name(&mut self, name: Option<&str>) {
+        self.rule_name = name.map(Arc::from);
+    }
+
+    /// Reads `ent:name` of the running ruleset (null when unset).
+    pub fn ent_get(&self, name: &str) -> Value {
+        let key = (Arc::clone(&self.rid), Arc::from(name));
+        match self.ent_writes.get(&key) {
+            Some(written) => written.clone().unwrap_or_default(),
+            None => self.pico.ent.get(&key).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// `ent:name := value` or `ent:name{path} := value`. Matches pico-engine: assigning null
+    /// deletes the variable.
+    pub fn ent_put(&mut self, name: &str, path: Option<&Value>, value: Value) -> Result<(), RuntimeError> {
+        let value = match path {
+            None => value,
+            Some(path) => ent::set_path(self.ent_get(name), path, value)?,
+        };
+        let stored = if value.is_null() { None } else { Some(to_json_value(&value)) };
+        self.ent_writes.insert((Arc::clone(&self.rid), Arc::from(name)), stored);
+        Ok(())
+    }
+
+    /// `clear ent:name` or `clear ent:name{path}`.
+    pub fn ent_clear(&mut self, name: &str, path: Option<&Value>) {
+        let value = match path {
+            None => Value::Null,
+            Some(path) => ent::clear_path(&self.ent_get(name), path),
+        };
+        let stored = if value.is_null() { None } else { Some(value) };
+        self.ent_writes.insert((Arc::clone(&self.rid), Arc::from(name)), stored);
+    }
+
+    /// `raise domain event name attributes attrs`. Matches pico-engine: the raised event keeps
+    /// the current event's eci, gets the current time, and is offered to every ruleset after
+    /// the current event (breadth first). Raises during a query are discarded.
+    pub fn raise(&mut self, domain: &Value, name: &Value, attrs: Value) -> Result<(), RuntimeError> {
+        if self.in_query {
+            return Ok(());
+        }
+        let eci = self.event.as_ref().map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
+        let time = self.engine.now();
+        let event = Event::clean(&eci, &domain.to_krl_string(), &name.to_krl_string(), attrs, time)?;
+        self.raised.push(event);
+        Ok(())
+    }
+
+    /// `raise event "domain:name"`: whitespace removed, split at the first `:`.
+    pub fn raise_dynamic(&mut self, domain_and_type: &Value, attrs: Value) -> Result<(), RuntimeError> {
+        let text: String = domain_and_type.to_krl_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let (domain, name) = text.split_once(':').unwrap_or((text.as_str(), ""));
+        self.raise(&Value::string(domain), &Value::string(name), attrs)
+    }
+
+    /// A `log level message` statement.
+    pub fn log_statement(&mut self, level: &'static str, message: &Value) {
+        let message = message.to_krl_string().into_owned();
+        self.push_log(level, message, None);
+    }
+
+    /// `error level data`: raises `system:error` for this ruleset only; level `error` also
+    /// drops the rest of the transaction's schedule (the caller then stops the rule).
+    pub fn error_statement(&mut self, level: &'static str, data: Value) -> Result<(), RuntimeError> {
+        let mut attrs = Map::new();
+        attrs.insert("level", Value::string(level));
+        attrs.insert("data", data);
+        attrs.insert("rid", Value::string(&*self.rid));
+        attrs.insert("rule_name", self.rule_name.as_deref().map(Value::string).unwrap_or_default());
+        attrs.insert("genus", Value::string("user"));
+        if level == "error" {
+            self.clear_schedule = true;
+        }
+        // FIXME(#4): deliver only to this ruleset (`system:error` is rid-targeted).
+        self.raise(&Value::string("system"), &Value::string("error"), Value::map(attrs))
+    }
+
+    fn push_log(&mut self, level: &'static str, message: String, data: Option<Value>) {
+        let time = self.engine.now();
+        self.logs.push(LogEntry { time, level, rid: Some(Arc::clone(&self.rid)), message, data });
+    }
+
+    fn event_member(&self, name: &str) -> Result<Value, RuntimeError> {
+        let Some(event) = &self.event else { return Ok(Value::Null) };
+        Ok(match name {
+            "attrs" => event.attrs.clone(),
+            "domain" => Value::string(&*event.domain),
+            "name" | "type" => Value::string(&*event.name),
+            "eci" => Value::string(&*event.eci),
+            "eid" => Value::string(&*self.txn_id),
+            "time" => Value::number(event.time),
+            _ => return Err(unknown_module(name)),
+        })
+    }
+
+    fn meta_member(&self, name: &str) -> Result<Value, RuntimeError> {
+        Ok(match name {
+            "rid" => Value::string(&*self.rid),
+            "picoId" => Value::string(&*self.pico.id),
+            "inEvent" => Value::Boolean(self.event.is_some() && !self.in_query),
+            "inQuery" => Value::Boolean(self.in_query),
+            "ruleName" => self.rule_name.as_deref().map(Value::string).unwrap_or_default(),
+            "txnId" => Value::string(&*self.txn_id),
+            "eci" => self.event.as_ref().map(|e| Value::string(&*e.eci)).unwrap_or_default(),
+            "host" => Value::string(self.engine.base_url()),
+            "rid_url" | "rulesetURI" => self.installed_url(),
+            "rulesetConfig" => self.installed_config(),
+            _ => return Err(unknown_module(name)),
+        })
+    }
+
+    fn ctx_member(&self, name: &str) -> Result<Value, RuntimeError> {
+        Ok(match name {
+            "picoId" => Value::string(&*self.pico.id),
+            "rid" => Value::string(&*self.rid),
+            "parent" => self.pico.parent.as_deref().map(Value::string).unwrap_or_default(),
+            "children" => Value::array(self.pico.children.iter().map(|c| Value::string(c.as_str())).collect()),
+            "channels" => Value::array(self.pico.channels.values().map(|c| c.to_value()).collect()),
+            "rid_url" => self.installed_url(),
+            "rid_config" => self.installed_config(),
+            "rid_name" | "rid_description" | "rid_author" | "rid_version" => {
+                let meta = self.pico.installed(&self.rid).map(|r| r.code.compiled.meta().clone()).unwrap_or_default();
+                let value = match name {
+                    "rid_name" => meta.name,
+                    "rid_description" => meta.description,
+                    "rid_author" => meta.author,
+                    _ => meta.version,
+                };
+                value.map(Value::string).unwrap_or_default()
+            }
+            _ => return Err(unknown_module(name)),
+        })
+    }
+
+    fn installed_url(&self) -> Value {
+        self.pico.installed(&self.rid).map(|r| Value::string(r.url.as_str())).unwrap_or_default()
+    }
+
+    fn installed_config(&self) -> Value {
+        self.pico.installed(&self.rid).map(|r| Value::map(r.config.clone())).unwrap_or_default()
+    }
+}
+
+/// Matches pico-engine: values are stored as JSON, so regexes become `{}` and functions vanish.
+fn to_json_value(value: &Value) -> Value {
+    match value {
+        Value::Null | Value::Boolean(_) | Value::Number(_) | Value::String(_) => value.clone(),
+        other => other.encode(0).and_then(|json| Value::decode(&json).ok()).unwrap_or_default(),
+    }
+}
+
+impl Host for TxnContext<'_> {
+    fn call(&mut self, callee: &Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
+        match callee.as_callable() {
+            Some(callable) => Arc::clone(callable).call(self, args),
+            None => Err(crate::host::not_a_function(callee)),
+        }
+    }
+
+    fn log(&mut self, level: LogLevel, message: &str, data: Option<&Value>) {
+        let level = match level {
+            LogLevel::Klog => "klog",
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        };
+        self.push_log(level, message.to_string(), data.cloned());
+    }
+
+    fn add_directive(&mut self, name: Value, options: Value) -> Result<Value, RuntimeError> {
+        let options = if options.is_null() { Value::map(Map::new()) } else { options };
+        let mut meta = Map::new();
+        meta.insert("rid", Value::string(&*self.rid));
+        meta.insert("rule_name", self.rule_name.as_deref().map(Value::string).unwrap_or_default());
+        meta.insert("txnId", Value::string(&*self.txn_id));
+        let mut directive = Map::new();
+        directive.insert("type", Value::string("directive"));
+        directive.insert("name", name);
+        directive.insert("options", options);
+        directive.insert("meta", Value::map(meta));
+        let directive = Value::map(directive);
+        self.directives.push(directive.clone());
+        Ok(directive)
+    }
+
+    fn module_get(&mut self, domain: &str, name: &str) -> Result<Value, RuntimeError> {
+        match domain {
+            "ent" => Ok(self.ent_get(name)),
+            "event" => self.event_member(name),
+            "meta" => self.meta_member(name),
+            "ctx" => self.ctx_member(name),
+            // Matches pico-engine: a module function referenced without parentheses is
+            // called with no arguments (`time:now` is `time:now()`).
+            _ => self.module_call(domain, name, Vec::new(), Vec::new()),
+        }
+    }
+
+    fn module_call(
+        &mut self,
+        domain: &str,
+        name: &str,
+        positional: Vec<Value>,
+        named: Vec<(Arc<str>, Value)>,
+    ) -> Result<Value, RuntimeError> {
+        super::modules::call(self, domain, name, positional, named)
+    }
+}

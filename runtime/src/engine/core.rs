@@ -1,0 +1,562 @@
+//! The engine: picos, their queues and transactions, the ruleset registry and installs.
+//!
+//! Concurrency: each pico has a FIFO of jobs (events and queries) and at most one job runs
+//! per pico at a time; a pool of worker threads drains the picos that have work, so many
+//! picos run in parallel. An event transaction offers the event to every installed ruleset,
+//! then every raised event, breadth first; its entity-variable and rule-state writes go to
+//! an overlay that is applied only when the whole transaction succeeded, so a failing rule
+//! leaves no partial writes behind.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sha2::{Digest, Sha256};
+
+use super::backend::{Backend, CompileError, RulesetInstance};
+use super::channel::{self, Channel, EventPolicy, QueryPolicy};
+use super::context::{LogEntry, TxnContext};
+use super::event::{Event, Query};
+use super::ids::new_id;
+use super::pico::{Installed, PicoState, RulesetCode};
+use super::select::{self, SelectEvent, WhereEval};
+use crate::RuntimeError;
+use crate::value::{Map, Value};
+
+/// Failures of engine operations.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// An error KRL code or the reference's API would report (`Error: ECI not found x`).
+    #[error(transparent)]
+    Runtime(#[from] RuntimeError),
+    #[error("{0}")]
+    Compile(CompileError),
+    #[error("cannot read ruleset source `{url}`: {source}")]
+    Source { url: String, source: std::io::Error },
+}
+
+/// What an event-wait caller gets back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventResponse {
+    pub eid: String,
+    pub directives: Vec<Value>,
+}
+
+impl EventResponse {
+    /// `{"eid": ..., "directives": [...]}` as the HTTP API answers.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("eid", Value::string(self.eid.as_str()));
+        map.insert("directives", Value::array(self.directives.clone()));
+        Value::map(map)
+    }
+}
+
+type EventReply = Sender<Result<EventResponse, RuntimeError>>;
+
+enum Job {
+    Event { eid: String, event: Event, reply: Option<EventReply> },
+    Query { qid: String, query: Query, reply: Sender<Result<Value, RuntimeError>> },
+}
+
+#[derive(Default)]
+struct PicoQueue {
+    jobs: VecDeque<Job>,
+    running: bool,
+}
+
+pub(crate) struct PicoCell {
+    queue: Mutex<PicoQueue>,
+    state: Mutex<PicoState>,
+}
+
+/// The source of "now" in epoch milliseconds: the system clock, or a test clock.
+enum Clock {
+    System,
+    Manual(Mutex<f64>),
+}
+
+pub(crate) struct EngineInner {
+    backend: Arc<dyn Backend>,
+    /// URL → the ruleset version flushed from it.
+    registry: Mutex<HashMap<String, Arc<RulesetCode>>>,
+    picos: RwLock<HashMap<String, Arc<PicoCell>>>,
+    /// Every channel by ECI, including each pico's implicit self channel.
+    channels: RwLock<HashMap<String, Channel>>,
+    root_id: String,
+    clock: Clock,
+    base_url: String,
+    logs: Mutex<HashMap<String, Vec<LogEntry>>>,
+    work: Mutex<Sender<Arc<PicoCell>>>,
+}
+
+/// A pico engine. Cheap to clone; all clones share one engine.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+/// How an engine is set up.
+pub struct EngineOptions {
+    /// Worker threads draining pico queues (default: the number of cores, at least 2).
+    pub workers: usize,
+    /// Start the clock at this time and advance it only through [`Engine::set_time`].
+    pub manual_clock: Option<f64>,
+    /// What `meta:host` answers.
+    pub base_url: String,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            manual_clock: None,
+            base_url: "http://localhost:3000".to_string(),
+        }
+    }
+}
+
+impl Engine {
+    /// A new in-memory engine with one root pico.
+    pub fn new(backend: Arc<dyn Backend>, options: EngineOptions) -> Engine {
+        let (sender, receiver) = mpsc::channel::<Arc<PicoCell>>();
+        let root_id = new_id();
+        let inner = Arc::new(EngineInner {
+            backend,
+            registry: Mutex::new(HashMap::new()),
+            picos: RwLock::new(HashMap::new()),
+            channels: RwLock::new(HashMap::new()),
+            root_id: root_id.clone(),
+            clock: match options.manual_clock {
+                Some(start) => Clock::Manual(Mutex::new(start)),
+                None => Clock::System,
+            },
+            base_url: options.base_url,
+            logs: Mutex::new(HashMap::new()),
+            work: Mutex::new(sender),
+        });
+        let receiver = Arc::new(Mutex::new(receiver));
+        for idx in 0..options.workers.max(1) {
+            let receiver = Arc::clone(&receiver);
+            let weak = Arc::downgrade(&inner);
+            std::thread::Builder::new()
+                .name(format!("pico-worker-{idx}"))
+                .spawn(move || worker(receiver, weak))
+                .expect("the engine can start its worker threads");
+        }
+        inner.add_pico(PicoState::new(root_id, None));
+        Engine { inner }
+    }
+
+    /// The root pico's id (which is also the ECI of its self channel).
+    pub fn root_pico(&self) -> &str {
+        &self.inner.root_id
+    }
+
+    /// Sets the test clock (epoch milliseconds). Has no effect on a system clock.
+    pub fn set_time(&self, millis: f64) {
+        if let Clock::Manual(time) = &self.inner.clock {
+            *lock(time) = millis;
+        }
+    }
+
+    /// Compiles `src` as the ruleset at `url` and makes it available for installs. An
+    /// unchanged source (same hash) keeps the current version. Returns the rid.
+    pub fn register(&self, url: &str, src: &str) -> Result<String, EngineError> {
+        let hash = format!("{:x}", Sha256::digest(src.as_bytes()));
+        if let Some(code) = lock(&self.inner.registry).get(url)
+            && code.hash == hash
+        {
+            return Ok(code.rid().to_string());
+        }
+        let compiled = self.inner.backend.compile(url, src).map_err(EngineError::Compile)?;
+        let code = Arc::new(RulesetCode::new(compiled, url.to_string(), hash, Arc::from(src))?);
+        let rid = code.rid().to_string();
+        lock(&self.inner.registry).insert(url.to_string(), Arc::clone(&code));
+        self.inner.reinstall_everywhere(&code);
+        Ok(rid)
+    }
+
+    /// Re-reads a `file://` URL (or a plain path) and registers it.
+    pub fn flush(&self, url: &str) -> Result<String, EngineError> {
+        let path = url.strip_prefix("file://").unwrap_or(url);
+        let src = std::fs::read_to_string(path).map_err(|source| EngineError::Source { url: url.to_string(), source })?;
+        self.register(url, &src)
+    }
+
+    /// Installs the ruleset registered at `url` on a pico (re-initialising it if already
+    /// installed, keeping its position and entity variables). Returns the rid.
+    pub fn install(&self, pico_id: &str, url: &str, config: Map) -> Result<String, EngineError> {
+        let code = match lock(&self.inner.registry).get(url) {
+            Some(code) => Arc::clone(code),
+            None => return Err(RuntimeError::error(format!("Ruleset not found for url {url}")).into()),
+        };
+        let cell = self.inner.pico(pico_id)?;
+        let mut state = lock(&cell.state);
+        self.inner.install_on(&mut state, code, url, config)?;
+        Ok(state.rulesets.last().map_or_else(String::new, |r| r.rid.to_string()))
+    }
+
+    /// Removes a ruleset and its entity variables from a pico.
+    pub fn uninstall(&self, pico_id: &str, rid: &str) -> Result<(), EngineError> {
+        let cell = self.inner.pico(pico_id)?;
+        let mut state = lock(&cell.state);
+        state.rulesets.retain(|r| &*r.rid != rid);
+        state.ent.retain(|(owner, _), _| &**owner != rid);
+        state.rule_states.retain(|(owner, _), _| &**owner != rid);
+        Ok(())
+    }
+
+    /// Creates a channel on a pico, validating tags and policies as `ctx:newChannel` does.
+    pub fn new_channel(&self, pico_id: &str, tags: &Value, event_policy: &Value, query_policy: &Value) -> Result<Channel, EngineError> {
+        let cell = self.inner.pico(pico_id)?;
+        let channel = Channel {
+            id: new_id(),
+            pico_id: pico_id.to_string(),
+            tags: channel::clean_tags(tags)?,
+            event_policy: channel::event_policy(event_policy)?,
+            query_policy: channel::query_policy(query_policy)?,
+            family_channel_pico_id: None,
+        };
+        lock(&cell.state).channels.insert(channel.id.clone(), channel.clone());
+        write(&self.inner.channels).insert(channel.id.clone(), channel.clone());
+        Ok(channel)
+    }
+
+    /// Queues an event and returns its eid at once.
+    pub fn event(&self, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<String, EngineError> {
+        let (cell, event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        let eid = new_id();
+        self.inner.push(&cell, Job::Event { eid: eid.clone(), event, reply: None });
+        Ok(eid)
+    }
+
+    /// Sends an event and waits for its transaction: the directives of every rule it ran.
+    pub fn event_wait(&self, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<EventResponse, EngineError> {
+        let (cell, event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        let (reply, answer) = mpsc::channel();
+        self.inner.push(&cell, Job::Event { eid: new_id(), event, reply: Some(reply) });
+        Ok(receive(answer)?)
+    }
+
+    /// Calls a shared function (or reads a shared value) of a ruleset on a pico.
+    pub fn query(&self, eci: &str, rid: &str, name: &str, args: Value) -> Result<Value, EngineError> {
+        let query = Query::clean(eci, rid, name, args)?;
+        let channel = self.inner.channel(&query.eci)?;
+        channel.check_query(&query.rid, &query.name, None)?;
+        let cell = self.inner.pico(&channel.pico_id)?;
+        let (reply, answer) = mpsc::channel();
+        self.inner.push(&cell, Job::Query { qid: new_id(), query, reply });
+        Ok(receive(answer)?)
+    }
+
+    /// The log lines of a pico, oldest first.
+    pub fn logs(&self, pico_id: &str) -> Vec<LogEntry> {
+        lock(&self.inner.logs).get(pico_id).cloned().unwrap_or_default()
+    }
+
+    /// Reads an entity variable directly (for tests and tools).
+    pub fn ent(&self, pico_id: &str, rid: &str, name: &str) -> Result<Value, EngineError> {
+        let cell = self.inner.pico(pico_id)?;
+        let state = lock(&cell.state);
+        Ok(state.ent.get(&(Arc::from(rid), Arc::from(name))).cloned().unwrap_or_default())
+    }
+}
+
+fn receive<T>(answer: Receiver<Result<T, RuntimeError>>) -> Result<T, RuntimeError> {
+    answer
+        .recv()
+        .unwrap_or_else(|_| Err(RuntimeError::error("the engine stopped before answering")))
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it: pico state is only
+/// changed by whole-transaction commits, so it stays consistent.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn worker(receiver: Arc<Mutex<Receiver<Arc<PicoCell>>>>, engine: std::sync::Weak<EngineInner>) {
+    loop {
+        let next = lock(&receiver).recv();
+        let Ok(cell) = next else { return };
+        let Some(engine) = engine.upgrade() else { return };
+        engine.drain(&cell);
+    }
+}
+
+impl EngineInner {
+    pub(crate) fn now(&self) -> f64 {
+        match &self.clock {
+            Clock::System => SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64),
+            Clock::Manual(time) => *lock(time),
+        }
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn add_pico(&self, state: PicoState) {
+        let id = state.id.clone();
+        let self_channel = Channel {
+            id: id.clone(),
+            pico_id: id.clone(),
+            tags: vec!["system".into(), "self".into()],
+            event_policy: EventPolicy::allow_all(),
+            query_policy: QueryPolicy::allow_all(),
+            family_channel_pico_id: Some(id.clone()),
+        };
+        write(&self.channels).insert(id.clone(), self_channel);
+        let cell = Arc::new(PicoCell { queue: Mutex::new(PicoQueue::default()), state: Mutex::new(state) });
+        write(&self.picos).insert(id, cell);
+    }
+
+    fn pico(&self, id: &str) -> Result<Arc<PicoCell>, RuntimeError> {
+        read(&self.picos).get(id).cloned().ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))
+    }
+
+    fn channel(&self, eci: &str) -> Result<Channel, RuntimeError> {
+        read(&self.channels).get(eci).cloned().ok_or_else(|| RuntimeError::error(format!("ECI not found {eci}")))
+    }
+
+    /// Cleans an event, resolves its channel and checks the policy.
+    fn admit_event(
+        &self,
+        eci: &str,
+        domain: &str,
+        name: &str,
+        attrs: Value,
+        sender: Option<&str>,
+    ) -> Result<(Arc<PicoCell>, Event), RuntimeError> {
+        let event = Event::clean(eci, domain, name, attrs, self.now())?;
+        let channel = self.channel(&event.eci)?;
+        channel.check_event(&event.domain, &event.name, sender)?;
+        Ok((self.pico(&channel.pico_id)?, event))
+    }
+
+    fn push(&self, cell: &Arc<PicoCell>, job: Job) {
+        let start = {
+            let mut queue = lock(&cell.queue);
+            queue.jobs.push_back(job);
+            !std::mem::replace(&mut queue.running, true)
+        };
+        if start {
+            // A send only fails once every worker is gone, i.e. the engine is shutting down.
+            let _ = lock(&self.work).send(Arc::clone(cell));
+        }
+    }
+
+    /// Runs a pico's queued jobs one after another until its queue is empty.
+    fn drain(&self, cell: &Arc<PicoCell>) {
+        loop {
+            let job = {
+                let mut queue = lock(&cell.queue);
+                match queue.jobs.pop_front() {
+                    Some(job) => job,
+                    None => {
+                        queue.running = false;
+                        return;
+                    }
+                }
+            };
+            let mut state = lock(&cell.state);
+            match job {
+                Job::Event { eid, event, reply } => {
+                    let result = self.run_event(&mut state, &eid, event);
+                    if let Some(reply) = reply {
+                        let _ = reply.send(result);
+                    }
+                }
+                Job::Query { qid, query, reply } => {
+                    let _ = reply.send(self.run_query(&mut state, &qid, &query));
+                }
+            }
+        }
+    }
+
+    fn install_on(&self, state: &mut PicoState, code: Arc<RulesetCode>, url: &str, config: Map) -> Result<(), RuntimeError> {
+        let rid: Arc<str> = Arc::from(code.rid());
+        let instance = {
+            let mut cx = TxnContext::new(self, state, Arc::from(new_id().as_str()));
+            cx.rid = Arc::clone(&rid);
+            let instance = code.compiled.instantiate(&mut cx, &config)?;
+            let writes = std::mem::take(&mut cx.ent_writes);
+            apply_ent_writes(cx.pico, writes);
+            instance
+        };
+        // Matches pico-engine: re-installing discards rule state but keeps the position.
+        state.rule_states.retain(|(owner, _), _| *owner != rid);
+        let installed = Installed { rid: Arc::clone(&rid), url: url.to_string(), config, code, instance: Some(instance) };
+        match state.rulesets.iter_mut().find(|r| r.rid == rid) {
+            Some(slot) => *slot = installed,
+            None => state.rulesets.push(installed),
+        }
+        Ok(())
+    }
+
+    /// After a flush changed a ruleset's code, re-initialises it on every pico that has it.
+    fn reinstall_everywhere(&self, code: &Arc<RulesetCode>) {
+        let cells: Vec<Arc<PicoCell>> = read(&self.picos).values().cloned().collect();
+        for cell in cells {
+            let mut state = lock(&cell.state);
+            let existing = state.installed(code.rid()).map(|r| (r.url.clone(), r.config.clone()));
+            if let Some((url, config)) = existing
+                && let Err(err) = self.install_on(&mut state, Arc::clone(code), &url, config)
+            {
+                // Matches the reference's intent, not its silence: a failed re-init leaves
+                // the ruleset inert and says so in the pico's log.
+                if let Some(installed) = state.rulesets.iter_mut().find(|r| &*r.rid == code.rid()) {
+                    installed.instance = None;
+                }
+                let entry = LogEntry { time: self.now(), level: "error", rid: Some(Arc::from(code.rid())), message: format!("ruleset init failed: {err}"), data: None };
+                lock(&self.logs).entry(state.id.clone()).or_default().push(entry);
+            }
+        }
+    }
+
+    fn run_event(&self, state: &mut PicoState, eid: &str, event: Event) -> Result<EventResponse, RuntimeError> {
+        let event = Arc::new(event);
+        let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> =
+            state.rulesets.iter().map(|r| (Arc::clone(&r.rid), Arc::clone(&event))).collect();
+        let mut cx = TxnContext::new(self, state, Arc::from(eid));
+        let mut rule_states: HashMap<(Arc<str>, usize), Option<select::RuleState>> = HashMap::new();
+        let result = (|| {
+            while let Some((rid, event)) = schedule.pop_front() {
+                let Some((code, instance)) = cx
+                    .pico
+                    .installed(&rid)
+                    .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
+                else {
+                    continue;
+                };
+                cx.rid = Arc::clone(&rid);
+                cx.event = Some(Arc::clone(&event));
+                run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
+                if std::mem::take(&mut cx.clear_schedule) {
+                    schedule.clear();
+                }
+                for raised in std::mem::take(&mut cx.raised) {
+                    let raised = Arc::new(raised);
+                    for installed in &cx.pico.rulesets {
+                        schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
+                    }
+                }
+            }
+            Ok::<(), RuntimeError>(())
+        })();
+        let logs = std::mem::take(&mut cx.logs);
+        let directives = std::mem::take(&mut cx.directives);
+        let writes = std::mem::take(&mut cx.ent_writes);
+        let pico_id = cx.pico.id.clone();
+        drop(cx);
+        lock(&self.logs).entry(pico_id).or_default().extend(logs);
+        result?;
+        // The whole transaction succeeded: apply its writes.
+        apply_ent_writes(state, writes);
+        for (key, value) in rule_states {
+            match value {
+                Some(rule_state) => state.rule_states.insert(key, rule_state),
+                None => state.rule_states.remove(&key),
+            };
+        }
+        Ok(EventResponse { eid: eid.to_string(), directives })
+    }
+
+    fn run_query(&self, state: &mut PicoState, qid: &str, query: &Query) -> Result<Value, RuntimeError> {
+        let not_found = || RuntimeError::error(format!("Ruleset {} does not have query function \"{}\"", query.rid, query.name));
+        let installed = state
+            .installed(&query.rid)
+            .ok_or_else(|| RuntimeError::error(format!("Pico doesn't have {} installed.", query.rid)))?;
+        let instance = installed.instance.clone().ok_or_else(not_found)?;
+        let shared = installed.code.compiled.meta().shares.iter().any(|s| *s == *query.name);
+        if !shared && &*query.name != "__testing" {
+            return Err(not_found());
+        }
+        let mut cx = TxnContext::new(self, state, Arc::from(qid));
+        cx.rid = Arc::clone(&query.rid);
+        cx.in_query = true;
+        let args = query.args.as_map().cloned().unwrap_or_default();
+        let result = instance.query(&mut cx, &query.name, &args);
+        let logs = std::mem::take(&mut cx.logs);
+        let pico_id = cx.pico.id.clone();
+        drop(cx);
+        lock(&self.logs).entry(pico_id).or_default().extend(logs);
+        result
+    }
+}
+
+fn apply_ent_writes(state: &mut PicoState, writes: HashMap<(Arc<str>, Arc<str>), Option<Value>>) {
+    for (key, value) in writes {
+        match value {
+            Some(value) => state.ent.insert(key, value),
+            None => state.ent.remove(&key),
+        };
+    }
+}
+
+/// Offers one event to one ruleset: salient rules in order, each stepped through its
+/// automaton (or `select where` condition), selected rules run until one says `last`.
+fn run_ruleset(
+    cx: &mut TxnContext<'_>,
+    code: &RulesetCode,
+    instance: &dyn RulesetInstance,
+    event: &Event,
+    rule_states: &mut HashMap<(Arc<str>, usize), Option<select::RuleState>>,
+) -> Result<(), RuntimeError> {
+    for rule in code.salient_rules(&event.domain, &event.name) {
+        let bindings = match &code.automata[rule] {
+            None => {
+                if !instance.select_where(cx, rule)? {
+                    continue;
+                }
+                Vec::new()
+            }
+            Some(automaton) => {
+                let key = (Arc::clone(&cx.rid), rule);
+                let previous = match rule_states.get(&key) {
+                    Some(written) => written.clone(),
+                    None => cx.pico.rule_states.get(&key).cloned(),
+                };
+                let select_event = SelectEvent { domain: &event.domain, name: &event.name, attrs: &event.attrs, time: event.time };
+                let within = instance.within_ms(rule);
+                let mut wheres = Wheres { cx: &mut *cx, instance, rule };
+                let step = select::step(automaton, previous, within, &select_event, &mut wheres)?;
+                rule_states.insert(key, step.state);
+                match step.fired {
+                    Some(bindings) => bindings,
+                    None => continue,
+                }
+            }
+        };
+        let name = code.compiled.rules()[rule].name.clone();
+        cx.set_rule_name(Some(&name));
+        let outcome = instance.run_rule(cx, rule, bindings);
+        cx.set_rule_name(None);
+        if outcome?.last {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Lets the automaton evaluate `where` conditions through the ruleset instance.
+struct Wheres<'c, 'a> {
+    cx: &'c mut TxnContext<'a>,
+    instance: &'c dyn RulesetInstance,
+    rule: usize,
+}
+
+impl WhereEval for Wheres<'_, '_> {
+    fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
+        self.instance.eval_where(self.cx, self.rule, where_id, bindings)
+    }
+}

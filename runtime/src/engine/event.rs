@@ -1,0 +1,85 @@
+//! Events and queries as they enter the engine, with the reference's validation.
+
+use std::sync::Arc;
+
+use crate::value::{Map, Value};
+use crate::{RuntimeError, Value as KrlValue};
+
+/// An event on its way to a pico.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub eci: Arc<str>,
+    pub domain: Arc<str>,
+    pub name: Arc<str>,
+    /// Always a map after cleaning.
+    pub attrs: Value,
+    /// Epoch milliseconds; 0 for scheduled events.
+    pub time: f64,
+}
+
+impl Event {
+    /// Validates and normalises an event as pico-engine's `cleanEvent` does: trimmed
+    /// non-blank eci, domain and name; attributes a map (null becomes `{}`), deep-copied
+    /// through JSON so functions and regexes do not leak between picos.
+    pub fn clean(eci: &str, domain: &str, name: &str, attrs: Value, time: f64) -> Result<Event, RuntimeError> {
+        let eci = non_blank(eci).ok_or_else(|| RuntimeError::error("missing event.eci"))?;
+        let domain = non_blank(domain).ok_or_else(|| RuntimeError::error("missing event.domain"))?;
+        let name = non_blank(name).ok_or_else(|| RuntimeError::error("missing event.name"))?;
+        let attrs = json_map(attrs).ok_or_else(|| RuntimeError::error("Expected a JSON map for event.data.attrs"))?;
+        Ok(Event { eci: eci.into(), domain: domain.into(), name: name.into(), attrs, time })
+    }
+}
+
+/// A query on its way to a pico.
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub eci: Arc<str>,
+    pub rid: Arc<str>,
+    pub name: Arc<str>,
+    pub args: Value,
+}
+
+impl Query {
+    /// Validates a query as pico-engine does.
+    pub fn clean(eci: &str, rid: &str, name: &str, args: Value) -> Result<Query, RuntimeError> {
+        let eci = non_blank(eci).ok_or_else(|| RuntimeError::error("missing query.eci"))?;
+        let rid = non_blank(rid).ok_or_else(|| RuntimeError::error("missing query.rid"))?;
+        let name = non_blank(name).ok_or_else(|| RuntimeError::error("missing query.name"))?;
+        let args = json_map(args).ok_or_else(|| RuntimeError::error("Expected a JSON map for query.args"))?;
+        Ok(Query { eci: eci.into(), rid: rid.into(), name: name.into(), args })
+    }
+}
+
+fn non_blank(text: &str) -> Option<&str> {
+    let trimmed = text.trim();
+    (!trimmed.is_empty()).then_some(trimmed)
+}
+
+/// The value as it would come back from a JSON round trip, if it is a map (null → `{}`).
+fn json_map(value: KrlValue) -> Option<Value> {
+    match value {
+        Value::Null => Some(Value::map(Map::new())),
+        Value::Map(_) => Value::decode(&value.encode(0)?).ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning_follows_the_reference() {
+        let event = Event::clean(" eci ", "d", "t", Value::Null, 5.0).expect("valid");
+        assert_eq!(&*event.eci, "eci");
+        assert_eq!(event.attrs.encode(0).as_deref(), Some("{}"));
+        let err = |r: Result<Event, RuntimeError>| r.expect_err("invalid").to_string();
+        assert_eq!(err(Event::clean("", "d", "t", Value::Null, 0.0)), "Error: missing event.eci");
+        assert_eq!(err(Event::clean("e", " ", "t", Value::Null, 0.0)), "Error: missing event.domain");
+        assert_eq!(err(Event::clean("e", "d", "", Value::Null, 0.0)), "Error: missing event.name");
+        assert_eq!(
+            err(Event::clean("e", "d", "t", Value::from(1), 0.0)),
+            "Error: Expected a JSON map for event.data.attrs"
+        );
+    }
+}

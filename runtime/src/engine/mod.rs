@@ -1,0 +1,23 @@
+//! The pico engine: picos with channels and installed rulesets, per-pico transactions for
+//! events and queries, event selection, and the built-in modules rules see.
+//!
+//! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
+//! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
+//! rulesets), `context` (what a running rule sees), `ent` (entity-variable paths), `pico`
+//! (one pico's state), `core` (the engine and its transactions), `select` (event expressions).
+
+pub mod backend;
+pub mod channel;
+pub mod context;
+mod core;
+pub mod ent;
+pub mod event;
+pub mod ids;
+mod modules;
+mod pico;
+pub mod select;
+
+pub use self::core::{Engine, EngineError, EngineOptions, EventResponse};
+pub use backend::{Backend, CompileError, CompiledRuleset, RuleOutcome, RuleSelect, RuleSpec, RulesetInstance, RulesetMeta};
+pub use context::TxnContext;
+pub use event::{Event, Query};

@@ -1,0 +1,118 @@
+//! One pico's in-memory state, and the per-ruleset code shared by every pico that runs it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::backend::{CompiledRuleset, RuleSelect, RulesetInstance};
+use super::channel::Channel;
+use super::select::{Automaton, RuleState};
+use crate::RuntimeError;
+use crate::value::{Map, Value};
+
+/// A compiled ruleset with its automata and salience index, built once per ruleset version.
+pub(crate) struct RulesetCode {
+    pub compiled: Arc<dyn CompiledRuleset>,
+    /// The URL it was flushed from and its source, kept so it can be persisted and recompiled.
+    #[allow(dead_code)] // FIXME(#4): read when the registry is persisted.
+    pub url: String,
+    pub hash: String,
+    #[allow(dead_code)] // FIXME(#4): read when the registry is persisted.
+    pub source: Arc<str>,
+    /// One automaton per rule; `None` for `select where` rules.
+    pub automata: Vec<Option<Automaton>>,
+    /// (domain, name) → the rules salient for it, in declaration order.
+    index: HashMap<(String, String), Vec<usize>>,
+    /// Rules salient for every event (`select where`, wildcard leaves), in declaration order.
+    always: Vec<usize>,
+}
+
+impl RulesetCode {
+    pub fn new(compiled: Arc<dyn CompiledRuleset>, url: String, hash: String, source: Arc<str>) -> Result<RulesetCode, RuntimeError> {
+        let mut automata = Vec::new();
+        let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut always = Vec::new();
+        for (idx, rule) in compiled.rules().iter().enumerate() {
+            match &rule.select {
+                RuleSelect::When(expr) => {
+                    let automaton = Automaton::build(expr)?;
+                    for (domain, name) in automaton.salient_events() {
+                        if domain == "*" || name == "*" {
+                            if !always.contains(&idx) {
+                                always.push(idx);
+                            }
+                        } else {
+                            let rules = index.entry((domain.to_string(), name.to_string())).or_default();
+                            if !rules.contains(&idx) {
+                                rules.push(idx);
+                            }
+                        }
+                    }
+                    automata.push(Some(automaton));
+                }
+                RuleSelect::Where => {
+                    always.push(idx);
+                    automata.push(None);
+                }
+            }
+        }
+        Ok(RulesetCode { compiled, url, hash, source, automata, index, always })
+    }
+
+    pub fn rid(&self) -> &str {
+        self.compiled.rid()
+    }
+
+    /// The rules an event is salient for, in declaration order.
+    pub fn salient_rules(&self, domain: &str, name: &str) -> Vec<usize> {
+        let indexed = self.index.get(&(domain.to_string(), name.to_string()));
+        let mut rules: Vec<usize> = indexed.map(|r| r.to_vec()).unwrap_or_default();
+        if !self.always.is_empty() {
+            rules.extend(self.always.iter().copied().filter(|idx| {
+                self.automata[*idx].as_ref().is_none_or(|automaton| automaton.is_salient(domain, name))
+            }));
+            rules.sort_unstable();
+            rules.dedup();
+        }
+        rules
+    }
+}
+
+/// A ruleset installed on a pico.
+pub(crate) struct Installed {
+    pub rid: Arc<str>,
+    pub url: String,
+    pub config: Map,
+    pub code: Arc<RulesetCode>,
+    /// `None` when initialisation failed: events skip it, queries fail.
+    pub instance: Option<Arc<dyn RulesetInstance>>,
+}
+
+/// Everything the engine keeps in memory for one pico.
+pub(crate) struct PicoState {
+    pub id: String,
+    pub parent: Option<String>,
+    pub children: Vec<String>,
+    pub channels: BTreeMap<String, Channel>,
+    /// In install order while the engine runs.
+    pub rulesets: Vec<Installed>,
+    pub ent: HashMap<(Arc<str>, Arc<str>), Value>,
+    pub rule_states: HashMap<(Arc<str>, usize), RuleState>,
+}
+
+impl PicoState {
+    pub fn new(id: String, parent: Option<String>) -> PicoState {
+        PicoState {
+            id,
+            parent,
+            children: Vec::new(),
+            channels: BTreeMap::new(),
+            rulesets: Vec::new(),
+            ent: HashMap::new(),
+            rule_states: HashMap::new(),
+        }
+    }
+
+    pub fn installed(&self, rid: &str) -> Option<&Installed> {
+        self.rulesets.iter().find(|r| &*r.rid == rid)
+    }
+}

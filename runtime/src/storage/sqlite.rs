@@ -1,0 +1,443 @@
+//! The default durable [`Storage`]: SQLite in WAL mode with group commit.
+//!
+//! Files in the store's folder: `store.sqlite3` (+ its `-wal` and `-shm` while open) holds
+//! one table `kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID`; `lock.sqlite3` is held with an
+//! exclusive lock for as long as the store is open. A second process opening the same
+//! folder (or a second `SqliteStorage` in this process) therefore fails at once with
+//! [`StorageError::Locked`] instead of sharing the data behind the engine's caches. The OS
+//! drops the lock when the owner dies, so a store left by kill -9 reopens normally (SQLite
+//! rolls back any transaction that was not committed).
+//!
+//! Writes: one writer connection, used by whichever committing thread is the current
+//! *leader*. A committing thread queues its batch; if no leader is active it becomes one,
+//! takes every queued batch (up to [`MAX_GROUP`]), applies them in one transaction, commits
+//! (one WAL append, plus one fsync at [`Durability::Full`]), records each caller's result and
+//! unparks the callers, then hands leadership to the next queued caller. A lone thread thus
+//! commits directly with no hand-off, and under load many batches share one write.
+//!
+//! Reads: a pool of read-only connections, one per concurrently reading thread. In WAL mode
+//! readers never block the writer or each other, and each statement reads the latest
+//! committed snapshot, so a read after `commit` returns sees that commit.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, Thread};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use super::{BatchOp, Durability, Storage, StorageError, WriteBatch, key};
+
+/// Version of the table layout, kept in SQLite's `user_version`.
+const FORMAT_VERSION: i64 = 1;
+/// Most batches one group commit takes, to bound the latency of the callers in it.
+const MAX_GROUP: usize = 1024;
+/// How long SQLite retries internally on a busy database before failing (only reachable
+/// during WAL recovery and checkpoints, since no other writer can exist).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+const DATA_FILE: &str = "store.sqlite3";
+const LOCK_FILE: &str = "lock.sqlite3";
+
+/// A durable [`Storage`] in a folder, backed by SQLite. See the module docs for the design.
+///
+/// ```
+/// use krl_runtime::storage::{key, Durability, SqliteStorage, Storage, WriteBatch};
+///
+/// let dir = std::env::temp_dir().join(format!("krl-sqlite-doc-{}", std::process::id()));
+/// let store = SqliteStorage::open(&dir, Durability::Process).unwrap();
+/// let mut batch = WriteBatch::new();
+/// batch.put(key::encode(&["root-pico"]), br#""p1""#.to_vec());
+/// store.commit(batch).unwrap();
+/// store.close().unwrap();
+///
+/// let store = SqliteStorage::open(&dir, Durability::Process).unwrap();
+/// assert_eq!(store.get(&key::encode(&["root-pico"])).unwrap().as_deref(), Some(&br#""p1""#[..]));
+/// drop(store);
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub struct SqliteStorage {
+    // Field order is drop order: readers, then the writer (whose close checkpoints the
+    // WAL into the main file), then the lock.
+    readers: Mutex<Vec<Connection>>,
+    writer: Mutex<Connection>,
+    queue: Mutex<Queue>,
+    /// Held, never used: closing it releases the lock.
+    _lock: Mutex<Connection>,
+    dir: PathBuf,
+    data_path: PathBuf,
+    durability: Durability,
+}
+
+/// Commits waiting for, or finished by, a group commit.
+#[derive(Default)]
+struct Queue {
+    next_ticket: u64,
+    pending: VecDeque<Pending>,
+    done: HashMap<u64, Result<(), StorageError>>,
+    leader_active: bool,
+}
+
+struct Pending {
+    ticket: u64,
+    batch: WriteBatch,
+    waiter: Thread,
+}
+
+impl std::fmt::Debug for SqliteStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStorage")
+            .field("dir", &self.dir)
+            .field("durability", &self.durability)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStorage {
+    /// Opens the store in folder `dir`, creating the folder and the store if missing.
+    ///
+    /// `durability` applies to this opening only; a store may be reopened at another level.
+    /// Fails with [`StorageError::Locked`] while another process has the store open.
+    pub fn open(dir: &Path, durability: Durability) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(dir).map_err(|source| StorageError::CreateDir {
+            path: dir.to_path_buf(),
+            source: Arc::new(source),
+        })?;
+        let lock = acquire_lock(dir)?;
+        let data_path = dir.join(DATA_FILE);
+        let writer = open_writer(&data_path, durability).map_err(|source| StorageError::Open {
+            path: data_path.clone(),
+            source: Arc::new(source),
+        })?;
+        let found: i64 = writer
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|source| StorageError::Open {
+                path: data_path.clone(),
+                source: Arc::new(source),
+            })?;
+        if found != FORMAT_VERSION {
+            return Err(StorageError::UnsupportedFormat {
+                path: data_path,
+                found,
+                expected: FORMAT_VERSION,
+            });
+        }
+        Ok(SqliteStorage {
+            readers: Mutex::new(Vec::new()),
+            writer: Mutex::new(writer),
+            queue: Mutex::new(Queue::default()),
+            _lock: Mutex::new(lock),
+            dir: dir.to_path_buf(),
+            data_path,
+            durability,
+        })
+    }
+
+    /// The store's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Closes the store, moving the write-ahead log into the main file and reporting any
+    /// error. Dropping the store does the same but ignores errors; either way every
+    /// commit that returned is already durable.
+    pub fn close(self) -> Result<(), StorageError> {
+        let SqliteStorage {
+            readers,
+            writer,
+            data_path,
+            _lock,
+            ..
+        } = self;
+        drop(readers);
+        let writer = writer.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let sqlite_err = |action, source| StorageError::Sqlite {
+            path: data_path.clone(),
+            action,
+            source: Arc::new(source),
+        };
+        writer
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(|source| sqlite_err("checkpoint the log", source))?;
+        writer
+            .close()
+            .map_err(|(_, source)| sqlite_err("close the store", source))?;
+        drop(_lock);
+        Ok(())
+    }
+
+    fn sqlite_err(&self, action: &'static str, source: rusqlite::Error) -> StorageError {
+        StorageError::Sqlite {
+            path: self.data_path.clone(),
+            action,
+            source: Arc::new(source),
+        }
+    }
+
+    /// Runs `read` on a pooled read connection, opening one if every pooled one is in use.
+    fn with_reader<T>(
+        &self,
+        action: &'static str,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StorageError> {
+        let pooled = lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => open_reader(&self.data_path).map_err(|e| self.sqlite_err("open a reader", e))?,
+        };
+        let res = read(&conn);
+        lock(&self.readers).push(conn);
+        res.map_err(|e| self.sqlite_err(action, e))
+    }
+
+    /// Applies a group of batches as one transaction. If that fails, retries each batch in
+    /// a transaction of its own so that one bad batch does not fail the others.
+    fn write_group(&self, group: &[Pending]) -> Vec<Result<(), StorageError>> {
+        let mut conn = lock(&self.writer);
+        let batches: Vec<&WriteBatch> = group.iter().map(|pending| &pending.batch).collect();
+        match apply_in_transaction(&mut conn, &batches) {
+            Ok(()) => group.iter().map(|_| Ok(())).collect(),
+            Err(err) if group.len() == 1 => vec![Err(self.sqlite_err("commit", err))],
+            Err(_) => batches
+                .iter()
+                .map(|batch| {
+                    apply_in_transaction(&mut conn, std::slice::from_ref(batch))
+                        .map_err(|e| self.sqlite_err("commit", e))
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Storage for SqliteStorage {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        self.with_reader("read a key", |conn| {
+            conn.prepare_cached("SELECT v FROM kv WHERE k = ?1")?
+                .query_row(params![key], |row| row.get(0))
+                .optional()
+        })
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        self.with_reader("scan keys", |conn| {
+            let end = key::prefix_end(prefix);
+            let mut stmt = match end {
+                Some(_) => conn.prepare_cached("SELECT k, v FROM kv WHERE k >= ?1 AND k < ?2 ORDER BY k")?,
+                None => conn.prepare_cached("SELECT k, v FROM kv WHERE k >= ?1 ORDER BY k")?,
+            };
+            let rows = match &end {
+                Some(end) => stmt.query(params![prefix, end])?,
+                None => stmt.query(params![prefix])?,
+            };
+            rows.mapped(|row| Ok((row.get(0)?, row.get(1)?))).collect()
+        })
+    }
+
+    fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut queue = lock(&self.queue);
+        let ticket = queue.next_ticket;
+        queue.next_ticket += 1;
+        queue.pending.push_back(Pending {
+            ticket,
+            batch,
+            waiter: thread::current(),
+        });
+        loop {
+            if let Some(res) = queue.done.remove(&ticket) {
+                return res;
+            }
+            if !queue.leader_active {
+                // Our batch is still queued: a leader that took it would have left its
+                // result in `done` before clearing `leader_active`.
+                queue.leader_active = true;
+                let take = queue.pending.len().min(MAX_GROUP);
+                let group: Vec<Pending> = queue.pending.drain(..take).collect();
+                drop(queue);
+                let mut guard = LeaderGuard {
+                    store: self,
+                    group,
+                    finished: false,
+                };
+                let results = self.write_group(&guard.group);
+                return guard.finish(ticket, results);
+            }
+            drop(queue);
+            // Spurious wake-ups are fine: the loop re-checks under the lock, and an unpark
+            // that comes before the park makes the park return at once.
+            thread::park();
+            queue = lock(&self.queue);
+        }
+    }
+
+    fn durability(&self) -> Durability {
+        self.durability
+    }
+}
+
+/// The leader's group while it writes. Hands out results and leadership when finished, or,
+/// if the leader panics, fails the group so that no caller waits forever.
+struct LeaderGuard<'a> {
+    store: &'a SqliteStorage,
+    group: Vec<Pending>,
+    finished: bool,
+}
+
+impl LeaderGuard<'_> {
+    fn finish(&mut self, own: u64, results: Vec<Result<(), StorageError>>) -> Result<(), StorageError> {
+        self.finished = true;
+        let mut own_result = Err(StorageError::WriterPanicked);
+        let mut wake = Vec::with_capacity(self.group.len());
+        let mut queue = lock(&self.store.queue);
+        for (pending, res) in self.group.drain(..).zip(results) {
+            if pending.ticket == own {
+                own_result = res;
+            } else {
+                queue.done.insert(pending.ticket, res);
+                wake.push(pending.waiter);
+            }
+        }
+        queue.leader_active = false;
+        if let Some(next) = queue.pending.front() {
+            wake.push(next.waiter.clone());
+        }
+        drop(queue);
+        for waiter in wake {
+            waiter.unpark();
+        }
+        own_result
+    }
+}
+
+impl Drop for LeaderGuard<'_> {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let mut queue = lock(&self.store.queue);
+        let mut wake = Vec::new();
+        for pending in self.group.drain(..) {
+            queue
+                .done
+                .insert(pending.ticket, Err(StorageError::WriterPanicked));
+            wake.push(pending.waiter);
+        }
+        queue.leader_active = false;
+        if let Some(next) = queue.pending.front() {
+            wake.push(next.waiter.clone());
+        }
+        drop(queue);
+        for waiter in wake {
+            waiter.unpark();
+        }
+    }
+}
+
+fn apply_in_transaction(conn: &mut Connection, batches: &[&WriteBatch]) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut put = tx.prepare_cached("INSERT OR REPLACE INTO kv (k, v) VALUES (?1, ?2)")?;
+        let mut delete = tx.prepare_cached("DELETE FROM kv WHERE k = ?1")?;
+        for batch in batches {
+            for op in batch.ops() {
+                match op {
+                    BatchOp::Put { key, value } => {
+                        put.execute(params![key, value])?;
+                    }
+                    BatchOp::Delete { key } => {
+                        delete.execute(params![key])?;
+                    }
+                    BatchOp::DeletePrefix { prefix } => match key::prefix_end(prefix) {
+                        Some(end) => {
+                            tx.prepare_cached("DELETE FROM kv WHERE k >= ?1 AND k < ?2")?
+                                .execute(params![prefix, end])?;
+                        }
+                        None => {
+                            tx.prepare_cached("DELETE FROM kv WHERE k >= ?1")?
+                                .execute(params![prefix])?;
+                        }
+                    },
+                }
+            }
+        }
+    }
+    // Dropping `tx` without this commit (on an error above) rolls everything back.
+    tx.commit()
+}
+
+/// Takes the exclusive lock that keeps other processes out (see the module docs).
+fn acquire_lock(dir: &Path) -> Result<Connection, StorageError> {
+    let path = dir.join(LOCK_FILE);
+    let open_err = |source: rusqlite::Error| StorageError::Open {
+        path: path.clone(),
+        source: Arc::new(source),
+    };
+    let conn = Connection::open(&path).map_err(open_err)?;
+    // In EXCLUSIVE locking mode a connection keeps the locks it took until it closes; the
+    // write below takes the exclusive lock. A zero busy timeout makes a held lock fail fast.
+    conn.busy_timeout(Duration::ZERO).map_err(open_err)?;
+    conn.execute_batch(
+        "PRAGMA locking_mode = EXCLUSIVE;
+         BEGIN EXCLUSIVE;
+         CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY, pid INTEGER NOT NULL);
+         INSERT OR REPLACE INTO owner (id, pid) VALUES (1, 0);
+         COMMIT;",
+    )
+    .map_err(|source| match source.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StorageError::Locked {
+            path: dir.to_path_buf(),
+        },
+        _ => open_err(source),
+    })?;
+    Ok(conn)
+}
+
+fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Connection> {
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "journal_mode stayed `{mode}` (WAL needed)"
+        )));
+    }
+    // WAL + NORMAL: a commit is appended to the log without fsync, which survives a process
+    // crash; FULL adds an fsync of the log per commit (once per group).
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::Process | Durability::None => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", synchronous)?;
+    conn.pragma_update(None, "cache_size", -65_536)?; // 64 MiB
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+    // A fresh file (user_version 0) gets the table and our version; an existing store keeps
+    // its version, which `open` then checks.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version == 0 {
+        tx.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY NOT NULL, v BLOB NOT NULL) WITHOUT ROWID;
+             PRAGMA user_version = {FORMAT_VERSION};"
+        ))?;
+    }
+    tx.commit()?;
+    Ok(conn)
+}
+
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "cache_size", -8_192)?; // 8 MiB
+    Ok(conn)
+}
+
+/// Locks a mutex, ignoring poisoning: every critical section here leaves its data
+/// consistent even if interrupted (a panicking leader is handled by `LeaderGuard`).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,5 @@
+ruleset t.cycle_b {
+  meta {
+    use module t.module_cycle alias a
+  }
+}

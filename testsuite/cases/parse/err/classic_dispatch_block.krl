@@ -1,0 +1,8 @@
+//> mode = "parse"
+ruleset t.dispatch {
+  dispatch {
+//^^^^^^^^^^ error[E0103]
+    domain "example.com"
+  }
+  rule r { select when t x  noop() }
+}

@@ -1,0 +1,8 @@
+//> mode = "parse"
+ruleset t.pageview {
+  rule r {
+    select when pageview ".*"
+//                       ^^^^ error[E0103]
+    noop()
+  }
+}

@@ -1,0 +1,7 @@
+//> mode = "parse"
+ruleset t.sharing {
+  meta {
+    sharing on
+//  ^^^^^^^ error[E0103]
+  }
+}

@@ -1,0 +1,10 @@
+//> mode = "parse"
+ruleset t.returns {
+  global {
+    act = defaction() {
+      noop()
+      returns 1
+//    ^^^^^^^ error[E0105]
+    }
+  }
+}

@@ -1,0 +1,7 @@
+//> mode = "parse"
+ruleset t.bang {
+  global {
+    ok = !done
+//       ^ error[E0001]
+  }
+}

@@ -1,0 +1,7 @@
+//> mode = "parse"
+ruleset t.logging {
+  meta {
+    logging maybe
+//          ^^^^^ error[E0100]
+  }
+}

@@ -1,5 +1,0 @@
-//> mode = "parse"
-ruleset t.missing_then {
-  rule r { select when a b  if x > 1 send_directive("x") }
-//                                    ^^^^^^^^^^^^^^ error[E0102]
-}

@@ -1,0 +1,4 @@
+//> mode = "parse"
+ruleset {
+//     ^ error[E0107]
+}

@@ -1,0 +1,4 @@
+//> mode = "parse"
+ruleset io.app.2x {
+//      ^^^^^^^^^ error[E0107]
+}

@@ -1,0 +1,4 @@
+//> mode = "parse"
+ruleset io. example {
+//      ^^^^^^^^^^^ error[E0107]
+}

@@ -1,0 +1,5 @@
+//> mode = "parse"
+ruleset t.trailing {
+}
+  rule r { select when t x  noop() }
+//^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[E0100]

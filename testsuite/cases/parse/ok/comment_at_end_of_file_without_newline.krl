@@ -1,0 +1,4 @@
+//> mode = "parse"
+ruleset t.eof_comment {
+}
+// no newline after this

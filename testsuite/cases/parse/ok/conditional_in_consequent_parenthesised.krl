@@ -1,0 +1,6 @@
+//> mode = "parse"
+ruleset t.cond_paren {
+  global {
+    x = a => (b => c | d) | e
+  }
+}

@@ -1,0 +1,6 @@
+//> mode = "parse"
+ruleset t.crlf {
+  global {
+    a = 1
+  }
+}

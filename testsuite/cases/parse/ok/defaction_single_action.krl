@@ -1,0 +1,8 @@
+//> mode = "parse"
+ruleset t.defaction {
+  global {
+    say = defaction(message) {
+      send_directive("say", {"message": message})
+    }
+  }
+}

@@ -1,0 +1,6 @@
+//> mode = "parse"
+ruleset t.fn0 {
+  global {
+    answer = function() { 42 }
+  }
+}

@@ -1,0 +1,8 @@
+//> mode = "parse"
+ruleset t.bools {
+  global {
+    yes = true
+    no = false
+    nothing = null
+  }
+}

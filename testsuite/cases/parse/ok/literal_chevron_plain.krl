@@ -1,0 +1,7 @@
+//> mode = "parse"
+ruleset t.chevron_plain {
+  global {
+    text = <<plain text>>
+    empty = <<>>
+  }
+}

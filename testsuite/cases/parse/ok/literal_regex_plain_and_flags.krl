@@ -1,0 +1,9 @@
+//> mode = "parse"
+ruleset t.regex {
+  global {
+    plain = re#^\d+$#
+    insensitive = re#hello#i
+    global = re#a#g
+    all = re#x#gim
+  }
+}

@@ -1,0 +1,7 @@
+//> mode = "parse"
+ruleset t.string_unicode {
+  global {
+    greeting = "héllo wörld ☃"
+    emoji = "😀"
+  }
+}

@@ -1,0 +1,8 @@
+//> mode = "parse"
+ruleset t.newline_dot {
+  global {
+    x = "a,b"
+      .split(",")
+      .length()
+  }
+}

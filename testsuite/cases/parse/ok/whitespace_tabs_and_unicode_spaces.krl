@@ -1,0 +1,6 @@
+//> mode = "parse"
+ruleset t.spaces {
+	global {
+		a = 1
+	}
+}
