@@ -303,16 +303,16 @@ impl Resolver<'_> {
                     }
                 }
                 MetaPropKind::Key { .. } | MetaPropKind::ErrorsTo { .. } | MetaPropKind::ProvidesKeys { .. } => {
-                    let reported = match &prop.kind {
-                        MetaPropKind::Key { .. } => "keys",
-                        MetaPropKind::ErrorsTo { .. } => "errors",
-                        _ => "provides_keys",
+                    let (reported, shown) = match &prop.kind {
+                        MetaPropKind::Key { .. } => ("keys", key),
+                        MetaPropKind::ErrorsTo { .. } => ("errors", "errors to"),
+                        _ => ("provides_keys", "provides keys"),
                     };
                     self.out.push(
                         Diagnostic::error(
                             codes::UNSUPPORTED_META_PROPERTY,
                             self.at(prop.span),
-                            format!("the classic meta property `{key}` is not supported"),
+                            format!("the classic meta property `{shown}` is not supported"),
                         )
                         .with_help(match reported {
                             "keys" => "pass secrets to a module with `configure using`",

@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use krl_diagnostics::Span;
+use krl_diagnostics::{FileId, Span};
 use krl_runtime::Value;
 use krl_runtime::stdlib::Operator;
 
@@ -43,6 +43,15 @@ pub enum Node {
     Op {
         op: &'static Operator,
         args: Vec<Node>,
+        span: Span,
+    },
+    /// A binary operator. Two finite Numbers take a fast path for the arithmetic and
+    /// comparison operators; everything else goes through the stdlib operator `op`.
+    Binary {
+        op: &'static Operator,
+        fast: FastOp,
+        left: Box<Node>,
+        right: Box<Node>,
         span: Span,
     },
     /// `object[index]`, `object{path}` and `object.name` all read through stdlib `get`;
@@ -77,6 +86,66 @@ pub enum Node {
     Function(Arc<FunctionIr>),
     /// A `defaction` literal.
     Defaction(Arc<DefactionIr>),
+}
+
+/// The binary operators with a fast path for two finite Numbers. The result must be what
+/// the stdlib operator gives for the same operands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FastOp {
+    Add,
+    Sub,
+    Mul,
+    /// Only for a non-zero divisor (division by zero logs a debug line).
+    Div,
+    /// Only for a non-zero divisor.
+    Rem,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    /// No fast path.
+    None,
+}
+
+impl FastOp {
+    /// The fast path of the operator spelled `name`.
+    pub fn of(name: &str) -> FastOp {
+        match name {
+            "+" => FastOp::Add,
+            "-" => FastOp::Sub,
+            "*" => FastOp::Mul,
+            "/" => FastOp::Div,
+            "%" => FastOp::Rem,
+            "<" => FastOp::Lt,
+            "<=" => FastOp::Le,
+            ">" => FastOp::Gt,
+            ">=" => FastOp::Ge,
+            "==" => FastOp::Eq,
+            "!=" => FastOp::Ne,
+            _ => FastOp::None,
+        }
+    }
+
+    /// The result for two finite numbers, or `None` when the stdlib must decide.
+    #[inline]
+    pub fn apply(self, a: f64, b: f64) -> Option<Value> {
+        Some(match self {
+            FastOp::Add => Value::number(a + b),
+            FastOp::Sub => Value::number(a - b),
+            FastOp::Mul => Value::number(a * b),
+            FastOp::Div if b != 0.0 => Value::number(a / b),
+            FastOp::Rem if b != 0.0 => Value::number(a % b),
+            FastOp::Lt => Value::Boolean(a < b),
+            FastOp::Le => Value::Boolean(a <= b),
+            FastOp::Gt => Value::Boolean(a > b),
+            FastOp::Ge => Value::Boolean(a >= b),
+            FastOp::Eq => Value::Boolean(a == b),
+            FastOp::Ne => Value::Boolean(a != b),
+            FastOp::Div | FastOp::Rem | FastOp::None => return None,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +188,8 @@ pub struct Param {
 pub struct FunctionIr {
     /// The name it was declared under, for messages.
     pub name: Arc<str>,
+    /// The file its spans point into.
+    pub file: FileId,
     pub params: Vec<Param>,
     /// Parameters occupy the first slots of the frame; body declarations follow.
     pub body: Block,
@@ -129,6 +200,8 @@ pub struct FunctionIr {
 #[derive(Debug)]
 pub struct DefactionIr {
     pub name: Arc<str>,
+    /// The file its spans point into.
+    pub file: FileId,
     pub params: Vec<Param>,
     pub body: Block,
     pub actions: Option<ActionBlockIr>,

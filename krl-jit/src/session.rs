@@ -149,9 +149,9 @@ impl Session {
     ) -> Result<T, EvalError> {
         let _limits = limits::set_limits(self.max_depth, self.steps);
         interp::take_error_span();
-        body(host).map_err(|error| EvalError::Runtime {
+        interp::in_file(file, || body(host)).map_err(|error| EvalError::Runtime {
             error,
-            at: interp::take_error_span().map(|span| FileSpan::new(file, span)),
+            at: interp::take_error_span(),
         })
     }
 }

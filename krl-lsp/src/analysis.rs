@@ -143,6 +143,13 @@ impl Analysis {
         Location::new(self.uri.clone(), self.range(span))
     }
 
+    /// `span` without the whitespace the parser may include at its end.
+    pub fn trim(&self, span: Span) -> Span {
+        let text = self.slice(span);
+        let kept = text.trim_end().len() as u32;
+        Span::new(span.start, span.start + kept.min(span.len()))
+    }
+
     pub fn slice(&self, span: Span) -> &str {
         span.text(&self.text)
     }

@@ -42,7 +42,7 @@ pub fn emitters(analysis: &Analysis) -> Vec<Emitted> {
                 out.push(Emitted {
                     domain,
                     event_type,
-                    span: stmt.span,
+                    span: analysis.trim(stmt.span),
                 });
             }
         }
@@ -63,7 +63,7 @@ pub fn emitters(analysis: &Analysis) -> Vec<Emitted> {
                 out.push(Emitted {
                     domain: domain.to_string(),
                     event_type: event_type.to_string(),
-                    span: action.span,
+                    span: analysis.trim(action.span),
                 });
             }
         }
@@ -97,6 +97,6 @@ pub fn selected(analysis: &Analysis) -> Vec<(String, String, Span)> {
         .ruleset()
         .rules()
         .flat_map(syntax::selected_events)
-        .map(|(base, span)| (base.domain.name.clone(), base.event_type.name.clone(), span))
+        .map(|(base, span)| (base.domain.name.clone(), base.event_type.name.clone(), analysis.trim(span)))
         .collect()
 }

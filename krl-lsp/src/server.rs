@@ -359,10 +359,15 @@ impl LanguageServer for Server {
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
         let workspace = self.workspace();
-        let Some((current, _)) = self.analyses(&at.text_document.uri) else {
+        let Some((current, last_good)) = self.analyses(&at.text_document.uri) else {
             return Ok(None);
         };
-        Ok(handlers::completion::completion(&current, &workspace, at.position))
+        Ok(handlers::completion::completion_with_fallback(
+            &current,
+            last_good.as_deref(),
+            &workspace,
+            at.position,
+        ))
     }
 
     async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {

@@ -24,7 +24,9 @@ fn parse_large(c: &mut Criterion) {
     group.bench_function("parse_ruleset", |b| {
         b.iter(|| krl_syntax::parse_ruleset(FileId(0), black_box(LARGE)))
     });
-    group.bench_function("lex", |b| b.iter(|| krl_syntax::lexer::lex(FileId(0), black_box(LARGE))));
+    group.bench_function("lex", |b| {
+        b.iter(|| krl_syntax::lexer::lex(FileId(0), black_box(LARGE)))
+    });
     group.finish();
 }
 

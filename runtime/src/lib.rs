@@ -15,6 +15,8 @@
 pub mod engine;
 pub mod error;
 pub mod host;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod stdlib;
 pub mod storage;
 pub mod value;

@@ -12,7 +12,13 @@ use proptest::prelude::*;
 // Building expressions
 
 fn leaf(domain: &str, name: &str) -> Leaf {
-    Leaf { domain: domain.into(), name: name.into(), attrs: Vec::new(), setting: Vec::new(), where_id: None }
+    Leaf {
+        domain: domain.into(),
+        name: name.into(),
+        attrs: Vec::new(),
+        setting: Vec::new(),
+        where_id: None,
+    }
 }
 
 fn e(domain: &str, name: &str) -> EventExpr {
@@ -27,7 +33,12 @@ fn d(name: &str) -> EventExpr {
 fn with_attrs(mut leaf: Leaf, attrs: &[(&str, &str)], setting: &[&str]) -> Leaf {
     leaf.attrs = attrs
         .iter()
-        .map(|(key, pattern)| ((*key).to_owned(), Regex::new(pattern, "").expect("test regex is valid")))
+        .map(|(key, pattern)| {
+            (
+                (*key).to_owned(),
+                Regex::new(pattern, "").expect("test regex is valid"),
+            )
+        })
         .collect();
     leaf.setting = setting.iter().map(|s| (*s).to_owned()).collect();
     leaf
@@ -38,7 +49,10 @@ fn attr_leaf(domain: &str, name: &str, attrs: &[(&str, &str)], setting: &[&str])
 }
 
 fn agg(op: AggregatorOp, vars: &[&str]) -> Option<Aggregator> {
-    Some(Aggregator { op, vars: vars.iter().map(|s| (*s).to_owned()).collect() })
+    Some(Aggregator {
+        op,
+        vars: vars.iter().map(|s| (*s).to_owned()).collect(),
+    })
 }
 
 fn attrs(pairs: &[(&str, Value)]) -> Value {
@@ -100,12 +114,29 @@ impl Rule {
 
     /// Sends an event, as the engine would (only when salient); returns the body's bindings
     /// when the rule fired. The state also goes through JSON, as if stored.
-    fn try_send_at(&mut self, time: f64, domain: &str, name: &str, attrs: &Value) -> Result<Option<Vec<(String, Value)>>, RuntimeError> {
+    fn try_send_at(
+        &mut self,
+        time: f64,
+        domain: &str,
+        name: &str,
+        attrs: &Value,
+    ) -> Result<Option<Vec<(String, Value)>>, RuntimeError> {
         if !self.automaton.is_salient(domain, name) {
             return Ok(None);
         }
-        let event = SelectEvent { domain, name, attrs, time };
-        let result = step(&self.automaton, self.state.take(), self.within, &event, &mut self.wheres)?;
+        let event = SelectEvent {
+            domain,
+            name,
+            attrs,
+            time,
+        };
+        let result = step(
+            &self.automaton,
+            self.state.take(),
+            self.within,
+            &event,
+            &mut self.wheres,
+        )?;
         if let Some(state) = &result.state {
             let json = serde_json::to_string(state).expect("rule state serialises");
             let back: RuleState = serde_json::from_str(&json).expect("rule state deserialises");
@@ -115,8 +146,15 @@ impl Rule {
         Ok(result.fired)
     }
 
-    fn send_at(&mut self, time: f64, domain: &str, name: &str, attrs: &Value) -> Option<Vec<(String, Value)>> {
-        self.try_send_at(time, domain, name, attrs).expect("no where errors")
+    fn send_at(
+        &mut self,
+        time: f64,
+        domain: &str,
+        name: &str,
+        attrs: &Value,
+    ) -> Option<Vec<(String, Value)>> {
+        self.try_send_at(time, domain, name, attrs)
+            .expect("no where errors")
     }
 
     fn send(&mut self, domain: &str, name: &str, attrs: &Value) -> Option<Vec<(String, Value)>> {
@@ -176,7 +214,10 @@ fn single_leaf_fires_on_its_event_only() {
 #[test]
 fn or_fires_on_either() {
     trace(EventExpr::Or(vec![d("a"), d("b")]), "a*, b*, c, a*");
-    trace(EventExpr::Or(vec![d("a"), d("b"), d("c"), d("d")]), "a*, d*, c*, x");
+    trace(
+        EventExpr::Or(vec![d("a"), d("b"), d("c"), d("d")]),
+        "a*, d*, c*, x",
+    );
 }
 
 #[test]
@@ -185,7 +226,10 @@ fn before_waits_for_the_second_ignoring_others() {
     trace(before(), "a, b*");
     trace(before(), "b, b, a, a, c, b*");
     trace(before(), "a, b*, b, b, a, a, c, b*");
-    trace(EventExpr::Before(vec![d("a"), d("b"), d("c")]), "a, c, b, a, c*, c");
+    trace(
+        EventExpr::Before(vec![d("a"), d("b"), d("c")]),
+        "a, c, b, a, c*, c",
+    );
 }
 
 #[test]
@@ -198,7 +242,10 @@ fn after_is_before_reversed() {
 fn and_accepts_any_order() {
     let and = || EventExpr::And(vec![d("a"), d("b")]);
     trace(and(), "a, c, b*, b, a*, b, b, b, a*");
-    trace(EventExpr::And(vec![d("a"), d("b"), d("c")]), "a, c, b*, c, b, a*, a, a, b, c*");
+    trace(
+        EventExpr::And(vec![d("a"), d("b"), d("c")]),
+        "a, c, b*, c, b, a*, a, a, b, c*",
+    );
 }
 
 #[test]
@@ -213,11 +260,17 @@ fn then_resets_on_any_other_salient_event() {
     assert!(rule.fires("b", &bob()));
     assert!(!rule.fires("b", &bob()));
     assert!(!rule.fires("a", &bob()));
-    assert!(!rule.fires("b", &attrs(&[("name", s("..."))])), "failing matcher resets");
+    assert!(
+        !rule.fires("b", &attrs(&[("name", s("..."))])),
+        "failing matcher resets"
+    );
     assert!(!rule.fires("b", &bob()), "back at start, b alone does not fire");
 
     trace(EventExpr::Then(vec![d("a"), d("b")]), "a, c, b*, a, a, b, a, b*");
-    trace(EventExpr::Then(vec![d("a"), d("b"), d("c")]), "a, b, c*, a, b, b, c, a, b, c*");
+    trace(
+        EventExpr::Then(vec![d("a"), d("b"), d("c")]),
+        "a, b, c*, a, b, b, c, a, b, c*",
+    );
 }
 
 #[test]
@@ -240,7 +293,10 @@ fn between_and_not_between() {
     let not_between = || EventExpr::NotBetween(Box::new(d("a")), Box::new(d("b")), Box::new(d("c")));
     trace(not_between(), "b, c*, b, a, c, b, c*, c");
     // Duplicate path: `a not between(b, a)` fires on the closing `a`.
-    trace(EventExpr::NotBetween(Box::new(d("a")), Box::new(d("b")), Box::new(d("a"))), "a, b, a*, a");
+    trace(
+        EventExpr::NotBetween(Box::new(d("a")), Box::new(d("b")), Box::new(d("a"))),
+        "a, b, a*, a",
+    );
 }
 
 #[test]
@@ -252,7 +308,10 @@ fn nested_and_or() {
     trace(or_and, "a, b*, c, a*");
     let ab_or_b = EventExpr::Or(vec![EventExpr::And(vec![d("a"), d("b")]), d("b")]);
     trace(ab_or_b, "b*, a, b*, b*, a");
-    let ab_or_ca = EventExpr::Or(vec![EventExpr::And(vec![d("a"), d("b")]), EventExpr::And(vec![d("c"), d("a")])]);
+    let ab_or_ca = EventExpr::Or(vec![
+        EventExpr::And(vec![d("a"), d("b")]),
+        EventExpr::And(vec![d("c"), d("a")]),
+    ]);
     trace(ab_or_ca, "a, c*, a, b*");
     let dup = EventExpr::Or(vec![EventExpr::Before(vec![d("a"), d("a")]), d("a")]);
     trace(dup, "a*, a*, a*");
@@ -275,7 +334,10 @@ fn any_bounds_error() {
         assert_eq!(err.to_string(), message, "any {n} of 2");
     }
     let nested = EventExpr::Or(vec![d("x"), EventExpr::Any(1, vec![d("a")])]);
-    assert_eq!(Automaton::build(&nested).expect_err("nested any").to_string(), message);
+    assert_eq!(
+        Automaton::build(&nested).expect_err("nested any").to_string(),
+        message
+    );
 }
 
 #[test]
@@ -310,7 +372,10 @@ fn failed_matcher_discards_progress() {
     let mut rule = Rule::new(expr);
     assert!(rule.send("t", "y", &attrs(&[("a", 1.into())])).is_none());
     assert!(rule.send("t", "z", &attrs(&[("b", 3.into())])).is_none());
-    assert!(rule.send("t", "z", &attrs(&[("b", 2.into())])).is_none(), "the failing z(b=3) reset the machine");
+    assert!(
+        rule.send("t", "z", &attrs(&[("b", 2.into())])).is_none(),
+        "the failing z(b=3) reset the machine"
+    );
     assert!(rule.send("t", "y", &attrs(&[("a", s("1"))])).is_none());
     assert!(rule.send("t", "z", &attrs(&[("b", s("2"))])).is_some());
 }
@@ -341,7 +406,12 @@ fn attribute_text_is_the_krl_string_form() {
 
 #[test]
 fn captures_bind_settings() {
-    let expr = attr_leaf("d", "a", &[("name", "^(.*)$"), ("n", r"(\d)(x)?")], &["whole", "digit", "opt", "extra"]);
+    let expr = attr_leaf(
+        "d",
+        "a",
+        &[("name", "^(.*)$"), ("n", r"(\d)(x)?")],
+        &["whole", "digit", "opt", "extra"],
+    );
     let mut rule = Rule::new(expr);
     assert_eq!(rule.automaton.setting_names(), ["whole", "digit", "opt", "extra"]);
     let fired = rule.send("d", "a", &attrs(&[("name", s("Ada")), ("n", s("42"))]));
@@ -377,7 +447,10 @@ fn setting_without_attribute_tests_binds_null() {
     let mut leaf = leaf("d", "a");
     leaf.setting = vec!["x".into()];
     let mut rule = Rule::new(EventExpr::Leaf(leaf));
-    assert_eq!(rule.send("d", "a", &attrs(&[("x", s("1"))])), Some(vec![("x".to_owned(), Value::Null)]));
+    assert_eq!(
+        rule.send("d", "a", &attrs(&[("x", s("1"))])),
+        Some(vec![("x".to_owned(), Value::Null)])
+    );
 }
 
 #[test]
@@ -387,11 +460,17 @@ fn where_sees_this_leafs_settings() {
     let wheres: Vec<WhereFn> = vec![Box::new(|bindings| {
         assert_eq!(bindings.len(), 1);
         assert_eq!(bindings[0].0, "n");
-        Ok(bindings[0].1.as_str().is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 10)))
+        Ok(bindings[0]
+            .1
+            .as_str()
+            .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 10)))
     })];
     let mut rule = Rule::new(EventExpr::Leaf(leaf)).wheres(wheres);
     assert!(rule.send("d", "a", &attrs(&[("n", s("5"))])).is_none());
-    assert_eq!(bound(rule.send("d", "a", &attrs(&[("n", s("50"))])), "n"), s("50"));
+    assert_eq!(
+        bound(rule.send("d", "a", &attrs(&[("n", s("50"))])), "n"),
+        s("50")
+    );
     assert!(rule.automaton.has_where());
 }
 
@@ -407,10 +486,14 @@ fn where_false_discards_state_and_errors_propagate() {
     assert!(!rule.fires("b", &Value::Null));
     assert_eq!(rule.state, None, "falsy where wipes the progress");
 
-    let wheres: Vec<WhereFn> = vec![Box::new(|_| Err(RuntimeError::reference_error("x is not defined")))];
+    let wheres: Vec<WhereFn> = vec![Box::new(|_| {
+        Err(RuntimeError::reference_error("x is not defined"))
+    })];
     let mut rule = Rule::new(expr).wheres(wheres);
     assert!(!rule.fires("a", &Value::Null));
-    let err = rule.try_send_at(5.0, "d", "b", &Value::Null).expect_err("where error propagates");
+    let err = rule
+        .try_send_at(5.0, "d", "b", &Value::Null)
+        .expect_err("where error propagates");
     assert_eq!(err.to_string(), "ReferenceError: x is not defined");
 }
 
@@ -423,13 +506,20 @@ fn settings_accumulate_and_are_cleared_after_firing() {
     let mut rule = Rule::new(expr);
     assert!(rule.send("x", "b", &attrs(&[("n", s("2"))])).is_none());
     let fired = rule.send("x", "a", &attrs(&[("n", s("1"))]));
-    assert_eq!(fired, Some(vec![("p".to_owned(), s("1")), ("q".to_owned(), s("2"))]));
+    assert_eq!(
+        fired,
+        Some(vec![("p".to_owned(), s("1")), ("q".to_owned(), s("2"))])
+    );
     assert_eq!(rule.state, None, "captures cleared; nothing left to store");
 
     let expr = EventExpr::Or(vec![attr_leaf("x", "a", &[("n", "(.*)")], &["p"]), e("x", "b")]);
     let mut rule = Rule::new(expr);
     assert_eq!(bound(rule.send("x", "a", &attrs(&[("n", s("1"))])), "p"), s("1"));
-    assert_eq!(bound(rule.send("x", "b", &Value::Null), "p"), Value::Null, "cleared after the previous firing");
+    assert_eq!(
+        bound(rule.send("x", "b", &Value::Null), "p"),
+        Value::Null,
+        "cleared after the previous firing"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -443,15 +533,25 @@ fn counted(name: &str, attrs: &[(&str, &str)]) -> Leaf {
 fn run_values(rule: &mut Rule, values: &[Value], var: &str) -> Vec<Option<Value>> {
     values
         .iter()
-        .map(|value| rule.send("d", "a", &attrs(&[("b", value.clone())])).map(|fired| bound(Some(fired), var)))
+        .map(|value| {
+            rule.send("d", "a", &attrs(&[("b", value.clone())]))
+                .map(|fired| bound(Some(fired), var))
+        })
         .collect()
 }
 
 #[test]
 fn count_max() {
-    let expr = EventExpr::Count(3, counted("a", &[("b", r"(\d+)")]), agg(AggregatorOp::Max, &["m"]));
+    let expr = EventExpr::Count(
+        3,
+        counted("a", &[("b", r"(\d+)")]),
+        agg(AggregatorOp::Max, &["m"]),
+    );
     let mut rule = Rule::new(expr);
-    let values: Vec<Value> = ["3", "8", "5", "1", "0", "0", "0", "0", "7"].iter().map(|v| s(v)).collect();
+    let values: Vec<Value> = ["3", "8", "5", "1", "0", "0", "0", "0", "7"]
+        .iter()
+        .map(|v| s(v))
+        .collect();
     let got = run_values(&mut rule, &values, "m");
     let n = |v: i32| Some(Value::from(v));
     assert_eq!(got, [None, None, n(8), None, None, n(1), None, None, n(7)]);
@@ -459,28 +559,66 @@ fn count_max() {
 
 #[test]
 fn repeat_min_slides_and_resets() {
-    let expr = EventExpr::Repeat(3, counted("a", &[("b", r"(\d+)")]), agg(AggregatorOp::Min, &["m"]));
+    let expr = EventExpr::Repeat(
+        3,
+        counted("a", &[("b", r"(\d+)")]),
+        agg(AggregatorOp::Min, &["m"]),
+    );
     let mut rule = Rule::new(expr);
     let mut values: Vec<Value> = ["5", "3", "4", "5", "6"].iter().map(|v| s(v)).collect();
     values.push(Value::Null); // "null" does not match: reset
     values.extend(["3", "8", "1", "2", "3", "4", "5", "6", "7"].iter().map(|v| s(v)));
     let got = run_values(&mut rule, &values, "m");
     let n = |v: i32| Some(Value::from(v));
-    assert_eq!(got, [None, None, n(3), n(3), n(4), None, None, None, n(1), n(1), n(1), n(2), n(3), n(4), n(5)]);
+    assert_eq!(
+        got,
+        [
+            None,
+            None,
+            n(3),
+            n(3),
+            n(4),
+            None,
+            None,
+            None,
+            n(1),
+            n(1),
+            n(1),
+            n(2),
+            n(3),
+            n(4),
+            n(5)
+        ]
+    );
 }
 
 #[test]
 fn repeat_sum_avg_push() {
-    let sum = EventExpr::Repeat(3, counted("a", &[("b", r"(\d+)")]), agg(AggregatorOp::Sum, &["m"]));
+    let sum = EventExpr::Repeat(
+        3,
+        counted("a", &[("b", r"(\d+)")]),
+        agg(AggregatorOp::Sum, &["m"]),
+    );
     let got = run_values(&mut Rule::new(sum), &[s("1"), s("2"), s("3"), s("4")], "m");
     assert_eq!(got, [None, None, Some(6.into()), Some(9.into())]);
 
-    let avg = EventExpr::Repeat(3, counted("a", &[("b", r"(\d+)")]), agg(AggregatorOp::Avg, &["m"]));
+    let avg = EventExpr::Repeat(
+        3,
+        counted("a", &[("b", r"(\d+)")]),
+        agg(AggregatorOp::Avg, &["m"]),
+    );
     let got = run_values(&mut Rule::new(avg), &[s("1"), s("2"), s("3"), s("100")], "m");
     assert_eq!(got, [None, None, Some(2.into()), Some(35.into())]);
 
-    let push = EventExpr::Repeat(3, counted("a", &[("b", r"(\d+)")]), agg(AggregatorOp::Push, &["m"]));
-    let values: Vec<Value> = ["1", "2", "3", "4", "five", "6", "7", "8"].iter().map(|v| s(v)).collect();
+    let push = EventExpr::Repeat(
+        3,
+        counted("a", &[("b", r"(\d+)")]),
+        agg(AggregatorOp::Push, &["m"]),
+    );
+    let values: Vec<Value> = ["1", "2", "3", "4", "five", "6", "7", "8"]
+        .iter()
+        .map(|v| s(v))
+        .collect();
     let got = run_values(&mut Rule::new(push), &values, "m");
     assert_eq!(
         got,
@@ -506,7 +644,10 @@ fn aggregators_over_several_variables() {
     let words = ["three", "four", "five", "six", "seven"];
     let mut fired = None;
     for (idx, word) in words.iter().enumerate() {
-        let event = attrs(&[("a", s(&(idx + 1).to_string())), ("b", s(&format!("{} {word}", idx + 2)))]);
+        let event = attrs(&[
+            ("a", s(&(idx + 1).to_string())),
+            ("b", s(&format!("{} {word}", idx + 2))),
+        ]);
         fired = rule.send("d", "a", &event);
         assert_eq!(fired.is_some(), idx == 4);
     }
@@ -614,8 +755,14 @@ fn within_timeout_clears_settings_and_restarts() {
     let expr = EventExpr::Before(vec![attr_leaf("w", "a", &[("n", "(.*)")], &["p"]), e("w", "b")]);
     let mut rule = Rule::new(expr).within(100.0);
     assert!(rule.send_at(1000.0, "w", "a", &attrs(&[("n", s("x"))])).is_none());
-    assert_eq!(rule.state.as_ref().and_then(|state| state.starttime), Some(1000.0));
-    assert!(rule.send_at(1101.0, "w", "b", &Value::Null).is_none(), "timed out");
+    assert_eq!(
+        rule.state.as_ref().and_then(|state| state.starttime),
+        Some(1000.0)
+    );
+    assert!(
+        rule.send_at(1101.0, "w", "b", &Value::Null).is_none(),
+        "timed out"
+    );
     let state = rule.state.clone().expect("at start with a fresh clock");
     assert!(state.setting.is_empty());
     assert_eq!(state.starttime, Some(1101.0));
@@ -644,7 +791,10 @@ fn layouts_match_the_reference() {
          s8: *:bbb -> end\n"
     );
     assert_eq!(
-        layout(EventExpr::Any(2, vec![star("aaa"), star("bbb"), star("ccc"), star("ddd")])),
+        layout(EventExpr::Any(
+            2,
+            vec![star("aaa"), star("bbb"), star("ccc"), star("ddd")]
+        )),
         "start: *:aaa -> s0, *:bbb -> s1, *:ccc -> s2, *:ddd -> s3\n\
          s0: *:bbb -> end, *:ccc -> end, *:ddd -> end\n\
          s1: *:aaa -> end, *:ccc -> end, *:ddd -> end\n\
@@ -656,7 +806,11 @@ fn layouts_match_the_reference() {
         "start: aaa:* -> s0\ns0: aaa:bbb -> end, not aaa:bbb -> start\n"
     );
     assert_eq!(
-        layout(EventExpr::NotBetween(Box::new(star("aaa")), Box::new(star("bbb")), Box::new(star("aaa")))),
+        layout(EventExpr::NotBetween(
+            Box::new(star("aaa")),
+            Box::new(star("bbb")),
+            Box::new(star("aaa"))
+        )),
         "start: *:bbb -> s0\ns0: *:aaa -> start, *:aaa -> end\n"
     );
     assert_eq!(
@@ -664,7 +818,11 @@ fn layouts_match_the_reference() {
         "start: *:aaa -> s0\ns0: *:aaa -> s1\ns1: *:aaa -> end\nend: *:aaa -> end\n"
     );
     assert_eq!(
-        layout(EventExpr::Between(Box::new(star("aaa")), Box::new(star("bbb")), Box::new(star("ccc")))),
+        layout(EventExpr::Between(
+            Box::new(star("aaa")),
+            Box::new(star("bbb")),
+            Box::new(star("ccc"))
+        )),
         "start: *:bbb -> s0\ns0: *:aaa -> s1\ns1: *:ccc -> end\n"
     );
 }
@@ -688,7 +846,11 @@ fn salience_and_wildcards() {
 fn setting_names_in_written_order_once_each() {
     let expr = EventExpr::Then(vec![
         attr_leaf("d", "a", &[("x", "(.)(.)")], &["p", "q"]),
-        EventExpr::Count(2, with_attrs(leaf("d", "b"), &[("y", "(.)")], &["r"]), agg(AggregatorOp::Max, &["m"])),
+        EventExpr::Count(
+            2,
+            with_attrs(leaf("d", "b"), &[("y", "(.)")], &["r"]),
+            agg(AggregatorOp::Max, &["m"]),
+        ),
         attr_leaf("d", "c", &[("z", "(.)")], &["q", "s"]),
     ]);
     let automaton = Automaton::build(&expr).expect("builds");
@@ -701,7 +863,12 @@ fn rule_state_survives_json_mid_pattern() {
     let automaton = Automaton::build(&expr).expect("builds");
     let mut wheres = Wheres::default();
     let first = attrs(&[("n", s("kept"))]);
-    let event = SelectEvent { domain: "d", name: "a", attrs: &first, time: 1.0 };
+    let event = SelectEvent {
+        domain: "d",
+        name: "a",
+        attrs: &first,
+        time: 1.0,
+    };
     let result = step(&automaton, None, Some(1000.0), &event, &mut wheres).expect("steps");
     assert!(result.fired.is_none());
     let state = result.state.expect("progress to keep");
@@ -709,7 +876,12 @@ fn rule_state_survives_json_mid_pattern() {
     assert!(json.contains("\"kept\""), "{json}");
     let restored: RuleState = serde_json::from_str(&json).expect("deserialises");
     assert_eq!(restored, state);
-    let event = SelectEvent { domain: "d", name: "b", attrs: &Value::Null, time: 2.0 };
+    let event = SelectEvent {
+        domain: "d",
+        name: "b",
+        attrs: &Value::Null,
+        time: 2.0,
+    };
     let result = step(&automaton, Some(restored), Some(1000.0), &event, &mut wheres).expect("steps");
     assert_eq!(result.fired, Some(vec![("p".to_owned(), s("kept"))]));
     let after = result.state.expect("within keeps its clock");
@@ -720,8 +892,16 @@ fn rule_state_survives_json_mid_pattern() {
 #[test]
 fn unknown_states_fall_back_to_start() {
     let automaton = Automaton::build(&EventExpr::Before(vec![d("a"), d("b")])).expect("builds");
-    let junk = RuleState { states: vec![99, 1], ..RuleState::default() };
-    let event = SelectEvent { domain: "d", name: "a", attrs: &Value::Null, time: 0.0 };
+    let junk = RuleState {
+        states: vec![99, 1],
+        ..RuleState::default()
+    };
+    let event = SelectEvent {
+        domain: "d",
+        name: "a",
+        attrs: &Value::Null,
+        time: 0.0,
+    };
     let result = step(&automaton, Some(junk), None, &event, &mut Wheres::default()).expect("steps");
     assert_eq!(result.state.map(|state| state.states), Some(vec![2]));
 }
@@ -730,8 +910,12 @@ fn unknown_states_fall_back_to_start() {
 // Properties
 
 fn arb_leaf() -> impl Strategy<Value = Leaf> {
-    (prop::sample::select(vec!["x", "y", "*"]), prop::sample::select(vec!["a", "b", "c", "*"]), 0..4u8).prop_map(
-        |(domain, name, kind)| {
+    (
+        prop::sample::select(vec!["x", "y", "*"]),
+        prop::sample::select(vec!["a", "b", "c", "*"]),
+        0..4u8,
+    )
+        .prop_map(|(domain, name, kind)| {
             let plain = leaf(domain, name);
             match kind {
                 0 | 1 => plain,
@@ -742,8 +926,7 @@ fn arb_leaf() -> impl Strategy<Value = Leaf> {
                     with_where
                 }
             }
-        },
-    )
+        })
 }
 
 fn arb_expr() -> impl Strategy<Value = EventExpr> {
@@ -765,10 +948,16 @@ fn arb_expr() -> impl Strategy<Value = EventExpr> {
             args.clone().prop_map(EventExpr::Before),
             args.clone().prop_map(EventExpr::Then),
             args.clone().prop_map(EventExpr::After),
-            (inner.clone(), inner.clone(), inner.clone())
-                .prop_map(|(a, b, c)| EventExpr::Between(Box::new(a), Box::new(b), Box::new(c))),
-            (inner.clone(), inner.clone(), inner.clone())
-                .prop_map(|(a, b, c)| EventExpr::NotBetween(Box::new(a), Box::new(b), Box::new(c))),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(a, b, c)| EventExpr::Between(
+                Box::new(a),
+                Box::new(b),
+                Box::new(c)
+            )),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(a, b, c)| EventExpr::NotBetween(
+                Box::new(a),
+                Box::new(b),
+                Box::new(c)
+            )),
             (prop::collection::vec(inner, 2..4), 0..2u32).prop_map(|(args, n)| EventExpr::Any(n, args)),
         ]
     })

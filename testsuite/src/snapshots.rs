@@ -35,6 +35,18 @@ pub const GLOB_HARNESSES: &[GlobHarness] = &[
         snapshots: "tests/snapshots",
     },
     GlobHarness {
+        module: "fmt",
+        function: "fmt_cases",
+        cases: "cases/fmt",
+        snapshots: "tests/snapshots",
+    },
+    GlobHarness {
+        module: "eval",
+        function: "eval_cases",
+        cases: "cases/eval",
+        snapshots: "tests/snapshots/eval",
+    },
+    GlobHarness {
         module: "check",
         function: "check_cases",
         cases: "cases/check",
@@ -92,13 +104,18 @@ fn orphan_reason(name: &str, crate_root: &Path) -> Option<String> {
         .iter()
         .find(|h| prefix == format!("{}__{}", h.module, h.function) && h.snapshots == dir)
     else {
-        return Some(format!("no harness `{prefix}` writing to `{dir}` is registered in `GLOB_HARNESSES`"));
+        return Some(format!(
+            "no harness `{prefix}` writing to `{dir}` is registered in `GLOB_HARNESSES`"
+        ));
     };
     let case = crate_root.join(harness.cases).join(case_file);
     if case.is_file() {
         None
     } else {
-        Some(format!("the case file {}/{case_file} does not exist", harness.cases))
+        Some(format!(
+            "the case file {}/{case_file} does not exist",
+            harness.cases
+        ))
     }
 }
 

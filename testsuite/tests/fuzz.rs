@@ -123,7 +123,10 @@ fn problems(input: &str) -> Vec<String> {
     }
     for diagnostic in &diagnostics {
         if diagnostic.primary.at.span.end as usize > input.len() {
-            problems.push(format!("parse_expression: diagnostic span {:?} out of range", diagnostic.primary.at.span));
+            problems.push(format!(
+                "parse_expression: diagnostic span {:?} out of range",
+                diagnostic.primary.at.span
+            ));
         }
     }
     problems
@@ -173,7 +176,10 @@ where
     let result = runner.run(&strategy, |input| {
         count.fetch_add(1, Ordering::Relaxed);
         let input = cut(input.as_ref());
-        worker.lock().expect("the worker lock is never poisoned").check(input)
+        worker
+            .lock()
+            .expect("the worker lock is never poisoned")
+            .check(input)
     });
     let stats = (count.load(Ordering::Relaxed), started.elapsed());
     if let Err(err) = result {
@@ -207,9 +213,9 @@ fn cut(input: &str) -> &str {
 
 /// Characters that matter to the lexer, plus some that it must reject.
 const ALPHABET: &[char] = &[
-    'a', 'e', 'i', 'l', 'n', 'o', 'r', 's', 't', 'u', 'w', 'x', 'A', 'Z', '_', '$', '0', '1', '9', ' ', ' ', ' ',
-    '\n', '\t', '{', '}', '(', ')', '[', ']', '<', '>', '#', '"', '\\', '/', '*', ':', ';', '=', '.', ',', '|',
-    '&', '!', '+', '-', '%', '\'', '?', '@', 'é', '😀', '\u{a0}', '\u{2028}', '\r',
+    'a', 'e', 'i', 'l', 'n', 'o', 'r', 's', 't', 'u', 'w', 'x', 'A', 'Z', '_', '$', '0', '1', '9', ' ', ' ',
+    ' ', '\n', '\t', '{', '}', '(', ')', '[', ']', '<', '>', '#', '"', '\\', '/', '*', ':', ';', '=', '.',
+    ',', '|', '&', '!', '+', '-', '%', '\'', '?', '@', 'é', '😀', '\u{a0}', '\u{2028}', '\r',
 ];
 
 #[test]
@@ -221,8 +227,12 @@ fn random_text() {
 
 #[test]
 fn random_text_inside_a_ruleset() {
-    let strategy = proptest::collection::vec(proptest::sample::select(ALPHABET), 0..600)
-        .prop_map(|chars| format!("ruleset t.fuzz {{\n{}\n}}\n", chars.into_iter().collect::<String>()));
+    let strategy = proptest::collection::vec(proptest::sample::select(ALPHABET), 0..600).prop_map(|chars| {
+        format!(
+            "ruleset t.fuzz {{\n{}\n}}\n",
+            chars.into_iter().collect::<String>()
+        )
+    });
     report(
         "random_text_inside_a_ruleset",
         run("random_text_inside_a_ruleset", config(cases()), strategy),
@@ -234,17 +244,136 @@ fn random_text_inside_a_ruleset() {
 
 /// Token texts, several of them deliberately broken or half-finished.
 const TOKENS: &[&str] = &[
-    "ruleset", "meta", "global", "rule", "select", "when", "where", "within", "minutes", "foreach", "setting",
-    "pre", "if", "then", "every", "sample", "choose", "fired", "notfired", "else", "finally", "always",
-    "raise", "event", "schedule", "at", "repeat", "attributes", "for", "log", "error", "info", "last", "on",
-    "final", "clear", "function", "defaction", "return", "returns", "not", "and", "or", "before", "after",
-    "between", "any", "count", "max", "push", "use", "module", "alias", "with", "shares", "provides",
-    "configure", "using", "name", "is", "inactive", "null", "true", "false", "like", "cmp", "version",
-    "a", "b", "x", "ent", "http", "send_directive", "noop", "t.x", "io.example-app", "ent:v", "event:attrs",
-    "{", "}", "(", ")", "[", "]", "<<", ">>", "#{", ":", ":=", "=", "==", "=>", "|", "||", "&&", ",", ";",
-    ".", "+", "-", "*", "/", "%", "<", "<=", ">", ">=", "<=>", "><", "!=", "1", "2.5", ".5", "007",
-    "\"s\"", "\"", "\"a\\\"b\"", "re#a#", "re#^x$#gi", "re#", "re#[#", "<<a #{x} b>>", "<<x", "/* c */",
-    "/*", "// c\n", "\n", "!", "é", "#",
+    "ruleset",
+    "meta",
+    "global",
+    "rule",
+    "select",
+    "when",
+    "where",
+    "within",
+    "minutes",
+    "foreach",
+    "setting",
+    "pre",
+    "if",
+    "then",
+    "every",
+    "sample",
+    "choose",
+    "fired",
+    "notfired",
+    "else",
+    "finally",
+    "always",
+    "raise",
+    "event",
+    "schedule",
+    "at",
+    "repeat",
+    "attributes",
+    "for",
+    "log",
+    "error",
+    "info",
+    "last",
+    "on",
+    "final",
+    "clear",
+    "function",
+    "defaction",
+    "return",
+    "returns",
+    "not",
+    "and",
+    "or",
+    "before",
+    "after",
+    "between",
+    "any",
+    "count",
+    "max",
+    "push",
+    "use",
+    "module",
+    "alias",
+    "with",
+    "shares",
+    "provides",
+    "configure",
+    "using",
+    "name",
+    "is",
+    "inactive",
+    "null",
+    "true",
+    "false",
+    "like",
+    "cmp",
+    "version",
+    "a",
+    "b",
+    "x",
+    "ent",
+    "http",
+    "send_directive",
+    "noop",
+    "t.x",
+    "io.example-app",
+    "ent:v",
+    "event:attrs",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "<<",
+    ">>",
+    "#{",
+    ":",
+    ":=",
+    "=",
+    "==",
+    "=>",
+    "|",
+    "||",
+    "&&",
+    ",",
+    ";",
+    ".",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "<=>",
+    "><",
+    "!=",
+    "1",
+    "2.5",
+    ".5",
+    "007",
+    "\"s\"",
+    "\"",
+    "\"a\\\"b\"",
+    "re#a#",
+    "re#^x$#gi",
+    "re#",
+    "re#[#",
+    "<<a #{x} b>>",
+    "<<x",
+    "/* c */",
+    "/*",
+    "// c\n",
+    "\n",
+    "!",
+    "é",
+    "#",
 ];
 
 #[test]
@@ -305,7 +434,12 @@ fn mutate(src: &str, mutation: &Mutation) -> String {
         }
         Mutation::Duplicate(idx) => {
             let range = pick(idx);
-            format!("{} {}{}", &src[..range.end], &src[range.clone()], &src[range.end..])
+            format!(
+                "{} {}{}",
+                &src[..range.end],
+                &src[range.clone()],
+                &src[range.end..]
+            )
         }
         Mutation::Swap(a, b) => {
             let (first, second) = {
@@ -366,9 +500,8 @@ fn mutated_case_files() {
     let mut total = (0, Duration::ZERO);
     for path in &files {
         let src = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let strategy = proptest::collection::vec(mutation(), 1..4).prop_map(move |mutations| {
-            mutations.iter().fold(src.clone(), |text, m| mutate(&text, m))
-        });
+        let strategy = proptest::collection::vec(mutation(), 1..4)
+            .prop_map(move |mutations| mutations.iter().fold(src.clone(), |text, m| mutate(&text, m)));
         let name = format!("mutations of {}", path.display());
         let (inputs, elapsed) = run(&name, config(per_file), strategy);
         total = (total.0 + inputs, total.1 + elapsed);
@@ -385,6 +518,9 @@ fn mutations_edit_the_source_as_described() {
     assert_eq!(mutate(src, &Mutation::Swap(first, last)), "} a { ruleset");
     assert_eq!(mutate(src, &Mutation::Insert(last, "rule")), "ruleset a { rule }");
     assert_eq!(mutate(src, &Mutation::TruncateAfterToken(first)), "ruleset");
-    assert_eq!(certainly_invalid("ruleset a { ( }"), Some("brackets do not balance at byte 14".into()));
+    assert_eq!(
+        certainly_invalid("ruleset a { ( }"),
+        Some("brackets do not balance at byte 14".into())
+    );
     assert_eq!(certainly_invalid("ruleset a { }"), None);
 }

@@ -22,10 +22,12 @@ impl Closure {
     /// Calls with arguments already arranged by parameter position.
     pub fn invoke(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
         limits::nested(|| {
-            let frame = Frame::new(self.ir.body.n_slots, Some(Arc::clone(&self.env)));
-            bind_params(&self.ir.params, args, &frame, host)?;
-            run_block(&self.ir.body.decls, &frame, host)?;
-            eval(&self.ir.result, &frame, host)
+            super::in_file(self.ir.file, || {
+                let frame = Frame::new(self.ir.body.n_slots, Some(Arc::clone(&self.env)));
+                bind_params(&self.ir.params, args, &frame, host)?;
+                run_block(&self.ir.body.decls, &frame, host)?;
+                eval(&self.ir.result, &frame, host)
+            })
         })
     }
 }
@@ -94,16 +96,18 @@ impl Callable for DefactionValue {
     /// Runs the body declarations and the action block, then returns the `return` value.
     fn call(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
         limits::nested(|| {
-            let frame = Frame::new(self.ir.body.n_slots, Some(Arc::clone(&self.env)));
-            bind_params(&self.ir.params, args, &frame, host)?;
-            run_block(&self.ir.body.decls, &frame, host)?;
-            if let Some(actions) = &self.ir.actions {
-                run_actions(actions, &frame, host)?;
-            }
-            match &self.ir.result {
-                Some(result) => eval(result, &frame, host),
-                None => Ok(Value::Null),
-            }
+            super::in_file(self.ir.file, || {
+                let frame = Frame::new(self.ir.body.n_slots, Some(Arc::clone(&self.env)));
+                bind_params(&self.ir.params, args, &frame, host)?;
+                run_block(&self.ir.body.decls, &frame, host)?;
+                if let Some(actions) = &self.ir.actions {
+                    run_actions(actions, &frame, host)?;
+                }
+                match &self.ir.result {
+                    Some(result) => eval(result, &frame, host),
+                    None => Ok(Value::Null),
+                }
+            })
         })
     }
 

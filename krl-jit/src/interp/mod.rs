@@ -10,7 +10,7 @@ pub mod limits;
 use std::cell::Cell;
 use std::sync::Arc;
 
-use krl_diagnostics::Span;
+use krl_diagnostics::{FileId, FileSpan, Span};
 use krl_runtime::stdlib::{self, Operator};
 use krl_runtime::value::Callable;
 use krl_runtime::{Host, Map, RuntimeError, Value};
@@ -21,24 +21,40 @@ pub use frame::Frame;
 use crate::ir::{self, Args, GetKind, Node};
 
 thread_local! {
-    static ERROR_SPAN: Cell<Option<Span>> = const { Cell::new(None) };
+    /// The file whose IR is running: set by sessions and by every closure call, so that an
+    /// error span can be paired with the file it points into.
+    static CURRENT_FILE: Cell<FileId> = const { Cell::new(FileId(0)) };
+    static ERROR_SPAN: Cell<Option<FileSpan>> = const { Cell::new(None) };
 }
 
-/// The span of the innermost node that failed since the last call, if any.
-pub fn take_error_span() -> Option<Span> {
+/// The place of the innermost node that failed since the last call, if any.
+pub fn take_error_span() -> Option<FileSpan> {
     ERROR_SPAN.with(Cell::take)
+}
+
+/// Runs `body` with `file` as the file of the running IR, restoring the previous one.
+pub fn in_file<T>(file: FileId, body: impl FnOnce() -> T) -> T {
+    let previous = CURRENT_FILE.with(|cell| cell.replace(file));
+    let result = body();
+    CURRENT_FILE.with(|cell| cell.set(previous));
+    result
 }
 
 /// Remembers where an error happened, keeping the innermost place.
 fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
     if result.is_err() {
-        ERROR_SPAN.with(|cell| {
-            if cell.get().is_none() {
-                cell.set(Some(span));
-            }
-        });
+        record_error_span(span);
     }
     result
+}
+
+#[cold]
+fn record_error_span(span: Span) {
+    ERROR_SPAN.with(|cell| {
+        if cell.get().is_none() {
+            cell.set(Some(FileSpan::new(CURRENT_FILE.with(Cell::get), span)));
+        }
+    });
 }
 
 /// Runs the declarations of a block into `frame`, in order.
@@ -126,6 +142,24 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
                 at(*span, op.invoke(host, &values))
             }
         },
+        Node::Binary {
+            op,
+            fast,
+            left,
+            right,
+            span,
+        } => {
+            let left = eval(left, frame, host)?;
+            let right = eval(right, frame, host)?;
+            if let (Value::Number(a), Value::Number(b)) = (&left, &right)
+                && a.is_finite()
+                && b.is_finite()
+                && let Some(result) = fast.apply(*a, *b)
+            {
+                return Ok(result);
+            }
+            at(*span, op.invoke(host, &[left, right]))
+        }
         Node::Get {
             object,
             key,
@@ -219,6 +253,9 @@ pub fn call_value(
         other => return Err(krl_runtime::host::not_a_function(other)),
     };
     if let Some(closure) = callable.as_any().downcast_ref::<Closure>() {
+        if named.is_empty() {
+            return closure.invoke(host, positional);
+        }
         let args = arrange_args(&closure.param_names(), positional, named);
         return closure.invoke(host, args);
     }

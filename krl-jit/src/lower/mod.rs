@@ -104,6 +104,7 @@ impl Lowerer {
         let n_slots = self.scopes.pop();
         ir::FunctionIr {
             name: name.into(),
+            file: self.file,
             params,
             body: ir::Block {
                 n_slots,
@@ -124,6 +125,7 @@ impl Lowerer {
         let n_slots = self.scopes.pop();
         ir::DefactionIr {
             name: name.into(),
+            file: self.file,
             params,
             body: ir::Block {
                 n_slots,
@@ -423,7 +425,16 @@ impl Lowerer {
                 match op {
                     ast::BinaryOp::And => Node::And(Box::new(left), Box::new(right)),
                     ast::BinaryOp::Or => Node::Or(Box::new(left), Box::new(right)),
-                    other => self.op(other.as_str(), vec![left, right], span),
+                    other => match self.operator(other.as_str(), span) {
+                        Some(op) => Node::Binary {
+                            op,
+                            fast: ir::FastOp::of(op.name),
+                            left: Box::new(left),
+                            right: Box::new(right),
+                            span,
+                        },
+                        None => Node::Const(Value::Null),
+                    },
                 }
             }
             ExprKind::Conditional { test, then, else_ } => Node::Conditional {

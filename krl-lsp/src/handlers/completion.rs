@@ -48,11 +48,37 @@ pub enum Context {
 }
 
 pub fn completion(analysis: &Analysis, workspace: &Workspace, pos: Position) -> Option<CompletionResponse> {
+    completion_with_fallback(analysis, None, workspace, pos)
+}
+
+/// Completion that also offers the names in scope in `last_good` (the last version without
+/// syntax errors) when the text being typed does not parse: the text before the cursor is
+/// usually the same in both versions, so its scopes still apply.
+pub fn completion_with_fallback(
+    analysis: &Analysis,
+    last_good: Option<&Analysis>,
+    workspace: &Workspace,
+    pos: Position,
+) -> Option<CompletionResponse> {
     let offset = analysis.offset(pos);
+    let in_scope = |analysis: &Analysis, offset: u32| {
+        let mut items = scope_items(analysis, offset);
+        if analysis.has_syntax_errors()
+            && let Some(good) = last_good
+        {
+            items.extend(scope_items(good, offset.min(good.lines.len())));
+        }
+        if analysis.has_syntax_errors() {
+            items.extend(global_items(analysis));
+        }
+        let mut seen = BTreeSet::new();
+        items.retain(|item| seen.insert(item.label.clone()));
+        items
+    };
     let context = context_at(analysis, offset);
     let items = match &context {
         Context::None => return None,
-        Context::Method => method_items(analysis, offset),
+        Context::Method => method_items(in_scope(analysis, offset)),
         Context::Member(domain) => member_items(analysis, workspace, domain),
         Context::EventDomain => {
             let pairs = event_pairs(analysis, workspace);
@@ -94,7 +120,7 @@ pub fn completion(analysis: &Analysis, workspace: &Workspace, pos: Position) -> 
                 "notfired",
                 "always",
             ]);
-            items.extend(action_items(analysis, offset));
+            items.extend(action_items(in_scope(analysis, offset)));
             items
         }
         Context::Postlude => {
@@ -102,11 +128,11 @@ pub fn completion(analysis: &Analysis, workspace: &Workspace, pos: Position) -> 
                 "raise", "schedule", "clear", "log", "error", "last", "if", "on final", "else", "finally",
             ]);
             items.push(item("ent", CompletionItemKind::MODULE, Some("persistent variables".into()), None));
-            items.extend(scope_items(analysis, offset));
+            items.extend(in_scope(analysis, offset));
             items
         }
         Context::Expression => {
-            let mut items = scope_items(analysis, offset);
+            let mut items = in_scope(analysis, offset);
             items.extend(stdlib_items(false));
             items.extend(
                 ["ent"]
@@ -293,17 +319,17 @@ fn stdlib_items(methods_only: bool) -> Vec<CompletionItem> {
         .collect()
 }
 
-fn method_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
+fn method_items(in_scope: Vec<CompletionItem>) -> Vec<CompletionItem> {
     let mut items = stdlib_items(true);
     items.extend(
-        scope_items(analysis, offset)
+        in_scope
             .into_iter()
             .filter(|item| item.kind == Some(CompletionItemKind::FUNCTION)),
     );
     items
 }
 
-fn action_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
+fn action_items(in_scope: Vec<CompletionItem>) -> Vec<CompletionItem> {
     let mut items: Vec<_> = stdlib_names::STDLIB
         .iter()
         .filter(|op| op.kind != OpKind::Function)
@@ -317,7 +343,7 @@ fn action_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
         })
         .collect();
     items.extend(
-        scope_items(analysis, offset)
+        in_scope
             .into_iter()
             .filter(|item| item.kind == Some(CompletionItemKind::METHOD)),
     );
@@ -370,6 +396,31 @@ fn member_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec
         .collect()
 }
 
+/// The global and configuration declarations, visible everywhere.
+fn global_items(analysis: &Analysis) -> Vec<CompletionItem> {
+    let names = analysis.names();
+    names
+        .declaration_ids()
+        .filter(|&id| matches!(names.declaration(id).kind, DeclKind::Global | DeclKind::Configure))
+        .map(|id| decl_item(analysis, id))
+        .collect()
+}
+
+fn decl_item(analysis: &Analysis, id: krl_check::DeclId) -> CompletionItem {
+    let decl = analysis.names().declaration(id);
+    let kind = match decl.shape {
+        Shape::Function(_) => CompletionItemKind::FUNCTION,
+        Shape::Action(_) | Shape::ActionFunction(_) => CompletionItemKind::METHOD,
+        Shape::Unknown => CompletionItemKind::VARIABLE,
+    };
+    item(
+        &decl.name,
+        kind,
+        Some(describe::decl_signature(analysis, id)),
+        Some(describe::decl_markdown(analysis, id)),
+    )
+}
+
 /// The declarations visible at `offset`, innermost first, without built-ins.
 fn scope_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
     let names = analysis.names();
@@ -386,17 +437,7 @@ fn scope_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
             if !(declared_before || is_function) || !seen.insert(decl.name.clone()) {
                 continue;
             }
-            let kind = match decl.shape {
-                Shape::Function(_) => CompletionItemKind::FUNCTION,
-                Shape::Action(_) | Shape::ActionFunction(_) => CompletionItemKind::METHOD,
-                Shape::Unknown => CompletionItemKind::VARIABLE,
-            };
-            items.push(item(
-                &decl.name,
-                kind,
-                Some(describe::decl_signature(analysis, id)),
-                Some(describe::decl_markdown(analysis, id)),
-            ));
+            items.push(decl_item(analysis, id));
         }
     }
     items

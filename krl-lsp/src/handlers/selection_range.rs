@@ -17,7 +17,7 @@ pub fn selection_range(analysis: &Analysis, pos: Position) -> SelectionRange {
     syntax::walk(analysis.ruleset(), &mut |node| {
         let span = node.span();
         if span.start <= offset && offset <= span.end {
-            spans.push(span);
+            spans.push(analysis.trim(span));
         }
     });
     if let Some((_, word)) = analysis.word_at(offset) {

@@ -22,9 +22,12 @@ pub enum Doc<'a> {
     Text(Cow<'a, str>),
     Concat(Vec<Doc<'a>>),
     /// `hard` is true when the content holds a hard line break: such a group always breaks.
+    /// `flat` caches the content's flat width (see [`Doc::flat_width`]) so that measuring an
+    /// enclosing group does not walk this one again.
     Group {
         doc: Box<Doc<'a>>,
         hard: bool,
+        flat: Option<usize>,
     },
     Indent(Box<Doc<'a>>),
     /// A space when flat, a newline when broken.
@@ -53,9 +56,11 @@ impl<'a> Doc<'a> {
 
     pub fn group(doc: Doc<'a>) -> Doc<'a> {
         let hard = doc.has_hard_break();
+        let flat = if hard { None } else { doc.flat_width() };
         Doc::Group {
             doc: Box::new(doc),
             hard,
+            flat,
         }
     }
 
@@ -80,7 +85,8 @@ impl<'a> Doc<'a> {
         match self {
             Doc::Text(text) => (!text.contains('\n')).then(|| width_of(text)),
             Doc::Concat(docs) => docs.iter().map(Doc::flat_width).sum(),
-            Doc::Group { doc, .. } | Doc::Indent(doc) => doc.flat_width(),
+            Doc::Group { flat, .. } => *flat,
+            Doc::Indent(doc) => doc.flat_width(),
             Doc::Line => Some(1),
             Doc::SoftLine | Doc::IfBreak(_) => Some(0),
             Doc::HardLine | Doc::BlankLine => None,
@@ -121,19 +127,21 @@ enum Mode {
 pub fn render(doc: &Doc<'_>, width: usize) -> String {
     let mut out = Output::default();
     let mut stack: Vec<(usize, Mode, &Doc<'_>)> = vec![(0, Mode::Break, doc)];
+    let mut scratch = Vec::new();
     while let Some((indent, mode, doc)) = stack.pop() {
         match doc {
             Doc::Text(text) => out.text(text),
             Doc::Concat(docs) => stack.extend(docs.iter().rev().map(|d| (indent, mode, d))),
             Doc::Indent(doc) => stack.push((indent + INDENT, mode, doc)),
-            Doc::Group { doc, hard } => {
+            Doc::Group { doc, hard, flat } => {
                 let mode = if *hard {
                     Mode::Break
                 } else if mode == Mode::Flat {
                     Mode::Flat
                 } else {
                     let remaining = width as isize - out.column as isize;
-                    if fits(remaining, doc, &stack) {
+                    let too_wide = flat.is_some_and(|flat| flat as isize > remaining);
+                    if !too_wide && fits(remaining, doc, &stack, &mut scratch) {
                         Mode::Flat
                     } else {
                         Mode::Break
@@ -163,8 +171,14 @@ pub fn render(doc: &Doc<'_>, width: usize) -> String {
 }
 
 /// Whether `next`, printed flat, and then the rest of the current line fit in `remaining`.
-fn fits(mut remaining: isize, next: &Doc<'_>, rest: &[(usize, Mode, &Doc<'_>)]) -> bool {
-    let mut stack: Vec<(Mode, &Doc<'_>)> = vec![(Mode::Flat, next)];
+fn fits<'d, 'a>(
+    mut remaining: isize,
+    next: &'d Doc<'a>,
+    rest: &[(usize, Mode, &'d Doc<'a>)],
+    stack: &mut Vec<(Mode, &'d Doc<'a>)>,
+) -> bool {
+    stack.clear();
+    stack.push((Mode::Flat, next));
     let mut rest_idx = rest.len();
     loop {
         if remaining < 0 {
@@ -188,9 +202,10 @@ fn fits(mut remaining: isize, next: &Doc<'_>, rest: &[(usize, Mode, &Doc<'_>)]) 
             },
             Doc::Concat(docs) => stack.extend(docs.iter().rev().map(|d| (mode, d))),
             Doc::Indent(doc) => stack.push((mode, doc)),
-            Doc::Group { doc, hard } => {
-                stack.push((if *hard { Mode::Break } else { mode }, doc));
-            }
+            Doc::Group { doc, hard, flat } => match (mode, flat) {
+                (Mode::Flat, Some(flat)) => remaining -= *flat as isize,
+                _ => stack.push((if *hard { Mode::Break } else { mode }, doc)),
+            },
             Doc::Line => match mode {
                 Mode::Flat => remaining -= 1,
                 Mode::Break => return true,

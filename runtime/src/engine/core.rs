@@ -8,6 +8,7 @@
 //! leaves no partial writes behind.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -19,9 +20,11 @@ use super::channel::{self, Channel, EventPolicy, QueryPolicy};
 use super::context::{LogEntry, TxnContext};
 use super::event::{Event, Query};
 use super::ids::new_id;
+use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord};
 use super::pico::{Installed, PicoState, RulesetCode};
 use super::select::{self, SelectEvent, WhereEval};
 use crate::RuntimeError;
+use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
 /// Failures of engine operations.
@@ -34,6 +37,10 @@ pub enum EngineError {
     Compile(CompileError),
     #[error("cannot read ruleset source `{url}`: {source}")]
     Source { url: String, source: std::io::Error },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("stored {what} is unreadable: {reason}")]
+    Corrupt { what: String, reason: String },
 }
 
 /// What an event-wait caller gets back.
@@ -56,7 +63,9 @@ impl EventResponse {
 type EventReply = Sender<Result<EventResponse, RuntimeError>>;
 
 enum Job {
-    Event { eid: String, event: Event, reply: Option<EventReply> },
+    /// `inbox`: the event was stored in the pico's inbox when it was accepted, and its
+    /// transaction removes it.
+    Event { eid: String, event: Event, reply: Option<EventReply>, inbox: bool },
     Query { qid: String, query: Query, reply: Sender<Result<Value, RuntimeError>> },
 }
 
@@ -89,6 +98,9 @@ pub(crate) struct EngineInner {
     base_url: String,
     logs: Mutex<HashMap<String, Vec<LogEntry>>>,
     work: Mutex<Sender<Arc<PicoCell>>>,
+    storage: Arc<dyn Storage>,
+    /// Orders installs so a restart keeps each pico's ruleset order.
+    install_seq: AtomicU64,
 }
 
 /// A pico engine. Cheap to clone; all clones share one engine.
@@ -120,8 +132,19 @@ impl Default for EngineOptions {
 impl Engine {
     /// A new in-memory engine with one root pico.
     pub fn new(backend: Arc<dyn Backend>, options: EngineOptions) -> Engine {
+        Engine::open(backend, options, Arc::new(MemoryStorage::new())).expect("an empty memory store always opens")
+    }
+
+    /// An engine on `storage`: everything stored there (picos, channels, rulesets, entity
+    /// variables, rule states, accepted events not yet processed) is loaded back, or a root
+    /// pico is created in an empty store.
+    pub fn open(backend: Arc<dyn Backend>, options: EngineOptions, storage: Arc<dyn Storage>) -> Result<Engine, EngineError> {
         let (sender, receiver) = mpsc::channel::<Arc<PicoCell>>();
-        let root_id = new_id();
+        let stored_root = match storage.get(&persist::root_key())? {
+            Some(bytes) => Some(persist::from_bytes::<String>(&persist::root_key(), &bytes)?),
+            None => None,
+        };
+        let root_id = stored_root.clone().unwrap_or_else(new_id);
         let inner = Arc::new(EngineInner {
             backend,
             registry: Mutex::new(HashMap::new()),
@@ -135,6 +158,8 @@ impl Engine {
             base_url: options.base_url,
             logs: Mutex::new(HashMap::new()),
             work: Mutex::new(sender),
+            storage,
+            install_seq: AtomicU64::new(0),
         });
         let receiver = Arc::new(Mutex::new(receiver));
         for idx in 0..options.workers.max(1) {
@@ -145,8 +170,18 @@ impl Engine {
                 .spawn(move || worker(receiver, weak))
                 .expect("the engine can start its worker threads");
         }
-        inner.add_pico(PicoState::new(root_id, None));
-        Engine { inner }
+        match stored_root {
+            Some(_) => inner.load()?,
+            None => {
+                let mut batch = WriteBatch::new();
+                batch.put(persist::root_key(), persist::to_bytes(&root_id));
+                let root = PicoState::new(root_id, None);
+                batch.put(persist::pico_key(&root.id), persist::to_bytes(&pico_record(&root)));
+                inner.storage.commit(batch)?;
+                inner.add_pico(root);
+            }
+        }
+        Ok(Engine { inner })
     }
 
     /// The root pico's id (which is also the ECI of its self channel).
@@ -171,8 +206,12 @@ impl Engine {
             return Ok(code.rid().to_string());
         }
         let compiled = self.inner.backend.compile(url, src).map_err(EngineError::Compile)?;
-        let code = Arc::new(RulesetCode::new(compiled, url.to_string(), hash, Arc::from(src))?);
+        let code = Arc::new(RulesetCode::new(compiled, url.to_string(), hash.clone(), Arc::from(src))?);
         let rid = code.rid().to_string();
+        let mut batch = WriteBatch::new();
+        let record = RulesetRecord { url: url.to_string(), src: src.to_string(), hash };
+        batch.put(persist::ruleset_key(url), persist::to_bytes(&record));
+        self.inner.storage.commit(batch)?;
         lock(&self.inner.registry).insert(url.to_string(), Arc::clone(&code));
         self.inner.reinstall_everywhere(&code);
         Ok(rid)
@@ -192,16 +231,22 @@ impl Engine {
             Some(code) => Arc::clone(code),
             None => return Err(RuntimeError::error(format!("Ruleset not found for url {url}")).into()),
         };
+        let rid = code.rid().to_string();
         let cell = self.inner.pico(pico_id)?;
         let mut state = lock(&cell.state);
-        self.inner.install_on(&mut state, code, url, config)?;
-        Ok(state.rulesets.last().map_or_else(String::new, |r| r.rid.to_string()))
+        self.inner.install_on(&mut state, code, url, config, None)?;
+        Ok(rid)
     }
 
     /// Removes a ruleset and its entity variables from a pico.
     pub fn uninstall(&self, pico_id: &str, rid: &str) -> Result<(), EngineError> {
         let cell = self.inner.pico(pico_id)?;
         let mut state = lock(&cell.state);
+        let mut batch = WriteBatch::new();
+        batch.delete(persist::install_key(pico_id, rid));
+        batch.delete_prefix(persist::ent_prefix(pico_id, rid));
+        batch.delete_prefix(persist::rule_state_prefix(pico_id, rid));
+        self.inner.storage.commit(batch)?;
         state.rulesets.retain(|r| &*r.rid != rid);
         state.ent.retain(|(owner, _), _| &**owner != rid);
         state.rule_states.retain(|(owner, _), _| &**owner != rid);
@@ -219,6 +264,9 @@ impl Engine {
             query_policy: channel::query_policy(query_policy)?,
             family_channel_pico_id: None,
         };
+        let mut batch = WriteBatch::new();
+        persist::put_channel(&mut batch, &channel);
+        self.inner.storage.commit(batch)?;
         lock(&cell.state).channels.insert(channel.id.clone(), channel.clone());
         write(&self.inner.channels).insert(channel.id.clone(), channel.clone());
         Ok(channel)
@@ -226,17 +274,44 @@ impl Engine {
 
     /// Queues an event and returns its eid at once.
     pub fn event(&self, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<String, EngineError> {
-        let (cell, event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        self.event_at(eci, domain, name, attrs, None)
+    }
+
+    /// [`Engine::event`] with the event's time given by the caller (epoch ms) instead of
+    /// the engine clock when `time` is set (`krl run --trust-event-time`, the reference's
+    /// `useEventInputTime`).
+    pub fn event_at(&self, eci: &str, domain: &str, name: &str, attrs: Value, time: Option<f64>) -> Result<String, EngineError> {
+        let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        event.time = time.unwrap_or(event.time);
         let eid = new_id();
-        self.inner.push(&cell, Job::Event { eid: eid.clone(), event, reply: None });
+        // The event is durable before its id is returned: a crash now still runs it later.
+        let record = InboxRecord {
+            eid: eid.clone(),
+            eci: event.eci.to_string(),
+            domain: event.domain.to_string(),
+            name: event.name.to_string(),
+            attrs: event.attrs.clone(),
+            time: event.time,
+        };
+        let pico_id = lock(&cell.state).id.clone();
+        let mut batch = WriteBatch::new();
+        batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
+        self.inner.storage.commit(batch)?;
+        self.inner.push(&cell, Job::Event { eid: eid.clone(), event, reply: None, inbox: true });
         Ok(eid)
     }
 
     /// Sends an event and waits for its transaction: the directives of every rule it ran.
     pub fn event_wait(&self, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<EventResponse, EngineError> {
-        let (cell, event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        self.event_wait_at(eci, domain, name, attrs, None)
+    }
+
+    /// [`Engine::event_wait`] with the event's time given by the caller, as [`Engine::event_at`].
+    pub fn event_wait_at(&self, eci: &str, domain: &str, name: &str, attrs: Value, time: Option<f64>) -> Result<EventResponse, EngineError> {
+        let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        event.time = time.unwrap_or(event.time);
         let (reply, answer) = mpsc::channel();
-        self.inner.push(&cell, Job::Event { eid: new_id(), event, reply: Some(reply) });
+        self.inner.push(&cell, Job::Event { eid: new_id(), event, reply: Some(reply), inbox: false });
         Ok(receive(answer)?)
     }
 
@@ -320,6 +395,106 @@ impl EngineInner {
         write(&self.picos).insert(id, cell);
     }
 
+    /// Loads everything stored back into memory (see `persist` for the layout).
+    fn load(&self) -> Result<(), EngineError> {
+        let scan = |parts: &[&str]| self.storage.scan_prefix(&key::prefix(parts));
+        for (k, v) in scan(&["ruleset"])? {
+            let record: RulesetRecord = persist::from_bytes(&k, &v)?;
+            match self.backend.compile(&record.url, &record.src) {
+                Ok(compiled) => {
+                    let code = RulesetCode::new(compiled, record.url.clone(), record.hash, Arc::from(record.src.as_str()))?;
+                    lock(&self.registry).insert(record.url, Arc::new(code));
+                }
+                Err(err) => self.engine_log(format!("stored ruleset {} no longer compiles: {err}", record.url)),
+            }
+        }
+        for (k, v) in scan(&["pico"])? {
+            let record: PicoRecord = persist::from_bytes(&k, &v)?;
+            let mut state = PicoState::new(record.id, record.parent);
+            state.children = record.children;
+            self.add_pico(state);
+        }
+        for (k, v) in scan(&["pico-channel"])? {
+            let channel: Channel = persist::from_bytes(&k, &v)?;
+            let cell = self.pico(&channel.pico_id)?;
+            lock(&cell.state).channels.insert(channel.id.clone(), channel.clone());
+            write(&self.channels).insert(channel.id.clone(), channel);
+        }
+        for (k, v) in scan(&["entvar"])? {
+            let parts = key::decode(&k)?;
+            let [_, pico, rid, name] = parts.as_slice() else { continue };
+            let text = String::from_utf8_lossy(&v);
+            let value = Value::decode(&text).map_err(|err| EngineError::Corrupt { what: format!("entvar {pico}/{rid}/{name}"), reason: err.to_string() })?;
+            let cell = self.pico(pico)?;
+            lock(&cell.state).ent.insert((Arc::from(rid.as_str()), Arc::from(name.as_str())), value);
+        }
+        let mut installs: Vec<(String, InstallRecord)> = Vec::new();
+        for (k, v) in scan(&["pico-ruleset"])? {
+            let parts = key::decode(&k)?;
+            let record: InstallRecord = persist::from_bytes(&k, &v)?;
+            if let Some(pico) = parts.get(1) {
+                installs.push((pico.clone(), record));
+            }
+        }
+        installs.sort_by_key(|(_, record)| record.seq);
+        for (pico, record) in installs {
+            self.install_seq.fetch_max(record.seq + 1, Ordering::Relaxed);
+            let cell = self.pico(&pico)?;
+            let mut state = lock(&cell.state);
+            let code = lock(&self.registry).get(&record.url).cloned();
+            let Some(code) = code else {
+                self.engine_log(format!("ruleset {} on pico {pico} has no code at {}", record.rid, record.url));
+                continue;
+            };
+            let config = persist::config_map(&record.config);
+            let instance = {
+                let mut cx = TxnContext::new(self, &mut state, Arc::from(new_id().as_str()));
+                cx.rid = Arc::from(record.rid.as_str());
+                code.compiled.instantiate(&mut cx, &config)
+            };
+            let instance = match instance {
+                Ok(instance) => Some(instance),
+                Err(err) => {
+                    self.engine_log(format!("ruleset {} on pico {pico} failed to initialise: {err}", record.rid));
+                    None
+                }
+            };
+            state.rulesets.push(Installed { rid: Arc::from(record.rid.as_str()), url: record.url, config, code, instance });
+        }
+        for (k, v) in scan(&["rulestate"])? {
+            let parts = key::decode(&k)?;
+            let [_, pico, rid, rule] = parts.as_slice() else { continue };
+            let rule_state: select::RuleState = persist::from_bytes(&k, &v)?;
+            let cell = self.pico(pico)?;
+            let mut state = lock(&cell.state);
+            let index = state.installed(rid).and_then(|r| r.code.compiled.rules().iter().position(|spec| spec.name == *rule));
+            if let Some(index) = index {
+                state.rule_states.insert((Arc::from(rid.as_str()), index), rule_state);
+            }
+        }
+        for (k, v) in scan(&["inbox"])? {
+            let parts = key::decode(&k)?;
+            let record: InboxRecord = persist::from_bytes(&k, &v)?;
+            let Some(pico) = parts.get(1) else { continue };
+            let event = Event {
+                eci: Arc::from(record.eci.as_str()),
+                domain: Arc::from(record.domain.as_str()),
+                name: Arc::from(record.name.as_str()),
+                attrs: record.attrs,
+                time: record.time,
+            };
+            let cell = self.pico(pico)?;
+            self.push(&cell, Job::Event { eid: record.eid, event, reply: None, inbox: true });
+        }
+        Ok(())
+    }
+
+    /// A line in the engine's own log (the root pico's), for problems found while loading.
+    fn engine_log(&self, message: String) {
+        let entry = LogEntry { time: self.now(), level: "error", rid: None, message, data: None };
+        lock(&self.logs).entry(self.root_id.clone()).or_default().push(entry);
+    }
+
     fn pico(&self, id: &str) -> Result<Arc<PicoCell>, RuntimeError> {
         read(&self.picos).get(id).cloned().ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))
     }
@@ -370,8 +545,8 @@ impl EngineInner {
             };
             let mut state = lock(&cell.state);
             match job {
-                Job::Event { eid, event, reply } => {
-                    let result = self.run_event(&mut state, &eid, event);
+                Job::Event { eid, event, reply, inbox } => {
+                    let result = self.run_event(&mut state, &eid, event, inbox);
                     if let Some(reply) = reply {
                         let _ = reply.send(result);
                     }
@@ -383,16 +558,25 @@ impl EngineInner {
         }
     }
 
-    fn install_on(&self, state: &mut PicoState, code: Arc<RulesetCode>, url: &str, config: Map) -> Result<(), RuntimeError> {
+    /// Installs (or re-initialises) a ruleset on a pico and stores the install. `seq` is the
+    /// stored install order when loading; a new install takes the next number.
+    fn install_on(&self, state: &mut PicoState, code: Arc<RulesetCode>, url: &str, config: Map, seq: Option<u64>) -> Result<(), EngineError> {
         let rid: Arc<str> = Arc::from(code.rid());
-        let instance = {
+        let (instance, writes) = {
             let mut cx = TxnContext::new(self, state, Arc::from(new_id().as_str()));
             cx.rid = Arc::clone(&rid);
             let instance = code.compiled.instantiate(&mut cx, &config)?;
-            let writes = std::mem::take(&mut cx.ent_writes);
-            apply_ent_writes(cx.pico, writes);
-            instance
+            (instance, std::mem::take(&mut cx.ent_writes))
         };
+        let seq = seq.unwrap_or_else(|| self.install_seq.fetch_add(1, Ordering::Relaxed));
+        self.install_seq.fetch_max(seq + 1, Ordering::Relaxed);
+        let mut batch = WriteBatch::new();
+        let record = InstallRecord { rid: rid.to_string(), url: url.to_string(), config: Value::map(config.clone()), seq };
+        batch.put(persist::install_key(&state.id, &rid), persist::to_bytes(&record));
+        batch.delete_prefix(persist::rule_state_prefix(&state.id, &rid));
+        add_ent_writes(&mut batch, &state.id, &writes);
+        self.storage.commit(batch)?;
+        apply_ent_writes(state, writes);
         // Matches pico-engine: re-installing discards rule state but keeps the position.
         state.rule_states.retain(|(owner, _), _| *owner != rid);
         let installed = Installed { rid: Arc::clone(&rid), url: url.to_string(), config, code, instance: Some(instance) };
@@ -410,7 +594,7 @@ impl EngineInner {
             let mut state = lock(&cell.state);
             let existing = state.installed(code.rid()).map(|r| (r.url.clone(), r.config.clone()));
             if let Some((url, config)) = existing
-                && let Err(err) = self.install_on(&mut state, Arc::clone(code), &url, config)
+                && let Err(err) = self.install_on(&mut state, Arc::clone(code), &url, config, None)
             {
                 // Matches the reference's intent, not its silence: a failed re-init leaves
                 // the ruleset inert and says so in the pico's log.
@@ -423,7 +607,7 @@ impl EngineInner {
         }
     }
 
-    fn run_event(&self, state: &mut PicoState, eid: &str, event: Event) -> Result<EventResponse, RuntimeError> {
+    fn run_event(&self, state: &mut PicoState, eid: &str, event: Event, inbox: bool) -> Result<EventResponse, RuntimeError> {
         let event = Arc::new(event);
         let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> =
             state.rulesets.iter().map(|r| (Arc::clone(&r.rid), Arc::clone(&event))).collect();
@@ -459,8 +643,28 @@ impl EngineInner {
         let pico_id = cx.pico.id.clone();
         drop(cx);
         lock(&self.logs).entry(pico_id).or_default().extend(logs);
-        result?;
-        // The whole transaction succeeded: apply its writes.
+        let mut batch = WriteBatch::new();
+        if inbox {
+            // A failed transaction is still done with: it ran once, and its failure is final.
+            batch.delete(persist::inbox_key(&state.id, eid));
+        }
+        if let Err(err) = result {
+            if !batch.is_empty() {
+                self.storage.commit(batch).map_err(storage_failure)?;
+            }
+            return Err(err);
+        }
+        add_ent_writes(&mut batch, &state.id, &writes);
+        for ((rid, rule), rule_state) in &rule_states {
+            let name = state.installed(rid).and_then(|r| r.code.compiled.rules().get(*rule)).map(|r| r.name.clone());
+            if let Some(name) = name {
+                persist::put_rule_state(&mut batch, persist::rule_state_key(&state.id, rid, &name), rule_state.as_ref());
+            }
+        }
+        // Answers go out only after the commit; a failed commit leaves memory untouched too.
+        if !batch.is_empty() {
+            self.storage.commit(batch).map_err(storage_failure)?;
+        }
         apply_ent_writes(state, writes);
         for (key, value) in rule_states {
             match value {
@@ -491,6 +695,20 @@ impl EngineInner {
         drop(cx);
         lock(&self.logs).entry(pico_id).or_default().extend(logs);
         result
+    }
+}
+
+fn storage_failure(err: StorageError) -> RuntimeError {
+    RuntimeError::error(format!("the transaction could not be stored: {err}"))
+}
+
+fn pico_record(state: &PicoState) -> PicoRecord {
+    PicoRecord { id: state.id.clone(), parent: state.parent.clone(), children: state.children.clone() }
+}
+
+fn add_ent_writes(batch: &mut WriteBatch, pico_id: &str, writes: &HashMap<(Arc<str>, Arc<str>), Option<Value>>) {
+    for ((rid, name), value) in writes {
+        persist::put_value(batch, persist::ent_key(pico_id, rid, name), value.as_ref());
     }
 }
 
@@ -558,5 +776,37 @@ struct Wheres<'c, 'a> {
 impl WhereEval for Wheres<'_, '_> {
     fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
         self.instance.eval_where(self.cx, self.rule, where_id, bindings)
+    }
+}
+
+// Read-only views for tools (the HTTP API's `/api/picos`, `krl run`), added with #5.
+impl Engine {
+    /// Every pico, the root first, then by id: `{id, parent, children, channels, rulesets}`
+    /// where `channels` are channel records and `rulesets` are `{rid, url}` in install order.
+    pub fn pico_summaries(&self) -> Vec<Value> {
+        let mut cells: Vec<Arc<PicoCell>> = read(&self.inner.picos).values().cloned().collect();
+        let mut picos: Vec<Value> = Vec::with_capacity(cells.len());
+        let mut ids: Vec<String> = Vec::with_capacity(cells.len());
+        for cell in cells.drain(..) {
+            let state = lock(&cell.state);
+            let text = |s: &str| Value::string(s);
+            let mut map = Map::new();
+            map.insert("id", text(&state.id));
+            map.insert("parent", state.parent.as_deref().map_or(Value::Null, text));
+            map.insert("children", Value::array(state.children.iter().map(|c| text(c)).collect()));
+            map.insert("channels", Value::array(state.channels.values().map(Channel::to_value).collect()));
+            let rulesets = state.rulesets.iter().map(|r| {
+                let mut entry = Map::new();
+                entry.insert("rid", text(&r.rid));
+                entry.insert("url", text(&r.url));
+                Value::map(entry)
+            });
+            map.insert("rulesets", Value::array(rulesets.collect()));
+            ids.push(state.id.clone());
+            picos.push(Value::map(map));
+        }
+        let mut order: Vec<usize> = (0..picos.len()).collect();
+        order.sort_by_key(|&idx| (ids[idx] != self.inner.root_id, ids[idx].clone()));
+        order.into_iter().map(|idx| picos[idx].clone()).collect()
     }
 }

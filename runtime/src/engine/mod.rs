@@ -14,6 +14,7 @@ pub mod ent;
 pub mod event;
 pub mod ids;
 mod modules;
+mod persist;
 mod pico;
 pub mod select;
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::{PoisonError, RwLock};
 
-use super::{BatchOp, Durability, Storage, StorageError, WriteBatch};
+use super::{BatchOp, Durability, Entry, Storage, StorageError, WriteBatch};
 
 /// A [`Storage`] that keeps everything in memory. Commits are atomic (applied under the
 /// write lock) but nothing survives the process.
@@ -36,7 +36,7 @@ impl Storage for MemoryStorage {
         Ok(map.get(key).cloned())
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StorageError> {
         let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
         Ok(map
             .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))

@@ -49,6 +49,9 @@ use std::sync::Arc;
 pub use memory::MemoryStorage;
 pub use sqlite::SqliteStorage;
 
+/// One stored key and its value, as [`Storage::scan_prefix`] returns them.
+pub type Entry = (Vec<u8>, Vec<u8>);
+
 /// An ordered byte-key store with atomic batch commits. Object safe: the engine holds an
 /// `Arc<dyn Storage>`.
 pub trait Storage: Send + Sync {
@@ -57,7 +60,7 @@ pub trait Storage: Send + Sync {
 
     /// Every entry whose key starts with `prefix`, in key order, read from one consistent
     /// snapshot.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError>;
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StorageError>;
 
     /// Applies the batch's operations, in order, atomically: all of them or none. Returns
     /// only once the batch is durable at [`Storage::durability`]'s level.

@@ -8,8 +8,7 @@ ruleset t.allow_comments {
     also_unused = 3 // krl:allow(W0101)
     reported = 4
 //  ^^^^^^^^ warning[W0101]
-    // krl:allow(no-such-lint, unused-declaration)
-//                ^^^^^^^^^^^^ warning[W0114]
-    quiet = map
+    quiet = map // krl:allow(no-such-lint, unused-declaration)
+//                           ^^^^^^^^^^^^ warning[W0114]
   }
 }

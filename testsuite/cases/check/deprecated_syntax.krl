@@ -12,6 +12,17 @@ ruleset t.deprecated_syntax {
     send_directive("hi", {"name": name, "legacy": event:attr("name")})
 //                                                ^^^^^^^^^^^^^^^^^^ warning[W0107]
   }
+  rule classic_forms {
+    select when t classic setting(name)
+//                                ^^^^ warning[W0107]
+    pre {
+      config = {"name": "x"}
+      value = config.name
+//            ^^^^^^^^^^^ warning[W0107]
+      called = config.keys()
+    }
+    send_directive("hi", {"name": name, "value": value, "called": called})
+  }
   rule new {
     select when t new name re#(.*)# setting(name) where name != ""
     send_directive("hi", {"name": name, "current": event:attrs{"name"}})

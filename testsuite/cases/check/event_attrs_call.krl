@@ -5,11 +5,11 @@ ruleset t.event_attrs_call {
     pre {
       name = event:attrs("name")
 //           ^^^^^^^^^^^^^^^^^^^ error[E0303]
-      all = event:attrs()
-//          ^^^^^^^^^^^^^ error[E0303]
+      everything = event:attrs()
+//                 ^^^^^^^^^^^^^ error[E0303]
       fine = event:attrs{"name"}
       whole = event:attrs
     }
-    send_directive("r", {"name": name, "all": all, "fine": fine, "whole": whole})
+    send_directive("r", {"name": name, "all": everything, "fine": fine, "whole": whole})
   }
 }

@@ -66,7 +66,10 @@ mod tests {
         assert_eq!(aggregate(AggregatorOp::Max, &values), Value::from(8));
         assert_eq!(aggregate(AggregatorOp::Min, &values), Value::from(3));
         assert_eq!(aggregate(AggregatorOp::Sum, &values), Value::from(16));
-        assert_eq!(aggregate(AggregatorOp::Avg, &strings(&["2", "3", "100"])), Value::from(35));
+        assert_eq!(
+            aggregate(AggregatorOp::Avg, &strings(&["2", "3", "100"])),
+            Value::from(35)
+        );
     }
 
     #[test]
@@ -74,7 +77,10 @@ mod tests {
         let values = vec![Value::from("x"), Value::Null, Value::from("-2")];
         assert_eq!(aggregate(AggregatorOp::Max, &values), Value::from(0));
         assert_eq!(aggregate(AggregatorOp::Min, &values), Value::from(-2));
-        assert_eq!(aggregate(AggregatorOp::Push, &values), Value::array(values.clone()));
+        assert_eq!(
+            aggregate(AggregatorOp::Push, &values),
+            Value::array(values.clone())
+        );
     }
 
     #[test]

@@ -83,7 +83,9 @@ impl Automaton {
     /// The distinct (domain, name) pairs of the leaves (`*` is a wildcard), for the engine's
     /// salience index.
     pub fn salient_events(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.salient.iter().map(|(domain, name)| (domain.as_str(), name.as_str()))
+        self.salient
+            .iter()
+            .map(|(domain, name)| (domain.as_str(), name.as_str()))
     }
 
     /// Whether an event `domain:name` is salient for this expression.
@@ -149,11 +151,17 @@ impl Automaton {
         match self.conds[cond as usize] {
             Cond::Leaf(idx) => {
                 let leaf = &self.leaves[idx as usize];
-                let fn_mark = if leaf.matcher.is_some() { format!(":fn{idx}") } else { String::new() };
+                let fn_mark = if leaf.matcher.is_some() {
+                    format!(":fn{idx}")
+                } else {
+                    String::new()
+                };
                 format!("{}:{}{fn_mark}", leaf.domain, leaf.name)
             }
             Cond::Not(inner) => format!("not {}", self.describe_cond(inner)),
-            Cond::Or(left, right) => format!("({} or {})", self.describe_cond(left), self.describe_cond(right)),
+            Cond::Or(left, right) => {
+                format!("({} or {})", self.describe_cond(left), self.describe_cond(right))
+            }
         }
     }
 }
@@ -235,7 +243,12 @@ impl Machine {
     /// The distinct (from, on) pairs entering `state`, sorted: states with equal signatures
     /// are reached the same way and may be merged.
     fn input_signature(&self, state: u32) -> Vec<(u32, CondId)> {
-        let mut inputs: Vec<(u32, CondId)> = self.trans.iter().filter(|t| t.to == state).map(|t| (t.from, t.on)).collect();
+        let mut inputs: Vec<(u32, CondId)> = self
+            .trans
+            .iter()
+            .filter(|t| t.to == state)
+            .map(|t| (t.from, t.on))
+            .collect();
         inputs.sort_unstable();
         inputs.dedup();
         inputs
@@ -271,7 +284,11 @@ impl Machine {
         }
         let mut tree: IndexMap<CondId, IndexMap<u32, IndexSet<u32>>> = IndexMap::new();
         for t in &self.trans {
-            tree.entry(t.on).or_default().entry(t.from).or_default().insert(t.to);
+            tree.entry(t.on)
+                .or_default()
+                .entry(t.from)
+                .or_default()
+                .insert(t.to);
         }
         self.trans = tree
             .into_iter()
@@ -306,7 +323,11 @@ impl Builder {
     fn machine(&mut self) -> Machine {
         let start = self.fresh();
         let end = self.fresh();
-        Machine { start, end, trans: Vec::new() }
+        Machine {
+            start,
+            end,
+            trans: Vec::new(),
+        }
     }
 
     fn cond(&mut self, cond: Cond) -> CondId {
@@ -324,21 +345,30 @@ impl Builder {
     /// distinct labels even when written identically; copies made by `and`, `any`, `count`
     /// and `repeat` share it.
     fn leaf(&mut self, leaf: &Leaf, aggregator: Option<&Aggregator>) -> CondId {
-        let needs_matcher =
-            !leaf.attrs.is_empty() || !leaf.setting.is_empty() || leaf.where_id.is_some() || aggregator.is_some();
+        let needs_matcher = !leaf.attrs.is_empty()
+            || !leaf.setting.is_empty()
+            || leaf.where_id.is_some()
+            || aggregator.is_some();
         let idx = if needs_matcher {
             self.has_where |= leaf.where_id.is_some();
             self.push_leaf(LeafCond {
                 domain: leaf.domain.clone(),
                 name: leaf.name.clone(),
-                matcher: Some(Matcher { leaf: leaf.clone(), aggregator: aggregator.cloned() }),
+                matcher: Some(Matcher {
+                    leaf: leaf.clone(),
+                    aggregator: aggregator.cloned(),
+                }),
             })
         } else {
             let key = (leaf.domain.clone(), leaf.name.clone());
             match self.plain_leaves.get(&key) {
                 Some(&idx) => idx,
                 None => {
-                    let idx = self.push_leaf(LeafCond { domain: key.0.clone(), name: key.1.clone(), matcher: None });
+                    let idx = self.push_leaf(LeafCond {
+                        domain: key.0.clone(),
+                        name: key.1.clone(),
+                        matcher: None,
+                    });
                     self.plain_leaves.insert(key, idx);
                     idx
                 }

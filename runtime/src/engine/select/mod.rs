@@ -85,7 +85,11 @@ pub struct SelectEvent<'a> {
 /// Evaluates `where` conditions for the engine; `bindings` are the captures bound so far
 /// (they shadow globals of the same names).
 pub trait WhereEval {
-    fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, crate::RuntimeError>;
+    fn eval_where(
+        &mut self,
+        where_id: u32,
+        bindings: &[(String, Value)],
+    ) -> Result<bool, crate::RuntimeError>;
 }
 
 /// One rule's progress through its pattern. Absent (`None` at the call site) means "at start".

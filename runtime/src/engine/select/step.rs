@@ -32,20 +32,37 @@ pub fn step(
     event: &SelectEvent<'_>,
     where_eval: &mut dyn WhereEval,
 ) -> Result<StepResult, RuntimeError> {
-    if let (Some(leaf), None) = (automaton.single_leaf, within_ms) {
-        if state.as_ref().is_none_or(|s| s.setting.is_empty() && s.aggregates.is_empty() && s.starttime.is_none()) {
-            // The common `select when d t`: nothing to capture, nothing to remember.
-            let leaf = &automaton.leaves[leaf as usize];
-            // Setting names can only come from parts that never match (`count 0 (...)`).
-            let fired = leaf_names_match(&leaf.domain, &leaf.name, event).then(|| {
-                automaton.setting_names().iter().map(|name| (name.clone(), Value::Null)).collect()
-            });
-            return Ok(StepResult { state: None, fired });
-        }
+    if let (Some(leaf), None) = (automaton.single_leaf, within_ms)
+        && state
+            .as_ref()
+            .is_none_or(|s| s.setting.is_empty() && s.aggregates.is_empty() && s.starttime.is_none())
+    {
+        // The common `select when d t`: nothing to capture, nothing to remember.
+        let leaf = &automaton.leaves[leaf as usize];
+        // Setting names can only come from parts that never match (`count 0 (...)`).
+        let fired = leaf_names_match(&leaf.domain, &leaf.name, event).then(|| {
+            automaton
+                .setting_names()
+                .iter()
+                .map(|name| (name.clone(), Value::Null))
+                .collect()
+        });
+        return Ok(StepResult { state: None, fired });
     }
 
-    let RuleState { mut states, setting, aggregates, starttime } = state.unwrap_or_default();
-    let mut work = Working { present: true, states_are_cur: true, setting, aggregates, starttime };
+    let RuleState {
+        mut states,
+        setting,
+        aggregates,
+        starttime,
+    } = state.unwrap_or_default();
+    let mut work = Working {
+        present: true,
+        states_are_cur: true,
+        setting,
+        aggregates,
+        starttime,
+    };
 
     if let Some(limit) = within_ms {
         // Matches pico-engine: a start time of 0 is "unset" (JavaScript truthiness), and the
@@ -68,7 +85,13 @@ pub fn step(
     states.retain(|&s| automaton.is_live(s));
     let cur: &[u32] = if states.is_empty() { &[START] } else { &states };
 
-    let mut run = Run { automaton, event, where_eval, cur, scratch: Vec::new() };
+    let mut run = Run {
+        automaton,
+        event,
+        where_eval,
+        cur,
+        scratch: Vec::new(),
+    };
     let mut hit_end = false;
     let mut targets: Vec<u32> = Vec::new();
     for &from in cur {
@@ -90,7 +113,10 @@ pub fn step(
     } else if !targets.is_empty() {
         targets
     } else if !work.present {
-        return Ok(StepResult { state: None, fired: None });
+        return Ok(StepResult {
+            state: None,
+            fired: None,
+        });
     } else if work.states_are_cur {
         if states.is_empty() {
             states.push(START);
@@ -110,7 +136,12 @@ pub fn step(
         let names = automaton.setting_names();
         let bindings = names
             .iter()
-            .map(|name| (name.clone(), lookup(&work.setting, name).cloned().unwrap_or(Value::Null)))
+            .map(|name| {
+                (
+                    name.clone(),
+                    lookup(&work.setting, name).cloned().unwrap_or(Value::Null),
+                )
+            })
             .collect();
         if !names.is_empty() {
             work.setting.clear();
@@ -228,16 +259,28 @@ impl Run<'_, '_> {
                 return Ok(false);
             };
             captures.extend(found.groups().skip(1).map(|group| {
-                group.map_or(Value::Null, |range| Value::from(String::from_utf16_lossy(&self.scratch[range])))
+                group.map_or(Value::Null, |range| {
+                    Value::from(String::from_utf16_lossy(&self.scratch[range]))
+                })
             }));
         }
         let has_attrs = !leaf.attrs.is_empty();
         // Matches pico-engine: without attribute tests `setting` binds nothing (all null).
-        let capture = |idx: usize| if has_attrs { captures.get(idx).cloned().unwrap_or(Value::Null) } else { Value::Null };
+        let capture = |idx: usize| {
+            if has_attrs {
+                captures.get(idx).cloned().unwrap_or(Value::Null)
+            } else {
+                Value::Null
+            }
+        };
 
         if let Some(where_id) = leaf.where_id {
-            let bindings: Vec<(String, Value)> =
-                leaf.setting.iter().enumerate().map(|(idx, name)| (name.clone(), capture(idx))).collect();
+            let bindings: Vec<(String, Value)> = leaf
+                .setting
+                .iter()
+                .enumerate()
+                .map(|(idx, name)| (name.clone(), capture(idx)))
+                .collect();
             if !self.where_eval.eval_where(where_id, &bindings)? {
                 work.discard();
                 return Ok(false);
@@ -263,7 +306,11 @@ impl Run<'_, '_> {
                     .find(|(key, _)| key == name)
                     .map(|(_, values)| values.clone())
                     .unwrap_or_default();
-                push_value(&mut values, captures.get(idx).cloned().unwrap_or(Value::Null), window);
+                push_value(
+                    &mut values,
+                    captures.get(idx).cloned().unwrap_or(Value::Null),
+                    window,
+                );
                 merge(&mut work.setting, name, aggregate(aggregator.op, &values));
                 match lists.iter_mut().find(|(key, _)| key == name) {
                     Some((_, slot)) => *slot = values,

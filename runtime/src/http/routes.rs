@@ -1,0 +1,356 @@
+//! The route handlers: read the parameters, call the engine on the blocking pool, answer
+//! as pico-engine does (engine.md §8).
+
+use std::sync::Arc;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::{Map as JsonMap, Value as Json};
+
+use super::HttpApi;
+use super::params::{self, BodyKind, ParamsError};
+use crate::engine::{Engine, EngineError};
+use crate::value::Value;
+
+type Api = State<Arc<HttpApi>>;
+
+/// The request header `--trust-event-time` reads: the event's time in epoch milliseconds.
+pub const EVENT_TIME_HEADER: &str = "x-pico-event-time";
+
+/// A failed request, answered as the reference answers every error: 200 with
+/// `{"error": "<ErrorName>: <message>"}`.
+struct ApiError(String);
+
+impl From<EngineError> for ApiError {
+    fn from(err: EngineError) -> Self {
+        ApiError(err.to_string())
+    }
+}
+
+impl From<ParamsError> for ApiError {
+    fn from(err: ParamsError) -> Self {
+        ApiError(err.to_string())
+    }
+}
+
+impl ApiError {
+    fn into_response(self) -> Response {
+        let mut body = JsonMap::new();
+        body.insert("error".to_string(), Json::String(self.0));
+        json_response(Json::Object(body).to_string())
+    }
+}
+
+fn json_response(text: String) -> Response {
+    let mut response = Response::new(Body::from(text));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    response
+}
+
+/// A KRL value as Express's `res.json` sends it; `undefined` (an action at the top level)
+/// is an empty body.
+fn value_response(value: &Value) -> Response {
+    json_response(value.encode(0).unwrap_or_default())
+}
+
+fn respond(result: Result<Response, ApiError>) -> Response {
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+/// Runs a blocking engine call off the async threads.
+async fn blocking<T: Send + 'static>(
+    api: &HttpApi,
+    call: impl FnOnce(Engine) -> Result<T, EngineError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let engine = api.engine.clone();
+    match tokio::task::spawn_blocking(move || call(engine)).await {
+        Ok(result) => Ok(result?),
+        Err(err) => Err(ApiError(format!("Error: the engine call failed: {err}"))),
+    }
+}
+
+/// The merged parameters of a request (query string, body, `_headers`) and the event time
+/// to use, if the server trusts the caller's.
+struct Params {
+    attrs: Value,
+    time: Option<f64>,
+}
+
+async fn read_params(api: &HttpApi, request: Request) -> Result<Params, ApiError> {
+    let (parts, body) = request.into_parts();
+    let body = match BodyKind::of(&parts.headers) {
+        BodyKind::Ignored => JsonMap::new(),
+        BodyKind::Json => params::parse_json_body(&read_body(body, &parts.headers, api.options.max_json_bytes).await?)?,
+        BodyKind::Form => {
+            let bytes = read_body(body, &parts.headers, api.options.max_form_bytes).await?;
+            params::parse_form(&String::from_utf8_lossy(&bytes))
+        }
+    };
+    let merged = params::merge(parts.uri.query(), body, &parts.headers);
+    let time = if api.options.trust_event_time { event_time(&parts.headers)? } else { None };
+    Ok(Params { attrs: Value::from(Json::Object(merged)), time })
+}
+
+fn event_time(headers: &HeaderMap) -> Result<Option<f64>, ApiError> {
+    let Some(value) = headers.get(EVENT_TIME_HEADER) else { return Ok(None) };
+    let text = value.to_str().unwrap_or("").trim();
+    match text.parse::<f64>() {
+        Ok(time) if time.is_finite() && time >= 0.0 => Ok(Some(time)),
+        _ => Err(ApiError(format!("TypeError: `{EVENT_TIME_HEADER}` must be epoch milliseconds, got `{text}`"))),
+    }
+}
+
+/// Reads at most `limit` bytes; a declared or actual larger body is refused without
+/// reading the rest.
+async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<axum::body::Bytes, ParamsError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(ParamsError::TooLarge { limit });
+    }
+    to_bytes(body, limit).await.map_err(|err| {
+        // axum does not export the limit error's type; its message is stable.
+        if err.to_string().contains("length limit") { ParamsError::TooLarge { limit } } else { ParamsError::Read(err.to_string()) }
+    })
+}
+
+pub(super) async fn ui_context(State(api): Api) -> Response {
+    let mut body = JsonMap::new();
+    body.insert("version".to_string(), Json::String(api.version.clone()));
+    body.insert("eci".to_string(), Json::String(api.ui_eci.clone()));
+    json_response(Json::Object(body).to_string())
+}
+
+pub(super) async fn flush(State(api): Api, request: Request) -> Response {
+    respond(
+        async {
+            let params = read_params(&api, request).await?;
+            let Some(url) = params.attrs.as_map().and_then(|m| m.get("url")).and_then(Value::as_str).map(str::to_string)
+            else {
+                return Err(ApiError("TypeError: Expected `url`".to_string()));
+            };
+            let answer_url = url.clone();
+            let rid = blocking(&api, move |engine| engine.flush(&url)).await?;
+            // FIXME(#5): `hash`, `flushed` and compiler warnings once the registry reports them.
+            let mut body = JsonMap::new();
+            body.insert("url".to_string(), Json::String(answer_url));
+            body.insert("rid".to_string(), Json::String(rid));
+            body.insert("flushed".to_string(), Json::Bool(true));
+            let mut compiler = JsonMap::new();
+            compiler.insert("version".to_string(), Json::String(api.version.clone()));
+            compiler.insert("warnings".to_string(), Json::Array(Vec::new()));
+            body.insert("compiler".to_string(), Json::Object(compiler));
+            Ok(json_response(Json::Object(body).to_string()))
+        }
+        .await,
+    )
+}
+
+pub(super) async fn event(State(api): Api, Path((eci, domain, name)): Path<(String, String, String)>, request: Request) -> Response {
+    respond(
+        async {
+            let params = read_params(&api, request).await?;
+            let eid = blocking(&api, move |engine| engine.event_at(&eci, &domain, &name, params.attrs, params.time)).await?;
+            Ok(json_response(Json::String(eid).to_string()))
+        }
+        .await,
+    )
+}
+
+pub(super) async fn event_wait(
+    State(api): Api,
+    Path((eci, domain, name)): Path<(String, String, String)>,
+    request: Request,
+) -> Response {
+    respond(
+        async {
+            let params = read_params(&api, request).await?;
+            let response =
+                blocking(&api, move |engine| engine.event_wait_at(&eci, &domain, &name, params.attrs, params.time)).await?;
+            Ok(value_response(&response.to_value()))
+        }
+        .await,
+    )
+}
+
+pub(super) async fn event_query(
+    State(api): Api,
+    Path((eci, domain, name, rid, qname)): Path<(String, String, String, String, String)>,
+    request: Request,
+) -> Response {
+    respond(
+        async {
+            let params = read_params(&api, request).await?;
+            // FIXME(#5): the reference queues the query right behind the event on the pico;
+            // here another request may slip in between the two.
+            let value = blocking(&api, move |engine| {
+                engine.event_wait_at(&eci, &domain, &name, params.attrs.clone(), params.time)?;
+                engine.query(&eci, &rid, &qname, params.attrs)
+            })
+            .await?;
+            Ok(value_response(&value))
+        }
+        .await,
+    )
+}
+
+/// `/c/:eci/query/:rid/:name` and `/sky/cloud/:eci/:rid/:function`.
+pub(super) async fn query(
+    State(api): Api,
+    Path((eci, rid, function)): Path<(String, String, String)>,
+    request: Request,
+) -> Response {
+    respond(
+        async {
+            let params = read_params(&api, request).await?;
+            // Matches pico-engine: split at `.`; the second part picks the answer's form.
+            let mut parts = function.split('.');
+            let name = parts.next().unwrap_or("").to_string();
+            let suffix = parts.next().map(str::to_string);
+            let value = blocking(&api, move |engine| engine.query(&eci, &rid, &name, params.attrs)).await?;
+            let content_type = match suffix.as_deref() {
+                Some("html") => "text/html; charset=utf-8",
+                Some("txt") => "text/plain; charset=utf-8",
+                _ => return Ok(value_response(&value)),
+            };
+            let Some(text) = value.as_str() else {
+                return Err(ApiError(format!(
+                    "TypeError: a `.{}` query must return a string, got {}",
+                    suffix.unwrap_or_default(),
+                    value.krl_type().name()
+                )));
+            };
+            let mut response = Response::new(Body::from(text.to_string()));
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            Ok(response)
+        }
+        .await,
+    )
+}
+
+pub(super) async fn sky_event(
+    State(api): Api,
+    Path((eci, eid, domain, kind)): Path<(String, String, String, String)>,
+    request: Request,
+) -> Response {
+    respond(
+        async {
+            let mut params = read_params(&api, request).await?;
+            if eid != "none"
+                && let Value::Map(map) = &mut params.attrs
+                && map.get("__eid").is_none()
+            {
+                std::sync::Arc::make_mut(map).insert("__eid", Value::string(eid.as_str()));
+            }
+            let response =
+                blocking(&api, move |engine| engine.event_wait_at(&eci, &domain, &kind, params.attrs, params.time)).await?;
+            Ok(sky_answer(&response.to_value(), &response.directives))
+        }
+        .await,
+    )
+}
+
+/// Applies the `_cookie` and `_redirect` directives of a `/sky/event` answer.
+fn sky_answer(body: &Value, directives: &[Value]) -> Response {
+    let mut cookies = Vec::new();
+    let mut redirect = None;
+    for directive in directives {
+        let json = directive.to_json();
+        let option = |key: &str| json.get("options").and_then(|o| o.get(key)).and_then(Json::as_str).map(str::to_string);
+        match json.get("name").and_then(Json::as_str) {
+            Some("_cookie") => cookies.extend(option("cookie")),
+            Some("_redirect") if redirect.is_none() => redirect = option("url"),
+            _ => {}
+        }
+    }
+    let mut response = match redirect {
+        Some(url) => {
+            let mut response = Response::new(Body::from(format!("Found. Redirecting to {url}")));
+            *response.status_mut() = StatusCode::FOUND;
+            if let Ok(location) = HeaderValue::from_str(&url) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+            response
+        }
+        None => value_response(body),
+    };
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Ours, for `krl pico ls`: every pico with its channels and rulesets.
+pub(super) async fn picos(State(api): Api) -> Response {
+    respond(
+        async {
+            let picos = blocking(&api, |engine| Ok(engine.pico_summaries())).await?;
+            let mut body = JsonMap::new();
+            body.insert("root".to_string(), Json::String(api.engine.root_pico().to_string()));
+            body.insert("picos".to_string(), Json::Array(picos.iter().map(Value::to_json).collect()));
+            Ok(json_response(Json::Object(body).to_string()))
+        }
+        .await,
+    )
+}
+
+/// Ours, for `krl logs`: a pico's log entries from index `after` on (`?pico=ID&after=N`;
+/// the root pico by default), with the index to ask from next.
+pub(super) async fn logs(State(api): Api, request: Request) -> Response {
+    let query = params::parse_query_extended(request.uri().query().unwrap_or(""));
+    let text = |key: &str| query.get(key).and_then(Json::as_str).map(str::to_string);
+    let pico = text("pico").unwrap_or_else(|| api.engine.root_pico().to_string());
+    let after = text("after").and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+    respond(
+        async {
+            let entries = blocking(&api, move |engine| Ok(engine.logs(&pico))).await?;
+            let next = entries.len();
+            let lines = entries
+                .iter()
+                .skip(after)
+                .map(|entry| {
+                    let mut line = JsonMap::new();
+                    line.insert("time".to_string(), Json::from(entry.time));
+                    line.insert("level".to_string(), Json::String(entry.level.to_string()));
+                    if let Some(rid) = &entry.rid {
+                        line.insert("rid".to_string(), Json::String(rid.to_string()));
+                    }
+                    line.insert("msg".to_string(), Json::String(entry.message.clone()));
+                    if let Some(data) = &entry.data {
+                        line.insert("data".to_string(), data.to_json());
+                    }
+                    Json::Object(line)
+                })
+                .collect();
+            let mut body = JsonMap::new();
+            body.insert("entries".to_string(), Json::Array(lines));
+            body.insert("next".to_string(), Json::from(next));
+            Ok(json_response(Json::Object(body).to_string()))
+        }
+        .await,
+    )
+}
+
+/// Matches Express's default answer to an unknown route.
+pub(super) async fn not_found(request: Request) -> Response {
+    let path = request.uri().path().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let body = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n\
+         <body>\n<pre>Cannot {} {}</pre>\n</body>\n</html>\n",
+        request.method(),
+        path
+    );
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
