@@ -90,8 +90,28 @@ fn is_lint(diagnostic: &Diagnostic) -> bool {
 /// One `krl:allow(...)` comment: the lints it names and where it applies.
 struct Allow {
     ids: Vec<&'static str>,
-    /// `None` for the whole file, else the 0-based line of the comment.
-    line: Option<u32>,
+    scope: Scope,
+}
+
+/// Where an allow comment applies; lines are 0-based.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// Before `ruleset`: the whole file.
+    File,
+    /// After code on the same line: that line.
+    Line(u32),
+    /// On a line of its own: that line and the next.
+    LineAndNext(u32),
+}
+
+impl Scope {
+    fn covers(self, line: u32) -> bool {
+        match self {
+            Scope::File => true,
+            Scope::Line(own) => own == line,
+            Scope::LineAndNext(own) => own == line || own + 1 == line,
+        }
+    }
 }
 
 /// Drops the lint findings that a `// krl:allow(name, ...)` comment allows: a comment on the
@@ -134,8 +154,18 @@ pub fn apply_allow_comments(
             }
             offset += part.len() as u32 + 1;
         }
-        let line = (comment.span.end > ruleset_start).then(|| lines.line_col(comment.span.start).line);
-        allows.push(Allow { ids, line });
+        let position = lines.line_col(comment.span.start);
+        let line_start = comment.span.start - position.col;
+        // A comment after code on its line covers that line only.
+        let trailing = !src[line_start as usize..comment.span.start as usize].trim().is_empty();
+        let scope = if comment.span.end <= ruleset_start {
+            Scope::File
+        } else if trailing {
+            Scope::Line(position.line)
+        } else {
+            Scope::LineAndNext(position.line)
+        };
+        allows.push(Allow { ids, scope });
     }
     diagnostics.retain(|diagnostic| {
         if !is_lint(diagnostic) {
@@ -143,8 +173,7 @@ pub fn apply_allow_comments(
         }
         let line = lines.line_col(diagnostic.primary.at.span.start).line;
         !allows.iter().any(|allow| {
-            allow.ids.contains(&diagnostic.code.id)
-                && allow.line.is_none_or(|comment_line| comment_line == line || comment_line + 1 == line)
+            allow.ids.contains(&diagnostic.code.id) && allow.scope.covers(line)
         })
     });
     for (span, name) in unknown {

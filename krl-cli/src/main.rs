@@ -31,6 +31,16 @@ enum Command {
     Explain(commands::explain::Args),
     /// Run the language server over stdio (for editors).
     Lsp(commands::lsp::Args),
+    /// Start a pico engine with its HTTP API and install the given rulesets on the root pico.
+    Run(commands::run::Args),
+    /// Send an event to a running engine: `krl event ECI domain:type [key=value ...]`.
+    Event(commands::client::EventArgs),
+    /// Query a running engine: `krl query ECI rid/function [key=value ...]`.
+    Query(commands::client::QueryArgs),
+    /// Inspect the picos of a running engine (`krl pico ls`).
+    Pico(commands::client::PicoArgs),
+    /// Print a pico's log from a running engine; `-f` keeps following it.
+    Logs(commands::client::LogsArgs),
     /// Print a shell completion script, e.g. `krl completions bash > /etc/bash_completion.d/krl`.
     Completions {
         #[arg(value_enum)]
@@ -56,6 +66,11 @@ fn main() -> ExitCode {
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Lsp(args) => commands::lsp::run(args),
+        Command::Run(args) => commands::run::run(args),
+        Command::Event(args) => commands::client::event(args),
+        Command::Query(args) => commands::client::query(args),
+        Command::Pico(args) => commands::client::pico(args),
+        Command::Logs(args) => commands::client::logs(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Repl(args) => commands::repl::run(args),
         Command::Completions { shell } => {

@@ -277,6 +277,17 @@ pub fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declarat
     found
 }
 
+/// Every declaration node keyed by the span of its name, from one walk.
+pub fn declarations_by_name(ruleset: &Ruleset) -> std::collections::HashMap<Span, &Declaration> {
+    let mut out = std::collections::HashMap::new();
+    walk(ruleset, &mut |node| {
+        if let Node::Decl(decl) = node {
+            out.insert(decl.name.span, decl);
+        }
+    });
+    out
+}
+
 /// The rule whose span holds `offset`.
 pub fn rule_at(ruleset: &Ruleset, offset: u32) -> Option<&Rule> {
     ruleset

@@ -376,3 +376,13 @@ fn formatting_uses_the_formatter() {
     let broken = plain("t.krl", "ruleset a.b { rule r { select when } ");
     assert!(formatting::formatting(&broken).is_none());
 }
+
+#[test]
+fn completion_falls_back_to_the_last_good_scopes_while_typing() {
+    let good = plain("t.krl", "ruleset t { global { g = 1 f = function(p) { q = 2\n  q\n } } }");
+    let (typing, pos) = fixture("t.krl", "ruleset t { global { g = 1 f = function(p) { q = 2\n  q + $0\n } } }");
+    let answer = labels(completion::completion_with_fallback(&typing, Some(&good), &Workspace::default(), pos));
+    let mut first: Vec<_> = answer.split(' ').take(4).collect();
+    first.sort();
+    assert_eq!(first, ["f", "g", "p", "q"], "{answer}");
+}

@@ -770,6 +770,18 @@ fn within_timeout_clears_settings_and_restarts() {
     assert_eq!(bound(rule.send_at(1250.0, "w", "b", &Value::Null), "p"), s("y"));
 }
 
+#[test]
+fn within_start_time_zero_counts_as_unset() {
+    // Matches pico-engine: scheduled events have time 0, and a start time of 0 is falsy there.
+    let mut rule = Rule::new(EventExpr::Before(vec![e("w", "a"), e("w", "b")])).within(100.0);
+    assert!(rule.send_at(0.0, "w", "a", &Value::Null).is_none());
+    assert_eq!(rule.state.as_ref().and_then(|state| state.starttime), Some(0.0));
+    assert!(
+        rule.send_at(150.0, "w", "b", &Value::Null).is_some(),
+        "no timeout measured from 0"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Structure, salience, persistence
 

@@ -41,11 +41,18 @@ fn is_falsy_literal(expr: &Expr) -> bool {
 }
 
 /// Whether `event` can ever match; problems found on the way (with why) go to `found`.
-fn reachable(event: &EventExpr, found: &mut Vec<(Span, String)>) -> bool {
+/// `falsy` collects the `where` conditions that are always false.
+fn reachable(event: &EventExpr, found: &mut Vec<(Span, String)>, falsy: &mut Vec<Span>) -> bool {
     match &event.kind {
-        EventExprKind::Event(base) => !base.where_.as_ref().is_some_and(is_falsy_literal),
+        EventExprKind::Event(base) => match &base.where_ {
+            Some(condition) if is_falsy_literal(condition) => {
+                falsy.push(condition.span);
+                false
+            }
+            _ => true,
+        },
         EventExprKind::Op { op, args, .. } => {
-            let each: Vec<bool> = args.iter().map(|arg| reachable(arg, found)).collect();
+            let each: Vec<bool> = args.iter().map(|arg| reachable(arg, found, falsy)).collect();
             match op {
                 EventOp::Or => each.iter().any(|&ok| ok),
                 // `a not between(b, c)`: only the bounds have to occur.
@@ -56,7 +63,7 @@ fn reachable(event: &EventExpr, found: &mut Vec<(Span, String)>) -> bool {
             }
         }
         EventExprKind::Any { n, n_span, args } => {
-            let n_reachable = args.iter().filter(|arg| reachable(arg, found)).count();
+            let n_reachable = args.iter().filter(|arg| reachable(arg, found, falsy)).count();
             let n = *n as usize;
             if n >= args.len() {
                 found.push((
@@ -71,8 +78,8 @@ fn reachable(event: &EventExpr, found: &mut Vec<(Span, String)>) -> bool {
             }
             n <= n_reachable
         }
-        EventExprKind::Group { event, .. } => reachable(event, found),
-        EventExprKind::Paren { inner } => reachable(inner, found),
+        EventExprKind::Group { event, .. } => reachable(event, found, falsy),
+        EventExprKind::Paren { inner } => reachable(inner, found, falsy),
         EventExprKind::Error => true,
     }
 }
@@ -86,7 +93,8 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut found = Vec::new();
-        let ok = reachable(event, &mut found);
+        let mut falsy = Vec::new();
+        let ok = reachable(event, &mut found, &mut falsy);
         let any_problem = !found.is_empty();
         for (span, message) in found {
             out.push(
@@ -94,14 +102,17 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
                     .with_help("`any N` needs N distinct events out of more than N; lower the number or list more events"),
             );
         }
-        // A lone event with `where false` is already a `constant-condition`.
-        if !ok && !any_problem && !matches!(event.kind, EventExprKind::Event(_)) {
+        if !ok
+            && !any_problem
+            && let Some(&condition) = falsy.first()
+        {
             out.push(
                 Diagnostic::warning(
                     LINT.code,
-                    ctx.at(event.span),
+                    ctx.at(condition),
                     format!("rule `{}` can never be selected", rule.name.name),
                 )
+                .with_label("this condition is always false")
                 .with_note("an event whose `where` is always false never matches, and this select needs it")
                 .with_help("fix the `where` condition"),
             );

@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod client;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
 pub mod lsp;
 pub mod parse;
 pub mod repl;
+pub mod run;

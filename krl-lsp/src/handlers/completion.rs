@@ -399,34 +399,43 @@ fn member_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec
 /// The global and configuration declarations, visible everywhere.
 fn global_items(analysis: &Analysis) -> Vec<CompletionItem> {
     let names = analysis.names();
+    let nodes = crate::syntax::declarations_by_name(analysis.ruleset());
     names
         .declaration_ids()
         .filter(|&id| matches!(names.declaration(id).kind, DeclKind::Global | DeclKind::Configure))
-        .map(|id| decl_item(analysis, id))
+        .map(|id| decl_item(analysis, &nodes, id))
         .collect()
 }
 
-fn decl_item(analysis: &Analysis, id: krl_check::DeclId) -> CompletionItem {
+/// An item for a declared name. `nodes` comes from one walk of the tree, so building many
+/// items stays linear on large files.
+fn decl_item(
+    analysis: &Analysis,
+    nodes: &std::collections::HashMap<Span, &krl_syntax::ast::Declaration>,
+    id: krl_check::DeclId,
+) -> CompletionItem {
     let decl = analysis.names().declaration(id);
     let kind = match decl.shape {
         Shape::Function(_) => CompletionItemKind::FUNCTION,
         Shape::Action(_) | Shape::ActionFunction(_) => CompletionItemKind::METHOD,
         Shape::Unknown => CompletionItemKind::VARIABLE,
     };
-    item(
-        &decl.name,
-        kind,
-        Some(describe::decl_signature(analysis, id)),
-        Some(describe::decl_markdown(analysis, id)),
-    )
+    let detail = match nodes.get(&decl.span) {
+        Some(node) => describe::declaration_line(analysis, node),
+        None => decl.name.clone(),
+    };
+    let doc = describe::doc_comment(analysis, decl.span);
+    item(&decl.name, kind, Some(detail), doc)
 }
 
 /// The declarations visible at `offset`, innermost first, without built-ins.
 fn scope_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
     let names = analysis.names();
+    let nodes = crate::syntax::declarations_by_name(analysis.ruleset());
+    let chain = chain(names, scope_at(names, Span::empty(offset)));
     let mut seen = BTreeSet::new();
     let mut items = Vec::new();
-    for scope in chain(names, scope_at(names, Span::empty(offset))) {
+    for scope in chain {
         for id in names.declaration_ids() {
             let decl = names.declaration(id);
             if decl.scope != scope || decl.kind.is_builtin() || decl.name.is_empty() {
@@ -437,7 +446,7 @@ fn scope_items(analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
             if !(declared_before || is_function) || !seen.insert(decl.name.clone()) {
                 continue;
             }
-            items.push(decl_item(analysis, id));
+            items.push(decl_item(analysis, &nodes, id));
         }
     }
     items

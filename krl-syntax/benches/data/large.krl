@@ -1510,4 +1510,48 @@ ruleset io.example.home_hub {
       "locked_out_until": ent:locked_out_until
     })
   }
+
+  // =====================================================================================
+  // Notification preferences
+
+  rule preference_set {
+    select when notify preference_set
+      person_id re#^(.+)$#
+      channel re#^(push|sms|email|none)$#
+      setting(person_id, channel)
+    pre {
+      quiet = event:attrs{"quiet"}.defaultsTo(true)
+      known = residents() >< person_id
+    }
+    if known then send_directive("preference", {"person": person_id, "channel": channel, "quiet": quiet})
+    fired {
+      ent:preferences{person_id} := {"channel": channel, "quiet": quiet, "updated": time:now()}
+    } else {
+      error info <<no resident #{person_id}>>
+    }
+  }
+
+  rule preference_summary {
+    select when notify preferences_requested
+    foreach ent:preferences.defaultsTo({}) setting(p, person_id)
+    pre {
+      name = residents(){[person_id, "name"]}.defaultsTo(person_id)
+      text = p{"channel"} == "none"
+        => <<#{name} gets no notifications>>
+        | <<#{name} gets #{p{"channel"}} notifications#{p{"quiet"} => ", except at night" | ""}>>
+    }
+    send_directive("preference_summary", {"person": person_id, "text": text})
+  }
+
+  rule digest_sent {
+    select when home daily_tick hour re#^7$#
+    foreach ent:preferences.defaultsTo({}) setting(p, person_id)
+    pre {
+      person = residents(){person_id}
+      due = due_reminders().filter(function(r) { r{"for"} == person_id || r{"for"} == "everyone" })
+      wants_digest = p{"channel"} != "none" && due.length() > 0
+    }
+    if person && wants_digest then
+      notify(<<Good morning #{person{"name"}}>>, due.map(function(r) { "- " + r{"text"} }).join("\n"), "low")
+  }
 }

@@ -272,6 +272,51 @@ impl Engine {
         Ok(channel)
     }
 
+    /// Creates a child of `parent_id` as `ctx:newPico` does: a parent-link channel on the
+    /// parent (only the child may use it) and a child-link channel on the child (only the
+    /// parent may use it). Returns the child-link ECI, by which the parent reaches the child.
+    pub fn new_pico(&self, parent_id: &str) -> Result<String, EngineError> {
+        let parent_cell = self.inner.pico(parent_id)?;
+        let child_id = new_id();
+        let family = |pico: &str, owner: &str, tag: &str| Channel {
+            id: new_id(),
+            pico_id: pico.to_string(),
+            tags: vec!["system".into(), tag.into()],
+            event_policy: EventPolicy::allow_all(),
+            query_policy: QueryPolicy::allow_all(),
+            family_channel_pico_id: Some(owner.to_string()),
+        };
+        let up = family(parent_id, &child_id, "parent");
+        let down = family(&child_id, parent_id, "child");
+        let mut child = PicoState::new(child_id.clone(), Some(up.id.clone()));
+        child.channels.insert(down.id.clone(), down.clone());
+        let mut parent = lock(&parent_cell.state);
+        let mut children = parent.children.clone();
+        children.push(down.id.clone());
+        let mut batch = WriteBatch::new();
+        batch.put(persist::pico_key(&child_id), persist::to_bytes(&pico_record(&child)));
+        let parent_record = PicoRecord { id: parent.id.clone(), parent: parent.parent.clone(), children: children.clone() };
+        batch.put(persist::pico_key(parent_id), persist::to_bytes(&parent_record));
+        persist::put_channel(&mut batch, &up);
+        persist::put_channel(&mut batch, &down);
+        self.inner.storage.commit(batch)?;
+        parent.children = children;
+        parent.channels.insert(up.id.clone(), up.clone());
+        drop(parent);
+        {
+            let mut channels = write(&self.inner.channels);
+            channels.insert(up.id.clone(), up);
+            channels.insert(down.id.clone(), down.clone());
+        }
+        self.inner.add_pico(child);
+        Ok(down.id)
+    }
+
+    /// The pico that owns a channel.
+    pub fn pico_of(&self, eci: &str) -> Result<String, EngineError> {
+        Ok(self.inner.channel(eci)?.pico_id)
+    }
+
     /// Queues an event and returns its eid at once.
     pub fn event(&self, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<String, EngineError> {
         self.event_at(eci, domain, name, attrs, None)
@@ -311,7 +356,7 @@ impl Engine {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
         event.time = time.unwrap_or(event.time);
         let (reply, answer) = mpsc::channel();
-        self.inner.push(&cell, Job::Event { eid: new_id(), event, reply: Some(reply), inbox: false });
+        self.inner.push_and_wait(&cell, Job::Event { eid: new_id(), event, reply: Some(reply), inbox: false });
         Ok(receive(answer)?)
     }
 
@@ -322,7 +367,7 @@ impl Engine {
         channel.check_query(&query.rid, &query.name, None)?;
         let cell = self.inner.pico(&channel.pico_id)?;
         let (reply, answer) = mpsc::channel();
-        self.inner.push(&cell, Job::Query { qid: new_id(), query, reply });
+        self.inner.push_and_wait(&cell, Job::Query { qid: new_id(), query, reply });
         Ok(receive(answer)?)
     }
 
@@ -519,15 +564,25 @@ impl EngineInner {
     }
 
     fn push(&self, cell: &Arc<PicoCell>, job: Job) {
-        let start = {
-            let mut queue = lock(&cell.queue);
-            queue.jobs.push_back(job);
-            !std::mem::replace(&mut queue.running, true)
-        };
-        if start {
+        if self.enqueue(cell, job) {
             // A send only fails once every worker is gone, i.e. the engine is shutting down.
             let _ = lock(&self.work).send(Arc::clone(cell));
         }
+    }
+
+    /// Queues a job for a caller that will wait for it anyway: when the pico is idle the
+    /// caller's thread runs the queue itself, saving two thread hand-offs per call.
+    fn push_and_wait(&self, cell: &Arc<PicoCell>, job: Job) {
+        if self.enqueue(cell, job) {
+            self.drain(cell);
+        }
+    }
+
+    /// Adds a job; true when the pico was idle and now needs someone to drain it.
+    fn enqueue(&self, cell: &Arc<PicoCell>, job: Job) -> bool {
+        let mut queue = lock(&cell.queue);
+        queue.jobs.push_back(job);
+        !std::mem::replace(&mut queue.running, true)
     }
 
     /// Runs a pico's queued jobs one after another until its queue is empty.

@@ -63,7 +63,8 @@ pub trait Storage: Send + Sync {
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StorageError>;
 
     /// Applies the batch's operations, in order, atomically: all of them or none. Returns
-    /// only once the batch is durable at [`Storage::durability`]'s level.
+    /// only once the batch is durable at [`Storage::durability`]'s level, blocking the
+    /// calling thread until then (from async code, call it on a blocking thread).
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError>;
 
     /// What a returned commit survives.

@@ -6,7 +6,9 @@
 //! folder (or a second `SqliteStorage` in this process) therefore fails at once with
 //! [`StorageError::Locked`] instead of sharing the data behind the engine's caches. The OS
 //! drops the lock when the owner dies, so a store left by kill -9 reopens normally (SQLite
-//! rolls back any transaction that was not committed).
+//! rolls back any transaction that was not committed). Other SQLite clients (the `sqlite3`
+//! shell) may still open `store.sqlite3` while the engine runs; SQLite's own locking keeps
+//! that safe, though the engine does not expect outside writes.
 //!
 //! Writes: one writer connection, used by whichever committing thread is the current
 //! *leader* (no writer thread of our own). A committing thread queues its batch and, if no
@@ -166,7 +168,7 @@ impl SqliteStorage {
             readers,
             writer,
             data_path,
-            _lock,
+            _lock: owner_lock,
             ..
         } = self;
         drop(readers);
@@ -182,7 +184,7 @@ impl SqliteStorage {
         writer
             .close()
             .map_err(|(_, source)| sqlite_err("close the store", source))?;
-        drop(_lock);
+        drop(owner_lock);
         Ok(())
     }
 
@@ -397,13 +399,15 @@ fn acquire_lock(dir: &Path) -> Result<Connection, StorageError> {
     // In EXCLUSIVE locking mode a connection keeps the locks it took until it closes; the
     // write below takes the exclusive lock. A zero busy timeout makes a held lock fail fast.
     conn.busy_timeout(Duration::ZERO).map_err(open_err)?;
-    conn.execute_batch(
+    // The owner's pid is only a hint for someone inspecting the folder.
+    let pid = std::process::id();
+    conn.execute_batch(&format!(
         "PRAGMA locking_mode = EXCLUSIVE;
          BEGIN EXCLUSIVE;
          CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY, pid INTEGER NOT NULL);
-         INSERT OR REPLACE INTO owner (id, pid) VALUES (1, 0);
-         COMMIT;",
-    )
+         INSERT OR REPLACE INTO owner (id, pid) VALUES (1, {pid});
+         COMMIT;"
+    ))
     .map_err(|source| match source.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StorageError::Locked {
             path: dir.to_path_buf(),
@@ -426,9 +430,11 @@ fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Connecti
     }
     // WAL + NORMAL: a commit is appended to the log without fsync, which survives a process
     // crash; FULL adds an fsync of the log per commit (once per group).
+    // `None` (no promise) skips even the checkpoints' fsyncs; handy for throwaway stores.
     let synchronous = match durability {
         Durability::Full => "FULL",
-        Durability::Process | Durability::None => "NORMAL",
+        Durability::Process => "NORMAL",
+        Durability::None => "OFF",
     };
     conn.pragma_update(None, "synchronous", synchronous)?;
     conn.pragma_update(None, "cache_size", -65_536)?; // 64 MiB

@@ -7,13 +7,17 @@ ruleset t.unreachable_select {
   }
   rule never_true {
     select when door opened where false and door closed
-//              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[W0111]
-//                                ^^^^^ warning[W0106]
+//                                ^^^^^ warning[W0111]
     noop()
   }
   rule nested {
     select when any 3 (a b, c d, e f) or g h
 //                  ^ warning[W0111]
+    noop()
+  }
+  rule lone_event {
+    select when door opened where ""
+//                                ^^ warning[W0111]
     noop()
   }
   rule fine_any {
@@ -22,12 +26,10 @@ ruleset t.unreachable_select {
   }
   rule fine_or {
     select when door opened where false or door closed
-//                                ^^^^^ warning[W0106]
     noop()
   }
   rule fine_not_between {
     select when door opened where false not between (door closed, door locked)
-//                                ^^^^^ warning[W0106]
     noop()
   }
 }

@@ -1,0 +1,271 @@
+//! End-to-end test of `krl lsp`: starts the binary as a child process and speaks JSON-RPC over
+//! its stdin/stdout, as an editor does. Prints every request with its answer (run with
+//! `--nocapture` to see them) and the latencies measured on a 1,500-line file.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start `krl lsp`");
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        Client {
+            child,
+            stdin,
+            stdout,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write to the server");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn receive(&mut self) -> Value {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            let n = self.stdout.read_line(&mut line).expect("read a header");
+            assert!(n > 0, "the server closed its output");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = Some(value.parse::<usize>().expect("a length"));
+            }
+        }
+        let mut body = vec![0; length.expect("a Content-Length header")];
+        self.stdout.read_exact(&mut body).expect("read the body");
+        serde_json::from_slice(&body).expect("a JSON message")
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        let mut message = json!({"jsonrpc": "2.0", "method": method});
+        if !params.is_null() {
+            message["params"] = params;
+        }
+        self.send(&message);
+    }
+
+    /// Sends a request and returns its result, skipping notifications in between.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
+        if !params.is_null() {
+            message["params"] = params;
+        }
+        self.send(&message);
+        loop {
+            let message = self.receive();
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                assert!(message.get("error").is_none(), "{method} failed: {message}");
+                return message.get("result").cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+
+    /// Waits for the diagnostics of `version`.
+    fn diagnostics(&mut self, version: i64) -> Value {
+        loop {
+            let message = self.receive();
+            if message.get("method") == Some(&json!("textDocument/publishDiagnostics"))
+                && message.pointer("/params/version") == Some(&json!(version))
+            {
+                return message.get("params").cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+}
+
+fn show(what: &str, request: &Value, answer: &Value) {
+    let mut answer = answer.to_string();
+    if answer.len() > 600 {
+        answer = format!("{}… ({} bytes)", &answer[..600], answer.len());
+    }
+    println!("--> {what} {request}\n<-- {answer}\n");
+}
+
+const URI: &str = "file:///tmp/krl-lsp-e2e/hello.krl";
+
+const HELLO: &str = r#"ruleset hello.world {
+  meta {
+    shares greet
+  }
+  global {
+    greet = function(name) { "Hello, " + name }
+  }
+  rule say_hello {
+    select when echo hello name re#(.*)# setting(who)
+    send_directive("say", {"something": greet(who)})
+    fired {
+      ent:count := ent:count.defaultsTo(0) + 1
+    }
+  }
+}
+"#;
+
+fn at(line: u32, character: u32) -> Value {
+    json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}})
+}
+
+#[test]
+fn speaks_lsp_over_stdio() {
+    let mut client = Client::start();
+    let init = json!({"processId": null, "rootUri": null, "capabilities": {}});
+    let result = client.request("initialize", init.clone());
+    show("initialize", &init, &json!({"serverInfo": result["serverInfo"], "hoverProvider": result["capabilities"]["hoverProvider"]}));
+    assert_eq!(result.pointer("/capabilities/textDocumentSync"), Some(&json!(1)));
+    client.notify("initialized", json!({}));
+
+    let open = json!({"textDocument": {"uri": URI, "languageId": "krl", "version": 1, "text": HELLO}});
+    client.notify("textDocument/didOpen", open);
+    let published = client.diagnostics(1);
+    show("didOpen (version 1)", &json!({"uri": URI}), &published);
+    let messages: Vec<_> = published["diagnostics"].as_array().expect("a list").iter().map(|d| d["message"].clone()).collect();
+    assert!(messages.iter().all(|m| !m.as_str().unwrap_or_default().contains("error")), "{messages:?}");
+
+    // A typo: an unknown name, reported with its version.
+    let broken = HELLO.replace("greet(who)", "gret(who)");
+    let change = json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": broken}]});
+    client.notify("textDocument/didChange", change);
+    let published = client.diagnostics(2);
+    show("didChange (version 2: `gret(who)`)", &json!({"uri": URI}), &published);
+    let text = published.to_string();
+    assert!(text.contains("unknown name `gret`") && text.contains("\"version\":2"), "{text}");
+
+    // Back to the good text for navigation.
+    let change = json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": HELLO}]});
+    client.notify("textDocument/didChange", change);
+    client.diagnostics(3);
+
+    let hover = client.request("textDocument/hover", at(9, 42));
+    show("hover on `greet(who)`", &at(9, 42), &hover);
+    assert!(hover.to_string().contains("greet = function(name)"), "{hover}");
+
+    let hover = client.request("textDocument/hover", at(11, 29));
+    show("hover on `defaultsTo`", &at(11, 29), &hover);
+    assert!(hover.to_string().contains("defaultsTo(val, defaultVal, message)"), "{hover}");
+
+    let definition = client.request("textDocument/definition", at(9, 48));
+    show("definition of `who`", &at(9, 48), &definition);
+    assert_eq!(definition.pointer("/0/range/start"), Some(&json!({"line": 8, "character": 50})));
+
+    // Typing `ent:` on a new line of the postlude.
+    let typing = HELLO.replace("+ 1\n", "+ 1\n      x = ent:\n");
+    let change = json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": typing}]});
+    client.notify("textDocument/didChange", change);
+    client.diagnostics(4);
+    let completion = client.request("textDocument/completion", at(12, 14));
+    show("completion after `ent:`", &at(12, 14), &completion);
+    assert!(completion.to_string().contains("\"label\":\"count\""), "{completion}");
+
+    // The outline survives a syntax error.
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    show("documentSymbol while the text has an error", &json!({"uri": URI}), &symbols);
+    assert!(symbols.to_string().contains("say_hello"), "{symbols}");
+
+    // Stale versions are dropped: version 3 after 4 changes nothing.
+    let change = json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": "garbage"}]});
+    client.notify("textDocument/didChange", change);
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    assert!(symbols.to_string().contains("say_hello"), "{symbols}");
+
+    let shutdown = client.request("shutdown", Value::Null);
+    show("shutdown", &Value::Null, &shutdown);
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().expect("the server exits");
+    assert!(status.success(), "{status}");
+}
+
+/// A ruleset of about 1,500 lines: globals and many rules that use them.
+fn large_ruleset() -> String {
+    let mut src = String::from("ruleset large.example {\n  meta {\n    shares total\n  }\n  global {\n");
+    for idx in 0..100 {
+        src.push_str(&format!("    value{idx} = {idx} * 2\n    double{idx} = function(x) {{ x * value{idx} }}\n"));
+    }
+    src.push_str("    total = function() { ent:count.defaultsTo(0) }\n  }\n");
+    for idx in 0..105 {
+        src.push_str(&format!(
+            "  rule rule{idx} {{\n    select when sensor reading{idx} temp re#(\\d+)# setting(temp)\n    pre {{\n      t = temp.as(\"Number\")\n      d = double{}(t)\n    }}\n    if d > 10 then\n      send_directive(\"hot\", {{\"value\": d}})\n    fired {{\n      ent:count := ent:count.defaultsTo(0) + 1;\n      raise sensor event \"reading{}\" attributes {{\"temp\": t}}\n    }}\n  }}\n",
+            idx % 100,
+            idx + 1
+        ));
+    }
+    src.push_str("}\n");
+    src
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
+}
+
+#[test]
+fn latency_on_a_large_file() {
+    let src = large_ruleset();
+    let n_lines = src.lines().count();
+    assert!(n_lines >= 1_500, "{n_lines} lines");
+    let mut client = Client::start();
+    client.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "krl", "version": 1, "text": src}}),
+    );
+    client.diagnostics(1);
+
+    let mut diagnostics = Vec::new();
+    for version in 2..12 {
+        let text = src.replace("value7 = 7 * 2", &format!("value7 = 7 * {version}"));
+        let started = Instant::now();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        client.diagnostics(version);
+        diagnostics.push(started.elapsed());
+    }
+    // Line 1000 or so: inside a rule's `pre`.
+    let line = src.lines().position(|l| l.contains("d = double50(t)")).expect("a pre line") as u32;
+    let mut completion = Vec::new();
+    let mut hover = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        client.request("textDocument/completion", at(line, 10));
+        completion.push(started.elapsed());
+        let started = Instant::now();
+        let answer = client.request("textDocument/hover", at(line, 12));
+        hover.push(started.elapsed());
+        assert!(answer.to_string().contains("double50 = function(x)"), "{answer}");
+    }
+    println!(
+        "{n_lines} lines: diagnostics after an edit {:?} (median of 10), completion {:?}, hover {:?}",
+        median(diagnostics),
+        median(completion),
+        median(hover)
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let _ = client.child.wait();
+}
