@@ -11,11 +11,17 @@ const LARGE: &str = include_str!("../../krl-syntax/benches/data/large.krl");
 
 fn check_large(c: &mut Criterion) {
     let parse = krl_syntax::parse_ruleset(FileId(0), LARGE);
-    assert!(!parse.has_errors(), "large.krl must parse cleanly: {:?}", parse.diagnostics);
+    assert!(
+        !parse.has_errors(),
+        "large.krl must parse cleanly: {:?}",
+        parse.diagnostics
+    );
     let options = krl_check::Options::default();
 
     let mut group = c.benchmark_group("large.krl");
-    group.bench_function("check", |b| b.iter(|| krl_check::check(FileId(0), black_box(&parse))));
+    group.bench_function("check", |b| {
+        b.iter(|| krl_check::check(FileId(0), black_box(&parse)))
+    });
     group.bench_function("check_with_allow_comments", |b| {
         b.iter(|| krl_check::check_with(FileId(0), Some(LARGE), black_box(&parse), &options))
     });

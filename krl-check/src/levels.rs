@@ -148,7 +148,10 @@ pub fn apply_allow_comments(
                 Some(id) => ids.push(id),
                 None if !name.is_empty() => {
                     let lead = (part.len() - part.trim_start().len()) as u32;
-                    unknown.push((Span::new(offset + lead, offset + lead + name.len() as u32), name.to_string()));
+                    unknown.push((
+                        Span::new(offset + lead, offset + lead + name.len() as u32),
+                        name.to_string(),
+                    ));
                 }
                 None => {}
             }
@@ -157,7 +160,9 @@ pub fn apply_allow_comments(
         let position = lines.line_col(comment.span.start);
         let line_start = comment.span.start - position.col;
         // A comment after code on its line covers that line only.
-        let trailing = !src[line_start as usize..comment.span.start as usize].trim().is_empty();
+        let trailing = !src[line_start as usize..comment.span.start as usize]
+            .trim()
+            .is_empty();
         let scope = if comment.span.end <= ruleset_start {
             Scope::File
         } else if trailing {
@@ -172,9 +177,9 @@ pub fn apply_allow_comments(
             return true;
         }
         let line = lines.line_col(diagnostic.primary.at.span.start).line;
-        !allows.iter().any(|allow| {
-            allow.ids.contains(&diagnostic.code.id) && allow.scope.covers(line)
-        })
+        !allows
+            .iter()
+            .any(|allow| allow.ids.contains(&diagnostic.code.id) && allow.scope.covers(line))
     });
     for (span, name) in unknown {
         diagnostics.push(

@@ -71,7 +71,13 @@ pub fn check_with(file: FileId, src: Option<&str>, parse: &krl_syntax::Parse, op
     types::check(&ctx, &mut diagnostics);
     lints::run_all(&ctx, &mut diagnostics);
     if let Some(src) = src {
-        levels::apply_allow_comments(file, src, &parse.trivia, parse.ruleset.span.start, &mut diagnostics);
+        levels::apply_allow_comments(
+            file,
+            src,
+            &parse.trivia,
+            parse.ruleset.span.start,
+            &mut diagnostics,
+        );
     }
     options.levels.apply(&mut diagnostics);
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.at.span.start, diagnostic.code.id));

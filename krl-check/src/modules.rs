@@ -49,7 +49,12 @@ pub trait ModuleResolver: Sync {
 }
 
 /// Checks the `use module` properties of `ruleset` and the `alias:name` uses of its modules.
-pub(crate) fn check(file: FileId, ruleset: &Ruleset, resolver: &dyn ModuleResolver, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(
+    file: FileId,
+    ruleset: &Ruleset,
+    resolver: &dyn ModuleResolver,
+    out: &mut Vec<Diagnostic>,
+) {
     let at = |span| FileSpan::new(file, span);
     // Domain → (rid, what it provides); `None` when the module was not found.
     let mut domains: HashMap<String, (String, Option<ModuleInfo>)> = HashMap::new();
@@ -78,7 +83,9 @@ pub(crate) fn check(file: FileId, ruleset: &Ruleset, resolver: &dyn ModuleResolv
                 }
             }
         }
-        let domain = alias.as_ref().map_or(rid.name.as_str(), |alias| alias.name.as_str());
+        let domain = alias
+            .as_ref()
+            .map_or(rid.name.as_str(), |alias| alias.name.as_str());
         domains.insert(domain.to_string(), (rid.name.clone(), info));
     }
     if domains.is_empty() {
@@ -87,12 +94,20 @@ pub(crate) fn check(file: FileId, ruleset: &Ruleset, resolver: &dyn ModuleResolv
     let mut uses: Vec<(Span, String, String)> = Vec::new();
     visit::each_expr(ruleset, &mut |expr| match &expr.kind {
         ExprKind::DomainIdentifier { domain, name } => {
-            uses.push((domain.span.cover(name.span), domain.name.clone(), name.name.clone()));
+            uses.push((
+                domain.span.cover(name.span),
+                domain.name.clone(),
+                name.name.clone(),
+            ));
         }
         ExprKind::Defaction(defaction) => {
             for action in defaction.actions.iter().flat_map(|block| block.actions()) {
                 if let Some(domain) = &action.domain {
-                    uses.push((domain.span.cover(action.name.span), domain.name.clone(), action.name.name.clone()));
+                    uses.push((
+                        domain.span.cover(action.name.span),
+                        domain.name.clone(),
+                        action.name.name.clone(),
+                    ));
                 }
             }
         }
@@ -101,7 +116,11 @@ pub(crate) fn check(file: FileId, ruleset: &Ruleset, resolver: &dyn ModuleResolv
     for rule in ruleset.rules().filter(|rule| rule.is_active()) {
         for action in rule.action_block.iter().flat_map(|block| block.actions()) {
             if let Some(domain) = &action.domain {
-                uses.push((domain.span.cover(action.name.span), domain.name.clone(), action.name.name.clone()));
+                uses.push((
+                    domain.span.cover(action.name.span),
+                    domain.name.clone(),
+                    action.name.name.clone(),
+                ));
             }
         }
     }
@@ -180,7 +199,11 @@ fn cycle_error(at: FileSpan, root: &Rid, chain: Vec<String>) -> Diagnostic {
 }
 
 fn quoted_list(names: &[String]) -> String {
-    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -205,9 +228,16 @@ mod tests {
 
     #[test]
     fn finds_a_cycle_back_to_the_root_only() {
-        let resolver = Fixed(vec![module("b", &["c"]), module("c", &["a"]), module("d", &["d"])]);
+        let resolver = Fixed(vec![
+            module("b", &["c"]),
+            module("c", &["a"]),
+            module("d", &["d"]),
+        ]);
         let b = resolver.resolve("b").expect("b");
-        assert_eq!(cycle("a", &b, &resolver), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
+        assert_eq!(
+            cycle("a", &b, &resolver),
+            Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+        );
         let d = resolver.resolve("d").expect("d");
         assert_eq!(cycle("a", &d, &resolver), None);
     }

@@ -302,7 +302,9 @@ impl Resolver<'_> {
                         seen.insert(key, prop.key.span);
                     }
                 }
-                MetaPropKind::Key { .. } | MetaPropKind::ErrorsTo { .. } | MetaPropKind::ProvidesKeys { .. } => {
+                MetaPropKind::Key { .. }
+                | MetaPropKind::ErrorsTo { .. }
+                | MetaPropKind::ProvidesKeys { .. } => {
                     let (reported, shown) = match &prop.kind {
                         MetaPropKind::Key { .. } => ("keys", key),
                         MetaPropKind::ErrorsTo { .. } => ("errors", "errors to"),
@@ -319,7 +321,9 @@ impl Resolver<'_> {
                             "errors" => "raise errors with `error` statements and handle `system:error`",
                             _ => "list the names under `provides`",
                         })
-                        .with_note(format!("pico-engine reports: `RulesetMetaProperty not supported: {reported}`")),
+                        .with_note(format!(
+                            "pico-engine reports: `RulesetMetaProperty not supported: {reported}`"
+                        )),
                     );
                 }
                 _ => {}
@@ -960,7 +964,10 @@ impl Resolver<'_> {
             CallForm::Plain | CallForm::Method => Diagnostic::error(
                 codes::NOT_A_FUNCTION,
                 self.at(name.span),
-                format!("`{}` is an action and cannot be called in an expression", name.name),
+                format!(
+                    "`{}` is an action and cannot be called in an expression",
+                    name.name
+                ),
             )
             .with_help("call it in an action block; compute values in `pre`")
             .with_note(format!("pico-engine reports: `Not a function: {type_name}`")),

@@ -49,7 +49,9 @@ impl Ty {
 /// (runtime/src/stdlib: each converts its receiver first).
 fn stdlib_result(name: &str) -> Option<Ty> {
     Some(match name {
-        "lc" | "uc" | "capitalize" | "trim" | "trimLeading" | "trimTrailing" | "typeof" | "join" => Ty::String,
+        "lc" | "uc" | "capitalize" | "trim" | "trimLeading" | "trimTrailing" | "typeof" | "join" => {
+            Ty::String
+        }
         "startsWith" | "endsWith" | "contains" | "isnull" | "isEmpty" | "match" | "has" | "any" | "all"
         | "none" | "notall" => Ty::Boolean,
         "length" => Ty::Number,
@@ -119,9 +121,12 @@ impl<'a> Types<'a> {
                 UnaryOp::Plus => self.infer(operand),
             },
             ExprKind::Binary { op, left, right } => match op {
-                BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq => {
-                    Some(Ty::Boolean)
-                }
+                BinaryOp::Eq
+                | BinaryOp::NotEq
+                | BinaryOp::Lt
+                | BinaryOp::LtEq
+                | BinaryOp::Gt
+                | BinaryOp::GtEq => Some(Ty::Boolean),
                 BinaryOp::Like | BinaryOp::Contains => Some(Ty::Boolean),
                 BinaryOp::Spaceship | BinaryOp::Cmp => Some(Ty::Number),
                 BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => Some(Ty::Number),
@@ -245,10 +250,7 @@ pub(crate) fn check(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             }
             let described = match &strip_parens(operand).kind {
                 ExprKind::String { value } => format!("the string {value:?}"),
-                _ => format!(
-                    "a {}",
-                    types.infer(operand).map_or("value", Ty::name)
-                ),
+                _ => format!("a {}", types.infer(operand).map_or("value", Ty::name)),
             };
             out.push(
                 Diagnostic::error(
@@ -274,10 +276,14 @@ mod tests {
 
     #[test]
     fn numeric_strings_follow_to_number() {
-        for yes in ["", "  ", "5", " +5 ", "1.5e3", ".5", "5.", "-2", "0x1F", "0b101", "1e-7"] {
+        for yes in [
+            "", "  ", "5", " +5 ", "1.5e3", ".5", "5.", "-2", "0x1F", "0b101", "1e-7",
+        ] {
             assert!(string_is_numeric(yes), "{yes:?}");
         }
-        for no in ["a", "abc", "12px", "1,000", "Infinity", "NaN", "1e", "..", "e5", "-"] {
+        for no in [
+            "a", "abc", "12px", "1,000", "Infinity", "NaN", "1e", "..", "e5", "-",
+        ] {
             assert!(!string_is_numeric(no), "{no:?}");
         }
     }

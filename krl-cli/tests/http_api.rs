@@ -14,19 +14,19 @@ use serde_json::{Value as Json, json};
 const ECHO: &str = r#"
 ruleset test.echo {
   meta {
-    shares hello, page, number, count, args
+    shares hello, page, number, times, args
   }
   global {
     hello = function(name) { "Hello " + name }
     page = function() { "<h1>hi</h1>" }
     number = function() { 5 }
-    count = function() { ent:count.defaultsTo(0) }
+    times = function() { ent:count.defaultsTo(0) }
     args = function(a, b) { {"a": a, "b": b} }
   }
   rule echo {
     select when echo hello
     send_directive("say", {"attrs": event:attrs, "time": event:time})
-    fired { ent:count := count() + 1 }
+    fired { ent:count := times() + 1 }
   }
   rule first_cookie {
     select when web login
@@ -54,16 +54,29 @@ struct Server {
 }
 
 fn start(options: HttpOptions) -> Server {
-    let engine_options = EngineOptions { workers: 2, ..EngineOptions::default() };
+    let engine_options = EngineOptions {
+        workers: 2,
+        ..EngineOptions::default()
+    };
     let engine = Engine::new(Arc::new(krl_jit::InterpreterBackend), engine_options);
     let root = engine.root_pico().to_string();
-    engine.register("test://echo.krl", ECHO).expect("the test ruleset compiles");
-    engine.install(&root, "test://echo.krl", Map::new()).expect("the test ruleset installs");
+    engine
+        .register("test://echo.krl", ECHO)
+        .expect("the test ruleset compiles");
+    engine
+        .install(&root, "test://echo.krl", Map::new())
+        .expect("the test ruleset installs");
     let tags = Value::array(vec![Value::string("test")]);
-    let eci = engine.new_channel(&root, &tags, &Value::Null, &Value::Null).expect("a channel").id;
+    let eci = engine
+        .new_channel(&root, &tags, &Value::Null, &Value::Null)
+        .expect("a channel")
+        .id;
     let event_policy = Value::from(json!({"allow": [{"domain": "echo", "name": "hello"}], "deny": []}));
     let query_policy = Value::from(json!({"allow": [{"rid": "test.echo", "name": "hello"}], "deny": []}));
-    let narrow_eci = engine.new_channel(&root, &tags, &event_policy, &query_policy).expect("a narrow channel").id;
+    let narrow_eci = engine
+        .new_channel(&root, &tags, &event_policy, &query_policy)
+        .expect("a narrow channel")
+        .id;
 
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
     listener.set_nonblocking(true).expect("non-blocking listener");
@@ -77,14 +90,25 @@ fn start(options: HttpOptions) -> Server {
             .expect("a tokio runtime");
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            krl_runtime::http::serve(listener, api, std::future::pending()).await.expect("the server runs");
+            krl_runtime::http::serve(listener, api, std::future::pending())
+                .await
+                .expect("the server runs");
         });
     });
-    Server { base, eci, narrow_eci, root, engine }
+    Server {
+        base,
+        eci,
+        narrow_eci,
+        root,
+        engine,
+    }
 }
 
 fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().redirects(0).timeout(Duration::from_secs(20)).build()
+    ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(Duration::from_secs(20))
+        .build()
 }
 
 /// Status, selected headers and body of any answer (4xx included).
@@ -100,16 +124,26 @@ impl Answer {
     }
 
     fn header(&self, name: &str) -> Option<&str> {
-        self.response_headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.response_headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn headers(&self, name: &str) -> Vec<&str> {
-        self.response_headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+        self.response_headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     fn error(&self) -> String {
         assert_eq!(self.status, 200, "errors are answered with 200: {}", self.body);
-        self.json()["error"].as_str().unwrap_or_else(|| panic!("no `error` in {}", self.body)).to_string()
+        self.json()["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no `error` in {}", self.body))
+            .to_string()
     }
 }
 
@@ -125,13 +159,19 @@ fn send(request: ureq::Request, body: Option<(&str, &[u8])>) -> Answer {
     };
     let status = response.status();
     let mut response_headers = Vec::new();
-    for name in response.headers_names() {
+    let mut names = response.headers_names();
+    names.dedup();
+    for name in names {
         for value in response.all(&name) {
             response_headers.push((name.clone(), value.to_string()));
         }
     }
     let body = response.into_string().expect("a text body");
-    Answer { status, response_headers, body }
+    Answer {
+        status,
+        response_headers,
+        body,
+    }
 }
 
 impl Server {
@@ -140,7 +180,10 @@ impl Server {
     }
 
     fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Answer {
-        send(agent().post(&format!("{}{path}", self.base)), Some((content_type, body)))
+        send(
+            agent().post(&format!("{}{path}", self.base)),
+            Some((content_type, body)),
+        )
     }
 
     fn method(&self, method: &str, path: &str) -> Answer {
@@ -149,7 +192,10 @@ impl Server {
 }
 
 fn directives(answer: &Answer) -> Vec<Json> {
-    answer.json()["directives"].as_array().cloned().unwrap_or_else(|| panic!("no directives in {}", answer.body))
+    answer.json()["directives"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("no directives in {}", answer.body))
 }
 
 #[test]
@@ -164,9 +210,9 @@ fn event_wait_merges_query_body_and_headers() {
     );
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("access-control-allow-origin"), Some("*"));
-    let directives = directives(&answer);
-    assert_eq!(directives.len(), 1);
-    let attrs = &directives[0]["options"]["attrs"];
+    let said = directives(&answer);
+    assert_eq!(said.len(), 1);
+    let attrs = &said[0]["options"]["attrs"];
     assert_eq!(attrs["a"], "1");
     assert_eq!(attrs["b"], json!({"deep": [1, 2]}));
     assert_eq!(attrs["c"], "from body", "the body wins over the query string");
@@ -176,13 +222,21 @@ fn event_wait_merges_query_body_and_headers() {
     assert!(answer.json()["eid"].is_string());
 
     // Forms use the simple parser: no nesting, repeated keys make arrays.
-    let answer = server.post(&format!("/c/{eci}/event-wait/echo/hello"), "application/x-www-form-urlencoded", b"f[x]=1&r=1&r=2");
+    let answer = server.post(
+        &format!("/c/{eci}/event-wait/echo/hello"),
+        "application/x-www-form-urlencoded",
+        b"f[x]=1&r=1&r=2",
+    );
     let attrs = &directives(&answer)[0]["options"]["attrs"];
     assert_eq!(attrs["f[x]"], "1");
     assert_eq!(attrs["r"], json!(["1", "2"]));
 
     // Other content types contribute nothing.
-    let answer = server.post(&format!("/c/{eci}/event-wait/echo/hello?q=1"), "text/plain", b"a=1");
+    let answer = server.post(
+        &format!("/c/{eci}/event-wait/echo/hello?q=1"),
+        "text/plain",
+        b"a=1",
+    );
     let attrs = &directives(&answer)[0]["options"]["attrs"];
     assert_eq!(attrs["q"], "1");
     assert!(attrs.get("a").is_none());
@@ -197,25 +251,42 @@ fn fire_and_forget_event_answers_its_eid() {
     // Any method is accepted.
     let answer = server.method("PUT", &format!("/c/{}/event/echo/hello", server.eci));
     assert!(answer.json().is_string());
-    let mut count = Value::Null;
+    let mut times = Value::Null;
     for _ in 0..200 {
-        count = server.engine.ent(&server.root, "test.echo", "count").expect("the root pico");
-        if count.encode(0).as_deref() == Some("2") {
+        times = server
+            .engine
+            .ent(&server.root, "test.echo", "count")
+            .expect("the root pico");
+        if times.encode(0).as_deref() == Some("2") {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(count.encode(0).as_deref(), Some("2"));
+    assert_eq!(times.encode(0).as_deref(), Some("2"));
 }
 
 #[test]
 fn queries_answer_json_html_and_text() {
     let server = start(HttpOptions::default());
     let eci = &server.eci;
-    assert_eq!(server.get(&format!("/c/{eci}/query/test.echo/hello?name=Ada")).json(), "Hello Ada");
-    let answer = server.post(&format!("/c/{eci}/query/test.echo/args?a=q"), "application/json", br#"{"b": [true]}"#);
+    assert_eq!(
+        server
+            .get(&format!("/c/{eci}/query/test.echo/hello?name=Ada"))
+            .json(),
+        "Hello Ada"
+    );
+    let answer = server.post(
+        &format!("/c/{eci}/query/test.echo/args?a=q"),
+        "application/json",
+        br#"{"b": [true]}"#,
+    );
     assert_eq!(answer.json(), json!({"a": "q", "b": [true]}));
-    assert_eq!(server.get(&format!("/sky/cloud/{eci}/test.echo/hello?name=Bo")).json(), "Hello Bo");
+    assert_eq!(
+        server
+            .get(&format!("/sky/cloud/{eci}/test.echo/hello?name=Bo"))
+            .json(),
+        "Hello Bo"
+    );
 
     let html = server.get(&format!("/c/{eci}/query/test.echo/page.html"));
     assert_eq!(html.header("content-type"), Some("text/html; charset=utf-8"));
@@ -224,16 +295,31 @@ fn queries_answer_json_html_and_text() {
     assert_eq!(text.header("content-type"), Some("text/plain; charset=utf-8"));
     assert_eq!(text.body, "<h1>hi</h1>");
     // Unknown suffixes answer JSON; a raw answer must be a string.
-    assert_eq!(server.get(&format!("/c/{eci}/query/test.echo/page.json")).json(), "<h1>hi</h1>");
-    assert!(server.get(&format!("/c/{eci}/query/test.echo/number.html")).error().starts_with("TypeError: "));
+    assert_eq!(
+        server.get(&format!("/c/{eci}/query/test.echo/page.json")).json(),
+        "<h1>hi</h1>"
+    );
+    assert!(
+        server
+            .get(&format!("/c/{eci}/query/test.echo/number.html"))
+            .error()
+            .starts_with("TypeError: ")
+    );
 }
 
 #[test]
 fn event_query_runs_the_event_then_the_query() {
     let server = start(HttpOptions::default());
     let eci = &server.eci;
-    assert_eq!(server.get(&format!("/c/{eci}/event/echo/hello/query/test.echo/count")).json(), 1);
-    let answer = server.get(&format!("/c/{eci}/event/echo/hello/query/test.echo/hello?name=Cy"));
+    assert_eq!(
+        server
+            .get(&format!("/c/{eci}/event/echo/hello/query/test.echo/times"))
+            .json(),
+        1
+    );
+    let answer = server.get(&format!(
+        "/c/{eci}/event/echo/hello/query/test.echo/hello?name=Cy"
+    ));
     assert_eq!(answer.json(), "Hello Cy");
 }
 
@@ -249,7 +335,10 @@ fn sky_event_sets_eid_attr_cookies_and_redirects() {
     assert!(directives(&answer)[0]["options"]["attrs"].get("__eid").is_none());
 
     let answer = server.get(&format!("/sky/event/{eci}/none/web/login"));
-    assert_eq!(answer.headers("set-cookie"), vec!["session=abc; Path=/", "theme=dark"]);
+    assert_eq!(
+        answer.headers("set-cookie"),
+        vec!["session=abc; Path=/", "theme=dark"]
+    );
     assert_eq!(directives(&answer).len(), 2);
     // Only `/sky/event` honours the special directives.
     let answer = server.get(&format!("/c/{eci}/event-wait/web/login"));
@@ -264,42 +353,107 @@ fn sky_event_sets_eid_attr_cookies_and_redirects() {
 fn errors_are_answered_as_the_reference_does() {
     let server = start(HttpOptions::default());
     let (eci, narrow) = (&server.eci, &server.narrow_eci);
-    assert_eq!(server.get("/c/nope/query/a/b").error(), "Error: ECI not found nope");
-    assert_eq!(server.get("/c/nope/event-wait/a/b").error(), "Error: ECI not found nope");
-    assert_eq!(server.get("/sky/event/nope/none/a/b").error(), "Error: ECI not found nope");
-    assert_eq!(server.get(&format!("/c/{eci}/query/io.x/hello")).error(), "Error: Pico doesn't have io.x installed.");
+    assert_eq!(
+        server.get("/c/nope/query/a/b").error(),
+        "Error: ECI not found nope"
+    );
+    assert_eq!(
+        server.get("/c/nope/event-wait/a/b").error(),
+        "Error: ECI not found nope"
+    );
+    assert_eq!(
+        server.get("/sky/event/nope/none/a/b").error(),
+        "Error: ECI not found nope"
+    );
+    assert_eq!(
+        server.get(&format!("/c/{eci}/query/io.x/hello")).error(),
+        "Error: Pico doesn't have io.x installed."
+    );
     assert_eq!(
         server.get(&format!("/c/{eci}/query/test.echo/nope")).error(),
         "Error: Ruleset test.echo does not have query function \"nope\""
     );
-    assert_eq!(server.post(&format!("/c/{narrow}/event-wait/a/b"), "application/json", b"{}").error(), "Error: Not allowed by channel policy");
-    assert_eq!(server.get(&format!("/c/{narrow}/query/test.echo/count")).error(), "Error: Not allowed by channel policy");
-    assert_eq!(server.get(&format!("/c/{narrow}/query/test.echo/hello?name=N")).json(), "Hello N");
+    assert_eq!(
+        server
+            .post(&format!("/c/{narrow}/event-wait/a/b"), "application/json", b"{}")
+            .error(),
+        "Error: Not allowed by channel policy"
+    );
+    assert_eq!(
+        server.get(&format!("/c/{narrow}/query/test.echo/times")).error(),
+        "Error: Not allowed by channel policy"
+    );
+    assert_eq!(
+        server
+            .get(&format!("/c/{narrow}/query/test.echo/hello?name=N"))
+            .json(),
+        "Hello N"
+    );
     // The root's own channel is a family channel.
-    assert!(server.get(&format!("/c/{}/query/test.echo/hello", server.root)).error().contains("family channel"));
+    assert!(
+        server
+            .get(&format!("/c/{}/query/test.echo/hello", server.root))
+            .error()
+            .contains("family channel")
+    );
 
-    let malformed = server.post(&format!("/c/{eci}/event-wait/echo/hello"), "application/json", b"{\"a\": ");
-    assert!(malformed.error().starts_with("SyntaxError: "), "{}", malformed.body);
-    let scalar = server.post(&format!("/c/{eci}/query/test.echo/count"), "application/json", b"12");
+    let malformed = server.post(
+        &format!("/c/{eci}/event-wait/echo/hello"),
+        "application/json",
+        b"{\"a\": ",
+    );
+    assert!(
+        malformed.error().starts_with("SyntaxError: "),
+        "{}",
+        malformed.body
+    );
+    let scalar = server.post(
+        &format!("/c/{eci}/query/test.echo/times"),
+        "application/json",
+        b"12",
+    );
     assert!(scalar.error().starts_with("SyntaxError: "));
 
     let big = format!("{{\"a\": \"{}\"}}", "x".repeat(200 * 1024));
-    let answer = server.post(&format!("/c/{eci}/event-wait/echo/hello"), "application/json", big.as_bytes());
-    assert!(answer.error().starts_with("PayloadTooLargeError: request entity too large"), "{}", answer.body);
+    let answer = server.post(
+        &format!("/c/{eci}/event-wait/echo/hello"),
+        "application/json",
+        big.as_bytes(),
+    );
+    assert!(
+        answer
+            .error()
+            .starts_with("PayloadTooLargeError: request entity too large"),
+        "{}",
+        answer.body
+    );
 
     // Blank path segments fail the reference's event and query cleaning.
-    assert_eq!(server.get(&format!("/c/{eci}/event-wait/%20/hello")).error(), "Error: missing event.domain");
+    assert_eq!(
+        server.get(&format!("/c/{eci}/event-wait/%20/hello")).error(),
+        "Error: missing event.domain"
+    );
 
     // The server is still fine.
-    assert_eq!(server.get(&format!("/c/{eci}/query/test.echo/hello?name=ok")).json(), "Hello ok");
+    assert_eq!(
+        server
+            .get(&format!("/c/{eci}/query/test.echo/hello?name=ok"))
+            .json(),
+        "Hello ok"
+    );
 }
 
 #[test]
 fn oversized_chunked_body_is_refused() {
-    let server = start(HttpOptions { max_json_bytes: 1024, ..HttpOptions::default() });
+    let server = start(HttpOptions {
+        max_json_bytes: 1024,
+        ..HttpOptions::default()
+    });
     let addr = server.base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(addr).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
     let chunk = "y".repeat(4000);
     let request = format!(
         "POST /c/{}/event-wait/echo/hello HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
@@ -311,7 +465,10 @@ fn oversized_chunked_body_is_refused() {
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains("PayloadTooLargeError: request entity too large"), "{answer}");
+    assert!(
+        answer.contains("PayloadTooLargeError: request entity too large"),
+        "{answer}"
+    );
 }
 
 #[test]
@@ -325,7 +482,10 @@ fn ui_context_flush_preflight_and_unknown_routes() {
     let preflight = server.method("OPTIONS", "/c/anything/at/all");
     assert_eq!(preflight.status, 200);
     assert_eq!(preflight.body, "");
-    assert_eq!(preflight.header("access-control-allow-methods"), Some("POST, GET, OPTIONS"));
+    assert_eq!(
+        preflight.header("access-control-allow-methods"),
+        Some("POST, GET, OPTIONS")
+    );
     assert_eq!(preflight.header("allow"), Some("POST, GET, OPTIONS"));
 
     let missing = server.get("/nope");
@@ -337,15 +497,30 @@ fn ui_context_flush_preflight_and_unknown_routes() {
     let dir = std::env::temp_dir().join(format!("krl-http-flush-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");
     let file = dir.join("flushed.krl");
-    std::fs::write(&file, "ruleset test.flushed {\n  meta { shares v }\n  global { v = 1 }\n}\n").expect("write");
+    std::fs::write(
+        &file,
+        "ruleset test.flushed {\n  meta { shares v }\n  global { v = 1 }\n}\n",
+    )
+    .expect("write");
     let url = format!("file://{}", file.display());
     let answer = server.get(&format!("/api/flush?url={url}"));
     assert_eq!(answer.json()["rid"], "test.flushed", "{}", answer.body);
     assert_eq!(answer.json()["url"], url.as_str());
     std::fs::write(&file, "ruleset test.flushed {\n  global {\n    v = \n}\n").expect("write");
-    let broken = server.post("/api/flush", "application/x-www-form-urlencoded", format!("url={url}").as_bytes()).error();
+    let broken = server
+        .post(
+            "/api/flush",
+            "application/x-www-form-urlencoded",
+            format!("url={url}").as_bytes(),
+        )
+        .error();
     assert!(broken.contains("[at line "), "{broken}");
-    assert!(server.get("/api/flush?url=file:///no/such/file.krl").error().contains("/no/such/file.krl"));
+    assert!(
+        server
+            .get("/api/flush?url=file:///no/such/file.krl")
+            .error()
+            .contains("/no/such/file.krl")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -353,15 +528,35 @@ fn ui_context_flush_preflight_and_unknown_routes() {
 fn event_time_is_trusted_only_when_asked() {
     let untrusted = start(HttpOptions::default());
     let path = format!("/c/{}/event-wait/echo/hello", untrusted.eci);
-    let answer = send(agent().get(&format!("{}{path}", untrusted.base)).set("X-Pico-Event-Time", "1234"), None);
-    let time = directives(&answer)[0]["options"]["time"].as_f64().expect("a number");
+    let answer = send(
+        agent()
+            .get(&format!("{}{path}", untrusted.base))
+            .set("X-Pico-Event-Time", "1234"),
+        None,
+    );
+    let time = directives(&answer)[0]["options"]["time"]
+        .as_f64()
+        .expect("a number");
     assert!(time > 1_000_000.0, "the engine clock, not the header: {time}");
 
-    let trusted = start(HttpOptions { trust_event_time: true, ..HttpOptions::default() });
+    let trusted = start(HttpOptions {
+        trust_event_time: true,
+        ..HttpOptions::default()
+    });
     let path = format!("/c/{}/event-wait/echo/hello", trusted.eci);
-    let answer = send(agent().get(&format!("{}{path}", trusted.base)).set("X-Pico-Event-Time", "1234"), None);
+    let answer = send(
+        agent()
+            .get(&format!("{}{path}", trusted.base))
+            .set("X-Pico-Event-Time", "1234"),
+        None,
+    );
     assert_eq!(directives(&answer)[0]["options"]["time"], 1234);
-    let answer = send(agent().get(&format!("{}{path}", trusted.base)).set("X-Pico-Event-Time", "soon"), None);
+    let answer = send(
+        agent()
+            .get(&format!("{}{path}", trusted.base))
+            .set("X-Pico-Event-Time", "soon"),
+        None,
+    );
     assert!(answer.error().starts_with("TypeError: "));
 }
 

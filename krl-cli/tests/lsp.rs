@@ -134,7 +134,11 @@ fn speaks_lsp_over_stdio() {
     let mut client = Client::start();
     let init = json!({"processId": null, "rootUri": null, "capabilities": {}});
     let result = client.request("initialize", init.clone());
-    show("initialize", &init, &json!({"serverInfo": result["serverInfo"], "hoverProvider": result["capabilities"]["hoverProvider"]}));
+    show(
+        "initialize",
+        &init,
+        &json!({"serverInfo": result["serverInfo"], "hoverProvider": result["capabilities"]["hoverProvider"]}),
+    );
     assert_eq!(result.pointer("/capabilities/textDocumentSync"), Some(&json!(1)));
     client.notify("initialized", json!({}));
 
@@ -142,17 +146,34 @@ fn speaks_lsp_over_stdio() {
     client.notify("textDocument/didOpen", open);
     let published = client.diagnostics(1);
     show("didOpen (version 1)", &json!({"uri": URI}), &published);
-    let messages: Vec<_> = published["diagnostics"].as_array().expect("a list").iter().map(|d| d["message"].clone()).collect();
-    assert!(messages.iter().all(|m| !m.as_str().unwrap_or_default().contains("error")), "{messages:?}");
+    let messages: Vec<_> = published["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| d["message"].clone())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .all(|m| !m.as_str().unwrap_or_default().contains("error")),
+        "{messages:?}"
+    );
 
     // A typo: an unknown name, reported with its version.
     let broken = HELLO.replace("greet(who)", "gret(who)");
     let change = json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": broken}]});
     client.notify("textDocument/didChange", change);
     let published = client.diagnostics(2);
-    show("didChange (version 2: `gret(who)`)", &json!({"uri": URI}), &published);
+    show(
+        "didChange (version 2: `gret(who)`)",
+        &json!({"uri": URI}),
+        &published,
+    );
     let text = published.to_string();
-    assert!(text.contains("unknown name `gret`") && text.contains("\"version\":2"), "{text}");
+    assert!(
+        text.contains("unknown name `gret`") && text.contains("\"version\":2"),
+        "{text}"
+    );
 
     // Back to the good text for navigation.
     let change = json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": HELLO}]});
@@ -165,11 +186,17 @@ fn speaks_lsp_over_stdio() {
 
     let hover = client.request("textDocument/hover", at(11, 29));
     show("hover on `defaultsTo`", &at(11, 29), &hover);
-    assert!(hover.to_string().contains("defaultsTo(val, defaultVal, message)"), "{hover}");
+    assert!(
+        hover.to_string().contains("defaultsTo(val, defaultVal, message)"),
+        "{hover}"
+    );
 
     let definition = client.request("textDocument/definition", at(9, 48));
     show("definition of `who`", &at(9, 48), &definition);
-    assert_eq!(definition.pointer("/0/range/start"), Some(&json!({"line": 8, "character": 50})));
+    assert_eq!(
+        definition.pointer("/0/range/start"),
+        Some(&json!({"line": 8, "character": 50}))
+    );
 
     // Typing `ent:` on a new line of the postlude.
     let typing = HELLO.replace("+ 1\n", "+ 1\n      x = ent:\n");
@@ -178,17 +205,30 @@ fn speaks_lsp_over_stdio() {
     client.diagnostics(4);
     let completion = client.request("textDocument/completion", at(12, 14));
     show("completion after `ent:`", &at(12, 14), &completion);
-    assert!(completion.to_string().contains("\"label\":\"count\""), "{completion}");
+    assert!(
+        completion.to_string().contains("\"label\":\"count\""),
+        "{completion}"
+    );
 
     // The outline survives a syntax error.
-    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
-    show("documentSymbol while the text has an error", &json!({"uri": URI}), &symbols);
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    show(
+        "documentSymbol while the text has an error",
+        &json!({"uri": URI}),
+        &symbols,
+    );
     assert!(symbols.to_string().contains("say_hello"), "{symbols}");
 
     // Stale versions are dropped: version 3 after 4 changes nothing.
     let change = json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": "garbage"}]});
     client.notify("textDocument/didChange", change);
-    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
     assert!(symbols.to_string().contains("say_hello"), "{symbols}");
 
     let shutdown = client.request("shutdown", Value::Null);
@@ -202,7 +242,9 @@ fn speaks_lsp_over_stdio() {
 fn large_ruleset() -> String {
     let mut src = String::from("ruleset large.example {\n  meta {\n    shares total\n  }\n  global {\n");
     for idx in 0..100 {
-        src.push_str(&format!("    value{idx} = {idx} * 2\n    double{idx} = function(x) {{ x * value{idx} }}\n"));
+        src.push_str(&format!(
+            "    value{idx} = {idx} * 2\n    double{idx} = function(x) {{ x * value{idx} }}\n"
+        ));
     }
     src.push_str("    total = function() { ent:count.defaultsTo(0) }\n  }\n");
     for idx in 0..105 {
@@ -227,7 +269,10 @@ fn latency_on_a_large_file() {
     let n_lines = src.lines().count();
     assert!(n_lines >= 1_500, "{n_lines} lines");
     let mut client = Client::start();
-    client.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
     client.notify("initialized", json!({}));
     client.notify(
         "textDocument/didOpen",
@@ -247,7 +292,10 @@ fn latency_on_a_large_file() {
         diagnostics.push(started.elapsed());
     }
     // Line 1000 or so: inside a rule's `pre`.
-    let line = src.lines().position(|l| l.contains("d = double50(t)")).expect("a pre line") as u32;
+    let line = src
+        .lines()
+        .position(|l| l.contains("d = double50(t)"))
+        .expect("a pre line") as u32;
     let mut completion = Vec::new();
     let mut hover = Vec::new();
     for _ in 0..10 {

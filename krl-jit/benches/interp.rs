@@ -21,7 +21,9 @@ fn session() -> (Session, TestHost) {
     let mut session = Session::new();
     let mut host = TestHost::new();
     for line in SETUP {
-        session.eval_input(FileId(0), line, &mut host).expect("benchmark setup evaluates");
+        session
+            .eval_input(FileId(0), line, &mut host)
+            .expect("benchmark setup evaluates");
     }
     (session, host)
 }
@@ -30,8 +32,12 @@ fn bench(c: &mut Criterion) {
     let (mut session, mut host) = session();
     let mut run = |name: &str, expr: &str| {
         // Check the expression once so a broken benchmark fails loudly instead of timing errors.
-        session.eval_input(FileId(0), expr, &mut host).expect("benchmark expression evaluates");
-        c.bench_function(name, |b| b.iter(|| session.eval_input(FileId(0), expr, &mut host)));
+        session
+            .eval_input(FileId(0), expr, &mut host)
+            .expect("benchmark expression evaluates");
+        c.bench_function(name, |b| {
+            b.iter(|| session.eval_input(FileId(0), expr, &mut host))
+        });
     };
     run("fib(20)", "fib(20)");
     run("pipeline 10^4", "pipeline(10000)");

@@ -162,3 +162,32 @@ fn foreach_guards_and_last() {
     let log = engine.query(&eci, "test.loops", "log", Value::Null).expect("query");
     assert_eq!(log.encode(0).as_deref(), Some(r#"[1,3,"final"]"#));
 }
+
+#[test]
+fn modules_provide_functions_with_their_own_configuration() {
+    let module = r#"
+    ruleset test.greeting {
+      meta { configure using greeting = "Hello" provides greet }
+      global { greet = function(name) { greeting + ", " + name + (ent:suffix || "") } }
+    }"#;
+    let user = r#"
+    ruleset test.user {
+      meta {
+        use module test.greeting alias plain
+        use module test.greeting alias french with greeting = "Bonjour"
+        shares both
+      }
+      global { both = function() { [plain:greet("Ada"), french:greet(name = "Ada")] } }
+    }"#;
+    let engine = engine();
+    let root = engine.root_pico().to_string();
+    engine.register("file:///greeting.krl", module).expect("the module compiles");
+    engine.register("file:///user.krl", user).expect("the user compiles");
+    let err = engine.install(&root, "file:///user.krl", Map::new()).expect_err("the module is not installed yet");
+    assert_eq!(err.to_string(), "Error: Module not found: test.greeting");
+    engine.install(&root, "file:///greeting.krl", Map::new()).expect("the module installs");
+    engine.install(&root, "file:///user.krl", Map::new()).expect("the user installs");
+    let eci = engine.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("a channel").id;
+    let both = engine.query(&eci, "test.user", "both", Value::Null).expect("the query runs");
+    assert_eq!(both.encode(0).as_deref(), Some(r#"["Hello, Ada","Bonjour, Ada"]"#));
+}

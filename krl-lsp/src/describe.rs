@@ -52,7 +52,9 @@ pub fn decl_signature(analysis: &Analysis, id: DeclId) -> String {
         return declaration_line(analysis, node);
     }
     match (&decl.kind, &decl.shape) {
-        (DeclKind::Stdlib, _) => crate::stdlib_docs::op_signature(&decl.name).unwrap_or_else(|| decl.name.clone()),
+        (DeclKind::Stdlib, _) => {
+            crate::stdlib_docs::op_signature(&decl.name).unwrap_or_else(|| decl.name.clone())
+        }
         (_, Shape::Function(sig) | Shape::Action(sig) | Shape::ActionFunction(sig)) => {
             format!("{}({})", decl.name, sig.params.join(", "))
         }
@@ -113,7 +115,11 @@ pub fn decl_markdown(analysis: &Analysis, id: DeclId) -> String {
     {
         return markdown;
     }
-    let mut out = format!("```krl\n{}\n```\n{}", decl_signature(analysis, id), kind_text(decl.kind));
+    let mut out = format!(
+        "```krl\n{}\n```\n{}",
+        decl_signature(analysis, id),
+        kind_text(decl.kind)
+    );
     if let Some(doc) = doc_comment(analysis, decl.span) {
         out.push_str(&format!("\n\n{doc}"));
     }
@@ -133,7 +139,10 @@ fn kind_text(kind: DeclKind) -> String {
 pub fn rule_markdown(analysis: &Analysis, rule: &Rule) -> String {
     let mut out = format!("```krl\nrule {}\n```", rule.name.name);
     if let Some(select) = &rule.select {
-        out.push_str(&format!("\n{}", shorten(one_line(analysis.slice(select.span)), 120)));
+        out.push_str(&format!(
+            "\n{}",
+            shorten(one_line(analysis.slice(select.span)), 120)
+        ));
     }
     if !rule.is_active() {
         out.push_str("\n\n(inactive)");
@@ -149,7 +158,10 @@ pub fn ent_markdown(analysis: &Analysis, name: &str) -> String {
     let mut out = format!("```krl\nent:{name}\n```\nPersistent entity variable");
     let accesses: Vec<_> = analysis.names().ent_accesses(name).collect();
     let reads = accesses.iter().filter(|a| a.kind == EntAccessKind::Read).count();
-    let writes: Vec<_> = accesses.iter().filter(|a| a.kind == EntAccessKind::Write).collect();
+    let writes: Vec<_> = accesses
+        .iter()
+        .filter(|a| a.kind == EntAccessKind::Write)
+        .collect();
     if writes.is_empty() {
         out.push_str("\n\nNever written in this ruleset (reads give null).");
     } else {
@@ -167,6 +179,9 @@ pub fn ent_markdown(analysis: &Analysis, name: &str) -> String {
             out.push_str(&format!("\n- line {line}{place}: `{}`", shorten(statement, 60)));
         }
     }
-    out.push_str(&format!("\n\nRead {reads} time{}.", if reads == 1 { "" } else { "s" }));
+    out.push_str(&format!(
+        "\n\nRead {reads} time{}.",
+        if reads == 1 { "" } else { "s" }
+    ));
     out
 }

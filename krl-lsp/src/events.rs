@@ -19,9 +19,10 @@ pub struct Emitted {
 
 fn static_event(event: &EventRef) -> Option<(String, String)> {
     match event {
-        EventRef::Static { domain, event_type } => {
-            Some((domain.name.clone(), literal_string(event_type)?.trim().to_string()))
-        }
+        EventRef::Static { domain, event_type } => Some((
+            domain.name.clone(),
+            literal_string(event_type)?.trim().to_string(),
+        )),
         EventRef::Dynamic { domain_and_type } => {
             let (domain, event_type) = literal_string(domain_and_type)?.split_once(':')?;
             Some((domain.trim().to_string(), event_type.trim().to_string()))
@@ -47,19 +48,26 @@ pub fn emitters(analysis: &Analysis) -> Vec<Emitted> {
             }
         }
         Node::Action(action) => {
-            let is_send = action.domain.as_ref().is_some_and(|d| d.name == "event") && action.name.name == "send";
+            let is_send =
+                action.domain.as_ref().is_some_and(|d| d.name == "event") && action.name.name == "send";
             if !is_send {
                 return;
             }
-            let Some(first) = action.args.args().next() else { return };
-            let ExprKind::Map { items } = &first.value.kind else { return };
+            let Some(first) = action.args.args().next() else {
+                return;
+            };
+            let ExprKind::Map { items } = &first.value.kind else {
+                return;
+            };
             let field = |key: &str| {
                 items.iter().find_map(|item| match item {
                     MapItem::Entry(entry) if entry.key.value == key => literal_string(&entry.value),
                     _ => None,
                 })
             };
-            if let (Some(domain), Some(event_type)) = (field("domain"), field("type").or_else(|| field("name"))) {
+            if let (Some(domain), Some(event_type)) =
+                (field("domain"), field("type").or_else(|| field("name")))
+            {
                 out.push(Emitted {
                     domain: domain.to_string(),
                     event_type: event_type.to_string(),
@@ -81,7 +89,10 @@ pub fn emitter_at(analysis: &Analysis, offset: u32) -> Option<Emitted> {
 }
 
 /// The documents to search: this one first, then the rest of the workspace.
-pub fn documents<'a>(analysis: &'a Analysis, workspace: &'a Workspace) -> impl Iterator<Item = &'a Analysis> + 'a {
+pub fn documents<'a>(
+    analysis: &'a Analysis,
+    workspace: &'a Workspace,
+) -> impl Iterator<Item = &'a Analysis> + 'a {
     std::iter::once(analysis).chain(
         workspace
             .files
@@ -97,6 +108,12 @@ pub fn selected(analysis: &Analysis) -> Vec<(String, String, Span)> {
         .ruleset()
         .rules()
         .flat_map(syntax::selected_events)
-        .map(|(base, span)| (base.domain.name.clone(), base.event_type.name.clone(), analysis.trim(span)))
+        .map(|(base, span)| {
+            (
+                base.domain.name.clone(),
+                base.event_type.name.clone(),
+                analysis.trim(span),
+            )
+        })
         .collect()
 }

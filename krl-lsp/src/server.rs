@@ -112,7 +112,10 @@ impl Server {
     }
 
     fn is_current(&self, uri: &Url, version: i32) -> bool {
-        self.state().open.get(uri).is_some_and(|doc| doc.version == version)
+        self.state()
+            .open
+            .get(uri)
+            .is_some_and(|doc| doc.version == version)
     }
 
     async fn update(&self, uri: Url, version: i32, text: String) {
@@ -124,7 +127,9 @@ impl Server {
         self.load_modules(&analysis);
         let diagnostics = handlers::diagnostics::diagnostics(&analysis);
         if self.is_current(&uri, version) {
-            self.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+            self.client
+                .publish_diagnostics(uri, diagnostics, Some(version))
+                .await;
         }
         if std::env::var_os("KRL_LSP_TRACE").is_some() {
             eprintln!("krl lsp: analysed version {version} in {:?}", started.elapsed());
@@ -134,7 +139,9 @@ impl Server {
     /// Reads the files of modules that `analysis` uses, when they sit next to it on disk.
     fn load_modules(&self, analysis: &Analysis) {
         for path in workspace::used_module_paths(analysis) {
-            let Ok(uri) = Url::from_file_path(&path) else { continue };
+            let Ok(uri) = Url::from_file_path(&path) else {
+                continue;
+            };
             let known = {
                 let state = self.state();
                 state.open.contains_key(&uri) || state.disk.contains_key(&uri)
@@ -291,7 +298,9 @@ impl LanguageServer for Server {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         // Full sync: the last change holds the whole text.
-        let Some(change) = params.content_changes.into_iter().last() else { return };
+        let Some(change) = params.content_changes.into_iter().last() else {
+            return;
+        };
         let doc = params.text_document;
         self.update(doc.uri, doc.version, change.text).await;
     }
@@ -334,7 +343,10 @@ impl LanguageServer for Server {
         }))
     }
 
-    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
         let Some((current, _)) = self.analyses(&params.text_document.uri) else {
             return Ok(None);
         };
@@ -418,7 +430,10 @@ impl LanguageServer for Server {
         )))
     }
 
-    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
         let Some((current, _)) = self.analyses(&params.text_document.uri) else {
             return Ok(None);
         };
@@ -445,4 +460,3 @@ impl LanguageServer for Server {
         Ok(handlers::formatting::formatting(&current))
     }
 }
-

@@ -22,7 +22,9 @@ fn table() -> &'static HashMap<String, OpDoc> {
     TABLE.get_or_init(|| {
         let mut out = HashMap::new();
         for line in STDLIB_MD.lines() {
-            let Some(row) = line.strip_prefix("| `") else { continue };
+            let Some(row) = line.strip_prefix("| `") else {
+                continue;
+            };
             // Cells are separated by " | "; the example (last cell) may itself hold a `|`.
             let mut cells = row.trim_end_matches(" |").splitn(4, " | ");
             let (Some(name), Some(params), Some(summary)) = (cells.next(), cells.next(), cells.next()) else {
@@ -82,20 +84,40 @@ pub fn module_members(module: &str) -> &'static [(&'static str, MemberKind, &'st
     use MemberKind::{Action, Function, Property};
     match module {
         "event" => &[
-            ("attrs", Property, "the attributes of the event being processed (a Map)"),
+            (
+                "attrs",
+                Property,
+                "the attributes of the event being processed (a Map)",
+            ),
             ("domain", Property, "the event's domain"),
             ("name", Property, "the event's type"),
             ("eci", Property, "the channel the event came in on"),
             ("eid", Property, "the event id"),
             ("time", Property, "when the event was received"),
-            ("attr", Function, "deprecated: `event:attr(name)`; write `event:attrs{name}`"),
-            ("send", Action, "`event:send(options, host)`: sends an event to another pico"),
+            (
+                "attr",
+                Function,
+                "deprecated: `event:attr(name)`; write `event:attrs{name}`",
+            ),
+            (
+                "send",
+                Action,
+                "`event:send(options, host)`: sends an event to another pico",
+            ),
         ],
         "ctx" => &[
             ("picoId", Property, "the id of the current pico"),
             ("rid", Property, "the id of the current ruleset"),
-            ("rid_url", Property, "where the current ruleset was installed from"),
-            ("rid_config", Property, "the configuration the ruleset was installed with"),
+            (
+                "rid_url",
+                Property,
+                "where the current ruleset was installed from",
+            ),
+            (
+                "rid_config",
+                Property,
+                "the configuration the ruleset was installed with",
+            ),
             ("rid_version", Property, "the ruleset's version"),
             ("rid_name", Property, "`meta name` of the ruleset"),
             ("rid_description", Property, "`meta description` of the ruleset"),
@@ -173,7 +195,9 @@ pub fn module_members(module: &str) -> &'static [(&'static str, MemberKind, &'st
 }
 
 /// The built-in module names (`ent` is the persistent-variable domain, not a module).
-pub const MODULES: &[&str] = &["event", "ctx", "meta", "time", "math", "random", "schedule", "http", "stdlib"];
+pub const MODULES: &[&str] = &[
+    "event", "ctx", "meta", "time", "math", "random", "schedule", "http", "stdlib",
+];
 
 /// Keys allowed in a `meta` block, with a short description.
 pub const META_KEYS: &[(&str, &str)] = &[
@@ -181,8 +205,14 @@ pub const META_KEYS: &[(&str, &str)] = &[
     ("description", "what the ruleset does"),
     ("author", "who wrote it"),
     ("version", "the ruleset's version"),
-    ("use module", "`use module rid alias name with ...`: uses another ruleset's provided names"),
-    ("configure using", "`configure using x = 1`: defaults that `use module ... with` may override"),
+    (
+        "use module",
+        "`use module rid alias name with ...`: uses another ruleset's provided names",
+    ),
+    (
+        "configure using",
+        "`configure using x = 1`: defaults that `use module ... with` may override",
+    ),
     ("provides", "names other rulesets may use as a module"),
     ("shares", "names that can be queried over the API"),
     ("logging", "deprecated: logging is always on"),
@@ -195,7 +225,11 @@ mod tests {
     #[test]
     fn every_stdlib_name_has_a_row() {
         for op in stdlib_names::STDLIB {
-            assert!(op_doc(op.name).is_some(), "docs/stdlib.md has no row for {}", op.name);
+            assert!(
+                op_doc(op.name).is_some(),
+                "docs/stdlib.md has no row for {}",
+                op.name
+            );
         }
         let doc = op_doc("length").expect("length is documented");
         assert!(doc.example.contains("length"), "{doc:?}");

@@ -44,7 +44,9 @@ pub fn walk<'a>(ruleset: &'a Ruleset, f: &mut dyn FnMut(Node<'a>)) {
             f(Node::Block(prop.span));
             match &prop.kind {
                 MetaPropKind::Value { value } | MetaPropKind::Key { value, .. } => expr(value, f),
-                MetaPropKind::Use { with: decls, .. } | MetaPropKind::Configure { decls } => decl_items(decls, f),
+                MetaPropKind::Use { with: decls, .. } | MetaPropKind::Configure { decls } => {
+                    decl_items(decls, f)
+                }
                 _ => {}
             }
         }
@@ -86,7 +88,11 @@ pub fn walk_rule<'a>(rule: &'a Rule, f: &mut dyn FnMut(Node<'a>)) {
     }
     if let Some(postlude) = &rule.postlude {
         f(Node::Block(postlude.span));
-        let blocks = [Some(&postlude.first), postlude.else_.as_ref(), postlude.finally.as_ref()];
+        let blocks = [
+            Some(&postlude.first),
+            postlude.else_.as_ref(),
+            postlude.finally.as_ref(),
+        ];
         for block in blocks.into_iter().flatten() {
             f(Node::Block(block.span));
             for stmt in block.statements() {

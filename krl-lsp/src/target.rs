@@ -18,7 +18,11 @@ pub enum Target<'a> {
     /// `alias:member` where `alias` comes from `use module rid alias alias`.
     ModuleMember { rid: String, member: String, span: Span },
     /// A built-in module member such as `event:attrs`.
-    BuiltinMember { module: String, member: String, span: Span },
+    BuiltinMember {
+        module: String,
+        member: String,
+        span: Span,
+    },
     /// A module's rid in `use module rid`, or an alias name.
     Module { rid: String, span: Span },
 }
@@ -62,7 +66,11 @@ pub fn target_at(analysis: &Analysis, offset: u32) -> Option<Target<'_>> {
             span: reference.span,
         });
     }
-    if let Some(rule) = analysis.ruleset().rules().find(|rule| touches(rule.name.span, offset)) {
+    if let Some(rule) = analysis
+        .ruleset()
+        .rules()
+        .find(|rule| touches(rule.name.span, offset))
+    {
         return Some(Target::Rule(rule));
     }
     // `use module rid alias name`: the rid and the alias both lead to the module.
@@ -120,7 +128,10 @@ fn domain_member_at(analysis: &Analysis, offset: u32) -> Option<Target<'_>> {
     let (domain, member, domain_span, span) = found?;
     if let Some((rid, _)) = alias_rid(analysis, &domain) {
         if touches(domain_span, offset) && offset < domain_span.end {
-            return Some(Target::Module { rid, span: domain_span });
+            return Some(Target::Module {
+                rid,
+                span: domain_span,
+            });
         }
         return Some(Target::ModuleMember { rid, member, span });
     }

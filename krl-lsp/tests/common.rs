@@ -39,10 +39,22 @@ pub fn draw(src: &str, ranges: &[(Range, String)]) -> String {
                 continue;
             }
             let len = line.encode_utf16().count() as u32;
-            let start = if range.start.line == line_no { range.start.character } else { 0 };
-            let end = if range.end.line == line_no { range.end.character } else { len };
+            let start = if range.start.line == line_no {
+                range.start.character
+            } else {
+                0
+            };
+            let end = if range.end.line == line_no {
+                range.end.character
+            } else {
+                len
+            };
             let carets = "^".repeat((end.saturating_sub(start)).max(1) as usize);
-            let label = if range.start.line == line_no { label.as_str() } else { "" };
+            let label = if range.start.line == line_no {
+                label.as_str()
+            } else {
+                ""
+            };
             out.push_str(&format!("{}{carets} {label}\n", " ".repeat(start as usize)));
         }
     }

@@ -19,11 +19,17 @@ fn hover_text(analysis: &krl_lsp::Analysis, pos: Position, workspace: &Workspace
             let range = answer.range.map(|r| (r, "hover range".to_string()));
             let line = range.as_ref().map_or(0, |(r, _)| r.start.line) as usize;
             let src_line = analysis.text.lines().nth(line).unwrap_or_default().to_string();
-            let drawn = common::draw(&format!("{src_line}\n"), &range.into_iter().map(|(mut r, l)| {
-                r.start.line = 0;
-                r.end.line = 0;
-                (r, l)
-            }).collect::<Vec<_>>());
+            let drawn = common::draw(
+                &format!("{src_line}\n"),
+                &range
+                    .into_iter()
+                    .map(|(mut r, l)| {
+                        r.start.line = 0;
+                        r.end.line = 0;
+                        (r, l)
+                    })
+                    .collect::<Vec<_>>(),
+            );
             format!("{drawn}---\n{}", markup.value)
         }
         None => "no hover".into(),
@@ -47,13 +53,21 @@ fn diagnostics_cover_parse_check_and_lints() {
                 .related_information
                 .iter()
                 .flatten()
-                .map(|r| format!(" [related {}:{} {}]", r.location.range.start.line, r.location.range.start.character, r.message))
+                .map(|r| {
+                    format!(
+                        " [related {}:{} {}]",
+                        r.location.range.start.line, r.location.range.start.character, r.message
+                    )
+                })
                 .collect();
             let code = match &d.code {
                 Some(tower_lsp::lsp_types::NumberOrString::String(code)) => code.clone(),
                 _ => String::new(),
             };
-            (d.range, format!("{code} {}{}", d.message.replace('\n', " | "), related.join("")))
+            (
+                d.range,
+                format!("{code} {}{}", d.message.replace('\n', " | "), related.join("")),
+            )
         })
         .collect();
     insta::assert_snapshot!(draw(src, &drawn));
@@ -108,15 +122,43 @@ fn locations(response: Option<GotoDefinitionResponse>) -> Vec<Location> {
 fn definition_of_names_params_ent_and_modules() {
     let (ws, _) = workspace();
     let mut out = String::new();
-    for (needle, nth, skip) in [("count_of(who)", 0, 1), ("name}.defaultsTo", 0, 1), ("who)", 0, 0), ("ent:counts{name}", 0, 5), ("lib:greet", 0, 5), ("lib:greet", 0, 1), ("raise visitor", 0, 2)] {
+    for (needle, nth, skip) in [
+        ("count_of(who)", 0, 1),
+        ("name}.defaultsTo", 0, 1),
+        ("who)", 0, 0),
+        ("ent:counts{name}", 0, 5),
+        ("lib:greet", 0, 5),
+        ("lib:greet", 0, 1),
+        ("raise visitor", 0, 2),
+    ] {
         let (analysis, pos) = counter_at(needle, nth, skip);
         let found = locations(definition::definition(&analysis, &ws, pos));
         out.push_str(&format!("== definition at `{needle}` +{skip}\n"));
-        let here: Vec<_> = found.iter().filter(|l| l.uri == analysis.uri).map(|l| l.range.start).collect();
-        let elsewhere: Vec<_> = found.iter().filter(|l| l.uri != analysis.uri).map(|l| format!("{}@{}:{}", l.uri.path(), l.range.start.line, l.range.start.character)).collect();
+        let here: Vec<_> = found
+            .iter()
+            .filter(|l| l.uri == analysis.uri)
+            .map(|l| l.range.start)
+            .collect();
+        let elsewhere: Vec<_> = found
+            .iter()
+            .filter(|l| l.uri != analysis.uri)
+            .map(|l| {
+                format!(
+                    "{}@{}:{}",
+                    l.uri.path(),
+                    l.range.start.line,
+                    l.range.start.character
+                )
+            })
+            .collect();
         for start in here {
             let line = analysis.text.lines().nth(start.line as usize).unwrap_or_default();
-            out.push_str(&format!("{}: {}\n{}^\n", start.line, line, " ".repeat(start.character as usize + format!("{}: ", start.line).len())));
+            out.push_str(&format!(
+                "{}: {}\n{}^\n",
+                start.line,
+                line,
+                " ".repeat(start.character as usize + format!("{}: ", start.line).len())
+            ));
         }
         for other in elsewhere {
             out.push_str(&format!("elsewhere: {other}\n"));
@@ -152,25 +194,48 @@ fn rename_edits_every_use_and_refuses_bad_names() {
     }
     for bad in ["9lives", "function", "like", "n", "greeting", "count_of"] {
         let answer = rename::rename(&analysis, pos, bad).map(|_| "accepted".to_string());
-        out.push_str(&format!("{bad}: {}\n", answer.unwrap_or_else(|err| format!("refused: {err}"))));
+        out.push_str(&format!(
+            "{bad}: {}\n",
+            answer.unwrap_or_else(|err| format!("refused: {err}"))
+        ));
     }
     // Renaming a global to a name a rule's `pre` declares would capture the rule's use.
     let (analysis, pos) = counter_at("greeting = ", 0, 0);
     let answer = rename::rename(&analysis, pos, "n").map(|_| "accepted".to_string());
-    out.push_str(&format!("greeting -> n: {}\n", answer.unwrap_or_else(|err| format!("refused: {err}"))));
+    out.push_str(&format!(
+        "greeting -> n: {}\n",
+        answer.unwrap_or_else(|err| format!("refused: {err}"))
+    ));
     let (analysis, pos) = counter_at("ent:counts{who}", 0, 5);
     let answer = rename::rename(&analysis, pos, "tally").map(|edit| {
-        let n = edit.changes.into_iter().flatten().map(|(_, edits)| edits.len()).sum::<usize>();
+        let n = edit
+            .changes
+            .into_iter()
+            .flatten()
+            .map(|(_, edits)| edits.len())
+            .sum::<usize>();
         format!("accepted with {n} edits")
     });
-    out.push_str(&format!("ent:counts -> tally: {}\n", answer.unwrap_or_else(|err| format!("refused: {err}"))));
+    out.push_str(&format!(
+        "ent:counts -> tally: {}\n",
+        answer.unwrap_or_else(|err| format!("refused: {err}"))
+    ));
     insta::assert_snapshot!(out);
 }
 
 fn labels(response: Option<CompletionResponse>) -> String {
     match response {
-        Some(CompletionResponse::Array(items)) => items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>().join(" "),
-        Some(CompletionResponse::List(list)) => list.items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>().join(" "),
+        Some(CompletionResponse::Array(items)) => items
+            .iter()
+            .map(|i| i.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        Some(CompletionResponse::List(list)) => list
+            .items
+            .iter()
+            .map(|i| i.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
         None => "(none)".into(),
     }
 }
@@ -180,22 +245,55 @@ fn completion_in_context() {
     let (ws, _) = workspace();
     let cases = [
         ("after a dot", "ruleset t { global { x = [1].$0 } }"),
-        ("after ent:", "ruleset t { global { x = ent:$0 } rule r { select when a b fired { ent:total := 1; ent:seen := 2 } } }"),
-        ("after event:", "ruleset t { rule r { select when a b pre { x = event:$0 } } }"),
-        ("after ctx: with a prefix", "ruleset t { rule r { select when a b pre { x = ctx:ri$0 } } }"),
+        (
+            "after ent:",
+            "ruleset t { global { x = ent:$0 } rule r { select when a b fired { ent:total := 1; ent:seen := 2 } } }",
+        ),
+        (
+            "after event:",
+            "ruleset t { rule r { select when a b pre { x = event:$0 } } }",
+        ),
+        (
+            "after ctx: with a prefix",
+            "ruleset t { rule r { select when a b pre { x = ctx:ri$0 } } }",
+        ),
         ("after time:", "ruleset t { global { x = time:$0 } }"),
-        ("event domain", "ruleset t { rule a { select when echo hello } rule b { select when wrangler ruleset_added } rule c { select when $0 } }"),
-        ("event type", "ruleset t { rule a { select when echo hello } rule a2 { select when echo goodbye } rule c { select when echo $0 } }"),
+        (
+            "event domain",
+            "ruleset t { rule a { select when echo hello } rule b { select when wrangler ruleset_added } rule c { select when $0 } }",
+        ),
+        (
+            "event type",
+            "ruleset t { rule a { select when echo hello } rule a2 { select when echo goodbye } rule c { select when echo $0 } }",
+        ),
         ("meta key", "ruleset t {\n  meta {\n    $0\n  }\n}"),
-        ("after shares", "ruleset t {\n  meta {\n    shares $0\n  }\n  global { f = function() { 1 } }\n}"),
-        ("declarations in scope", "ruleset t { global { g = 1 f = function(p) { q = 2\n $0 } } }"),
-        ("declarations while typing", "ruleset t { global { g = 1 f = function(p) { q = 2\n  q + $0\n } } }"),
-        ("rule body", "ruleset t { global { act = defaction() { noop() } }\n rule r {\n    $0\n } }"),
-        ("postlude", "ruleset t { rule r { select when a b\n fired {\n    $0\n } } }"),
+        (
+            "after shares",
+            "ruleset t {\n  meta {\n    shares $0\n  }\n  global { f = function() { 1 } }\n}",
+        ),
+        (
+            "declarations in scope",
+            "ruleset t { global { g = 1 f = function(p) { q = 2\n $0 } } }",
+        ),
+        (
+            "declarations while typing",
+            "ruleset t { global { g = 1 f = function(p) { q = 2\n  q + $0\n } } }",
+        ),
+        (
+            "rule body",
+            "ruleset t { global { act = defaction() { noop() } }\n rule r {\n    $0\n } }",
+        ),
+        (
+            "postlude",
+            "ruleset t { rule r { select when a b\n fired {\n    $0\n } } }",
+        ),
         ("ruleset body", "ruleset t {\n  $0\n}"),
         ("in a comment", "ruleset t { // ent:$0\n}"),
         ("in a string", "ruleset t { global { x = \"a.$0\" } }"),
-        ("action after select", "ruleset t { rule r { select when a b\n    send_directive($0) } }"),
+        (
+            "action after select",
+            "ruleset t { rule r { select when a b\n    send_directive($0) } }",
+        ),
     ];
     let mut out = String::new();
     for (what, src) in cases {
@@ -247,7 +345,11 @@ fn outline(symbols: &[DocumentSymbol], depth: usize, out: &mut String) {
             symbol.range.start.character,
             symbol.range.end.line,
             symbol.range.end.character,
-            symbol.detail.as_ref().map(|d| format!(" — {d}")).unwrap_or_default()
+            symbol
+                .detail
+                .as_ref()
+                .map(|d| format!(" — {d}"))
+                .unwrap_or_default()
         ));
         outline(symbol.children.as_deref().unwrap_or_default(), depth + 1, out);
     }
@@ -269,7 +371,15 @@ fn workspace_symbols_search_every_file() {
     let found = workspace_symbol::workspace_symbols(&ws, "e");
     let lines: Vec<_> = found
         .iter()
-        .map(|s| format!("{:?} {} in {} ({})", s.kind, s.name, s.container_name.clone().unwrap_or_default(), s.location.uri.path()))
+        .map(|s| {
+            format!(
+                "{:?} {} in {} ({})",
+                s.kind,
+                s.name,
+                s.container_name.clone().unwrap_or_default(),
+                s.location.uri.path()
+            )
+        })
         .collect();
     insta::assert_snapshot!(lines.join("\n"));
 }
@@ -295,7 +405,17 @@ fn semantic_tokens_classify_names() {
         .map(|(span, kind, modifiers)| {
             let range = analysis.range(*span);
             let name = types.get(*kind as usize).map_or("?", |t| t.as_str());
-            (range, format!("{name}{}", if *modifiers != 0 { format!("+{modifiers}") } else { String::new() }))
+            (
+                range,
+                format!(
+                    "{name}{}",
+                    if *modifiers != 0 {
+                        format!("+{modifiers}")
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
         })
         .collect();
     // Encoded form must decode back to the same number of tokens (no multi-line tokens here).
@@ -306,7 +426,10 @@ fn semantic_tokens_classify_names() {
 
 #[test]
 fn selection_range_grows_outwards() {
-    let (analysis, pos) = fixture("t.krl", "ruleset t {\n  global {\n    x = [1, 2 + f$0oo(3)]\n  }\n}\n");
+    let (analysis, pos) = fixture(
+        "t.krl",
+        "ruleset t {\n  global {\n    x = [1, 2 + f$0oo(3)]\n  }\n}\n",
+    );
     let mut range = Some(selection_range::selection_range(&analysis, pos));
     let mut out = Vec::new();
     while let Some(current) = range {
@@ -321,17 +444,34 @@ fn selection_range_grows_outwards() {
 fn code_actions_share_remove_and_replace() {
     let analysis = plain("io.example.counter.krl", COUNTER);
     let mut out = String::new();
-    for (needle, len) in [("greeting = ", 3), ("unused_thing", 3), ("label = ", 3), ("event:attr(", 3)] {
+    for (needle, len) in [
+        ("greeting = ", 3),
+        ("unused_thing", 3),
+        ("label = ", 3),
+        ("event:attr(", 3),
+    ] {
         let offset = COUNTER.find(needle).expect("needle in COUNTER") as u32;
         let range = analysis.range(krl_diagnostics::Span::new(offset, offset + len));
         out.push_str(&format!("== at `{needle}`\n"));
         for action in code_action::code_actions(&analysis, range, &[]) {
-            let tower_lsp::lsp_types::CodeActionOrCommand::CodeAction(action) = action else { continue };
+            let tower_lsp::lsp_types::CodeActionOrCommand::CodeAction(action) = action else {
+                continue;
+            };
             out.push_str(&format!("{}\n", action.title));
-            for edit in action.edit.and_then(|e| e.changes).into_iter().flatten().flat_map(|(_, edits)| edits) {
+            for edit in action
+                .edit
+                .and_then(|e| e.changes)
+                .into_iter()
+                .flatten()
+                .flat_map(|(_, edits)| edits)
+            {
                 out.push_str(&format!(
                     "  {}:{}-{}:{} => {:?}\n",
-                    edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character, edit.new_text
+                    edit.range.start.line,
+                    edit.range.start.character,
+                    edit.range.end.line,
+                    edit.range.end.character,
+                    edit.new_text
                 ));
             }
         }
@@ -340,9 +480,21 @@ fn code_actions_share_remove_and_replace() {
     let src = "ruleset t {\n  meta {\n    name \"t\"\n  }\n  global {\n    f = function() { 1 }\n  }\n}\n";
     let analysis = plain("t.krl", src);
     let offset = src.find("f =").expect("f") as u32;
-    for action in code_action::code_actions(&analysis, analysis.range(krl_diagnostics::Span::new(offset, offset)), &[]) {
-        let tower_lsp::lsp_types::CodeActionOrCommand::CodeAction(action) = action else { continue };
-        for edit in action.edit.and_then(|e| e.changes).into_iter().flatten().flat_map(|(_, edits)| edits) {
+    for action in code_action::code_actions(
+        &analysis,
+        analysis.range(krl_diagnostics::Span::new(offset, offset)),
+        &[],
+    ) {
+        let tower_lsp::lsp_types::CodeActionOrCommand::CodeAction(action) = action else {
+            continue;
+        };
+        for edit in action
+            .edit
+            .and_then(|e| e.changes)
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, edits)| edits)
+        {
             out.push_str(&format!("{} => {:?}\n", action.title, edit.new_text));
         }
     }
@@ -370,7 +522,10 @@ fn event_navigation_both_ways() {
 
 #[test]
 fn formatting_uses_the_formatter() {
-    let analysis = plain("t.krl", "ruleset a.b { rule r { select when x y  send_directive(\"hi\") } }");
+    let analysis = plain(
+        "t.krl",
+        "ruleset a.b { rule r { select when x y  send_directive(\"hi\") } }",
+    );
     let edits = formatting::formatting(&analysis).expect("formats a file without errors");
     insta::assert_snapshot!(edits.first().map(|e| e.new_text.clone()).unwrap_or_default());
     let broken = plain("t.krl", "ruleset a.b { rule r { select when } ");
@@ -379,9 +534,20 @@ fn formatting_uses_the_formatter() {
 
 #[test]
 fn completion_falls_back_to_the_last_good_scopes_while_typing() {
-    let good = plain("t.krl", "ruleset t { global { g = 1 f = function(p) { q = 2\n  q\n } } }");
-    let (typing, pos) = fixture("t.krl", "ruleset t { global { g = 1 f = function(p) { q = 2\n  q + $0\n } } }");
-    let answer = labels(completion::completion_with_fallback(&typing, Some(&good), &Workspace::default(), pos));
+    let good = plain(
+        "t.krl",
+        "ruleset t { global { g = 1 f = function(p) { q = 2\n  q\n } } }",
+    );
+    let (typing, pos) = fixture(
+        "t.krl",
+        "ruleset t { global { g = 1 f = function(p) { q = 2\n  q + $0\n } } }",
+    );
+    let answer = labels(completion::completion_with_fallback(
+        &typing,
+        Some(&good),
+        &Workspace::default(),
+        pos,
+    ));
     let mut first: Vec<_> = answer.split(' ').take(4).collect();
     first.sort();
     assert_eq!(first, ["f", "g", "p", "q"], "{answer}");

@@ -32,14 +32,23 @@ fn run_everything(analysis: &Analysis, workspace: &Workspace, pos: Position) {
 fn every_prefix_of_a_ruleset_is_safe() {
     let workspace = Workspace::of(&[plain("io.example.lib.krl", LIB)]);
     let text = format!("{COUNTER}// é😀 non-ascii\n");
-    let boundaries: Vec<usize> = text.char_indices().map(|(idx, _)| idx).chain([text.len()]).collect();
+    let boundaries: Vec<usize> = text
+        .char_indices()
+        .map(|(idx, _)| idx)
+        .chain([text.len()])
+        .collect();
     for (step, &end) in boundaries.iter().enumerate() {
         let prefix = &text[..end];
         let analysis = Analysis::new(uri("t.krl"), step as i32, prefix);
         let last_line = analysis.lines.line_count().saturating_sub(1);
         // The cursor at the end (where typing happens), plus a few fixed places.
         let end_pos = analysis.position(prefix.len() as u32);
-        for pos in [end_pos, Position::new(0, 0), Position::new(last_line / 2, 4), Position::new(last_line + 3, 99)] {
+        for pos in [
+            end_pos,
+            Position::new(0, 0),
+            Position::new(last_line / 2, 4),
+            Position::new(last_line + 3, 99),
+        ] {
             run_everything(&analysis, &workspace, pos);
         }
     }

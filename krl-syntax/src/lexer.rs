@@ -470,7 +470,7 @@ fn mark_binders(tokens: &mut [Token<'_>]) {
             (Tok::Ident(word), Tok::Regex(_)) => Tok::AttrName(word),
             // `like`, `not` and `cmp` are operators in expressions (`s like re#x#`), so a
             // regex after them is an operand, not the attribute's pattern.
-            (Tok::Kw(kw), Tok::Regex(_)) if !matches!(kw, Kw::Like | Kw::Not | Kw::Cmp) => {
+            (Tok::Kw(kw), Tok::Regex(_)) if !matches!(kw, Kw::Like | Kw::Not | Kw::Cmp | Kw::Return) => {
                 Tok::AttrName(kw.as_str())
             }
             _ => continue,

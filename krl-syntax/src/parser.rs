@@ -153,6 +153,7 @@ pub(crate) fn run<'src>(
     let mut builder = Builder {
         file,
         src,
+        token_ends: tokens.iter().map(|t| t.span.end).collect(),
         diagnostics: Vec::new(),
         recovered: Vec::new(),
     };
@@ -225,6 +226,8 @@ fn empty_ruleset(src: &str, tokens: &[Token<'_>]) -> Ruleset {
 pub struct Builder<'src> {
     file: FileId,
     src: &'src str,
+    /// Where each token ends, in order, to trim spans to the last token they cover.
+    token_ends: Vec<u32>,
     diagnostics: Vec<Diagnostic>,
     recovered: Vec<Recovery<'src>>,
 }
@@ -237,6 +240,13 @@ impl<'src> Builder<'src> {
         } else {
             diagnostic.with_help(help)
         });
+    }
+
+    /// The span from `lo` to the end of the last token at or before `hi`.
+    pub fn span(&self, lo: u32, hi: u32) -> Span {
+        let idx = self.token_ends.partition_point(|&end| end <= hi);
+        let end = idx.checked_sub(1).map_or(hi, |i| self.token_ends[i]);
+        Span::new(lo, end.max(lo))
     }
 
     /// Records a recovered error and returns the span of the input it skipped.

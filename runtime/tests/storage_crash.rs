@@ -18,7 +18,7 @@ use krl_runtime::storage::{Durability, SqliteStorage, Storage, StorageError, Wri
 
 const CHILD_DIR: &str = "KRL_STORAGE_CRASH_DIR";
 const CHILD_DURABILITY: &str = "KRL_STORAGE_CRASH_DURABILITY";
-const RUNS: u64 = 24;
+const RUNS: u64 = 32;
 const THREADS: usize = 4;
 const KEYS_PER_BATCH: usize = 3;
 

@@ -9,6 +9,7 @@
 //! ```text
 //! //> mode = "parse"
 //! //> intact_rules = ["first", "third"]
+//! //> fixme = "FIXME(#2): the second `global` block is dropped without a diagnostic"
 //! ```
 //!
 //! # Caret comments
@@ -56,6 +57,11 @@ pub struct Header {
     /// Rules that must survive error recovery: each name must be a parsed rule in the AST.
     #[serde(default)]
     pub intact_rules: Vec<String>,
+    /// A known bug, `"FIXME(#issue): what is wrong"`. The harness then records the case's
+    /// problems (missing or unexpected diagnostics, broken invariants) in the snapshot instead
+    /// of failing, and fails once there are none left, so the header gets removed.
+    #[serde(default)]
+    pub fixme: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]

@@ -61,7 +61,10 @@ fn parse_case(name: &str, source: &str) -> (Header, Vec<Line>) {
         .collect();
     let header: Header =
         toml::from_str(&header_text).unwrap_or_else(|err| panic!("{name}: bad `//>` header: {err}"));
-    assert_eq!(header.mode, "eval", "{name}: an eval case starts with `//> mode = \"eval\"`");
+    assert_eq!(
+        header.mode, "eval",
+        "{name}: an eval case starts with `//> mode = \"eval\"`"
+    );
     let mut lines = Vec::new();
     let mut pending: Option<String> = None;
     for line in source.lines().skip_while(|line| line.starts_with("//>")) {
@@ -77,7 +80,10 @@ fn parse_case(name: &str, source: &str) -> (Header, Vec<Line>) {
         }
         push_input_line(&mut String::new(), line, &mut pending, &mut lines);
     }
-    assert!(pending.is_none(), "{name}: the last input ends with a continuation `\\`");
+    assert!(
+        pending.is_none(),
+        "{name}: the last input ends with a continuation `\\`"
+    );
     (header, lines)
 }
 
@@ -143,7 +149,10 @@ fn eval_cases() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         insta::glob!("../cases/eval", "*.krl", |path| {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let source = std::fs::read_to_string(path)
                 .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
             insta::assert_snapshot!(run_case(&name, &source));

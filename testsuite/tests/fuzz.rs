@@ -36,6 +36,9 @@ const HANG_LIMIT: Duration = Duration::from_secs(2);
 /// Inputs larger than this are cut, so the hang limit stays meaningful.
 const MAX_INPUT: usize = 4000;
 
+/// Stack of the thread that parses and checks fuzz inputs.
+const CHECKER_STACK: usize = 64 << 20;
+
 fn config(cases: u32) -> Config {
     Config {
         cases,
@@ -66,7 +69,12 @@ impl Worker {
     fn spawn() -> Worker {
         let (inputs, input_rx) = channel::<String>();
         let (answer_tx, answers) = channel();
-        std::thread::spawn(move || {
+        // The span checker serializes the tree with serde, which recurses once per level of
+        // nesting; a big stack keeps a deep (but legal) input from crashing the checker.
+        let worker = std::thread::Builder::new()
+            .name("parser".into())
+            .stack_size(CHECKER_STACK);
+        let spawned = worker.spawn(move || {
             for input in input_rx {
                 let answer = catch_unwind(AssertUnwindSafe(|| problems(&input))).map_err(|payload| {
                     payload
@@ -80,6 +88,7 @@ impl Worker {
                 }
             }
         });
+        spawned.expect("the parser worker thread starts");
         Worker { inputs, answers }
     }
 
@@ -407,6 +416,8 @@ enum Mutation {
     Insert(usize, &'static str),
     TruncateAfterToken(usize),
     TruncateAtByte(usize),
+    /// Repeats a run of whole lines (up to 8) right after itself.
+    DuplicateLines(usize, usize),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -417,11 +428,20 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         2 => (any::<usize>(), proptest::sample::select(TOKENS)).prop_map(|(a, tok)| Mutation::Insert(a, tok)),
         1 => any::<usize>().prop_map(Mutation::TruncateAfterToken),
         1 => any::<usize>().prop_map(Mutation::TruncateAtByte),
+        2 => (any::<usize>(), 1..8usize).prop_map(|(a, n)| Mutation::DuplicateLines(a, n)),
     ]
 }
 
 /// Applies one mutation to `src`, working on the spans of its tokens.
 fn mutate(src: &str, mutation: &Mutation) -> String {
+    if let Mutation::DuplicateLines(first, count) = mutation {
+        let lines: Vec<&str> = src.split_inclusive('\n').collect();
+        let first = first % lines.len().max(1);
+        let run: String = lines.iter().skip(first).take(*count).copied().collect();
+        let before: String = lines.iter().take(first + count).copied().collect();
+        let after: String = lines.iter().skip(first + count).copied().collect();
+        return format!("{before}{run}{after}");
+    }
     let tokens = lex(FileId(0), src).tokens;
     if tokens.is_empty() {
         return src.to_string();
@@ -470,6 +490,7 @@ fn mutate(src: &str, mutation: &Mutation) -> String {
             }
             src[..end].to_string()
         }
+        Mutation::DuplicateLines(..) => unreachable!("handled above"),
     }
 }
 
@@ -523,4 +544,43 @@ fn mutations_edit_the_source_as_described() {
         Some("brackets do not balance at byte 14".into())
     );
     assert_eq!(certainly_invalid("ruleset a { }"), None);
+}
+
+// ---------------------------------------------------------------------------------------
+// Deep nesting
+
+/// Deeply nested input must parse and be dropped on a 2 MB stack, the size of test threads
+/// and of the threads tower-lsp handlers run on.
+///
+/// FIXME(#2): the parser itself is iterative, but dropping the tree recurses once per level:
+/// about 30,000 levels (say `1 + 1 + ...` with 30,000 terms) overflow a 2 MB stack in a
+/// debug build. Serializing the tree with serde (as `krl parse --json` does) recurses deeper
+/// still per level and overflows a 2 MB stack after a few hundred levels.
+#[test]
+fn deeply_nested_input_parses_on_a_small_stack() {
+    const DEPTH: usize = 5000;
+    let shapes = [
+        ("array", format!("{}{}", "[".repeat(DEPTH), "]".repeat(DEPTH))),
+        ("parens", format!("{}1{}", "(".repeat(DEPTH), ")".repeat(DEPTH))),
+        ("unary minus", format!("{}1", "-".repeat(DEPTH))),
+        ("sum", format!("1{}", " + 1".repeat(DEPTH))),
+        ("calls", format!("f{}", "()".repeat(DEPTH))),
+        ("conditional", format!("{}1", "a => 1 | ".repeat(DEPTH))),
+        (
+            "chevrons",
+            format!("{}x{}", "<<#{".repeat(DEPTH), "}>>".repeat(DEPTH)),
+        ),
+    ];
+    for (name, body) in shapes {
+        let src = format!("ruleset t.deep {{\n  global {{\n    x = {body}\n  }}\n}}\n");
+        let parsed = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let parse = krl_syntax::parse_ruleset(FileId(0), &src);
+                parse.diagnostics.len()
+            })
+            .expect("the thread starts")
+            .join();
+        assert_eq!(parsed.ok(), Some(0), "{name}: {DEPTH} levels of nesting");
+    }
 }

@@ -78,7 +78,9 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         if let ExprKind::Call { callee, .. } = &expr.kind {
             callees.insert(callee.span);
         }
-        if let ExprKind::Dot { domain: None, name, .. } = &expr.kind
+        if let ExprKind::Dot {
+            domain: None, name, ..
+        } = &expr.kind
             && !callees.contains(&expr.span)
         {
             out.push(

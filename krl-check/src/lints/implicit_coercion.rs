@@ -41,10 +41,10 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         let (Some(l), Some(r)) = (ctx.types.infer(left), ctx.types.infer(right)) else {
             return;
         };
-        let number_and_string =
-            matches!((l, r), (Ty::Number, Ty::String) | (Ty::String, Ty::Number));
+        let number_and_string = matches!((l, r), (Ty::Number, Ty::String) | (Ty::String, Ty::Number));
         // `"total: " + n` is ordinary string building; a number first, or two literals, is not.
-        let suspicious_add = (l, r) == (Ty::Number, Ty::String) || (number_and_string && is_literal(left) && is_literal(right));
+        let suspicious_add = (l, r) == (Ty::Number, Ty::String)
+            || (number_and_string && is_literal(left) && is_literal(right));
         let (message, help) = match op {
             BinaryOp::Add if suspicious_add => (
                 "`+` with a number and a string concatenates them".to_string(),
@@ -53,7 +53,11 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             BinaryOp::Add if matches!(l, Ty::Array | Ty::Map) || matches!(r, Ty::Array | Ty::Map) => {
                 let which = if matches!(l, Ty::Array | Ty::Map) { l } else { r };
                 (
-                    format!("`+` turns the {} into the text `[{}]`", which.name(), which.name()),
+                    format!(
+                        "`+` turns the {} into the text `[{}]`",
+                        which.name(),
+                        which.name()
+                    ),
                     "use `append` or `put` to combine collections, or `encode()` to get JSON text",
                 )
             }

@@ -47,7 +47,9 @@ fn attribute_read(expr: &Expr) -> Option<&str> {
             if domain.name == "event" && name.name == want)
     };
     let key = match &expr.kind {
-        ExprKind::Path { object, path } | ExprKind::Index { object, index: path } if is_event(object, "attrs") => {
+        ExprKind::Path { object, path } | ExprKind::Index { object, index: path }
+            if is_event(object, "attrs") =>
+        {
             path
         }
         ExprKind::Call { callee, args } if is_event(callee, "attr") => &args.args().next()?.value,
@@ -110,7 +112,11 @@ fn tests_in_rule(ctx: &LintContext, rule: &Rule) -> Vec<Span> {
         block_condition(block, &mut tests);
     }
     if let Some(postlude) = &rule.postlude {
-        let blocks = [Some(&postlude.first), postlude.else_.as_ref(), postlude.finally.as_ref()];
+        let blocks = [
+            Some(&postlude.first),
+            postlude.else_.as_ref(),
+            postlude.finally.as_ref(),
+        ];
         for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
             if let Some(Guard::If { condition }) = &stmt.guard {
                 tests.push(condition.span);
@@ -137,7 +143,9 @@ fn tests_in_rule(ctx: &LintContext, rule: &Rule) -> Vec<Span> {
             if let Some((name, receiver, args)) = ctx.types.stdlib_call(expr)
                 && matches!(name, "defaultsTo" | "isnull" | "isEmpty" | "typeof")
             {
-                let tested = receiver.map(|receiver| receiver.span).or_else(|| args.args().next().map(|arg| arg.span));
+                let tested = receiver
+                    .map(|receiver| receiver.span)
+                    .or_else(|| args.args().next().map(|arg| arg.span));
                 tests.extend(tested);
             }
         }
@@ -186,7 +194,11 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
                 ctx.at(span),
                 format!("attribute `{name}` is read but the select never matches or checks it"),
             )
-            .with_note(format!("the select of `{}` names {}", rule.name.name, listed.join(", ")));
+            .with_note(format!(
+                "the select of `{}` names {}",
+                rule.name.name,
+                listed.join(", ")
+            ));
             diagnostic = match crate::resolve::closest(&name, named.iter().map(String::as_str)) {
                 Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
                 None => diagnostic.with_help(format!(

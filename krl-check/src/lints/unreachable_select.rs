@@ -97,10 +97,9 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         let ok = reachable(event, &mut found, &mut falsy);
         let any_problem = !found.is_empty();
         for (span, message) in found {
-            out.push(
-                Diagnostic::warning(LINT.code, ctx.at(span), message)
-                    .with_help("`any N` needs N distinct events out of more than N; lower the number or list more events"),
-            );
+            out.push(Diagnostic::warning(LINT.code, ctx.at(span), message).with_help(
+                "`any N` needs N distinct events out of more than N; lower the number or list more events",
+            ));
         }
         if !ok
             && !any_problem

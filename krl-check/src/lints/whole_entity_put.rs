@@ -39,7 +39,11 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         let Some(postlude) = &rule.postlude else {
             continue;
         };
-        let blocks = [Some(&postlude.first), postlude.else_.as_ref(), postlude.finally.as_ref()];
+        let blocks = [
+            Some(&postlude.first),
+            postlude.else_.as_ref(),
+            postlude.finally.as_ref(),
+        ];
         for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
             let StmtKind::PersistentAssignment {
                 domain,

@@ -101,104 +101,155 @@ fn finish(result: Result<(), Failure>) -> u8 {
 }
 
 pub fn event(args: EventArgs) -> u8 {
-    finish((|| {
-        let (domain, kind) = args
-            .event
-            .split_once(':')
-            .ok_or_else(|| Failure::Transport(format!("expected `domain:type`, got `{}`", args.event)))?;
-        let route = if args.no_wait { "event" } else { "event-wait" };
-        let path = format!("/c/{}/{route}/{}/{}", segment(&args.eci), segment(domain), segment(kind));
-        let answer = post(&args.connection, &path, &key_values(&args.attrs)?)?;
-        if args.connection.json {
-            println!("{answer}");
-        } else if let Json::String(eid) = &answer {
-            println!("{eid}");
-        } else {
-            print_directives(&answer);
-        }
-        Ok(())
-    })())
+    finish(send_event(&args))
+}
+
+fn send_event(args: &EventArgs) -> Result<(), Failure> {
+    let (domain, kind) = args
+        .event
+        .split_once(':')
+        .ok_or_else(|| Failure::Transport(format!("expected `domain:type`, got `{}`", args.event)))?;
+    let route = if args.no_wait { "event" } else { "event-wait" };
+    let path = format!(
+        "/c/{}/{route}/{}/{}",
+        segment(&args.eci),
+        segment(domain),
+        segment(kind)
+    );
+    let answer = post(&args.connection, &path, &key_values(&args.attrs)?)?;
+    if args.connection.json {
+        println!("{answer}");
+    } else if let Json::String(eid) = &answer {
+        println!("{eid}");
+    } else {
+        print_directives(&answer);
+    }
+    Ok(())
 }
 
 pub fn query(args: QueryArgs) -> u8 {
-    finish((|| {
-        let (rid, function) = args
-            .function
-            .rsplit_once('/')
-            .ok_or_else(|| Failure::Transport(format!("expected `rid/function`, got `{}`", args.function)))?;
-        let path = format!("/c/{}/query/{}/{}", segment(&args.eci), segment(rid), segment(function));
-        let answer = post(&args.connection, &path, &key_values(&args.args)?)?;
-        match answer {
-            Json::String(text) if !args.connection.json => println!("{text}"),
-            other if args.connection.json => println!("{other}"),
-            other => println!("{}", pretty(&other)),
-        }
-        Ok(())
-    })())
+    finish(send_query(&args))
+}
+
+fn send_query(args: &QueryArgs) -> Result<(), Failure> {
+    let (rid, function) = args
+        .function
+        .rsplit_once('/')
+        .ok_or_else(|| Failure::Transport(format!("expected `rid/function`, got `{}`", args.function)))?;
+    let path = format!(
+        "/c/{}/query/{}/{}",
+        segment(&args.eci),
+        segment(rid),
+        segment(function)
+    );
+    let answer = post(&args.connection, &path, &key_values(&args.args)?)?;
+    match answer {
+        Json::String(text) if !args.connection.json => println!("{text}"),
+        other if args.connection.json => println!("{other}"),
+        other => println!("{}", pretty(&other)),
+    }
+    Ok(())
 }
 
 pub fn pico(args: PicoArgs) -> u8 {
     let PicoCommand::Ls(ls) = args.command;
-    finish((|| {
-        let answer = get(&ls.connection, "/api/picos")?;
-        if ls.connection.json {
-            println!("{answer}");
-            return Ok(());
+    finish(list_picos(&ls))
+}
+
+fn list_picos(ls: &LsArgs) -> Result<(), Failure> {
+    let answer = get(&ls.connection, "/api/picos")?;
+    if ls.connection.json {
+        println!("{answer}");
+        return Ok(());
+    }
+    let root = answer.get("root").and_then(Json::as_str).unwrap_or_default();
+    for pico in answer.get("picos").and_then(Json::as_array).into_iter().flatten() {
+        let id = pico.get("id").and_then(Json::as_str).unwrap_or_default();
+        let role = if id == root {
+            " (root)".to_string()
+        } else {
+            format!(
+                " (child of {})",
+                pico.get("parent").and_then(Json::as_str).unwrap_or("?")
+            )
+        };
+        println!("pico {id}{role}");
+        for ruleset in pico
+            .get("rulesets")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let rid = ruleset.get("rid").and_then(Json::as_str).unwrap_or_default();
+            let url = ruleset.get("url").and_then(Json::as_str).unwrap_or_default();
+            println!("  ruleset  {rid}  {url}");
         }
-        let root = answer.get("root").and_then(Json::as_str).unwrap_or_default();
-        for pico in answer.get("picos").and_then(Json::as_array).into_iter().flatten() {
-            let id = pico.get("id").and_then(Json::as_str).unwrap_or_default();
-            let role = if id == root { " (root)".to_string() } else {
-                format!(" (child of {})", pico.get("parent").and_then(Json::as_str).unwrap_or("?"))
-            };
-            println!("pico {id}{role}");
-            for ruleset in pico.get("rulesets").and_then(Json::as_array).into_iter().flatten() {
-                let rid = ruleset.get("rid").and_then(Json::as_str).unwrap_or_default();
-                let url = ruleset.get("url").and_then(Json::as_str).unwrap_or_default();
-                println!("  ruleset  {rid}  {url}");
-            }
-            for channel in pico.get("channels").and_then(Json::as_array).into_iter().flatten() {
-                let eci = channel.get("id").and_then(Json::as_str).unwrap_or_default();
-                let tags: Vec<&str> =
-                    channel.get("tags").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
-                println!("  channel  {eci}  [{}]", tags.join(", "));
-            }
+        for channel in pico
+            .get("channels")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let eci = channel.get("id").and_then(Json::as_str).unwrap_or_default();
+            let tags: Vec<&str> = channel
+                .get("tags")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Json::as_str)
+                .collect();
+            println!("  channel  {eci}  [{}]", tags.join(", "));
         }
-        Ok(())
-    })())
+    }
+    Ok(())
 }
 
 /// How often `krl logs -f` asks for new entries.
 const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 
 pub fn logs(args: LogsArgs) -> u8 {
-    finish((|| {
-        let mut after = 0u64;
-        loop {
-            let mut path = format!("/api/logs?after={after}");
-            if let Some(pico) = &args.pico {
-                path.push_str(&format!("&pico={}", segment(pico)));
-            }
-            let answer = get(&args.connection, &path)?;
-            for entry in answer.get("entries").and_then(Json::as_array).into_iter().flatten() {
-                if args.connection.json {
-                    println!("{entry}");
-                } else {
-                    println!("{}", log_line(entry));
-                }
-            }
-            after = answer.get("next").and_then(Json::as_u64).unwrap_or(after);
-            if !args.follow {
-                return Ok(());
-            }
-            std::thread::sleep(FOLLOW_INTERVAL);
+    finish(print_logs(&args))
+}
+
+fn print_logs(args: &LogsArgs) -> Result<(), Failure> {
+    let mut after = 0u64;
+    loop {
+        let mut path = format!("/api/logs?after={after}");
+        if let Some(pico) = &args.pico {
+            path.push_str(&format!("&pico={}", segment(pico)));
         }
-    })())
+        let answer = get(&args.connection, &path)?;
+        for entry in answer
+            .get("entries")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if args.connection.json {
+                println!("{entry}");
+            } else {
+                println!("{}", log_line(entry));
+            }
+        }
+        after = answer.get("next").and_then(Json::as_u64).unwrap_or(after);
+        if !args.follow {
+            return Ok(());
+        }
+        std::thread::sleep(FOLLOW_INTERVAL);
+    }
 }
 
 fn log_line(entry: &Json) -> String {
-    let time = entry.get("time").and_then(Json::as_f64).map(iso_time).unwrap_or_default();
-    let level = entry.get("level").and_then(Json::as_str).unwrap_or("?").to_uppercase();
+    let time = entry
+        .get("time")
+        .and_then(Json::as_f64)
+        .map(iso_time)
+        .unwrap_or_default();
+    let level = entry
+        .get("level")
+        .and_then(Json::as_str)
+        .unwrap_or("?")
+        .to_uppercase();
     let rid = entry.get("rid").and_then(Json::as_str).unwrap_or("-");
     let msg = entry.get("msg").and_then(Json::as_str).unwrap_or_default();
     let data = entry.get("data").map(|d| format!(" {d}")).unwrap_or_default();
@@ -226,8 +277,16 @@ fn iso_time(millis: f64) -> String {
 
 fn print_directives(answer: &Json) {
     let eid = answer.get("eid").and_then(Json::as_str).unwrap_or_default();
-    let directives = answer.get("directives").and_then(Json::as_array).cloned().unwrap_or_default();
-    println!("eid {eid}: {} directive{}", directives.len(), if directives.len() == 1 { "" } else { "s" });
+    let directives = answer
+        .get("directives")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
+    println!(
+        "eid {eid}: {} directive{}",
+        directives.len(),
+        if directives.len() == 1 { "" } else { "s" }
+    );
     for directive in directives {
         let name = directive.get("name").and_then(Json::as_str).unwrap_or_default();
         let options = directive.get("options").cloned().unwrap_or(Json::Null);
@@ -243,8 +302,9 @@ fn pretty(value: &Json) -> String {
 fn key_values(items: &[String]) -> Result<JsonMap<String, Json>, Failure> {
     let mut map = JsonMap::new();
     for item in items {
-        let (key, value) =
-            item.split_once('=').ok_or_else(|| Failure::Transport(format!("expected `key=value`, got `{item}`")))?;
+        let (key, value) = item
+            .split_once('=')
+            .ok_or_else(|| Failure::Transport(format!("expected `key=value`, got `{item}`")))?;
         let value = serde_json::from_str(value).unwrap_or_else(|_| Json::String(value.to_string()));
         map.insert(key.to_string(), value);
     }
@@ -265,17 +325,27 @@ fn segment(text: &str) -> String {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).build()
+    ureq::AgentBuilder::new()
+        .timeout_connect(Duration::from_secs(5))
+        .build()
 }
 
 fn get(connection: &Connection, path: &str) -> Result<Json, Failure> {
-    answer(connection, agent().get(&format!("{}{path}", connection.url.trim_end_matches('/'))).call())
+    answer(
+        connection,
+        agent()
+            .get(&format!("{}{path}", connection.url.trim_end_matches('/')))
+            .call(),
+    )
 }
 
 fn post(connection: &Connection, path: &str, body: &JsonMap<String, Json>) -> Result<Json, Failure> {
     let url = format!("{}{path}", connection.url.trim_end_matches('/'));
     let request = agent().post(&url).set("Content-Type", "application/json");
-    answer(connection, request.send_string(&Json::Object(body.clone()).to_string()))
+    answer(
+        connection,
+        request.send_string(&Json::Object(body.clone()).to_string()),
+    )
 }
 
 /// The JSON answer, or the engine's `error`, or why there was no answer.
@@ -284,7 +354,10 @@ fn answer(connection: &Connection, result: Result<ureq::Response, ureq::Error>) 
         Ok(response) => response,
         Err(ureq::Error::Status(code, response)) => {
             let text = response.into_string().unwrap_or_default();
-            return Err(Failure::Transport(format!("the engine answered HTTP {code}: {}", text.trim())));
+            return Err(Failure::Transport(format!(
+                "the engine answered HTTP {code}: {}",
+                text.trim()
+            )));
         }
         Err(ureq::Error::Transport(err)) => {
             return Err(Failure::Transport(format!(
@@ -293,12 +366,19 @@ fn answer(connection: &Connection, result: Result<ureq::Response, ureq::Error>) 
             )));
         }
     };
-    let text = response.into_string().map_err(|err| Failure::Transport(format!("cannot read the answer: {err}")))?;
-    let json: Json = if text.is_empty() { Json::Null } else {
-        serde_json::from_str(&text).map_err(|err| Failure::Transport(format!("the answer is not JSON ({err}): {text}")))?
+    let text = response
+        .into_string()
+        .map_err(|err| Failure::Transport(format!("cannot read the answer: {err}")))?;
+    let json: Json = if text.is_empty() {
+        Json::Null
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|err| Failure::Transport(format!("the answer is not JSON ({err}): {text}")))?
     };
     match json.get("error").and_then(Json::as_str) {
-        Some(error) if json.as_object().is_some_and(|m| m.len() == 1) => Err(Failure::Engine(error.to_string())),
+        Some(error) if json.as_object().is_some_and(|m| m.len() == 1) => {
+            Err(Failure::Engine(error.to_string()))
+        }
         _ => Ok(json),
     }
 }
@@ -319,7 +399,10 @@ mod tests {
         let Ok(map) = key_values(&["n=5".into(), "s=hi".into(), "o={\"a\":1}".into(), "e=".into()]) else {
             panic!("valid arguments")
         };
-        assert_eq!(Json::Object(map).to_string(), r#"{"n":5,"s":"hi","o":{"a":1},"e":""}"#);
+        assert_eq!(
+            Json::Object(map).to_string(),
+            r#"{"n":5,"s":"hi","o":{"a":1},"e":""}"#
+        );
         assert_eq!(segment("a b/ü"), "a%20b%2F%C3%BC");
     }
 }

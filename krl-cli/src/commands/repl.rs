@@ -1,5 +1,6 @@
 //! `krl repl`: an interactive KRL prompt with line editing, history and multi-line input.
 
+use std::io::{BufRead as _, IsTerminal as _};
 use std::path::PathBuf;
 
 use krl_diagnostics::{SourceDb, codes};
@@ -26,36 +27,77 @@ Input that is not finished (an open bracket, brace or chevron) continues on the 
   :help        this text
   :quit        leave (or press Ctrl-D)";
 
-pub fn run(args: Args) -> u8 {
-    let mut editor = match DefaultEditor::new() {
-        Ok(editor) => editor,
-        Err(err) => {
-            eprintln!("error: cannot start the line editor: {err}");
-            return exit::USAGE;
+/// Where input lines come from: rustyline on a terminal, plain lines otherwise (piped input,
+/// or a terminal rustyline cannot drive).
+enum Lines {
+    Editor(Box<DefaultEditor>),
+    Plain(std::io::Lines<std::io::StdinLock<'static>>),
+}
+
+impl Lines {
+    fn open() -> Lines {
+        if std::io::stdin().is_terminal() {
+            match DefaultEditor::new() {
+                Ok(editor) => return Lines::Editor(Box::new(editor)),
+                Err(err) => eprintln!("warning: no line editing ({err}); reading plain lines"),
+            }
         }
-    };
-    let history = history_path();
-    if let Some(path) = &history {
+        Lines::Plain(std::io::stdin().lock().lines())
+    }
+
+    /// The next line; `Some(None)` when Ctrl-C abandoned the input, `None` at the end.
+    fn read(&mut self, prompt: &str) -> Option<Option<String>> {
+        match self {
+            Lines::Editor(editor) => match editor.readline(prompt) {
+                Ok(line) => Some(Some(line)),
+                Err(ReadlineError::Interrupted) => Some(None),
+                Err(ReadlineError::Eof) => None,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    None
+                }
+            },
+            Lines::Plain(lines) => match lines.next() {
+                Some(Ok(line)) => Some(Some(line)),
+                Some(Err(err)) => {
+                    eprintln!("error: {err}");
+                    None
+                }
+                None => None,
+            },
+        }
+    }
+
+    fn add_history(&mut self, entry: &str) {
+        if let Lines::Editor(editor) = self {
+            let _ = editor.add_history_entry(entry);
+        }
+    }
+}
+
+pub fn run(args: Args) -> u8 {
+    let mut lines = Lines::open();
+    let interactive = matches!(lines, Lines::Editor(_));
+    let history = history_path().filter(|_| interactive);
+    if let (Lines::Editor(editor), Some(path)) = (&mut lines, &history) {
         let _ = editor.load_history(path);
     }
-    println!("krl {} — type :help for help", env!("CARGO_PKG_VERSION"));
+    if interactive {
+        println!("krl {} — type :help for help", env!("CARGO_PKG_VERSION"));
+    }
     let mut db = SourceDb::new();
     let mut session = Session::new();
     let mut host = TestHost::new();
     let mut pending = String::new();
     loop {
         let prompt = if pending.is_empty() { "krl> " } else { "...> " };
-        let line = match editor.readline(prompt) {
-            Ok(line) => line,
-            Err(ReadlineError::Interrupted) => {
+        let line = match lines.read(prompt) {
+            Some(Some(line)) => line,
+            Some(None) => {
                 pending.clear();
                 continue;
             }
-            Err(ReadlineError::Eof) => break,
-            Err(err) => {
-                eprintln!("error: {err}");
-                break;
-            }
+            None => break,
         };
         pending.push_str(&line);
         pending.push('\n');
@@ -68,7 +110,7 @@ pub fn run(args: Args) -> u8 {
             continue;
         }
         pending.clear();
-        let _ = editor.add_history_entry(input.as_str());
+        lines.add_history(&input);
         if let Some(command) = input.strip_prefix(':') {
             let (name, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
             match name {
@@ -101,7 +143,7 @@ pub fn run(args: Args) -> u8 {
             Err(err) => report(&err, &db),
         }
     }
-    if let Some(path) = &history {
+    if let (Lines::Editor(editor), Some(path)) = (&mut lines, &history) {
         let _ = editor.save_history(path);
     }
     exit::OK

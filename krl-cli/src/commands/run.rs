@@ -71,7 +71,8 @@ fn serve(args: Args) -> anyhow::Result<()> {
         Arc::new(MemoryStorage::new())
     } else {
         let db = home.join("db");
-        std::fs::create_dir_all(&db).map_err(|err| anyhow::anyhow!("cannot create `{}`: {err}", db.display()))?;
+        std::fs::create_dir_all(&db)
+            .map_err(|err| anyhow::anyhow!("cannot create `{}`: {err}", db.display()))?;
         Arc::new(SqliteStorage::open(&db, Durability::default())?)
     };
 
@@ -80,9 +81,15 @@ fn serve(args: Args) -> anyhow::Result<()> {
         .map_err(|err| anyhow::anyhow!("cannot listen on {}:{}: {err}", args.host, args.port))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let base_url = args.base_url.clone().unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
 
-    let options = EngineOptions { base_url, ..EngineOptions::default() };
+    let options = EngineOptions {
+        base_url,
+        ..EngineOptions::default()
+    };
     let engine = Engine::open(Arc::new(krl_jit::InterpreterBackend), options, storage)?;
     let root = engine.root_pico().to_string();
     let mut watched = Watched::default();
@@ -91,7 +98,13 @@ fn serve(args: Args) -> anyhow::Result<()> {
     }
     let ui_eci = ui_channel(&engine)?;
     let eci = developer_channel(&engine)?;
-    print_banner(&engine, addr, &eci, (!args.memory).then_some(home.as_path()), &root);
+    print_banner(
+        &engine,
+        addr,
+        &eci,
+        (!args.memory).then_some(home.as_path()),
+        &root,
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = args.watch.then(|| {
@@ -99,7 +112,10 @@ fn serve(args: Args) -> anyhow::Result<()> {
         std::thread::spawn(move || watch(&engine, &paths, watched, &stop))
     });
 
-    let http_options = HttpOptions { trust_event_time: args.trust_event_time, ..HttpOptions::default() };
+    let http_options = HttpOptions {
+        trust_event_time: args.trust_event_time,
+        ..HttpOptions::default()
+    };
     let api = Arc::new(HttpApi::new(engine, ui_eci, http_options));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -173,7 +189,9 @@ fn install(engine: &Engine, path: &Path, watched: &mut Watched) -> Option<String
             return None;
         }
     };
-    if !installed_on_root(engine).iter().any(|(installed_rid, installed_url)| *installed_rid == rid && *installed_url == url)
+    if !installed_on_root(engine)
+        .iter()
+        .any(|(installed_rid, installed_url)| *installed_rid == rid && *installed_url == url)
         && let Err(err) = engine.install(engine.root_pico(), &url, Map::new())
     {
         report(path, &err);
@@ -185,13 +203,20 @@ fn install(engine: &Engine, path: &Path, watched: &mut Watched) -> Option<String
 /// `(rid, url)` of the rulesets on the root pico.
 fn installed_on_root(engine: &Engine) -> Vec<(String, String)> {
     let summaries = engine.pico_summaries();
-    let Some(root) = summaries.first().and_then(Value::as_map) else { return Vec::new() };
-    let Some(Value::Array(rulesets)) = root.get("rulesets") else { return Vec::new() };
+    let Some(root) = summaries.first().and_then(Value::as_map) else {
+        return Vec::new();
+    };
+    let Some(Value::Array(rulesets)) = root.get("rulesets") else {
+        return Vec::new();
+    };
     rulesets
         .iter()
         .filter_map(|r| {
             let map = r.as_map()?;
-            Some((map.get("rid")?.as_str()?.to_string(), map.get("url")?.as_str()?.to_string()))
+            Some((
+                map.get("rid")?.as_str()?.to_string(),
+                map.get("url")?.as_str()?.to_string(),
+            ))
         })
         .collect()
 }
@@ -202,12 +227,18 @@ fn report(path: &Path, err: &EngineError) {
     match err {
         EngineError::Compile(compile) if !compile.diagnostics.is_empty() => {
             let mut db = SourceDb::new();
-            db.add(path.display().to_string(), std::fs::read_to_string(path).unwrap_or_default());
+            db.add(
+                path.display().to_string(),
+                std::fs::read_to_string(path).unwrap_or_default(),
+            );
             let color = render::should_color();
             for diagnostic in &compile.diagnostics {
                 eprint!("{}", render::to_terminal(diagnostic, &db, color));
             }
-            eprintln!("krl run: `{}` not (re)loaded; the engine keeps the previous version", path.display());
+            eprintln!(
+                "krl run: `{}` not (re)loaded; the engine keeps the previous version",
+                path.display()
+            );
         }
         _ => eprintln!("krl run: `{}`: {err}", path.display()),
     }
@@ -216,7 +247,11 @@ fn report(path: &Path, err: &EngineError) {
 /// The root's channel whose sorted tags are exactly `tags`, if any.
 fn root_channel(engine: &Engine, tags: &[&str]) -> Option<String> {
     let summaries = engine.pico_summaries();
-    let Some(Value::Array(channels)) = summaries.first().and_then(Value::as_map).and_then(|root| root.get("channels")).cloned()
+    let Some(Value::Array(channels)) = summaries
+        .first()
+        .and_then(Value::as_map)
+        .and_then(|root| root.get("channels"))
+        .cloned()
     else {
         return None;
     };
@@ -226,7 +261,9 @@ fn root_channel(engine: &Engine, tags: &[&str]) -> Option<String> {
             _ => Vec::new(),
         };
         found.sort_unstable();
-        (found == tags).then(|| channel.get("id").and_then(Value::as_str).map(str::to_string)).flatten()
+        (found == tags)
+            .then(|| channel.get("id").and_then(Value::as_str).map(str::to_string))
+            .flatten()
     })
 }
 
@@ -238,8 +275,12 @@ fn ui_channel(engine: &Engine) -> anyhow::Result<String> {
         Some(eci) => eci,
         None => {
             let tags = Value::array(vec![Value::string("engine"), Value::string("ui")]);
-            let policy = Value::from(serde_json::json!({"allow": [{"domain": "engine_ui", "name": "setup"}], "deny": []}));
-            engine.new_channel(engine.root_pico(), &tags, &policy, &Value::Null)?.id
+            let policy = Value::from(
+                serde_json::json!({"allow": [{"domain": "engine_ui", "name": "setup"}], "deny": []}),
+            );
+            engine
+                .new_channel(engine.root_pico(), &tags, &policy, &Value::Null)?
+                .id
         }
     };
     engine.event_wait(&eci, "engine_ui", "setup", Value::Null)?;
@@ -254,7 +295,9 @@ fn developer_channel(engine: &Engine) -> anyhow::Result<String> {
         return Ok(eci);
     }
     let tags = Value::array(vec![Value::string("krl"), Value::string("developer")]);
-    Ok(engine.new_channel(engine.root_pico(), &tags, &Value::Null, &Value::Null)?.id)
+    Ok(engine
+        .new_channel(engine.root_pico(), &tags, &Value::Null, &Value::Null)?
+        .id)
 }
 
 fn print_banner(engine: &Engine, addr: SocketAddr, eci: &str, home: Option<&Path>, root: &str) {
@@ -280,7 +323,9 @@ fn print_banner(engine: &Engine, addr: SocketAddr, eci: &str, home: Option<&Path
 fn watch(engine: &Engine, paths: &[PathBuf], mut watched: Watched, stop: &AtomicBool) {
     while !stop.load(Ordering::Relaxed) {
         std::thread::sleep(WATCH_INTERVAL);
-        let Ok(files) = files::collect_krl_files(paths) else { continue };
+        let Ok(files) = files::collect_krl_files(paths) else {
+            continue;
+        };
         for file in files {
             let now = modified(&file);
             match watched.files.get(&file) {

@@ -32,6 +32,44 @@ impl Closure {
     }
 }
 
+impl Closure {
+    /// Calls with positional argument nodes evaluated in `caller`, straight into the new
+    /// frame's parameter slots (no argument vector). Arguments beyond the parameters are
+    /// evaluated and dropped, as in the reference.
+    pub fn invoke_nodes(
+        &self,
+        host: &mut dyn Host,
+        arg_nodes: &[crate::ir::Node],
+        caller: &Arc<Frame>,
+    ) -> Result<Value, RuntimeError> {
+        let frame = Frame::new(self.ir.body.n_slots, Some(Arc::clone(&self.env)));
+        let params = &self.ir.params;
+        for (idx, node) in arg_nodes.iter().enumerate() {
+            let value = super::operand(node, caller, host)?;
+            if let Some(param) = params.get(idx)
+                && !value.is_null()
+            {
+                frame.set(param.slot, value);
+            }
+        }
+        limits::nested(|| {
+            super::in_file(self.ir.file, || {
+                for param in params {
+                    if !frame.is_set(param.slot) {
+                        let value = match &param.default {
+                            Some(default) => eval(default, &frame, host)?,
+                            None => Value::Null,
+                        };
+                        frame.set(param.slot, value);
+                    }
+                }
+                run_block(&self.ir.body.decls, &frame, host)?;
+                eval(&self.ir.result, &frame, host)
+            })
+        })
+    }
+}
+
 /// Binds arguments to parameter slots; a missing or null argument takes the default.
 /// Matches pico-engine: null is JavaScript's `undefined`, so explicit null triggers defaults.
 fn bind_params(

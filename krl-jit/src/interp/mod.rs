@@ -41,7 +41,7 @@ pub fn in_file<T>(file: FileId, body: impl FnOnce() -> T) -> T {
 }
 
 /// Remembers where an error happened, keeping the innermost place.
-fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
+pub(crate) fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
     if result.is_err() {
         record_error_span(span);
     }
@@ -67,6 +67,9 @@ pub fn run_block(decls: &[ir::Decl], frame: &Arc<Frame>, host: &mut dyn Host) ->
 }
 
 /// Evaluates one node in `frame`.
+///
+/// The hot node kinds are handled here and leaves (constants, locals) are evaluated without
+/// recursing; the rest live in [`eval_cold`], which keeps this function's stack frame small.
 pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(value) => Ok(value.clone()),
@@ -75,73 +78,7 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
             slot,
             name,
             span,
-        } => at(*span, frame.ancestor(*depth).get(*slot, name).cloned()),
-        Node::Array(items) => {
-            let values = items
-                .iter()
-                .map(|item| eval(item, frame, host))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Value::array(values))
-        }
-        Node::Map(entries) => {
-            let mut map = Map::with_capacity(entries.len());
-            for (key, value) in entries {
-                let value = eval(value, frame, host)?;
-                map.insert(Arc::clone(key), value);
-            }
-            Ok(Value::map(map))
-        }
-        Node::Chevron(parts) => {
-            let mut text = String::new();
-            for part in parts {
-                match eval(part, frame, host)? {
-                    Value::String(s) => text.push_str(&s),
-                    other => text.push_str(&other.to_krl_string()),
-                }
-            }
-            Ok(Value::string(text))
-        }
-        Node::And(left, right) => {
-            let left = eval(left, frame, host)?;
-            if left.truthy() {
-                eval(right, frame, host)
-            } else {
-                Ok(left)
-            }
-        }
-        Node::Or(left, right) => {
-            let left = eval(left, frame, host)?;
-            if left.truthy() {
-                Ok(left)
-            } else {
-                eval(right, frame, host)
-            }
-        }
-        Node::Not(operand) => Ok(Value::Boolean(!eval(operand, frame, host)?.truthy())),
-        Node::Conditional { test, then, else_ } => {
-            if eval(test, frame, host)?.truthy() {
-                eval(then, frame, host)
-            } else {
-                eval(else_, frame, host)
-            }
-        }
-        Node::Op { op, args, span } => match args.as_slice() {
-            [one] => {
-                let values = [eval(one, frame, host)?];
-                at(*span, op.invoke(host, &values))
-            }
-            [left, right] => {
-                let values = [eval(left, frame, host)?, eval(right, frame, host)?];
-                at(*span, op.invoke(host, &values))
-            }
-            more => {
-                let values = more
-                    .iter()
-                    .map(|arg| eval(arg, frame, host))
-                    .collect::<Result<Vec<_>, _>>()?;
-                at(*span, op.invoke(host, &values))
-            }
-        },
+        } => local(*depth, *slot, name, *span, frame),
         Node::Binary {
             op,
             fast,
@@ -149,8 +86,8 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
             right,
             span,
         } => {
-            let left = eval(left, frame, host)?;
-            let right = eval(right, frame, host)?;
+            let left = operand(left, frame, host)?;
+            let right = operand(right, frame, host)?;
             if let (Value::Number(a), Value::Number(b)) = (&left, &right)
                 && a.is_finite()
                 && b.is_finite()
@@ -160,20 +97,120 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
             }
             at(*span, op.invoke(host, &[left, right]))
         }
+        Node::Conditional { test, then, else_ } => {
+            if operand(test, frame, host)?.truthy() {
+                eval(then, frame, host)
+            } else {
+                eval(else_, frame, host)
+            }
+        }
+        Node::Call { callee, args, span } => call(callee, args, *span, frame, host),
+        Node::And(left, right) => {
+            let left = operand(left, frame, host)?;
+            if left.truthy() {
+                eval(right, frame, host)
+            } else {
+                Ok(left)
+            }
+        }
+        Node::Or(left, right) => {
+            let left = operand(left, frame, host)?;
+            if left.truthy() {
+                Ok(left)
+            } else {
+                eval(right, frame, host)
+            }
+        }
+        Node::Not(operand_node) => Ok(Value::Boolean(!operand(operand_node, frame, host)?.truthy())),
+        _ => eval_cold(node, frame, host),
+    }
+}
+
+/// A node that is often a leaf: constants and locals without a call.
+#[inline(always)]
+fn operand(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+    match node {
+        Node::Const(value) => Ok(value.clone()),
+        Node::Local {
+            depth,
+            slot,
+            name,
+            span,
+        } => local(*depth, *slot, name, *span, frame),
+        other => eval(other, frame, host),
+    }
+}
+
+#[inline(always)]
+fn local(depth: u16, slot: u16, name: &str, span: Span, frame: &Arc<Frame>) -> Result<Value, RuntimeError> {
+    match frame.ancestor(depth).get(slot, name) {
+        Ok(value) => Ok(value.clone()),
+        Err(err) => at(span, Err(err)),
+    }
+}
+
+#[inline(never)]
+fn eval_cold(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+    match node {
+        Node::Const(_)
+        | Node::Local { .. }
+        | Node::Binary { .. }
+        | Node::Conditional { .. }
+        | Node::Call { .. }
+        | Node::And(..)
+        | Node::Or(..)
+        | Node::Not(_) => eval(node, frame, host),
+        Node::Array(items) => {
+            let values = items
+                .iter()
+                .map(|item| operand(item, frame, host))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Value::array(values))
+        }
+        Node::Map(entries) => {
+            let mut map = Map::with_capacity(entries.len());
+            for (key, value) in entries {
+                let value = operand(value, frame, host)?;
+                map.insert(Arc::clone(key), value);
+            }
+            Ok(Value::map(map))
+        }
+        Node::Chevron(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                match operand(part, frame, host)? {
+                    Value::String(s) => text.push_str(&s),
+                    other => text.push_str(&other.to_krl_string()),
+                }
+            }
+            Ok(Value::string(text))
+        }
+        Node::Op { op, args, span } => match args.as_slice() {
+            [one] => {
+                let values = [operand(one, frame, host)?];
+                at(*span, op.invoke(host, &values))
+            }
+            [left, right] => {
+                let values = [operand(left, frame, host)?, operand(right, frame, host)?];
+                at(*span, op.invoke(host, &values))
+            }
+            more => {
+                let values = more
+                    .iter()
+                    .map(|arg| operand(arg, frame, host))
+                    .collect::<Result<Vec<_>, _>>()?;
+                at(*span, op.invoke(host, &values))
+            }
+        },
         Node::Get {
             object,
             key,
             kind,
             span,
         } => {
-            let object = eval(object, frame, host)?;
-            let key = eval(key, frame, host)?;
+            let object = operand(object, frame, host)?;
+            let key = operand(key, frame, host)?;
             at(*span, get(host, object, key, *kind))
-        }
-        Node::Call { callee, args, span } => {
-            let callee = eval(callee, frame, host)?;
-            let (positional, named) = eval_args(args, frame, host)?;
-            at(*span, call_value(host, &callee, positional, named))
         }
         Node::Domain { domain, name, span } => at(*span, host.module_get(domain, name)),
         Node::DomainCall {
@@ -194,6 +231,39 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
             Arc::clone(frame),
         )))),
     }
+}
+
+/// `callee(args)`: a closure called with positional arguments gets them evaluated straight
+/// into its frame; everything else goes through [`call_value`].
+fn call(
+    callee: &Node,
+    args: &Args,
+    span: Span,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+) -> Result<Value, RuntimeError> {
+    let owned;
+    let callee: &Value = match callee {
+        // Borrow a callee held in a slot instead of cloning it (it lives as long as `frame`).
+        Node::Local {
+            depth,
+            slot,
+            name,
+            span,
+        } => at(*span, frame.ancestor(*depth).get(*slot, name))?,
+        other => {
+            owned = eval(other, frame, host)?;
+            &owned
+        }
+    };
+    if args.named.is_empty()
+        && let Value::Function(callable) = callee
+        && let Some(closure) = callable.as_any().downcast_ref::<Closure>()
+    {
+        return at(span, closure.invoke_nodes(host, &args.positional, frame));
+    }
+    let (positional, named) = eval_args(args, frame, host)?;
+    at(span, call_value(host, callee, positional, named))
 }
 
 type NamedArgs = Vec<(Arc<str>, Value)>;

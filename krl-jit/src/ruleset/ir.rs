@@ -16,11 +16,20 @@ pub struct RulesetIr {
     pub n_global_slots: u16,
     /// `configure using` defaults, overridable by the install config.
     pub configure: Vec<Decl>,
+    /// `use module` clauses with their `with` values, evaluated after `configure`.
+    pub uses: Vec<UseIr>,
     pub globals: Vec<Decl>,
     pub specs: Vec<RuleSpec>,
     pub rules: Vec<RuleIr>,
     /// Shared and provided names with their global slots.
     pub exports: Vec<(String, u16)>,
+}
+
+#[derive(Debug)]
+pub struct UseIr {
+    pub rid: Arc<str>,
+    pub alias: Arc<str>,
+    pub with: Vec<(Arc<str>, Node)>,
 }
 
 #[derive(Debug)]
@@ -41,7 +50,6 @@ pub struct ForeachIr {
 
 #[derive(Debug)]
 pub struct RuleIr {
-    pub name: Arc<str>,
     /// The rule frame holds the selected bindings (and the body when there is no foreach).
     pub n_slots: u16,
     pub bindings: Vec<(String, u16)>,
@@ -70,12 +78,20 @@ pub enum EventTarget {
     Dynamic(Node),
 }
 
+/// When a scheduled event fires: `at` a time, or `repeat` on a cron timespec.
+#[derive(Debug)]
+pub enum ScheduleWhen {
+    At(Node),
+    Repeat(Node),
+}
+
 #[derive(Debug)]
 pub enum StmtKind {
     EntSet { name: Arc<str>, path: Option<Node>, value: Node },
     EntClear { name: Arc<str>, path: Option<Node> },
     Raise { target: EventTarget, attrs: Option<Node> },
-    Schedule { span: Span },
+    /// `schedule <event> at|repeat <time> attributes <attrs> setting(x)`.
+    Schedule { target: EventTarget, time: ScheduleWhen, attrs: Option<Node>, setting: Option<u16> },
     Log { level: &'static str, message: Node },
     Error { level: &'static str, message: Node },
     Last,

@@ -8,13 +8,14 @@ use krl_runtime::engine::{RuleSelect, RuleSpec, RulesetMeta, backend::ModuleUse}
 use krl_runtime::value::Regex;
 use krl_syntax::ast::{self, EventExprKind, ExprKind, MetaPropKind, SelectKind, StmtKind as AstStmt};
 
-use super::ir::{EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, StmtIr, StmtKind, WhereIr};
+use super::ir::{EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr};
 use crate::lower::Lowerer;
 
 /// Lowers a parsed ruleset. Errors are left in `lowerer.diagnostics`.
 pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
     let mut meta = RulesetMeta::default();
     let mut configure_decls: Vec<&ast::Declaration> = Vec::new();
+    let mut use_props: Vec<(&ast::Rid, Option<&ast::Ident>, &[ast::DeclItem])> = Vec::new();
     for prop in ruleset.meta.iter().flat_map(|m| m.props()) {
         match &prop.kind {
             MetaPropKind::Value { value } => {
@@ -29,24 +30,31 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
             MetaPropKind::Shares { names } => meta.shares.extend(names.iter().map(|n| n.name.clone())),
             MetaPropKind::Provides { names } => meta.provides.extend(names.iter().map(|n| n.name.clone())),
             MetaPropKind::Configure { decls } => configure_decls.extend(ast::declarations(decls)),
-            MetaPropKind::Use { rid, alias, .. } => meta.uses.push(ModuleUse {
-                rid: rid.name.clone(),
-                alias: alias.as_ref().map_or_else(|| rid.name.clone(), |a| a.name.clone()),
-            }),
+            MetaPropKind::Use { rid, alias, with } => {
+                meta.uses.push(ModuleUse {
+                    rid: rid.name.clone(),
+                    alias: alias.as_ref().map_or_else(|| rid.name.clone(), |a| a.name.clone()),
+                });
+                use_props.push((rid, alias.as_ref(), with));
+            }
             MetaPropKind::Key { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: keys"),
             MetaPropKind::ErrorsTo { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: errors"),
             MetaPropKind::ProvidesKeys { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: provides_keys"),
             MetaPropKind::Logging { .. } => {}
         }
     }
-    if meta.uses.first().is_some() {
-        // FIXME(#4): module instances (`use module`) are not wired into the engine yet.
-        let span = ruleset.meta.as_ref().map_or(ruleset.span, |m| m.span);
-        lowerer.error(span, "`use module` is not supported by this engine yet");
-    }
     meta.configure = configure_decls.iter().map(|d| d.name.name.clone()).collect();
     // The global frame: configure names, then globals, in one declaration scope.
     let configure = lowerer.block(&configure_decls);
+    // `with` values are evaluated in the user's scope at its initialisation.
+    let uses = use_props
+        .into_iter()
+        .map(|(rid, alias, with)| UseIr {
+            rid: Arc::from(rid.name.as_str()),
+            alias: Arc::from(alias.map_or(rid.name.as_str(), |a| a.name.as_str())),
+            with: ast::declarations(with).map(|d| (Arc::from(d.name.name.as_str()), lowerer.expr(&d.value))).collect(),
+        })
+        .collect();
     let global_decls: Vec<&ast::Declaration> = ruleset.global.iter().flat_map(|g| ast::declarations(&g.decls)).collect();
     let globals = lowerer.block(&global_decls);
     let mut exports = Vec::new();
@@ -80,6 +88,7 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         meta,
         n_global_slots: lowerer.scopes.innermost_size(),
         configure,
+        uses,
         globals,
         specs,
         rules,
@@ -152,7 +161,6 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
     let rule_size = lowerer.scopes.pop();
     let spec = RuleSpec { name: rule.name.name.clone(), select: spec_select };
     let ir = RuleIr {
-        name: Arc::from(rule.name.name.as_str()),
         n_slots: rule_size,
         bindings,
         select_where,
@@ -303,7 +311,17 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
             target: event_target(lowerer, event),
             attrs: attributes.as_ref().map(|a| lowerer.expr(a)),
         },
-        AstStmt::Schedule { .. } => StmtKind::Schedule { span: stmt.span },
+        AstStmt::Schedule { event, time, attributes, setting } => {
+            let target = event_target(lowerer, event);
+            let time = match time {
+                ast::ScheduleTime::At { time } => ScheduleWhen::At(lowerer.expr(time)),
+                ast::ScheduleTime::Repeat { timespec } => ScheduleWhen::Repeat(lowerer.expr(timespec)),
+            };
+            let attrs = attributes.as_ref().map(|a| lowerer.expr(a));
+            // The name is declared after the expressions, which cannot see it.
+            let setting = setting.as_ref().map(|name| lowerer.scopes.declare(&name.name));
+            StmtKind::Schedule { target, time, attrs, setting }
+        }
         AstStmt::Log { level: l, message, .. } => StmtKind::Log { level: level(*l), message: lowerer.expr(message) },
         AstStmt::Error { level: l, message, .. } => StmtKind::Error { level: level(*l), message: lowerer.expr(message) },
         AstStmt::Last => StmtKind::Last,

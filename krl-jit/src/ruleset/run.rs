@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use krl_runtime::engine::{CompiledRuleset, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext};
+use krl_runtime::engine::{CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext};
 use krl_runtime::value::{Map, Value};
 use krl_runtime::{Host, RuntimeError};
 
-use super::ir::{EventTarget, Guard, RuleIr, RulesetIr, StmtIr, StmtKind};
+use super::ir::{EventTarget, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind};
 use crate::interp::{self, Frame};
 
 /// A compiled ruleset: its IR, shared by every pico that installs it.
@@ -38,7 +38,20 @@ impl CompiledRuleset for CompiledKrl {
             };
             globals.set(decl.slot, value);
         }
-        interp::run_block(&self.ir.globals, &globals, cx)?;
+        let mut modules = Vec::with_capacity(self.ir.uses.len());
+        for module in &self.ir.uses {
+            let mut with = Map::new();
+            for (name, node) in &module.with {
+                with.insert(Arc::clone(name), interp::eval(node, &globals, cx)?);
+            }
+            let instance = cx.use_module(&module.rid, &with)?;
+            modules.push(ModuleBinding { alias: Arc::clone(&module.alias), rid: Arc::clone(&module.rid), instance });
+        }
+        // Globals can call the modules they use.
+        let saved = std::mem::replace(cx.modules_mut(), modules.clone());
+        let result = interp::run_block(&self.ir.globals, &globals, cx);
+        *cx.modules_mut() = saved;
+        result?;
         let mut within = Vec::with_capacity(self.ir.rules.len());
         for rule in &self.ir.rules {
             within.push(match &rule.within {
@@ -49,7 +62,7 @@ impl CompiledRuleset for CompiledKrl {
                 None => None,
             });
         }
-        Ok(Arc::new(KrlInstance { ir: Arc::clone(&self.ir), globals, within }))
+        Ok(Arc::new(KrlInstance { ir: Arc::clone(&self.ir), globals, within, modules }))
     }
 }
 
@@ -58,6 +71,7 @@ struct KrlInstance {
     ir: Arc<RulesetIr>,
     globals: Arc<Frame>,
     within: Vec<Option<f64>>,
+    modules: Vec<ModuleBinding>,
 }
 
 /// Whether the body keeps going after a statement.
@@ -153,9 +167,29 @@ impl KrlInstance {
                     }
                 }
             }
-            StmtKind::Schedule { .. } => {
-                // FIXME(#4): timers (`schedule ... at/repeat`) arrive with the schedule module.
-                return Err(RuntimeError::error("the `schedule` statement is not supported by this engine yet"));
+            StmtKind::Schedule { target, time, attrs, setting } => {
+                // Evaluated in the reference's order: attributes, event, time.
+                let attrs = match attrs {
+                    Some(attrs) => interp::eval(attrs, frame, cx)?,
+                    None => Value::Null,
+                };
+                let (domain, name) = match target {
+                    EventTarget::Static { domain, name } => (Value::string(&**domain), interp::eval(name, frame, cx)?),
+                    EventTarget::Dynamic(expr) => TxnContext::split_event_type(&interp::eval(expr, frame, cx)?),
+                };
+                let record = match time {
+                    ScheduleWhen::At(time) => {
+                        let time = interp::eval(time, frame, cx)?;
+                        interp::at(stmt.span, cx.schedule_at(&domain, &name, &time, attrs))?
+                    }
+                    ScheduleWhen::Repeat(timespec) => {
+                        let timespec = interp::eval(timespec, frame, cx)?;
+                        interp::at(stmt.span, cx.schedule_repeat(&domain, &name, &timespec, attrs))?
+                    }
+                };
+                if let Some(slot) = setting {
+                    frame.set(*slot, record);
+                }
             }
             StmtKind::Log { level, message } => {
                 let message = interp::eval(message, frame, cx)?;
@@ -266,5 +300,9 @@ impl RulesetInstance for KrlInstance {
 
     fn provided(&self, name: &str) -> Option<Value> {
         self.ir.meta.provides.iter().any(|p| p == name).then(|| self.export(name)).flatten()
+    }
+
+    fn modules(&self) -> &[ModuleBinding] {
+        &self.modules
     }
 }

@@ -8,13 +8,18 @@ use krl_check::DeclKind;
 use krl_diagnostics::{Span, codes};
 use krl_syntax::ast::{ExprKind, MetaPropKind, declarations};
 use tower_lsp::lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, NumberOrString, Range, TextEdit, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, NumberOrString, Range, TextEdit,
+    WorkspaceEdit,
 };
 
 use crate::analysis::Analysis;
 use crate::syntax::{self, Node};
 
-pub fn code_actions(analysis: &Analysis, range: Range, diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+pub fn code_actions(
+    analysis: &Analysis,
+    range: Range,
+    diagnostics: &[Diagnostic],
+) -> Vec<CodeActionOrCommand> {
     let span = analysis.span(range);
     let mut out = Vec::new();
     out.extend(share_action(analysis, span));
@@ -49,15 +54,23 @@ fn share_action(analysis: &Analysis, span: Span) -> Option<CodeAction> {
         return None; // actions cannot be queried
     }
     let name = &decl.name.name;
-    let shares = ruleset.meta.iter().flat_map(|meta| meta.props()).find_map(|prop| match &prop.kind {
-        MetaPropKind::Shares { names } => Some((prop, names)),
-        _ => None,
-    });
+    let shares = ruleset
+        .meta
+        .iter()
+        .flat_map(|meta| meta.props())
+        .find_map(|prop| match &prop.kind {
+            MetaPropKind::Shares { names } => Some((prop, names)),
+            _ => None,
+        });
     let edit = match (shares, &ruleset.meta) {
         (Some((_, names)), _) if names.iter().any(|n| &n.name == name) => return None,
         (Some((prop, names)), _) => {
             let at = names.last().map_or(prop.key.span.end, |last| last.span.end);
-            let text = if names.is_empty() { format!(" {name}") } else { format!(", {name}") };
+            let text = if names.is_empty() {
+                format!(" {name}")
+            } else {
+                format!(", {name}")
+            };
             TextEdit::new(analysis.range(Span::empty(at)), text)
         }
         (None, Some(meta)) => {
@@ -77,7 +90,12 @@ fn share_action(analysis: &Analysis, span: Span) -> Option<CodeAction> {
             )
         }
     };
-    Some(action(analysis, format!("Share `{name}` (add it to `shares`)"), vec![edit], false))
+    Some(action(
+        analysis,
+        format!("Share `{name}` (add it to `shares`)"),
+        vec![edit],
+        false,
+    ))
 }
 
 fn line_indent(analysis: &Analysis, offset: u32) -> String {
@@ -98,12 +116,19 @@ fn remove_unused_actions(analysis: &Analysis, span: Span, diagnostics: &[Diagnos
         if diagnostic.code != codes::UNUSED_DECLARATION || !overlaps(diagnostic.primary.at.span, span) {
             continue;
         }
-        let Some(id) = names.declaration_at(diagnostic.primary.at.span.start) else { continue };
+        let Some(id) = names.declaration_at(diagnostic.primary.at.span.start) else {
+            continue;
+        };
         let decl = names.declaration(id);
-        if !matches!(decl.kind, DeclKind::Global | DeclKind::Pre | DeclKind::Local | DeclKind::Postlude) {
+        if !matches!(
+            decl.kind,
+            DeclKind::Global | DeclKind::Pre | DeclKind::Local | DeclKind::Postlude
+        ) {
             continue;
         }
-        let Some(node) = syntax::declaration_named(analysis.ruleset(), decl.span) else { continue };
+        let Some(node) = syntax::declaration_named(analysis.ruleset(), decl.span) else {
+            continue;
+        };
         let remove = whole_lines(analysis, node.span);
         let mut fix = action(
             analysis,
@@ -149,13 +174,19 @@ fn event_attr_actions(analysis: &Analysis, span: Span) -> Vec<CodeAction> {
     let mut out = Vec::new();
     syntax::walk(analysis.ruleset(), &mut |node| {
         let Node::Expr(expr) = node else { return };
-        let ExprKind::Call { callee, args } = &expr.kind else { return };
-        let ExprKind::DomainIdentifier { domain, name } = &callee.kind else { return };
+        let ExprKind::Call { callee, args } = &expr.kind else {
+            return;
+        };
+        let ExprKind::DomainIdentifier { domain, name } = &callee.kind else {
+            return;
+        };
         if domain.name != "event" || name.name != "attr" || !overlaps(expr.span, span) {
             return;
         }
         let mut items = args.args();
-        let (Some(arg), None) = (items.next(), items.next()) else { return };
+        let (Some(arg), None) = (items.next(), items.next()) else {
+            return;
+        };
         if arg.name.is_some() {
             return;
         }

@@ -11,7 +11,8 @@ use krl_check::{DeclKind, Shape};
 use krl_diagnostics::Span;
 use krl_syntax::token::Kw;
 use tower_lsp::lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionResponse, Documentation, MarkupContent, MarkupKind, Position,
+    CompletionItem, CompletionItemKind, CompletionResponse, Documentation, MarkupContent, MarkupKind,
+    Position,
 };
 
 use crate::analysis::{Analysis, LexToken, TokKind};
@@ -85,7 +86,14 @@ pub fn completion_with_fallback(
             let domains: BTreeSet<_> = pairs.iter().map(|(domain, _)| domain.clone()).collect();
             domains
                 .into_iter()
-                .map(|domain| item(&domain, CompletionItemKind::MODULE, Some("event domain".into()), None))
+                .map(|domain| {
+                    item(
+                        &domain,
+                        CompletionItemKind::MODULE,
+                        Some("event domain".into()),
+                        None,
+                    )
+                })
                 .collect()
         }
         Context::EventType(domain) => event_pairs(analysis, workspace)
@@ -100,7 +108,9 @@ pub fn completion_with_fallback(
                 )
             })
             .collect(),
-        Context::AfterEvent => keywords(&["or", "and", "before", "then", "after", "where", "setting", "within"]),
+        Context::AfterEvent => keywords(&[
+            "or", "and", "before", "then", "after", "where", "setting", "within",
+        ]),
         Context::MetaKey => stdlib_docs::META_KEYS
             .iter()
             .map(|(key, doc)| item(key, CompletionItemKind::KEYWORD, None, Some(doc.to_string())))
@@ -127,7 +137,12 @@ pub fn completion_with_fallback(
             let mut items = keywords(&[
                 "raise", "schedule", "clear", "log", "error", "last", "if", "on final", "else", "finally",
             ]);
-            items.push(item("ent", CompletionItemKind::MODULE, Some("persistent variables".into()), None));
+            items.push(item(
+                "ent",
+                CompletionItemKind::MODULE,
+                Some("persistent variables".into()),
+                None,
+            ));
             items.extend(in_scope(analysis, offset));
             items
         }
@@ -140,14 +155,28 @@ pub fn completion_with_fallback(
                     .chain(stdlib_docs::MODULES)
                     .map(|module| item(module, CompletionItemKind::MODULE, Some("module".into()), None)),
             );
-            items.extend(keywords(&["function", "defaction", "null", "true", "false", "not", "like", "cmp"]));
+            items.extend(keywords(&[
+                "function",
+                "defaction",
+                "null",
+                "true",
+                "false",
+                "not",
+                "like",
+                "cmp",
+            ]));
             items
         }
     };
     Some(CompletionResponse::Array(items))
 }
 
-fn item(label: &str, kind: CompletionItemKind, detail: Option<String>, doc: Option<String>) -> CompletionItem {
+fn item(
+    label: &str,
+    kind: CompletionItemKind,
+    detail: Option<String>,
+    doc: Option<String>,
+) -> CompletionItem {
     CompletionItem {
         label: label.to_string(),
         kind: Some(kind),
@@ -193,7 +222,9 @@ pub fn context_at(analysis: &Analysis, offset: u32) -> Context {
     let word = |tok: &LexToken| analysis.slice(tok.span).to_string();
     match before.as_slice() {
         [dot, ..] if dot.is_punct(".") => return Context::Method,
-        [colon, domain, ..] if colon.is_punct(":") && domain.is_word() => return Context::Member(word(domain)),
+        [colon, domain, ..] if colon.is_punct(":") && domain.is_word() => {
+            return Context::Member(word(domain));
+        }
         _ => {}
     }
     if let Some(context) = select_context(analysis, &before) {
@@ -218,7 +249,10 @@ pub fn context_at(analysis: &Analysis, offset: u32) -> Context {
     let at_line_start = before
         .first()
         .is_none_or(|prev| analysis.lines.line_col(prev.span.end).line < analysis.lines.line_col(start).line);
-    let at_statement_start = at_line_start || before.first().is_some_and(|prev| prev.is_punct("{") || prev.is_punct(";"));
+    let at_statement_start = at_line_start
+        || before
+            .first()
+            .is_some_and(|prev| prev.is_punct("{") || prev.is_punct(";"));
     let Some(open) = open else {
         return Context::Expression;
     };
@@ -229,7 +263,9 @@ pub fn context_at(analysis: &Analysis, offset: u32) -> Context {
     });
     let is_rule = opener.is_some_and(|tok| tok.is_word())
         && (before.get(open + 2).is_some_and(|tok| tok.is_keyword(Kw::Rule))
-            || before.get(open + 2).is_some_and(|tok| tok.is_keyword(Kw::Active) || tok.is_keyword(Kw::Inactive)));
+            || before
+                .get(open + 2)
+                .is_some_and(|tok| tok.is_keyword(Kw::Active) || tok.is_keyword(Kw::Inactive)));
     match opener_kw {
         Some(Kw::Meta) if at_statement_start => return Context::MetaKey,
         Some(Kw::Fired | Kw::Notfired | Kw::Always | Kw::Else | Kw::Finally) if at_statement_start => {
@@ -272,7 +308,10 @@ fn select_context(analysis: &Analysis, before: &[&LexToken]) -> Option<Context> 
     let first = before.first()?;
     // Past a select that parsed, the rule's body has begun; only an operator word continues
     // the event expression (`select when a b or` + cursor).
-    let operator_word = matches!(first.kind, TokKind::Keyword(Kw::Or | Kw::And | Kw::Before | Kw::Then | Kw::After));
+    let operator_word = matches!(
+        first.kind,
+        TokKind::Keyword(Kw::Or | Kw::And | Kw::Before | Kw::Then | Kw::After)
+    );
     if !operator_word
         && let Some(rule) = crate::syntax::rule_at(analysis.ruleset(), first.span.start)
         && let Some(select) = &rule.select
@@ -352,12 +391,22 @@ fn action_items(in_scope: Vec<CompletionItem>) -> Vec<CompletionItem> {
 
 fn member_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec<CompletionItem> {
     if domain == "ent" {
-        let names: BTreeSet<_> = analysis.names().ent.iter().map(|access| access.name.clone()).collect();
+        let names: BTreeSet<_> = analysis
+            .names()
+            .ent
+            .iter()
+            .map(|access| access.name.clone())
+            .collect();
         return names
             .into_iter()
             .map(|name| {
                 let doc = describe::ent_markdown(analysis, &name);
-                item(&name, CompletionItemKind::FIELD, Some(format!("ent:{name}")), Some(doc))
+                item(
+                    &name,
+                    CompletionItemKind::FIELD,
+                    Some(format!("ent:{name}")),
+                    Some(doc),
+                )
             })
             .collect();
     }
@@ -380,7 +429,14 @@ fn member_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec
             .collect();
         return provided
             .iter()
-            .map(|name| item(name, CompletionItemKind::FUNCTION, Some(format!("from `{rid}`")), None))
+            .map(|name| {
+                item(
+                    name,
+                    CompletionItemKind::FUNCTION,
+                    Some(format!("from `{rid}`")),
+                    None,
+                )
+            })
             .collect();
     }
     stdlib_docs::module_members(domain)
@@ -391,7 +447,12 @@ fn member_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec
                 MemberKind::Function => CompletionItemKind::FUNCTION,
                 MemberKind::Action => CompletionItemKind::METHOD,
             };
-            item(name, kind, Some(format!("{domain}:{name}")), Some(doc.to_string()))
+            item(
+                name,
+                kind,
+                Some(format!("{domain}:{name}")),
+                Some(doc.to_string()),
+            )
         })
         .collect()
 }

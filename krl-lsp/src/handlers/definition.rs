@@ -11,7 +11,11 @@ use crate::handlers::event_targets;
 use crate::target::{Target, target_at};
 use crate::workspace::Workspace;
 
-pub fn definition(analysis: &Analysis, workspace: &Workspace, pos: Position) -> Option<GotoDefinitionResponse> {
+pub fn definition(
+    analysis: &Analysis,
+    workspace: &Workspace,
+    pos: Position,
+) -> Option<GotoDefinitionResponse> {
     let offset = analysis.offset(pos);
     let locations = match target_at(analysis, offset) {
         Some(Target::Decl { id, .. }) => {
@@ -29,7 +33,10 @@ pub fn definition(analysis: &Analysis, workspace: &Workspace, pos: Position) -> 
                 .map(|access| analysis.location(access.span))
                 .collect();
             if writes.is_empty() {
-                accesses.iter().map(|access| analysis.location(access.span)).collect()
+                accesses
+                    .iter()
+                    .map(|access| analysis.location(access.span))
+                    .collect()
             } else {
                 writes
             }
@@ -42,7 +49,8 @@ pub fn definition(analysis: &Analysis, workspace: &Workspace, pos: Position) -> 
         Some(Target::ModuleMember { rid, member, .. }) => {
             let module = workspace.module(analysis, &rid)?;
             let global = module.ruleset().global.as_ref();
-            match global.and_then(|global| declarations(&global.decls).find(|decl| decl.name.name == member)) {
+            match global.and_then(|global| declarations(&global.decls).find(|decl| decl.name.name == member))
+            {
                 Some(decl) => vec![module.location(decl.name.span)],
                 None => vec![module.location(module.ruleset().rid.span)],
             }

@@ -59,9 +59,13 @@ pub fn document_symbols(analysis: &Analysis) -> Vec<DocumentSymbol> {
                         Some(alias) => format!("{} alias {}", rid.name, alias.name),
                         None => rid.name.clone(),
                     }),
-                    MetaPropKind::Shares { names } | MetaPropKind::Provides { names } => {
-                        Some(names.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", "))
-                    }
+                    MetaPropKind::Shares { names } | MetaPropKind::Provides { names } => Some(
+                        names
+                            .iter()
+                            .map(|n| n.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
                     _ => None,
                 };
                 symbol(
@@ -76,7 +80,15 @@ pub fn document_symbols(analysis: &Analysis) -> Vec<DocumentSymbol> {
             })
             .collect();
         let head = krl_diagnostics::Span::new(meta.span.start, meta.span.start + 4);
-        children.push(symbol(analysis, "meta".into(), None, SymbolKind::NAMESPACE, meta.span, head, props));
+        children.push(symbol(
+            analysis,
+            "meta".into(),
+            None,
+            SymbolKind::NAMESPACE,
+            meta.span,
+            head,
+            props,
+        ));
     }
     if let Some(global) = &ruleset.global {
         for decl in declarations(&global.decls) {

@@ -22,10 +22,14 @@ pub fn event_sources(analysis: &Analysis, workspace: &Workspace, pos: Position) 
         .iter()
         .filter(|(_, span)| span.start <= offset && offset <= span.end)
         .collect();
-    let wanted: Vec<(&str, &str)> = if under_cursor.is_empty() { selected.iter().collect() } else { under_cursor }
-        .into_iter()
-        .map(|(base, _)| (base.domain.name.as_str(), base.event_type.name.as_str()))
-        .collect();
+    let wanted: Vec<(&str, &str)> = if under_cursor.is_empty() {
+        selected.iter().collect()
+    } else {
+        under_cursor
+    }
+    .into_iter()
+    .map(|(base, _)| (base.domain.name.as_str(), base.event_type.name.as_str()))
+    .collect();
     let mut out = Vec::new();
     for document in events::documents(analysis, workspace) {
         for emitted in events::emitters(document) {

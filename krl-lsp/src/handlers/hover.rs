@@ -40,7 +40,8 @@ pub fn hover_in(analysis: &Analysis, workspace: &Workspace, pos: Position) -> Op
             let mut text = format!("```krl\n{member}\n```\nProvided by module `{rid}`");
             if let Some(module) = workspace.module(analysis, &rid)
                 && let Some(global) = &module.ruleset().global
-                && let Some(decl) = krl_syntax::ast::declarations(&global.decls).find(|d| d.name.name == member)
+                && let Some(decl) =
+                    krl_syntax::ast::declarations(&global.decls).find(|d| d.name.name == member)
             {
                 text = format!(
                     "```krl\n{}\n```\nProvided by module `{rid}`",

@@ -63,7 +63,9 @@ pub fn check_identifier(name: &str) -> Result<(), String> {
                 | Kw::Repeat
         );
         if operator {
-            return Err(format!("`{name}` is an operator word and cannot be used in expressions"));
+            return Err(format!(
+                "`{name}` is an operator word and cannot be used in expressions"
+            ));
         }
     }
     Ok(())
@@ -85,7 +87,11 @@ pub fn rename(analysis: &Analysis, pos: Position, new_name: &str) -> Result<Work
                 .collect()
         }
         Some(Target::Rule(rule)) => {
-            if analysis.ruleset().rules().any(|other| other.name.name == new_name) {
+            if analysis
+                .ruleset()
+                .rules()
+                .any(|other| other.name.name == new_name)
+            {
                 return Err(format!("a rule named `{new_name}` already exists"));
             }
             vec![rule.name.span]
@@ -118,7 +124,9 @@ fn decl_rename_spans(analysis: &Analysis, id: DeclId, new_name: &str) -> Result<
     // A name declared in the same scope would clash.
     if let Some(other) = names_in(names, decl.scope, new_name).next() {
         let line = line_of(analysis, names.declaration(other).span);
-        return Err(format!("`{new_name}` is already declared in this scope (line {line})"));
+        return Err(format!(
+            "`{new_name}` is already declared in this scope (line {line})"
+        ));
     }
     // Our uses must not end up meaning a `new_name` declared in between.
     for reference in names.references_of(id) {

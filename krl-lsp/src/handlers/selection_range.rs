@@ -8,7 +8,10 @@ use crate::analysis::Analysis;
 use crate::syntax;
 
 pub fn selection_ranges(analysis: &Analysis, positions: &[Position]) -> Vec<SelectionRange> {
-    positions.iter().map(|&pos| selection_range(analysis, pos)).collect()
+    positions
+        .iter()
+        .map(|&pos| selection_range(analysis, pos))
+        .collect()
 }
 
 pub fn selection_range(analysis: &Analysis, pos: Position) -> SelectionRange {

@@ -42,8 +42,10 @@ const OPERATOR: u32 = 10;
 const COMMENT: u32 = 11;
 const EVENT: u32 = 12;
 
-pub const MODIFIERS: &[SemanticTokenModifier] =
-    &[SemanticTokenModifier::DECLARATION, SemanticTokenModifier::DEFAULT_LIBRARY];
+pub const MODIFIERS: &[SemanticTokenModifier] = &[
+    SemanticTokenModifier::DECLARATION,
+    SemanticTokenModifier::DEFAULT_LIBRARY,
+];
 const DECLARATION: u32 = 1;
 const DEFAULT_LIBRARY: u32 = 2;
 
@@ -76,7 +78,11 @@ pub fn classify(analysis: &Analysis) -> Vec<(Span, u32, u32)> {
     for reference in &names.references {
         if let Some(id) = reference.resolved {
             let decl = names.declaration(id);
-            let modifiers = if decl.kind.is_builtin() { DEFAULT_LIBRARY } else { 0 };
+            let modifiers = if decl.kind.is_builtin() {
+                DEFAULT_LIBRARY
+            } else {
+                0
+            };
             by_span
                 .entry(reference.span)
                 .or_insert((decl_type(decl.kind, &decl.shape), modifiers));
@@ -110,7 +116,9 @@ pub fn classify(analysis: &Analysis) -> Vec<(Span, u32, u32)> {
                 }
             }
             TokKind::Number => Some((NUMBER, 0)),
-            TokKind::Str | TokKind::ChevronText | TokKind::ChevronOpen | TokKind::ChevronClose => Some((STRING, 0)),
+            TokKind::Str | TokKind::ChevronText | TokKind::ChevronOpen | TokKind::ChevronClose => {
+                Some((STRING, 0))
+            }
             TokKind::BeestingOpen | TokKind::BeestingClose => Some((KEYWORD, 0)),
             TokKind::Regex => Some((REGEXP, 0)),
             TokKind::Punct(p) => (!matches!(p, "{" | "}" | "(" | ")" | "[" | "]" | "," | ";" | ":" | "."))
@@ -141,7 +149,9 @@ pub fn semantic_tokens(analysis: &Analysis) -> SemanticTokens {
         let first_line = analysis.lines.line_col(span.start).line;
         let last = analysis.lines.line_col(span.end).line;
         for line in first_line..=last {
-            let Some(line_span) = analysis.lines.line_span(line) else { break };
+            let Some(line_span) = analysis.lines.line_span(line) else {
+                break;
+            };
             let start = span.start.max(line_span.start);
             let end = span.end.min(line_span.end);
             if end <= start {
@@ -150,7 +160,11 @@ pub fn semantic_tokens(analysis: &Analysis) -> SemanticTokens {
             let col = analysis.lines.utf16_line_col(start).col;
             let length = analysis.slice(Span::new(start, end)).encode_utf16().count() as u32;
             let delta_line = line - last_line;
-            let delta_start = if delta_line == 0 { col.saturating_sub(last_col) } else { col };
+            let delta_start = if delta_line == 0 {
+                col.saturating_sub(last_col)
+            } else {
+                col
+            };
             data.push(SemanticToken {
                 delta_line,
                 delta_start,
@@ -162,5 +176,8 @@ pub fn semantic_tokens(analysis: &Analysis) -> SemanticTokens {
             last_col = col;
         }
     }
-    SemanticTokens { result_id: None, data }
+    SemanticTokens {
+        result_id: None,
+        data,
+    }
 }

@@ -283,10 +283,7 @@ impl Output {
             return;
         }
         self.newline(indent);
-        let after_opener = self
-            .buf
-            .trim_end()
-            .ends_with(['{', '(', '[']);
+        let after_opener = self.buf.trim_end().ends_with(['{', '(', '[']);
         if !self.last_line_blank && !after_opener {
             self.buf.push('\n');
             self.last_line_blank = true;

@@ -76,6 +76,14 @@ pub trait CompiledRuleset: Send + Sync {
     fn instantiate(&self, cx: &mut TxnContext<'_>, config: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError>;
 }
 
+/// A module a ruleset uses: its alias, its rid, and the instance made for this use.
+#[derive(Clone)]
+pub struct ModuleBinding {
+    pub alias: Arc<str>,
+    pub rid: Arc<str>,
+    pub instance: Arc<dyn RulesetInstance>,
+}
+
 /// What a rule's body did that the engine must know.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RuleOutcome {
@@ -97,4 +105,8 @@ pub trait RulesetInstance: Send + Sync {
     fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError>;
     /// A value this ruleset provides to users of it as a module.
     fn provided(&self, name: &str) -> Option<Value>;
+    /// The modules this instance uses (`use module`), made when it was initialised.
+    fn modules(&self) -> &[ModuleBinding] {
+        &[]
+    }
 }

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::backend::{ModuleBinding, RulesetInstance};
 use super::core::EngineInner;
 use super::ent;
 use super::event::Event;
@@ -41,6 +42,10 @@ pub struct TxnContext<'a> {
     /// Set by `error error`: the rest of the transaction's schedule is dropped.
     pub(crate) clear_schedule: bool,
     pub(crate) logs: Vec<LogEntry>,
+    /// The modules of the ruleset whose code is running, by alias.
+    pub(crate) modules: Vec<ModuleBinding>,
+    /// Rids being initialised as modules, to report dependency cycles.
+    pub(crate) initialising: Vec<Arc<str>>,
 }
 
 impl<'a> TxnContext<'a> {
@@ -58,7 +63,71 @@ impl<'a> TxnContext<'a> {
             raised: Vec::new(),
             clear_schedule: false,
             logs: Vec::new(),
+            modules: Vec::new(),
+            initialising: Vec::new(),
         }
+    }
+
+    /// Makes the instance of module `rid` for a `use module` of the ruleset being initialised.
+    /// Matches pico-engine: the module must be installed on the same pico; its installed
+    /// config is overridden by the `with` values; it runs as its own rid with no event.
+    pub fn use_module(&mut self, rid: &str, with: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+        let installed = self.pico.installed(rid).ok_or_else(|| RuntimeError::error(format!("Module not found: {rid}")))?;
+        let code = Arc::clone(&installed.code);
+        let mut config = installed.config.clone();
+        for (key, value) in with.iter() {
+            config.insert(Arc::clone(key), value.clone());
+        }
+        if self.initialising.iter().any(|r| &**r == rid) {
+            let mut cycle: Vec<&str> = self.initialising.iter().map(|r| &**r).collect();
+            cycle.push(rid);
+            return Err(RuntimeError::error(format!("Dependency Cycle Found: {}", cycle.join(" -> "))));
+        }
+        let saved_rid = std::mem::replace(&mut self.rid, Arc::from(rid));
+        let saved_event = self.event.take();
+        let saved_modules = std::mem::take(&mut self.modules);
+        self.initialising.push(Arc::clone(&saved_rid));
+        let instance = code.compiled.instantiate(self, &config);
+        self.initialising.pop();
+        self.rid = saved_rid;
+        self.event = saved_event;
+        self.modules = saved_modules;
+        instance
+    }
+
+    /// Calls `alias:name(args)` on a used module, running as the module's rid with no event.
+    fn call_module(&mut self, binding: &ModuleBinding, name: &str, positional: Vec<Value>, named: Vec<(Arc<str>, Value)>) -> Result<Value, RuntimeError> {
+        let value = binding.instance.provided(name).ok_or_else(|| {
+            RuntimeError::error(format!("Module {} does not provide `{name}`", binding.rid))
+        })?;
+        let callable = match value.as_callable() {
+            Some(callable) => Arc::clone(callable),
+            None => return Ok(value),
+        };
+        let params = callable.param_names();
+        let mut args = positional;
+        for (key, arg) in named {
+            if let Some(idx) = params.iter().position(|p| **p == *key) {
+                if args.len() <= idx {
+                    args.resize(idx + 1, Value::Null);
+                }
+                args[idx] = arg;
+            }
+        }
+        // FIXME(#4): the reference runs a module defaction's actions in the caller's context.
+        let saved_rid = std::mem::replace(&mut self.rid, Arc::clone(&binding.rid));
+        let saved_event = self.event.take();
+        let saved_modules = std::mem::replace(&mut self.modules, binding.instance.modules().to_vec());
+        let result = callable.call(self, args);
+        self.rid = saved_rid;
+        self.event = saved_event;
+        self.modules = saved_modules;
+        result
+    }
+
+    /// The modules in scope for the code running now (set while a ruleset initialises).
+    pub fn modules_mut(&mut self) -> &mut Vec<ModuleBinding> {
+        &mut self.modules
     }
 
     /// The rid whose code is running.
@@ -268,6 +337,8 @@ impl Host for TxnContext<'_> {
             "ent" => Ok(self.ent_get(name)),
             "event" => self.event_member(name),
             "meta" => self.meta_member(name),
+            // `ctx:rulesets` and `ctx:logs` are answered by the `ctx` module.
+            "ctx" if super::modules::ctx::answers(name) => super::modules::call(self, domain, name, Vec::new(), Vec::new()),
             "ctx" => self.ctx_member(name),
             // Matches pico-engine: a module function referenced without parentheses is
             // called with no arguments (`time:now` is `time:now()`).
@@ -282,6 +353,10 @@ impl Host for TxnContext<'_> {
         positional: Vec<Value>,
         named: Vec<(Arc<str>, Value)>,
     ) -> Result<Value, RuntimeError> {
+        // Matches pico-engine: a used module's alias wins over a built-in module's name.
+        if let Some(binding) = self.modules.iter().find(|m| &*m.alias == domain).cloned() {
+            return self.call_module(&binding, name, positional, named);
+        }
         super::modules::call(self, domain, name, positional, named)
     }
 }

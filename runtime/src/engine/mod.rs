@@ -19,6 +19,8 @@ mod pico;
 pub mod select;
 
 pub use self::core::{Engine, EngineError, EngineOptions, EventResponse};
-pub use backend::{Backend, CompileError, CompiledRuleset, RuleOutcome, RuleSelect, RuleSpec, RulesetInstance, RulesetMeta};
+pub use backend::{
+    Backend, CompileError, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec, RulesetInstance, RulesetMeta,
+};
 pub use context::TxnContext;
 pub use event::{Event, Query};

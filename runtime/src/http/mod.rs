@@ -47,7 +47,11 @@ pub struct HttpOptions {
 
 impl Default for HttpOptions {
     fn default() -> Self {
-        HttpOptions { max_json_bytes: 100 * 1024, max_form_bytes: 16 * 1024 * 1024, trust_event_time: false }
+        HttpOptions {
+            max_json_bytes: 100 * 1024,
+            max_form_bytes: 16 * 1024 * 1024,
+            trust_event_time: false,
+        }
     }
 }
 
@@ -63,20 +67,32 @@ pub struct HttpApi {
 
 impl HttpApi {
     pub fn new(engine: Engine, ui_eci: String, options: HttpOptions) -> HttpApi {
-        HttpApi { engine, ui_eci, version: env!("CARGO_PKG_VERSION").to_string(), options }
+        HttpApi {
+            engine,
+            ui_eci,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            options,
+        }
     }
 }
 
 /// Every route of the API, with CORS and security headers on every answer.
 pub fn router(api: Arc<HttpApi>) -> Router {
     Router::new()
-        .route("/api/ui-context", get(routes::ui_context))
+        // Matches Express: a GET-only route answers other methods with the plain 404.
+        .route(
+            "/api/ui-context",
+            get(routes::ui_context).fallback(routes::not_found),
+        )
         .route("/api/flush", any(routes::flush))
-        .route("/api/picos", get(routes::picos))
-        .route("/api/logs", get(routes::logs))
+        .route("/api/picos", get(routes::picos).fallback(routes::not_found))
+        .route("/api/logs", get(routes::logs).fallback(routes::not_found))
         .route("/c/{eci}/event/{domain}/{name}", any(routes::event))
         .route("/c/{eci}/event-wait/{domain}/{name}", any(routes::event_wait))
-        .route("/c/{eci}/event/{domain}/{name}/query/{rid}/{qname}", any(routes::event_query))
+        .route(
+            "/c/{eci}/event/{domain}/{name}/query/{rid}/{qname}",
+            any(routes::event_query),
+        )
         .route("/c/{eci}/query/{rid}/{name}", any(routes::query))
         .route("/sky/event/{eci}/{eid}/{domain}/{type}", any(routes::sky_event))
         .route("/sky/cloud/{eci}/{rid}/{function}", any(routes::query))
@@ -92,7 +108,9 @@ pub async fn serve(
     api: Arc<HttpApi>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(api)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(api))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Matches pico-engine: `OPTIONS` on any path is a pre-flight answered with 200 and an
@@ -104,7 +122,9 @@ async fn cors(request: axum::extract::Request, next: Next) -> Response<Body> {
         *response.status_mut() = StatusCode::OK;
         let allowed = HeaderValue::from_static("POST, GET, OPTIONS");
         response.headers_mut().insert(header::ALLOW, allowed.clone());
-        response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_METHODS, allowed);
+        response
+            .headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_METHODS, allowed);
         response
     } else {
         next.run(request).await
@@ -118,7 +138,10 @@ async fn cors(request: axum::extract::Request, next: Next) -> Response<Body> {
 
 const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("access-control-allow-origin", "*"),
-    ("access-control-allow-headers", "Origin, X-Requested-With, Content-Type, Accept"),
+    (
+        "access-control-allow-headers",
+        "Origin, X-Requested-With, Content-Type, Accept",
+    ),
     (
         "content-security-policy",
         "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';\

@@ -29,10 +29,18 @@ impl BodyKind {
     /// Matches pico-engine: JSON for these three types, the simple form parser for
     /// `application/x-www-form-urlencoded`, nothing for anything else.
     pub fn of(headers: &HeaderMap) -> BodyKind {
-        let Some(content_type) = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        let Some(content_type) = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+        else {
             return BodyKind::Ignored;
         };
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match essence.as_str() {
             "application/json" | "application/octet-stream" | "application/ssi-agent-wire" => BodyKind::Json,
             "application/x-www-form-urlencoded" => BodyKind::Form,
@@ -58,12 +66,20 @@ pub fn parse_json_body(bytes: &[u8]) -> Result<JsonMap<String, Json>, ParamsErro
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if !matches!(first, Some(b'{') | Some(b'[')) {
-        return Err(ParamsError::BadJson("only a JSON object or array may be the body".to_string()));
+        return Err(ParamsError::BadJson(
+            "only a JSON object or array may be the body".to_string(),
+        ));
     }
     match serde_json::from_slice::<Json>(bytes) {
         Ok(Json::Object(map)) => Ok(map),
-        Ok(Json::Array(items)) => Ok(items.into_iter().enumerate().map(|(idx, v)| (idx.to_string(), v)).collect()),
-        Ok(_) => Err(ParamsError::BadJson("only a JSON object or array may be the body".to_string())),
+        Ok(Json::Array(items)) => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(idx, v)| (idx.to_string(), v))
+            .collect()),
+        Ok(_) => Err(ParamsError::BadJson(
+            "only a JSON object or array may be the body".to_string(),
+        )),
         Err(err) => Err(ParamsError::BadJson(err.to_string())),
     }
 }
@@ -94,7 +110,9 @@ pub fn parse_query_extended(text: &str) -> JsonMap<String, Json> {
     let mut root = JsonMap::new();
     for (key, value) in pairs(text) {
         let segments = key_segments(&key);
-        let Some((first, rest)) = segments.split_first() else { continue };
+        let Some((first, rest)) = segments.split_first() else {
+            continue;
+        };
         let name = match first {
             Segment::Key(name) => name.clone(),
             Segment::Index(idx) => idx.to_string(),
@@ -125,7 +143,9 @@ fn key_segments(key: &str) -> Vec<Segment> {
     let mut segments = vec![Segment::Key(key[..open].to_string())];
     let mut rest = &key[open..];
     while segments.len() <= MAX_DEPTH {
-        let Some(close) = rest.find(']').filter(|_| rest.starts_with('[')) else { break };
+        let Some(close) = rest.find(']').filter(|_| rest.starts_with('[')) else {
+            break;
+        };
         let inner = &rest[1..close];
         segments.push(match inner.parse::<usize>() {
             _ if inner.is_empty() => Segment::Push,
@@ -169,7 +189,11 @@ fn insert_at(slot: &mut Json, segments: &[Segment], value: String) {
     }
     if let (Segment::Key(_), Json::Array(items)) = (segment, &*slot) {
         // Matches qs: a named key turns an array into an object keyed by index.
-        let map = items.iter().enumerate().map(|(idx, v)| (idx.to_string(), v.clone())).collect();
+        let map = items
+            .iter()
+            .enumerate()
+            .map(|(idx, v)| (idx.to_string(), v.clone()))
+            .collect();
         *slot = Json::Object(map);
     }
     match (segment, slot) {
@@ -202,11 +226,13 @@ fn insert_at(slot: &mut Json, segments: &[Segment], value: String) {
 
 /// `key=value` pairs, `+` as space, percent-decoded; a pair without `=` has value `""`.
 fn pairs(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    text.split('&').filter(|part| !part.is_empty()).filter_map(|part| {
-        let (key, value) = part.split_once('=').unwrap_or((part, ""));
-        let key = percent_decode(key);
-        (!key.is_empty()).then(|| (key, percent_decode(value)))
-    })
+    text.split('&')
+        .filter(|part| !part.is_empty())
+        .filter_map(|part| {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let key = percent_decode(key);
+            (!key.is_empty()).then(|| (key, percent_decode(value)))
+        })
 }
 
 fn percent_decode(text: &str) -> String {
@@ -216,7 +242,10 @@ fn percent_decode(text: &str) -> String {
     while idx < bytes.len() {
         match bytes[idx] {
             b'+' => out.push(b' '),
-            b'%' if idx + 2 < bytes.len() && bytes[idx + 1].is_ascii_hexdigit() && bytes[idx + 2].is_ascii_hexdigit() => {
+            b'%' if idx + 2 < bytes.len()
+                && bytes[idx + 1].is_ascii_hexdigit()
+                && bytes[idx + 2].is_ascii_hexdigit() =>
+            {
                 let hex = std::str::from_utf8(&bytes[idx + 1..idx + 3]).expect("two ASCII hex digits");
                 out.push(u8::from_str_radix(hex, 16).expect("two hex digits make a byte"));
                 idx += 2;
@@ -234,7 +263,11 @@ pub fn header_map(headers: &HeaderMap) -> JsonMap<String, Json> {
     let mut map = JsonMap::new();
     for (name, value) in headers {
         let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-        let separator = if name == axum::http::header::COOKIE { "; " } else { ", " };
+        let separator = if name == axum::http::header::COOKIE {
+            "; "
+        } else {
+            ", "
+        };
         match map.get_mut(name.as_str()) {
             Some(Json::String(existing)) => {
                 existing.push_str(separator);
@@ -258,7 +291,10 @@ mod tests {
 
     #[test]
     fn query_strings_nest_like_qs() {
-        assert_eq!(query("a=1&b=two+words&c=%41%zz"), r#"{"a":"1","b":"two words","c":"A%zz"}"#);
+        assert_eq!(
+            query("a=1&b=two+words&c=%41%zz"),
+            r#"{"a":"1","b":"two words","c":"A%zz"}"#
+        );
         assert_eq!(query("a=1&a=2&a=3"), r#"{"a":["1","2","3"]}"#);
         assert_eq!(query("a[]=1&a[]=2"), r#"{"a":["1","2"]}"#);
         assert_eq!(query("a[b]=c&a[d][e]=f"), r#"{"a":{"b":"c","d":{"e":"f"}}}"#);
@@ -277,10 +313,19 @@ mod tests {
 
     #[test]
     fn json_bodies_are_objects_or_arrays() {
-        assert_eq!(Json::Object(parse_json_body(b" ").expect("empty is {}")).to_string(), "{}");
-        assert_eq!(Json::Object(parse_json_body(br#"["a"]"#).expect("array")).to_string(), r#"{"0":"a"}"#);
+        assert_eq!(
+            Json::Object(parse_json_body(b" ").expect("empty is {}")).to_string(),
+            "{}"
+        );
+        assert_eq!(
+            Json::Object(parse_json_body(br#"["a"]"#).expect("array")).to_string(),
+            r#"{"0":"a"}"#
+        );
         assert!(matches!(parse_json_body(b"12"), Err(ParamsError::BadJson(_))));
-        assert!(matches!(parse_json_body(b"{\"a\":"), Err(ParamsError::BadJson(_))));
+        assert!(matches!(
+            parse_json_body(b"{\"a\":"),
+            Err(ParamsError::BadJson(_))
+        ));
     }
 
     #[test]

@@ -45,9 +45,10 @@ impl ApiError {
 
 fn json_response(text: String) -> Response {
     let mut response = Response::new(Body::from(text));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     response
 }
 
@@ -84,23 +85,36 @@ async fn read_params(api: &HttpApi, request: Request) -> Result<Params, ApiError
     let (parts, body) = request.into_parts();
     let body = match BodyKind::of(&parts.headers) {
         BodyKind::Ignored => JsonMap::new(),
-        BodyKind::Json => params::parse_json_body(&read_body(body, &parts.headers, api.options.max_json_bytes).await?)?,
+        BodyKind::Json => {
+            params::parse_json_body(&read_body(body, &parts.headers, api.options.max_json_bytes).await?)?
+        }
         BodyKind::Form => {
             let bytes = read_body(body, &parts.headers, api.options.max_form_bytes).await?;
             params::parse_form(&String::from_utf8_lossy(&bytes))
         }
     };
     let merged = params::merge(parts.uri.query(), body, &parts.headers);
-    let time = if api.options.trust_event_time { event_time(&parts.headers)? } else { None };
-    Ok(Params { attrs: Value::from(Json::Object(merged)), time })
+    let time = if api.options.trust_event_time {
+        event_time(&parts.headers)?
+    } else {
+        None
+    };
+    Ok(Params {
+        attrs: Value::from(Json::Object(merged)),
+        time,
+    })
 }
 
 fn event_time(headers: &HeaderMap) -> Result<Option<f64>, ApiError> {
-    let Some(value) = headers.get(EVENT_TIME_HEADER) else { return Ok(None) };
+    let Some(value) = headers.get(EVENT_TIME_HEADER) else {
+        return Ok(None);
+    };
     let text = value.to_str().unwrap_or("").trim();
     match text.parse::<f64>() {
         Ok(time) if time.is_finite() && time >= 0.0 => Ok(Some(time)),
-        _ => Err(ApiError(format!("TypeError: `{EVENT_TIME_HEADER}` must be epoch milliseconds, got `{text}`"))),
+        _ => Err(ApiError(format!(
+            "TypeError: `{EVENT_TIME_HEADER}` must be epoch milliseconds, got `{text}`"
+        ))),
     }
 }
 
@@ -116,7 +130,11 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<axum
     }
     to_bytes(body, limit).await.map_err(|err| {
         // axum does not export the limit error's type; its message is stable.
-        if err.to_string().contains("length limit") { ParamsError::TooLarge { limit } } else { ParamsError::Read(err.to_string()) }
+        if err.to_string().contains("length limit") {
+            ParamsError::TooLarge { limit }
+        } else {
+            ParamsError::Read(err.to_string())
+        }
     })
 }
 
@@ -131,7 +149,12 @@ pub(super) async fn flush(State(api): Api, request: Request) -> Response {
     respond(
         async {
             let params = read_params(&api, request).await?;
-            let Some(url) = params.attrs.as_map().and_then(|m| m.get("url")).and_then(Value::as_str).map(str::to_string)
+            let Some(url) = params
+                .attrs
+                .as_map()
+                .and_then(|m| m.get("url"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
             else {
                 return Err(ApiError("TypeError: Expected `url`".to_string()));
             };
@@ -152,11 +175,18 @@ pub(super) async fn flush(State(api): Api, request: Request) -> Response {
     )
 }
 
-pub(super) async fn event(State(api): Api, Path((eci, domain, name)): Path<(String, String, String)>, request: Request) -> Response {
+pub(super) async fn event(
+    State(api): Api,
+    Path((eci, domain, name)): Path<(String, String, String)>,
+    request: Request,
+) -> Response {
     respond(
         async {
             let params = read_params(&api, request).await?;
-            let eid = blocking(&api, move |engine| engine.event_at(&eci, &domain, &name, params.attrs, params.time)).await?;
+            let eid = blocking(&api, move |engine| {
+                engine.event_at(&eci, &domain, &name, params.attrs, params.time)
+            })
+            .await?;
             Ok(json_response(Json::String(eid).to_string()))
         }
         .await,
@@ -171,8 +201,10 @@ pub(super) async fn event_wait(
     respond(
         async {
             let params = read_params(&api, request).await?;
-            let response =
-                blocking(&api, move |engine| engine.event_wait_at(&eci, &domain, &name, params.attrs, params.time)).await?;
+            let response = blocking(&api, move |engine| {
+                engine.event_wait_at(&eci, &domain, &name, params.attrs, params.time)
+            })
+            .await?;
             Ok(value_response(&response.to_value()))
         }
         .await,
@@ -227,7 +259,9 @@ pub(super) async fn query(
                 )));
             };
             let mut response = Response::new(Body::from(text.to_string()));
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             Ok(response)
         }
         .await,
@@ -248,8 +282,10 @@ pub(super) async fn sky_event(
             {
                 std::sync::Arc::make_mut(map).insert("__eid", Value::string(eid.as_str()));
             }
-            let response =
-                blocking(&api, move |engine| engine.event_wait_at(&eci, &domain, &kind, params.attrs, params.time)).await?;
+            let response = blocking(&api, move |engine| {
+                engine.event_wait_at(&eci, &domain, &kind, params.attrs, params.time)
+            })
+            .await?;
             Ok(sky_answer(&response.to_value(), &response.directives))
         }
         .await,
@@ -262,7 +298,12 @@ fn sky_answer(body: &Value, directives: &[Value]) -> Response {
     let mut redirect = None;
     for directive in directives {
         let json = directive.to_json();
-        let option = |key: &str| json.get("options").and_then(|o| o.get(key)).and_then(Json::as_str).map(str::to_string);
+        let option = |key: &str| {
+            json.get("options")
+                .and_then(|o| o.get(key))
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        };
         match json.get("name").and_then(Json::as_str) {
             Some("_cookie") => cookies.extend(option("cookie")),
             Some("_redirect") if redirect.is_none() => redirect = option("url"),
@@ -276,7 +317,10 @@ fn sky_answer(body: &Value, directives: &[Value]) -> Response {
             if let Ok(location) = HeaderValue::from_str(&url) {
                 response.headers_mut().insert(header::LOCATION, location);
             }
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
             response
         }
         None => value_response(body),
@@ -295,8 +339,14 @@ pub(super) async fn picos(State(api): Api) -> Response {
         async {
             let picos = blocking(&api, |engine| Ok(engine.pico_summaries())).await?;
             let mut body = JsonMap::new();
-            body.insert("root".to_string(), Json::String(api.engine.root_pico().to_string()));
-            body.insert("picos".to_string(), Json::Array(picos.iter().map(Value::to_json).collect()));
+            body.insert(
+                "root".to_string(),
+                Json::String(api.engine.root_pico().to_string()),
+            );
+            body.insert(
+                "picos".to_string(),
+                Json::Array(picos.iter().map(Value::to_json).collect()),
+            );
             Ok(json_response(Json::Object(body).to_string()))
         }
         .await,
@@ -342,7 +392,12 @@ pub(super) async fn logs(State(api): Api, request: Request) -> Response {
 
 /// Matches Express's default answer to an unknown route.
 pub(super) async fn not_found(request: Request) -> Response {
-    let path = request.uri().path().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let path = request
+        .uri()
+        .path()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let body = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n\
          <body>\n<pre>Cannot {} {}</pre>\n</body>\n</html>\n",
@@ -351,6 +406,9 @@ pub(super) async fn not_found(request: Request) -> Response {
     );
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::NOT_FOUND;
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     response
 }

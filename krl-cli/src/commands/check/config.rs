@@ -48,12 +48,15 @@ impl Configs {
 
 /// Reads the `[lints]` table of one `krl.toml`.
 pub fn read(path: &Path) -> Result<LintLevels, String> {
-    let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read `{}`: {err}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|err| format!("cannot read `{}`: {err}", path.display()))?;
     parse(&text).map_err(|err| format!("`{}`: {err}", path.display()))
 }
 
 fn parse(text: &str) -> Result<LintLevels, String> {
-    let table: toml::Table = text.parse().map_err(|err: toml::de::Error| err.message().to_string())?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err: toml::de::Error| err.message().to_string())?;
     let mut levels = LintLevels::default();
     let Some(lints) = table.get("lints") else {
         return Ok(levels);

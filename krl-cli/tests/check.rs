@@ -1,0 +1,154 @@
+//! `krl check` end to end: `--deny warnings`, `krl.toml` lint levels, allow comments,
+//! `--module-path` and `--format sarif`. Each test writes its rulesets to a fresh folder.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A folder under the target directory, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create folder");
+    }
+    std::fs::write(&path, text).expect("write file");
+    path
+}
+
+fn krl_check(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_krl"))
+        .arg("check")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run krl")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const UNUSED: &str = "ruleset t.unused {\n  global {\n    unused = 1\n  }\n}\n";
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let dir = scratch("deny");
+    let file = write(&dir, "t.unused.krl", UNUSED);
+    let file = file.to_str().expect("utf-8 path");
+    let plain = krl_check(&[file]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    assert!(stderr(&plain).contains("W0101"), "{}", stderr(&plain));
+    let denied = krl_check(&["--deny", "warnings", file]);
+    assert_eq!(denied.status.code(), Some(1), "{}", stderr(&denied));
+}
+
+#[test]
+fn krl_toml_sets_levels_for_files_below_it() {
+    let dir = scratch("toml");
+    write(&dir, "krl.toml", "[lints]\nunused-declaration = \"deny\"\n");
+    let denied = write(&dir, "rules/deep/t.unused.krl", UNUSED);
+    let output = krl_check(&[denied.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("[W0101] Error"), "{}", stderr(&output));
+
+    write(&dir, "krl.toml", "[lints]\nW0101 = \"allow\"\n");
+    let output = krl_check(&[denied.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("W0101"), "{}", stderr(&output));
+
+    write(&dir, "krl.toml", "[lints]\nno-such-lint = \"allow\"\n");
+    let output = krl_check(&[denied.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("no-such-lint"), "{}", stderr(&output));
+}
+
+#[test]
+fn allow_comments_silence_one_place_or_the_file() {
+    let dir = scratch("allow");
+    let line = write(
+        &dir,
+        "t.line.krl",
+        "ruleset t.line {\n  global {\n    // krl:allow(unused-declaration)\n    quiet = 1\n    loud = 2\n  }\n}\n",
+    );
+    let output = krl_check(&["--deny", "warnings", line.to_str().expect("utf-8 path")]);
+    let text = stderr(&output);
+    assert!(text.contains("`loud`") && !text.contains("`quiet`"), "{text}");
+    assert_eq!(output.status.code(), Some(1), "{text}");
+
+    let file = write(
+        &dir,
+        "t.file.krl",
+        "// krl:allow(unused-declaration)\nruleset t.file {\n  global {\n    quiet = 1\n    loud = 2\n  }\n}\n",
+    );
+    let output = krl_check(&["--deny", "warnings", file.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn modules_are_found_next_to_the_ruleset_or_on_the_module_path() {
+    let dir = scratch("modules");
+    let module = "ruleset io.x.lib {\n  meta {\n    provides greeting\n  }\n  global {\n    greeting = \"hi\"\n  }\n}\n";
+    let user = "ruleset io.x.app {\n  meta {\n    use module io.x.lib alias lib\n    shares hello\n  }\n  global {\n    hello = function() { lib:greeting }\n  }\n}\n";
+    let app = write(&dir, "app/io.x.app.krl", user);
+    let app = app.to_str().expect("utf-8 path");
+    let missing = krl_check(&[app]);
+    assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("E0216"), "{}", stderr(&missing));
+
+    write(&dir, "lib/io.x.lib.krl", module);
+    let lib_dir = dir.join("lib");
+    let found = krl_check(&["--module-path", lib_dir.to_str().expect("utf-8 path"), app]);
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+
+    write(&dir, "app/io.x.lib.krl", module);
+    let beside = krl_check(&[app]);
+    assert_eq!(beside.status.code(), Some(0), "{}", stderr(&beside));
+}
+
+#[test]
+fn sarif_is_one_valid_log() {
+    let dir = scratch("sarif");
+    let file = write(
+        &dir,
+        "t.sarif.krl",
+        "ruleset t.sarif {\n  global {\n    unused = 1\n    broken = nme\n  }\n}\n",
+    );
+    let output = krl_check(&["--format", "sarif", file.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "krl");
+    let results = run["results"].as_array().expect("results");
+    let summary: Vec<(String, String, u64, u64)> = results
+        .iter()
+        .map(|result| {
+            let region = &result["locations"][0]["physicalLocation"]["region"];
+            (
+                result["ruleId"].as_str().unwrap_or_default().to_string(),
+                result["level"].as_str().unwrap_or_default().to_string(),
+                region["startLine"].as_u64().unwrap_or_default(),
+                region["startColumn"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("W0101".to_string(), "warning".to_string(), 3, 5),
+            ("W0101".to_string(), "warning".to_string(), 4, 5),
+            ("E0201".to_string(), "error".to_string(), 4, 14),
+        ]
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    for result in results {
+        let idx = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[idx]["id"], result["ruleId"]);
+    }
+}

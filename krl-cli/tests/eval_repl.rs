@@ -1,0 +1,204 @@
+//! `krl eval` and `krl repl` end to end, on the built binary: values as JSON or KRL, errors
+//! with a snippet and exit code 1, runaway recursion, and the REPL fed through a pipe (stdin
+//! is not a terminal, so it reads plain lines without rustyline).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn krl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_krl"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run krl")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A folder under the target directory, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("eval_repl")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+/// Runs `krl repl` with `input` on stdin and HOME in a scratch folder (no history file is
+/// touched when stdin is not a terminal, but a stray one must not land in the real HOME).
+fn repl(name: &str, input: &str) -> Output {
+    let home = scratch(name);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
+        .arg("repl")
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start krl repl");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input.as_bytes())
+        .expect("write to the repl");
+    let output = child.wait_with_output().expect("wait for krl repl");
+    assert!(
+        !home.join(".krl_history").exists(),
+        "piped input must not be written to the history"
+    );
+    output
+}
+
+#[test]
+fn eval_prints_json() {
+    let output = krl(&["eval", "[1, 2].map(function(x) { x * 2 })"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "[\n  2,\n  4\n]\n");
+}
+
+#[test]
+fn eval_prints_krl_literals() {
+    let output = krl(&["eval", "--krl", "{\"a\": [1, \"x\", null]}"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "{\"a\": [1, \"x\", null]}\n");
+}
+
+#[test]
+fn eval_runtime_error_shows_a_snippet_and_exits_1() {
+    let output = krl(&["eval", "\"abc\" * 2"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    let err = stderr(&output);
+    assert!(err.contains("TypeError: abc cannot be multiplied by 2"), "{err}");
+    assert!(err.contains("<expr>:1:1"), "{err}");
+    assert!(
+        err.contains("\"abc\" * 2"),
+        "the snippet repeats the input: {err}"
+    );
+}
+
+#[test]
+fn eval_syntax_error_shows_a_snippet_and_exits_1() {
+    let output = krl(&["eval", "[1, 2"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("E0101"), "{err}");
+    assert!(err.contains("[1, 2"), "{err}");
+}
+
+#[test]
+fn eval_in_a_ruleset_scope_points_into_the_ruleset() {
+    let dir = scratch("ruleset_scope");
+    let path = dir.join("r.krl");
+    std::fs::write(
+        &path,
+        "ruleset r {\n  global {\n    half = function(x) { x / \"two\" }\n  }\n}\n",
+    )
+    .expect("write ruleset");
+    let path = path.to_string_lossy().into_owned();
+    let output = krl(&["eval", "-f", &path, "half(4)"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("TypeError: 4 cannot be divided by two"), "{err}");
+    assert!(
+        err.contains("r.krl:3:26"),
+        "the error points at the division: {err}"
+    );
+}
+
+#[test]
+fn runaway_recursion_is_a_range_error_not_a_crash() {
+    let dir = scratch("recursion");
+    let path = dir.join("r.krl");
+    std::fs::write(&path, "ruleset r { global { f = function(n) { f(n + 1) } } }\n").expect("write ruleset");
+    let path = path.to_string_lossy().into_owned();
+    let started = Instant::now();
+    let output = krl(&["eval", "-f", &path, "f(0)"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("RangeError: Maximum call stack size exceeded"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn repl_keeps_declarations_and_evaluates_lines() {
+    let output = repl(
+        "declarations",
+        "x = 5\nx * 2\ndouble = function(v) { v * 2 }\nx.double()\n",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "5\n10\n<function double(v)>\n10\n");
+}
+
+#[test]
+fn repl_type_and_help_commands() {
+    let output = repl("commands", ":type 1\n:type \"0x1F\"\n:t [1]\n:help\n");
+    let out = stdout(&output);
+    assert!(out.starts_with("Number\nHex\nArray\n"), "{out}");
+    assert!(out.contains(":type EXPR"), "{out}");
+    assert!(out.contains(":quit"), "{out}");
+}
+
+#[test]
+fn repl_joins_unfinished_lines() {
+    let output = repl(
+        "multiline",
+        "[1,\n 2,\n 3]\n<<a\nb>>\nf = function(x) {\n  x + 1\n}\nf(1)\n",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "[1, 2, 3]\n\"a\nb\"\n<function f(x)>\n2\n");
+}
+
+#[test]
+fn repl_reports_errors_and_continues() {
+    let output = repl(
+        "errors",
+        "nosuch\n1 / \"x\"\n:bogus\n\"after\"\n:quit\n\"not reached\"\n",
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "\"after\"\n");
+    let err = stderr(&output);
+    assert!(err.contains("Undefined id: nosuch"), "{err}");
+    assert!(err.contains("TypeError: 1 cannot be divided by x"), "{err}");
+    assert!(err.contains("unknown command `:bogus`"), "{err}");
+}
+
+#[test]
+fn repl_json_flag() {
+    let output = repl("json", "{\"a\": 1}\n");
+    assert_eq!(stdout(&output), "{\"a\": 1}\n");
+    let home = scratch("json_flag");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
+        .args(["repl", "--json"])
+        .env("HOME", &home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start krl repl");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(b"{\"a\": 1}\n")
+        .expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(stdout(&output), "{\n  \"a\": 1\n}\n");
+}

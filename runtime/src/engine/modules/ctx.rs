@@ -1,0 +1,449 @@
+//! The `ctx` module (engine.md §7.2): the pico's rulesets, logs and queries to other picos,
+//! and the actions that change picos, channels and installs.
+//!
+//! Atomicity: each action here is one atomic store batch applied to memory only after it
+//! committed, so nothing is ever left half-done (a child without its link channels, a
+//! deleted pico whose descendants survive). Matches pico-engine in that these effects are
+//! not undone when the transaction fails later; entity variables (and so schedules) are the
+//! part that commits with the transaction.
+
+use std::sync::Arc;
+
+use super::{Args, no_member};
+use crate::RuntimeError;
+use crate::engine::channel::{self, Channel};
+use crate::engine::context::TxnContext;
+use crate::engine::core::EngineError;
+use crate::engine::event::Query;
+use crate::engine::ids::new_id;
+use crate::engine::persist;
+use crate::engine::pico::{PicoState, RulesetCode};
+use crate::storage::{WriteBatch, key};
+use crate::value::{Map, Value};
+
+/// How far back `ctx:logs()` looks, as the reference does.
+const LOG_WINDOW_MS: f64 = 12.0 * 3_600_000.0;
+
+/// Members answered here even when referenced without parentheses (`ctx:rulesets`).
+pub(crate) fn answers(name: &str) -> bool {
+    matches!(name, "rulesets" | "logs")
+}
+
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, positional: Vec<Value>, named: Vec<(Arc<str>, Value)>) -> Result<Value, RuntimeError> {
+    match name {
+        "rulesets" => Ok(rulesets(cx)),
+        "logs" => Ok(logs(cx)),
+        "query" => {
+            let mut args = Args::new(&["eci", "rid", "name", "args"], positional, named);
+            let query_args = args.take(3);
+            query(cx, args.get(0), args.get(1), args.get(2), query_args)
+        }
+        "event" => {
+            let mut args = Args::new(&["eci", "domain", "name", "attrs", "host"], positional, named);
+            let attrs = args.take(3);
+            if args.get(4).truthy() {
+                let host = args.get(4).to_krl_string().into_owned();
+                super::event::post_to_host(cx, &host, args.get(0), args.get(1), args.get(2), &attrs);
+                return Ok(Value::Null);
+            }
+            // Matches pico-engine: unlike `event:send`, delivery errors fail the rule.
+            let eid = send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
+            Ok(Value::string(eid))
+        }
+        "eventQuery" => {
+            let mut args = Args::new(&["eci", "domain", "name", "attrs", "rid", "queryName", "args"], positional, named);
+            let (attrs, query_args) = (args.take(3), args.take(6));
+            refuse_self(cx, args.get(0), "ctx:eventQuery")?;
+            send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
+            query(cx, args.get(0), args.get(4), args.get(5), query_args)
+        }
+        "newPico" => {
+            let args = Args::new(&["rulesets"], positional, named);
+            new_pico(cx, args.get(0))
+        }
+        "delPico" => {
+            let args = Args::new(&["eci"], positional, named);
+            del_pico(cx, args.get(0))?;
+            Ok(Value::Null)
+        }
+        "newChannel" => {
+            let args = Args::new(&["tags", "eventPolicy", "queryPolicy"], positional, named);
+            let tags = channel::clean_tags(args.get(0))?;
+            Ok(new_channel(cx, tags, args.get(1), args.get(2))?.to_value())
+        }
+        "putChannel" => {
+            let args = Args::new(&["eci", "tags", "eventPolicy", "queryPolicy"], positional, named);
+            let eci = args.get(0).to_krl_string().into_owned();
+            put_channel(cx, &eci, args.get(1), args.get(2), args.get(3))?;
+            Ok(Value::Null)
+        }
+        "upsertChannel" => {
+            let args = Args::new(&["tags", "eventPolicy", "queryPolicy"], positional, named);
+            let mut tags = channel::clean_tags(args.get(0))?;
+            tags.sort();
+            let existing = cx.pico.channels.values().find(|c| {
+                let mut theirs = c.tags.clone();
+                theirs.sort();
+                theirs == tags
+            });
+            match existing.map(|c| c.id.clone()) {
+                Some(eci) => {
+                    let tags = Value::array(tags.into_iter().map(Value::string).collect());
+                    put_channel(cx, &eci, &tags, args.get(1), args.get(2))?;
+                }
+                None => {
+                    new_channel(cx, tags, args.get(1), args.get(2))?;
+                }
+            }
+            Ok(Value::Null)
+        }
+        "delChannel" => {
+            let args = Args::new(&["eci"], positional, named);
+            del_channel(cx, &args.get(0).to_krl_string())?;
+            Ok(Value::Null)
+        }
+        "install" => {
+            let args = Args::new(&["url", "config"], positional, named);
+            let url = normalize_url(expect_string(args.get(0), "url")?);
+            let config = args.get(1).as_map().cloned().unwrap_or_default();
+            let code = cx.engine.load_code(&url).map_err(runtime)?;
+            let rid = code.rid().to_string();
+            let engine = cx.engine;
+            engine.install_locked(&mut *cx.pico, code, &url, config).map_err(runtime)?;
+            Ok(Value::string(rid))
+        }
+        "uninstall" => {
+            let args = Args::new(&["rid"], positional, named);
+            let rid = expect_string(args.get(0), "rid")?.to_string();
+            uninstall(cx, &rid)?;
+            Ok(Value::Null)
+        }
+        "flush" => {
+            let args = Args::new(&["url"], positional, named);
+            let url = normalize_url(expect_string(args.get(0), "url")?);
+            let engine = cx.engine;
+            engine.flush_locked(&url, &mut *cx.pico).map_err(runtime)?;
+            Ok(Value::Null)
+        }
+        // Matches pico-engine: the `raise` statement's internal is not callable from KRL.
+        "raiseEvent" => Err(RuntimeError::type_error("[JSObject] is not a function")),
+        _ => Err(no_member("ctx", name)),
+    }
+}
+
+fn runtime(err: EngineError) -> RuntimeError {
+    match err {
+        EngineError::Runtime(err) => err,
+        other => RuntimeError::error(other.to_string()),
+    }
+}
+
+fn expect_string<'v>(value: &'v Value, what: &str) -> Result<&'v str, RuntimeError> {
+    value
+        .as_str()
+        .ok_or_else(|| RuntimeError::type_error(format!("Expected string for {what} but got {}", value.krl_type().name())))
+}
+
+/// The text of an event or query field; non-strings become blank so cleaning rejects them.
+fn field(value: &Value) -> &str {
+    value.as_str().unwrap_or("")
+}
+
+/// Sends an event through a channel with this pico as the sender (so family channels work).
+pub(super) fn send(cx: &mut TxnContext<'_>, eci: &Value, domain: &Value, name: &Value, attrs: Value) -> Result<String, RuntimeError> {
+    let sender = cx.pico.id.clone();
+    cx.engine.send_event(&sender, field(eci), field(domain), field(name), attrs)
+}
+
+fn refuse_self(cx: &TxnContext<'_>, eci: &Value, function: &str) -> Result<(), RuntimeError> {
+    match cx.engine.lookup_channel(field(eci).trim()) {
+        // Deliberately not the reference's behaviour, which waits for itself forever.
+        Ok(channel) if channel.pico_id == cx.pico.id => Err(RuntimeError::error(format!("{function} cannot query its own pico"))),
+        _ => Ok(()),
+    }
+}
+
+fn query(cx: &mut TxnContext<'_>, eci: &Value, rid: &Value, name: &Value, args: Value) -> Result<Value, RuntimeError> {
+    let query = Query::clean(field(eci), field(rid), field(name), args)?;
+    refuse_self(cx, eci, "ctx:query")?;
+    let sender = cx.pico.id.clone();
+    cx.engine.query_from(&sender, query)
+}
+
+/// `ctx:rulesets`: `{rid, url, config, meta}` in the pico's ruleset order.
+fn rulesets(cx: &TxnContext<'_>) -> Value {
+    let items = cx.pico.rulesets.iter().map(|installed| {
+        let mut entry = Map::new();
+        entry.insert("rid", Value::string(&*installed.rid));
+        entry.insert("url", Value::string(installed.url.as_str()));
+        entry.insert("config", Value::map(installed.config.clone()));
+        let cached = cx.engine.registered(&installed.url);
+        entry.insert("meta", cached.map(|code| code_meta(&code)).unwrap_or_default());
+        Value::map(entry)
+    });
+    Value::array(items.collect())
+}
+
+fn code_meta(code: &RulesetCode) -> Value {
+    let meta = code.compiled.meta();
+    let text = |v: &Option<String>| v.as_deref().map(Value::string).unwrap_or_default();
+    let names = |v: &[String]| Value::array(v.iter().map(|s| Value::string(s.as_str())).collect());
+    let mut krl_meta = Map::new();
+    krl_meta.insert("name", text(&meta.name));
+    krl_meta.insert("version", text(&meta.version));
+    krl_meta.insert("description", text(&meta.description));
+    krl_meta.insert("author", text(&meta.author));
+    krl_meta.insert("shares", names(&meta.shares));
+    krl_meta.insert("provides", names(&meta.provides));
+    let uses = meta.uses.iter().map(|u| {
+        let mut entry = Map::new();
+        entry.insert("kind", Value::string("module"));
+        entry.insert("rid", Value::string(u.rid.as_str()));
+        entry.insert("alias", Value::string(u.alias.as_str()));
+        Value::map(entry)
+    });
+    krl_meta.insert("use", Value::array(uses.collect()));
+    krl_meta.insert("configure", names(&meta.configure));
+    let mut compiler = Map::new();
+    compiler.insert("version", Value::string(env!("CARGO_PKG_VERSION")));
+    compiler.insert("warnings", Value::array(Vec::new()));
+    let mut out = Map::new();
+    out.insert("krl", Value::string(Arc::clone(&code.source)));
+    out.insert("krlMeta", Value::map(krl_meta));
+    out.insert("hash", Value::string(code.hash.as_str()));
+    // FIXME(#4): the registry does not record when a URL was last flushed.
+    out.insert("flushed", Value::Null);
+    out.insert("compiler", Value::map(compiler));
+    Value::map(out)
+}
+
+/// `ctx:logs()`: this pico's log lines of the last 12 hours, oldest first, including the
+/// running transaction's.
+fn logs(cx: &TxnContext<'_>) -> Value {
+    let since = cx.engine.now() - LOG_WINDOW_MS;
+    let committed = cx.engine.pico_logs(&cx.pico.id);
+    let entries = committed.iter().chain(&cx.logs).filter(|e| e.time >= since).map(|entry| {
+        let mut map = Map::new();
+        map.insert("level", Value::string(entry.level));
+        map.insert("time", Value::string(super::iso8601(entry.time)));
+        map.insert("rid", entry.rid.as_deref().map(Value::string).unwrap_or_default());
+        if let Some(data) = &entry.data {
+            map.insert("val", data.clone());
+        }
+        map.insert("msg", Value::string(entry.message.as_str()));
+        Value::map(map)
+    });
+    Value::array(entries.collect())
+}
+
+fn new_pico(cx: &mut TxnContext<'_>, rulesets: &Value) -> Result<Value, RuntimeError> {
+    let Some(items) = rulesets.as_array() else {
+        return Err(RuntimeError::type_error("ctx:newPico expects an array of {url, config}"));
+    };
+    // Matches pico-engine: every URL is loaded before the child exists (URLs are not
+    // normalised here), and install failures on the child are only logged.
+    let mut installs: Vec<(Arc<RulesetCode>, String, Map)> = Vec::with_capacity(items.len());
+    for item in items {
+        let map = item.as_map();
+        let url = map.and_then(|m| m.get("url")).map(|u| u.to_krl_string().into_owned()).unwrap_or_default();
+        let config = map.and_then(|m| m.get("config")).and_then(Value::as_map).cloned().unwrap_or_default();
+        let code = cx.engine.load_code(&url).map_err(runtime)?;
+        installs.push((code, url, config));
+    }
+    let engine = cx.engine;
+    let eci = engine.new_child(&mut *cx.pico, installs)?;
+    Ok(Value::string(eci))
+}
+
+fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
+    let text = if eci.is_null() { "undefined".into() } else { eci.to_krl_string() };
+    let not_found = || RuntimeError::error(format!("delPico({text}) - not found in children ECIs"));
+    let eci = eci.as_str().filter(|e| cx.pico.children.iter().any(|c| c == e)).ok_or_else(not_found)?;
+    let engine = cx.engine;
+    let child_id = engine.lookup_channel(eci).map_err(|_| not_found())?.pico_id;
+    // The child and all its descendants, parents before children.
+    let mut doomed = vec![child_id.clone()];
+    let mut batch = WriteBatch::new();
+    let mut dead_channels: Vec<String> = Vec::new();
+    let mut idx = 0;
+    while let Some(id) = doomed.get(idx).cloned() {
+        idx += 1;
+        let (children, channels) = engine.with_pico(&id, |state| (state.children.clone(), state.channels.keys().cloned().collect::<Vec<_>>()))?;
+        for child_eci in children {
+            if let Ok(channel) = engine.lookup_channel(&child_eci) {
+                doomed.push(channel.pico_id);
+            }
+        }
+        batch.delete(persist::pico_key(&id));
+        for eci in channels {
+            batch.delete(persist::channel_key(&eci));
+            dead_channels.push(eci);
+        }
+        for area in ["pico-ruleset", "entvar", "rulestate", "inbox"] {
+            batch.delete_prefix(key::prefix(&[area, id.as_str()]));
+        }
+    }
+    let parent = &mut *cx.pico;
+    let link: Option<String> =
+        parent.channels.values().find(|c| c.family_channel_pico_id.as_deref() == Some(child_id.as_str())).map(|c| c.id.clone());
+    if let Some(link) = &link {
+        batch.delete(persist::channel_key(link));
+        dead_channels.push(link.clone());
+    }
+    let children: Vec<String> = parent.children.iter().filter(|c| *c != eci).cloned().collect();
+    let record = persist::PicoRecord { id: parent.id.clone(), parent: parent.parent.clone(), children: children.clone() };
+    batch.put(persist::pico_key(&parent.id), persist::to_bytes(&record));
+    engine.storage().commit(batch).map_err(|err| RuntimeError::error(format!("delPico could not be stored: {err}")))?;
+    parent.children = children;
+    if let Some(link) = &link {
+        parent.channels.remove(link);
+    }
+    // Their timers find no pico when they come due and are dropped then.
+    engine.remove_picos(&doomed, &dead_channels);
+    Ok(())
+}
+
+fn store_channel(cx: &mut TxnContext<'_>, channel: Channel) -> Result<(), RuntimeError> {
+    let mut batch = WriteBatch::new();
+    persist::put_channel(&mut batch, &channel);
+    cx.engine.storage().commit(batch).map_err(|err| RuntimeError::error(format!("the channel could not be stored: {err}")))?;
+    cx.engine.index_channel(channel.clone());
+    cx.pico.channels.insert(channel.id.clone(), channel);
+    Ok(())
+}
+
+fn new_channel(cx: &mut TxnContext<'_>, tags: Vec<String>, event_policy: &Value, query_policy: &Value) -> Result<Channel, RuntimeError> {
+    let channel = Channel {
+        id: new_id(),
+        pico_id: cx.pico.id.clone(),
+        tags,
+        event_policy: channel::event_policy(event_policy)?,
+        query_policy: channel::query_policy(query_policy)?,
+        family_channel_pico_id: None,
+    };
+    store_channel(cx, channel.clone())?;
+    Ok(channel)
+}
+
+fn put_channel(cx: &mut TxnContext<'_>, eci: &str, tags: &Value, event_policy: &Value, query_policy: &Value) -> Result<(), RuntimeError> {
+    if eci == cx.pico.id {
+        return Err(RuntimeError::error("Cannot edit the self channel."));
+    }
+    let Some(mut channel) = cx.pico.channels.get(eci).cloned() else {
+        return Err(RuntimeError::error(format!("ECI not found {eci}")));
+    };
+    // Matches pico-engine: edits of parent/child link channels are silently ignored.
+    if channel.family_channel_pico_id.is_some() {
+        return Ok(());
+    }
+    if !tags.is_null() {
+        channel.tags = channel::clean_tags(tags)?;
+    }
+    if !event_policy.is_null() {
+        channel.event_policy = channel::event_policy(event_policy)?;
+    }
+    if !query_policy.is_null() {
+        channel.query_policy = channel::query_policy(query_policy)?;
+    }
+    store_channel(cx, channel)
+}
+
+fn del_channel(cx: &mut TxnContext<'_>, eci: &str) -> Result<(), RuntimeError> {
+    let family = eci == cx.pico.id;
+    let Some(channel) = cx.pico.channels.get(eci).cloned().or_else(|| family.then(|| cx.engine.lookup_channel(eci).ok()).flatten())
+    else {
+        return Err(RuntimeError::error(format!("ECI not found {eci}")));
+    };
+    if family || channel.family_channel_pico_id.is_some() {
+        return Err(RuntimeError::error("Cannot delete family channels."));
+    }
+    let mut batch = WriteBatch::new();
+    batch.delete(persist::channel_key(eci));
+    cx.engine.storage().commit(batch).map_err(|err| RuntimeError::error(format!("the channel could not be deleted: {err}")))?;
+    cx.pico.channels.remove(eci);
+    cx.engine.remove_picos(&[], &[eci.to_string()]);
+    Ok(())
+}
+
+fn uninstall(cx: &mut TxnContext<'_>, rid: &str) -> Result<(), RuntimeError> {
+    let users: Vec<String> = cx
+        .pico
+        .rulesets
+        .iter()
+        .filter(|r| &*r.rid != rid && r.code.compiled.meta().uses.iter().any(|u| u.rid == rid))
+        .map(|r| r.rid.to_string())
+        .collect();
+    if !users.is_empty() {
+        return Err(RuntimeError::error(format!("Cannot uninstall {rid} because {} depends on it", users.join(" and "))));
+    }
+    // Matches pico-engine: uninstalling what is not installed does nothing.
+    if cx.pico.installed(rid).is_none() {
+        return Ok(());
+    }
+    let pico: &mut PicoState = &mut *cx.pico;
+    let mut batch = WriteBatch::new();
+    batch.delete(persist::install_key(&pico.id, rid));
+    batch.delete_prefix(persist::ent_prefix(&pico.id, rid));
+    batch.delete_prefix(persist::rule_state_prefix(&pico.id, rid));
+    cx.engine.storage().commit(batch).map_err(|err| RuntimeError::error(format!("the uninstall could not be stored: {err}")))?;
+    pico.rulesets.retain(|r| &*r.rid != rid);
+    pico.ent.retain(|(owner, _), _| &**owner != rid);
+    pico.rule_states.retain(|(owner, _), _| &**owner != rid);
+    // Writes of this transaction to the gone ruleset's variables must not bring them back.
+    cx.ent_writes.retain(|(owner, _), _| &**owner != rid);
+    Ok(())
+}
+
+/// The parts of normalize-url (v5 defaults) that matter for registry keys of `http(s)` URLs:
+/// scheme and host lower-cased, `www.` and default ports dropped, `utm_*` parameters
+/// removed, the rest sorted, no trailing slash. Other URLs (`file://`) are only trimmed.
+pub(crate) fn normalize_url(url: &str) -> String {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let (scheme, rest) = if lower.starts_with("https://") {
+        ("https", &url[8..])
+    } else if lower.starts_with("http://") {
+        ("http", &url[7..])
+    } else {
+        return url.to_string();
+    };
+    let (rest, hash) = rest.split_once('#').map_or((rest, None), |(r, h)| (r, Some(h)));
+    let (rest, query) = rest.split_once('?').map_or((rest, None), |(r, q)| (r, Some(q)));
+    let (host, path) = rest.find('/').map_or((rest, ""), |idx| rest.split_at(idx));
+    let mut host = host.to_ascii_lowercase();
+    if let Some(stripped) = host.strip_prefix("www.") {
+        host = stripped.to_string();
+    }
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    if let Some(stripped) = host.strip_suffix(default_port) {
+        host = stripped.to_string();
+    }
+    let path = path.trim_end_matches('/');
+    let mut out = format!("{scheme}://{host}{path}");
+    if let Some(query) = query {
+        let mut params: Vec<&str> =
+            query.split('&').filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("utm_")).collect();
+        params.sort_by_key(|p| p.split('=').next().unwrap_or(""));
+        if !params.is_empty() {
+            out.push('?');
+            out.push_str(&params.join("&"));
+        }
+    }
+    if let Some(hash) = hash {
+        out.push('#');
+        out.push_str(hash);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_url;
+
+    #[test]
+    fn urls_normalise_like_normalize_url() {
+        assert_eq!(normalize_url(" HTTP://WWW.Example.com:80/a/b/?z=1&utm_source=x&a=2 "), "http://example.com/a/b?a=2&z=1");
+        assert_eq!(normalize_url("https://example.com/"), "https://example.com");
+        assert_eq!(normalize_url("file:///tmp/x.krl"), "file:///tmp/x.krl");
+    }
+}
