@@ -195,7 +195,7 @@ fn speaks_lsp_over_stdio() {
     show("definition of `who`", &at(9, 48), &definition);
     assert_eq!(
         definition.pointer("/0/range/start"),
-        Some(&json!({"line": 8, "character": 50}))
+        Some(&json!({"line": 8, "character": 49}))
     );
 
     // Typing `ent:` on a new line of the postlude.

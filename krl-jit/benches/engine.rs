@@ -23,7 +23,9 @@ ruleset bench.counter {
 }"#;
 
 fn fan_out_ruleset() -> String {
-    let rules: String = (0..20).map(|i| format!("  rule r{i} {{ select when fan out  send_directive(\"r{i}\") }}\n")).collect();
+    let rules: String = (0..20)
+        .map(|i| format!("  rule r{i} {{ select when fan out  send_directive(\"r{i}\") }}\n"))
+        .collect();
     format!("ruleset bench.fan {{\n{rules}}}")
 }
 
@@ -33,7 +35,11 @@ fn store(kind: &str, name: &str) -> Arc<dyn Storage> {
         level => {
             let dir = std::env::temp_dir().join(format!("krl-bench-{name}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
-            let durability = if level == "full" { Durability::Full } else { Durability::Process };
+            let durability = if level == "full" {
+                Durability::Full
+            } else {
+                Durability::Process
+            };
             Arc::new(SqliteStorage::open(&dir, durability).expect("the bench store opens"))
         }
     }
@@ -42,7 +48,12 @@ fn store(kind: &str, name: &str) -> Arc<dyn Storage> {
 /// An engine whose ruleset runs on `picos` picos (the root, or that many children of it),
 /// each reached through its own allow-all channel.
 fn engine_with(kind: &str, name: &str, src: &str, picos: usize) -> (Engine, Vec<String>) {
-    let engine = Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), store(kind, name)).expect("opens");
+    let engine = Engine::open(
+        Arc::new(InterpreterBackend),
+        EngineOptions::default(),
+        store(kind, name),
+    )
+    .expect("opens");
     let url = format!("file:///{name}.krl");
     engine.register(&url, src).expect("compiles");
     let root = engine.root_pico().to_string();
@@ -60,14 +71,24 @@ fn engine_with(kind: &str, name: &str, src: &str, picos: usize) -> (Engine, Vec<
         .iter()
         .map(|pico| {
             engine.install(pico, &url, Map::new()).expect("installs");
-            engine.new_channel(pico, &Value::Null, &Value::Null, &Value::Null).expect("channel").id
+            engine
+                .new_channel(pico, &Value::Null, &Value::Null, &Value::Null)
+                .expect("channel")
+                .id
         })
         .collect();
     (engine, ecis)
 }
 
 /// Runs `senders` threads, each sending `per_sender` events with event-wait; returns events/s.
-fn drive(engine: &Engine, ecis: &[String], senders: usize, per_sender: usize, domain: &str, name: &str) -> f64 {
+fn drive(
+    engine: &Engine,
+    ecis: &[String],
+    senders: usize,
+    per_sender: usize,
+    domain: &str,
+    name: &str,
+) -> f64 {
     let started = Instant::now();
     std::thread::scope(|scope| {
         for idx in 0..senders {
@@ -75,7 +96,9 @@ fn drive(engine: &Engine, ecis: &[String], senders: usize, per_sender: usize, do
             let eci = ecis[idx % ecis.len()].clone();
             scope.spawn(move || {
                 for _ in 0..per_sender {
-                    engine.event_wait(&eci, domain, name, Value::Null).expect("the event runs");
+                    engine
+                        .event_wait(&eci, domain, name, Value::Null)
+                        .expect("the event runs");
                 }
             });
         }
@@ -104,13 +127,18 @@ fn main() {
 
     let (engine, ecis) = engine_with(kind, "fan", &fan_out_ruleset(), 1);
     let rate = drive(&engine, &ecis, 16, 500, "fan", "out");
-    println!("one event selecting 20 rules, 16 senders: {:.0} rules fired/s", rate * 20.0);
+    println!(
+        "one event selecting 20 rules, 16 senders: {:.0} rules fired/s",
+        rate * 20.0
+    );
 
     let (engine, ecis) = engine_with(kind, "latency", COUNTER, 1);
     let n = 5_000;
     let started = Instant::now();
     for _ in 0..n {
-        engine.event_wait(&ecis[0], "counter", "inc", Value::Null).expect("runs");
+        engine
+            .event_wait(&ecis[0], "counter", "inc", Value::Null)
+            .expect("runs");
     }
     let latency = started.elapsed() / n;
     println!("one sender, event-wait latency: {} µs", latency.as_micros());

@@ -44,7 +44,9 @@ fn open_engine(dir: &Path) -> Engine {
         match SqliteStorage::open(dir, Durability::Process) {
             Ok(store) => break Arc::new(store),
             // The killed child's file lock can outlive it for a moment.
-            Err(StorageError::Locked { .. }) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Err(StorageError::Locked { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
             Err(err) => panic!("cannot open the store: {err}"),
         }
     };
@@ -60,13 +62,18 @@ fn channel(engine: &Engine, dir: &Path) -> String {
     engine.register(URL, RULESET).expect("compiles");
     let root = engine.root_pico().to_string();
     engine.install(&root, URL, Map::new()).expect("installs");
-    let eci = engine.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("channel").id;
+    let eci = engine
+        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+        .expect("channel")
+        .id;
     std::fs::write(&file, &eci).expect("the eci file is written");
     eci
 }
 
 fn counts(engine: &Engine, eci: &str) -> (f64, f64) {
-    let counts = engine.query(eci, "test.crash", "counts", Value::Null).expect("the query runs");
+    let counts = engine
+        .query(eci, "test.crash", "counts", Value::Null)
+        .expect("the query runs");
     let map = counts.as_map().expect("a map").clone();
     let number = |key: &str| map.get(key).and_then(Value::as_number).expect("a number");
     (number("a"), number("b"))
@@ -81,9 +88,13 @@ fn run_child(dir: &Path) {
         // Every fourth event takes the asynchronous route: acknowledged once it is accepted
         // (stored in the pico's inbox), processed after the acknowledgement.
         if idx % 4 == 3 {
-            engine.event(&eci, "t", "inc", Value::Null).expect("the event is accepted");
+            engine
+                .event(&eci, "t", "inc", Value::Null)
+                .expect("the event is accepted");
         } else {
-            engine.event_wait(&eci, "t", "inc", Value::Null).expect("the event runs");
+            engine
+                .event_wait(&eci, "t", "inc", Value::Null)
+                .expect("the event runs");
         }
         println!("ack");
     }
@@ -134,8 +145,14 @@ fn killed_engines_lose_nothing_acknowledged() {
         let eci = channel(&engine, &dir);
         let (a, b) = counts(&engine, &eci);
         assert_eq!(a, b, "round {round}: a transaction was half applied");
-        assert!(a >= acknowledged, "round {round}: {acknowledged} events were acknowledged but only {a} applied");
-        assert!(a <= acknowledged + 1.0, "round {round}: {a} applied for {acknowledged} acknowledged (at most one in flight)");
+        assert!(
+            a >= acknowledged,
+            "round {round}: {acknowledged} events were acknowledged but only {a} applied"
+        );
+        assert!(
+            a <= acknowledged + 1.0,
+            "round {round}: {a} applied for {acknowledged} acknowledged (at most one in flight)"
+        );
         // The next child counts on from what is stored, in-flight event included.
         acknowledged = a;
     }

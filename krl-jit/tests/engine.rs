@@ -10,7 +10,13 @@ use krl_runtime::engine::EngineOptions;
 use krl_runtime::value::Map;
 
 fn engine() -> Engine {
-    Engine::new(Arc::new(InterpreterBackend), EngineOptions { manual_clock: Some(1_000_000.0), ..EngineOptions::default() })
+    Engine::new(
+        Arc::new(InterpreterBackend),
+        EngineOptions {
+            manual_clock: Some(1_000_000.0),
+            ..EngineOptions::default()
+        },
+    )
 }
 
 fn json(text: &str) -> Value {
@@ -23,8 +29,12 @@ fn with_ruleset(src: &str) -> (Engine, String) {
     let url = "file:///test.krl";
     engine.register(url, src).expect("the ruleset compiles");
     let root = engine.root_pico().to_string();
-    engine.install(&root, url, Map::new()).expect("the ruleset installs");
-    let channel = engine.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("a channel");
+    engine
+        .install(&root, url, Map::new())
+        .expect("the ruleset installs");
+    let channel = engine
+        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+        .expect("a channel");
     (engine, channel.id)
 }
 
@@ -32,7 +42,12 @@ fn directive_names(response: &krl_runtime::engine::EventResponse) -> Vec<String>
     response
         .directives
         .iter()
-        .map(|d| d.as_map().and_then(|m| m.get("name")).map(|n| n.to_krl_string().into_owned()).unwrap_or_default())
+        .map(|d| {
+            d.as_map()
+                .and_then(|m| m.get("name"))
+                .map(|n| n.to_krl_string().into_owned())
+                .unwrap_or_default()
+        })
         .collect()
 }
 
@@ -52,21 +67,36 @@ ruleset test.counter {
 fn counter_increments_and_answers_queries() {
     let (engine, eci) = with_ruleset(COUNTER);
     for expected in 0..3 {
-        let response = engine.event_wait(&eci, "counter", "inc", Value::Null).expect("the event runs");
+        let response = engine
+            .event_wait(&eci, "counter", "inc", Value::Null)
+            .expect("the event runs");
         assert_eq!(directive_names(&response), ["count"]);
-        let options = response.directives[0].as_map().and_then(|m| m.get("options")).cloned().unwrap_or_default();
+        let options = response.directives[0]
+            .as_map()
+            .and_then(|m| m.get("options"))
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(options.encode(0), Some(format!("{{\"was\":{expected}}}")));
     }
-    let count = engine.query(&eci, "test.counter", "total", Value::Null).expect("the query runs");
+    let count = engine
+        .query(&eci, "test.counter", "total", Value::Null)
+        .expect("the query runs");
     assert_eq!(count, Value::from(3));
 }
 
 #[test]
 fn events_that_select_nothing_produce_no_directives() {
     let (engine, eci) = with_ruleset(COUNTER);
-    let response = engine.event_wait(&eci, "counter", "dec", Value::Null).expect("the event runs");
+    let response = engine
+        .event_wait(&eci, "counter", "dec", Value::Null)
+        .expect("the event runs");
     assert!(response.directives.is_empty());
-    assert_eq!(engine.query(&eci, "test.counter", "total", Value::Null).expect("query"), Value::from(0));
+    assert_eq!(
+        engine
+            .query(&eci, "test.counter", "total", Value::Null)
+            .expect("query"),
+        Value::from(0)
+    );
 }
 
 #[test]
@@ -78,7 +108,9 @@ fn raised_events_run_breadth_first_after_the_current_event() {
       rule next { select when t next n re#(\d)# setting(n)  send_directive("next " + n) }
     }"#;
     let (engine, eci) = with_ruleset(src);
-    let response = engine.event_wait(&eci, "t", "start", Value::Null).expect("the event runs");
+    let response = engine
+        .event_wait(&eci, "t", "start", Value::Null)
+        .expect("the event runs");
     assert_eq!(directive_names(&response), ["first", "second", "next 1"]);
 }
 
@@ -97,9 +129,16 @@ fn a_failed_transaction_leaves_no_partial_writes() {
       }
     }"#;
     let (engine, eci) = with_ruleset(src);
-    let err = engine.event_wait(&eci, "t", "go", Value::Null).expect_err("the rule fails");
+    let err = engine
+        .event_wait(&eci, "t", "go", Value::Null)
+        .expect_err("the rule fails");
     assert_eq!(err.to_string(), "TypeError: 5 is not a function");
-    assert_eq!(engine.query(&eci, "test.atomic", "value", Value::Null).expect("query"), Value::Null);
+    assert_eq!(
+        engine
+            .query(&eci, "test.atomic", "value", Value::Null)
+            .expect("query"),
+        Value::Null
+    );
 }
 
 #[test]
@@ -107,22 +146,41 @@ fn channel_policies_are_enforced() {
     let engine = engine();
     let root = engine.root_pico().to_string();
     let policy = json(r#"{"allow": [{"domain": "*", "name": "foo"}], "deny": []}"#);
-    let channel = engine.new_channel(&root, &Value::Null, &policy, &Value::Null).expect("a channel");
+    let channel = engine
+        .new_channel(&root, &Value::Null, &policy, &Value::Null)
+        .expect("a channel");
     assert!(engine.event_wait(&channel.id, "any", "foo", Value::Null).is_ok());
-    let err = engine.event_wait(&channel.id, "any", "bar", Value::Null).expect_err("denied");
+    let err = engine
+        .event_wait(&channel.id, "any", "bar", Value::Null)
+        .expect_err("denied");
     assert_eq!(err.to_string(), "Error: Not allowed by channel policy");
-    let err = engine.event_wait("nope", "any", "foo", Value::Null).expect_err("unknown eci");
+    let err = engine
+        .event_wait("nope", "any", "foo", Value::Null)
+        .expect_err("unknown eci");
     assert_eq!(err.to_string(), "Error: ECI not found nope");
-    let err = engine.event_wait(&root, "any", "foo", Value::Null).expect_err("family channel");
-    assert_eq!(err.to_string(), "Error: This is a family channel and only the owner can use it.");
+    let err = engine
+        .event_wait(&root, "any", "foo", Value::Null)
+        .expect_err("family channel");
+    assert_eq!(
+        err.to_string(),
+        "Error: This is a family channel and only the owner can use it."
+    );
 }
 
 #[test]
 fn queries_report_the_reference_errors() {
     let (engine, eci) = with_ruleset(COUNTER);
-    let err = |rid: &str, name: &str| engine.query(&eci, rid, name, Value::Null).expect_err("fails").to_string();
+    let err = |rid: &str, name: &str| {
+        engine
+            .query(&eci, rid, name, Value::Null)
+            .expect_err("fails")
+            .to_string()
+    };
     assert_eq!(err("nope", "total"), "Error: Pico doesn't have nope installed.");
-    assert_eq!(err("test.counter", "secret"), "Error: Ruleset test.counter does not have query function \"secret\"");
+    assert_eq!(
+        err("test.counter", "secret"),
+        "Error: Ruleset test.counter does not have query function \"secret\""
+    );
 }
 
 #[test]
@@ -132,7 +190,9 @@ fn event_expressions_select_sequences() {
       rule both { select when t a before t b  send_directive("a before b") }
     }"#;
     let (engine, eci) = with_ruleset(src);
-    let names = |domain: &str, name: &str| directive_names(&engine.event_wait(&eci, domain, name, Value::Null).expect("runs"));
+    let names = |domain: &str, name: &str| {
+        directive_names(&engine.event_wait(&eci, domain, name, Value::Null).expect("runs"))
+    };
     assert!(names("t", "b").is_empty());
     assert!(names("t", "a").is_empty());
     assert!(names("t", "c").is_empty());
@@ -159,7 +219,9 @@ fn foreach_guards_and_last() {
     }"#;
     let (engine, eci) = with_ruleset(src);
     engine.event_wait(&eci, "t", "go", Value::Null).expect("runs");
-    let log = engine.query(&eci, "test.loops", "log", Value::Null).expect("query");
+    let log = engine
+        .query(&eci, "test.loops", "log", Value::Null)
+        .expect("query");
     assert_eq!(log.encode(0).as_deref(), Some(r#"[1,3,"final"]"#));
 }
 
@@ -181,13 +243,31 @@ fn modules_provide_functions_with_their_own_configuration() {
     }"#;
     let engine = engine();
     let root = engine.root_pico().to_string();
-    engine.register("file:///greeting.krl", module).expect("the module compiles");
-    engine.register("file:///user.krl", user).expect("the user compiles");
-    let err = engine.install(&root, "file:///user.krl", Map::new()).expect_err("the module is not installed yet");
+    engine
+        .register("file:///greeting.krl", module)
+        .expect("the module compiles");
+    engine
+        .register("file:///user.krl", user)
+        .expect("the user compiles");
+    let err = engine
+        .install(&root, "file:///user.krl", Map::new())
+        .expect_err("the module is not installed yet");
     assert_eq!(err.to_string(), "Error: Module not found: test.greeting");
-    engine.install(&root, "file:///greeting.krl", Map::new()).expect("the module installs");
-    engine.install(&root, "file:///user.krl", Map::new()).expect("the user installs");
-    let eci = engine.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("a channel").id;
-    let both = engine.query(&eci, "test.user", "both", Value::Null).expect("the query runs");
-    assert_eq!(both.encode(0).as_deref(), Some(r#"["Hello, Ada","Bonjour, Ada"]"#));
+    engine
+        .install(&root, "file:///greeting.krl", Map::new())
+        .expect("the module installs");
+    engine
+        .install(&root, "file:///user.krl", Map::new())
+        .expect("the user installs");
+    let eci = engine
+        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+        .expect("a channel")
+        .id;
+    let both = engine
+        .query(&eci, "test.user", "both", Value::Null)
+        .expect("the query runs");
+    assert_eq!(
+        both.encode(0).as_deref(),
+        Some(r#"["Hello, Ada","Bonjour, Ada"]"#)
+    );
 }

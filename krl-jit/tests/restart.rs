@@ -36,14 +36,21 @@ fn open_store(dir: &Path) -> Arc<dyn Storage> {
     loop {
         match SqliteStorage::open(dir, Durability::Process) {
             Ok(store) => return Arc::new(store),
-            Err(StorageError::Locked { .. }) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Err(StorageError::Locked { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
             Err(err) => panic!("cannot open the store: {err}"),
         }
     }
 }
 
 fn open_engine(dir: &Path) -> Engine {
-    Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), open_store(dir)).expect("the engine opens")
+    Engine::open(
+        Arc::new(InterpreterBackend),
+        EngineOptions::default(),
+        open_store(dir),
+    )
+    .expect("the engine opens")
 }
 
 #[test]
@@ -53,8 +60,13 @@ fn state_survives_a_restart() {
         let engine = open_engine(&dir);
         engine.register("file:///durable.krl", RULESET).expect("compiles");
         let root = engine.root_pico().to_string();
-        engine.install(&root, "file:///durable.krl", Map::new()).expect("installs");
-        let eci = engine.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("channel").id;
+        engine
+            .install(&root, "file:///durable.krl", Map::new())
+            .expect("installs");
+        let eci = engine
+            .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+            .expect("channel")
+            .id;
         for _ in 0..3 {
             engine.event_wait(&eci, "t", "inc", Value::Null).expect("runs");
         }
@@ -64,10 +76,25 @@ fn state_survives_a_restart() {
     };
     let engine = open_engine(&dir);
     assert_eq!(engine.root_pico(), root, "the same root pico comes back");
-    assert_eq!(engine.query(&eci, "test.durable", "total", Value::Null).expect("query"), Value::from(3));
-    assert_eq!(engine.query(&eci, "test.durable", "pairs", Value::Null).expect("query"), Value::from(0));
+    assert_eq!(
+        engine
+            .query(&eci, "test.durable", "total", Value::Null)
+            .expect("query"),
+        Value::from(3)
+    );
+    assert_eq!(
+        engine
+            .query(&eci, "test.durable", "pairs", Value::Null)
+            .expect("query"),
+        Value::from(0)
+    );
     engine.event_wait(&eci, "t", "b", Value::Null).expect("runs");
-    assert_eq!(engine.query(&eci, "test.durable", "pairs", Value::Null).expect("query"), Value::from(1));
+    assert_eq!(
+        engine
+            .query(&eci, "test.durable", "pairs", Value::Null)
+            .expect("query"),
+        Value::from(1)
+    );
 }
 
 #[test]
@@ -77,8 +104,13 @@ fn accepted_events_are_processed_after_a_restart() {
         let engine = open_engine(&dir);
         engine.register("file:///durable.krl", RULESET).expect("compiles");
         let root = engine.root_pico().to_string();
-        engine.install(&root, "file:///durable.krl", Map::new()).expect("installs");
-        let eci = engine.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("channel").id;
+        engine
+            .install(&root, "file:///durable.krl", Map::new())
+            .expect("installs");
+        let eci = engine
+            .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+            .expect("channel")
+            .id;
         for _ in 0..50 {
             engine.event(&eci, "t", "inc", Value::Null).expect("accepted");
         }
@@ -88,11 +120,17 @@ fn accepted_events_are_processed_after_a_restart() {
     let engine = open_engine(&dir);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let total = engine.query(&eci, "test.durable", "total", Value::Null).expect("query");
+        let total = engine
+            .query(&eci, "test.durable", "total", Value::Null)
+            .expect("query");
         if total == Value::from(50) {
             break;
         }
-        assert!(Instant::now() < deadline, "only {} of 50 events ran", total.to_krl_string());
+        assert!(
+            Instant::now() < deadline,
+            "only {} of 50 events ran",
+            total.to_krl_string()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }

@@ -61,7 +61,10 @@ ruleset test.schedule {
 "#;
 
 fn open(storage: Arc<dyn Storage>) -> Engine {
-    let options = EngineOptions { manual_clock: Some(START), ..EngineOptions::default() };
+    let options = EngineOptions {
+        manual_clock: Some(START),
+        ..EngineOptions::default()
+    };
     Engine::open(Arc::new(InterpreterBackend), options, storage).expect("the engine opens")
 }
 
@@ -72,7 +75,10 @@ fn setup() -> (Engine, String, Arc<dyn Storage>) {
     engine.register(URL, SRC).expect("the ruleset compiles");
     let root = engine.root_pico().to_string();
     engine.install(&root, URL, Map::new()).expect("installs");
-    let eci = engine.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("a channel").id;
+    let eci = engine
+        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+        .expect("a channel")
+        .id;
     (engine, eci, storage)
 }
 
@@ -81,11 +87,15 @@ fn json(text: &str) -> Value {
 }
 
 fn send(engine: &Engine, eci: &str, name: &str, attrs: &str) {
-    engine.event_wait(eci, "t", name, json(attrs)).expect("the event runs");
+    engine
+        .event_wait(eci, "t", name, json(attrs))
+        .expect("the event runs");
 }
 
 fn query(engine: &Engine, eci: &str, name: &str, args: &str) -> Value {
-    engine.query(eci, "test.schedule", name, json(args)).expect("the query runs")
+    engine
+        .query(eci, "test.schedule", name, json(args))
+        .expect("the query runs")
 }
 
 /// The `n` attribute of every delivered event, in order.
@@ -95,19 +105,39 @@ fn fired(engine: &Engine, eci: &str) -> Vec<String> {
         .as_array()
         .expect("an array")
         .iter()
-        .map(|f| f.as_map().and_then(|m| m.get("n")).map(|n| n.to_krl_string().into_owned()).unwrap_or_default())
+        .map(|f| {
+            f.as_map()
+                .and_then(|m| m.get("n"))
+                .map(|n| n.to_krl_string().into_owned())
+                .unwrap_or_default()
+        })
         .collect()
 }
 
 fn ids(engine: &Engine, eci: &str) -> Vec<String> {
     let list = query(engine, eci, "list", "{}");
-    list.as_array().expect("an array").iter().map(|r| r.as_map().and_then(|m| m.get("id")).expect("id").to_krl_string().into_owned()).collect()
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| {
+            r.as_map()
+                .and_then(|m| m.get("id"))
+                .expect("id")
+                .to_krl_string()
+                .into_owned()
+        })
+        .collect()
 }
 
 #[test]
 fn at_fires_once_when_its_time_comes_with_time_zero() {
     let (engine, eci, _) = setup();
-    send(&engine, &eci, "at", &format!(r#"{{"when": {}, "n": "one"}}"#, START + 5000.0));
+    send(
+        &engine,
+        &eci,
+        "at",
+        &format!(r#"{{"when": {}, "n": "one"}}"#, START + 5000.0),
+    );
     let record = query(&engine, &eci, "list", "{}");
     let record = &record.as_array().expect("array")[0];
     let map = record.as_map().expect("a record");
@@ -127,7 +157,10 @@ fn at_fires_once_when_its_time_comes_with_time_zero() {
     engine.set_time(START + 5000.0);
     assert_eq!(fired(&engine, &eci), ["one"]);
     let delivered = query(&engine, &eci, "fired", "{}");
-    let delivered = delivered.as_array().expect("array")[0].as_map().expect("map").clone();
+    let delivered = delivered.as_array().expect("array")[0]
+        .as_map()
+        .expect("map")
+        .clone();
     assert_eq!(delivered.get("time"), Some(&Value::from(0)));
     // Delivered `at` records leave the schedule.
     assert!(ids(&engine, &eci).is_empty());
@@ -138,11 +171,26 @@ fn at_fires_once_when_its_time_comes_with_time_zero() {
 #[test]
 fn at_accepts_date_strings_and_rejects_other_values() {
     let (engine, eci, _) = setup();
-    send(&engine, &eci, "at", r#"{"when": "2020-01-01T00:00:02Z", "n": "iso"}"#);
-    let err = engine.event_wait(&eci, "t", "at", json(r#"{"when": [1], "n": "x"}"#)).expect_err("not a time");
-    assert_eq!(err.to_string(), "TypeError: schedule .. at expected a timestamp but got Array");
-    let err = engine.event_wait(&eci, "t", "at", json(r#"{"when": "soon", "n": "x"}"#)).expect_err("not a time");
-    assert_eq!(err.to_string(), "TypeError: schedule .. at expected a timestamp but got String");
+    send(
+        &engine,
+        &eci,
+        "at",
+        r#"{"when": "2020-01-01T00:00:02Z", "n": "iso"}"#,
+    );
+    let err = engine
+        .event_wait(&eci, "t", "at", json(r#"{"when": [1], "n": "x"}"#))
+        .expect_err("not a time");
+    assert_eq!(
+        err.to_string(),
+        "TypeError: schedule .. at expected a timestamp but got Array"
+    );
+    let err = engine
+        .event_wait(&eci, "t", "at", json(r#"{"when": "soon", "n": "x"}"#))
+        .expect_err("not a time");
+    assert_eq!(
+        err.to_string(),
+        "TypeError: schedule .. at expected a timestamp but got String"
+    );
     // The failed transactions stored nothing.
     assert_eq!(ids(&engine, &eci).len(), 1);
     engine.set_time(START + 2000.0);
@@ -152,7 +200,12 @@ fn at_accepts_date_strings_and_rejects_other_values() {
 #[test]
 fn times_already_past_fire_on_the_next_clock_step() {
     let (engine, eci, _) = setup();
-    send(&engine, &eci, "at", &format!(r#"{{"when": {}, "n": "late"}}"#, START - 1000.0));
+    send(
+        &engine,
+        &eci,
+        "at",
+        &format!(r#"{{"when": {}, "n": "late"}}"#, START - 1000.0),
+    );
     engine.set_time(START);
     assert_eq!(fired(&engine, &eci), ["late"]);
 }
@@ -160,7 +213,12 @@ fn times_already_past_fire_on_the_next_clock_step() {
 #[test]
 fn events_without_attributes_have_null_attrs() {
     let (engine, eci, _) = setup();
-    send(&engine, &eci, "plain", &format!(r#"{{"when": {}}}"#, START + 10.0));
+    send(
+        &engine,
+        &eci,
+        "plain",
+        &format!(r#"{{"when": {}}}"#, START + 10.0),
+    );
     engine.set_time(START + 10.0);
     let fired = query(&engine, &eci, "fired", "{}");
     let first = fired.as_array().expect("array")[0].as_map().expect("map").clone();
@@ -171,7 +229,12 @@ fn events_without_attributes_have_null_attrs() {
 #[test]
 fn the_dynamic_form_keeps_domain_and_type() {
     let (engine, eci, _) = setup();
-    send(&engine, &eci, "dynamic", &format!(r#"{{"when": {}}}"#, START + 1.0));
+    send(
+        &engine,
+        &eci,
+        "dynamic",
+        &format!(r#"{{"when": {}}}"#, START + 1.0),
+    );
     engine.set_time(START + 1.0);
     assert_eq!(fired(&engine, &eci), ["dynamic"]);
 }
@@ -181,7 +244,10 @@ fn repeat_fires_every_minute_until_removed() {
     let (engine, eci, _) = setup();
     send(&engine, &eci, "repeat", "{}");
     let record = query(&engine, &eci, "list", "{}");
-    let record = record.as_array().expect("array")[0].as_map().expect("map").clone();
+    let record = record.as_array().expect("array")[0]
+        .as_map()
+        .expect("map")
+        .clone();
     assert_eq!(record.get("type"), Some(&Value::from("repeat")));
     assert_eq!(record.get("timespec"), Some(&Value::from("* * * * *")));
     let id = record.get("id").expect("id").to_krl_string().into_owned();
@@ -190,7 +256,7 @@ fn repeat_fires_every_minute_until_removed() {
         assert_eq!(fired(&engine, &eci).len(), minute);
     }
     // The record stays while it repeats.
-    assert_eq!(ids(&engine, &eci), [id.clone()]);
+    assert_eq!(ids(&engine, &eci), std::slice::from_ref(&id));
     send(&engine, &eci, "remove", &format!(r#"{{"id": "{id}"}}"#));
     engine.set_time(START + 10.0 * MINUTE);
     assert_eq!(fired(&engine, &eci).len(), 3);
@@ -200,20 +266,41 @@ fn repeat_fires_every_minute_until_removed() {
 fn a_clock_jump_replays_each_repeat_tick_in_order() {
     let (engine, eci, _) = setup();
     send(&engine, &eci, "repeat", "{}");
-    send(&engine, &eci, "at", &format!(r#"{{"when": {}, "n": "between"}}"#, START + 1.5 * MINUTE));
+    send(
+        &engine,
+        &eci,
+        "at",
+        &format!(r#"{{"when": {}, "n": "between"}}"#, START + 1.5 * MINUTE),
+    );
     engine.set_time(START + 3.0 * MINUTE);
-    assert_eq!(fired(&engine, &eci), ["every minute", "between", "every minute", "every minute"]);
+    assert_eq!(
+        fired(&engine, &eci),
+        ["every minute", "between", "every minute", "every minute"]
+    );
 }
 
 #[test]
 fn remove_takes_out_only_that_schedule() {
     let (engine, eci, _) = setup();
-    send(&engine, &eci, "at", &format!(r#"{{"when": {}, "n": "first"}}"#, START + 1000.0));
-    send(&engine, &eci, "at", &format!(r#"{{"when": {}, "n": "second"}}"#, START + 2000.0));
+    send(
+        &engine,
+        &eci,
+        "at",
+        &format!(r#"{{"when": {}, "n": "first"}}"#, START + 1000.0),
+    );
+    send(
+        &engine,
+        &eci,
+        "at",
+        &format!(r#"{{"when": {}, "n": "second"}}"#, START + 2000.0),
+    );
     let both = ids(&engine, &eci);
     assert_eq!(both.len(), 2);
     let got = query(&engine, &eci, "get", &format!(r#"{{"id": "{}"}}"#, both[0]));
-    assert_eq!(got.as_map().and_then(|m| m.get("id")), Some(&Value::from(both[0].as_str())));
+    assert_eq!(
+        got.as_map().and_then(|m| m.get("id")),
+        Some(&Value::from(both[0].as_str()))
+    );
     assert_eq!(query(&engine, &eci, "get", r#"{"id": "nope"}"#), Value::Null);
     // The reference empties the whole schedule here; krl removes one record.
     send(&engine, &eci, "remove", &format!(r#"{{"id": "{}"}}"#, both[0]));
@@ -225,7 +312,12 @@ fn remove_takes_out_only_that_schedule() {
 #[test]
 fn clear_cancels_everything() {
     let (engine, eci, _) = setup();
-    send(&engine, &eci, "at", &format!(r#"{{"when": {}, "n": "first"}}"#, START + 1000.0));
+    send(
+        &engine,
+        &eci,
+        "at",
+        &format!(r#"{{"when": {}, "n": "first"}}"#, START + 1000.0),
+    );
     send(&engine, &eci, "repeat", "{}");
     send(&engine, &eci, "clear", "{}");
     assert!(ids(&engine, &eci).is_empty());
@@ -236,7 +328,12 @@ fn clear_cancels_everything() {
 #[test]
 fn a_restart_rearms_stored_schedules() {
     let (engine, eci, storage) = setup();
-    send(&engine, &eci, "at", &format!(r#"{{"when": {}, "n": "after restart"}}"#, START + 1000.0));
+    send(
+        &engine,
+        &eci,
+        "at",
+        &format!(r#"{{"when": {}, "n": "after restart"}}"#, START + 1000.0),
+    );
     send(&engine, &eci, "repeat", "{}");
     drop(engine);
     let engine = open(storage);
@@ -270,8 +367,18 @@ fn bad_cron_specs_fail_the_rule() {
     let engine = open(storage);
     engine.register("file:///bad.krl", src).expect("compiles");
     let root = engine.root_pico().to_string();
-    engine.install(&root, "file:///bad.krl", Map::new()).expect("installs");
-    let eci = engine.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("channel").id;
-    let err = engine.event_wait(&eci, "t", "go", Value::Null).expect_err("bad spec");
-    assert_eq!(err.to_string(), "Error: schedule .. repeat expected a cron timespec but got every minute");
+    engine
+        .install(&root, "file:///bad.krl", Map::new())
+        .expect("installs");
+    let eci = engine
+        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+        .expect("channel")
+        .id;
+    let err = engine
+        .event_wait(&eci, "t", "go", Value::Null)
+        .expect_err("bad spec");
+    assert_eq!(
+        err.to_string(),
+        "Error: schedule .. repeat expected a cron timespec but got every minute"
+    );
 }

@@ -100,9 +100,7 @@ fn unexpected_token(
             .with_label("classic KRL syntax")
             .with_help("pass a map instead: `send_directive(\"name\", {\"key\": value})` or `raise d event \"t\" attributes {\"key\": value}`");
     }
-    if tok.word() == Some("returns")
-        || (*tok == Tok::Comma && previous.is_some_and(|p| p.word().is_some()) && expected.has("return"))
-    {
+    if tok.word() == Some("returns") || (*tok == Tok::Comma && after_return(context.tokens, span.start)) {
         return special(
             codes::DEFACTION_RETURNS,
             "a defaction can only return one value".into(),
@@ -116,7 +114,9 @@ fn unexpected_token(
         )
         .with_label("remove this `;`");
     }
-    if expected.has("then") && !expected.has("}") {
+    // Where any word would do, `then` is just one of the words, not the point.
+    let names_fit = expected.has("ident") || expected.has_expression();
+    if expected.has("then") && !expected.has("}") && !names_fit {
         return special(
             codes::MISSING_THEN,
             format!("expected `then` after the condition, found {found}"),
@@ -131,7 +131,11 @@ fn unexpected_token(
         .with_label("expected an expression before this `}`")
         .with_help("a function body ends with the expression it returns, e.g. `function(x) { x + 1 }`");
     }
-    if expected.has("fired") && expected.has("always") && !expected.has("every") && tok.word().is_some() {
+    if expected.has("fired")
+        && expected.has("always")
+        && !expected.has("every")
+        && matches!(tok, Tok::Ident(_))
+    {
         return special(
             codes::SEVERAL_ACTIONS,
             format!("unexpected {found} after the rule's action"),
@@ -153,8 +157,17 @@ fn unexpected_token(
         )
         .with_help("quote the key: `{\"key\": value}`");
     }
+    if expected.names == ["number"]
+        && previous.is_some_and(|p| matches!(p, Tok::Kw(Kw::Any | Kw::Count | Kw::Repeat)))
+    {
+        return special(
+            codes::NOT_A_POSITIVE_INTEGER,
+            format!("expected a whole number, found {found}"),
+        )
+        .with_help("write the count as a literal: `any 2 (a b, c d, e f)`");
+    }
     if let Tok::Kw(kw) = tok {
-        let name_expected = expected.has("ident") || expected.has_expression();
+        let name_expected = expected.has("ident") || expected.has_expression() || expected.has("declaration");
         if name_expected && (kw.is_reserved() || is_operator_word(*kw)) {
             return special(
                 codes::RESERVED_WORD,
@@ -170,7 +183,7 @@ fn unexpected_token(
         )
         .with_help("use `error`, `warn`, `info` or `debug`: `log info \"message\"`");
     }
-    if expected.has("shares") && expected.has("use") && tok.word().is_some() {
+    if expected.has("shares") && expected.has("use") && !names_fit && tok.word().is_some() {
         return special(codes::UNSUPPORTED_META_KEY, format!("unsupported meta key `{}`", tok.word().unwrap_or_default()))
             .with_help("the meta block accepts name, description, author, version, logging, use module, configure using, provides and shares");
     }
@@ -185,6 +198,17 @@ fn unexpected_token(
         message = format!("expected {list}, found {found}");
     }
     special(codes::UNEXPECTED_TOKEN, message)
+}
+
+/// Whether the token at `offset` follows `return expr` in the same block (`return a, b`).
+fn after_return(tokens: &[Token<'_>], offset: u32) -> bool {
+    let idx = tokens.partition_point(|t| t.span.start < offset);
+    tokens[..idx]
+        .iter()
+        .rev()
+        .take(8)
+        .take_while(|t| !matches!(t.tok, Tok::LBrace | Tok::RBrace | Tok::Semi))
+        .any(|t| t.tok == Tok::Kw(Kw::Return))
 }
 
 fn is_operator_word(kw: Kw) -> bool {
@@ -265,8 +289,11 @@ impl Expected {
         self.names.len()
     }
 
+    /// Whether an expression would do here: literals are expected, not just words.
     fn has_expression(&self) -> bool {
-        EXPRESSION_STARTS.iter().filter(|start| self.has(start)).count() >= 4
+        self.has("number")
+            && self.has("string")
+            && EXPRESSION_STARTS.iter().filter(|start| self.has(start)).count() >= 4
     }
 
     /// At most four user-facing names joined with commas and "or".
@@ -280,9 +307,12 @@ impl Expected {
         // Contextual keywords are also names; listing them where a name fits misleads.
         let names_fit = expression || self.has("ident");
         let is_name_keyword = |name: &str| Kw::from_word(name).is_some_and(|kw| !kw.is_reserved());
+        // Where any word fits, every keyword is expected too; naming some of them misleads.
+        let is_keyword = |name: &str| Kw::from_word(name).is_some();
         for name in PRIORITY {
             let covered = (expression && EXPRESSION_STARTS.contains(name))
                 || (continuation_heavy && CONTINUATIONS.contains(name))
+                || (self.has("ident") && is_keyword(name))
                 || (names_fit && is_name_keyword(name));
             if self.has(name) && !covered {
                 items.push(format!("`{name}`"));

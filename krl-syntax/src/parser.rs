@@ -391,10 +391,10 @@ pub(crate) fn unary(op: UnaryOp, operand: Expr, lo: u32, hi: u32) -> Expr {
     )
 }
 
-pub(crate) fn event_op(op: EventOp, args: Vec<EventExpr>, prefix: bool, lo: u32, hi: u32) -> EventExpr {
+pub(crate) fn event_op(op: EventOp, args: Vec<EventExpr>, prefix: bool, span: Span) -> EventExpr {
     EventExpr {
         kind: EventExprKind::Op { op, args, prefix },
-        span: Span::new(lo, hi),
+        span,
     }
 }
 
@@ -451,6 +451,28 @@ mod sections {
                 }
                 Tok::Kw(Kw::Meta) | Tok::Kw(Kw::Global) | Tok::Kw(Kw::Rule) => {
                     let end = section_end(tokens, idx);
+                    let misplaced = match token.tok {
+                        Tok::Kw(Kw::Meta) if ruleset.meta.is_some() => {
+                            Some("a ruleset has only one `meta` block")
+                        }
+                        Tok::Kw(Kw::Global) if ruleset.global.is_some() => {
+                            Some("a ruleset has only one `global` block")
+                        }
+                        Tok::Kw(Kw::Meta) if ruleset.global.is_some() || !ruleset.rules.is_empty() => {
+                            Some("the `meta` block must come before `global` and the rules")
+                        }
+                        Tok::Kw(Kw::Global) if !ruleset.rules.is_empty() => {
+                            Some("the `global` block must come before the rules")
+                        }
+                        _ => None,
+                    };
+                    if let Some(message) = misplaced {
+                        let span = Span::new(token.span.start, token.span.end);
+                        diagnostics.push(
+                            Diagnostic::error(codes::UNEXPECTED_TOKEN, FileSpan::new(file, span), message)
+                                .with_help("a ruleset holds `meta { }`, then `global { }`, then its rules; merge or move this block"),
+                        );
+                    }
                     let entry = match token.tok {
                         Tok::Kw(Kw::Meta) => Entry::Meta,
                         Tok::Kw(Kw::Global) => Entry::Global,

@@ -3,17 +3,18 @@
 //!
 //! `insta::glob!` names a snapshot `<module>__<function>@<case file name>.snap`, where
 //! `<module>` is the test file (`tests/parse.rs` → `parse`) and `<function>` the test
-//! function. Every harness that snapshots case files registers itself in [`GLOB_HARNESSES`].
+//! function (without `<module>__` when a harness turns off `prepend_module_to_snapshot`).
+//! Every harness that snapshots case files registers itself in [`GLOB_HARNESSES`], with the
+//! folder its snapshots go to; the check walks `tests/snapshots/` and its subfolders.
 
 use std::path::{Path, PathBuf};
 
 /// A test function that runs `insta::glob!` over one directory of case files.
 #[derive(Clone, Copy, Debug)]
 pub struct GlobHarness {
-    /// The test file's name without `.rs`.
-    pub module: &'static str,
-    /// The test function's name.
-    pub function: &'static str,
+    /// What its snapshot names start with, before the `@`: `<module>__<function>`, or just
+    /// `<function>` when the harness turns off `prepend_module_to_snapshot`.
+    pub prefix: &'static str,
     /// The directory of case files, relative to the testsuite crate.
     pub cases: &'static str,
     /// Where its snapshots are written, relative to the testsuite crate.
@@ -23,32 +24,27 @@ pub struct GlobHarness {
 /// Every harness that snapshots case files; add a line here with each new one.
 pub const GLOB_HARNESSES: &[GlobHarness] = &[
     GlobHarness {
-        module: "parse",
-        function: "ok_cases",
+        prefix: "parse__ok_cases",
         cases: "cases/parse/ok",
         snapshots: "tests/snapshots",
     },
     GlobHarness {
-        module: "parse",
-        function: "err_cases",
+        prefix: "parse__err_cases",
         cases: "cases/parse/err",
         snapshots: "tests/snapshots",
     },
     GlobHarness {
-        module: "fmt",
-        function: "fmt_cases",
+        prefix: "fmt__fmt_cases",
         cases: "cases/fmt",
         snapshots: "tests/snapshots",
     },
     GlobHarness {
-        module: "eval",
-        function: "eval_cases",
+        prefix: "eval_cases",
         cases: "cases/eval",
         snapshots: "tests/snapshots/eval",
     },
     GlobHarness {
-        module: "check",
-        function: "check_cases",
+        prefix: "check__check_cases",
         cases: "cases/check",
         snapshots: "tests/snapshots/check",
     },
@@ -102,7 +98,7 @@ fn orphan_reason(name: &str, crate_root: &Path) -> Option<String> {
     };
     let Some(harness) = GLOB_HARNESSES
         .iter()
-        .find(|h| prefix == format!("{}__{}", h.module, h.function) && h.snapshots == dir)
+        .find(|h| h.prefix == prefix && h.snapshots == dir)
     else {
         return Some(format!(
             "no harness `{prefix}` writing to `{dir}` is registered in `GLOB_HARNESSES`"

@@ -1,6 +1,6 @@
 //! Property tests for the front end: random text over a KRL-ish alphabet, random token
 //! sequences, and mutations (delete, duplicate, swap, insert, truncate) of every case file
-//! under `cases/`. For every input `parse_ruleset` (and `parse_expression`) must:
+//! under `cases/`, including repeated runs of lines. For every input `parse_ruleset` (and `parse_expression`) must:
 //!
 //! - not panic, and finish within [`HANG_LIMIT`] (inputs are under 4 KB; the limit is a
 //!   generous guard that only catches hangs, speed is measured by `cargo bench`);
@@ -544,6 +544,10 @@ fn mutations_edit_the_source_as_described() {
         Some("brackets do not balance at byte 14".into())
     );
     assert_eq!(certainly_invalid("ruleset a { }"), None);
+    assert_eq!(
+        mutate("a\nb\nc\n", &Mutation::DuplicateLines(1, 1)),
+        "a\nb\nb\nc\n"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -56,7 +56,9 @@ fn report(failures: &mut Vec<String>, case: &Case, problems: Vec<String>) -> Str
     let mut known = String::new();
     if let Some(fixme) = &case.header.fixme {
         if problems.is_empty() {
-            problems.push(format!("no problems left: remove `fixme = {fixme:?}` and update the snapshot"));
+            problems.push(format!(
+                "no problems left: remove `fixme = {fixme:?}` and update the snapshot"
+            ));
         } else {
             known = format!("--- known problems ---\n{fixme}\n{}\n", problems.join("\n"));
             problems.clear();

@@ -87,13 +87,34 @@ pub enum ScheduleWhen {
 
 #[derive(Debug)]
 pub enum StmtKind {
-    EntSet { name: Arc<str>, path: Option<Node>, value: Node },
-    EntClear { name: Arc<str>, path: Option<Node> },
-    Raise { target: EventTarget, attrs: Option<Node> },
+    EntSet {
+        name: Arc<str>,
+        path: Option<Node>,
+        value: Node,
+    },
+    EntClear {
+        name: Arc<str>,
+        path: Option<Node>,
+    },
+    Raise {
+        target: EventTarget,
+        attrs: Option<Node>,
+    },
     /// `schedule <event> at|repeat <time> attributes <attrs> setting(x)`.
-    Schedule { target: EventTarget, time: ScheduleWhen, attrs: Option<Node>, setting: Option<u16> },
-    Log { level: &'static str, message: Node },
-    Error { level: &'static str, message: Node },
+    Schedule {
+        target: EventTarget,
+        time: ScheduleWhen,
+        attrs: Option<Node>,
+        setting: Option<u16>,
+    },
+    Log {
+        level: &'static str,
+        message: Node,
+    },
+    Error {
+        level: &'static str,
+        message: Node,
+    },
     Last,
     Decl(Decl),
 }

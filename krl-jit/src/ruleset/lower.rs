@@ -8,7 +8,9 @@ use krl_runtime::engine::{RuleSelect, RuleSpec, RulesetMeta, backend::ModuleUse}
 use krl_runtime::value::Regex;
 use krl_syntax::ast::{self, EventExprKind, ExprKind, MetaPropKind, SelectKind, StmtKind as AstStmt};
 
-use super::ir::{EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr};
+use super::ir::{
+    EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr,
+};
 use crate::lower::Lowerer;
 
 /// Lowers a parsed ruleset. Errors are left in `lowerer.diagnostics`.
@@ -33,13 +35,19 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
             MetaPropKind::Use { rid, alias, with } => {
                 meta.uses.push(ModuleUse {
                     rid: rid.name.clone(),
-                    alias: alias.as_ref().map_or_else(|| rid.name.clone(), |a| a.name.clone()),
+                    alias: alias
+                        .as_ref()
+                        .map_or_else(|| rid.name.clone(), |a| a.name.clone()),
                 });
                 use_props.push((rid, alias.as_ref(), with));
             }
             MetaPropKind::Key { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: keys"),
-            MetaPropKind::ErrorsTo { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: errors"),
-            MetaPropKind::ProvidesKeys { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: provides_keys"),
+            MetaPropKind::ErrorsTo { .. } => {
+                lowerer.error(prop.span, "RulesetMetaProperty not supported: errors")
+            }
+            MetaPropKind::ProvidesKeys { .. } => {
+                lowerer.error(prop.span, "RulesetMetaProperty not supported: provides_keys")
+            }
             MetaPropKind::Logging { .. } => {}
         }
     }
@@ -52,10 +60,16 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         .map(|(rid, alias, with)| UseIr {
             rid: Arc::from(rid.name.as_str()),
             alias: Arc::from(alias.map_or(rid.name.as_str(), |a| a.name.as_str())),
-            with: ast::declarations(with).map(|d| (Arc::from(d.name.name.as_str()), lowerer.expr(&d.value))).collect(),
+            with: ast::declarations(with)
+                .map(|d| (Arc::from(d.name.name.as_str()), lowerer.expr(&d.value)))
+                .collect(),
         })
         .collect();
-    let global_decls: Vec<&ast::Declaration> = ruleset.global.iter().flat_map(|g| ast::declarations(&g.decls)).collect();
+    let global_decls: Vec<&ast::Declaration> = ruleset
+        .global
+        .iter()
+        .flat_map(|g| ast::declarations(&g.decls))
+        .collect();
     let globals = lowerer.block(&global_decls);
     let mut exports = Vec::new();
     for name in meta.shares.iter().chain(&meta.provides) {
@@ -63,7 +77,10 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
             Some((0, slot)) => exports.push((name.clone(), slot)),
             _ => {
                 let span = ruleset.meta.as_ref().map_or(ruleset.span, |m| m.span);
-                lowerer.error(span, format!("Trying to share: {name} but it's not defined in global"));
+                lowerer.error(
+                    span,
+                    format!("Trying to share: {name} but it's not defined in global"),
+                );
             }
         }
     }
@@ -76,7 +93,10 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         }
         seen.push(&rule.name.name);
         let Some(select) = &rule.select else {
-            lowerer.error(rule.name.span, format!("rule {} is missing a `select`", rule.name.name));
+            lowerer.error(
+                rule.name.span,
+                format!("rule {} is missing a `select`", rule.name.name),
+            );
             continue;
         };
         let (spec, ir) = self::rule(lowerer, rule, select);
@@ -135,8 +155,10 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         }
     };
     lowerer.scopes.push();
-    let bindings: Vec<(String, u16)> =
-        binding_names.iter().map(|name| (name.clone(), lowerer.scopes.declare(name))).collect();
+    let bindings: Vec<(String, u16)> = binding_names
+        .iter()
+        .map(|name| (name.clone(), lowerer.scopes.declare(name)))
+        .collect();
     let mut foreach = Vec::new();
     for loop_ in &rule.foreach {
         // The collection is evaluated in the enclosing frame; the loop's names in a new one.
@@ -144,11 +166,23 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         lowerer.scopes.push();
         let value_slot = loop_.setting.first().map(|n| lowerer.scopes.declare(&n.name));
         let key_slot = loop_.setting.get(1).map(|n| lowerer.scopes.declare(&n.name));
-        foreach.push(ForeachIr { collection, n_slots: 0, value_slot, key_slot });
+        foreach.push(ForeachIr {
+            collection,
+            n_slots: 0,
+            value_slot,
+            key_slot,
+        });
     }
-    let pre_decls: Vec<&ast::Declaration> = rule.pre.iter().flat_map(|p| ast::declarations(&p.decls)).collect();
+    let pre_decls: Vec<&ast::Declaration> = rule
+        .pre
+        .iter()
+        .flat_map(|p| ast::declarations(&p.decls))
+        .collect();
     let pre = lowerer.block(&pre_decls);
-    let actions = rule.action_block.as_ref().map(|block| lowerer.action_block(block));
+    let actions = rule
+        .action_block
+        .as_ref()
+        .map(|block| lowerer.action_block(block));
     let (mut fired, mut notfired, mut always) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(postlude) = &rule.postlude {
         fired = statements(lowerer, postlude.fired());
@@ -159,7 +193,10 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         level.n_slots = lowerer.scopes.pop();
     }
     let rule_size = lowerer.scopes.pop();
-    let spec = RuleSpec { name: rule.name.name.clone(), select: spec_select };
+    let spec = RuleSpec {
+        name: rule.name.name.clone(),
+        select: spec_select,
+    };
     let ir = RuleIr {
         n_slots: rule_size,
         bindings,
@@ -176,9 +213,16 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
     (spec, ir)
 }
 
-fn event_expr(lowerer: &mut Lowerer, expr: &ast::EventExpr, wheres: &mut Vec<WhereIr>, names: &mut Vec<String>) -> EventExpr {
+fn event_expr(
+    lowerer: &mut Lowerer,
+    expr: &ast::EventExpr,
+    wheres: &mut Vec<WhereIr>,
+    names: &mut Vec<String>,
+) -> EventExpr {
     let mut children = |lowerer: &mut Lowerer, args: &[ast::EventExpr]| -> Vec<EventExpr> {
-        args.iter().map(|arg| event_expr(lowerer, arg, wheres, names)).collect()
+        args.iter()
+            .map(|arg| event_expr(lowerer, arg, wheres, names))
+            .collect()
     };
     match &expr.kind {
         EventExprKind::Event(base) => EventExpr::Leaf(leaf(lowerer, base, wheres, names)),
@@ -193,7 +237,9 @@ fn event_expr(lowerer: &mut Lowerer, expr: &ast::EventExpr, wheres: &mut Vec<Whe
                 ast::EventOp::After => EventExpr::After(args),
                 ast::EventOp::Between | ast::EventOp::NotBetween if args.len() == 3 => {
                     let (c, b, a) = (args.pop(), args.pop(), args.pop());
-                    let (Some(a), Some(b), Some(c)) = (a, b, c) else { unreachable!("three arguments") };
+                    let (Some(a), Some(b), Some(c)) = (a, b, c) else {
+                        unreachable!("three arguments")
+                    };
                     if *op == ast::EventOp::Between {
                         EventExpr::Between(Box::new(a), Box::new(b), Box::new(c))
                     } else {
@@ -204,10 +250,22 @@ fn event_expr(lowerer: &mut Lowerer, expr: &ast::EventExpr, wheres: &mut Vec<Whe
             }
         }
         EventExprKind::Any { n, args, .. } => EventExpr::Any(*n, children(lowerer, args)),
-        EventExprKind::Group { op, n, event, aggregator, .. } => {
+        EventExprKind::Group {
+            op,
+            n,
+            event,
+            aggregator,
+            ..
+        } => {
             let leaf = match &event.kind {
                 EventExprKind::Event(base) => leaf(lowerer, base, wheres, names),
-                _ => Leaf { domain: String::new(), name: String::new(), attrs: Vec::new(), setting: Vec::new(), where_id: None },
+                _ => Leaf {
+                    domain: String::new(),
+                    name: String::new(),
+                    attrs: Vec::new(),
+                    setting: Vec::new(),
+                    where_id: None,
+                },
             };
             let aggregator = aggregator.as_ref().map(|agg| {
                 for var in &agg.vars {
@@ -239,7 +297,12 @@ fn push_name(names: &mut Vec<String>, name: &str) {
     }
 }
 
-fn leaf(lowerer: &mut Lowerer, base: &ast::BaseEvent, wheres: &mut Vec<WhereIr>, names: &mut Vec<String>) -> Leaf {
+fn leaf(
+    lowerer: &mut Lowerer,
+    base: &ast::BaseEvent,
+    wheres: &mut Vec<WhereIr>,
+    names: &mut Vec<String>,
+) -> Leaf {
     let attrs = base
         .attrs
         .iter()
@@ -256,10 +319,18 @@ fn leaf(lowerer: &mut Lowerer, base: &ast::BaseEvent, wheres: &mut Vec<WhereIr>,
     }
     let where_id = base.where_.as_ref().map(|condition| {
         lowerer.scopes.push();
-        let bindings = base.setting.iter().map(|n| (n.name.clone(), lowerer.scopes.declare(&n.name))).collect();
+        let bindings = base
+            .setting
+            .iter()
+            .map(|n| (n.name.clone(), lowerer.scopes.declare(&n.name)))
+            .collect();
         let condition = lowerer.expr(condition);
         let n_slots = lowerer.scopes.pop();
-        wheres.push(WhereIr { n_slots, bindings, condition });
+        wheres.push(WhereIr {
+            n_slots,
+            bindings,
+            condition,
+        });
         (wheres.len() - 1) as u32
     });
     Leaf {
@@ -291,9 +362,17 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
         ast::Guard::If { condition } => Guard::If(lowerer.expr(condition)),
     });
     let kind = match &stmt.kind {
-        AstStmt::PersistentAssignment { domain, name, path, value } => {
+        AstStmt::PersistentAssignment {
+            domain,
+            name,
+            path,
+            value,
+        } => {
             if domain.name != "ent" {
-                lowerer.error(domain.span, "PersistentVariableAssignment - only works on ent:* variables");
+                lowerer.error(
+                    domain.span,
+                    "PersistentVariableAssignment - only works on ent:* variables",
+                );
             }
             StmtKind::EntSet {
                 name: Arc::from(name.name.as_str()),
@@ -303,15 +382,31 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
         }
         AstStmt::Clear { domain, name, path } => {
             if domain.name != "ent" {
-                lowerer.error(domain.span, format!("ClearPersistentVariable only works for `ent:`, not `{}:`", domain.name));
+                lowerer.error(
+                    domain.span,
+                    format!(
+                        "ClearPersistentVariable only works for `ent:`, not `{}:`",
+                        domain.name
+                    ),
+                );
             }
-            StmtKind::EntClear { name: Arc::from(name.name.as_str()), path: path.as_ref().map(|p| lowerer.expr(p)) }
+            StmtKind::EntClear {
+                name: Arc::from(name.name.as_str()),
+                path: path.as_ref().map(|p| lowerer.expr(p)),
+            }
         }
-        AstStmt::Raise { event, attributes, .. } => StmtKind::Raise {
+        AstStmt::Raise {
+            event, attributes, ..
+        } => StmtKind::Raise {
             target: event_target(lowerer, event),
             attrs: attributes.as_ref().map(|a| lowerer.expr(a)),
         },
-        AstStmt::Schedule { event, time, attributes, setting } => {
+        AstStmt::Schedule {
+            event,
+            time,
+            attributes,
+            setting,
+        } => {
             let target = event_target(lowerer, event);
             let time = match time {
                 ast::ScheduleTime::At { time } => ScheduleWhen::At(lowerer.expr(time)),
@@ -320,10 +415,25 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
             let attrs = attributes.as_ref().map(|a| lowerer.expr(a));
             // The name is declared after the expressions, which cannot see it.
             let setting = setting.as_ref().map(|name| lowerer.scopes.declare(&name.name));
-            StmtKind::Schedule { target, time, attrs, setting }
+            StmtKind::Schedule {
+                target,
+                time,
+                attrs,
+                setting,
+            }
         }
-        AstStmt::Log { level: l, message, .. } => StmtKind::Log { level: level(*l), message: lowerer.expr(message) },
-        AstStmt::Error { level: l, message, .. } => StmtKind::Error { level: level(*l), message: lowerer.expr(message) },
+        AstStmt::Log {
+            level: l, message, ..
+        } => StmtKind::Log {
+            level: level(*l),
+            message: lowerer.expr(message),
+        },
+        AstStmt::Error {
+            level: l, message, ..
+        } => StmtKind::Error {
+            level: level(*l),
+            message: lowerer.expr(message),
+        },
         AstStmt::Last => StmtKind::Last,
         AstStmt::Declaration(decl) => {
             let mut lowered = lowerer.block(&[decl]);
@@ -333,14 +443,19 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
             }
         }
     };
-    StmtIr { kind, guard, span: stmt.span }
+    StmtIr {
+        kind,
+        guard,
+        span: stmt.span,
+    }
 }
 
 fn event_target(lowerer: &mut Lowerer, event: &ast::EventRef) -> EventTarget {
     match event {
-        ast::EventRef::Static { domain, event_type } => {
-            EventTarget::Static { domain: Arc::from(domain.name.as_str()), name: lowerer.expr(event_type) }
-        }
+        ast::EventRef::Static { domain, event_type } => EventTarget::Static {
+            domain: Arc::from(domain.name.as_str()),
+            name: lowerer.expr(event_type),
+        },
         ast::EventRef::Dynamic { domain_and_type } => EventTarget::Dynamic(lowerer.expr(domain_and_type)),
     }
 }

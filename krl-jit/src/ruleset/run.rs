@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use krl_runtime::engine::{CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext};
+use krl_runtime::engine::{
+    CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext,
+};
 use krl_runtime::value::{Map, Value};
 use krl_runtime::{Host, RuntimeError};
 
@@ -28,7 +30,11 @@ impl CompiledRuleset for CompiledKrl {
         &self.ir.specs
     }
 
-    fn instantiate(&self, cx: &mut TxnContext<'_>, config: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+    fn instantiate(
+        &self,
+        cx: &mut TxnContext<'_>,
+        config: &Map,
+    ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
         let globals = Frame::new(self.ir.n_global_slots, None);
         for decl in &self.ir.configure {
             // Matches pico-engine: a configured value replaces the default expression.
@@ -45,7 +51,11 @@ impl CompiledRuleset for CompiledKrl {
                 with.insert(Arc::clone(name), interp::eval(node, &globals, cx)?);
             }
             let instance = cx.use_module(&module.rid, &with)?;
-            modules.push(ModuleBinding { alias: Arc::clone(&module.alias), rid: Arc::clone(&module.rid), instance });
+            modules.push(ModuleBinding {
+                alias: Arc::clone(&module.alias),
+                rid: Arc::clone(&module.rid),
+                instance,
+            });
         }
         // Globals can call the modules they use.
         let saved = std::mem::replace(cx.modules_mut(), modules.clone());
@@ -62,7 +72,12 @@ impl CompiledRuleset for CompiledKrl {
                 None => None,
             });
         }
-        Ok(Arc::new(KrlInstance { ir: Arc::clone(&self.ir), globals, within, modules }))
+        Ok(Arc::new(KrlInstance {
+            ir: Arc::clone(&self.ir),
+            globals,
+            within,
+            modules,
+        }))
     }
 }
 
@@ -83,10 +98,20 @@ enum Flow {
 
 impl KrlInstance {
     fn rule(&self, idx: usize) -> Result<&RuleIr, RuntimeError> {
-        self.ir.rules.get(idx).ok_or_else(|| RuntimeError::error(format!("no rule number {idx}")))
+        self.ir
+            .rules
+            .get(idx)
+            .ok_or_else(|| RuntimeError::error(format!("no rule number {idx}")))
     }
 
-    fn run_loops(&self, cx: &mut TxnContext<'_>, rule: &RuleIr, level: usize, frame: &Arc<Frame>, on_final: bool) -> Result<Flow, RuntimeError> {
+    fn run_loops(
+        &self,
+        cx: &mut TxnContext<'_>,
+        rule: &RuleIr,
+        level: usize,
+        frame: &Arc<Frame>,
+        on_final: bool,
+    ) -> Result<Flow, RuntimeError> {
         let Some(loop_) = rule.foreach.get(level) else {
             return self.run_body(cx, rule, frame, on_final);
         };
@@ -94,8 +119,15 @@ impl KrlInstance {
         // Matches pico-engine: arrays give (value, index), maps (value, key), strings their
         // characters; anything else runs the body zero times.
         let pairs: Vec<(Value, Value)> = match &collection {
-            Value::Array(items) => items.iter().enumerate().map(|(i, v)| (v.clone(), Value::number(i as f64))).collect(),
-            Value::Map(map) => map.iter().map(|(k, v)| (v.clone(), Value::string(k.as_ref()))).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.clone(), Value::number(i as f64)))
+                .collect(),
+            Value::Map(map) => map
+                .iter()
+                .map(|(k, v)| (v.clone(), Value::string(k.as_ref())))
+                .collect(),
             Value::String(text) => text
                 .chars()
                 .enumerate()
@@ -120,7 +152,13 @@ impl KrlInstance {
         Ok(Flow::Continue)
     }
 
-    fn run_body(&self, cx: &mut TxnContext<'_>, rule: &RuleIr, frame: &Arc<Frame>, on_final: bool) -> Result<Flow, RuntimeError> {
+    fn run_body(
+        &self,
+        cx: &mut TxnContext<'_>,
+        rule: &RuleIr,
+        frame: &Arc<Frame>,
+        on_final: bool,
+    ) -> Result<Flow, RuntimeError> {
         interp::run_block(&rule.pre, frame, cx)?;
         let fired = match &rule.actions {
             Some(block) => interp::run_actions(block, frame, cx)?,
@@ -135,10 +173,18 @@ impl KrlInstance {
         Ok(Flow::Continue)
     }
 
-    fn run_statement(&self, cx: &mut TxnContext<'_>, stmt: &StmtIr, frame: &Arc<Frame>, on_final: bool) -> Result<Flow, RuntimeError> {
+    fn run_statement(
+        &self,
+        cx: &mut TxnContext<'_>,
+        stmt: &StmtIr,
+        frame: &Arc<Frame>,
+        on_final: bool,
+    ) -> Result<Flow, RuntimeError> {
         match &stmt.guard {
             Some(Guard::OnFinal) if !on_final => return Ok(Flow::Continue),
-            Some(Guard::If(condition)) if !interp::eval(condition, frame, cx)?.truthy() => return Ok(Flow::Continue),
+            Some(Guard::If(condition)) if !interp::eval(condition, frame, cx)?.truthy() => {
+                return Ok(Flow::Continue);
+            }
             _ => {}
         }
         match &stmt.kind {
@@ -167,15 +213,24 @@ impl KrlInstance {
                     }
                 }
             }
-            StmtKind::Schedule { target, time, attrs, setting } => {
+            StmtKind::Schedule {
+                target,
+                time,
+                attrs,
+                setting,
+            } => {
                 // Evaluated in the reference's order: attributes, event, time.
                 let attrs = match attrs {
                     Some(attrs) => interp::eval(attrs, frame, cx)?,
                     None => Value::Null,
                 };
                 let (domain, name) = match target {
-                    EventTarget::Static { domain, name } => (Value::string(&**domain), interp::eval(name, frame, cx)?),
-                    EventTarget::Dynamic(expr) => TxnContext::split_event_type(&interp::eval(expr, frame, cx)?),
+                    EventTarget::Static { domain, name } => {
+                        (Value::string(&**domain), interp::eval(name, frame, cx)?)
+                    }
+                    EventTarget::Dynamic(expr) => {
+                        TxnContext::split_event_type(&interp::eval(expr, frame, cx)?)
+                    }
                 };
                 let record = match time {
                     ScheduleWhen::At(time) => {
@@ -221,7 +276,11 @@ impl KrlInstance {
             .map(|name| {
                 let args = self
                     .export(name)
-                    .and_then(|value| value.as_callable().map(|c| c.param_names().into_iter().map(Value::string).collect()))
+                    .and_then(|value| {
+                        value
+                            .as_callable()
+                            .map(|c| c.param_names().into_iter().map(Value::string).collect())
+                    })
                     .unwrap_or_default();
                 let mut entry = Map::new();
                 entry.insert("name", Value::string(name.as_str()));
@@ -246,12 +305,24 @@ impl RulesetInstance for KrlInstance {
         self.within.get(rule).copied().flatten()
     }
 
-    fn eval_where(&self, cx: &mut TxnContext<'_>, rule: usize, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
+    fn eval_where(
+        &self,
+        cx: &mut TxnContext<'_>,
+        rule: usize,
+        where_id: u32,
+        bindings: &[(String, Value)],
+    ) -> Result<bool, RuntimeError> {
         let rule = self.rule(rule)?;
-        let Some(ir) = rule.wheres.get(where_id as usize) else { return Ok(true) };
+        let Some(ir) = rule.wheres.get(where_id as usize) else {
+            return Ok(true);
+        };
         let frame = Frame::new(ir.n_slots, Some(Arc::clone(&self.globals)));
         for (name, slot) in &ir.bindings {
-            let value = bindings.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+            let value = bindings
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
             frame.set(*slot, value);
         }
         Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
@@ -259,28 +330,49 @@ impl RulesetInstance for KrlInstance {
 
     fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError> {
         let rule = self.rule(rule)?;
-        let Some(condition) = &rule.select_where else { return Ok(false) };
+        let Some(condition) = &rule.select_where else {
+            return Ok(false);
+        };
         let frame = Frame::new(0, Some(Arc::clone(&self.globals)));
         // Matches pico-engine: `select where` fires only on exactly `true`.
-        Ok(matches!(interp::eval(condition, &frame, cx)?, Value::Boolean(true)))
+        Ok(matches!(
+            interp::eval(condition, &frame, cx)?,
+            Value::Boolean(true)
+        ))
     }
 
-    fn run_rule(&self, cx: &mut TxnContext<'_>, rule: usize, bindings: Vec<(String, Value)>) -> Result<RuleOutcome, RuntimeError> {
+    fn run_rule(
+        &self,
+        cx: &mut TxnContext<'_>,
+        rule: usize,
+        bindings: Vec<(String, Value)>,
+    ) -> Result<RuleOutcome, RuntimeError> {
         let rule = self.rule(rule)?;
         let frame = Frame::new(rule.n_slots, Some(Arc::clone(&self.globals)));
         for (name, slot) in &rule.bindings {
-            let value = bindings.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+            let value = bindings
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
             frame.set(*slot, value);
         }
         let flow = self.run_loops(cx, rule, 0, &frame, true)?;
-        Ok(RuleOutcome { last: flow == Flow::Last })
+        Ok(RuleOutcome {
+            last: flow == Flow::Last,
+        })
     }
 
     fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError> {
         let value = match self.export(name) {
             Some(value) => value,
             None if name == "__testing" => return Ok(self.testing()),
-            None => return Err(RuntimeError::error(format!("Ruleset {} does not have query function \"{name}\"", self.ir.rid))),
+            None => {
+                return Err(RuntimeError::error(format!(
+                    "Ruleset {} does not have query function \"{name}\"",
+                    self.ir.rid
+                )));
+            }
         };
         match &value {
             Value::Function(callable) => {
@@ -290,7 +382,12 @@ impl RulesetInstance for KrlInstance {
                 let positional: Vec<Value> = params
                     .iter()
                     .enumerate()
-                    .map(|(idx, param)| args.get(param).or_else(|| args.get(&idx.to_string())).cloned().unwrap_or_default())
+                    .map(|(idx, param)| {
+                        args.get(param)
+                            .or_else(|| args.get(&idx.to_string()))
+                            .cloned()
+                            .unwrap_or_default()
+                    })
                     .collect();
                 cx.call(&value, positional)
             }
@@ -299,7 +396,13 @@ impl RulesetInstance for KrlInstance {
     }
 
     fn provided(&self, name: &str) -> Option<Value> {
-        self.ir.meta.provides.iter().any(|p| p == name).then(|| self.export(name)).flatten()
+        self.ir
+            .meta
+            .provides
+            .iter()
+            .any(|p| p == name)
+            .then(|| self.export(name))
+            .flatten()
     }
 
     fn modules(&self) -> &[ModuleBinding] {

@@ -7,8 +7,8 @@ use krl_diagnostics::Diagnostic;
 
 use super::context::TxnContext;
 use super::select::EventExpr;
-use crate::value::{Map, Value};
 use crate::RuntimeError;
+use crate::value::{Map, Value};
 
 /// Turns ruleset source into something the engine can install and run.
 pub trait Backend: Send + Sync {
@@ -73,7 +73,11 @@ pub trait CompiledRuleset: Send + Sync {
     fn rules(&self) -> &[RuleSpec];
     /// Runs the ruleset's initialisation on a pico: `configure using` defaults (overridden
     /// by `config`), module uses, then the `global` block.
-    fn instantiate(&self, cx: &mut TxnContext<'_>, config: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError>;
+    fn instantiate(
+        &self,
+        cx: &mut TxnContext<'_>,
+        config: &Map,
+    ) -> Result<Arc<dyn RulesetInstance>, RuntimeError>;
 }
 
 /// A module a ruleset uses: its alias, its rid, and the instance made for this use.
@@ -96,11 +100,22 @@ pub trait RulesetInstance: Send + Sync {
     /// The `within` limit of rule `rule`, in milliseconds.
     fn within_ms(&self, rule: usize) -> Option<f64>;
     /// Evaluates the `where` condition `where_id` of rule `rule` with the captured bindings.
-    fn eval_where(&self, cx: &mut TxnContext<'_>, rule: usize, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError>;
+    fn eval_where(
+        &self,
+        cx: &mut TxnContext<'_>,
+        rule: usize,
+        where_id: u32,
+        bindings: &[(String, Value)],
+    ) -> Result<bool, RuntimeError>;
     /// Evaluates a `select where` rule's condition; it selects only on exactly `true`.
     fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError>;
     /// Runs a selected rule's body with the bindings its event expression captured.
-    fn run_rule(&self, cx: &mut TxnContext<'_>, rule: usize, bindings: Vec<(String, Value)>) -> Result<RuleOutcome, RuntimeError>;
+    fn run_rule(
+        &self,
+        cx: &mut TxnContext<'_>,
+        rule: usize,
+        bindings: Vec<(String, Value)>,
+    ) -> Result<RuleOutcome, RuntimeError>;
     /// Answers a query of a shared name.
     fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError>;
     /// A value this ruleset provides to users of it as a module.

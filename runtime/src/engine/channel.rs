@@ -29,13 +29,25 @@ pub type QueryPolicy = Policy<QueryRule>;
 
 impl EventPolicy {
     pub fn allow_all() -> EventPolicy {
-        Policy { allow: vec![EventRule { domain: "*".into(), name: "*".into() }], deny: Vec::new() }
+        Policy {
+            allow: vec![EventRule {
+                domain: "*".into(),
+                name: "*".into(),
+            }],
+            deny: Vec::new(),
+        }
     }
 }
 
 impl QueryPolicy {
     pub fn allow_all() -> QueryPolicy {
-        Policy { allow: vec![QueryRule { rid: "*".into(), name: "*".into() }], deny: Vec::new() }
+        Policy {
+            allow: vec![QueryRule {
+                rid: "*".into(),
+                name: "*".into(),
+            }],
+            deny: Vec::new(),
+        }
     }
 }
 
@@ -71,21 +83,27 @@ impl Channel {
     pub fn check_event(&self, domain: &str, name: &str, sender: Option<&str>) -> Result<(), RuntimeError> {
         self.check_family(sender)?;
         let hit = |rule: &EventRule| matches(&rule.domain, domain) && matches(&rule.name, name);
-        check_policy(self.event_policy.deny.iter().any(hit), self.event_policy.allow.iter().any(hit))
+        check_policy(
+            self.event_policy.deny.iter().any(hit),
+            self.event_policy.allow.iter().any(hit),
+        )
     }
 
     /// The same checks for a query.
     pub fn check_query(&self, rid: &str, name: &str, sender: Option<&str>) -> Result<(), RuntimeError> {
         self.check_family(sender)?;
         let hit = |rule: &QueryRule| matches(&rule.rid, rid) && matches(&rule.name, name);
-        check_policy(self.query_policy.deny.iter().any(hit), self.query_policy.allow.iter().any(hit))
+        check_policy(
+            self.query_policy.deny.iter().any(hit),
+            self.query_policy.allow.iter().any(hit),
+        )
     }
 
     fn check_family(&self, sender: Option<&str>) -> Result<(), RuntimeError> {
         match &self.family_channel_pico_id {
-            Some(owner) if sender != Some(owner.as_str()) => {
-                Err(RuntimeError::error("This is a family channel and only the owner can use it."))
-            }
+            Some(owner) if sender != Some(owner.as_str()) => Err(RuntimeError::error(
+                "This is a family channel and only the owner can use it.",
+            )),
             _ => Ok(()),
         }
     }
@@ -150,15 +168,24 @@ fn exact_keys(map: &Map, keys: &[&str]) -> bool {
 }
 
 fn rule_field(map: &Map, key: &str) -> Option<String> {
-    map.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    map.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// Validates an event policy given by KRL (null means allow-all).
 pub fn event_policy(value: &Value) -> Result<EventPolicy, RuntimeError> {
-    let policy_error = || RuntimeError::type_error("EventPolicy expects {allow: EventPolicyRule[], deny: EventPolicyRule[]}");
+    let policy_error = || {
+        RuntimeError::type_error("EventPolicy expects {allow: EventPolicyRule[], deny: EventPolicyRule[]}")
+    };
     let rule_error = || RuntimeError::type_error("EventPolicyRule expects {domain: string, name: string}");
     parse_policy(value, policy_error, |rule| {
-        let map = rule.as_map().filter(|m| exact_keys(m, &["domain", "name"])).ok_or_else(rule_error)?;
+        let map = rule
+            .as_map()
+            .filter(|m| exact_keys(m, &["domain", "name"]))
+            .ok_or_else(rule_error)?;
         Ok(EventRule {
             domain: rule_field(map, "domain").ok_or_else(rule_error)?,
             name: rule_field(map, "name").ok_or_else(rule_error)?,
@@ -169,10 +196,15 @@ pub fn event_policy(value: &Value) -> Result<EventPolicy, RuntimeError> {
 
 /// Validates a query policy given by KRL (null means allow-all).
 pub fn query_policy(value: &Value) -> Result<QueryPolicy, RuntimeError> {
-    let policy_error = || RuntimeError::type_error("QueryPolicy expects {allow: QueryPolicyRule[], deny: QueryPolicyRule[]}");
+    let policy_error = || {
+        RuntimeError::type_error("QueryPolicy expects {allow: QueryPolicyRule[], deny: QueryPolicyRule[]}")
+    };
     let rule_error = || RuntimeError::type_error("QueryPolicyRule expects {rid: string, name: string}");
     parse_policy(value, policy_error, |rule| {
-        let map = rule.as_map().filter(|m| exact_keys(m, &["rid", "name"])).ok_or_else(rule_error)?;
+        let map = rule
+            .as_map()
+            .filter(|m| exact_keys(m, &["rid", "name"]))
+            .ok_or_else(rule_error)?;
         Ok(QueryRule {
             rid: rule_field(map, "rid").ok_or_else(rule_error)?,
             name: rule_field(map, "name").ok_or_else(rule_error)?,
@@ -197,7 +229,10 @@ fn parse_policy<R>(
             _ => Err(policy_error()),
         }
     };
-    Ok(Some(Policy { allow: list("allow")?, deny: list("deny")? }))
+    Ok(Some(Policy {
+        allow: list("allow")?,
+        deny: list("deny")?,
+    }))
 }
 
 #[cfg(test)]
@@ -217,28 +252,69 @@ mod tests {
 
     #[test]
     fn tags_are_cleaned_like_the_reference() {
-        let tags = Value::array(vec!["  Foo--bar_baz 123 ".into(), " -- some-\t-- thing Else?\nI think.".into()]);
-        assert_eq!(clean_tags(&tags).expect("valid"), ["foo-bar_baz-123", "some-thing-else-i-think"]);
+        let tags = Value::array(vec![
+            "  Foo--bar_baz 123 ".into(),
+            " -- some-\t-- thing Else?\nI think.".into(),
+        ]);
+        assert_eq!(
+            clean_tags(&tags).expect("valid"),
+            ["foo-bar_baz-123", "some-thing-else-i-think"]
+        );
         let err = |v: Value| clean_tags(&v).expect_err("invalid").to_string();
-        assert_eq!(err(Value::array(vec![" -- ".into()])), "TypeError: Channel tag cannot be a blank string.");
-        assert_eq!(err(Value::array(vec!["System".into()])), "TypeError: Cannot tag channel as \"system\".");
-        assert_eq!(err(Value::from(1)), "TypeError: Channel `tags` must be an array of non-empty strings.");
+        assert_eq!(
+            err(Value::array(vec![" -- ".into()])),
+            "TypeError: Channel tag cannot be a blank string."
+        );
+        assert_eq!(
+            err(Value::array(vec!["System".into()])),
+            "TypeError: Cannot tag channel as \"system\"."
+        );
+        assert_eq!(
+            err(Value::from(1)),
+            "TypeError: Channel `tags` must be an array of non-empty strings."
+        );
     }
 
     #[test]
     fn deny_wins_and_only_star_is_a_wildcard() {
-        let allow_foo = channel(Policy { allow: vec![EventRule { domain: "*".into(), name: "foo".into() }], deny: Vec::new() });
+        let allow_foo = channel(Policy {
+            allow: vec![EventRule {
+                domain: "*".into(),
+                name: "foo".into(),
+            }],
+            deny: Vec::new(),
+        });
         assert!(allow_foo.check_event("one", "foo", None).is_ok());
         assert_eq!(
-            allow_foo.check_event("one", "bar", None).expect_err("not allowed").to_string(),
+            allow_foo
+                .check_event("one", "bar", None)
+                .expect_err("not allowed")
+                .to_string(),
             "Error: Not allowed by channel policy"
         );
         let deny = channel(Policy {
-            allow: vec![EventRule { domain: "*".into(), name: "*".into() }],
-            deny: vec![EventRule { domain: "one".into(), name: "*".into() }],
+            allow: vec![EventRule {
+                domain: "*".into(),
+                name: "*".into(),
+            }],
+            deny: vec![EventRule {
+                domain: "one".into(),
+                name: "*".into(),
+            }],
         });
-        assert_eq!(deny.check_event("one", "x", None).expect_err("denied").to_string(), "Error: Denied by channel policy");
-        let glob = channel(Policy { allow: vec![EventRule { domain: "o*".into(), name: "*".into() }], deny: Vec::new() });
+        assert_eq!(
+            deny.check_event("one", "x", None)
+                .expect_err("denied")
+                .to_string(),
+            "Error: Denied by channel policy"
+        );
+        let glob = channel(Policy {
+            allow: vec![EventRule {
+                domain: "o*".into(),
+                name: "*".into(),
+            }],
+            deny: Vec::new(),
+        });
         assert!(glob.check_event("one", "x", None).is_err());
     }
 
@@ -248,7 +324,10 @@ mod tests {
         family.family_channel_pico_id = Some("owner".into());
         assert!(family.check_event("a", "b", Some("owner")).is_ok());
         assert_eq!(
-            family.check_event("a", "b", None).expect_err("family").to_string(),
+            family
+                .check_event("a", "b", None)
+                .expect_err("family")
+                .to_string(),
             "Error: This is a family channel and only the owner can use it."
         );
     }
@@ -262,7 +341,10 @@ mod tests {
         );
         let missing = Value::from(serde_json::json!({"allow": []}));
         assert!(event_policy(&missing).is_err());
-        assert_eq!(event_policy(&Value::Null).expect("default"), EventPolicy::allow_all());
+        assert_eq!(
+            event_policy(&Value::Null).expect("default"),
+            EventPolicy::allow_all()
+        );
         let good = Value::from(serde_json::json!({"allow": [{"rid": " r ", "name": "q"}], "deny": []}));
         assert_eq!(query_policy(&good).expect("valid").allow[0].rid, "r");
     }

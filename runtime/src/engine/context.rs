@@ -72,7 +72,10 @@ impl<'a> TxnContext<'a> {
     /// Matches pico-engine: the module must be installed on the same pico; its installed
     /// config is overridden by the `with` values; it runs as its own rid with no event.
     pub fn use_module(&mut self, rid: &str, with: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
-        let installed = self.pico.installed(rid).ok_or_else(|| RuntimeError::error(format!("Module not found: {rid}")))?;
+        let installed = self
+            .pico
+            .installed(rid)
+            .ok_or_else(|| RuntimeError::error(format!("Module not found: {rid}")))?;
         let code = Arc::clone(&installed.code);
         let mut config = installed.config.clone();
         for (key, value) in with.iter() {
@@ -81,7 +84,10 @@ impl<'a> TxnContext<'a> {
         if self.initialising.iter().any(|r| &**r == rid) {
             let mut cycle: Vec<&str> = self.initialising.iter().map(|r| &**r).collect();
             cycle.push(rid);
-            return Err(RuntimeError::error(format!("Dependency Cycle Found: {}", cycle.join(" -> "))));
+            return Err(RuntimeError::error(format!(
+                "Dependency Cycle Found: {}",
+                cycle.join(" -> ")
+            )));
         }
         let saved_rid = std::mem::replace(&mut self.rid, Arc::from(rid));
         let saved_event = self.event.take();
@@ -96,7 +102,13 @@ impl<'a> TxnContext<'a> {
     }
 
     /// Calls `alias:name(args)` on a used module, running as the module's rid with no event.
-    fn call_module(&mut self, binding: &ModuleBinding, name: &str, positional: Vec<Value>, named: Vec<(Arc<str>, Value)>) -> Result<Value, RuntimeError> {
+    fn call_module(
+        &mut self,
+        binding: &ModuleBinding,
+        name: &str,
+        positional: Vec<Value>,
+        named: Vec<(Arc<str>, Value)>,
+    ) -> Result<Value, RuntimeError> {
         let value = binding.instance.provided(name).ok_or_else(|| {
             RuntimeError::error(format!("Module {} does not provide `{name}`", binding.rid))
         })?;
@@ -165,8 +177,13 @@ impl<'a> TxnContext<'a> {
             None => value,
             Some(path) => ent::set_path(self.ent_get(name), path, value)?,
         };
-        let stored = if value.is_null() { None } else { Some(to_json_value(&value)) };
-        self.ent_writes.insert((Arc::clone(&self.rid), Arc::from(name)), stored);
+        let stored = if value.is_null() {
+            None
+        } else {
+            Some(to_json_value(&value))
+        };
+        self.ent_writes
+            .insert((Arc::clone(&self.rid), Arc::from(name)), stored);
         Ok(())
     }
 
@@ -177,7 +194,8 @@ impl<'a> TxnContext<'a> {
             Some(path) => ent::clear_path(&self.ent_get(name), path),
         };
         let stored = if value.is_null() { None } else { Some(value) };
-        self.ent_writes.insert((Arc::clone(&self.rid), Arc::from(name)), stored);
+        self.ent_writes
+            .insert((Arc::clone(&self.rid), Arc::from(name)), stored);
     }
 
     /// `raise domain event name attributes attrs`. Matches pico-engine: the raised event keeps
@@ -187,7 +205,10 @@ impl<'a> TxnContext<'a> {
         if self.in_query {
             return Ok(());
         }
-        let eci = self.event.as_ref().map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
+        let eci = self
+            .event
+            .as_ref()
+            .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
         let time = self.engine.now();
         let event = Event::clean(&eci, &domain.to_krl_string(), &name.to_krl_string(), attrs, time)?;
         self.raised.push(event);
@@ -196,7 +217,11 @@ impl<'a> TxnContext<'a> {
 
     /// `raise event "domain:name"`: whitespace removed, split at the first `:`.
     pub fn raise_dynamic(&mut self, domain_and_type: &Value, attrs: Value) -> Result<(), RuntimeError> {
-        let text: String = domain_and_type.to_krl_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let text: String = domain_and_type
+            .to_krl_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let (domain, name) = text.split_once(':').unwrap_or((text.as_str(), ""));
         self.raise(&Value::string(domain), &Value::string(name), attrs)
     }
@@ -214,22 +239,37 @@ impl<'a> TxnContext<'a> {
         attrs.insert("level", Value::string(level));
         attrs.insert("data", data);
         attrs.insert("rid", Value::string(&*self.rid));
-        attrs.insert("rule_name", self.rule_name.as_deref().map(Value::string).unwrap_or_default());
+        attrs.insert(
+            "rule_name",
+            self.rule_name.as_deref().map(Value::string).unwrap_or_default(),
+        );
         attrs.insert("genus", Value::string("user"));
         if level == "error" {
             self.clear_schedule = true;
         }
         // FIXME(#4): deliver only to this ruleset (`system:error` is rid-targeted).
-        self.raise(&Value::string("system"), &Value::string("error"), Value::map(attrs))
+        self.raise(
+            &Value::string("system"),
+            &Value::string("error"),
+            Value::map(attrs),
+        )
     }
 
     fn push_log(&mut self, level: &'static str, message: String, data: Option<Value>) {
         let time = self.engine.now();
-        self.logs.push(LogEntry { time, level, rid: Some(Arc::clone(&self.rid)), message, data });
+        self.logs.push(LogEntry {
+            time,
+            level,
+            rid: Some(Arc::clone(&self.rid)),
+            message,
+            data,
+        });
     }
 
     fn event_member(&self, name: &str) -> Result<Value, RuntimeError> {
-        let Some(event) = &self.event else { return Ok(Value::Null) };
+        let Some(event) = &self.event else {
+            return Ok(Value::Null);
+        };
         Ok(match name {
             "attrs" => event.attrs.clone(),
             "domain" => Value::string(&*event.domain),
@@ -249,7 +289,11 @@ impl<'a> TxnContext<'a> {
             "inQuery" => Value::Boolean(self.in_query),
             "ruleName" => self.rule_name.as_deref().map(Value::string).unwrap_or_default(),
             "txnId" => Value::string(&*self.txn_id),
-            "eci" => self.event.as_ref().map(|e| Value::string(&*e.eci)).unwrap_or_default(),
+            "eci" => self
+                .event
+                .as_ref()
+                .map(|e| Value::string(&*e.eci))
+                .unwrap_or_default(),
             "host" => Value::string(self.engine.base_url()),
             "rid_url" | "rulesetURI" => self.installed_url(),
             "rulesetConfig" => self.installed_config(),
@@ -262,12 +306,22 @@ impl<'a> TxnContext<'a> {
             "picoId" => Value::string(&*self.pico.id),
             "rid" => Value::string(&*self.rid),
             "parent" => self.pico.parent.as_deref().map(Value::string).unwrap_or_default(),
-            "children" => Value::array(self.pico.children.iter().map(|c| Value::string(c.as_str())).collect()),
+            "children" => Value::array(
+                self.pico
+                    .children
+                    .iter()
+                    .map(|c| Value::string(c.as_str()))
+                    .collect(),
+            ),
             "channels" => Value::array(self.pico.channels.values().map(|c| c.to_value()).collect()),
             "rid_url" => self.installed_url(),
             "rid_config" => self.installed_config(),
             "rid_name" | "rid_description" | "rid_author" | "rid_version" => {
-                let meta = self.pico.installed(&self.rid).map(|r| r.code.compiled.meta().clone()).unwrap_or_default();
+                let meta = self
+                    .pico
+                    .installed(&self.rid)
+                    .map(|r| r.code.compiled.meta().clone())
+                    .unwrap_or_default();
                 let value = match name {
                     "rid_name" => meta.name,
                     "rid_description" => meta.description,
@@ -281,11 +335,17 @@ impl<'a> TxnContext<'a> {
     }
 
     fn installed_url(&self) -> Value {
-        self.pico.installed(&self.rid).map(|r| Value::string(r.url.as_str())).unwrap_or_default()
+        self.pico
+            .installed(&self.rid)
+            .map(|r| Value::string(r.url.as_str()))
+            .unwrap_or_default()
     }
 
     fn installed_config(&self) -> Value {
-        self.pico.installed(&self.rid).map(|r| Value::map(r.config.clone())).unwrap_or_default()
+        self.pico
+            .installed(&self.rid)
+            .map(|r| Value::map(r.config.clone()))
+            .unwrap_or_default()
     }
 }
 
@@ -293,7 +353,10 @@ impl<'a> TxnContext<'a> {
 fn to_json_value(value: &Value) -> Value {
     match value {
         Value::Null | Value::Boolean(_) | Value::Number(_) | Value::String(_) => value.clone(),
-        other => other.encode(0).and_then(|json| Value::decode(&json).ok()).unwrap_or_default(),
+        other => other
+            .encode(0)
+            .and_then(|json| Value::decode(&json).ok())
+            .unwrap_or_default(),
     }
 }
 
@@ -317,10 +380,17 @@ impl Host for TxnContext<'_> {
     }
 
     fn add_directive(&mut self, name: Value, options: Value) -> Result<Value, RuntimeError> {
-        let options = if options.is_null() { Value::map(Map::new()) } else { options };
+        let options = if options.is_null() {
+            Value::map(Map::new())
+        } else {
+            options
+        };
         let mut meta = Map::new();
         meta.insert("rid", Value::string(&*self.rid));
-        meta.insert("rule_name", self.rule_name.as_deref().map(Value::string).unwrap_or_default());
+        meta.insert(
+            "rule_name",
+            self.rule_name.as_deref().map(Value::string).unwrap_or_default(),
+        );
         meta.insert("txnId", Value::string(&*self.txn_id));
         let mut directive = Map::new();
         directive.insert("type", Value::string("directive"));
@@ -338,7 +408,9 @@ impl Host for TxnContext<'_> {
             "event" => self.event_member(name),
             "meta" => self.meta_member(name),
             // `ctx:rulesets` and `ctx:logs` are answered by the `ctx` module.
-            "ctx" if super::modules::ctx::answers(name) => super::modules::call(self, domain, name, Vec::new(), Vec::new()),
+            "ctx" if super::modules::ctx::answers(name) => {
+                super::modules::call(self, domain, name, Vec::new(), Vec::new())
+            }
             "ctx" => self.ctx_member(name),
             // Matches pico-engine: a module function referenced without parentheses is
             // called with no arguments (`time:now` is `time:now()`).

@@ -65,8 +65,17 @@ type EventReply = Sender<Result<EventResponse, RuntimeError>>;
 enum Job {
     /// `inbox`: the event was stored in the pico's inbox when it was accepted, and its
     /// transaction removes it.
-    Event { eid: String, event: Event, reply: Option<EventReply>, inbox: bool },
-    Query { qid: String, query: Query, reply: Sender<Result<Value, RuntimeError>> },
+    Event {
+        eid: String,
+        event: Event,
+        reply: Option<EventReply>,
+        inbox: bool,
+    },
+    Query {
+        qid: String,
+        query: Query,
+        reply: Sender<Result<Value, RuntimeError>>,
+    },
 }
 
 #[derive(Default)]
@@ -134,13 +143,18 @@ impl Default for EngineOptions {
 impl Engine {
     /// A new in-memory engine with one root pico.
     pub fn new(backend: Arc<dyn Backend>, options: EngineOptions) -> Engine {
-        Engine::open(backend, options, Arc::new(MemoryStorage::new())).expect("an empty memory store always opens")
+        Engine::open(backend, options, Arc::new(MemoryStorage::new()))
+            .expect("an empty memory store always opens")
     }
 
     /// An engine on `storage`: everything stored there (picos, channels, rulesets, entity
     /// variables, rule states, accepted events not yet processed) is loaded back, or a root
     /// pico is created in an empty store.
-    pub fn open(backend: Arc<dyn Backend>, options: EngineOptions, storage: Arc<dyn Storage>) -> Result<Engine, EngineError> {
+    pub fn open(
+        backend: Arc<dyn Backend>,
+        options: EngineOptions,
+        storage: Arc<dyn Storage>,
+    ) -> Result<Engine, EngineError> {
         let (sender, receiver) = mpsc::channel::<Arc<PicoCell>>();
         let stored_root = match storage.get(&persist::root_key())? {
             Some(bytes) => Some(persist::from_bytes::<String>(&persist::root_key(), &bytes)?),
@@ -179,7 +193,10 @@ impl Engine {
                 let mut batch = WriteBatch::new();
                 batch.put(persist::root_key(), persist::to_bytes(&root_id));
                 let root = PicoState::new(root_id, None);
-                batch.put(persist::pico_key(&root.id), persist::to_bytes(&pico_record(&root)));
+                batch.put(
+                    persist::pico_key(&root.id),
+                    persist::to_bytes(&pico_record(&root)),
+                );
                 inner.storage.commit(batch)?;
                 inner.add_pico(root);
             }
@@ -216,11 +233,24 @@ impl Engine {
         {
             return Ok(code.rid().to_string());
         }
-        let compiled = self.inner.backend.compile(url, src).map_err(EngineError::Compile)?;
-        let code = Arc::new(RulesetCode::new(compiled, url.to_string(), hash.clone(), Arc::from(src))?);
+        let compiled = self
+            .inner
+            .backend
+            .compile(url, src)
+            .map_err(EngineError::Compile)?;
+        let code = Arc::new(RulesetCode::new(
+            compiled,
+            url.to_string(),
+            hash.clone(),
+            Arc::from(src),
+        )?);
         let rid = code.rid().to_string();
         let mut batch = WriteBatch::new();
-        let record = RulesetRecord { url: url.to_string(), src: src.to_string(), hash };
+        let record = RulesetRecord {
+            url: url.to_string(),
+            src: src.to_string(),
+            hash,
+        };
         batch.put(persist::ruleset_key(url), persist::to_bytes(&record));
         self.inner.storage.commit(batch)?;
         lock(&self.inner.registry).insert(url.to_string(), Arc::clone(&code));
@@ -231,7 +261,10 @@ impl Engine {
     /// Re-reads a `file://` URL (or a plain path) and registers it.
     pub fn flush(&self, url: &str) -> Result<String, EngineError> {
         let path = url.strip_prefix("file://").unwrap_or(url);
-        let src = std::fs::read_to_string(path).map_err(|source| EngineError::Source { url: url.to_string(), source })?;
+        let src = std::fs::read_to_string(path).map_err(|source| EngineError::Source {
+            url: url.to_string(),
+            source,
+        })?;
         self.register(url, &src)
     }
 
@@ -265,7 +298,13 @@ impl Engine {
     }
 
     /// Creates a channel on a pico, validating tags and policies as `ctx:newChannel` does.
-    pub fn new_channel(&self, pico_id: &str, tags: &Value, event_policy: &Value, query_policy: &Value) -> Result<Channel, EngineError> {
+    pub fn new_channel(
+        &self,
+        pico_id: &str,
+        tags: &Value,
+        event_policy: &Value,
+        query_policy: &Value,
+    ) -> Result<Channel, EngineError> {
         let cell = self.inner.pico(pico_id)?;
         let channel = Channel {
             id: new_id(),
@@ -278,7 +317,9 @@ impl Engine {
         let mut batch = WriteBatch::new();
         persist::put_channel(&mut batch, &channel);
         self.inner.storage.commit(batch)?;
-        lock(&cell.state).channels.insert(channel.id.clone(), channel.clone());
+        lock(&cell.state)
+            .channels
+            .insert(channel.id.clone(), channel.clone());
         write(&self.inner.channels).insert(channel.id.clone(), channel.clone());
         Ok(channel)
     }
@@ -305,8 +346,15 @@ impl Engine {
         let mut children = parent.children.clone();
         children.push(down.id.clone());
         let mut batch = WriteBatch::new();
-        batch.put(persist::pico_key(&child_id), persist::to_bytes(&pico_record(&child)));
-        let parent_record = PicoRecord { id: parent.id.clone(), parent: parent.parent.clone(), children: children.clone() };
+        batch.put(
+            persist::pico_key(&child_id),
+            persist::to_bytes(&pico_record(&child)),
+        );
+        let parent_record = PicoRecord {
+            id: parent.id.clone(),
+            parent: parent.parent.clone(),
+            children: children.clone(),
+        };
         batch.put(persist::pico_key(parent_id), persist::to_bytes(&parent_record));
         persist::put_channel(&mut batch, &up);
         persist::put_channel(&mut batch, &down);
@@ -336,7 +384,14 @@ impl Engine {
     /// [`Engine::event`] with the event's time given by the caller (epoch ms) instead of
     /// the engine clock when `time` is set (`krl run --trust-event-time`, the reference's
     /// `useEventInputTime`).
-    pub fn event_at(&self, eci: &str, domain: &str, name: &str, attrs: Value, time: Option<f64>) -> Result<String, EngineError> {
+    pub fn event_at(
+        &self,
+        eci: &str,
+        domain: &str,
+        name: &str,
+        attrs: Value,
+        time: Option<f64>,
+    ) -> Result<String, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
         event.time = time.unwrap_or(event.time);
         let eid = new_id();
@@ -353,21 +408,50 @@ impl Engine {
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
         self.inner.storage.commit(batch)?;
-        self.inner.push(&cell, Job::Event { eid: eid.clone(), event, reply: None, inbox: true });
+        self.inner.push(
+            &cell,
+            Job::Event {
+                eid: eid.clone(),
+                event,
+                reply: None,
+                inbox: true,
+            },
+        );
         Ok(eid)
     }
 
     /// Sends an event and waits for its transaction: the directives of every rule it ran.
-    pub fn event_wait(&self, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<EventResponse, EngineError> {
+    pub fn event_wait(
+        &self,
+        eci: &str,
+        domain: &str,
+        name: &str,
+        attrs: Value,
+    ) -> Result<EventResponse, EngineError> {
         self.event_wait_at(eci, domain, name, attrs, None)
     }
 
     /// [`Engine::event_wait`] with the event's time given by the caller, as [`Engine::event_at`].
-    pub fn event_wait_at(&self, eci: &str, domain: &str, name: &str, attrs: Value, time: Option<f64>) -> Result<EventResponse, EngineError> {
+    pub fn event_wait_at(
+        &self,
+        eci: &str,
+        domain: &str,
+        name: &str,
+        attrs: Value,
+        time: Option<f64>,
+    ) -> Result<EventResponse, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
         event.time = time.unwrap_or(event.time);
         let (reply, answer) = mpsc::channel();
-        self.inner.push_and_wait(&cell, Job::Event { eid: new_id(), event, reply: Some(reply), inbox: false });
+        self.inner.push_and_wait(
+            &cell,
+            Job::Event {
+                eid: new_id(),
+                event,
+                reply: Some(reply),
+                inbox: false,
+            },
+        );
         Ok(receive(answer)?)
     }
 
@@ -378,7 +462,14 @@ impl Engine {
         channel.check_query(&query.rid, &query.name, None)?;
         let cell = self.inner.pico(&channel.pico_id)?;
         let (reply, answer) = mpsc::channel();
-        self.inner.push_and_wait(&cell, Job::Query { qid: new_id(), query, reply });
+        self.inner.push_and_wait(
+            &cell,
+            Job::Query {
+                qid: new_id(),
+                query,
+                reply,
+            },
+        );
         Ok(receive(answer)?)
     }
 
@@ -391,7 +482,11 @@ impl Engine {
     pub fn ent(&self, pico_id: &str, rid: &str, name: &str) -> Result<Value, EngineError> {
         let cell = self.inner.pico(pico_id)?;
         let state = lock(&cell.state);
-        Ok(state.ent.get(&(Arc::from(rid), Arc::from(name))).cloned().unwrap_or_default())
+        Ok(state
+            .ent
+            .get(&(Arc::from(rid), Arc::from(name)))
+            .cloned()
+            .unwrap_or_default())
     }
 }
 
@@ -427,7 +522,9 @@ fn worker(receiver: Arc<Mutex<Receiver<Arc<PicoCell>>>>, engine: std::sync::Weak
 impl EngineInner {
     pub(crate) fn now(&self) -> f64 {
         match &self.clock {
-            Clock::System => SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64),
+            Clock::System => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_millis() as f64),
             Clock::Manual(time) => *lock(time),
         }
     }
@@ -447,7 +544,10 @@ impl EngineInner {
             family_channel_pico_id: Some(id.clone()),
         };
         write(&self.channels).insert(id.clone(), self_channel);
-        let cell = Arc::new(PicoCell { queue: Mutex::new(PicoQueue::default()), state: Mutex::new(state) });
+        let cell = Arc::new(PicoCell {
+            queue: Mutex::new(PicoQueue::default()),
+            state: Mutex::new(state),
+        });
         write(&self.picos).insert(id, cell);
     }
 
@@ -458,10 +558,17 @@ impl EngineInner {
             let record: RulesetRecord = persist::from_bytes(&k, &v)?;
             match self.backend.compile(&record.url, &record.src) {
                 Ok(compiled) => {
-                    let code = RulesetCode::new(compiled, record.url.clone(), record.hash, Arc::from(record.src.as_str()))?;
+                    let code = RulesetCode::new(
+                        compiled,
+                        record.url.clone(),
+                        record.hash,
+                        Arc::from(record.src.as_str()),
+                    )?;
                     lock(&self.registry).insert(record.url, Arc::new(code));
                 }
-                Err(err) => self.engine_log(format!("stored ruleset {} no longer compiles: {err}", record.url)),
+                Err(err) => {
+                    self.engine_log(format!("stored ruleset {} no longer compiles: {err}", record.url))
+                }
             }
         }
         for (k, v) in scan(&["pico"])? {
@@ -473,16 +580,25 @@ impl EngineInner {
         for (k, v) in scan(&["pico-channel"])? {
             let channel: Channel = persist::from_bytes(&k, &v)?;
             let cell = self.pico(&channel.pico_id)?;
-            lock(&cell.state).channels.insert(channel.id.clone(), channel.clone());
+            lock(&cell.state)
+                .channels
+                .insert(channel.id.clone(), channel.clone());
             write(&self.channels).insert(channel.id.clone(), channel);
         }
         for (k, v) in scan(&["entvar"])? {
             let parts = key::decode(&k)?;
-            let [_, pico, rid, name] = parts.as_slice() else { continue };
+            let [_, pico, rid, name] = parts.as_slice() else {
+                continue;
+            };
             let text = String::from_utf8_lossy(&v);
-            let value = Value::decode(&text).map_err(|err| EngineError::Corrupt { what: format!("entvar {pico}/{rid}/{name}"), reason: err.to_string() })?;
+            let value = Value::decode(&text).map_err(|err| EngineError::Corrupt {
+                what: format!("entvar {pico}/{rid}/{name}"),
+                reason: err.to_string(),
+            })?;
             let cell = self.pico(pico)?;
-            lock(&cell.state).ent.insert((Arc::from(rid.as_str()), Arc::from(name.as_str())), value);
+            lock(&cell.state)
+                .ent
+                .insert((Arc::from(rid.as_str()), Arc::from(name.as_str())), value);
         }
         let mut installs: Vec<(String, InstallRecord)> = Vec::new();
         for (k, v) in scan(&["pico-ruleset"])? {
@@ -499,7 +615,10 @@ impl EngineInner {
             let mut state = lock(&cell.state);
             let code = lock(&self.registry).get(&record.url).cloned();
             let Some(code) = code else {
-                self.engine_log(format!("ruleset {} on pico {pico} has no code at {}", record.rid, record.url));
+                self.engine_log(format!(
+                    "ruleset {} on pico {pico} has no code at {}",
+                    record.rid, record.url
+                ));
                 continue;
             };
             let config = persist::config_map(&record.config);
@@ -511,21 +630,36 @@ impl EngineInner {
             let instance = match instance {
                 Ok(instance) => Some(instance),
                 Err(err) => {
-                    self.engine_log(format!("ruleset {} on pico {pico} failed to initialise: {err}", record.rid));
+                    self.engine_log(format!(
+                        "ruleset {} on pico {pico} failed to initialise: {err}",
+                        record.rid
+                    ));
                     None
                 }
             };
-            state.rulesets.push(Installed { rid: Arc::from(record.rid.as_str()), url: record.url, config, code, instance });
+            state.rulesets.push(Installed {
+                rid: Arc::from(record.rid.as_str()),
+                url: record.url,
+                config,
+                code,
+                instance,
+            });
         }
         for (k, v) in scan(&["rulestate"])? {
             let parts = key::decode(&k)?;
-            let [_, pico, rid, rule] = parts.as_slice() else { continue };
+            let [_, pico, rid, rule] = parts.as_slice() else {
+                continue;
+            };
             let rule_state: select::RuleState = persist::from_bytes(&k, &v)?;
             let cell = self.pico(pico)?;
             let mut state = lock(&cell.state);
-            let index = state.installed(rid).and_then(|r| r.code.compiled.rules().iter().position(|spec| spec.name == *rule));
+            let index = state
+                .installed(rid)
+                .and_then(|r| r.code.compiled.rules().iter().position(|spec| spec.name == *rule));
             if let Some(index) = index {
-                state.rule_states.insert((Arc::from(rid.as_str()), index), rule_state);
+                state
+                    .rule_states
+                    .insert((Arc::from(rid.as_str()), index), rule_state);
             }
         }
         for (k, v) in scan(&["inbox"])? {
@@ -540,23 +674,46 @@ impl EngineInner {
                 time: record.time,
             };
             let cell = self.pico(pico)?;
-            self.push(&cell, Job::Event { eid: record.eid, event, reply: None, inbox: true });
+            self.push(
+                &cell,
+                Job::Event {
+                    eid: record.eid,
+                    event,
+                    reply: None,
+                    inbox: true,
+                },
+            );
         }
         Ok(())
     }
 
     /// A line in the engine's own log (the root pico's), for problems found while loading.
     fn engine_log(&self, message: String) {
-        let entry = LogEntry { time: self.now(), level: "error", rid: None, message, data: None };
-        lock(&self.logs).entry(self.root_id.clone()).or_default().push(entry);
+        let entry = LogEntry {
+            time: self.now(),
+            level: "error",
+            rid: None,
+            message,
+            data: None,
+        };
+        lock(&self.logs)
+            .entry(self.root_id.clone())
+            .or_default()
+            .push(entry);
     }
 
     fn pico(&self, id: &str) -> Result<Arc<PicoCell>, RuntimeError> {
-        read(&self.picos).get(id).cloned().ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))
+        read(&self.picos)
+            .get(id)
+            .cloned()
+            .ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))
     }
 
     fn channel(&self, eci: &str) -> Result<Channel, RuntimeError> {
-        read(&self.channels).get(eci).cloned().ok_or_else(|| RuntimeError::error(format!("ECI not found {eci}")))
+        read(&self.channels)
+            .get(eci)
+            .cloned()
+            .ok_or_else(|| RuntimeError::error(format!("ECI not found {eci}")))
     }
 
     /// Cleans an event, resolves its channel and checks the policy.
@@ -611,7 +768,12 @@ impl EngineInner {
             };
             let mut state = lock(&cell.state);
             match job {
-                Job::Event { eid, event, reply, inbox } => {
+                Job::Event {
+                    eid,
+                    event,
+                    reply,
+                    inbox,
+                } => {
                     let result = self.run_event(&mut state, &eid, event, inbox);
                     if let Some(reply) = reply {
                         let _ = reply.send(result);
@@ -626,7 +788,14 @@ impl EngineInner {
 
     /// Installs (or re-initialises) a ruleset on a pico and stores the install. `seq` is the
     /// stored install order when loading; a new install takes the next number.
-    fn install_on(&self, state: &mut PicoState, code: Arc<RulesetCode>, url: &str, config: Map, seq: Option<u64>) -> Result<(), EngineError> {
+    fn install_on(
+        &self,
+        state: &mut PicoState,
+        code: Arc<RulesetCode>,
+        url: &str,
+        config: Map,
+        seq: Option<u64>,
+    ) -> Result<(), EngineError> {
         let rid: Arc<str> = Arc::from(code.rid());
         let (instance, writes) = {
             let mut cx = TxnContext::new(self, state, Arc::from(new_id().as_str()));
@@ -637,7 +806,12 @@ impl EngineInner {
         let seq = seq.unwrap_or_else(|| self.install_seq.fetch_add(1, Ordering::Relaxed));
         self.install_seq.fetch_max(seq + 1, Ordering::Relaxed);
         let mut batch = WriteBatch::new();
-        let record = InstallRecord { rid: rid.to_string(), url: url.to_string(), config: Value::map(config.clone()), seq };
+        let record = InstallRecord {
+            rid: rid.to_string(),
+            url: url.to_string(),
+            config: Value::map(config.clone()),
+            seq,
+        };
         batch.put(persist::install_key(&state.id, &rid), persist::to_bytes(&record));
         batch.delete_prefix(persist::rule_state_prefix(&state.id, &rid));
         add_ent_writes(&mut batch, &state.id, &writes);
@@ -645,7 +819,13 @@ impl EngineInner {
         apply_ent_writes(state, writes);
         // Matches pico-engine: re-installing discards rule state but keeps the position.
         state.rule_states.retain(|(owner, _), _| *owner != rid);
-        let installed = Installed { rid: Arc::clone(&rid), url: url.to_string(), config, code, instance: Some(instance) };
+        let installed = Installed {
+            rid: Arc::clone(&rid),
+            url: url.to_string(),
+            config,
+            code,
+            instance: Some(instance),
+        };
         match state.rulesets.iter_mut().find(|r| r.rid == rid) {
             Some(slot) => *slot = installed,
             None => state.rulesets.push(installed),
@@ -658,7 +838,9 @@ impl EngineInner {
         let cells: Vec<Arc<PicoCell>> = read(&self.picos).values().cloned().collect();
         for cell in cells {
             let mut state = lock(&cell.state);
-            let existing = state.installed(code.rid()).map(|r| (r.url.clone(), r.config.clone()));
+            let existing = state
+                .installed(code.rid())
+                .map(|r| (r.url.clone(), r.config.clone()));
             if let Some((url, config)) = existing
                 && let Err(err) = self.install_on(&mut state, Arc::clone(code), &url, config, None)
             {
@@ -667,16 +849,31 @@ impl EngineInner {
                 if let Some(installed) = state.rulesets.iter_mut().find(|r| &*r.rid == code.rid()) {
                     installed.instance = None;
                 }
-                let entry = LogEntry { time: self.now(), level: "error", rid: Some(Arc::from(code.rid())), message: format!("ruleset init failed: {err}"), data: None };
+                let entry = LogEntry {
+                    time: self.now(),
+                    level: "error",
+                    rid: Some(Arc::from(code.rid())),
+                    message: format!("ruleset init failed: {err}"),
+                    data: None,
+                };
                 lock(&self.logs).entry(state.id.clone()).or_default().push(entry);
             }
         }
     }
 
-    fn run_event(&self, state: &mut PicoState, eid: &str, event: Event, inbox: bool) -> Result<EventResponse, RuntimeError> {
+    fn run_event(
+        &self,
+        state: &mut PicoState,
+        eid: &str,
+        event: Event,
+        inbox: bool,
+    ) -> Result<EventResponse, RuntimeError> {
         let event = Arc::new(event);
-        let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> =
-            state.rulesets.iter().map(|r| (Arc::clone(&r.rid), Arc::clone(&event))).collect();
+        let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> = state
+            .rulesets
+            .iter()
+            .map(|r| (Arc::clone(&r.rid), Arc::clone(&event)))
+            .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
         let mut rule_states: HashMap<(Arc<str>, usize), Option<select::RuleState>> = HashMap::new();
         let result = (|| {
@@ -723,9 +920,16 @@ impl EngineInner {
         }
         add_ent_writes(&mut batch, &state.id, &writes);
         for ((rid, rule), rule_state) in &rule_states {
-            let name = state.installed(rid).and_then(|r| r.code.compiled.rules().get(*rule)).map(|r| r.name.clone());
+            let name = state
+                .installed(rid)
+                .and_then(|r| r.code.compiled.rules().get(*rule))
+                .map(|r| r.name.clone());
             if let Some(name) = name {
-                persist::put_rule_state(&mut batch, persist::rule_state_key(&state.id, rid, &name), rule_state.as_ref());
+                persist::put_rule_state(
+                    &mut batch,
+                    persist::rule_state_key(&state.id, rid, &name),
+                    rule_state.as_ref(),
+                );
             }
         }
         // Answers go out only after the commit; a failed commit leaves memory untouched too.
@@ -739,16 +943,30 @@ impl EngineInner {
                 None => state.rule_states.remove(&key),
             };
         }
-        Ok(EventResponse { eid: eid.to_string(), directives })
+        Ok(EventResponse {
+            eid: eid.to_string(),
+            directives,
+        })
     }
 
     fn run_query(&self, state: &mut PicoState, qid: &str, query: &Query) -> Result<Value, RuntimeError> {
-        let not_found = || RuntimeError::error(format!("Ruleset {} does not have query function \"{}\"", query.rid, query.name));
+        let not_found = || {
+            RuntimeError::error(format!(
+                "Ruleset {} does not have query function \"{}\"",
+                query.rid, query.name
+            ))
+        };
         let installed = state
             .installed(&query.rid)
             .ok_or_else(|| RuntimeError::error(format!("Pico doesn't have {} installed.", query.rid)))?;
         let instance = installed.instance.clone().ok_or_else(not_found)?;
-        let shared = installed.code.compiled.meta().shares.iter().any(|s| *s == *query.name);
+        let shared = installed
+            .code
+            .compiled
+            .meta()
+            .shares
+            .iter()
+            .any(|s| *s == *query.name);
         if !shared && &*query.name != "__testing" {
             return Err(not_found());
         }
@@ -771,10 +989,18 @@ fn storage_failure(err: StorageError) -> RuntimeError {
 }
 
 fn pico_record(state: &PicoState) -> PicoRecord {
-    PicoRecord { id: state.id.clone(), parent: state.parent.clone(), children: state.children.clone() }
+    PicoRecord {
+        id: state.id.clone(),
+        parent: state.parent.clone(),
+        children: state.children.clone(),
+    }
 }
 
-fn add_ent_writes(batch: &mut WriteBatch, pico_id: &str, writes: &HashMap<(Arc<str>, Arc<str>), Option<Value>>) {
+fn add_ent_writes(
+    batch: &mut WriteBatch,
+    pico_id: &str,
+    writes: &HashMap<(Arc<str>, Arc<str>), Option<Value>>,
+) {
     for ((rid, name), value) in writes {
         persist::put_value(batch, persist::ent_key(pico_id, rid, name), value.as_ref());
     }
@@ -812,9 +1038,18 @@ fn run_ruleset(
                     Some(written) => written.clone(),
                     None => cx.pico.rule_states.get(&key).cloned(),
                 };
-                let select_event = SelectEvent { domain: &event.domain, name: &event.name, attrs: &event.attrs, time: event.time };
+                let select_event = SelectEvent {
+                    domain: &event.domain,
+                    name: &event.name,
+                    attrs: &event.attrs,
+                    time: event.time,
+                };
                 let within = instance.within_ms(rule);
-                let mut wheres = Wheres { cx: &mut *cx, instance, rule };
+                let mut wheres = Wheres {
+                    cx: &mut *cx,
+                    instance,
+                    rule,
+                };
                 let step = select::step(automaton, previous, within, &select_event, &mut wheres)?;
                 rule_states.insert(key, step.state);
                 match step.fired {
@@ -902,7 +1137,11 @@ impl EngineInner {
     }
 
     /// Runs `f` on another pico's state under its lock (never the caller's own pico).
-    pub(crate) fn with_pico<R>(&self, id: &str, f: impl FnOnce(&mut PicoState) -> R) -> Result<R, RuntimeError> {
+    pub(crate) fn with_pico<R>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut PicoState) -> R,
+    ) -> Result<R, RuntimeError> {
         let cell = self.pico(id)?;
         let mut state = lock(&cell.state);
         Ok(f(&mut state))
@@ -939,8 +1178,17 @@ impl EngineInner {
     }
 
     pub(crate) fn pico_log_error(&self, pico_id: &str, message: String) {
-        let entry = LogEntry { time: self.now(), level: "error", rid: None, message, data: None };
-        lock(&self.logs).entry(pico_id.to_string()).or_default().push(entry);
+        let entry = LogEntry {
+            time: self.now(),
+            level: "error",
+            rid: None,
+            message,
+            data: None,
+        };
+        lock(&self.logs)
+            .entry(pico_id.to_string())
+            .or_default()
+            .push(entry);
     }
 
     pub(crate) fn engine_log_error(&self, message: String) {
@@ -959,7 +1207,10 @@ impl EngineInner {
     /// Reads a URL's source and registers it; true when the code changed.
     fn read_and_register(&self, url: &str) -> Result<(Arc<RulesetCode>, bool), EngineError> {
         let path = url.strip_prefix("file://").unwrap_or(url);
-        let src = std::fs::read_to_string(path).map_err(|source| EngineError::Source { url: url.to_string(), source })?;
+        let src = std::fs::read_to_string(path).map_err(|source| EngineError::Source {
+            url: url.to_string(),
+            source,
+        })?;
         let hash = format!("{:x}", Sha256::digest(src.as_bytes()));
         if let Some(code) = self.registered(url)
             && code.hash == hash
@@ -967,9 +1218,18 @@ impl EngineInner {
             return Ok((code, false));
         }
         let compiled = self.backend.compile(url, &src).map_err(EngineError::Compile)?;
-        let code = Arc::new(RulesetCode::new(compiled, url.to_string(), hash.clone(), Arc::from(src.as_str()))?);
+        let code = Arc::new(RulesetCode::new(
+            compiled,
+            url.to_string(),
+            hash.clone(),
+            Arc::from(src.as_str()),
+        )?);
         let mut batch = WriteBatch::new();
-        let record = RulesetRecord { url: url.to_string(), src, hash };
+        let record = RulesetRecord {
+            url: url.to_string(),
+            src,
+            hash,
+        };
         batch.put(persist::ruleset_key(url), persist::to_bytes(&record));
         self.storage.commit(batch)?;
         lock(&self.registry).insert(url.to_string(), Arc::clone(&code));
@@ -981,8 +1241,11 @@ impl EngineInner {
     pub(crate) fn flush_locked(&self, url: &str, current: &mut PicoState) -> Result<String, EngineError> {
         let (code, changed) = self.read_and_register(url)?;
         if changed {
-            let cells: Vec<Arc<PicoCell>> =
-                read(&self.picos).iter().filter(|(id, _)| **id != current.id).map(|(_, cell)| Arc::clone(cell)).collect();
+            let cells: Vec<Arc<PicoCell>> = read(&self.picos)
+                .iter()
+                .filter(|(id, _)| **id != current.id)
+                .map(|(_, cell)| Arc::clone(cell))
+                .collect();
             for cell in cells {
                 self.reinstall_on(&mut lock(&cell.state), &code);
             }
@@ -992,7 +1255,9 @@ impl EngineInner {
     }
 
     fn reinstall_on(&self, state: &mut PicoState, code: &Arc<RulesetCode>) {
-        let existing = state.installed(code.rid()).map(|r| (r.url.clone(), r.config.clone()));
+        let existing = state
+            .installed(code.rid())
+            .map(|r| (r.url.clone(), r.config.clone()));
         if let Some((url, config)) = existing
             && let Err(err) = self.install_on(state, Arc::clone(code), &url, config, None)
         {
@@ -1004,14 +1269,24 @@ impl EngineInner {
     }
 
     /// Installs on a pico whose state the caller holds.
-    pub(crate) fn install_locked(&self, state: &mut PicoState, code: Arc<RulesetCode>, url: &str, config: Map) -> Result<(), EngineError> {
+    pub(crate) fn install_locked(
+        &self,
+        state: &mut PicoState,
+        code: Arc<RulesetCode>,
+        url: &str,
+        config: Map,
+    ) -> Result<(), EngineError> {
         self.install_on(state, code, url, config, None)
     }
 
     /// `ctx:newPico` on a parent whose state the caller holds: the child with its family
     /// channels in one batch, then its rulesets installed in order (failures only logged).
     /// Returns the child-link ECI.
-    pub(crate) fn new_child(&self, parent: &mut PicoState, installs: Vec<(Arc<RulesetCode>, String, Map)>) -> Result<String, RuntimeError> {
+    pub(crate) fn new_child(
+        &self,
+        parent: &mut PicoState,
+        installs: Vec<(Arc<RulesetCode>, String, Map)>,
+    ) -> Result<String, RuntimeError> {
         let child_id = new_id();
         let family = |pico: &str, owner: &str, tag: &str| Channel {
             id: new_id(),
@@ -1028,12 +1303,21 @@ impl EngineInner {
         let mut children = parent.children.clone();
         children.push(down.id.clone());
         let mut batch = WriteBatch::new();
-        batch.put(persist::pico_key(&child_id), persist::to_bytes(&pico_record(&child)));
-        let parent_record = PicoRecord { id: parent.id.clone(), parent: parent.parent.clone(), children: children.clone() };
+        batch.put(
+            persist::pico_key(&child_id),
+            persist::to_bytes(&pico_record(&child)),
+        );
+        let parent_record = PicoRecord {
+            id: parent.id.clone(),
+            parent: parent.parent.clone(),
+            children: children.clone(),
+        };
         batch.put(persist::pico_key(&parent.id), persist::to_bytes(&parent_record));
         persist::put_channel(&mut batch, &up);
         persist::put_channel(&mut batch, &down);
-        self.storage.commit(batch).map_err(|err| RuntimeError::error(format!("newPico could not be stored: {err}")))?;
+        self.storage
+            .commit(batch)
+            .map_err(|err| RuntimeError::error(format!("newPico could not be stored: {err}")))?;
         parent.children = children;
         parent.channels.insert(up.id.clone(), up.clone());
         {
@@ -1093,14 +1377,29 @@ impl EngineInner {
         } else {
             (None, None)
         };
-        self.push(&cell, Job::Event { eid, event, reply, inbox: true });
+        self.push(
+            &cell,
+            Job::Event {
+                eid,
+                event,
+                reply,
+                inbox: true,
+            },
+        );
         Ok(answer)
     }
 
     /// An event from a pico (`ctx:event`, `event:send`): cleaned, checked against the channel
     /// with `sender` as the sender, stored in the target's inbox and queued; the target may
     /// be the sender's own pico (it runs after the current transaction). Returns the eid.
-    pub(crate) fn send_event(&self, sender: &str, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<String, RuntimeError> {
+    pub(crate) fn send_event(
+        &self,
+        sender: &str,
+        eci: &str,
+        domain: &str,
+        name: &str,
+        attrs: Value,
+    ) -> Result<String, RuntimeError> {
         let (cell, event) = self.admit_event(eci, domain, name, attrs, Some(sender))?;
         let pico_id = self.channel(&event.eci)?.pico_id;
         let eid = new_id();
@@ -1115,7 +1414,15 @@ impl EngineInner {
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
         self.storage.commit(batch).map_err(storage_failure)?;
-        self.push(&cell, Job::Event { eid: eid.clone(), event, reply: None, inbox: true });
+        self.push(
+            &cell,
+            Job::Event {
+                eid: eid.clone(),
+                event,
+                reply: None,
+                inbox: true,
+            },
+        );
         Ok(eid)
     }
 
@@ -1126,7 +1433,14 @@ impl EngineInner {
         channel.check_query(&query.rid, &query.name, Some(sender))?;
         let cell = self.pico(&channel.pico_id)?;
         let (reply, answer) = mpsc::channel();
-        self.push_and_wait(&cell, Job::Query { qid: new_id(), query, reply });
+        self.push_and_wait(
+            &cell,
+            Job::Query {
+                qid: new_id(),
+                query,
+                reply,
+            },
+        );
         receive(answer)
     }
 }

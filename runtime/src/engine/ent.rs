@@ -11,7 +11,11 @@ use crate::{Host, RuntimeError};
 
 /// The new whole value after writing `value` at `path` inside `current`.
 pub fn set_path(current: Value, path: &Value, value: Value) -> Result<Value, RuntimeError> {
-    let base = if current.is_collection() { current } else { Value::map(Map::new()) };
+    let base = if current.is_collection() {
+        current
+    } else {
+        Value::map(Map::new())
+    };
     let set = stdlib::lookup("set").expect("the stdlib has `set`");
     // `set` never calls back into KRL, so any host will do.
     let mut host = TestHost::new();
@@ -50,6 +54,9 @@ mod tests {
     fn clearing_a_path_removes_only_it() {
         let out = clear_path(&json(r#"{"a":1,"b":2}"#), &Value::from("a"));
         assert_eq!(out.encode(0).as_deref(), Some(r#"{"b":2}"#));
-        assert_eq!(get_path(&json(r#"{"a":{"b":3}}"#), &json(r#"["a","b"]"#)), Value::from(3));
+        assert_eq!(
+            get_path(&json(r#"{"a":{"b":3}}"#), &json(r#"["a","b"]"#)),
+            Value::from(3)
+        );
     }
 }

@@ -21,12 +21,25 @@ impl Event {
     /// Validates and normalises an event as pico-engine's `cleanEvent` does: trimmed
     /// non-blank eci, domain and name; attributes a map (null becomes `{}`), deep-copied
     /// through JSON so functions and regexes do not leak between picos.
-    pub fn clean(eci: &str, domain: &str, name: &str, attrs: Value, time: f64) -> Result<Event, RuntimeError> {
+    pub fn clean(
+        eci: &str,
+        domain: &str,
+        name: &str,
+        attrs: Value,
+        time: f64,
+    ) -> Result<Event, RuntimeError> {
         let eci = non_blank(eci).ok_or_else(|| RuntimeError::error("missing event.eci"))?;
         let domain = non_blank(domain).ok_or_else(|| RuntimeError::error("missing event.domain"))?;
         let name = non_blank(name).ok_or_else(|| RuntimeError::error("missing event.name"))?;
-        let attrs = json_map(attrs).ok_or_else(|| RuntimeError::error("Expected a JSON map for event.data.attrs"))?;
-        Ok(Event { eci: eci.into(), domain: domain.into(), name: name.into(), attrs, time })
+        let attrs =
+            json_map(attrs).ok_or_else(|| RuntimeError::error("Expected a JSON map for event.data.attrs"))?;
+        Ok(Event {
+            eci: eci.into(),
+            domain: domain.into(),
+            name: name.into(),
+            attrs,
+            time,
+        })
     }
 }
 
@@ -46,7 +59,12 @@ impl Query {
         let rid = non_blank(rid).ok_or_else(|| RuntimeError::error("missing query.rid"))?;
         let name = non_blank(name).ok_or_else(|| RuntimeError::error("missing query.name"))?;
         let args = json_map(args).ok_or_else(|| RuntimeError::error("Expected a JSON map for query.args"))?;
-        Ok(Query { eci: eci.into(), rid: rid.into(), name: name.into(), args })
+        Ok(Query {
+            eci: eci.into(),
+            rid: rid.into(),
+            name: name.into(),
+            args,
+        })
     }
 }
 
@@ -74,9 +92,18 @@ mod tests {
         assert_eq!(&*event.eci, "eci");
         assert_eq!(event.attrs.encode(0).as_deref(), Some("{}"));
         let err = |r: Result<Event, RuntimeError>| r.expect_err("invalid").to_string();
-        assert_eq!(err(Event::clean("", "d", "t", Value::Null, 0.0)), "Error: missing event.eci");
-        assert_eq!(err(Event::clean("e", " ", "t", Value::Null, 0.0)), "Error: missing event.domain");
-        assert_eq!(err(Event::clean("e", "d", "", Value::Null, 0.0)), "Error: missing event.name");
+        assert_eq!(
+            err(Event::clean("", "d", "t", Value::Null, 0.0)),
+            "Error: missing event.eci"
+        );
+        assert_eq!(
+            err(Event::clean("e", " ", "t", Value::Null, 0.0)),
+            "Error: missing event.domain"
+        );
+        assert_eq!(
+            err(Event::clean("e", "d", "", Value::Null, 0.0)),
+            "Error: missing event.name"
+        );
         assert_eq!(
             err(Event::clean("e", "d", "t", Value::from(1), 0.0)),
             "Error: Expected a JSON map for event.data.attrs"

@@ -26,7 +26,9 @@ fn base36(mut n: u64, width: usize, out: &mut String) {
 
 /// A new unique id such as `cmf3k2x0a0001q8z4k2m1v7ty`.
 pub fn new_id() -> String {
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed) % 36u64.pow(4);
     let mut id = String::with_capacity(25);
     id.push('c');
@@ -47,7 +49,12 @@ mod tests {
         assert_eq!(ids.len(), 10_000);
         for id in ids.iter().take(100) {
             assert!(id.starts_with('c'), "{id}");
-            assert!(id[1..].bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()), "{id}");
+            assert!(
+                id[1..]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()),
+                "{id}"
+            );
             assert_eq!(id.len(), 25, "{id}");
         }
     }

@@ -20,7 +20,8 @@ pub mod select;
 
 pub use self::core::{Engine, EngineError, EngineOptions, EventResponse};
 pub use backend::{
-    Backend, CompileError, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec, RulesetInstance, RulesetMeta,
+    Backend, CompileError, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
+    RulesetInstance, RulesetMeta,
 };
 pub use context::TxnContext;
 pub use event::{Event, Query};

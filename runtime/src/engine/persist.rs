@@ -19,8 +19,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::channel::Channel;
-use super::select::RuleState;
 use super::core::EngineError;
+use super::select::RuleState;
 use crate::storage::{WriteBatch, key};
 use crate::value::{Map, Value};
 
@@ -101,11 +101,16 @@ pub(crate) fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 pub(crate) fn from_bytes<T: for<'de> Deserialize<'de>>(key: &[u8], bytes: &[u8]) -> Result<T, EngineError> {
-    serde_json::from_slice(bytes).map_err(|err| EngineError::Corrupt { what: describe(key), reason: err.to_string() })
+    serde_json::from_slice(bytes).map_err(|err| EngineError::Corrupt {
+        what: describe(key),
+        reason: err.to_string(),
+    })
 }
 
 fn describe(key: &[u8]) -> String {
-    key::decode(key).map(|parts| parts.join("/")).unwrap_or_else(|_| "<undecodable key>".to_string())
+    key::decode(key)
+        .map(|parts| parts.join("/"))
+        .unwrap_or_else(|_| "<undecodable key>".to_string())
 }
 
 /// The writes of one transaction, gathered before the commit.

@@ -27,7 +27,12 @@ pub(crate) struct RulesetCode {
 }
 
 impl RulesetCode {
-    pub fn new(compiled: Arc<dyn CompiledRuleset>, url: String, hash: String, source: Arc<str>) -> Result<RulesetCode, RuntimeError> {
+    pub fn new(
+        compiled: Arc<dyn CompiledRuleset>,
+        url: String,
+        hash: String,
+        source: Arc<str>,
+    ) -> Result<RulesetCode, RuntimeError> {
         let mut automata = Vec::new();
         let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
         let mut always = Vec::new();
@@ -55,7 +60,15 @@ impl RulesetCode {
                 }
             }
         }
-        Ok(RulesetCode { compiled, url, hash, source, automata, index, always })
+        Ok(RulesetCode {
+            compiled,
+            url,
+            hash,
+            source,
+            automata,
+            index,
+            always,
+        })
     }
 
     pub fn rid(&self) -> &str {
@@ -68,7 +81,9 @@ impl RulesetCode {
         let mut rules: Vec<usize> = indexed.map(|r| r.to_vec()).unwrap_or_default();
         if !self.always.is_empty() {
             rules.extend(self.always.iter().copied().filter(|idx| {
-                self.automata[*idx].as_ref().is_none_or(|automaton| automaton.is_salient(domain, name))
+                self.automata[*idx]
+                    .as_ref()
+                    .is_none_or(|automaton| automaton.is_salient(domain, name))
             }));
             rules.sort_unstable();
             rules.dedup();

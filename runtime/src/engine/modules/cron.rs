@@ -22,7 +22,9 @@ pub(crate) struct Cron {
     any_weekday: bool,
 }
 
-const MONTH_NAMES: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH_NAMES: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 const WEEKDAY_NAMES: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 impl Cron {
@@ -69,7 +71,11 @@ impl Cron {
             let days = t.div_euclid(DAY_MS);
             let (year, month, day) = civil_from_days(days);
             if self.months & (1 << month) == 0 {
-                let (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+                let (year, month) = if month == 12 {
+                    (year + 1, 1)
+                } else {
+                    (year, month + 1)
+                };
                 t = days_from_civil(year, month, 1) * DAY_MS;
                 continue;
             }
@@ -145,23 +151,51 @@ mod tests {
 
     fn next(spec: &str, after: &str) -> Option<String> {
         let cron = Cron::parse(spec).expect("valid spec");
-        cron.next_after(parse_iso(after).expect("date")).map(|t| crate::engine::modules::iso8601(t as f64))
+        cron.next_after(parse_iso(after).expect("date"))
+            .map(|t| crate::engine::modules::iso8601(t as f64))
     }
 
     #[test]
     fn next_ticks() {
-        assert_eq!(next("* * * * *", "2020-01-01T00:00:00").as_deref(), Some("2020-01-01T00:01:00.000Z"));
-        assert_eq!(next("*/5 * * * * *", "2020-01-01T00:00:03").as_deref(), Some("2020-01-01T00:00:05.000Z"));
-        assert_eq!(next("0 */5 * * * *", "2020-01-01T00:00:00").as_deref(), Some("2020-01-01T00:05:00.000Z"));
-        assert_eq!(next("30 9 * * mon-fri", "2020-01-04T12:00:00").as_deref(), Some("2020-01-06T09:30:00.000Z"));
-        assert_eq!(next("0 0 29 2 *", "2021-01-01T00:00:00").as_deref(), Some("2024-02-29T00:00:00.000Z"));
-        assert_eq!(next("0 0 1 jan,jul 7", "2020-01-02T00:00:00").as_deref(), Some("2020-01-05T00:00:00.000Z"));
+        assert_eq!(
+            next("* * * * *", "2020-01-01T00:00:00").as_deref(),
+            Some("2020-01-01T00:01:00.000Z")
+        );
+        assert_eq!(
+            next("*/5 * * * * *", "2020-01-01T00:00:03").as_deref(),
+            Some("2020-01-01T00:00:05.000Z")
+        );
+        assert_eq!(
+            next("0 */5 * * * *", "2020-01-01T00:00:00").as_deref(),
+            Some("2020-01-01T00:05:00.000Z")
+        );
+        assert_eq!(
+            next("30 9 * * mon-fri", "2020-01-04T12:00:00").as_deref(),
+            Some("2020-01-06T09:30:00.000Z")
+        );
+        assert_eq!(
+            next("0 0 29 2 *", "2021-01-01T00:00:00").as_deref(),
+            Some("2024-02-29T00:00:00.000Z")
+        );
+        assert_eq!(
+            next("0 0 1 jan,jul 7", "2020-01-02T00:00:00").as_deref(),
+            Some("2020-01-05T00:00:00.000Z")
+        );
         assert_eq!(next("0 0 30 2 *", "2020-01-01T00:00:00"), None);
     }
 
     #[test]
     fn bad_specs() {
-        for bad in ["", "* * * *", "60 * * * *", "* * * 13 *", "*/0 * * * *", "5-1 * * * *", "a b c d e", "* * * * * * *"] {
+        for bad in [
+            "",
+            "* * * *",
+            "60 * * * *",
+            "* * * 13 *",
+            "*/0 * * * *",
+            "5-1 * * * *",
+            "a b c d e",
+            "* * * * * * *",
+        ] {
             assert_eq!(Cron::parse(bad), None, "{bad}");
         }
     }

@@ -29,7 +29,12 @@ pub(crate) fn answers(name: &str) -> bool {
     matches!(name, "rulesets" | "logs")
 }
 
-pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, positional: Vec<Value>, named: Vec<(Arc<str>, Value)>) -> Result<Value, RuntimeError> {
+pub(super) fn call(
+    cx: &mut TxnContext<'_>,
+    name: &str,
+    positional: Vec<Value>,
+    named: Vec<(Arc<str>, Value)>,
+) -> Result<Value, RuntimeError> {
     match name {
         "rulesets" => Ok(rulesets(cx)),
         "logs" => Ok(logs(cx)),
@@ -51,7 +56,11 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, positional: Vec<Value>, 
             Ok(Value::string(eid))
         }
         "eventQuery" => {
-            let mut args = Args::new(&["eci", "domain", "name", "attrs", "rid", "queryName", "args"], positional, named);
+            let mut args = Args::new(
+                &["eci", "domain", "name", "attrs", "rid", "queryName", "args"],
+                positional,
+                named,
+            );
             let (attrs, query_args) = (args.take(3), args.take(6));
             refuse_self(cx, args.get(0), "ctx:eventQuery")?;
             send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
@@ -109,7 +118,9 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, positional: Vec<Value>, 
             let code = cx.engine.load_code(&url).map_err(runtime)?;
             let rid = code.rid().to_string();
             let engine = cx.engine;
-            engine.install_locked(&mut *cx.pico, code, &url, config).map_err(runtime)?;
+            engine
+                .install_locked(&mut *cx.pico, code, &url, config)
+                .map_err(runtime)?;
             Ok(Value::string(rid))
         }
         "uninstall" => {
@@ -139,9 +150,12 @@ fn runtime(err: EngineError) -> RuntimeError {
 }
 
 fn expect_string<'v>(value: &'v Value, what: &str) -> Result<&'v str, RuntimeError> {
-    value
-        .as_str()
-        .ok_or_else(|| RuntimeError::type_error(format!("Expected string for {what} but got {}", value.krl_type().name())))
+    value.as_str().ok_or_else(|| {
+        RuntimeError::type_error(format!(
+            "Expected string for {what} but got {}",
+            value.krl_type().name()
+        ))
+    })
 }
 
 /// The text of an event or query field; non-strings become blank so cleaning rejects them.
@@ -150,20 +164,35 @@ fn field(value: &Value) -> &str {
 }
 
 /// Sends an event through a channel with this pico as the sender (so family channels work).
-pub(super) fn send(cx: &mut TxnContext<'_>, eci: &Value, domain: &Value, name: &Value, attrs: Value) -> Result<String, RuntimeError> {
+pub(super) fn send(
+    cx: &mut TxnContext<'_>,
+    eci: &Value,
+    domain: &Value,
+    name: &Value,
+    attrs: Value,
+) -> Result<String, RuntimeError> {
     let sender = cx.pico.id.clone();
-    cx.engine.send_event(&sender, field(eci), field(domain), field(name), attrs)
+    cx.engine
+        .send_event(&sender, field(eci), field(domain), field(name), attrs)
 }
 
 fn refuse_self(cx: &TxnContext<'_>, eci: &Value, function: &str) -> Result<(), RuntimeError> {
     match cx.engine.lookup_channel(field(eci).trim()) {
         // Deliberately not the reference's behaviour, which waits for itself forever.
-        Ok(channel) if channel.pico_id == cx.pico.id => Err(RuntimeError::error(format!("{function} cannot query its own pico"))),
+        Ok(channel) if channel.pico_id == cx.pico.id => Err(RuntimeError::error(format!(
+            "{function} cannot query its own pico"
+        ))),
         _ => Ok(()),
     }
 }
 
-fn query(cx: &mut TxnContext<'_>, eci: &Value, rid: &Value, name: &Value, args: Value) -> Result<Value, RuntimeError> {
+fn query(
+    cx: &mut TxnContext<'_>,
+    eci: &Value,
+    rid: &Value,
+    name: &Value,
+    args: Value,
+) -> Result<Value, RuntimeError> {
     let query = Query::clean(field(eci), field(rid), field(name), args)?;
     refuse_self(cx, eci, "ctx:query")?;
     let sender = cx.pico.id.clone();
@@ -222,31 +251,44 @@ fn code_meta(code: &RulesetCode) -> Value {
 fn logs(cx: &TxnContext<'_>) -> Value {
     let since = cx.engine.now() - LOG_WINDOW_MS;
     let committed = cx.engine.pico_logs(&cx.pico.id);
-    let entries = committed.iter().chain(&cx.logs).filter(|e| e.time >= since).map(|entry| {
-        let mut map = Map::new();
-        map.insert("level", Value::string(entry.level));
-        map.insert("time", Value::string(super::iso8601(entry.time)));
-        map.insert("rid", entry.rid.as_deref().map(Value::string).unwrap_or_default());
-        if let Some(data) = &entry.data {
-            map.insert("val", data.clone());
-        }
-        map.insert("msg", Value::string(entry.message.as_str()));
-        Value::map(map)
-    });
+    let entries = committed
+        .iter()
+        .chain(&cx.logs)
+        .filter(|e| e.time >= since)
+        .map(|entry| {
+            let mut map = Map::new();
+            map.insert("level", Value::string(entry.level));
+            map.insert("time", Value::string(super::iso8601(entry.time)));
+            map.insert("rid", entry.rid.as_deref().map(Value::string).unwrap_or_default());
+            if let Some(data) = &entry.data {
+                map.insert("val", data.clone());
+            }
+            map.insert("msg", Value::string(entry.message.as_str()));
+            Value::map(map)
+        });
     Value::array(entries.collect())
 }
 
 fn new_pico(cx: &mut TxnContext<'_>, rulesets: &Value) -> Result<Value, RuntimeError> {
     let Some(items) = rulesets.as_array() else {
-        return Err(RuntimeError::type_error("ctx:newPico expects an array of {url, config}"));
+        return Err(RuntimeError::type_error(
+            "ctx:newPico expects an array of {url, config}",
+        ));
     };
     // Matches pico-engine: every URL is loaded before the child exists (URLs are not
     // normalised here), and install failures on the child are only logged.
     let mut installs: Vec<(Arc<RulesetCode>, String, Map)> = Vec::with_capacity(items.len());
     for item in items {
         let map = item.as_map();
-        let url = map.and_then(|m| m.get("url")).map(|u| u.to_krl_string().into_owned()).unwrap_or_default();
-        let config = map.and_then(|m| m.get("config")).and_then(Value::as_map).cloned().unwrap_or_default();
+        let url = map
+            .and_then(|m| m.get("url"))
+            .map(|u| u.to_krl_string().into_owned())
+            .unwrap_or_default();
+        let config = map
+            .and_then(|m| m.get("config"))
+            .and_then(Value::as_map)
+            .cloned()
+            .unwrap_or_default();
         let code = cx.engine.load_code(&url).map_err(runtime)?;
         installs.push((code, url, config));
     }
@@ -256,9 +298,16 @@ fn new_pico(cx: &mut TxnContext<'_>, rulesets: &Value) -> Result<Value, RuntimeE
 }
 
 fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
-    let text = if eci.is_null() { "undefined".into() } else { eci.to_krl_string() };
+    let text = if eci.is_null() {
+        "undefined".into()
+    } else {
+        eci.to_krl_string()
+    };
     let not_found = || RuntimeError::error(format!("delPico({text}) - not found in children ECIs"));
-    let eci = eci.as_str().filter(|e| cx.pico.children.iter().any(|c| c == e)).ok_or_else(not_found)?;
+    let eci = eci
+        .as_str()
+        .filter(|e| cx.pico.children.iter().any(|c| c == e))
+        .ok_or_else(not_found)?;
     let engine = cx.engine;
     let child_id = engine.lookup_channel(eci).map_err(|_| not_found())?.pico_id;
     // The child and all its descendants, parents before children.
@@ -268,7 +317,12 @@ fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
     let mut idx = 0;
     while let Some(id) = doomed.get(idx).cloned() {
         idx += 1;
-        let (children, channels) = engine.with_pico(&id, |state| (state.children.clone(), state.channels.keys().cloned().collect::<Vec<_>>()))?;
+        let (children, channels) = engine.with_pico(&id, |state| {
+            (
+                state.children.clone(),
+                state.channels.keys().cloned().collect::<Vec<_>>(),
+            )
+        })?;
         for child_eci in children {
             if let Ok(channel) = engine.lookup_channel(&child_eci) {
                 doomed.push(channel.pico_id);
@@ -284,16 +338,26 @@ fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
         }
     }
     let parent = &mut *cx.pico;
-    let link: Option<String> =
-        parent.channels.values().find(|c| c.family_channel_pico_id.as_deref() == Some(child_id.as_str())).map(|c| c.id.clone());
+    let link: Option<String> = parent
+        .channels
+        .values()
+        .find(|c| c.family_channel_pico_id.as_deref() == Some(child_id.as_str()))
+        .map(|c| c.id.clone());
     if let Some(link) = &link {
         batch.delete(persist::channel_key(link));
         dead_channels.push(link.clone());
     }
     let children: Vec<String> = parent.children.iter().filter(|c| *c != eci).cloned().collect();
-    let record = persist::PicoRecord { id: parent.id.clone(), parent: parent.parent.clone(), children: children.clone() };
+    let record = persist::PicoRecord {
+        id: parent.id.clone(),
+        parent: parent.parent.clone(),
+        children: children.clone(),
+    };
     batch.put(persist::pico_key(&parent.id), persist::to_bytes(&record));
-    engine.storage().commit(batch).map_err(|err| RuntimeError::error(format!("delPico could not be stored: {err}")))?;
+    engine
+        .storage()
+        .commit(batch)
+        .map_err(|err| RuntimeError::error(format!("delPico could not be stored: {err}")))?;
     parent.children = children;
     if let Some(link) = &link {
         parent.channels.remove(link);
@@ -306,13 +370,21 @@ fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
 fn store_channel(cx: &mut TxnContext<'_>, channel: Channel) -> Result<(), RuntimeError> {
     let mut batch = WriteBatch::new();
     persist::put_channel(&mut batch, &channel);
-    cx.engine.storage().commit(batch).map_err(|err| RuntimeError::error(format!("the channel could not be stored: {err}")))?;
+    cx.engine
+        .storage()
+        .commit(batch)
+        .map_err(|err| RuntimeError::error(format!("the channel could not be stored: {err}")))?;
     cx.engine.index_channel(channel.clone());
     cx.pico.channels.insert(channel.id.clone(), channel);
     Ok(())
 }
 
-fn new_channel(cx: &mut TxnContext<'_>, tags: Vec<String>, event_policy: &Value, query_policy: &Value) -> Result<Channel, RuntimeError> {
+fn new_channel(
+    cx: &mut TxnContext<'_>,
+    tags: Vec<String>,
+    event_policy: &Value,
+    query_policy: &Value,
+) -> Result<Channel, RuntimeError> {
     let channel = Channel {
         id: new_id(),
         pico_id: cx.pico.id.clone(),
@@ -325,7 +397,13 @@ fn new_channel(cx: &mut TxnContext<'_>, tags: Vec<String>, event_policy: &Value,
     Ok(channel)
 }
 
-fn put_channel(cx: &mut TxnContext<'_>, eci: &str, tags: &Value, event_policy: &Value, query_policy: &Value) -> Result<(), RuntimeError> {
+fn put_channel(
+    cx: &mut TxnContext<'_>,
+    eci: &str,
+    tags: &Value,
+    event_policy: &Value,
+    query_policy: &Value,
+) -> Result<(), RuntimeError> {
     if eci == cx.pico.id {
         return Err(RuntimeError::error("Cannot edit the self channel."));
     }
@@ -350,7 +428,12 @@ fn put_channel(cx: &mut TxnContext<'_>, eci: &str, tags: &Value, event_policy: &
 
 fn del_channel(cx: &mut TxnContext<'_>, eci: &str) -> Result<(), RuntimeError> {
     let family = eci == cx.pico.id;
-    let Some(channel) = cx.pico.channels.get(eci).cloned().or_else(|| family.then(|| cx.engine.lookup_channel(eci).ok()).flatten())
+    let Some(channel) = cx
+        .pico
+        .channels
+        .get(eci)
+        .cloned()
+        .or_else(|| family.then(|| cx.engine.lookup_channel(eci).ok()).flatten())
     else {
         return Err(RuntimeError::error(format!("ECI not found {eci}")));
     };
@@ -359,7 +442,10 @@ fn del_channel(cx: &mut TxnContext<'_>, eci: &str) -> Result<(), RuntimeError> {
     }
     let mut batch = WriteBatch::new();
     batch.delete(persist::channel_key(eci));
-    cx.engine.storage().commit(batch).map_err(|err| RuntimeError::error(format!("the channel could not be deleted: {err}")))?;
+    cx.engine
+        .storage()
+        .commit(batch)
+        .map_err(|err| RuntimeError::error(format!("the channel could not be deleted: {err}")))?;
     cx.pico.channels.remove(eci);
     cx.engine.remove_picos(&[], &[eci.to_string()]);
     Ok(())
@@ -374,7 +460,10 @@ fn uninstall(cx: &mut TxnContext<'_>, rid: &str) -> Result<(), RuntimeError> {
         .map(|r| r.rid.to_string())
         .collect();
     if !users.is_empty() {
-        return Err(RuntimeError::error(format!("Cannot uninstall {rid} because {} depends on it", users.join(" and "))));
+        return Err(RuntimeError::error(format!(
+            "Cannot uninstall {rid} because {} depends on it",
+            users.join(" and ")
+        )));
     }
     // Matches pico-engine: uninstalling what is not installed does nothing.
     if cx.pico.installed(rid).is_none() {
@@ -385,7 +474,10 @@ fn uninstall(cx: &mut TxnContext<'_>, rid: &str) -> Result<(), RuntimeError> {
     batch.delete(persist::install_key(&pico.id, rid));
     batch.delete_prefix(persist::ent_prefix(&pico.id, rid));
     batch.delete_prefix(persist::rule_state_prefix(&pico.id, rid));
-    cx.engine.storage().commit(batch).map_err(|err| RuntimeError::error(format!("the uninstall could not be stored: {err}")))?;
+    cx.engine
+        .storage()
+        .commit(batch)
+        .map_err(|err| RuntimeError::error(format!("the uninstall could not be stored: {err}")))?;
     pico.rulesets.retain(|r| &*r.rid != rid);
     pico.ent.retain(|(owner, _), _| &**owner != rid);
     pico.rule_states.retain(|(owner, _), _| &**owner != rid);
@@ -421,8 +513,10 @@ pub(crate) fn normalize_url(url: &str) -> String {
     let path = path.trim_end_matches('/');
     let mut out = format!("{scheme}://{host}{path}");
     if let Some(query) = query {
-        let mut params: Vec<&str> =
-            query.split('&').filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("utm_")).collect();
+        let mut params: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("utm_"))
+            .collect();
         params.sort_by_key(|p| p.split('=').next().unwrap_or(""));
         if !params.is_empty() {
             out.push('?');
@@ -442,7 +536,10 @@ mod tests {
 
     #[test]
     fn urls_normalise_like_normalize_url() {
-        assert_eq!(normalize_url(" HTTP://WWW.Example.com:80/a/b/?z=1&utm_source=x&a=2 "), "http://example.com/a/b?a=2&z=1");
+        assert_eq!(
+            normalize_url(" HTTP://WWW.Example.com:80/a/b/?z=1&utm_source=x&a=2 "),
+            "http://example.com/a/b?a=2&z=1"
+        );
         assert_eq!(normalize_url("https://example.com/"), "https://example.com");
         assert_eq!(normalize_url("file:///tmp/x.krl"), "file:///tmp/x.krl");
     }

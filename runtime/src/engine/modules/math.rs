@@ -18,14 +18,21 @@ use crate::{Host, RuntimeError};
 /// gives for them) and what `math:hashAlgorithms` lists.
 const ALGORITHMS: [&str; 6] = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
 
-pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, positional: Vec<Value>, named: Vec<(Arc<str>, Value)>) -> Result<Value, RuntimeError> {
+pub(super) fn call(
+    cx: &mut TxnContext<'_>,
+    name: &str,
+    positional: Vec<Value>,
+    named: Vec<(Arc<str>, Value)>,
+) -> Result<Value, RuntimeError> {
     match name {
         // Matches pico-engine: both parameters are declared as `str`, so only the first can
         // be passed by name.
         "base64encode" => {
             let args = Args::new(&["str", "str"], positional, named);
             let bytes = encode_text(&args.get(0).to_krl_string(), args.get(1))?;
-            Ok(Value::string(base64::engine::general_purpose::STANDARD.encode(bytes)))
+            Ok(Value::string(
+                base64::engine::general_purpose::STANDARD.encode(bytes),
+            ))
         }
         "base64decode" => {
             let args = Args::new(&["str", "str"], positional, named);
@@ -34,7 +41,11 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, positional: Vec<Value>, 
         }
         "hashAlgorithms" => Ok(algorithm_list()),
         "hashFunctions" => {
-            cx.log(LogLevel::Warn, "math:hashFunctions() is DEPRECATED use math:hashAlgorithms instead", None);
+            cx.log(
+                LogLevel::Warn,
+                "math:hashFunctions() is DEPRECATED use math:hashAlgorithms instead",
+                None,
+            );
             Ok(algorithm_list())
         }
         "hash" => {
@@ -69,7 +80,11 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, positional: Vec<Value>, 
                 "floor" => f64::floor,
                 _ => js_round,
             };
-            Ok(Value::number(round_with(op, args.get(0).to_js_number(), args.get(1))))
+            Ok(Value::number(round_with(
+                op,
+                args.get(0).to_js_number(),
+                args.get(1),
+            )))
         }
         _ => Err(no_member("math", name)),
     }
@@ -82,8 +97,13 @@ fn algorithm_list() -> Value {
 fn algorithm<'v>(function: &str, value: &'v Value) -> Result<&'v str, RuntimeError> {
     match value.as_str() {
         Some(name) if ALGORITHMS.contains(&name) => Ok(name),
-        Some(name) => Err(RuntimeError::error(format!("{function} doesn't recognize the hash algorithm {name}"))),
-        None => Err(RuntimeError::type_error(format!("{function} was given {} instead of a algorithm string", value.to_krl_string()))),
+        Some(name) => Err(RuntimeError::error(format!(
+            "{function} doesn't recognize the hash algorithm {name}"
+        ))),
+        None => Err(RuntimeError::type_error(format!(
+            "{function} was given {} instead of a algorithm string",
+            value.to_krl_string()
+        ))),
     }
 }
 
@@ -110,7 +130,10 @@ fn encoding(function: &str, value: &Value) -> Result<Encoding, RuntimeError> {
     match value.as_str() {
         Some("hex") => Ok(Encoding::Hex),
         Some("base64") => Ok(Encoding::Base64),
-        _ => Err(RuntimeError::error(format!("{function} encoding must be \"hex\" or \"base64\" but was {}", value.to_krl_string()))),
+        _ => Err(RuntimeError::error(format!(
+            "{function} encoding must be \"hex\" or \"base64\" but was {}",
+            value.to_krl_string()
+        ))),
     }
 }
 
@@ -127,7 +150,8 @@ fn digest(algorithm: &str, data: &[u8]) -> Vec<u8> {
 
 fn hmac(algorithm: &str, key: &[u8], data: &[u8]) -> Vec<u8> {
     fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+        let mut mac =
+            <M as hmac::digest::KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
         mac.update(data);
         mac.finalize().into_bytes().to_vec()
     }
@@ -151,7 +175,11 @@ fn encode_text(text: &str, encoding: &Value) -> Result<Vec<u8>, RuntimeError> {
             let bytes = text.as_bytes();
             Ok(bytes
                 .chunks_exact(2)
-                .map_while(|pair| std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok()))
+                .map_while(|pair| {
+                    std::str::from_utf8(pair)
+                        .ok()
+                        .and_then(|p| u8::from_str_radix(p, 16).ok())
+                })
                 .collect())
         }
     }
@@ -214,7 +242,11 @@ fn decode_base64(text: &str) -> Vec<u8> {
 fn js_round(n: f64) -> f64 {
     let floor = n.floor();
     let rounded = if n - floor >= 0.5 { floor + 1.0 } else { floor };
-    if rounded == 0.0 && n.is_sign_negative() { -0.0 } else { rounded }
+    if rounded == 0.0 && n.is_sign_negative() {
+        -0.0
+    } else {
+        rounded
+    }
 }
 
 /// lodash's `createRound`: shift the decimal point through the number's string form so
@@ -233,7 +265,9 @@ fn round_with(op: fn(f64) -> f64, number: f64, precision: &Value) -> f64 {
         let text = format_number(n);
         let (mantissa, exponent) = text.split_once('e').unwrap_or((text.as_str(), "0"));
         let exponent: f64 = exponent.parse().unwrap_or(0.0);
-        format!("{mantissa}e{}", exponent + by).parse().unwrap_or(f64::NAN)
+        format!("{mantissa}e{}", exponent + by)
+            .parse()
+            .unwrap_or(f64::NAN)
     };
     shift(op(shift(number, precision)), -precision)
 }
@@ -258,11 +292,23 @@ mod tests {
     #[test]
     fn digests_match_known_vectors() {
         let hex = |b: Vec<u8>| Encoding::Hex.apply(&b);
-        assert_eq!(hex(digest("sha256", b"hello")), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
-        assert_eq!(Encoding::Base64.apply(&digest("sha256", b"hello")), "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
+        assert_eq!(
+            hex(digest("sha256", b"hello")),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(
+            Encoding::Base64.apply(&digest("sha256", b"hello")),
+            "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="
+        );
         assert_eq!(hex(digest("md5", b"")), "d41d8cd98f00b204e9800998ecf8427e");
-        assert_eq!(hex(digest("sha1", b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
-        assert_eq!(hex(hmac("sha256", b"a secret", b"some message")), "86de43245b44531ac38b6a6a691996287d932a8dea03bc69b193b90caf48ff53");
+        assert_eq!(
+            hex(digest("sha1", b"abc")),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(
+            hex(hmac("sha256", b"a secret", b"some message")),
+            "86de43245b44531ac38b6a6a691996287d932a8dea03bc69b193b90caf48ff53"
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! Calling convention (engine.md §7.1): positional arguments first, then named ones bound by
 //! the declared parameter names; unknown names are ignored, missing arguments are null.
 
-pub(crate) mod ctx;
 mod cron;
+pub(crate) mod ctx;
 mod event;
 pub(crate) mod schedule;
 mod time;
@@ -59,7 +59,13 @@ impl Args {
 }
 
 /// Dispatches `domain:name(...)` to the module that owns `domain`.
-pub(crate) fn call(cx: &mut TxnContext<'_>, domain: &str, name: &str, positional: Vec<Value>, named: Named) -> Result<Value, RuntimeError> {
+pub(crate) fn call(
+    cx: &mut TxnContext<'_>,
+    domain: &str,
+    name: &str,
+    positional: Vec<Value>,
+    named: Named,
+) -> Result<Value, RuntimeError> {
     match domain {
         "ctx" => ctx::call(cx, name, positional, named),
         "event" => event::call(cx, name, positional, named),

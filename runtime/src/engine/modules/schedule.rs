@@ -143,17 +143,26 @@ pub(crate) fn fire_due(engine: &EngineInner) {
     let wait = engine.has_manual_clock();
     for _ in 0..MAX_FIRES_PER_CALL {
         let now = engine.now() as i64;
-        let Some((due, timer)) = engine.scheduler().pop_due(now) else { return };
+        let Some((due, timer)) = engine.scheduler().pop_due(now) else {
+            return;
+        };
         fire(engine, due, timer, wait);
     }
-    engine.engine_log_error(format!("more than {MAX_FIRES_PER_CALL} scheduled events were due at once; the rest wait"));
+    engine.engine_log_error(format!(
+        "more than {MAX_FIRES_PER_CALL} scheduled events were due at once; the rest wait"
+    ));
 }
 
 /// Delivers one timer's event if its record is still in `_schedule`; re-arms repeats.
 fn fire(engine: &EngineInner, due: i64, timer: Timer, wait: bool) {
     let outcome = engine.with_pico(&timer.pico_id, |state| {
         let key = (Arc::clone(&timer.rid), Arc::<str>::from(SCHEDULE_VAR));
-        let schedule = state.ent.get(&key).and_then(Value::as_map).cloned().unwrap_or_default();
+        let schedule = state
+            .ent
+            .get(&key)
+            .and_then(Value::as_map)
+            .cloned()
+            .unwrap_or_default();
         let record = schedule.get(&timer.id)?.clone();
         let event = record_event(&record)?;
         // Matches pico-engine: the event's eci must still lead to the pico.
@@ -164,12 +173,19 @@ fn fire(engine: &EngineInner, due: i64, timer: Timer, wait: bool) {
         if matches!(timer.when, When::At) {
             let mut rest = schedule.clone();
             rest.remove(&timer.id);
-            writes.push((Arc::clone(&timer.rid), Arc::<str>::from(SCHEDULE_VAR), Some(Value::map(rest))));
+            writes.push((
+                Arc::clone(&timer.rid),
+                Arc::<str>::from(SCHEDULE_VAR),
+                Some(Value::map(rest)),
+            ));
         }
         match engine.queue_event(state, event, writes, wait) {
             Ok(answer) => Some(answer),
             Err(err) => {
-                engine.pico_log_error(&state.id, format!("scheduled event {} could not be queued: {err}", timer.id));
+                engine.pico_log_error(
+                    &state.id,
+                    format!("scheduled event {} could not be queued: {err}", timer.id),
+                );
                 None
             }
         }
@@ -191,15 +207,33 @@ fn fire(engine: &EngineInner, due: i64, timer: Timer, wait: bool) {
 fn record_event(record: &Value) -> Option<Event> {
     let event = record.as_map()?.get("event")?.as_map()?;
     let text = |key: &str| event.get(key).and_then(Value::as_str).map(Arc::<str>::from);
-    let attrs = event.get("data").and_then(Value::as_map).and_then(|d| d.get("attrs")).cloned().unwrap_or_default();
-    Some(Event { eci: text("eci")?, domain: text("domain")?, name: text("name")?, attrs, time: 0.0 })
+    let attrs = event
+        .get("data")
+        .and_then(Value::as_map)
+        .and_then(|d| d.get("attrs"))
+        .cloned()
+        .unwrap_or_default();
+    Some(Event {
+        eci: text("eci")?,
+        domain: text("domain")?,
+        name: text("name")?,
+        attrs,
+        time: 0.0,
+    })
 }
 
 /// Arms a timer for a stored record.
 fn arm_record(engine: &EngineInner, pico_id: &str, rid: &Arc<str>, record: &Value, now: i64) {
     let Some(map) = record.as_map() else { return };
-    let Some(id) = map.get("id").and_then(Value::as_str) else { return };
-    let timer = |when| Timer { id: id.to_string(), pico_id: pico_id.to_string(), rid: Arc::clone(rid), when };
+    let Some(id) = map.get("id").and_then(Value::as_str) else {
+        return;
+    };
+    let timer = |when| Timer {
+        id: id.to_string(),
+        pico_id: pico_id.to_string(),
+        rid: Arc::clone(rid),
+        when,
+    };
     match map.get("type").and_then(Value::as_str) {
         Some("at") => {
             if let Some(time) = map.get("time").and_then(Value::as_number) {
@@ -229,7 +263,13 @@ pub(crate) fn rearm_all(engine: &EngineInner) {
                     .ent
                     .iter()
                     .filter(|((_, name), _)| &**name == SCHEDULE_VAR)
-                    .flat_map(|((rid, _), value)| value.as_map().into_iter().flat_map(|m| m.values()).map(|r| (Arc::clone(rid), r.clone())))
+                    .flat_map(|((rid, _), value)| {
+                        value
+                            .as_map()
+                            .into_iter()
+                            .flat_map(|m| m.values())
+                            .map(|r| (Arc::clone(rid), r.clone()))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -240,14 +280,22 @@ pub(crate) fn rearm_all(engine: &EngineInner) {
 }
 
 /// The `schedule` module's members.
-pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, positional: Vec<Value>, named: Vec<(Arc<str>, Value)>) -> Result<Value, RuntimeError> {
+pub(super) fn call(
+    cx: &mut TxnContext<'_>,
+    name: &str,
+    positional: Vec<Value>,
+    named: Vec<(Arc<str>, Value)>,
+) -> Result<Value, RuntimeError> {
     let schedule = cx.ent_get(SCHEDULE_VAR);
     let records = schedule.as_map().cloned().unwrap_or_default();
     match name {
         "list" => Ok(Value::array(records.values().cloned().collect())),
         "get" => {
             let args = Args::new(&["id"], positional, named);
-            Ok(records.get(&args.get(0).to_krl_string()).cloned().unwrap_or_default())
+            Ok(records
+                .get(&args.get(0).to_krl_string())
+                .cloned()
+                .unwrap_or_default())
         }
         "remove" => {
             // Deliberately not the reference's behaviour, which empties the whole
@@ -274,7 +322,13 @@ impl TxnContext<'_> {
     /// `schedule <domain> event <name> at <time> attributes <attrs>`: stores the record in
     /// `_schedule`, arms its timer and returns it (for `setting(x)`). `time` is epoch ms or
     /// an ISO-8601 string.
-    pub fn schedule_at(&mut self, domain: &Value, name: &Value, time: &Value, attrs: Value) -> Result<Value, RuntimeError> {
+    pub fn schedule_at(
+        &mut self,
+        domain: &Value,
+        name: &Value,
+        time: &Value,
+        attrs: Value,
+    ) -> Result<Value, RuntimeError> {
         let millis = match time {
             Value::Number(n) if n.is_finite() => Some(*n),
             Value::String(text) => parse_iso(text).map(|ms| ms as f64),
@@ -282,25 +336,47 @@ impl TxnContext<'_> {
         };
         let Some(millis) = millis else {
             let type_name = time.krl_type().name();
-            return Err(RuntimeError::type_error(format!("schedule .. at expected a timestamp but got {type_name}")));
+            return Err(RuntimeError::type_error(format!(
+                "schedule .. at expected a timestamp but got {type_name}"
+            )));
         };
-        let (id, record) = self.schedule_record(domain, name, ("at", "time", Value::number(millis)), attrs)?;
-        let timer = Timer { id, pico_id: self.pico.id.clone(), rid: Arc::clone(&self.rid), when: When::At };
+        let (id, record) =
+            self.schedule_record(domain, name, ("at", "time", Value::number(millis)), attrs)?;
+        let timer = Timer {
+            id,
+            pico_id: self.pico.id.clone(),
+            rid: Arc::clone(&self.rid),
+            when: When::At,
+        };
         self.engine.scheduler().arm(millis as i64, timer);
         Ok(record)
     }
 
     /// `schedule <domain> event <name> repeat <timespec> attributes <attrs>` with a cron
     /// timespec of five or six fields.
-    pub fn schedule_repeat(&mut self, domain: &Value, name: &Value, timespec: &Value, attrs: Value) -> Result<Value, RuntimeError> {
+    pub fn schedule_repeat(
+        &mut self,
+        domain: &Value,
+        name: &Value,
+        timespec: &Value,
+        attrs: Value,
+    ) -> Result<Value, RuntimeError> {
         let spec = timespec.to_krl_string().into_owned();
         let cron = timespec.as_str().and_then(Cron::parse).ok_or_else(|| {
-            RuntimeError::error(format!("schedule .. repeat expected a cron timespec but got {spec}"))
+            RuntimeError::error(format!(
+                "schedule .. repeat expected a cron timespec but got {spec}"
+            ))
         })?;
         let now = self.engine.now() as i64;
-        let (id, record) = self.schedule_record(domain, name, ("repeat", "timespec", Value::string(spec)), attrs)?;
+        let (id, record) =
+            self.schedule_record(domain, name, ("repeat", "timespec", Value::string(spec)), attrs)?;
         if let Some(next) = cron.next_after(now) {
-            let timer = Timer { id, pico_id: self.pico.id.clone(), rid: Arc::clone(&self.rid), when: When::Repeat(cron) };
+            let timer = Timer {
+                id,
+                pico_id: self.pico.id.clone(),
+                rid: Arc::clone(&self.rid),
+                when: When::Repeat(cron),
+            };
             self.engine.scheduler().arm(next, timer);
         }
         Ok(record)
@@ -310,15 +386,34 @@ impl TxnContext<'_> {
     /// whitespace removed, split at the first `:`. Unlike the reference (engine.md §12 item
     /// 10), the scheduled event keeps both parts.
     pub fn split_event_type(domain_and_type: &Value) -> (Value, Value) {
-        let text: String = domain_and_type.to_krl_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let text: String = domain_and_type
+            .to_krl_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let (domain, name) = text.split_once(':').unwrap_or((text.as_str(), ""));
         (Value::string(domain), Value::string(name))
     }
 
-    fn schedule_record(&mut self, domain: &Value, name: &Value, when: (&str, &str, Value), attrs: Value) -> Result<(String, Value), RuntimeError> {
-        let eci = self.event.as_ref().map_or_else(|| "[schedule]".to_string(), |e| e.eci.to_string());
+    fn schedule_record(
+        &mut self,
+        domain: &Value,
+        name: &Value,
+        when: (&str, &str, Value),
+        attrs: Value,
+    ) -> Result<(String, Value), RuntimeError> {
+        let eci = self
+            .event
+            .as_ref()
+            .map_or_else(|| "[schedule]".to_string(), |e| e.eci.to_string());
         // Checked now rather than failing at delivery as the reference does.
-        let cleaned = Event::clean(&eci, &domain.to_krl_string(), &name.to_krl_string(), attrs.clone(), 0.0)?;
+        let cleaned = Event::clean(
+            &eci,
+            &domain.to_krl_string(),
+            &name.to_krl_string(),
+            attrs.clone(),
+            0.0,
+        )?;
         let id = new_id();
         let mut data = Map::new();
         if !attrs.is_null() {
