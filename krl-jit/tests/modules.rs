@@ -512,15 +512,16 @@ fn child_picos_are_created_queried_and_deleted_recursively() {
     assert_eq!(engine.pico_summaries().len(), 1);
     assert_eq!(encode(&ctx_query(&engine, &eci, "children")), "[]");
     assert!(engine.pico_of(&child).is_err());
-    // The parent-link channel went with it.
+    // The parent-link channel went with it: the only family channel left is the self channel.
     let family = ctx_query(&engine, &eci, "channels");
-    assert!(
-        family
-            .as_array()
-            .expect("array")
-            .iter()
-            .all(|c| c.as_map().and_then(|m| m.get("familyChannelPicoID")) == Some(&Value::Null))
-    );
+    let tags: Vec<String> = family
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|c| c.as_map().and_then(|m| m.get("familyChannelPicoID")) != Some(&Value::Null))
+        .map(|c| c.as_map().and_then(|m| m.get("tags")).and_then(|t| t.encode(0)).unwrap_or_default())
+        .collect();
+    assert_eq!(tags, [r#"["system","self"]"#]);
 }
 
 #[test]

@@ -79,6 +79,18 @@ fn matches(pattern: &str, text: &str) -> bool {
 }
 
 impl Channel {
+    /// A pico's implicit self channel: its ECI is the pico id and only the pico may use it.
+    pub fn self_channel(pico_id: &str) -> Channel {
+        Channel {
+            id: pico_id.to_string(),
+            pico_id: pico_id.to_string(),
+            tags: vec!["system".into(), "self".into()],
+            event_policy: EventPolicy::allow_all(),
+            query_policy: QueryPolicy::allow_all(),
+            family_channel_pico_id: Some(pico_id.to_string()),
+        }
+    }
+
     /// The family check, then deny, then allow, for an event entering through this channel.
     pub fn check_event(&self, domain: &str, name: &str, sender: Option<&str>) -> Result<(), RuntimeError> {
         self.check_family(sender)?;

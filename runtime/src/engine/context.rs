@@ -313,7 +313,14 @@ impl<'a> TxnContext<'a> {
                     .map(|c| Value::string(c.as_str()))
                     .collect(),
             ),
-            "channels" => Value::array(self.pico.channels.values().map(|c| c.to_value()).collect()),
+            "channels" => {
+                // Matches pico-engine: the implicit self channel is listed too, all sorted by id.
+                let own = super::channel::Channel::self_channel(&self.pico.id);
+                let mut channels: Vec<&super::channel::Channel> = self.pico.channels.values().collect();
+                channels.push(&own);
+                channels.sort_by(|a, b| a.id.cmp(&b.id));
+                Value::array(channels.into_iter().map(|c| c.to_value()).collect())
+            }
             "rid_url" => self.installed_url(),
             "rid_config" => self.installed_config(),
             "rid_name" | "rid_description" | "rid_author" | "rid_version" => {

@@ -535,14 +535,7 @@ impl EngineInner {
 
     fn add_pico(&self, state: PicoState) {
         let id = state.id.clone();
-        let self_channel = Channel {
-            id: id.clone(),
-            pico_id: id.clone(),
-            tags: vec!["system".into(), "self".into()],
-            event_policy: EventPolicy::allow_all(),
-            query_policy: QueryPolicy::allow_all(),
-            family_channel_pico_id: Some(id.clone()),
-        };
+        let self_channel = Channel::self_channel(&id);
         write(&self.channels).insert(id.clone(), self_channel);
         let cell = Arc::new(PicoCell {
             queue: Mutex::new(PicoQueue::default()),
