@@ -26,10 +26,10 @@ pub(crate) type Error<'src> = ParseError<u32, Tok<'src>, LexError>;
 /// What one entry point of the grammar produced.
 #[derive(Debug)]
 pub enum Parsed {
-    Ruleset(Ruleset),
+    Ruleset(Box<Ruleset>),
     Meta(Meta),
     Global(Global),
-    Rule(RuleItem),
+    Rule(Box<RuleItem>),
     Expr(Expr),
     Repl(ReplItem),
 }
@@ -65,11 +65,11 @@ pub fn parse_ruleset(file: FileId, src: &str) -> Parse {
     } = lex(file, src);
     let (parsed, mut diagnostics) = run(file, src, Entry::Ruleset, &tokens);
     let ruleset = match parsed {
-        Some(Parsed::Ruleset(ruleset)) if diagnostics.is_empty() => ruleset,
+        Some(Parsed::Ruleset(ruleset)) if diagnostics.is_empty() => *ruleset,
         other => {
             // Retry section by section; keep whichever attempt kept more of the file.
             let whole = match other {
-                Some(Parsed::Ruleset(ruleset)) => Some(ruleset),
+                Some(Parsed::Ruleset(ruleset)) => Some(*ruleset),
                 _ => None,
             };
             match sections::parse(file, src, &tokens) {
@@ -362,7 +362,7 @@ impl<'src> Builder<'src> {
 
 impl BaseEvent {
     /// The grammar parses the domain separately from the rest; this joins them.
-    pub(crate) fn with_domain(mut self, domain: Ident) -> BaseEvent {
+    pub(crate) fn with_domain(mut self: Box<Self>, domain: Ident) -> Box<BaseEvent> {
         self.domain = domain;
         self
     }
@@ -391,11 +391,11 @@ pub(crate) fn unary(op: UnaryOp, operand: Expr, lo: u32, hi: u32) -> Expr {
     )
 }
 
-pub(crate) fn event_op(op: EventOp, args: Vec<EventExpr>, prefix: bool, span: Span) -> EventExpr {
-    EventExpr {
+pub(crate) fn event_op(op: EventOp, args: Vec<EventExpr>, prefix: bool, span: Span) -> Box<EventExpr> {
+    Box::new(EventExpr {
         kind: EventExprKind::Op { op, args, prefix },
         span,
-    }
+    })
 }
 
 /// Whether a token is a word of any kind.
@@ -486,7 +486,7 @@ mod sections {
                         Some(Parsed::Global(global)) if ruleset.global.is_none() => {
                             ruleset.global = Some(global)
                         }
-                        Some(Parsed::Rule(rule)) => ruleset.rules.push(rule),
+                        Some(Parsed::Rule(rule)) => ruleset.rules.push(*rule),
                         _ => ruleset.rules.push(RuleItem::Error { span }),
                     }
                     idx = end;
