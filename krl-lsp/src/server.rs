@@ -63,13 +63,20 @@ where
     tower_lsp::Server::new(input, output, socket).serve(service).await;
 }
 
+/// Set by [`run_stdio`]: the process belongs to the server, so it may end itself.
+static EXIT_AFTER_SHUTDOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// `krl lsp`: serves LSP over stdin and stdout.
 pub fn run_stdio() -> std::io::Result<()> {
+    EXIT_AFTER_SHUTDOWN.store(true, std::sync::atomic::Ordering::Relaxed);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Tokio reads stdin on a blocking thread that only returns at end of input; after `exit`
+    // the client may keep our stdin open, so do not wait for that thread.
+    runtime.shutdown_background();
     Ok(())
 }
 
@@ -288,6 +295,15 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        if EXIT_AFTER_SHUTDOWN.load(std::sync::atomic::Ordering::Relaxed) {
+            // tower-lsp 0.20 can keep `serve` waiting after `exit` when requests were in
+            // flight; the protocol says `exit` follows `shutdown`, so end the process shortly
+            // after answering rather than hang the editor's shutdown.
+            std::thread::spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                std::process::exit(0);
+            });
+        }
         Ok(())
     }
 

@@ -118,6 +118,9 @@ fn event_time(headers: &HeaderMap) -> Result<Option<f64>, ApiError> {
     }
 }
 
+/// How much of a refused body is still read so that the client gets the answer.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
 /// Reads at most `limit` bytes; a declared or actual larger body is refused without
 /// reading the rest.
 async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<axum::body::Bytes, ParamsError> {
@@ -126,6 +129,9 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<axum
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
+        // Read (and drop) a moderately larger body before answering: a client still
+        // sending when the connection closes would see a reset instead of our answer.
+        let _ = to_bytes(body, DRAIN_LIMIT).await;
         return Err(ParamsError::TooLarge { limit });
     }
     to_bytes(body, limit).await.map_err(|err| {
