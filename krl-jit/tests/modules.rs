@@ -519,7 +519,12 @@ fn child_picos_are_created_queried_and_deleted_recursively() {
         .expect("array")
         .iter()
         .filter(|c| c.as_map().and_then(|m| m.get("familyChannelPicoID")) != Some(&Value::Null))
-        .map(|c| c.as_map().and_then(|m| m.get("tags")).and_then(|t| t.encode(0)).unwrap_or_default())
+        .map(|c| {
+            c.as_map()
+                .and_then(|m| m.get("tags"))
+                .and_then(|t| t.encode(0))
+                .unwrap_or_default()
+        })
         .collect();
     assert_eq!(tags, [r#"["system","self"]"#]);
 }
