@@ -329,46 +329,8 @@ impl Engine {
     /// parent may use it). Returns the child-link ECI, by which the parent reaches the child.
     pub fn new_pico(&self, parent_id: &str) -> Result<String, EngineError> {
         let parent_cell = self.inner.pico(parent_id)?;
-        let child_id = new_id();
-        let family = |pico: &str, owner: &str, tag: &str| Channel {
-            id: new_id(),
-            pico_id: pico.to_string(),
-            tags: vec!["system".into(), tag.into()],
-            event_policy: EventPolicy::allow_all(),
-            query_policy: QueryPolicy::allow_all(),
-            family_channel_pico_id: Some(owner.to_string()),
-        };
-        let up = family(parent_id, &child_id, "parent");
-        let down = family(&child_id, parent_id, "child");
-        let mut child = PicoState::new(child_id.clone(), Some(up.id.clone()));
-        child.channels.insert(down.id.clone(), down.clone());
         let mut parent = lock(&parent_cell.state);
-        let mut children = parent.children.clone();
-        children.push(down.id.clone());
-        let mut batch = WriteBatch::new();
-        batch.put(
-            persist::pico_key(&child_id),
-            persist::to_bytes(&pico_record(&child)),
-        );
-        let parent_record = PicoRecord {
-            id: parent.id.clone(),
-            parent: parent.parent.clone(),
-            children: children.clone(),
-        };
-        batch.put(persist::pico_key(parent_id), persist::to_bytes(&parent_record));
-        persist::put_channel(&mut batch, &up);
-        persist::put_channel(&mut batch, &down);
-        self.inner.storage.commit(batch)?;
-        parent.children = children;
-        parent.channels.insert(up.id.clone(), up.clone());
-        drop(parent);
-        {
-            let mut channels = write(&self.inner.channels);
-            channels.insert(up.id.clone(), up);
-            channels.insert(down.id.clone(), down.clone());
-        }
-        self.inner.add_pico(child);
-        Ok(down.id)
+        Ok(self.inner.new_child(&mut parent, Vec::new())?)
     }
 
     /// The pico that owns a channel.
@@ -830,27 +792,7 @@ impl EngineInner {
     fn reinstall_everywhere(&self, code: &Arc<RulesetCode>) {
         let cells: Vec<Arc<PicoCell>> = read(&self.picos).values().cloned().collect();
         for cell in cells {
-            let mut state = lock(&cell.state);
-            let existing = state
-                .installed(code.rid())
-                .map(|r| (r.url.clone(), r.config.clone()));
-            if let Some((url, config)) = existing
-                && let Err(err) = self.install_on(&mut state, Arc::clone(code), &url, config, None)
-            {
-                // Matches the reference's intent, not its silence: a failed re-init leaves
-                // the ruleset inert and says so in the pico's log.
-                if let Some(installed) = state.rulesets.iter_mut().find(|r| &*r.rid == code.rid()) {
-                    installed.instance = None;
-                }
-                let entry = LogEntry {
-                    time: self.now(),
-                    level: "error",
-                    rid: Some(Arc::from(code.rid())),
-                    message: format!("ruleset init failed: {err}"),
-                    data: None,
-                };
-                lock(&self.logs).entry(state.id.clone()).or_default().push(entry);
-            }
+            self.reinstall_on(&mut lock(&cell.state), code);
         }
     }
 
@@ -1247,6 +1189,8 @@ impl EngineInner {
         Ok(code.rid().to_string())
     }
 
+    /// Re-initialises `code` on one pico if it has that rid. Matches the reference's intent,
+    /// not its silence: a failed re-init leaves the ruleset inert and says so in the log.
     fn reinstall_on(&self, state: &mut PicoState, code: &Arc<RulesetCode>) {
         let existing = state
             .installed(code.rid())
