@@ -1,0 +1,369 @@
+//! Engine operations for tools and the built-in modules (`ctx`, `event`, `schedule`):
+//! listing picos, channels and logs, flushing and installing on a pico whose state the
+//! caller already holds, creating children, and sending events and queries between picos.
+
+use super::*;
+
+impl Engine {
+    /// Every pico, the root first, then by id: `{id, parent, children, channels, rulesets}`
+    /// where `channels` are channel records and `rulesets` are `{rid, url}` in install order.
+    pub fn pico_summaries(&self) -> Vec<Value> {
+        let mut cells: Vec<Arc<PicoCell>> = read(&self.inner.picos).values().cloned().collect();
+        let mut picos: Vec<Value> = Vec::with_capacity(cells.len());
+        let mut ids: Vec<String> = Vec::with_capacity(cells.len());
+        for cell in cells.drain(..) {
+            let state = lock(&cell.state);
+            let text = |s: &str| Value::string(s);
+            let mut map = Map::new();
+            map.insert("id", text(&state.id));
+            map.insert("parent", state.parent.as_deref().map_or(Value::Null, text));
+            let children = state.children.iter().map(|c| text(c)).collect();
+            map.insert("children", Value::array(children));
+            let channels = state.channels.values().map(Channel::to_value).collect();
+            map.insert("channels", Value::array(channels));
+            let rulesets = state.rulesets.iter().map(|r| {
+                let mut entry = Map::new();
+                entry.insert("rid", text(&r.rid));
+                entry.insert("url", text(&r.url));
+                Value::map(entry)
+            });
+            map.insert("rulesets", Value::array(rulesets.collect()));
+            ids.push(state.id.clone());
+            picos.push(Value::map(map));
+        }
+        let mut order: Vec<usize> = (0..picos.len()).collect();
+        order.sort_by_key(|&idx| (ids[idx] != self.inner.root_id, ids[idx].clone()));
+        order.into_iter().map(|idx| picos[idx].clone()).collect()
+    }
+}
+
+// Primitives for the built-in modules (`modules/`: ctx, event, schedule), added with #4
+// item 7. Module code runs inside a transaction that already holds its pico's state, so
+// every method here that needs that state takes it as an argument instead of locking it.
+impl EngineInner {
+    pub(crate) fn storage(&self) -> &dyn Storage {
+        &*self.storage
+    }
+
+    pub(crate) fn scheduler(&self) -> &crate::engine::modules::schedule::Scheduler {
+        &self.scheduler
+    }
+
+    pub(crate) fn has_manual_clock(&self) -> bool {
+        matches!(self.clock, Clock::Manual(_))
+    }
+
+    pub(crate) fn pico_ids(&self) -> Vec<String> {
+        read(&self.picos).keys().cloned().collect()
+    }
+
+    /// Runs `f` on another pico's state under its lock (never the caller's own pico).
+    pub(crate) fn with_pico<R>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut PicoState) -> R,
+    ) -> Result<R, RuntimeError> {
+        let cell = self.pico(id)?;
+        let mut state = lock(&cell.state);
+        Ok(f(&mut state))
+    }
+
+    pub(crate) fn lookup_channel(&self, eci: &str) -> Result<Channel, RuntimeError> {
+        self.channel(eci)
+    }
+
+    /// Adds or replaces a channel in the ECI index (its pico's own map is the caller's).
+    pub(crate) fn index_channel(&self, channel: Channel) {
+        write(&self.channels).insert(channel.id.clone(), channel);
+    }
+
+    /// Forgets deleted picos (with their self channels) and deleted channels.
+    pub(crate) fn remove_picos(&self, pico_ids: &[String], ecis: &[String]) {
+        let mut channels = write(&self.channels);
+        for eci in ecis.iter().chain(pico_ids) {
+            channels.remove(eci);
+        }
+        drop(channels);
+        let mut picos = write(&self.picos);
+        for id in pico_ids {
+            picos.remove(id);
+        }
+    }
+
+    pub(crate) fn registered(&self, url: &str) -> Option<Arc<RulesetCode>> {
+        lock(&self.registry).get(url).cloned()
+    }
+
+    pub(crate) fn pico_logs(&self, pico_id: &str) -> Vec<LogEntry> {
+        lock(&self.logs).get(pico_id).cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn pico_log_error(&self, pico_id: &str, message: String) {
+        let entry = LogEntry {
+            time: self.now(),
+            level: "error",
+            rid: None,
+            message,
+            data: None,
+        };
+        lock(&self.logs)
+            .entry(pico_id.to_string())
+            .or_default()
+            .push(entry);
+    }
+
+    pub(crate) fn engine_log_error(&self, message: String) {
+        self.engine_log(message);
+    }
+
+    /// The code registered at `url`, reading and compiling a `file://` URL (or a path) the
+    /// first time (the registry's `load`).
+    pub(crate) fn load_code(&self, url: &str) -> Result<Arc<RulesetCode>, EngineError> {
+        if let Some(code) = self.registered(url) {
+            return Ok(code);
+        }
+        Ok(self.read_and_register(url)?.0)
+    }
+
+    /// Reads a URL's source and registers it; true when the code changed.
+    fn read_and_register(&self, url: &str) -> Result<(Arc<RulesetCode>, bool), EngineError> {
+        let path = url.strip_prefix("file://").unwrap_or(url);
+        let src = std::fs::read_to_string(path).map_err(|source| EngineError::Source {
+            url: url.to_string(),
+            source,
+        })?;
+        let hash = format!("{:x}", Sha256::digest(src.as_bytes()));
+        if let Some(code) = self.registered(url)
+            && code.hash == hash
+        {
+            return Ok((code, false));
+        }
+        let compiled = self.backend.compile(url, &src).map_err(EngineError::Compile)?;
+        let code = Arc::new(RulesetCode::new(
+            compiled,
+            url.to_string(),
+            hash.clone(),
+            Arc::from(src.as_str()),
+        )?);
+        let mut batch = WriteBatch::new();
+        let record = RulesetRecord {
+            url: url.to_string(),
+            src,
+            hash,
+        };
+        batch.put(persist::ruleset_key(url), persist::to_bytes(&record));
+        self.storage.commit(batch)?;
+        lock(&self.registry).insert(url.to_string(), Arc::clone(&code));
+        Ok((code, true))
+    }
+
+    /// `ctx:flush`: re-reads `url`; when the code changed, re-initialises its rid on every
+    /// pico that has it, `current` (the caller's locked pico) included. Returns the rid.
+    pub(crate) fn flush_locked(&self, url: &str, current: &mut PicoState) -> Result<String, EngineError> {
+        let (code, changed) = self.read_and_register(url)?;
+        if changed {
+            let cells: Vec<Arc<PicoCell>> = read(&self.picos)
+                .iter()
+                .filter(|(id, _)| **id != current.id)
+                .map(|(_, cell)| Arc::clone(cell))
+                .collect();
+            for cell in cells {
+                self.reinstall_on(&mut lock(&cell.state), &code);
+            }
+            self.reinstall_on(current, &code);
+        }
+        Ok(code.rid().to_string())
+    }
+
+    /// Re-initialises `code` on one pico if it has that rid. Matches the reference's intent,
+    /// not its silence: a failed re-init leaves the ruleset inert and says so in the log.
+    pub(super) fn reinstall_on(&self, state: &mut PicoState, code: &Arc<RulesetCode>) {
+        let existing = state
+            .installed(code.rid())
+            .map(|r| (r.url.clone(), r.config.clone()));
+        if let Some((url, config)) = existing
+            && let Err(err) = self.install_on(state, Arc::clone(code), &url, config, None)
+        {
+            if let Some(installed) = state.rulesets.iter_mut().find(|r| &*r.rid == code.rid()) {
+                installed.instance = None;
+            }
+            self.pico_log_error(&state.id, format!("ruleset init failed: {err}"));
+        }
+    }
+
+    /// Installs on a pico whose state the caller holds.
+    pub(crate) fn install_locked(
+        &self,
+        state: &mut PicoState,
+        code: Arc<RulesetCode>,
+        url: &str,
+        config: Map,
+    ) -> Result<(), EngineError> {
+        self.install_on(state, code, url, config, None)
+    }
+
+    /// `ctx:newPico` on a parent whose state the caller holds: the child with its family
+    /// channels in one batch, then its rulesets installed in order (failures only logged).
+    /// Returns the child-link ECI.
+    pub(crate) fn new_child(
+        &self,
+        parent: &mut PicoState,
+        installs: Vec<(Arc<RulesetCode>, String, Map)>,
+    ) -> Result<String, RuntimeError> {
+        let child_id = new_id();
+        let family = |pico: &str, owner: &str, tag: &str| Channel {
+            id: new_id(),
+            pico_id: pico.to_string(),
+            tags: vec!["system".into(), tag.into()],
+            event_policy: EventPolicy::allow_all(),
+            query_policy: QueryPolicy::allow_all(),
+            family_channel_pico_id: Some(owner.to_string()),
+        };
+        let up = family(&parent.id, &child_id, "parent");
+        let down = family(&child_id, &parent.id, "child");
+        let mut child = PicoState::new(child_id.clone(), Some(up.id.clone()));
+        child.channels.insert(down.id.clone(), down.clone());
+        let mut children = parent.children.clone();
+        children.push(down.id.clone());
+        let mut batch = WriteBatch::new();
+        batch.put(
+            persist::pico_key(&child_id),
+            persist::to_bytes(&pico_record(&child)),
+        );
+        let parent_record = PicoRecord {
+            id: parent.id.clone(),
+            parent: parent.parent.clone(),
+            children: children.clone(),
+        };
+        batch.put(persist::pico_key(&parent.id), persist::to_bytes(&parent_record));
+        persist::put_channel(&mut batch, &up);
+        persist::put_channel(&mut batch, &down);
+        self.storage
+            .commit(batch)
+            .map_err(|err| RuntimeError::error(format!("newPico could not be stored: {err}")))?;
+        parent.children = children;
+        parent.channels.insert(up.id.clone(), up.clone());
+        {
+            let mut channels = write(&self.channels);
+            channels.insert(up.id.clone(), up);
+            channels.insert(down.id.clone(), down.clone());
+        }
+        self.add_pico(child);
+        let cell = self.pico(&child_id)?;
+        let mut state = lock(&cell.state);
+        for (code, url, config) in installs {
+            let rid = code.rid().to_string();
+            if let Err(err) = self.install_on(&mut state, code, &url, config, None) {
+                // Matches pico-engine: install errors do not fail newPico.
+                self.pico_log_error(&child_id, format!("newPico could not install {rid}: {err}"));
+            }
+        }
+        Ok(down.id)
+    }
+
+    /// Queues an event transaction on a pico whose state the caller holds, durably: its
+    /// inbox record and the entity-variable `writes` commit in one batch first. With `wait`,
+    /// returns where its result arrives (wait only after releasing the state).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn queue_event(
+        &self,
+        state: &mut PicoState,
+        event: Event,
+        writes: Vec<(Arc<str>, Arc<str>, Option<Value>)>,
+        wait: bool,
+    ) -> Result<Option<Receiver<Result<EventResponse, RuntimeError>>>, RuntimeError> {
+        let eid = new_id();
+        let record = InboxRecord {
+            eid: eid.clone(),
+            eci: event.eci.to_string(),
+            domain: event.domain.to_string(),
+            name: event.name.to_string(),
+            attrs: event.attrs.clone(),
+            time: event.time,
+        };
+        let mut batch = WriteBatch::new();
+        batch.put(persist::inbox_key(&state.id, &eid), persist::to_bytes(&record));
+        for (rid, name, value) in &writes {
+            persist::put_value(&mut batch, persist::ent_key(&state.id, rid, name), value.as_ref());
+        }
+        self.storage.commit(batch).map_err(storage_failure)?;
+        for (rid, name, value) in writes {
+            match value {
+                Some(value) => state.ent.insert((rid, name), value),
+                None => state.ent.remove(&(rid, name)),
+            };
+        }
+        let cell = self.pico(&state.id)?;
+        let (reply, answer) = if wait {
+            let (reply, answer) = mpsc::channel();
+            (Some(reply), Some(answer))
+        } else {
+            (None, None)
+        };
+        self.push(
+            &cell,
+            Job::Event {
+                eid,
+                event,
+                reply,
+                inbox: true,
+            },
+        );
+        Ok(answer)
+    }
+
+    /// An event from a pico (`ctx:event`, `event:send`): cleaned, checked against the channel
+    /// with `sender` as the sender, stored in the target's inbox and queued; the target may
+    /// be the sender's own pico (it runs after the current transaction). Returns the eid.
+    pub(crate) fn send_event(
+        &self,
+        sender: &str,
+        eci: &str,
+        domain: &str,
+        name: &str,
+        attrs: Value,
+    ) -> Result<String, RuntimeError> {
+        let (cell, event) = self.admit_event(eci, domain, name, attrs, Some(sender))?;
+        let pico_id = self.channel(&event.eci)?.pico_id;
+        let eid = new_id();
+        let record = InboxRecord {
+            eid: eid.clone(),
+            eci: event.eci.to_string(),
+            domain: event.domain.to_string(),
+            name: event.name.to_string(),
+            attrs: event.attrs.clone(),
+            time: event.time,
+        };
+        let mut batch = WriteBatch::new();
+        batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
+        self.storage.commit(batch).map_err(storage_failure)?;
+        self.push(
+            &cell,
+            Job::Event {
+                eid: eid.clone(),
+                event,
+                reply: None,
+                inbox: true,
+            },
+        );
+        Ok(eid)
+    }
+
+    /// A query from a pico (`ctx:query`) to another pico; the caller has made sure the target
+    /// is not its own pico, which would wait for itself forever.
+    pub(crate) fn query_from(&self, sender: &str, query: Query) -> Result<Value, RuntimeError> {
+        let channel = self.channel(&query.eci)?;
+        channel.check_query(&query.rid, &query.name, Some(sender))?;
+        let cell = self.pico(&channel.pico_id)?;
+        let (reply, answer) = mpsc::channel();
+        self.push_and_wait(
+            &cell,
+            Job::Query {
+                qid: new_id(),
+                query,
+                reply,
+            },
+        );
+        receive(answer)
+    }
+}
