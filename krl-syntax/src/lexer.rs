@@ -197,6 +197,7 @@ pub fn lex(file: FileId, src: &str) -> Lexed<'_> {
         diagnostics: Vec::new(),
         beestings: Vec::new(),
         chevrons: Vec::new(),
+        regex_checks: std::collections::HashMap::new(),
     };
     lexer.run();
     mark_binders(&mut lexer.tokens);
@@ -217,6 +218,9 @@ struct Lexer<'src> {
     beestings: Vec<u32>,
     /// Where each open chevron started, innermost last, for the unterminated diagnostic.
     chevrons: Vec<Span>,
+    /// Validation results by literal text: rulesets repeat patterns (`re#(.+)#`), and
+    /// compiling a regex costs more than lexing the rest of a rule.
+    regex_checks: std::collections::HashMap<&'src str, Result<(), String>>,
 }
 
 impl<'src> Lexer<'src> {
@@ -442,11 +446,11 @@ impl<'src> Lexer<'src> {
         }
     }
 
-    fn check_regex(&mut self, span: Span, text: &str) {
-        let Some(literal) = crate::literal::RegexLiteral::parse(text) else {
-            return;
-        };
-        if let Err(message) = literal.validate() {
+    fn check_regex(&mut self, span: Span, text: &'src str) {
+        let verdict = self.regex_checks.entry(text).or_insert_with(|| {
+            crate::literal::RegexLiteral::parse(text).map_or(Ok(()), |literal| literal.validate())
+        });
+        if let Err(message) = verdict.clone() {
             let at = FileSpan::new(self.file, span);
             self.diagnostics.push(
                 Diagnostic::error(
