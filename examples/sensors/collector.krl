@@ -11,7 +11,7 @@ ruleset org.example.collector {
     }
     summary = function() {
       temps = hot_readings().map(function(r) {
-        r{"temperature"}
+        r{"temperature"}.as("Number")
       });
       {
         "count": temps.length(),

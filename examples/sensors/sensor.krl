@@ -36,7 +36,8 @@ ruleset org.example.sensor {
 
   rule report_hot {
     select when sensor threshold_exceeded
-    event:send({
+    // Until a collector is assigned there is no one to tell.
+    if ent:collector_eci then event:send({
       "eci": ent:collector_eci,
       "domain": "collector",
       "type": "hot_reading",
