@@ -2,7 +2,7 @@
 //! from the nearest `krl.toml` (`config`), modules from the ruleset's folder and
 //! `--module-path` (`modules`).
 
-mod config;
+pub(crate) mod config;
 mod modules;
 mod sarif;
 

@@ -7,6 +7,8 @@
 //! - `-` reads standard input and writes the result to standard output.
 //! - Files with syntax errors are reported with their diagnostics and left untouched (exit 1);
 //!   IO problems exit 2.
+//! - The line width is `--width`, else `width` in the `[fmt]` table of the nearest `krl.toml`
+//!   above the file (or the current folder for standard input), else 100.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -24,9 +26,9 @@ pub struct Args {
     /// Change nothing; print a diff of what would change and exit 1 if anything would.
     #[arg(long)]
     check: bool,
-    /// The line width to aim for.
-    #[arg(long, default_value_t = FormatOptions::default().width)]
-    width: usize,
+    /// The line width to aim for (default: `[fmt] width` in the nearest `krl.toml`, else 100).
+    #[arg(long)]
+    width: Option<usize>,
 }
 
 /// What happened to one input.
@@ -37,8 +39,51 @@ enum Outcome {
     IoError,
 }
 
+/// The options for a file in `dir`: `--width`, else the nearest `krl.toml`, else defaults.
+fn options_for(width: Option<usize>, dir: &Path) -> Result<FormatOptions, String> {
+    let width = match width {
+        Some(width) => width,
+        None => configured_width(dir)?.unwrap_or(FormatOptions::default().width),
+    };
+    Ok(FormatOptions { width })
+}
+
+/// `width` from the `[fmt]` table of the first `krl.toml` found walking up from `dir`.
+fn configured_width(dir: &Path) -> Result<Option<usize>, String> {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let Some(path) = dir
+        .ancestors()
+        .map(|d| d.join(super::check::config::FILE_NAME))
+        .find(|p| p.is_file())
+    else {
+        return Ok(None);
+    };
+    let text =
+        std::fs::read_to_string(&path).map_err(|err| format!("cannot read `{}`: {err}", path.display()))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err: toml::de::Error| format!("`{}`: {}", path.display(), err.message()))?;
+    let Some(width) = table.get("fmt").and_then(|fmt| fmt.get("width")) else {
+        return Ok(None);
+    };
+    match width.as_integer() {
+        Some(width) if width > 0 => Ok(Some(width as usize)),
+        _ => Err(format!(
+            "`{}`: `fmt.width` must be a positive whole number",
+            path.display()
+        )),
+    }
+}
+
 pub fn run(args: Args) -> u8 {
-    let options = FormatOptions { width: args.width };
+    let cwd = PathBuf::from(".");
+    let options = match options_for(args.width, &cwd) {
+        Ok(options) => options,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return exit::USAGE;
+        }
+    };
     let mut outcomes = Vec::new();
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
         args.paths.iter().partition(|path| path.as_os_str() == "-");
@@ -54,7 +99,14 @@ pub fn run(args: Args) -> u8 {
         match collect_krl_files(&paths) {
             Ok(files) => {
                 for file in files {
-                    outcomes.push(format_file(&file, &options, args.check));
+                    let dir = file.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
+                    match options_for(args.width, &dir) {
+                        Ok(options) => outcomes.push(format_file(&file, &options, args.check)),
+                        Err(err) => {
+                            eprintln!("error: {err}");
+                            outcomes.push(Outcome::IoError);
+                        }
+                    }
                 }
             }
             Err(err) => {
