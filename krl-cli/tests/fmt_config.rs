@@ -1,7 +1,7 @@
 //! `krl fmt` takes its line width from `--width`, else from `[fmt] width` in the nearest
 //! `krl.toml` above the file, else 100.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const LONG_LINE: &str =
@@ -18,7 +18,7 @@ fn project(name: &str, config: Option<&str>) -> PathBuf {
     dir
 }
 
-fn fmt_check(dir: &PathBuf, extra: &[&str]) -> i32 {
+fn fmt_check(dir: &Path, extra: &[&str]) -> i32 {
     let output = Command::new(env!("CARGO_BIN_EXE_krl"))
         .arg("fmt")
         .arg("--check")
