@@ -360,14 +360,7 @@ impl Engine {
         event.time = time.unwrap_or(event.time);
         let eid = new_id();
         // The event is durable before its id is returned: a crash now still runs it later.
-        let record = InboxRecord {
-            eid: eid.clone(),
-            eci: event.eci.to_string(),
-            domain: event.domain.to_string(),
-            name: event.name.to_string(),
-            attrs: event.attrs.clone(),
-            time: event.time,
-        };
+        let record = InboxRecord::new(&eid, &event);
         let pico_id = lock(&cell.state).id.clone();
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));

@@ -96,6 +96,20 @@ pub(crate) struct InboxRecord {
     pub time: f64,
 }
 
+impl InboxRecord {
+    /// The inbox entry of an accepted event.
+    pub(crate) fn new(eid: &str, event: &super::event::Event) -> InboxRecord {
+        InboxRecord {
+            eid: eid.to_string(),
+            eci: event.eci.to_string(),
+            domain: event.domain.to_string(),
+            name: event.name.to_string(),
+            attrs: event.attrs.clone(),
+            time: event.time,
+        }
+    }
+}
+
 pub(crate) fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("engine records always serialise")
 }

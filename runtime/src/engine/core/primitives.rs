@@ -273,14 +273,7 @@ impl EngineInner {
         wait: bool,
     ) -> Result<Option<Receiver<Result<EventResponse, RuntimeError>>>, RuntimeError> {
         let eid = new_id();
-        let record = InboxRecord {
-            eid: eid.clone(),
-            eci: event.eci.to_string(),
-            domain: event.domain.to_string(),
-            name: event.name.to_string(),
-            attrs: event.attrs.clone(),
-            time: event.time,
-        };
+        let record = InboxRecord::new(&eid, &event);
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&state.id, &eid), persist::to_bytes(&record));
         for (rid, name, value) in &writes {
