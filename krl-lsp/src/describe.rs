@@ -115,6 +115,11 @@ pub fn decl_markdown(analysis: &Analysis, id: DeclId) -> String {
     {
         return markdown;
     }
+    if decl.kind == DeclKind::Parameter
+        && let Some(site) = syntax::parameter_named(analysis.ruleset(), decl.span)
+    {
+        return parameter_markdown(analysis, &site);
+    }
     let mut out = format!(
         "```krl\n{}\n```\n{}",
         decl_signature(analysis, id),
@@ -122,6 +127,27 @@ pub fn decl_markdown(analysis: &Analysis, id: DeclId) -> String {
     );
     if let Some(doc) = doc_comment(analysis, decl.span) {
         out.push_str(&format!("\n\n{doc}"));
+    }
+    out
+}
+
+/// A parameter with its default and the function or defaction it belongs to.
+fn parameter_markdown(analysis: &Analysis, site: &syntax::ParamSite) -> String {
+    let what = if site.in_defaction {
+        "defaction"
+    } else {
+        "function"
+    };
+    let owner = match site.owner {
+        Some(decl) => format!("Parameter of {what} `{}`", decl.name.name),
+        None => format!("Parameter of an anonymous {what}"),
+    };
+    let mut out = format!(
+        "```krl\n{}\n```\n{owner}",
+        one_line(analysis.slice(site.param.span))
+    );
+    if site.param.default.is_some() {
+        out.push_str("\n\nThe default applies when the argument is missing or null.");
     }
     out
 }

@@ -5,8 +5,8 @@
 use krl_diagnostics::Span;
 use krl_syntax::ast::{
     Action, ActionBlock, ArrayItem, BaseEvent, BlockKind, ChevronPart, DeclItem, Declaration, EventExpr,
-    EventExprKind, EventRef, Expr, ExprKind, Guard, MapItem, MetaPropKind, Rule, Ruleset, ScheduleTime,
-    SelectKind, Statement, StmtKind, declarations,
+    EventExprKind, EventRef, Expr, ExprKind, Guard, MapItem, MetaPropKind, Param, Rule, Ruleset,
+    ScheduleTime, SelectKind, Statement, StmtKind, declarations,
 };
 
 /// A node of the tree, as the walk hands it out.
@@ -278,6 +278,47 @@ pub fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declarat
             && decl.name.span == name_span
         {
             found = Some(decl);
+        }
+    });
+    found
+}
+
+/// A parameter found by the span of its name, with the declaration that owns the function
+/// or defaction (`None` for an anonymous function) and whether that is a defaction.
+pub struct ParamSite<'a> {
+    pub param: &'a Param,
+    pub owner: Option<&'a Declaration>,
+    pub in_defaction: bool,
+}
+
+/// The parameter whose name is at `name_span`, with its function or defaction.
+pub fn parameter_named(ruleset: &Ruleset, name_span: Span) -> Option<ParamSite<'_>> {
+    let mut found = None;
+    let mut owner: Option<&Declaration> = None;
+    walk(ruleset, &mut |node| {
+        let (params, in_defaction) = match node {
+            Node::Decl(decl) => {
+                owner = Some(decl);
+                return;
+            }
+            Node::Expr(Expr {
+                kind: ExprKind::Function(function),
+                ..
+            }) => (&function.params, false),
+            Node::Expr(Expr {
+                kind: ExprKind::Defaction(defaction),
+                ..
+            }) => (&defaction.params, true),
+            _ => return,
+        };
+        if let Some(param) = params.items.iter().find(|param| param.name.span == name_span) {
+            // The function is the declaration's value only when the declaration encloses it.
+            let owner = owner.filter(|decl| decl.span.contains(params.span));
+            found = Some(ParamSite {
+                param,
+                owner,
+                in_defaction,
+            });
         }
     });
     found

@@ -108,9 +108,12 @@ fn hover_on_event_member_and_module_function() {
 fn hover_on_parameter_and_rule() {
     let (analysis, pos) = counter_at("by = 1", 0, 0);
     let param = hover_text(&analysis, pos, &Workspace::default());
+    // A use of `count_of`'s parameter inside its body.
+    let (analysis, pos) = counter_at("name}", 0, 0);
+    let param_use = hover_text(&analysis, pos, &Workspace::default());
     let (analysis, pos) = counter_at("rule seen", 0, 6);
     let rule = hover_text(&analysis, pos, &Workspace::default());
-    insta::assert_snapshot!(format!("{param}\n=====\n{rule}"));
+    insta::assert_snapshot!(format!("{param}\n=====\n{param_use}\n=====\n{rule}"));
 }
 
 fn locations(response: Option<GotoDefinitionResponse>) -> Vec<Location> {
