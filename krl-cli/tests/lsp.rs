@@ -2,109 +2,12 @@
 //! its stdin/stdout, as an editor does. Prints every request with its answer (run with
 //! `--nocapture` to see them) and the latencies measured on a 1,500-line file.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-    next_id: i64,
-}
-
-impl Client {
-    fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start `krl lsp`");
-        let stdin = child.stdin.take().expect("piped stdin");
-        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        Client {
-            child,
-            stdin,
-            stdout,
-            next_id: 1,
-        }
-    }
-
-    fn send(&mut self, message: &Value) {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write to the server");
-        self.stdin.flush().expect("flush");
-    }
-
-    fn receive(&mut self) -> Value {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            let n = self.stdout.read_line(&mut line).expect("read a header");
-            assert!(n > 0, "the server closed its output");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(value) = line.strip_prefix("Content-Length: ") {
-                length = Some(value.parse::<usize>().expect("a length"));
-            }
-        }
-        let mut body = vec![0; length.expect("a Content-Length header")];
-        self.stdout.read_exact(&mut body).expect("read the body");
-        serde_json::from_slice(&body).expect("a JSON message")
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        let mut message = json!({"jsonrpc": "2.0", "method": method});
-        if !params.is_null() {
-            message["params"] = params;
-        }
-        self.send(&message);
-    }
-
-    /// Sends a request and returns its result, skipping notifications in between.
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
-        if !params.is_null() {
-            message["params"] = params;
-        }
-        self.send(&message);
-        loop {
-            let message = self.receive();
-            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
-                assert!(message.get("error").is_none(), "{method} failed: {message}");
-                return message.get("result").cloned().unwrap_or(Value::Null);
-            }
-        }
-    }
-
-    /// Waits for the diagnostics of `version`.
-    fn diagnostics(&mut self, version: i64) -> Value {
-        loop {
-            let message = self.receive();
-            if message.get("method") == Some(&json!("textDocument/publishDiagnostics"))
-                && message.pointer("/params/version") == Some(&json!(version))
-            {
-                return message.get("params").cloned().unwrap_or(Value::Null);
-            }
-        }
-    }
-}
-
-fn show(what: &str, request: &Value, answer: &Value) {
-    let mut answer = answer.to_string();
-    if answer.len() > 600 {
-        answer = format!("{}… ({} bytes)", &answer[..600], answer.len());
-    }
-    println!("--> {what} {request}\n<-- {answer}\n");
-}
+use support::lsp_client::{Client, show};
 
 const URI: &str = "file:///tmp/krl-lsp-e2e/hello.krl";
 

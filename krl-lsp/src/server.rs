@@ -403,7 +403,12 @@ impl LanguageServer for Server {
         let Some((current, _)) = self.analyses(&at.text_document.uri) else {
             return Ok(None);
         };
-        Ok(handlers::signature_help::signature_help(&current, at.position))
+        let workspace = self.workspace();
+        Ok(handlers::signature_help::signature_help_in(
+            &current,
+            &workspace,
+            at.position,
+        ))
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {

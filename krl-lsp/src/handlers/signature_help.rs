@@ -1,10 +1,12 @@
-//! `textDocument/signatureHelp` for functions, defactions and stdlib operators. Works from the
+//! `textDocument/signatureHelp` for functions, defactions, stdlib operators and module
+//! functions (built-in modules and used modules' files). Works from the
 //! tokens before the cursor (the nearest unclosed `(` and the name before it), so it helps
 //! while the call is still being typed.
 
 use krl_check::stdlib_names;
 use krl_check::{DeclId, Shape};
 use krl_diagnostics::Span;
+use krl_syntax::ast::{ExprKind, declarations};
 use tower_lsp::lsp_types::{
     Documentation, MarkupContent, MarkupKind, ParameterInformation, ParameterLabel, Position, SignatureHelp,
     SignatureInformation,
@@ -14,10 +16,38 @@ use crate::analysis::{Analysis, TokKind};
 use crate::describe;
 use crate::handlers::rename::{chain, scope_at};
 use crate::stdlib_docs;
+use crate::target::alias_rid;
+use crate::workspace::Workspace;
 
+/// Signature help for one document on its own.
 pub fn signature_help(analysis: &Analysis, pos: Position) -> Option<SignatureHelp> {
-    let offset = analysis.offset(pos);
-    // Find the unclosed `(` before the cursor, counting commas at its level.
+    signature_help_in(analysis, &Workspace::default(), pos)
+}
+
+/// Signature help that may look into used modules' files for `alias:member(`.
+pub fn signature_help_in(analysis: &Analysis, workspace: &Workspace, pos: Position) -> Option<SignatureHelp> {
+    let call = call_before(analysis, analysis.offset(pos))?;
+    let (label, params, doc) = match &call.domain {
+        Some(domain) => module_signature(analysis, workspace, domain, call.name)?,
+        None => local_signature(analysis, call.name, call.name_span)?,
+    };
+    Some(help(label, &params, doc, call.commas + u32::from(call.method)))
+}
+
+/// The call whose argument list holds the cursor.
+struct Call<'a> {
+    name: &'a str,
+    name_span: Span,
+    /// `domain` of `domain:name(`.
+    domain: Option<&'a str>,
+    /// `value.name(`: the value is the first argument.
+    method: bool,
+    /// Commas before the cursor at the call's level.
+    commas: u32,
+}
+
+/// Finds the unclosed `(` before `offset`, counting commas at its level, and the name before it.
+fn call_before(analysis: &Analysis, offset: u32) -> Option<Call<'_>> {
     let mut depth = 0usize;
     let mut commas = 0u32;
     let mut tokens = analysis.tokens_before(offset);
@@ -37,13 +67,28 @@ pub fn signature_help(analysis: &Analysis, pos: Position) -> Option<SignatureHel
         }
     }
     let name_tok = tokens.next().filter(|tok| tok.is_word())?;
-    let name = analysis.slice(name_tok.span);
     let before_name = tokens.next();
-    let method = before_name.is_some_and(|tok| tok.is_punct("."));
-    if before_name.is_some_and(|tok| tok.is_punct(":")) {
-        return None; // a module member: its parameters are not known statically
-    }
-    let (label, params, doc) = match lookup(analysis, name, name_tok.span) {
+    let domain = match before_name {
+        Some(tok) if tok.is_punct(":") => {
+            let domain = tokens.next().filter(|tok| tok.is_word())?;
+            Some(analysis.slice(domain.span))
+        }
+        _ => None,
+    };
+    Some(Call {
+        name: analysis.slice(name_tok.span),
+        name_span: name_tok.span,
+        domain,
+        method: before_name.is_some_and(|tok| tok.is_punct(".")),
+        commas,
+    })
+}
+
+type Signature = (String, Vec<String>, Option<String>);
+
+/// A declaration in scope or a stdlib operator.
+fn local_signature(analysis: &Analysis, name: &str, span: Span) -> Option<Signature> {
+    match lookup(analysis, name, span) {
         Some(id) => {
             let decl = analysis.names().declaration(id);
             let sig = decl.shape.signature()?;
@@ -61,18 +106,57 @@ pub fn signature_help(analysis: &Analysis, pos: Position) -> Option<SignatureHel
             } else {
                 format!("{name} = {what}({})", sig.params.join(", "))
             };
-            (label, sig.params.clone(), doc)
+            Some((label, sig.params.clone(), doc))
         }
         None => {
             let op = stdlib_names::lookup(name)?;
             let params: Vec<String> = op.params.iter().map(|p| p.to_string()).collect();
-            (
+            Some((
                 format!("{name}({})", params.join(", ")),
                 params,
                 stdlib_docs::op_doc(name).map(|doc| doc.summary.clone()),
-            )
+            ))
         }
+    }
+}
+
+/// `alias:member(` of a used module (its parameters with their defaults, from the module's
+/// file) or of a built-in module.
+fn module_signature(
+    analysis: &Analysis,
+    workspace: &Workspace,
+    domain: &str,
+    member: &str,
+) -> Option<Signature> {
+    let Some((rid, _)) = alias_rid(analysis, domain) else {
+        let params = stdlib_docs::module_params(domain, member)?;
+        let doc = stdlib_docs::module_members(domain)
+            .iter()
+            .find(|(name, _, _)| *name == member)
+            .map(|(_, _, doc)| doc.to_string());
+        let params: Vec<String> = params.iter().map(|p| p.to_string()).collect();
+        return Some((format!("{domain}:{member}({})", params.join(", ")), params, doc));
     };
+    let module = workspace.module(analysis, &rid)?;
+    let decl = declarations(&module.ruleset().global.as_ref()?.decls).find(|d| d.name.name == member)?;
+    let params = match &decl.value.kind {
+        ExprKind::Function(function) => &function.params,
+        ExprKind::Defaction(defaction) => &defaction.params,
+        _ => return None,
+    };
+    let params: Vec<String> = params
+        .items
+        .iter()
+        .map(|param| describe::one_line(module.slice(param.span)))
+        .collect();
+    Some((
+        format!("{domain}:{member}({})", params.join(", ")),
+        params,
+        describe::doc_comment(module, decl.span),
+    ))
+}
+
+fn help(label: String, params: &[String], doc: Option<String>, active: u32) -> SignatureHelp {
     // Parameter labels as offsets into the label, so clients highlight the right one.
     let open = label.find('(').unwrap_or(0) as u32 + 1;
     let mut start = open;
@@ -88,8 +172,7 @@ pub fn signature_help(analysis: &Analysis, pos: Position) -> Option<SignatureHel
             info
         })
         .collect::<Vec<_>>();
-    let active = commas + u32::from(method);
-    Some(SignatureHelp {
+    SignatureHelp {
         signatures: vec![SignatureInformation {
             label,
             documentation: doc.map(|value| {
@@ -103,7 +186,7 @@ pub fn signature_help(analysis: &Analysis, pos: Position) -> Option<SignatureHel
         }],
         active_signature: Some(0),
         active_parameter: Some(active),
-    })
+    }
 }
 
 /// The declaration `name` means at `span`: the resolved reference there, or the innermost
