@@ -465,8 +465,9 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
         expects.push(Expect::Snapshot(name.clone()));
     }
     if let Some(text) = &raw.error {
-        if !is_event && !is_query {
-            return Err(err("`error` checks an `event` or `query` step".into()));
+        let installs = matches!(action, Action::Install { .. } | Action::NewPico { .. });
+        if !is_event && !is_query && !installs {
+            return Err(err("`error` checks an `event`, `query`, `install` or `new_pico` step".into()));
         }
         expects.push(Expect::Error(text.clone()));
     }

@@ -88,10 +88,19 @@ impl Library {
     }
 
     /// `path:line:col` of a rule, for "produced by" lines.
+    /// A module's directive carries the module's rid but the name of the rule that called
+    /// it, so when `rid` has no such rule the one ruleset that has it is taken.
     pub fn rule_location(&self, rid: &str, rule: &str) -> Option<String> {
-        let ruleset = self.by_rid(rid)?;
-        let info = ruleset.rules.iter().find(|r| r.name == rule)?;
-        Some(format!("{}:{}:{}", ruleset.path.display(), info.line, info.col))
+        let in_ruleset = |ruleset: &Arc<Ruleset>| {
+            let info = ruleset.rules.iter().find(|r| r.name == rule)?;
+            Some(format!("{}:{}:{}", ruleset.path.display(), info.line, info.col))
+        };
+        if let Some(found) = self.by_rid(rid).and_then(in_ruleset) {
+            return Some(found);
+        }
+        let mut elsewhere = self.all().into_iter().filter_map(in_ruleset);
+        let first = elsewhere.next()?;
+        elsewhere.next().is_none().then_some(first)
     }
 
     /// A backend that hands out the compiled rulesets of this library.

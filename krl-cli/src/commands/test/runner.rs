@@ -387,11 +387,13 @@ impl World<'_> {
                         installed: Vec::new(),
                     },
                 );
-                self.install(name, rulesets)?;
+                let installed = self.install(name, rulesets);
+                expect_install_error(installed, expects_error)?;
                 Answer::None
             }
             Action::Install { pico, rulesets } => {
-                self.install(pico, rulesets)?;
+                let installed = self.install(pico, rulesets);
+                expect_install_error(installed, expects_error)?;
                 Answer::None
             }
             Action::NewChannel {
@@ -710,6 +712,22 @@ impl World<'_> {
         }
         entries.sort_by(|a, b| a.0.total_cmp(&b.0));
         Ok(Json::Array(entries.into_iter().map(|(_, e)| e).collect()))
+    }
+}
+
+/// Applies an `error` expectation to an install.
+fn expect_install_error(result: Result<(), StepFailure>, expected: Option<&str>) -> Result<(), StepFailure> {
+    match (result, expected) {
+        (Ok(()), None) => Ok(()),
+        (Ok(()), Some(text)) => Err(StepFailure::new(format!(
+            "expected an error containing \"{text}\", but the install succeeded"
+        ))),
+        (Err(err), Some(text)) if err.message.contains(text) => Ok(()),
+        (Err(mut err), Some(text)) => {
+            err.message = format!("expected an error containing \"{text}\", got: {}", err.message);
+            Err(err)
+        }
+        (Err(err), None) => Err(err),
     }
 }
 
