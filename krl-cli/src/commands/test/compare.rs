@@ -57,6 +57,34 @@ pub fn contains_in_order(expected: &[Json], actual: &[Json]) -> bool {
         .all(|want| rest.by_ref().any(|have| matches(want, have, Match::Subset)))
 }
 
+/// `actual` with its map keys in the order `expected` lists them (the rest after), so a
+/// diff shows changed values rather than moved keys.
+pub fn align(expected: &Json, actual: &Json) -> Json {
+    match (expected, actual) {
+        (Json::Object(want), Json::Object(have)) => {
+            let mut out = serde_json::Map::new();
+            for (key, w) in want {
+                if let Some(h) = have.get(key) {
+                    out.insert(key.clone(), align(w, h));
+                }
+            }
+            for (key, h) in have {
+                if !want.contains_key(key) {
+                    out.insert(key.clone(), h.clone());
+                }
+            }
+            Json::Object(out)
+        }
+        (Json::Array(want), Json::Array(have)) => Json::Array(
+            have.iter()
+                .enumerate()
+                .map(|(idx, h)| want.get(idx).map_or_else(|| h.clone(), |w| align(w, h)))
+                .collect(),
+        ),
+        _ => actual.clone(),
+    }
+}
+
 /// JSON as the test file reader sees it: pretty, keys in their order.
 pub fn pretty(value: &Json) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
@@ -71,10 +99,12 @@ pub fn diff(expected: &Json, actual: &Json, indent: &str, color: bool) -> String
         ("", "", "")
     };
     let want = pretty(expected);
-    let have = pretty(actual);
+    let have = pretty(&align(expected, actual));
     let mut out = String::new();
     if !want.contains('\n') && !have.contains('\n') {
-        out.push_str(&format!("{indent}{red}- {want}{reset}\n{indent}{green}+ {have}{reset}\n"));
+        out.push_str(&format!(
+            "{indent}{red}- {want}{reset}\n{indent}{green}+ {have}{reset}\n"
+        ));
         return out;
     }
     let diff = TextDiff::from_lines(&want, &have);
@@ -112,8 +142,20 @@ mod tests {
     #[test]
     fn directives_in_order_with_gaps() {
         let actual = [json!({"name": "a"}), json!({"name": "b"}), json!({"name": "c"})];
-        assert!(contains_in_order(&[json!({"name": "a"}), json!({"name": "c"})], &actual));
-        assert!(!contains_in_order(&[json!({"name": "c"}), json!({"name": "a"})], &actual));
+        assert!(contains_in_order(
+            &[json!({"name": "a"}), json!({"name": "c"})],
+            &actual
+        ));
+        assert!(!contains_in_order(
+            &[json!({"name": "c"}), json!({"name": "a"})],
+            &actual
+        ));
+    }
+
+    #[test]
+    fn diff_ignores_key_order() {
+        let out = diff(&json!({"b": 1, "a": 2}), &json!({"a": 2, "b": 3}), "", false);
+        assert_eq!(out, "  {\n-   \"b\": 1,\n+   \"b\": 3,\n    \"a\": 2\n  }\n");
     }
 
     #[test]

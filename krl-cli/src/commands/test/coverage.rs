@@ -29,7 +29,9 @@ impl Coverage {
                 TraceEvent::RuleSelected { rid, rule, .. } => {
                     self.entry(rid, rule).selected += 1;
                 }
-                TraceEvent::Postlude { rid, rule, branch, .. } => {
+                TraceEvent::Postlude {
+                    rid, rule, branch, ..
+                } => {
                     let counts = self.entry(rid, rule);
                     match branch {
                         PostludeBranch::Fired => counts.fired += 1,
@@ -42,7 +44,9 @@ impl Coverage {
     }
 
     fn entry(&mut self, rid: &str, rule: &str) -> &mut Counts {
-        self.counts.entry((rid.to_string(), rule.to_string())).or_default()
+        self.counts
+            .entry((rid.to_string(), rule.to_string()))
+            .or_default()
     }
 
     fn get(&self, rid: &str, rule: &str) -> Counts {
@@ -57,7 +61,11 @@ impl Coverage {
         let mut out = String::from("\ncoverage:\n");
         for ruleset in library.all() {
             let Some(rid) = ruleset.rid() else { continue };
-            let ran = ruleset.rules.iter().filter(|r| self.get(rid, &r.name).selected > 0).count();
+            let ran = ruleset
+                .rules
+                .iter()
+                .filter(|r| self.get(rid, &r.name).selected > 0)
+                .count();
             out.push_str(&format!(
                 "  {rid} ({}): {ran} of {} rules ran\n",
                 ruleset.path.display(),
@@ -111,7 +119,8 @@ impl Coverage {
                     .iter()
                     .map(|rule| {
                         let counts = self.get(rid, &rule.name);
-                        let branch = |present: bool, count: usize| if present { json!(count) } else { Json::Null };
+                        let branch =
+                            |present: bool, count: usize| if present { json!(count) } else { Json::Null };
                         json!({
                             "name": rule.name,
                             "line": rule.line,

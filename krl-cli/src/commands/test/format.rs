@@ -199,8 +199,12 @@ struct RawFile {
     tests: Vec<Spanned<RawTest>>,
 }
 
+/// A ruleset entry: `"file.krl"` or `{ file = "file.krl", config = { ... } }`.
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a ruleset file name or `{ file = \"...\", config = { ... } }`"
+)]
 enum RawRuleset {
     Path(String),
     Table {
@@ -259,7 +263,7 @@ struct RawStep {
 /// Parses a test file. `path` locates the rulesets it names.
 pub fn parse(path: &Path, src: &str) -> Result<TestFile, FormatError> {
     let raw: RawFile = toml::from_str(src).map_err(|err| FormatError {
-        message: err.message().to_string(),
+        message: friendly(err.message()),
         span: err.span(),
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -315,6 +319,43 @@ pub fn parse(path: &Path, src: &str) -> Result<TestFile, FormatError> {
         src: src.to_string(),
         tests,
     })
+}
+
+/// serde's "unknown field `atrs`, expected one of ..." as a short message with a suggestion.
+fn friendly(message: &str) -> String {
+    let message = message.trim().replace('\n', "; ");
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message;
+    };
+    let Some((unknown, rest)) = rest.split_once('`') else {
+        return message;
+    };
+    let known: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let closest = known
+        .iter()
+        .map(|k| (edit_distance(unknown, k), *k))
+        .filter(|(distance, _)| *distance <= 2)
+        .min();
+    match closest {
+        Some((_, suggestion)) => format!("unknown key `{unknown}`; did you mean `{suggestion}`?"),
+        None => format!("unknown key `{unknown}`; known keys here: {}", known.join(", ")),
+    }
+}
+
+/// Levenshtein distance, for suggestions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 fn rulesets(dir: &Path, raw: &[Spanned<RawRuleset>]) -> Result<Vec<RulesetUse>, FormatError> {
@@ -378,7 +419,10 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
         actions.push(Action::Event {
             domain: domain.trim().to_string(),
             name: name.trim().to_string(),
-            attrs: raw.attrs.as_ref().map_or(Json::Object(Default::default()), to_json),
+            attrs: raw
+                .attrs
+                .as_ref()
+                .map_or(Json::Object(Default::default()), to_json),
             target: target.clone(),
         });
     }
@@ -390,7 +434,10 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
         actions.push(Action::Query {
             rid,
             name,
-            args: raw.args.as_ref().map_or(Json::Object(Default::default()), to_json),
+            args: raw
+                .args
+                .as_ref()
+                .map_or(Json::Object(Default::default()), to_json),
             target: target.clone(),
         });
     }
@@ -418,7 +465,9 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
             rulesets: rulesets(dir, raw.rulesets.as_deref().unwrap_or_default())?,
         });
     } else if raw.rulesets.is_some() {
-        return Err(err("`rulesets` in a step goes with `new_pico`; use `install` to add rulesets".into()));
+        return Err(err(
+            "`rulesets` in a step goes with `new_pico`; use `install` to add rulesets".into(),
+        ));
     }
     if let Some(install) = &raw.install {
         actions.push(Action::Install {
@@ -454,11 +503,17 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
     };
     if let Some(value) = &raw.directives {
         needs_event("directives")?;
-        expects.push(Expect::Directives(directive_list(value, Match::Exact), Match::Exact));
+        expects.push(Expect::Directives(
+            directive_list(value, Match::Exact),
+            Match::Exact,
+        ));
     }
     if let Some(value) = &raw.directives_include {
         needs_event("directives_include")?;
-        expects.push(Expect::Directives(directive_list(value, Match::Subset), Match::Subset));
+        expects.push(Expect::Directives(
+            directive_list(value, Match::Subset),
+            Match::Subset,
+        ));
     }
     if let Some(name) = &raw.snapshot {
         needs_event("snapshot")?;
@@ -467,17 +522,24 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
     if let Some(text) = &raw.error {
         let installs = matches!(action, Action::Install { .. } | Action::NewPico { .. });
         if !is_event && !is_query && !installs {
-            return Err(err("`error` checks an `event`, `query`, `install` or `new_pico` step".into()));
+            return Err(err(
+                "`error` checks an `event`, `query`, `install` or `new_pico` step".into(),
+            ));
         }
         expects.push(Expect::Error(text.clone()));
     }
-    let results = [&raw.result, &raw.result_include].iter().filter(|r| r.is_some()).count()
+    let results = [&raw.result, &raw.result_include]
+        .iter()
+        .filter(|r| r.is_some())
+        .count()
         + usize::from(raw.result_json.is_some());
     if results > 0 && !is_query {
         return Err(err("`result` checks a `query` step".into()));
     }
     if results > 1 {
-        return Err(err("give one of `result`, `result_include` and `result_json`".into()));
+        return Err(err(
+            "give one of `result`, `result_include` and `result_json`".into()
+        ));
     }
     if let Some(value) = &raw.result {
         expects.push(Expect::Result(to_json(value), Match::Exact));
@@ -550,7 +612,8 @@ fn directive_list(value: &toml::Value, mode: Match) -> Json {
                     if mode == Match::Exact
                         && let Json::Object(map) = &mut json
                     {
-                        map.entry("options").or_insert_with(|| Json::Object(Default::default()));
+                        map.entry("options")
+                            .or_insert_with(|| Json::Object(Default::default()));
                     }
                     json
                 }

@@ -27,7 +27,10 @@ pub struct Ruleset {
     pub path: PathBuf,
     pub url: String,
     pub src: String,
+    /// The error is short ("`x.krl` does not compile"); `problems` has the details.
     pub compiled: Result<Arc<dyn CompiledRuleset>, String>,
+    /// Why the file could not be read or compiled, rendered once for the whole run.
+    pub problems: Option<String>,
     /// Active rules in declaration order.
     pub rules: Vec<RuleInfo>,
 }
@@ -54,7 +57,8 @@ impl Library {
                 paths.extend(test.rulesets.iter().map(|r| r.path.as_path()));
                 for step in &test.steps {
                     use super::format::Action;
-                    if let Action::NewPico { rulesets, .. } | Action::Install { rulesets, .. } = &step.action {
+                    if let Action::NewPico { rulesets, .. } | Action::Install { rulesets, .. } = &step.action
+                    {
                         paths.extend(rulesets.iter().map(|r| r.path.as_path()));
                     }
                 }
@@ -116,7 +120,10 @@ impl Library {
 }
 
 fn load_ruleset(path: &Path) -> Ruleset {
-    let url = format!("file://{}", std::path::absolute(path).unwrap_or(path.to_path_buf()).display());
+    let url = format!(
+        "file://{}",
+        std::path::absolute(path).unwrap_or(path.to_path_buf()).display()
+    );
     let src = match std::fs::read_to_string(path) {
         Ok(src) => src,
         Err(err) => {
@@ -125,19 +132,25 @@ fn load_ruleset(path: &Path) -> Ruleset {
                 url,
                 src: String::new(),
                 compiled: Err(format!("cannot read `{}`: {err}", path.display())),
+                problems: Some(format!("error: cannot read `{}`: {err}\n", path.display())),
                 rules: Vec::new(),
             };
         }
     };
-    let compiled = krl_jit::InterpreterBackend
-        .compile(&url, &src)
-        .map_err(|err| compile_report(path, &src, &err));
+    let (compiled, problems) = match krl_jit::InterpreterBackend.compile(&url, &src) {
+        Ok(compiled) => (Ok(compiled), None),
+        Err(err) => (
+            Err(format!("`{}` does not compile (see above)", path.display())),
+            Some(compile_report(path, &src, &err)),
+        ),
+    };
     let rules = rule_index(&src);
     Ruleset {
         path: path.to_path_buf(),
         url,
         src,
         compiled,
+        problems,
         rules,
     }
 }
@@ -145,11 +158,11 @@ fn load_ruleset(path: &Path) -> Ruleset {
 /// The compiler's diagnostics rendered against the file, or its one-line message.
 fn compile_report(path: &Path, src: &str, err: &CompileError) -> String {
     if err.diagnostics.is_empty() {
-        return format!("`{}` does not compile: {}", path.display(), err.message);
+        return format!("error: `{}` does not compile: {}\n", path.display(), err.message);
     }
     let mut db = SourceDb::new();
     let file: FileId = db.add(path.display().to_string(), src);
-    let mut out = format!("`{}` does not compile:\n", path.display());
+    let mut out = String::new();
     for diagnostic in &err.diagnostics {
         let mut diagnostic = diagnostic.clone();
         diagnostic.primary.at.file = file;

@@ -109,6 +109,11 @@ fn run_once(args: &Args) -> u8 {
         }));
     }
     let library = Library::load(&files);
+    for ruleset in library.all() {
+        if let Some(problems) = &ruleset.problems {
+            file_errors.push((ruleset.path.clone(), problems.clone()));
+        }
+    }
     let jobs: Vec<(usize, usize)> = files
         .iter()
         .enumerate()
@@ -168,7 +173,8 @@ fn run_once(args: &Args) -> u8 {
     };
     let text = match args.format {
         Format::Human => {
-            let mut text = report::human(&report, std::io::stdout().is_terminal());
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut text = report::human(&report, color);
             if let Some(coverage) = &coverage {
                 text.push_str(&coverage.to_text(&library));
             }
@@ -197,7 +203,10 @@ fn accept_snapshots(files: &[TestFile], tests: &mut [TestReport]) {
                 "recorded {count} snapshot(s) in {}",
                 snapshot::path_for(&file.path).display()
             ),
-            Err(err) => eprintln!("error: cannot write the snapshots of {}: {err}", file.path.display()),
+            Err(err) => eprintln!(
+                "error: cannot write the snapshots of {}: {err}",
+                file.path.display()
+            ),
         }
     }
 }
@@ -236,6 +245,11 @@ fn find_test_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
             ));
         }
     }
+    // `krl test` in a folder names its files `x.test.toml`, not `./x.test.toml`.
+    let mut out: Vec<PathBuf> = out
+        .into_iter()
+        .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
+        .collect();
     out.sort();
     out.dedup();
     Ok(out)
@@ -268,7 +282,9 @@ impl Progress {
         if !self.enabled {
             return;
         }
-        let Ok(mut last) = self.last.try_lock() else { return };
+        let Ok(mut last) = self.last.try_lock() else {
+            return;
+        };
         if last.elapsed() >= Duration::from_millis(100) {
             *last = Instant::now();
             eprint!("\r{done}/{} tests run, {failed} failed", self.total);

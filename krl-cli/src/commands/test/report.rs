@@ -20,7 +20,8 @@ pub struct TestReport {
 /// Everything a run produced.
 pub struct RunReport {
     pub tests: Vec<TestReport>,
-    /// Test files that could not be read or parsed, already rendered.
+    /// Test files that could not be read or parsed and rulesets that do not compile,
+    /// already rendered.
     pub file_errors: Vec<(PathBuf, String)>,
     /// Tests left out by `--filter` or `--fail-fast`.
     pub skipped: usize,
@@ -61,17 +62,34 @@ pub fn human(report: &RunReport, color: bool) -> String {
         if failed == 0 {
             let _ = writeln!(out, "{green}ok{reset}   {} ({count})", file.display());
         } else {
-            let _ = writeln!(out, "{red}FAIL{reset} {} ({failed} of {count} failed)", file.display());
+            let _ = writeln!(
+                out,
+                "{red}FAIL{reset} {} ({failed} of {count} failed)",
+                file.display()
+            );
         }
     }
     for test in &report.tests {
-        let Some(failure) = &test.outcome.failure else { continue };
-        let _ = writeln!(out, "\n{bold}--- FAIL: {} › {}{reset}", test.file.display(), test.name);
+        let Some(failure) = &test.outcome.failure else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "\n{bold}--- FAIL: {} › {}{reset}",
+            test.file.display(),
+            test.name
+        );
         let step = match failure.step {
             Some(number) => format!("step {number} ({})", failure.action),
             None => failure.action.clone(),
         };
-        let _ = writeln!(out, "  at {}:{}:{}, {step}", test.file.display(), failure.line, failure.col);
+        let _ = writeln!(
+            out,
+            "  at {}:{}:{}, {step}",
+            test.file.display(),
+            failure.line,
+            failure.col
+        );
         for line in failure.message.lines() {
             let _ = writeln!(out, "  {line}");
         }
@@ -93,7 +111,7 @@ pub fn human(report: &RunReport, color: bool) -> String {
         report.failed()
     );
     if !report.file_errors.is_empty() {
-        let _ = write!(summary, ", {} broken", plural(report.file_errors.len(), "test file"));
+        let _ = write!(summary, ", {} broken", plural(report.file_errors.len(), "file"));
     }
     if report.skipped > 0 {
         let _ = write!(summary, ", {} skipped", report.skipped);
@@ -104,7 +122,11 @@ pub fn human(report: &RunReport, color: bool) -> String {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn failure_json(failure: &Failure) -> Json {
@@ -194,7 +216,13 @@ pub fn junit(report: &RunReport) -> String {
             match &test.outcome.failure {
                 None => out.push_str("/>\n"),
                 Some(failure) => {
-                    let mut text = format!("{}:{}:{}\n{}\n", file.display(), failure.line, failure.col, failure.message);
+                    let mut text = format!(
+                        "{}:{}:{}\n{}\n",
+                        file.display(),
+                        failure.line,
+                        failure.col,
+                        failure.message
+                    );
                     if let Some((expected, actual)) = &failure.diff {
                         text.push_str(&compare::diff(expected, actual, "  ", false));
                     }

@@ -68,16 +68,27 @@ impl TraceSink for Collector {
 
 impl Collector {
     fn since(&self, start: usize) -> Vec<TraceEvent> {
-        let events = self.events.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let events = self
+            .events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         events.get(start..).map(<[_]>::to_vec).unwrap_or_default()
     }
 
     fn len(&self) -> usize {
-        self.events.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+        self.events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 
     fn take(&self) -> Vec<TraceEvent> {
-        std::mem::take(&mut *self.events.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        std::mem::take(
+            &mut *self
+                .events
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }
 
@@ -248,7 +259,12 @@ impl World<'_> {
                 out.push_str(rest);
                 Json::String(out)
             }
-            Json::Array(items) => Json::Array(items.iter().map(|i| self.substitute(i)).collect::<Result<_, _>>()?),
+            Json::Array(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|i| self.substitute(i))
+                    .collect::<Result<_, _>>()?,
+            ),
             Json::Object(map) => Json::Object(
                 map.iter()
                     .map(|(k, v)| Ok((k.clone(), self.substitute(v)?)))
@@ -270,7 +286,9 @@ impl World<'_> {
             let before = collector.len();
             for pico in self.picos.values() {
                 // Fails by design (no such ruleset); only the wait matters.
-                let _ = self.engine.query(&pico.eci, "krl-test.barrier", "barrier", Value::Null);
+                let _ = self
+                    .engine
+                    .query(&pico.eci, "krl-test.barrier", "barrier", Value::Null);
             }
             if collector.len() == before {
                 return;
@@ -296,7 +314,9 @@ impl World<'_> {
                 .as_map()
                 .cloned()
                 .unwrap_or_else(Map::new);
-            self.engine.install(&pico_id, &ruleset.url, config).map_err(fail)?;
+            self.engine
+                .install(&pico_id, &ruleset.url, config)
+                .map_err(fail)?;
             let pico = self.picos.get_mut(pico).expect("checked above");
             pico.installed.retain(|r| r.path != ruleset.path);
             pico.installed.push(Arc::clone(ruleset));
@@ -370,7 +390,9 @@ impl World<'_> {
                 rulesets,
             } => {
                 if self.picos.contains_key(name) {
-                    return Err(StepFailure::new(format!("there already is a pico named `{name}`")));
+                    return Err(StepFailure::new(format!(
+                        "there already is a pico named `{name}`"
+                    )));
                 }
                 let parent_id = self.pico(parent)?.id.clone();
                 let created = self
@@ -431,11 +453,15 @@ impl World<'_> {
             match expect {
                 Expect::Error(_) => {}
                 Expect::Directives(expected, mode) => {
-                    let Answer::Directives(directives) = &answer else { continue };
+                    let Answer::Directives(directives) = &answer else {
+                        continue;
+                    };
                     self.check_directives(expected, *mode, directives)?;
                 }
                 Expect::Snapshot(name) => {
-                    let Answer::Directives(directives) = &answer else { continue };
+                    let Answer::Directives(directives) = &answer else {
+                        continue;
+                    };
                     let actual = Json::Array(directives.iter().map(|d| directive_json(d, true)).collect());
                     let key = format!("{test_name} / {name}");
                     let stored = snapshots.stored.and_then(|s| s.get(&key));
@@ -552,10 +578,16 @@ impl World<'_> {
             (Err(err), Some(text)) if err.to_string().contains(text) => Ok(None),
             (Err(err), expected) => {
                 // The last rule selected is the one that failed.
-                let culprit = collector.since(trace_start).into_iter().rev().find_map(|event| match event {
-                    TraceEvent::RuleSelected { rid, rule, .. } => Some(self.source_line("the error", &rid, &rule)),
-                    _ => None,
-                });
+                let culprit = collector
+                    .since(trace_start)
+                    .into_iter()
+                    .rev()
+                    .find_map(|event| match event {
+                        TraceEvent::RuleSelected { rid, rule, .. } => {
+                            Some(self.source_line("the error", &rid, &rule))
+                        }
+                        _ => None,
+                    });
                 let message = match expected {
                     Some(text) => format!("expected an error containing \"{text}\", got: {err}"),
                     None => format!("the step failed: {err}"),
@@ -569,7 +601,12 @@ impl World<'_> {
         }
     }
 
-    fn check_directives(&self, expected: &Json, mode: Match, directives: &[Value]) -> Result<(), StepFailure> {
+    fn check_directives(
+        &self,
+        expected: &Json,
+        mode: Match,
+        directives: &[Value],
+    ) -> Result<(), StepFailure> {
         let actual: Vec<Json> = directives.iter().map(|d| directive_json(d, false)).collect();
         let expected_list = expected.as_array().map(Vec::as_slice).unwrap_or_default();
         let ok = match mode {
@@ -705,7 +742,9 @@ impl World<'_> {
                 }
                 entry.insert(
                     "attrs".into(),
-                    event["data"]["attrs"].as_object().map_or(Json::Object(Default::default()), |a| Json::Object(a.clone())),
+                    event["data"]["attrs"]
+                        .as_object()
+                        .map_or(Json::Object(Default::default()), |a| Json::Object(a.clone())),
                 );
                 entries.push((sort_key, Json::Object(entry)));
             }

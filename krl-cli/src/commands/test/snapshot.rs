@@ -9,7 +9,10 @@ use serde_json::Value as Json;
 
 /// The snapshot file of a test file.
 pub fn path_for(test_file: &Path) -> PathBuf {
-    let name = test_file.file_name().and_then(|n| n.to_str()).unwrap_or("tests.toml");
+    let name = test_file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("tests.toml");
     let stem = name.strip_suffix(".toml").unwrap_or(name);
     test_file.with_file_name(format!("{stem}.snap.json"))
 }

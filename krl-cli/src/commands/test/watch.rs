@@ -39,7 +39,8 @@ fn fingerprint(roots: &[PathBuf]) -> Vec<(PathBuf, Option<SystemTime>)> {
     let mut files = Vec::new();
     for root in roots {
         let dir = if root.is_file() {
-            root.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            root.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
         } else {
             root.clone()
         };
@@ -51,10 +52,16 @@ fn fingerprint(roots: &[PathBuf]) -> Vec<(PathBuf, Option<SystemTime>)> {
 }
 
 fn collect(dir: &Path, out: &mut Vec<(PathBuf, Option<SystemTime>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         if path.is_dir() {
             if !matches!(name.as_str(), "node_modules" | "target" | ".git") {
                 collect(&path, out);
