@@ -234,7 +234,7 @@ pub fn junit(report: &RunReport) -> String {
                         out,
                         ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
                         xml_escape(failure.message.lines().next().unwrap_or_default()),
-                        xml_escape(&text)
+                        xml_text(&text)
                     );
                 }
             }
@@ -245,23 +245,32 @@ pub fn junit(report: &RunReport) -> String {
         let name = xml_escape(&path.display().to_string());
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{name}\" tests=\"0\" failures=\"0\" errors=\"1\">\n    <error message=\"the test file is broken\">{}</error>\n  </testsuite>",
-            xml_escape(message)
+            "  <testsuite name=\"{name}\" tests=\"0\" failures=\"0\" errors=\"1\">\n    <error message=\"the file is broken\">{}</error>\n  </testsuite>",
+            xml_text(message)
         );
     }
     out.push_str("</testsuites>\n");
     out
 }
 
+/// Escapes text for an attribute value (quotes too).
 fn xml_escape(text: &str) -> String {
+    escape(text, true)
+}
+
+/// Escapes element text, where quotes may stay as they are (and diffs stay readable).
+fn xml_text(text: &str) -> String {
+    escape(text, false)
+}
+
+fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+            '"' if attribute => out.push_str("&quot;"),
             // XML 1.0 cannot hold most control characters, even escaped.
             c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
             c => out.push(c),
@@ -277,5 +286,6 @@ mod tests {
     #[test]
     fn xml_escapes_markup_and_drops_control_characters() {
         assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(xml_text("\"c\" > d"), "\"c\" &gt; d");
     }
 }
