@@ -42,12 +42,20 @@ fn describe(events: &[TraceEvent]) -> Vec<String> {
     events
         .iter()
         .map(|event| match event {
-            TraceEvent::RuleSelected { rule, domain, name, .. } => format!("selected {rule} by {domain}:{name}"),
+            TraceEvent::RuleSelected {
+                rule, domain, name, ..
+            } => format!("selected {rule} by {domain}:{name}"),
             TraceEvent::Postlude { rule, branch, .. } => match branch {
                 PostludeBranch::Fired => format!("fired {rule}"),
                 PostludeBranch::NotFired => format!("notfired {rule}"),
             },
-            TraceEvent::Raised { rule, domain, name, attrs, .. } => format!(
+            TraceEvent::Raised {
+                rule,
+                domain,
+                name,
+                attrs,
+                ..
+            } => format!(
                 "raised {domain}:{name} by {} with {}",
                 rule.as_deref().unwrap_or("-"),
                 attrs.encode(0).unwrap_or_default()
@@ -70,14 +78,18 @@ fn the_trace_reports_selection_branches_and_raises_in_order() {
     );
     let root = engine.root_pico().to_string();
     engine.register("file:///trace.krl", SRC).expect("compiles");
-    engine.install(&root, "file:///trace.krl", Map::new()).expect("installs");
+    engine
+        .install(&root, "file:///trace.krl", Map::new())
+        .expect("installs");
     let eci = engine
         .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
         .expect("a channel")
         .id;
     let mut attrs = Map::new();
     attrs.insert("ok", Value::Boolean(true));
-    engine.event_wait(&eci, "t", "go", Value::map(attrs)).expect("runs");
+    engine
+        .event_wait(&eci, "t", "go", Value::map(attrs))
+        .expect("runs");
     engine.event_wait(&eci, "t", "go", Value::Null).expect("runs");
     let events = recorder.0.lock().expect("not poisoned").clone();
     assert_eq!(

@@ -113,7 +113,8 @@ struct World<'a> {
 /// A failed step before it knows its position.
 struct StepFailure {
     message: String,
-    diff: Option<(Json, Json)>,
+    /// Boxed: failures travel in `Result`s, which should stay small.
+    diff: Option<Box<(Json, Json)>>,
     produced_by: Vec<String>,
 }
 
@@ -173,7 +174,7 @@ pub fn run_test(
             col,
             action: "install rulesets".into(),
             message: err.message,
-            diff: err.diff,
+            diff: err.diff.map(|diff| *diff),
             produced_by: err.produced_by,
         });
     }
@@ -190,7 +191,7 @@ pub fn run_test(
                 col,
                 action: step.action.describe(),
                 message: err.message,
-                diff: err.diff,
+                diff: err.diff.map(|diff| *diff),
                 produced_by: err.produced_by,
             });
         }
@@ -482,7 +483,7 @@ impl World<'_> {
                                 message: format!(
                                     "the directives differ from snapshot `{name}` (-stored +actual; `krl test --accept` records the new ones)"
                                 ),
-                                diff: Some((stored.clone(), actual)),
+                                diff: Some(Box::new((stored.clone(), actual))),
                                 produced_by: self.directive_sources(directives),
                             });
                         }
@@ -497,7 +498,7 @@ impl World<'_> {
                         let shown = shown(expected, &actual, *mode);
                         return Err(StepFailure {
                             message: mismatch("the query result", *mode),
-                            diff: Some((expected.clone(), shown)),
+                            diff: Some(Box::new((expected.clone(), shown))),
                             produced_by: Vec::new(),
                         });
                     }
@@ -508,7 +509,7 @@ impl World<'_> {
                     if !matches(expected, &actual, Match::Exact) {
                         return Err(StepFailure {
                             message: format!("`ent:{name}` differs (-expected +actual)"),
-                            diff: Some((expected.clone(), actual)),
+                            diff: Some(Box::new((expected.clone(), actual))),
                             produced_by: Vec::new(),
                         });
                     }
@@ -541,7 +542,7 @@ impl World<'_> {
                             .collect();
                         return Err(StepFailure {
                             message: "the raised events differ (-expected +actual)".into(),
-                            diff: Some((expected.clone(), compare::project(expected, &actual))),
+                            diff: Some(Box::new((expected.clone(), compare::project(expected, &actual)))),
                             produced_by: sources,
                         });
                     }
@@ -552,7 +553,7 @@ impl World<'_> {
                     if !matches(&expected, &actual, Match::Subset) {
                         return Err(StepFailure {
                             message: "the scheduled events differ (-expected +actual)".into(),
-                            diff: Some((expected.clone(), compare::project(&expected, &actual))),
+                            diff: Some(Box::new((expected.clone(), compare::project(&expected, &actual)))),
                             produced_by: Vec::new(),
                         });
                     }
@@ -618,7 +619,7 @@ impl World<'_> {
         }
         Err(StepFailure {
             message: mismatch("the directives", mode),
-            diff: Some((expected.clone(), Json::Array(actual))),
+            diff: Some(Box::new((expected.clone(), Json::Array(actual)))),
             produced_by: self.directive_sources(directives),
         })
     }
