@@ -663,3 +663,69 @@ fn table_to_json(table: &toml::Table) -> serde_json::Map<String, Json> {
         .map(|(key, value)| (key.clone(), to_json(value)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(src: &str) -> Result<TestFile, FormatError> {
+        parse(Path::new("t.test.toml"), src)
+    }
+
+    fn error_of(src: &str) -> String {
+        let err = parse_text(src).expect_err("a broken file");
+        err.render(Path::new("t.test.toml"), src)
+    }
+
+    #[test]
+    fn steps_become_actions_and_expectations() {
+        let file = parse_text(
+            "[[test]]\nname = \"t\"\n\n[[test.step]]\nevent = \"a:b\"\nattrs = { x = 1 }\ndirectives = [\"d\"]\nraised = [\"c:d\"]\n\n[[test.step]]\nadvance = \"1m\"\nent = { n = 2 }\n",
+        )
+        .expect("parses");
+        let steps = &file.tests[0].steps;
+        assert!(
+            matches!(&steps[0].action, Action::Event { domain, name, .. } if domain == "a" && name == "b")
+        );
+        assert_eq!(steps[0].expects.len(), 2);
+        assert!(matches!(steps[1].action, Action::Advance(ms) if ms == 60_000.0));
+        assert_eq!(file.tests[0].start, DEFAULT_START);
+    }
+
+    #[test]
+    fn a_misspelt_key_gets_a_suggestion_at_its_line() {
+        let text = error_of("[[test]]\nname = \"t\"\n\n[[test.step]]\nevent = \"a:b\"\ndirectivs = []\n");
+        assert!(
+            text.starts_with("t.test.toml:6:1: error: unknown key `directivs`; did you mean `directives`?"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn checks_must_fit_the_step() {
+        let text = error_of("[[test]]\nname = \"t\"\n\n[[test.step]]\nquery = \"q\"\ndirectives = []\n");
+        assert!(
+            text.contains("`directives` checks the directives of an `event` step"),
+            "{text}"
+        );
+        let text = error_of("[[test]]\nname = \"t\"\n\n[[test.step]]\nadvance = \"soon\"\n");
+        assert!(text.contains("5:11: error: expected a duration"), "{text}");
+    }
+
+    #[test]
+    fn tests_need_unique_names_and_steps() {
+        let text = error_of(
+            "[[test]]\nname = \"t\"\n[[test.step]]\nadvance = 1\n[[test]]\nname = \"t\"\n[[test.step]]\nadvance = 1\n",
+        );
+        assert!(text.contains("already a test named `t`"), "{text}");
+        let text = error_of("[[test]]\nname = \"t\"\n");
+        assert!(text.contains("test `t` has no `[[test.step]]`"), "{text}");
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("atrs", "attrs"), 1);
+        assert_eq!(edit_distance("query", "query"), 0);
+        assert_eq!(edit_distance("abc", "xyz"), 3);
+    }
+}
