@@ -29,7 +29,10 @@ ruleset org.example.sensor {
     }
     send_directive("recorded", entry)
     fired {
-      ent:readings := [entry].append(readings()).slice(9)
+      // Not `.slice(9)`: that gives [] while there are fewer than ten readings.
+      ent:readings := [entry].append(readings()).filter(function(r, i) {
+        i < 10
+      })
       raise sensor event "threshold_exceeded" attributes entry if too_hot(temperature)
     }
   }

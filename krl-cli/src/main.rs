@@ -33,6 +33,8 @@ enum Command {
     Lsp(commands::lsp::Args),
     /// Start a pico engine with its HTTP API and install the given rulesets on the root pico.
     Run(commands::run::Args),
+    /// Run the `*.test.toml` tests of rulesets on fresh in-process engines (docs/testing.md).
+    Test(commands::test::Args),
     /// Send an event to a running engine: `krl event ECI domain:type [key=value ...]`.
     Event(commands::client::EventArgs),
     /// Query a running engine: `krl query ECI rid/function [key=value ...]`.
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Lsp(args) => commands::lsp::run(args),
         Command::Run(args) => commands::run::run(args),
+        Command::Test(args) => commands::test::run(args),
         Command::Event(args) => commands::client::event(args),
         Command::Query(args) => commands::client::query(args),
         Command::Pico(args) => commands::client::pico(args),

@@ -9,3 +9,4 @@ pub mod lsp;
 pub mod parse;
 pub mod repl;
 pub mod run;
+pub mod test;

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use krl_runtime::engine::trace::PostludeBranch;
 use krl_runtime::engine::{
     CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext,
 };
@@ -164,6 +165,11 @@ impl KrlInstance {
             Some(block) => interp::run_actions(block, frame, cx)?,
             None => true,
         };
+        cx.trace_postlude(if fired {
+            PostludeBranch::Fired
+        } else {
+            PostludeBranch::NotFired
+        });
         let branch = if fired { &rule.fired } else { &rule.notfired };
         for stmt in branch.iter().chain(&rule.always) {
             if self.run_statement(cx, stmt, frame, on_final)? == Flow::Last {

@@ -11,6 +11,7 @@ use super::core::EngineInner;
 use super::ent;
 use super::event::Event;
 use super::pico::PicoState;
+use super::trace::{PostludeBranch, TraceEvent};
 use crate::host::{LogLevel, unknown_module};
 use crate::value::{Map, Value};
 use crate::{Host, RuntimeError};
@@ -211,6 +212,16 @@ impl<'a> TxnContext<'a> {
             .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
         let time = self.engine.now();
         let event = Event::clean(&eci, &domain.to_krl_string(), &name.to_krl_string(), attrs, time)?;
+        if let Some(sink) = &self.engine.trace {
+            sink.record(TraceEvent::Raised {
+                pico_id: self.pico.id.clone(),
+                rid: Arc::clone(&self.rid),
+                rule: self.rule_name.as_deref().map(str::to_string),
+                domain: Arc::clone(&event.domain),
+                name: Arc::clone(&event.name),
+                attrs: event.attrs.clone(),
+            });
+        }
         self.raised.push(event);
         Ok(())
     }
@@ -224,6 +235,32 @@ impl<'a> TxnContext<'a> {
             .collect();
         let (domain, name) = text.split_once(':').unwrap_or((text.as_str(), ""));
         self.raise(&Value::string(domain), &Value::string(name), attrs)
+    }
+
+    /// Tells the trace sink (if any) that rule `rule` of the running ruleset was selected.
+    pub(crate) fn trace_rule_selected(&self, rule: &str, event: &Event) {
+        if let Some(sink) = &self.engine.trace {
+            sink.record(TraceEvent::RuleSelected {
+                pico_id: self.pico.id.clone(),
+                rid: Arc::clone(&self.rid),
+                rule: rule.to_string(),
+                domain: Arc::clone(&event.domain),
+                name: Arc::clone(&event.name),
+            });
+        }
+    }
+
+    /// Tells the trace sink (if any) which postlude branch the running rule takes. Called by
+    /// the backend once the action block has run.
+    pub fn trace_postlude(&self, branch: PostludeBranch) {
+        if let Some(sink) = &self.engine.trace {
+            sink.record(TraceEvent::Postlude {
+                pico_id: self.pico.id.clone(),
+                rid: Arc::clone(&self.rid),
+                rule: self.rule_name.as_deref().unwrap_or_default().to_string(),
+                branch,
+            });
+        }
     }
 
     /// A `log level message` statement.

@@ -114,6 +114,8 @@ pub(crate) struct EngineInner {
     install_seq: AtomicU64,
     /// Timers of scheduled events (built-in modules, see `modules/schedule.rs`).
     scheduler: super::modules::schedule::Scheduler,
+    /// Where tools observe rule selection (see `trace.rs`).
+    pub(crate) trace: super::trace::Trace,
 }
 
 /// A pico engine. Cheap to clone; all clones share one engine.
@@ -130,6 +132,8 @@ pub struct EngineOptions {
     pub manual_clock: Option<f64>,
     /// What `meta:host` answers.
     pub base_url: String,
+    /// Observes which rules ran (`krl test` coverage); see `trace.rs`.
+    pub trace: super::trace::Trace,
 }
 
 impl Default for EngineOptions {
@@ -138,6 +142,7 @@ impl Default for EngineOptions {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
             manual_clock: None,
             base_url: "http://localhost:3000".to_string(),
+            trace: None,
         }
     }
 }
@@ -179,6 +184,7 @@ impl Engine {
             storage,
             install_seq: AtomicU64::new(0),
             scheduler: super::modules::schedule::Scheduler::default(),
+            trace: options.trace,
         });
         let receiver = Arc::new(Mutex::new(receiver));
         for idx in 0..options.workers.max(1) {
@@ -989,6 +995,7 @@ fn run_ruleset(
             }
         };
         let name = code.compiled.rules()[rule].name.clone();
+        cx.trace_rule_selected(&name, event);
         cx.set_rule_name(Some(&name));
         let outcome = instance.run_rule(cx, rule, bindings);
         cx.set_rule_name(None);

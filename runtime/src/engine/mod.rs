@@ -4,7 +4,8 @@
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
 //! rulesets), `context` (what a running rule sees), `ent` (entity-variable paths), `pico`
-//! (one pico's state), `core` (the engine and its transactions), `select` (event expressions).
+//! (one pico's state), `core` (the engine and its transactions), `select` (event expressions),
+//! `trace` (what tools may observe of running rules).
 
 pub mod backend;
 pub mod channel;
@@ -17,6 +18,7 @@ mod modules;
 mod persist;
 mod pico;
 pub mod select;
+pub mod trace;
 
 pub use self::core::{Engine, EngineError, EngineOptions, EventResponse};
 pub use backend::{

@@ -1,0 +1,842 @@
+//! Runs one test: a fresh in-process engine with the in-memory store and a test clock, the
+//! test's rulesets installed on pico `main` (the root), then each step in order, stopping at
+//! the first step whose expectation fails.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use krl_runtime::Value;
+use krl_runtime::engine::trace::{TraceEvent, TraceSink};
+use krl_runtime::engine::{Engine, EngineOptions};
+use krl_runtime::value::Map;
+use serde_json::Value as Json;
+
+use super::clock;
+use super::compare::{self, matches};
+use super::format::{Action, Expect, Match, RulesetUse, Step, Target, TestCase, line_col};
+use super::library::{Library, Ruleset};
+
+/// What a test run produced.
+pub struct Outcome {
+    pub failure: Option<Failure>,
+    pub duration: Duration,
+    /// Snapshot name → the directives seen, for `--accept`.
+    pub observed_snapshots: Vec<(String, Json)>,
+    /// Everything the engine reported (kept only for `--coverage`).
+    pub trace: Vec<TraceEvent>,
+}
+
+/// Why a test failed, with what the reporters show.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The failing step (1-based) and its position in the test file; `None` for the setup.
+    pub step: Option<usize>,
+    pub line: usize,
+    pub col: usize,
+    /// `event sensor:reading`.
+    pub action: String,
+    pub message: String,
+    /// Expected and actual values, for a diff.
+    pub diff: Option<(Json, Json)>,
+    /// Where the output came from: "directive `x` from rule `r` at file:line:col".
+    pub produced_by: Vec<String>,
+}
+
+/// How snapshots are treated.
+pub struct Snapshots<'a> {
+    /// Stored snapshots of this test file, by `test name / snapshot name`.
+    pub stored: Option<&'a BTreeMap<String, Json>>,
+    /// `--accept`: differences are recorded, not failures.
+    pub accept: bool,
+}
+
+/// Collects the engine's trace facts.
+#[derive(Default)]
+struct Collector {
+    events: Mutex<Vec<TraceEvent>>,
+}
+
+impl TraceSink for Collector {
+    fn record(&self, event: TraceEvent) {
+        self.events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(event);
+    }
+}
+
+impl Collector {
+    fn since(&self, start: usize) -> Vec<TraceEvent> {
+        let events = self
+            .events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        events.get(start..).map(<[_]>::to_vec).unwrap_or_default()
+    }
+
+    fn len(&self) -> usize {
+        self.events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+
+    fn take(&self) -> Vec<TraceEvent> {
+        std::mem::take(
+            &mut *self
+                .events
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+}
+
+struct Pico {
+    id: String,
+    /// An allow-all channel the test talks to the pico through (a pico's own self channel
+    /// is only for the pico itself).
+    eci: String,
+    installed: Vec<Arc<Ruleset>>,
+}
+
+/// One test's engine and the names the test gave to picos and channels.
+struct World<'a> {
+    engine: Engine,
+    library: &'a Library,
+    picos: HashMap<String, Pico>,
+    channels: HashMap<String, String>,
+    now: f64,
+    src: &'a str,
+}
+
+/// A failed step before it knows its position.
+struct StepFailure {
+    message: String,
+    /// Boxed: failures travel in `Result`s, which should stay small.
+    diff: Option<Box<(Json, Json)>>,
+    produced_by: Vec<String>,
+}
+
+impl StepFailure {
+    fn new(message: impl Into<String>) -> StepFailure {
+        StepFailure {
+            message: message.into(),
+            diff: None,
+            produced_by: Vec::new(),
+        }
+    }
+}
+
+/// Runs `test` (from the file whose text is `src`).
+pub fn run_test(
+    test: &TestCase,
+    src: &str,
+    library: &Library,
+    snapshots: &Snapshots<'_>,
+    keep_trace: bool,
+) -> Outcome {
+    let started = Instant::now();
+    let collector = Arc::new(Collector::default());
+    let engine = Engine::new(
+        library.backend(),
+        EngineOptions {
+            workers: 1,
+            manual_clock: Some(test.start),
+            trace: Some(Arc::clone(&collector) as Arc<dyn TraceSink>),
+            ..EngineOptions::default()
+        },
+    );
+    let main = engine.root_pico().to_string();
+    let main_eci = open_channel(&engine, &main);
+    let mut world = World {
+        engine,
+        library,
+        picos: HashMap::from([(
+            "main".to_string(),
+            Pico {
+                id: main,
+                eci: main_eci,
+                installed: Vec::new(),
+            },
+        )]),
+        channels: HashMap::new(),
+        now: test.start,
+        src,
+    };
+    let mut observed_snapshots = Vec::new();
+    let mut failure = None;
+    if let Err(err) = world.install("main", &test.rulesets) {
+        let (line, col) = line_col(src, test.span.start);
+        failure = Some(Failure {
+            step: None,
+            line,
+            col,
+            action: "install rulesets".into(),
+            message: err.message,
+            diff: err.diff.map(|diff| *diff),
+            produced_by: err.produced_by,
+        });
+    }
+    for step in &test.steps {
+        if failure.is_some() {
+            break;
+        }
+        let result = world.run_step(step, &collector, &test.name, snapshots, &mut observed_snapshots);
+        if let Err(err) = result {
+            let (line, col) = line_col(world.src, step.span.start);
+            failure = Some(Failure {
+                step: Some(step.number),
+                line,
+                col,
+                action: step.action.describe(),
+                message: err.message,
+                diff: err.diff.map(|diff| *diff),
+                produced_by: err.produced_by,
+            });
+        }
+    }
+    Outcome {
+        failure,
+        duration: started.elapsed(),
+        observed_snapshots,
+        trace: if keep_trace { collector.take() } else { Vec::new() },
+    }
+}
+
+/// What an event or query step answered.
+enum Answer {
+    None,
+    Directives(Vec<Value>),
+    Result(Value),
+}
+
+impl World<'_> {
+    fn pico(&self, name: &str) -> Result<&Pico, StepFailure> {
+        self.picos.get(name).ok_or_else(|| {
+            StepFailure::new(format!(
+                "there is no pico named `{name}` (create it with a `new_pico = \"{name}\"` step)"
+            ))
+        })
+    }
+
+    fn eci(&self, target: &Target) -> Result<String, StepFailure> {
+        match target {
+            Target::Pico(name) => Ok(self.pico(name)?.eci.clone()),
+            Target::Channel(name) => self.channels.get(name).cloned().ok_or_else(|| {
+                StepFailure::new(format!(
+                    "there is no channel named `{name}` (create it with a `new_channel = \"{name}\"` step)"
+                ))
+            }),
+        }
+    }
+
+    /// Replaces `${eci:NAME}` (a channel's ECI, or a pico's own) and `${pico:NAME}` (a pico's
+    /// id) in every string of a value from the test file.
+    fn substitute(&self, value: &Json) -> Result<Json, StepFailure> {
+        Ok(match value {
+            Json::String(text) if text.contains("${") => {
+                let mut out = String::new();
+                let mut rest = text.as_str();
+                while let Some(start) = rest.find("${") {
+                    out.push_str(&rest[..start]);
+                    let Some(len) = rest[start..].find('}') else { break };
+                    let inner = &rest[start + 2..start + len];
+                    let replaced = match inner.split_once(':') {
+                        Some(("eci", name)) => match self.channels.get(name) {
+                            Some(eci) => eci.clone(),
+                            None => self.pico(name)?.eci.clone(),
+                        },
+                        Some(("pico", name)) => self.pico(name)?.id.clone(),
+                        _ => {
+                            return Err(StepFailure::new(format!(
+                                "`${{{inner}}}` is neither `${{eci:NAME}}` nor `${{pico:NAME}}`"
+                            )));
+                        }
+                    };
+                    out.push_str(&replaced);
+                    rest = &rest[start + len + 1..];
+                }
+                out.push_str(rest);
+                Json::String(out)
+            }
+            Json::Array(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|i| self.substitute(i))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Json::Object(map) => Json::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), self.substitute(v)?)))
+                    .collect::<Result<_, StepFailure>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// Waits until events sent between picos (`event:send`) have run. A query queues behind
+    /// everything already queued on its pico, so querying every pico is a barrier; it is
+    /// repeated while rules keep running (a sent event may send another). One pico needs
+    /// none: `event_wait` drains that pico's queue before it returns.
+    fn settle(&self, collector: &Collector) {
+        if self.picos.len() < 2 {
+            return;
+        }
+        for _ in 0..100 {
+            let before = collector.len();
+            for pico in self.picos.values() {
+                // Fails by design (no such ruleset); only the wait matters.
+                let _ = self
+                    .engine
+                    .query(&pico.eci, "krl-test.barrier", "barrier", Value::Null);
+            }
+            if collector.len() == before {
+                return;
+            }
+        }
+    }
+
+    fn install(&mut self, pico: &str, rulesets: &[RulesetUse]) -> Result<(), StepFailure> {
+        let pico_id = self.pico(pico)?.id.clone();
+        for use_ in rulesets {
+            let ruleset = self
+                .library
+                .get(&use_.path)
+                .ok_or_else(|| StepFailure::new(format!("`{}` was not loaded", use_.path.display())))?;
+            if let Err(message) = &ruleset.compiled {
+                return Err(StepFailure::new(message.clone()));
+            }
+            let fail = |err: krl_runtime::engine::EngineError| {
+                StepFailure::new(format!("installing `{}` failed: {err}", use_.path.display()))
+            };
+            self.engine.register(&ruleset.url, &ruleset.src).map_err(fail)?;
+            let config = to_value(&Json::Object(use_.config.clone()))
+                .as_map()
+                .cloned()
+                .unwrap_or_else(Map::new);
+            self.engine
+                .install(&pico_id, &ruleset.url, config)
+                .map_err(fail)?;
+            let pico = self.picos.get_mut(pico).expect("checked above");
+            pico.installed.retain(|r| r.path != ruleset.path);
+            pico.installed.push(Arc::clone(ruleset));
+        }
+        Ok(())
+    }
+
+    fn run_step(
+        &mut self,
+        step: &Step,
+        collector: &Collector,
+        test_name: &str,
+        snapshots: &Snapshots<'_>,
+        observed: &mut Vec<(String, Json)>,
+    ) -> Result<(), StepFailure> {
+        let trace_start = collector.len();
+        let expects_error = step.expects.iter().find_map(|e| match e {
+            Expect::Error(text) => Some(text.as_str()),
+            _ => None,
+        });
+        let answer = match &step.action {
+            Action::Check => Answer::None,
+            Action::Event {
+                domain,
+                name,
+                attrs,
+                target,
+            } => {
+                let eci = self.eci(target)?;
+                let attrs = to_value(&self.substitute(attrs)?);
+                let result = self.engine.event_wait(&eci, domain, name, attrs);
+                self.settle(collector);
+                match self.check_error(result, expects_error, collector, trace_start)? {
+                    Some(response) => Answer::Directives(response.directives),
+                    None => return Ok(()),
+                }
+            }
+            Action::Query {
+                rid,
+                name,
+                args,
+                target,
+            } => {
+                let eci = self.eci(target)?;
+                let rid = match rid {
+                    Some(rid) => rid.clone(),
+                    None => self.sharing_rid(target, name)?,
+                };
+                let args = to_value(&self.substitute(args)?);
+                let result = self.engine.query(&eci, &rid, name, args);
+                match self.check_error(result, expects_error, collector, trace_start)? {
+                    Some(value) => Answer::Result(value),
+                    None => return Ok(()),
+                }
+            }
+            Action::Advance(ms) => {
+                self.now += ms;
+                self.engine.set_time(self.now);
+                self.settle(collector);
+                Answer::None
+            }
+            Action::SetTime(ms) => {
+                self.now = *ms;
+                self.engine.set_time(self.now);
+                self.settle(collector);
+                Answer::None
+            }
+            Action::NewPico {
+                name,
+                parent,
+                rulesets,
+            } => {
+                if self.picos.contains_key(name) {
+                    return Err(StepFailure::new(format!(
+                        "there already is a pico named `{name}`"
+                    )));
+                }
+                let parent_id = self.pico(parent)?.id.clone();
+                let created = self
+                    .engine
+                    .new_pico(&parent_id)
+                    .and_then(|eci| self.engine.pico_of(&eci))
+                    .map_err(|err| StepFailure::new(format!("creating the pico failed: {err}")))?;
+                let eci = open_channel(&self.engine, &created);
+                self.picos.insert(
+                    name.clone(),
+                    Pico {
+                        id: created,
+                        eci,
+                        installed: Vec::new(),
+                    },
+                );
+                let installed = self.install(name, rulesets);
+                expect_install_error(installed, expects_error)?;
+                Answer::None
+            }
+            Action::Install { pico, rulesets } => {
+                let installed = self.install(pico, rulesets);
+                expect_install_error(installed, expects_error)?;
+                Answer::None
+            }
+            Action::NewChannel {
+                name,
+                pico,
+                tags,
+                event_policy,
+                query_policy,
+            } => {
+                let pico_id = self.pico(pico)?.id.clone();
+                let channel = self
+                    .engine
+                    .new_channel(
+                        &pico_id,
+                        &to_value(tags),
+                        &to_value(event_policy),
+                        &to_value(query_policy),
+                    )
+                    .map_err(|err| StepFailure::new(format!("creating the channel failed: {err}")))?;
+                self.channels.insert(name.clone(), channel.id);
+                Answer::None
+            }
+        };
+        let trace = collector.since(trace_start);
+        let pico_name = match &step.action {
+            Action::NewPico { name, .. } => name.clone(),
+            Action::Install { pico, .. } | Action::NewChannel { pico, .. } => pico.clone(),
+            Action::Event { target, .. } | Action::Query { target, .. } => match target {
+                Target::Pico(name) => name.clone(),
+                Target::Channel(channel) => self.pico_of_channel(channel),
+            },
+            _ => "main".into(),
+        };
+        for expect in &step.expects {
+            match expect {
+                Expect::Error(_) => {}
+                Expect::Directives(expected, mode) => {
+                    let Answer::Directives(directives) = &answer else {
+                        continue;
+                    };
+                    self.check_directives(expected, *mode, directives)?;
+                }
+                Expect::Snapshot(name) => {
+                    let Answer::Directives(directives) = &answer else {
+                        continue;
+                    };
+                    let actual = Json::Array(directives.iter().map(|d| directive_json(d, true)).collect());
+                    let key = format!("{test_name} / {name}");
+                    let stored = snapshots.stored.and_then(|s| s.get(&key));
+                    if snapshots.accept {
+                        if stored != Some(&actual) {
+                            observed.push((key, actual));
+                        }
+                        continue;
+                    }
+                    match stored {
+                        None => {
+                            return Err(StepFailure::new(format!(
+                                "no snapshot `{name}` is stored yet; run `krl test --accept` to record it"
+                            )));
+                        }
+                        Some(stored) if *stored != actual => {
+                            return Err(StepFailure {
+                                message: format!(
+                                    "the directives differ from snapshot `{name}` (-stored +actual; `krl test --accept` records the new ones)"
+                                ),
+                                diff: Some(Box::new((stored.clone(), actual))),
+                                produced_by: self.directive_sources(directives),
+                            });
+                        }
+                        Some(_) => {}
+                    }
+                }
+                Expect::Result(expected, mode) => {
+                    let Answer::Result(value) = &answer else { continue };
+                    let expected = &self.substitute(expected)?;
+                    let actual = value.to_json();
+                    if !matches(expected, &actual, *mode) {
+                        let shown = shown(expected, &actual, *mode);
+                        return Err(StepFailure {
+                            message: mismatch("the query result", *mode),
+                            diff: Some(Box::new((expected.clone(), shown))),
+                            produced_by: Vec::new(),
+                        });
+                    }
+                }
+                Expect::Ent(name, expected) => {
+                    let expected = &self.substitute(expected)?;
+                    let actual = self.ent(&pico_name, name)?;
+                    if !matches(expected, &actual, Match::Exact) {
+                        return Err(StepFailure {
+                            message: format!("`ent:{name}` differs (-expected +actual)"),
+                            diff: Some(Box::new((expected.clone(), actual))),
+                            produced_by: Vec::new(),
+                        });
+                    }
+                }
+                Expect::Raised(expected) => {
+                    let actual = Json::Array(
+                        trace
+                            .iter()
+                            .filter_map(|event| match event {
+                                TraceEvent::Raised {
+                                    domain, name, attrs, ..
+                                } => Some(event_json(domain, name, attrs.to_json())),
+                                _ => None,
+                            })
+                            .collect(),
+                    );
+                    if !matches(expected, &actual, Match::Subset) {
+                        let sources = trace
+                            .iter()
+                            .filter_map(|event| match event {
+                                TraceEvent::Raised {
+                                    rid,
+                                    rule: Some(rule),
+                                    domain,
+                                    name,
+                                    ..
+                                } => Some(self.source_line(&format!("event `{domain}:{name}`"), rid, rule)),
+                                _ => None,
+                            })
+                            .collect();
+                        return Err(StepFailure {
+                            message: "the raised events differ (-expected +actual)".into(),
+                            diff: Some(Box::new((expected.clone(), compare::project(expected, &actual)))),
+                            produced_by: sources,
+                        });
+                    }
+                }
+                Expect::Scheduled(expected) => {
+                    let expected = normalize_schedule(expected);
+                    let actual = self.scheduled(&pico_name)?;
+                    if !matches(&expected, &actual, Match::Subset) {
+                        return Err(StepFailure {
+                            message: "the scheduled events differ (-expected +actual)".into(),
+                            diff: Some(Box::new((expected.clone(), compare::project(&expected, &actual)))),
+                            produced_by: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies an `error` expectation: `Ok(None)` when the step failed as expected.
+    fn check_error<T>(
+        &self,
+        result: Result<T, krl_runtime::engine::EngineError>,
+        expects_error: Option<&str>,
+        collector: &Collector,
+        trace_start: usize,
+    ) -> Result<Option<T>, StepFailure> {
+        match (result, expects_error) {
+            (Ok(value), None) => Ok(Some(value)),
+            (Ok(_), Some(text)) => Err(StepFailure::new(format!(
+                "expected an error containing \"{text}\", but the step succeeded"
+            ))),
+            (Err(err), Some(text)) if err.to_string().contains(text) => Ok(None),
+            (Err(err), expected) => {
+                // The last rule selected is the one that failed.
+                let culprit = collector
+                    .since(trace_start)
+                    .into_iter()
+                    .rev()
+                    .find_map(|event| match event {
+                        TraceEvent::RuleSelected { rid, rule, .. } => {
+                            Some(self.source_line("the error", &rid, &rule))
+                        }
+                        _ => None,
+                    });
+                let message = match expected {
+                    Some(text) => format!("expected an error containing \"{text}\", got: {err}"),
+                    None => format!("the step failed: {err}"),
+                };
+                Err(StepFailure {
+                    message,
+                    diff: None,
+                    produced_by: culprit.into_iter().collect(),
+                })
+            }
+        }
+    }
+
+    fn check_directives(
+        &self,
+        expected: &Json,
+        mode: Match,
+        directives: &[Value],
+    ) -> Result<(), StepFailure> {
+        let actual: Vec<Json> = directives.iter().map(|d| directive_json(d, false)).collect();
+        let expected_list = expected.as_array().map(Vec::as_slice).unwrap_or_default();
+        let ok = match mode {
+            Match::Exact => matches(expected, &Json::Array(actual.clone()), Match::Exact),
+            Match::Subset => compare::contains_in_order(expected_list, &actual),
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(StepFailure {
+            message: mismatch("the directives", mode),
+            diff: Some(Box::new((expected.clone(), Json::Array(actual)))),
+            produced_by: self.directive_sources(directives),
+        })
+    }
+
+    fn directive_sources(&self, directives: &[Value]) -> Vec<String> {
+        directives
+            .iter()
+            .filter_map(|directive| {
+                let map = directive.as_map()?;
+                let name = map.get("name")?.to_krl_string().into_owned();
+                let meta = map.get("meta")?.as_map()?;
+                let rid = meta.get("rid")?.to_krl_string().into_owned();
+                let rule = meta.get("rule_name")?.to_krl_string().into_owned();
+                Some(self.source_line(&format!("directive `{name}`"), &rid, &rule))
+            })
+            .collect()
+    }
+
+    fn source_line(&self, what: &str, rid: &str, rule: &str) -> String {
+        match self.library.rule_location(rid, rule) {
+            Some(at) => format!("{what} came from rule `{rule}` of {rid} at {at}"),
+            None => format!("{what} came from rule `{rule}` of {rid}"),
+        }
+    }
+
+    fn pico_of_channel(&self, channel: &str) -> String {
+        let Some(eci) = self.channels.get(channel) else {
+            return "main".into();
+        };
+        let owner = self.engine.pico_of(eci).unwrap_or_default();
+        self.picos
+            .iter()
+            .find(|(_, pico)| pico.id == owner)
+            .map_or_else(|| "main".into(), |(name, _)| name.clone())
+    }
+
+    /// The rid on a pico that shares `name`.
+    fn sharing_rid(&self, target: &Target, name: &str) -> Result<String, StepFailure> {
+        let pico_name = match target {
+            Target::Pico(pico) => pico.clone(),
+            Target::Channel(channel) => self.pico_of_channel(channel),
+        };
+        let pico = self.pico(&pico_name)?;
+        let sharing: Vec<&str> = pico
+            .installed
+            .iter()
+            .filter_map(|r| r.compiled.as_ref().ok())
+            .filter(|c| c.meta().shares.iter().any(|s| s == name))
+            .map(|c| c.rid())
+            .collect();
+        match sharing.as_slice() {
+            [rid] => Ok(rid.to_string()),
+            [] => Err(StepFailure::new(format!(
+                "no ruleset on pico `{pico_name}` shares `{name}` (write `query = \"RID/{name}\"` to name the ruleset)"
+            ))),
+            many => Err(StepFailure::new(format!(
+                "several rulesets share `{name}` ({}); write `query = \"RID/{name}\"`",
+                many.join(", ")
+            ))),
+        }
+    }
+
+    /// `ent:name` on a pico: `rid/name`, or a bare name looked up in every installed ruleset.
+    fn ent(&self, pico_name: &str, name: &str) -> Result<Json, StepFailure> {
+        let pico = self.pico(pico_name)?;
+        let read = |rid: &str, var: &str| {
+            self.engine
+                .ent(&pico.id, rid, var)
+                .map(|v| v.to_json())
+                .map_err(|err| StepFailure::new(format!("reading `ent:{var}` failed: {err}")))
+        };
+        if let Some((rid, var)) = name.rsplit_once('/') {
+            return read(rid, var);
+        }
+        let mut found = Vec::new();
+        for ruleset in &pico.installed {
+            if let Some(rid) = ruleset.rid() {
+                let value = read(rid, name)?;
+                if !value.is_null() {
+                    found.push((rid, value));
+                }
+            }
+        }
+        match found.len() {
+            0 => Ok(Json::Null),
+            1 => Ok(found.remove(0).1),
+            _ => Err(StepFailure::new(format!(
+                "`ent:{name}` is set by several rulesets ({}); write `\"RID/{name}\"`",
+                found.iter().map(|(rid, _)| *rid).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// The pico's scheduled events, earliest first: `{event, at | repeat, attrs}`.
+    fn scheduled(&self, pico_name: &str) -> Result<Json, StepFailure> {
+        let pico = self.pico(pico_name)?;
+        let mut entries: Vec<(f64, Json)> = Vec::new();
+        for ruleset in &pico.installed {
+            let Some(rid) = ruleset.rid() else { continue };
+            let records = self.engine.ent(&pico.id, rid, "_schedule").unwrap_or_default();
+            let Some(records) = records.as_map() else { continue };
+            for (_, record) in records.iter() {
+                let record = record.to_json();
+                let event = &record["event"];
+                let mut entry = serde_json::Map::new();
+                entry.insert(
+                    "event".into(),
+                    Json::String(format!(
+                        "{}:{}",
+                        event["domain"].as_str().unwrap_or_default(),
+                        event["name"].as_str().unwrap_or_default()
+                    )),
+                );
+                let mut sort_key = f64::INFINITY;
+                if let Some(time) = record["time"].as_f64() {
+                    sort_key = time;
+                    entry.insert("at".into(), Json::String(clock::format_iso(time)));
+                }
+                if let Some(spec) = record["timespec"].as_str() {
+                    entry.insert("repeat".into(), Json::String(spec.to_string()));
+                }
+                entry.insert(
+                    "attrs".into(),
+                    event["data"]["attrs"]
+                        .as_object()
+                        .map_or(Json::Object(Default::default()), |a| Json::Object(a.clone())),
+                );
+                entries.push((sort_key, Json::Object(entry)));
+            }
+        }
+        entries.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Ok(Json::Array(entries.into_iter().map(|(_, e)| e).collect()))
+    }
+}
+
+/// Applies an `error` expectation to an install.
+fn expect_install_error(result: Result<(), StepFailure>, expected: Option<&str>) -> Result<(), StepFailure> {
+    match (result, expected) {
+        (Ok(()), None) => Ok(()),
+        (Ok(()), Some(text)) => Err(StepFailure::new(format!(
+            "expected an error containing \"{text}\", but the install succeeded"
+        ))),
+        (Err(err), Some(text)) if err.message.contains(text) => Ok(()),
+        (Err(mut err), Some(text)) => {
+            err.message = format!("expected an error containing \"{text}\", got: {}", err.message);
+            Err(err)
+        }
+        (Err(err), None) => Err(err),
+    }
+}
+
+fn mismatch(what: &str, mode: Match) -> String {
+    match mode {
+        Match::Exact => format!("{what} differ (-expected +actual)"),
+        Match::Subset => format!("{what} do not include what was expected (-expected +actual)"),
+    }
+    .replace("result differ", "result differs")
+    .replace("result do not", "result does not")
+}
+
+fn shown(expected: &Json, actual: &Json, mode: Match) -> Json {
+    match mode {
+        Match::Exact => actual.clone(),
+        Match::Subset => compare::project(expected, actual),
+    }
+}
+
+/// A directive as tests compare it: `{name, options}` (plus the rule, for snapshots).
+fn directive_json(directive: &Value, with_rule: bool) -> Json {
+    let json = directive.to_json();
+    let mut out = serde_json::Map::new();
+    out.insert("name".into(), json["name"].clone());
+    out.insert("options".into(), json["options"].clone());
+    if with_rule {
+        out.insert("rule".into(), json["meta"]["rule_name"].clone());
+    }
+    Json::Object(out)
+}
+
+fn event_json(domain: &str, name: &str, attrs: Json) -> Json {
+    let mut out = serde_json::Map::new();
+    out.insert("event".into(), Json::String(format!("{domain}:{name}")));
+    out.insert("attrs".into(), attrs);
+    Json::Object(out)
+}
+
+/// Expected `at` times in any accepted spelling, as the ISO form the actual side uses.
+fn normalize_schedule(expected: &Json) -> Json {
+    let mut expected = expected.clone();
+    if let Json::Array(items) = &mut expected {
+        for item in items {
+            let at = item.get("at").cloned();
+            if let (Some(at), Json::Object(map)) = (at, item) {
+                let ms = match &at {
+                    Json::Number(n) => n.as_f64(),
+                    Json::String(text) => clock::parse_iso(text),
+                    _ => None,
+                };
+                if let Some(ms) = ms {
+                    map.insert("at".into(), Json::String(clock::format_iso(ms)));
+                }
+            }
+        }
+    }
+    expected
+}
+
+/// An allow-all channel on a pico.
+fn open_channel(engine: &Engine, pico_id: &str) -> String {
+    let tags = Value::array(vec![Value::string("krl-test")]);
+    engine
+        .new_channel(pico_id, &tags, &Value::Null, &Value::Null)
+        .map(|channel| channel.id)
+        .unwrap_or_else(|_| pico_id.to_string())
+}
+
+/// JSON from a test file as a KRL value.
+fn to_value(json: &Json) -> Value {
+    serde_json::from_value(json.clone()).unwrap_or_default()
+}
