@@ -4,7 +4,9 @@
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
 //! rulesets), `context` (what a running rule sees), `ent` (entity-variable paths), `pico`
-//! (one pico's state), `core` (the engine and its transactions), `select` (event expressions).
+//! (one pico's state), `core` (the engine and its transactions), `select` (event expressions),
+//! `source` (where a ruleset URL's text comes from), `system` (the built-in system rulesets
+//! and the boot sequence).
 
 pub mod backend;
 pub mod channel;
@@ -17,6 +19,8 @@ mod modules;
 mod persist;
 mod pico;
 pub mod select;
+mod source;
+pub mod system;
 
 pub use self::core::{Engine, EngineError, EngineOptions, EventResponse};
 pub use backend::{
