@@ -53,11 +53,16 @@ struct Engine {
 
 impl Engine {
     fn start(home: &PathBuf, port: u16) -> Engine {
+        Engine::start_with(home, port, &[])
+    }
+
+    fn start_with(home: &PathBuf, port: u16, rulesets: &[&str]) -> Engine {
         let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
             .arg("run")
             .args(["--port", &port.to_string()])
             .arg("--home")
             .arg(home)
+            .args(rulesets)
             .env_remove("PORT")
             .env_remove("PICO_ENGINE_BASE_URL")
             .stdout(Stdio::piped())
@@ -395,4 +400,45 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     );
     a.stop();
     b.stop();
+}
+
+/// The README's example: the collector makes sensor children with wrangler, each subscribes
+/// to it, and hot readings sent to a sensor arrive at the collector.
+#[test]
+fn the_sensors_example_reports_hot_readings_to_the_collector() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/sensors");
+    let engine = Engine::start_with(&temp_dir("example"), 0, &[examples]);
+    let eci = engine.eci.clone();
+    for name in ["kitchen", "garage"] {
+        let answer = engine.event(&eci, "collector:new_sensor", json!({"name": name}));
+        assert_eq!(answer["directives"][0]["name"], json!("creating"), "{answer}");
+    }
+    let summary = eventually("both sensors subscribed", || {
+        let summary = engine.query(&eci, "org.example.collector", "summary", json!({}));
+        (summary["sensors"] == json!(2)).then_some(summary)
+    });
+    assert_eq!(summary, json!({"sensors": 2, "count": 0, "max": null}));
+    let sensors = engine.query(&eci, "org.example.collector", "sensors", json!({}));
+    assert_eq!(sensors[0]["name"], json!("kitchen"));
+    assert_eq!(sensors[1]["name"], json!("garage"));
+    let kitchen = sensors[0]["eci"]
+        .as_str()
+        .expect("the kitchen's channel")
+        .to_string();
+    for temperature in ["35", "20", "40"] {
+        let url = format!(
+            "{}/c/{kitchen}/event-wait/sensor/reading?temperature={temperature}",
+            engine.url
+        );
+        let answer = send(ureq::get(&url), None);
+        assert_eq!(answer["directives"][0]["name"], json!("recorded"), "{answer}");
+    }
+    eventually("two hot readings at the collector", || {
+        let summary = engine.query(&eci, "org.example.collector", "summary", json!({}));
+        (summary == json!({"sensors": 2, "count": 2, "max": 40})).then_some(())
+    });
+    // The sensor's channel takes readings only.
+    let refused = engine.event(&kitchen, "collector:reset", json!({}));
+    assert_eq!(refused["error"], json!("Error: Not allowed by channel policy"));
+    engine.stop();
 }
