@@ -285,7 +285,7 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     let temp = a.new_child(&a.ui_eci, "temp");
     assert_eq!(a.children(&a.ui_eci), [sensor.clone(), temp.clone()]);
     a.event(&a.ui_eci, "engine_ui:del", json!({"eci": temp}));
-    assert_eq!(a.children(&a.ui_eci), [sensor.clone()]);
+    assert_eq!(a.children(&a.ui_eci), std::slice::from_ref(&sensor));
     let gone = a.query(&temp, UI, "box", json!({}));
     assert_eq!(gone["error"], json!(format!("Error: ECI not found {temp}")));
 
@@ -359,7 +359,7 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     );
 
     // Picos, channels, rulesets and state.
-    assert_eq!(a.children(&a.ui_eci), [sensor.clone()]);
+    assert_eq!(a.children(&a.ui_eci), std::slice::from_ref(&sensor));
     assert_eq!(a.query(&sensor, UI, "box", json!({}))["name"], json!("sensor"));
     assert_eq!(
         a.rids(&sensor),
