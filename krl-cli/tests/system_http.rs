@@ -346,6 +346,41 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
         (b.query(&b.eci, "test.pings", "pings", json!({})) == json!([1, 2])).then_some(())
     });
 
+    // Wrangler's queries: skyQuery over HTTP to the other engine, picoQuery on this one.
+    let wrangler = "io.picolabs.wrangler";
+    let sky = |func: &str| {
+        let args = json!({"eci": b.ui_eci, "mod": UI, "func": func, "_host": b.url});
+        a.query(&a.eci, wrangler, "skyQuery", args)
+    };
+    assert_eq!(sky("name"), json!("Pico"));
+    let failed = sky("nothing");
+    assert_eq!(
+        failed["error"],
+        json!("sky query request was unsuccesful."),
+        "{failed}"
+    );
+    // Matches pico-engine: errors come back with status 200 and an `error` key.
+    assert_eq!(failed["httpStatus"]["code"], json!(200), "{failed}");
+    assert_eq!(failed["picoQueryError"], json!("Error: Not allowed by channel policy"));
+    let local = a.query(
+        &a.eci,
+        wrangler,
+        "picoQuery",
+        json!({"eci": sensor, "mod": UI, "func": "name"}),
+    );
+    assert_eq!(local, json!("sensor"));
+    let own = a.query(
+        &a.eci,
+        wrangler,
+        "picoQuery",
+        json!({"eci": a.eci, "mod": UI, "func": "name"}),
+    );
+    assert_eq!(own["status_code"], json!(400));
+    assert_eq!(
+        own["status_line"],
+        json!("HTTP/1.1 400 Pico should not query itself")
+    );
+
     // Restart both on the same homes (and ports, which the subscription records name).
     let (port_a, port_b) = (a.port, b.port);
     let (ui_a, ui_b, eci_a) = (a.ui_eci.clone(), b.ui_eci.clone(), a.eci.clone());
