@@ -273,19 +273,22 @@ fn response_value(response: ureq::Response, parse_json: bool) -> Value {
     Value::map(map)
 }
 
+/// A client without a pool of idle connections: ureq does not retry a POST that finds its
+/// pooled connection closed by the server, so every request gets a fresh one.
+fn client() -> ureq::AgentBuilder {
+    ureq::AgentBuilder::new()
+        .timeout(REQUEST_TIMEOUT)
+        .max_idle_connections(0)
+}
+
 fn agent() -> &'static ureq::Agent {
     static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
-    AGENT.get_or_init(|| ureq::AgentBuilder::new().timeout(REQUEST_TIMEOUT).build())
+    AGENT.get_or_init(|| client().build())
 }
 
 fn agent_without_redirects() -> &'static ureq::Agent {
     static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
-    AGENT.get_or_init(|| {
-        ureq::AgentBuilder::new()
-            .timeout(REQUEST_TIMEOUT)
-            .redirects(0)
-            .build()
-    })
+    AGENT.get_or_init(|| client().redirects(0).build())
 }
 
 /// The `qs` library's RFC 3986 form as the reference calls it: nested maps as `a%5Bb%5D=c`,
