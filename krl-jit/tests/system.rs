@@ -236,6 +236,53 @@ fn wrangler_creates_a_child_that_gets_a_ruleset_a_channel_and_is_deleted() {
             .is_err()
     );
 
+    // A changed file takes effect through `engine_ui:flush`; the state stays.
+    std::fs::write(&path, GREETER.replace("\"Hello \"", "\"Hi \"")).unwrap();
+    event(
+        &engine,
+        &child,
+        "engine_ui:flush",
+        &format!(r#"{{"url": "{url}"}}"#),
+    );
+    assert_eq!(
+        query(&engine, &channel, "test.greeter", "hello", r#"{"name": "Ann"}"#),
+        Value::string("Hi Ann!")
+    );
+
+    // The box takes numbers and a `#RRGGBB` colour; anything else keeps the old colour.
+    event(
+        &engine,
+        &child,
+        "engine_ui:box",
+        r##"{"x": "250", "width": 80, "backgroundColor": "#A0b1C2"}"##,
+    );
+    event(&engine, &child, "engine_ui:box", r#"{"backgroundColor": "red"}"#);
+    let boxed = query(&engine, &child, UI, "box", "{}");
+    assert_eq!(get(&boxed, "x"), &Value::number(250.0));
+    assert_eq!(get(&boxed, "y"), &Value::number(100.0));
+    assert_eq!(get(&boxed, "width"), &Value::number(80.0));
+    assert_eq!(text(get(&boxed, "backgroundColor")), "#A0b1C2");
+
+    // `engine_ui:del_channel` removes a channel; the UI remembers a testing ECI.
+    let spare = open_channel(&engine, &child, "spare");
+    event(
+        &engine,
+        &child,
+        "engine_ui:del_channel",
+        &format!(r#"{{"eci": "{spare}"}}"#),
+    );
+    assert!(engine.pico_of(&spare).is_err(), "the channel is gone");
+    event(
+        &engine,
+        &child,
+        "engine_ui:testing_eci",
+        &format!(r#"{{"eci": "{channel}"}}"#),
+    );
+    assert_eq!(
+        query(&engine, &child, UI, "testingECI", "{}"),
+        Value::string(channel.as_str())
+    );
+
     // Uninstall through the UI, then delete the child by its UI ECI.
     event(
         &engine,
@@ -272,13 +319,17 @@ ruleset test.watcher {
     select when wrangler ruleset_installed or wrangler channel_created
              or wrangler channel_deleted or wrangler ruleset_uninstalled
              or wrangler child_deleted or wrangler new_child_created
+             or wrangler rulesets_flushed
     always { ent:seen := seen().append(event:type) }
   }
 }
 "#;
-    engine.register("file:///watcher.krl", WATCHER).unwrap();
+    let dir = scratch("wrangler_events");
+    std::fs::write(dir.join("watcher.krl"), WATCHER).unwrap();
+    let watcher_url = format!("file://{}", dir.join("watcher.krl").display());
+    engine.flush(&watcher_url).unwrap();
     engine
-        .install(engine.root_pico(), "file:///watcher.krl", Map::new())
+        .install(engine.root_pico(), &watcher_url, Map::new())
         .unwrap();
     let open = open_channel(&engine, &ui_eci, "test");
     event(
@@ -330,6 +381,36 @@ ruleset test.watcher {
         "wrangler:uninstall_ruleset_request",
         r#"{"rid": "test.nothing"}"#,
     );
+    // `absoluteURL` + `rid`: the ruleset file next to the given URL.
+    std::fs::write(dir.join("test.greeter.krl"), GREETER).unwrap();
+    let absolute = format!("file://{}", dir.join("elsewhere.krl").display());
+    event(
+        &engine,
+        &open,
+        "wrangler:install_ruleset_request",
+        &format!(r#"{{"absoluteURL": "{absolute}", "rid": "test.greeter"}}"#),
+    );
+    assert_eq!(
+        query(&engine, &open, "test.greeter", "hello", r#"{"name": "Cy"}"#),
+        Value::string("Hello Cy")
+    );
+    let config = query(
+        &engine,
+        &open,
+        WRANGLER,
+        "rulesetConfig",
+        r#"{"rid": "test.greeter"}"#,
+    );
+    assert_eq!(config, json("{}"));
+    let meta = query(
+        &engine,
+        &open,
+        WRANGLER,
+        "rulesetMeta",
+        r#"{"rid": "test.greeter"}"#,
+    );
+    assert_eq!(strings(get(&meta, "shares")), ["hello"]);
+    event(&engine, &open, "wrangler:rulesets_need_flushing", "{}");
     assert_eq!(
         strings(&query(&engine, &channel, "test.watcher", "seen", "{}")),
         [
@@ -337,12 +418,14 @@ ruleset test.watcher {
             "channel_deleted",
             "new_child_created",
             "child_deleted",
-            "ruleset_uninstalled"
+            "ruleset_uninstalled",
+            "ruleset_installed",
+            "rulesets_flushed"
         ]
     );
     assert_eq!(
         strings(&query(&engine, &open, WRANGLER, "installedRIDs", "{}")),
-        [UI, WRANGLER, SUBSCRIPTION, "test.watcher"]
+        [UI, WRANGLER, SUBSCRIPTION, "test.watcher", "test.greeter"]
     );
 }
 
