@@ -564,6 +564,19 @@ fn two_picos_subscribe_send_events_across_and_cancel() {
     for rx in [sensor_rx, collector_rx] {
         assert!(engine.pico_of(&rx).is_err(), "the Rx channel {rx} is deleted");
     }
+
+    // `intent_to_delete`: the sensor asks its parent to delete it, and the parent does.
+    event(
+        &engine,
+        &sensor_open,
+        "wrangler:intent_to_delete",
+        r#"{"Id": "any"}"#,
+    );
+    eventually("the sensor's deletion", || {
+        let children = strings(get(&query(&engine, &ui_eci, UI, "box", "{}"), "children"));
+        (children == [collector.clone()]).then_some(())
+    });
+    assert!(engine.pico_of(&sensor).is_err(), "the sensor pico is gone");
 }
 
 #[test]

@@ -370,10 +370,11 @@ ruleset io.picolabs.subscription {
     }
   }
 
+  // Matches pico-engine, whose check of the matching list is always true (an empty array
+  // is truthy): the pico asks for its deletion whether or not the Id was established.
   rule cancel_before_deletion {
-    select when wrangler intent_to_delete Id re#^(.+)$# setting(id)
-    if established("Id", id).length() > 0 then noop()
-    fired {
+    select when wrangler intent_to_delete Id re#^(.+)$#
+    always {
       raise wrangler event "subscription_cancellation" attributes event:attrs
       raise wrangler event "ready_for_deletion"
     }
