@@ -26,3 +26,24 @@ pub(crate) fn fetch(url: &str) -> Result<String, EngineError> {
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_urls_come_from_the_binary_and_unknown_ones_fail_clearly() {
+        let url = crate::engine::system::url("io.picolabs.wrangler");
+        assert!(fetch(&url).unwrap().contains("ruleset io.picolabs.wrangler"));
+        let err = fetch("krl:system/io.picolabs.nope.krl").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read ruleset source `krl:system/io.picolabs.nope.krl`: no system ruleset has this URL"
+        );
+        let err = fetch("file:///no/such/ruleset.krl").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot read ruleset source `file:///no/such/ruleset.krl`")
+        );
+    }
+}
