@@ -619,4 +619,56 @@ fn auto_accept_configs_approve_matching_requests() {
     let pending = pending.as_array().expect("inbound");
     assert_eq!(pending.len(), 1);
     assert_eq!(text(get(&pending[0], "Tx_role")), "thermostat");
+    let rejected_id = text(get(&pending[0], "Id"));
+    let outbound = query(&engine, &asker, SUBSCRIPTION, "outbound", "{}");
+    assert_eq!(outbound.as_array().map(<[Value]>::len), Some(1));
+
+    // The accepter rejects the pending request: both sides forget it.
+    event(
+        &engine,
+        &accepter,
+        "wrangler:inbound_rejection",
+        &format!(r#"{{"Id": "{rejected_id}"}}"#),
+    );
+    assert_eq!(
+        query(&engine, &accepter, SUBSCRIPTION, "inbound", "{}"),
+        Value::array(Vec::new())
+    );
+    eventually("the asker to drop its outbound request", || {
+        (query(&engine, &asker, SUBSCRIPTION, "outbound", "{}") == Value::array(Vec::new())).then_some(())
+    });
+
+    // The asker withdraws a new request: both sides forget it too.
+    event(
+        &engine,
+        &asker,
+        "wrangler:subscription",
+        &format!(r#"{{"wellKnown_Tx": "{well_known}", "Rx_role": "other", "Tx_role": "hub"}}"#),
+    );
+    let outbound = query(&engine, &asker, SUBSCRIPTION, "outbound", "{}");
+    let withdrawn_id = text(get(&outbound.as_array().expect("outbound")[0], "Id"));
+    eventually("the accepter's inbound request", || {
+        let inbound = query(&engine, &accepter, SUBSCRIPTION, "inbound", "{}");
+        (inbound.as_array()?.len() == 1).then_some(())
+    });
+    event(
+        &engine,
+        &asker,
+        "wrangler:outbound_cancellation",
+        &format!(r#"{{"Id": "{withdrawn_id}"}}"#),
+    );
+    assert_eq!(
+        query(&engine, &asker, SUBSCRIPTION, "outbound", "{}"),
+        Value::array(Vec::new())
+    );
+    eventually("the accepter to drop the withdrawn request", || {
+        (query(&engine, &accepter, SUBSCRIPTION, "inbound", "{}") == Value::array(Vec::new())).then_some(())
+    });
+    // The accepted subscription is untouched.
+    assert_eq!(
+        query(&engine, &asker, SUBSCRIPTION, "established", "{}")
+            .as_array()
+            .map(<[Value]>::len),
+        Some(1)
+    );
 }
