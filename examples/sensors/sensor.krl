@@ -1,4 +1,5 @@
-// A temperature sensor pico: records readings and reports hot ones to its collector.
+// A temperature sensor pico: records readings and reports hot ones to its collector over a
+// subscription.
 ruleset org.example.sensor {
   meta {
     name "sensor"
@@ -6,7 +7,7 @@ ruleset org.example.sensor {
       Keeps the last readings of one thermometer and tells the collector about hot ones.
     >>
     configure using threshold = 30
-    shares readings, latest
+    shares readings, latest, reading_eci
   }
 
   global {
@@ -18,6 +19,31 @@ ruleset org.example.sensor {
     }
     too_hot = function(temperature) {
       temperature.as("Number") > threshold
+    }
+    // The channel thermometers send readings to and anyone may query.
+    reading_eci = function() {
+      ctx:channels.filter(function(c) {
+        c{"tags"} == ["readings"]
+      }).head(){"id"}
+    }
+  }
+
+  // Installed by the collector: open the readings channel and subscribe to the collector.
+  rule set_up {
+    select when wrangler ruleset_installed where event:attrs{"rids"} >< meta:rid
+    ctx:upsertChannel(
+      tags = ["readings"],
+      eventPolicy = {"allow": [{"domain": "sensor", "name": "reading"}], "deny": []},
+      queryPolicy = {"allow": [{"rid": meta:rid, "name": "*"}], "deny": []},
+    )
+    fired {
+      raise wrangler event "subscription"
+        attributes {
+          "wellKnown_Tx": event:attrs{"collector_eci"},
+          "name": event:attrs{"name"}.defaultsTo(meta:picoId),
+          "Rx_role": "sensor",
+          "Tx_role": "collector",
+        } if event:attrs{"collector_eci"}
     }
   }
 
@@ -37,21 +63,17 @@ ruleset org.example.sensor {
     }
   }
 
+  // To every collector this sensor is subscribed to.
   rule report_hot {
     select when sensor threshold_exceeded
-    // Until a collector is assigned there is no one to tell.
-    if ent:collector_eci then event:send({
-      "eci": ent:collector_eci,
-      "domain": "collector",
-      "type": "hot_reading",
-      "attrs": event:attrs,
-    })
-  }
-
-  rule remember_collector {
-    select when sensor collector_assigned eci re#(.+)# setting(eci)
     always {
-      ent:collector_eci := eci
+      raise wrangler event "send_event_on_subs"
+        attributes {
+          "Tx_role": "collector",
+          "domain": "collector",
+          "type": "hot_reading",
+          "attrs": event:attrs,
+        }
     }
   }
 }

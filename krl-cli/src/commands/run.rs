@@ -2,8 +2,9 @@
 //! rulesets on the root pico, and serve until SIGINT or SIGTERM.
 //!
 //! Startup follows pico-engine's (engine.md §1.6 steps 6-8, §9): open the store in
-//! `<home>/db`, flush and (re)install each ruleset on the root by its `file://` URL, find
-//! or create the root's `engine,ui` channel, then listen. `--watch` re-flushes a ruleset
+//! `<home>/db`, boot the system rulesets (`krl_runtime::engine::system`: install them on the
+//! root, set up its `engine,ui` channel with `engine_ui:setup`), flush and (re)install each
+//! given ruleset on the root by its `file://` URL, listen, then send `engine:started`. `--watch` re-flushes a ruleset
 //! when its file changes; a ruleset that stops compiling keeps running its old version.
 
 use std::collections::HashMap;
@@ -14,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use krl_diagnostics::{SourceDb, render};
-use krl_runtime::engine::{Engine, EngineError, EngineOptions};
+use krl_runtime::engine::{Engine, EngineError, EngineOptions, system};
 use krl_runtime::http::{HttpApi, HttpOptions};
 use krl_runtime::storage::{Durability, MemoryStorage, SqliteStorage, Storage};
 use krl_runtime::{Map, Value};
@@ -92,16 +93,16 @@ fn serve(args: Args) -> anyhow::Result<()> {
     };
     let engine = Engine::open(Arc::new(krl_jit::InterpreterBackend), options, storage)?;
     let root = engine.root_pico().to_string();
+    let ui_eci = system::boot(&engine)?;
     let mut watched = Watched::default();
     for file in &files {
         install(&engine, file, &mut watched);
     }
-    let ui_eci = ui_channel(&engine)?;
     let eci = developer_channel(&engine)?;
     print_banner(
         &engine,
         addr,
-        &eci,
+        (&eci, &ui_eci),
         (!args.memory).then_some(home.as_path()),
         &root,
     );
@@ -120,9 +121,10 @@ fn serve(args: Args) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        // Matches pico-engine: `engine:started` once the server listens, fire-and-forget
-        // (refused until the UI ruleset allows it on the UI channel).
-        let _ = api.engine.event(&api.ui_eci, "engine", "started", Value::Null);
+        // Matches pico-engine: `engine:started` once the server listens, fire-and-forget.
+        if let Err(err) = system::started(&api.engine, &api.ui_eci) {
+            eprintln!("krl run: engine:started was refused: {err}");
+        }
         krl_runtime::http::serve(listener, api, shutdown_signal()).await
     })?;
     stop.store(true, Ordering::Relaxed);
@@ -244,54 +246,11 @@ fn report(path: &Path, err: &EngineError) {
     }
 }
 
-/// The root's channel whose sorted tags are exactly `tags`, if any.
-fn root_channel(engine: &Engine, tags: &[&str]) -> Option<String> {
-    let summaries = engine.pico_summaries();
-    let Some(Value::Array(channels)) = summaries
-        .first()
-        .and_then(Value::as_map)
-        .and_then(|root| root.get("channels"))
-        .cloned()
-    else {
-        return None;
-    };
-    channels.iter().filter_map(Value::as_map).find_map(|channel| {
-        let mut found: Vec<&str> = match channel.get("tags") {
-            Some(Value::Array(found)) => found.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
-        found.sort_unstable();
-        (found == tags)
-            .then(|| channel.get("id").and_then(Value::as_str).map(str::to_string))
-            .flatten()
-    })
-}
-
-/// The root's `engine,ui` channel (engine.md §1.6 step 7): created on first start with the
-/// reference's `engine_ui:setup`-only event policy, then sent `engine_ui:setup` so the UI
-/// ruleset (when installed) can widen it.
-fn ui_channel(engine: &Engine) -> anyhow::Result<String> {
-    let eci = match root_channel(engine, &["engine", "ui"]) {
-        Some(eci) => eci,
-        None => {
-            let tags = Value::array(vec![Value::string("engine"), Value::string("ui")]);
-            let policy = Value::from(
-                serde_json::json!({"allow": [{"domain": "engine_ui", "name": "setup"}], "deny": []}),
-            );
-            engine
-                .new_channel(engine.root_pico(), &tags, &policy, &Value::Null)?
-                .id
-        }
-    };
-    engine.event_wait(&eci, "engine_ui", "setup", Value::Null)?;
-    Ok(eci)
-}
-
 /// The channel `krl run` offers developers: every event and query allowed. The root's own
 /// channel is a family channel (only the pico itself may use it), and the UI channel only
 /// takes what the UI ruleset allows.
 fn developer_channel(engine: &Engine) -> anyhow::Result<String> {
-    if let Some(eci) = root_channel(engine, &["developer", "krl"]) {
+    if let Some(eci) = system::channel_tagged(engine, engine.root_pico(), &["developer", "krl"])? {
         return Ok(eci);
     }
     let tags = Value::array(vec![Value::string("krl"), Value::string("developer")]);
@@ -300,11 +259,18 @@ fn developer_channel(engine: &Engine) -> anyhow::Result<String> {
         .id)
 }
 
-fn print_banner(engine: &Engine, addr: SocketAddr, eci: &str, home: Option<&Path>, root: &str) {
+fn print_banner(
+    engine: &Engine,
+    addr: SocketAddr,
+    (eci, ui_eci): (&str, &str),
+    home: Option<&Path>,
+    root: &str,
+) {
     let url = format!("http://{addr}");
     println!("krl run: listening on {url}");
     println!("  root pico  {root}");
     println!("  channel    {eci}  (tags krl, developer: every event and query allowed)");
+    println!("  UI channel {ui_eci}  (tags engine, ui: what the pico-engine UI sends)");
     match home {
         Some(home) => println!("  data       {}", home.join("db").display()),
         None => println!("  data       in memory only (--memory)"),
@@ -313,7 +279,10 @@ fn print_banner(engine: &Engine, addr: SocketAddr, eci: &str, home: Option<&Path
     for (rid, url) in &rulesets {
         println!("  ruleset    {rid}  {url}");
     }
-    let rid = rulesets.first().map_or("<rid>", |(rid, _)| rid.as_str());
+    let rid = rulesets
+        .iter()
+        .find(|(_, url)| !url.starts_with(system::URL_PREFIX))
+        .map_or("<rid>", |(rid, _)| rid.as_str());
     println!("  try        curl '{url}/c/{eci}/query/{rid}/<function>'");
     println!("             curl '{url}/c/{eci}/event-wait/<domain>/<type>?key=value'");
 }

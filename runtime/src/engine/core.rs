@@ -266,13 +266,10 @@ impl Engine {
         Ok(rid)
     }
 
-    /// Re-reads a `file://` URL (or a plain path) and registers it.
+    /// Re-reads a URL (`file://` or a plain path, `http://`, or a system ruleset's) and
+    /// registers it.
     pub fn flush(&self, url: &str) -> Result<String, EngineError> {
-        let path = url.strip_prefix("file://").unwrap_or(url);
-        let src = std::fs::read_to_string(path).map_err(|source| EngineError::Source {
-            url: url.to_string(),
-            source,
-        })?;
+        let src = super::source::fetch(url)?;
         self.register(url, &src)
     }
 

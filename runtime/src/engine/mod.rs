@@ -5,7 +5,8 @@
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
 //! rulesets), `context` (what a running rule sees), `ent` (entity-variable paths), `pico`
 //! (one pico's state), `core` (the engine and its transactions), `select` (event expressions),
-//! `trace` (what tools may observe of running rules).
+//! `source` (where a ruleset URL's text comes from), `system` (the built-in system rulesets
+//! and the boot sequence), `trace` (what tools may observe of running rules).
 
 pub mod backend;
 pub mod channel;
@@ -18,6 +19,8 @@ mod modules;
 mod persist;
 mod pico;
 pub mod select;
+mod source;
+pub mod system;
 pub mod trace;
 
 pub use self::core::{Engine, EngineError, EngineOptions, EventResponse};

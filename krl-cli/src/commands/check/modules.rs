@@ -1,5 +1,6 @@
 //! Finding the modules named by `use module RID`: `RID.krl` in the folder of the using
-//! ruleset, then in each `--module-path` folder.
+//! ruleset, then in each `--module-path` folder, then the system rulesets built into the
+//! engine (`io.picolabs.wrangler`, ...), which every pico made by wrangler has.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::sync::Mutex;
 
 use krl_check::{ModuleInfo, ModuleResolver};
 use krl_diagnostics::FileId;
+use krl_runtime::engine::system;
 
 /// Reads and parses each candidate file once, shared by all checked files.
 pub struct ModuleFinder {
@@ -33,7 +35,10 @@ impl ModuleFinder {
         cache
             .entry(path)
             .or_insert_with_key(|path| {
-                let text = std::fs::read_to_string(path).ok()?;
+                let text = match system_source(path) {
+                    Some(text) => text.to_string(),
+                    None => std::fs::read_to_string(path).ok()?,
+                };
                 let parse = krl_syntax::parse_ruleset(FileId(0), &text);
                 Some(ModuleInfo::of(&parse.ruleset))
             })
@@ -56,5 +61,19 @@ impl ModuleResolver for Near<'_> {
             .map(|dir| dir.join(&file_name))
             .filter(|path| path.is_file())
             .find_map(|path| self.finder.load(path, rid))
+            .or_else(|| {
+                let url = system::url(rid);
+                system_source(Path::new(&url))?;
+                self.finder.load(PathBuf::from(url), rid)
+            })
     }
+}
+
+/// The built-in source of a system ruleset named by its `krl:system/...` URL.
+fn system_source(path: &Path) -> Option<&'static str> {
+    let url = path.to_str()?;
+    system::RULESETS
+        .iter()
+        .find(|(rid, _)| system::url(rid) == url)
+        .map(|(_, src)| *src)
 }

@@ -35,6 +35,14 @@ impl Engine {
         order.sort_by_key(|&idx| (ids[idx] != self.inner.root_id, ids[idx].clone()));
         order.into_iter().map(|idx| picos[idx].clone()).collect()
     }
+
+    /// A pico's channels (not its implicit self channel), sorted by ECI.
+    pub fn channels(&self, pico_id: &str) -> Result<Vec<Channel>, EngineError> {
+        let cell = self.inner.pico(pico_id)?;
+        let mut channels: Vec<Channel> = lock(&cell.state).channels.values().cloned().collect();
+        channels.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(channels)
+    }
 }
 
 // Primitives for the built-in modules (`modules/`: ctx, event, schedule), added with #4
@@ -116,8 +124,8 @@ impl EngineInner {
         self.engine_log(message);
     }
 
-    /// The code registered at `url`, reading and compiling a `file://` URL (or a path) the
-    /// first time (the registry's `load`).
+    /// The code registered at `url`, fetching and compiling it the first time (the
+    /// registry's `load`).
     pub(crate) fn load_code(&self, url: &str) -> Result<Arc<RulesetCode>, EngineError> {
         if let Some(code) = self.registered(url) {
             return Ok(code);
@@ -127,11 +135,7 @@ impl EngineInner {
 
     /// Reads a URL's source and registers it; true when the code changed.
     fn read_and_register(&self, url: &str) -> Result<(Arc<RulesetCode>, bool), EngineError> {
-        let path = url.strip_prefix("file://").unwrap_or(url);
-        let src = std::fs::read_to_string(path).map_err(|source| EngineError::Source {
-            url: url.to_string(),
-            source,
-        })?;
+        let src = crate::engine::source::fetch(url)?;
         let hash = format!("{:x}", Sha256::digest(src.as_bytes()));
         if let Some(code) = self.registered(url)
             && code.hash == hash
@@ -316,7 +320,20 @@ impl EngineInner {
         name: &str,
         attrs: Value,
     ) -> Result<String, RuntimeError> {
-        let (cell, event) = self.admit_event(eci, domain, name, attrs, Some(sender))?;
+        self.send_event_from(Some(sender), eci, domain, name, attrs)
+    }
+
+    /// [`Self::send_event`] with an optional sender: `None` is an event from outside (the
+    /// `http` module's `autosend`), which family channels refuse.
+    pub(crate) fn send_event_from(
+        &self,
+        sender: Option<&str>,
+        eci: &str,
+        domain: &str,
+        name: &str,
+        attrs: Value,
+    ) -> Result<String, RuntimeError> {
+        let (cell, event) = self.admit_event(eci, domain, name, attrs, sender)?;
         let pico_id = self.channel(&event.eci)?.pico_id;
         let eid = new_id();
         let record = InboxRecord {

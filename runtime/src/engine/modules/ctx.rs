@@ -47,8 +47,9 @@ pub(super) fn call(
             let mut args = Args::new(&["eci", "domain", "name", "attrs", "host"], positional, named);
             let attrs = args.take(3);
             if args.get(4).truthy() {
-                let host = args.get(4).to_krl_string().into_owned();
-                super::event::post_to_host(cx, &host, args.get(0), args.get(1), args.get(2), &attrs);
+                let host = args.get(4).to_krl_string();
+                let eci = args.get(0).to_krl_string();
+                super::http::post_event(&host, &eci, field(args.get(1)), field(args.get(2)), &attrs);
                 return Ok(Value::Null);
             }
             // Matches pico-engine: unlike `event:send`, delivery errors fail the rule.

@@ -2,7 +2,6 @@
 //! `event:send`. The properties (`event:attrs`, `event:eci`, ...) are answered by the
 //! transaction context.
 
-use std::io::{Read, Write};
 use std::sync::Arc;
 
 use super::{Args, no_member};
@@ -10,6 +9,11 @@ use crate::engine::context::TxnContext;
 use crate::host::LogLevel;
 use crate::value::Value;
 use crate::{Host, RuntimeError};
+
+/// The text of an event field; non-strings become blank so the receiver rejects them.
+fn field(value: &Value) -> &str {
+    value.as_str().unwrap_or("")
+}
 
 pub(super) fn call(
     cx: &mut TxnContext<'_>,
@@ -73,8 +77,8 @@ fn send(cx: &mut TxnContext<'_>, options: &Value, host: &Value) -> Result<Value,
         )));
     }
     if host.truthy() {
-        let host = host.to_krl_string().into_owned();
-        post_to_host(cx, &host, &eci, &domain, &name, &attrs);
+        let host = host.to_krl_string();
+        super::http::post_event(&host, &eci.to_krl_string(), field(&domain), field(&name), &attrs);
         return Ok(Value::Null);
     }
     // Matches pico-engine: local delivery errors are logged, not thrown.
@@ -85,68 +89,4 @@ fn send(cx: &mut TxnContext<'_>, options: &Value, host: &Value) -> Result<Value,
             Ok(Value::Null)
         }
     }
-}
-
-/// The `host` form of `ctx:event` and `event:send`: `POST <host>/c/<eci>/event/<domain>/<name>`
-/// with the attributes as a JSON body, not awaited; failures are only logged (as an error
-/// line of the engine's root pico, since the transaction may be over by then).
-pub(super) fn post_to_host(
-    cx: &mut TxnContext<'_>,
-    host: &str,
-    eci: &Value,
-    domain: &Value,
-    name: &Value,
-    attrs: &Value,
-) {
-    let path = format!(
-        "/c/{}/event/{}/{}",
-        eci.to_krl_string(),
-        domain.to_krl_string(),
-        name.to_krl_string()
-    );
-    let body = if attrs.is_null() {
-        "{}".to_string()
-    } else {
-        attrs.encode(0).unwrap_or_else(|| "{}".to_string())
-    };
-    let Some(authority) = host
-        .trim_end_matches('/')
-        .strip_prefix("http://")
-        .map(str::to_string)
-    else {
-        // FIXME(#4): https hosts need a TLS client; the runtime has none yet.
-        cx.log(
-            LogLevel::Error,
-            &format!("cannot send an event to {host}: only http:// hosts are supported"),
-            None,
-        );
-        return;
-    };
-    let (authority, base) = match authority.split_once('/') {
-        Some((authority, base)) => (authority.to_string(), format!("/{base}")),
-        None => (authority, String::new()),
-    };
-    let url = format!("http://{authority}{base}{path}");
-    std::thread::spawn(move || {
-        let post = || -> std::io::Result<()> {
-            let address = if authority.contains(':') {
-                authority.clone()
-            } else {
-                format!("{authority}:80")
-            };
-            let mut stream = std::net::TcpStream::connect(address)?;
-            stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
-            write!(
-                stream,
-                "POST {base}{path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            )?;
-            let mut reply = Vec::new();
-            stream.read_to_end(&mut reply)?;
-            Ok(())
-        };
-        if let Err(err) = post() {
-            eprintln!("event to {url} failed: {err}");
-        }
-    });
 }

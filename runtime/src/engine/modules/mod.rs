@@ -1,5 +1,5 @@
-//! Built-in modules reachable as `domain:name(...)`: `ctx`, `event`, `schedule`, `time`,
-//! `math` and `random`, one file each, with the reference's parameter names, results and
+//! Built-in modules reachable as `domain:name(...)`: `ctx`, `event`, `http`, `schedule`,
+//! `time`, `math` and `random`, one file each, with the reference's parameter names, results and
 //! error texts (engine.md §7). Properties answered from the transaction itself (`event:attrs`,
 //! `ctx:picoId`, `meta:*`, ...) live in `context.rs`; this module takes every call.
 //!
@@ -9,6 +9,7 @@
 mod cron;
 pub(crate) mod ctx;
 mod event;
+pub(crate) mod http;
 pub(crate) mod schedule;
 mod time;
 
@@ -69,6 +70,7 @@ pub(crate) fn call(
     match domain {
         "ctx" => ctx::call(cx, name, positional, named),
         "event" => event::call(cx, name, positional, named),
+        "http" => http::call(cx, name, positional, named),
         "schedule" => schedule::call(cx, name, positional, named),
         "time" => time::call(cx, name, positional, named),
         "math" => math::call(cx, name, positional, named),

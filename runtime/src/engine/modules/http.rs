@@ -1,0 +1,411 @@
+//! The `http` module (engine.md §7.6): `http:get|head|post|put|patch|delete` with the
+//! reference's parameters, response map, `autoraise` and `autosend`, plus the two other HTTP
+//! uses of the engine, which share its client: fetching a ruleset registered by an
+//! `http(s)://` URL, and the `host` form of `event:send` / `ctx:event`.
+//!
+//! The client is ureq (blocking): a rule that makes a request waits for its answer, as a
+//! reference rule awaits its promise. Every request has a timeout so a silent server cannot
+//! hold a pico forever. Plain `http://` only: the workspace builds ureq without TLS, and an
+//! `https://` URL fails with a clear error.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use base64::Engine as _;
+
+use super::{Args, no_member};
+use crate::engine::context::TxnContext;
+use crate::host::LogLevel;
+use crate::value::{Map, Value};
+use crate::{Host, RuntimeError};
+
+/// How long one request may take in total (connect, send, answer).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The reference's parameter order (positional calls depend on it).
+const PARAMS: &[&str] = &[
+    "url",
+    "qs",
+    "headers",
+    "body",
+    "auth",
+    "json",
+    "form",
+    "parseJSON",
+    "autoraise",
+    "autosend",
+    "dontFollowRedirect",
+];
+
+/// What the reference sends when the caller gives no `user-agent`.
+const USER_AGENT: &str = "pico-engine-core-http";
+
+pub(super) fn call(
+    cx: &mut TxnContext<'_>,
+    name: &str,
+    positional: Vec<Value>,
+    named: Vec<(Arc<str>, Value)>,
+) -> Result<Value, RuntimeError> {
+    let method = match name {
+        "get" => "GET",
+        "head" => "HEAD",
+        "post" => "POST",
+        "put" => "PUT",
+        "patch" => "PATCH",
+        "delete" => "DELETE",
+        _ => return Err(no_member("http", name)),
+    };
+    let args = Args::new(PARAMS, positional, named);
+    let url = match args.get(0) {
+        url if !url.truthy() => {
+            return Err(RuntimeError::error(format!("http:{name} needs a url string")));
+        }
+        Value::String(url) => url.to_string(),
+        other => {
+            return Err(RuntimeError::type_error(format!(
+                "http:{name} was given {} instead of a url string",
+                other.to_krl_string()
+            )));
+        }
+    };
+    let request = Request {
+        method,
+        url,
+        qs: args.get(1).clone(),
+        headers: args.get(2).clone(),
+        body: args.get(3).clone(),
+        auth: args.get(4).clone(),
+        json: args.get(5).clone(),
+        form: args.get(6).clone(),
+        parse_json: matches!(args.get(7), Value::Boolean(true)),
+        follow_redirects: !args.get(10).truthy(),
+    };
+    let autosend = args.get(9);
+    if autosend.truthy() {
+        return autosend_request(cx, &request, autosend);
+    }
+    let response = request.send()?;
+    let autoraise = args.get(8);
+    if autoraise.truthy() {
+        let mut attrs = response.as_map().cloned().unwrap_or_default();
+        attrs.insert("label", Value::string(autoraise.to_krl_string()));
+        cx.raise(&Value::string("http"), &Value::string(name), Value::map(attrs))?;
+    }
+    Ok(response)
+}
+
+/// `autosend`: the event is checked first, then sent with the response merged into its
+/// attributes. The call itself answers null, as the reference's does.
+///
+/// Differs from pico-engine, which sends the request in the background: here the rule waits
+/// for the answer before going on (the event still enters as a new transaction).
+fn autosend_request(
+    cx: &mut TxnContext<'_>,
+    request: &Request,
+    autosend: &Value,
+) -> Result<Value, RuntimeError> {
+    let field = |key: &str| {
+        autosend
+            .as_map()
+            .and_then(|m| m.get(key))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let text = |value: Value| value.as_str().map(str::to_string).unwrap_or_default();
+    let eci = text(field("eci"));
+    let domain = text(field("domain"));
+    let name = text(field("name"));
+    let mut attrs = field("data")
+        .as_map()
+        .and_then(|d| d.get("attrs"))
+        .and_then(Value::as_map)
+        .cloned()
+        .unwrap_or_default();
+    // Validated before the request goes out, as the reference cleans the event first.
+    crate::engine::event::Event::clean(&eci, &domain, &name, Value::map(attrs.clone()), 0.0)?;
+    match request.send() {
+        Ok(response) => {
+            for (key, value) in response.as_map().into_iter().flat_map(Map::iter) {
+                attrs.insert(Arc::clone(key), value.clone());
+            }
+            if let Err(err) = cx
+                .engine
+                .send_event_from(None, &eci, &domain, &name, Value::map(attrs))
+            {
+                cx.log(LogLevel::Error, &format!("http autosend error: {err}"), None);
+            }
+        }
+        Err(err) => cx.log(LogLevel::Error, &format!("http autosend error: {err}"), None),
+    }
+    Ok(Value::Null)
+}
+
+/// One request as the KRL call describes it.
+struct Request {
+    method: &'static str,
+    url: String,
+    qs: Value,
+    headers: Value,
+    body: Value,
+    auth: Value,
+    json: Value,
+    form: Value,
+    parse_json: bool,
+    follow_redirects: bool,
+}
+
+impl Request {
+    /// Sends the request; non-2xx answers are responses too, only network errors fail.
+    fn send(&self) -> Result<Value, RuntimeError> {
+        let mut url = self.url.clone();
+        // Matches pico-engine: `?` is appended even when the URL already has a query.
+        if self.qs.truthy() {
+            url.push('?');
+            url.push_str(&query_string(&self.qs));
+        }
+        let mut headers: Vec<(String, String)> = vec![("user-agent".into(), USER_AGENT.into())];
+        for (name, value) in self.headers.as_map().into_iter().flat_map(Map::iter) {
+            set_header(&mut headers, name, value.to_krl_string().into_owned());
+        }
+        if let Some(username) = self
+            .auth
+            .as_map()
+            .and_then(|a| a.get("username"))
+            .and_then(Value::as_str)
+        {
+            let password = self
+                .auth
+                .as_map()
+                .and_then(|a| a.get("password"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let token = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+            set_header(&mut headers, "Authorization", format!("Basic {token}"));
+        }
+        let body = if self.body.truthy() {
+            Some(self.body.to_krl_string().into_owned())
+        } else if self.json.truthy() {
+            default_header(&mut headers, "content-type", "application/json");
+            Some(self.json.encode(0).unwrap_or_default())
+        } else if self.form.truthy() {
+            default_header(&mut headers, "content-type", "application/x-www-form-urlencoded");
+            Some(query_string(&self.form))
+        } else {
+            None
+        };
+        let agent = if self.follow_redirects {
+            agent()
+        } else {
+            agent_without_redirects()
+        };
+        let mut call = agent.request(self.method, &url);
+        for (name, value) in &headers {
+            call = call.set(name, value);
+        }
+        let result = match &body {
+            Some(body) => call.send_string(body),
+            None => call.call(),
+        };
+        let response = match result {
+            Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+            Err(ureq::Error::Transport(err)) => {
+                return Err(RuntimeError::error(transport_error(&self.url, &err.to_string())));
+            }
+        };
+        Ok(response_value(response, self.parse_json))
+    }
+}
+
+/// Replaces a header whatever the case of its name (fetch headers are case-insensitive).
+fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
+    headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+    headers.push((name.to_string(), value));
+}
+
+fn default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
+    if !headers
+        .iter()
+        .any(|(existing, _)| existing.eq_ignore_ascii_case(name))
+    {
+        headers.push((name.to_string(), value.to_string()));
+    }
+}
+
+fn transport_error(url: &str, detail: &str) -> String {
+    if url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")) {
+        format!("{url}: https URLs are not supported by this engine's HTTP client (no TLS): {detail}")
+    } else {
+        format!("request to {url} failed: {detail}")
+    }
+}
+
+/// `{content, content_type, content_length, headers, status_code, status_line}`.
+fn response_value(response: ureq::Response, parse_json: bool) -> Value {
+    let status = response.status();
+    let status_line = Value::string(response.status_text());
+    let content_type = response
+        .header("content-type")
+        .map(Value::string)
+        .unwrap_or_default();
+    let content_length = response
+        .header("content-length")
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .unwrap_or(0.0);
+    let mut headers = Map::new();
+    for name in response.headers_names() {
+        if let Some(value) = response.header(&name) {
+            headers.insert(name.to_ascii_lowercase(), Value::string(value));
+        }
+    }
+    let text = response.into_string().unwrap_or_default();
+    let content = match parse_json {
+        // Matches pico-engine: content that is not JSON stays text.
+        true => Value::decode(&text).unwrap_or_else(|_| Value::string(text)),
+        false => Value::string(text),
+    };
+    let mut map = Map::new();
+    map.insert("content", content);
+    map.insert("content_type", content_type);
+    map.insert("content_length", Value::number(content_length));
+    map.insert("headers", Value::map(headers));
+    map.insert("status_code", Value::number(f64::from(status)));
+    map.insert("status_line", status_line);
+    Value::map(map)
+}
+
+/// A client without a pool of idle connections: ureq does not retry a POST that finds its
+/// pooled connection closed by the server, so every request gets a fresh one.
+fn client() -> ureq::AgentBuilder {
+    ureq::AgentBuilder::new()
+        .timeout(REQUEST_TIMEOUT)
+        .max_idle_connections(0)
+}
+
+fn agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| client().build())
+}
+
+fn agent_without_redirects() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| client().redirects(0).build())
+}
+
+/// The `qs` library's RFC 3986 form as the reference calls it: nested maps as `a%5Bb%5D=c`,
+/// arrays by index (`k%5B0%5D=v`), null as an empty value.
+pub(crate) fn query_string(value: &Value) -> String {
+    let mut pairs: Vec<String> = Vec::new();
+    if let Some(map) = value.as_map() {
+        for (key, value) in map.iter() {
+            push_pairs(key, value, &mut pairs);
+        }
+    }
+    pairs.join("&")
+}
+
+fn push_pairs(prefix: &str, value: &Value, pairs: &mut Vec<String>) {
+    match value {
+        Value::Map(map) => {
+            for (key, value) in map.iter() {
+                push_pairs(&format!("{prefix}[{key}]"), value, pairs);
+            }
+        }
+        Value::Array(items) => {
+            for (idx, value) in items.iter().enumerate() {
+                push_pairs(&format!("{prefix}[{idx}]"), value, pairs);
+            }
+        }
+        Value::Null => pairs.push(format!("{}=", encode_component(prefix))),
+        other => pairs.push(format!(
+            "{}={}",
+            encode_component(prefix),
+            encode_component(&other.to_krl_string())
+        )),
+    }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Reads a ruleset's source from an `http(s)://` URL for the registry. Matches pico-engine's
+/// error for a non-2xx answer.
+pub(crate) fn fetch_source(url: &str) -> Result<String, String> {
+    match agent().get(url).set("user-agent", USER_AGENT).call() {
+        Ok(response) => response
+            .into_string()
+            .map_err(|err| format!("could not read {url}: {err}")),
+        Err(ureq::Error::Status(code, _)) => Err(format!("Got a statusCode={code} for: {url}")),
+        Err(ureq::Error::Transport(err)) => Err(transport_error(url, &err.to_string())),
+    }
+}
+
+/// The `host` form of `ctx:event` and `event:send`: `POST <host>/c/<eci>/event/<domain>/<name>`
+/// with the attributes as a JSON body, in the background; failures are only logged (to the
+/// process's error output, since the transaction may be over by then).
+pub(crate) fn post_event(host: &str, eci: &str, domain: &str, name: &str, attrs: &Value) {
+    let url = format!(
+        "{}/c/{}/event/{}/{}",
+        host.trim_end_matches('/'),
+        encode_component(eci),
+        encode_component(domain),
+        encode_component(name)
+    );
+    let body = match attrs {
+        Value::Null => "{}".to_string(),
+        attrs => attrs.encode(0).unwrap_or_else(|| "{}".to_string()),
+    };
+    std::thread::spawn(move || {
+        let result = agent()
+            .post(&url)
+            .set("user-agent", USER_AGENT)
+            .set("content-type", "application/json")
+            .send_string(&body);
+        match result {
+            Ok(_) => {}
+            Err(ureq::Error::Status(code, response)) => {
+                let detail = response.into_string().unwrap_or_default();
+                eprintln!("event to {url} failed: {code} {detail}");
+            }
+            Err(ureq::Error::Transport(err)) => {
+                eprintln!(
+                    "event to {url} failed: {}",
+                    transport_error(&url, &err.to_string())
+                );
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(json: serde_json::Value) -> Value {
+        Value::from(json)
+    }
+
+    #[test]
+    fn query_strings_use_the_qs_index_form() {
+        let qs = map(serde_json::json!({"a": "b c", "foo": ["bar", "baz"], "n": {"x": 1}, "z": null}));
+        assert_eq!(
+            query_string(&qs),
+            "a=b%20c&foo%5B0%5D=bar&foo%5B1%5D=baz&n%5Bx%5D=1&z="
+        );
+    }
+
+    #[test]
+    fn https_transport_errors_say_why() {
+        assert!(transport_error("https://example.com", "x").contains("no TLS"));
+        assert!(transport_error("http://example.com", "x").starts_with("request to"));
+    }
+}
