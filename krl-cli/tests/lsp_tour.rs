@@ -1,7 +1,8 @@
 //! Every language-server feature on real files, end to end: the multi-ruleset example in
-//! `tests/fixtures/lsp` (a ruleset using a module). Each probe is a request at a place
-//! found by a needle in the file and a fragment its answer must contain. Run with
-//! `--nocapture` to see each request with its answer.
+//! `tests/fixtures/lsp` (a ruleset using a module) and the system rulesets in
+//! `runtime/system`. Each probe is a request at a place found by a needle in the file and
+//! fragments its answer must contain. Run with `--nocapture` to see each request with its
+//! answer.
 
 mod support;
 
@@ -241,6 +242,132 @@ fn every_feature_on_a_ruleset_using_a_module() {
         &[
             ("example.thermostat.krl", probes.into()),
             ("example.units.krl", module),
+        ],
+    );
+}
+
+#[test]
+fn every_feature_on_the_system_rulesets() {
+    let system = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/system");
+    let mut rename = probe("textDocument/rename", "query_url = function", 0, &["make_url"]);
+    rename.extra = json!({"newName": "make_url"});
+    let mut references = probe(
+        "textDocument/references",
+        "owns_channel = function",
+        0,
+        &["\"line\""],
+    );
+    references.extra = json!({"context": {"includeDeclaration": true}});
+    let mut symbols = probe("workspace/symbol", "", 0, &["establish_inbound", "create_child"]);
+    symbols.extra = json!({"query": "e"});
+    let mut formatting = probe("textDocument/formatting", "", 0, &["[]"]);
+    formatting.extra = json!({"options": {"tabSize": 2, "insertSpaces": true}});
+    let wrangler = vec![
+        probe(
+            "textDocument/hover",
+            "query_result(response)",
+            0,
+            &["query_result = function(response)"],
+        ),
+        probe("textDocument/hover", "ctx:newPico", 4, &["creates a child pico"]),
+        probe(
+            "textDocument/definition",
+            "query_result(response)",
+            0,
+            &["io.picolabs.wrangler.krl"],
+        ),
+        references,
+        rename,
+        probe(
+            "textDocument/completion",
+            "ctx:newPico",
+            4,
+            &["\"label\":\"newPico\"", "\"label\":\"channels\""],
+        ),
+        probe(
+            "textDocument/signatureHelp",
+            "ctx:newPico(",
+            12,
+            &["ctx:newPico(rulesets)"],
+        ),
+        probe(
+            "textDocument/documentSymbol",
+            "",
+            0,
+            &["create_child", "skyQuery"],
+        ),
+        probe("textDocument/foldingRange", "", 0, &["startLine"]),
+        probe("textDocument/semanticTokens/full", "", 0, &["\"data\":["]),
+        probe(
+            "textDocument/selectionRange",
+            "query_result(response)",
+            0,
+            &["parent"],
+        ),
+        formatting,
+        probe(
+            "krl/eventTargets",
+            "raise wrangler event \"install_ruleset_request\"",
+            0,
+            &["io.picolabs.wrangler.krl"],
+        ),
+    ];
+    let subscription = vec![
+        probe(
+            "textDocument/hover",
+            "wrangler:channels(",
+            9,
+            &["Provided by module `io.picolabs.wrangler`"],
+        ),
+        probe(
+            "textDocument/definition",
+            "wrangler:channels(",
+            9,
+            &["io.picolabs.wrangler.krl"],
+        ),
+        probe(
+            "textDocument/completion",
+            "wrangler:channels(",
+            9,
+            &["\"label\":\"skyQuery\""],
+        ),
+        probe(
+            "textDocument/signatureHelp",
+            "wrangler:channels(",
+            18,
+            &["wrangler:channels(tags)"],
+        ),
+        probe(
+            "textDocument/documentSymbol",
+            "",
+            0,
+            &["established", "establish_outbound"],
+        ),
+        probe(
+            "krl/eventSources",
+            "select when wrangler inbound_pending_subscription_added",
+            21,
+            &["io.picolabs.subscription.krl"],
+        ),
+    ];
+    let ui = vec![
+        probe("textDocument/documentSymbol", "", 0, &["setup", "uiECI", "box"]),
+        probe("textDocument/hover", "uiECI()", 0, &["uiECI = function()"]),
+        probe(
+            "textDocument/completion",
+            "ctx:upsertChannel",
+            4,
+            &["\"label\":\"upsertChannel\""],
+        ),
+        // By now all three files are open: the search spans them.
+        symbols,
+    ];
+    tour(
+        &system,
+        &[
+            ("io.picolabs.wrangler.krl", wrangler),
+            ("io.picolabs.subscription.krl", subscription),
+            ("io.picolabs.pico-engine-ui.krl", ui),
         ],
     );
 }
