@@ -114,6 +114,8 @@ pub(crate) struct EngineInner {
     install_seq: AtomicU64,
     /// Timers of scheduled events (built-in modules, see `modules/schedule.rs`).
     scheduler: super::modules::schedule::Scheduler,
+    /// This engine, for work a module finishes after its transaction (`http` autosend).
+    this: std::sync::Weak<EngineInner>,
 }
 
 /// A pico engine. Cheap to clone; all clones share one engine.
@@ -163,7 +165,7 @@ impl Engine {
             None => None,
         };
         let root_id = stored_root.clone().unwrap_or_else(new_id);
-        let inner = Arc::new(EngineInner {
+        let inner = Arc::new_cyclic(|this| EngineInner {
             backend,
             registry: Mutex::new(HashMap::new()),
             picos: RwLock::new(HashMap::new()),
@@ -179,6 +181,7 @@ impl Engine {
             storage,
             install_seq: AtomicU64::new(0),
             scheduler: super::modules::schedule::Scheduler::default(),
+            this: this.clone(),
         });
         let receiver = Arc::new(Mutex::new(receiver));
         for idx in 0..options.workers.max(1) {
