@@ -47,7 +47,15 @@ fn answer(mut stream: TcpStream) {
         .unwrap_or(0);
     let mut body = vec![0u8; length];
     let _ = stream.read_exact(&mut body);
-    let (status, extra, content_type, text) = if path == "/missing" {
+    let (status, extra, content_type, text) = if path.starts_with("/c/bad/") {
+        // What a pico engine answers for an unknown ECI.
+        (
+            "200 OK",
+            "",
+            "application/json",
+            r#"{"error":"Error: ECI not found bad"}"#.to_string(),
+        )
+    } else if path == "/missing" {
         ("404 Not Found", "", "text/plain", "no such thing".to_string())
     } else if path == "/redirect" {
         (
@@ -128,6 +136,10 @@ ruleset test.http {
   rule answered {
     select when test answered
     always { ent:sent := event:attrs }
+  }
+  rule send_elsewhere {
+    select when test send_elsewhere
+    event:send({"eci": event:attrs{"eci"}, "domain": "a", "type": "b", "attrs": {"x": 1}}, event:attrs{"host"})
   }
   rule bad_url {
     select when test bad_url
@@ -349,4 +361,53 @@ fn bad_urls_fail_with_the_reference_errors() {
     )
     .unwrap_err();
     assert!(err.contains("no TLS"), "{err}");
+}
+
+/// Waits until the root pico's log has an error line containing `needle`.
+fn logged_error(engine: &Engine, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let found = engine
+            .logs(engine.root_pico())
+            .into_iter()
+            .find(|entry| entry.level == "error" && entry.message.contains(needle));
+        if let Some(entry) = found {
+            return entry.message;
+        }
+        assert!(Instant::now() < deadline, "no error line with {needle:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn failed_deliveries_to_other_engines_are_logged_on_the_sending_pico() {
+    let (engine, eci, server) = setup();
+    // The other engine refuses the event (unknown ECI), answering as pico-engine does.
+    event(
+        &engine,
+        &eci,
+        "send_elsewhere",
+        attrs(&[("eci", "bad"), ("host", &server)]),
+    )
+    .unwrap();
+    let line = logged_error(&engine, "ECI not found bad");
+    assert!(
+        line.starts_with(&format!("event to {server}/c/bad/event/a/b failed")),
+        "{line}"
+    );
+    // Nothing listens on the host at all.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let host = format!("http://{closed}");
+    event(
+        &engine,
+        &eci,
+        "send_elsewhere",
+        attrs(&[("eci", "x"), ("host", &host)]),
+    )
+    .unwrap();
+    logged_error(&engine, &format!("event to {host}/c/x/event/a/b failed"));
+    // An autosend whose request fails: the call succeeded, the failure is logged.
+    let url = format!("http://{closed}/nothing");
+    event(&engine, &eci, "autosend", attrs(&[("url", &url), ("eci", &eci)])).unwrap();
+    logged_error(&engine, "http autosend error");
 }

@@ -116,6 +116,8 @@ pub(crate) struct EngineInner {
     scheduler: super::modules::schedule::Scheduler,
     /// Where tools observe rule selection (see `trace.rs`).
     pub(crate) trace: super::trace::Trace,
+    /// This engine, for work a module finishes after its transaction (`http` autosend).
+    this: std::sync::Weak<EngineInner>,
 }
 
 /// A pico engine. Cheap to clone; all clones share one engine.
@@ -168,7 +170,7 @@ impl Engine {
             None => None,
         };
         let root_id = stored_root.clone().unwrap_or_else(new_id);
-        let inner = Arc::new(EngineInner {
+        let inner = Arc::new_cyclic(|this| EngineInner {
             backend,
             registry: Mutex::new(HashMap::new()),
             picos: RwLock::new(HashMap::new()),
@@ -185,6 +187,7 @@ impl Engine {
             install_seq: AtomicU64::new(0),
             scheduler: super::modules::schedule::Scheduler::default(),
             trace: options.trace,
+            this: this.clone(),
         });
         let receiver = Arc::new(Mutex::new(receiver));
         for idx in 0..options.workers.max(1) {

@@ -53,6 +53,12 @@ impl EngineInner {
         &*self.storage
     }
 
+    /// A handle on this engine that does not keep it alive, for work that outlives the
+    /// transaction that started it.
+    pub(crate) fn weak(&self) -> std::sync::Weak<EngineInner> {
+        self.this.clone()
+    }
+
     pub(crate) fn scheduler(&self) -> &crate::engine::modules::schedule::Scheduler {
         &self.scheduler
     }

@@ -78,7 +78,14 @@ fn send(cx: &mut TxnContext<'_>, options: &Value, host: &Value) -> Result<Value,
     }
     if host.truthy() {
         let host = host.to_krl_string();
-        super::http::post_event(&host, &eci.to_krl_string(), field(&domain), field(&name), &attrs);
+        super::http::post_event(
+            cx,
+            &host,
+            &eci.to_krl_string(),
+            field(&domain),
+            field(&name),
+            &attrs,
+        );
         return Ok(Value::Null);
     }
     // Matches pico-engine: local delivery errors are logged, not thrown.

@@ -4,7 +4,8 @@
 //! `http(s)://` URL, and the `host` form of `event:send` / `ctx:event`.
 //!
 //! The client is ureq (blocking): a rule that makes a request waits for its answer, as a
-//! reference rule awaits its promise. Every request has a timeout so a silent server cannot
+//! reference rule awaits its promise; `autosend` and event posts to other engines run on a
+//! thread of their own. Every request has a timeout so a silent server cannot
 //! hold a pico forever. Plain `http://` only: the workspace builds ureq without TLS, and an
 //! `https://` URL fails with a clear error.
 
@@ -14,10 +15,9 @@ use std::time::Duration;
 use base64::Engine as _;
 
 use super::{Args, no_member};
+use crate::RuntimeError;
 use crate::engine::context::TxnContext;
-use crate::host::LogLevel;
 use crate::value::{Map, Value};
-use crate::{Host, RuntimeError};
 
 /// How long one request may take in total (connect, send, answer).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -82,7 +82,7 @@ pub(super) fn call(
     };
     let autosend = args.get(9);
     if autosend.truthy() {
-        return autosend_request(cx, &request, autosend);
+        return autosend_request(cx, request, autosend);
     }
     let response = request.send()?;
     let autoraise = args.get(8);
@@ -94,14 +94,13 @@ pub(super) fn call(
     Ok(response)
 }
 
-/// `autosend`: the event is checked first, then sent with the response merged into its
-/// attributes. The call itself answers null, as the reference's does.
-///
-/// Differs from pico-engine, which sends the request in the background: here the rule waits
-/// for the answer before going on (the event still enters as a new transaction).
+/// `autosend`: the event is checked first; the request then runs in the background and,
+/// when its answer arrives, the event goes to the channel (policy checked, no sender) with
+/// the response merged into its attributes. The call answers null at once, as the
+/// reference's does. Failures go to the pico's log.
 fn autosend_request(
     cx: &mut TxnContext<'_>,
-    request: &Request,
+    request: Request,
     autosend: &Value,
 ) -> Result<Value, RuntimeError> {
     let field = |key: &str| {
@@ -123,20 +122,23 @@ fn autosend_request(
         .unwrap_or_default();
     // Validated before the request goes out, as the reference cleans the event first.
     crate::engine::event::Event::clean(&eci, &domain, &name, Value::map(attrs.clone()), 0.0)?;
-    match request.send() {
-        Ok(response) => {
+    let engine = cx.engine.weak();
+    let pico_id = cx.pico_id().to_string();
+    std::thread::spawn(move || {
+        let result = request.send().and_then(|response| {
             for (key, value) in response.as_map().into_iter().flat_map(Map::iter) {
                 attrs.insert(Arc::clone(key), value.clone());
             }
-            if let Err(err) = cx
-                .engine
-                .send_event_from(None, &eci, &domain, &name, Value::map(attrs))
-            {
-                cx.log(LogLevel::Error, &format!("http autosend error: {err}"), None);
-            }
+            let Some(engine) = engine.upgrade() else {
+                return Ok(());
+            };
+            engine.send_event_from(None, &eci, &domain, &name, Value::map(attrs))?;
+            Ok(())
+        });
+        if let (Err(err), Some(engine)) = (result, engine.upgrade()) {
+            engine.pico_log_error(&pico_id, format!("http autosend error: {err}"));
         }
-        Err(err) => cx.log(LogLevel::Error, &format!("http autosend error: {err}"), None),
-    }
+    });
     Ok(Value::Null)
 }
 
@@ -350,9 +352,16 @@ pub(crate) fn fetch_source(url: &str) -> Result<String, String> {
 }
 
 /// The `host` form of `ctx:event` and `event:send`: `POST <host>/c/<eci>/event/<domain>/<name>`
-/// with the attributes as a JSON body, in the background; failures are only logged (to the
-/// process's error output, since the transaction may be over by then).
-pub(crate) fn post_event(host: &str, eci: &str, domain: &str, name: &str, attrs: &Value) {
+/// with the attributes as a JSON body, in the background; failures go to the sending pico's
+/// log (the transaction may be over by then).
+pub(crate) fn post_event(
+    cx: &TxnContext<'_>,
+    host: &str,
+    eci: &str,
+    domain: &str,
+    name: &str,
+    attrs: &Value,
+) {
     let url = format!(
         "{}/c/{}/event/{}/{}",
         host.trim_end_matches('/'),
@@ -364,24 +373,30 @@ pub(crate) fn post_event(host: &str, eci: &str, domain: &str, name: &str, attrs:
         Value::Null => "{}".to_string(),
         attrs => attrs.encode(0).unwrap_or_else(|| "{}".to_string()),
     };
+    let engine = cx.engine.weak();
+    let pico_id = cx.pico_id().to_string();
     std::thread::spawn(move || {
         let result = agent()
             .post(&url)
             .set("user-agent", USER_AGENT)
             .set("content-type", "application/json")
             .send_string(&body);
-        match result {
-            Ok(_) => {}
+        let failure = match result {
+            // Matches pico-engine's servers, which answer errors with 200 and an `error` key.
+            Ok(response) => match Value::decode(&response.into_string().unwrap_or_default()) {
+                Ok(Value::Map(map)) if map.contains_key("error") => map
+                    .get("error")
+                    .map(|e| e.to_krl_string().into_owned())
+                    .unwrap_or_default(),
+                _ => return,
+            },
             Err(ureq::Error::Status(code, response)) => {
-                let detail = response.into_string().unwrap_or_default();
-                eprintln!("event to {url} failed: {code} {detail}");
+                format!("{code} {}", response.into_string().unwrap_or_default())
             }
-            Err(ureq::Error::Transport(err)) => {
-                eprintln!(
-                    "event to {url} failed: {}",
-                    transport_error(&url, &err.to_string())
-                );
-            }
+            Err(ureq::Error::Transport(err)) => transport_error(&url, &err.to_string()),
+        };
+        if let Some(engine) = engine.upgrade() {
+            engine.pico_log_error(&pico_id, format!("event to {url} failed: {failure}"));
         }
     });
 }
