@@ -20,6 +20,7 @@ use super::channel::{self, Channel, EventPolicy, QueryPolicy};
 use super::context::{LogEntry, TxnContext};
 use super::event::{Event, Query};
 use super::ids::new_id;
+use super::modules::schedule::SCHEDULE_VAR;
 use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord};
 use super::pico::{Installed, PicoState, RulesetCode};
 use super::select::{self, SelectEvent, WhereEval};
@@ -27,7 +28,9 @@ use crate::RuntimeError;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
+mod load;
 mod primitives;
+mod resident;
 
 /// Failures of engine operations.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +92,8 @@ struct PicoQueue {
 pub(crate) struct PicoCell {
     queue: Mutex<PicoQueue>,
     state: Mutex<PicoState>,
+    /// When it was last looked up, on the engine's logical clock (for eviction).
+    last_used: AtomicU64,
 }
 
 /// The source of "now" in epoch milliseconds: the system clock, or a test clock.
@@ -101,9 +106,14 @@ pub(crate) struct EngineInner {
     backend: Arc<dyn Backend>,
     /// URL → the ruleset version flushed from it.
     registry: Mutex<HashMap<String, Arc<RulesetCode>>>,
-    picos: RwLock<HashMap<String, Arc<PicoCell>>>,
-    /// Every channel by ECI, including each pico's implicit self channel.
-    channels: RwLock<HashMap<String, Channel>>,
+    /// The picos in memory (`core/resident.rs`).
+    residents: RwLock<resident::Residents>,
+    /// Channels by ECI, in front of storage (`core/resident.rs`).
+    channel_cache: RwLock<resident::ChannelCache>,
+    /// Most idle picos kept in memory.
+    max_resident: usize,
+    /// The logical clock of least-recently-used order.
+    use_clock: AtomicU64,
     root_id: String,
     clock: Clock,
     base_url: String,
@@ -130,6 +140,9 @@ pub struct EngineOptions {
     pub manual_clock: Option<f64>,
     /// What `meta:host` answers.
     pub base_url: String,
+    /// How many picos stay in memory; past this the least recently used idle ones are
+    /// dropped (they load again from storage on their next use). Default 10,000.
+    pub max_resident_picos: usize,
 }
 
 impl Default for EngineOptions {
@@ -138,6 +151,7 @@ impl Default for EngineOptions {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
             manual_clock: None,
             base_url: "http://localhost:3000".to_string(),
+            max_resident_picos: 10_000,
         }
     }
 }
@@ -149,9 +163,9 @@ impl Engine {
             .expect("an empty memory store always opens")
     }
 
-    /// An engine on `storage`: everything stored there (picos, channels, rulesets, entity
-    /// variables, rule states, accepted events not yet processed) is loaded back, or a root
-    /// pico is created in an empty store.
+    /// An engine on `storage`: the rulesets stored there are compiled, accepted events not
+    /// yet processed are queued and timers re-armed; each pico (with its channels, installs,
+    /// entity variables and rule states) loads on first use. An empty store gets a root pico.
     pub fn open(
         backend: Arc<dyn Backend>,
         options: EngineOptions,
@@ -166,8 +180,10 @@ impl Engine {
         let inner = Arc::new(EngineInner {
             backend,
             registry: Mutex::new(HashMap::new()),
-            picos: RwLock::new(HashMap::new()),
-            channels: RwLock::new(HashMap::new()),
+            residents: RwLock::new(resident::Residents::default()),
+            channel_cache: RwLock::new(resident::ChannelCache::default()),
+            max_resident: options.max_resident_picos.max(1),
+            use_clock: AtomicU64::new(0),
             root_id: root_id.clone(),
             clock: match options.manual_clock {
                 Some(start) => Clock::Manual(Mutex::new(start)),
@@ -194,6 +210,7 @@ impl Engine {
             None => {
                 let mut batch = WriteBatch::new();
                 batch.put(persist::root_key(), persist::to_bytes(&root_id));
+                batch.put(persist::layout_key(), persist::to_bytes(&persist::LAYOUT_VERSION));
                 let root = PicoState::new(root_id, None);
                 batch.put(
                     persist::pico_key(&root.id),
@@ -322,7 +339,6 @@ impl Engine {
         lock(&cell.state)
             .channels
             .insert(channel.id.clone(), channel.clone());
-        write(&self.inner.channels).insert(channel.id.clone(), channel.clone());
         Ok(channel)
     }
 
@@ -337,7 +353,7 @@ impl Engine {
 
     /// The pico that owns a channel.
     pub fn pico_of(&self, eci: &str) -> Result<String, EngineError> {
-        Ok(self.inner.channel(eci)?.pico_id)
+        Ok(self.inner.channel(eci)?.pico_id.clone())
     }
 
     /// Queues an event and returns its eid at once.
@@ -447,6 +463,20 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// How many picos are in memory now (the others are only in storage).
+    pub fn resident_picos(&self) -> usize {
+        self.inner.resident_count()
+    }
+
+    /// Drops every idle pico from memory now (they load again on their next use); returns
+    /// how many left. The engine also does this on its own past
+    /// [`EngineOptions::max_resident_picos`].
+    pub fn evict_idle_picos(&self) -> usize {
+        self.inner.evict_all_idle()
+    }
+}
+
 fn receive<T>(answer: Receiver<Result<T, RuntimeError>>) -> Result<T, RuntimeError> {
     answer
         .recv()
@@ -490,153 +520,6 @@ impl EngineInner {
         &self.base_url
     }
 
-    fn add_pico(&self, state: PicoState) {
-        let id = state.id.clone();
-        let self_channel = Channel::self_channel(&id);
-        write(&self.channels).insert(id.clone(), self_channel);
-        let cell = Arc::new(PicoCell {
-            queue: Mutex::new(PicoQueue::default()),
-            state: Mutex::new(state),
-        });
-        write(&self.picos).insert(id, cell);
-    }
-
-    /// Loads everything stored back into memory (see `persist` for the layout).
-    fn load(&self) -> Result<(), EngineError> {
-        let scan = |parts: &[&str]| self.storage.scan_prefix(&key::prefix(parts));
-        for (k, v) in scan(&["ruleset"])? {
-            let record: RulesetRecord = persist::from_bytes(&k, &v)?;
-            match self.backend.compile(&record.url, &record.src) {
-                Ok(compiled) => {
-                    let code = RulesetCode::new(
-                        compiled,
-                        record.url.clone(),
-                        record.hash,
-                        Arc::from(record.src.as_str()),
-                    )?;
-                    lock(&self.registry).insert(record.url, Arc::new(code));
-                }
-                Err(err) => {
-                    self.engine_log(format!("stored ruleset {} no longer compiles: {err}", record.url))
-                }
-            }
-        }
-        for (k, v) in scan(&["pico"])? {
-            let record: PicoRecord = persist::from_bytes(&k, &v)?;
-            let mut state = PicoState::new(record.id, record.parent);
-            state.children = record.children;
-            self.add_pico(state);
-        }
-        for (k, v) in scan(&["pico-channel"])? {
-            let channel: Channel = persist::from_bytes(&k, &v)?;
-            let cell = self.pico(&channel.pico_id)?;
-            lock(&cell.state)
-                .channels
-                .insert(channel.id.clone(), channel.clone());
-            write(&self.channels).insert(channel.id.clone(), channel);
-        }
-        for (k, v) in scan(&["entvar"])? {
-            let parts = key::decode(&k)?;
-            let [_, pico, rid, name] = parts.as_slice() else {
-                continue;
-            };
-            let text = String::from_utf8_lossy(&v);
-            let value = Value::decode(&text).map_err(|err| EngineError::Corrupt {
-                what: format!("entvar {pico}/{rid}/{name}"),
-                reason: err.to_string(),
-            })?;
-            let cell = self.pico(pico)?;
-            lock(&cell.state)
-                .ent
-                .insert((Arc::from(rid.as_str()), Arc::from(name.as_str())), value);
-        }
-        let mut installs: Vec<(String, InstallRecord)> = Vec::new();
-        for (k, v) in scan(&["pico-ruleset"])? {
-            let parts = key::decode(&k)?;
-            let record: InstallRecord = persist::from_bytes(&k, &v)?;
-            if let Some(pico) = parts.get(1) {
-                installs.push((pico.clone(), record));
-            }
-        }
-        installs.sort_by_key(|(_, record)| record.seq);
-        for (pico, record) in installs {
-            self.install_seq.fetch_max(record.seq + 1, Ordering::Relaxed);
-            let cell = self.pico(&pico)?;
-            let mut state = lock(&cell.state);
-            let code = lock(&self.registry).get(&record.url).cloned();
-            let Some(code) = code else {
-                self.engine_log(format!(
-                    "ruleset {} on pico {pico} has no code at {}",
-                    record.rid, record.url
-                ));
-                continue;
-            };
-            let config = persist::config_map(&record.config);
-            let instance = {
-                let mut cx = TxnContext::new(self, &mut state, Arc::from(new_id().as_str()));
-                cx.rid = Arc::from(record.rid.as_str());
-                code.compiled.instantiate(&mut cx, &config)
-            };
-            let instance = match instance {
-                Ok(instance) => Some(instance),
-                Err(err) => {
-                    self.engine_log(format!(
-                        "ruleset {} on pico {pico} failed to initialise: {err}",
-                        record.rid
-                    ));
-                    None
-                }
-            };
-            state.rulesets.push(Installed {
-                rid: Arc::from(record.rid.as_str()),
-                url: record.url,
-                config,
-                code,
-                instance,
-            });
-        }
-        for (k, v) in scan(&["rulestate"])? {
-            let parts = key::decode(&k)?;
-            let [_, pico, rid, rule] = parts.as_slice() else {
-                continue;
-            };
-            let rule_state: select::RuleState = persist::from_bytes(&k, &v)?;
-            let cell = self.pico(pico)?;
-            let mut state = lock(&cell.state);
-            let index = state
-                .installed(rid)
-                .and_then(|r| r.code.compiled.rules().iter().position(|spec| spec.name == *rule));
-            if let Some(index) = index {
-                state
-                    .rule_states
-                    .insert((Arc::from(rid.as_str()), index), rule_state);
-            }
-        }
-        for (k, v) in scan(&["inbox"])? {
-            let parts = key::decode(&k)?;
-            let record: InboxRecord = persist::from_bytes(&k, &v)?;
-            let Some(pico) = parts.get(1) else { continue };
-            let event = Event {
-                eci: Arc::from(record.eci.as_str()),
-                domain: Arc::from(record.domain.as_str()),
-                name: Arc::from(record.name.as_str()),
-                attrs: record.attrs,
-                time: record.time,
-            };
-            let cell = self.pico(pico)?;
-            self.push(
-                &cell,
-                Job::Event {
-                    eid: record.eid,
-                    event,
-                    reply: None,
-                    inbox: true,
-                },
-            );
-        }
-        Ok(())
-    }
-
     /// A line in the engine's own log (the root pico's), for problems found while loading.
     fn engine_log(&self, message: String) {
         let entry = LogEntry {
@@ -650,20 +533,6 @@ impl EngineInner {
             .entry(self.root_id.clone())
             .or_default()
             .push(entry);
-    }
-
-    fn pico(&self, id: &str) -> Result<Arc<PicoCell>, RuntimeError> {
-        read(&self.picos)
-            .get(id)
-            .cloned()
-            .ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))
-    }
-
-    fn channel(&self, eci: &str) -> Result<Channel, RuntimeError> {
-        read(&self.channels)
-            .get(eci)
-            .cloned()
-            .ok_or_else(|| RuntimeError::error(format!("ECI not found {eci}")))
     }
 
     /// Cleans an event, resolves its channel and checks the policy.
@@ -761,6 +630,7 @@ impl EngineInner {
             url: url.to_string(),
             config: Value::map(config.clone()),
             seq,
+            hash: Some(code.hash.clone()),
         };
         batch.put(persist::install_key(&state.id, &rid), persist::to_bytes(&record));
         batch.delete_prefix(persist::rule_state_prefix(&state.id, &rid));
@@ -785,8 +655,8 @@ impl EngineInner {
 
     /// After a flush changed a ruleset's code, re-initialises it on every pico that has it.
     fn reinstall_everywhere(&self, code: &Arc<RulesetCode>) {
-        let cells: Vec<Arc<PicoCell>> = read(&self.picos).values().cloned().collect();
-        for cell in cells {
+        // Picos not in memory are re-initialised when they load (`load.rs`).
+        for cell in self.resident_cells() {
             self.reinstall_on(&mut lock(&cell.state), code);
         }
     }
@@ -932,7 +802,21 @@ fn add_ent_writes(
     writes: &HashMap<(Arc<str>, Arc<str>), Option<Value>>,
 ) {
     for ((rid, name), value) in writes {
-        persist::put_value(batch, persist::ent_key(pico_id, rid, name), value.as_ref());
+        put_ent(batch, pico_id, rid, name, value.as_ref());
+    }
+}
+
+/// One entity-variable write; a ruleset's `_schedule` also keeps its timer index entry.
+fn put_ent(batch: &mut WriteBatch, pico_id: &str, rid: &str, name: &str, value: Option<&Value>) {
+    persist::put_value(batch, persist::ent_key(pico_id, rid, name), value);
+    if name == SCHEDULE_VAR {
+        let scheduled = value.and_then(Value::as_map).is_some_and(|m| !m.is_empty());
+        let index_key = persist::timer_index_key(pico_id, rid);
+        if scheduled {
+            batch.put(index_key, Vec::new());
+        } else {
+            batch.delete(index_key);
+        }
     }
 }
 

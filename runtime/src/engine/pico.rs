@@ -106,7 +106,10 @@ pub(crate) struct Installed {
 pub(crate) struct PicoState {
     pub id: String,
     pub parent: Option<String>,
+    /// Child-link ECIs in creation order.
     pub children: Vec<String>,
+    /// The creation number the next child gets (its `pico-child` key's value).
+    pub next_child_seq: u64,
     pub channels: BTreeMap<String, Channel>,
     /// In install order while the engine runs.
     pub rulesets: Vec<Installed>,
@@ -120,6 +123,7 @@ impl PicoState {
             id,
             parent,
             children: Vec::new(),
+            next_child_seq: 0,
             channels: BTreeMap::new(),
             rulesets: Vec::new(),
             ent: HashMap::new(),
