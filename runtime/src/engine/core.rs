@@ -31,6 +31,7 @@ use crate::value::{Map, Value};
 mod load;
 mod primitives;
 mod resident;
+mod txn;
 
 /// Failures of engine operations.
 #[derive(Debug, thiserror::Error)]
@@ -572,39 +573,6 @@ impl EngineInner {
         !std::mem::replace(&mut queue.running, true)
     }
 
-    /// Runs a pico's queued jobs one after another until its queue is empty.
-    fn drain(&self, cell: &Arc<PicoCell>) {
-        loop {
-            let job = {
-                let mut queue = lock(&cell.queue);
-                match queue.jobs.pop_front() {
-                    Some(job) => job,
-                    None => {
-                        queue.running = false;
-                        return;
-                    }
-                }
-            };
-            let mut state = lock(&cell.state);
-            match job {
-                Job::Event {
-                    eid,
-                    event,
-                    reply,
-                    inbox,
-                } => {
-                    let result = self.run_event(&mut state, &eid, event, inbox);
-                    if let Some(reply) = reply {
-                        let _ = reply.send(result);
-                    }
-                }
-                Job::Query { qid, query, reply } => {
-                    let _ = reply.send(self.run_query(&mut state, &qid, &query));
-                }
-            }
-        }
-    }
-
     /// Installs (or re-initialises) a ruleset on a pico and stores the install. `seq` is the
     /// stored install order when loading; a new install takes the next number.
     fn install_on(
@@ -660,128 +628,6 @@ impl EngineInner {
             self.reinstall_on(&mut lock(&cell.state), code);
         }
     }
-
-    fn run_event(
-        &self,
-        state: &mut PicoState,
-        eid: &str,
-        event: Event,
-        inbox: bool,
-    ) -> Result<EventResponse, RuntimeError> {
-        let event = Arc::new(event);
-        let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> = state
-            .rulesets
-            .iter()
-            .map(|r| (Arc::clone(&r.rid), Arc::clone(&event)))
-            .collect();
-        let mut cx = TxnContext::new(self, state, Arc::from(eid));
-        let mut rule_states: HashMap<(Arc<str>, usize), Option<select::RuleState>> = HashMap::new();
-        let result = (|| {
-            while let Some((rid, event)) = schedule.pop_front() {
-                let Some((code, instance)) = cx
-                    .pico
-                    .installed(&rid)
-                    .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
-                else {
-                    continue;
-                };
-                cx.rid = Arc::clone(&rid);
-                cx.event = Some(Arc::clone(&event));
-                cx.modules = instance.modules().to_vec();
-                run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
-                if std::mem::take(&mut cx.clear_schedule) {
-                    schedule.clear();
-                }
-                for raised in std::mem::take(&mut cx.raised) {
-                    let raised = Arc::new(raised);
-                    for installed in &cx.pico.rulesets {
-                        schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
-                    }
-                }
-            }
-            Ok::<(), RuntimeError>(())
-        })();
-        let logs = std::mem::take(&mut cx.logs);
-        let directives = std::mem::take(&mut cx.directives);
-        let writes = std::mem::take(&mut cx.ent_writes);
-        let pico_id = cx.pico.id.clone();
-        drop(cx);
-        lock(&self.logs).entry(pico_id).or_default().extend(logs);
-        let mut batch = WriteBatch::new();
-        if inbox {
-            // A failed transaction is still done with: it ran once, and its failure is final.
-            batch.delete(persist::inbox_key(&state.id, eid));
-        }
-        if let Err(err) = result {
-            if !batch.is_empty() {
-                self.storage.commit(batch).map_err(storage_failure)?;
-            }
-            return Err(err);
-        }
-        add_ent_writes(&mut batch, &state.id, &writes);
-        for ((rid, rule), rule_state) in &rule_states {
-            let name = state
-                .installed(rid)
-                .and_then(|r| r.code.compiled.rules().get(*rule))
-                .map(|r| r.name.clone());
-            if let Some(name) = name {
-                persist::put_rule_state(
-                    &mut batch,
-                    persist::rule_state_key(&state.id, rid, &name),
-                    rule_state.as_ref(),
-                );
-            }
-        }
-        // Answers go out only after the commit; a failed commit leaves memory untouched too.
-        if !batch.is_empty() {
-            self.storage.commit(batch).map_err(storage_failure)?;
-        }
-        apply_ent_writes(state, writes);
-        for (key, value) in rule_states {
-            match value {
-                Some(rule_state) => state.rule_states.insert(key, rule_state),
-                None => state.rule_states.remove(&key),
-            };
-        }
-        Ok(EventResponse {
-            eid: eid.to_string(),
-            directives,
-        })
-    }
-
-    fn run_query(&self, state: &mut PicoState, qid: &str, query: &Query) -> Result<Value, RuntimeError> {
-        let not_found = || {
-            RuntimeError::error(format!(
-                "Ruleset {} does not have query function \"{}\"",
-                query.rid, query.name
-            ))
-        };
-        let installed = state
-            .installed(&query.rid)
-            .ok_or_else(|| RuntimeError::error(format!("Pico doesn't have {} installed.", query.rid)))?;
-        let instance = installed.instance.clone().ok_or_else(not_found)?;
-        let shared = installed
-            .code
-            .compiled
-            .meta()
-            .shares
-            .iter()
-            .any(|s| *s == *query.name);
-        if !shared && &*query.name != "__testing" {
-            return Err(not_found());
-        }
-        let mut cx = TxnContext::new(self, state, Arc::from(qid));
-        cx.rid = Arc::clone(&query.rid);
-        cx.in_query = true;
-        cx.modules = instance.modules().to_vec();
-        let args = query.args.as_map().cloned().unwrap_or_default();
-        let result = instance.query(&mut cx, &query.name, &args);
-        let logs = std::mem::take(&mut cx.logs);
-        let pico_id = cx.pico.id.clone();
-        drop(cx);
-        lock(&self.logs).entry(pico_id).or_default().extend(logs);
-        result
-    }
 }
 
 fn storage_failure(err: StorageError) -> RuntimeError {
@@ -826,73 +672,6 @@ fn apply_ent_writes(state: &mut PicoState, writes: HashMap<(Arc<str>, Arc<str>),
             Some(value) => state.ent.insert(key, value),
             None => state.ent.remove(&key),
         };
-    }
-}
-
-/// Offers one event to one ruleset: salient rules in order, each stepped through its
-/// automaton (or `select where` condition), selected rules run until one says `last`.
-fn run_ruleset(
-    cx: &mut TxnContext<'_>,
-    code: &RulesetCode,
-    instance: &dyn RulesetInstance,
-    event: &Event,
-    rule_states: &mut HashMap<(Arc<str>, usize), Option<select::RuleState>>,
-) -> Result<(), RuntimeError> {
-    for rule in code.salient_rules(&event.domain, &event.name) {
-        let bindings = match &code.automata[rule] {
-            None => {
-                if !instance.select_where(cx, rule)? {
-                    continue;
-                }
-                Vec::new()
-            }
-            Some(automaton) => {
-                let key = (Arc::clone(&cx.rid), rule);
-                let previous = match rule_states.get(&key) {
-                    Some(written) => written.clone(),
-                    None => cx.pico.rule_states.get(&key).cloned(),
-                };
-                let select_event = SelectEvent {
-                    domain: &event.domain,
-                    name: &event.name,
-                    attrs: &event.attrs,
-                    time: event.time,
-                };
-                let within = instance.within_ms(rule);
-                let mut wheres = Wheres {
-                    cx: &mut *cx,
-                    instance,
-                    rule,
-                };
-                let step = select::step(automaton, previous, within, &select_event, &mut wheres)?;
-                rule_states.insert(key, step.state);
-                match step.fired {
-                    Some(bindings) => bindings,
-                    None => continue,
-                }
-            }
-        };
-        let name = code.compiled.rules()[rule].name.clone();
-        cx.set_rule_name(Some(&name));
-        let outcome = instance.run_rule(cx, rule, bindings);
-        cx.set_rule_name(None);
-        if outcome?.last {
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// Lets the automaton evaluate `where` conditions through the ruleset instance.
-struct Wheres<'c, 'a> {
-    cx: &'c mut TxnContext<'a>,
-    instance: &'c dyn RulesetInstance,
-    rule: usize,
-}
-
-impl WhereEval for Wheres<'_, '_> {
-    fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
-        self.instance.eval_where(self.cx, self.rule, where_id, bindings)
     }
 }
 

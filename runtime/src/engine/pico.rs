@@ -1,5 +1,6 @@
 //! One pico's in-memory state, and the per-ruleset code shared by every pico that runs it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -20,8 +21,9 @@ pub(crate) struct RulesetCode {
     pub source: Arc<str>,
     /// One automaton per rule; `None` for `select where` rules.
     pub automata: Vec<Option<Automaton>>,
-    /// (domain, name) → the rules salient for it, in declaration order.
-    index: HashMap<(String, String), Vec<usize>>,
+    /// domain → name → the rules salient for it, in declaration order. Nested so a lookup
+    /// borrows the event's strings instead of building a key.
+    index: HashMap<String, HashMap<String, Vec<usize>>>,
     /// Rules salient for every event (`select where`, wildcard leaves), in declaration order.
     always: Vec<usize>,
 }
@@ -34,7 +36,7 @@ impl RulesetCode {
         source: Arc<str>,
     ) -> Result<RulesetCode, RuntimeError> {
         let mut automata = Vec::new();
-        let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut index: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
         let mut always = Vec::new();
         for (idx, rule) in compiled.rules().iter().enumerate() {
             match &rule.select {
@@ -46,7 +48,11 @@ impl RulesetCode {
                                 always.push(idx);
                             }
                         } else {
-                            let rules = index.entry((domain.to_string(), name.to_string())).or_default();
+                            let rules = index
+                                .entry(domain.to_string())
+                                .or_default()
+                                .entry(name.to_string())
+                                .or_default();
                             if !rules.contains(&idx) {
                                 rules.push(idx);
                             }
@@ -76,10 +82,13 @@ impl RulesetCode {
     }
 
     /// The rules an event is salient for, in declaration order.
-    pub fn salient_rules(&self, domain: &str, name: &str) -> Vec<usize> {
-        let indexed = self.index.get(&(domain.to_string(), name.to_string()));
+    pub fn salient_rules(&self, domain: &str, name: &str) -> Cow<'_, [usize]> {
+        let indexed = self.index.get(domain).and_then(|names| names.get(name));
+        if self.always.is_empty() {
+            return Cow::Borrowed(indexed.map_or(&[][..], Vec::as_slice));
+        }
         let mut rules: Vec<usize> = indexed.map(|r| r.to_vec()).unwrap_or_default();
-        if !self.always.is_empty() {
+        {
             rules.extend(self.always.iter().copied().filter(|idx| {
                 self.automata[*idx]
                     .as_ref()
@@ -88,7 +97,7 @@ impl RulesetCode {
             rules.sort_unstable();
             rules.dedup();
         }
-        rules
+        Cow::Owned(rules)
     }
 }
 
