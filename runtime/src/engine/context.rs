@@ -392,18 +392,43 @@ impl Host for TxnContext<'_> {
         } else {
             options
         };
-        let mut meta = Map::new();
-        meta.insert("rid", Value::string(&*self.rid));
+        // Keys shared by every directive, made once: a directive is built per rule that
+        // sends one, and allocating each key showed up in profiles.
+        static KEYS: std::sync::LazyLock<[Arc<str>; 8]> = std::sync::LazyLock::new(|| {
+            [
+                "rid",
+                "rule_name",
+                "txnId",
+                "type",
+                "name",
+                "options",
+                "meta",
+                "directive",
+            ]
+            .map(Arc::from)
+        });
+        let [
+            rid,
+            rule_name,
+            txn_id,
+            kind,
+            name_key,
+            options_key,
+            meta_key,
+            directive_word,
+        ] = &*KEYS;
+        let mut meta = Map::with_capacity(3);
+        meta.insert(Arc::clone(rid), Value::String(Arc::clone(&self.rid)));
         meta.insert(
-            "rule_name",
-            self.rule_name.as_deref().map(Value::string).unwrap_or_default(),
+            Arc::clone(rule_name),
+            self.rule_name.clone().map(Value::String).unwrap_or_default(),
         );
-        meta.insert("txnId", Value::string(&*self.txn_id));
-        let mut directive = Map::new();
-        directive.insert("type", Value::string("directive"));
-        directive.insert("name", name);
-        directive.insert("options", options);
-        directive.insert("meta", Value::map(meta));
+        meta.insert(Arc::clone(txn_id), Value::String(Arc::clone(&self.txn_id)));
+        let mut directive = Map::with_capacity(4);
+        directive.insert(Arc::clone(kind), Value::String(Arc::clone(directive_word)));
+        directive.insert(Arc::clone(name_key), name);
+        directive.insert(Arc::clone(options_key), options);
+        directive.insert(Arc::clone(meta_key), Value::map(meta));
         let directive = Value::map(directive);
         self.directives.push(directive.clone());
         Ok(directive)

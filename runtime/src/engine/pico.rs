@@ -10,6 +10,10 @@ use super::select::{Automaton, RuleState};
 use crate::RuntimeError;
 use crate::value::{Map, Value};
 
+/// A hash map with a fast seeded hasher, for the engine's maps keyed by rids, variable
+/// names and rule numbers (SipHash showed up in profiles of the event path).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// A compiled ruleset with its automata and salience index, built once per ruleset version.
 pub(crate) struct RulesetCode {
     pub compiled: Arc<dyn CompiledRuleset>,
@@ -122,8 +126,8 @@ pub(crate) struct PicoState {
     pub channels: BTreeMap<String, Channel>,
     /// In install order while the engine runs.
     pub rulesets: Vec<Installed>,
-    pub ent: HashMap<(Arc<str>, Arc<str>), Value>,
-    pub rule_states: HashMap<(Arc<str>, usize), RuleState>,
+    pub ent: FastMap<(Arc<str>, Arc<str>), Value>,
+    pub rule_states: FastMap<(Arc<str>, usize), RuleState>,
 }
 
 impl PicoState {
@@ -135,8 +139,8 @@ impl PicoState {
             next_child_seq: 0,
             channels: BTreeMap::new(),
             rulesets: Vec::new(),
-            ent: HashMap::new(),
-            rule_states: HashMap::new(),
+            ent: FastMap::default(),
+            rule_states: FastMap::default(),
         }
     }
 

@@ -10,6 +10,7 @@
 //! memory, which ran ahead of storage, is read back from storage.
 
 use super::*;
+use crate::engine::pico::FastMap;
 
 /// Most jobs of one pico that share a commit (bounds the wait of the first one).
 const MAX_JOBS_PER_COMMIT: usize = 64;
@@ -21,7 +22,7 @@ enum Answer {
 }
 
 /// Rule states written by one transaction: `None` resets a rule to its start.
-type RuleStates = HashMap<(Arc<str>, usize), Option<select::RuleState>>;
+type RuleStates = FastMap<(Arc<str>, usize), Option<select::RuleState>>;
 
 impl EngineInner {
     /// Runs a pico's queued jobs, group by group, until its queue is empty.
@@ -107,7 +108,7 @@ impl EngineInner {
             .map(|r| (Arc::clone(&r.rid), Arc::clone(&event)))
             .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
-        let mut rule_states: RuleStates = HashMap::new();
+        let mut rule_states = RuleStates::default();
         let result = (|| {
             while let Some((rid, event)) = schedule.pop_front() {
                 let Some((code, instance)) = cx
