@@ -275,3 +275,39 @@ fn a_store_of_layout_version_1_is_migrated() {
 fn serde_json_string(text: &str) -> String {
     Value::string(text).encode(0).expect("a string encodes")
 }
+
+#[test]
+fn per_rule_states_of_layout_version_1_are_migrated() {
+    use krl_runtime::storage::{WriteBatch, key};
+    let store = Arc::new(MemoryStorage::new());
+    let (eci, pico) = {
+        let engine = open_engine(store.clone(), 10_000);
+        let eci = children(&engine, 1).remove(0);
+        engine.event_wait(&eci, "t", "a", Value::Null).expect("runs");
+        let pico = engine.pico_of(&eci).expect("exists");
+        (eci, pico)
+    };
+    // Rewrite the ruleset's rule-state key as version 1 had it: one key per rule.
+    let v2_key = key::encode(&["rulestate", pico.as_str(), "test.resident"]);
+    let stored = store
+        .get(&v2_key)
+        .expect("reads")
+        .expect("`a` left a partial match");
+    let by_rule = Value::decode(std::str::from_utf8(&stored).expect("utf-8")).expect("json");
+    let mut batch = WriteBatch::new();
+    batch.delete(v2_key);
+    batch.delete(key::encode(&["layout"]));
+    for (rule, state) in by_rule.as_map().expect("a map").iter() {
+        let v1_key = key::encode(&["rulestate", pico.as_str(), "test.resident", rule]);
+        batch.put(v1_key, state.encode(0).expect("encodes").into_bytes());
+    }
+    store.commit(batch).expect("stored");
+
+    let engine = open_engine(store.clone(), 10_000);
+    engine.event_wait(&eci, "t", "b", Value::Null).expect("runs");
+    assert_eq!(
+        number(&engine, &eci, "pairs"),
+        1.0,
+        "the migrated partial match completed"
+    );
+}

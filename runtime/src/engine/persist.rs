@@ -8,7 +8,9 @@
 //! `pico-eci-list` (a pico's channels, as in the reference), `pico-child` (a pico's
 //! children, one key each, so creating a child writes a constant amount rather than the
 //! parent's whole list) and `timer-index` (which picos have scheduled events, so timers are
-//! re-armed at startup without loading every pico).
+//! re-armed at startup without loading every pico). Version 1 also kept one `rulestate` key
+//! per rule (`rulestate, pico, rid, rule`); version 2 keeps one per ruleset, so an event
+//! that advances several rules writes one key.
 //!
 //! | key | value |
 //! |---|---|
@@ -21,7 +23,7 @@
 //! | `pico-ruleset, pico, rid` | `{rid, url, config, seq}`; `seq` keeps install order |
 //! | `ruleset, url` | `{url, src, hash}` |
 //! | `entvar, pico, rid, name` | the value as JSON |
-//! | `rulestate, pico, rid, rule` | the automaton state of a rule |
+//! | `rulestate, pico, rid` | `{rule name: automaton state}` of the rules not at their start |
 //! | `inbox, pico, eid` | an accepted event not yet processed |
 //! | `timer-index, pico, rid` | empty: the ruleset's `_schedule` variable is not empty |
 //!
@@ -95,10 +97,12 @@ pub(crate) fn ent_prefix(pico: &str, rid: &str) -> Vec<u8> {
     key::prefix(&["entvar", pico, rid])
 }
 
-pub(crate) fn rule_state_key(pico: &str, rid: &str, rule: &str) -> Vec<u8> {
-    key::encode(&["rulestate", pico, rid, rule])
+pub(crate) fn rule_states_key(pico: &str, rid: &str) -> Vec<u8> {
+    key::encode(&["rulestate", pico, rid])
 }
 
+/// Every rule-state key of a ruleset on a pico (the one of layout version 2, and the
+/// per-rule ones of version 1).
 pub(crate) fn rule_state_prefix(pico: &str, rid: &str) -> Vec<u8> {
     key::prefix(&["rulestate", pico, rid])
 }
@@ -189,11 +193,15 @@ pub(crate) fn put_value(batch: &mut WriteBatch, key: Vec<u8>, value: Option<&Val
     }
 }
 
-pub(crate) fn put_rule_state(batch: &mut WriteBatch, key: Vec<u8>, state: Option<&RuleState>) {
-    match state {
-        Some(state) => batch.put(key, to_bytes(state)),
-        None => batch.delete(key),
-    };
+/// Stores a ruleset's rule states (by rule name), or deletes the key when every rule is
+/// at its start.
+pub(crate) fn put_rule_states(batch: &mut WriteBatch, key: Vec<u8>, states: &[(&str, &RuleState)]) {
+    if states.is_empty() {
+        batch.delete(key);
+    } else {
+        let by_name: std::collections::BTreeMap<&str, &RuleState> = states.iter().copied().collect();
+        batch.put(key, to_bytes(&by_name));
+    }
 }
 
 /// Stores a channel record and its entry in the owner's channel list.

@@ -4,6 +4,8 @@
 //! (`read_pico`, called by `resident.rs`). Also migrates stores of layout version 1, which
 //! had no per-pico indexes (see `persist`).
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 impl EngineInner {
@@ -88,6 +90,22 @@ impl EngineInner {
                 Vec::new(),
             );
         }
+        // One rule-state key per ruleset instead of one per rule.
+        let mut rule_states: BTreeMap<(String, String), BTreeMap<String, serde_json::Value>> =
+            BTreeMap::new();
+        for (k, v) in scan(&["rulestate"])? {
+            if let [_, pico, rid, rule] = key::decode(&k)?.as_slice() {
+                let value: serde_json::Value = persist::from_bytes(&k, &v)?;
+                rule_states
+                    .entry((pico.clone(), rid.clone()))
+                    .or_default()
+                    .insert(rule.clone(), value);
+                batch.delete(k);
+            }
+        }
+        for ((pico, rid), by_name) in rule_states {
+            batch.put(persist::rule_states_key(&pico, &rid), persist::to_bytes(&by_name));
+        }
         for (k, _) in scan(&["entvar"])? {
             if let [_, pico, rid, name] = key::decode(&k)?.as_slice()
                 && name == SCHEDULE_VAR
@@ -161,17 +179,23 @@ impl EngineInner {
 
         for (k, v) in scan("rulestate")? {
             let parts = key::decode(&k)?;
-            let [_, _, rid, rule] = parts.as_slice() else {
+            let [_, _, rid] = parts.as_slice() else {
                 continue;
             };
-            let rule_state: select::RuleState = persist::from_bytes(&k, &v)?;
-            let index = state
-                .installed(rid)
-                .and_then(|r| r.code.compiled.rules().iter().position(|spec| spec.name == *rule));
-            if let Some(index) = index {
-                state
-                    .rule_states
-                    .insert((Arc::from(rid.as_str()), index), rule_state);
+            let by_name: BTreeMap<String, select::RuleState> = persist::from_bytes(&k, &v)?;
+            let Some(installed) = state.installed(rid) else {
+                continue;
+            };
+            let rules = installed.code.compiled.rules();
+            let indexed: Vec<(usize, select::RuleState)> = by_name
+                .into_iter()
+                .filter_map(|(rule, rule_state)| {
+                    Some((rules.iter().position(|spec| spec.name == rule)?, rule_state))
+                })
+                .collect();
+            let rid: Arc<str> = Arc::from(rid.as_str());
+            for (index, rule_state) in indexed {
+                state.rule_states.insert((Arc::clone(&rid), index), rule_state);
             }
         }
         Ok(Some(state))

@@ -147,25 +147,29 @@ impl EngineInner {
         }
         result?;
         add_ent_writes(batch, &state.id, &writes);
-        for ((rid, rule), rule_state) in &rule_states {
-            let name = state
-                .installed(rid)
-                .and_then(|r| r.code.compiled.rules().get(*rule))
-                .map(|r| r.name.as_str());
-            if let Some(name) = name {
-                persist::put_rule_state(
-                    batch,
-                    persist::rule_state_key(&state.id, rid, name),
-                    rule_state.as_ref(),
-                );
-            }
-        }
         apply_ent_writes(state, writes);
-        for (key, value) in rule_states {
+        let mut touched: Vec<Arc<str>> = Vec::new();
+        for ((rid, rule), value) in rule_states {
+            if !touched.contains(&rid) {
+                touched.push(Arc::clone(&rid));
+            }
             match value {
-                Some(rule_state) => state.rule_states.insert(key, rule_state),
-                None => state.rule_states.remove(&key),
+                Some(rule_state) => state.rule_states.insert((rid, rule), rule_state),
+                None => state.rule_states.remove(&(rid, rule)),
             };
+        }
+        // One key per ruleset holds all its rule states (see `persist`).
+        for rid in touched {
+            let Some(installed) = state.installed(&rid) else {
+                continue;
+            };
+            let states: Vec<(&str, &select::RuleState)> = (0..installed.code.compiled.rules().len())
+                .filter_map(|rule| {
+                    let rule_state = state.rule_states.get(&(Arc::clone(&rid), rule))?;
+                    Some((installed.code.compiled.rules()[rule].name.as_str(), rule_state))
+                })
+                .collect();
+            persist::put_rule_states(batch, persist::rule_states_key(&state.id, &rid), &states);
         }
         Ok(EventResponse {
             eid: eid.to_string(),
