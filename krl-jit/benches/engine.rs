@@ -354,6 +354,9 @@ fn restart(kind: &str) {
     );
 }
 
+/// One workload, given the store kind (`process`, `full` or `memory`).
+type Workload = fn(&str);
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let kind = if args.iter().any(|a| a == "--memory") {
@@ -369,7 +372,7 @@ fn main() {
         .map(String::as_str)
         .collect();
     println!("store: {kind}");
-    let workloads: [(&str, fn(&str)); 7] = [
+    let workloads: [(&str, Workload); 7] = [
         ("counter64", counter64),
         ("counter8", counter8),
         ("fan", fan),
