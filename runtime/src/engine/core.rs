@@ -115,6 +115,9 @@ pub(crate) struct EngineInner {
     max_resident: usize,
     /// The logical clock of least-recently-used order.
     use_clock: AtomicU64,
+    /// Pico → the pico its running job waits for (a `ctx:query`), to refuse a query that
+    /// would close a cycle of waits instead of deadlocking.
+    waits_for: Mutex<HashMap<String, String>>,
     root_id: String,
     clock: Clock,
     base_url: String,
@@ -185,6 +188,7 @@ impl Engine {
             channel_cache: RwLock::new(resident::ChannelCache::default()),
             max_resident: options.max_resident_picos.max(1),
             use_clock: AtomicU64::new(0),
+            waits_for: Mutex::new(HashMap::new()),
             root_id: root_id.clone(),
             clock: match options.manual_clock {
                 Some(start) => Clock::Manual(Mutex::new(start)),

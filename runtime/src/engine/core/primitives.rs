@@ -346,20 +346,48 @@ impl EngineInner {
     }
 
     /// A query from a pico (`ctx:query`) to another pico; the caller has made sure the target
-    /// is not its own pico, which would wait for itself forever.
+    /// is not its own pico, which would wait for itself forever. A query that would close a
+    /// cycle of picos waiting for each other (A asks B while B's job asks A, directly or
+    /// through others) is refused the same way rather than deadlocking them all.
     pub(crate) fn query_from(&self, sender: &str, query: Query) -> Result<Value, RuntimeError> {
         let channel = self.channel(&query.eci)?;
         channel.check_query(&query.rid, &query.name, Some(sender))?;
-        let cell = self.pico(&channel.pico_id)?;
-        let (reply, answer) = mpsc::channel();
-        self.push_and_wait(
-            &cell,
-            Job::Query {
-                qid: new_id(),
-                query,
-                reply,
-            },
-        );
-        receive(answer)
+        let target = channel.pico_id.clone();
+        {
+            let mut waits = lock(&self.waits_for);
+            let mut cycle = vec![sender.to_string(), target.clone()];
+            let mut next = waits.get(&target);
+            while let Some(pico) = next {
+                cycle.push(pico.clone());
+                if pico == sender {
+                    return Err(RuntimeError::error(format!(
+                        "ctx:query would wait for a pico that is waiting for it: {}",
+                        cycle.join(" -> ")
+                    )));
+                }
+                // A pico waits for one query at a time, so chains are simple paths; the bound
+                // only guards against a bug looping forever.
+                if cycle.len() > waits.len() + 2 {
+                    break;
+                }
+                next = waits.get(pico);
+            }
+            waits.insert(sender.to_string(), target.clone());
+        }
+        let result = self.pico(&target).map(|cell| {
+            let (reply, answer) = mpsc::channel();
+            self.push_and_wait(
+                &cell,
+                Job::Query {
+                    qid: new_id(),
+                    query,
+                    reply,
+                },
+            );
+            answer
+        });
+        let answer = result.map(receive);
+        lock(&self.waits_for).remove(sender);
+        answer?
     }
 }
