@@ -38,7 +38,8 @@ pub struct TxnContext<'a> {
     pub(crate) in_query: bool,
     pub(crate) directives: Vec<Value>,
     /// Events raised by the current ruleset, to append to the transaction's schedule.
-    pub(crate) raised: Vec<Event>,
+    /// With a rid for events offered to that ruleset only (`system:error`).
+    pub(crate) raised: Vec<(Event, Option<Arc<str>>)>,
     /// Set by `error error`: the rest of the transaction's schedule is dropped.
     pub(crate) clear_schedule: bool,
     pub(crate) logs: Vec<LogEntry>,
@@ -211,7 +212,7 @@ impl<'a> TxnContext<'a> {
             .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
         let time = self.engine.now();
         let event = Event::clean(&eci, &domain.to_krl_string(), &name.to_krl_string(), attrs, time)?;
-        self.raised.push(event);
+        self.raised.push((event, None));
         Ok(())
     }
 
@@ -245,14 +246,22 @@ impl<'a> TxnContext<'a> {
         );
         attrs.insert("genus", Value::string("user"));
         if level == "error" {
+            // Matches pico-engine: the whole schedule goes, events this rule raised earlier
+            // included.
             self.clear_schedule = true;
+            self.raised.clear();
         }
-        // FIXME(#4): deliver only to this ruleset (`system:error` is rid-targeted).
-        self.raise(
-            &Value::string("system"),
-            &Value::string("error"),
-            Value::map(attrs),
-        )
+        if self.in_query {
+            return Ok(());
+        }
+        let eci = self
+            .event
+            .as_ref()
+            .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
+        let event = Event::clean(&eci, "system", "error", Value::map(attrs), self.engine.now())?;
+        // Matches pico-engine: offered to this ruleset only.
+        self.raised.push((event, Some(Arc::clone(&self.rid))));
+        Ok(())
     }
 
     fn push_log(&mut self, level: &'static str, message: String, data: Option<Value>) {

@@ -125,10 +125,12 @@ impl EngineInner {
                 if std::mem::take(&mut cx.clear_schedule) {
                     schedule.clear();
                 }
-                for raised in std::mem::take(&mut cx.raised) {
+                for (raised, only) in std::mem::take(&mut cx.raised) {
                     let raised = Arc::new(raised);
                     for installed in &cx.pico.rulesets {
-                        schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
+                        if only.as_ref().is_none_or(|rid| *rid == installed.rid) {
+                            schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
+                        }
                     }
                 }
             }
