@@ -36,6 +36,8 @@ pub struct TxnContext<'a> {
     pub(crate) event: Option<Arc<Event>>,
     pub(crate) txn_id: Arc<str>,
     pub(crate) in_query: bool,
+    /// The channel a query came in through (`meta:eci` during queries).
+    pub(crate) query_eci: Option<Arc<str>>,
     pub(crate) directives: Vec<Value>,
     /// Events raised by the current ruleset, to append to the transaction's schedule.
     /// With a rid for events offered to that ruleset only (`system:error`).
@@ -60,6 +62,7 @@ impl<'a> TxnContext<'a> {
             event: None,
             txn_id,
             in_query: false,
+            query_eci: None,
             directives: Vec::new(),
             raised: Vec::new(),
             clear_schedule: false,
@@ -301,7 +304,9 @@ impl<'a> TxnContext<'a> {
             "eci" => self
                 .event
                 .as_ref()
-                .map(|e| Value::string(&*e.eci))
+                .map(|e| Arc::clone(&e.eci))
+                .or_else(|| self.query_eci.clone())
+                .map(Value::String)
                 .unwrap_or_default(),
             "host" => Value::string(self.engine.base_url()),
             "rid_url" | "rulesetURI" => self.installed_url(),

@@ -203,6 +203,7 @@ impl EngineInner {
         let mut cx = TxnContext::new(self, state, Arc::from(qid));
         cx.rid = Arc::clone(&query.rid);
         cx.in_query = true;
+        cx.query_eci = Some(Arc::clone(&query.eci));
         cx.modules = instance.modules().to_vec();
         let args = query.args.as_map().cloned().unwrap_or_default();
         let result = instance.query(&mut cx, &query.name, &args);
