@@ -25,6 +25,8 @@ pub(crate) struct RulesetCode {
     pub source: Arc<str>,
     /// One automaton per rule; `None` for `select where` rules.
     pub automata: Vec<Option<Automaton>>,
+    /// Rule names, shared with every transaction that runs the rule (`meta:ruleName`).
+    pub rule_names: Vec<Arc<str>>,
     /// domain → name → the rules salient for it, in declaration order. Nested so a lookup
     /// borrows the event's strings instead of building a key.
     index: HashMap<String, HashMap<String, Vec<usize>>>,
@@ -70,7 +72,13 @@ impl RulesetCode {
                 }
             }
         }
+        let rule_names = compiled
+            .rules()
+            .iter()
+            .map(|rule| Arc::from(rule.name.as_str()))
+            .collect();
         Ok(RulesetCode {
+            rule_names,
             compiled,
             url,
             hash,

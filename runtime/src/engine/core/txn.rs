@@ -267,10 +267,9 @@ fn run_ruleset(
                 }
             }
         };
-        let name = code.compiled.rules()[rule].name.clone();
-        cx.set_rule_name(Some(&name));
+        cx.rule_name = Some(Arc::clone(&code.rule_names[rule]));
         let outcome = instance.run_rule(cx, rule, bindings);
-        cx.set_rule_name(None);
+        cx.rule_name = None;
         if outcome?.last {
             break;
         }
