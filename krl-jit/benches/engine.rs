@@ -386,6 +386,8 @@ fn main() {
             run(kind);
         }
     }
+    // Dropped engines' worker threads let go of their stores a moment later.
+    std::thread::sleep(Duration::from_millis(100));
     for name in [
         "counter64",
         "counter8",
