@@ -271,3 +271,25 @@ fn modules_provide_functions_with_their_own_configuration() {
         Some(r#"["Hello, Ada","Bonjour, Ada"]"#)
     );
 }
+
+#[test]
+fn meta_eci_is_the_channel_of_the_event_or_the_query() {
+    let (engine, eci) = with_ruleset(
+        r#"ruleset t.meta_eci {
+          meta { shares asked }
+          global { asked = function() { meta:eci } }
+          rule told { select when t tell  send_directive("told", {"eci": meta:eci}) }
+        }"#,
+    );
+    assert_eq!(
+        engine
+            .query(&eci, "t.meta_eci", "asked", Value::Null)
+            .expect("answers"),
+        Value::string(eci.as_str())
+    );
+    let answer = engine.event_wait(&eci, "t", "tell", Value::Null).expect("runs");
+    let options = answer.directives[0]
+        .as_map()
+        .and_then(|d| d.get("options").cloned());
+    assert_eq!(options, Some(json(&format!(r#"{{"eci": "{eci}"}}"#))));
+}

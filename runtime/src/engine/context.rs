@@ -37,9 +37,12 @@ pub struct TxnContext<'a> {
     pub(crate) event: Option<Arc<Event>>,
     pub(crate) txn_id: Arc<str>,
     pub(crate) in_query: bool,
+    /// The channel a query came in through (`meta:eci` during queries).
+    pub(crate) query_eci: Option<Arc<str>>,
     pub(crate) directives: Vec<Value>,
     /// Events raised by the current ruleset, to append to the transaction's schedule.
-    pub(crate) raised: Vec<Event>,
+    /// With a rid for events offered to that ruleset only (`system:error`).
+    pub(crate) raised: Vec<(Event, Option<Arc<str>>)>,
     /// Set by `error error`: the rest of the transaction's schedule is dropped.
     pub(crate) clear_schedule: bool,
     pub(crate) logs: Vec<LogEntry>,
@@ -60,6 +63,7 @@ impl<'a> TxnContext<'a> {
             event: None,
             txn_id,
             in_query: false,
+            query_eci: None,
             directives: Vec::new(),
             raised: Vec::new(),
             clear_schedule: false,
@@ -222,7 +226,7 @@ impl<'a> TxnContext<'a> {
                 attrs: event.attrs.clone(),
             });
         }
-        self.raised.push(event);
+        self.raised.push((event, None));
         Ok(())
     }
 
@@ -282,14 +286,22 @@ impl<'a> TxnContext<'a> {
         );
         attrs.insert("genus", Value::string("user"));
         if level == "error" {
+            // Matches pico-engine: the whole schedule goes, events this rule raised earlier
+            // included.
             self.clear_schedule = true;
+            self.raised.clear();
         }
-        // FIXME(#4): deliver only to this ruleset (`system:error` is rid-targeted).
-        self.raise(
-            &Value::string("system"),
-            &Value::string("error"),
-            Value::map(attrs),
-        )
+        if self.in_query {
+            return Ok(());
+        }
+        let eci = self
+            .event
+            .as_ref()
+            .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
+        let event = Event::clean(&eci, "system", "error", Value::map(attrs), self.engine.now())?;
+        // Matches pico-engine: offered to this ruleset only.
+        self.raised.push((event, Some(Arc::clone(&self.rid))));
+        Ok(())
     }
 
     fn push_log(&mut self, level: &'static str, message: String, data: Option<Value>) {
@@ -329,7 +341,9 @@ impl<'a> TxnContext<'a> {
             "eci" => self
                 .event
                 .as_ref()
-                .map(|e| Value::string(&*e.eci))
+                .map(|e| Arc::clone(&e.eci))
+                .or_else(|| self.query_eci.clone())
+                .map(Value::String)
                 .unwrap_or_default(),
             "host" => Value::string(self.engine.base_url()),
             "rid_url" | "rulesetURI" => self.installed_url(),
@@ -429,18 +443,43 @@ impl Host for TxnContext<'_> {
         } else {
             options
         };
-        let mut meta = Map::new();
-        meta.insert("rid", Value::string(&*self.rid));
+        // Keys shared by every directive, made once: a directive is built per rule that
+        // sends one, and allocating each key showed up in profiles.
+        static KEYS: std::sync::LazyLock<[Arc<str>; 8]> = std::sync::LazyLock::new(|| {
+            [
+                "rid",
+                "rule_name",
+                "txnId",
+                "type",
+                "name",
+                "options",
+                "meta",
+                "directive",
+            ]
+            .map(Arc::from)
+        });
+        let [
+            rid,
+            rule_name,
+            txn_id,
+            kind,
+            name_key,
+            options_key,
+            meta_key,
+            directive_word,
+        ] = &*KEYS;
+        let mut meta = Map::with_capacity(3);
+        meta.insert(Arc::clone(rid), Value::String(Arc::clone(&self.rid)));
         meta.insert(
-            "rule_name",
-            self.rule_name.as_deref().map(Value::string).unwrap_or_default(),
+            Arc::clone(rule_name),
+            self.rule_name.clone().map(Value::String).unwrap_or_default(),
         );
-        meta.insert("txnId", Value::string(&*self.txn_id));
-        let mut directive = Map::new();
-        directive.insert("type", Value::string("directive"));
-        directive.insert("name", name);
-        directive.insert("options", options);
-        directive.insert("meta", Value::map(meta));
+        meta.insert(Arc::clone(txn_id), Value::String(Arc::clone(&self.txn_id)));
+        let mut directive = Map::with_capacity(4);
+        directive.insert(Arc::clone(kind), Value::String(Arc::clone(directive_word)));
+        directive.insert(Arc::clone(name_key), name);
+        directive.insert(Arc::clone(options_key), options);
+        directive.insert(Arc::clone(meta_key), Value::map(meta));
         let directive = Value::map(directive);
         self.directives.push(directive.clone());
         Ok(directive)

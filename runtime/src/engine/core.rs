@@ -20,6 +20,7 @@ use super::channel::{self, Channel, EventPolicy, QueryPolicy};
 use super::context::{LogEntry, TxnContext};
 use super::event::{Event, Query};
 use super::ids::new_id;
+use super::modules::schedule::SCHEDULE_VAR;
 use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord};
 use super::pico::{Installed, PicoState, RulesetCode};
 use super::select::{self, SelectEvent, WhereEval};
@@ -27,7 +28,10 @@ use crate::RuntimeError;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
+mod load;
 mod primitives;
+mod resident;
+mod txn;
 
 /// Failures of engine operations.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +93,8 @@ struct PicoQueue {
 pub(crate) struct PicoCell {
     queue: Mutex<PicoQueue>,
     state: Mutex<PicoState>,
+    /// When it was last looked up, on the engine's logical clock (for eviction).
+    last_used: AtomicU64,
 }
 
 /// The source of "now" in epoch milliseconds: the system clock, or a test clock.
@@ -101,9 +107,17 @@ pub(crate) struct EngineInner {
     backend: Arc<dyn Backend>,
     /// URL → the ruleset version flushed from it.
     registry: Mutex<HashMap<String, Arc<RulesetCode>>>,
-    picos: RwLock<HashMap<String, Arc<PicoCell>>>,
-    /// Every channel by ECI, including each pico's implicit self channel.
-    channels: RwLock<HashMap<String, Channel>>,
+    /// The picos in memory (`core/resident.rs`).
+    residents: RwLock<resident::Residents>,
+    /// Channels by ECI, in front of storage (`core/resident.rs`).
+    channel_cache: RwLock<resident::ChannelCache>,
+    /// Most idle picos kept in memory.
+    max_resident: usize,
+    /// The logical clock of least-recently-used order.
+    use_clock: AtomicU64,
+    /// Pico → the pico its running job waits for (a `ctx:query`), to refuse a query that
+    /// would close a cycle of waits instead of deadlocking.
+    waits_for: Mutex<HashMap<String, String>>,
     root_id: String,
     clock: Clock,
     base_url: String,
@@ -136,6 +150,9 @@ pub struct EngineOptions {
     pub base_url: String,
     /// Observes which rules ran (`krl test` coverage); see `trace.rs`.
     pub trace: super::trace::Trace,
+    /// How many picos stay in memory; past this the least recently used idle ones are
+    /// dropped (they load again from storage on their next use). Default 10,000.
+    pub max_resident_picos: usize,
 }
 
 impl Default for EngineOptions {
@@ -145,6 +162,7 @@ impl Default for EngineOptions {
             manual_clock: None,
             base_url: "http://localhost:3000".to_string(),
             trace: None,
+            max_resident_picos: 10_000,
         }
     }
 }
@@ -156,9 +174,9 @@ impl Engine {
             .expect("an empty memory store always opens")
     }
 
-    /// An engine on `storage`: everything stored there (picos, channels, rulesets, entity
-    /// variables, rule states, accepted events not yet processed) is loaded back, or a root
-    /// pico is created in an empty store.
+    /// An engine on `storage`: the rulesets stored there are compiled, accepted events not
+    /// yet processed are queued and timers re-armed; each pico (with its channels, installs,
+    /// entity variables and rule states) loads on first use. An empty store gets a root pico.
     pub fn open(
         backend: Arc<dyn Backend>,
         options: EngineOptions,
@@ -173,8 +191,11 @@ impl Engine {
         let inner = Arc::new_cyclic(|this| EngineInner {
             backend,
             registry: Mutex::new(HashMap::new()),
-            picos: RwLock::new(HashMap::new()),
-            channels: RwLock::new(HashMap::new()),
+            residents: RwLock::new(resident::Residents::default()),
+            channel_cache: RwLock::new(resident::ChannelCache::default()),
+            max_resident: options.max_resident_picos.max(1),
+            use_clock: AtomicU64::new(0),
+            waits_for: Mutex::new(HashMap::new()),
             root_id: root_id.clone(),
             clock: match options.manual_clock {
                 Some(start) => Clock::Manual(Mutex::new(start)),
@@ -203,6 +224,7 @@ impl Engine {
             None => {
                 let mut batch = WriteBatch::new();
                 batch.put(persist::root_key(), persist::to_bytes(&root_id));
+                batch.put(persist::layout_key(), persist::to_bytes(&persist::LAYOUT_VERSION));
                 let root = PicoState::new(root_id, None);
                 batch.put(
                     persist::pico_key(&root.id),
@@ -328,7 +350,6 @@ impl Engine {
         lock(&cell.state)
             .channels
             .insert(channel.id.clone(), channel.clone());
-        write(&self.inner.channels).insert(channel.id.clone(), channel.clone());
         Ok(channel)
     }
 
@@ -343,7 +364,7 @@ impl Engine {
 
     /// The pico that owns a channel.
     pub fn pico_of(&self, eci: &str) -> Result<String, EngineError> {
-        Ok(self.inner.channel(eci)?.pico_id)
+        Ok(self.inner.channel(eci)?.pico_id.clone())
     }
 
     /// Queues an event and returns its eid at once.
@@ -453,6 +474,20 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// How many picos are in memory now (the others are only in storage).
+    pub fn resident_picos(&self) -> usize {
+        self.inner.resident_count()
+    }
+
+    /// Drops every idle pico from memory now (they load again on their next use); returns
+    /// how many left. The engine also does this on its own past
+    /// [`EngineOptions::max_resident_picos`].
+    pub fn evict_idle_picos(&self) -> usize {
+        self.inner.evict_all_idle()
+    }
+}
+
 fn receive<T>(answer: Receiver<Result<T, RuntimeError>>) -> Result<T, RuntimeError> {
     answer
         .recv()
@@ -496,153 +531,6 @@ impl EngineInner {
         &self.base_url
     }
 
-    fn add_pico(&self, state: PicoState) {
-        let id = state.id.clone();
-        let self_channel = Channel::self_channel(&id);
-        write(&self.channels).insert(id.clone(), self_channel);
-        let cell = Arc::new(PicoCell {
-            queue: Mutex::new(PicoQueue::default()),
-            state: Mutex::new(state),
-        });
-        write(&self.picos).insert(id, cell);
-    }
-
-    /// Loads everything stored back into memory (see `persist` for the layout).
-    fn load(&self) -> Result<(), EngineError> {
-        let scan = |parts: &[&str]| self.storage.scan_prefix(&key::prefix(parts));
-        for (k, v) in scan(&["ruleset"])? {
-            let record: RulesetRecord = persist::from_bytes(&k, &v)?;
-            match self.backend.compile(&record.url, &record.src) {
-                Ok(compiled) => {
-                    let code = RulesetCode::new(
-                        compiled,
-                        record.url.clone(),
-                        record.hash,
-                        Arc::from(record.src.as_str()),
-                    )?;
-                    lock(&self.registry).insert(record.url, Arc::new(code));
-                }
-                Err(err) => {
-                    self.engine_log(format!("stored ruleset {} no longer compiles: {err}", record.url))
-                }
-            }
-        }
-        for (k, v) in scan(&["pico"])? {
-            let record: PicoRecord = persist::from_bytes(&k, &v)?;
-            let mut state = PicoState::new(record.id, record.parent);
-            state.children = record.children;
-            self.add_pico(state);
-        }
-        for (k, v) in scan(&["pico-channel"])? {
-            let channel: Channel = persist::from_bytes(&k, &v)?;
-            let cell = self.pico(&channel.pico_id)?;
-            lock(&cell.state)
-                .channels
-                .insert(channel.id.clone(), channel.clone());
-            write(&self.channels).insert(channel.id.clone(), channel);
-        }
-        for (k, v) in scan(&["entvar"])? {
-            let parts = key::decode(&k)?;
-            let [_, pico, rid, name] = parts.as_slice() else {
-                continue;
-            };
-            let text = String::from_utf8_lossy(&v);
-            let value = Value::decode(&text).map_err(|err| EngineError::Corrupt {
-                what: format!("entvar {pico}/{rid}/{name}"),
-                reason: err.to_string(),
-            })?;
-            let cell = self.pico(pico)?;
-            lock(&cell.state)
-                .ent
-                .insert((Arc::from(rid.as_str()), Arc::from(name.as_str())), value);
-        }
-        let mut installs: Vec<(String, InstallRecord)> = Vec::new();
-        for (k, v) in scan(&["pico-ruleset"])? {
-            let parts = key::decode(&k)?;
-            let record: InstallRecord = persist::from_bytes(&k, &v)?;
-            if let Some(pico) = parts.get(1) {
-                installs.push((pico.clone(), record));
-            }
-        }
-        installs.sort_by_key(|(_, record)| record.seq);
-        for (pico, record) in installs {
-            self.install_seq.fetch_max(record.seq + 1, Ordering::Relaxed);
-            let cell = self.pico(&pico)?;
-            let mut state = lock(&cell.state);
-            let code = lock(&self.registry).get(&record.url).cloned();
-            let Some(code) = code else {
-                self.engine_log(format!(
-                    "ruleset {} on pico {pico} has no code at {}",
-                    record.rid, record.url
-                ));
-                continue;
-            };
-            let config = persist::config_map(&record.config);
-            let instance = {
-                let mut cx = TxnContext::new(self, &mut state, Arc::from(new_id().as_str()));
-                cx.rid = Arc::from(record.rid.as_str());
-                code.compiled.instantiate(&mut cx, &config)
-            };
-            let instance = match instance {
-                Ok(instance) => Some(instance),
-                Err(err) => {
-                    self.engine_log(format!(
-                        "ruleset {} on pico {pico} failed to initialise: {err}",
-                        record.rid
-                    ));
-                    None
-                }
-            };
-            state.rulesets.push(Installed {
-                rid: Arc::from(record.rid.as_str()),
-                url: record.url,
-                config,
-                code,
-                instance,
-            });
-        }
-        for (k, v) in scan(&["rulestate"])? {
-            let parts = key::decode(&k)?;
-            let [_, pico, rid, rule] = parts.as_slice() else {
-                continue;
-            };
-            let rule_state: select::RuleState = persist::from_bytes(&k, &v)?;
-            let cell = self.pico(pico)?;
-            let mut state = lock(&cell.state);
-            let index = state
-                .installed(rid)
-                .and_then(|r| r.code.compiled.rules().iter().position(|spec| spec.name == *rule));
-            if let Some(index) = index {
-                state
-                    .rule_states
-                    .insert((Arc::from(rid.as_str()), index), rule_state);
-            }
-        }
-        for (k, v) in scan(&["inbox"])? {
-            let parts = key::decode(&k)?;
-            let record: InboxRecord = persist::from_bytes(&k, &v)?;
-            let Some(pico) = parts.get(1) else { continue };
-            let event = Event {
-                eci: Arc::from(record.eci.as_str()),
-                domain: Arc::from(record.domain.as_str()),
-                name: Arc::from(record.name.as_str()),
-                attrs: record.attrs,
-                time: record.time,
-            };
-            let cell = self.pico(pico)?;
-            self.push(
-                &cell,
-                Job::Event {
-                    eid: record.eid,
-                    event,
-                    reply: None,
-                    inbox: true,
-                },
-            );
-        }
-        Ok(())
-    }
-
     /// A line in the engine's own log (the root pico's), for problems found while loading.
     fn engine_log(&self, message: String) {
         let entry = LogEntry {
@@ -656,20 +544,6 @@ impl EngineInner {
             .entry(self.root_id.clone())
             .or_default()
             .push(entry);
-    }
-
-    fn pico(&self, id: &str) -> Result<Arc<PicoCell>, RuntimeError> {
-        read(&self.picos)
-            .get(id)
-            .cloned()
-            .ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))
-    }
-
-    fn channel(&self, eci: &str) -> Result<Channel, RuntimeError> {
-        read(&self.channels)
-            .get(eci)
-            .cloned()
-            .ok_or_else(|| RuntimeError::error(format!("ECI not found {eci}")))
     }
 
     /// Cleans an event, resolves its channel and checks the policy.
@@ -709,39 +583,6 @@ impl EngineInner {
         !std::mem::replace(&mut queue.running, true)
     }
 
-    /// Runs a pico's queued jobs one after another until its queue is empty.
-    fn drain(&self, cell: &Arc<PicoCell>) {
-        loop {
-            let job = {
-                let mut queue = lock(&cell.queue);
-                match queue.jobs.pop_front() {
-                    Some(job) => job,
-                    None => {
-                        queue.running = false;
-                        return;
-                    }
-                }
-            };
-            let mut state = lock(&cell.state);
-            match job {
-                Job::Event {
-                    eid,
-                    event,
-                    reply,
-                    inbox,
-                } => {
-                    let result = self.run_event(&mut state, &eid, event, inbox);
-                    if let Some(reply) = reply {
-                        let _ = reply.send(result);
-                    }
-                }
-                Job::Query { qid, query, reply } => {
-                    let _ = reply.send(self.run_query(&mut state, &qid, &query));
-                }
-            }
-        }
-    }
-
     /// Installs (or re-initialises) a ruleset on a pico and stores the install. `seq` is the
     /// stored install order when loading; a new install takes the next number.
     fn install_on(
@@ -767,6 +608,7 @@ impl EngineInner {
             url: url.to_string(),
             config: Value::map(config.clone()),
             seq,
+            hash: Some(code.hash.clone()),
         };
         batch.put(persist::install_key(&state.id, &rid), persist::to_bytes(&record));
         batch.delete_prefix(persist::rule_state_prefix(&state.id, &rid));
@@ -791,132 +633,10 @@ impl EngineInner {
 
     /// After a flush changed a ruleset's code, re-initialises it on every pico that has it.
     fn reinstall_everywhere(&self, code: &Arc<RulesetCode>) {
-        let cells: Vec<Arc<PicoCell>> = read(&self.picos).values().cloned().collect();
-        for cell in cells {
+        // Picos not in memory are re-initialised when they load (`load.rs`).
+        for cell in self.resident_cells() {
             self.reinstall_on(&mut lock(&cell.state), code);
         }
-    }
-
-    fn run_event(
-        &self,
-        state: &mut PicoState,
-        eid: &str,
-        event: Event,
-        inbox: bool,
-    ) -> Result<EventResponse, RuntimeError> {
-        let event = Arc::new(event);
-        let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> = state
-            .rulesets
-            .iter()
-            .map(|r| (Arc::clone(&r.rid), Arc::clone(&event)))
-            .collect();
-        let mut cx = TxnContext::new(self, state, Arc::from(eid));
-        let mut rule_states: HashMap<(Arc<str>, usize), Option<select::RuleState>> = HashMap::new();
-        let result = (|| {
-            while let Some((rid, event)) = schedule.pop_front() {
-                let Some((code, instance)) = cx
-                    .pico
-                    .installed(&rid)
-                    .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
-                else {
-                    continue;
-                };
-                cx.rid = Arc::clone(&rid);
-                cx.event = Some(Arc::clone(&event));
-                cx.modules = instance.modules().to_vec();
-                run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
-                if std::mem::take(&mut cx.clear_schedule) {
-                    schedule.clear();
-                }
-                for raised in std::mem::take(&mut cx.raised) {
-                    let raised = Arc::new(raised);
-                    for installed in &cx.pico.rulesets {
-                        schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
-                    }
-                }
-            }
-            Ok::<(), RuntimeError>(())
-        })();
-        let logs = std::mem::take(&mut cx.logs);
-        let directives = std::mem::take(&mut cx.directives);
-        let writes = std::mem::take(&mut cx.ent_writes);
-        let pico_id = cx.pico.id.clone();
-        drop(cx);
-        lock(&self.logs).entry(pico_id).or_default().extend(logs);
-        let mut batch = WriteBatch::new();
-        if inbox {
-            // A failed transaction is still done with: it ran once, and its failure is final.
-            batch.delete(persist::inbox_key(&state.id, eid));
-        }
-        if let Err(err) = result {
-            if !batch.is_empty() {
-                self.storage.commit(batch).map_err(storage_failure)?;
-            }
-            return Err(err);
-        }
-        add_ent_writes(&mut batch, &state.id, &writes);
-        for ((rid, rule), rule_state) in &rule_states {
-            let name = state
-                .installed(rid)
-                .and_then(|r| r.code.compiled.rules().get(*rule))
-                .map(|r| r.name.clone());
-            if let Some(name) = name {
-                persist::put_rule_state(
-                    &mut batch,
-                    persist::rule_state_key(&state.id, rid, &name),
-                    rule_state.as_ref(),
-                );
-            }
-        }
-        // Answers go out only after the commit; a failed commit leaves memory untouched too.
-        if !batch.is_empty() {
-            self.storage.commit(batch).map_err(storage_failure)?;
-        }
-        apply_ent_writes(state, writes);
-        for (key, value) in rule_states {
-            match value {
-                Some(rule_state) => state.rule_states.insert(key, rule_state),
-                None => state.rule_states.remove(&key),
-            };
-        }
-        Ok(EventResponse {
-            eid: eid.to_string(),
-            directives,
-        })
-    }
-
-    fn run_query(&self, state: &mut PicoState, qid: &str, query: &Query) -> Result<Value, RuntimeError> {
-        let not_found = || {
-            RuntimeError::error(format!(
-                "Ruleset {} does not have query function \"{}\"",
-                query.rid, query.name
-            ))
-        };
-        let installed = state
-            .installed(&query.rid)
-            .ok_or_else(|| RuntimeError::error(format!("Pico doesn't have {} installed.", query.rid)))?;
-        let instance = installed.instance.clone().ok_or_else(not_found)?;
-        let shared = installed
-            .code
-            .compiled
-            .meta()
-            .shares
-            .iter()
-            .any(|s| *s == *query.name);
-        if !shared && &*query.name != "__testing" {
-            return Err(not_found());
-        }
-        let mut cx = TxnContext::new(self, state, Arc::from(qid));
-        cx.rid = Arc::clone(&query.rid);
-        cx.in_query = true;
-        cx.modules = instance.modules().to_vec();
-        let args = query.args.as_map().cloned().unwrap_or_default();
-        let result = instance.query(&mut cx, &query.name, &args);
-        let logs = std::mem::take(&mut cx.logs);
-        let pico_id = cx.pico.id.clone();
-        drop(cx);
-        lock(&self.logs).entry(pico_id).or_default().extend(logs);
-        result
     }
 }
 
@@ -938,7 +658,21 @@ fn add_ent_writes(
     writes: &HashMap<(Arc<str>, Arc<str>), Option<Value>>,
 ) {
     for ((rid, name), value) in writes {
-        persist::put_value(batch, persist::ent_key(pico_id, rid, name), value.as_ref());
+        put_ent(batch, pico_id, rid, name, value.as_ref());
+    }
+}
+
+/// One entity-variable write; a ruleset's `_schedule` also keeps its timer index entry.
+fn put_ent(batch: &mut WriteBatch, pico_id: &str, rid: &str, name: &str, value: Option<&Value>) {
+    persist::put_value(batch, persist::ent_key(pico_id, rid, name), value);
+    if name == SCHEDULE_VAR {
+        let scheduled = value.and_then(Value::as_map).is_some_and(|m| !m.is_empty());
+        let index_key = persist::timer_index_key(pico_id, rid);
+        if scheduled {
+            batch.put(index_key, Vec::new());
+        } else {
+            batch.delete(index_key);
+        }
     }
 }
 
@@ -948,74 +682,6 @@ fn apply_ent_writes(state: &mut PicoState, writes: HashMap<(Arc<str>, Arc<str>),
             Some(value) => state.ent.insert(key, value),
             None => state.ent.remove(&key),
         };
-    }
-}
-
-/// Offers one event to one ruleset: salient rules in order, each stepped through its
-/// automaton (or `select where` condition), selected rules run until one says `last`.
-fn run_ruleset(
-    cx: &mut TxnContext<'_>,
-    code: &RulesetCode,
-    instance: &dyn RulesetInstance,
-    event: &Event,
-    rule_states: &mut HashMap<(Arc<str>, usize), Option<select::RuleState>>,
-) -> Result<(), RuntimeError> {
-    for rule in code.salient_rules(&event.domain, &event.name) {
-        let bindings = match &code.automata[rule] {
-            None => {
-                if !instance.select_where(cx, rule)? {
-                    continue;
-                }
-                Vec::new()
-            }
-            Some(automaton) => {
-                let key = (Arc::clone(&cx.rid), rule);
-                let previous = match rule_states.get(&key) {
-                    Some(written) => written.clone(),
-                    None => cx.pico.rule_states.get(&key).cloned(),
-                };
-                let select_event = SelectEvent {
-                    domain: &event.domain,
-                    name: &event.name,
-                    attrs: &event.attrs,
-                    time: event.time,
-                };
-                let within = instance.within_ms(rule);
-                let mut wheres = Wheres {
-                    cx: &mut *cx,
-                    instance,
-                    rule,
-                };
-                let step = select::step(automaton, previous, within, &select_event, &mut wheres)?;
-                rule_states.insert(key, step.state);
-                match step.fired {
-                    Some(bindings) => bindings,
-                    None => continue,
-                }
-            }
-        };
-        let name = code.compiled.rules()[rule].name.clone();
-        cx.trace_rule_selected(&name, event);
-        cx.set_rule_name(Some(&name));
-        let outcome = instance.run_rule(cx, rule, bindings);
-        cx.set_rule_name(None);
-        if outcome?.last {
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// Lets the automaton evaluate `where` conditions through the ruleset instance.
-struct Wheres<'c, 'a> {
-    cx: &'c mut TxnContext<'a>,
-    instance: &'c dyn RulesetInstance,
-    rule: usize,
-}
-
-impl WhereEval for Wheres<'_, '_> {
-    fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
-        self.instance.eval_where(self.cx, self.rule, where_id, bindings)
     }
 }
 

@@ -1,20 +1,34 @@
 //! How the engine's state maps onto the store, and loading it back at startup.
 //!
-//! Keys follow the reference's layout (engine.md §1.5) with three additions: `rulestate`
+//! Keys follow the reference's layout (engine.md §1.5) with these additions: `rulestate`
 //! (partially matched event expressions survive a restart), `inbox` (events accepted on the
-//! asynchronous route before they ran) and `ruleset` (the registry, with source text, so
-//! code can be recompiled without re-fetching).
+//! asynchronous route before they ran), `ruleset` (the registry, with source text, so
+//! code can be recompiled without re-fetching), and three indexes that let the engine load
+//! one pico without reading the others (picos load on first use, see `core/resident.rs`):
+//! `pico-eci-list` (a pico's channels, as in the reference), `pico-child` (a pico's
+//! children, one key each, so creating a child writes a constant amount rather than the
+//! parent's whole list) and `timer-index` (which picos have scheduled events, so timers are
+//! re-armed at startup without loading every pico). Version 1 also kept one `rulestate` key
+//! per rule (`rulestate, pico, rid, rule`); version 2 keeps one per ruleset, so an event
+//! that advances several rules writes one key.
 //!
 //! | key | value |
 //! |---|---|
 //! | `root-pico` | the root pico id |
-//! | `pico, id` | `{id, parent, children}` |
+//! | `layout` | the version of this layout (absent: version 1, migrated at open) |
+//! | `pico, id` | `{id, parent}` (version 1 also had `children`) |
+//! | `pico-child, id, eci` | empty: `eci` is a child-link channel of one of `id`'s children |
 //! | `pico-channel, eci` | the channel record |
+//! | `pico-eci-list, id, eci` | empty: `eci` is a channel of `id` |
 //! | `pico-ruleset, pico, rid` | `{rid, url, config, seq}`; `seq` keeps install order |
 //! | `ruleset, url` | `{url, src, hash}` |
 //! | `entvar, pico, rid, name` | the value as JSON |
-//! | `rulestate, pico, rid, rule` | the automaton state of a rule |
+//! | `rulestate, pico, rid` | `{rule name: automaton state}` of the rules not at their start |
 //! | `inbox, pico, eid` | an accepted event not yet processed |
+//! | `timer-index, pico, rid` | empty: the ruleset's `_schedule` variable is not empty |
+//!
+//! The indexes may hold entries whose target is gone (a crash between deleting a channel and
+//! cleaning its index entry); readers skip those.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,9 +42,40 @@ pub(crate) fn root_key() -> Vec<u8> {
     key::encode(&["root-pico"])
 }
 
+/// The version of the key layout this engine writes; see the table above.
+pub(crate) const LAYOUT_VERSION: u32 = 2;
+
+pub(crate) fn layout_key() -> Vec<u8> {
+    key::encode(&["layout"])
+}
+
 pub(crate) fn pico_key(id: &str) -> Vec<u8> {
     key::encode(&["pico", id])
 }
+
+pub(crate) fn child_key(parent: &str, child_eci: &str) -> Vec<u8> {
+    key::encode(&["pico-child", parent, child_eci])
+}
+
+pub(crate) fn channel_index_key(pico: &str, eci: &str) -> Vec<u8> {
+    key::encode(&["pico-eci-list", pico, eci])
+}
+
+pub(crate) fn timer_index_key(pico: &str, rid: &str) -> Vec<u8> {
+    key::encode(&["timer-index", pico, rid])
+}
+
+/// The key areas that hold one pico's data under `area, pico id, ...`: deleting a pico
+/// deletes each of these prefixes (plus its `pico` record and its channel records).
+pub(crate) const PICO_AREAS: [&str; 7] = [
+    "pico-ruleset",
+    "entvar",
+    "rulestate",
+    "inbox",
+    "pico-child",
+    "pico-eci-list",
+    "timer-index",
+];
 
 pub(crate) fn channel_key(eci: &str) -> Vec<u8> {
     key::encode(&["pico-channel", eci])
@@ -52,10 +97,12 @@ pub(crate) fn ent_prefix(pico: &str, rid: &str) -> Vec<u8> {
     key::prefix(&["entvar", pico, rid])
 }
 
-pub(crate) fn rule_state_key(pico: &str, rid: &str, rule: &str) -> Vec<u8> {
-    key::encode(&["rulestate", pico, rid, rule])
+pub(crate) fn rule_states_key(pico: &str, rid: &str) -> Vec<u8> {
+    key::encode(&["rulestate", pico, rid])
 }
 
+/// Every rule-state key of a ruleset on a pico (the one of layout version 2, and the
+/// per-rule ones of version 1).
 pub(crate) fn rule_state_prefix(pico: &str, rid: &str) -> Vec<u8> {
     key::prefix(&["rulestate", pico, rid])
 }
@@ -68,6 +115,9 @@ pub(crate) fn inbox_key(pico: &str, eid: &str) -> Vec<u8> {
 pub(crate) struct PicoRecord {
     pub id: String,
     pub parent: Option<String>,
+    /// Read from layout version 1 only (migrated to `pico-child` keys); never written, so
+    /// that adding a child does not rewrite the parent's whole list.
+    #[serde(default, skip_serializing)]
     pub children: Vec<String>,
 }
 
@@ -77,6 +127,10 @@ pub(crate) struct InstallRecord {
     pub url: String,
     pub config: Value,
     pub seq: u64,
+    /// The content hash of the code it was initialised with; a pico that loads after a
+    /// flush changed the code is re-initialised then (as resident picos are at the flush).
+    #[serde(default)]
+    pub hash: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -139,15 +193,21 @@ pub(crate) fn put_value(batch: &mut WriteBatch, key: Vec<u8>, value: Option<&Val
     }
 }
 
-pub(crate) fn put_rule_state(batch: &mut WriteBatch, key: Vec<u8>, state: Option<&RuleState>) {
-    match state {
-        Some(state) => batch.put(key, to_bytes(state)),
-        None => batch.delete(key),
-    };
+/// Stores a ruleset's rule states (by rule name), or deletes the key when every rule is
+/// at its start.
+pub(crate) fn put_rule_states(batch: &mut WriteBatch, key: Vec<u8>, states: &[(&str, &RuleState)]) {
+    if states.is_empty() {
+        batch.delete(key);
+    } else {
+        let by_name: std::collections::BTreeMap<&str, &RuleState> = states.iter().copied().collect();
+        batch.put(key, to_bytes(&by_name));
+    }
 }
 
+/// Stores a channel record and its entry in the owner's channel list.
 pub(crate) fn put_channel(batch: &mut WriteBatch, channel: &Channel) {
     batch.put(channel_key(&channel.id), to_bytes(channel));
+    batch.put(channel_index_key(&channel.pico_id, &channel.id), Vec::new());
 }
 
 pub(crate) fn config_map(value: &Value) -> Map {

@@ -1,5 +1,6 @@
 //! One pico's in-memory state, and the per-ruleset code shared by every pico that runs it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -8,6 +9,10 @@ use super::channel::Channel;
 use super::select::{Automaton, RuleState};
 use crate::RuntimeError;
 use crate::value::{Map, Value};
+
+/// A hash map with a fast seeded hasher, for the engine's maps keyed by rids, variable
+/// names and rule numbers (SipHash showed up in profiles of the event path).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A compiled ruleset with its automata and salience index, built once per ruleset version.
 pub(crate) struct RulesetCode {
@@ -20,8 +25,11 @@ pub(crate) struct RulesetCode {
     pub source: Arc<str>,
     /// One automaton per rule; `None` for `select where` rules.
     pub automata: Vec<Option<Automaton>>,
-    /// (domain, name) → the rules salient for it, in declaration order.
-    index: HashMap<(String, String), Vec<usize>>,
+    /// Rule names, shared with every transaction that runs the rule (`meta:ruleName`).
+    pub rule_names: Vec<Arc<str>>,
+    /// domain → name → the rules salient for it, in declaration order. Nested so a lookup
+    /// borrows the event's strings instead of building a key.
+    index: HashMap<String, HashMap<String, Vec<usize>>>,
     /// Rules salient for every event (`select where`, wildcard leaves), in declaration order.
     always: Vec<usize>,
 }
@@ -34,7 +42,7 @@ impl RulesetCode {
         source: Arc<str>,
     ) -> Result<RulesetCode, RuntimeError> {
         let mut automata = Vec::new();
-        let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut index: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
         let mut always = Vec::new();
         for (idx, rule) in compiled.rules().iter().enumerate() {
             match &rule.select {
@@ -46,7 +54,11 @@ impl RulesetCode {
                                 always.push(idx);
                             }
                         } else {
-                            let rules = index.entry((domain.to_string(), name.to_string())).or_default();
+                            let rules = index
+                                .entry(domain.to_string())
+                                .or_default()
+                                .entry(name.to_string())
+                                .or_default();
                             if !rules.contains(&idx) {
                                 rules.push(idx);
                             }
@@ -60,7 +72,13 @@ impl RulesetCode {
                 }
             }
         }
+        let rule_names = compiled
+            .rules()
+            .iter()
+            .map(|rule| Arc::from(rule.name.as_str()))
+            .collect();
         Ok(RulesetCode {
+            rule_names,
             compiled,
             url,
             hash,
@@ -76,10 +94,13 @@ impl RulesetCode {
     }
 
     /// The rules an event is salient for, in declaration order.
-    pub fn salient_rules(&self, domain: &str, name: &str) -> Vec<usize> {
-        let indexed = self.index.get(&(domain.to_string(), name.to_string()));
+    pub fn salient_rules(&self, domain: &str, name: &str) -> Cow<'_, [usize]> {
+        let indexed = self.index.get(domain).and_then(|names| names.get(name));
+        if self.always.is_empty() {
+            return Cow::Borrowed(indexed.map_or(&[][..], Vec::as_slice));
+        }
         let mut rules: Vec<usize> = indexed.map(|r| r.to_vec()).unwrap_or_default();
-        if !self.always.is_empty() {
+        {
             rules.extend(self.always.iter().copied().filter(|idx| {
                 self.automata[*idx]
                     .as_ref()
@@ -88,7 +109,7 @@ impl RulesetCode {
             rules.sort_unstable();
             rules.dedup();
         }
-        rules
+        Cow::Owned(rules)
     }
 }
 
@@ -106,12 +127,15 @@ pub(crate) struct Installed {
 pub(crate) struct PicoState {
     pub id: String,
     pub parent: Option<String>,
+    /// Child-link ECIs in creation order.
     pub children: Vec<String>,
+    /// The creation number the next child gets (its `pico-child` key's value).
+    pub next_child_seq: u64,
     pub channels: BTreeMap<String, Channel>,
     /// In install order while the engine runs.
     pub rulesets: Vec<Installed>,
-    pub ent: HashMap<(Arc<str>, Arc<str>), Value>,
-    pub rule_states: HashMap<(Arc<str>, usize), RuleState>,
+    pub ent: FastMap<(Arc<str>, Arc<str>), Value>,
+    pub rule_states: FastMap<(Arc<str>, usize), RuleState>,
 }
 
 impl PicoState {
@@ -120,10 +144,11 @@ impl PicoState {
             id,
             parent,
             children: Vec::new(),
+            next_child_seq: 0,
             channels: BTreeMap::new(),
             rulesets: Vec::new(),
-            ent: HashMap::new(),
-            rule_states: HashMap::new(),
+            ent: FastMap::default(),
+            rule_states: FastMap::default(),
         }
     }
 

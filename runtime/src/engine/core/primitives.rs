@@ -7,11 +7,13 @@ use super::*;
 impl Engine {
     /// Every pico, the root first, then by id: `{id, parent, children, channels, rulesets}`
     /// where `channels` are channel records and `rulesets` are `{rid, url}` in install order.
+    /// Every stored pico is loaded for this (idle ones leave memory again later).
     pub fn pico_summaries(&self) -> Vec<Value> {
-        let mut cells: Vec<Arc<PicoCell>> = read(&self.inner.picos).values().cloned().collect();
-        let mut picos: Vec<Value> = Vec::with_capacity(cells.len());
-        let mut ids: Vec<String> = Vec::with_capacity(cells.len());
-        for cell in cells.drain(..) {
+        let stored = self.inner.pico_ids();
+        let mut picos: Vec<Value> = Vec::with_capacity(stored.len());
+        let mut ids: Vec<String> = Vec::with_capacity(stored.len());
+        for id in stored {
+            let Ok(cell) = self.inner.pico(&id) else { continue };
             let state = lock(&cell.state);
             let text = |s: &str| Value::string(s);
             let mut map = Map::new();
@@ -67,8 +69,16 @@ impl EngineInner {
         matches!(self.clock, Clock::Manual(_))
     }
 
+    /// Every stored pico's id, in id order (loaded or not).
     pub(crate) fn pico_ids(&self) -> Vec<String> {
-        read(&self.picos).keys().cloned().collect()
+        let stored = self
+            .storage
+            .scan_prefix(&key::prefix(&["pico"]))
+            .unwrap_or_default();
+        stored
+            .iter()
+            .filter_map(|(k, _)| key::decode(k).ok()?.pop())
+            .collect()
     }
 
     /// Runs `f` on another pico's state under its lock (never the caller's own pico).
@@ -83,24 +93,20 @@ impl EngineInner {
     }
 
     pub(crate) fn lookup_channel(&self, eci: &str) -> Result<Channel, RuntimeError> {
-        self.channel(eci)
+        Ok(Channel::clone(&*self.channel(eci)?))
     }
 
-    /// Adds or replaces a channel in the ECI index (its pico's own map is the caller's).
+    /// Called after a channel was stored (new or changed): lookups see the stored version.
     pub(crate) fn index_channel(&self, channel: Channel) {
-        write(&self.channels).insert(channel.id.clone(), channel);
+        self.forget_channels([&channel.id]);
     }
 
-    /// Forgets deleted picos (with their self channels) and deleted channels.
+    /// Forgets deleted picos (with their self channels) and deleted channels, whose
+    /// records the caller has deleted from storage.
     pub(crate) fn remove_picos(&self, pico_ids: &[String], ecis: &[String]) {
-        let mut channels = write(&self.channels);
-        for eci in ecis.iter().chain(pico_ids) {
-            channels.remove(eci);
-        }
-        drop(channels);
-        let mut picos = write(&self.picos);
-        for id in pico_ids {
-            picos.remove(id);
+        self.forget_channels(ecis.iter().chain(pico_ids));
+        if !pico_ids.is_empty() {
+            self.forget_picos(pico_ids);
         }
     }
 
@@ -172,13 +178,12 @@ impl EngineInner {
     pub(crate) fn flush_locked(&self, url: &str, current: &mut PicoState) -> Result<String, EngineError> {
         let (code, changed) = self.read_and_register(url)?;
         if changed {
-            let cells: Vec<Arc<PicoCell>> = read(&self.picos)
-                .iter()
-                .filter(|(id, _)| **id != current.id)
-                .map(|(_, cell)| Arc::clone(cell))
-                .collect();
-            for cell in cells {
-                self.reinstall_on(&mut lock(&cell.state), &code);
+            // Picos not in memory are re-initialised when they load (`load.rs`).
+            for cell in self.resident_cells() {
+                let mut state = lock(&cell.state);
+                if state.id != current.id {
+                    self.reinstall_on(&mut state, &code);
+                }
             }
             self.reinstall_on(current, &code);
         }
@@ -233,41 +238,39 @@ impl EngineInner {
         let down = family(&child_id, &parent.id, "child");
         let mut child = PicoState::new(child_id.clone(), Some(up.id.clone()));
         child.channels.insert(down.id.clone(), down.clone());
-        let mut children = parent.children.clone();
-        children.push(down.id.clone());
+        // A constant amount per child: the parent's record is not rewritten (see `persist`).
         let mut batch = WriteBatch::new();
         batch.put(
             persist::pico_key(&child_id),
             persist::to_bytes(&pico_record(&child)),
         );
-        let parent_record = PicoRecord {
-            id: parent.id.clone(),
-            parent: parent.parent.clone(),
-            children: children.clone(),
-        };
-        batch.put(persist::pico_key(&parent.id), persist::to_bytes(&parent_record));
+        batch.put(
+            persist::child_key(&parent.id, &down.id),
+            persist::to_bytes(&parent.next_child_seq),
+        );
         persist::put_channel(&mut batch, &up);
         persist::put_channel(&mut batch, &down);
         self.storage
             .commit(batch)
             .map_err(|err| RuntimeError::error(format!("newPico could not be stored: {err}")))?;
-        parent.children = children;
-        parent.channels.insert(up.id.clone(), up.clone());
+        parent.children.push(down.id.clone());
+        parent.next_child_seq += 1;
+        parent.channels.insert(up.id.clone(), up);
+        let cell = self.add_pico(child);
         {
-            let mut channels = write(&self.channels);
-            channels.insert(up.id.clone(), up);
-            channels.insert(down.id.clone(), down.clone());
-        }
-        self.add_pico(child);
-        let cell = self.pico(&child_id)?;
-        let mut state = lock(&cell.state);
-        for (code, url, config) in installs {
-            let rid = code.rid().to_string();
-            if let Err(err) = self.install_on(&mut state, code, &url, config, None) {
-                // Matches pico-engine: install errors do not fail newPico.
-                self.pico_log_error(&child_id, format!("newPico could not install {rid}: {err}"));
+            let mut state = lock(&cell.state);
+            for (code, url, config) in installs {
+                let rid = code.rid().to_string();
+                if let Err(err) = self.install_on(&mut state, code, &url, config, None) {
+                    // Matches pico-engine: install errors do not fail newPico.
+                    self.pico_log_error(&child_id, format!("newPico could not install {rid}: {err}"));
+                }
             }
         }
+        drop(cell);
+        // Creating a child is not using it: it leaves memory until its first job, so
+        // creating many picos costs memory only in their parent.
+        self.evict_if_idle(&child_id);
         Ok(down.id)
     }
 
@@ -287,7 +290,7 @@ impl EngineInner {
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&state.id, &eid), persist::to_bytes(&record));
         for (rid, name, value) in &writes {
-            persist::put_value(&mut batch, persist::ent_key(&state.id, rid, name), value.as_ref());
+            put_ent(&mut batch, &state.id, rid, name, value.as_ref());
         }
         self.storage.commit(batch).map_err(storage_failure)?;
         for (rid, name, value) in writes {
@@ -340,7 +343,7 @@ impl EngineInner {
         attrs: Value,
     ) -> Result<String, RuntimeError> {
         let (cell, event) = self.admit_event(eci, domain, name, attrs, sender)?;
-        let pico_id = self.channel(&event.eci)?.pico_id;
+        let pico_id = self.channel(&event.eci)?.pico_id.clone();
         let eid = new_id();
         let record = InboxRecord {
             eid: eid.clone(),
@@ -366,20 +369,48 @@ impl EngineInner {
     }
 
     /// A query from a pico (`ctx:query`) to another pico; the caller has made sure the target
-    /// is not its own pico, which would wait for itself forever.
+    /// is not its own pico, which would wait for itself forever. A query that would close a
+    /// cycle of picos waiting for each other (A asks B while B's job asks A, directly or
+    /// through others) is refused the same way rather than deadlocking them all.
     pub(crate) fn query_from(&self, sender: &str, query: Query) -> Result<Value, RuntimeError> {
         let channel = self.channel(&query.eci)?;
         channel.check_query(&query.rid, &query.name, Some(sender))?;
-        let cell = self.pico(&channel.pico_id)?;
-        let (reply, answer) = mpsc::channel();
-        self.push_and_wait(
-            &cell,
-            Job::Query {
-                qid: new_id(),
-                query,
-                reply,
-            },
-        );
-        receive(answer)
+        let target = channel.pico_id.clone();
+        {
+            let mut waits = lock(&self.waits_for);
+            let mut cycle = vec![sender.to_string(), target.clone()];
+            let mut next = waits.get(&target);
+            while let Some(pico) = next {
+                cycle.push(pico.clone());
+                if pico == sender {
+                    return Err(RuntimeError::error(format!(
+                        "ctx:query would wait for a pico that is waiting for it: {}",
+                        cycle.join(" -> ")
+                    )));
+                }
+                // A pico waits for one query at a time, so chains are simple paths; the bound
+                // only guards against a bug looping forever.
+                if cycle.len() > waits.len() + 2 {
+                    break;
+                }
+                next = waits.get(pico);
+            }
+            waits.insert(sender.to_string(), target.clone());
+        }
+        let result = self.pico(&target).map(|cell| {
+            let (reply, answer) = mpsc::channel();
+            self.push_and_wait(
+                &cell,
+                Job::Query {
+                    qid: new_id(),
+                    query,
+                    reply,
+                },
+            );
+            answer
+        });
+        let answer = result.map(receive);
+        lock(&self.waits_for).remove(sender);
+        answer?
     }
 }

@@ -334,7 +334,7 @@ fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
             batch.delete(persist::channel_key(&eci));
             dead_channels.push(eci);
         }
-        for area in ["pico-ruleset", "entvar", "rulestate", "inbox"] {
+        for area in persist::PICO_AREAS {
             batch.delete_prefix(key::prefix(&[area, id.as_str()]));
         }
     }
@@ -346,8 +346,10 @@ fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
         .map(|c| c.id.clone());
     if let Some(link) = &link {
         batch.delete(persist::channel_key(link));
+        batch.delete(persist::channel_index_key(&parent.id, link));
         dead_channels.push(link.clone());
     }
+    batch.delete(persist::child_key(&parent.id, eci));
     let children: Vec<String> = parent.children.iter().filter(|c| *c != eci).cloned().collect();
     let record = persist::PicoRecord {
         id: parent.id.clone(),

@@ -25,6 +25,8 @@ use crate::engine::context::TxnContext;
 use crate::engine::core::EngineInner;
 use crate::engine::event::Event;
 use crate::engine::ids::new_id;
+use crate::engine::persist;
+use crate::storage::key;
 use crate::value::{Map, Value};
 
 /// The entity variable holding a ruleset's schedule on a pico.
@@ -252,29 +254,34 @@ fn arm_record(engine: &EngineInner, pico_id: &str, rid: &Arc<str>, record: &Valu
     }
 }
 
-/// Startup: arms every record of every `_schedule` variable. Missed repeats are not replayed;
-/// `at` times already past fire at once.
+/// Startup: arms every record of every `_schedule` variable, found through the timer index
+/// (`persist`), so no pico is loaded for it. Missed repeats are not replayed; `at` times
+/// already past fire at once.
 pub(crate) fn rearm_all(engine: &EngineInner) {
     let now = engine.now() as i64;
-    for pico_id in engine.pico_ids() {
-        let records: Vec<(Arc<str>, Value)> = engine
-            .with_pico(&pico_id, |state| {
-                state
-                    .ent
-                    .iter()
-                    .filter(|((_, name), _)| &**name == SCHEDULE_VAR)
-                    .flat_map(|((rid, _), value)| {
-                        value
-                            .as_map()
-                            .into_iter()
-                            .flat_map(|m| m.values())
-                            .map(|r| (Arc::clone(rid), r.clone()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (rid, record) in records {
-            arm_record(engine, &pico_id, &rid, &record, now);
+    let storage = engine.storage();
+    let indexed = match storage.scan_prefix(&key::prefix(&["timer-index"])) {
+        Ok(indexed) => indexed,
+        Err(err) => {
+            engine.engine_log_error(format!("scheduled events could not be read: {err}"));
+            return;
+        }
+    };
+    for (index_key, _) in indexed {
+        let Ok(Ok([_, pico_id, rid])) = key::decode(&index_key).map(<[String; 3]>::try_from) else {
+            continue;
+        };
+        let stored = storage.get(&persist::ent_key(&pico_id, &rid, SCHEDULE_VAR));
+        let Some(schedule) = stored
+            .ok()
+            .flatten()
+            .and_then(|bytes| Value::decode(&String::from_utf8_lossy(&bytes)).ok())
+        else {
+            continue;
+        };
+        let rid: Arc<str> = Arc::from(rid.as_str());
+        for record in schedule.as_map().into_iter().flat_map(|m| m.values()) {
+            arm_record(engine, &pico_id, &rid, record, now);
         }
     }
 }

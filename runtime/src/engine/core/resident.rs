@@ -1,0 +1,207 @@
+//! Which picos are in memory, and the channel cache.
+//!
+//! Picos load on first use and idle ones leave memory, so the number of picos is bounded by
+//! the store, not by memory. [`EngineInner::pico`] returns a resident pico or reads it from
+//! storage (`load.rs`); past [`EngineOptions::max_resident_picos`] the least recently used
+//! idle picos are dropped. Dropping loses nothing: every change to a pico is committed before
+//! it reaches memory, so what is stored is exactly what was resident.
+//!
+//! One job per pico still holds because a pico is *idle* only when nobody but the table
+//! holds its cell (`Arc::strong_count == 1`): queued jobs, a running drain, a worker about to
+//! drain it and every caller about to queue a job hold a clone, and clones are only made
+//! under the table's lock. So an evicted cell can have no job, and the next job creates a
+//! fresh cell from storage.
+//!
+//! A load reads storage without the table's lock. If a pico left memory (or was deleted)
+//! meanwhile, the copy read may predate its last writes, so a load only installs its copy
+//! when no departure happened since it began (`departures`), and retries otherwise.
+//!
+//! Channels are looked up by ECI in a bounded cache in front of storage, with the same
+//! guard against installing a copy read before a change (`changes`).
+
+use super::*;
+
+/// Most channels kept in the cache; past this it starts over (its memory stays bounded
+/// whatever the number of channels).
+const CHANNEL_CACHE_CAPACITY: usize = 1 << 16;
+
+/// The resident picos.
+#[derive(Default)]
+pub(crate) struct Residents {
+    picos: HashMap<String, Arc<PicoCell>>,
+    /// Counts picos leaving memory (evicted or deleted); see the module docs.
+    departures: u64,
+}
+
+/// Channels by ECI, a cache of the store's channel records and of self channels.
+#[derive(Default)]
+pub(crate) struct ChannelCache {
+    channels: HashMap<String, Arc<Channel>>,
+    /// Counts changes and deletions of channels; see the module docs.
+    changes: u64,
+}
+
+impl PicoCell {
+    fn new(state: PicoState, now: u64) -> PicoCell {
+        PicoCell {
+            queue: Mutex::new(PicoQueue::default()),
+            state: Mutex::new(state),
+            last_used: AtomicU64::new(now),
+        }
+    }
+}
+
+impl EngineInner {
+    /// A pico by id, loading it from storage when it is not in memory.
+    pub(super) fn pico(&self, id: &str) -> Result<Arc<PicoCell>, RuntimeError> {
+        loop {
+            let departures = {
+                let residents = read(&self.residents);
+                if let Some(cell) = residents.picos.get(id) {
+                    cell.last_used.store(self.tick(), Ordering::Relaxed);
+                    return Ok(Arc::clone(cell));
+                }
+                residents.departures
+            };
+            let state = self
+                .read_pico(id)
+                .map_err(|err| RuntimeError::error(format!("Pico {id} could not be loaded: {err}")))?
+                .ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))?;
+            let mut residents = write(&self.residents);
+            if let Some(cell) = residents.picos.get(id) {
+                return Ok(Arc::clone(cell));
+            }
+            if residents.departures == departures {
+                return Ok(self.insert_resident(&mut residents, state));
+            }
+        }
+    }
+
+    /// Makes a pico resident (a new one, or one just read), evicting idle picos if that
+    /// exceeds the limit.
+    pub(super) fn add_pico(&self, state: PicoState) -> Arc<PicoCell> {
+        self.insert_resident(&mut write(&self.residents), state)
+    }
+
+    fn insert_resident(&self, residents: &mut Residents, state: PicoState) -> Arc<PicoCell> {
+        let cell = Arc::new(PicoCell::new(state, self.tick()));
+        let id = lock(&cell.state).id.clone();
+        residents.picos.insert(id, Arc::clone(&cell));
+        if residents.picos.len() > self.max_resident {
+            // Down to 7/8 of the limit, so the sort below runs once per many loads.
+            evict_idle(residents, self.max_resident - self.max_resident / 8);
+        }
+        cell
+    }
+
+    /// A logical clock for least-recently-used order.
+    fn tick(&self) -> u64 {
+        self.use_clock.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Drops one pico from memory if it is idle (a child just created: its first job loads
+    /// it). True when it left.
+    pub(super) fn evict_if_idle(&self, id: &str) -> bool {
+        let mut residents = write(&self.residents);
+        let idle = residents
+            .picos
+            .get(id)
+            .is_some_and(|cell| Arc::strong_count(cell) == 1);
+        if idle {
+            residents.picos.remove(id);
+            residents.departures += 1;
+        }
+        idle
+    }
+
+    /// Drops every idle pico from memory; returns how many left.
+    pub(super) fn evict_all_idle(&self) -> usize {
+        evict_idle(&mut write(&self.residents), 0)
+    }
+
+    pub(super) fn resident_count(&self) -> usize {
+        read(&self.residents).picos.len()
+    }
+
+    /// Every resident pico, for operations that apply to all loaded picos (a flush).
+    pub(super) fn resident_cells(&self) -> Vec<Arc<PicoCell>> {
+        read(&self.residents).picos.values().cloned().collect()
+    }
+
+    /// Forgets deleted picos; their stored records are already gone.
+    pub(super) fn forget_picos(&self, ids: &[String]) {
+        let mut residents = write(&self.residents);
+        for id in ids {
+            residents.picos.remove(id);
+        }
+        residents.departures += 1;
+    }
+
+    /// A channel by ECI: from the cache, else from storage (a pico's id is the ECI of its
+    /// self channel).
+    pub(super) fn channel(&self, eci: &str) -> Result<Arc<Channel>, RuntimeError> {
+        let changes = {
+            let cache = read(&self.channel_cache);
+            if let Some(channel) = cache.channels.get(eci) {
+                return Ok(Arc::clone(channel));
+            }
+            cache.changes
+        };
+        let channel = self
+            .read_channel(eci)
+            .map_err(|err| RuntimeError::error(format!("Channel {eci} could not be read: {err}")))?
+            .ok_or_else(|| RuntimeError::error(format!("ECI not found {eci}")))?;
+        let channel = Arc::new(channel);
+        let mut cache = write(&self.channel_cache);
+        if cache.changes == changes {
+            if cache.channels.len() >= CHANNEL_CACHE_CAPACITY {
+                cache.channels.clear();
+            }
+            cache.channels.insert(eci.to_string(), Arc::clone(&channel));
+        }
+        Ok(channel)
+    }
+
+    fn read_channel(&self, eci: &str) -> Result<Option<Channel>, EngineError> {
+        let channel_key = persist::channel_key(eci);
+        if let Some(bytes) = self.storage.get(&channel_key)? {
+            return Ok(Some(persist::from_bytes(&channel_key, &bytes)?));
+        }
+        let is_pico = read(&self.residents).picos.contains_key(eci)
+            || self.storage.get(&persist::pico_key(eci))?.is_some();
+        Ok(is_pico.then(|| Channel::self_channel(eci)))
+    }
+
+    /// Drops channels from the cache after they changed or were deleted in storage.
+    pub(super) fn forget_channels<'e>(&self, ecis: impl IntoIterator<Item = &'e String>) {
+        let mut cache = write(&self.channel_cache);
+        for eci in ecis {
+            cache.channels.remove(eci);
+        }
+        cache.changes += 1;
+    }
+}
+
+/// Removes the least recently used idle picos until at most `keep` remain (or no idle one
+/// is left); returns how many left.
+fn evict_idle(residents: &mut Residents, keep: usize) -> usize {
+    let excess = residents.picos.len().saturating_sub(keep);
+    if excess == 0 {
+        return 0;
+    }
+    let mut idle: Vec<(u64, &String)> = residents
+        .picos
+        .iter()
+        .filter(|(_, cell)| Arc::strong_count(cell) == 1)
+        .map(|(id, cell)| (cell.last_used.load(Ordering::Relaxed), id))
+        .collect();
+    idle.sort_unstable();
+    let doomed: Vec<String> = idle.into_iter().take(excess).map(|(_, id)| id.clone()).collect();
+    for id in &doomed {
+        residents.picos.remove(id);
+    }
+    if !doomed.is_empty() {
+        residents.departures += 1;
+    }
+    doomed.len()
+}

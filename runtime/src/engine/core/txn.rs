@@ -1,0 +1,292 @@
+//! Running a pico's jobs: event transactions (every installed ruleset, then every raised
+//! event, breadth first) and queries.
+//!
+//! Jobs that are queued together on one pico also commit together: `drain` takes what is
+//! queued (up to [`MAX_JOBS_PER_COMMIT`]), runs the jobs one after another, each seeing the
+//! effects of the ones before, gathers their writes in one batch, commits it, and only then
+//! answers any of them. A pico flooded by many senders thus pays one commit (and at `full`
+//! durability one fsync) per group instead of per event, and nothing is answered before
+//! its commit. If that commit fails, every job of the group gets the error and the pico's
+//! memory, which ran ahead of storage, is read back from storage.
+
+use super::*;
+use crate::engine::pico::FastMap;
+
+/// Most jobs of one pico that share a commit (bounds the wait of the first one).
+const MAX_JOBS_PER_COMMIT: usize = 64;
+
+/// A job's answer, held until its group has committed.
+enum Answer {
+    Event(Option<EventReply>, Result<EventResponse, RuntimeError>),
+    Query(Sender<Result<Value, RuntimeError>>, Result<Value, RuntimeError>),
+}
+
+/// Rule states written by one transaction: `None` resets a rule to its start.
+type RuleStates = FastMap<(Arc<str>, usize), Option<select::RuleState>>;
+
+impl EngineInner {
+    /// Runs a pico's queued jobs, group by group, until its queue is empty.
+    pub(super) fn drain(&self, cell: &Arc<PicoCell>) {
+        loop {
+            let jobs: Vec<Job> = {
+                let mut queue = lock(&cell.queue);
+                if queue.jobs.is_empty() {
+                    queue.running = false;
+                    return;
+                }
+                let take = queue.jobs.len().min(MAX_JOBS_PER_COMMIT);
+                queue.jobs.drain(..take).collect()
+            };
+            let mut state = lock(&cell.state);
+            let mut batch = WriteBatch::new();
+            let mut answers = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                answers.push(match job {
+                    Job::Event {
+                        eid,
+                        event,
+                        reply,
+                        inbox,
+                    } => Answer::Event(reply, self.run_event(&mut state, &eid, event, inbox, &mut batch)),
+                    Job::Query { qid, query, reply } => {
+                        Answer::Query(reply, self.run_query(&mut state, &qid, &query))
+                    }
+                });
+            }
+            let committed = self.storage.commit(batch);
+            if let Err(err) = &committed {
+                self.reload_after_failed_commit(&mut state, err);
+            }
+            drop(state);
+            for answer in answers {
+                match answer {
+                    Answer::Event(reply, result) => {
+                        if let Some(reply) = reply {
+                            let _ = reply.send(match &committed {
+                                Ok(()) => result,
+                                Err(err) => Err(storage_failure(err.clone())),
+                            });
+                        }
+                    }
+                    Answer::Query(reply, result) => {
+                        let _ = reply.send(match &committed {
+                            Ok(()) => result,
+                            Err(err) => Err(storage_failure(err.clone())),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// After a failed group commit memory is ahead of storage: read the pico back.
+    fn reload_after_failed_commit(&self, state: &mut PicoState, err: &StorageError) {
+        let id = state.id.clone();
+        match self.read_pico(&id) {
+            Ok(Some(stored)) => *state = stored,
+            Ok(None) => {}
+            Err(reload) => self.engine_log(format!(
+                "pico {id} could not be read back after a failed commit ({err}): {reload}"
+            )),
+        }
+    }
+
+    /// One event transaction. Its writes (and the removal of its inbox entry) go into
+    /// `batch`; on success they are also applied to memory at once, for the next job.
+    fn run_event(
+        &self,
+        state: &mut PicoState,
+        eid: &str,
+        event: Event,
+        inbox: bool,
+        batch: &mut WriteBatch,
+    ) -> Result<EventResponse, RuntimeError> {
+        let event = Arc::new(event);
+        let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> = state
+            .rulesets
+            .iter()
+            .map(|r| (Arc::clone(&r.rid), Arc::clone(&event)))
+            .collect();
+        let mut cx = TxnContext::new(self, state, Arc::from(eid));
+        let mut rule_states = RuleStates::default();
+        let result = (|| {
+            while let Some((rid, event)) = schedule.pop_front() {
+                let Some((code, instance)) = cx
+                    .pico
+                    .installed(&rid)
+                    .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
+                else {
+                    continue;
+                };
+                cx.rid = Arc::clone(&rid);
+                cx.event = Some(Arc::clone(&event));
+                cx.modules = instance.modules().to_vec();
+                run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
+                if std::mem::take(&mut cx.clear_schedule) {
+                    schedule.clear();
+                }
+                for (raised, only) in std::mem::take(&mut cx.raised) {
+                    let raised = Arc::new(raised);
+                    for installed in &cx.pico.rulesets {
+                        if only.as_ref().is_none_or(|rid| *rid == installed.rid) {
+                            schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
+                        }
+                    }
+                }
+            }
+            Ok::<(), RuntimeError>(())
+        })();
+        let logs = std::mem::take(&mut cx.logs);
+        let directives = std::mem::take(&mut cx.directives);
+        let writes = std::mem::take(&mut cx.ent_writes);
+        drop(cx);
+        if !logs.is_empty() {
+            lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
+        }
+        if inbox {
+            // A failed transaction is still done with: it ran once, and its failure is final.
+            batch.delete(persist::inbox_key(&state.id, eid));
+        }
+        result?;
+        add_ent_writes(batch, &state.id, &writes);
+        apply_ent_writes(state, writes);
+        let mut touched: Vec<Arc<str>> = Vec::new();
+        for ((rid, rule), value) in rule_states {
+            if !touched.contains(&rid) {
+                touched.push(Arc::clone(&rid));
+            }
+            match value {
+                Some(rule_state) => state.rule_states.insert((rid, rule), rule_state),
+                None => state.rule_states.remove(&(rid, rule)),
+            };
+        }
+        // One key per ruleset holds all its rule states (see `persist`).
+        for rid in touched {
+            let Some(installed) = state.installed(&rid) else {
+                continue;
+            };
+            let states: Vec<(&str, &select::RuleState)> = (0..installed.code.compiled.rules().len())
+                .filter_map(|rule| {
+                    let rule_state = state.rule_states.get(&(Arc::clone(&rid), rule))?;
+                    Some((installed.code.compiled.rules()[rule].name.as_str(), rule_state))
+                })
+                .collect();
+            persist::put_rule_states(batch, persist::rule_states_key(&state.id, &rid), &states);
+        }
+        Ok(EventResponse {
+            eid: eid.to_string(),
+            directives,
+        })
+    }
+
+    fn run_query(&self, state: &mut PicoState, qid: &str, query: &Query) -> Result<Value, RuntimeError> {
+        let not_found = || {
+            RuntimeError::error(format!(
+                "Ruleset {} does not have query function \"{}\"",
+                query.rid, query.name
+            ))
+        };
+        let installed = state
+            .installed(&query.rid)
+            .ok_or_else(|| RuntimeError::error(format!("Pico doesn't have {} installed.", query.rid)))?;
+        let instance = installed.instance.clone().ok_or_else(not_found)?;
+        let shared = installed
+            .code
+            .compiled
+            .meta()
+            .shares
+            .iter()
+            .any(|s| *s == *query.name);
+        if !shared && &*query.name != "__testing" {
+            return Err(not_found());
+        }
+        let mut cx = TxnContext::new(self, state, Arc::from(qid));
+        cx.rid = Arc::clone(&query.rid);
+        cx.in_query = true;
+        cx.query_eci = Some(Arc::clone(&query.eci));
+        cx.modules = instance.modules().to_vec();
+        let args = query.args.as_map().cloned().unwrap_or_default();
+        let result = instance.query(&mut cx, &query.name, &args);
+        let logs = std::mem::take(&mut cx.logs);
+        drop(cx);
+        if !logs.is_empty() {
+            lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
+        }
+        result
+    }
+}
+
+/// Offers one event to one ruleset: salient rules in order, each stepped through its
+/// automaton (or `select where` condition), selected rules run until one says `last`.
+fn run_ruleset(
+    cx: &mut TxnContext<'_>,
+    code: &RulesetCode,
+    instance: &dyn RulesetInstance,
+    event: &Event,
+    rule_states: &mut RuleStates,
+) -> Result<(), RuntimeError> {
+    for rule in code.salient_rules(&event.domain, &event.name).iter().copied() {
+        let bindings = match &code.automata[rule] {
+            None => {
+                if !instance.select_where(cx, rule)? {
+                    continue;
+                }
+                Vec::new()
+            }
+            Some(automaton) => {
+                let key = (Arc::clone(&cx.rid), rule);
+                let previous = match rule_states.get(&key) {
+                    Some(written) => written.clone(),
+                    None => cx.pico.rule_states.get(&key).cloned(),
+                };
+                let select_event = SelectEvent {
+                    domain: &event.domain,
+                    name: &event.name,
+                    attrs: &event.attrs,
+                    time: event.time,
+                };
+                let within = instance.within_ms(rule);
+                let mut wheres = Wheres {
+                    cx: &mut *cx,
+                    instance,
+                    rule,
+                };
+                let step = select::step(automaton, previous, within, &select_event, &mut wheres)?;
+                // Only a changed state is written: a rule that stays at its start (every
+                // plain `select when d t`) costs no storage write.
+                let current = match rule_states.get(&key) {
+                    Some(written) => written.as_ref(),
+                    None => cx.pico.rule_states.get(&key),
+                };
+                if current != step.state.as_ref() {
+                    rule_states.insert(key, step.state);
+                }
+                match step.fired {
+                    Some(bindings) => bindings,
+                    None => continue,
+                }
+            }
+        };
+        cx.trace_rule_selected(&code.rule_names[rule], event);
+        cx.rule_name = Some(Arc::clone(&code.rule_names[rule]));
+        let outcome = instance.run_rule(cx, rule, bindings);
+        cx.rule_name = None;
+        if outcome?.last {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Lets the automaton evaluate `where` conditions through the ruleset instance.
+struct Wheres<'c, 'a> {
+    cx: &'c mut TxnContext<'a>,
+    instance: &'c dyn RulesetInstance,
+    rule: usize,
+}
+
+impl WhereEval for Wheres<'_, '_> {
+    fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
+        self.instance.eval_where(self.cx, self.rule, where_id, bindings)
+    }
+}
