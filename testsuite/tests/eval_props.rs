@@ -29,8 +29,26 @@ fn js_number(x: f64) -> String {
     }
     let sci = format!("{x:e}");
     let (mantissa, exponent) = sci.split_once('e').expect("`{:e}` has an exponent");
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let k = digits.len() as i32;
+    // When x lies exactly halfway between two shortest candidates, Rust rounds the last
+    // digit up; JavaScript engines (V8) take the even one. `{:.60e}` prints x exactly.
+    let exact = format!("{x:.60e}");
+    let exact_digits: String = exact
+        .split_once('e')
+        .map_or("", |(m, _)| m)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let tail = &exact_digits[(k as usize).min(exact_digits.len())..];
+    let last = digits.as_bytes()[digits.len() - 1] - b'0';
+    let rounded_up = exact_digits
+        .get(..k as usize)
+        .is_some_and(|prefix| prefix != digits);
+    if rounded_up && last % 2 == 1 && tail.starts_with('5') && tail[1..].bytes().all(|b| b == b'0') {
+        digits.pop();
+        digits.push(char::from(b'0' + last - 1));
+    }
     let n = exponent.parse::<i32>().expect("integer exponent") + 1;
     if k <= n && n <= 21 {
         format!("{digits}{}", "0".repeat((n - k) as usize))
@@ -195,6 +213,8 @@ fn the_oracle_matches_known_javascript_output() {
         (123456789.125, "123456789.125"),
         (5e-324, "5e-324"),
         (f64::MAX, "1.7976931348623157e+308"),
+        // Exactly halfway between two 17-digit candidates: the even one.
+        (-1657462891761527.25, "-1657462891761527.2"),
     ] {
         assert_eq!(js_number(x), text);
     }

@@ -179,11 +179,9 @@ impl EngineInner {
         let (code, changed) = self.read_and_register(url)?;
         if changed {
             // Picos not in memory are re-initialised when they load (`load.rs`).
-            for cell in self.resident_cells() {
-                let mut state = lock(&cell.state);
-                if state.id != current.id {
-                    self.reinstall_on(&mut state, &code);
-                }
+            // Never lock `current` again: its transaction holds it.
+            for cell in self.resident_cells_except(&current.id) {
+                self.reinstall_on(&mut lock(&cell.state), &code);
             }
             self.reinstall_on(current, &code);
         }

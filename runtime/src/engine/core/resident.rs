@@ -128,6 +128,16 @@ impl EngineInner {
         read(&self.residents).picos.values().cloned().collect()
     }
 
+    /// The picos in memory but `id`, whose state its caller may already hold locked.
+    pub(super) fn resident_cells_except(&self, id: &str) -> Vec<Arc<PicoCell>> {
+        let residents = read(&self.residents);
+        let others = residents
+            .picos
+            .iter()
+            .filter(|(pico_id, _)| pico_id.as_str() != id);
+        others.map(|(_, cell)| Arc::clone(cell)).collect()
+    }
+
     /// Forgets deleted picos; their stored records are already gone.
     pub(super) fn forget_picos(&self, ids: &[String]) {
         let mut residents = write(&self.residents);
