@@ -17,7 +17,7 @@
 //!   `after`, `count`, `repeat` with an aggregator, `any`, `within`, `or` of sequences,
 //!   `between`), 16 senders each on its own pico, alternating `a`, `b`, `c` events; events/s.
 //! * `latency`: one sender, event-wait on an idle pico; mean µs per event.
-//! * `create`: creating 10^4 child picos of the root one after another; picos/s, and the
+//! * `create`: creating 10^4 (or `KRL_BENCH_PICOS`) child picos of the root one after another; picos/s, and the
 //!   memory each one costs: heap bytes counted by this program's allocator (Rust
 //!   allocations only; SQLite's page cache is not in it) and the growth of the resident
 //!   set (everything, from `/proc/self/statm`), both divided by the number of picos.
@@ -288,9 +288,16 @@ fn latency(kind: &str) {
     );
 }
 
-const MANY: usize = 10_000;
+/// How many picos `create` and `restart` make: 10^4, or `KRL_BENCH_PICOS`.
+fn many() -> usize {
+    std::env::var("KRL_BENCH_PICOS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000)
+}
 
 fn create(kind: &str) {
+    let many = many();
     let engine = open_engine(store(kind, "create"));
     let root = engine.root_pico().to_string();
     // Warm up lazily built structures so they are not counted per pico.
@@ -298,15 +305,15 @@ fn create(kind: &str) {
     let heap_before = LIVE_BYTES.load(Ordering::Relaxed);
     let rss_before = rss_bytes();
     let started = Instant::now();
-    for _ in 0..MANY {
+    for _ in 0..many {
         engine.new_pico(&root).expect("a child pico");
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let heap = (LIVE_BYTES.load(Ordering::Relaxed) - heap_before) as f64 / MANY as f64;
-    let rss = (rss_bytes() - rss_before) as f64 / MANY as f64;
+    let heap = (LIVE_BYTES.load(Ordering::Relaxed) - heap_before) as f64 / many as f64;
+    let rss = (rss_bytes() - rss_before) as f64 / many as f64;
     println!(
-        "creating 10^4 child picos: {:.0} picos/s, {heap:.0} B heap and {rss:.0} B resident each",
-        MANY as f64 / elapsed
+        "creating {many} child picos: {:.0} picos/s, {heap:.0} B heap and {rss:.0} B resident each",
+        many as f64 / elapsed
     );
 }
 
@@ -317,12 +324,13 @@ fn restart(kind: &str) {
     }
     let dir = store_dir("restart");
     let _ = std::fs::remove_dir_all(&dir);
+    let many = many();
     let last_child = {
         let engine = open_engine(open_sqlite(&dir, kind));
         engine.register("file:///counter.krl", COUNTER).expect("compiles");
         let root = engine.root_pico().to_string();
         let mut last = String::new();
-        for _ in 0..MANY {
+        for _ in 0..many {
             let child_eci = engine.new_pico(&root).expect("a child pico");
             let pico = engine.pico_of(&child_eci).expect("the child exists");
             engine
@@ -339,6 +347,9 @@ fn restart(kind: &str) {
         }
         last
     };
+    // Wait until the dropped engine has closed its store (closing checkpoints the log), so
+    // the time below is the new engine's alone.
+    drop(open_sqlite(&dir, kind));
     let started = Instant::now();
     let engine = open_engine(open_sqlite(&dir, kind));
     let opened = started.elapsed();
@@ -348,7 +359,7 @@ fn restart(kind: &str) {
     let elapsed = started.elapsed();
     assert_eq!(answer, Value::number(1.0), "the child's state came back");
     println!(
-        "restart with 10^4 picos to first answered query: {:.1} ms (open {:.1} ms)",
+        "restart with {many} picos to first answered query: {:.1} ms (open {:.1} ms)",
         elapsed.as_secs_f64() * 1e3,
         opened.as_secs_f64() * 1e3
     );
