@@ -30,8 +30,8 @@ pub enum Parsed {
     Meta(Meta),
     Global(Global),
     Rule(Box<RuleItem>),
-    Expr(Expr),
-    Repl(ReplItem),
+    Expr(Box<Expr>),
+    Repl(Box<ReplItem>),
 }
 
 /// One line of the REPL: a declaration or an expression.
@@ -97,7 +97,7 @@ pub fn parse_expression(file: FileId, src: &str) -> (Option<Expr>, Vec<Diagnosti
     } = lex(file, src);
     let (parsed, diagnostics) = run(file, src, Entry::Expression, &tokens);
     let expr = match parsed {
-        Some(Parsed::Expr(expr)) => Some(expr),
+        Some(Parsed::Expr(expr)) => Some(*expr),
         _ => None,
     };
     (expr, merge(lex_diagnostics, diagnostics))
@@ -112,7 +112,7 @@ pub fn parse_repl_item(file: FileId, src: &str) -> (Option<ReplItem>, Vec<Diagno
     } = lex(file, src);
     let (parsed, diagnostics) = run(file, src, Entry::Repl, &tokens);
     let item = match parsed {
-        Some(Parsed::Repl(item)) => Some(item),
+        Some(Parsed::Repl(item)) => Some(*item),
         _ => None,
     };
     (item, merge(lex_diagnostics, diagnostics))
@@ -366,6 +366,19 @@ impl BaseEvent {
         self.domain = domain;
         self
     }
+}
+
+/// Moves list items out of the boxes they travelled through the parser stack in.
+pub(crate) fn unbox_all<T>(items: Vec<Box<T>>) -> Vec<T> {
+    items.into_iter().map(|item| *item).collect()
+}
+
+/// The declarations of a function body: those followed by `;` or not, then the last one.
+pub(crate) fn decls_then(decls: Vec<Box<Declaration>>, last: Box<Declaration>) -> Vec<DeclItem> {
+    let mut items = Vec::with_capacity(decls.len() + 1);
+    items.extend(decls.into_iter().map(|decl| DeclItem::Declaration(*decl)));
+    items.push(DeclItem::Declaration(*last));
+    items
 }
 
 pub(crate) fn binary(op: BinaryOp, left: Expr, right: Expr, lo: u32, hi: u32) -> Expr {
