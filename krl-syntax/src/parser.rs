@@ -381,16 +381,42 @@ pub(crate) fn decls_then(decls: Vec<Box<Declaration>>, last: Box<Declaration>) -
     items
 }
 
-pub(crate) fn binary(op: BinaryOp, left: Expr, right: Expr, lo: u32, hi: u32) -> Expr {
-    Expr::new(
-        ExprKind::Binary {
+/// Adds `op right` to the end of a chain of binary operations. `left` is the tree of the
+/// chain so far; `right` joins the deepest node on its right edge that binds at least as
+/// tightly as `op`, which gives the trees of one grammar tier per binding power. Operands
+/// are never `Binary` themselves (a parenthesised chain is a `Paren`), so every `Binary` on
+/// the right edge belongs to this chain.
+pub(crate) fn binary(mut left: Expr, op: BinaryOp, right: Expr) -> Expr {
+    attach(&mut left, op, right);
+    left
+}
+
+fn attach(node: &mut Expr, op: BinaryOp, right: Expr) {
+    if let Expr {
+        kind:
+            ExprKind::Binary {
+                op: inner,
+                right: inner_right,
+                ..
+            },
+        span,
+    } = node
+        && inner.binding_power() < op.binding_power()
+    {
+        span.end = right.span.end;
+        attach(inner_right, op, right);
+        return;
+    }
+    let left = std::mem::replace(node, Expr::error(Span::empty(0)));
+    let span = Span::new(left.span.start, right.span.end);
+    *node = Expr {
+        kind: ExprKind::Binary {
             op,
             left: Box::new(left),
             right: Box::new(right),
         },
-        lo,
-        hi,
-    )
+        span,
+    };
 }
 
 pub(crate) fn unary(op: UnaryOp, operand: Expr, lo: u32, hi: u32) -> Expr {
