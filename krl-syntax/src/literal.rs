@@ -74,8 +74,15 @@ impl RegexLiteral {
                 return Err(format!("flag `{flag}` is repeated"));
             }
         }
-        let engine_flags: String = self.flags.chars().filter(|&c| c == 'i' || c == 'm').collect();
-        regress::Regex::with_flags(&self.pattern, engine_flags.as_str())
+        // Only parsing can fail; `no_opt` skips the optimiser passes, which cost more than
+        // the parse and cannot turn a valid pattern into an error.
+        let flags = regress::Flags {
+            icase: self.flags.contains('i'),
+            multiline: self.flags.contains('m'),
+            no_opt: true,
+            ..regress::Flags::default()
+        };
+        regress::Regex::with_flags(&self.pattern, flags)
             .map(|_| ())
             .map_err(|err| err.to_string())
     }

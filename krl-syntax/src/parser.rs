@@ -153,7 +153,7 @@ pub(crate) fn run<'src>(
     let mut builder = Builder {
         file,
         src,
-        token_ends: tokens.iter().map(|t| t.span.end).collect(),
+        token_ends: TokenEnds::new(src, tokens),
         diagnostics: Vec::new(),
         recovered: Vec::new(),
     };
@@ -221,13 +221,47 @@ fn empty_ruleset(src: &str, tokens: &[Token<'_>]) -> Ruleset {
     }
 }
 
+/// The offsets where tokens end, one bit per byte of source. Nearly every node already ends
+/// at a token end, so trimming costs one bit test instead of a binary search.
+struct TokenEnds {
+    bits: Vec<u64>,
+}
+
+impl TokenEnds {
+    fn new(src: &str, tokens: &[Token<'_>]) -> TokenEnds {
+        let mut bits = vec![0u64; src.len() / 64 + 1];
+        for token in tokens {
+            let end = token.span.end as usize;
+            bits[end / 64] |= 1 << (end % 64);
+        }
+        TokenEnds { bits }
+    }
+
+    /// The largest token end that is at most `offset`.
+    fn last_at_or_before(&self, offset: u32) -> Option<u32> {
+        let offset = offset as usize;
+        let (mut word_idx, mut word) = match self.bits.get(offset / 64) {
+            // Keep the bits at and below `offset` in its word.
+            Some(&word) => (offset / 64, word & (u64::MAX >> (63 - offset % 64))),
+            None => (self.bits.len() - 1, self.bits[self.bits.len() - 1]),
+        };
+        loop {
+            if word != 0 {
+                return Some((word_idx * 64 + 63 - word.leading_zeros() as usize) as u32);
+            }
+            word_idx = word_idx.checked_sub(1)?;
+            word = self.bits[word_idx];
+        }
+    }
+}
+
 /// State the grammar's actions share: the file, recovered errors and the diagnostics that
 /// actions report themselves (bad time units, ruleset ids, log levels).
 pub struct Builder<'src> {
     file: FileId,
     src: &'src str,
-    /// Where each token ends, in order, to trim spans to the last token they cover.
-    token_ends: Vec<u32>,
+    /// Where tokens end, to trim spans to the last token they cover.
+    token_ends: TokenEnds,
     diagnostics: Vec<Diagnostic>,
     recovered: Vec<Recovery<'src>>,
 }
@@ -244,8 +278,7 @@ impl<'src> Builder<'src> {
 
     /// The span from `lo` to the end of the last token at or before `hi`.
     pub fn span(&self, lo: u32, hi: u32) -> Span {
-        let idx = self.token_ends.partition_point(|&end| end <= hi);
-        let end = idx.checked_sub(1).map_or(hi, |i| self.token_ends[i]);
+        let end = self.token_ends.last_at_or_before(hi).unwrap_or(hi);
         Span::new(lo, end.max(lo))
     }
 
@@ -659,5 +692,28 @@ mod sections {
             idx += 1;
         }
         tokens.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_ends_find_the_last_end_at_or_before_an_offset() {
+        let src = format!("{}b{}c", "a ".repeat(40), " ".repeat(70));
+        let lexed = lex(FileId(0), &src);
+        let ends = TokenEnds::new(&src, &lexed.tokens);
+        let naive = |offset: u32| {
+            lexed
+                .tokens
+                .iter()
+                .map(|t| t.span.end)
+                .filter(|&end| end <= offset)
+                .max()
+        };
+        for offset in 0..=src.len() as u32 + 70 {
+            assert_eq!(ends.last_at_or_before(offset), naive(offset), "offset {offset}");
+        }
     }
 }
