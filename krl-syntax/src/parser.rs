@@ -13,6 +13,7 @@ use crate::grammar::EntryParser;
 use crate::lexer::{Lexed, lex};
 use crate::literal::{RegexLiteral, decode_string};
 use crate::messages::describe_parse_error;
+use crate::pool::{Pooled, Pools};
 use crate::token::{Entry, Kw, Tok, Token};
 use crate::trivia::Trivia;
 
@@ -156,6 +157,7 @@ pub(crate) fn run<'src>(
         token_ends: TokenEnds::new(src, tokens),
         diagnostics: Vec::new(),
         recovered: Vec::new(),
+        pools: Pools::default(),
     };
     let result = EntryParser::new().parse(&mut builder, stream);
     let mut diagnostics = std::mem::take(&mut builder.diagnostics);
@@ -264,6 +266,8 @@ pub struct Builder<'src> {
     token_ends: TokenEnds,
     diagnostics: Vec<Diagnostic>,
     recovered: Vec<Recovery<'src>>,
+    /// Boxes for list items on their way through the parser stack.
+    pools: Pools,
 }
 
 impl<'src> Builder<'src> {
@@ -280,6 +284,18 @@ impl<'src> Builder<'src> {
     pub fn span(&self, lo: u32, hi: u32) -> Span {
         let end = self.token_ends.last_at_or_before(hi).unwrap_or(hi);
         Span::new(lo, end.max(lo))
+    }
+
+    pub(crate) fn boxed<T: Pooled>(&mut self, value: T) -> Box<T> {
+        self.pools.boxed(value)
+    }
+
+    pub(crate) fn unbox<T: Pooled>(&mut self, boxed: Box<T>) -> T {
+        self.pools.unbox(boxed)
+    }
+
+    pub(crate) fn unbox_all<T: Pooled>(&mut self, items: Vec<Box<T>>) -> Vec<T> {
+        self.pools.unbox_all(items)
     }
 
     /// Records a recovered error and returns the span of the input it skipped.

@@ -1,0 +1,106 @@
+//! Recycled boxes for the values that travel through the parser stack.
+//!
+//! LALRPOP's stack slot is as large as its largest value, so list items and statements go
+//! through it boxed (see `grammar.lalrpop`). Each such box lives only from the reduction that
+//! makes the item to the one that puts it in its list; a `Pool` hands the same few boxes out
+//! again instead of asking the allocator thousands of times per file.
+
+use krl_diagnostics::Span;
+
+use crate::ast::{ActionItem, ArgItem, DeclItem, MapItem, StmtItem, StmtKind};
+
+/// Free boxes of one type, each holding a placeholder.
+pub(crate) struct Pool<T> {
+    free: Vec<Box<T>>,
+}
+
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Pool { free: Vec::new() }
+    }
+}
+
+/// A value type that has a pool, and a cheap value to leave in a free box.
+pub(crate) trait Pooled: Sized {
+    fn placeholder() -> Self;
+    fn pool(pools: &mut Pools) -> &mut Pool<Self>;
+}
+
+/// One pool per boxed item type, owned by the parse's `Builder`.
+#[derive(Default)]
+pub(crate) struct Pools {
+    args: Pool<ArgItem>,
+    decls: Pool<DeclItem>,
+    map_items: Pool<MapItem>,
+    stmts: Pool<StmtItem>,
+    stmt_kinds: Pool<StmtKind>,
+    actions: Pool<ActionItem>,
+}
+
+impl Pools {
+    pub(crate) fn boxed<T: Pooled>(&mut self, value: T) -> Box<T> {
+        match T::pool(self).free.pop() {
+            Some(mut free) => {
+                *free = value;
+                free
+            }
+            None => Box::new(value),
+        }
+    }
+
+    pub(crate) fn unbox<T: Pooled>(&mut self, mut boxed: Box<T>) -> T {
+        let value = std::mem::replace(&mut *boxed, T::placeholder());
+        T::pool(self).free.push(boxed);
+        value
+    }
+
+    pub(crate) fn unbox_all<T: Pooled>(&mut self, items: Vec<Box<T>>) -> Vec<T> {
+        let mut values = Vec::with_capacity(items.len());
+        values.extend(items.into_iter().map(|item| self.unbox(item)));
+        values
+    }
+}
+
+macro_rules! pooled {
+    ($($ty:ty => $field:ident, $placeholder:expr;)*) => {
+        $(impl Pooled for $ty {
+            fn placeholder() -> Self {
+                $placeholder
+            }
+
+            fn pool(pools: &mut Pools) -> &mut Pool<Self> {
+                &mut pools.$field
+            }
+        })*
+    };
+}
+
+pooled! {
+    ArgItem => args, ArgItem::Error { span: Span::default() };
+    DeclItem => decls, DeclItem::Error { span: Span::default() };
+    MapItem => map_items, MapItem::Error { span: Span::default() };
+    StmtItem => stmts, StmtItem::Error { span: Span::default() };
+    StmtKind => stmt_kinds, StmtKind::Last;
+    ActionItem => actions, ActionItem::Error { span: Span::default() };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boxes_are_reused_and_values_come_back_whole() {
+        let mut pools = Pools::default();
+        let first = pools.boxed(DeclItem::Error { span: Span::new(1, 2) });
+        let address = &*first as *const DeclItem;
+        assert_eq!(pools.unbox(first), DeclItem::Error { span: Span::new(1, 2) });
+        let second = pools.boxed(DeclItem::Error { span: Span::new(3, 4) });
+        assert_eq!(&*second as *const DeclItem, address);
+        let third = pools.boxed(DeclItem::Error { span: Span::new(5, 6) });
+        let items = pools.unbox_all(vec![second, third]);
+        assert_eq!(
+            items,
+            [DeclItem::Error { span: Span::new(3, 4) }, DeclItem::Error { span: Span::new(5, 6) }]
+        );
+    }
+}
