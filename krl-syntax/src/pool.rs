@@ -9,6 +9,17 @@ use krl_diagnostics::Span;
 
 use crate::ast::{ActionItem, ArgItem, DeclItem, MapItem, StmtItem, StmtKind};
 
+/// What a box holds, so that grammar macros can name the list type of boxed items.
+pub(crate) trait Unbox {
+    type Target;
+}
+
+impl<T> Unbox for Box<T> {
+    type Target = T;
+}
+
+pub(crate) type Unboxed<B> = <B as Unbox>::Target;
+
 /// Free boxes of one type, each holding a placeholder.
 pub(crate) struct Pool<T> {
     free: Vec<Box<T>>,
