@@ -102,16 +102,34 @@ mod tests {
     #[test]
     fn boxes_are_reused_and_values_come_back_whole() {
         let mut pools = Pools::default();
-        let first = pools.boxed(DeclItem::Error { span: Span::new(1, 2) });
+        let first = pools.boxed(DeclItem::Error {
+            span: Span::new(1, 2),
+        });
         let address = &*first as *const DeclItem;
-        assert_eq!(pools.unbox(first), DeclItem::Error { span: Span::new(1, 2) });
-        let second = pools.boxed(DeclItem::Error { span: Span::new(3, 4) });
+        assert_eq!(
+            pools.unbox(first),
+            DeclItem::Error {
+                span: Span::new(1, 2)
+            }
+        );
+        let second = pools.boxed(DeclItem::Error {
+            span: Span::new(3, 4),
+        });
         assert_eq!(&*second as *const DeclItem, address);
-        let third = pools.boxed(DeclItem::Error { span: Span::new(5, 6) });
+        let third = pools.boxed(DeclItem::Error {
+            span: Span::new(5, 6),
+        });
         let items = pools.unbox_all(vec![second, third]);
         assert_eq!(
             items,
-            [DeclItem::Error { span: Span::new(3, 4) }, DeclItem::Error { span: Span::new(5, 6) }]
+            [
+                DeclItem::Error {
+                    span: Span::new(3, 4)
+                },
+                DeclItem::Error {
+                    span: Span::new(5, 6)
+                }
+            ]
         );
     }
 }
