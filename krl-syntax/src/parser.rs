@@ -294,6 +294,10 @@ impl<'src> Builder<'src> {
         self.pools.unbox(boxed)
     }
 
+    pub(crate) fn push<T: Pooled>(&mut self, items: &mut Vec<T>, item: Box<T>) {
+        self.pools.push(items, item);
+    }
+
     pub(crate) fn unbox_all<T: Pooled>(&mut self, items: Vec<Box<T>>) -> Vec<T> {
         self.pools.unbox_all(items)
     }

@@ -65,6 +65,16 @@ impl Pools {
         value
     }
 
+    /// Moves a boxed item into its list. A first item larger than a few hundred bytes gets a
+    /// list of one, not of four: glibc serves a request of a kilobyte or more only after
+    /// merging all its small free chunks, which costs far more than a later regrowth.
+    pub(crate) fn push<T: Pooled>(&mut self, items: &mut Vec<T>, item: Box<T>) {
+        if items.capacity() == 0 && size_of::<T>() > 200 {
+            items.reserve_exact(1);
+        }
+        items.push(self.unbox(item));
+    }
+
     pub(crate) fn unbox_all<T: Pooled>(&mut self, items: Vec<Box<T>>) -> Vec<T> {
         let mut values = Vec::with_capacity(items.len());
         values.extend(items.into_iter().map(|item| self.unbox(item)));
