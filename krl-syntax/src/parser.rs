@@ -427,6 +427,8 @@ pub(crate) fn unbox_all<T>(items: Vec<Box<T>>) -> Vec<T> {
 }
 
 /// The declarations of a function body: those followed by `;` or not, then the last one.
+// The boxes are how declarations travel through the parser stack (see `grammar.lalrpop`).
+#[allow(clippy::vec_box, clippy::boxed_local)]
 pub(crate) fn decls_then(decls: Vec<Box<Declaration>>, last: Box<Declaration>) -> Vec<DeclItem> {
     let mut items = Vec::with_capacity(decls.len() + 1);
     items.extend(decls.into_iter().map(|decl| DeclItem::Declaration(*decl)));
