@@ -14,13 +14,13 @@
 //! Bad characters and unterminated literals become `Tok::Invalid` (or a best-effort token)
 //! plus a diagnostic, so the parser always sees a complete stream.
 //!
-//! After lexing, one pass looks ahead by one significant token to mark words followed by
-//! `=` (`BindName`) and words followed by a regex (`AttrName`); see [`Tok`].
+//! Pushing a `=` or a regex marks the word before it: a word followed by `=` becomes
+//! `BindName`, one followed by a regex `AttrName`; see [`Tok`].
 
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
 use logos::Logos;
 
-use crate::token::{Kw, Tok, Token};
+use crate::token::{Kw, Tok, Token, keyword_table};
 use crate::trivia::{Comment, CommentKind, Trivia};
 
 /// Everything the lexer learns about a source text.
@@ -31,87 +31,99 @@ pub struct Lexed<'src> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
-enum Raw {
-    // JavaScript's `\s`: the reference tokenizer splits on it.
-    #[regex(
-        r"[ \t\n\r\x0B\x0C\u{A0}\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}]+"
-    )]
-    Whitespace,
-    #[token("//", line_comment)]
-    LineComment,
-    #[token("/*", block_comment)]
-    BlockComment(bool),
-    #[regex(r"[0-9]+(\.[0-9]+)?")]
-    #[regex(r"\.[0-9]+")]
-    Number,
-    #[token("\"", string)]
-    Str(bool),
-    #[token("re#", regex)]
-    Regex(bool),
-    #[regex(r"[A-Za-z_$][A-Za-z0-9_$]*")]
-    Word,
-    #[token("<<")]
-    ChevronOpen,
-    #[token("<=>")]
-    LtEqGt,
-    #[token("<=")]
-    LtEq,
-    #[token("<")]
-    Lt,
-    #[token("||")]
-    OrOr,
-    #[token("|")]
-    Bar,
-    #[token("==")]
-    EqEq,
-    #[token("=>")]
-    FatArrow,
-    #[token("=")]
-    Eq,
-    #[token(":=")]
-    ColonEq,
-    #[token(":")]
-    Colon,
-    #[token(">=")]
-    GtEq,
-    #[token("><")]
-    GtLt,
-    #[token(">")]
-    Gt,
-    #[token("&&")]
-    AndAnd,
-    #[token("!=")]
-    NotEq,
-    #[token("(")]
-    LParen,
-    #[token(")")]
-    RParen,
-    #[token("{")]
-    LBrace,
-    #[token("}")]
-    RBrace,
-    #[token("[")]
-    LBracket,
-    #[token("]")]
-    RBracket,
-    #[token(",")]
-    Comma,
-    #[token("/")]
-    Slash,
-    #[token(".")]
-    Dot,
-    #[token("-")]
-    Minus,
-    #[token("%")]
-    Percent,
-    #[token("+")]
-    Plus,
-    #[token(";")]
-    Semi,
-    #[token("*")]
-    Star,
+/// The automaton of normal mode, with one `Keyword` entry per keyword of
+/// [`keyword_table`](crate::token::keyword_table).
+macro_rules! raw_tokens {
+    ($($variant:ident = $text:literal,)*) => {
+        #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
+        // JavaScript's `\s`: the reference tokenizer splits on it. Skipped runs are the gaps
+        // between lexemes, where `run` looks for blank lines.
+        #[logos(skip(
+            r"[ \t\n\r\x0B\x0C\u{A0}\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}]+"
+        ))]
+        enum Raw {
+            #[token("//", line_comment)]
+            LineComment,
+            #[token("/*", block_comment)]
+            BlockComment(bool),
+            #[regex(r"[0-9]+(\.[0-9]+)?")]
+            #[regex(r"\.[0-9]+")]
+            Number,
+            #[token("\"", string)]
+            Str(bool),
+            #[token("re#", regex)]
+            Regex(bool),
+            #[regex(r"[A-Za-z_$][A-Za-z0-9_$]*")]
+            Word,
+            // A keyword is an exact match and so outranks `Word`: the automaton tells them apart
+            // without a second look at the text.
+            $(#[token($text, |_| Kw::$variant)])*
+            Keyword(Kw),
+            #[token("<<")]
+            ChevronOpen,
+            #[token("<=>")]
+            LtEqGt,
+            #[token("<=")]
+            LtEq,
+            #[token("<")]
+            Lt,
+            #[token("||")]
+            OrOr,
+            #[token("|")]
+            Bar,
+            #[token("==")]
+            EqEq,
+            #[token("=>")]
+            FatArrow,
+            #[token("=")]
+            Eq,
+            #[token(":=")]
+            ColonEq,
+            #[token(":")]
+            Colon,
+            #[token(">=")]
+            GtEq,
+            #[token("><")]
+            GtLt,
+            #[token(">")]
+            Gt,
+            #[token("&&")]
+            AndAnd,
+            #[token("!=")]
+            NotEq,
+            #[token("(")]
+            LParen,
+            #[token(")")]
+            RParen,
+            #[token("{")]
+            LBrace,
+            #[token("}")]
+            RBrace,
+            #[token("[")]
+            LBracket,
+            #[token("]")]
+            RBracket,
+            #[token(",")]
+            Comma,
+            #[token("/")]
+            Slash,
+            #[token(".")]
+            Dot,
+            #[token("-")]
+            Minus,
+            #[token("%")]
+            Percent,
+            #[token("+")]
+            Plus,
+            #[token(";")]
+            Semi,
+            #[token("*")]
+            Star,
+        }
+    };
 }
+
+keyword_table!(raw_tokens);
 
 fn line_comment(lex: &mut logos::Lexer<Raw>) {
     let rest = lex.remainder();
@@ -192,7 +204,8 @@ pub fn lex(file: FileId, src: &str) -> Lexed<'_> {
     let mut lexer = Lexer {
         file,
         src,
-        tokens: Vec::new(),
+        // Rulesets average about six bytes per token; reserving for four saves the regrowths.
+        tokens: Vec::with_capacity(src.len() / 4 + 16),
         trivia: Trivia::default(),
         diagnostics: Vec::new(),
         beestings: Vec::new(),
@@ -200,7 +213,6 @@ pub fn lex(file: FileId, src: &str) -> Lexed<'_> {
         regex_checks: std::collections::HashMap::new(),
     };
     lexer.run();
-    mark_binders(&mut lexer.tokens);
     Lexed {
         tokens: lexer.tokens,
         trivia: lexer.trivia,
@@ -226,127 +238,18 @@ struct Lexer<'src> {
 impl<'src> Lexer<'src> {
     fn run(&mut self) {
         let mut raw = Raw::lexer(self.src);
+        // Where the last lexeme ended; what lies between it and the next is whitespace.
+        let mut consumed = 0;
         while let Some(result) = raw.next() {
             let range = raw.span();
-            let span = Span::new(range.start as u32, range.end as u32);
-            let text = &self.src[range];
-            let kind = match result {
-                Ok(kind) => kind,
-                Err(()) => {
-                    self.invalid_char(span, text);
-                    continue;
-                }
-            };
-            let tok = match kind {
-                Raw::Whitespace => {
-                    self.trivia.note_whitespace(span, text);
-                    continue;
-                }
-                Raw::LineComment => {
-                    self.trivia.comments.push(Comment {
-                        span,
-                        kind: CommentKind::Line,
-                    });
-                    continue;
-                }
-                Raw::BlockComment(closed) => {
-                    self.trivia.comments.push(Comment {
-                        span,
-                        kind: CommentKind::Block,
-                    });
-                    if !closed {
-                        self.error(
-                            codes::UNTERMINATED_COMMENT,
-                            Span::new(span.start, span.start + 2),
-                            "unterminated block comment",
-                            "this comment is never closed with `*/`",
-                        );
-                    }
-                    continue;
-                }
-                Raw::Number => Tok::Number(text),
-                Raw::Str(closed) => {
-                    if !closed {
-                        self.error(
-                            codes::UNTERMINATED_STRING,
-                            Span::new(span.start, span.start + 1),
-                            "unterminated string",
-                            "this string is never closed with `\"`",
-                        );
-                    }
-                    Tok::Str(text)
-                }
-                Raw::Regex(closed) => {
-                    if closed {
-                        self.check_regex(span, text);
-                    } else {
-                        self.error(
-                            codes::UNTERMINATED_REGEX,
-                            Span::new(span.start, span.start + 3),
-                            "unterminated regex",
-                            "this regex is never closed with `#`",
-                        );
-                    }
-                    Tok::Regex(text)
-                }
-                Raw::Word => match Kw::from_word(text) {
-                    Some(kw) => Tok::Kw(kw),
-                    None => Tok::Ident(text),
-                },
-                Raw::ChevronOpen => {
-                    self.push(Tok::ChevronOpen, span);
-                    self.chevrons.push(span);
-                    self.chevron_body(&mut raw);
-                    continue;
-                }
-                Raw::LBrace => {
-                    if let Some(depth) = self.beestings.last_mut() {
-                        *depth += 1;
-                    }
-                    Tok::LBrace
-                }
-                Raw::RBrace => match self.beestings.last_mut() {
-                    Some(0) => {
-                        self.beestings.pop();
-                        self.push(Tok::BeestingClose, span);
-                        self.chevron_body(&mut raw);
-                        continue;
-                    }
-                    Some(depth) => {
-                        *depth -= 1;
-                        Tok::RBrace
-                    }
-                    None => Tok::RBrace,
-                },
-                Raw::LtEqGt => Tok::LtEqGt,
-                Raw::LtEq => Tok::LtEq,
-                Raw::Lt => Tok::Lt,
-                Raw::OrOr => Tok::OrOr,
-                Raw::Bar => Tok::Bar,
-                Raw::EqEq => Tok::EqEq,
-                Raw::FatArrow => Tok::FatArrow,
-                Raw::Eq => Tok::Eq,
-                Raw::ColonEq => Tok::ColonEq,
-                Raw::Colon => Tok::Colon,
-                Raw::GtEq => Tok::GtEq,
-                Raw::GtLt => Tok::GtLt,
-                Raw::Gt => Tok::Gt,
-                Raw::AndAnd => Tok::AndAnd,
-                Raw::NotEq => Tok::NotEq,
-                Raw::LParen => Tok::LParen,
-                Raw::RParen => Tok::RParen,
-                Raw::LBracket => Tok::LBracket,
-                Raw::RBracket => Tok::RBracket,
-                Raw::Comma => Tok::Comma,
-                Raw::Slash => Tok::Slash,
-                Raw::Dot => Tok::Dot,
-                Raw::Minus => Tok::Minus,
-                Raw::Percent => Tok::Percent,
-                Raw::Plus => Tok::Plus,
-                Raw::Semi => Tok::Semi,
-                Raw::Star => Tok::Star,
-            };
-            self.push(tok, span);
+            if range.start > consumed {
+                self.whitespace(consumed, range.start);
+            }
+            self.lexeme(&mut raw, result, range);
+            consumed = raw.span().end;
+        }
+        if consumed < self.src.len() {
+            self.whitespace(consumed, self.src.len());
         }
         if let Some(open) = self.chevrons.first().copied() {
             self.error(
@@ -358,7 +261,139 @@ impl<'src> Lexer<'src> {
         }
     }
 
+    fn whitespace(&mut self, start: usize, end: usize) {
+        let span = Span::new(start as u32, end as u32);
+        self.trivia.note_whitespace(span, &self.src[start..end]);
+    }
+
+    /// Handles what the automaton recognised; chevron delimiters continue in chevron mode.
+    fn lexeme(
+        &mut self,
+        raw: &mut logos::Lexer<'src, Raw>,
+        result: Result<Raw, ()>,
+        range: std::ops::Range<usize>,
+    ) {
+        let span = Span::new(range.start as u32, range.end as u32);
+        let text = &self.src[range];
+        let kind = match result {
+            Ok(kind) => kind,
+            Err(()) => {
+                self.invalid_char(span, text);
+                return;
+            }
+        };
+        let tok = match kind {
+            Raw::LineComment => {
+                self.trivia.comments.push(Comment {
+                    span,
+                    kind: CommentKind::Line,
+                });
+                return;
+            }
+            Raw::BlockComment(closed) => {
+                self.trivia.comments.push(Comment {
+                    span,
+                    kind: CommentKind::Block,
+                });
+                if !closed {
+                    self.error(
+                        codes::UNTERMINATED_COMMENT,
+                        Span::new(span.start, span.start + 2),
+                        "unterminated block comment",
+                        "this comment is never closed with `*/`",
+                    );
+                }
+                return;
+            }
+            Raw::Number => Tok::Number(text),
+            Raw::Str(closed) => {
+                if !closed {
+                    self.error(
+                        codes::UNTERMINATED_STRING,
+                        Span::new(span.start, span.start + 1),
+                        "unterminated string",
+                        "this string is never closed with `\"`",
+                    );
+                }
+                Tok::Str(text)
+            }
+            Raw::Regex(closed) => {
+                if closed {
+                    self.check_regex(span, text);
+                } else {
+                    self.error(
+                        codes::UNTERMINATED_REGEX,
+                        Span::new(span.start, span.start + 3),
+                        "unterminated regex",
+                        "this regex is never closed with `#`",
+                    );
+                }
+                Tok::Regex(text)
+            }
+            Raw::Word => Tok::Ident(text),
+            Raw::Keyword(kw) => Tok::Kw(kw),
+            Raw::ChevronOpen => {
+                self.push(Tok::ChevronOpen, span);
+                self.chevrons.push(span);
+                self.chevron_body(raw);
+                return;
+            }
+            Raw::LBrace => {
+                if let Some(depth) = self.beestings.last_mut() {
+                    *depth += 1;
+                }
+                Tok::LBrace
+            }
+            Raw::RBrace => match self.beestings.last_mut() {
+                Some(0) => {
+                    self.beestings.pop();
+                    self.push(Tok::BeestingClose, span);
+                    self.chevron_body(raw);
+                    return;
+                }
+                Some(depth) => {
+                    *depth -= 1;
+                    Tok::RBrace
+                }
+                None => Tok::RBrace,
+            },
+            Raw::LtEqGt => Tok::LtEqGt,
+            Raw::LtEq => Tok::LtEq,
+            Raw::Lt => Tok::Lt,
+            Raw::OrOr => Tok::OrOr,
+            Raw::Bar => Tok::Bar,
+            Raw::EqEq => Tok::EqEq,
+            Raw::FatArrow => Tok::FatArrow,
+            Raw::Eq => Tok::Eq,
+            Raw::ColonEq => Tok::ColonEq,
+            Raw::Colon => Tok::Colon,
+            Raw::GtEq => Tok::GtEq,
+            Raw::GtLt => Tok::GtLt,
+            Raw::Gt => Tok::Gt,
+            Raw::AndAnd => Tok::AndAnd,
+            Raw::NotEq => Tok::NotEq,
+            Raw::LParen => Tok::LParen,
+            Raw::RParen => Tok::RParen,
+            Raw::LBracket => Tok::LBracket,
+            Raw::RBracket => Tok::RBracket,
+            Raw::Comma => Tok::Comma,
+            Raw::Slash => Tok::Slash,
+            Raw::Dot => Tok::Dot,
+            Raw::Minus => Tok::Minus,
+            Raw::Percent => Tok::Percent,
+            Raw::Plus => Tok::Plus,
+            Raw::Semi => Tok::Semi,
+            Raw::Star => Tok::Star,
+        };
+        self.push(tok, span);
+    }
+
     fn push(&mut self, tok: Tok<'src>, span: Span) {
+        if matches!(tok, Tok::Eq | Tok::Regex(_))
+            && let Some(previous) = self.tokens.last_mut()
+        {
+            mark_binder(previous, tok);
+        }
         self.tokens.push(Token { tok, span });
     }
 
@@ -464,23 +499,20 @@ impl<'src> Lexer<'src> {
     }
 }
 
-/// Marks words followed by `=` and words followed by a regex (see [`Tok::BindName`]).
-fn mark_binders(tokens: &mut [Token<'_>]) {
-    for idx in 0..tokens.len().saturating_sub(1) {
-        let next = tokens[idx + 1].tok;
-        let marked = match (tokens[idx].tok, next) {
-            (Tok::Ident(word), Tok::Eq) => Tok::BindName(word),
-            (Tok::Kw(kw), Tok::Eq) if !kw.is_reserved() => Tok::BindName(kw.as_str()),
-            (Tok::Ident(word), Tok::Regex(_)) => Tok::AttrName(word),
-            // `like`, `not` and `cmp` are operators in expressions (`s like re#x#`), so a
-            // regex after them is an operand, not the attribute's pattern.
-            (Tok::Kw(kw), Tok::Regex(_)) if !matches!(kw, Kw::Like | Kw::Not | Kw::Cmp | Kw::Return) => {
-                Tok::AttrName(kw.as_str())
-            }
-            _ => continue,
-        };
-        tokens[idx].tok = marked;
-    }
+/// Marks a word followed by `=` or by a regex (see [`Tok::BindName`]); `next` is the token
+/// after it.
+fn mark_binder(word: &mut Token<'_>, next: Tok<'_>) {
+    word.tok = match (word.tok, next) {
+        (Tok::Ident(word), Tok::Eq) => Tok::BindName(word),
+        (Tok::Kw(kw), Tok::Eq) if !kw.is_reserved() => Tok::BindName(kw.as_str()),
+        (Tok::Ident(word), Tok::Regex(_)) => Tok::AttrName(word),
+        // `like`, `not` and `cmp` are operators in expressions (`s like re#x#`), so a
+        // regex after them is an operand, not the attribute's pattern.
+        (Tok::Kw(kw), Tok::Regex(_)) if !matches!(kw, Kw::Like | Kw::Not | Kw::Cmp | Kw::Return) => {
+            Tok::AttrName(kw.as_str())
+        }
+        _ => return,
+    };
 }
 
 #[cfg(test)]
@@ -508,6 +540,34 @@ mod tests {
                 "Regex(\"re#c#\")@15..20"
             ]
         );
+    }
+
+    #[test]
+    fn every_keyword_is_recognised_and_longer_words_are_identifiers() {
+        for &kw in Kw::ALL {
+            let word = kw.as_str();
+            let longer = [
+                format!("{word}s"),
+                format!("{word}_"),
+                format!("{word}1"),
+                format!("${word}"),
+            ];
+            let src = format!("{word} {}", longer.join(" "));
+            let lexed = lex(FileId(0), &src);
+            let toks: Vec<Tok<'_>> = lexed.tokens.iter().map(|t| t.tok).collect();
+            let expected_longer = longer.iter().map(|w| {
+                // `words` for `word` may itself be a keyword (`key`/`keys`, `provide`/`provides`).
+                Kw::from_word(w).map_or(Tok::Ident(w.as_str()), Tok::Kw)
+            });
+            let expected: Vec<Tok<'_>> = std::iter::once(Tok::Kw(kw)).chain(expected_longer).collect();
+            assert_eq!(toks, expected, "{word}");
+        }
+    }
+
+    #[test]
+    fn blank_lines_are_found_in_every_gap() {
+        let lexed = lex(FileId(0), "a\n\n  b // c\n \n\nd\u{A0}\n\n<<x>>\n\n");
+        assert_eq!(lexed.trivia.blank_lines, [2, 13, 14, 19, 26]);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod lexer;
 pub mod literal;
 mod messages;
 mod parser;
+mod pool;
 pub mod token;
 pub mod trivia;
 

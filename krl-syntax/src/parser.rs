@@ -13,6 +13,7 @@ use crate::grammar::EntryParser;
 use crate::lexer::{Lexed, lex};
 use crate::literal::{RegexLiteral, decode_string};
 use crate::messages::describe_parse_error;
+use crate::pool::{Pooled, Pools};
 use crate::token::{Entry, Kw, Tok, Token};
 use crate::trivia::Trivia;
 
@@ -30,8 +31,8 @@ pub enum Parsed {
     Meta(Meta),
     Global(Global),
     Rule(Box<RuleItem>),
-    Expr(Expr),
-    Repl(ReplItem),
+    Expr(Box<Expr>),
+    Repl(Box<ReplItem>),
 }
 
 /// One line of the REPL: a declaration or an expression.
@@ -97,7 +98,7 @@ pub fn parse_expression(file: FileId, src: &str) -> (Option<Expr>, Vec<Diagnosti
     } = lex(file, src);
     let (parsed, diagnostics) = run(file, src, Entry::Expression, &tokens);
     let expr = match parsed {
-        Some(Parsed::Expr(expr)) => Some(expr),
+        Some(Parsed::Expr(expr)) => Some(*expr),
         _ => None,
     };
     (expr, merge(lex_diagnostics, diagnostics))
@@ -112,7 +113,7 @@ pub fn parse_repl_item(file: FileId, src: &str) -> (Option<ReplItem>, Vec<Diagno
     } = lex(file, src);
     let (parsed, diagnostics) = run(file, src, Entry::Repl, &tokens);
     let item = match parsed {
-        Some(Parsed::Repl(item)) => Some(item),
+        Some(Parsed::Repl(item)) => Some(*item),
         _ => None,
     };
     (item, merge(lex_diagnostics, diagnostics))
@@ -153,9 +154,10 @@ pub(crate) fn run<'src>(
     let mut builder = Builder {
         file,
         src,
-        token_ends: tokens.iter().map(|t| t.span.end).collect(),
+        token_ends: TokenEnds::new(src, tokens),
         diagnostics: Vec::new(),
         recovered: Vec::new(),
+        pools: Pools::default(),
     };
     let result = EntryParser::new().parse(&mut builder, stream);
     let mut diagnostics = std::mem::take(&mut builder.diagnostics);
@@ -221,15 +223,51 @@ fn empty_ruleset(src: &str, tokens: &[Token<'_>]) -> Ruleset {
     }
 }
 
+/// The offsets where tokens end, one bit per byte of source. Nearly every node already ends
+/// at a token end, so trimming costs one bit test instead of a binary search.
+struct TokenEnds {
+    bits: Vec<u64>,
+}
+
+impl TokenEnds {
+    fn new(src: &str, tokens: &[Token<'_>]) -> TokenEnds {
+        let mut bits = vec![0u64; src.len() / 64 + 1];
+        for token in tokens {
+            let end = token.span.end as usize;
+            bits[end / 64] |= 1 << (end % 64);
+        }
+        TokenEnds { bits }
+    }
+
+    /// The largest token end that is at most `offset`.
+    fn last_at_or_before(&self, offset: u32) -> Option<u32> {
+        let offset = offset as usize;
+        let (mut word_idx, mut word) = match self.bits.get(offset / 64) {
+            // Keep the bits at and below `offset` in its word.
+            Some(&word) => (offset / 64, word & (u64::MAX >> (63 - offset % 64))),
+            None => (self.bits.len() - 1, self.bits[self.bits.len() - 1]),
+        };
+        loop {
+            if word != 0 {
+                return Some((word_idx * 64 + 63 - word.leading_zeros() as usize) as u32);
+            }
+            word_idx = word_idx.checked_sub(1)?;
+            word = self.bits[word_idx];
+        }
+    }
+}
+
 /// State the grammar's actions share: the file, recovered errors and the diagnostics that
 /// actions report themselves (bad time units, ruleset ids, log levels).
 pub struct Builder<'src> {
     file: FileId,
     src: &'src str,
-    /// Where each token ends, in order, to trim spans to the last token they cover.
-    token_ends: Vec<u32>,
+    /// Where tokens end, to trim spans to the last token they cover.
+    token_ends: TokenEnds,
     diagnostics: Vec<Diagnostic>,
     recovered: Vec<Recovery<'src>>,
+    /// Boxes for list items on their way through the parser stack.
+    pools: Pools,
 }
 
 impl<'src> Builder<'src> {
@@ -244,9 +282,24 @@ impl<'src> Builder<'src> {
 
     /// The span from `lo` to the end of the last token at or before `hi`.
     pub fn span(&self, lo: u32, hi: u32) -> Span {
-        let idx = self.token_ends.partition_point(|&end| end <= hi);
-        let end = idx.checked_sub(1).map_or(hi, |i| self.token_ends[i]);
+        let end = self.token_ends.last_at_or_before(hi).unwrap_or(hi);
         Span::new(lo, end.max(lo))
+    }
+
+    pub(crate) fn boxed<T: Pooled>(&mut self, value: T) -> Box<T> {
+        self.pools.boxed(value)
+    }
+
+    pub(crate) fn unbox<T: Pooled>(&mut self, boxed: Box<T>) -> T {
+        self.pools.unbox(boxed)
+    }
+
+    pub(crate) fn push<T: Pooled>(&mut self, items: &mut Vec<T>, item: Box<T>) {
+        self.pools.push(items, item);
+    }
+
+    pub(crate) fn unbox_all<T: Pooled>(&mut self, items: Vec<Box<T>>) -> Vec<T> {
+        self.pools.unbox_all(items)
     }
 
     /// Records a recovered error and returns the span of the input it skipped.
@@ -368,16 +421,57 @@ impl BaseEvent {
     }
 }
 
-pub(crate) fn binary(op: BinaryOp, left: Expr, right: Expr, lo: u32, hi: u32) -> Expr {
-    Expr::new(
-        ExprKind::Binary {
+/// Moves list items out of the boxes they travelled through the parser stack in.
+pub(crate) fn unbox_all<T>(items: Vec<Box<T>>) -> Vec<T> {
+    items.into_iter().map(|item| *item).collect()
+}
+
+/// The declarations of a function body: those followed by `;` or not, then the last one.
+// The boxes are how declarations travel through the parser stack (see `grammar.lalrpop`).
+#[allow(clippy::vec_box, clippy::boxed_local)]
+pub(crate) fn decls_then(decls: Vec<Box<Declaration>>, last: Box<Declaration>) -> Vec<DeclItem> {
+    let mut items = Vec::with_capacity(decls.len() + 1);
+    items.extend(decls.into_iter().map(|decl| DeclItem::Declaration(*decl)));
+    items.push(DeclItem::Declaration(*last));
+    items
+}
+
+/// Adds `op right` to the end of a chain of binary operations. `left` is the tree of the
+/// chain so far; `right` joins the deepest node on its right edge that binds at least as
+/// tightly as `op`, which gives the trees of one grammar tier per binding power. Operands
+/// are never `Binary` themselves (a parenthesised chain is a `Paren`), so every `Binary` on
+/// the right edge belongs to this chain.
+pub(crate) fn binary(mut left: Expr, op: BinaryOp, right: Expr) -> Expr {
+    attach(&mut left, op, right);
+    left
+}
+
+fn attach(node: &mut Expr, op: BinaryOp, right: Expr) {
+    if let Expr {
+        kind:
+            ExprKind::Binary {
+                op: inner,
+                right: inner_right,
+                ..
+            },
+        span,
+    } = node
+        && inner.binding_power() < op.binding_power()
+    {
+        span.end = right.span.end;
+        attach(inner_right, op, right);
+        return;
+    }
+    let left = std::mem::replace(node, Expr::error(Span::empty(0)));
+    let span = Span::new(left.span.start, right.span.end);
+    *node = Expr {
+        kind: ExprKind::Binary {
             op,
             left: Box::new(left),
             right: Box::new(right),
         },
-        lo,
-        hi,
-    )
+        span,
+    };
 }
 
 pub(crate) fn unary(op: UnaryOp, operand: Expr, lo: u32, hi: u32) -> Expr {
@@ -620,5 +714,28 @@ mod sections {
             idx += 1;
         }
         tokens.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_ends_find_the_last_end_at_or_before_an_offset() {
+        let src = format!("{}b{}c", "a ".repeat(40), " ".repeat(70));
+        let lexed = lex(FileId(0), &src);
+        let ends = TokenEnds::new(&src, &lexed.tokens);
+        let naive = |offset: u32| {
+            lexed
+                .tokens
+                .iter()
+                .map(|t| t.span.end)
+                .filter(|&end| end <= offset)
+                .max()
+        };
+        for offset in 0..=src.len() as u32 + 70 {
+            assert_eq!(ends.last_at_or_before(offset), naive(offset), "offset {offset}");
+        }
     }
 }

@@ -13,6 +13,9 @@ macro_rules! keywords {
         pub enum Kw { $($variant,)* }
 
         impl Kw {
+            /// Every keyword, in declaration order.
+            pub const ALL: &[Kw] = &[$(Kw::$variant,)*];
+
             pub fn from_word(word: &str) -> Option<Kw> {
                 match word { $($text => Some(Kw::$variant),)* _ => None }
             }
@@ -24,24 +27,33 @@ macro_rules! keywords {
     };
 }
 
-keywords! {
-    Ruleset = "ruleset", Version = "version", Meta = "meta", Global = "global", Rule = "rule",
-    Name = "name", Description = "description", Author = "author", Logging = "logging",
-    On = "on", Off = "off", Key = "key", Keys = "keys", Use = "use", Module = "module",
-    Alias = "alias", With = "with", And = "and", Or = "or", Errors = "errors", To = "to",
-    Configure = "configure", Using = "using", Provide = "provide", Provides = "provides",
-    Share = "share", Shares = "shares", Is = "is", Active = "active", Inactive = "inactive",
-    Select = "select", When = "when", Where = "where", Within = "within", Foreach = "foreach",
-    Setting = "setting", Pre = "pre", If = "if", Then = "then", Every = "every",
-    Sample = "sample", Choose = "choose", Fired = "fired", Notfired = "notfired", Else = "else",
-    Finally = "finally", Always = "always", Clear = "clear", Raise = "raise", Event = "event",
-    For = "for", Attributes = "attributes", Schedule = "schedule", At = "at", Repeat = "repeat",
-    Log = "log", Error = "error", Last = "last", Final = "final", Defaction = "defaction",
-    Function = "function", Return = "return", Not = "not", Null = "null", True = "true",
-    False = "false", Like = "like", Cmp = "cmp", Before = "before", After = "after",
-    Between = "between", Any = "any", Count = "count", Max = "max", Min = "min", Sum = "sum",
-    Avg = "avg", Push = "push",
+/// Calls `$callback! { Variant = "text", ... }` with every keyword, so that the `Kw` enum and
+/// the lexer's automaton are made from one list.
+macro_rules! keyword_table {
+    ($callback:ident) => {
+        $callback! {
+            Ruleset = "ruleset", Version = "version", Meta = "meta", Global = "global", Rule = "rule",
+            Name = "name", Description = "description", Author = "author", Logging = "logging",
+            On = "on", Off = "off", Key = "key", Keys = "keys", Use = "use", Module = "module",
+            Alias = "alias", With = "with", And = "and", Or = "or", Errors = "errors", To = "to",
+            Configure = "configure", Using = "using", Provide = "provide", Provides = "provides",
+            Share = "share", Shares = "shares", Is = "is", Active = "active", Inactive = "inactive",
+            Select = "select", When = "when", Where = "where", Within = "within", Foreach = "foreach",
+            Setting = "setting", Pre = "pre", If = "if", Then = "then", Every = "every",
+            Sample = "sample", Choose = "choose", Fired = "fired", Notfired = "notfired", Else = "else",
+            Finally = "finally", Always = "always", Clear = "clear", Raise = "raise", Event = "event",
+            For = "for", Attributes = "attributes", Schedule = "schedule", At = "at", Repeat = "repeat",
+            Log = "log", Error = "error", Last = "last", Final = "final", Defaction = "defaction",
+            Function = "function", Return = "return", Not = "not", Null = "null", True = "true",
+            False = "false", Like = "like", Cmp = "cmp", Before = "before", After = "after",
+            Between = "between", Any = "any", Count = "count", Max = "max", Min = "min", Sum = "sum",
+            Avg = "avg", Push = "push",
+        }
+    };
 }
+pub(crate) use keyword_table;
+
+keyword_table!(keywords);
 
 impl Kw {
     /// Words that can never name a variable, parameter, action or label.

@@ -31,8 +31,10 @@ impl Trivia {
     /// Records blank lines inside a run of whitespace: every line break after the first one
     /// ends a line holding nothing but whitespace.
     pub(crate) fn note_whitespace(&mut self, span: Span, text: &str) {
-        let breaks = text.match_indices('\n').map(|(idx, _)| span.start + idx as u32);
-        self.blank_lines.extend(breaks.skip(1));
+        let mut breaks = memchr_newlines(text.as_bytes());
+        if breaks.next().is_some() {
+            self.blank_lines.extend(breaks.map(|idx| span.start + idx as u32));
+        }
     }
 
     /// The comments that lie within `span`.
@@ -47,4 +49,12 @@ impl Trivia {
         let idx = self.blank_lines.partition_point(|&offset| offset < start);
         self.blank_lines.get(idx).is_some_and(|&offset| offset < end)
     }
+}
+
+/// The offsets of the line breaks in `bytes`; most whitespace runs are a single space.
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(idx, &byte)| (byte == b'\n').then_some(idx))
 }
