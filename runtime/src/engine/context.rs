@@ -216,6 +216,12 @@ impl<'a> TxnContext<'a> {
             .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
         let time = self.engine.now();
         let event = Event::clean(&eci, &domain.to_krl_string(), &name.to_krl_string(), attrs, time)?;
+        self.push_raised(event, None);
+        Ok(())
+    }
+
+    /// Schedules a raised event (for ruleset `only`, or for all) and tells the trace sink.
+    fn push_raised(&mut self, event: Event, only: Option<Arc<str>>) {
         if let Some(sink) = &self.engine.trace {
             sink.record(TraceEvent::Raised {
                 pico_id: self.pico.id.clone(),
@@ -226,8 +232,7 @@ impl<'a> TxnContext<'a> {
                 attrs: event.attrs.clone(),
             });
         }
-        self.raised.push((event, None));
-        Ok(())
+        self.raised.push((event, only));
     }
 
     /// `raise event "domain:name"`: whitespace removed, split at the first `:`.
@@ -300,7 +305,7 @@ impl<'a> TxnContext<'a> {
             .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
         let event = Event::clean(&eci, "system", "error", Value::map(attrs), self.engine.now())?;
         // Matches pico-engine: offered to this ruleset only.
-        self.raised.push((event, Some(Arc::clone(&self.rid))));
+        self.push_raised(event, Some(Arc::clone(&self.rid)));
         Ok(())
     }
 
