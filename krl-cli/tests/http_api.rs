@@ -508,6 +508,26 @@ fn ui_context_flush_preflight_and_unknown_routes() {
     let answer = server.get(&format!("/api/flush?url={url}"));
     assert_eq!(answer.json()["rid"], "test.flushed", "{}", answer.body);
     assert_eq!(answer.json()["url"], url.as_str());
+    // The hash is the SHA-256 of the text, in hex; `flushed` is when it was compiled.
+    let hash = answer.json()["hash"].as_str().unwrap_or_default().to_string();
+    assert!(
+        hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{}",
+        answer.body
+    );
+    let flushed = answer.json()["flushed"].as_str().unwrap_or_default().to_string();
+    assert!(flushed.ends_with('Z') && flushed.contains('T'), "{}", answer.body);
+    // Flushing the same text again keeps that version; a new text gets a new hash.
+    let again = server.get(&format!("/api/flush?url={url}"));
+    assert_eq!(again.json()["hash"], hash.as_str());
+    assert_eq!(again.json()["flushed"], flushed.as_str());
+    std::fs::write(
+        &file,
+        "ruleset test.flushed {\n  meta { shares v }\n  global { v = 2 }\n}\n",
+    )
+    .expect("write");
+    let changed = server.get(&format!("/api/flush?url={url}"));
+    assert_ne!(changed.json()["hash"], hash.as_str(), "{}", changed.body);
     std::fs::write(&file, "ruleset test.flushed {\n  global {\n    v = \n}\n").expect("write");
     let broken = server
         .post(

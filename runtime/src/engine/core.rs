@@ -134,6 +134,16 @@ pub(crate) struct EngineInner {
     this: std::sync::Weak<EngineInner>,
 }
 
+/// One registered ruleset version (see [`Engine::registered_version`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RulesetVersion {
+    pub rid: String,
+    /// SHA-256 of the source, in hex.
+    pub hash: String,
+    /// When the source was compiled, as an ISO 8601 time.
+    pub flushed: String,
+}
+
 /// A pico engine. Cheap to clone; all clones share one engine.
 #[derive(Clone)]
 pub struct Engine {
@@ -260,35 +270,11 @@ impl Engine {
     /// Compiles `src` as the ruleset at `url` and makes it available for installs. An
     /// unchanged source (same hash) keeps the current version. Returns the rid.
     pub fn register(&self, url: &str, src: &str) -> Result<String, EngineError> {
-        let hash = format!("{:x}", Sha256::digest(src.as_bytes()));
-        if let Some(code) = lock(&self.inner.registry).get(url)
-            && code.hash == hash
-        {
-            return Ok(code.rid().to_string());
+        let (code, changed) = self.inner.register_source(url, src.to_string())?;
+        if changed {
+            self.inner.reinstall_everywhere(&code);
         }
-        let compiled = self
-            .inner
-            .backend
-            .compile(url, src)
-            .map_err(EngineError::Compile)?;
-        let code = Arc::new(RulesetCode::new(
-            compiled,
-            url.to_string(),
-            hash.clone(),
-            Arc::from(src),
-        )?);
-        let rid = code.rid().to_string();
-        let mut batch = WriteBatch::new();
-        let record = RulesetRecord {
-            url: url.to_string(),
-            src: src.to_string(),
-            hash,
-        };
-        batch.put(persist::ruleset_key(url), persist::to_bytes(&record));
-        self.inner.storage.commit(batch)?;
-        lock(&self.inner.registry).insert(url.to_string(), Arc::clone(&code));
-        self.inner.reinstall_everywhere(&code);
-        Ok(rid)
+        Ok(code.rid().to_string())
     }
 
     /// Re-reads a URL (`file://` or a plain path, `http://`, or a system ruleset's) and
@@ -296,6 +282,17 @@ impl Engine {
     pub fn flush(&self, url: &str) -> Result<String, EngineError> {
         let src = super::source::fetch(url)?;
         self.register(url, &src)
+    }
+
+    /// What the registry holds for `url`: its rid, the hash of its source and when it was
+    /// compiled (what `/api/flush` answers).
+    pub fn registered_version(&self, url: &str) -> Option<RulesetVersion> {
+        let code = self.inner.registered(url)?;
+        Some(RulesetVersion {
+            rid: code.rid().to_string(),
+            hash: code.hash.clone(),
+            flushed: super::modules::iso8601(code.flushed),
+        })
     }
 
     /// Installs the ruleset registered at `url` on a pico (re-initialising it if already

@@ -138,6 +138,9 @@ pub(crate) struct RulesetRecord {
     pub url: String,
     pub src: String,
     pub hash: String,
+    /// When this text was compiled (epoch ms); 0 in stores written before it was kept.
+    #[serde(default)]
+    pub flushed: f64,
 }
 
 #[derive(Serialize, Deserialize)]

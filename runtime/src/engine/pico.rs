@@ -23,6 +23,9 @@ pub(crate) struct RulesetCode {
     pub hash: String,
     #[allow(dead_code)] // FIXME(#4): read when the registry is persisted.
     pub source: Arc<str>,
+    /// When this code was compiled from its source (epoch ms): `flushed` of `ctx:rulesets`
+    /// and `/api/flush`.
+    pub flushed: f64,
     /// One automaton per rule; `None` for `select where` rules.
     pub automata: Vec<Option<Automaton>>,
     /// Rule names, shared with every transaction that runs the rule (`meta:ruleName`).
@@ -40,6 +43,7 @@ impl RulesetCode {
         url: String,
         hash: String,
         source: Arc<str>,
+        flushed: f64,
     ) -> Result<RulesetCode, RuntimeError> {
         let mut automata = Vec::new();
         let mut index: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
@@ -83,6 +87,7 @@ impl RulesetCode {
             url,
             hash,
             source,
+            flushed,
             automata,
             index,
             always,

@@ -11,7 +11,7 @@ use serde_json::{Map as JsonMap, Value as Json};
 
 use super::HttpApi;
 use super::params::{self, BodyKind, ParamsError};
-use crate::engine::{Engine, EngineError};
+use crate::engine::{Engine, EngineError, RulesetVersion};
 use crate::value::Value;
 
 type Api = State<Arc<HttpApi>>;
@@ -165,12 +165,21 @@ pub(super) async fn flush(State(api): Api, request: Request) -> Response {
                 return Err(ApiError("TypeError: Expected `url`".to_string()));
             };
             let answer_url = url.clone();
-            let rid = blocking(&api, move |engine| engine.flush(&url)).await?;
-            // FIXME(#5): `hash`, `flushed` and compiler warnings once the registry reports them.
+            let version = blocking(&api, move |engine| {
+                let rid = engine.flush(&url)?;
+                Ok(engine.registered_version(&url).unwrap_or(RulesetVersion {
+                    rid,
+                    hash: String::new(),
+                    flushed: String::new(),
+                }))
+            })
+            .await?;
+            // FIXME(#5): the compiler's warnings (our checker's lints) are not reported yet.
             let mut body = JsonMap::new();
             body.insert("url".to_string(), Json::String(answer_url));
-            body.insert("rid".to_string(), Json::String(rid));
-            body.insert("flushed".to_string(), Json::Bool(true));
+            body.insert("rid".to_string(), Json::String(version.rid));
+            body.insert("hash".to_string(), Json::String(version.hash));
+            body.insert("flushed".to_string(), Json::String(version.flushed));
             let mut compiler = JsonMap::new();
             compiler.insert("version".to_string(), Json::String(api.version.clone()));
             compiler.insert("warnings".to_string(), Json::Array(Vec::new()));

@@ -29,6 +29,7 @@ impl EngineInner {
                         record.url.clone(),
                         record.hash,
                         Arc::from(record.src.as_str()),
+                        record.flushed,
                     )?;
                     lock(&self.registry).insert(record.url, Arc::new(code));
                 }

@@ -148,6 +148,16 @@ impl EngineInner {
     /// Reads a URL's source and registers it; true when the code changed.
     fn read_and_register(&self, url: &str) -> Result<(Arc<RulesetCode>, bool), EngineError> {
         let src = crate::engine::source::fetch(url)?;
+        self.register_source(url, src)
+    }
+
+    /// Compiles `src` and stores it as the code of `url`, unless that very text is already
+    /// registered there; true when the code changed.
+    pub(crate) fn register_source(
+        &self,
+        url: &str,
+        src: String,
+    ) -> Result<(Arc<RulesetCode>, bool), EngineError> {
         let hash = format!("{:x}", Sha256::digest(src.as_bytes()));
         if let Some(code) = self.registered(url)
             && code.hash == hash
@@ -155,17 +165,20 @@ impl EngineInner {
             return Ok((code, false));
         }
         let compiled = self.backend.compile(url, &src).map_err(EngineError::Compile)?;
+        let flushed = self.now();
         let code = Arc::new(RulesetCode::new(
             compiled,
             url.to_string(),
             hash.clone(),
             Arc::from(src.as_str()),
+            flushed,
         )?);
         let mut batch = WriteBatch::new();
         let record = RulesetRecord {
             url: url.to_string(),
             src,
             hash,
+            flushed,
         };
         batch.put(persist::ruleset_key(url), persist::to_bytes(&record));
         self.storage.commit(batch)?;

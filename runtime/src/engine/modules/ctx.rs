@@ -241,8 +241,7 @@ fn code_meta(code: &RulesetCode) -> Value {
     out.insert("krl", Value::string(Arc::clone(&code.source)));
     out.insert("krlMeta", Value::map(krl_meta));
     out.insert("hash", Value::string(code.hash.as_str()));
-    // FIXME(#4): the registry does not record when a URL was last flushed.
-    out.insert("flushed", Value::Null);
+    out.insert("flushed", Value::string(super::iso8601(code.flushed)));
     out.insert("compiler", Value::map(compiler));
     Value::map(out)
 }
