@@ -34,6 +34,7 @@ pub fn take_error_span() -> Option<FileSpan> {
 }
 
 /// Remembers where an error happened, keeping the innermost place.
+#[inline(always)]
 pub(crate) fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
     if result.is_err() {
         record_error_span(span);

@@ -14,21 +14,24 @@ pub(crate) fn owns_heap(value: &Value) -> bool {
     !matches!(value, Value::Null | Value::Boolean(_) | Value::Number(_))
 }
 
-/// Drops `value`, calling the drop glue only when it owns something.
+/// Overwrites `slot`, releasing the old value. Only the old value's tag is read when it owns
+/// nothing: copying it whole right after it was written stalls the processor (the copy
+/// cannot be forwarded from the separate stores of its tag and payload).
 #[inline(always)]
-pub(crate) fn release(value: Value) {
-    if owns_heap(&value) {
-        drop(value);
+pub(crate) fn store(slot: &mut Value, value: Value) {
+    if owns_heap(slot) {
+        *slot = value;
     } else {
-        // Nothing to release: a null, a boolean or a number.
-        std::mem::forget(value);
+        std::mem::forget(std::mem::replace(slot, value));
     }
 }
 
-/// Overwrites `slot`, releasing the old value.
+/// Releases what `slot` owns, leaving null behind.
 #[inline(always)]
-pub(crate) fn store(slot: &mut Value, value: Value) {
-    release(std::mem::replace(slot, value));
+fn clear(slot: &mut Value) {
+    if owns_heap(slot) {
+        drop(std::mem::take(slot));
+    }
 }
 
 /// Room for an operand that has to be evaluated (not a slot or a constant).
@@ -51,8 +54,8 @@ impl Scratch {
 impl Drop for Scratch {
     #[inline(always)]
     fn drop(&mut self) {
-        // The null left behind owns nothing, so `ManuallyDrop` leaks nothing.
-        release(std::mem::take(&mut *self.0));
+        // What is left behind owns nothing, so `ManuallyDrop` leaks nothing.
+        clear(&mut self.0);
     }
 }
 
@@ -74,8 +77,6 @@ impl<const N: usize> StackSlots<N> {
 impl<const N: usize> Drop for StackSlots<N> {
     #[inline(always)]
     fn drop(&mut self) {
-        for slot in self.0.iter_mut() {
-            release(std::mem::take(slot));
-        }
+        self.0.iter_mut().for_each(clear);
     }
 }

@@ -562,3 +562,79 @@ fn to_stack_frame(node: &mut Node) {
         other => other.for_each_child_mut(&mut to_stack_frame),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use krl_syntax::ReplItem;
+
+    /// Lowers a `function` literal written as a REPL expression.
+    fn lower_function(src: &str) -> ir::FunctionIr {
+        let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Some(ReplItem::Expr(expr)) = item else {
+            panic!("not an expression: {src}")
+        };
+        let mut lowerer = Lowerer::new(FileId(0));
+        match lowerer.expr(&expr) {
+            Node::Function(function) => Arc::into_inner(function).expect("only owner"),
+            other => panic!("not a function: {other:?}"),
+        }
+    }
+
+    fn is_stack_slot(node: &Node, want: u16) -> bool {
+        matches!(node, Node::Stack { slot } if *slot == want)
+    }
+
+    #[test]
+    fn a_function_without_closure_literals_gets_a_stack_frame() {
+        let function = lower_function("function(a, b = a) { c = a + b; c }");
+        assert_eq!(function.frame, ir::FrameKind::Stack);
+        assert!(is_stack_slot(
+            function.params[1].default.as_ref().expect("default"),
+            0
+        ));
+        let Node::Binary { left, right, .. } = &function.body.decls[0].value else {
+            panic!("not a binary node")
+        };
+        assert!(is_stack_slot(left, 0) && is_stack_slot(right, 1));
+        assert!(is_stack_slot(&function.result, 2));
+    }
+
+    #[test]
+    fn a_function_with_a_closure_literal_keeps_a_heap_frame() {
+        let outer = lower_function("function(a) { inner = function(b) { [a, b] }; inner }");
+        assert_eq!(outer.frame, ir::FrameKind::Heap);
+        assert!(matches!(
+            outer.result,
+            Node::Local {
+                depth: 0,
+                slot: 1,
+                ..
+            }
+        ));
+        let Node::Function(inner) = &outer.body.decls[0].value else {
+            panic!("not a function literal")
+        };
+        assert_eq!(inner.frame, ir::FrameKind::Stack);
+        // `a` is in the enclosing heap frame, which is the inner closure's environment.
+        let Node::Array(items) = &inner.result else {
+            panic!("not an array")
+        };
+        assert!(matches!(
+            items[0],
+            Node::Local {
+                depth: 0,
+                slot: 0,
+                ..
+            }
+        ));
+        assert!(is_stack_slot(&items[1], 0));
+    }
+
+    #[test]
+    fn a_defaction_inside_makes_a_heap_frame() {
+        let function = lower_function("function(a) { act = defaction() { noop() }; a }");
+        assert_eq!(function.frame, ir::FrameKind::Heap);
+    }
+}
