@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use krl_diagnostics::Span;
 use krl_runtime::value::Callable;
 use krl_runtime::{Host, RuntimeError, Value};
 
@@ -52,7 +53,7 @@ impl Closure {
 
     /// Calls with arguments already arranged by parameter position.
     pub fn invoke(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
-        self.call_with(host, |slots, _| {
+        self.call_with(host, None, |slots, _| {
             for (param, value) in self.ir.params.iter().zip(args) {
                 slots.bind(param, value);
             }
@@ -62,7 +63,7 @@ impl Closure {
 
     /// Calls with borrowed arguments, cloning only those a parameter receives.
     pub fn invoke_borrowed(&self, host: &mut dyn Host, args: &[&Value]) -> Result<Value, RuntimeError> {
-        self.call_with(host, |slots, _| {
+        self.call_with(host, None, |slots, _| {
             for (param, value) in self.ir.params.iter().zip(args) {
                 slots.bind(param, (*value).clone());
             }
@@ -72,14 +73,15 @@ impl Closure {
 
     /// Calls with positional argument nodes evaluated in `caller`, straight into the new
     /// frame's parameter slots (no argument vector). Arguments beyond the parameters are
-    /// evaluated and dropped, as in the reference.
+    /// evaluated and dropped, as in the reference. A depth or budget error points at `span`.
     pub(crate) fn invoke_nodes(
         &self,
         host: &mut dyn Host,
         arg_nodes: &[Node],
         caller: &Env<'_>,
+        span: Span,
     ) -> Result<Value, RuntimeError> {
-        self.call_with(host, |slots, host| {
+        self.call_with(host, Some(span), |slots, host| {
             for (idx, node) in arg_nodes.iter().enumerate() {
                 let value = operand(node, caller, host)?;
                 if let Some(param) = self.ir.params.get(idx) {
@@ -95,35 +97,37 @@ impl Closure {
     fn call_with(
         &self,
         host: &mut dyn Host,
+        call_span: Option<Span>,
         bind: impl FnOnce(&mut Slots<'_>, &mut dyn Host) -> Result<(), RuntimeError>,
     ) -> Result<Value, RuntimeError> {
         let n_slots = usize::from(self.ir.body.n_slots);
         match self.ir.frame {
             FrameKind::Stack if n_slots <= SMALL_FRAME => {
                 let mut slots = StackSlots::<SMALL_FRAME>::new();
-                self.run_on_stack(host, slots.first(n_slots), bind)
+                self.run_on_stack(host, call_span, slots.first(n_slots), bind)
             }
             FrameKind::Stack if n_slots <= MEDIUM_FRAME => {
                 let mut slots = StackSlots::<MEDIUM_FRAME>::new();
-                self.run_on_stack(host, slots.first(n_slots), bind)
+                self.run_on_stack(host, call_span, slots.first(n_slots), bind)
             }
             FrameKind::Stack => {
                 let mut slots = vec![Value::Null; n_slots];
-                self.run_on_stack(host, &mut slots, bind)
+                self.run_on_stack(host, call_span, &mut slots, bind)
             }
-            FrameKind::Heap => self.run_on_heap(host, bind),
+            FrameKind::Heap => self.run_on_heap(host, call_span, bind),
         }
     }
 
     fn run_on_stack(
         &self,
         host: &mut dyn Host,
+        call_span: Option<Span>,
         slots: &mut [Value],
         bind: impl FnOnce(&mut Slots<'_>, &mut dyn Host) -> Result<(), RuntimeError>,
     ) -> Result<Value, RuntimeError> {
         bind(&mut Slots::Stack(slots), host)?;
         let ir = &*self.ir;
-        limits::enter_call(ir.file, || {
+        limits::enter_call(ir.file, call_span, || {
             for param in &ir.params {
                 if let Some(default) = &param.default
                     && slots[usize::from(param.slot)].is_null()
@@ -150,12 +154,13 @@ impl Closure {
     fn run_on_heap(
         &self,
         host: &mut dyn Host,
+        call_span: Option<Span>,
         bind: impl FnOnce(&mut Slots<'_>, &mut dyn Host) -> Result<(), RuntimeError>,
     ) -> Result<Value, RuntimeError> {
         let ir = &*self.ir;
         let frame = Frame::new(ir.body.n_slots, Some(Arc::clone(&self.env)));
         bind(&mut Slots::Heap(&frame), host)?;
-        limits::enter_call(ir.file, || {
+        limits::enter_call(ir.file, call_span, || {
             bind_defaults(&ir.params, &frame, host)?;
             run_block(&ir.body.decls, &frame, host)?;
             eval(&ir.result, &frame, host)
@@ -223,7 +228,7 @@ impl Callable for DefactionValue {
     /// Runs the body declarations and the action block, then returns the `return` value.
     fn call(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
         let ir = &*self.ir;
-        limits::enter_call(ir.file, || {
+        limits::enter_call(ir.file, None, || {
             let frame = Frame::new(ir.body.n_slots, Some(Arc::clone(&self.env)));
             let mut slots = Slots::Heap(&frame);
             for (param, value) in ir.params.iter().zip(args) {

@@ -8,7 +8,7 @@
 
 use std::cell::Cell;
 
-use krl_diagnostics::FileId;
+use krl_diagnostics::{FileId, Span};
 use krl_runtime::{ErrorName, RuntimeError};
 
 /// How deep KRL calls may nest by default. The reference (JavaScript) fails at about
@@ -100,13 +100,15 @@ pub fn nested<T>(body: impl FnOnce() -> Result<T, RuntimeError>) -> Result<T, Ru
 /// running IR.
 ///
 /// The bookkeeping happens before and after the body rather than around it, so the body's
-/// result goes straight to the caller instead of through the thread-local's accessor.
+/// result goes straight to the caller instead of through the thread-local's accessor. A
+/// limit error is the one error without a node of its own: it points at `call_span`.
 #[inline(always)]
-pub fn enter_call<T>(
+pub(crate) fn enter_call<T>(
     file: FileId,
+    call_span: Option<Span>,
     body: impl FnOnce() -> Result<T, RuntimeError>,
 ) -> Result<T, RuntimeError> {
-    let previous_file = STATE.with(|state| {
+    let entered = STATE.with(|state| {
         let depth = state.depth.get() + 1;
         if depth > state.max_depth.get() {
             return Err(too_deep());
@@ -114,7 +116,16 @@ pub fn enter_call<T>(
         spend_step(state)?;
         state.depth.set(depth);
         Ok(state.file.replace(file))
-    })?;
+    });
+    let previous_file = match entered {
+        Ok(previous_file) => previous_file,
+        Err(error) => {
+            if let Some(span) = call_span {
+                super::record_error_span(span);
+            }
+            return Err(error);
+        }
+    };
     let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body);
     STATE.with(|state| {
         state.depth.set(state.depth.get() - 1);

@@ -43,7 +43,7 @@ pub(crate) fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, Ru
 }
 
 #[cold]
-fn record_error_span(span: Span) {
+pub(crate) fn record_error_span(span: Span) {
     ERROR_SPAN.with(|cell| {
         if cell.get().is_none() {
             cell.set(Some(FileSpan::new(limits::current_file(), span)));
@@ -314,7 +314,9 @@ fn call(
         && let Value::Function(callable) = callee
         && let Some(closure) = callable.as_any().downcast_ref::<Closure>()
     {
-        return at(span, closure.invoke_nodes(host, &args.positional, env));
+        // Not wrapped in `at`: every failing node records its own place (a limit error takes
+        // the call's), and the callee's result reaches the caller without a copy.
+        return closure.invoke_nodes(host, &args.positional, env, span);
     }
     let (positional, named) = eval_args(args, env, host)?;
     at(span, call_value(host, callee, positional, named))

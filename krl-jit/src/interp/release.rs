@@ -21,9 +21,18 @@ pub(crate) fn owns_heap(value: &Value) -> bool {
 pub(crate) fn store(slot: &mut Value, value: Value) {
     if owns_heap(slot) {
         *slot = value;
-    } else {
-        std::mem::forget(std::mem::replace(slot, value));
+        return;
     }
+    // A number (the usual case) is written field by field for the same reason: `value` was
+    // most likely just returned, its tag and payload written separately.
+    let old = if let Value::Number(n) = value {
+        // A number owns nothing; forgetting it spares a call to the drop glue.
+        std::mem::forget(value);
+        std::mem::replace(slot, Value::Number(n))
+    } else {
+        std::mem::replace(slot, value)
+    };
+    std::mem::forget(old);
 }
 
 /// Releases what `slot` owns, leaving null behind.
