@@ -11,11 +11,13 @@ use krl_diagnostics::Span;
 use krl_runtime::value::Callable;
 use krl_runtime::{Host, RuntimeError, Value};
 
-use super::release::{StackSlots, store};
+use super::release::{StackSlots, clone_value, store};
 use super::{Env, Frame, eval, eval_in, limits, operand, run_actions, run_block};
 use crate::ir::{DefactionIr, FrameKind, FunctionIr, Node, Param};
 
-/// Stack frames up to this many slots live in a fixed array; larger ones in a `Vec`.
+/// Stack frames up to these many slots live in a fixed array (each array is initialised and
+/// released whole); larger ones in a `Vec`.
+const TINY_FRAME: usize = 2;
 const SMALL_FRAME: usize = 4;
 const MEDIUM_FRAME: usize = 16;
 
@@ -65,7 +67,7 @@ impl Closure {
     pub fn invoke_borrowed(&self, host: &mut dyn Host, args: &[&Value]) -> Result<Value, RuntimeError> {
         self.call_with(host, None, |slots, _| {
             for (param, value) in self.ir.params.iter().zip(args) {
-                slots.bind(param, (*value).clone());
+                slots.bind(param, clone_value(value));
             }
             Ok(())
         })
@@ -102,6 +104,10 @@ impl Closure {
     ) -> Result<Value, RuntimeError> {
         let n_slots = usize::from(self.ir.body.n_slots);
         match self.ir.frame {
+            FrameKind::Stack if n_slots <= TINY_FRAME => {
+                let mut slots = StackSlots::<TINY_FRAME>::new();
+                self.run_on_stack(host, call_span, slots.first(n_slots), bind)
+            }
             FrameKind::Stack if n_slots <= SMALL_FRAME => {
                 let mut slots = StackSlots::<SMALL_FRAME>::new();
                 self.run_on_stack(host, call_span, slots.first(n_slots), bind)
@@ -118,6 +124,7 @@ impl Closure {
         }
     }
 
+    #[inline(always)]
     fn run_on_stack(
         &self,
         host: &mut dyn Host,

@@ -18,7 +18,7 @@ use krl_runtime::{Host, Map, RuntimeError, Value};
 
 pub use closure::{Closure, DefactionValue};
 pub use frame::Frame;
-use release::Scratch;
+use release::{Scratch, clone_value};
 
 use crate::ir::{self, Args, GetKind, Node};
 
@@ -88,7 +88,7 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
 pub(crate) fn eval_in(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(value) => Ok(value.clone()),
-        Node::Stack { slot } => Ok(stack_slot(env, *slot).clone()),
+        Node::Stack { slot } => Ok(clone_value(stack_slot(env, *slot))),
         Node::Local {
             depth,
             slot,
@@ -151,7 +151,7 @@ pub(crate) fn eval_in(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result
 fn operand(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(value) => Ok(value.clone()),
-        Node::Stack { slot } => Ok(stack_slot(env, *slot).clone()),
+        Node::Stack { slot } => Ok(clone_value(stack_slot(env, *slot))),
         Node::Local {
             depth,
             slot,
@@ -194,7 +194,7 @@ fn stack_slot<'a>(env: &Env<'a>, slot: u16) -> &'a Value {
 #[inline(always)]
 fn local(depth: u16, slot: u16, name: &str, span: Span, frame: &Arc<Frame>) -> Result<Value, RuntimeError> {
     match frame.ancestor(depth).get(slot, name) {
-        Ok(value) => Ok(value.clone()),
+        Ok(value) => Ok(clone_value(value)),
         Err(err) => at(span, Err(err)),
     }
 }

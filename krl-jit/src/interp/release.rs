@@ -14,6 +14,16 @@ pub(crate) fn owns_heap(value: &Value) -> bool {
     !matches!(value, Value::Null | Value::Boolean(_) | Value::Number(_))
 }
 
+/// Clones a value; a number is copied without going through the derived `clone`'s jump
+/// table.
+#[inline(always)]
+pub(crate) fn clone_value(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => Value::Number(*n),
+        other => other.clone(),
+    }
+}
+
 /// Overwrites `slot`, releasing the old value. Only the old value's tag is read when it owns
 /// nothing: copying it whole right after it was written stalls the processor (the copy
 /// cannot be forwarded from the separate stores of its tag and payload).
