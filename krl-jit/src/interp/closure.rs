@@ -147,7 +147,8 @@ impl Closure {
                 let value = eval_in(&decl.value, &self.stack_env(slots), host)?;
                 store(&mut slots[usize::from(decl.slot)], value);
             }
-            eval_in(&ir.result, &self.stack_env(slots), host)
+            // `operand` computes a result such as `x * 2` without recursing.
+            operand(&ir.result, &self.stack_env(slots), host)
         })
     }
 

@@ -20,7 +20,7 @@ pub use closure::{Closure, DefactionValue};
 pub use frame::Frame;
 use release::{Scratch, clone_value};
 
-use crate::ir::{self, Args, GetKind, Node};
+use crate::ir::{self, Args, FastOp, GetKind, Node};
 
 pub use limits::in_file;
 
@@ -152,6 +152,9 @@ fn operand(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, Run
     match node {
         Node::Const(value) => Ok(value.clone()),
         Node::Stack { slot } => Ok(clone_value(stack_slot(env, *slot))),
+        Node::Binary {
+            fast, left, right, ..
+        } if let Some(result) = leaf_arithmetic(*fast, left, right, env) => Ok(result),
         Node::Local {
             depth,
             slot,
@@ -174,6 +177,9 @@ fn operand_ref<'r>(
     match node {
         Node::Const(value) => Ok(value),
         Node::Stack { slot } => Ok(stack_slot(env, *slot)),
+        Node::Binary {
+            fast, left, right, ..
+        } if let Some(result) = leaf_arithmetic(*fast, left, right, env) => Ok(scratch.keep(result)),
         Node::Local {
             depth,
             slot,
@@ -181,6 +187,26 @@ fn operand_ref<'r>(
             span,
         } => at(*span, env.frame.ancestor(*depth).get(*slot, name)),
         other => Ok(scratch.keep(eval_in(other, env, host)?)),
+    }
+}
+
+/// `n - 1`, `n < 2`: a fast binary operator on two numbers that are constants or stack
+/// slots, computed where the operand is needed instead of in a recursive [`eval_in`].
+#[inline(always)]
+fn leaf_arithmetic(fast: FastOp, left: &Node, right: &Node, env: &Env<'_>) -> Option<Value> {
+    let number = |node: &Node| match node {
+        Node::Const(Value::Number(n)) => Some(*n),
+        Node::Stack { slot } => match stack_slot(env, *slot) {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        },
+        _ => None,
+    };
+    let (a, b) = (number(left)?, number(right)?);
+    if a.is_finite() && b.is_finite() {
+        fast.apply(a, b)
+    } else {
+        None
     }
 }
 
