@@ -301,14 +301,20 @@ fn eval_cold(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, R
         }
         // Lowering gives any function holding a closure literal a heap frame, so `env.frame`
         // is the frame the literal is written in.
-        Node::Function(function) => Ok(Value::function(Arc::new(Closure::new(
-            Arc::clone(function),
-            Arc::clone(env.frame),
-        )))),
-        Node::Defaction(defaction) => Ok(Value::action(Arc::new(DefactionValue::new(
-            Arc::clone(defaction),
-            Arc::clone(env.frame),
-        )))),
+        Node::Function(function) => {
+            debug_assert!(env.stack.is_empty(), "a closure literal in a stack frame");
+            Ok(Value::function(Arc::new(Closure::new(
+                Arc::clone(function),
+                Arc::clone(env.frame),
+            ))))
+        }
+        Node::Defaction(defaction) => {
+            debug_assert!(env.stack.is_empty(), "a defaction literal in a stack frame");
+            Ok(Value::action(Arc::new(DefactionValue::new(
+                Arc::clone(defaction),
+                Arc::clone(env.frame),
+            ))))
+        }
     }
 }
 
