@@ -9,6 +9,12 @@
 //! single-assignment slots. A `Local { depth, slot }` walks `depth` parent links up from the
 //! current frame. Slots are written once, in textual order; reading one before it is written
 //! is the reference's "cannot access before initialization" error.
+//!
+//! Stack frames: a function with no `function` or `defaction` literal inside cannot have its
+//! frame captured, so its slots need not outlive the call. Lowering marks it
+//! [`FrameKind::Stack`] and rewrites its own slots to [`Node::Stack`]; the interpreter keeps
+//! them in a plain array on the native stack (a compiled backend: in registers or a stack
+//! slot), and `Local` depths inside such a function count from the closure's environment.
 
 use std::sync::Arc;
 
@@ -25,6 +31,11 @@ pub enum Node {
         slot: u16,
         name: Arc<str>,
         span: Span,
+    },
+    /// A slot of the running call's stack frame (see [`FrameKind::Stack`]). Lowering only
+    /// reads such a slot after writing it, so it needs no name for an error.
+    Stack {
+        slot: u16,
     },
     Array(Vec<Node>),
     Map(Vec<(Arc<str>, Node)>),
@@ -88,6 +99,54 @@ pub enum Node {
     Defaction(Arc<DefactionIr>),
 }
 
+impl Node {
+    /// Calls `visit` on each direct child expression. Function and defaction literals are
+    /// not entered: their bodies belong to another frame.
+    pub fn for_each_child_mut(&mut self, visit: &mut impl FnMut(&mut Node)) {
+        match self {
+            Node::Const(_)
+            | Node::Local { .. }
+            | Node::Stack { .. }
+            | Node::Domain { .. }
+            | Node::Function(_)
+            | Node::Defaction(_) => {}
+            Node::Array(items) | Node::Chevron(items) | Node::Op { args: items, .. } => {
+                items.iter_mut().for_each(visit)
+            }
+            Node::Map(entries) => entries.iter_mut().for_each(|(_, value)| visit(value)),
+            Node::Not(operand) => visit(operand),
+            Node::And(left, right)
+            | Node::Or(left, right)
+            | Node::Binary { left, right, .. }
+            | Node::Get {
+                object: left,
+                key: right,
+                ..
+            } => {
+                visit(left);
+                visit(right);
+            }
+            Node::Conditional { test, then, else_ } => {
+                visit(test);
+                visit(then);
+                visit(else_);
+            }
+            Node::Call { callee, args, .. } => {
+                visit(callee);
+                args.for_each_mut(visit);
+            }
+            Node::DomainCall { args, .. } => args.for_each_mut(visit),
+        }
+    }
+}
+
+impl Args {
+    fn for_each_mut(&mut self, visit: &mut impl FnMut(&mut Node)) {
+        self.positional.iter_mut().for_each(&mut *visit);
+        self.named.iter_mut().for_each(|(_, value)| visit(value));
+    }
+}
+
 /// The binary operators with a fast path for two finite Numbers. The result must be what
 /// the stdlib operator gives for the same operands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,14 +188,14 @@ impl FastOp {
     }
 
     /// The result for two finite numbers, or `None` when the stdlib must decide.
-    #[inline]
+    #[inline(always)]
     pub fn apply(self, a: f64, b: f64) -> Option<Value> {
         Some(match self {
             FastOp::Add => Value::number(a + b),
             FastOp::Sub => Value::number(a - b),
             FastOp::Mul => Value::number(a * b),
             FastOp::Div if b != 0.0 => Value::number(a / b),
-            FastOp::Rem if b != 0.0 => Value::number(a % b),
+            FastOp::Rem if b != 0.0 => Value::number(krl_runtime::value::number::js_remainder(a, b)),
             FastOp::Lt => Value::Boolean(a < b),
             FastOp::Le => Value::Boolean(a <= b),
             FastOp::Gt => Value::Boolean(a > b),
@@ -195,6 +254,19 @@ pub struct FunctionIr {
     pub body: Block,
     pub result: Node,
     pub span: Span,
+    /// Where a call keeps the frame's slots.
+    pub frame: FrameKind,
+}
+
+/// Where a function call keeps its slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameKind {
+    /// A heap frame whose parent is the closure's environment: a function or defaction
+    /// literal inside may capture it. Slots are read with `Local { depth: 0, .. }`.
+    Heap,
+    /// An array that lives only as long as the call: nothing can capture it. Slots are read
+    /// with [`Node::Stack`], and `Local { depth, .. }` counts from the closure's environment.
+    Stack,
 }
 
 #[derive(Debug)]

@@ -1,21 +1,42 @@
-//! Limits on runaway code: a call-depth limit and a step budget, per thread.
+//! Limits on runaway code (a call-depth limit and a step budget) and the file of the running
+//! IR, per thread.
 //!
 //! The engine evaluates one transaction on one thread at a time, so thread-locals give
 //! each transaction its own counters without threading them through every call, including
-//! calls that come back through stdlib operators (`map`, `filter`, ...).
+//! calls that come back through stdlib operators (`map`, `filter`, ...). All of it lives in
+//! one thread-local so that entering a call touches it once.
 
 use std::cell::Cell;
 
+use krl_diagnostics::{FileId, Span};
 use krl_runtime::{ErrorName, RuntimeError};
 
 /// How deep KRL calls may nest by default. The reference (JavaScript) fails at about
 /// ten thousand frames; we grow the native stack as needed, so this is a logical limit.
 pub const DEFAULT_MAX_DEPTH: u32 = 10_000;
 
+/// Native stack kept free below a call's frame; when less is left, a new segment is made.
+const RED_ZONE: usize = 64 * 1024;
+/// The size of each new native stack segment.
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+struct CallState {
+    depth: Cell<u32>,
+    max_depth: Cell<u32>,
+    steps_left: Cell<u64>,
+    /// The file whose IR is running, so that an error span can be paired with its file.
+    file: Cell<FileId>,
+}
+
 thread_local! {
-    static DEPTH: Cell<u32> = const { Cell::new(0) };
-    static MAX_DEPTH: Cell<u32> = const { Cell::new(DEFAULT_MAX_DEPTH) };
-    static STEPS_LEFT: Cell<u64> = const { Cell::new(u64::MAX) };
+    static STATE: CallState = const {
+        CallState {
+            depth: Cell::new(0),
+            max_depth: Cell::new(DEFAULT_MAX_DEPTH),
+            steps_left: Cell::new(u64::MAX),
+            file: Cell::new(FileId(0)),
+        }
+    };
 }
 
 /// Sets the limits for evaluations on this thread until the guard is dropped.
@@ -25,42 +46,106 @@ pub struct LimitsGuard {
 
 /// Applies `max_depth` and a budget of `steps` calls and loop iterations on this thread.
 pub fn set_limits(max_depth: u32, steps: u64) -> LimitsGuard {
-    let previous = (MAX_DEPTH.with(Cell::get), STEPS_LEFT.with(Cell::get));
-    MAX_DEPTH.with(|cell| cell.set(max_depth));
-    STEPS_LEFT.with(|cell| cell.set(steps));
-    LimitsGuard { previous }
+    STATE.with(|state| {
+        let previous = (
+            state.max_depth.replace(max_depth),
+            state.steps_left.replace(steps),
+        );
+        LimitsGuard { previous }
+    })
 }
 
 impl Drop for LimitsGuard {
     fn drop(&mut self) {
-        MAX_DEPTH.with(|cell| cell.set(self.previous.0));
-        STEPS_LEFT.with(|cell| cell.set(self.previous.1));
+        STATE.with(|state| {
+            state.max_depth.set(self.previous.0);
+            state.steps_left.set(self.previous.1);
+        });
     }
 }
 
 /// Spends one step of the budget.
 pub fn step() -> Result<(), RuntimeError> {
-    STEPS_LEFT.with(|cell| match cell.get() {
+    STATE.with(spend_step)
+}
+
+#[inline(always)]
+fn spend_step(state: &CallState) -> Result<(), RuntimeError> {
+    match state.steps_left.get() {
         0 => Err(budget_exhausted()),
         left => {
-            cell.set(left - 1);
+            state.steps_left.set(left - 1);
             Ok(())
         }
-    })
+    }
 }
 
 /// Runs `body` one call level deeper, failing cleanly past the depth limit and growing the
 /// native stack when it runs low.
 pub fn nested<T>(body: impl FnOnce() -> Result<T, RuntimeError>) -> Result<T, RuntimeError> {
-    let depth = DEPTH.with(|cell| cell.get()) + 1;
-    if depth > MAX_DEPTH.with(Cell::get) {
-        return Err(too_deep());
-    }
-    step()?;
-    DEPTH.with(|cell| cell.set(depth));
-    let result = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, body);
-    DEPTH.with(|cell| cell.set(depth - 1));
+    STATE.with(|state| {
+        let depth = state.depth.get() + 1;
+        if depth > state.max_depth.get() {
+            return Err(too_deep());
+        }
+        spend_step(state)?;
+        state.depth.set(depth);
+        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body);
+        state.depth.set(depth - 1);
+        result
+    })
+}
+
+/// Runs a KRL call's body: one level deeper (see [`nested`]), with `file` as the file of the
+/// running IR.
+///
+/// The bookkeeping happens before and after the body rather than around it, so the body's
+/// result goes straight to the caller instead of through the thread-local's accessor. A
+/// limit error is the one error without a node of its own: it points at `call_span`.
+#[inline(always)]
+pub(crate) fn enter_call<T>(
+    file: FileId,
+    call_span: Option<Span>,
+    body: impl FnOnce() -> Result<T, RuntimeError>,
+) -> Result<T, RuntimeError> {
+    let entered = STATE.with(|state| {
+        let depth = state.depth.get() + 1;
+        if depth > state.max_depth.get() {
+            return Err(too_deep());
+        }
+        spend_step(state)?;
+        state.depth.set(depth);
+        Ok(state.file.replace(file))
+    });
+    let previous_file = match entered {
+        Ok(previous_file) => previous_file,
+        Err(error) => {
+            if let Some(span) = call_span {
+                super::record_error_span(span);
+            }
+            return Err(error);
+        }
+    };
+    let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body);
+    STATE.with(|state| {
+        state.depth.set(state.depth.get() - 1);
+        state.file.set(previous_file);
+    });
     result
+}
+
+/// Runs `body` with `file` as the file of the running IR, restoring the previous one.
+#[inline(always)]
+pub fn in_file<T>(file: FileId, body: impl FnOnce() -> T) -> T {
+    let previous = STATE.with(|state| state.file.replace(file));
+    let result = body();
+    STATE.with(|state| state.file.set(previous));
+    result
+}
+
+/// The file of the running IR.
+pub fn current_file() -> FileId {
+    STATE.with(|state| state.file.get())
 }
 
 #[cold]

@@ -6,24 +6,25 @@
 mod closure;
 pub mod frame;
 pub mod limits;
+mod release;
 
 use std::cell::Cell;
 use std::sync::Arc;
 
-use krl_diagnostics::{FileId, FileSpan, Span};
+use krl_diagnostics::{FileSpan, Span};
 use krl_runtime::stdlib::{self, Operator};
 use krl_runtime::value::Callable;
 use krl_runtime::{Host, Map, RuntimeError, Value};
 
 pub use closure::{Closure, DefactionValue};
 pub use frame::Frame;
+use release::{Scratch, clone_value};
 
-use crate::ir::{self, Args, GetKind, Node};
+use crate::ir::{self, Args, FastOp, GetKind, Node};
+
+pub use limits::in_file;
 
 thread_local! {
-    /// The file whose IR is running: set by sessions and by every closure call, so that an
-    /// error span can be paired with the file it points into.
-    static CURRENT_FILE: Cell<FileId> = const { Cell::new(FileId(0)) };
     static ERROR_SPAN: Cell<Option<FileSpan>> = const { Cell::new(None) };
 }
 
@@ -32,15 +33,8 @@ pub fn take_error_span() -> Option<FileSpan> {
     ERROR_SPAN.with(Cell::take)
 }
 
-/// Runs `body` with `file` as the file of the running IR, restoring the previous one.
-pub fn in_file<T>(file: FileId, body: impl FnOnce() -> T) -> T {
-    let previous = CURRENT_FILE.with(|cell| cell.replace(file));
-    let result = body();
-    CURRENT_FILE.with(|cell| cell.set(previous));
-    result
-}
-
 /// Remembers where an error happened, keeping the innermost place.
+#[inline(always)]
 pub(crate) fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
     if result.is_err() {
         record_error_span(span);
@@ -49,36 +43,58 @@ pub(crate) fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, Ru
 }
 
 #[cold]
-fn record_error_span(span: Span) {
+pub(crate) fn record_error_span(span: Span) {
     ERROR_SPAN.with(|cell| {
         if cell.get().is_none() {
-            cell.set(Some(FileSpan::new(CURRENT_FILE.with(Cell::get), span)));
+            cell.set(Some(FileSpan::new(limits::current_file(), span)));
         }
     });
 }
 
+/// Where the running code finds its slots: the innermost heap frame and, inside a function
+/// with a stack frame ([`ir::FrameKind::Stack`]), that call's own slots.
+#[derive(Clone, Copy)]
+pub(crate) struct Env<'a> {
+    pub frame: &'a Arc<Frame>,
+    pub stack: &'a [Value],
+}
+
+impl<'a> Env<'a> {
+    /// Code outside any stack frame: rules, globals, defactions, heap-frame functions.
+    pub fn heap(frame: &'a Arc<Frame>) -> Env<'a> {
+        Env { frame, stack: &[] }
+    }
+}
+
 /// Runs the declarations of a block into `frame`, in order.
 pub fn run_block(decls: &[ir::Decl], frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
+    let env = Env::heap(frame);
     for decl in decls {
-        let value = eval(&decl.value, frame, host)?;
+        let value = eval_in(&decl.value, &env, host)?;
         frame.set(decl.slot, value);
     }
     Ok(())
 }
 
-/// Evaluates one node in `frame`.
+/// Evaluates one node in `frame` (outside any stack frame).
+pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+    eval_in(node, &Env::heap(frame), host)
+}
+
+/// Evaluates one node.
 ///
 /// The hot node kinds are handled here and leaves (constants, locals) are evaluated without
 /// recursing; the rest live in [`eval_cold`], which keeps this function's stack frame small.
-pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+pub(crate) fn eval_in(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(value) => Ok(value.clone()),
+        Node::Stack { slot } => Ok(clone_value(stack_slot(env, *slot))),
         Node::Local {
             depth,
             slot,
             name,
             span,
-        } => local(*depth, *slot, name, *span, frame),
+        } => local(*depth, *slot, name, *span, env.frame),
         Node::Binary {
             op,
             fast,
@@ -86,91 +102,152 @@ pub fn eval(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Valu
             right,
             span,
         } => {
-            let left = operand(left, frame, host)?;
-            let right = operand(right, frame, host)?;
-            if let (Value::Number(a), Value::Number(b)) = (&left, &right)
+            // Slots and constants are read in place: two finite Numbers never copy a Value.
+            let (mut left_scratch, mut right_scratch) = (Scratch::new(), Scratch::new());
+            let left = operand_ref(left, env, host, &mut left_scratch)?;
+            let right = operand_ref(right, env, host, &mut right_scratch)?;
+            if let (Value::Number(a), Value::Number(b)) = (left, right)
                 && a.is_finite()
                 && b.is_finite()
                 && let Some(result) = fast.apply(*a, *b)
             {
                 return Ok(result);
             }
-            at(*span, op.invoke(host, &[left, right]))
+            let args = [left.clone(), right.clone()];
+            at(*span, op.invoke(host, &args))
         }
         Node::Conditional { test, then, else_ } => {
-            if operand(test, frame, host)?.truthy() {
-                eval(then, frame, host)
+            let mut scratch = Scratch::new();
+            if operand_ref(test, env, host, &mut scratch)?.truthy() {
+                eval_in(then, env, host)
             } else {
-                eval(else_, frame, host)
+                eval_in(else_, env, host)
             }
         }
-        Node::Call { callee, args, span } => call(callee, args, *span, frame, host),
+        Node::Call { callee, args, span } => call(callee, args, *span, env, host),
         Node::And(left, right) => {
-            let left = operand(left, frame, host)?;
+            let left = operand(left, env, host)?;
             if left.truthy() {
-                eval(right, frame, host)
+                eval_in(right, env, host)
             } else {
                 Ok(left)
             }
         }
         Node::Or(left, right) => {
-            let left = operand(left, frame, host)?;
+            let left = operand(left, env, host)?;
             if left.truthy() {
                 Ok(left)
             } else {
-                eval(right, frame, host)
+                eval_in(right, env, host)
             }
         }
-        Node::Not(operand_node) => Ok(Value::Boolean(!operand(operand_node, frame, host)?.truthy())),
-        _ => eval_cold(node, frame, host),
+        Node::Not(operand_node) => Ok(Value::Boolean(!operand(operand_node, env, host)?.truthy())),
+        _ => eval_cold(node, env, host),
     }
 }
 
 /// A node that is often a leaf: constants and locals without a call.
 #[inline(always)]
-fn operand(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+fn operand(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(value) => Ok(value.clone()),
+        Node::Stack { slot } => Ok(clone_value(stack_slot(env, *slot))),
+        Node::Binary {
+            fast, left, right, ..
+        } if let Some(result) = leaf_arithmetic(*fast, left, right, env) => Ok(result),
         Node::Local {
             depth,
             slot,
             name,
             span,
-        } => local(*depth, *slot, name, *span, frame),
-        other => eval(other, frame, host),
+        } => local(*depth, *slot, name, *span, env.frame),
+        other => eval_in(other, env, host),
     }
+}
+
+/// An operand borrowed where it lives when it is a constant or a slot, else evaluated into
+/// `scratch`: reading a number this way copies no `Value`.
+#[inline(always)]
+fn operand_ref<'r>(
+    node: &'r Node,
+    env: &Env<'r>,
+    host: &mut dyn Host,
+    scratch: &'r mut Scratch,
+) -> Result<&'r Value, RuntimeError> {
+    match node {
+        Node::Const(value) => Ok(value),
+        Node::Stack { slot } => Ok(stack_slot(env, *slot)),
+        Node::Binary {
+            fast, left, right, ..
+        } if let Some(result) = leaf_arithmetic(*fast, left, right, env) => Ok(scratch.keep(result)),
+        Node::Local {
+            depth,
+            slot,
+            name,
+            span,
+        } => at(*span, env.frame.ancestor(*depth).get(*slot, name)),
+        other => Ok(scratch.keep(eval_in(other, env, host)?)),
+    }
+}
+
+/// `n - 1`, `n < 2`: a fast binary operator on two numbers that are constants or stack
+/// slots, computed where the operand is needed instead of in a recursive [`eval_in`].
+#[inline(always)]
+fn leaf_arithmetic(fast: FastOp, left: &Node, right: &Node, env: &Env<'_>) -> Option<Value> {
+    let number = |node: &Node| match node {
+        Node::Const(Value::Number(n)) => Some(*n),
+        Node::Stack { slot } => match stack_slot(env, *slot) {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        },
+        _ => None,
+    };
+    let (a, b) = (number(left)?, number(right)?);
+    if a.is_finite() && b.is_finite() {
+        fast.apply(a, b)
+    } else {
+        None
+    }
+}
+
+/// A slot of the running call's stack frame. Lowering sized the frame for every slot it
+/// reads, and writes each slot before reading it.
+#[inline(always)]
+fn stack_slot<'a>(env: &Env<'a>, slot: u16) -> &'a Value {
+    &env.stack[usize::from(slot)]
 }
 
 #[inline(always)]
 fn local(depth: u16, slot: u16, name: &str, span: Span, frame: &Arc<Frame>) -> Result<Value, RuntimeError> {
     match frame.ancestor(depth).get(slot, name) {
-        Ok(value) => Ok(value.clone()),
+        Ok(value) => Ok(clone_value(value)),
         Err(err) => at(span, Err(err)),
     }
 }
 
 #[inline(never)]
-fn eval_cold(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+fn eval_cold(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(_)
+        | Node::Stack { .. }
         | Node::Local { .. }
         | Node::Binary { .. }
         | Node::Conditional { .. }
         | Node::Call { .. }
         | Node::And(..)
         | Node::Or(..)
-        | Node::Not(_) => eval(node, frame, host),
+        | Node::Not(_) => eval_in(node, env, host),
         Node::Array(items) => {
             let values = items
                 .iter()
-                .map(|item| operand(item, frame, host))
+                .map(|item| operand(item, env, host))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::array(values))
         }
         Node::Map(entries) => {
             let mut map = Map::with_capacity(entries.len());
             for (key, value) in entries {
-                let value = operand(value, frame, host)?;
+                let value = operand(value, env, host)?;
                 map.insert(Arc::clone(key), value);
             }
             Ok(Value::map(map))
@@ -178,7 +255,7 @@ fn eval_cold(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Val
         Node::Chevron(parts) => {
             let mut text = String::new();
             for part in parts {
-                match operand(part, frame, host)? {
+                match operand(part, env, host)? {
                     Value::String(s) => text.push_str(&s),
                     other => text.push_str(&other.to_krl_string()),
                 }
@@ -187,17 +264,17 @@ fn eval_cold(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Val
         }
         Node::Op { op, args, span } => match args.as_slice() {
             [one] => {
-                let values = [operand(one, frame, host)?];
+                let values = [operand(one, env, host)?];
                 at(*span, op.invoke(host, &values))
             }
             [left, right] => {
-                let values = [operand(left, frame, host)?, operand(right, frame, host)?];
+                let values = [operand(left, env, host)?, operand(right, env, host)?];
                 at(*span, op.invoke(host, &values))
             }
             more => {
                 let values = more
                     .iter()
-                    .map(|arg| operand(arg, frame, host))
+                    .map(|arg| operand(arg, env, host))
                     .collect::<Result<Vec<_>, _>>()?;
                 at(*span, op.invoke(host, &values))
             }
@@ -208,8 +285,8 @@ fn eval_cold(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Val
             kind,
             span,
         } => {
-            let object = operand(object, frame, host)?;
-            let key = operand(key, frame, host)?;
+            let object = operand(object, env, host)?;
+            let key = operand(key, env, host)?;
             at(*span, get(host, object, key, *kind))
         }
         Node::Domain { domain, name, span } => at(*span, host.module_get(domain, name)),
@@ -219,17 +296,25 @@ fn eval_cold(node: &Node, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<Val
             args,
             span,
         } => {
-            let (positional, named) = eval_args(args, frame, host)?;
+            let (positional, named) = eval_args(args, env, host)?;
             at(*span, host.module_call(domain, name, positional, named))
         }
-        Node::Function(function) => Ok(Value::function(Arc::new(Closure::new(
-            Arc::clone(function),
-            Arc::clone(frame),
-        )))),
-        Node::Defaction(defaction) => Ok(Value::action(Arc::new(DefactionValue::new(
-            Arc::clone(defaction),
-            Arc::clone(frame),
-        )))),
+        // Lowering gives any function holding a closure literal a heap frame, so `env.frame`
+        // is the frame the literal is written in.
+        Node::Function(function) => {
+            debug_assert!(env.stack.is_empty(), "a closure literal in a stack frame");
+            Ok(Value::function(Arc::new(Closure::new(
+                Arc::clone(function),
+                Arc::clone(env.frame),
+            ))))
+        }
+        Node::Defaction(defaction) => {
+            debug_assert!(env.stack.is_empty(), "a defaction literal in a stack frame");
+            Ok(Value::action(Arc::new(DefactionValue::new(
+                Arc::clone(defaction),
+                Arc::clone(env.frame),
+            ))))
+        }
     }
 }
 
@@ -239,20 +324,21 @@ fn call(
     callee: &Node,
     args: &Args,
     span: Span,
-    frame: &Arc<Frame>,
+    env: &Env<'_>,
     host: &mut dyn Host,
 ) -> Result<Value, RuntimeError> {
     let owned;
     let callee: &Value = match callee {
-        // Borrow a callee held in a slot instead of cloning it (it lives as long as `frame`).
+        // Borrow a callee held in a slot instead of cloning it (it outlives the call).
         Node::Local {
             depth,
             slot,
             name,
             span,
-        } => at(*span, frame.ancestor(*depth).get(*slot, name))?,
+        } => at(*span, env.frame.ancestor(*depth).get(*slot, name))?,
+        Node::Stack { slot } => stack_slot(env, *slot),
         other => {
-            owned = eval(other, frame, host)?;
+            owned = eval_in(other, env, host)?;
             &owned
         }
     };
@@ -260,9 +346,11 @@ fn call(
         && let Value::Function(callable) = callee
         && let Some(closure) = callable.as_any().downcast_ref::<Closure>()
     {
-        return at(span, closure.invoke_nodes(host, &args.positional, frame));
+        // Not wrapped in `at`: every failing node records its own place (a limit error takes
+        // the call's), and the callee's result reaches the caller without a copy.
+        return closure.invoke_nodes(host, &args.positional, env, span);
     }
-    let (positional, named) = eval_args(args, frame, host)?;
+    let (positional, named) = eval_args(args, env, host)?;
     at(span, call_value(host, callee, positional, named))
 }
 
@@ -270,18 +358,18 @@ type NamedArgs = Vec<(Arc<str>, Value)>;
 
 fn eval_args(
     args: &Args,
-    frame: &Arc<Frame>,
+    env: &Env<'_>,
     host: &mut dyn Host,
 ) -> Result<(Vec<Value>, NamedArgs), RuntimeError> {
     let positional = args
         .positional
         .iter()
-        .map(|arg| eval(arg, frame, host))
+        .map(|arg| eval_in(arg, env, host))
         .collect::<Result<Vec<_>, _>>()?;
     let named = args
         .named
         .iter()
-        .map(|(name, arg)| Ok((Arc::clone(name), eval(arg, frame, host)?)))
+        .map(|(name, arg)| Ok((Arc::clone(name), eval_in(arg, env, host)?)))
         .collect::<Result<Vec<_>, RuntimeError>>()?;
     Ok((positional, named))
 }
@@ -409,7 +497,7 @@ pub fn run_actions(
 }
 
 fn run_action(action: &ir::ActionIr, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
-    let (positional, named) = eval_args(&action.args, frame, host)?;
+    let (positional, named) = eval_args(&action.args, &Env::heap(frame), host)?;
     let result = match &action.callee {
         ir::ActionCallee::Domain { domain, name } => host.module_call(domain, name, positional, named),
         ir::ActionCallee::Value(node) => {

@@ -25,6 +25,9 @@ pub struct Lowerer {
     file: FileId,
     pub scopes: Scopes,
     pub diagnostics: Vec<Diagnostic>,
+    /// How many function and defaction literals were lowered so far: a function whose body
+    /// adds none gets a stack frame (see [`ir::FrameKind`]).
+    closure_literals: u32,
 }
 
 impl Lowerer {
@@ -34,6 +37,7 @@ impl Lowerer {
             file,
             scopes: Scopes::new(),
             diagnostics: Vec::new(),
+            closure_literals: 0,
         }
     }
 
@@ -96,12 +100,26 @@ impl Lowerer {
 
     /// A `function` literal: parameters in the first slots of a new frame, then the body.
     pub fn function(&mut self, name: &str, function: &ast::Function, span: Span) -> ir::FunctionIr {
+        let literals_before = self.closure_literals;
         self.scopes.push();
-        let params = self.params(&function.params);
+        let mut params = self.params(&function.params);
         let decls: Vec<&ast::Declaration> = ast::declarations(&function.body).collect();
-        let body_decls = self.block(&decls);
-        let result = self.expr(&function.result);
+        let mut body_decls = self.block(&decls);
+        let mut result = self.expr(&function.result);
         let n_slots = self.scopes.pop();
+        // Nothing inside can capture the frame when no closure literal was lowered in it.
+        let frame = if self.closure_literals == literals_before {
+            let defaults = params.iter_mut().filter_map(|param| param.default.as_mut());
+            let values = body_decls.iter_mut().map(|decl| &mut decl.value);
+            defaults
+                .chain(values)
+                .chain(std::iter::once(&mut result))
+                .for_each(to_stack_frame);
+            ir::FrameKind::Stack
+        } else {
+            ir::FrameKind::Heap
+        };
+        self.closure_literals += 1;
         ir::FunctionIr {
             name: name.into(),
             file: self.file,
@@ -112,6 +130,7 @@ impl Lowerer {
             },
             result,
             span,
+            frame,
         }
     }
 
@@ -123,6 +142,7 @@ impl Lowerer {
         let actions = defaction.actions.as_ref().map(|block| self.action_block(block));
         let result = defaction.result.as_ref().map(|expr| self.expr(expr));
         let n_slots = self.scopes.pop();
+        self.closure_literals += 1;
         ir::DefactionIr {
             name: name.into(),
             file: self.file,
@@ -529,5 +549,92 @@ impl Lowerer {
                 }
             }
         }
+    }
+}
+
+/// Rewrites a node of a function that gets a stack frame: its own slots (depth 0) become
+/// [`Node::Stack`], and outer slots are one link closer because no heap frame of its own
+/// sits between the body and the closure's environment.
+fn to_stack_frame(node: &mut Node) {
+    match node {
+        Node::Local { depth: 0, slot, .. } => *node = Node::Stack { slot: *slot },
+        Node::Local { depth, .. } => *depth -= 1,
+        other => other.for_each_child_mut(&mut to_stack_frame),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use krl_syntax::ReplItem;
+
+    /// Lowers a `function` literal written as a REPL expression.
+    fn lower_function(src: &str) -> ir::FunctionIr {
+        let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Some(ReplItem::Expr(expr)) = item else {
+            panic!("not an expression: {src}")
+        };
+        let mut lowerer = Lowerer::new(FileId(0));
+        match lowerer.expr(&expr) {
+            Node::Function(function) => Arc::into_inner(function).expect("only owner"),
+            other => panic!("not a function: {other:?}"),
+        }
+    }
+
+    fn is_stack_slot(node: &Node, want: u16) -> bool {
+        matches!(node, Node::Stack { slot } if *slot == want)
+    }
+
+    #[test]
+    fn a_function_without_closure_literals_gets_a_stack_frame() {
+        let function = lower_function("function(a, b = a) { c = a + b; c }");
+        assert_eq!(function.frame, ir::FrameKind::Stack);
+        assert!(is_stack_slot(
+            function.params[1].default.as_ref().expect("default"),
+            0
+        ));
+        let Node::Binary { left, right, .. } = &function.body.decls[0].value else {
+            panic!("not a binary node")
+        };
+        assert!(is_stack_slot(left, 0) && is_stack_slot(right, 1));
+        assert!(is_stack_slot(&function.result, 2));
+    }
+
+    #[test]
+    fn a_function_with_a_closure_literal_keeps_a_heap_frame() {
+        let outer = lower_function("function(a) { inner = function(b) { [a, b] }; inner }");
+        assert_eq!(outer.frame, ir::FrameKind::Heap);
+        assert!(matches!(
+            outer.result,
+            Node::Local {
+                depth: 0,
+                slot: 1,
+                ..
+            }
+        ));
+        let Node::Function(inner) = &outer.body.decls[0].value else {
+            panic!("not a function literal")
+        };
+        assert_eq!(inner.frame, ir::FrameKind::Stack);
+        // `a` is in the enclosing heap frame, which is the inner closure's environment.
+        let Node::Array(items) = &inner.result else {
+            panic!("not an array")
+        };
+        assert!(matches!(
+            items[0],
+            Node::Local {
+                depth: 0,
+                slot: 0,
+                ..
+            }
+        ));
+        assert!(is_stack_slot(&items[1], 0));
+    }
+
+    #[test]
+    fn a_defaction_inside_makes_a_heap_frame() {
+        let function = lower_function("function(a) { act = defaction() { noop() }; a }");
+        assert_eq!(function.frame, ir::FrameKind::Heap);
     }
 }

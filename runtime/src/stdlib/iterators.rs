@@ -88,7 +88,7 @@ fn call_or_identity(
     if iter.is_null() {
         return Ok(item.clone());
     }
-    call_iter(host, iter, vec![item.clone(), key.to_value(), collection.clone()])
+    call_iter(host, iter, &[item, &key.to_value(), collection])
 }
 
 fn map(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
@@ -139,7 +139,7 @@ fn any(host: &mut dyn Host, args: &[Value]) -> Result<bool, RuntimeError> {
     let (val, iter) = (arg(args, 0), arg(args, 1));
     let mut found = false;
     each(val, |item, key| {
-        let result = call_iter(host, iter, vec![item.clone(), key.to_value(), val.clone()])?;
+        let result = call_iter(host, iter, &[item, &key.to_value(), val])?;
         found = result.truthy();
         Ok(if found {
             ControlFlow::Break(())
@@ -155,7 +155,7 @@ fn all(host: &mut dyn Host, args: &[Value]) -> Result<bool, RuntimeError> {
     let (val, iter) = (arg(args, 0), arg(args, 1));
     let mut every = true;
     each(val, |item, key| {
-        let result = call_iter(host, iter, vec![item.clone(), key.to_value(), val.clone()])?;
+        let result = call_iter(host, iter, &[item, &key.to_value(), val])?;
         every = result.truthy();
         Ok(if every {
             ControlFlow::Continue(())
@@ -210,7 +210,7 @@ fn reduce(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
         (default.clone(), 0)
     };
     for (i, item) in items.iter().enumerate().skip(rest_start) {
-        acc = call_iter(host, iter, vec![acc, item.clone(), Value::from(i), val.clone()])?;
+        acc = call_iter(host, iter, &[&acc, item, &Value::from(i), val])?;
     }
     Ok(acc)
 }

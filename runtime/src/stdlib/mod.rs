@@ -93,6 +93,19 @@ impl Callable for NativeOperator {
         self.0.invoke(host, &args)
     }
 
+    fn call_borrowed(&self, host: &mut dyn Host, args: &[&Value]) -> Result<Value, RuntimeError> {
+        let args = &args[..args.len().min(self.0.params.len())];
+        match args {
+            [] => self.0.invoke(host, &[]),
+            [a] => self.0.invoke(host, &[(*a).clone()]),
+            [a, b] => self.0.invoke(host, &[(*a).clone(), (*b).clone()]),
+            [a, b, c] => self.0.invoke(host, &[(*a).clone(), (*b).clone(), (*c).clone()]),
+            more => self
+                .0
+                .invoke(host, &more.iter().map(|arg| (*arg).clone()).collect::<Vec<_>>()),
+        }
+    }
+
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
@@ -137,11 +150,14 @@ pub(crate) fn arg(args: &[Value], i: usize) -> &Value {
 
 /// Calls an iterator callback; the reference calls it blindly, so a non-callable fails
 /// with JavaScript's own message.
-pub(crate) fn call_iter(host: &mut dyn Host, iter: &Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
-    if iter.as_callable().is_none() {
-        return Err(iter_not_a_function());
+///
+/// Every host's [`Host::call`] calls the callable itself; iterators do that directly with
+/// borrowed arguments, so a callback that takes only the element clones only the element.
+pub(crate) fn call_iter(host: &mut dyn Host, iter: &Value, args: &[&Value]) -> Result<Value, RuntimeError> {
+    match iter.as_callable() {
+        Some(callable) => callable.call_borrowed(host, args),
+        None => Err(iter_not_a_function()),
     }
-    host.call(iter, args)
 }
 
 #[cold]

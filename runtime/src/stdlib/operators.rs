@@ -126,8 +126,7 @@ fn modulo(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
                 // Matches pico-engine: modulo by zero is 0 (silently).
                 return Ok(Value::from(0));
             }
-            // Rust's `%` on f64 is JavaScript's remainder (sign of the dividend).
-            Ok(Value::number(a % b))
+            Ok(Value::number(crate::value::number::js_remainder(a, b)))
         }
         _ => Err(RuntimeError::type_error(format!(
             "Cannot calculate {} modulo {}",

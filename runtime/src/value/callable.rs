@@ -29,6 +29,14 @@ pub trait Callable: Send + Sync + 'static {
     /// (several operators distinguish "not supplied" from "supplied as null").
     fn call(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError>;
 
+    /// Calls with borrowed positional arguments, as [`Callable::call`] does with clones of
+    /// them. The stdlib's iterators call back this way: callbacks get `(value, index,
+    /// collection)` and often use only the first, so a callable that binds only some
+    /// arguments overrides this to clone only those.
+    fn call_borrowed(&self, host: &mut dyn Host, args: &[&Value]) -> Result<Value, RuntimeError> {
+        self.call(host, args.iter().map(|arg| (*arg).clone()).collect())
+    }
+
     /// For hosts that recognise their own callables (e.g. an interpreter's closures).
     fn as_any(&self) -> &dyn Any;
 
