@@ -84,6 +84,84 @@ fn counter_increments_and_answers_queries() {
     assert_eq!(count, Value::from(3));
 }
 
+const LAST_NOTE: &str = r#"
+ruleset test.note {
+  meta { shares last }
+  global { last = function() { ent:last } }
+  rule remember {
+    select when note set
+    always { ent:last := event:attrs{"v"} }
+  }
+}
+"#;
+
+#[test]
+fn event_then_query_runs_the_query_right_behind_its_event() {
+    let (engine, eci) = with_ruleset(LAST_NOTE);
+    // Other senders overwrite the note all the time; the query of each pair must still see
+    // the note its own event wrote, so nothing ran between the two.
+    let senders: Vec<_> = (0..4)
+        .map(|sender| {
+            let (engine, eci) = (engine.clone(), eci.clone());
+            std::thread::spawn(move || {
+                for idx in 0..100 {
+                    let attrs = json(&format!(r#"{{"v": "other {sender}.{idx}"}}"#));
+                    engine
+                        .event_wait(&eci, "note", "set", attrs)
+                        .expect("the event runs");
+                }
+            })
+        })
+        .collect();
+    for idx in 0..100 {
+        let mine = format!("mine {idx}");
+        let attrs = json(&format!(r#"{{"v": "{mine}"}}"#));
+        let last = engine
+            .event_query_at(
+                &eci,
+                ("note", "set"),
+                attrs,
+                None,
+                ("test.note", "last"),
+                Value::Null,
+            )
+            .expect("the event and the query run");
+        assert_eq!(last, Value::string(mine));
+    }
+    for sender in senders {
+        sender.join().expect("a sender");
+    }
+    // A query the channel may not make is refused before the event runs.
+    let closed = engine
+        .new_channel(
+            engine.root_pico(),
+            &Value::Null,
+            &Value::Null,
+            &json(r#"{"allow": [], "deny": [{"rid": "*", "name": "*"}]}"#),
+        )
+        .expect("a channel")
+        .id;
+    let before = engine
+        .query(&eci, "test.note", "last", Value::Null)
+        .expect("a query");
+    let attrs = json(r#"{"v": "refused"}"#);
+    let refused = engine.event_query_at(
+        &closed,
+        ("note", "set"),
+        attrs,
+        None,
+        ("test.note", "last"),
+        Value::Null,
+    );
+    assert!(refused.is_err());
+    assert_eq!(
+        engine
+            .query(&eci, "test.note", "last", Value::Null)
+            .expect("a query"),
+        before
+    );
+}
+
 #[test]
 fn events_that_select_nothing_produce_no_directives() {
     let (engine, eci) = with_ruleset(COUNTER);

@@ -436,6 +436,44 @@ impl Engine {
         Ok(receive(answer)?)
     }
 
+    /// An event and then a query on the same pico, queued together so that no other job runs
+    /// between them (pico-engine's `eventQuery`, the `/c/:eci/event/.../query/...` route).
+    /// Answers the query's result, or the event's error.
+    pub fn event_query_at(
+        &self,
+        eci: &str,
+        (domain, name): (&str, &str),
+        attrs: Value,
+        time: Option<f64>,
+        (rid, query_name): (&str, &str),
+        args: Value,
+    ) -> Result<Value, EngineError> {
+        let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        event.time = time.unwrap_or(event.time);
+        let query = Query::clean(eci, rid, query_name, args)?;
+        self.inner
+            .channel(&query.eci)?
+            .check_query(&query.rid, &query.name, None)?;
+        let (event_reply, event_answer) = mpsc::channel();
+        let (query_reply, query_answer) = mpsc::channel();
+        let event_job = Job::Event {
+            eid: new_id(),
+            event,
+            reply: Some(event_reply),
+            inbox: false,
+        };
+        let query_job = Job::Query {
+            qid: new_id(),
+            query,
+            reply: query_reply,
+        };
+        if self.inner.enqueue_all(&cell, [event_job, query_job]) {
+            self.inner.drain(&cell);
+        }
+        receive(event_answer)?;
+        Ok(receive(query_answer)?)
+    }
+
     /// Calls a shared function (or reads a shared value) of a ruleset on a pico.
     pub fn query(&self, eci: &str, rid: &str, name: &str, args: Value) -> Result<Value, EngineError> {
         let query = Query::clean(eci, rid, name, args)?;
@@ -575,8 +613,13 @@ impl EngineInner {
 
     /// Adds a job; true when the pico was idle and now needs someone to drain it.
     fn enqueue(&self, cell: &Arc<PicoCell>, job: Job) -> bool {
+        self.enqueue_all(cell, [job])
+    }
+
+    /// Adds jobs back to back, with nothing queued between them; true as for `enqueue`.
+    fn enqueue_all<const N: usize>(&self, cell: &Arc<PicoCell>, jobs: [Job; N]) -> bool {
         let mut queue = lock(&cell.queue);
-        queue.jobs.push_back(job);
+        queue.jobs.extend(jobs);
         !std::mem::replace(&mut queue.running, true)
     }
 

@@ -234,11 +234,18 @@ pub(super) async fn event_query(
     respond(
         async {
             let params = read_params(&api, request).await?;
-            // FIXME(#5): the reference queues the query right behind the event on the pico;
-            // here another request may slip in between the two.
+            // Matches pico-engine: the same parameters are the event's attributes and the
+            // query's arguments, and the query runs right behind the event.
             let value = blocking(&api, move |engine| {
-                engine.event_wait_at(&eci, &domain, &name, params.attrs.clone(), params.time)?;
-                engine.query(&eci, &rid, &qname, params.attrs)
+                let args = params.attrs.clone();
+                engine.event_query_at(
+                    &eci,
+                    (&domain, &name),
+                    params.attrs,
+                    params.time,
+                    (&rid, &qname),
+                    args,
+                )
             })
             .await?;
             Ok(value_response(&value))
