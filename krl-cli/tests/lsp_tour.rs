@@ -248,7 +248,10 @@ fn every_feature_on_a_ruleset_using_a_module() {
 
 #[test]
 fn every_feature_on_the_system_rulesets() {
-    let system = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/system");
+    let system = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../runtime/system")
+        .canonicalize()
+        .expect("the system rulesets' folder");
     let mut rename = probe("textDocument/rename", "query_url = function", 0, &["make_url"]);
     rename.extra = json!({"newName": "make_url"});
     let mut references = probe(
