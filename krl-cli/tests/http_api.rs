@@ -528,6 +528,26 @@ fn ui_context_flush_preflight_and_unknown_routes() {
     .expect("write");
     let changed = server.get(&format!("/api/flush?url={url}"));
     assert_ne!(changed.json()["hash"], hash.as_str(), "{}", changed.body);
+    assert_eq!(changed.json()["compiler"]["warnings"], serde_json::json!([]));
+    // The compiler's warnings: our checker's lints, located as the reference locates them.
+    std::fs::write(
+        &file,
+        "ruleset test.flushed {\n  rule r {\n    select when a b\n    send_directive(event:attr(\"x\"))\n  }\n}\n",
+    )
+    .expect("write");
+    let warned = server.get(&format!("/api/flush?url={url}"));
+    let warning = &warned.json()["compiler"]["warnings"][0];
+    assert!(
+        warning["message"].as_str().unwrap_or_default().contains("W0107"),
+        "{}",
+        warned.body
+    );
+    assert_eq!(
+        warning["loc"]["start"],
+        serde_json::json!({"line": 4, "column": 19}),
+        "{}",
+        warned.body
+    );
     std::fs::write(&file, "ruleset test.flushed {\n  global {\n    v = \n}\n").expect("write");
     let broken = server
         .post(

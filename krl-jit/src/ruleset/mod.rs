@@ -7,8 +7,8 @@ mod run;
 
 use std::sync::Arc;
 
-use krl_diagnostics::{FileId, SourceDb};
-use krl_runtime::engine::{Backend, CompileError, CompiledRuleset};
+use krl_diagnostics::{FileId, Severity, SourceDb};
+use krl_runtime::engine::{Backend, CompileError, CompileWarning, CompiledRuleset};
 
 use crate::lower::Lowerer;
 pub use run::CompiledKrl;
@@ -42,5 +42,32 @@ impl Backend for InterpreterBackend {
             return Err(fail(lowerer.diagnostics, "Error"));
         }
         Ok(Arc::new(CompiledKrl { ir: Arc::new(ir) }))
+    }
+
+    /// The checker's warnings (lints at their default levels), each with its code.
+    fn warnings(&self, url: &str, src: &str) -> Vec<CompileWarning> {
+        let file = FileId(0);
+        let parse = krl_syntax::parse_ruleset(file, src);
+        if parse.has_errors() {
+            return Vec::new();
+        }
+        let mut db = SourceDb::new();
+        db.add(url, src);
+        let lines = db.get(file).lines();
+        // 1-based lines and 0-based columns, as pico-engine's compiler reports them.
+        let at = |offset: u32| {
+            let at = lines.human_line_col(offset);
+            (at.line, at.column.saturating_sub(1))
+        };
+        krl_check::check(file, &parse)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| CompileWarning {
+                message: format!("{} [{}]", d.message, d.code.id),
+                start: at(d.primary.at.span.start),
+                end: at(d.primary.at.span.end),
+            })
+            .collect()
     }
 }

@@ -13,6 +13,22 @@ use crate::value::{Map, Value};
 /// Turns ruleset source into something the engine can install and run.
 pub trait Backend: Send + Sync {
     fn compile(&self, url: &str, src: &str) -> Result<Arc<dyn CompiledRuleset>, CompileError>;
+
+    /// The compiler's warnings about a source that compiles, for `/api/flush`. Kept apart
+    /// from `compile` so that starting an engine never pays for them.
+    fn warnings(&self, _url: &str, _src: &str) -> Vec<CompileWarning> {
+        Vec::new()
+    }
+}
+
+/// One compiler warning, located as pico-engine's compiler locates them: 1-based lines,
+/// 0-based columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompileWarning {
+    pub message: String,
+    /// (line, column) where the warned-about code starts and ends.
+    pub start: (u32, u32),
+    pub end: (u32, u32),
 }
 
 /// Why a ruleset did not compile: a one-line message as the HTTP API reports it, plus the

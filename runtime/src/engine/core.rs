@@ -295,6 +295,14 @@ impl Engine {
         })
     }
 
+    /// The compiler's warnings about the source registered at `url` (empty when none is).
+    pub fn compiler_warnings(&self, url: &str) -> Vec<super::CompileWarning> {
+        match self.inner.registered(url) {
+            Some(code) => self.inner.backend.warnings(url, &code.source),
+            None => Vec::new(),
+        }
+    }
+
     /// Installs the ruleset registered at `url` on a pico (re-initialising it if already
     /// installed, keeping its position and entity variables). Returns the rid.
     pub fn install(&self, pico_id: &str, url: &str, config: Map) -> Result<String, EngineError> {

@@ -25,7 +25,7 @@ pub mod trace;
 
 pub use self::core::{Engine, EngineError, EngineOptions, EventResponse, RulesetVersion};
 pub use backend::{
-    Backend, CompileError, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
+    Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
     RulesetInstance, RulesetMeta,
 };
 pub use context::TxnContext;

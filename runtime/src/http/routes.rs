@@ -165,16 +165,16 @@ pub(super) async fn flush(State(api): Api, request: Request) -> Response {
                 return Err(ApiError("TypeError: Expected `url`".to_string()));
             };
             let answer_url = url.clone();
-            let version = blocking(&api, move |engine| {
+            let (version, warnings) = blocking(&api, move |engine| {
                 let rid = engine.flush(&url)?;
-                Ok(engine.registered_version(&url).unwrap_or(RulesetVersion {
+                let version = engine.registered_version(&url).unwrap_or(RulesetVersion {
                     rid,
                     hash: String::new(),
                     flushed: String::new(),
-                }))
+                });
+                Ok((version, engine.compiler_warnings(&url)))
             })
             .await?;
-            // FIXME(#5): the compiler's warnings (our checker's lints) are not reported yet.
             let mut body = JsonMap::new();
             body.insert("url".to_string(), Json::String(answer_url));
             body.insert("rid".to_string(), Json::String(version.rid));
@@ -182,7 +182,14 @@ pub(super) async fn flush(State(api): Api, request: Request) -> Response {
             body.insert("flushed".to_string(), Json::String(version.flushed));
             let mut compiler = JsonMap::new();
             compiler.insert("version".to_string(), Json::String(api.version.clone()));
-            compiler.insert("warnings".to_string(), Json::Array(Vec::new()));
+            let warnings = warnings.into_iter().map(|warning| {
+                let at = |(line, column): (u32, u32)| serde_json::json!({"line": line, "column": column});
+                serde_json::json!({
+                    "loc": {"start": at(warning.start), "end": at(warning.end)},
+                    "message": warning.message,
+                })
+            });
+            compiler.insert("warnings".to_string(), Json::Array(warnings.collect()));
             body.insert("compiler".to_string(), Json::Object(compiler));
             Ok(json_response(Json::Object(body).to_string()))
         }
