@@ -40,6 +40,9 @@ pub struct TestCase {
     pub span: Range<usize>,
     pub rulesets: Vec<RulesetUse>,
     pub start: f64,
+    /// Boot the system rulesets on the root pico first, as `krl run` does: `Some` when the
+    /// test or its file says so, `None` to decide by the rulesets (see `runner`).
+    pub system: Option<bool>,
     pub steps: Vec<Step>,
 }
 
@@ -109,6 +112,12 @@ pub enum Expect {
     Scheduled(Json),
     /// The directives equal the stored snapshot of this name.
     Snapshot(String),
+    /// Not a check: the ECI at this JSON pointer of the query result becomes channel `name`
+    /// for later steps (`channel = "name"`, `${eci:name}`).
+    SaveEci {
+        name: String,
+        pointer: String,
+    },
 }
 
 #[derive(Debug)]
@@ -195,6 +204,7 @@ struct RawFile {
     #[serde(default)]
     rulesets: Vec<Spanned<RawRuleset>>,
     start: Option<Spanned<toml::Value>>,
+    system: Option<bool>,
     #[serde(default, rename = "test")]
     tests: Vec<Spanned<RawTest>>,
 }
@@ -220,6 +230,7 @@ struct RawTest {
     name: Spanned<String>,
     rulesets: Option<Vec<Spanned<RawRuleset>>>,
     start: Option<Spanned<toml::Value>>,
+    system: Option<bool>,
     #[serde(default, rename = "step")]
     steps: Vec<Spanned<RawStep>>,
 }
@@ -256,6 +267,7 @@ struct RawStep {
     raised: Option<toml::Value>,
     scheduled: Option<toml::Value>,
     snapshot: Option<String>,
+    save_eci: Option<Spanned<toml::Table>>,
 }
 
 // ---- checking ----------------------------------------------------------------------
@@ -311,6 +323,7 @@ pub fn parse(path: &Path, src: &str) -> Result<TestFile, FormatError> {
             span: raw_test.span(),
             rulesets,
             start,
+            system: test.system.or(raw.system),
             steps,
         });
     }
@@ -563,6 +576,32 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
     }
     if let Some(value) = &raw.scheduled {
         expects.push(Expect::Scheduled(event_list(value, "event")));
+    }
+    if let Some(table) = &raw.save_eci {
+        if !is_query {
+            return Err(FormatError::at(
+                table.span(),
+                "`save_eci` names ECIs found in a `query` step's result",
+            ));
+        }
+        for (name, pointer) in table.get_ref() {
+            match pointer.as_str() {
+                Some(pointer) if pointer.is_empty() || pointer.starts_with('/') => {
+                    expects.push(Expect::SaveEci {
+                        name: name.clone(),
+                        pointer: pointer.to_string(),
+                    });
+                }
+                _ => {
+                    return Err(FormatError::at(
+                        table.span(),
+                        format!(
+                            "`save_eci.{name}` is a JSON pointer into the result, such as \"/0/eci\" or \"\" for the whole result"
+                        ),
+                    ));
+                }
+            }
+        }
     }
     if raw.attrs.is_some() && !is_event {
         return Err(err("`attrs` goes with `event`".into()));
