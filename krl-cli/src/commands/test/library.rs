@@ -72,10 +72,31 @@ impl Library {
         }
         paths.sort();
         paths.dedup();
-        let rulesets = paths
+        let mut rulesets: HashMap<PathBuf, Arc<Ruleset>> = paths
             .into_iter()
             .map(|path| (path.to_path_buf(), Arc::new(load_ruleset(path))))
             .collect();
+        // Rules install rulesets too (wrangler's `install_ruleset_request` with a URL next to
+        // their own): the `.krl` files beside each test file are compiled once as well, so
+        // those installs are cached and queries find what they share. Ones that do not
+        // compile are left out; a test that names one reports it.
+        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.path.parent()).collect();
+        folders.sort();
+        folders.dedup();
+        for folder in folders {
+            let listed = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+            let Ok(entries) = std::fs::read_dir(listed) else { continue };
+            for entry in entries.filter_map(Result::ok) {
+                // Keyed like the paths test files name: `folder/x.krl` (`x.krl` in `.`).
+                let path = folder.join(entry.file_name());
+                if path.extension().is_some_and(|ext| ext == "krl") && !rulesets.contains_key(&path) {
+                    let ruleset = load_ruleset(&path);
+                    if ruleset.problems.is_none() {
+                        rulesets.insert(path, Arc::new(ruleset));
+                    }
+                }
+            }
+        }
         let system = system::RULESETS
             .iter()
             .map(|(rid, src)| {

@@ -162,7 +162,12 @@ pub fn run_test(
     let main = engine.root_pico().to_string();
     let system = test.system.unwrap_or_else(|| uses_system(test, library));
     let booted = if system {
-        system::boot(&engine).map(|_| ()).map_err(|err| err.to_string())
+        // Like `krl run`: boot, then `engine:started` (which gives the root its wellKnown_Rx
+        // subscription channel), here waited for so the first step finds it done.
+        system::boot(&engine)
+            .and_then(|ui_eci| system::started_wait(&engine, &ui_eci))
+            .map(|_| ())
+            .map_err(|err| err.to_string())
     } else {
         Ok(())
     };
