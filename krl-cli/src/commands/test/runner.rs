@@ -638,6 +638,7 @@ impl World<'_> {
                     }
                 }
                 Expect::Raised(expected) => {
+                    let expected = &self.substitute(expected)?;
                     let actual = Json::Array(
                         trace
                             .iter()
@@ -683,7 +684,7 @@ impl World<'_> {
                     self.channels.insert(name.clone(), eci.to_string());
                 }
                 Expect::Scheduled(expected) => {
-                    let expected = normalize_schedule(expected);
+                    let expected = normalize_schedule(&self.substitute(expected)?);
                     let actual = self.scheduled(&pico_name)?;
                     if !matches(&expected, &actual, Match::Subset) {
                         return Err(StepFailure {
