@@ -84,8 +84,14 @@ impl Library {
         folders.sort();
         folders.dedup();
         for folder in folders {
-            let listed = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
-            let Ok(entries) = std::fs::read_dir(listed) else { continue };
+            let listed = if folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                folder
+            };
+            let Ok(entries) = std::fs::read_dir(listed) else {
+                continue;
+            };
             for entry in entries.filter_map(Result::ok) {
                 // Keyed like the paths test files name: `folder/x.krl` (`x.krl` in `.`).
                 let path = folder.join(entry.file_name());

@@ -150,17 +150,21 @@ pub fn run_test(
 ) -> Outcome {
     let started = Instant::now();
     let collector = Arc::new(Collector::default());
+    let system = test.system.unwrap_or_else(|| uses_system(test, library));
     let engine = Engine::new(
         library.backend(),
         EngineOptions {
-            workers: 1,
+            // One worker is enough while each pico keeps to itself. Wrangler's rules query
+            // other picos (`ctx:query` on a child) inside a transaction: the querying worker
+            // then waits for the child, whose queued work needs a second worker, or the test
+            // deadlocks. Three leave room for a query chain two deep.
+            workers: if system { 3 } else { 1 },
             manual_clock: Some(test.start),
             trace: Some(Arc::clone(&collector) as Arc<dyn TraceSink>),
             ..EngineOptions::default()
         },
     );
     let main = engine.root_pico().to_string();
-    let system = test.system.unwrap_or_else(|| uses_system(test, library));
     let booted = if system {
         // Like `krl run`: boot, then `engine:started` (which gives the root its wellKnown_Rx
         // subscription channel), here waited for so the first step finds it done.
