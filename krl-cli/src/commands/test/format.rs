@@ -732,6 +732,44 @@ mod tests {
     }
 
     #[test]
+    fn system_is_set_by_the_file_and_overridden_by_a_test() {
+        let file = parse_text(
+            "system = true\n\n[[test]]\nname = \"a\"\n[[test.step]]\nevent = \"a:b\"\n\n[[test]]\nname = \"b\"\nsystem = false\n[[test.step]]\nevent = \"a:b\"\n",
+        )
+        .expect("parses");
+        assert_eq!(file.tests[0].system, Some(true));
+        assert_eq!(file.tests[1].system, Some(false));
+        let file = parse_text("[[test]]\nname = \"a\"\n[[test.step]]\nevent = \"a:b\"\n").expect("parses");
+        assert_eq!(file.tests[0].system, None, "unset: decided by the rulesets");
+    }
+
+    #[test]
+    fn save_eci_takes_json_pointers_on_query_steps_only() {
+        let file = parse_text(
+            "[[test]]\nname = \"t\"\n[[test.step]]\nquery = \"q\"\nsave_eci = { c = \"/0/eci\", whole = \"\" }\n",
+        )
+        .expect("parses");
+        let saved: Vec<(&str, &str)> = file.tests[0].steps[0]
+            .expects
+            .iter()
+            .filter_map(|e| match e {
+                Expect::SaveEci { name, pointer } => Some((name.as_str(), pointer.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(saved, [("c", "/0/eci"), ("whole", "")]);
+        let text =
+            error_of("[[test]]\nname = \"t\"\n[[test.step]]\nquery = \"q\"\nsave_eci = { c = \"0.eci\" }\n");
+        assert!(text.contains("`save_eci.c` is a JSON pointer"), "{text}");
+        let text =
+            error_of("[[test]]\nname = \"t\"\n[[test.step]]\nevent = \"a:b\"\nsave_eci = { c = \"/id\" }\n");
+        assert!(
+            text.contains("t.test.toml:5:12: error: `save_eci` names ECIs found in a `query` step's result"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_misspelt_key_gets_a_suggestion_at_its_line() {
         let text = error_of("[[test]]\nname = \"t\"\n\n[[test.step]]\nevent = \"a:b\"\ndirectivs = []\n");
         assert!(

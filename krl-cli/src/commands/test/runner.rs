@@ -104,6 +104,9 @@ struct Pico {
     installed: Vec<Arc<Ruleset>>,
 }
 
+/// Rulesets on a pico, in install order.
+type Rulesets = Vec<Arc<Ruleset>>;
+
 /// The rid wrangler keeps a pico's name in (`ent:name`).
 const WRANGLER_RID: &str = "io.picolabs.wrangler";
 
@@ -831,7 +834,7 @@ impl World<'_> {
     /// The rulesets on a pico: the test's own, then the system rulesets. Without the system
     /// rulesets only the test installs rulesets; with them rules do too (wrangler's
     /// `install_ruleset_request`), so the engine is asked.
-    fn rulesets_on(&self, pico_name: &str) -> Result<(Vec<Arc<Ruleset>>, Vec<Arc<Ruleset>>), StepFailure> {
+    fn rulesets_on(&self, pico_name: &str) -> Result<(Rulesets, Rulesets), StepFailure> {
         let pico = self.pico(pico_name)?;
         if !self.system {
             return Ok((pico.installed.clone(), Vec::new()));
@@ -852,7 +855,7 @@ impl World<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let (system, own): (Vec<Arc<Ruleset>>, Vec<Arc<Ruleset>>) = urls
+        let (system, own): (Rulesets, Rulesets) = urls
             .into_iter()
             .filter_map(|url| self.library.by_url(url).cloned())
             .partition(|r| r.url.starts_with(system::URL_PREFIX));
