@@ -51,13 +51,14 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 #[test]
-fn bundled_examples_and_testsuite_rulesets_pass() {
+fn bundled_examples_testsuite_rulesets_and_system_tests_pass() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let output = krl_test(&root, &["examples", "testsuite/rulesets"]);
+    let output = krl_test(&root, &["examples", "testsuite/rulesets", "testsuite/system"]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(text.contains("examples/sensors/sensors.test.toml"), "{text}");
     assert!(text.contains("testsuite/rulesets/within.test.toml"), "{text}");
+    assert!(text.contains("testsuite/system/wrangler.test.toml"), "{text}");
     assert!(text.contains(" 0 failed"), "{text}");
 }
 

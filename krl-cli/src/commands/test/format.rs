@@ -40,6 +40,9 @@ pub struct TestCase {
     pub span: Range<usize>,
     pub rulesets: Vec<RulesetUse>,
     pub start: f64,
+    /// Boot the system rulesets on the root pico first, as `krl run` does: `Some` when the
+    /// test or its file says so, `None` to decide by the rulesets (see `runner`).
+    pub system: Option<bool>,
     pub steps: Vec<Step>,
 }
 
@@ -109,6 +112,12 @@ pub enum Expect {
     Scheduled(Json),
     /// The directives equal the stored snapshot of this name.
     Snapshot(String),
+    /// Not a check: the ECI at this JSON pointer of the query result becomes channel `name`
+    /// for later steps (`channel = "name"`, `${eci:name}`).
+    SaveEci {
+        name: String,
+        pointer: String,
+    },
 }
 
 #[derive(Debug)]
@@ -195,6 +204,7 @@ struct RawFile {
     #[serde(default)]
     rulesets: Vec<Spanned<RawRuleset>>,
     start: Option<Spanned<toml::Value>>,
+    system: Option<bool>,
     #[serde(default, rename = "test")]
     tests: Vec<Spanned<RawTest>>,
 }
@@ -220,6 +230,7 @@ struct RawTest {
     name: Spanned<String>,
     rulesets: Option<Vec<Spanned<RawRuleset>>>,
     start: Option<Spanned<toml::Value>>,
+    system: Option<bool>,
     #[serde(default, rename = "step")]
     steps: Vec<Spanned<RawStep>>,
 }
@@ -256,6 +267,7 @@ struct RawStep {
     raised: Option<toml::Value>,
     scheduled: Option<toml::Value>,
     snapshot: Option<String>,
+    save_eci: Option<Spanned<toml::Table>>,
 }
 
 // ---- checking ----------------------------------------------------------------------
@@ -311,6 +323,7 @@ pub fn parse(path: &Path, src: &str) -> Result<TestFile, FormatError> {
             span: raw_test.span(),
             rulesets,
             start,
+            system: test.system.or(raw.system),
             steps,
         });
     }
@@ -564,6 +577,32 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
     if let Some(value) = &raw.scheduled {
         expects.push(Expect::Scheduled(event_list(value, "event")));
     }
+    if let Some(table) = &raw.save_eci {
+        if !is_query {
+            return Err(FormatError::at(
+                table.span(),
+                "`save_eci` names ECIs found in a `query` step's result",
+            ));
+        }
+        for (name, pointer) in table.get_ref() {
+            match pointer.as_str() {
+                Some(pointer) if pointer.is_empty() || pointer.starts_with('/') => {
+                    expects.push(Expect::SaveEci {
+                        name: name.clone(),
+                        pointer: pointer.to_string(),
+                    });
+                }
+                _ => {
+                    return Err(FormatError::at(
+                        table.span(),
+                        format!(
+                            "`save_eci.{name}` is a JSON pointer into the result, such as \"/0/eci\" or \"\" for the whole result"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     if raw.attrs.is_some() && !is_event {
         return Err(err("`attrs` goes with `event`".into()));
     }
@@ -690,6 +729,44 @@ mod tests {
         assert_eq!(steps[0].expects.len(), 2);
         assert!(matches!(steps[1].action, Action::Advance(ms) if ms == 60_000.0));
         assert_eq!(file.tests[0].start, DEFAULT_START);
+    }
+
+    #[test]
+    fn system_is_set_by_the_file_and_overridden_by_a_test() {
+        let file = parse_text(
+            "system = true\n\n[[test]]\nname = \"a\"\n[[test.step]]\nevent = \"a:b\"\n\n[[test]]\nname = \"b\"\nsystem = false\n[[test.step]]\nevent = \"a:b\"\n",
+        )
+        .expect("parses");
+        assert_eq!(file.tests[0].system, Some(true));
+        assert_eq!(file.tests[1].system, Some(false));
+        let file = parse_text("[[test]]\nname = \"a\"\n[[test.step]]\nevent = \"a:b\"\n").expect("parses");
+        assert_eq!(file.tests[0].system, None, "unset: decided by the rulesets");
+    }
+
+    #[test]
+    fn save_eci_takes_json_pointers_on_query_steps_only() {
+        let file = parse_text(
+            "[[test]]\nname = \"t\"\n[[test.step]]\nquery = \"q\"\nsave_eci = { c = \"/0/eci\", whole = \"\" }\n",
+        )
+        .expect("parses");
+        let saved: Vec<(&str, &str)> = file.tests[0].steps[0]
+            .expects
+            .iter()
+            .filter_map(|e| match e {
+                Expect::SaveEci { name, pointer } => Some((name.as_str(), pointer.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(saved, [("c", "/0/eci"), ("whole", "")]);
+        let text =
+            error_of("[[test]]\nname = \"t\"\n[[test.step]]\nquery = \"q\"\nsave_eci = { c = \"0.eci\" }\n");
+        assert!(text.contains("`save_eci.c` is a JSON pointer"), "{text}");
+        let text =
+            error_of("[[test]]\nname = \"t\"\n[[test.step]]\nevent = \"a:b\"\nsave_eci = { c = \"/id\" }\n");
+        assert!(
+            text.contains("t.test.toml:5:12: error: `save_eci` names ECIs found in a `query` step's result"),
+            "{text}"
+        );
     }
 
     #[test]

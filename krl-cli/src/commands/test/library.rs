@@ -1,13 +1,17 @@
 //! The rulesets a test run uses, each read, compiled and indexed once: every test's fresh
 //! engine gets the compiled code from a caching backend instead of compiling it again, and
 //! failures and coverage find a rule's source location here.
+//!
+//! The system rulesets (`krl_runtime::engine::system`) are compiled here once per run too,
+//! under the `krl:system/<rid>.krl` URLs `krl run` registers them at, so that booting them in
+//! a test's engine costs an install, not three compiles.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use krl_diagnostics::{FileId, SourceDb, render};
-use krl_runtime::engine::{Backend, CompileError, CompiledRuleset};
+use krl_runtime::engine::{Backend, CompileError, CompiledRuleset, system};
 
 use super::format::{TestFile, line_col};
 
@@ -45,6 +49,8 @@ impl Ruleset {
 #[derive(Default)]
 pub struct Library {
     rulesets: HashMap<PathBuf, Arc<Ruleset>>,
+    /// The system rulesets, in boot order; their `path` is their `krl:system/` URL.
+    system: Vec<Arc<Ruleset>>,
 }
 
 impl Library {
@@ -66,11 +72,73 @@ impl Library {
         }
         paths.sort();
         paths.dedup();
-        let rulesets = paths
+        let mut rulesets: HashMap<PathBuf, Arc<Ruleset>> = paths
             .into_iter()
             .map(|path| (path.to_path_buf(), Arc::new(load_ruleset(path))))
             .collect();
-        Library { rulesets }
+        // Rules install rulesets too (wrangler's `install_ruleset_request` with a URL next to
+        // their own): the `.krl` files beside each test file are compiled once as well, so
+        // those installs are cached and queries find what they share. Ones that do not
+        // compile are left out; a test that names one reports it.
+        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.path.parent()).collect();
+        folders.sort();
+        folders.dedup();
+        for folder in folders {
+            let listed = if folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                folder
+            };
+            let Ok(entries) = std::fs::read_dir(listed) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                // Keyed like the paths test files name: `folder/x.krl` (`x.krl` in `.`).
+                let path = folder.join(entry.file_name());
+                if path.extension().is_some_and(|ext| ext == "krl") && !rulesets.contains_key(&path) {
+                    let ruleset = load_ruleset(&path);
+                    if ruleset.problems.is_none() {
+                        rulesets.insert(path, Arc::new(ruleset));
+                    }
+                }
+            }
+        }
+        let system = system::RULESETS
+            .iter()
+            .map(|(rid, src)| {
+                let url = system::url(rid);
+                Arc::new(compile_ruleset(PathBuf::from(&url), url, src.to_string()))
+            })
+            .collect();
+        Library { rulesets, system }
+    }
+
+    /// The system rulesets that do not compile (a bug of this build, reported once per run).
+    pub fn system_problems(&self) -> impl Iterator<Item = &Arc<Ruleset>> {
+        self.system.iter().filter(|r| r.problems.is_some())
+    }
+
+    /// Whether a ruleset uses a system ruleset as a module, so it installs only on a pico
+    /// that has the system rulesets.
+    pub fn needs_system(&self, ruleset: &Ruleset) -> bool {
+        let Ok(compiled) = &ruleset.compiled else {
+            return false;
+        };
+        compiled
+            .meta()
+            .uses
+            .iter()
+            .any(|module| self.system.iter().any(|s| s.rid() == Some(module.rid.as_str())))
+    }
+
+    /// The ruleset registered at this URL.
+    pub fn by_url(&self, url: &str) -> Option<&Arc<Ruleset>> {
+        self.rulesets.values().chain(&self.system).find(|r| r.url == url)
+    }
+
+    /// The system ruleset with this rid.
+    pub fn system_ruleset(&self, rid: &str) -> Option<&Arc<Ruleset>> {
+        self.system.iter().find(|r| r.rid() == Some(rid))
     }
 
     pub fn get(&self, path: &Path) -> Option<&Arc<Ruleset>> {
@@ -81,7 +149,7 @@ impl Library {
     pub fn by_rid(&self, rid: &str) -> Option<&Arc<Ruleset>> {
         let mut found: Vec<&Arc<Ruleset>> = self.rulesets.values().filter(|r| r.rid() == Some(rid)).collect();
         found.sort_by(|a, b| a.path.cmp(&b.path));
-        found.into_iter().next()
+        found.into_iter().next().or_else(|| self.system_ruleset(rid))
     }
 
     /// All rulesets, sorted by path.
@@ -102,7 +170,7 @@ impl Library {
         if let Some(found) = self.by_rid(rid).and_then(in_ruleset) {
             return Some(found);
         }
-        let mut elsewhere = self.all().into_iter().filter_map(in_ruleset);
+        let mut elsewhere = self.all().into_iter().chain(&self.system).filter_map(in_ruleset);
         let first = elsewhere.next()?;
         elsewhere.next().is_none().then_some(first)
     }
@@ -113,6 +181,7 @@ impl Library {
             by_url: self
                 .rulesets
                 .values()
+                .chain(&self.system)
                 .map(|r| (r.url.clone(), Arc::clone(r)))
                 .collect(),
         })
@@ -137,6 +206,12 @@ fn load_ruleset(path: &Path) -> Ruleset {
             };
         }
     };
+    compile_ruleset(path.to_path_buf(), url, src)
+}
+
+/// Compiles a ruleset's source and indexes its rules.
+fn compile_ruleset(path: PathBuf, url: String, src: String) -> Ruleset {
+    let path = path.as_path();
     let (compiled, problems) = match krl_jit::InterpreterBackend.compile(&url, &src) {
         Ok(compiled) => (Ok(compiled), None),
         Err(err) => (

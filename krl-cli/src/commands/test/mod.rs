@@ -109,7 +109,7 @@ fn run_once(args: &Args) -> u8 {
         }));
     }
     let library = Library::load(&files);
-    for ruleset in library.all() {
+    for ruleset in library.all().into_iter().chain(library.system_problems()) {
         if let Some(problems) = &ruleset.problems {
             file_errors.push((ruleset.path.clone(), problems.clone()));
         }

@@ -1,14 +1,18 @@
 //! Runs one test: a fresh in-process engine with the in-memory store and a test clock, the
 //! test's rulesets installed on pico `main` (the root), then each step in order, stopping at
 //! the first step whose expectation fails.
+//!
+//! A test that needs them (`system = true`, or a ruleset that uses a system ruleset as a
+//! module) first boots the system rulesets on the root as `krl run` does. Then picos that
+//! wrangler creates are adopted under their wrangler name, so steps can address them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use krl_runtime::Value;
 use krl_runtime::engine::trace::{TraceEvent, TraceSink};
-use krl_runtime::engine::{Engine, EngineOptions};
+use krl_runtime::engine::{Engine, EngineOptions, system};
 use krl_runtime::value::Map;
 use serde_json::Value as Json;
 
@@ -100,6 +104,12 @@ struct Pico {
     installed: Vec<Arc<Ruleset>>,
 }
 
+/// Rulesets on a pico, in install order.
+type Rulesets = Vec<Arc<Ruleset>>;
+
+/// The rid wrangler keeps a pico's name in (`ent:name`).
+const WRANGLER_RID: &str = "io.picolabs.wrangler";
+
 /// One test's engine and the names the test gave to picos and channels.
 struct World<'a> {
     engine: Engine,
@@ -108,6 +118,11 @@ struct World<'a> {
     channels: HashMap<String, String>,
     now: f64,
     src: &'a str,
+    /// The system rulesets were booted: steps go through wrangler, its children are adopted.
+    system: bool,
+    /// Picos the test did not create (made by rules) → the test's channel to each; the named
+    /// ones are in `picos` too.
+    adopted: HashMap<String, String>,
 }
 
 /// A failed step before it knows its position.
@@ -138,16 +153,31 @@ pub fn run_test(
 ) -> Outcome {
     let started = Instant::now();
     let collector = Arc::new(Collector::default());
+    let system = test.system.unwrap_or_else(|| uses_system(test, library));
     let engine = Engine::new(
         library.backend(),
         EngineOptions {
-            workers: 1,
+            // One worker is enough while each pico keeps to itself. Wrangler's rules query
+            // other picos (`ctx:query` on a child) inside a transaction: the querying worker
+            // then waits for the child, whose queued work needs a second worker, or the test
+            // deadlocks. Three leave room for a query chain two deep.
+            workers: if system { 3 } else { 1 },
             manual_clock: Some(test.start),
             trace: Some(Arc::clone(&collector) as Arc<dyn TraceSink>),
             ..EngineOptions::default()
         },
     );
     let main = engine.root_pico().to_string();
+    let booted = if system {
+        // Like `krl run`: boot, then `engine:started` (which gives the root its wellKnown_Rx
+        // subscription channel), here waited for so the first step finds it done.
+        system::boot(&engine)
+            .and_then(|ui_eci| system::started_wait(&engine, &ui_eci))
+            .map(|_| ())
+            .map_err(|err| err.to_string())
+    } else {
+        Ok(())
+    };
     let main_eci = open_channel(&engine, &main);
     let mut world = World {
         engine,
@@ -163,10 +193,23 @@ pub fn run_test(
         channels: HashMap::new(),
         now: test.start,
         src,
+        system,
+        adopted: HashMap::new(),
     };
     let mut observed_snapshots = Vec::new();
     let mut failure = None;
-    if let Err(err) = world.install("main", &test.rulesets) {
+    if let Err(err) = booted {
+        let (line, col) = line_col(src, test.span.start);
+        failure = Some(Failure {
+            step: None,
+            line,
+            col,
+            action: "boot the system rulesets".into(),
+            message: format!("booting the system rulesets failed: {err}"),
+            diff: None,
+            produced_by: Vec::new(),
+        });
+    } else if let Err(err) = world.install("main", &test.rulesets) {
         let (line, col) = line_col(src, test.span.start);
         failure = Some(Failure {
             step: None,
@@ -279,21 +322,104 @@ impl World<'_> {
     /// everything already queued on its pico, so querying every pico is a barrier; it is
     /// repeated while rules keep running (a sent event may send another). One pico needs
     /// none: `event_wait` drains that pico's queue before it returns.
-    fn settle(&self, collector: &Collector) {
-        if self.picos.len() < 2 {
+    fn settle(&mut self, collector: &Collector) {
+        if self.picos.len() < 2 && !self.system {
             return;
         }
         for _ in 0..100 {
             let before = collector.len();
-            for pico in self.picos.values() {
+            let adopted = self.adopt_picos();
+            let ecis = self
+                .picos
+                .values()
+                .map(|pico| &pico.eci)
+                .chain(self.adopted.values());
+            for eci in ecis {
                 // Fails by design (no such ruleset); only the wait matters.
-                let _ = self
-                    .engine
-                    .query(&pico.eci, "krl-test.barrier", "barrier", Value::Null);
+                let _ = self.engine.query(eci, "krl-test.barrier", "barrier", Value::Null);
             }
-            if collector.len() == before {
-                return;
+            if collector.len() == before && adopted == 0 {
+                break;
             }
+        }
+        self.name_adopted();
+    }
+
+    /// With the system rulesets, rules make picos (wrangler's `new_child_request`): each new
+    /// one gets a test channel (for the barrier). Picos deleted since are forgotten. Returns
+    /// how many picos were new.
+    fn adopt_picos(&mut self) -> usize {
+        if !self.system {
+            return 0;
+        }
+        let ids: HashSet<String> = self
+            .engine
+            .pico_summaries()
+            .iter()
+            .filter_map(|p| Some(p.as_map()?.get("id")?.as_str()?.to_string()))
+            .collect();
+        self.picos.retain(|_, pico| ids.contains(&pico.id));
+        self.adopted.retain(|id, _| ids.contains(id));
+        let known: HashSet<String> = self.picos.values().map(|p| p.id.clone()).collect();
+        let mut new = 0;
+        for id in ids {
+            if !known.contains(&id) && !self.adopted.contains_key(&id) {
+                new += 1;
+                let eci = open_channel(&self.engine, &id);
+                self.adopted.insert(id, eci);
+            }
+        }
+        new
+    }
+
+    /// Gives adopted picos the name wrangler gave them (`ent:name`), unless the test already
+    /// uses it. Only once everything has settled: a new child first names itself "Pico" (it
+    /// looks like a root while its UI is set up) and hears its real name after that.
+    fn name_adopted(&mut self) {
+        let adopted: Vec<(String, String)> = self
+            .adopted
+            .iter()
+            .map(|(id, eci)| (id.clone(), eci.clone()))
+            .collect();
+        for (id, eci) in adopted {
+            let name = self.engine.ent(&id, WRANGLER_RID, "name").unwrap_or_default();
+            if let Some(name) = name.as_str()
+                && !self.picos.contains_key(name)
+            {
+                self.adopted.remove(&id);
+                self.picos.insert(
+                    name.to_string(),
+                    Pico {
+                        id,
+                        eci,
+                        installed: Vec::new(),
+                    },
+                );
+            }
+        }
+    }
+
+    /// `new_pico` with the system rulesets: the parent's wrangler makes the child (so it gets
+    /// wrangler, subscriptions and the UI ruleset, and its name), then the test adopts it.
+    fn new_child_by_wrangler(
+        &mut self,
+        name: &str,
+        parent: &str,
+        collector: &Collector,
+    ) -> Result<(), StepFailure> {
+        let parent_eci = self.pico(parent)?.eci.clone();
+        let mut attrs = Map::new();
+        attrs.insert("name", Value::string(name));
+        self.engine
+            .event_wait(&parent_eci, "wrangler", "new_child_request", Value::map(attrs))
+            .map_err(|err| StepFailure::new(format!("wrangler could not create the child: {err}")))?;
+        self.settle(collector);
+        if self.picos.contains_key(name) {
+            Ok(())
+        } else {
+            Err(StepFailure::new(format!(
+                "wrangler on pico `{parent}` did not create a child named `{name}` (is io.picolabs.wrangler installed there?)"
+            )))
         }
     }
 
@@ -395,21 +521,25 @@ impl World<'_> {
                         "there already is a pico named `{name}`"
                     )));
                 }
-                let parent_id = self.pico(parent)?.id.clone();
-                let created = self
-                    .engine
-                    .new_pico(&parent_id)
-                    .and_then(|eci| self.engine.pico_of(&eci))
-                    .map_err(|err| StepFailure::new(format!("creating the pico failed: {err}")))?;
-                let eci = open_channel(&self.engine, &created);
-                self.picos.insert(
-                    name.clone(),
-                    Pico {
-                        id: created,
-                        eci,
-                        installed: Vec::new(),
-                    },
-                );
+                if self.system {
+                    self.new_child_by_wrangler(name, parent, collector)?;
+                } else {
+                    let parent_id = self.pico(parent)?.id.clone();
+                    let created = self
+                        .engine
+                        .new_pico(&parent_id)
+                        .and_then(|eci| self.engine.pico_of(&eci))
+                        .map_err(|err| StepFailure::new(format!("creating the pico failed: {err}")))?;
+                    let eci = open_channel(&self.engine, &created);
+                    self.picos.insert(
+                        name.clone(),
+                        Pico {
+                            id: created,
+                            eci,
+                            installed: Vec::new(),
+                        },
+                    );
+                }
                 let installed = self.install(name, rulesets);
                 expect_install_error(installed, expects_error)?;
                 Answer::None
@@ -515,6 +645,7 @@ impl World<'_> {
                     }
                 }
                 Expect::Raised(expected) => {
+                    let expected = &self.substitute(expected)?;
                     let actual = Json::Array(
                         trace
                             .iter()
@@ -547,8 +678,20 @@ impl World<'_> {
                         });
                     }
                 }
+                Expect::SaveEci { name, pointer } => {
+                    let Answer::Result(value) = &answer else { continue };
+                    let json = value.to_json();
+                    let Some(eci) = json.pointer(pointer).and_then(Json::as_str) else {
+                        return Err(StepFailure {
+                            message: format!("`save_eci.{name}`: the result has no string at `{pointer}`"),
+                            diff: None,
+                            produced_by: Vec::new(),
+                        });
+                    };
+                    self.channels.insert(name.clone(), eci.to_string());
+                }
                 Expect::Scheduled(expected) => {
-                    let expected = normalize_schedule(expected);
+                    let expected = normalize_schedule(&self.substitute(expected)?);
                     let actual = self.scheduled(&pico_name)?;
                     if !matches(&expected, &actual, Match::Subset) {
                         return Err(StepFailure {
@@ -662,16 +805,22 @@ impl World<'_> {
             Target::Pico(pico) => pico.clone(),
             Target::Channel(channel) => self.pico_of_channel(channel),
         };
-        let pico = self.pico(&pico_name)?;
-        let sharing: Vec<&str> = pico
-            .installed
-            .iter()
-            .filter_map(|r| r.compiled.as_ref().ok())
-            .filter(|c| c.meta().shares.iter().any(|s| s == name))
-            .map(|c| c.rid())
-            .collect();
+        let (own, system) = self.rulesets_on(&pico_name)?;
+        let sharing_in = |rulesets: &[Arc<Ruleset>]| -> Vec<String> {
+            rulesets
+                .iter()
+                .filter_map(|r| r.compiled.as_ref().ok())
+                .filter(|c| c.meta().shares.iter().any(|s| s == name))
+                .map(|c| c.rid().to_string())
+                .collect()
+        };
+        // The test's own rulesets first: wrangler and the UI ruleset share common names.
+        let mut sharing = sharing_in(&own);
+        if sharing.is_empty() {
+            sharing = sharing_in(&system);
+        }
         match sharing.as_slice() {
-            [rid] => Ok(rid.to_string()),
+            [rid] => Ok(rid.clone()),
             [] => Err(StepFailure::new(format!(
                 "no ruleset on pico `{pico_name}` shares `{name}` (write `query = \"RID/{name}\"` to name the ruleset)"
             ))),
@@ -680,6 +829,37 @@ impl World<'_> {
                 many.join(", ")
             ))),
         }
+    }
+
+    /// The rulesets on a pico: the test's own, then the system rulesets. Without the system
+    /// rulesets only the test installs rulesets; with them rules do too (wrangler's
+    /// `install_ruleset_request`), so the engine is asked.
+    fn rulesets_on(&self, pico_name: &str) -> Result<(Rulesets, Rulesets), StepFailure> {
+        let pico = self.pico(pico_name)?;
+        if !self.system {
+            return Ok((pico.installed.clone(), Vec::new()));
+        }
+        let summaries = self.engine.pico_summaries();
+        let urls: Vec<&str> = summaries
+            .iter()
+            .filter_map(Value::as_map)
+            .find(|p| p.get("id").and_then(Value::as_str) == Some(pico.id.as_str()))
+            .and_then(|p| match p.get("rulesets") {
+                Some(Value::Array(rulesets)) => Some(rulesets),
+                _ => None,
+            })
+            .map(|rulesets| {
+                rulesets
+                    .iter()
+                    .filter_map(|r| r.as_map()?.get("url")?.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (system, own): (Rulesets, Rulesets) = urls
+            .into_iter()
+            .filter_map(|url| self.library.by_url(url).cloned())
+            .partition(|r| r.url.starts_with(system::URL_PREFIX));
+        Ok((own, system))
     }
 
     /// `ent:name` on a pico: `rid/name`, or a bare name looked up in every installed ruleset.
@@ -694,13 +874,20 @@ impl World<'_> {
         if let Some((rid, var)) = name.rsplit_once('/') {
             return read(rid, var);
         }
+        let (own, system) = self.rulesets_on(pico_name)?;
         let mut found = Vec::new();
-        for ruleset in &pico.installed {
-            if let Some(rid) = ruleset.rid() {
-                let value = read(rid, name)?;
-                if !value.is_null() {
-                    found.push((rid, value));
+        for rulesets in [&own, &system] {
+            for ruleset in rulesets {
+                if let Some(rid) = ruleset.rid() {
+                    let value = read(rid, name)?;
+                    if !value.is_null() {
+                        found.push((rid, value));
+                    }
                 }
+            }
+            // A name the test's own rulesets set is theirs, even if a system ruleset has it.
+            if !found.is_empty() {
+                break;
             }
         }
         match found.len() {
@@ -716,8 +903,9 @@ impl World<'_> {
     /// The pico's scheduled events, earliest first: `{event, at | repeat, attrs}`.
     fn scheduled(&self, pico_name: &str) -> Result<Json, StepFailure> {
         let pico = self.pico(pico_name)?;
+        let (own, system) = self.rulesets_on(pico_name)?;
         let mut entries: Vec<(f64, Json)> = Vec::new();
-        for ruleset in &pico.installed {
+        for ruleset in own.iter().chain(&system) {
             let Some(rid) = ruleset.rid() else { continue };
             let records = self.engine.ent(&pico.id, rid, "_schedule").unwrap_or_default();
             let Some(records) = records.as_map() else { continue };
@@ -753,6 +941,19 @@ impl World<'_> {
         entries.sort_by(|a, b| a.0.total_cmp(&b.0));
         Ok(Json::Array(entries.into_iter().map(|(_, e)| e).collect()))
     }
+}
+
+/// Whether any ruleset the test installs uses a system ruleset as a module.
+fn uses_system(test: &TestCase, library: &Library) -> bool {
+    let step_rulesets = test.steps.iter().flat_map(|step| match &step.action {
+        Action::NewPico { rulesets, .. } | Action::Install { rulesets, .. } => rulesets.as_slice(),
+        _ => &[],
+    });
+    test.rulesets
+        .iter()
+        .chain(step_rulesets)
+        .filter_map(|use_| library.get(&use_.path))
+        .any(|ruleset| library.needs_system(ruleset))
 }
 
 /// Applies an `error` expectation to an install.
