@@ -213,8 +213,9 @@ fn the_oracle_matches_known_javascript_output() {
         (123456789.125, "123456789.125"),
         (5e-324, "5e-324"),
         (f64::MAX, "1.7976931348623157e+308"),
-        // Exactly halfway between two 17-digit candidates: the even one.
-        (-1657462891761527.25, "-1657462891761527.2"),
+        // This double is exactly -1657462891761527.25, halfway between two 17-digit
+        // candidates: JavaScript prints the even one, Rust's `{}` the other.
+        (-1_657_462_891_761_527.3, "-1657462891761527.2"),
     ] {
         assert_eq!(js_number(x), text);
     }
