@@ -210,14 +210,23 @@ impl<'a> TxnContext<'a> {
         if self.in_query {
             return Ok(());
         }
-        let eci = self
-            .event
-            .as_ref()
-            .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
         let time = self.engine.now();
-        let event = Event::clean(&eci, &domain.to_krl_string(), &name.to_krl_string(), attrs, time)?;
+        let event = Event::clean(
+            &self.raise_eci(),
+            &domain.to_krl_string(),
+            &name.to_krl_string(),
+            attrs,
+            time,
+        )?;
         self.push_raised(event, None);
         Ok(())
+    }
+
+    /// Matches pico-engine: a raised event keeps the current event's eci.
+    fn raise_eci(&self) -> String {
+        self.event
+            .as_ref()
+            .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string())
     }
 
     /// Schedules a raised event (for ruleset `only`, or for all) and tells the trace sink.
@@ -299,11 +308,13 @@ impl<'a> TxnContext<'a> {
         if self.in_query {
             return Ok(());
         }
-        let eci = self
-            .event
-            .as_ref()
-            .map_or_else(|| "[raise]".to_string(), |e| e.eci.to_string());
-        let event = Event::clean(&eci, "system", "error", Value::map(attrs), self.engine.now())?;
+        let event = Event::clean(
+            &self.raise_eci(),
+            "system",
+            "error",
+            Value::map(attrs),
+            self.engine.now(),
+        )?;
         // Matches pico-engine: offered to this ruleset only.
         self.push_raised(event, Some(Arc::clone(&self.rid)));
         Ok(())
