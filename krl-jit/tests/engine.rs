@@ -371,3 +371,71 @@ fn meta_eci_is_the_channel_of_the_event_or_the_query() {
         .and_then(|d| d.get("options").cloned());
     assert_eq!(options, Some(json(&format!(r#"{{"eci": "{eci}"}}"#))));
 }
+
+const ASKER: &str = r#"
+ruleset test.asker {
+  meta { shares seen, total }
+  global {
+    seen = function() { ent:seen }
+    total = function() { ent:count.defaultsTo(0) }
+  }
+  rule bump {
+    select when tally bump
+    always { ent:count := total() + 1 }
+  }
+  rule ask {
+    select when asker go
+    pre { other = event:attrs{"other"} }
+    event:send({"eci": other, "domain": "tally", "type": "bump"})
+    always { ent:seen := ctx:query(other, "test.asker", "total") }
+  }
+}
+"#;
+
+#[test]
+fn a_worker_waiting_in_ctx_query_runs_the_queue_it_waits_for() {
+    // One worker: it runs `ask` on pico A, which queues an event on B (handed to the
+    // workers) and then queries B. The query must not wait for a free worker.
+    let engine = Engine::new(
+        Arc::new(InterpreterBackend),
+        EngineOptions {
+            workers: 1,
+            manual_clock: Some(1_000_000.0),
+            ..EngineOptions::default()
+        },
+    );
+    engine
+        .register("file:///asker.krl", ASKER)
+        .expect("the ruleset compiles");
+    let root = engine.root_pico().to_string();
+    let child_link = engine.new_pico(&root).expect("a child pico");
+    let other = engine.pico_of(&child_link).expect("the child's id");
+    let mut ecis = Vec::new();
+    for pico in [&root, &other] {
+        engine
+            .install(pico, "file:///asker.krl", Map::new())
+            .expect("installs");
+        let channel = engine
+            .new_channel(pico, &Value::Null, &Value::Null, &Value::Null)
+            .expect("a channel");
+        ecis.push(channel.id);
+    }
+    let attrs = json(&format!(r#"{{"other": "{}"}}"#, ecis[1]));
+    engine.event(&ecis[0], "asker", "go", attrs).expect("accepted");
+    // Reading the pico blocks while its transaction is stuck, so read on another thread.
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        loop {
+            let seen = engine.ent(&root, "test.asker", "seen").expect("readable");
+            if !seen.is_null() {
+                let _ = done.send(seen);
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    });
+    let seen = result
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the engine stalled: the worker waits for itself");
+    assert_eq!(seen, Value::from(1));
+}

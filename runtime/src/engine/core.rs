@@ -87,7 +87,20 @@ enum Job {
 #[derive(Default)]
 struct PicoQueue {
     jobs: VecDeque<Job>,
-    running: bool,
+    drainer: Drainer,
+}
+
+/// Who runs a pico's queue. Only one thread drains it at a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Drainer {
+    /// Nobody: the queue is empty or about to get a drainer.
+    #[default]
+    Idle,
+    /// Handed to the worker threads, not yet picked up. A caller that waits for the pico
+    /// takes it over, so a worker blocked in `ctx:query` never waits for another worker.
+    Scheduled,
+    /// A thread is running it.
+    Draining,
 }
 
 pub(crate) struct PicoCell {
@@ -475,9 +488,7 @@ impl Engine {
             query,
             reply: query_reply,
         };
-        if self.inner.enqueue_all(&cell, [event_job, query_job]) {
-            self.inner.drain(&cell);
-        }
+        self.inner.push_all_and_wait(&cell, [event_job, query_job]);
         receive(event_answer)?;
         Ok(receive(query_answer)?)
     }
@@ -556,7 +567,9 @@ fn worker(receiver: Arc<Mutex<Receiver<Arc<PicoCell>>>>, engine: std::sync::Weak
         let next = lock(&receiver).recv();
         let Ok(cell) = next else { return };
         let Some(engine) = engine.upgrade() else { return };
-        engine.drain(&cell);
+        if engine.claim_for_worker(&cell) {
+            engine.drain(&cell);
+        }
     }
 }
 
@@ -604,31 +617,54 @@ impl EngineInner {
         Ok((self.pico(&channel.pico_id)?, event))
     }
 
+    /// Queues a job nobody waits for; an idle pico is handed to the worker threads.
     fn push(&self, cell: &Arc<PicoCell>, job: Job) {
-        if self.enqueue(cell, job) {
+        let schedule = {
+            let mut queue = lock(&cell.queue);
+            queue.jobs.push_back(job);
+            let idle = queue.drainer == Drainer::Idle;
+            if idle {
+                queue.drainer = Drainer::Scheduled;
+            }
+            idle
+        };
+        if schedule {
             // A send only fails once every worker is gone, i.e. the engine is shutting down.
             let _ = lock(&self.work).send(Arc::clone(cell));
         }
     }
 
-    /// Queues a job for a caller that will wait for it anyway: when the pico is idle the
-    /// caller's thread runs the queue itself, saving two thread hand-offs per call.
+    /// Queues a job for a caller that will wait for it anyway: unless a thread is already
+    /// draining the pico, the caller's thread runs the queue itself. That saves two thread
+    /// hand-offs per call, and a worker waiting in `ctx:query` never waits for a worker.
     fn push_and_wait(&self, cell: &Arc<PicoCell>, job: Job) {
-        if self.enqueue(cell, job) {
+        self.push_all_and_wait(cell, [job]);
+    }
+
+    /// [`Self::push_and_wait`] for jobs queued back to back, with nothing between them.
+    fn push_all_and_wait<const N: usize>(&self, cell: &Arc<PicoCell>, jobs: [Job; N]) {
+        let drain_here = {
+            let mut queue = lock(&cell.queue);
+            queue.jobs.extend(jobs);
+            let free = queue.drainer != Drainer::Draining;
+            if free {
+                queue.drainer = Drainer::Draining;
+            }
+            free
+        };
+        if drain_here {
             self.drain(cell);
         }
     }
 
-    /// Adds a job; true when the pico was idle and now needs someone to drain it.
-    fn enqueue(&self, cell: &Arc<PicoCell>, job: Job) -> bool {
-        self.enqueue_all(cell, [job])
-    }
-
-    /// Adds jobs back to back, with nothing queued between them; true as for `enqueue`.
-    fn enqueue_all<const N: usize>(&self, cell: &Arc<PicoCell>, jobs: [Job; N]) -> bool {
+    /// A worker picked up `cell`: it drains it unless a waiting caller took it over.
+    fn claim_for_worker(&self, cell: &Arc<PicoCell>) -> bool {
         let mut queue = lock(&cell.queue);
-        queue.jobs.extend(jobs);
-        !std::mem::replace(&mut queue.running, true)
+        let scheduled = queue.drainer == Drainer::Scheduled;
+        if scheduled {
+            queue.drainer = Drainer::Draining;
+        }
+        scheduled
     }
 
     /// Installs (or re-initialises) a ruleset on a pico and stores the install. `seq` is the

@@ -157,11 +157,9 @@ pub fn run_test(
     let engine = Engine::new(
         library.backend(),
         EngineOptions {
-            // One worker is enough while each pico keeps to itself. Wrangler's rules query
-            // other picos (`ctx:query` on a child) inside a transaction: the querying worker
-            // then waits for the child, whose queued work needs a second worker, or the test
-            // deadlocks. Three leave room for a query chain two deep.
-            workers: if system { 3 } else { 1 },
+            // One worker is enough: a worker waiting in `ctx:query` runs the queried pico's
+            // queue itself (see `Drainer` in the engine).
+            workers: 1,
             manual_clock: Some(test.start),
             trace: Some(Arc::clone(&collector) as Arc<dyn TraceSink>),
             ..EngineOptions::default()

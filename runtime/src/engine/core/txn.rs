@@ -25,13 +25,14 @@ enum Answer {
 type RuleStates = FastMap<(Arc<str>, usize), Option<select::RuleState>>;
 
 impl EngineInner {
-    /// Runs a pico's queued jobs, group by group, until its queue is empty.
+    /// Runs a pico's queued jobs, group by group, until its queue is empty. The caller has
+    /// made itself the drainer ([`Drainer::Draining`]).
     pub(super) fn drain(&self, cell: &Arc<PicoCell>) {
         loop {
             let jobs: Vec<Job> = {
                 let mut queue = lock(&cell.queue);
                 if queue.jobs.is_empty() {
-                    queue.running = false;
+                    queue.drainer = Drainer::Idle;
                     return;
                 }
                 let take = queue.jobs.len().min(MAX_JOBS_PER_COMMIT);
