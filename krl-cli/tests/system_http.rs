@@ -3,11 +3,16 @@
 //! and deleted; a subscription between picos on two engines carries events; and after both
 //! engines restart on the same homes everything is back.
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "support/krl_run.rs"]
+mod krl_run;
+
+use std::ffi::OsStr;
+use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
+
+use krl_run::{KrlRun, temp_dir};
 
 use serde_json::{Value, json};
 
@@ -34,78 +39,34 @@ const PINGS: &str = r#"ruleset test.pings {
 }
 "#;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("krl-system-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    dir
-}
+/// A `krl run` with the requests these tests send to it.
+struct Engine(KrlRun);
 
-/// A running `krl run`, stopped with SIGTERM when dropped.
-struct Engine {
-    child: Child,
-    url: String,
-    port: u16,
-    /// The developer channel (every event and query allowed).
-    eci: String,
-    ui_eci: String,
+impl std::ops::Deref for Engine {
+    type Target = KrlRun;
+
+    fn deref(&self) -> &KrlRun {
+        &self.0
+    }
 }
 
 impl Engine {
-    fn start(home: &PathBuf, port: u16) -> Engine {
+    fn start(home: &Path, port: u16) -> Engine {
         Engine::start_with(home, port, &[])
     }
 
-    fn start_with(home: &PathBuf, port: u16, rulesets: &[&str]) -> Engine {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
-            .arg("run")
-            .args(["--port", &port.to_string()])
-            .arg("--home")
-            .arg(home)
-            .args(rulesets)
-            .env_remove("PORT")
-            .env_remove("PICO_ENGINE_BASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("krl starts");
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let (mut url, mut eci, mut ui_eci) = (None, None, None);
-        let mut line = String::new();
-        while url.is_none() || eci.is_none() || ui_eci.is_none() {
-            line.clear();
-            let read = stdout.read_line(&mut line).expect("read stdout");
-            assert!(read > 0, "krl run stopped before printing its banner");
-            let first_word = |rest: &str| rest.split_whitespace().next().map(str::to_string);
-            if let Some(rest) = line.strip_prefix("krl run: listening on ") {
-                url = Some(rest.trim().to_string());
-            } else if let Some(rest) = line.trim_start().strip_prefix("channel ") {
-                eci = first_word(rest);
-            } else if let Some(rest) = line.trim_start().strip_prefix("UI channel ") {
-                ui_eci = first_word(rest);
-            }
-        }
-        // Drain the rest of stdout so the engine never blocks on a full pipe.
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        let url = url.expect("a URL");
-        let port = url
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("a port");
-        Engine {
-            child,
-            url,
-            port,
-            eci: eci.expect("a channel"),
-            ui_eci: ui_eci.expect("a UI channel"),
-        }
+    fn start_with(home: &Path, port: u16, rulesets: &[&str]) -> Engine {
+        let mut args: Vec<&OsStr> = vec![OsStr::new("--home"), home.as_os_str()];
+        args.extend(rulesets.iter().map(OsStr::new));
+        Engine(KrlRun::start(port, &args))
     }
 
-    fn stop(mut self) {
-        terminate(&self.child);
-        let status = self.child.wait().expect("krl exits");
-        assert!(status.success(), "krl run stops cleanly on SIGTERM: {status}");
+    fn stop(self) {
+        let (status, stderr) = self.0.stop();
+        assert!(
+            status.success(),
+            "krl run stops cleanly on SIGTERM: {status}\n{stderr}"
+        );
     }
 
     /// `POST /c/<eci>/event-wait/<domain>/<type>` with a JSON body; the answer's JSON.
@@ -172,21 +133,6 @@ impl Engine {
     }
 }
 
-impl Drop for Engine {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            terminate(&self.child);
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn terminate(child: &Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-}
-
 /// Sends a request and decodes its JSON answer, whatever the status.
 fn send(request: ureq::Request, body: Option<Value>) -> Value {
     let request = request.timeout(Duration::from_secs(20));
@@ -248,7 +194,7 @@ fn serve_files(files: &'static [(&'static str, &'static str)]) -> String {
 fn system_rulesets_over_http_across_engines_and_restarts() {
     static FILES: &[(&str, &str)] = &[("/krl/test.greeter.krl", GREETER), ("/krl/test.pings.krl", PINGS)];
     let files = serve_files(FILES);
-    let (home_a, home_b) = (temp_dir("a"), temp_dir("b"));
+    let (home_a, home_b) = (temp_dir("system-a"), temp_dir("system-b"));
     let a = Engine::start(&home_a, 0);
     let b = Engine::start(&home_b, 0);
 
@@ -445,7 +391,7 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
 #[test]
 fn the_sensors_example_reports_hot_readings_to_the_collector() {
     let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/sensors");
-    let engine = Engine::start_with(&temp_dir("example"), 0, &[examples]);
+    let engine = Engine::start_with(&temp_dir("system-example"), 0, &[examples]);
     let eci = engine.eci.clone();
     for name in ["kitchen", "garage"] {
         let answer = engine.event(&eci, "collector:new_sensor", json!({"name": name}));

@@ -1,0 +1,171 @@
+//! `krl run` as a child process: started with `--port`, its banner read for the URL and the
+//! two channels, its output collected by reader threads (so a full pipe never blocks it), and
+//! stopped with SIGTERM, also when dropped.
+
+// Each test binary that includes this file uses only part of it.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// A fresh, empty folder under the system's temp dir, named after the test and the process.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("krl-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    dir
+}
+
+/// A running `krl run`.
+pub struct KrlRun {
+    child: Child,
+    pub url: String,
+    pub port: u16,
+    /// The developer channel (every event and query allowed).
+    pub eci: String,
+    /// The channel tagged `engine, ui`.
+    pub ui_eci: String,
+    /// When the process was spawned.
+    pub started: Instant,
+    /// Lines printed on stdout after the banner.
+    stdout: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<JoinHandle<()>>,
+}
+
+impl KrlRun {
+    /// Starts `krl run --port PORT ARGS...`, with no `PORT`, `PICO_ENGINE_HOME` or
+    /// `PICO_ENGINE_BASE_URL` from the environment, and waits for its banner.
+    pub fn start<S: AsRef<OsStr>>(port: u16, args: &[S]) -> KrlRun {
+        let started = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
+            .arg("run")
+            .args(["--port", &port.to_string()])
+            .args(args)
+            .env_remove("PORT")
+            .env_remove("PICO_ENGINE_HOME")
+            .env_remove("PICO_ENGINE_BASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("krl starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().expect("piped stderr");
+        let sink = Arc::clone(&stderr);
+        let stderr_reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            sink.lock().expect("stderr lock").push_str(&text);
+        });
+        let (sender, stdout) = channel();
+        let pipe = BufReader::new(child.stdout.take().expect("piped stdout"));
+        std::thread::spawn(move || {
+            for line in pipe.lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+
+        let (mut url, mut eci, mut ui_eci) = (None, None, None);
+        while url.is_none() || eci.is_none() || ui_eci.is_none() {
+            let Ok(line) = stdout.recv() else {
+                let _ = child.wait();
+                let _ = stderr_reader.join();
+                panic!(
+                    "krl run stopped before printing its banner: {}",
+                    stderr.lock().expect("stderr lock")
+                );
+            };
+            let first_word = |rest: &str| rest.split_whitespace().next().map(str::to_string);
+            if let Some(rest) = line.strip_prefix("krl run: listening on ") {
+                url = Some(rest.trim().to_string());
+            } else if let Some(rest) = line.trim_start().strip_prefix("channel ") {
+                eci = first_word(rest);
+            } else if let Some(rest) = line.trim_start().strip_prefix("UI channel ") {
+                ui_eci = first_word(rest);
+            }
+        }
+        let url = url.expect("a URL");
+        let port = url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("a port");
+        KrlRun {
+            child,
+            url,
+            port,
+            eci: eci.expect("a channel"),
+            ui_eci: ui_eci.expect("a UI channel"),
+            started,
+            stdout,
+            stderr,
+            stderr_reader: Some(stderr_reader),
+        }
+    }
+
+    /// Runs a `krl` client command against this engine (`KRL_URL`).
+    pub fn krl(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_krl"))
+            .args(args)
+            .env("KRL_URL", &self.url)
+            .output()
+            .expect("krl runs")
+    }
+
+    /// The next stdout line that contains `text`, skipping the others; panics when the
+    /// engine exits or nothing matching comes within 30 s.
+    pub fn wait_for_line(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => panic!("krl run printed no line with {text:?}"),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("krl run exited before printing {text:?}")
+                }
+            }
+        }
+    }
+
+    /// Sends SIGTERM and waits; checks the engine said it stopped, and returns the exit
+    /// status and everything it printed on stderr.
+    pub fn stop(mut self) -> (ExitStatus, String) {
+        terminate(&self.child);
+        let status = self.child.wait().expect("krl exits");
+        let rest: Vec<String> = self.stdout.iter().collect();
+        assert!(
+            rest.iter().any(|line| line.contains("krl run: stopped")),
+            "no graceful stop: {rest:?}"
+        );
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        let stderr = std::mem::take(&mut *self.stderr.lock().expect("stderr lock"));
+        (status, stderr)
+    }
+}
+
+impl Drop for KrlRun {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            terminate(&self.child);
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn terminate(child: &Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+}
