@@ -2,10 +2,13 @@
 //! its stdin/stdout, as an editor does. Prints every request with its answer (run with
 //! `--nocapture` to see them) and the latencies measured on a 1,500-line file.
 
+#[path = "../../krl-lsp/benches/support/large_ruleset.rs"]
+mod large_ruleset;
 mod support;
 
 use std::time::{Duration, Instant};
 
+use large_ruleset::large_ruleset;
 use serde_json::{Value, json};
 use support::lsp_client::{Client, show};
 
@@ -139,26 +142,6 @@ fn speaks_lsp_over_stdio() {
     client.notify("exit", Value::Null);
     let status = client.child.wait().expect("the server exits");
     assert!(status.success(), "{status}");
-}
-
-/// A ruleset of about 1,500 lines: globals and many rules that use them.
-fn large_ruleset() -> String {
-    let mut src = String::from("ruleset large.example {\n  meta {\n    shares total\n  }\n  global {\n");
-    for idx in 0..100 {
-        src.push_str(&format!(
-            "    value{idx} = {idx} * 2\n    double{idx} = function(x) {{ x * value{idx} }}\n"
-        ));
-    }
-    src.push_str("    total = function() { ent:count.defaultsTo(0) }\n  }\n");
-    for idx in 0..105 {
-        src.push_str(&format!(
-            "  rule rule{idx} {{\n    select when sensor reading{idx} temp re#(\\d+)# setting(temp)\n    pre {{\n      t = temp.as(\"Number\")\n      d = double{}(t)\n    }}\n    if d > 10 then\n      send_directive(\"hot\", {{\"value\": d}})\n    fired {{\n      ent:count := ent:count.defaultsTo(0) + 1;\n      raise sensor event \"reading{}\" attributes {{\"temp\": t}}\n    }}\n  }}\n",
-            idx % 100,
-            idx + 1
-        ));
-    }
-    src.push_str("}\n");
-    src
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
