@@ -6,17 +6,20 @@
 //! The child is this same test executable, started with `KRL_CRASH_CHILD` set to the store
 //! folder; it then runs only `child_process` (see `run_child`).
 
+#[path = "support/store.rs"]
+mod store;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
-use krl_runtime::storage::{Durability, SqliteStorage, Storage, StorageError};
 use krl_runtime::value::Map;
+use store::{open_store, scratch};
 
 const URL: &str = "file:///crash.krl";
 
@@ -39,18 +42,12 @@ ruleset test.crash {
 const ROUNDS: usize = 20;
 
 fn open_engine(dir: &Path) -> Engine {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let store: Arc<dyn Storage> = loop {
-        match SqliteStorage::open(dir, Durability::Process) {
-            Ok(store) => break Arc::new(store),
-            // The killed child's file lock can outlive it for a moment.
-            Err(StorageError::Locked { .. }) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(10))
-            }
-            Err(err) => panic!("cannot open the store: {err}"),
-        }
-    };
-    Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), store).expect("the engine opens")
+    Engine::open(
+        Arc::new(InterpreterBackend),
+        EngineOptions::default(),
+        open_store(dir),
+    )
+    .expect("the engine opens")
 }
 
 /// The channel of the test ruleset, set up on first use and remembered in `dir/eci`.
@@ -110,8 +107,7 @@ fn child_process() {
 
 #[test]
 fn killed_engines_lose_nothing_acknowledged() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("crash-test");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = scratch("crash-test");
     std::fs::create_dir_all(&dir).expect("the scratch folder is created");
     let exe = std::env::current_exe().expect("the test executable");
     let mut acknowledged = 0.0;

@@ -4,15 +4,17 @@
 //! a small residency limit under concurrent load loses no event and runs one job per pico
 //! at a time.
 
-use std::path::{Path, PathBuf};
+#[path = "support/store.rs"]
+mod store;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
-use krl_runtime::storage::{Durability, MemoryStorage, SqliteStorage, Storage, StorageError};
+use krl_runtime::storage::{MemoryStorage, Storage};
 use krl_runtime::value::Map;
+use store::{open_store, scratch};
 
 const URL: &str = "file:///resident.krl";
 
@@ -28,25 +30,6 @@ ruleset test.resident {
   rule later { select when t later  always { schedule t event "inc" at event:attrs{"at"} } }
 }
 "#;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn open_store(dir: &Path) -> Arc<dyn Storage> {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match SqliteStorage::open(dir, Durability::Process) {
-            Ok(store) => return Arc::new(store),
-            Err(StorageError::Locked { .. }) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(10))
-            }
-            Err(err) => panic!("cannot open the store: {err}"),
-        }
-    }
-}
 
 fn open_engine(storage: Arc<dyn Storage>, max_resident_picos: usize) -> Engine {
     let options = EngineOptions {

@@ -1,15 +1,18 @@
 //! The engine on a durable store: stopping and starting again brings back picos, channels,
 //! rulesets, entity variables and partially matched event expressions.
 
-use std::path::{Path, PathBuf};
+#[path = "support/store.rs"]
+mod store;
+
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
-use krl_runtime::storage::{Durability, SqliteStorage, Storage, StorageError};
 use krl_runtime::value::Map;
+use store::{open_store, scratch};
 
 const RULESET: &str = r#"
 ruleset test.durable {
@@ -22,27 +25,6 @@ ruleset test.durable {
   rule pair { select when t a before t b  always { ent:pairs := pairs() + 1 } }
 }
 "#;
-
-/// A fresh folder under the target directory, removed first if a previous run left it.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-/// Opens the store, waiting for a just-dropped engine's workers to let go of it.
-fn open_store(dir: &Path) -> Arc<dyn Storage> {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match SqliteStorage::open(dir, Durability::Process) {
-            Ok(store) => return Arc::new(store),
-            Err(StorageError::Locked { .. }) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(10))
-            }
-            Err(err) => panic!("cannot open the store: {err}"),
-        }
-    }
-}
 
 fn open_engine(dir: &Path) -> Engine {
     Engine::open(
