@@ -384,6 +384,8 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     );
     a.stop();
     b.stop();
+    let _ = std::fs::remove_dir_all(&home_a);
+    let _ = std::fs::remove_dir_all(&home_b);
 }
 
 /// The README's example: the collector makes sensor children with wrangler, each subscribes
@@ -391,7 +393,8 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
 #[test]
 fn the_sensors_example_reports_hot_readings_to_the_collector() {
     let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/sensors");
-    let engine = Engine::start_with(&temp_dir("system-example"), 0, &[examples]);
+    let home = temp_dir("system-example");
+    let engine = Engine::start_with(&home, 0, &[examples]);
     let eci = engine.eci.clone();
     for name in ["kitchen", "garage"] {
         let answer = engine.event(&eci, "collector:new_sensor", json!({"name": name}));
@@ -425,4 +428,5 @@ fn the_sensors_example_reports_hot_readings_to_the_collector() {
     let refused = engine.event(&kitchen, "collector:reset", json!({}));
     assert_eq!(refused["error"], json!("Error: Not allowed by channel policy"));
     engine.stop();
+    let _ = std::fs::remove_dir_all(&home);
 }
