@@ -13,11 +13,34 @@ use indexmap::IndexMap;
 
 use super::Value;
 
+/// foldhash instead of SipHash: large maps are probed on every event, and SipHash showed in
+/// profiles; foldhash is seeded per process, so keys from the network still cannot be chosen
+/// to collide.
+type Hasher = foldhash::fast::RandomState;
+
+/// Up to this many keys a map is a plain vector searched linearly: most KRL maps (event
+/// attributes, directives, options) are that small, and building a hash table for them cost
+/// more than the searches it saves.
+const SMALL: usize = 8;
+
 /// A string-keyed KRL map with JavaScript key order.
 #[derive(Clone, Default)]
 pub struct Map {
-    entries: IndexMap<Arc<str>, Value>,
+    entries: Entries,
     n_index: usize,
+}
+
+/// The entries in JavaScript order: a vector while small, an `IndexMap` beyond [`SMALL`].
+#[derive(Clone)]
+enum Entries {
+    Small(Vec<(Arc<str>, Value)>),
+    Large(IndexMap<Arc<str>, Value, Hasher>),
+}
+
+impl Default for Entries {
+    fn default() -> Self {
+        Entries::Small(Vec::new())
+    }
 }
 
 /// The numeric value of `key` when it is a canonical array index (`"0"`, `"17"`, no sign,
@@ -45,52 +68,77 @@ impl Map {
 
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(capacity: usize) -> Self {
-        Map {
-            entries: IndexMap::with_capacity(capacity),
-            n_index: 0,
-        }
+        let entries = if capacity <= SMALL {
+            Entries::Small(Vec::with_capacity(capacity))
+        } else {
+            Entries::Large(IndexMap::with_capacity_and_hasher(capacity, Hasher::default()))
+        };
+        Map { entries, n_index: 0 }
     }
 
     /// Number of keys.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.entries {
+            Entries::Small(entries) => entries.len(),
+            Entries::Large(entries) => entries.len(),
+        }
     }
 
     /// True when there are no keys.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// The value at `key`, if present.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.get(key)
+        match &self.entries {
+            Entries::Small(entries) => entries.iter().find(|(k, _)| **k == *key).map(|(_, v)| v),
+            Entries::Large(entries) => entries.get(key),
+        }
     }
 
     /// Mutable access to the value at `key`, if present.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries.get_mut(key)
+        match &mut self.entries {
+            Entries::Small(entries) => entries.iter_mut().find(|(k, _)| **k == *key).map(|(_, v)| v),
+            Entries::Large(entries) => entries.get_mut(key),
+        }
     }
 
     /// True when `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.get(key).is_some()
     }
 
     /// Sets `key`; an existing key keeps its position, a new one goes where JavaScript puts it.
     /// Returns the previous value.
     pub fn insert(&mut self, key: impl Into<Arc<str>>, value: Value) -> Option<Value> {
         let key = key.into();
-        if let Some(slot) = self.entries.get_mut(&*key) {
+        if let Some(slot) = self.get_mut(&key) {
             return Some(std::mem::replace(slot, value));
         }
-        match array_index(&key) {
+        let position = match array_index(&key) {
             Some(index) => {
                 let position = self.index_position(index);
-                self.entries.shift_insert(position, key, value);
                 self.n_index += 1;
+                position
             }
-            None => {
-                self.entries.insert(key, value);
+            None => self.len(),
+        };
+        if let Entries::Small(entries) = &mut self.entries
+            && entries.len() == SMALL
+        {
+            let mut large = IndexMap::with_capacity_and_hasher(2 * SMALL, Hasher::default());
+            large.extend(entries.drain(..));
+            self.entries = Entries::Large(large);
+        }
+        match &mut self.entries {
+            Entries::Small(entries) => entries.insert(position, (key, value)),
+            Entries::Large(entries) if position == entries.len() => {
+                entries.insert(key, value);
+            }
+            Entries::Large(entries) => {
+                entries.shift_insert(position, key, value);
             }
         }
         None
@@ -99,7 +147,16 @@ impl Map {
     /// Removes `key`, keeping the order of the others. Re-adding it later puts it last
     /// (among non-index keys), as `delete` then assignment does in JavaScript.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let (position, _, value) = self.entries.shift_remove_full(key)?;
+        let (position, value) = match &mut self.entries {
+            Entries::Small(entries) => {
+                let position = entries.iter().position(|(k, _)| **k == *key)?;
+                (position, entries.remove(position).1)
+            }
+            Entries::Large(entries) => {
+                let (position, _, value) = entries.shift_remove_full(key)?;
+                (position, value)
+            }
+        };
         if position < self.n_index {
             self.n_index -= 1;
         }
@@ -111,10 +168,7 @@ impl Map {
         let (mut lo, mut hi) = (0, self.n_index);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            let (key, _) = self
-                .entries
-                .get_index(mid)
-                .expect("positions below n_index hold index keys");
+            let key = self.key_at(mid);
             let mid_index = array_index(key).expect("keys below n_index are array indices");
             if mid_index < index {
                 lo = mid + 1;
@@ -125,26 +179,80 @@ impl Map {
         lo
     }
 
+    fn key_at(&self, position: usize) -> &str {
+        match &self.entries {
+            Entries::Small(entries) => &entries[position].0,
+            Entries::Large(entries) => {
+                entries
+                    .get_index(position)
+                    .expect("positions below n_index hold index keys")
+                    .0
+            }
+        }
+    }
+
     /// Entries in JavaScript order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Arc<str>, &Value)> + ExactSizeIterator {
-        self.entries.iter()
+    pub fn iter(&self) -> Iter<'_> {
+        match &self.entries {
+            Entries::Small(entries) => Iter::Small(entries.iter()),
+            Entries::Large(entries) => Iter::Large(entries.iter()),
+        }
     }
 
     /// Keys in JavaScript order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Arc<str>> + ExactSizeIterator {
-        self.entries.keys()
+        self.iter().map(|(key, _)| key)
     }
 
     /// Values in key order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
-        self.entries.values()
+        self.iter().map(|(_, value)| value)
     }
 
     /// Mutable values in key order.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
-        self.entries.values_mut()
+        let (small, large) = match &mut self.entries {
+            Entries::Small(entries) => (Some(entries.iter_mut().map(|(_, v)| v)), None),
+            Entries::Large(entries) => (None, Some(entries.values_mut())),
+        };
+        small.into_iter().flatten().chain(large.into_iter().flatten())
     }
 }
+
+/// The entries of a [`Map`] in JavaScript order.
+pub enum Iter<'a> {
+    Small(std::slice::Iter<'a, (Arc<str>, Value)>),
+    Large(indexmap::map::Iter<'a, Arc<str>, Value>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a Arc<str>, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Small(entries) => entries.next().map(|(k, v)| (k, v)),
+            Iter::Large(entries) => entries.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Iter::Small(entries) => entries.size_hint(),
+            Iter::Large(entries) => entries.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Small(entries) => entries.next_back().map(|(k, v)| (k, v)),
+            Iter::Large(entries) => entries.next_back(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
 
 impl FromIterator<(Arc<str>, Value)> for Map {
     fn from_iter<T: IntoIterator<Item = (Arc<str>, Value)>>(iter: T) -> Self {
@@ -163,17 +271,54 @@ impl<'a> FromIterator<(&'a str, Value)> for Map {
     }
 }
 
+/// The owned entries of a [`Map`] in JavaScript order.
+pub enum IntoIter {
+    Small(std::vec::IntoIter<(Arc<str>, Value)>),
+    Large(indexmap::map::IntoIter<Arc<str>, Value>),
+}
+
+impl Iterator for IntoIter {
+    type Item = (Arc<str>, Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            IntoIter::Small(entries) => entries.next(),
+            IntoIter::Large(entries) => entries.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            IntoIter::Small(entries) => entries.size_hint(),
+            IntoIter::Large(entries) => entries.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for IntoIter {}
+
 impl IntoIterator for Map {
     type Item = (Arc<str>, Value);
-    type IntoIter = indexmap::map::IntoIter<Arc<str>, Value>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    type IntoIter = IntoIter;
+    fn into_iter(self) -> IntoIter {
+        match self.entries {
+            Entries::Small(entries) => IntoIter::Small(entries.into_iter()),
+            Entries::Large(entries) => IntoIter::Large(entries.into_iter()),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a Arc<str>, &'a Value);
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
     }
 }
 
 impl std::fmt::Debug for Map {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.entries.iter()).finish()
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
@@ -210,6 +355,39 @@ mod tests {
         map.remove("3");
         map.insert("0", Value::Null);
         assert_eq!(keys(&map), ["0", "1", "y", "z", "x"]);
+    }
+
+    #[test]
+    fn growing_past_the_small_size_keeps_order_and_lookups() {
+        let mut map = Map::new();
+        let mut expected_index = Vec::new();
+        let mut expected_other = Vec::new();
+        for n in 0..(3 * SMALL) {
+            // Alternate descending index keys and plain keys, so both orders are exercised
+            // on both sides of the switch.
+            let index_key = (1000 - n).to_string();
+            map.insert(index_key.as_str(), Value::number(n as f64));
+            expected_index.insert(0, index_key);
+            let key = format!("k{n}");
+            map.insert(key.as_str(), Value::number(n as f64));
+            expected_other.push(key);
+            let expected: Vec<&str> = expected_index
+                .iter()
+                .chain(&expected_other)
+                .map(String::as_str)
+                .collect();
+            assert_eq!(keys(&map), expected, "after {n}");
+            assert_eq!(map.len(), expected.len());
+        }
+        assert_eq!(map.get("k5"), Some(&Value::number(5.0)));
+        assert_eq!(map.insert("k5", Value::Null), Some(Value::number(5.0)));
+        assert_eq!(map.remove("995"), Some(Value::number(5.0)));
+        map.insert("995", Value::Null);
+        assert_eq!(keys(&map)[..3], ["977", "978", "979"]);
+        assert_eq!(map.iter().next_back().map(|(k, _)| &**k), Some("k23"));
+        let owned: Vec<Arc<str>> = map.clone().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(owned.len(), map.len());
+        assert!(!map.contains_key("k99"));
     }
 
     #[test]
