@@ -29,6 +29,7 @@ use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
 mod load;
+mod oneshot;
 mod primitives;
 mod resident;
 mod txn;
@@ -66,7 +67,7 @@ impl EventResponse {
     }
 }
 
-type EventReply = Sender<Result<EventResponse, RuntimeError>>;
+type EventReply = oneshot::Sender<Result<EventResponse, RuntimeError>>;
 
 enum Job {
     /// `inbox`: the event was stored in the pico's inbox when it was accepted, and its
@@ -80,7 +81,7 @@ enum Job {
     Query {
         qid: String,
         query: Query,
-        reply: Sender<Result<Value, RuntimeError>>,
+        reply: oneshot::Sender<Result<Value, RuntimeError>>,
     },
 }
 
@@ -444,7 +445,7 @@ impl Engine {
     ) -> Result<EventResponse, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
         event.time = time.unwrap_or(event.time);
-        let (reply, answer) = mpsc::channel();
+        let (reply, answer) = oneshot::channel();
         self.inner.push_and_wait(
             &cell,
             Job::Event {
@@ -475,8 +476,8 @@ impl Engine {
         self.inner
             .channel(&query.eci)?
             .check_query(&query.rid, &query.name, None)?;
-        let (event_reply, event_answer) = mpsc::channel();
-        let (query_reply, query_answer) = mpsc::channel();
+        let (event_reply, event_answer) = oneshot::channel();
+        let (query_reply, query_answer) = oneshot::channel();
         let event_job = Job::Event {
             eid: new_id(),
             event,
@@ -499,7 +500,7 @@ impl Engine {
         let channel = self.inner.channel(&query.eci)?;
         channel.check_query(&query.rid, &query.name, None)?;
         let cell = self.inner.pico(&channel.pico_id)?;
-        let (reply, answer) = mpsc::channel();
+        let (reply, answer) = oneshot::channel();
         self.inner.push_and_wait(
             &cell,
             Job::Query {
@@ -542,7 +543,7 @@ impl Engine {
     }
 }
 
-fn receive<T>(answer: Receiver<Result<T, RuntimeError>>) -> Result<T, RuntimeError> {
+fn receive<T>(answer: oneshot::Receiver<Result<T, RuntimeError>>) -> Result<T, RuntimeError> {
     answer
         .recv()
         .unwrap_or_else(|_| Err(RuntimeError::error("the engine stopped before answering")))

@@ -295,7 +295,7 @@ impl EngineInner {
         event: Event,
         writes: Vec<(Arc<str>, Arc<str>, Option<Value>)>,
         wait: bool,
-    ) -> Result<Option<Receiver<Result<EventResponse, RuntimeError>>>, RuntimeError> {
+    ) -> Result<Option<oneshot::Receiver<Result<EventResponse, RuntimeError>>>, RuntimeError> {
         let eid = new_id();
         let record = InboxRecord::new(&eid, &event);
         let mut batch = WriteBatch::new();
@@ -312,7 +312,7 @@ impl EngineInner {
         }
         let cell = self.pico(&state.id)?;
         let (reply, answer) = if wait {
-            let (reply, answer) = mpsc::channel();
+            let (reply, answer) = oneshot::channel();
             (Some(reply), Some(answer))
         } else {
             (None, None)
@@ -409,7 +409,7 @@ impl EngineInner {
             waits.insert(sender.to_string(), target.clone());
         }
         let result = self.pico(&target).map(|cell| {
-            let (reply, answer) = mpsc::channel();
+            let (reply, answer) = oneshot::channel();
             self.push_and_wait(
                 &cell,
                 Job::Query {

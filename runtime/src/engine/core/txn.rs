@@ -18,7 +18,10 @@ const MAX_JOBS_PER_COMMIT: usize = 64;
 /// A job's answer, held until its group has committed.
 enum Answer {
     Event(Option<EventReply>, Result<EventResponse, RuntimeError>),
-    Query(Sender<Result<Value, RuntimeError>>, Result<Value, RuntimeError>),
+    Query(
+        oneshot::Sender<Result<Value, RuntimeError>>,
+        Result<Value, RuntimeError>,
+    ),
 }
 
 /// Rule states written by one transaction: `None` resets a rule to its start.
