@@ -31,6 +31,9 @@ pub(crate) struct Residents {
     picos: HashMap<String, Arc<PicoCell>>,
     /// Counts picos leaving memory (evicted or deleted); see the module docs.
     departures: u64,
+    /// Picos deleted by a transaction not yet committed: still in the store, but not to be
+    /// loaded again (`staged.rs`).
+    hidden: HashSet<String>,
 }
 
 /// Channels by ECI, a cache of the store's channel records and of self channels.
@@ -39,6 +42,9 @@ pub(crate) struct ChannelCache {
     channels: HashMap<String, Arc<Channel>>,
     /// Counts changes and deletions of channels; see the module docs.
     changes: u64,
+    /// Channels changed by transactions not yet committed, in front of the cache and the
+    /// store: `None` for a deleted one (`staged.rs`).
+    pending: HashMap<String, Option<Arc<Channel>>>,
 }
 
 impl PicoCell {
@@ -60,6 +66,9 @@ impl EngineInner {
                 if let Some(cell) = residents.picos.get(id) {
                     cell.last_used.store(self.tick(), Ordering::Relaxed);
                     return Ok(Arc::clone(cell));
+                }
+                if residents.hidden.contains(id) {
+                    return Err(RuntimeError::error(format!("Pico not found {id}")));
                 }
                 residents.departures
             };
@@ -152,6 +161,14 @@ impl EngineInner {
     pub(super) fn channel(&self, eci: &str) -> Result<Arc<Channel>, RuntimeError> {
         let changes = {
             let cache = read(&self.channel_cache);
+            if !cache.pending.is_empty()
+                && let Some(pending) = cache.pending.get(eci)
+            {
+                return match pending {
+                    Some(channel) => Ok(Arc::clone(channel)),
+                    None => Err(RuntimeError::error(format!("ECI not found {eci}"))),
+                };
+            }
             if let Some(channel) = cache.channels.get(eci) {
                 return Ok(Arc::clone(channel));
             }
@@ -180,6 +197,49 @@ impl EngineInner {
         let is_pico = read(&self.residents).picos.contains_key(eci)
             || self.storage.get(&persist::pico_key(eci))?.is_some();
         Ok(is_pico.then(|| Channel::self_channel(eci)))
+    }
+
+    /// Sets (`Some`) or clears (`None`) the overlay entry of `eci`; returns the entry before.
+    pub(super) fn set_pending_channel(
+        &self,
+        eci: &str,
+        entry: Option<Option<Arc<Channel>>>,
+    ) -> Option<Option<Arc<Channel>>> {
+        let mut cache = write(&self.channel_cache);
+        cache.changes += 1;
+        cache.channels.remove(eci);
+        match entry {
+            Some(entry) => cache.pending.insert(eci.to_string(), entry),
+            None => cache.pending.remove(eci),
+        }
+    }
+
+    /// Clears the overlay entries of channels whose changes are now in storage.
+    pub(super) fn settle_pending_channels(&self, ecis: &[String]) {
+        let mut cache = write(&self.channel_cache);
+        cache.changes += 1;
+        for eci in ecis {
+            cache.pending.remove(eci);
+            cache.channels.remove(eci);
+        }
+    }
+
+    /// Takes picos out of memory and keeps them from loading again; returns for each
+    /// whether it was hidden already.
+    pub(super) fn hide_picos(&self, ids: &[String]) -> Vec<bool> {
+        let mut residents = write(&self.residents);
+        residents.departures += 1;
+        ids.iter()
+            .map(|id| {
+                residents.picos.remove(id);
+                !residents.hidden.insert(id.clone())
+            })
+            .collect()
+    }
+
+    /// Lets a hidden pico load again (its deletion failed, or it is gone from the store).
+    pub(super) fn unhide_pico(&self, id: &str) {
+        write(&self.residents).hidden.remove(id);
     }
 
     /// Drops channels from the cache after they changed or were deleted in storage.
