@@ -20,11 +20,12 @@ const EXTRA_URL: &str = "file:///extra.krl";
 /// says `fail`: calling `true` as a function is a runtime error.
 const RULESET: &str = r#"
 ruleset test.atomic {
-  meta { shares children, rulesets }
+  meta { shares children, rulesets, seen }
   global {
     children = function() { ctx:children }
     rulesets = function() { ctx:rulesets.map(function(r) { r{"rid"} }) }
     fail_if = function(flag) { flag => flag() | null }
+    seen = function() { ent:seen }
   }
   rule new_pico {
     select when t new_pico
@@ -32,6 +33,26 @@ ruleset test.atomic {
     always {
       log info eci
       ent:child := eci
+      ent:after := fail_if(event:attrs{"fail"})
+    }
+  }
+  // Later rules of the same event see the new child (and its creator's channels).
+  rule sees_the_child {
+    select when t new_pico
+    always { ent:seen := {"children": ctx:children.length(), "channels": ctx:channels.length()} }
+  }
+  // As wrangler does: the new child runs an event and answers a query before its creator's
+  // transaction ends.
+  rule new_pico_and_ask {
+    select when t new_pico_and_ask
+    every {
+      ctx:newPico([{"url": "file:///extra.krl"}]) setting(eci)
+      ctx:eventQuery(eci = eci, domain = "extra", name = "set", attrs = {"value": "child"},
+        rid = "test.extra", queryName = "value") setting(answer)
+    }
+    always {
+      log info eci
+      ent:answer := answer
       ent:after := fail_if(event:attrs{"fail"})
     }
   }
@@ -262,6 +283,42 @@ fn successful_new_pico_is_usable_and_stored() {
     drop(engine);
     let reopened = open(&store);
     assert_eq!(reopened.pico_of(&child_eci).expect("stored"), child);
+    assert_eq!(observe(&reopened).picos, 2);
+}
+
+#[test]
+fn later_rules_see_a_new_child() {
+    let (_store, engine) = setup();
+    let channels = observe(&engine).channels.len();
+    send(&engine, "new_pico", attrs(&[])).expect("the event runs");
+    let seen = engine
+        .query(&test_eci(&engine), "test.atomic", "seen", Value::Null)
+        .expect("the query runs");
+    // The self channel is listed too, and the child's link channel is one more.
+    let expected = format!("{{\"children\":1,\"channels\":{}}}", channels + 2);
+    assert_eq!(seen.encode(0), Some(expected));
+}
+
+#[test]
+fn a_failed_creator_leaves_nothing_of_what_its_new_child_stored() {
+    let (store, engine) = setup();
+    let before = observe(&engine);
+    let root = engine.root_pico().to_string();
+    let variables_outside_root = |store: &FlakyStorage| {
+        let all = store.scan_prefix(&key::prefix(&["entvar"])).expect("readable");
+        let root_prefix = key::prefix(&["entvar", root.as_str()]);
+        all.iter().filter(|(k, _)| !k.starts_with(&root_prefix)).count()
+    };
+    send(&engine, "new_pico_and_ask", attrs(&[])).expect("the child answers");
+    assert_eq!(variables_outside_root(&store), 1, "the child stored its variable");
+    assert!(send(&engine, "new_pico_and_ask", failing(&[])).is_err());
+    let child_eci = last_log(&engine);
+    assert!(engine.pico_of(&child_eci).is_err(), "the second child is gone");
+    assert_eq!(variables_outside_root(&store), 1, "and so is what it stored");
+    assert_eq!(observe(&engine).children.len(), before.children.len() + 1);
+    drop(engine);
+    let reopened = open(&store);
+    assert!(reopened.pico_of(&child_eci).is_err());
     assert_eq!(observe(&reopened).picos, 2);
 }
 

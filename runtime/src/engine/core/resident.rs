@@ -3,8 +3,9 @@
 //! Picos load on first use and idle ones leave memory, so the number of picos is bounded by
 //! the store, not by memory. [`EngineInner::pico`] returns a resident pico or reads it from
 //! storage (`load.rs`); past [`EngineOptions::max_resident_picos`] the least recently used
-//! idle picos are dropped. Dropping loses nothing: every change to a pico is committed before
-//! it reaches memory, so what is stored is exactly what was resident.
+//! idle picos are dropped. Dropping loses nothing: an idle pico's memory is what is stored
+//! (a transaction's changes may reach memory before its commit, but its pico is busy until
+//! then, and a child it creates is pinned by its `Staged` record until then).
 //!
 //! One job per pico still holds because a pico is *idle* only when nobody but the table
 //! holds its cell (`Arc::strong_count == 1`): queued jobs, a running drain, a worker about to
