@@ -73,8 +73,16 @@ struct RulesetSnapshot {
 }
 
 impl Staged {
+    /// Whether nothing was staged (most transactions): settling it does nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.undo.is_empty() && self.batch.is_empty()
+    }
+
     /// Appends `later`, staged after this (a group's jobs, an install's initialisation).
     pub(crate) fn append(&mut self, later: Staged) {
+        if later.is_empty() {
+            return;
+        }
         self.batch.append(later.batch);
         self.undo.extend(later.undo);
     }
@@ -187,6 +195,9 @@ impl EngineInner {
     /// After the commit stored everything staged: lookups read the store again, hidden
     /// picos are gone from it, and new children may leave memory (creating is not using).
     pub(super) fn settle(&self, staged: Staged) {
+        if staged.undo.is_empty() {
+            return;
+        }
         let mut new_picos = Vec::new();
         let mut settled = Vec::new();
         for undo in staged.undo {

@@ -252,6 +252,9 @@ impl EngineInner {
 /// group's batch in order (before the transaction's variable writes, as they happened
 /// first), their undo records into the group's.
 fn join_group(batch: &mut WriteBatch, group: &mut Staged, mut staged: Staged) {
+    if staged.is_empty() {
+        return;
+    }
     batch.append(std::mem::take(&mut staged.batch));
     group.append(staged);
 }
