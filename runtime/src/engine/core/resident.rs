@@ -64,20 +64,23 @@ impl EngineInner {
         loop {
             let departures = {
                 let residents = read(&self.residents);
+                if residents.is_hidden(id) {
+                    return Err(pico_not_found(id));
+                }
                 if let Some(cell) = residents.picos.get(id) {
                     cell.last_used.store(self.tick(), Ordering::Relaxed);
                     return Ok(Arc::clone(cell));
-                }
-                if residents.hidden.contains(id) {
-                    return Err(RuntimeError::error(format!("Pico not found {id}")));
                 }
                 residents.departures
             };
             let state = self
                 .read_pico(id)
                 .map_err(|err| RuntimeError::error(format!("Pico {id} could not be loaded: {err}")))?
-                .ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))?;
+                .ok_or_else(|| pico_not_found(id))?;
             let mut residents = write(&self.residents);
+            if residents.is_hidden(id) {
+                return Err(pico_not_found(id));
+            }
             if let Some(cell) = residents.picos.get(id) {
                 return Ok(Arc::clone(cell));
             }
@@ -225,20 +228,18 @@ impl EngineInner {
         }
     }
 
-    /// Takes picos out of memory and keeps them from loading again; returns for each
-    /// whether it was hidden already.
+    /// Makes lookups of picos answer "not found" while they stay where they are (a pico
+    /// whose job is running must not get a second copy if its deletion is taken back);
+    /// returns for each whether it was hidden already.
     pub(super) fn hide_picos(&self, ids: &[String]) -> Vec<bool> {
         let mut residents = write(&self.residents);
-        residents.departures += 1;
         ids.iter()
-            .map(|id| {
-                residents.picos.remove(id);
-                !residents.hidden.insert(id.clone())
-            })
+            .map(|id| !residents.hidden.insert(id.clone()))
             .collect()
     }
 
-    /// Lets a hidden pico load again (its deletion failed, or it is gone from the store).
+    /// Lets a hidden pico be found again (its deletion was taken back, or it is gone from
+    /// memory and the store).
     pub(super) fn unhide_pico(&self, id: &str) {
         write(&self.residents).hidden.remove(id);
     }
@@ -251,6 +252,17 @@ impl EngineInner {
         }
         cache.changes += 1;
     }
+}
+
+impl Residents {
+    fn is_hidden(&self, id: &str) -> bool {
+        !self.hidden.is_empty() && self.hidden.contains(id)
+    }
+}
+
+#[cold]
+fn pico_not_found(id: &str) -> RuntimeError {
+    RuntimeError::error(format!("Pico not found {id}"))
 }
 
 /// Removes the least recently used idle picos until at most `keep` remain (or no idle one

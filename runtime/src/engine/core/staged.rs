@@ -13,8 +13,8 @@
 //!   pico's self channel) are staged in the channel cache's `pending` overlay, which other
 //!   picos' lookups see before the store (`resident.rs`);
 //! * a new child is resident, pinned by the cell held here so it is not evicted before its
-//!   records are stored; a deleted pico leaves memory and is `hidden`, so it does not load
-//!   again from the store before the commit removes it there.
+//!   records are stored; a deleted pico is `hidden`: lookups answer "not found" until the
+//!   commit removes it from the store and memory (or the abort makes it findable again).
 //!
 //! After the group commit, [`EngineInner::settle`] drops the overlay entries (the store
 //! now says the same) and lets new children leave memory. If the transaction fails, or the
@@ -182,7 +182,7 @@ impl EngineInner {
         cell
     }
 
-    /// Takes deleted picos out of memory and keeps them from loading until the commit.
+    /// Hides deleted picos from lookups until the commit removes them.
     pub(crate) fn stage_hidden_picos(&self, staged: &mut Staged, ids: &[String]) {
         for (id, was_hidden) in ids.iter().zip(self.hide_picos(ids)) {
             staged.undo.push(Undo::Hidden {
@@ -200,10 +200,11 @@ impl EngineInner {
         }
         let mut new_picos = Vec::new();
         let mut settled = Vec::new();
+        let mut deleted = Vec::new();
         for undo in staged.undo {
             match undo {
                 Undo::Pending { eci, .. } => settled.push(eci),
-                Undo::Hidden { id, .. } => self.unhide_pico(&id),
+                Undo::Hidden { id, .. } => deleted.push(id),
                 Undo::NewPico(id, cell) => new_picos.push((id, cell)),
                 Undo::ChildAdded { .. }
                 | Undo::ChildRemoved { .. }
@@ -213,6 +214,13 @@ impl EngineInner {
         }
         if !settled.is_empty() {
             self.settle_pending_channels(&settled);
+        }
+        if !deleted.is_empty() {
+            // Out of memory first, then findable again: the store no longer has them.
+            self.remove_picos(&deleted, &[]);
+            for id in &deleted {
+                self.unhide_pico(id);
+            }
         }
         for (id, cell) in new_picos {
             drop(cell);
