@@ -293,7 +293,7 @@ impl Engine {
         Ok(code.rid().to_string())
     }
 
-    /// Re-reads a URL (`file://` or a plain path, `http://`, or a system ruleset's) and
+    /// Re-reads a URL (`file://` or a plain path, `http(s)://`, or a system ruleset's) and
     /// registers it.
     pub fn flush(&self, url: &str) -> Result<String, EngineError> {
         let src = super::source::fetch(url)?;
