@@ -32,6 +32,7 @@ mod load;
 mod primitives;
 mod resident;
 mod staged;
+mod summaries;
 mod txn;
 
 pub(crate) use staged::Staged;

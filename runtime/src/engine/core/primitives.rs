@@ -5,39 +5,6 @@
 use super::*;
 
 impl Engine {
-    /// Every pico, the root first, then by id: `{id, parent, children, channels, rulesets}`
-    /// where `channels` are channel records and `rulesets` are `{rid, url}` in install order.
-    /// Every stored pico is loaded for this (idle ones leave memory again later).
-    pub fn pico_summaries(&self) -> Vec<Value> {
-        let stored = self.inner.pico_ids();
-        let mut picos: Vec<Value> = Vec::with_capacity(stored.len());
-        let mut ids: Vec<String> = Vec::with_capacity(stored.len());
-        for id in stored {
-            let Ok(cell) = self.inner.pico(&id) else { continue };
-            let state = lock(&cell.state);
-            let text = |s: &str| Value::string(s);
-            let mut map = Map::new();
-            map.insert("id", text(&state.id));
-            map.insert("parent", state.parent.as_deref().map_or(Value::Null, text));
-            let children = state.children.iter().map(|c| text(c)).collect();
-            map.insert("children", Value::array(children));
-            let channels = state.channels.values().map(Channel::to_value).collect();
-            map.insert("channels", Value::array(channels));
-            let rulesets = state.rulesets.iter().map(|r| {
-                let mut entry = Map::new();
-                entry.insert("rid", text(&r.rid));
-                entry.insert("url", text(&r.url));
-                Value::map(entry)
-            });
-            map.insert("rulesets", Value::array(rulesets.collect()));
-            ids.push(state.id.clone());
-            picos.push(Value::map(map));
-        }
-        let mut order: Vec<usize> = (0..picos.len()).collect();
-        order.sort_by_key(|&idx| (ids[idx] != self.inner.root_id, ids[idx].clone()));
-        order.into_iter().map(|idx| picos[idx].clone()).collect()
-    }
-
     /// A pico's channels (not its implicit self channel), sorted by ECI.
     pub fn channels(&self, pico_id: &str) -> Result<Vec<Channel>, EngineError> {
         let cell = self.inner.pico(pico_id)?;
@@ -67,18 +34,6 @@ impl EngineInner {
 
     pub(crate) fn has_manual_clock(&self) -> bool {
         matches!(self.clock, Clock::Manual(_))
-    }
-
-    /// Every stored pico's id, in id order (loaded or not).
-    pub(crate) fn pico_ids(&self) -> Vec<String> {
-        let stored = self
-            .storage
-            .scan_prefix(&key::prefix(&["pico"]))
-            .unwrap_or_default();
-        stored
-            .iter()
-            .filter_map(|(k, _)| key::decode(k).ok()?.pop())
-            .collect()
     }
 
     /// Runs `f` on another pico's state under its lock (never the caller's own pico).
