@@ -20,12 +20,13 @@ const EXTRA_URL: &str = "file:///extra.krl";
 /// says `fail`: calling `true` as a function is a runtime error.
 const RULESET: &str = r#"
 ruleset test.atomic {
-  meta { shares children, rulesets, seen }
+  meta { shares children, rulesets, seen, dues }
   global {
     children = function() { ctx:children }
     rulesets = function() { ctx:rulesets.map(function(r) { r{"rid"} }) }
     fail_if = function(flag) { flag => flag() | null }
     seen = function() { ent:seen }
+    dues = function() { ent:dues.defaultsTo(0) }
   }
   rule new_pico {
     select when t new_pico
@@ -89,6 +90,17 @@ ruleset test.atomic {
     select when t uninstall
     ctx:uninstall(rid = event:attrs{"rid"})
     always { ent:after := fail_if(event:attrs{"fail"}) }
+  }
+  rule schedule_then_fail {
+    select when t schedule
+    always {
+      schedule t event "due" at event:attrs{"at"}
+      ent:after := fail_if(event:attrs{"fail"})
+    }
+  }
+  rule due {
+    select when t due
+    always { ent:dues := dues() + 1 }
   }
   // A later part of the same event: a raised event's rule.
   rule explode {
@@ -492,4 +504,24 @@ fn a_failed_commit_takes_back_structural_changes() {
     assert!(reopened.pico_of(&child_eci).is_err());
     assert!(reopened.pico_of(&channel_eci).is_err());
     assert_eq!(observe(&reopened).children, [made]);
+}
+
+#[test]
+fn a_failed_transaction_schedules_nothing() {
+    let (store, engine) = setup();
+    let dues = |engine: &Engine| {
+        let answer = engine.query(&test_eci(engine), "test.atomic", "dues", Value::Null);
+        answer.expect("the query runs").as_number().expect("a number")
+    };
+    let at = |ms: f64| ("at", Value::number(ms));
+    assert!(send(&engine, "schedule", failing(&[at(2_000_000.0)])).is_err());
+    engine.set_time(3_000_000.0);
+    assert_eq!(dues(&engine), 0.0, "the timer found no schedule to deliver");
+    send(&engine, "schedule", attrs(&[at(4_000_000.0)])).expect("runs");
+    engine.set_time(5_000_000.0);
+    assert_eq!(dues(&engine), 1.0, "a committed schedule is delivered");
+    drop(engine);
+    let reopened = open(&store);
+    reopened.set_time(9_000_000.0);
+    assert_eq!(dues(&reopened), 1.0, "nothing was left to re-arm");
 }
