@@ -86,6 +86,43 @@ fn after_a_restart_only_used_picos_are_resident() {
     assert_eq!(engine.resident_picos(), 3, "only the queried picos loaded");
     let summaries = engine.pico_summaries();
     assert_eq!(summaries.len(), 61, "tools still see every stored pico");
+    assert_eq!(engine.resident_picos(), 3, "listing the picos loads none of them");
+    let field =
+        |summary: &Value, name: &str| summary.as_map().and_then(|m| m.get(name).cloned()).expect(name);
+    let root = engine.root_pico().to_string();
+    assert_eq!(
+        field(&summaries[0], "id"),
+        Value::string(root.as_str()),
+        "the root first"
+    );
+    let root_children = field(&summaries[0], "children");
+    assert_eq!(root_children.as_array().map(|c| c.len()), Some(60));
+    let child = engine.pico_of(&ecis[50]).expect("exists");
+    let summary = summaries
+        .iter()
+        .find(|s| field(s, "id") == Value::string(child.as_str()))
+        .expect("the child is listed");
+    let channel_ids: Vec<Value> = field(summary, "channels")
+        .as_array()
+        .expect("channels")
+        .iter()
+        .map(|c| field(c, "id"))
+        .collect();
+    assert!(
+        channel_ids.contains(&Value::string(ecis[50].as_str())),
+        "{channel_ids:?}"
+    );
+    assert_eq!(
+        channel_ids.len(),
+        2,
+        "its own channel and the link from its parent"
+    );
+    let rulesets = field(summary, "rulesets");
+    assert_eq!(
+        rulesets.encode(0).as_deref(),
+        Some(r#"[{"rid":"test.resident","url":"file:///resident.krl"}]"#)
+    );
+    assert!(field(summary, "parent").as_str().is_some(), "it has a parent");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::backend::{ModuleBinding, RulesetInstance};
-use super::core::EngineInner;
+use super::core::{EngineInner, Staged};
 use super::ent;
 use super::event::Event;
 use super::pico::PicoState;
@@ -50,6 +50,8 @@ pub struct TxnContext<'a> {
     pub(crate) modules: Vec<ModuleBinding>,
     /// Rids being initialised as modules, to report dependency cycles.
     pub(crate) initialising: Vec<Arc<str>>,
+    /// Structural changes (picos, channels, installs) not yet committed (`core/staged.rs`).
+    pub(crate) staged: Staged,
 }
 
 impl<'a> TxnContext<'a> {
@@ -70,6 +72,7 @@ impl<'a> TxnContext<'a> {
             logs: Vec::new(),
             modules: Vec::new(),
             initialising: Vec::new(),
+            staged: Staged::default(),
         }
     }
 

@@ -7,7 +7,7 @@
 //! an overlay that is applied only when the whole transaction succeeded, so a failing rule
 //! leaves no partial writes behind.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
@@ -32,7 +32,11 @@ mod load;
 mod oneshot;
 mod primitives;
 mod resident;
+mod staged;
+mod summaries;
 mod txn;
+
+pub(crate) use staged::Staged;
 
 /// Failures of engine operations.
 #[derive(Debug, thiserror::Error)]
@@ -291,7 +295,7 @@ impl Engine {
         Ok(code.rid().to_string())
     }
 
-    /// Re-reads a URL (`file://` or a plain path, `http://`, or a system ruleset's) and
+    /// Re-reads a URL (`file://` or a plain path, `http(s)://`, or a system ruleset's) and
     /// registers it.
     pub fn flush(&self, url: &str) -> Result<String, EngineError> {
         let src = super::source::fetch(url)?;
@@ -378,7 +382,10 @@ impl Engine {
     pub fn new_pico(&self, parent_id: &str) -> Result<String, EngineError> {
         let parent_cell = self.inner.pico(parent_id)?;
         let mut parent = lock(&parent_cell.state);
-        Ok(self.inner.new_child(&mut parent, Vec::new())?)
+        let mut staged = Staged::default();
+        let eci = self.inner.new_child(&mut staged, &mut parent, Vec::new())?;
+        self.inner.commit_staged(&mut parent, staged)?;
+        Ok(eci)
     }
 
     /// The pico that owns a channel.
@@ -668,8 +675,9 @@ impl EngineInner {
         scheduled
     }
 
-    /// Installs (or re-initialises) a ruleset on a pico and stores the install. `seq` is the
-    /// stored install order when loading; a new install takes the next number.
+    /// Installs (or re-initialises) a ruleset on a pico and stores the install at once (a
+    /// tool's install, a flush, a pico loading). `seq` is the stored install order when
+    /// loading; a new install takes the next number.
     fn install_on(
         &self,
         state: &mut PicoState,
@@ -678,16 +686,56 @@ impl EngineInner {
         config: Map,
         seq: Option<u64>,
     ) -> Result<(), EngineError> {
+        let mut staged = Staged::default();
+        self.stage_install(&mut staged, state, code, url, config, seq)?;
+        Ok(self.commit_staged(state, staged)?)
+    }
+
+    /// Commits what was staged outside any transaction, then settles it; if the commit
+    /// fails, memory is brought back.
+    fn commit_staged(&self, state: &mut PicoState, mut staged: Staged) -> Result<(), StorageError> {
+        match self.storage.commit(std::mem::take(&mut staged.batch)) {
+            Ok(()) => {
+                self.settle(staged);
+                Ok(())
+            }
+            Err(err) => {
+                self.abort(state, staged);
+                Err(err)
+            }
+        }
+    }
+
+    /// [`Self::install_on`] as part of a transaction: the install's writes go to `staged`,
+    /// its effects on memory are undone if the transaction fails. A failed initialisation
+    /// changes nothing.
+    fn stage_install(
+        &self,
+        staged: &mut Staged,
+        state: &mut PicoState,
+        code: Arc<RulesetCode>,
+        url: &str,
+        config: Map,
+        seq: Option<u64>,
+    ) -> Result<(), EngineError> {
         let rid: Arc<str> = Arc::from(code.rid());
-        let (instance, writes) = {
+        let (instance, writes, init_staged) = {
             let mut cx = TxnContext::new(self, state, Arc::from(new_id().as_str()));
             cx.rid = Arc::clone(&rid);
-            let instance = code.compiled.instantiate(&mut cx, &config)?;
-            (instance, std::mem::take(&mut cx.ent_writes))
+            let instance = code.compiled.instantiate(&mut cx, &config);
+            let init_staged = std::mem::take(&mut cx.staged);
+            (instance, std::mem::take(&mut cx.ent_writes), init_staged)
         };
+        let instance = match instance {
+            Ok(instance) => instance,
+            Err(err) => {
+                self.abort(state, init_staged);
+                return Err(err.into());
+            }
+        };
+        staged.append(init_staged);
         let seq = seq.unwrap_or_else(|| self.install_seq.fetch_add(1, Ordering::Relaxed));
         self.install_seq.fetch_max(seq + 1, Ordering::Relaxed);
-        let mut batch = WriteBatch::new();
         let record = InstallRecord {
             rid: rid.to_string(),
             url: url.to_string(),
@@ -695,10 +743,11 @@ impl EngineInner {
             seq,
             hash: Some(code.hash.clone()),
         };
+        let batch = &mut staged.batch;
         batch.put(persist::install_key(&state.id, &rid), persist::to_bytes(&record));
         batch.delete_prefix(persist::rule_state_prefix(&state.id, &rid));
-        add_ent_writes(&mut batch, &state.id, &writes);
-        self.storage.commit(batch)?;
+        add_ent_writes(batch, &state.id, &writes);
+        staged.snapshot_ruleset(state, &rid);
         apply_ent_writes(state, writes);
         // Matches pico-engine: re-installing discards rule state but keeps the position.
         state.rule_states.retain(|(owner, _), _| *owner != rid);

@@ -30,3 +30,4 @@ pub use backend::{
 };
 pub use context::TxnContext;
 pub use event::{Event, Query};
+pub use modules::http::trust_root_certificates;

@@ -119,6 +119,7 @@ impl RulesetCode {
 }
 
 /// A ruleset installed on a pico.
+#[derive(Clone)]
 pub(crate) struct Installed {
     pub rid: Arc<str>,
     pub url: String,

@@ -1,5 +1,5 @@
 //! Where a registered URL's ruleset text comes from (the registry's fetch, engine.md §6.1):
-//! the system rulesets built into the binary, `http://` through the `http` module's client,
+//! the system rulesets built into the binary, `http(s)://` through the `http` module's client,
 //! and `file://` URLs or plain paths from disk.
 
 use super::core::EngineError;

@@ -167,6 +167,16 @@ impl WriteBatch {
         self
     }
 
+    /// Appends the operations of `later`, to be applied after these.
+    pub fn append(&mut self, later: WriteBatch) -> &mut Self {
+        if self.ops.is_empty() {
+            self.ops = later.ops;
+        } else {
+            self.ops.extend(later.ops);
+        }
+        self
+    }
+
     /// The operations, in the order they will be applied.
     pub fn ops(&self) -> &[BatchOp] {
         &self.ops

@@ -5,39 +5,6 @@
 use super::*;
 
 impl Engine {
-    /// Every pico, the root first, then by id: `{id, parent, children, channels, rulesets}`
-    /// where `channels` are channel records and `rulesets` are `{rid, url}` in install order.
-    /// Every stored pico is loaded for this (idle ones leave memory again later).
-    pub fn pico_summaries(&self) -> Vec<Value> {
-        let stored = self.inner.pico_ids();
-        let mut picos: Vec<Value> = Vec::with_capacity(stored.len());
-        let mut ids: Vec<String> = Vec::with_capacity(stored.len());
-        for id in stored {
-            let Ok(cell) = self.inner.pico(&id) else { continue };
-            let state = lock(&cell.state);
-            let text = |s: &str| Value::string(s);
-            let mut map = Map::new();
-            map.insert("id", text(&state.id));
-            map.insert("parent", state.parent.as_deref().map_or(Value::Null, text));
-            let children = state.children.iter().map(|c| text(c)).collect();
-            map.insert("children", Value::array(children));
-            let channels = state.channels.values().map(Channel::to_value).collect();
-            map.insert("channels", Value::array(channels));
-            let rulesets = state.rulesets.iter().map(|r| {
-                let mut entry = Map::new();
-                entry.insert("rid", text(&r.rid));
-                entry.insert("url", text(&r.url));
-                Value::map(entry)
-            });
-            map.insert("rulesets", Value::array(rulesets.collect()));
-            ids.push(state.id.clone());
-            picos.push(Value::map(map));
-        }
-        let mut order: Vec<usize> = (0..picos.len()).collect();
-        order.sort_by_key(|&idx| (ids[idx] != self.inner.root_id, ids[idx].clone()));
-        order.into_iter().map(|idx| picos[idx].clone()).collect()
-    }
-
     /// A pico's channels (not its implicit self channel), sorted by ECI.
     pub fn channels(&self, pico_id: &str) -> Result<Vec<Channel>, EngineError> {
         let cell = self.inner.pico(pico_id)?;
@@ -69,18 +36,6 @@ impl EngineInner {
         matches!(self.clock, Clock::Manual(_))
     }
 
-    /// Every stored pico's id, in id order (loaded or not).
-    pub(crate) fn pico_ids(&self) -> Vec<String> {
-        let stored = self
-            .storage
-            .scan_prefix(&key::prefix(&["pico"]))
-            .unwrap_or_default();
-        stored
-            .iter()
-            .filter_map(|(k, _)| key::decode(k).ok()?.pop())
-            .collect()
-    }
-
     /// Runs `f` on another pico's state under its lock (never the caller's own pico).
     pub(crate) fn with_pico<R>(
         &self,
@@ -94,11 +49,6 @@ impl EngineInner {
 
     pub(crate) fn lookup_channel(&self, eci: &str) -> Result<Channel, RuntimeError> {
         Ok(Channel::clone(&*self.channel(eci)?))
-    }
-
-    /// Called after a channel was stored (new or changed): lookups see the stored version.
-    pub(crate) fn index_channel(&self, channel: Channel) {
-        self.forget_channels([&channel.id]);
     }
 
     /// Forgets deleted picos (with their self channels) and deleted channels, whose
@@ -217,22 +167,25 @@ impl EngineInner {
         }
     }
 
-    /// Installs on a pico whose state the caller holds.
+    /// `ctx:install` on a pico whose state the caller holds, as part of its transaction.
     pub(crate) fn install_locked(
         &self,
+        staged: &mut Staged,
         state: &mut PicoState,
         code: Arc<RulesetCode>,
         url: &str,
         config: Map,
     ) -> Result<(), EngineError> {
-        self.install_on(state, code, url, config, None)
+        self.stage_install(staged, state, code, url, config, None)
     }
 
-    /// `ctx:newPico` on a parent whose state the caller holds: the child with its family
-    /// channels in one batch, then its rulesets installed in order (failures only logged).
-    /// Returns the child-link ECI.
+    /// `ctx:newPico` on a parent whose state the caller holds, as part of its transaction:
+    /// the child with its family channels, then its rulesets installed in order (failures
+    /// only logged). The child is resident until the transaction settles (its records are
+    /// only in `staged` until then). Returns the child-link ECI.
     pub(crate) fn new_child(
         &self,
+        staged: &mut Staged,
         parent: &mut PicoState,
         installs: Vec<(Arc<RulesetCode>, String, Map)>,
     ) -> Result<String, RuntimeError> {
@@ -250,7 +203,7 @@ impl EngineInner {
         let mut child = PicoState::new(child_id.clone(), Some(up.id.clone()));
         child.channels.insert(down.id.clone(), down.clone());
         // A constant amount per child: the parent's record is not rewritten (see `persist`).
-        let mut batch = WriteBatch::new();
+        let batch = &mut staged.batch;
         batch.put(
             persist::pico_key(&child_id),
             persist::to_bytes(&pico_record(&child)),
@@ -259,29 +212,25 @@ impl EngineInner {
             persist::child_key(&parent.id, &down.id),
             persist::to_bytes(&parent.next_child_seq),
         );
-        persist::put_channel(&mut batch, &up);
-        persist::put_channel(&mut batch, &down);
-        self.storage
-            .commit(batch)
-            .map_err(|err| RuntimeError::error(format!("newPico could not be stored: {err}")))?;
+        persist::put_channel(batch, &up);
+        persist::put_channel(batch, &down);
+        let cell = self.stage_new_pico(staged, child);
+        self.stage_lookup(staged, &up.id, Some(Arc::new(up.clone())));
+        self.stage_lookup(staged, &down.id, Some(Arc::new(down.clone())));
+        staged.child_added(down.id.clone(), up.id.clone(), parent.next_child_seq);
         parent.children.push(down.id.clone());
         parent.next_child_seq += 1;
         parent.channels.insert(up.id.clone(), up);
-        let cell = self.add_pico(child);
-        {
-            let mut state = lock(&cell.state);
-            for (code, url, config) in installs {
-                let rid = code.rid().to_string();
-                if let Err(err) = self.install_on(&mut state, code, &url, config, None) {
-                    // Matches pico-engine: install errors do not fail newPico.
-                    self.pico_log_error(&child_id, format!("newPico could not install {rid}: {err}"));
-                }
+        let mut state = lock(&cell.state);
+        for (code, url, config) in installs {
+            let rid = code.rid().to_string();
+            let mut child_staged = Staged::default();
+            match self.stage_install(&mut child_staged, &mut state, code, &url, config, None) {
+                Ok(()) => staged.append_for_new_pico(child_staged),
+                // Matches pico-engine: install errors do not fail newPico.
+                Err(err) => self.pico_log_error(&child_id, format!("newPico could not install {rid}: {err}")),
             }
         }
-        drop(cell);
-        // Creating a child is not using it: it leaves memory until its first job, so
-        // creating many picos costs memory only in their parent.
-        self.evict_if_idle(&child_id);
         Ok(down.id)
     }
 

@@ -3,8 +3,9 @@
 //! Picos load on first use and idle ones leave memory, so the number of picos is bounded by
 //! the store, not by memory. [`EngineInner::pico`] returns a resident pico or reads it from
 //! storage (`load.rs`); past [`EngineOptions::max_resident_picos`] the least recently used
-//! idle picos are dropped. Dropping loses nothing: every change to a pico is committed before
-//! it reaches memory, so what is stored is exactly what was resident.
+//! idle picos are dropped. Dropping loses nothing: an idle pico's memory is what is stored
+//! (a transaction's changes may reach memory before its commit, but its pico is busy until
+//! then, and a child it creates is pinned by its `Staged` record until then).
 //!
 //! One job per pico still holds because a pico is *idle* only when nobody but the table
 //! holds its cell (`Arc::strong_count == 1`): queued jobs, a running drain, a worker about to
@@ -31,6 +32,9 @@ pub(crate) struct Residents {
     picos: HashMap<String, Arc<PicoCell>>,
     /// Counts picos leaving memory (evicted or deleted); see the module docs.
     departures: u64,
+    /// Picos deleted by a transaction not yet committed: still in the store, but not to be
+    /// loaded again (`staged.rs`).
+    hidden: HashSet<String>,
 }
 
 /// Channels by ECI, a cache of the store's channel records and of self channels.
@@ -39,6 +43,9 @@ pub(crate) struct ChannelCache {
     channels: HashMap<String, Arc<Channel>>,
     /// Counts changes and deletions of channels; see the module docs.
     changes: u64,
+    /// Channels changed by transactions not yet committed, in front of the cache and the
+    /// store: `None` for a deleted one (`staged.rs`).
+    pending: HashMap<String, Option<Arc<Channel>>>,
 }
 
 impl PicoCell {
@@ -57,6 +64,9 @@ impl EngineInner {
         loop {
             let departures = {
                 let residents = read(&self.residents);
+                if residents.is_hidden(id) {
+                    return Err(pico_not_found(id));
+                }
                 if let Some(cell) = residents.picos.get(id) {
                     cell.last_used.store(self.tick(), Ordering::Relaxed);
                     return Ok(Arc::clone(cell));
@@ -66,8 +76,11 @@ impl EngineInner {
             let state = self
                 .read_pico(id)
                 .map_err(|err| RuntimeError::error(format!("Pico {id} could not be loaded: {err}")))?
-                .ok_or_else(|| RuntimeError::error(format!("Pico not found {id}")))?;
+                .ok_or_else(|| pico_not_found(id))?;
             let mut residents = write(&self.residents);
+            if residents.is_hidden(id) {
+                return Err(pico_not_found(id));
+            }
             if let Some(cell) = residents.picos.get(id) {
                 return Ok(Arc::clone(cell));
             }
@@ -152,6 +165,14 @@ impl EngineInner {
     pub(super) fn channel(&self, eci: &str) -> Result<Arc<Channel>, RuntimeError> {
         let changes = {
             let cache = read(&self.channel_cache);
+            if !cache.pending.is_empty()
+                && let Some(pending) = cache.pending.get(eci)
+            {
+                return match pending {
+                    Some(channel) => Ok(Arc::clone(channel)),
+                    None => Err(RuntimeError::error(format!("ECI not found {eci}"))),
+                };
+            }
             if let Some(channel) = cache.channels.get(eci) {
                 return Ok(Arc::clone(channel));
             }
@@ -182,6 +203,47 @@ impl EngineInner {
         Ok(is_pico.then(|| Channel::self_channel(eci)))
     }
 
+    /// Sets (`Some`) or clears (`None`) the overlay entry of `eci`; returns the entry before.
+    pub(super) fn set_pending_channel(
+        &self,
+        eci: &str,
+        entry: Option<Option<Arc<Channel>>>,
+    ) -> Option<Option<Arc<Channel>>> {
+        let mut cache = write(&self.channel_cache);
+        cache.changes += 1;
+        cache.channels.remove(eci);
+        match entry {
+            Some(entry) => cache.pending.insert(eci.to_string(), entry),
+            None => cache.pending.remove(eci),
+        }
+    }
+
+    /// Clears the overlay entries of channels whose changes are now in storage.
+    pub(super) fn settle_pending_channels(&self, ecis: &[String]) {
+        let mut cache = write(&self.channel_cache);
+        cache.changes += 1;
+        for eci in ecis {
+            cache.pending.remove(eci);
+            cache.channels.remove(eci);
+        }
+    }
+
+    /// Makes lookups of picos answer "not found" while they stay where they are (a pico
+    /// whose job is running must not get a second copy if its deletion is taken back);
+    /// returns for each whether it was hidden already.
+    pub(super) fn hide_picos(&self, ids: &[String]) -> Vec<bool> {
+        let mut residents = write(&self.residents);
+        ids.iter()
+            .map(|id| !residents.hidden.insert(id.clone()))
+            .collect()
+    }
+
+    /// Lets a hidden pico be found again (its deletion was taken back, or it is gone from
+    /// memory and the store).
+    pub(super) fn unhide_pico(&self, id: &str) {
+        write(&self.residents).hidden.remove(id);
+    }
+
     /// Drops channels from the cache after they changed or were deleted in storage.
     pub(super) fn forget_channels<'e>(&self, ecis: impl IntoIterator<Item = &'e String>) {
         let mut cache = write(&self.channel_cache);
@@ -190,6 +252,17 @@ impl EngineInner {
         }
         cache.changes += 1;
     }
+}
+
+impl Residents {
+    fn is_hidden(&self, id: &str) -> bool {
+        !self.hidden.is_empty() && self.hidden.contains(id)
+    }
+}
+
+#[cold]
+fn pico_not_found(id: &str) -> RuntimeError {
+    RuntimeError::error(format!("Pico not found {id}"))
 }
 
 /// Removes the least recently used idle picos until at most `keep` remain (or no idle one

@@ -43,6 +43,7 @@ impl EngineInner {
             };
             let mut state = lock(&cell.state);
             let mut batch = WriteBatch::new();
+            let mut staged = Staged::default();
             let mut answers = Vec::with_capacity(jobs.len());
             for job in jobs {
                 answers.push(match job {
@@ -51,15 +52,25 @@ impl EngineInner {
                         event,
                         reply,
                         inbox,
-                    } => Answer::Event(reply, self.run_event(&mut state, &eid, event, inbox, &mut batch)),
+                    } => {
+                        let sinks = (&mut batch, &mut staged);
+                        Answer::Event(reply, self.run_event(&mut state, &eid, event, inbox, sinks))
+                    }
                     Job::Query { qid, query, reply } => {
-                        Answer::Query(reply, self.run_query(&mut state, &qid, &query))
+                        let sinks = (&mut batch, &mut staged);
+                        Answer::Query(reply, self.run_query(&mut state, &qid, &query, sinks))
                     }
                 });
             }
             let committed = self.storage.commit(batch);
-            if let Err(err) = &committed {
-                self.reload_after_failed_commit(&mut state, err);
+            match &committed {
+                Ok(()) => self.settle(staged),
+                Err(err) => {
+                    // Other picos' memory (new children, channel lookups) is taken back
+                    // here; this pico's is read back from storage.
+                    self.abort(&mut state, staged);
+                    self.reload_after_failed_commit(&mut state, err);
+                }
             }
             drop(state);
             for answer in answers {
@@ -96,14 +107,16 @@ impl EngineInner {
     }
 
     /// One event transaction. Its writes (and the removal of its inbox entry) go into
-    /// `batch`; on success they are also applied to memory at once, for the next job.
+    /// `batch`; on success they are also applied to memory at once, for the next job, and
+    /// its structural changes join `group` (to settle or abort with the group's commit). On
+    /// failure its structural changes are taken back at once.
     fn run_event(
         &self,
         state: &mut PicoState,
         eid: &str,
         event: Event,
         inbox: bool,
-        batch: &mut WriteBatch,
+        (batch, group): (&mut WriteBatch, &mut Staged),
     ) -> Result<EventResponse, RuntimeError> {
         let event = Arc::new(event);
         let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> = state
@@ -143,6 +156,7 @@ impl EngineInner {
         let logs = std::mem::take(&mut cx.logs);
         let directives = std::mem::take(&mut cx.directives);
         let writes = std::mem::take(&mut cx.ent_writes);
+        let staged = std::mem::take(&mut cx.staged);
         drop(cx);
         if !logs.is_empty() {
             lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
@@ -151,7 +165,11 @@ impl EngineInner {
             // A failed transaction is still done with: it ran once, and its failure is final.
             batch.delete(persist::inbox_key(&state.id, eid));
         }
-        result?;
+        if let Err(err) = result {
+            self.abort(state, staged);
+            return Err(err);
+        }
+        join_group(batch, group, staged);
         add_ent_writes(batch, &state.id, &writes);
         apply_ent_writes(state, writes);
         let mut touched: Vec<Arc<str>> = Vec::new();
@@ -183,7 +201,15 @@ impl EngineInner {
         })
     }
 
-    fn run_query(&self, state: &mut PicoState, qid: &str, query: &Query) -> Result<Value, RuntimeError> {
+    /// One query. Queries write no variables, but a function may still change channels or
+    /// picos (`ctx:newChannel` is a function too): that joins the group like an event's.
+    fn run_query(
+        &self,
+        state: &mut PicoState,
+        qid: &str,
+        query: &Query,
+        (batch, group): (&mut WriteBatch, &mut Staged),
+    ) -> Result<Value, RuntimeError> {
         let not_found = || {
             RuntimeError::error(format!(
                 "Ruleset {} does not have query function \"{}\"",
@@ -212,12 +238,28 @@ impl EngineInner {
         let args = query.args.as_map().cloned().unwrap_or_default();
         let result = instance.query(&mut cx, &query.name, &args);
         let logs = std::mem::take(&mut cx.logs);
+        let staged = std::mem::take(&mut cx.staged);
         drop(cx);
         if !logs.is_empty() {
             lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
         }
+        match &result {
+            Ok(_) => join_group(batch, group, staged),
+            Err(_) => self.abort(state, staged),
+        }
         result
     }
+}
+
+/// A successful transaction's structural changes join its group: their writes go into the
+/// group's batch in order (before the transaction's variable writes, as they happened
+/// first), their undo records into the group's.
+fn join_group(batch: &mut WriteBatch, group: &mut Staged, mut staged: Staged) {
+    if staged.is_empty() {
+        return;
+    }
+    batch.append(std::mem::take(&mut staged.batch));
+    group.append(staged);
 }
 
 /// Offers one event to one ruleset: salient rules in order, each stepped through its

@@ -1,11 +1,11 @@
 //! The `ctx` module (engine.md §7.2): the pico's rulesets, logs and queries to other picos,
 //! and the actions that change picos, channels and installs.
 //!
-//! Atomicity: each action here is one atomic store batch applied to memory only after it
-//! committed, so nothing is ever left half-done (a child without its link channels, a
-//! deleted pico whose descendants survive). Matches pico-engine in that these effects are
-//! not undone when the transaction fails later; entity variables (and so schedules) are the
-//! part that commits with the transaction.
+//! Atomicity: the actions that change picos, channels and installs write into the running
+//! transaction's batch and take effect in memory at once, undoably (`core/staged.rs`), so
+//! they commit with the rest of the transaction or not at all. Deliberately not the
+//! reference's behaviour, which keeps them when the transaction fails later (its partial
+//! writes defect).
 
 use std::sync::Arc;
 
@@ -18,7 +18,6 @@ use crate::engine::event::Query;
 use crate::engine::ids::new_id;
 use crate::engine::persist;
 use crate::engine::pico::{PicoState, RulesetCode};
-use crate::storage::{WriteBatch, key};
 use crate::value::{Map, Value};
 
 /// How far back `ctx:logs()` looks, as the reference does.
@@ -120,7 +119,7 @@ pub(super) fn call(
             let rid = code.rid().to_string();
             let engine = cx.engine;
             engine
-                .install_locked(&mut *cx.pico, code, &url, config)
+                .install_locked(&mut cx.staged, &mut *cx.pico, code, &url, config)
                 .map_err(runtime)?;
             Ok(Value::string(rid))
         }
@@ -293,7 +292,7 @@ fn new_pico(cx: &mut TxnContext<'_>, rulesets: &Value) -> Result<Value, RuntimeE
         installs.push((code, url, config));
     }
     let engine = cx.engine;
-    let eci = engine.new_child(&mut *cx.pico, installs)?;
+    let eci = engine.new_child(&mut cx.staged, &mut *cx.pico, installs)?;
     Ok(Value::string(eci))
 }
 
@@ -310,75 +309,39 @@ fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
         .ok_or_else(not_found)?;
     let engine = cx.engine;
     let child_id = engine.lookup_channel(eci).map_err(|_| not_found())?.pico_id;
-    // The child and all its descendants, parents before children.
-    let mut doomed = vec![child_id.clone()];
-    let mut batch = WriteBatch::new();
-    let mut dead_channels: Vec<String> = Vec::new();
-    let mut idx = 0;
-    while let Some(id) = doomed.get(idx).cloned() {
-        idx += 1;
-        let (children, channels) = engine.with_pico(&id, |state| {
-            (
-                state.children.clone(),
-                state.channels.keys().cloned().collect::<Vec<_>>(),
-            )
-        })?;
-        for child_eci in children {
-            if let Ok(channel) = engine.lookup_channel(&child_eci) {
-                doomed.push(channel.pico_id);
-            }
-        }
-        batch.delete(persist::pico_key(&id));
-        for eci in channels {
-            batch.delete(persist::channel_key(&eci));
-            dead_channels.push(eci);
-        }
-        for area in persist::PICO_AREAS {
-            batch.delete_prefix(key::prefix(&[area, id.as_str()]));
-        }
-    }
+    // The child and all its descendants.
+    let staged = &mut cx.staged;
+    let (doomed, dead_channels) = engine.subtree_deletion(&child_id, &mut staged.batch)?;
     let parent = &mut *cx.pico;
     let link: Option<String> = parent
         .channels
         .values()
         .find(|c| c.family_channel_pico_id.as_deref() == Some(child_id.as_str()))
         .map(|c| c.id.clone());
+    let batch = &mut staged.batch;
     if let Some(link) = &link {
         batch.delete(persist::channel_key(link));
         batch.delete(persist::channel_index_key(&parent.id, link));
-        dead_channels.push(link.clone());
     }
     batch.delete(persist::child_key(&parent.id, eci));
-    let children: Vec<String> = parent.children.iter().filter(|c| *c != eci).cloned().collect();
-    let record = persist::PicoRecord {
-        id: parent.id.clone(),
-        parent: parent.parent.clone(),
-        children: children.clone(),
-    };
-    batch.put(persist::pico_key(&parent.id), persist::to_bytes(&record));
-    engine
-        .storage()
-        .commit(batch)
-        .map_err(|err| RuntimeError::error(format!("delPico could not be stored: {err}")))?;
-    parent.children = children;
-    if let Some(link) = &link {
-        parent.channels.remove(link);
+    let position = parent.children.iter().position(|c| c == eci);
+    if let Some(position) = position {
+        parent.children.remove(position);
+        let link = link.as_ref().and_then(|link| parent.channels.remove(link));
+        staged.child_removed(position, eci.to_string(), link);
     }
-    // Their timers find no pico when they come due and are dropped then.
-    engine.remove_picos(&doomed, &dead_channels);
+    // Until the commit the deleted picos' channels (self channels included) answer "not
+    // found"; their timers find no pico when they come due and are dropped then.
+    for dead in dead_channels.iter().chain(&link).chain(&doomed) {
+        engine.stage_lookup(staged, dead, None);
+    }
+    engine.stage_hidden_picos(staged, &doomed);
     Ok(())
 }
 
-fn store_channel(cx: &mut TxnContext<'_>, channel: Channel) -> Result<(), RuntimeError> {
-    let mut batch = WriteBatch::new();
-    persist::put_channel(&mut batch, &channel);
-    cx.engine
-        .storage()
-        .commit(batch)
-        .map_err(|err| RuntimeError::error(format!("the channel could not be stored: {err}")))?;
-    cx.engine.index_channel(channel.clone());
-    cx.pico.channels.insert(channel.id.clone(), channel);
-    Ok(())
+fn store_channel(cx: &mut TxnContext<'_>, channel: Channel) {
+    let engine = cx.engine;
+    engine.stage_channel(&mut cx.staged, &mut *cx.pico, channel);
 }
 
 fn new_channel(
@@ -395,7 +358,7 @@ fn new_channel(
         query_policy: channel::query_policy(query_policy)?,
         family_channel_pico_id: None,
     };
-    store_channel(cx, channel.clone())?;
+    store_channel(cx, channel.clone());
     Ok(channel)
 }
 
@@ -425,7 +388,8 @@ fn put_channel(
     if !query_policy.is_null() {
         channel.query_policy = channel::query_policy(query_policy)?;
     }
-    store_channel(cx, channel)
+    store_channel(cx, channel);
+    Ok(())
 }
 
 fn del_channel(cx: &mut TxnContext<'_>, eci: &str) -> Result<(), RuntimeError> {
@@ -442,14 +406,8 @@ fn del_channel(cx: &mut TxnContext<'_>, eci: &str) -> Result<(), RuntimeError> {
     if family || channel.family_channel_pico_id.is_some() {
         return Err(RuntimeError::error("Cannot delete family channels."));
     }
-    let mut batch = WriteBatch::new();
-    batch.delete(persist::channel_key(eci));
-    cx.engine
-        .storage()
-        .commit(batch)
-        .map_err(|err| RuntimeError::error(format!("the channel could not be deleted: {err}")))?;
-    cx.pico.channels.remove(eci);
-    cx.engine.remove_picos(&[], &[eci.to_string()]);
+    let engine = cx.engine;
+    engine.stage_channel_removal(&mut cx.staged, &mut *cx.pico, eci);
     Ok(())
 }
 
@@ -472,14 +430,11 @@ fn uninstall(cx: &mut TxnContext<'_>, rid: &str) -> Result<(), RuntimeError> {
         return Ok(());
     }
     let pico: &mut PicoState = &mut *cx.pico;
-    let mut batch = WriteBatch::new();
+    let batch = &mut cx.staged.batch;
     batch.delete(persist::install_key(&pico.id, rid));
     batch.delete_prefix(persist::ent_prefix(&pico.id, rid));
     batch.delete_prefix(persist::rule_state_prefix(&pico.id, rid));
-    cx.engine
-        .storage()
-        .commit(batch)
-        .map_err(|err| RuntimeError::error(format!("the uninstall could not be stored: {err}")))?;
+    cx.staged.snapshot_ruleset(pico, rid);
     pico.rulesets.retain(|r| &*r.rid != rid);
     pico.ent.retain(|(owner, _), _| &**owner != rid);
     pico.rule_states.retain(|(owner, _), _| &**owner != rid);

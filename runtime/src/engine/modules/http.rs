@@ -6,8 +6,8 @@
 //! The client is ureq (blocking): a rule that makes a request waits for its answer, as a
 //! reference rule awaits its promise; `autosend` and event posts to other engines run on a
 //! thread of their own. Every request has a timeout so a silent server cannot
-//! hold a pico forever. Plain `http://` only: the workspace builds ureq without TLS, and an
-//! `https://` URL fails with a clear error.
+//! hold a pico forever. `https://` goes through rustls with the public web's trust anchors
+//! (webpki-roots), plus any added by [`trust_root_certificates`] before the first request.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -234,11 +234,7 @@ fn default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) 
 }
 
 fn transport_error(url: &str, detail: &str) -> String {
-    if url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")) {
-        format!("{url}: https URLs are not supported by this engine's HTTP client (no TLS): {detail}")
-    } else {
-        format!("request to {url} failed: {detail}")
-    }
+    format!("request to {url} failed: {detail}")
 }
 
 /// `{content, content_type, content_length, headers, status_code, status_line}`.
@@ -275,12 +271,70 @@ fn response_value(response: ureq::Response, parse_json: bool) -> Value {
     Value::map(map)
 }
 
+/// Trust anchors added to the public web's, for https servers with a private CA.
+static EXTRA_ROOTS: std::sync::Mutex<Vec<rustls_pki_types::CertificateDer<'static>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Set once the HTTP client is built: trust anchors added later would be ignored.
+static CLIENT_BUILT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes the engine's HTTP client (the `http` module, ruleset URLs, events sent to other
+/// engines) trust the certificates in `pem` as well as the public web's roots, for https
+/// servers with a private certificate authority. Must be called before the first request of
+/// the process; returns how many certificates were added.
+pub fn trust_root_certificates(pem: &str) -> Result<usize, String> {
+    use rustls_pki_types::pem::PemObject;
+    if CLIENT_BUILT.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err("the HTTP client is already in use; add trust anchors before the first request".into());
+    }
+    let certs = rustls_pki_types::CertificateDer::pem_slice_iter(pem.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|err| format!("unreadable PEM certificate: {err}"))?;
+    if certs.is_empty() {
+        return Err("no PEM certificate found".into());
+    }
+    let added = certs.len();
+    EXTRA_ROOTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .extend(certs);
+    Ok(added)
+}
+
+/// ureq's TLS setup (rustls with ring, the webpki roots) plus the added trust anchors; `None`
+/// when none were added (ureq's own setup is the same then).
+fn tls_config() -> Option<Arc<rustls::ClientConfig>> {
+    let extra = EXTRA_ROOTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if extra.is_empty() {
+        return None;
+    }
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let (added, _ignored) = roots.add_parsable_certificates(extra.iter().cloned());
+    debug_assert_eq!(added, extra.len(), "trust anchors were checked when added");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Some(Arc::new(config))
+}
+
 /// A client without a pool of idle connections: ureq does not retry a POST that finds its
 /// pooled connection closed by the server, so every request gets a fresh one.
 fn client() -> ureq::AgentBuilder {
-    ureq::AgentBuilder::new()
+    CLIENT_BUILT.store(true, std::sync::atomic::Ordering::SeqCst);
+    let builder = ureq::AgentBuilder::new()
         .timeout(REQUEST_TIMEOUT)
-        .max_idle_connections(0)
+        .max_idle_connections(0);
+    match tls_config() {
+        Some(config) => builder.tls_config(config),
+        None => builder,
+    }
 }
 
 fn agent() -> &'static ureq::Agent {
@@ -419,8 +473,15 @@ mod tests {
     }
 
     #[test]
-    fn https_transport_errors_say_why() {
-        assert!(transport_error("https://example.com", "x").contains("no TLS"));
-        assert!(transport_error("http://example.com", "x").starts_with("request to"));
+    fn https_is_a_supported_scheme() {
+        // Nothing listens on port 9 of this host: the request fails to connect, not because
+        // the client cannot speak TLS.
+        let err = fetch_source("https://127.0.0.1:9/x.krl").expect_err("nothing listens");
+        assert!(
+            err.starts_with("request to https://127.0.0.1:9/x.krl failed: "),
+            "{err}"
+        );
+        assert!(!err.to_ascii_lowercase().contains("scheme"), "{err}");
+        assert!(!err.contains("TLS"), "{err}");
     }
 }
