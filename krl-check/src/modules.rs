@@ -31,7 +31,8 @@ impl ModuleInfo {
         for prop in ruleset.meta.iter().flat_map(|meta| meta.props()) {
             match &prop.kind {
                 MetaPropKind::Provides { names } => {
-                    info.provides.extend(names.iter().map(|name| name.name.clone()));
+                    info.provides
+                        .extend(names.iter().map(|name| name.name.to_string()));
                 }
                 MetaPropKind::Use { rid, .. } => info.uses.push(rid.name.clone()),
                 _ => {}
@@ -96,8 +97,8 @@ pub(crate) fn check(
         ExprKind::DomainIdentifier { domain, name } => {
             uses.push((
                 domain.span.cover(name.span),
-                domain.name.clone(),
-                name.name.clone(),
+                domain.name.to_string(),
+                name.name.to_string(),
             ));
         }
         ExprKind::Defaction(defaction) => {
@@ -105,8 +106,8 @@ pub(crate) fn check(
                 if let Some(domain) = &action.domain {
                     uses.push((
                         domain.span.cover(action.name.span),
-                        domain.name.clone(),
-                        action.name.name.clone(),
+                        domain.name.to_string(),
+                        action.name.name.to_string(),
                     ));
                 }
             }
@@ -118,8 +119,8 @@ pub(crate) fn check(
             if let Some(domain) = &action.domain {
                 uses.push((
                     domain.span.cover(action.name.span),
-                    domain.name.clone(),
-                    action.name.name.clone(),
+                    domain.name.to_string(),
+                    action.name.name.to_string(),
                 ));
             }
         }

@@ -196,7 +196,7 @@ impl Resolver<'_> {
 
     fn ent_access(&mut self, domain: &Ident, name: &Ident, kind: EntAccessKind) {
         self.table.ent.push(EntAccess {
-            name: name.name.clone(),
+            name: name.name.to_string(),
             span: domain.span.cover(name.span),
             kind,
         });
@@ -1047,7 +1047,11 @@ fn is_event_bound(kind: DeclKind) -> bool {
 /// with too many arguments are reported.
 fn function_signature(params: &Params) -> Signature {
     Signature {
-        params: params.items.iter().map(|param| param.name.name.clone()).collect(),
+        params: params
+            .items
+            .iter()
+            .map(|param| param.name.name.to_string())
+            .collect(),
         min: 0,
     }
 }

@@ -20,7 +20,7 @@ pub struct Emitted {
 fn static_event(event: &EventRef) -> Option<(String, String)> {
     match event {
         EventRef::Static { domain, event_type } => Some((
-            domain.name.clone(),
+            domain.name.to_string(),
             literal_string(event_type)?.trim().to_string(),
         )),
         EventRef::Dynamic { domain_and_type } => {
@@ -110,8 +110,8 @@ pub fn selected(analysis: &Analysis) -> Vec<(String, String, Span)> {
         .flat_map(syntax::selected_events)
         .map(|(base, span)| {
             (
-                base.domain.name.clone(),
-                base.event_type.name.clone(),
+                base.domain.name.to_string(),
+                base.event_type.name.to_string(),
                 analysis.trim(span),
             )
         })

@@ -112,14 +112,24 @@ fn domain_member_at(analysis: &Analysis, offset: u32) -> Option<Target<'_>> {
             if let ExprKind::DomainIdentifier { domain, name } = &expr.kind
                 && touches(expr.span, offset)
             {
-                found = Some((domain.name.clone(), name.name.clone(), domain.span, expr.span));
+                found = Some((
+                    domain.name.to_string(),
+                    name.name.to_string(),
+                    domain.span,
+                    expr.span,
+                ));
             }
         }
         Node::Action(action) => {
             if let Some(domain) = &action.domain {
                 let span = domain.span.cover(action.name.span);
                 if touches(span, offset) {
-                    found = Some((domain.name.clone(), action.name.name.clone(), domain.span, span));
+                    found = Some((
+                        domain.name.to_string(),
+                        action.name.name.to_string(),
+                        domain.span,
+                        span,
+                    ));
                 }
             }
         }

@@ -1,12 +1,16 @@
 //! Robust timing of `parse_ruleset` on the bench input for a loaded machine: the minimum
 //! over many runs is what the code costs when nothing else interferes.
 //! `cargo run --release -p krl-syntax --example parse_timing [runs] [parse_ruleset|lex]`;
-//! the same input and work as `benches/parse.rs`, the drop of the result included.
+//! the same input, work and allocator as `benches/parse.rs`; the drop of the result is not
+//! timed.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use krl_diagnostics::FileId;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const LARGE: &str = include_str!("../benches/data/large.krl");
 
@@ -16,35 +20,39 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(300);
     let only = std::env::args().nth(2);
-    for (name, f) in [
-        (
-            "parse_ruleset",
-            &(|| drop(black_box(krl_syntax::parse_ruleset(FileId(0), black_box(LARGE))))) as &dyn Fn(),
-        ),
-        ("lex", &|| {
-            drop(black_box(krl_syntax::lexer::lex(FileId(0), black_box(LARGE))))
-        }),
-    ] {
-        if only.as_deref().is_some_and(|only| only != name) {
-            continue;
-        }
-        let mut times: Vec<f64> = (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed().as_secs_f64()
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        let min = times[0];
-        let p10 = times[runs / 10];
-        let mib = LARGE.len() as f64 / (1024.0 * 1024.0);
-        println!(
-            "{name:14} min {:8.1} µs ({:6.1} MiB/s)  p10 {:8.1} µs ({:6.1} MiB/s)",
-            min * 1e6,
-            mib / min,
-            p10 * 1e6,
-            mib / p10
-        );
+    let wanted = |name: &str| only.as_deref().is_none_or(|only| only == name);
+    if wanted("parse_ruleset") {
+        report("parse_ruleset", runs, || {
+            krl_syntax::parse_ruleset(FileId(0), black_box(LARGE))
+        });
     }
+    if wanted("lex") {
+        report("lex", runs, || {
+            krl_syntax::lexer::lex(FileId(0), black_box(LARGE))
+        });
+    }
+}
+
+/// Times `work` `runs` times, dropping each result after its time is taken.
+fn report<T>(name: &str, runs: usize, work: impl Fn() -> T) {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let result = black_box(work());
+            let elapsed = start.elapsed().as_secs_f64();
+            drop(result);
+            elapsed
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let min = times[0];
+    let p10 = times[runs / 10];
+    let mib = LARGE.len() as f64 / (1024.0 * 1024.0);
+    println!(
+        "{name:14} min {:8.1} µs ({:6.1} MiB/s)  p10 {:8.1} µs ({:6.1} MiB/s)",
+        min * 1e6,
+        mib / min,
+        p10 * 1e6,
+        mib / p10
+    );
 }

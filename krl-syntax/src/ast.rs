@@ -11,18 +11,20 @@
 // on every walk to save memory that a parse never has much of.
 #![allow(clippy::large_enum_variant)]
 
+pub use compact_str::CompactString as Name;
 use krl_diagnostics::Span;
 use serde::Serialize;
 
 /// A name as written, with its place.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Ident {
-    pub name: String,
+    /// Inline up to 24 bytes, so most names cost no allocation.
+    pub name: Name,
     pub span: Span,
 }
 
 impl Ident {
-    pub fn new(name: impl Into<String>, lo: u32, hi: u32) -> Ident {
+    pub fn new(name: impl Into<Name>, lo: u32, hi: u32) -> Ident {
         Ident {
             name: name.into(),
             span: Span::new(lo, hi),
@@ -808,7 +810,7 @@ pub enum ExprKind {
         flags: String,
     },
     Identifier {
-        name: String,
+        name: Name,
     },
     /// `domain:name`, e.g. `ent:count` or `event:attrs`.
     DomainIdentifier {

@@ -360,7 +360,7 @@ impl<'src> Builder<'src> {
             );
         }
         Rid {
-            name,
+            name: name.into_string(),
             span: Span::new(lo, hi),
         }
     }

@@ -29,7 +29,7 @@ fn parse_case(path: &std::path::Path) -> Parsed {
 fn common_problems(parsed: &Parsed) -> Vec<String> {
     let mut problems = spans::check_parse(&parsed.case.source, &parsed.parse);
     for name in &parsed.case.header.intact_rules {
-        if !parsed.parse.ruleset.rules().any(|rule| &rule.name.name == name) {
+        if !parsed.parse.ruleset.rules().any(|rule| rule.name.name == name) {
             problems.push(format!(
                 "rule `{name}` is listed in `intact_rules` but is not in the tree"
             ));

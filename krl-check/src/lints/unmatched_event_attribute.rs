@@ -82,7 +82,7 @@ fn membership_test(expr: &Expr) -> Option<&str> {
 fn names_in_select(event: &EventExpr, names: &mut HashSet<String>) {
     match &event.kind {
         EventExprKind::Event(base) => {
-            names.extend(base.attrs.iter().map(|attr| attr.name.name.clone()));
+            names.extend(base.attrs.iter().map(|attr| attr.name.name.to_string()));
             if let Some(condition) = &base.where_ {
                 visit::walk_expr(condition, &mut |expr| {
                     if let Some(name) = attribute_read(expr).or_else(|| membership_test(expr)) {

@@ -466,7 +466,7 @@ impl Lowerer {
                 let object = Box::new(self.expr(object));
                 let key = match domain {
                     Some(domain) => format!("{}:{}", domain.name, name.name),
-                    None => name.name.clone(),
+                    None => name.name.to_string(),
                 };
                 Node::Get {
                     object,

@@ -29,15 +29,17 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
                     _ => meta.version = text,
                 }
             }
-            MetaPropKind::Shares { names } => meta.shares.extend(names.iter().map(|n| n.name.clone())),
-            MetaPropKind::Provides { names } => meta.provides.extend(names.iter().map(|n| n.name.clone())),
+            MetaPropKind::Shares { names } => meta.shares.extend(names.iter().map(|n| n.name.to_string())),
+            MetaPropKind::Provides { names } => {
+                meta.provides.extend(names.iter().map(|n| n.name.to_string()))
+            }
             MetaPropKind::Configure { decls } => configure_decls.extend(ast::declarations(decls)),
             MetaPropKind::Use { rid, alias, with } => {
                 meta.uses.push(ModuleUse {
                     rid: rid.name.clone(),
                     alias: alias
                         .as_ref()
-                        .map_or_else(|| rid.name.clone(), |a| a.name.clone()),
+                        .map_or_else(|| rid.name.to_string(), |a| a.name.to_string()),
                 });
                 use_props.push((rid, alias.as_ref(), with));
             }
@@ -51,7 +53,7 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
             MetaPropKind::Logging { .. } => {}
         }
     }
-    meta.configure = configure_decls.iter().map(|d| d.name.name.clone()).collect();
+    meta.configure = configure_decls.iter().map(|d| d.name.name.to_string()).collect();
     // The global frame: configure names, then globals, in one declaration scope.
     let configure = lowerer.block(&configure_decls);
     // `with` values are evaluated in the user's scope at its initialisation.
@@ -194,7 +196,7 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
     }
     let rule_size = lowerer.scopes.pop();
     let spec = RuleSpec {
-        name: rule.name.name.clone(),
+        name: rule.name.name.to_string(),
         select: spec_select,
     };
     let ir = RuleIr {
@@ -279,7 +281,7 @@ fn event_expr(
                         ast::AggregatorOp::Avg => select::AggregatorOp::Avg,
                         ast::AggregatorOp::Push => select::AggregatorOp::Push,
                     },
-                    vars: agg.vars.iter().map(|v| v.name.clone()).collect(),
+                    vars: agg.vars.iter().map(|v| v.name.to_string()).collect(),
                 }
             });
             match op {
@@ -307,7 +309,7 @@ fn leaf(
         .attrs
         .iter()
         .filter_map(|attr| match Regex::new(&attr.regex.pattern, &attr.regex.flags) {
-            Ok(regex) => Some((attr.name.name.clone(), regex)),
+            Ok(regex) => Some((attr.name.name.to_string(), regex)),
             Err(err) => {
                 lowerer.error(attr.regex.span, err.to_string());
                 None
@@ -322,7 +324,7 @@ fn leaf(
         let bindings = base
             .setting
             .iter()
-            .map(|n| (n.name.clone(), lowerer.scopes.declare(&n.name)))
+            .map(|n| (n.name.to_string(), lowerer.scopes.declare(&n.name)))
             .collect();
         let condition = lowerer.expr(condition);
         let n_slots = lowerer.scopes.pop();
@@ -334,10 +336,10 @@ fn leaf(
         (wheres.len() - 1) as u32
     });
     Leaf {
-        domain: base.domain.name.clone(),
-        name: base.event_type.name.clone(),
+        domain: base.domain.name.to_string(),
+        name: base.event_type.name.to_string(),
         attrs,
-        setting: base.setting.iter().map(|n| n.name.clone()).collect(),
+        setting: base.setting.iter().map(|n| n.name.to_string()).collect(),
         where_id,
     }
 }

@@ -63,7 +63,7 @@ fn share_action(analysis: &Analysis, span: Span) -> Option<CodeAction> {
             _ => None,
         });
     let edit = match (shares, &ruleset.meta) {
-        (Some((_, names)), _) if names.iter().any(|n| &n.name == name) => return None,
+        (Some((_, names)), _) if names.iter().any(|n| n.name == name) => return None,
         (Some((prop, names)), _) => {
             let at = names.last().map_or(prop.key.span.end, |last| last.span.end);
             let text = if names.is_empty() {

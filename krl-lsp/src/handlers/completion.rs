@@ -421,7 +421,7 @@ fn member_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec
             .flat_map(|meta| meta.props())
             .filter_map(|prop| match &prop.kind {
                 krl_syntax::ast::MetaPropKind::Provides { names } => {
-                    Some(names.iter().map(|name| name.name.clone()).collect::<Vec<_>>())
+                    Some(names.iter().map(|name| name.name.to_string()).collect::<Vec<_>>())
                 }
                 _ => None,
             })

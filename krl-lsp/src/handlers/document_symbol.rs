@@ -38,7 +38,7 @@ pub fn declaration_symbol(analysis: &Analysis, decl: &Declaration) -> DocumentSy
     let detail = describe::value_summary(analysis, &decl.value);
     symbol(
         analysis,
-        decl.name.name.clone(),
+        decl.name.name.to_string(),
         Some(detail),
         kind,
         decl.span,
@@ -70,7 +70,7 @@ pub fn document_symbols(analysis: &Analysis) -> Vec<DocumentSymbol> {
                 };
                 symbol(
                     analysis,
-                    prop.key.name.clone(),
+                    prop.key.name.to_string(),
                     detail,
                     SymbolKind::PROPERTY,
                     prop.span,
@@ -108,7 +108,7 @@ pub fn document_symbols(analysis: &Analysis) -> Vec<DocumentSymbol> {
             .map(|select| describe::one_line(analysis.slice(select.span)));
         children.push(symbol(
             analysis,
-            rule.name.name.clone(),
+            rule.name.name.to_string(),
             detail,
             SymbolKind::EVENT,
             rule.span,

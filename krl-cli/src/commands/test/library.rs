@@ -263,7 +263,7 @@ fn rule_index(src: &str) -> Vec<RuleInfo> {
             let (line, col) = line_col(src, rule.span.start as usize);
             let postlude = rule.postlude.as_ref();
             RuleInfo {
-                name: rule.name.name.clone(),
+                name: rule.name.name.to_string(),
                 line,
                 col,
                 has_fired: postlude.and_then(|p| p.fired()).is_some(),
