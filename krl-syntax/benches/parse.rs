@@ -1,5 +1,6 @@
-//! Parsing speed on a realistic ruleset: `data/large.krl`, a home automation hub of about
-//! 1,500 lines with event expressions, pre blocks, functions, chevrons, maps and postludes.
+//! Parsing speed on realistic rulesets: `data/large.krl`, a home automation hub of about
+//! 1,500 lines with event expressions, pre blocks, functions, chevrons, maps and postludes,
+//! and our wrangler (`runtime/system/io.picolabs.wrangler.krl`).
 //! Throughput is reported in bytes, so `cargo bench -p krl-syntax --bench parse` prints MB/s.
 //! The lexer is measured on its own too, to show how the time splits. On a machine too busy
 //! for stable criterion figures, `examples/parse_timing.rs` reports the best of many runs.
@@ -18,15 +19,20 @@ use krl_diagnostics::FileId;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const LARGE: &str = include_str!("data/large.krl");
+/// Our own wrangler: the same kind of ruleset as the reference's 486-line wrangler, on which
+/// the reference parser's figure in issue #2 (about 6.8 MB/s) was measured.
+const WRANGLER: &str = include_str!("../../runtime/system/io.picolabs.wrangler.krl");
 
 fn parse_large(c: &mut Criterion) {
     // Timing a parse that hits errors would measure recovery, not the common path.
-    let parse = krl_syntax::parse_ruleset(FileId(0), LARGE);
-    assert!(
-        parse.diagnostics.is_empty(),
-        "benches/data/large.krl must parse cleanly: {:?}",
-        parse.diagnostics
-    );
+    for (name, src) in [("large.krl", LARGE), ("wrangler.krl", WRANGLER)] {
+        let parse = krl_syntax::parse_ruleset(FileId(0), src);
+        assert!(
+            parse.diagnostics.is_empty(),
+            "{name} must parse cleanly: {:?}",
+            parse.diagnostics
+        );
+    }
 
     let mut group = c.benchmark_group("large.krl");
     group.throughput(Throughput::Bytes(LARGE.len() as u64));
@@ -41,6 +47,17 @@ fn parse_large(c: &mut Criterion) {
         b.iter_batched(
             || (),
             |()| krl_syntax::lexer::lex(FileId(0), black_box(LARGE)),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("wrangler.krl");
+    group.throughput(Throughput::Bytes(WRANGLER.len() as u64));
+    group.bench_function("parse_ruleset", |b| {
+        b.iter_batched(
+            || (),
+            |()| krl_syntax::parse_ruleset(FileId(0), black_box(WRANGLER)),
             BatchSize::PerIteration,
         )
     });
