@@ -7,16 +7,26 @@
 //!
 //! Invariant: the first `n_index` entries are exactly the index keys, sorted numerically.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
-
 use super::Value;
+
+/// Up to this many keys a map has no hash index: a lookup compares keys one by one, which
+/// is faster than hashing at that size and saves the index's allocation. Most KRL maps are
+/// this small (directives, their `meta`, event attributes), and building them was a
+/// large share of an event's cost in the engine bench.
+const SMALL: usize = 8;
 
 /// A string-keyed KRL map with JavaScript key order.
 #[derive(Clone, Default)]
 pub struct Map {
-    entries: IndexMap<Arc<str>, Value>,
+    /// Every entry, in JavaScript order.
+    entries: Vec<(Arc<str>, Value)>,
+    /// Key → position in `entries`, present only above [`SMALL`] keys. Keys are user data
+    /// (event attributes), so the hasher is seeded per process (foldhash, the hasher
+    /// hashbrown itself defaults to) rather than a fixed-seed one like FxHash.
+    index: Option<HashMap<Arc<str>, usize, foldhash::fast::RandomState>>,
     n_index: usize,
 }
 
@@ -46,7 +56,8 @@ impl Map {
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(capacity: usize) -> Self {
         Map {
-            entries: IndexMap::with_capacity(capacity),
+            entries: Vec::with_capacity(capacity),
+            index: None,
             n_index: 0,
         }
     }
@@ -61,37 +72,58 @@ impl Map {
         self.entries.is_empty()
     }
 
+    /// Where `key` is in `entries`.
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| **k == *key),
+        }
+    }
+
     /// The value at `key`, if present.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.get(key)
+        self.position(key).map(|at| &self.entries[at].1)
     }
 
     /// Mutable access to the value at `key`, if present.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries.get_mut(key)
+        self.position(key).map(|at| &mut self.entries[at].1)
     }
 
     /// True when `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.position(key).is_some()
     }
 
     /// Sets `key`; an existing key keeps its position, a new one goes where JavaScript puts it.
     /// Returns the previous value.
     pub fn insert(&mut self, key: impl Into<Arc<str>>, value: Value) -> Option<Value> {
         let key = key.into();
-        if let Some(slot) = self.entries.get_mut(&*key) {
-            return Some(std::mem::replace(slot, value));
+        if let Some(at) = self.position(&key) {
+            return Some(std::mem::replace(&mut self.entries[at].1, value));
         }
         match array_index(&key) {
             Some(index) => {
                 let position = self.index_position(index);
-                self.entries.shift_insert(position, key, value);
+                self.entries.insert(position, (key, value));
                 self.n_index += 1;
+                self.reindex_after(position, true);
             }
             None => {
-                self.entries.insert(key, value);
+                if let Some(index) = &mut self.index {
+                    index.insert(Arc::clone(&key), self.entries.len());
+                }
+                self.entries.push((key, value));
             }
+        }
+        if self.index.is_none() && self.entries.len() > SMALL {
+            self.index = Some(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(at, (k, _))| (Arc::clone(k), at))
+                    .collect(),
+            );
         }
         None
     }
@@ -99,50 +131,59 @@ impl Map {
     /// Removes `key`, keeping the order of the others. Re-adding it later puts it last
     /// (among non-index keys), as `delete` then assignment does in JavaScript.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let (position, _, value) = self.entries.shift_remove_full(key)?;
+        let position = self.position(key)?;
+        let (_, value) = self.entries.remove(position);
+        if let Some(index) = &mut self.index {
+            index.remove(key);
+        }
+        self.reindex_after(position, false);
         if position < self.n_index {
             self.n_index -= 1;
         }
         Some(value)
     }
 
-    /// Where an index key belongs among the sorted index keys.
-    fn index_position(&self, index: u32) -> usize {
-        let (mut lo, mut hi) = (0, self.n_index);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            let (key, _) = self
-                .entries
-                .get_index(mid)
-                .expect("positions below n_index hold index keys");
-            let mid_index = array_index(key).expect("keys below n_index are array indices");
-            if mid_index < index {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+    /// After an entry was inserted at (`inserted`) or removed from `at`, moves the hash
+    /// index's positions of the entries that shifted, if there is an index.
+    fn reindex_after(&mut self, at: usize, inserted: bool) {
+        let Some(index) = &mut self.index else { return };
+        for position in index.values_mut() {
+            if inserted && *position >= at {
+                *position += 1;
+            } else if !inserted && *position > at {
+                *position -= 1;
             }
         }
-        lo
+        if inserted {
+            index.insert(Arc::clone(&self.entries[at].0), at);
+        }
+    }
+
+    /// Where an index key belongs among the sorted index keys.
+    fn index_position(&self, index: u32) -> usize {
+        self.entries[..self.n_index].partition_point(|(key, _)| {
+            array_index(key).expect("keys below n_index are array indices") < index
+        })
     }
 
     /// Entries in JavaScript order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Arc<str>, &Value)> + ExactSizeIterator {
-        self.entries.iter()
+        self.entries.iter().map(|(k, v)| (k, v))
     }
 
     /// Keys in JavaScript order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Arc<str>> + ExactSizeIterator {
-        self.entries.keys()
+        self.entries.iter().map(|(k, _)| k)
     }
 
     /// Values in key order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
-        self.entries.values()
+        self.entries.iter().map(|(_, v)| v)
     }
 
     /// Mutable values in key order.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
-        self.entries.values_mut()
+        self.entries.iter_mut().map(|(_, v)| v)
     }
 }
 
@@ -165,7 +206,7 @@ impl<'a> FromIterator<(&'a str, Value)> for Map {
 
 impl IntoIterator for Map {
     type Item = (Arc<str>, Value);
-    type IntoIter = indexmap::map::IntoIter<Arc<str>, Value>;
+    type IntoIter = std::vec::IntoIter<(Arc<str>, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
@@ -173,7 +214,7 @@ impl IntoIterator for Map {
 
 impl std::fmt::Debug for Map {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.entries.iter()).finish()
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
@@ -210,6 +251,65 @@ mod tests {
         map.remove("3");
         map.insert("0", Value::Null);
         assert_eq!(keys(&map), ["0", "1", "y", "z", "x"]);
+    }
+
+    /// Past [`SMALL`] keys the map keeps a hash index; lookups, order and positions must
+    /// match a plain list through inserts, index-key inserts and removals.
+    #[test]
+    fn large_maps_agree_with_a_plain_list() {
+        let mut map = Map::new();
+        let mut model: Vec<(String, i64)> = Vec::new();
+        let mut seed = 7_u64;
+        for step in 0..2_000_i64 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let pick = (seed >> 33) % 40;
+            let key = if pick % 3 == 0 {
+                pick.to_string()
+            } else {
+                format!("k{pick}")
+            };
+            if (seed >> 20) % 4 == 0 {
+                let expected = model
+                    .iter()
+                    .position(|(k, _)| *k == key)
+                    .map(|at| model.remove(at).1);
+                assert_eq!(
+                    map.remove(&key).and_then(|v| v.as_number()).map(|n| n as i64),
+                    expected
+                );
+            } else {
+                let previous = map.insert(key.as_str(), Value::from(step as f64));
+                match model.iter_mut().find(|(k, _)| *k == key) {
+                    Some(entry) => {
+                        assert!(previous.is_some());
+                        entry.1 = step;
+                    }
+                    None => {
+                        assert!(previous.is_none());
+                        let at = match array_index(&key) {
+                            Some(n) => model
+                                .iter()
+                                .position(|(k, _)| array_index(k).is_none_or(|m| m > n))
+                                .unwrap_or(model.len()),
+                            None => model.len(),
+                        };
+                        model.insert(at, (key.clone(), step));
+                    }
+                }
+            }
+            let listed: Vec<(String, i64)> = map
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_number().expect("numbers") as i64))
+                .collect();
+            assert_eq!(listed, model, "after step {step}");
+            for (k, v) in &model {
+                assert_eq!(map.get(k).and_then(Value::as_number), Some(*v as f64), "{k}");
+            }
+            assert!(!map.contains_key("absent"));
+        }
+        assert!(map.len() > SMALL, "the test reached the indexed size");
     }
 
     #[test]
