@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use super::Value;
 
 /// Up to this many keys a map has no hash index: a lookup compares keys one by one, which
@@ -18,11 +20,15 @@ use super::Value;
 /// large share of an event's cost in the engine bench.
 const SMALL: usize = 8;
 
+/// Entries kept inside the map itself; more go to the heap. A directive has four keys, its
+/// `meta` three, so each is one allocation (the `Arc` around the map) instead of two.
+const INLINE: usize = 4;
+
 /// A string-keyed KRL map with JavaScript key order.
 #[derive(Clone, Default)]
 pub struct Map {
     /// Every entry, in JavaScript order.
-    entries: Vec<(Arc<str>, Value)>,
+    entries: SmallVec<[(Arc<str>, Value); INLINE]>,
     /// Key → position in `entries`, present only above [`SMALL`] keys. Keys are user data
     /// (event attributes), so the hasher is seeded per process (foldhash, the hasher
     /// hashbrown itself defaults to) rather than a fixed-seed one like FxHash.
@@ -56,7 +62,7 @@ impl Map {
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(capacity: usize) -> Self {
         Map {
-            entries: Vec::with_capacity(capacity),
+            entries: SmallVec::with_capacity(capacity),
             index: None,
             n_index: 0,
         }
@@ -206,7 +212,7 @@ impl<'a> FromIterator<(&'a str, Value)> for Map {
 
 impl IntoIterator for Map {
     type Item = (Arc<str>, Value);
-    type IntoIter = std::vec::IntoIter<(Arc<str>, Value)>;
+    type IntoIter = smallvec::IntoIter<[(Arc<str>, Value); INLINE]>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
