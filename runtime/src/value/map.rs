@@ -271,12 +271,12 @@ mod tests {
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             let pick = (seed >> 33) % 40;
-            let key = if pick % 3 == 0 {
+            let key = if pick.is_multiple_of(3) {
                 pick.to_string()
             } else {
                 format!("k{pick}")
             };
-            if (seed >> 20) % 4 == 0 {
+            if (seed >> 20).is_multiple_of(4) {
                 let expected = model
                     .iter()
                     .position(|(k, _)| *k == key)
