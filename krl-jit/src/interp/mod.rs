@@ -529,6 +529,14 @@ pub fn call_action(
             )));
         }
     };
-    let args = arrange_args(&callable.param_names(), positional, named);
+    let args = if named.is_empty() {
+        // What `arrange_args` does then, without listing the parameters (an allocation per
+        // action, e.g. per `send_directive`).
+        let mut positional = positional;
+        positional.truncate(callable.param_count());
+        positional
+    } else {
+        arrange_args(&callable.param_names(), positional, named)
+    };
     callable.call(host, args)
 }

@@ -457,8 +457,11 @@ impl Host for TxnContext<'_> {
     }
 
     fn add_directive(&mut self, name: Value, options: Value) -> Result<Value, RuntimeError> {
+        // One shared empty map for every directive sent without options (maps are never
+        // mutated once shared), instead of an allocation per directive.
+        static NO_OPTIONS: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| Value::map(Map::new()));
         let options = if options.is_null() {
-            Value::map(Map::new())
+            NO_OPTIONS.clone()
         } else {
             options
         };

@@ -202,8 +202,19 @@ pub(crate) fn put_rule_states(batch: &mut WriteBatch, key: Vec<u8>, states: &[(&
     if states.is_empty() {
         batch.delete(key);
     } else {
-        let by_name: std::collections::BTreeMap<&str, &RuleState> = states.iter().copied().collect();
-        batch.put(key, to_bytes(&by_name));
+        use serde::Serializer as _;
+        // A JSON object with the names in order, written straight from a sorted copy of the
+        // list: the same bytes as collecting into a `BTreeMap` (the last state of a repeated
+        // name wins), without its nodes.
+        let mut by_name = states.to_vec();
+        by_name.reverse();
+        by_name.sort_by_key(|(name, _)| *name);
+        by_name.dedup_by_key(|(name, _)| *name);
+        let mut bytes = Vec::with_capacity(64 * by_name.len());
+        let mut out = serde_json::Serializer::new(&mut bytes);
+        out.collect_map(by_name.iter().map(|(name, state)| (*name, *state)))
+            .expect("rule states always serialise");
+        batch.put(key, bytes);
     }
 }
 
@@ -215,4 +226,35 @@ pub(crate) fn put_channel(batch: &mut WriteBatch, channel: &Channel) {
 
 pub(crate) fn config_map(value: &Value) -> Map {
     value.as_map().cloned().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::BatchOp;
+
+    fn state(first: u32) -> RuleState {
+        RuleState {
+            states: vec![first],
+            ..RuleState::default()
+        }
+    }
+
+    /// The rule-states record is the JSON object a `BTreeMap` by name gives (names in
+    /// order, the last of a repeated name winning), which stores already hold.
+    #[test]
+    fn rule_states_record_is_sorted_by_name() {
+        let (b, a, b_again) = (state(2), state(1), state(3));
+        let listed = [("b", &b), ("a", &a), ("b", &b_again)];
+        let mut batch = WriteBatch::new();
+        put_rule_states(&mut batch, b"k".to_vec(), &listed);
+        let expected: std::collections::BTreeMap<&str, &RuleState> = listed.iter().copied().collect();
+        let [BatchOp::Put { value, .. }] = batch.ops() else {
+            panic!("one put expected, got {} ops", batch.ops().len());
+        };
+        assert_eq!(*value, to_bytes(&expected));
+        let decoded: std::collections::BTreeMap<String, RuleState> =
+            from_bytes(b"k", value).expect("decodes");
+        assert_eq!(decoded["b"].states, vec![3]);
+    }
 }

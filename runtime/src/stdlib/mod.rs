@@ -85,6 +85,10 @@ impl Callable for NativeOperator {
         self.0.params.to_vec()
     }
 
+    fn param_count(&self) -> usize {
+        self.0.params.len()
+    }
+
     fn is_action_function(&self) -> bool {
         self.0.kind == OperatorKind::ActionFunction
     }

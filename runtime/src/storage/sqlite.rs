@@ -1,14 +1,19 @@
 //! The default durable [`Storage`]: SQLite in WAL mode with group commit.
 //!
-//! Files in the store's folder: `store.sqlite3` (+ its `-wal` and `-shm` while open) holds
+//! Files in the store's folder: `store.sqlite3` (+ its `-wal` while open) holds
 //! one table `kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID`; `lock.sqlite3` is held with an
 //! exclusive lock for as long as the store is open. A second process opening the same
 //! folder (or a second `SqliteStorage` in this process) therefore fails at once with
 //! [`StorageError::Locked`] instead of sharing the data behind the engine's caches. The OS
 //! drops the lock when the owner dies, so a store left by kill -9 reopens normally (SQLite
-//! rolls back any transaction that was not committed). Other SQLite clients (the `sqlite3`
-//! shell) may still open `store.sqlite3` while the engine runs; SQLite's own locking keeps
-//! that safe, though the engine does not expect outside writes.
+//! rolls back any transaction that was not committed).
+//!
+//! One connection does everything, in SQLite's exclusive locking mode: it takes the data
+//! file's locks once and keeps them, and the WAL index lives in its own memory instead of
+//! the shared `-shm` file. A transaction then costs no `fcntl` lock calls (there were
+//! several per commit, a sixth of a stateful event's CPU time in the engine bench). The
+//! price: other SQLite clients (the `sqlite3` shell) cannot open `store.sqlite3` while the
+//! engine runs, and reads wait while a group commit is being written.
 //!
 //! Writes: one writer connection, used by whichever committing thread is the current
 //! *leader* (no writer thread of our own). A committing thread queues its batch and, if no
@@ -21,9 +26,8 @@
 //! transaction fails, each of its batches is retried alone, so one bad batch fails only
 //! its own caller.
 //!
-//! Reads: a pool of read-only connections, one per concurrently reading thread. In WAL mode
-//! readers never block the writer or each other, and each statement reads the latest
-//! committed snapshot, so a read after `commit` returns sees that commit.
+//! Reads use the same connection, between group commits, so a read after `commit` returns
+//! sees that commit.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -65,9 +69,8 @@ const LOCK_FILE: &str = "lock.sqlite3";
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub struct SqliteStorage {
-    // Field order is drop order: readers, then the writer (whose close checkpoints the
-    // WAL into the main file), then the lock.
-    readers: Mutex<Vec<Connection>>,
+    // Field order is drop order: the connection (whose close checkpoints the WAL into the
+    // main file), then the lock.
     writer: Mutex<Connection>,
     queue: Mutex<Queue>,
     /// Held, never used: closing it releases the lock.
@@ -145,7 +148,6 @@ impl SqliteStorage {
             });
         }
         Ok(SqliteStorage {
-            readers: Mutex::new(Vec::new()),
             writer: Mutex::new(writer),
             queue: Mutex::new(Queue::default()),
             _lock: Mutex::new(lock),
@@ -165,13 +167,11 @@ impl SqliteStorage {
     /// commit that returned is already durable.
     pub fn close(self) -> Result<(), StorageError> {
         let SqliteStorage {
-            readers,
             writer,
             data_path,
             _lock: owner_lock,
             ..
         } = self;
-        drop(readers);
         let writer = writer.into_inner().unwrap_or_else(PoisonError::into_inner);
         let sqlite_err = |action, source| StorageError::Sqlite {
             path: data_path.clone(),
@@ -196,20 +196,14 @@ impl SqliteStorage {
         }
     }
 
-    /// Runs `read` on a pooled read connection, opening one if every pooled one is in use.
-    fn with_reader<T>(
+    /// Runs `read` on the store's connection, between group commits.
+    fn with_connection<T>(
         &self,
         action: &'static str,
         read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T, StorageError> {
-        let pooled = lock(&self.readers).pop();
-        let conn = match pooled {
-            Some(conn) => conn,
-            None => open_reader(&self.data_path).map_err(|e| self.sqlite_err("open a reader", e))?,
-        };
-        let res = read(&conn);
-        lock(&self.readers).push(conn);
-        res.map_err(|e| self.sqlite_err(action, e))
+        let conn = lock(&self.writer);
+        read(&conn).map_err(|e| self.sqlite_err(action, e))
     }
 
     /// Applies a group of batches as one transaction. If that fails, retries each batch in
@@ -233,7 +227,7 @@ impl SqliteStorage {
 
 impl Storage for SqliteStorage {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        self.with_reader("read a key", |conn| {
+        self.with_connection("read a key", |conn| {
             conn.prepare_cached("SELECT v FROM kv WHERE k = ?1")?
                 .query_row(params![key], |row| row.get(0))
                 .optional()
@@ -241,7 +235,7 @@ impl Storage for SqliteStorage {
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StorageError> {
-        self.with_reader("scan keys", |conn| {
+        self.with_connection("scan keys", |conn| {
             let end = key::prefix_end(prefix);
             let mut stmt = match end {
                 Some(_) => conn.prepare_cached("SELECT k, v FROM kv WHERE k >= ?1 AND k < ?2 ORDER BY k")?,
@@ -426,6 +420,8 @@ fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Connecti
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Before the first access in WAL mode, so that no shared-memory WAL index is made.
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(rusqlite::Error::InvalidParameterName(format!(
@@ -457,14 +453,6 @@ fn open_writer(path: &Path, durability: Durability) -> rusqlite::Result<Connecti
         ))?;
     }
     tx.commit()?;
-    Ok(conn)
-}
-
-fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "cache_size", -8_192)?; // 8 MiB
     Ok(conn)
 }
 

@@ -19,6 +19,12 @@ pub trait Callable: Send + Sync + 'static {
     /// Parameter names in positional order, used to map named arguments to positions.
     fn param_names(&self) -> Vec<&str>;
 
+    /// How many parameters [`Callable::param_names`] lists, without building the list (a
+    /// call with positional arguments only needs no more).
+    fn param_count(&self) -> usize {
+        self.param_names().len()
+    }
+
     /// True for natives usable both as an action and as a function (typeof `ActionFunction`,
     /// e.g. stdlib `noop` and `http:get`). Only consulted for [`Value::Function`].
     fn is_action_function(&self) -> bool {

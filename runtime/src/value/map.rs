@@ -7,40 +7,33 @@
 //!
 //! Invariant: the first `n_index` entries are exactly the index keys, sorted numerically.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
+use smallvec::SmallVec;
 
 use super::Value;
 
-/// foldhash instead of SipHash: large maps are probed on every event, and SipHash showed in
-/// profiles; foldhash is seeded per process, so keys from the network still cannot be chosen
-/// to collide.
-type Hasher = foldhash::fast::RandomState;
-
-/// Up to this many keys a map is a plain vector searched linearly: most KRL maps (event
-/// attributes, directives, options) are that small, and building a hash table for them cost
-/// more than the searches it saves.
+/// Up to this many keys a map has no hash index: a lookup compares keys one by one, which
+/// is faster than hashing at that size and saves the index's allocation. Most KRL maps are
+/// this small (directives, their `meta`, event attributes), and building them was a
+/// large share of an event's cost in the engine bench.
 const SMALL: usize = 8;
+
+/// Entries kept inside the map itself; more go to the heap. A directive has four keys, its
+/// `meta` three, so each is one allocation (the `Arc` around the map) instead of two.
+const INLINE: usize = 4;
 
 /// A string-keyed KRL map with JavaScript key order.
 #[derive(Clone, Default)]
 pub struct Map {
-    entries: Entries,
+    /// Every entry, in JavaScript order.
+    entries: SmallVec<[(Arc<str>, Value); INLINE]>,
+    /// Key → position in `entries`, present only above [`SMALL`] keys. Keys are user data
+    /// (event attributes), so the hasher is seeded per process (foldhash, the hasher
+    /// hashbrown itself defaults to) rather than a fixed-seed one like FxHash.
+    index: Option<HashMap<Arc<str>, usize, foldhash::fast::RandomState>>,
     n_index: usize,
-}
-
-/// The entries in JavaScript order: a vector while small, an `IndexMap` beyond [`SMALL`].
-#[derive(Clone)]
-enum Entries {
-    Small(Vec<(Arc<str>, Value)>),
-    Large(IndexMap<Arc<str>, Value, Hasher>),
-}
-
-impl Default for Entries {
-    fn default() -> Self {
-        Entries::Small(Vec::new())
-    }
 }
 
 /// The numeric value of `key` when it is a canonical array index (`"0"`, `"17"`, no sign,
@@ -68,78 +61,75 @@ impl Map {
 
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(capacity: usize) -> Self {
-        let entries = if capacity <= SMALL {
-            Entries::Small(Vec::with_capacity(capacity))
-        } else {
-            Entries::Large(IndexMap::with_capacity_and_hasher(capacity, Hasher::default()))
-        };
-        Map { entries, n_index: 0 }
+        Map {
+            entries: SmallVec::with_capacity(capacity),
+            index: None,
+            n_index: 0,
+        }
     }
 
     /// Number of keys.
     pub fn len(&self) -> usize {
-        match &self.entries {
-            Entries::Small(entries) => entries.len(),
-            Entries::Large(entries) => entries.len(),
-        }
+        self.entries.len()
     }
 
     /// True when there are no keys.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.entries.is_empty()
+    }
+
+    /// Where `key` is in `entries`.
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| **k == *key),
+        }
     }
 
     /// The value at `key`, if present.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        match &self.entries {
-            Entries::Small(entries) => entries.iter().find(|(k, _)| **k == *key).map(|(_, v)| v),
-            Entries::Large(entries) => entries.get(key),
-        }
+        self.position(key).map(|at| &self.entries[at].1)
     }
 
     /// Mutable access to the value at `key`, if present.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        match &mut self.entries {
-            Entries::Small(entries) => entries.iter_mut().find(|(k, _)| **k == *key).map(|(_, v)| v),
-            Entries::Large(entries) => entries.get_mut(key),
-        }
+        self.position(key).map(|at| &mut self.entries[at].1)
     }
 
     /// True when `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.position(key).is_some()
     }
 
     /// Sets `key`; an existing key keeps its position, a new one goes where JavaScript puts it.
     /// Returns the previous value.
     pub fn insert(&mut self, key: impl Into<Arc<str>>, value: Value) -> Option<Value> {
         let key = key.into();
-        if let Some(slot) = self.get_mut(&key) {
-            return Some(std::mem::replace(slot, value));
+        if let Some(at) = self.position(&key) {
+            return Some(std::mem::replace(&mut self.entries[at].1, value));
         }
-        let position = match array_index(&key) {
+        match array_index(&key) {
             Some(index) => {
                 let position = self.index_position(index);
+                self.entries.insert(position, (key, value));
                 self.n_index += 1;
-                position
+                self.reindex_after(position, true);
             }
-            None => self.len(),
-        };
-        if let Entries::Small(entries) = &mut self.entries
-            && entries.len() == SMALL
-        {
-            let mut large = IndexMap::with_capacity_and_hasher(2 * SMALL, Hasher::default());
-            large.extend(entries.drain(..));
-            self.entries = Entries::Large(large);
+            None => {
+                if let Some(index) = &mut self.index {
+                    index.insert(Arc::clone(&key), self.entries.len());
+                }
+                self.entries.push((key, value));
+            }
         }
-        match &mut self.entries {
-            Entries::Small(entries) => entries.insert(position, (key, value)),
-            Entries::Large(entries) if position == entries.len() => {
-                entries.insert(key, value);
-            }
-            Entries::Large(entries) => {
-                entries.shift_insert(position, key, value);
-            }
+        if self.index.is_none() && self.entries.len() > SMALL {
+            self.index = Some(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(at, (k, _))| (Arc::clone(k), at))
+                    .collect(),
+            );
         }
         None
     }
@@ -147,112 +137,61 @@ impl Map {
     /// Removes `key`, keeping the order of the others. Re-adding it later puts it last
     /// (among non-index keys), as `delete` then assignment does in JavaScript.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let (position, value) = match &mut self.entries {
-            Entries::Small(entries) => {
-                let position = entries.iter().position(|(k, _)| **k == *key)?;
-                (position, entries.remove(position).1)
-            }
-            Entries::Large(entries) => {
-                let (position, _, value) = entries.shift_remove_full(key)?;
-                (position, value)
-            }
-        };
+        let position = self.position(key)?;
+        let (_, value) = self.entries.remove(position);
+        if let Some(index) = &mut self.index {
+            index.remove(key);
+        }
+        self.reindex_after(position, false);
         if position < self.n_index {
             self.n_index -= 1;
         }
         Some(value)
     }
 
-    /// Where an index key belongs among the sorted index keys.
-    fn index_position(&self, index: u32) -> usize {
-        let (mut lo, mut hi) = (0, self.n_index);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            let key = self.key_at(mid);
-            let mid_index = array_index(key).expect("keys below n_index are array indices");
-            if mid_index < index {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+    /// After an entry was inserted at (`inserted`) or removed from `at`, moves the hash
+    /// index's positions of the entries that shifted, if there is an index.
+    fn reindex_after(&mut self, at: usize, inserted: bool) {
+        let Some(index) = &mut self.index else { return };
+        for position in index.values_mut() {
+            if inserted && *position >= at {
+                *position += 1;
+            } else if !inserted && *position > at {
+                *position -= 1;
             }
         }
-        lo
+        if inserted {
+            index.insert(Arc::clone(&self.entries[at].0), at);
+        }
     }
 
-    fn key_at(&self, position: usize) -> &str {
-        match &self.entries {
-            Entries::Small(entries) => &entries[position].0,
-            Entries::Large(entries) => {
-                entries
-                    .get_index(position)
-                    .expect("positions below n_index hold index keys")
-                    .0
-            }
-        }
+    /// Where an index key belongs among the sorted index keys.
+    fn index_position(&self, index: u32) -> usize {
+        self.entries[..self.n_index].partition_point(|(key, _)| {
+            array_index(key).expect("keys below n_index are array indices") < index
+        })
     }
 
     /// Entries in JavaScript order.
-    pub fn iter(&self) -> Iter<'_> {
-        match &self.entries {
-            Entries::Small(entries) => Iter::Small(entries.iter()),
-            Entries::Large(entries) => Iter::Large(entries.iter()),
-        }
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Arc<str>, &Value)> + ExactSizeIterator {
+        self.entries.iter().map(|(k, v)| (k, v))
     }
 
     /// Keys in JavaScript order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Arc<str>> + ExactSizeIterator {
-        self.iter().map(|(key, _)| key)
+        self.entries.iter().map(|(k, _)| k)
     }
 
     /// Values in key order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
-        self.iter().map(|(_, value)| value)
+        self.entries.iter().map(|(_, v)| v)
     }
 
     /// Mutable values in key order.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
-        let (small, large) = match &mut self.entries {
-            Entries::Small(entries) => (Some(entries.iter_mut().map(|(_, v)| v)), None),
-            Entries::Large(entries) => (None, Some(entries.values_mut())),
-        };
-        small.into_iter().flatten().chain(large.into_iter().flatten())
+        self.entries.iter_mut().map(|(_, v)| v)
     }
 }
-
-/// The entries of a [`Map`] in JavaScript order.
-pub enum Iter<'a> {
-    Small(std::slice::Iter<'a, (Arc<str>, Value)>),
-    Large(indexmap::map::Iter<'a, Arc<str>, Value>),
-}
-
-impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a Arc<str>, &'a Value);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self {
-            Iter::Small(entries) => entries.next().map(|(k, v)| (k, v)),
-            Iter::Large(entries) => entries.next(),
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match self {
-            Iter::Small(entries) => entries.size_hint(),
-            Iter::Large(entries) => entries.size_hint(),
-        }
-    }
-}
-
-impl DoubleEndedIterator for Iter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        match self {
-            Iter::Small(entries) => entries.next_back().map(|(k, v)| (k, v)),
-            Iter::Large(entries) => entries.next_back(),
-        }
-    }
-}
-
-impl ExactSizeIterator for Iter<'_> {}
 
 impl FromIterator<(Arc<str>, Value)> for Map {
     fn from_iter<T: IntoIterator<Item = (Arc<str>, Value)>>(iter: T) -> Self {
@@ -271,48 +210,11 @@ impl<'a> FromIterator<(&'a str, Value)> for Map {
     }
 }
 
-/// The owned entries of a [`Map`] in JavaScript order.
-pub enum IntoIter {
-    Small(std::vec::IntoIter<(Arc<str>, Value)>),
-    Large(indexmap::map::IntoIter<Arc<str>, Value>),
-}
-
-impl Iterator for IntoIter {
-    type Item = (Arc<str>, Value);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self {
-            IntoIter::Small(entries) => entries.next(),
-            IntoIter::Large(entries) => entries.next(),
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match self {
-            IntoIter::Small(entries) => entries.size_hint(),
-            IntoIter::Large(entries) => entries.size_hint(),
-        }
-    }
-}
-
-impl ExactSizeIterator for IntoIter {}
-
 impl IntoIterator for Map {
     type Item = (Arc<str>, Value);
-    type IntoIter = IntoIter;
-    fn into_iter(self) -> IntoIter {
-        match self.entries {
-            Entries::Small(entries) => IntoIter::Small(entries.into_iter()),
-            Entries::Large(entries) => IntoIter::Large(entries.into_iter()),
-        }
-    }
-}
-
-impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a Arc<str>, &'a Value);
-    type IntoIter = Iter<'a>;
-    fn into_iter(self) -> Iter<'a> {
-        self.iter()
+    type IntoIter = smallvec::IntoIter<[(Arc<str>, Value); INLINE]>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
     }
 }
 
@@ -355,6 +257,65 @@ mod tests {
         map.remove("3");
         map.insert("0", Value::Null);
         assert_eq!(keys(&map), ["0", "1", "y", "z", "x"]);
+    }
+
+    /// Past [`SMALL`] keys the map keeps a hash index; lookups, order and positions must
+    /// match a plain list through inserts, index-key inserts and removals.
+    #[test]
+    fn large_maps_agree_with_a_plain_list() {
+        let mut map = Map::new();
+        let mut model: Vec<(String, i64)> = Vec::new();
+        let mut seed = 7_u64;
+        for step in 0..2_000_i64 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let pick = (seed >> 33) % 40;
+            let key = if pick.is_multiple_of(3) {
+                pick.to_string()
+            } else {
+                format!("k{pick}")
+            };
+            if (seed >> 20).is_multiple_of(4) {
+                let expected = model
+                    .iter()
+                    .position(|(k, _)| *k == key)
+                    .map(|at| model.remove(at).1);
+                assert_eq!(
+                    map.remove(&key).and_then(|v| v.as_number()).map(|n| n as i64),
+                    expected
+                );
+            } else {
+                let previous = map.insert(key.as_str(), Value::from(step as f64));
+                match model.iter_mut().find(|(k, _)| *k == key) {
+                    Some(entry) => {
+                        assert!(previous.is_some());
+                        entry.1 = step;
+                    }
+                    None => {
+                        assert!(previous.is_none());
+                        let at = match array_index(&key) {
+                            Some(n) => model
+                                .iter()
+                                .position(|(k, _)| array_index(k).is_none_or(|m| m > n))
+                                .unwrap_or(model.len()),
+                            None => model.len(),
+                        };
+                        model.insert(at, (key.clone(), step));
+                    }
+                }
+            }
+            let listed: Vec<(String, i64)> = map
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_number().expect("numbers") as i64))
+                .collect();
+            assert_eq!(listed, model, "after step {step}");
+            for (k, v) in &model {
+                assert_eq!(map.get(k).and_then(Value::as_number), Some(*v as f64), "{k}");
+            }
+            assert!(!map.contains_key("absent"));
+        }
+        assert!(map.len() > SMALL, "the test reached the indexed size");
     }
 
     #[test]

@@ -125,7 +125,7 @@ impl EngineInner {
             .map(|r| (Arc::clone(&r.rid), Arc::clone(&event)))
             .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
-        let mut rule_states = RuleStates::default();
+        let mut rule_states = RuleStates::with_capacity_and_hasher(8, Default::default());
         let result = (|| {
             while let Some((rid, event)) = schedule.pop_front() {
                 let Some((code, instance)) = cx
