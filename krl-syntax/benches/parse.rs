@@ -62,6 +62,23 @@ fn parse_large(c: &mut Criterion) {
         )
     });
     group.finish();
+
+    // A file we do not ship, such as the reference's own wrangler (the input of the issue's
+    // reference figure): `KRL_BENCH_FILE=path cargo bench -p krl-syntax --bench parse`.
+    if let Some(path) = std::env::var_os("KRL_BENCH_FILE") {
+        let src = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("KRL_BENCH_FILE {}: {err}", path.display()));
+        let mut group = c.benchmark_group("KRL_BENCH_FILE");
+        group.throughput(Throughput::Bytes(src.len() as u64));
+        group.bench_function("parse_ruleset", |b| {
+            b.iter_batched(
+                || (),
+                |()| krl_syntax::parse_ruleset(FileId(0), black_box(&src)),
+                BatchSize::PerIteration,
+            )
+        });
+        group.finish();
+    }
 }
 
 criterion_group!(benches, parse_large);
