@@ -34,51 +34,39 @@ fn parse_large(c: &mut Criterion) {
         );
     }
 
-    let mut group = c.benchmark_group("large.krl");
-    group.throughput(Throughput::Bytes(LARGE.len() as u64));
-    group.bench_function("parse_ruleset", |b| {
-        b.iter_batched(
-            || (),
-            |()| krl_syntax::parse_ruleset(FileId(0), black_box(LARGE)),
-            BatchSize::PerIteration,
-        )
-    });
-    group.bench_function("lex", |b| {
-        b.iter_batched(
-            || (),
-            |()| krl_syntax::lexer::lex(FileId(0), black_box(LARGE)),
-            BatchSize::PerIteration,
-        )
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("wrangler.krl");
-    group.throughput(Throughput::Bytes(WRANGLER.len() as u64));
-    group.bench_function("parse_ruleset", |b| {
-        b.iter_batched(
-            || (),
-            |()| krl_syntax::parse_ruleset(FileId(0), black_box(WRANGLER)),
-            BatchSize::PerIteration,
-        )
-    });
-    group.finish();
-
+    bench_file(c, "large.krl", LARGE, true);
+    bench_file(c, "wrangler.krl", WRANGLER, false);
     // A file we do not ship, such as the reference's own wrangler (the input of the issue's
     // reference figure): `KRL_BENCH_FILE=path cargo bench -p krl-syntax --bench parse`.
     if let Some(path) = std::env::var_os("KRL_BENCH_FILE") {
         let src = std::fs::read_to_string(&path)
             .unwrap_or_else(|err| panic!("KRL_BENCH_FILE {}: {err}", path.display()));
-        let mut group = c.benchmark_group("KRL_BENCH_FILE");
-        group.throughput(Throughput::Bytes(src.len() as u64));
-        group.bench_function("parse_ruleset", |b| {
+        bench_file(c, "KRL_BENCH_FILE", &src, false);
+    }
+}
+
+/// One group per input: the parse, and the lexer alone when `lex` is set. Each tree is
+/// dropped outside the timed part, one run at a time.
+fn bench_file(c: &mut Criterion, name: &str, src: &str, lex: bool) {
+    let mut group = c.benchmark_group(name);
+    group.throughput(Throughput::Bytes(src.len() as u64));
+    group.bench_function("parse_ruleset", |b| {
+        b.iter_batched(
+            || (),
+            |()| krl_syntax::parse_ruleset(FileId(0), black_box(src)),
+            BatchSize::PerIteration,
+        )
+    });
+    if lex {
+        group.bench_function("lex", |b| {
             b.iter_batched(
                 || (),
-                |()| krl_syntax::parse_ruleset(FileId(0), black_box(&src)),
+                |()| krl_syntax::lexer::lex(FileId(0), black_box(src)),
                 BatchSize::PerIteration,
             )
         });
-        group.finish();
     }
+    group.finish();
 }
 
 criterion_group!(benches, parse_large);

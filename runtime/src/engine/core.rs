@@ -708,8 +708,8 @@ impl EngineInner {
 
     /// [`Self::install_on`] as part of a transaction: the install's writes go to `staged`,
     /// its effects on memory are undone if the transaction fails. A failed initialisation
-    /// changes nothing.
-    fn stage_install(
+    /// changes nothing. `ctx:install` calls it on the pico whose state its transaction holds.
+    pub(crate) fn stage_install(
         &self,
         staged: &mut Staged,
         state: &mut PicoState,

@@ -167,18 +167,6 @@ impl EngineInner {
         }
     }
 
-    /// `ctx:install` on a pico whose state the caller holds, as part of its transaction.
-    pub(crate) fn install_locked(
-        &self,
-        staged: &mut Staged,
-        state: &mut PicoState,
-        code: Arc<RulesetCode>,
-        url: &str,
-        config: Map,
-    ) -> Result<(), EngineError> {
-        self.stage_install(staged, state, code, url, config, None)
-    }
-
     /// `ctx:newPico` on a parent whose state the caller holds, as part of its transaction:
     /// the child with its family channels, then its rulesets installed in order (failures
     /// only logged). The child is resident until the transaction settles (its records are

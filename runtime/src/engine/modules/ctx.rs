@@ -119,7 +119,7 @@ pub(super) fn call(
             let rid = code.rid().to_string();
             let engine = cx.engine;
             engine
-                .install_locked(&mut cx.staged, &mut *cx.pico, code, &url, config)
+                .stage_install(&mut cx.staged, &mut *cx.pico, code, &url, config, None)
                 .map_err(runtime)?;
             Ok(Value::string(rid))
         }
