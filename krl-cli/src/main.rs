@@ -3,6 +3,7 @@
 mod commands;
 mod files;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -68,6 +69,9 @@ pub mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Run(_)) {
+        end_quietly_on_closed_pipe();
+    }
     let code = match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
@@ -83,9 +87,30 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(args),
         Command::Repl(args) => commands::repl::run(args),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "krl", &mut std::io::stdout());
-            exit::OK
+            // clap_complete panics on a failed write; a buffer cannot fail.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "krl", &mut script);
+            match std::io::stdout().write_all(&script) {
+                Ok(()) => exit::OK,
+                Err(err) => {
+                    eprintln!("error: cannot write the completion script: {err}");
+                    exit::USAGE
+                }
+            }
         }
     };
     ExitCode::from(code)
+}
+
+/// Output to a pipe whose reader has gone (`krl completions bash | head -1`) ends the process
+/// quietly, as it does for any Unix filter: Rust ignores SIGPIPE, which turns every later
+/// `println!` into a panic. `krl run` keeps ignoring it: its HTTP server writes to sockets
+/// with `writev`, where SIGPIPE would kill the engine whenever a client hangs up early; it
+/// writes its own console output without failing instead (run.rs).
+fn end_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called at startup before any thread exists; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

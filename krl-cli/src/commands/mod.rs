@@ -8,5 +8,6 @@ pub mod fmt;
 pub mod lsp;
 pub mod parse;
 pub mod repl;
+pub mod ruleset_changes;
 pub mod run;
 pub mod test;

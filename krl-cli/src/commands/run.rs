@@ -5,7 +5,8 @@
 //! `<home>/db`, boot the system rulesets (`krl_runtime::engine::system`: install them on the
 //! root, set up its `engine,ui` channel with `engine_ui:setup`), flush and (re)install each
 //! given ruleset on the root by its `file://` URL, listen, then send `engine:started`. `--watch` re-flushes a ruleset
-//! when its file changes; a ruleset that stops compiling keeps running its old version.
+//! when its file changes and says which rules changed (`ruleset_changes`); a ruleset that stops
+//! compiling keeps running its old version, and one that never compiled is not installed.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -20,14 +21,32 @@ use krl_runtime::http::{HttpApi, HttpOptions};
 use krl_runtime::storage::{Durability, MemoryStorage, SqliteStorage, Storage};
 use krl_runtime::{Map, Value};
 
+use super::ruleset_changes;
 use crate::{exit, files};
+
+/// Console output that never fails: a server keeps serving when nobody reads its console
+/// any more (`krl run | head -1`), where `println!` would panic on the closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`say!`] for standard error.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Ruleset files, or folders of them, to install on the root pico.
     paths: Vec<PathBuf>,
     /// Port to listen on; 0 picks a free one (printed at startup).
-    #[arg(long, env = "PORT", default_value_t = 3000)]
+    #[arg(long, env = "PORT", default_value_t = DEFAULT_PORT)]
     port: u16,
     /// Address to bind. The default serves this machine only; `0.0.0.0` serves the network.
     #[arg(long, default_value = "127.0.0.1")]
@@ -49,6 +68,9 @@ pub struct Args {
     trust_event_time: bool,
 }
 
+/// pico-engine's port, where the client commands look without `KRL_URL`.
+const DEFAULT_PORT: u16 = 3000;
+
 /// How often `--watch` looks at modification times.
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -56,7 +78,7 @@ pub fn run(args: Args) -> u8 {
     match serve(args) {
         Ok(()) => exit::OK,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            warn!("error: {err:#}");
             exit::USAGE
         }
     }
@@ -123,7 +145,7 @@ fn serve(args: Args) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         // Matches pico-engine: `engine:started` once the server listens, fire-and-forget.
         if let Err(err) = system::started(&api.engine, &api.ui_eci) {
-            eprintln!("krl run: engine:started was refused: {err}");
+            warn!("krl run: engine:started was refused: {err}");
         }
         krl_runtime::http::serve(listener, api, shutdown_signal()).await
     })?;
@@ -131,7 +153,7 @@ fn serve(args: Args) -> anyhow::Result<()> {
     if let Some(watcher) = watcher {
         let _ = watcher.join();
     }
-    println!("krl run: stopped");
+    say!("krl run: stopped");
     Ok(())
 }
 
@@ -164,10 +186,17 @@ async fn shutdown_signal() {
     }
 }
 
-/// Files installed so far, with the modification time last flushed.
+/// Files installed so far, with the modification time and text last seen.
 #[derive(Default)]
 struct Watched {
-    files: HashMap<PathBuf, Option<SystemTime>>,
+    files: HashMap<PathBuf, Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    modified: Option<SystemTime>,
+    /// The text the engine runs, for saying what a reload changed.
+    flushed_text: Option<String>,
 }
 
 fn file_url(path: &Path) -> String {
@@ -182,23 +211,33 @@ fn modified(path: &Path) -> Option<SystemTime> {
 /// Flushes a ruleset file and installs it on the root pico unless it is already there
 /// (a flush re-initialises it where installed). Problems are printed, never fatal.
 fn install(engine: &Engine, path: &Path, watched: &mut Watched) -> Option<String> {
-    watched.files.insert(path.to_path_buf(), modified(path));
     let url = file_url(path);
+    let seen = watched.files.entry(path.to_path_buf()).or_default();
+    seen.modified = modified(path);
+    let text = std::fs::read_to_string(path).ok();
+    let on_root = |rid: &str| {
+        installed_on_root(engine)
+            .iter()
+            .any(|(installed_rid, installed_url)| installed_rid == rid && *installed_url == url)
+    };
     let rid = match engine.flush(&url) {
         Ok(rid) => rid,
         Err(err) => {
-            report(path, &err);
+            // A version flushed before (by an earlier run or edit) keeps running.
+            let running = engine
+                .registered_version(&url)
+                .filter(|version| on_root(&version.rid));
+            report(path, &err, running.is_some());
             return None;
         }
     };
-    if !installed_on_root(engine)
-        .iter()
-        .any(|(installed_rid, installed_url)| *installed_rid == rid && *installed_url == url)
+    if !on_root(&rid)
         && let Err(err) = engine.install(engine.root_pico(), &url, Map::new())
     {
-        report(path, &err);
+        report(path, &err, false);
         return None;
     }
+    seen.flushed_text = text;
     Some(rid)
 }
 
@@ -223,9 +262,10 @@ fn installed_on_root(engine: &Engine) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Prints why a ruleset could not be flushed or installed; compile errors with their
-/// source snippets.
-fn report(path: &Path, err: &EngineError) {
+/// Prints why a ruleset could not be flushed or installed, compile errors with their
+/// source snippets, and what the root pico runs now: the version flushed before, when there
+/// is one, else nothing of this file.
+fn report(path: &Path, err: &EngineError, previous_runs: bool) {
     match err {
         EngineError::Compile(compile) if !compile.diagnostics.is_empty() => {
             let mut db = SourceDb::new();
@@ -235,14 +275,22 @@ fn report(path: &Path, err: &EngineError) {
             );
             let color = render::should_color();
             for diagnostic in &compile.diagnostics {
-                eprint!("{}", render::to_terminal(diagnostic, &db, color));
+                let rendered = render::to_terminal(diagnostic, &db, color);
+                warn!("{}", rendered.trim_end_matches('\n'));
             }
-            eprintln!(
-                "krl run: `{}` not (re)loaded; the engine keeps the previous version",
-                path.display()
-            );
         }
-        _ => eprintln!("krl run: `{}`: {err}", path.display()),
+        _ => warn!("krl run: `{}`: {err}", path.display()),
+    }
+    if previous_runs {
+        warn!(
+            "krl run: `{}` not reloaded; the root pico keeps running the version flushed before",
+            path.display()
+        );
+    } else {
+        warn!(
+            "krl run: `{}` was not installed; fix it and run again (with --watch, saving it installs it)",
+            path.display()
+        );
     }
 }
 
@@ -267,24 +315,27 @@ fn print_banner(
     root: &str,
 ) {
     let url = format!("http://{addr}");
-    println!("krl run: listening on {url}");
-    println!("  root pico  {root}");
-    println!("  channel    {eci}  (tags krl, developer: every event and query allowed)");
-    println!("  UI channel {ui_eci}  (tags engine, ui: what the pico-engine UI sends)");
+    say!("krl run: listening on {url}");
+    say!("  root pico  {root}");
+    say!("  channel    {eci}  (tags krl, developer: every event and query allowed)");
+    say!("  UI channel {ui_eci}  (tags engine, ui: what the pico-engine UI sends)");
     match home {
-        Some(home) => println!("  data       {}", home.join("db").display()),
-        None => println!("  data       in memory only (--memory)"),
+        Some(home) => say!("  data       {}", home.join("db").display()),
+        None => say!("  data       in memory only (--memory)"),
     }
     let rulesets = installed_on_root(engine);
     for (rid, url) in &rulesets {
-        println!("  ruleset    {rid}  {url}");
+        say!("  ruleset    {rid}  {url}");
     }
     let rid = rulesets
         .iter()
         .find(|(_, url)| !url.starts_with(system::URL_PREFIX))
         .map_or("<rid>", |(rid, _)| rid.as_str());
-    println!("  try        curl '{url}/c/{eci}/query/{rid}/<function>'");
-    println!("             curl '{url}/c/{eci}/event-wait/<domain>/<type>?key=value'");
+    if addr.port() != DEFAULT_PORT {
+        say!("  clients    export KRL_URL={url}  (for krl event, query, install, pico, logs)");
+    }
+    say!("  try        curl '{url}/c/{eci}/query/{rid}/<function>'");
+    say!("             curl '{url}/c/{eci}/event-wait/<domain>/<type>?key=value'");
 }
 
 /// Polls the given paths: a changed file is re-flushed, a new `.krl` file in a watched
@@ -297,13 +348,26 @@ fn watch(engine: &Engine, paths: &[PathBuf], mut watched: Watched, stop: &Atomic
         };
         for file in files {
             let now = modified(&file);
-            match watched.files.get(&file) {
-                Some(seen) if *seen == now => continue,
-                Some(_) => println!("krl run: `{}` changed, flushing", file.display()),
-                None => println!("krl run: new ruleset `{}`", file.display()),
-            }
-            if let Some(rid) = install(engine, &file, &mut watched) {
-                println!("krl run: {rid} is up to date");
+            let before = match watched.files.get(&file) {
+                Some(seen) if seen.modified == now => continue,
+                Some(seen) => {
+                    say!("krl run: `{}` changed, flushing", file.display());
+                    seen.flushed_text.clone()
+                }
+                None => {
+                    say!("krl run: new ruleset `{}`", file.display());
+                    None
+                }
+            };
+            let Some(rid) = install(engine, &file, &mut watched) else {
+                continue;
+            };
+            let after = watched.files.get(&file).and_then(|seen| seen.flushed_text.as_deref());
+            match (before.as_deref(), after) {
+                (Some(before), Some(after)) => {
+                    say!("krl run: {rid} reloaded: {}", ruleset_changes::describe(before, after));
+                }
+                _ => say!("krl run: {rid} installed on the root pico"),
             }
         }
     }

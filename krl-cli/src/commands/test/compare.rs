@@ -49,6 +49,28 @@ pub fn project(expected: &Json, actual: &Json) -> Json {
     }
 }
 
+/// For `directives_include`: each actual directive cut down to the keys that the expected
+/// directive of the same name lists (only the name when the test names no such directive),
+/// so the diff shows what the test asked about and not every option of every directive.
+pub fn project_directives(expected: &[Json], actual: &[Json]) -> Json {
+    let name = |directive: &Json| directive.get("name").cloned();
+    Json::Array(
+        actual
+            .iter()
+            .map(|have| {
+                let named = expected.iter().find(|want| name(want) == name(have));
+                match named {
+                    Some(want) => project(want, have),
+                    None => {
+                        let only_name = serde_json::json!({ "name": name(have) });
+                        project(&only_name, have)
+                    }
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Expected directives appear in `actual` in order, each matched as a subset; gaps allowed.
 pub fn contains_in_order(expected: &[Json], actual: &[Json]) -> bool {
     let mut rest = actual.iter();
@@ -137,6 +159,19 @@ mod tests {
         assert!(!matches(&json!({"b": {"c": 2}}), &actual, Match::Exact));
         assert!(!matches(&json!({"b": {"c": 4}}), &actual, Match::Subset));
         assert_eq!(project(&json!({"b": {"c": 9}}), &actual), json!({"b": {"c": 2}}));
+    }
+
+    #[test]
+    fn included_directives_show_only_the_named_keys() {
+        let expected = [json!({"name": "say", "options": {"text": "Hi"}})];
+        let actual = [
+            json!({"name": "log", "options": {"level": 1}}),
+            json!({"name": "say", "options": {"text": "Hello", "lang": "en"}}),
+        ];
+        assert_eq!(
+            project_directives(&expected, &actual),
+            json!([{"name": "log"}, {"name": "say", "options": {"text": "Hello"}}])
+        );
     }
 
     #[test]

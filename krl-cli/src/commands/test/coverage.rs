@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use krl_runtime::engine::trace::{PostludeBranch, TraceEvent};
 use serde_json::{Value as Json, json};
 
-use super::library::Library;
+use super::library::{Library, RuleInfo, Ruleset};
 
 #[derive(Default, Clone, Copy)]
 struct Counts {
@@ -61,50 +61,83 @@ impl Coverage {
         let mut out = String::from("\ncoverage:\n");
         for ruleset in library.all() {
             let Some(rid) = ruleset.rid() else { continue };
-            let ran = ruleset
-                .rules
-                .iter()
-                .filter(|r| self.get(rid, &r.name).selected > 0)
-                .count();
+            let ran = self.rules_ran(rid, ruleset);
             out.push_str(&format!(
                 "  {rid} ({}): {ran} of {} rules ran\n",
                 ruleset.path.display(),
                 ruleset.rules.len()
             ));
             for rule in &ruleset.rules {
-                let counts = self.get(rid, &rule.name);
                 let at = format!("{}:{}", rule.line, rule.col);
-                if counts.selected == 0 {
-                    out.push_str(&format!("    never  {} ({at})\n", rule.name));
-                    continue;
-                }
-                let mut branches = Vec::new();
-                let reached = counts.fired + counts.notfired;
-                for (present, name, count) in [
-                    (rule.has_fired, "fired", counts.fired),
-                    (rule.has_notfired, "notfired", counts.notfired),
-                    (rule.has_always, "always", reached),
-                ] {
-                    if present {
-                        branches.push(if count == 0 {
-                            format!("{name} never")
-                        } else {
-                            format!("{name} {count}")
-                        });
+                match self.rule_summary(rid, rule) {
+                    None => out.push_str(&format!("    never  {} ({at})\n", rule.name)),
+                    Some(summary) => {
+                        out.push_str(&format!("    ran    {} ({at}): {summary}\n", rule.name));
                     }
                 }
-                let postlude = if branches.is_empty() {
-                    String::new()
-                } else {
-                    format!("; postlude: {}", branches.join(", "))
-                };
-                out.push_str(&format!(
-                    "    ran    {} ({at}): selected {}{postlude}\n",
-                    rule.name, counts.selected
-                ));
             }
         }
         out
+    }
+
+    fn rules_ran(&self, rid: &str, ruleset: &Ruleset) -> usize {
+        ruleset
+            .rules
+            .iter()
+            .filter(|r| self.get(rid, &r.name).selected > 0)
+            .count()
+    }
+
+    /// What one rule's line says after its name: `selected N; postlude: fired N, ...`, or
+    /// `None` when no event selected it.
+    fn rule_summary(&self, rid: &str, rule: &RuleInfo) -> Option<String> {
+        let counts = self.get(rid, &rule.name);
+        if counts.selected == 0 {
+            return None;
+        }
+        let mut branches = Vec::new();
+        let reached = counts.fired + counts.notfired;
+        for (present, name, count) in [
+            (rule.has_fired, "fired", counts.fired),
+            (rule.has_notfired, "notfired", counts.notfired),
+            (rule.has_always, "always", reached),
+        ] {
+            if present {
+                branches.push(if count == 0 {
+                    format!("{name} never")
+                } else {
+                    format!("{name} {count}")
+                });
+            }
+        }
+        let postlude = if branches.is_empty() {
+            String::new()
+        } else {
+            format!("; postlude: {}", branches.join(", "))
+        };
+        Some(format!("selected {}{postlude}", counts.selected))
+    }
+
+    /// The report as JUnit properties: `coverage <rid>` says how many rules ran, and
+    /// `coverage <rid> <rule> (line:col)` what the text report says of that rule.
+    pub fn to_properties(&self, library: &Library) -> Vec<(String, String)> {
+        let mut properties = Vec::new();
+        for ruleset in library.all() {
+            let Some(rid) = ruleset.rid() else { continue };
+            let ran = self.rules_ran(rid, ruleset);
+            properties.push((
+                format!("coverage {rid}"),
+                format!("{ran} of {} rules ran", ruleset.rules.len()),
+            ));
+            for rule in &ruleset.rules {
+                let summary = self.rule_summary(rid, rule).unwrap_or_else(|| "never".to_string());
+                properties.push((
+                    format!("coverage {rid} {} ({}:{})", rule.name, rule.line, rule.col),
+                    summary,
+                ));
+            }
+        }
+        properties
     }
 
     /// The report as JSON: `[{rid, file, rules: [{name, line, selected, fired, notfired, ...}]}]`.

@@ -181,7 +181,13 @@ fn run_once(args: &Args) -> u8 {
             text
         }
         Format::Json => report::json(&report, coverage.as_ref().map(|c| c.to_json(&library))),
-        Format::Junit => report::junit(&report),
+        Format::Junit => report::junit(
+            &report,
+            coverage.as_ref().map(|c| report::JunitCoverage {
+                properties: c.to_properties(&library),
+                text: c.to_text(&library),
+            }),
+        ),
     };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());

@@ -183,8 +183,10 @@ pub fn json(report: &RunReport, coverage: Option<Json>) -> String {
     text
 }
 
-/// JUnit XML: one `<testsuite>` per test file.
-pub fn junit(report: &RunReport) -> String {
+/// JUnit XML: one `<testsuite>` per test file. With `--coverage`, one more suite named
+/// `coverage` with no test cases carries the coverage as `<properties>` (what CI dashboards
+/// show per run) and as the text report in `<system-out>`.
+pub fn junit(report: &RunReport, coverage: Option<JunitCoverage>) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -249,8 +251,32 @@ pub fn junit(report: &RunReport) -> String {
             xml_text(message)
         );
     }
+    if let Some(coverage) = coverage {
+        out.push_str("  <testsuite name=\"coverage\" tests=\"0\" failures=\"0\" errors=\"0\">\n");
+        out.push_str("    <properties>\n");
+        for (name, value) in &coverage.properties {
+            let _ = writeln!(
+                out,
+                "      <property name=\"{}\" value=\"{}\"/>",
+                xml_escape(name),
+                xml_escape(value)
+            );
+        }
+        out.push_str("    </properties>\n");
+        let _ = writeln!(
+            out,
+            "    <system-out>{}</system-out>\n  </testsuite>",
+            xml_text(coverage.text.trim_start())
+        );
+    }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// Coverage for the JUnit reporter: `(name, value)` properties and the text report.
+pub struct JunitCoverage {
+    pub properties: Vec<(String, String)>,
+    pub text: String,
 }
 
 /// Escapes text for an attribute value (quotes too).

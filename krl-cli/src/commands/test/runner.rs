@@ -758,9 +758,13 @@ impl World<'_> {
         if ok {
             return Ok(());
         }
+        let shown = match mode {
+            Match::Exact => Json::Array(actual),
+            Match::Subset => compare::project_directives(expected_list, &actual),
+        };
         Err(StepFailure {
             message: mismatch("the directives", mode),
-            diff: Some(Box::new((expected.clone(), Json::Array(actual)))),
+            diff: Some(Box::new((expected.clone(), shown))),
             produced_by: self.directive_sources(directives),
         })
     }
