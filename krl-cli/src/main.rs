@@ -46,8 +46,14 @@ enum Command {
     Event(commands::client::EventArgs),
     /// Query a running engine: `krl query ECI rid/function [key=value ...]`.
     Query(commands::client::QueryArgs),
-    /// Inspect the picos of a running engine (`krl pico ls`).
-    Pico(commands::client::PicoArgs),
+    /// List a running engine's picos (`krl pico ls`) or create one (`krl pico new NAME`).
+    Pico(commands::picos::PicoArgs),
+    /// Install a ruleset file or URL on a pico of a running engine (the root pico by default).
+    Install(commands::picos::InstallArgs),
+    /// Remove a ruleset from a pico of a running engine: `krl uninstall RID`.
+    Uninstall(commands::picos::UninstallArgs),
+    /// Recompile rulesets on a running engine from their source: `krl flush [RID|FILE|URL]`.
+    Flush(commands::picos::FlushArgs),
     /// Print a pico's log from a running engine; `-f` keeps following it.
     Logs(commands::client::LogsArgs),
     /// Print a shell completion script, e.g. `krl completions bash > /etc/bash_completion.d/krl`.
@@ -82,7 +88,10 @@ fn main() -> ExitCode {
         Command::Test(args) => commands::test::run(args),
         Command::Event(args) => commands::client::event(args),
         Command::Query(args) => commands::client::query(args),
-        Command::Pico(args) => commands::client::pico(args),
+        Command::Pico(args) => commands::picos::pico(args),
+        Command::Install(args) => commands::picos::install(args),
+        Command::Uninstall(args) => commands::picos::uninstall(args),
+        Command::Flush(args) => commands::picos::flush(args),
         Command::Logs(args) => commands::client::logs(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Repl(args) => commands::repl::run(args),

@@ -132,7 +132,8 @@ fn watch_reflushes_and_survives_broken_rulesets() {
             "total = function() { ent:total.defaultsTo(0) }\n    twice = function() { total() * 2 + 1 }",
         ),
     );
-    engine.wait_for_line("is up to date");
+    let reloaded = engine.wait_for_line("reloaded");
+    assert_eq!(reloaded, "krl run: test.counter reloaded: meta changed, global changed");
     let output = engine.krl(&["query", &engine.eci, "test.counter/twice"]);
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
@@ -143,6 +144,32 @@ fn watch_reflushes_and_survives_broken_rulesets() {
 
     let (status, stderr) = engine.stop();
     assert!(status.success());
-    assert!(stderr.contains("keeps the previous version"), "{stderr}");
+    assert!(
+        stderr.contains("not reloaded; the root pico keeps running the version flushed before"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_ruleset_broken_at_first_start_is_not_installed_until_it_compiles() {
+    let dir = temp_dir("run-broken-start");
+    let file = dir.join("counter.krl");
+    write(&file, &COUNTER.replace("ent:total.defaultsTo(0)", "ent:total.defaultsTo(0) +"));
+    let engine = KrlRun::start(0, &[dir.to_str().expect("utf-8 path"), "--memory", "--watch"]);
+    // Not the default port: the banner says what to export for the client commands.
+    let export = engine.wait_for_line("KRL_URL=");
+    assert!(export.contains(&format!("export KRL_URL={}", engine.url)), "{export}");
+
+    std::thread::sleep(Duration::from_millis(20));
+    write(&file, COUNTER);
+    let installed = engine.wait_for_line("test.counter");
+    assert_eq!(installed, "krl run: test.counter installed on the root pico");
+    assert_eq!(query_total(&engine), "0");
+
+    let (status, stderr) = engine.stop();
+    assert!(status.success());
+    assert!(stderr.contains("counter.krl` was not installed"), "{stderr}");
+    assert!(!stderr.contains("previous version"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }

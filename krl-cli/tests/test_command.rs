@@ -121,11 +121,20 @@ fn junit_format() {
 }
 
 #[test]
+fn junit_format_keeps_the_coverage() {
+    let output = krl_test(&fixtures(), &["passing", "--coverage", "--format", "junit"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let text = stdout(&output);
+    let coverage = &text[text.find("<testsuite name=\"coverage\"").expect("a coverage suite")..];
+    insta::assert_snapshot!(coverage);
+}
+
+#[test]
 fn filter_selects_tests_by_file_and_name() {
     let output = krl_test(&fixtures(), &["failing", "--filter", "this one passes"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
-        stable(&output).contains("1 passed, 0 failed, 8 skipped"),
+        stable(&output).contains("1 passed, 0 failed, 9 skipped"),
         "{}",
         stable(&output)
     );

@@ -1,8 +1,9 @@
-//! `krl event`, `krl query`, `krl pico ls` and `krl logs`: clients of a running engine's
-//! HTTP API (`krl run`, or pico-engine itself for `event` and `query`).
+//! `krl event`, `krl query` and `krl logs`: clients of a running engine's HTTP API (`krl
+//! run`, or pico-engine itself for `event` and `query`), and the requests every client
+//! command makes (`picos.rs` builds `install`, `flush` and `pico` on them).
 //!
-//! `pico ls` and `logs` use two routes of ours, `/api/picos` and `/api/logs`
-//! (runtime/src/http/routes.rs); the reference has no equivalent.
+//! `logs` uses a route of ours, `/api/logs` (runtime/src/http/routes.rs); the reference has
+//! no equivalent.
 
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ pub struct Connection {
     url: String,
     /// Print the engine's JSON answer as it came.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 #[derive(clap::Args)]
@@ -49,24 +50,6 @@ pub struct QueryArgs {
 }
 
 #[derive(clap::Args)]
-pub struct PicoArgs {
-    #[command(subcommand)]
-    command: PicoCommand,
-}
-
-#[derive(clap::Subcommand)]
-enum PicoCommand {
-    /// List every pico with its channels and rulesets.
-    Ls(LsArgs),
-}
-
-#[derive(clap::Args)]
-struct LsArgs {
-    #[command(flatten)]
-    connection: Connection,
-}
-
-#[derive(clap::Args)]
 pub struct LogsArgs {
     /// The pico whose log to show (default: the root pico).
     #[arg(long)]
@@ -79,14 +62,14 @@ pub struct LogsArgs {
 }
 
 /// A failed client call: the engine's `error` answer or a transport problem.
-enum Failure {
+pub enum Failure {
     /// The engine answered `{"error": ...}`.
     Engine(String),
     /// The request did not get an answer.
     Transport(String),
 }
 
-fn finish(result: Result<(), Failure>) -> u8 {
+pub fn finish(result: Result<(), Failure>) -> u8 {
     match result {
         Ok(()) => exit::OK,
         Err(Failure::Engine(message)) => {
@@ -147,59 +130,6 @@ fn send_query(args: &QueryArgs) -> Result<(), Failure> {
         Json::String(text) if !args.connection.json => println!("{text}"),
         other if args.connection.json => println!("{other}"),
         other => println!("{}", pretty(&other)),
-    }
-    Ok(())
-}
-
-pub fn pico(args: PicoArgs) -> u8 {
-    let PicoCommand::Ls(ls) = args.command;
-    finish(list_picos(&ls))
-}
-
-fn list_picos(ls: &LsArgs) -> Result<(), Failure> {
-    let answer = get(&ls.connection, "/api/picos")?;
-    if ls.connection.json {
-        println!("{answer}");
-        return Ok(());
-    }
-    let root = answer.get("root").and_then(Json::as_str).unwrap_or_default();
-    for pico in answer.get("picos").and_then(Json::as_array).into_iter().flatten() {
-        let id = pico.get("id").and_then(Json::as_str).unwrap_or_default();
-        let role = if id == root {
-            " (root)".to_string()
-        } else {
-            format!(
-                " (child of {})",
-                pico.get("parent").and_then(Json::as_str).unwrap_or("?")
-            )
-        };
-        println!("pico {id}{role}");
-        for ruleset in pico
-            .get("rulesets")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let rid = ruleset.get("rid").and_then(Json::as_str).unwrap_or_default();
-            let url = ruleset.get("url").and_then(Json::as_str).unwrap_or_default();
-            println!("  ruleset  {rid}  {url}");
-        }
-        for channel in pico
-            .get("channels")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let eci = channel.get("id").and_then(Json::as_str).unwrap_or_default();
-            let tags: Vec<&str> = channel
-                .get("tags")
-                .and_then(Json::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Json::as_str)
-                .collect();
-            println!("  channel  {eci}  [{}]", tags.join(", "));
-        }
     }
     Ok(())
 }
@@ -312,7 +242,7 @@ fn key_values(items: &[String]) -> Result<JsonMap<String, Json>, Failure> {
 }
 
 /// Percent-encodes one path segment (or query value).
-fn segment(text: &str) -> String {
+pub fn segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
@@ -330,7 +260,7 @@ fn agent() -> ureq::Agent {
         .build()
 }
 
-fn get(connection: &Connection, path: &str) -> Result<Json, Failure> {
+pub fn get(connection: &Connection, path: &str) -> Result<Json, Failure> {
     answer(
         connection,
         agent()
@@ -339,7 +269,7 @@ fn get(connection: &Connection, path: &str) -> Result<Json, Failure> {
     )
 }
 
-fn post(connection: &Connection, path: &str, body: &JsonMap<String, Json>) -> Result<Json, Failure> {
+pub fn post(connection: &Connection, path: &str, body: &JsonMap<String, Json>) -> Result<Json, Failure> {
     let url = format!("{}{path}", connection.url.trim_end_matches('/'));
     let request = agent().post(&url).set("Content-Type", "application/json");
     answer(

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod fmt;
 pub mod lsp;
 pub mod parse;
+pub mod picos;
 pub mod repl;
 pub mod ruleset_changes;
 pub mod run;
