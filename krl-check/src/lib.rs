@@ -12,8 +12,10 @@
 //! assert!(analysis.names.references.iter().any(|r| r.resolved.is_none()));
 //! ```
 
+pub mod builtin_modules;
 pub mod levels;
 pub mod lints;
+mod module_members;
 pub mod modules;
 pub mod resolve;
 pub mod scope;
@@ -58,6 +60,7 @@ pub struct Options<'a> {
 pub fn check_with(file: FileId, src: Option<&str>, parse: &krl_syntax::Parse, options: &Options) -> Analysis {
     let mut diagnostics = Vec::new();
     let names = resolve::resolve(file, &parse.ruleset, &mut diagnostics);
+    module_members::check(file, &parse.ruleset, &mut diagnostics);
     if let Some(resolver) = options.modules {
         modules::check(file, &parse.ruleset, resolver, &mut diagnostics);
     }

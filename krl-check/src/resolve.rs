@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use krl_diagnostics::suggest::{edit_distance, is_typo_distance};
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
 use krl_syntax::ast::{
     Action, ActionBlock, Args, BlockKind, ChevronPart, DeclItem, Defaction, EventExpr, EventExprKind,
@@ -176,13 +177,12 @@ impl Resolver<'_> {
 
     /// The visible name closest to `name` by edit distance, when it is close enough.
     fn suggest(&self, name: &str) -> Option<String> {
-        let limit = (name.chars().count() / 3).max(1);
         let mut best: Option<(usize, &str)> = None;
         let mut scope = Some(self.current);
         while let Some(id) = scope {
             for candidate in self.bindings[id.0 as usize].keys() {
                 let distance = edit_distance(name, candidate);
-                if distance > limit || distance >= candidate.chars().count() {
+                if !is_typo_distance(name, candidate, distance) {
                     continue;
                 }
                 if best.is_none_or(|(d, n)| (distance, candidate.as_str()) < (d, n)) {
@@ -1065,40 +1065,5 @@ fn shape_of(value: &Expr) -> Shape {
     }
 }
 
-/// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
-pub(crate) fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .map(|candidate| (edit_distance(name, candidate), candidate))
-        .filter(|&(distance, candidate)| distance <= limit && distance < candidate.chars().count())
-        .min()
-        .map(|(_, candidate)| candidate)
-}
+pub(crate) use krl_diagnostics::suggest::closest;
 
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::edit_distance;
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("nme", "name"), 1);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
-}

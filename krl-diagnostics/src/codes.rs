@@ -97,6 +97,13 @@ codes! {
     MISSING_DECLARATION = "E0116" "expected-declaration"
         "Declaration lists (`global`, `pre`, `configure using`, `with`) hold only \
          `name = expression` items. In a postlude, a bare expression is not a statement.";
+    ENTITY_ASSIGNED_WITH_EQUALS = "E0117" "entity-assigned-with-equals"
+        "A persistent variable is assigned with `:=`, in a rule's postlude: \
+         `fired { ent:count := ent:count + 1 }`. `ent:count = 1` is not an assignment; `=` \
+         only declares a local name (`x = 1`).";
+    MISSPELT_SELECT = "E0118" "misspelt-select"
+        "A rule starts with `select when` (or `select where`), and the word before `when` is \
+         not `select`. A word one or two letters away from `select` is taken for a typo of it.";
     UNKNOWN_NAME = "E0201" "unknown-name"
         "A name is used that no enclosing scope declares. Names come from `configure using`, \
          `global`, `pre`, parameters, function bodies, `setting(...)` clauses, postlude \
@@ -158,6 +165,11 @@ codes! {
         "`alias:name` refers to a name that the module does not list in its `provides`. A \
          using ruleset sees only provided names; add the name to the module's `provides`, or \
          check the spelling.";
+    UNKNOWN_MODULE_MEMBER = "E0219" "unknown-module-member"
+        "`module:name` names something that the built-in module (`math`, `time`, `random`, \
+         `http` or `schedule`) does not have, such as `math:nope`. Running it fails with \
+         `TypeError: math:nope is not a function`. A ruleset \
+         used `alias math` replaces the built-in module and is not checked here.";
     NOT_A_FUNCTION = "E0301" "not-a-function"
         "Something that is statically known to be an action (a `defaction`, `send_directive`, \
          or the action-function `noop`) is called in an expression. Actions run only in the \

@@ -14,6 +14,7 @@ mod diagnostic;
 pub mod render;
 mod source;
 mod span;
+pub mod suggest;
 
 pub use codes::{Code, CodeInfo};
 pub use diagnostic::{Diagnostic, Label, Severity};

@@ -94,6 +94,12 @@ fn unexpected_token(
     if previous.is_some_and(|t| t.word() == Some("pageview")) {
         return classic(at, "pageview");
     }
+    if let Some(diagnostic) = entity_assigned_with_equals(context, span, tok) {
+        return diagnostic;
+    }
+    if let Some(diagnostic) = misspelt_select(context, span, tok) {
+        return diagnostic;
+    }
     let after_call = previous == Some(Tok::RParen);
     if *tok == Tok::Kw(Kw::With) && (after_call || expected.has("attributes") || expected.has("setting")) {
         return special(codes::WITH_ON_ACTION, "`with` cannot pass attributes here".into())
@@ -198,6 +204,57 @@ fn unexpected_token(
         message = format!("expected {list}, found {found}");
     }
     special(codes::UNEXPECTED_TOKEN, message)
+}
+
+/// `ent:x = 1` where `ent:x := 1` was meant. The lexer marks the `x` before `=` as a
+/// name being bound, which no rule accepts after `ent:`.
+fn entity_assigned_with_equals(context: &ErrorContext<'_, '_>, span: Span, tok: &Tok<'_>) -> Option<Diagnostic> {
+    let Tok::BindName(name) = tok else {
+        return None;
+    };
+    let idx = context.tokens.partition_point(|t| t.span.start < span.start);
+    let [domain, colon] = context.tokens.get(idx.checked_sub(2)?..idx)? else {
+        return None;
+    };
+    if colon.tok != Tok::Colon || domain.tok.word() != Some("ent") {
+        return None;
+    }
+    let equals = context.tokens.get(idx + 1).filter(|t| t.tok == Tok::Eq)?;
+    let at = FileSpan::new(context.file, domain.span.cover(equals.span));
+    Some(
+        Diagnostic::error(
+            codes::ENTITY_ASSIGNED_WITH_EQUALS,
+            at,
+            format!("`ent:{name} = ...` does not assign an entity variable"),
+        )
+        .with_help(format!("use `:=` to assign it: `ent:{name} := ...`")),
+    )
+}
+
+/// `selct when ...`: a word close to `select` right before `when` or `where`.
+fn misspelt_select(context: &ErrorContext<'_, '_>, span: Span, tok: &Tok<'_>) -> Option<Diagnostic> {
+    if !matches!(tok, Tok::Kw(Kw::When | Kw::Where)) {
+        return None;
+    }
+    let idx = context.tokens.partition_point(|t| t.span.start < span.start);
+    let word_token = context.tokens.get(idx.checked_sub(1)?)?;
+    let Tok::Ident(word) = word_token.tok else {
+        return None;
+    };
+    let distance = krl_diagnostics::suggest::edit_distance(word, "select");
+    if distance == 0 || distance > 2 {
+        return None;
+    }
+    let clause = if *tok == Tok::Kw(Kw::When) { "when" } else { "where" };
+    let at = FileSpan::new(context.file, word_token.span);
+    Some(
+        Diagnostic::error(
+            codes::MISSPELT_SELECT,
+            at,
+            format!("unknown word `{word}` before `{clause}`"),
+        )
+        .with_help(format!("did you mean `select {clause}`?")),
+    )
 }
 
 /// Whether the token at `offset` follows `return expr` in the same block (`return a, b`).

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use krl_diagnostics::suggest::edit_distance;
 use serde::Deserialize;
 use serde_json::Value as Json;
 use toml::Spanned;
@@ -353,22 +354,6 @@ fn friendly(message: &str) -> String {
         Some((_, suggestion)) => format!("unknown key `{unknown}`; did you mean `{suggestion}`?"),
         None => format!("unknown key `{unknown}`; known keys here: {}", known.join(", ")),
     }
-}
-
-/// Levenshtein distance, for suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
 }
 
 fn rulesets(dir: &Path, raw: &[Spanned<RawRuleset>]) -> Result<Vec<RulesetUse>, FormatError> {
@@ -799,10 +784,4 @@ mod tests {
         assert!(text.contains("test `t` has no `[[test.step]]`"), "{text}");
     }
 
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("atrs", "attrs"), 1);
-        assert_eq!(edit_distance("query", "query"), 0);
-        assert_eq!(edit_distance("abc", "xyz"), 3);
-    }
 }
