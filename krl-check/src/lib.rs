@@ -13,6 +13,7 @@
 //! ```
 
 pub mod builtin_modules;
+pub mod events;
 pub mod levels;
 pub mod lints;
 mod module_members;

@@ -152,3 +152,30 @@ fn sarif_is_one_valid_log() {
         assert_eq!(rules[idx]["id"], result["ruleId"]);
     }
 }
+
+#[test]
+fn a_select_one_typo_from_a_raised_event_is_a_note_across_files() {
+    let dir = scratch("unraised");
+    write(
+        &dir,
+        "t.sensor.krl",
+        "ruleset t.sensor {\n  rule reading {\n    select when sensor reading\n    fired {\n      raise sensor event \"threshold_exceeded\"\n    }\n  }\n}\n",
+    );
+    write(
+        &dir,
+        "t.alarm.krl",
+        "ruleset t.alarm {\n  rule alarm {\n    select when sensor threshhold_exceeded\n    send_directive(\"alarm\")\n  }\n}\n",
+    );
+    let output = krl_check(&[dir.to_str().expect("utf-8 path")]);
+    // A note is no problem, not even with `--deny warnings`.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains("[W0115] Advice: no checked ruleset raises `sensor:threshhold_exceeded`"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `sensor threshold_exceeded`"), "{text}");
+    assert!(text.contains("0 errors, 0 warnings, 1 note"), "{text}");
+    let denied = krl_check(&["--deny", "warnings", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(denied.status.code(), Some(0), "{}", stderr(&denied));
+}

@@ -249,6 +249,14 @@ codes! {
         "A `// krl:allow(...)` comment names something that is not a lint. Write lint names \
          (`unused-declaration`) or codes (`W0101`), separated by commas; `krl explain` lists \
          what each lint flags. Errors cannot be allowed.";
+    UNRAISED_EVENT = "W0115" "unraised-event"
+        "A note from `krl check` over several files: a rule selects an event that none of the \
+         checked rulesets (nor the system rulesets) raises, schedules, sends or lets in through \
+         a channel policy, while they do raise an event of the same domain one typo away. The \
+         rule runs only if the event comes from outside, so it is a note, not an error: \
+         channels made outside the rulesets (`krl run`'s developer channel) let any event in. \
+         Nothing is noted when some event's domain is computed, or when an event of the \
+         domain has a computed type.";
     COMPILE_ERROR = "E0400" "compile-error"
         "The ruleset parses but cannot be compiled, for a reason pico-engine's compiler also \
          rejects, such as a name that is not defined (`Undefined id: x`), a duplicate \

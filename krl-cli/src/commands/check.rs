@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use krl_diagnostics::{Diagnostic, FileId, SourceDb, render};
+use krl_check::events::{self, EventFacts};
+use krl_diagnostics::{Diagnostic, FileId, Severity, SourceDb, render};
 use rayon::prelude::*;
 
 use crate::exit;
@@ -85,27 +86,40 @@ pub fn run(args: Args) -> u8 {
     }
     let finder = modules::ModuleFinder::new(args.module_paths.clone());
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
-    let diagnostics: Vec<Diagnostic> = ids
+    let checked: Vec<(Vec<Diagnostic>, Option<EventFacts>)> = ids
         .par_iter()
         .zip(&settings)
-        .flat_map_iter(|(&id, (path, levels))| {
+        .map(|(&id, (path, levels))| {
             let src = db.text(id);
             let mut parse = krl_syntax::parse_ruleset(id, src);
             // Name checks on a recovered tree would mostly report follow-up noise.
-            if !parse.has_errors() {
-                let near = finder.near(path);
-                let options = krl_check::Options {
-                    modules: Some(&near),
-                    levels: (**levels).clone(),
-                };
-                let analysis = krl_check::check_with(id, Some(src), &parse, &options);
-                parse.diagnostics.extend(analysis.diagnostics);
+            if parse.has_errors() {
+                return (parse.diagnostics, None);
             }
-            parse.diagnostics
+            let near = finder.near(path);
+            let options = krl_check::Options {
+                modules: Some(&near),
+                levels: (**levels).clone(),
+            };
+            let analysis = krl_check::check_with(id, Some(src), &parse, &options);
+            parse.diagnostics.extend(analysis.diagnostics);
+            let facts = EventFacts::of_checked(id, &parse.ruleset);
+            (parse.diagnostics, Some(facts))
         })
         .collect();
+    let mut diagnostics = Vec::new();
+    let mut facts = Vec::new();
+    for (found, file_facts) in checked {
+        diagnostics.extend(found);
+        facts.extend(file_facts);
+    }
+    diagnostics.extend(events::unraised_events(&facts, &system_event_facts()));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let notes = diagnostics.len() - errors - warnings;
     let elapsed = started.elapsed();
     match args.format {
         Format::Human => {
@@ -113,8 +127,12 @@ pub fn run(args: Args) -> u8 {
             for diagnostic in &diagnostics {
                 eprint!("{}", render::to_terminal(diagnostic, &db, color));
             }
+            let notes = match notes {
+                0 => String::new(),
+                n => format!(", {n} note{}", plural(n)),
+            };
             eprintln!(
-                "checked {} file{} in {:.1} ms: {} error{}, {} warning{}",
+                "checked {} file{} in {:.1} ms: {} error{}, {} warning{}{notes}",
                 ids.len(),
                 plural(ids.len()),
                 elapsed.as_secs_f64() * 1000.0,
@@ -129,6 +147,7 @@ pub fn run(args: Args) -> u8 {
                 "files": ids.len(),
                 "errors": errors,
                 "warnings": warnings,
+                "notes": notes,
                 "diagnostics": diagnostics.iter().map(|d| render::to_json(d, &db)).collect::<Vec<_>>(),
             });
             println!("{report:#}");
@@ -148,6 +167,15 @@ pub fn run(args: Args) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// What the system rulesets produce: every engine has them, so the events they raise can
+/// reach rules of the checked files.
+fn system_event_facts() -> Vec<EventFacts> {
+    krl_runtime::engine::system::RULESETS
+        .iter()
+        .map(|(_, text)| EventFacts::of(&krl_syntax::parse_ruleset(FileId(0), text).ruleset))
+        .collect()
 }
 
 fn plural(n: usize) -> &'static str {
