@@ -113,7 +113,11 @@ pub fn module_members(module: &str) -> &'static [(&'static str, MemberKind, &'st
             ("round", Function, "rounds to the nearest"),
             ("hash", Function, "hashes a string"),
             ("hmac", Function, "an HMAC of a string"),
-            ("hashFunctions", Function, "deprecated: the supported hash functions"),
+            (
+                "hashFunctions",
+                Function,
+                "deprecated: the supported hash functions",
+            ),
             ("base64encode", Function, "encodes a string as base64"),
             ("base64decode", Function, "decodes a base64 string"),
             ("hashAlgorithms", Property, "the supported hash algorithms"),

@@ -187,7 +187,10 @@ const MIN_TYPO_LENGTH: usize = 5;
 /// every note off.
 pub fn unraised_events(checked: &[EventFacts], others: &[EventFacts]) -> Vec<Diagnostic> {
     let any_domain = |facts: &EventFacts| facts.produced.iter().any(|(domain, _)| domain == "*");
-    if checked.iter().any(|facts| facts.computed_domain || any_domain(facts)) {
+    if checked
+        .iter()
+        .any(|facts| facts.computed_domain || any_domain(facts))
+    {
         return Vec::new();
     }
     let produced: HashSet<&(String, String)> = checked
@@ -259,14 +262,17 @@ mod tests {
             .collect()
     }
 
-    const RAISER: &str = r#"ruleset a { rule r { select when x go fired { raise sensor event "threshold_exceeded" } } }"#;
+    const RAISER: &str =
+        r#"ruleset a { rule r { select when x go fired { raise sensor event "threshold_exceeded" } } }"#;
 
     #[test]
     fn a_select_one_typo_from_a_raised_event_is_noted() {
         let selecting = "ruleset b { rule s { select when sensor threshhold_exceeded noop() } }";
         assert_eq!(
             notes(&[RAISER, selecting], &[]),
-            ["no checked ruleset raises `sensor:threshhold_exceeded`, and no channel policy in them lets it in: did you mean `sensor threshold_exceeded`, which is raised?"]
+            [
+                "no checked ruleset raises `sensor:threshhold_exceeded`, and no channel policy in them lets it in: did you mean `sensor threshold_exceeded`, which is raised?"
+            ]
         );
     }
 
@@ -294,7 +300,8 @@ mod tests {
         let selecting = "ruleset b { rule s { select when wrangler child_initialised noop() } }";
         let system = r#"ruleset w { global { open = [{"domain": "*", "name": "*"}] } rule r { select when x y fired { raise wrangler event "child_initialized" } } }"#;
         assert_eq!(notes(&[selecting], &[system]).len(), 1);
-        let produced = "ruleset w { rule r { select when x y fired { raise wrangler event \"child_initialised\" } } }";
+        let produced =
+            "ruleset w { rule r { select when x y fired { raise wrangler event \"child_initialised\" } } }";
         assert!(notes(&[selecting], &[produced]).is_empty());
     }
 }

@@ -18,7 +18,9 @@ pub(crate) fn check(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) 
         .iter()
         .flat_map(|meta| meta.props())
         .filter_map(|prop| match &prop.kind {
-            MetaPropKind::Use { alias: Some(alias), .. } => Some(alias.name.as_str()),
+            MetaPropKind::Use {
+                alias: Some(alias), ..
+            } => Some(alias.name.as_str()),
             _ => None,
         })
         .collect();
@@ -33,12 +35,17 @@ pub(crate) fn check(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) 
     each_expr(ruleset, &mut |expr| match &expr.kind {
         ExprKind::DomainIdentifier { domain, name } => report(domain, name),
         ExprKind::Defaction(defaction) => {
-            defaction.actions.iter().for_each(|block| each_action(block, &mut report));
+            defaction
+                .actions
+                .iter()
+                .for_each(|block| each_action(block, &mut report));
         }
         _ => {}
     });
     for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-        rule.action_block.iter().for_each(|block| each_action(block, &mut report));
+        rule.action_block
+            .iter()
+            .for_each(|block| each_action(block, &mut report));
     }
 }
 

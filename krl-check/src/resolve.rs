@@ -1066,4 +1066,3 @@ fn shape_of(value: &Expr) -> Shape {
 }
 
 pub(crate) use krl_diagnostics::suggest::closest;
-

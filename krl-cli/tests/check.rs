@@ -174,7 +174,10 @@ fn a_select_one_typo_from_a_raised_event_is_a_note_across_files() {
         text.contains("[W0115] Advice: no checked ruleset raises `sensor:threshhold_exceeded`"),
         "{text}"
     );
-    assert!(text.contains("did you mean `sensor threshold_exceeded`"), "{text}");
+    assert!(
+        text.contains("did you mean `sensor threshold_exceeded`"),
+        "{text}"
+    );
     assert!(text.contains("0 errors, 0 warnings, 1 note"), "{text}");
     let denied = krl_check(&["--deny", "warnings", dir.to_str().expect("utf-8 path")]);
     assert_eq!(denied.status.code(), Some(0), "{}", stderr(&denied));

@@ -59,7 +59,10 @@ fn installs_flushes_and_uninstalls_on_the_root_pico() {
     std::fs::write(&file, GREETER).expect("write the ruleset");
     let engine = start_engine(&dir);
 
-    let url = format!("file://{}", path_str(&std::fs::canonicalize(&file).expect("canonical")));
+    let url = format!(
+        "file://{}",
+        path_str(&std::fs::canonicalize(&file).expect("canonical"))
+    );
     let installed = ok(&engine, &["install", path_str(&file)]);
     assert_eq!(installed.trim(), format!("installed test.greeter ({url})"));
     let hello = ok(&engine, &["query", &engine.eci, "test.greeter/hello", "name=Ada"]);
@@ -68,7 +71,10 @@ fn installs_flushes_and_uninstalls_on_the_root_pico() {
     // An edit runs once flushed, by rid.
     std::fs::write(&file, GREETER.replace("\", \" + name", "\"! \" + name")).expect("edit");
     let flushed = ok(&engine, &["flush", "test.greeter"]);
-    assert!(flushed.starts_with(&format!("flushed test.greeter ({url}) hash ")), "{flushed}");
+    assert!(
+        flushed.starts_with(&format!("flushed test.greeter ({url}) hash ")),
+        "{flushed}"
+    );
     let hello = ok(&engine, &["query", &engine.eci, "test.greeter/hello", "name=Ada"]);
     assert_eq!(hello.trim(), "Hello! Ada");
 
@@ -96,7 +102,9 @@ fn a_child_pico_gets_a_configured_ruleset_and_ls_shows_ids_and_names() {
     let created = ok(&engine, &["pico", "new", "kitchen"]);
     let words: Vec<&str> = created.split_whitespace().collect();
     let (id, ui_eci) = match words.as_slice() {
-        ["created", "pico", id, "\"kitchen\"", "(UI", "channel", eci] => (id.to_string(), eci.trim_end_matches(')').to_string()),
+        ["created", "pico", id, "\"kitchen\"", "(UI", "channel", eci] => {
+            (id.to_string(), eci.trim_end_matches(')').to_string())
+        }
         _ => panic!("unexpected `pico new` output: {created}"),
     };
 
@@ -112,9 +120,19 @@ fn a_child_pico_gets_a_configured_ruleset_and_ls_shows_ids_and_names() {
 
     let installed = ok(
         &engine,
-        &["install", path_str(&file), "--pico", &id, "--config", r#"{"greeting": "Hi"}"#],
+        &[
+            "install",
+            path_str(&file),
+            "--pico",
+            &id,
+            "--config",
+            r#"{"greeting": "Hi"}"#,
+        ],
     );
-    assert!(installed.starts_with("installed test.greeter (file://"), "{installed}");
+    assert!(
+        installed.starts_with("installed test.greeter (file://"),
+        "{installed}"
+    );
     // The UI ruleset's `pico` query shows the child's rulesets with their configuration.
     let pico = ok(
         &engine,
@@ -132,7 +150,11 @@ fn a_child_pico_gets_a_configured_ruleset_and_ls_shows_ids_and_names() {
 
     let unknown = engine.krl(&["install", path_str(&file), "--pico", "nope"]);
     assert_eq!(unknown.status.code(), Some(1));
-    assert!(stderr(&unknown).contains("no pico `nope`"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("no pico `nope`"),
+        "{}",
+        stderr(&unknown)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -146,7 +168,10 @@ fn install_errors_name_the_file() {
     let output = engine.krl(&["install", path_str(&broken)]);
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
-    assert!(text.contains(&format!("cannot install `{}`", path_str(&broken))), "{text}");
+    assert!(
+        text.contains(&format!("cannot install `{}`", path_str(&broken))),
+        "{text}"
+    );
     assert!(text.contains("nmae"), "{text}");
 
     let missing = engine.krl(&["install", path_str(&dir.join("missing.krl"))]);
@@ -155,6 +180,10 @@ fn install_errors_name_the_file() {
 
     let config = engine.krl(&["install", path_str(&broken), "--config", "[1]"]);
     assert_eq!(config.status.code(), Some(2));
-    assert!(stderr(&config).contains("`--config` must be a JSON object"), "{}", stderr(&config));
+    assert!(
+        stderr(&config).contains("`--config` must be a JSON object"),
+        "{}",
+        stderr(&config)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

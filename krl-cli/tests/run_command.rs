@@ -133,7 +133,10 @@ fn watch_reflushes_and_survives_broken_rulesets() {
         ),
     );
     let reloaded = engine.wait_for_line("reloaded");
-    assert_eq!(reloaded, "krl run: test.counter reloaded: meta changed, global changed");
+    assert_eq!(
+        reloaded,
+        "krl run: test.counter reloaded: meta changed, global changed"
+    );
     let output = engine.krl(&["query", &engine.eci, "test.counter/twice"]);
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
@@ -155,11 +158,17 @@ fn watch_reflushes_and_survives_broken_rulesets() {
 fn a_ruleset_broken_at_first_start_is_not_installed_until_it_compiles() {
     let dir = temp_dir("run-broken-start");
     let file = dir.join("counter.krl");
-    write(&file, &COUNTER.replace("ent:total.defaultsTo(0)", "ent:total.defaultsTo(0) +"));
+    write(
+        &file,
+        &COUNTER.replace("ent:total.defaultsTo(0)", "ent:total.defaultsTo(0) +"),
+    );
     let engine = KrlRun::start(0, &[dir.to_str().expect("utf-8 path"), "--memory", "--watch"]);
     // Not the default port: the banner says what to export for the client commands.
     let export = engine.wait_for_line("KRL_URL=");
-    assert!(export.contains(&format!("export KRL_URL={}", engine.url)), "{export}");
+    assert!(
+        export.contains(&format!("export KRL_URL={}", engine.url)),
+        "{export}"
+    );
 
     std::thread::sleep(Duration::from_millis(20));
     write(&file, COUNTER);

@@ -125,7 +125,9 @@ fn junit_format_keeps_the_coverage() {
     let output = krl_test(&fixtures(), &["passing", "--coverage", "--format", "junit"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     let text = stdout(&output);
-    let coverage = &text[text.find("<testsuite name=\"coverage\"").expect("a coverage suite")..];
+    let coverage = &text[text
+        .find("<testsuite name=\"coverage\"")
+        .expect("a coverage suite")..];
     insta::assert_snapshot!(coverage);
 }
 

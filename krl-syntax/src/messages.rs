@@ -208,7 +208,11 @@ fn unexpected_token(
 
 /// `ent:x = 1` where `ent:x := 1` was meant. The lexer marks the `x` before `=` as a
 /// name being bound, which no rule accepts after `ent:`.
-fn entity_assigned_with_equals(context: &ErrorContext<'_, '_>, span: Span, tok: &Tok<'_>) -> Option<Diagnostic> {
+fn entity_assigned_with_equals(
+    context: &ErrorContext<'_, '_>,
+    span: Span,
+    tok: &Tok<'_>,
+) -> Option<Diagnostic> {
     let Tok::BindName(name) = tok else {
         return None;
     };
@@ -245,7 +249,11 @@ fn misspelt_select(context: &ErrorContext<'_, '_>, span: Span, tok: &Tok<'_>) ->
     if distance == 0 || distance > 2 {
         return None;
     }
-    let clause = if *tok == Tok::Kw(Kw::When) { "when" } else { "where" };
+    let clause = if *tok == Tok::Kw(Kw::When) {
+        "when"
+    } else {
+        "where"
+    };
     let at = FileSpan::new(context.file, word_token.span);
     Some(
         Diagnostic::error(

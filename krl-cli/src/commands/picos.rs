@@ -141,7 +141,10 @@ fn install_ruleset(args: &InstallArgs) -> Result<(), Failure> {
         println!("{pico}");
         return Ok(());
     }
-    match installed(&pico).into_iter().find(|(_, installed_url)| *installed_url == url) {
+    match installed(&pico)
+        .into_iter()
+        .find(|(_, installed_url)| *installed_url == url)
+    {
         Some((rid, _)) => println!("installed {rid} ({url})"),
         // The engine ran the event without error but the pico does not list the URL:
         // some rule of the pico's own changed what `install` does.
@@ -160,8 +163,8 @@ fn ruleset_url(source: &str) -> Result<String, Failure> {
         return Ok(source.to_string());
     }
     let path = Path::new(source);
-    let absolute = std::fs::canonicalize(path)
-        .map_err(|err| usage(&format!("cannot read `{source}`: {err}")))?;
+    let absolute =
+        std::fs::canonicalize(path).map_err(|err| usage(&format!("cannot read `{source}`: {err}")))?;
     if !absolute.is_file() {
         return Err(usage(&format!("`{source}` is not a file")));
     }
@@ -317,14 +320,22 @@ fn all_picos(connection: &Connection) -> Result<(String, Vec<Pico>), Failure> {
         )),
         other => other,
     })?;
-    let root = answer.get("root").and_then(Json::as_str).unwrap_or_default().to_string();
+    let root = answer
+        .get("root")
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_string();
     let picos = answer
         .get("picos")
         .and_then(Json::as_array)
         .into_iter()
         .flatten()
         .map(|summary| Pico {
-            id: summary.get("id").and_then(Json::as_str).unwrap_or_default().to_string(),
+            id: summary
+                .get("id")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_string(),
             parent_eci: summary.get("parent").and_then(Json::as_str).map(str::to_string),
             summary: summary.clone(),
         })
@@ -380,11 +391,13 @@ fn pico_ui_channel(connection: &Connection, id: &str) -> Result<String, Failure>
 }
 
 /// Sends `engine_ui:<kind>` to a UI channel and answers the pico's `pico` query after it.
-fn ui_event(connection: &Connection, eci: &str, kind: &str, body: JsonMap<String, Json>) -> Result<Json, Failure> {
-    let path = format!(
-        "/c/{}/event/engine_ui/{kind}/query/{UI_RID}/pico",
-        segment(eci)
-    );
+fn ui_event(
+    connection: &Connection,
+    eci: &str,
+    kind: &str,
+    body: JsonMap<String, Json>,
+) -> Result<Json, Failure> {
+    let path = format!("/c/{}/event/engine_ui/{kind}/query/{UI_RID}/pico", segment(eci));
     post(connection, &path, &body)
 }
 

@@ -362,10 +362,16 @@ fn watch(engine: &Engine, paths: &[PathBuf], mut watched: Watched, stop: &Atomic
             let Some(rid) = install(engine, &file, &mut watched) else {
                 continue;
             };
-            let after = watched.files.get(&file).and_then(|seen| seen.flushed_text.as_deref());
+            let after = watched
+                .files
+                .get(&file)
+                .and_then(|seen| seen.flushed_text.as_deref());
             match (before.as_deref(), after) {
                 (Some(before), Some(after)) => {
-                    say!("krl run: {rid} reloaded: {}", ruleset_changes::describe(before, after));
+                    say!(
+                        "krl run: {rid} reloaded: {}",
+                        ruleset_changes::describe(before, after)
+                    );
                 }
                 _ => say!("krl run: {rid} installed on the root pico"),
             }

@@ -130,7 +130,9 @@ impl Coverage {
                 format!("{ran} of {} rules ran", ruleset.rules.len()),
             ));
             for rule in &ruleset.rules {
-                let summary = self.rule_summary(rid, rule).unwrap_or_else(|| "never".to_string());
+                let summary = self
+                    .rule_summary(rid, rule)
+                    .unwrap_or_else(|| "never".to_string());
                 properties.push((
                     format!("coverage {rid} {} ({}:{})", rule.name, rule.line, rule.col),
                     summary,

@@ -783,5 +783,4 @@ mod tests {
         let text = error_of("[[test]]\nname = \"t\"\n");
         assert!(text.contains("test `t` has no `[[test.step]]`"), "{text}");
     }
-
 }
