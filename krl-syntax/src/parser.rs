@@ -622,7 +622,15 @@ mod sections {
                     };
                     let (mut parsed, mut section_diagnostics) = run(file, src, entry, &tokens[idx..end]);
                     if entry == Entry::Global && !section_diagnostics.is_empty() {
-                        if let Some((global, decl_diagnostics)) = global_by_declaration(file, src, &tokens[idx..end]) {
+                        // Declaration by declaration only when recovery lost some: it keeps
+                        // the block's own messages where they are better (`v = 1.5.2`).
+                        let kept = match &parsed {
+                            Some(Parsed::Global(global)) => global.decls.len(),
+                            _ => 0,
+                        };
+                        if let Some((global, decl_diagnostics)) = global_by_declaration(file, src, &tokens[idx..end])
+                            .filter(|(global, _)| global.decls.len() > kept)
+                        {
                             parsed = Some(Parsed::Global(global));
                             section_diagnostics = decl_diagnostics;
                         }
@@ -696,9 +704,12 @@ mod sections {
         for piece in declaration_pieces(inner) {
             let span = Span::new(piece[0].span.start, piece[piece.len() - 1].span.end);
             let (parsed, piece_diagnostics) = run_until(file, src, Entry::Repl, piece, "declaration");
+            let clean = piece_diagnostics.is_empty();
+            diagnostics.extend(piece_diagnostics);
             match parsed {
-                Some(Parsed::Repl(item)) if piece_diagnostics.is_empty() => match *item {
+                Some(Parsed::Repl(item)) => match *item {
                     ReplItem::Declaration(decl) => decls.push(DeclItem::Declaration(decl)),
+                    ReplItem::Expr(_) if !clean => decls.push(DeclItem::Error { span }),
                     ReplItem::Expr(_) => {
                         diagnostics.push(
                             Diagnostic::error(
@@ -711,10 +722,7 @@ mod sections {
                         decls.push(DeclItem::Error { span });
                     }
                 },
-                _ => {
-                    diagnostics.extend(piece_diagnostics);
-                    decls.push(DeclItem::Error { span });
-                }
+                _ => decls.push(DeclItem::Error { span }),
             }
         }
         let span = Span::new(block[0].span.start, close.span.end);
