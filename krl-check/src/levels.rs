@@ -65,7 +65,11 @@ impl LintLevels {
             }
             match self.level(diagnostic.code.id) {
                 LintLevel::Allow => false,
-                LintLevel::Warn => true,
+                // Some lints are errors by default (`too-many-arguments`).
+                LintLevel::Warn => {
+                    diagnostic.severity = Severity::Warning;
+                    true
+                }
                 LintLevel::Deny => {
                     diagnostic.severity = Severity::Error;
                     true

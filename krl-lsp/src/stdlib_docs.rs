@@ -194,53 +194,8 @@ pub fn module_members(module: &str) -> &'static [(&'static str, MemberKind, &'st
     }
 }
 
-/// The parameters of a built-in module function or action, in the reference's order (named
-/// arguments bind to these names; engine.md §7). `None` for properties and unknown members.
-pub fn module_params(module: &str, member: &str) -> Option<&'static [&'static str]> {
-    const HTTP: &[&str] = &[
-        "url",
-        "qs",
-        "headers",
-        "body",
-        "auth",
-        "json",
-        "form",
-        "parseJSON",
-        "autoraise",
-        "autosend",
-        "dontFollowRedirect",
-    ];
-    let params: &[&str] = match (module, member) {
-        ("ctx", "newPico") => &["rulesets"],
-        ("ctx", "delPico" | "delChannel") => &["eci"],
-        ("ctx", "newChannel" | "upsertChannel") => &["tags", "eventPolicy", "queryPolicy"],
-        ("ctx", "putChannel") => &["eci", "tags", "eventPolicy", "queryPolicy"],
-        ("ctx", "install") => &["url", "config"],
-        ("ctx", "uninstall") => &["rid"],
-        ("ctx", "flush") => &["url"],
-        ("ctx", "event") => &["eci", "domain", "name", "attrs", "host"],
-        ("ctx", "eventQuery") => &["eci", "domain", "name", "attrs", "rid", "queryName", "args"],
-        ("ctx", "query") => &["eci", "rid", "name", "args"],
-        ("ctx" | "schedule", "logs" | "list" | "clear") => &[],
-        ("event", "attr") => &["name"],
-        ("event", "send") => &["options", "host"],
-        ("schedule", "get" | "remove") => &["id"],
-        ("time", "now") => &["opts"],
-        ("time", "new") => &["date"],
-        ("time", "add") => &["date", "spec"],
-        ("time", "strftime") => &["date", "fmt"],
-        ("math", "abs" | "int") => &["n"],
-        ("math", "ceiling" | "floor" | "round") => &["n", "precision"],
-        ("math", "hash") => &["algorithm", "str", "encoding"],
-        ("math", "hmac") => &["algorithm", "key", "message", "encoding"],
-        ("math", "base64encode" | "base64decode") => &["str", "encoding"],
-        ("math", "hashFunctions") | ("random", "uuid" | "word") => &[],
-        ("random", "integer" | "number") => &["upper", "lower"],
-        ("http", "get" | "head" | "post" | "put" | "patch" | "delete") => HTTP,
-        _ => return None,
-    };
-    Some(params)
-}
+/// Kept in krl-check, whose arity checks use it too.
+pub use krl_check::stdlib_names::module_params;
 
 /// The built-in module names (`ent` is the persistent-variable domain, not a module).
 pub const MODULES: &[&str] = &[
