@@ -49,7 +49,8 @@ impl ModuleInfo {
                 ExprKind::Defaction(defaction) => &defaction.params,
                 _ => continue,
             };
-            info.arities.push((decl.name.name.to_string(), params.items.len()));
+            info.arities
+                .push((decl.name.name.to_string(), params.items.len()));
         }
         info
     }
@@ -176,7 +177,12 @@ pub(crate) fn check(
         };
         if call.positional > *takes {
             let callee = format!("{}:{}", call.domain, call.name);
-            out.push(crate::lints::too_many(at(call.args_span), &callee, *takes, call.positional));
+            out.push(crate::lints::too_many(
+                at(call.args_span),
+                &callee,
+                *takes,
+                call.positional,
+            ));
         }
     }
 }

@@ -4,7 +4,8 @@
 use krl_diagnostics::Span;
 use krl_syntax::ast::{
     ActionBlock, Args, ArrayItem, BlockKind, ChevronPart, DeclItem, EventExpr, EventExprKind, EventRef, Expr,
-    ExprKind, Guard, Ident, MapItem, MetaPropKind, Rule, Ruleset, ScheduleTime, SelectKind, StmtKind, declarations,
+    ExprKind, Guard, Ident, MapItem, MetaPropKind, Rule, Ruleset, ScheduleTime, SelectKind, StmtKind,
+    declarations,
 };
 
 /// Calls `f` on every expression of `ruleset`, outer expressions before inner ones.

@@ -100,7 +100,11 @@ fn modules_are_found_next_to_the_ruleset_or_on_the_module_path() {
     // Not found here is a warning: the engine finds modules in its registry at install time.
     let missing = krl_check(&[app]);
     assert_eq!(missing.status.code(), Some(0), "{}", stderr(&missing));
-    assert!(stderr(&missing).contains("[E0216] Warning"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("[E0216] Warning"),
+        "{}",
+        stderr(&missing)
+    );
     assert!(
         stderr(&missing).contains("cannot find module `io.x.lib`; its uses are not checked"),
         "{}",
@@ -172,8 +176,17 @@ fn extra_arguments_to_a_used_module_function_are_an_error() {
     let output = krl_check(&[app.to_str().expect("utf-8 path")]);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains("`units:to_celsius` takes 1 argument but 2 were given"), "{text}");
-    assert!(text.contains("`units:beep` takes 1 argument but 2 were given"), "{text}");
-    assert!(text.contains("pico-engine silently drops the extra arguments"), "{text}");
+    assert!(
+        text.contains("`units:to_celsius` takes 1 argument but 2 were given"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`units:beep` takes 1 argument but 2 were given"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pico-engine silently drops the extra arguments"),
+        "{text}"
+    );
     assert!(text.contains("2 errors, 0 warnings"), "{text}");
 }

@@ -11,7 +11,10 @@ use support::lsp_client::Client;
 
 /// (name, text): every shape of "nothing here".
 const EMPTY_FILES: &[(&str, &str)] = &[
-    ("line_comments", "// placeholder for the sensor ruleset\n// TODO\n"),
+    (
+        "line_comments",
+        "// placeholder for the sensor ruleset\n// TODO\n",
+    ),
     ("block_comment", "/*\n  nothing yet\n*/\n"),
     ("whitespace", "\n\n   \n\t\n"),
     ("zero_bytes", ""),
@@ -20,7 +23,9 @@ const EMPTY_FILES: &[(&str, &str)] = &[
 
 /// A folder of its own for each test (they run in parallel), emptied first.
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty_files").join(test);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("empty_files")
+        .join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch folder");
     dir
@@ -59,7 +64,13 @@ fn describe(output: &Output) -> String {
 fn parse_json_succeeds_with_no_diagnostics() {
     for (path, _) in write_all(&scratch("parse")) {
         let output = krl(&["parse", "--json"], &path);
-        assert_eq!(output.status.code(), Some(0), "{}: {}", path.display(), describe(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            describe(&output)
+        );
         let tree: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
         assert_eq!(tree["diagnostics"], json!([]), "{}", path.display());
         assert_eq!(tree["ruleset"]["rules"], json!([]), "{}", path.display());
@@ -70,7 +81,13 @@ fn parse_json_succeeds_with_no_diagnostics() {
 fn check_reports_nothing_even_when_warnings_are_denied() {
     for (path, _) in write_all(&scratch("check")) {
         let output = krl(&["check", "--deny", "warnings", "--format", "json"], &path);
-        assert_eq!(output.status.code(), Some(0), "{}: {}", path.display(), describe(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            describe(&output)
+        );
         let report: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
         assert_eq!(report["diagnostics"], json!([]), "{}", path.display());
     }
@@ -80,9 +97,21 @@ fn check_reports_nothing_even_when_warnings_are_denied() {
 fn fmt_keeps_the_file_unchanged() {
     for (path, text) in write_all(&scratch("fmt")) {
         let check = krl(&["fmt", "--check"], &path);
-        assert_eq!(check.status.code(), Some(0), "{}: {}", path.display(), describe(&check));
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            describe(&check)
+        );
         let output = krl(&["fmt"], &path);
-        assert_eq!(output.status.code(), Some(0), "{}: {}", path.display(), describe(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            describe(&output)
+        );
         let after = std::fs::read_to_string(&path).expect("read back");
         assert_eq!(after, text, "{}", path.display());
     }

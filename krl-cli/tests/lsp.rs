@@ -270,5 +270,9 @@ fn exit_without_shutdown_ends_with_status_1() {
     client.notify("exit", Value::Null);
     let (mut child, _stdin) = client.stop_reading();
     let status = wait_at_most(&mut child, PROMPTLY).expect("`krl lsp` ends after `exit`");
-    assert_eq!(status.code(), Some(1), "the protocol asks for 1 when `shutdown` did not come first");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the protocol asks for 1 when `shutdown` did not come first"
+    );
 }

@@ -30,7 +30,10 @@ pub(crate) fn describe_parse_error(context: &ErrorContext<'_, '_>, error: &Error
             if let Some(list) = expected.summary() {
                 message.push_str(&format!(", expected {list}"));
             }
-            Some(Diagnostic::error(codes::UNEXPECTED_EOF, at, message).with_label(format!("the {} ends here", context.piece)))
+            Some(
+                Diagnostic::error(codes::UNEXPECTED_EOF, at, message)
+                    .with_label(format!("the {} ends here", context.piece)),
+            )
         }
         ParseError::ExtraToken { token: (lo, tok, hi) } => {
             let at = FileSpan::new(context.file, Span::new(*lo, *hi));

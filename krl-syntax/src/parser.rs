@@ -194,7 +194,12 @@ fn run_until<'src>(
     let result = EntryParser::new().parse(&mut builder, stream);
     let mut diagnostics = std::mem::take(&mut builder.diagnostics);
     let end = tokens.last().map_or(src.len() as u32, |t| t.span.end);
-    let context = ErrorContext { file, tokens, end, piece };
+    let context = ErrorContext {
+        file,
+        tokens,
+        end,
+        piece,
+    };
     let mut errors: Vec<&Error<'src>> = builder.recovered.iter().map(|r| &r.error).collect();
     let parsed = match &result {
         Ok(_) => None,
@@ -628,8 +633,9 @@ mod sections {
                             Some(Parsed::Global(global)) => global.decls.len(),
                             _ => 0,
                         };
-                        if let Some((global, decl_diagnostics)) = global_by_declaration(file, src, &tokens[idx..end])
-                            .filter(|(global, _)| global.decls.len() > kept)
+                        if let Some((global, decl_diagnostics)) =
+                            global_by_declaration(file, src, &tokens[idx..end])
+                                .filter(|(global, _)| global.decls.len() > kept)
                         {
                             parsed = Some(Parsed::Global(global));
                             section_diagnostics = decl_diagnostics;
@@ -692,7 +698,11 @@ mod sections {
     /// own nesting level starts a declaration of its own, so each broken declaration gives
     /// its own diagnostic and the ones after it still parse. `None` when the block's braces
     /// do not balance.
-    fn global_by_declaration(file: FileId, src: &str, block: &[Token<'_>]) -> Option<(Global, Vec<Diagnostic>)> {
+    fn global_by_declaration(
+        file: FileId,
+        src: &str,
+        block: &[Token<'_>],
+    ) -> Option<(Global, Vec<Diagnostic>)> {
         let [_global, open, inner @ .., close] = block else {
             return None;
         };
@@ -737,7 +747,9 @@ mod sections {
         let mut start = 0;
         for (idx, token) in tokens.iter().enumerate() {
             match token.tok {
-                Tok::LBrace | Tok::LParen | Tok::LBracket | Tok::BeestingOpen | Tok::ChevronOpen => depth += 1,
+                Tok::LBrace | Tok::LParen | Tok::LBracket | Tok::BeestingOpen | Tok::ChevronOpen => {
+                    depth += 1
+                }
                 Tok::RBrace | Tok::RParen | Tok::RBracket | Tok::BeestingClose | Tok::ChevronClose => {
                     depth = depth.saturating_sub(1)
                 }

@@ -71,11 +71,7 @@ const REFERENCE: &[(&str, &str, &str)] = &[
         "ruleset a.b {\nrule r { select when W t }\n}\n",
         "and or then repeat defaction function not null true false like cmp before after between any count",
     ),
-    (
-        "event_type",
-        "ruleset a.b {\nrule r { select when d W }\n}\n",
-        "",
-    ),
+    ("event_type", "ruleset a.b {\nrule r { select when d W }\n}\n", ""),
     (
         "select_setting",
         "ruleset a.b {\nrule r { select when d t a re#(.*)# setting(W) }\n}\n",
@@ -91,16 +87,8 @@ const REFERENCE: &[(&str, &str, &str)] = &[
         "ruleset a.b {\nrule W { select when d t }\n}\n",
         "setting defaction function return not null true false",
     ),
-    (
-        "rid_first",
-        "ruleset W.b {\n}\n",
-        "",
-    ),
-    (
-        "rid_segment",
-        "ruleset a.W {\n}\n",
-        "",
-    ),
+    ("rid_first", "ruleset W.b {\n}\n", ""),
+    ("rid_segment", "ruleset a.W {\n}\n", ""),
     (
         "ent_var",
         "ruleset a.b {\nglobal { x = ent:W }\n}\n",
@@ -156,7 +144,11 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
         "`like`/`cmp` would continue a `where` expression and the aggregator words a \
          `count`/`repeat` group; LR(1) cannot take them as an action's name there",
     ),
-    ("action_label", "like cmp max min sum avg push", "as for action_name"),
+    (
+        "action_label",
+        "like cmp max min sum avg push",
+        "as for action_name",
+    ),
     (
         "attr_name",
         "like cmp not return",
@@ -190,7 +182,12 @@ fn every_keyword_in_every_position_parses_as_in_pico_engine() {
             }
         }
     }
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 #[test]
@@ -202,10 +199,16 @@ fn the_table_names_every_keyword_and_its_differences_are_real() {
         }
     }
     for &(position, list, _) in DIFFERENCES {
-        let rejected = REFERENCE.iter().find(|(p, _, _)| *p == position).map(|(_, _, r)| words(r));
+        let rejected = REFERENCE
+            .iter()
+            .find(|(p, _, _)| *p == position)
+            .map(|(_, _, r)| words(r));
         let rejected = rejected.unwrap_or_else(|| panic!("no position {position}"));
         for word in words(list) {
-            assert!(!rejected.contains(&word), "{position}: pico-engine rejects `{word}` too");
+            assert!(
+                !rejected.contains(&word),
+                "{position}: pico-engine rejects `{word}` too"
+            );
         }
     }
 }
@@ -226,5 +229,8 @@ fn a_counter_ruleset_may_name_its_function_count() {
 fn an_operator_word_cannot_name_an_argument() {
     let parse = parse_ruleset(FileId(0), "ruleset a { global { x = f(count = 1) } }");
     let messages: Vec<&str> = parse.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(messages, ["`count` is an operator word and cannot name an argument"]);
+    assert_eq!(
+        messages,
+        ["`count` is an operator word and cannot name an argument"]
+    );
 }

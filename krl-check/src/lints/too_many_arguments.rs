@@ -63,8 +63,8 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             call.positional - receiver,
             signature.max().saturating_sub(receiver),
         );
-        let mut diagnostic =
-            too_many(ctx.at(call.args_span), &decl.name, takes, given).with_related(ctx.at(decl.span), "declared here");
+        let mut diagnostic = too_many(ctx.at(call.args_span), &decl.name, takes, given)
+            .with_related(ctx.at(decl.span), "declared here");
         if call.method {
             diagnostic = diagnostic.with_note("the receiver of a method call is its first argument");
         }
@@ -78,7 +78,9 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         .iter()
         .flat_map(|meta| meta.props())
         .filter_map(|prop| match &prop.kind {
-            MetaPropKind::Use { rid, alias, .. } => Some(alias.as_ref().map_or(rid.name.as_str(), |a| &*a.name)),
+            MetaPropKind::Use { rid, alias, .. } => {
+                Some(alias.as_ref().map_or(rid.name.as_str(), |a| &*a.name))
+            }
             _ => None,
         })
         .collect();
@@ -91,7 +93,12 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         };
         if call.positional > params.len() {
             let callee = format!("{}:{}", call.domain, call.name);
-            out.push(too_many(ctx.at(call.args_span), &callee, params.len(), call.positional));
+            out.push(too_many(
+                ctx.at(call.args_span),
+                &callee,
+                params.len(),
+                call.positional,
+            ));
         }
     }
 }
