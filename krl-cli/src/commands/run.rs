@@ -183,6 +183,13 @@ fn modified(path: &Path) -> Option<SystemTime> {
 /// (a flush re-initialises it where installed). Problems are printed, never fatal.
 fn install(engine: &Engine, path: &Path, watched: &mut Watched) -> Option<String> {
     watched.files.insert(path.to_path_buf(), modified(path));
+    if holds_no_ruleset(path) {
+        println!(
+            "krl run: `{}` holds no ruleset (only comments or whitespace); skipped",
+            path.display()
+        );
+        return None;
+    }
     let url = file_url(path);
     let rid = match engine.flush(&url) {
         Ok(rid) => rid,
@@ -200,6 +207,15 @@ fn install(engine: &Engine, path: &Path, watched: &mut Watched) -> Option<String
         return None;
     }
     Some(rid)
+}
+
+/// A placeholder file: nothing to install (pico-engine parses it to an empty program).
+fn holds_no_ruleset(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|src| {
+        krl_syntax::parse_ruleset(krl_diagnostics::FileId(0), &src)
+            .ruleset
+            .is_empty()
+    })
 }
 
 /// `(rid, url)` of the rulesets on the root pico.
