@@ -141,21 +141,6 @@ pub fn lookup(name: &str) -> Option<&'static StdlibOp> {
     STDLIB.iter().find(|op| op.name == name)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_and_minimums_fit() {
-        let mut seen = std::collections::HashSet::new();
-        for op in STDLIB {
-            assert!(seen.insert(op.name), "duplicate {}", op.name);
-            assert!(op.min <= op.max(), "{}", op.name);
-        }
-        assert_eq!(lookup("defaultsTo").map(StdlibOp::max), Some(3));
-    }
-}
-
 /// The parameters of a built-in module function or action, in the reference's order (named
 /// arguments bind to these names; engine.md §7). `None` for properties and unknown members.
 pub fn module_params(module: &str, member: &str) -> Option<&'static [&'static str]> {
@@ -202,4 +187,19 @@ pub fn module_params(module: &str, member: &str) -> Option<&'static [&'static st
         _ => return None,
     };
     Some(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_minimums_fit() {
+        let mut seen = std::collections::HashSet::new();
+        for op in STDLIB {
+            assert!(seen.insert(op.name), "duplicate {}", op.name);
+            assert!(op.min <= op.max(), "{}", op.name);
+        }
+        assert_eq!(lookup("defaultsTo").map(StdlibOp::max), Some(3));
+    }
 }
