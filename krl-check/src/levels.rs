@@ -65,7 +65,11 @@ impl LintLevels {
             }
             match self.level(diagnostic.code.id) {
                 LintLevel::Allow => false,
-                LintLevel::Warn => true,
+                // Some lints are errors by default (`too-many-arguments`).
+                LintLevel::Warn => {
+                    diagnostic.severity = Severity::Warning;
+                    true
+                }
                 LintLevel::Deny => {
                     diagnostic.severity = Severity::Error;
                     true
@@ -83,7 +87,8 @@ pub fn lint_id(lint: &str) -> Option<&'static str> {
         .map(|l| l.code.id)
 }
 
-fn is_lint(diagnostic: &Diagnostic) -> bool {
+/// Whether a diagnostic comes from a lint (whatever its level), not from a hard check.
+pub fn is_lint(diagnostic: &Diagnostic) -> bool {
     diagnostic.code.id.starts_with("W01")
 }
 

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
-use krl_syntax::ast::{ExprKind, MetaPropKind, Rid, Ruleset};
+use krl_syntax::ast::{DeclItem, ExprKind, MetaPropKind, Rid, Ruleset};
 
 use crate::visit;
 
@@ -19,6 +19,8 @@ pub struct ModuleInfo {
     pub provides: Vec<String>,
     /// The rids of its own `use module` properties.
     pub uses: Vec<String>,
+    /// How many parameters each function or defaction of its `global` takes.
+    pub arities: Vec<(String, usize)>,
 }
 
 impl ModuleInfo {
@@ -37,6 +39,18 @@ impl ModuleInfo {
                 MetaPropKind::Use { rid, .. } => info.uses.push(rid.name.clone()),
                 _ => {}
             }
+        }
+        for decl in ruleset.global.iter().flat_map(|global| &global.decls) {
+            let DeclItem::Declaration(decl) = decl else {
+                continue;
+            };
+            let params = match &decl.value.kind {
+                ExprKind::Function(function) => &function.params,
+                ExprKind::Defaction(defaction) => &defaction.params,
+                _ => continue,
+            };
+            info.arities
+                .push((decl.name.name.to_string(), params.items.len()));
         }
         info
     }
@@ -65,18 +79,23 @@ pub(crate) fn check(
         };
         let info = resolver.resolve(&rid.name);
         match &info {
+            // The engine resolves rids from its registry at install time, so a module that
+            // is not on disk here may well exist there: one file checked alone must not fail.
             None => out.push(
-                Diagnostic::error(
+                Diagnostic::warning(
                     codes::MODULE_NOT_FOUND,
                     at(rid.span),
-                    format!("cannot find the module `{}`", rid.name),
+                    format!("cannot find module `{}`; its uses are not checked", rid.name),
                 )
-                .with_label("no ruleset with this id")
+                .with_label("no ruleset with this id here")
                 .with_help(format!(
                     "put `{}.krl` next to this ruleset, or pass its folder with `--module-path`",
                     rid.name
                 ))
-                .with_note(format!("pico-engine reports: `Module not found: {}`", rid.name)),
+                .with_note(format!(
+                    "pico-engine reports `Module not found: {}` if it is not registered when this ruleset is installed",
+                    rid.name
+                )),
             ),
             Some(info) => {
                 if let Some(chain) = cycle(&ruleset.rid.name, info, resolver) {
@@ -145,6 +164,26 @@ pub(crate) fn check(
             None => diagnostic.with_note(format!("`{rid}` provides {}", quoted_list(&info.provides))),
         };
         out.push(diagnostic);
+    }
+    for call in crate::visit::domain_calls(ruleset) {
+        let Some((_, Some(info))) = domains.get(&call.domain) else {
+            continue;
+        };
+        if !info.provides.contains(&call.name) {
+            continue;
+        }
+        let Some((_, takes)) = info.arities.iter().find(|(name, _)| *name == call.name) else {
+            continue;
+        };
+        if call.positional > *takes {
+            let callee = format!("{}:{}", call.domain, call.name);
+            out.push(crate::lints::too_many(
+                at(call.args_span),
+                &callee,
+                *takes,
+                call.positional,
+            ));
+        }
     }
 }
 
@@ -224,6 +263,7 @@ mod tests {
             rid: rid.to_string(),
             provides: Vec::new(),
             uses: uses.iter().map(|rid| rid.to_string()).collect(),
+            arities: Vec::new(),
         }
     }
 

@@ -1,9 +1,11 @@
 //! Pre-order walks over every expression of a ruleset, for the lints that look at expressions
 //! wherever they occur. Inactive rules are skipped: the reference never compiles them.
 
+use krl_diagnostics::Span;
 use krl_syntax::ast::{
-    ActionBlock, ArrayItem, BlockKind, ChevronPart, DeclItem, EventExpr, EventExprKind, EventRef, Expr,
-    ExprKind, Guard, MapItem, MetaPropKind, Rule, Ruleset, ScheduleTime, SelectKind, StmtKind, declarations,
+    ActionBlock, Args, ArrayItem, BlockKind, ChevronPart, DeclItem, EventExpr, EventExprKind, EventRef, Expr,
+    ExprKind, Guard, Ident, MapItem, MetaPropKind, Rule, Ruleset, ScheduleTime, SelectKind, StmtKind,
+    declarations,
 };
 
 /// Calls `f` on every expression of `ruleset`, outer expressions before inner ones.
@@ -209,4 +211,57 @@ pub(crate) fn walk_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             defaction.result.iter().for_each(|e| walk_expr(e, f));
         }
     }
+}
+
+/// A call of a member of another namespace, `domain:name(args)`, as an expression or an action.
+pub(crate) struct DomainCall {
+    pub domain: String,
+    pub name: String,
+    /// The argument list, parentheses included.
+    pub args_span: Span,
+    /// Positional arguments (named ones bind by name).
+    pub positional: usize,
+}
+
+impl DomainCall {
+    fn new(domain: &Ident, name: &Ident, args: &Args) -> DomainCall {
+        DomainCall {
+            domain: domain.name.to_string(),
+            name: name.name.to_string(),
+            args_span: args.span,
+            positional: args.args().filter(|arg| arg.name.is_none()).count(),
+        }
+    }
+}
+
+/// Every `domain:name(...)` call of `ruleset`: in expressions, in rules' action blocks and in
+/// defactions' actions (inactive rules skipped, as in [`each_expr`]).
+pub(crate) fn domain_calls(ruleset: &Ruleset) -> Vec<DomainCall> {
+    fn actions(block: &ActionBlock, calls: &mut Vec<DomainCall>) {
+        for action in block.actions() {
+            if let Some(domain) = &action.domain {
+                calls.push(DomainCall::new(domain, &action.name, &action.args));
+            }
+        }
+    }
+    let mut calls = Vec::new();
+    each_expr(ruleset, &mut |expr| match &expr.kind {
+        ExprKind::Call { callee, args } => {
+            if let ExprKind::DomainIdentifier { domain, name } = &callee.kind {
+                calls.push(DomainCall::new(domain, name, args));
+            }
+        }
+        ExprKind::Defaction(defaction) => {
+            if let Some(block) = &defaction.actions {
+                actions(block, &mut calls);
+            }
+        }
+        _ => {}
+    });
+    for rule in ruleset.rules().filter(|rule| rule.is_active()) {
+        if let Some(block) = &rule.action_block {
+            actions(block, &mut calls);
+        }
+    }
+    calls
 }

@@ -97,9 +97,21 @@ fn modules_are_found_next_to_the_ruleset_or_on_the_module_path() {
     let user = "ruleset io.x.app {\n  meta {\n    use module io.x.lib alias lib\n    shares hello\n  }\n  global {\n    hello = function() { lib:greeting }\n  }\n}\n";
     let app = write(&dir, "app/io.x.app.krl", user);
     let app = app.to_str().expect("utf-8 path");
+    // Not found here is a warning: the engine finds modules in its registry at install time.
     let missing = krl_check(&[app]);
-    assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
-    assert!(stderr(&missing).contains("E0216"), "{}", stderr(&missing));
+    assert_eq!(missing.status.code(), Some(0), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("[E0216] Warning"),
+        "{}",
+        stderr(&missing)
+    );
+    assert!(
+        stderr(&missing).contains("cannot find module `io.x.lib`; its uses are not checked"),
+        "{}",
+        stderr(&missing)
+    );
+    let denied = krl_check(&["--deny", "warnings", app]);
+    assert_eq!(denied.status.code(), Some(1), "{}", stderr(&denied));
 
     write(&dir, "lib/io.x.lib.krl", module);
     let lib_dir = dir.join("lib");
@@ -181,4 +193,30 @@ fn a_select_one_typo_from_a_raised_event_is_a_note_across_files() {
     assert!(text.contains("0 errors, 0 warnings, 1 note"), "{text}");
     let denied = krl_check(&["--deny", "warnings", dir.to_str().expect("utf-8 path")]);
     assert_eq!(denied.status.code(), Some(0), "{}", stderr(&denied));
+}
+
+/// Too many arguments is an error for every callee, a used module's functions included.
+#[test]
+fn extra_arguments_to_a_used_module_function_are_an_error() {
+    let dir = scratch("module_arity");
+    let module = "ruleset io.x.units {\n  meta {\n    provides to_celsius, beep\n  }\n  global {\n    to_celsius = function(f) { (f - 32) * 5 / 9 }\n    beep = defaction(times) { noop() }\n  }\n}\n";
+    let user = "ruleset io.x.thermo {\n  meta {\n    use module io.x.units alias units\n    shares c\n  }\n  global {\n    c = function(f) { [units:to_celsius(f), units:to_celsius(f, 2)] }\n  }\n  rule r {\n    select when t r\n    units:beep(1, 2)\n  }\n}\n";
+    write(&dir, "io.x.units.krl", module);
+    let app = write(&dir, "io.x.thermo.krl", user);
+    let output = krl_check(&[app.to_str().expect("utf-8 path")]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("`units:to_celsius` takes 1 argument but 2 were given"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`units:beep` takes 1 argument but 2 were given"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pico-engine silently drops the extra arguments"),
+        "{text}"
+    );
+    assert!(text.contains("2 errors, 0 warnings"), "{text}");
 }

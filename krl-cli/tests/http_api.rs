@@ -548,6 +548,22 @@ fn ui_context_flush_preflight_and_unknown_routes() {
         "{}",
         warned.body
     );
+    // `krl check` makes too many arguments an error; the engine installs the ruleset and
+    // reports it with the other lints.
+    std::fs::write(
+        &file,
+        "ruleset test.flushed {\n  meta { shares v }\n  global {\n    v = function() { math:abs(1, 2) }\n  }\n}\n",
+    )
+    .expect("write");
+    let extra = server.get(&format!("/api/flush?url={url}"));
+    assert!(
+        extra.json()["compiler"]["warnings"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("W0109"),
+        "{}",
+        extra.body
+    );
     std::fs::write(&file, "ruleset test.flushed {\n  global {\n    v = \n}\n").expect("write");
     let broken = server
         .post(

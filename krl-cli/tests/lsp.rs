@@ -203,3 +203,76 @@ fn latency_on_a_large_file() {
     client.notify("exit", Value::Null);
     let _ = client.child.wait();
 }
+
+/// Waits at most `limit` for the server to end; `None` if it is still running (then killed).
+fn wait_at_most(child: &mut std::process::Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Some(status) = child.try_wait().expect("poll the server") {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// Opens the 1,500-line file and sends twenty edits without waiting for their diagnostics,
+/// so that analyses are queued and one is running when the next messages arrive.
+fn busy_client() -> Client {
+    let src = large_ruleset();
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "krl", "version": 1, "text": src}}),
+    );
+    for version in 2..22 {
+        let text = src.replace("value7 = 7 * 2", &format!("value7 = 7 * {version}"));
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+    client
+}
+
+const PROMPTLY: Duration = Duration::from_secs(2);
+
+#[test]
+fn exits_promptly_after_shutdown_and_exit_while_edits_are_still_queued() {
+    let mut client = busy_client();
+    client.send(&json!({"jsonrpc": "2.0", "id": 100, "method": "shutdown"}));
+    client.notify("exit", Value::Null);
+    let (mut child, _stdin) = client.stop_reading();
+    let status = wait_at_most(&mut child, PROMPTLY).expect("`krl lsp` ends after `exit`");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn exits_promptly_when_exit_follows_the_answer_to_shutdown() {
+    let mut client = busy_client();
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let (mut child, _stdin) = client.stop_reading();
+    let status = wait_at_most(&mut child, PROMPTLY).expect("`krl lsp` ends after `exit`");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_ends_with_status_1() {
+    let mut client = busy_client();
+    client.notify("exit", Value::Null);
+    let (mut child, _stdin) = client.stop_reading();
+    let status = wait_at_most(&mut child, PROMPTLY).expect("`krl lsp` ends after `exit`");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the protocol asks for 1 when `shutdown` did not come first"
+    );
+}

@@ -182,3 +182,44 @@ fn a_ruleset_broken_at_first_start_is_not_installed_until_it_compiles() {
     assert!(!stderr.contains("previous version"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The counter a newcomer writes first names its function `count` (pico-engine accepts it
+/// everywhere but as a value); a placeholder file of only comments sits next to it.
+#[test]
+fn a_count_counter_and_a_placeholder_file_run_end_to_end() {
+    let dir = temp_dir("run-count");
+    write(
+        &dir.join("counter.krl"),
+        "ruleset test.count {\n  meta {\n    shares count\n  }\n  global {\n    count = function() { ent:count.defaultsTo(0) }\n  }\n  rule inc {\n    select when counter inc\n    fired { ent:count := ent:count.defaultsTo(0) + 1 }\n  }\n}\n",
+    );
+    write(&dir.join("placeholder.krl"), "// the sensor ruleset goes here\n");
+    let engine = KrlRun::start(0, &[dir.to_str().expect("utf-8 path"), "--memory"]);
+    let query = |engine: &KrlRun| {
+        let output = engine.krl(&["query", &engine.eci, "test.count/count"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    };
+    assert_eq!(query(&engine), "0");
+    for _ in 0..2 {
+        let output = engine.krl(&["event", &engine.eci, "counter:inc"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(query(&engine), "2");
+    let output = engine.krl(&["pico", "ls"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("test.count") && !text.contains("placeholder"),
+        "{text}"
+    );
+    let (status, stderr) = engine.stop();
+    assert!(status.success(), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -155,7 +155,9 @@ codes! {
     MODULE_NOT_FOUND = "E0216" "module-not-found"
         "`use module RID` names a ruleset that cannot be found. `krl check` looks for \
          `RID.krl` in the folder of the using ruleset, then in each `--module-path` folder. \
-         pico-engine reports `Module not found: RID` when the ruleset is initialised.";
+         This is a warning, and the module's uses are not checked: the engine finds modules in \
+         its registry when the ruleset is installed. pico-engine reports `Module not found: RID` \
+         if it is not registered then.";
     MODULE_CYCLE = "E0217" "module-cycle"
         "Rulesets use each other as modules in a cycle (`a` uses `b`, which uses `a`). A \
          module is initialised before its users, so a cycle can never be initialised; \
@@ -221,9 +223,10 @@ codes! {
         "A shared function calls `klog`. Queries run often (UIs poll them), so every call adds \
          a log entry; log in rules instead, or remove the debugging call.";
     TOO_MANY_ARGUMENTS = "W0109" "too-many-arguments"
-        "A function or defaction of this ruleset is called with more arguments than it has \
-         parameters. The extra arguments are silently ignored. In `x.f(a)` the receiver `x` is \
-         the first argument.";
+        "A function or action is called with more arguments than it has parameters: one of \
+         this ruleset, a built-in module's (`math:abs(x, 1)`) or a used module's. pico-engine \
+         silently drops the extra arguments. In `x.f(a)` the receiver `x` is the first argument. \
+         An error by default; `krl.toml` can make it a warning.";
     UNMATCHED_EVENT_ATTRIBUTE = "W0110" "unmatched-event-attribute"
         "A rule reads `event:attrs{\"x\"}` while its `select` checks other attributes of the \
          event but never `x`, and the rule does not test the value either. The author listed \

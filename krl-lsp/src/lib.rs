@@ -19,6 +19,7 @@
 pub mod analysis;
 pub mod describe;
 pub mod events;
+mod exit;
 pub mod handlers;
 pub mod server;
 pub mod stdlib_docs;

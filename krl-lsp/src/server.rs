@@ -16,6 +16,7 @@ use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer, LspService};
 
 use crate::analysis::Analysis;
+use crate::exit::EndProcessOnExit;
 use crate::handlers;
 use crate::workspace::{self, Workspace};
 
@@ -63,19 +64,21 @@ where
     tower_lsp::Server::new(input, output, socket).serve(service).await;
 }
 
-/// Set by [`run_stdio`]: the process belongs to the server, so it may end itself.
-static EXIT_AFTER_SHUTDOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// `krl lsp`: serves LSP over stdin and stdout.
+/// `krl lsp`: serves LSP over stdin and stdout; the process ends on `exit` (see [`crate::exit`]).
 pub fn run_stdio() -> std::io::Result<()> {
-    EXIT_AFTER_SHUTDOWN.store(true, std::sync::atomic::Ordering::Relaxed);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    // Tokio reads stdin on a blocking thread that only returns at end of input; after `exit`
-    // the client may keep our stdin open, so do not wait for that thread.
+    runtime.block_on(async {
+        let (service, socket) = service();
+        let service = EndProcessOnExit::new(service);
+        tower_lsp::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    // Reached only when stdin ends without `exit`. Tokio reads stdin on a blocking thread;
+    // do not wait for it.
     runtime.shutdown_background();
     Ok(())
 }
@@ -127,7 +130,15 @@ impl Server {
 
     async fn update(&self, uri: Url, version: i32, text: String) {
         let started = std::time::Instant::now();
-        let analysis = Arc::new(Analysis::new(uri.clone(), version, text));
+        // Analysing a large file takes long enough to hold up reading the next messages
+        // (tower-lsp polls handlers on the task that reads stdin), so it runs on a blocking
+        // thread; an `exit` then ends the process without waiting for it.
+        let for_analysis = uri.clone();
+        let Ok(analysis) =
+            tokio::task::spawn_blocking(move || Arc::new(Analysis::new(for_analysis, version, text))).await
+        else {
+            return;
+        };
         if !self.store(analysis.clone()) {
             return;
         }
@@ -295,15 +306,6 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> Result<()> {
-        if EXIT_AFTER_SHUTDOWN.load(std::sync::atomic::Ordering::Relaxed) {
-            // tower-lsp 0.20 can keep `serve` waiting after `exit` when requests were in
-            // flight; the protocol says `exit` follows `shutdown`, so end the process shortly
-            // after answering rather than hang the editor's shutdown.
-            std::thread::spawn(|| {
-                std::thread::sleep(std::time::Duration::from_millis(500));
-                std::process::exit(0);
-            });
-        }
         Ok(())
     }
 

@@ -58,6 +58,11 @@ pub struct Ruleset {
 }
 
 impl Ruleset {
+    /// A file that holds no ruleset at all: only comments or whitespace.
+    pub fn is_empty(&self) -> bool {
+        self.rid.name.is_empty() && self.meta.is_none() && self.global.is_none() && self.rules.is_empty()
+    }
+
     /// The rules that parsed, skipping recovered errors.
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.rules.iter().filter_map(|item| match item {

@@ -26,11 +26,14 @@ pub(crate) fn describe_parse_error(context: &ErrorContext<'_, '_>, error: &Error
         ParseError::UnrecognizedEof { location, expected } => {
             let expected = Expected::new(expected);
             let at = FileSpan::new(context.file, Span::empty((*location).max(context.end)));
-            let mut message = "unexpected end of file".to_string();
+            let mut message = format!("unexpected end of {}", context.piece);
             if let Some(list) = expected.summary() {
                 message.push_str(&format!(", expected {list}"));
             }
-            Some(Diagnostic::error(codes::UNEXPECTED_EOF, at, message).with_label("the file ends here"))
+            Some(
+                Diagnostic::error(codes::UNEXPECTED_EOF, at, message)
+                    .with_label(format!("the {} ends here", context.piece)),
+            )
         }
         ParseError::ExtraToken { token: (lo, tok, hi) } => {
             let at = FileSpan::new(context.file, Span::new(*lo, *hi));
@@ -174,7 +177,7 @@ fn unexpected_token(
     }
     if let Tok::Kw(kw) = tok {
         let name_expected = expected.has("ident") || expected.has_expression() || expected.has("declaration");
-        if name_expected && (kw.is_reserved() || is_operator_word(*kw)) {
+        if name_expected && (kw.is_reserved() || kw.is_operator_word()) {
             return special(
                 codes::RESERVED_WORD,
                 format!("`{}` is a reserved word and cannot be used here", kw.as_str()),
@@ -274,23 +277,6 @@ fn after_return(tokens: &[Token<'_>], offset: u32) -> bool {
         .take(8)
         .take_while(|t| !matches!(t.tok, Tok::LBrace | Tok::RBrace | Tok::Semi))
         .any(|t| t.tok == Tok::Kw(Kw::Return))
-}
-
-fn is_operator_word(kw: Kw) -> bool {
-    matches!(
-        kw,
-        Kw::Like
-            | Kw::Cmp
-            | Kw::And
-            | Kw::Or
-            | Kw::Before
-            | Kw::Then
-            | Kw::After
-            | Kw::Between
-            | Kw::Any
-            | Kw::Count
-            | Kw::Repeat
-    )
 }
 
 fn previous_token<'src>(tokens: &[Token<'src>], offset: u32) -> Option<Tok<'src>> {

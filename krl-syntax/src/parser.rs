@@ -64,6 +64,26 @@ pub fn parse_ruleset(file: FileId, src: &str) -> Parse {
         trivia,
         diagnostics: lex_diagnostics,
     } = lex(file, src);
+    if tokens.is_empty() {
+        // Only comments or whitespace: a placeholder file, common in real repositories.
+        // pico-engine parses it to an empty program, so it is no error here either.
+        let ruleset = Ruleset {
+            rid: Rid {
+                name: String::new(),
+                span: Span::empty(0),
+            },
+            version: None,
+            meta: None,
+            global: None,
+            rules: Vec::new(),
+            span: Span::new(0, src.len() as u32),
+        };
+        return Parse {
+            ruleset,
+            trivia,
+            diagnostics: lex_diagnostics,
+        };
+    }
     let (parsed, mut diagnostics) = run(file, src, Entry::Ruleset, &tokens);
     let ruleset = match parsed {
         Some(Parsed::Ruleset(ruleset)) if diagnostics.is_empty() => *ruleset,
@@ -148,6 +168,18 @@ pub(crate) fn run<'src>(
     entry: Entry,
     tokens: &[Token<'src>],
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
+    run_until(file, src, entry, tokens, "file")
+}
+
+/// [`run`] over a piece of the file; `piece` names what ends where the tokens end
+/// ("file", "declaration") in end-of-input errors.
+fn run_until<'src>(
+    file: FileId,
+    src: &'src str,
+    entry: Entry,
+    tokens: &[Token<'src>],
+    piece: &'static str,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
     let start = tokens.first().map_or(0, |t| t.span.start);
     let stream = std::iter::once(Ok((start, Tok::Start(entry), start)))
         .chain(tokens.iter().map(|t| Ok((t.span.start, t.tok, t.span.end))));
@@ -162,7 +194,12 @@ pub(crate) fn run<'src>(
     let result = EntryParser::new().parse(&mut builder, stream);
     let mut diagnostics = std::mem::take(&mut builder.diagnostics);
     let end = tokens.last().map_or(src.len() as u32, |t| t.span.end);
-    let context = ErrorContext { file, tokens, end };
+    let context = ErrorContext {
+        file,
+        tokens,
+        end,
+        piece,
+    };
     let mut errors: Vec<&Error<'src>> = builder.recovered.iter().map(|r| &r.error).collect();
     let parsed = match &result {
         Ok(_) => None,
@@ -204,6 +241,8 @@ pub(crate) struct ErrorContext<'a, 'src> {
     pub tokens: &'a [Token<'src>],
     /// Where the input ends, for end-of-file errors.
     pub end: u32,
+    /// What ends there: "file", or "declaration" when a piece is parsed on its own.
+    pub piece: &'static str,
 }
 
 fn empty_ruleset(src: &str, tokens: &[Token<'_>]) -> Ruleset {
@@ -399,6 +438,20 @@ impl<'src> Builder<'src> {
         }
     }
 
+    /// A named argument's name; pico-engine parses an argument as an expression first, so an
+    /// operator word (`f(count = 1)`) cannot name one although it can name a parameter.
+    pub fn arg_name(&mut self, name: Ident) -> Ident {
+        if Kw::from_word(&name.name).is_some_and(Kw::is_operator_word) {
+            self.error(
+                codes::RESERVED_WORD,
+                name.span,
+                format!("`{}` is an operator word and cannot name an argument", name.name),
+                "pass this argument by position",
+            );
+        }
+        name
+    }
+
     pub fn level(&mut self, word: &Ident) -> Option<LogLevel> {
         let level = LogLevel::from_word(&word.name);
         if level.is_none() {
@@ -572,7 +625,22 @@ mod sections {
                         Tok::Kw(Kw::Global) => Entry::Global,
                         _ => Entry::Rule,
                     };
-                    let (parsed, section_diagnostics) = run(file, src, entry, &tokens[idx..end]);
+                    let (mut parsed, mut section_diagnostics) = run(file, src, entry, &tokens[idx..end]);
+                    if entry == Entry::Global && !section_diagnostics.is_empty() {
+                        // Declaration by declaration only when recovery lost some: it keeps
+                        // the block's own messages where they are better (`v = 1.5.2`).
+                        let kept = match &parsed {
+                            Some(Parsed::Global(global)) => global.decls.len(),
+                            _ => 0,
+                        };
+                        if let Some((global, decl_diagnostics)) =
+                            global_by_declaration(file, src, &tokens[idx..end])
+                                .filter(|(global, _)| global.decls.len() > kept)
+                        {
+                            parsed = Some(Parsed::Global(global));
+                            section_diagnostics = decl_diagnostics;
+                        }
+                    }
                     diagnostics.extend(section_diagnostics);
                     let span = Span::new(token.span.start, tokens[end - 1].span.end);
                     match parsed {
@@ -622,6 +690,80 @@ mod sections {
             );
         }
         Some((ruleset, diagnostics))
+    }
+
+    /// Re-parses a broken `global { ... }` one declaration at a time. LR recovery inside a
+    /// declaration skips to the next token that may follow the block's list, often the `}` of
+    /// a function body, which then closes `global` early; here each `name =` at the block's
+    /// own nesting level starts a declaration of its own, so each broken declaration gives
+    /// its own diagnostic and the ones after it still parse. `None` when the block's braces
+    /// do not balance.
+    fn global_by_declaration(
+        file: FileId,
+        src: &str,
+        block: &[Token<'_>],
+    ) -> Option<(Global, Vec<Diagnostic>)> {
+        let [_global, open, inner @ .., close] = block else {
+            return None;
+        };
+        if open.tok != Tok::LBrace || close.tok != Tok::RBrace {
+            return None;
+        }
+        let mut decls = Vec::new();
+        let mut diagnostics = Vec::new();
+        for piece in declaration_pieces(inner) {
+            let span = Span::new(piece[0].span.start, piece[piece.len() - 1].span.end);
+            let (parsed, piece_diagnostics) = run_until(file, src, Entry::Repl, piece, "declaration");
+            let clean = piece_diagnostics.is_empty();
+            diagnostics.extend(piece_diagnostics);
+            match parsed {
+                Some(Parsed::Repl(item)) => match *item {
+                    ReplItem::Declaration(decl) => decls.push(DeclItem::Declaration(decl)),
+                    ReplItem::Expr(_) if !clean => decls.push(DeclItem::Error { span }),
+                    ReplItem::Expr(_) => {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                codes::UNEXPECTED_TOKEN,
+                                FileSpan::new(file, span),
+                                "expected a declaration, found an expression",
+                            )
+                            .with_help("`global` holds declarations: `name = value`"),
+                        );
+                        decls.push(DeclItem::Error { span });
+                    }
+                },
+                _ => decls.push(DeclItem::Error { span }),
+            }
+        }
+        let span = Span::new(block[0].span.start, close.span.end);
+        Some((Global { decls, span }, diagnostics))
+    }
+
+    /// Splits the tokens of a declaration list where a word marked as a binder (`name =`)
+    /// stands outside any brackets.
+    fn declaration_pieces<'a, 'src>(tokens: &'a [Token<'src>]) -> Vec<&'a [Token<'src>]> {
+        let mut pieces = Vec::new();
+        let mut depth = 0usize;
+        let mut start = 0;
+        for (idx, token) in tokens.iter().enumerate() {
+            match token.tok {
+                Tok::LBrace | Tok::LParen | Tok::LBracket | Tok::BeestingOpen | Tok::ChevronOpen => {
+                    depth += 1
+                }
+                Tok::RBrace | Tok::RParen | Tok::RBracket | Tok::BeestingClose | Tok::ChevronClose => {
+                    depth = depth.saturating_sub(1)
+                }
+                Tok::BindName(_) if depth == 0 && idx > start => {
+                    pieces.push(&tokens[start..idx]);
+                    start = idx;
+                }
+                _ => {}
+            }
+        }
+        if start < tokens.len() {
+            pieces.push(&tokens[start..]);
+        }
+        pieces
     }
 
     fn rid_from_tokens(

@@ -70,6 +70,26 @@ impl Kw {
                 | Kw::False
         )
     }
+
+    /// Words that are operators in expressions or event expressions: names wherever no
+    /// expression can stand (parameters, `shares`, `setting(...)`, members), but not values,
+    /// callees or named arguments, as in pico-engine.
+    pub fn is_operator_word(self) -> bool {
+        matches!(
+            self,
+            Kw::Like
+                | Kw::Cmp
+                | Kw::And
+                | Kw::Or
+                | Kw::Before
+                | Kw::Then
+                | Kw::After
+                | Kw::Between
+                | Kw::Any
+                | Kw::Count
+                | Kw::Repeat
+        )
+    }
 }
 
 /// Which entry point of the single generated parser to use. The lexer prepends one of these

@@ -149,7 +149,9 @@ fn certainly_invalid(input: &str) -> Option<String> {
     }
     match lexed.tokens.first() {
         Some(first) if first.tok == Tok::Kw(Kw::Ruleset) => {}
-        _ => return Some("the input does not start with `ruleset`".into()),
+        // Only comments or whitespace: a valid, empty file.
+        None => {}
+        Some(_) => return Some("the input does not start with `ruleset`".into()),
     }
     let mut stack = Vec::new();
     for token in &lexed.tokens {

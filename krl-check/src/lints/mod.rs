@@ -58,6 +58,8 @@ pub const LINTS: &[Lint] = &[
     wrong_receiver_type::LINT,
 ];
 
+pub(crate) use too_many_arguments::too_many;
+
 pub fn run_all(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
     for lint in LINTS {
         (lint.run)(ctx, out);

@@ -211,6 +211,14 @@ fn modified(path: &Path) -> Option<SystemTime> {
 /// Flushes a ruleset file and installs it on the root pico unless it is already there
 /// (a flush re-initialises it where installed). Problems are printed, never fatal.
 fn install(engine: &Engine, path: &Path, watched: &mut Watched) -> Option<String> {
+    if holds_no_ruleset(path) {
+        watched.files.entry(path.to_path_buf()).or_default().modified = modified(path);
+        say!(
+            "krl run: `{}` holds no ruleset (only comments or whitespace); skipped",
+            path.display()
+        );
+        return None;
+    }
     let url = file_url(path);
     let seen = watched.files.entry(path.to_path_buf()).or_default();
     seen.modified = modified(path);
@@ -239,6 +247,15 @@ fn install(engine: &Engine, path: &Path, watched: &mut Watched) -> Option<String
     }
     seen.flushed_text = text;
     Some(rid)
+}
+
+/// A placeholder file: nothing to install (pico-engine parses it to an empty program).
+fn holds_no_ruleset(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|src| {
+        krl_syntax::parse_ruleset(krl_diagnostics::FileId(0), &src)
+            .ruleset
+            .is_empty()
+    })
 }
 
 /// `(rid, url)` of the rulesets on the root pico.

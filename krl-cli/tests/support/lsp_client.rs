@@ -83,6 +83,17 @@ impl Client {
         }
     }
 
+    /// Gives up reading answers: a thread reads and drops the server's output until it ends
+    /// (an editor keeps reading, so the server never blocks on a full pipe). Returns the child
+    /// and the stdin, still open, as an editor keeps it.
+    pub fn stop_reading(self) -> (Child, ChildStdin) {
+        let mut stdout = self.stdout;
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+        });
+        (self.child, self.stdin)
+    }
+
     /// Waits for the diagnostics of `version`.
     pub fn diagnostics(&mut self, version: i64) -> Value {
         loop {

@@ -44,7 +44,7 @@ impl Backend for InterpreterBackend {
         Ok(Arc::new(CompiledKrl { ir: Arc::new(ir) }))
     }
 
-    /// The checker's warnings (lints at their default levels), each with its code.
+    /// The checker's warnings and lints, each with its code.
     fn warnings(&self, url: &str, src: &str) -> Vec<CompileWarning> {
         let file = FileId(0);
         let parse = krl_syntax::parse_ruleset(file, src);
@@ -62,7 +62,9 @@ impl Backend for InterpreterBackend {
         krl_check::check(file, &parse)
             .diagnostics
             .into_iter()
-            .filter(|d| d.severity == Severity::Warning)
+            // Lints stay warnings here even when `krl check` makes them errors
+            // (`too-many-arguments`): the engine installs the ruleset all the same.
+            .filter(|d| d.severity == Severity::Warning || krl_check::levels::is_lint(d))
             .map(|d| CompileWarning {
                 message: format!("{} [{}]", d.message, d.code.id),
                 start: at(d.primary.at.span.start),

@@ -88,6 +88,10 @@ pub fn format_ruleset<'a>(
             diagnostics: parse.diagnostics.clone(),
         });
     }
+    if parse.ruleset.is_empty() {
+        // Only comments or whitespace: a placeholder, kept exactly as its author wrote it.
+        return Ok(src.to_string());
+    }
     let mut printer = Printer::new(src, &parse.trivia);
     let doc = printer.file(&parse.ruleset);
     Ok(doc::render(&doc, options.width.max(1)))

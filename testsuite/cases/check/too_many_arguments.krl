@@ -4,7 +4,7 @@ ruleset t.too_many_arguments {
   global {
     double = function(n) { n * 2 }
     calls = function() { [double(1, 2), double(1), 3.double(), 3.double(4)] }
-//                              ^^^^^^ warning[W0109]
-//                                                                     ^^^ warning[W0109]
+//                              ^^^^^^ error[W0109]
+//                                                                     ^^^ error[W0109]
   }
 }

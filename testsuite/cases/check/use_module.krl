@@ -3,7 +3,7 @@ ruleset t.use_module {
   meta {
     use module t.lib alias lib
     use module t.nowhere alias gone
-//             ^^^^^^^^^ error[E0216]
+//             ^^^^^^^^^ warning[E0216]
     shares hello
   }
   global {

@@ -5,14 +5,14 @@ ruleset t.user_arity {
     double = function(n) { n * 2 }
     greet = defaction(name) { send_directive("hi", {"name": name}) }
     calls = function() { [double(1, 2), double(1), double(), 3.double(), 3.double(4)] }
-//                              ^^^^^^ warning[W0109]
-//                                                                               ^^^ warning[W0109]
+//                              ^^^^^^ error[W0109]
+//                                                                               ^^^ error[W0109]
   }
   rule act {
     select when t act
     every {
       greet("Ada", "Lovelace")
-//         ^^^^^^^^^^^^^^^^^^^ warning[W0109]
+//         ^^^^^^^^^^^^^^^^^^^ error[W0109]
       greet("Ada")
       greet(nme = "Ada")
 //          ^^^ error[E0209]

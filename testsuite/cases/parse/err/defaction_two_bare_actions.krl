@@ -1,6 +1,6 @@
 //> mode = "parse"
 // FIXME(#2): two bare actions in a defaction should get the E0113 message and help ("put them in
-//  `every { ... }`") as in a rule; the second error is a recovery echo.
+//  `every { ... }`") as in a rule.
 ruleset t.defaction_two {
   global {
     act = defaction() {
@@ -9,5 +9,4 @@ ruleset t.defaction_two {
 //    ^^^^ error[E0100]
     }
   }
-//^ error[E0100]
 }

@@ -2,7 +2,7 @@
 ruleset t.unclosed_map {
   global {
     x = {"a": 1
+//             ^ error[E0101]
   }
-// ^ error[E0101]
   rule r { select when t x  noop() }
 }
