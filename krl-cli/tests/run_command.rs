@@ -146,3 +146,83 @@ fn watch_reflushes_and_survives_broken_rulesets() {
     assert!(stderr.contains("keeps the previous version"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+const BROKEN: &str = r#"ruleset test.broken {
+  meta {
+    shares shout
+  }
+  global {
+    shout = function(x) {
+      x.uc() + math:nope(1)
+    }
+  }
+  rule greet {
+    select when app greet
+    pre {
+      loud = shout(event:attrs{"name"})
+    }
+    send_directive("hi", {"loud": loud})
+  }
+}
+"#;
+
+#[test]
+fn runtime_errors_say_where_in_answers_and_logs() {
+    let dir = temp_dir("run-error-location");
+    let file = dir.join("broken.krl");
+    write(&file, BROKEN);
+    let engine = KrlRun::start(0, &[file.to_str().expect("utf-8 path"), "--memory"]);
+    let path = std::fs::canonicalize(&file).expect("the file exists");
+    let where_ = format!("{}:7:16", path.display());
+
+    // The HTTP answer: the reference's `error` text, plus the location.
+    let body = ureq::get(&format!(
+        "{}/c/{}/event-wait/app/greet?name=ada",
+        engine.url, engine.eci
+    ))
+    .call()
+    .expect("an answer")
+    .into_string()
+    .expect("a body");
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        answer["error"], "TypeError: math:nope is not a function",
+        "{answer}"
+    );
+    let location = &answer["location"];
+    assert_eq!(location["file"], format!("file://{}", path.display()), "{answer}");
+    assert_eq!(
+        (location["line"].as_u64(), location["column"].as_u64()),
+        (Some(7), Some(16))
+    );
+    assert_eq!(location["rid"], "test.broken");
+    assert_eq!(location["rule"], "greet");
+    assert_eq!(location["function"], "shout");
+
+    // `krl event`: the message, where, and the source line with a caret.
+    let output = engine.krl(&["event", &engine.eci, "app:greet", "name=ada"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("TypeError: math:nope is not a function"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&where_), "{stderr}");
+    assert!(stderr.contains("7 |       x.uc() + math:nope(1)"), "{stderr}");
+    assert!(stderr.contains("^^^^^^^^^^^^"), "{stderr}");
+
+    // `krl query` too, and `krl logs` shows both failures with their place.
+    let output = engine.krl(&["query", &engine.eci, "test.broken/shout", "x=1"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&where_));
+    let output = engine.krl(&["logs"]);
+    let logs = String::from_utf8_lossy(&output.stdout);
+    let failures: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("failed: TypeError"))
+        .collect();
+    assert_eq!(failures.len(), 3, "{logs}");
+    assert!(failures.iter().all(|line| line.contains(&where_)), "{logs}");
+    assert!(logs.contains("7 |       x.uc() + math:nope(1)"), "{logs}");
+    drop(engine);
+    let _ = std::fs::remove_dir_all(&dir);
+}
