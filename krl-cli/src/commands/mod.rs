@@ -9,4 +9,5 @@ pub mod lsp;
 pub mod parse;
 pub mod repl;
 pub mod run;
+pub mod scratch;
 pub mod test;
