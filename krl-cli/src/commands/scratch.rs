@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn entity_assignments_are_recognised() {
         assert_eq!(ent_assignment("ent:count := 1 + 2"), Some(("count", 12)));
-        assert_eq!(ent_assignment("  ent:x:=[1]"), Some(("x", 8)));
+        assert_eq!(ent_assignment("  ent:x:=[1]"), Some(("x", 9)));
         assert_eq!(ent_assignment("ent:count"), None);
         assert_eq!(ent_assignment("ent:count == 1"), None);
         assert_eq!(ent_assignment("x = ent:count"), None);
