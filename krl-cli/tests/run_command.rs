@@ -171,7 +171,19 @@ fn runtime_errors_say_where_in_answers_and_logs() {
     let dir = temp_dir("run-error-location");
     let file = dir.join("broken.krl");
     write(&file, BROKEN);
-    let engine = KrlRun::start(0, &[file.to_str().expect("utf-8 path"), "--memory"]);
+    let init = dir.join("init.krl");
+    write(
+        &init,
+        "ruleset test.init {\n  global {\n    n = \"abc\" * {}\n  }\n}\n",
+    );
+    let engine = KrlRun::start(
+        0,
+        &[
+            file.to_str().expect("utf-8 path"),
+            init.to_str().expect("utf-8 path"),
+            "--memory",
+        ],
+    );
     let path = std::fs::canonicalize(&file).expect("the file exists");
     let where_ = format!("{}:7:16", path.display());
 
@@ -223,6 +235,14 @@ fn runtime_errors_say_where_in_answers_and_logs() {
     assert_eq!(failures.len(), 3, "{logs}");
     assert!(failures.iter().all(|line| line.contains(&where_)), "{logs}");
     assert!(logs.contains("7 |       x.uc() + math:nope(1)"), "{logs}");
-    drop(engine);
+
+    // A ruleset whose `global` fails does not install, and `krl run` says where.
+    let (_, stderr) = engine.stop();
+    let init_path = std::fs::canonicalize(&init).expect("the file exists");
+    assert!(
+        stderr.contains(&format!("{}:3:9", init_path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains(r#"3 |     n = "abc" * {}"#), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -242,6 +242,8 @@ fn report(path: &Path, err: &EngineError) {
                 path.display()
             );
         }
+        // An error in `global` or `configure using`: with its source line.
+        EngineError::Runtime(runtime) => eprintln!("krl run: `{}`: {}", path.display(), runtime.render()),
         _ => eprintln!("krl run: `{}`: {err}", path.display()),
     }
 }
