@@ -246,3 +246,48 @@ fn runtime_errors_say_where_in_answers_and_logs() {
     assert!(stderr.contains(r#"3 |     n = "abc" * {}"#), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn eval_reads_the_state_krl_run_keeps_in_its_home() {
+    let dir = temp_dir("run-eval-home");
+    let file = dir.join("counter.krl");
+    write(&file, COUNTER);
+    let home = dir.join("home");
+    let home_arg = home.to_str().expect("utf-8 path");
+    let file_arg = file.to_str().expect("utf-8 path");
+    let eval = |expr: &str| {
+        Command::new(env!("CARGO_BIN_EXE_krl"))
+            .args(["eval", "--home", home_arg, "-f", file_arg, expr])
+            .output()
+            .expect("krl runs")
+    };
+
+    let engine = KrlRun::start(0, &[file_arg, "--home", home_arg]);
+    let output = engine.krl(&["event", &engine.eci, "counter:bump", "by=5"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // While the engine runs, its home is its own.
+    let busy = eval("ent:total");
+    assert_eq!(busy.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&busy.stderr).contains("is in use by a running engine"),
+        "{}",
+        String::from_utf8_lossy(&busy.stderr)
+    );
+    let (status, _) = engine.stop();
+    assert!(status.success());
+
+    // Stopped, its state is there to read (and to change, for the next start).
+    let read = eval("total() + ent:total");
+    assert_eq!(
+        String::from_utf8_lossy(&read.stdout).trim(),
+        "10",
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let write_back = eval("ent:total := 7");
+    assert!(write_back.status.success());
+    let engine = KrlRun::start(0, &[file_arg, "--home", home_arg]);
+    assert_eq!(query_total(&engine), "7");
+    drop(engine);
+    let _ = std::fs::remove_dir_all(&dir);
+}
