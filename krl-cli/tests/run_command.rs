@@ -264,7 +264,11 @@ fn eval_reads_the_state_krl_run_keeps_in_its_home() {
 
     let engine = KrlRun::start(0, &[file_arg, "--home", home_arg]);
     let output = engine.krl(&["event", &engine.eci, "counter:bump", "by=5"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // While the engine runs, its home is its own.
     let busy = eval("ent:total");
     assert_eq!(busy.status.code(), Some(2));
