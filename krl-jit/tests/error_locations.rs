@@ -246,3 +246,34 @@ fn compile_errors_name_the_file_and_say_error_once() {
     assert!(text.contains("typo.krl:4:9]"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_failed_http_request_points_at_the_call() {
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let engine = engine();
+    let url = "file:///work/fetch.krl";
+    let src = format!(
+        "ruleset app.fetch {{\n  rule fetch {{\n    select when app fetch\n    pre {{\n      \
+         answer = http:get(\"http://127.0.0.1:{port}/\")\n    }}\n  }}\n}}\n"
+    );
+    engine.register(url, &src).expect("compiles");
+    let root = engine.root_pico().to_string();
+    engine.install(&root, url, Map::new()).expect("installs");
+    let eci = engine
+        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+        .expect("a channel")
+        .id;
+    let err = runtime_error(engine.event_wait(&eci, "app", "fetch", Value::Null));
+    assert!(err.to_string().contains("failed"), "{err}");
+    let at = location(&err);
+    assert_eq!((at.rule.as_deref(), at.line, at.column), (Some("fetch"), 5, 16));
+    assert!(
+        at.source.trim().starts_with("answer = http:get("),
+        "{}",
+        at.source
+    );
+}
