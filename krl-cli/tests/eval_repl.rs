@@ -202,3 +202,113 @@ fn repl_json_flag() {
     let output = child.wait_with_output().expect("wait");
     assert_eq!(stdout(&output), "{\n  \"a\": 1\n}\n");
 }
+
+#[test]
+fn eval_knows_the_built_in_modules() {
+    let now = krl(&["eval", "time:now()"]);
+    assert_eq!(now.status.code(), Some(0), "{}", stderr(&now));
+    let text = stdout(&now);
+    assert!(
+        text.starts_with("\"20") && text.trim_end().ends_with("Z\""),
+        "{text}"
+    );
+    let abs = krl(&["eval", "math:abs(-4) + math:int(\"3\")"]);
+    assert_eq!(stdout(&abs), "7\n", "{}", stderr(&abs));
+    let random = krl(&["eval", "random:integer(5)"]);
+    let drawn: f64 = stdout(&random).trim().parse().expect("a number");
+    assert!((0.0..=5.0).contains(&drawn), "{drawn}");
+    let pico = krl(&["eval", "ctx:picoId.length() > 0"]);
+    assert_eq!(stdout(&pico), "true\n", "{}", stderr(&pico));
+    let unknown = krl(&["eval", "math:nope(1)"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("TypeError: math:nope is not a function"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn eval_home_keeps_entity_variables_and_says_when_the_home_is_in_use() {
+    let dir = scratch("eval-home");
+    let home = dir.join("home");
+    let home_arg = home.to_str().expect("utf-8 path");
+    let write = krl(&["eval", "--home", home_arg, "ent:visits := 41"]);
+    assert_eq!(stdout(&write), "41\n", "{}", stderr(&write));
+    let read = krl(&["eval", "--home", home_arg, "ent:visits + 1"]);
+    assert_eq!(stdout(&read), "42\n", "{}", stderr(&read));
+    let kept = krl(&["eval", "--home", home_arg, "ent:visits"]);
+    assert_eq!(stdout(&kept), "41\n", "an expression writes nothing");
+    let in_memory = krl(&["eval", "ent:visits"]);
+    assert_eq!(stdout(&in_memory), "null\n", "in memory by default");
+
+    // A REPL holding the home open stands in for a running engine.
+    let mut holder = Command::new(env!("CARGO_BIN_EXE_krl"))
+        .args(["repl", "--home", home_arg])
+        .env("HOME", &dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start krl repl");
+    let mut holder_in = holder.stdin.take().expect("stdin is piped");
+    writeln!(holder_in, "ent:visits").expect("write to the repl");
+    // Its answer shows that it has the home open.
+    let mut holder_out = std::io::BufReader::new(holder.stdout.take().expect("stdout is piped"));
+    let mut answer = String::new();
+    std::io::BufRead::read_line(&mut holder_out, &mut answer).expect("the repl answers");
+    assert_eq!(answer, "41\n");
+    let busy = krl(&["eval", "--home", home_arg, "ent:visits"]);
+    drop(holder_in);
+    assert!(holder.wait().expect("the repl ends at end of input").success());
+    assert_eq!(busy.status.code(), Some(2), "{}", stderr(&busy));
+    assert!(
+        stderr(&busy).contains("is in use by a running engine"),
+        "{}",
+        stderr(&busy)
+    );
+}
+
+const COUNTER: &str = r#"ruleset app.counter {
+  meta { shares total }
+  global { total = function() { ent:total.defaultsTo(0) } }
+  rule bump {
+    select when counter bump
+    send_directive("bumped", {"by": event:attrs{"by"}})
+    fired { ent:total := total() + event:attrs{"by"}.as("Number") }
+  }
+}
+"#;
+
+#[test]
+fn repl_loads_a_ruleset_sends_events_and_reads_its_state() {
+    let dir = scratch("repl-engine");
+    let file = dir.join("counter.krl");
+    std::fs::write(&file, COUNTER).expect("write the ruleset");
+    let input = format!(
+        ":load {}\n:event counter:bump by=3\n:event counter bump by=4\nent:total\ntotal()\n\
+         event:attrs{{\"by\"}}\nent:total := 10\ntotal()\n:help\n",
+        file.display()
+    );
+    let output = repl("repl-engine-home", &input);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("loaded ") && lines[0].ends_with("(app.counter)"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("\"bumped\"") && lines[1].contains("\"by\": 3"),
+        "{out}"
+    );
+    assert!(lines[2].contains("\"by\": 4"), "{out}");
+    assert_eq!(&lines[3..7], ["7", "7", "4", "10"], "{out}");
+    assert_eq!(lines[7], "10", "{out}");
+    assert!(out.contains(":event DOMAIN:TYPE"), "help lists :event: {out}");
+    assert!(
+        out.contains("ent:NAME := EXPR"),
+        "help lists entity writes: {out}"
+    );
+    assert_eq!(stderr(&output), "");
+}

@@ -572,7 +572,11 @@ fn ui_context_flush_preflight_and_unknown_routes() {
             format!("url={url}").as_bytes(),
         )
         .error();
-    assert!(broken.contains("[at line "), "{broken}");
+    // One message naming the file and the place, with its class said once.
+    assert!(
+        broken.starts_with("ParseError: ") && broken.contains(&format!("[at {}:4:1]", file.display())),
+        "{broken}"
+    );
     assert!(
         server
             .get("/api/flush?url=file:///no/such/file.krl")

@@ -223,3 +223,152 @@ fn a_count_counter_and_a_placeholder_file_run_end_to_end() {
     assert!(status.success(), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+const BROKEN: &str = r#"ruleset test.broken {
+  meta {
+    shares shout
+  }
+  global {
+    shout = function(x) {
+      x.uc() + math:nope(1)
+    }
+  }
+  rule greet {
+    select when app greet
+    pre {
+      loud = shout(event:attrs{"name"})
+    }
+    send_directive("hi", {"loud": loud})
+  }
+}
+"#;
+
+#[test]
+fn runtime_errors_say_where_in_answers_and_logs() {
+    let dir = temp_dir("run-error-location");
+    let file = dir.join("broken.krl");
+    write(&file, BROKEN);
+    let init = dir.join("init.krl");
+    write(
+        &init,
+        "ruleset test.init {\n  global {\n    n = \"abc\" * {}\n  }\n}\n",
+    );
+    let engine = KrlRun::start(
+        0,
+        &[
+            file.to_str().expect("utf-8 path"),
+            init.to_str().expect("utf-8 path"),
+            "--memory",
+        ],
+    );
+    let path = std::fs::canonicalize(&file).expect("the file exists");
+    let where_ = format!("{}:7:16", path.display());
+
+    // The HTTP answer: the reference's `error` text, plus the location.
+    let body = ureq::get(&format!(
+        "{}/c/{}/event-wait/app/greet?name=ada",
+        engine.url, engine.eci
+    ))
+    .call()
+    .expect("an answer")
+    .into_string()
+    .expect("a body");
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        answer["error"], "TypeError: math:nope is not a function",
+        "{answer}"
+    );
+    let location = &answer["location"];
+    assert_eq!(location["file"], format!("file://{}", path.display()), "{answer}");
+    assert_eq!(
+        (location["line"].as_u64(), location["column"].as_u64()),
+        (Some(7), Some(16))
+    );
+    assert_eq!(location["rid"], "test.broken");
+    assert_eq!(location["rule"], "greet");
+    assert_eq!(location["function"], "shout");
+
+    // `krl event`: the message, where, and the source line with a caret.
+    let output = engine.krl(&["event", &engine.eci, "app:greet", "name=ada"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("TypeError: math:nope is not a function"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&where_), "{stderr}");
+    assert!(stderr.contains("7 |       x.uc() + math:nope(1)"), "{stderr}");
+    assert!(stderr.contains("^^^^^^^^^^^^"), "{stderr}");
+
+    // `krl query` too, and `krl logs` shows both failures with their place.
+    let output = engine.krl(&["query", &engine.eci, "test.broken/shout", "x=1"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&where_));
+    let output = engine.krl(&["logs"]);
+    let logs = String::from_utf8_lossy(&output.stdout);
+    let failures: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("failed: TypeError"))
+        .collect();
+    assert_eq!(failures.len(), 3, "{logs}");
+    assert!(failures.iter().all(|line| line.contains(&where_)), "{logs}");
+    assert!(logs.contains("7 |       x.uc() + math:nope(1)"), "{logs}");
+
+    // A ruleset whose `global` fails does not install, and `krl run` says where.
+    let (_, stderr) = engine.stop();
+    let init_path = std::fs::canonicalize(&init).expect("the file exists");
+    assert!(
+        stderr.contains(&format!("{}:3:9", init_path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains(r#"3 |     n = "abc" * {}"#), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_reads_the_state_krl_run_keeps_in_its_home() {
+    let dir = temp_dir("run-eval-home");
+    let file = dir.join("counter.krl");
+    write(&file, COUNTER);
+    let home = dir.join("home");
+    let home_arg = home.to_str().expect("utf-8 path");
+    let file_arg = file.to_str().expect("utf-8 path");
+    let eval = |expr: &str| {
+        Command::new(env!("CARGO_BIN_EXE_krl"))
+            .args(["eval", "--home", home_arg, "-f", file_arg, expr])
+            .output()
+            .expect("krl runs")
+    };
+
+    let engine = KrlRun::start(0, &[file_arg, "--home", home_arg]);
+    let output = engine.krl(&["event", &engine.eci, "counter:bump", "by=5"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // While the engine runs, its home is its own.
+    let busy = eval("ent:total");
+    assert_eq!(busy.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&busy.stderr).contains("is in use by a running engine"),
+        "{}",
+        String::from_utf8_lossy(&busy.stderr)
+    );
+    let (status, _) = engine.stop();
+    assert!(status.success());
+
+    // Stopped, its state is there to read (and to change, for the next start).
+    let read = eval("total() + ent:total");
+    assert_eq!(
+        String::from_utf8_lossy(&read.stdout).trim(),
+        "10",
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let write_back = eval("ent:total := 7");
+    assert!(write_back.status.success());
+    let engine = KrlRun::start(0, &[file_arg, "--home", home_arg]);
+    assert_eq!(query_total(&engine), "7");
+    drop(engine);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,6 +21,6 @@ pub mod stdlib;
 pub mod storage;
 pub mod value;
 
-pub use error::{ErrorName, RuntimeError};
+pub use error::{ErrorLocation, ErrorName, RuntimeError};
 pub use host::{Host, LogLevel, TestHost};
 pub use value::{Callable, KrlType, Map, Regex, Value};

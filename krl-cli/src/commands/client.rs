@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use krl_runtime::ErrorLocation;
+use serde::Deserialize;
 use serde_json::{Map as JsonMap, Value as Json};
 
 use crate::exit;
@@ -182,6 +184,14 @@ fn log_line(entry: &Json) -> String {
         .to_uppercase();
     let rid = entry.get("rid").and_then(Json::as_str).unwrap_or("-");
     let msg = entry.get("msg").and_then(Json::as_str).unwrap_or_default();
+    let location = entry
+        .get("data")
+        .and_then(|d| d.get("location"))
+        .and_then(|l| ErrorLocation::deserialize(l).ok());
+    if let Some(location) = location {
+        // A failed transaction: its message already says where; show the source line too.
+        return format!("{time} [{level}] {rid} {msg}\n{}", location.snippet());
+    }
     let data = entry.get("data").map(|d| format!(" {d}")).unwrap_or_default();
     format!("{time} [{level}] {rid} {msg}{data}")
 }
@@ -305,11 +315,22 @@ fn answer(connection: &Connection, result: Result<ureq::Response, ureq::Error>) 
         serde_json::from_str(&text)
             .map_err(|err| Failure::Transport(format!("the answer is not JSON ({err}): {text}")))?
     };
+    // An error answer is `{"error": ...}`, with a `location` when KRL code raised it.
+    let is_error_answer = json
+        .as_object()
+        .is_some_and(|m| m.keys().all(|key| key == "error" || key == "location"));
     match json.get("error").and_then(Json::as_str) {
-        Some(error) if json.as_object().is_some_and(|m| m.len() == 1) => {
-            Err(Failure::Engine(error.to_string()))
-        }
+        Some(error) if is_error_answer => Err(Failure::Engine(with_location(error, json.get("location")))),
         _ => Ok(json),
+    }
+}
+
+/// An error message followed by where KRL code raised it, with the source line, when the
+/// engine said.
+fn with_location(message: &str, location: Option<&Json>) -> String {
+    match location.and_then(|l| ErrorLocation::deserialize(l).ok()) {
+        Some(location) => location.render(message),
+        None => message.to_string(),
     }
 }
 

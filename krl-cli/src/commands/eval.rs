@@ -1,11 +1,13 @@
-//! `krl eval 'EXPR'`: evaluate one expression (optionally in a ruleset's global scope).
+//! `krl eval 'EXPR'`: evaluate one expression (optionally in a ruleset's global scope) on
+//! a pico of an in-process engine (`scratch.rs`), so the built-in modules and `ent:` work.
 
 use std::path::PathBuf;
 
 use krl_diagnostics::{SourceDb, render};
 use krl_jit::{EvalError, Session, display};
-use krl_runtime::{TestHost, Value};
+use krl_runtime::Value;
 
+use super::scratch::{self, EngineArgs, Scratch};
 use crate::exit;
 
 #[derive(clap::Args)]
@@ -19,12 +21,20 @@ pub struct Args {
     /// Print the value as a KRL literal instead of JSON.
     #[arg(long)]
     krl: bool,
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 pub fn run(args: Args) -> u8 {
+    let mut scratch = match Scratch::open(&args.engine) {
+        Ok(scratch) => scratch,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return exit::USAGE;
+        }
+    };
     let mut db = SourceDb::new();
     let mut session = Session::new();
-    let mut host = TestHost::new();
     if let Some(path) = &args.file {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -34,13 +44,12 @@ pub fn run(args: Args) -> u8 {
             }
         };
         let file = db.add(path.display().to_string(), text);
-        if let Err(err) = session.load_ruleset(file, db.text(file), &mut host) {
+        if let Err(err) = scratch.load_scope(&mut session, file, db.text(file)) {
             report(&err, &db);
             return exit::PROBLEMS;
         }
     }
-    let file = db.add("<expr>", args.expr.as_str());
-    match session.eval_input(file, db.text(file), &mut host) {
+    match eval_line(&scratch, &mut session, &mut db, "<expr>", &args.expr) {
         Ok(value) => {
             println!("{}", show(&value, args.krl));
             exit::OK
@@ -48,6 +57,27 @@ pub fn run(args: Args) -> u8 {
         Err(err) => {
             report(&err, &db);
             exit::PROBLEMS
+        }
+    }
+}
+
+/// Evaluates one line of input named `name`: `ent:x := expr`, a declaration or an
+/// expression.
+pub fn eval_line(
+    scratch: &Scratch,
+    session: &mut Session,
+    db: &mut SourceDb,
+    name: &str,
+    input: &str,
+) -> Result<Value, EvalError> {
+    match scratch::ent_assignment(input) {
+        Some((var, offset)) => {
+            let file = db.add(name, &input[offset..]);
+            scratch.assign_ent(session, var, file, db.text(file))
+        }
+        None => {
+            let file = db.add(name, input);
+            scratch.eval_input(session, file, db.text(file))
         }
     }
 }

@@ -11,4 +11,5 @@ pub mod picos;
 pub mod repl;
 pub mod ruleset_changes;
 pub mod run;
+pub mod scratch;
 pub mod test;

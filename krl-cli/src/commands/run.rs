@@ -296,6 +296,10 @@ fn report(path: &Path, err: &EngineError, previous_runs: bool) {
                 warn!("{}", rendered.trim_end_matches('\n'));
             }
         }
+        // An error in `global` or `configure using`: with its source line.
+        EngineError::Runtime(runtime) => {
+            warn!("krl run: `{}`: {}", path.display(), runtime.render())
+        }
         _ => warn!("krl run: `{}`: {err}", path.display()),
     }
     if previous_runs {
@@ -315,13 +319,16 @@ fn report(path: &Path, err: &EngineError, previous_runs: bool) {
 /// channel is a family channel (only the pico itself may use it), and the UI channel only
 /// takes what the UI ruleset allows.
 fn developer_channel(engine: &Engine) -> anyhow::Result<String> {
-    if let Some(eci) = system::channel_tagged(engine, engine.root_pico(), &["developer", "krl"])? {
+    developer_channel_on(engine, engine.root_pico())
+}
+
+/// The developer channel of any pico (`krl repl`'s `:event` uses it too), made if missing.
+pub(crate) fn developer_channel_on(engine: &Engine, pico_id: &str) -> anyhow::Result<String> {
+    if let Some(eci) = system::channel_tagged(engine, pico_id, &["developer", "krl"])? {
         return Ok(eci);
     }
     let tags = Value::array(vec![Value::string("krl"), Value::string("developer")]);
-    Ok(engine
-        .new_channel(engine.root_pico(), &tags, &Value::Null, &Value::Null)?
-        .id)
+    Ok(engine.new_channel(pico_id, &tags, &Value::Null, &Value::Null)?.id)
 }
 
 fn print_banner(

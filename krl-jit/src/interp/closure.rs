@@ -134,7 +134,7 @@ impl Closure {
     ) -> Result<Value, RuntimeError> {
         bind(&mut Slots::Stack(slots), host)?;
         let ir = &*self.ir;
-        limits::enter_call(ir.file, call_span, || {
+        let result = limits::enter_call(ir.file, call_span, || {
             for param in &ir.params {
                 if let Some(default) = &param.default
                     && slots[usize::from(param.slot)].is_null()
@@ -149,7 +149,8 @@ impl Closure {
             }
             // `operand` computes a result such as `x * 2` without recursing.
             operand(&ir.result, &self.stack_env(slots), host)
-        })
+        });
+        named(&ir.name, result)
     }
 
     fn stack_env<'a>(&'a self, slots: &'a [Value]) -> Env<'a> {
@@ -168,12 +169,22 @@ impl Closure {
         let ir = &*self.ir;
         let frame = Frame::new(ir.body.n_slots, Some(Arc::clone(&self.env)));
         bind(&mut Slots::Heap(&frame), host)?;
-        limits::enter_call(ir.file, call_span, || {
+        let result = limits::enter_call(ir.file, call_span, || {
             bind_defaults(&ir.params, &frame, host)?;
             run_block(&ir.body.decls, &frame, host)?;
             eval(&ir.result, &frame, host)
-        })
+        });
+        named(&ir.name, result)
     }
+}
+
+/// Names the function an error left, for its location (see `record_error_function`).
+#[inline(always)]
+fn named<T>(name: &Arc<str>, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
+    if result.is_err() {
+        super::record_error_function(name);
+    }
+    result
 }
 
 /// Gives each parameter left unbound its default, or null.
@@ -236,7 +247,7 @@ impl Callable for DefactionValue {
     /// Runs the body declarations and the action block, then returns the `return` value.
     fn call(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
         let ir = &*self.ir;
-        limits::enter_call(ir.file, None, || {
+        let result = limits::enter_call(ir.file, None, || {
             let frame = Frame::new(ir.body.n_slots, Some(Arc::clone(&self.env)));
             let mut slots = Slots::Heap(&frame);
             for (param, value) in ir.params.iter().zip(args) {
@@ -251,7 +262,8 @@ impl Callable for DefactionValue {
                 Some(result) => eval(result, &frame, host),
                 None => Ok(Value::Null),
             }
-        })
+        });
+        named(&ir.name, result)
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

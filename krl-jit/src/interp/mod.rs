@@ -26,11 +26,28 @@ pub use limits::in_file;
 
 thread_local! {
     static ERROR_SPAN: Cell<Option<FileSpan>> = const { Cell::new(None) };
+    /// The innermost KRL function an error left, paired with `ERROR_SPAN`.
+    static ERROR_FUNCTION: Cell<Option<Arc<str>>> = const { Cell::new(None) };
 }
 
 /// The place of the innermost node that failed since the last call, if any.
 pub fn take_error_span() -> Option<FileSpan> {
-    ERROR_SPAN.with(Cell::take)
+    take_error_place().0
+}
+
+/// The place of the innermost node that failed since the last call and the innermost
+/// function that error left, if any.
+pub fn take_error_place() -> (Option<FileSpan>, Option<Arc<str>>) {
+    (ERROR_SPAN.with(Cell::take), ERROR_FUNCTION.with(Cell::take))
+}
+
+/// Remembers that an error left the function `name`, keeping the innermost one.
+#[cold]
+pub(crate) fn record_error_function(name: &Arc<str>) {
+    ERROR_FUNCTION.with(|cell| {
+        let current = cell.take();
+        cell.set(Some(current.unwrap_or_else(|| Arc::clone(name))));
+    });
 }
 
 /// Remembers where an error happened, keeping the innermost place.

@@ -4,6 +4,7 @@
 mod ir;
 mod lower;
 mod run;
+mod sources;
 
 use std::sync::Arc;
 
@@ -24,24 +25,42 @@ impl Backend for InterpreterBackend {
         let fail = |diagnostics: Vec<krl_diagnostics::Diagnostic>, kind: &str| {
             let mut db = SourceDb::new();
             db.add(url, src);
+            // One message naming the file, as `path:line:column` like every other tool.
+            let name = url.strip_prefix("file://").unwrap_or(url);
             let message = diagnostics
                 .first()
                 .map(|d| {
                     let at = db.get(file).lines().human_line_col(d.primary.at.span.start);
-                    format!("{kind}: {} [at line {} col {}]", d.message, at.line, at.column)
+                    format!("{kind}: {} [at {name}:{}:{}]", d.message, at.line, at.column)
                 })
-                .unwrap_or_else(|| format!("{kind}: compile failed"));
+                .unwrap_or_else(|| format!("{kind}: {name} does not compile"));
             CompileError { message, diagnostics }
         };
         if parse.has_errors() {
             return Err(fail(parse.diagnostics, "ParseError"));
         }
-        let mut lowerer = Lowerer::new(file);
+        // The IR's spans point into a file id of its own, so that a runtime error raised in
+        // this ruleset's code is located in its text (see `sources`).
+        let source = sources::register(parse.ruleset.rid.name.as_str(), url, src);
+        let mut lowerer = Lowerer::new(source.file());
         let ir = lower::ruleset(&mut lowerer, &parse.ruleset);
         if !lowerer.diagnostics.is_empty() {
-            return Err(fail(lowerer.diagnostics, "Error"));
+            // Compile diagnostics point into file 0, the one file the caller shows.
+            let diagnostics = lowerer
+                .diagnostics
+                .into_iter()
+                .map(|mut d| {
+                    d.primary.at.file = file;
+                    d.related.iter_mut().for_each(|label| label.at.file = file);
+                    d
+                })
+                .collect();
+            return Err(fail(diagnostics, "Error"));
         }
-        Ok(Arc::new(CompiledKrl { ir: Arc::new(ir) }))
+        Ok(Arc::new(CompiledKrl {
+            ir: Arc::new(ir),
+            source,
+        }))
     }
 
     /// The checker's warnings and lints, each with its code.

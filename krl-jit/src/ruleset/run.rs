@@ -11,11 +11,30 @@ use krl_runtime::value::{Map, Value};
 use krl_runtime::{Host, RuntimeError};
 
 use super::ir::{EventTarget, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind};
+use super::sources::{self, RulesetSource};
 use crate::interp::{self, Frame};
 
 /// A compiled ruleset: its IR, shared by every pico that installs it.
 pub struct CompiledKrl {
     pub(crate) ir: Arc<RulesetIr>,
+    /// Its text, registered under the file id its IR's spans point into.
+    pub(crate) source: Arc<RulesetSource>,
+}
+
+/// Runs one entry point into a ruleset's code (a rule, a condition, a query, the
+/// initialisation) and gives an error leaving it the place where it was raised: the
+/// innermost failing node and function, recorded by the interpreter as the error unwound.
+fn located<T>(
+    source: &RulesetSource,
+    rule: Option<&str>,
+    body: impl FnOnce() -> Result<T, RuntimeError>,
+) -> Result<T, RuntimeError> {
+    // A place left over from an error something swallowed must not be taken for ours.
+    interp::take_error_place();
+    interp::in_file(source.file(), body).map_err(|error| {
+        let (span, function) = interp::take_error_place();
+        error.with_location(|| sources::locate(span?, rule, function.as_deref()))
+    })
 }
 
 impl CompiledRuleset for CompiledKrl {
@@ -32,6 +51,16 @@ impl CompiledRuleset for CompiledKrl {
     }
 
     fn instantiate(
+        &self,
+        cx: &mut TxnContext<'_>,
+        config: &Map,
+    ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+        located(&self.source, None, || self.initialise(cx, config))
+    }
+}
+
+impl CompiledKrl {
+    fn initialise(
         &self,
         cx: &mut TxnContext<'_>,
         config: &Map,
@@ -75,6 +104,7 @@ impl CompiledRuleset for CompiledKrl {
         }
         Ok(Arc::new(KrlInstance {
             ir: Arc::clone(&self.ir),
+            source: Arc::clone(&self.source),
             globals,
             within,
             modules,
@@ -85,6 +115,8 @@ impl CompiledRuleset for CompiledKrl {
 /// A ruleset initialised on a pico: its global frame and evaluated `within` limits.
 struct KrlInstance {
     ir: Arc<RulesetIr>,
+    /// Its text, registered for locating errors (and kept so while the instance can run).
+    source: Arc<RulesetSource>,
     globals: Arc<Frame>,
     within: Vec<Option<f64>>,
     modules: Vec<ModuleBinding>,
@@ -98,6 +130,10 @@ enum Flow {
 }
 
 impl KrlInstance {
+    fn rule_name(&self, idx: usize) -> Option<&str> {
+        self.ir.specs.get(idx).map(|spec| spec.name.as_str())
+    }
+
     fn rule(&self, idx: usize) -> Result<&RuleIr, RuntimeError> {
         self.ir
             .rules
@@ -172,7 +208,8 @@ impl KrlInstance {
         });
         let branch = if fired { &rule.fired } else { &rule.notfired };
         for stmt in branch.iter().chain(&rule.always) {
-            if self.run_statement(cx, stmt, frame, on_final)? == Flow::Last {
+            // Errors of the engine's own (`ent:` writes, `raise`) point at their statement.
+            if interp::at(stmt.span, self.run_statement(cx, stmt, frame, on_final))? == Flow::Last {
                 return Ok(Flow::Last);
             }
         }
@@ -318,6 +355,7 @@ impl RulesetInstance for KrlInstance {
         where_id: u32,
         bindings: &[(String, Value)],
     ) -> Result<bool, RuntimeError> {
+        let rule_name = self.rule_name(rule);
         let rule = self.rule(rule)?;
         let Some(ir) = rule.wheres.get(where_id as usize) else {
             return Ok(true);
@@ -331,29 +369,34 @@ impl RulesetInstance for KrlInstance {
                 .unwrap_or_default();
             frame.set(*slot, value);
         }
-        Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
+        located(&self.source, rule_name, || {
+            Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
+        })
     }
 
     fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError> {
+        let rule_name = self.rule_name(rule);
         let rule = self.rule(rule)?;
         let Some(condition) = &rule.select_where else {
             return Ok(false);
         };
         let frame = Frame::new(0, Some(Arc::clone(&self.globals)));
         // Matches pico-engine: `select where` fires only on exactly `true`.
-        Ok(matches!(
-            interp::eval(condition, &frame, cx)?,
-            Value::Boolean(true)
-        ))
+        located(&self.source, rule_name, || {
+            Ok(matches!(
+                interp::eval(condition, &frame, cx)?,
+                Value::Boolean(true)
+            ))
+        })
     }
 
     fn run_rule(
         &self,
         cx: &mut TxnContext<'_>,
-        rule: usize,
+        rule_idx: usize,
         bindings: Vec<(String, Value)>,
     ) -> Result<RuleOutcome, RuntimeError> {
-        let rule = self.rule(rule)?;
+        let rule = self.rule(rule_idx)?;
         let frame = Frame::new(rule.n_slots, Some(Arc::clone(&self.globals)));
         for (name, slot) in &rule.bindings {
             let value = bindings
@@ -363,7 +406,9 @@ impl RulesetInstance for KrlInstance {
                 .unwrap_or_default();
             frame.set(*slot, value);
         }
-        let flow = self.run_loops(cx, rule, 0, &frame, true)?;
+        let flow = located(&self.source, self.rule_name(rule_idx), || {
+            self.run_loops(cx, rule, 0, &frame, true)
+        })?;
         Ok(RuleOutcome {
             last: flow == Flow::Last,
         })
@@ -395,7 +440,7 @@ impl RulesetInstance for KrlInstance {
                             .unwrap_or_default()
                     })
                     .collect();
-                cx.call(&value, positional)
+                located(&self.source, None, || cx.call(&value, positional))
             }
             _ => Ok(value),
         }

@@ -32,6 +32,7 @@ mod load;
 mod oneshot;
 mod primitives;
 mod resident;
+mod scratch;
 mod staged;
 mod summaries;
 mod txn;

@@ -11,6 +11,7 @@ use serde_json::{Map as JsonMap, Value as Json};
 
 use super::HttpApi;
 use super::params::{self, BodyKind, ParamsError};
+use crate::ErrorLocation;
 use crate::engine::{Engine, EngineError, RulesetVersion};
 use crate::value::Value;
 
@@ -20,18 +21,30 @@ type Api = State<Arc<HttpApi>>;
 pub const EVENT_TIME_HEADER: &str = "x-pico-event-time";
 
 /// A failed request, answered as the reference answers every error: 200 with
-/// `{"error": "<ErrorName>: <message>"}`.
-struct ApiError(String);
+/// `{"error": "<ErrorName>: <message>"}`. An error raised by KRL code also gets a
+/// `location` field (file, line, column, source line, rid, rule, function): clients that
+/// read only `error` see the reference's text.
+struct ApiError(String, Option<Box<ErrorLocation>>);
+
+impl ApiError {
+    fn new(message: String) -> ApiError {
+        ApiError(message, None)
+    }
+}
 
 impl From<EngineError> for ApiError {
     fn from(err: EngineError) -> Self {
-        ApiError(err.to_string())
+        let location = match &err {
+            EngineError::Runtime(runtime) => runtime.location().cloned().map(Box::new),
+            _ => None,
+        };
+        ApiError(err.to_string(), location)
     }
 }
 
 impl From<ParamsError> for ApiError {
     fn from(err: ParamsError) -> Self {
-        ApiError(err.to_string())
+        ApiError::new(err.to_string())
     }
 }
 
@@ -39,6 +52,9 @@ impl ApiError {
     fn into_response(self) -> Response {
         let mut body = JsonMap::new();
         body.insert("error".to_string(), Json::String(self.0));
+        if let Some(location) = self.1.and_then(|l| serde_json::to_value(l).ok()) {
+            body.insert("location".to_string(), location);
+        }
         json_response(Json::Object(body).to_string())
     }
 }
@@ -70,7 +86,7 @@ async fn blocking<T: Send + 'static>(
     let engine = api.engine.clone();
     match tokio::task::spawn_blocking(move || call(engine)).await {
         Ok(result) => Ok(result?),
-        Err(err) => Err(ApiError(format!("Error: the engine call failed: {err}"))),
+        Err(err) => Err(ApiError::new(format!("Error: the engine call failed: {err}"))),
     }
 }
 
@@ -112,7 +128,7 @@ fn event_time(headers: &HeaderMap) -> Result<Option<f64>, ApiError> {
     let text = value.to_str().unwrap_or("").trim();
     match text.parse::<f64>() {
         Ok(time) if time.is_finite() && time >= 0.0 => Ok(Some(time)),
-        _ => Err(ApiError(format!(
+        _ => Err(ApiError::new(format!(
             "TypeError: `{EVENT_TIME_HEADER}` must be epoch milliseconds, got `{text}`"
         ))),
     }
@@ -162,7 +178,7 @@ pub(super) async fn flush(State(api): Api, request: Request) -> Response {
                 .and_then(Value::as_str)
                 .map(str::to_string)
             else {
-                return Err(ApiError("TypeError: Expected `url`".to_string()));
+                return Err(ApiError::new("TypeError: Expected `url`".to_string()));
             };
             let answer_url = url.clone();
             let (version, warnings) = blocking(&api, move |engine| {
@@ -281,7 +297,7 @@ pub(super) async fn query(
                 _ => return Ok(value_response(&value)),
             };
             let Some(text) = value.as_str() else {
-                return Err(ApiError(format!(
+                return Err(ApiError::new(format!(
                     "TypeError: a `.{}` query must return a string, got {}",
                     suffix.unwrap_or_default(),
                     value.krl_type().name()

@@ -163,6 +163,10 @@ impl EngineInner {
             if let Some(installed) = state.rulesets.iter_mut().find(|r| &*r.rid == code.rid()) {
                 installed.instance = None;
             }
+            let err = match err {
+                EngineError::Runtime(runtime) => runtime.one_line(),
+                other => other.to_string(),
+            };
             self.pico_log_error(&state.id, format!("ruleset init failed: {err}"));
         }
     }

@@ -153,10 +153,13 @@ impl EngineInner {
             }
             Ok::<(), RuntimeError>(())
         })();
-        let logs = std::mem::take(&mut cx.logs);
+        let mut logs = std::mem::take(&mut cx.logs);
         let directives = std::mem::take(&mut cx.directives);
         let writes = std::mem::take(&mut cx.ent_writes);
         let staged = std::mem::take(&mut cx.staged);
+        if let Err(err) = &result {
+            logs.push(failure_entry(&cx, "event", err));
+        }
         drop(cx);
         if !logs.is_empty() {
             lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
@@ -237,7 +240,10 @@ impl EngineInner {
         cx.modules = instance.modules().to_vec();
         let args = query.args.as_map().cloned().unwrap_or_default();
         let result = instance.query(&mut cx, &query.name, &args);
-        let logs = std::mem::take(&mut cx.logs);
+        let mut logs = std::mem::take(&mut cx.logs);
+        if let Err(err) = &result {
+            logs.push(failure_entry(&cx, "query", err));
+        }
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
         if !logs.is_empty() {
@@ -248,6 +254,24 @@ impl EngineInner {
             Err(_) => self.abort(state, staged),
         }
         result
+    }
+}
+
+/// The log line of a transaction that failed: the error with where it was raised, and the
+/// location as data for tools (`krl logs` shows the source line from it).
+#[cold]
+fn failure_entry(cx: &TxnContext<'_>, what: &str, err: &RuntimeError) -> LogEntry {
+    let data = err.location().and_then(|location| {
+        let mut data = Map::new();
+        data.insert("location", Value::from(serde_json::to_value(location).ok()?));
+        Some(Value::map(data))
+    });
+    LogEntry {
+        time: cx.engine.now(),
+        level: "error",
+        rid: Some(Arc::clone(&cx.rid)),
+        message: format!("{what} failed: {}", err.one_line()),
+        data,
     }
 }
 

@@ -145,6 +145,13 @@ pub(super) fn call(
 fn runtime(err: EngineError) -> RuntimeError {
     match err {
         EngineError::Runtime(err) => err,
+        // A compile message already starts with its class (`Error: ...`); said once.
+        EngineError::Compile(compile) => RuntimeError::error(
+            compile
+                .message
+                .strip_prefix("Error: ")
+                .unwrap_or(&compile.message),
+        ),
         other => RuntimeError::error(other.to_string()),
     }
 }
