@@ -176,8 +176,16 @@ mod tests {
         let function = Value::function(Arc::new(NativeFn::new("f", &[], |_, _| Ok(Value::Null))));
         let cases: Vec<(&str, Value, Option<&str>)> = vec![
             ("null", Value::Null, Some("{}")),
-            ("map", Value::map(Map::from_iter([("x", Value::from(1))])), Some(r#"{"x":1}"#)),
-            ("regex", Value::regexp(Regex::new("a", "").expect("valid")), Some("{}")),
+            (
+                "map",
+                Value::map(Map::from_iter([("x", Value::from(1))])),
+                Some(r#"{"x":1}"#),
+            ),
+            (
+                "regex",
+                Value::regexp(Regex::new("a", "").expect("valid")),
+                Some("{}"),
+            ),
             ("function", function, None),
             ("array", Value::array(vec![]), None),
             ("string", Value::string("{}"), None),

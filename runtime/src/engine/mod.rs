@@ -32,5 +32,5 @@ pub use backend::{
 };
 pub use context::TxnContext;
 pub use event::{Event, Query};
-pub use outbox::OutboxOptions;
 pub use modules::http::trust_root_certificates;
+pub use outbox::OutboxOptions;

@@ -17,7 +17,7 @@
 //! starts at [`OutboxOptions::first_retry`] and doubles up to [`OutboxOptions::max_retry`];
 //! the first failure of an entry is logged on the sending pico. Once a destination has been
 //! failing for [`OutboxOptions::give_up_after`] (one hour by default) its entries are given
-//! up one attempt each: logged on the sending pico and the engine log, and dropped.
+//! up one attempt each: logged on the sending pico, and dropped.
 //!
 //! At startup ([`Outbox::resume`]) the stored entries are queued again before any new
 //! transaction runs. Delivery is at least once: an event the destination took just before a
@@ -129,7 +129,11 @@ impl Outbox {
 
     /// Reads the entries a previous run left (in sequence order), makes new entries number
     /// after them, and queues them for sending.
-    pub(crate) fn resume(&self, engine: &Weak<EngineInner>, storage: &dyn Storage) -> Result<(), EngineError> {
+    pub(crate) fn resume(
+        &self,
+        engine: &Weak<EngineInner>,
+        storage: &dyn Storage,
+    ) -> Result<(), EngineError> {
         let mut stored = Vec::new();
         for (entry_key, bytes) in storage.scan_prefix(&key::prefix(&[OUTBOX_AREA]))? {
             let seq = key::decode(&entry_key)
@@ -206,7 +210,9 @@ fn send_all(engine: Weak<EngineInner>, destination: String) {
     loop {
         let (outgoing, options) = {
             let Some(inner) = engine.upgrade() else { return };
-            let Some(outgoing) = inner.outbox.next(&destination) else { return };
+            let Some(outgoing) = inner.outbox.next(&destination) else {
+                return;
+            };
             (outgoing, inner.outbox.options.clone())
         };
         let record = &outgoing.record;
@@ -233,8 +239,7 @@ fn send_all(engine: Weak<EngineInner>, destination: String) {
                 "event to {url} given up after {attempts} attempts over {} s: {why}",
                 since.elapsed().as_secs()
             );
-            inner.pico_log_error(&record.pico_id, message.clone());
-            inner.engine_log_error(message);
+            inner.pico_log_error(&record.pico_id, message);
             remove(&inner, &destination, &outgoing);
             // The destination is still failing: the next entry gets one attempt.
             attempts = 0;
