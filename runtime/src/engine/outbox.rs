@@ -165,13 +165,13 @@ impl Outbox {
                 hash_map::Entry::Vacant(slot) => {
                     let destination = slot.key().clone();
                     slot.insert(VecDeque::from([Arc::new(outgoing)]));
-                    let engine = Weak::clone(engine);
+                    let sender_engine = Weak::clone(engine);
                     let spawned = std::thread::Builder::new()
                         .name("outbox-sender".to_string())
-                        .spawn(move || send_all(engine, destination));
-                    if let Err(err) = spawned {
+                        .spawn(move || send_all(sender_engine, destination));
+                    if let (Err(err), Some(inner)) = (spawned, engine.upgrade()) {
                         // The entries stay stored and are sent after the next start.
-                        eprintln!("krl: cannot start an outbox sender: {err}");
+                        inner.engine_log_error(format!("cannot start an outbox sender: {err}"));
                     }
                 }
             }
