@@ -176,6 +176,23 @@ fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
     }
 }
 
+/// Polls `current` until it gives `expected` (20 s at most); on timeout the assertion shows
+/// the last value seen.
+fn eventually_equal(what: &str, expected: Value, mut current: impl FnMut() -> Value) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let seen = current();
+        if seen == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: last saw {seen}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Serves fixed files over HTTP on 127.0.0.1 (what a ruleset host would be); 404 otherwise.
 fn serve_files(files: &'static [(&'static str, &'static str)]) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
@@ -302,8 +319,8 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     };
     send_ping(1);
     send_ping(2);
-    eventually("two pings at B", || {
-        (b.query(&b.eci, "test.pings", "pings", json!({})) == json!([1, 2])).then_some(())
+    eventually_equal("two pings at B", json!([1, 2]), || {
+        b.query(&b.eci, "test.pings", "pings", json!({}))
     });
 
     // Wrangler's queries: skyQuery over HTTP to the other engine, picoQuery on this one.
@@ -383,14 +400,14 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
         "wrangler:send_event_on_subs",
         json!({"Tx_role": "collector", "domain": "sensor", "type": "ping", "attrs": {"n": 3}}),
     );
-    eventually("the third ping at B", || {
-        (b.query(&b.eci, "test.pings", "pings", json!({})) == json!([1, 2, 3])).then_some(())
+    eventually_equal("the third ping at B", json!([1, 2, 3]), || {
+        b.query(&b.eci, "test.pings", "pings", json!({}))
     });
 
     // Cancelled from B's side: both engines drop it.
     b.event(&b.ui_eci, "wrangler:subscription_cancellation", json!({"Id": id}));
-    eventually("A to drop the subscription", || {
-        (a.query(&sensor, SUBSCRIPTION, "established", json!({})) == json!([])).then_some(())
+    eventually_equal("A to drop the subscription", json!([]), || {
+        a.query(&sensor, SUBSCRIPTION, "established", json!({}))
     });
     assert_eq!(
         b.query(&b.ui_eci, SUBSCRIPTION, "established", json!({})),

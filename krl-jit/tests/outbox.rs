@@ -1,7 +1,8 @@
 //! Events sent to other engines (`event:send` with a host) against a stand-in engine on
 //! 127.0.0.1 that records what it is posted: they arrive in the order sent, only after their
 //! transaction committed (never for a failed one), survive a destination that is down for a
-//! while and an engine restart, and are given up after the configured time. Also what each
+//! while and an engine restart, are not sent twice after a graceful stop, and are given up
+//! after the configured time. Also what each
 //! kind of attribute value becomes when an event crosses a pico boundary, in-process and
 //! towards another engine.
 
@@ -88,18 +89,27 @@ type Posted = Arc<Mutex<Vec<(String, String)>>>;
 /// random pause of up to 3 ms (so concurrent posts would overtake each other), with
 /// pico-engine's answer to an accepted event.
 fn serve(listener: TcpListener) -> Posted {
+    serve_with(listener, None)
+}
+
+/// [`serve`], but each post is recorded as it arrives and answered `pause` later.
+fn serve_slowly(listener: TcpListener, pause: Duration) -> Posted {
+    serve_with(listener, Some(pause))
+}
+
+fn serve_with(listener: TcpListener, pause: Option<Duration>) -> Posted {
     let posted: Posted = Arc::default();
     let sink = Arc::clone(&posted);
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let sink = Arc::clone(&sink);
-            std::thread::spawn(move || answer(stream, &sink));
+            std::thread::spawn(move || answer(stream, &sink, pause));
         }
     });
     posted
 }
 
-fn answer(mut stream: TcpStream, posted: &Posted) {
+fn answer(mut stream: TcpStream, posted: &Posted, pause: Option<Duration>) {
     let mut head = Vec::new();
     let mut byte = [0u8];
     while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
@@ -117,11 +127,16 @@ fn answer(mut stream: TcpStream, posted: &Posted) {
         .unwrap_or(0);
     let mut body = vec![0u8; length];
     let _ = stream.read_exact(&mut body);
-    std::thread::sleep(Duration::from_micros(fastrand::u64(0..3000)));
+    if pause.is_none() {
+        std::thread::sleep(Duration::from_micros(fastrand::u64(0..3000)));
+    }
     posted
         .lock()
         .expect("posted lock")
         .push((path, String::from_utf8_lossy(&body).to_string()));
+    if let Some(pause) = pause {
+        std::thread::sleep(pause);
+    }
     let text = r#"{"eid":"accepted"}"#;
     let _ = write!(
         stream,
@@ -380,6 +395,35 @@ fn events_committed_before_a_restart_are_sent_after_it_in_order() {
         std::thread::sleep(Duration::from_millis(10));
     }
     assert_eq!(stored_entries(&*storage), 0);
+    drop((engine, storage));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A graceful stop lets the post under way finish and remove its entry: the other engine
+/// took the event, so the next start does not send it again.
+#[test]
+fn a_stop_lets_the_post_under_way_finish_so_nothing_is_sent_twice() {
+    let dir = scratch(&format!("outbox-stop-{}", std::process::id()));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let host = format!("http://{}", listener.local_addr().expect("an address"));
+    let posted = serve_slowly(listener, Duration::from_millis(500));
+    {
+        let (engine, eci) = sender(open_store(&dir), EngineOptions::default());
+        send(&engine, &eci, &host, 1, 1).expect("sent");
+        // The post arrived; its answer is still on its way.
+        assert_eq!(wait_for_pings(&posted, 1), [1]);
+        engine.stop_sending(Duration::from_secs(10));
+    }
+    let storage = open_store(&dir);
+    assert_eq!(stored_entries(&*storage), 0, "the delivered entry is gone");
+    let engine = Engine::open(
+        Arc::new(InterpreterBackend),
+        EngineOptions::default(),
+        Arc::clone(&storage),
+    )
+    .expect("reopens");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(pings(&posted), [1], "sent once");
     drop((engine, storage));
     let _ = std::fs::remove_dir_all(&dir);
 }

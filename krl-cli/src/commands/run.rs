@@ -62,6 +62,9 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
+/// How long a stop waits for events being posted to other engines.
+const STOP_SENDING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn serve(args: Args) -> anyhow::Result<()> {
     let files = files::collect_krl_files(&args.paths)?;
     let home = match &args.home {
@@ -124,7 +127,7 @@ fn serve(args: Args) -> anyhow::Result<()> {
         trust_event_time: args.trust_event_time,
         ..HttpOptions::default()
     };
-    let api = Arc::new(HttpApi::new(engine, ui_eci, http_options));
+    let api = Arc::new(HttpApi::new(engine.clone(), ui_eci, http_options));
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         // Matches pico-engine: `engine:started` once the server listens, fire-and-forget.
@@ -134,6 +137,8 @@ fn serve(args: Args) -> anyhow::Result<()> {
         krl_runtime::http::serve(listener, api, shutdown).await
     })?;
     stop.store(true, Ordering::Relaxed);
+    // Events being posted to other engines finish, so none is sent twice after a restart.
+    engine.stop_sending(STOP_SENDING_TIMEOUT);
     if let Some(watcher) = watcher {
         let _ = watcher.join();
     }

@@ -278,6 +278,13 @@ impl Engine {
         Ok(Engine { inner })
     }
 
+    /// Stops posting events to other engines, for a graceful stop: attempts under way finish
+    /// (waiting up to `timeout`), so an event another engine took is not sent again after
+    /// the next start; entries not yet sent stay stored and go out after it.
+    pub fn stop_sending(&self, timeout: std::time::Duration) {
+        self.inner.outbox.stop(timeout);
+    }
+
     /// The root pico's id (which is also the ECI of its self channel).
     pub fn root_pico(&self) -> &str {
         &self.inner.root_id

@@ -20,14 +20,15 @@
 //! up one attempt each: logged on the sending pico, and dropped.
 //!
 //! At startup ([`Outbox::resume`]) the stored entries are queued again before any new
-//! transaction runs. Delivery is at least once: an event the destination took just before a
-//! crash, whose entry was not yet removed, is sent again after the restart (pico engines do
-//! not recognise a repeated event). The reference posts in the background from inside the
+//! transaction runs. A graceful stop ([`Outbox::stop`], `krl run` on SIGTERM) starts no new
+//! attempt and lets those under way finish, so their entries are removed. Delivery is at
+//! least once: an event the destination took just before a crash, whose entry was not yet
+//! removed, is sent again after the restart (pico engines do not recognise a repeated event). The reference posts in the background from inside the
 //! rule, once, in no guaranteed order, and loses the event on any failure.
 
 use std::collections::{HashMap, VecDeque, hash_map};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -105,6 +106,16 @@ pub(crate) struct Outbox {
     /// exactly while its sender thread runs; the sender removes it when the queue is empty.
     queues: Mutex<HashMap<String, VecDeque<Arc<Outgoing>>>>,
     options: OutboxOptions,
+    /// Attempts under way, and whether the engine is stopping (no new attempt starts then),
+    /// so that a stop can let them finish and remove their entries ([`Outbox::stop`]).
+    attempts: Mutex<Attempts>,
+    attempt_done: Condvar,
+}
+
+#[derive(Default)]
+struct Attempts {
+    under_way: usize,
+    stopping: bool,
 }
 
 impl Outbox {
@@ -113,7 +124,45 @@ impl Outbox {
             next_seq: AtomicU64::new(0),
             queues: Mutex::new(HashMap::new()),
             options,
+            attempts: Mutex::new(Attempts::default()),
+            attempt_done: Condvar::new(),
         }
+    }
+
+    /// Stops sending: no new attempt starts, and this waits (up to `timeout`) for those under
+    /// way, so that an event the other engine took is not sent again after the next start.
+    /// What is left stays stored and goes out after the next start.
+    pub(crate) fn stop(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        let mut attempts = lock(&self.attempts);
+        attempts.stopping = true;
+        while attempts.under_way > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            attempts = match self.attempt_done.wait_timeout(attempts, left) {
+                Ok((attempts, _)) => attempts,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+
+    /// Counts an attempt that is about to start; false once the engine is stopping.
+    fn start_attempt(&self) -> bool {
+        let mut attempts = lock(&self.attempts);
+        if attempts.stopping {
+            return false;
+        }
+        attempts.under_way += 1;
+        true
+    }
+
+    /// An attempt is over (its entry removed, or kept for a retry).
+    fn end_attempt(&self) {
+        let mut attempts = lock(&self.attempts);
+        attempts.under_way = attempts.under_way.saturating_sub(1);
+        self.attempt_done.notify_all();
     }
 
     /// Stages an event for another engine: its entry goes into `batch` (stored with the
@@ -154,7 +203,8 @@ impl Outbox {
     /// Queues committed entries, each behind its destination's earlier ones, and starts a
     /// sender for each destination that has none.
     pub(crate) fn dispatch(&self, engine: &Weak<EngineInner>, entries: Vec<Outgoing>) {
-        if entries.is_empty() {
+        // Once stopping, entries stay stored for the next start.
+        if entries.is_empty() || lock(&self.attempts).stopping {
             return;
         }
         let mut queues = lock(&self.queues);
@@ -213,6 +263,9 @@ fn send_all(engine: Weak<EngineInner>, destination: String) {
             let Some(outgoing) = inner.outbox.next(&destination) else {
                 return;
             };
+            if !inner.outbox.start_attempt() {
+                return;
+            }
             (outgoing, inner.outbox.options.clone())
         };
         let record = &outgoing.record;
@@ -220,45 +273,84 @@ fn send_all(engine: Weak<EngineInner>, destination: String) {
         attempts += 1;
         let delivery = deliver_event(&url, &record.body);
         let Some(inner) = engine.upgrade() else { return };
-        let failure = match delivery {
-            Delivery::Accepted => None,
-            Delivery::Refused(why) => {
-                inner.pico_log_error(&record.pico_id, format!("event to {url} failed: {why}"));
-                None
+        let retry = settle_attempt(
+            &inner,
+            &destination,
+            &outgoing,
+            &url,
+            delivery,
+            attempts,
+            &mut failing_since,
+        );
+        inner.outbox.end_attempt();
+        match retry {
+            Retry::No => (failing_since, attempts, wait) = (None, 0, Duration::ZERO),
+            Retry::Next => attempts = 0,
+            Retry::Later => {
+                drop(inner);
+                wait = if wait.is_zero() {
+                    options.first_retry
+                } else {
+                    (wait * 2).min(options.max_retry)
+                };
+                std::thread::sleep(wait);
             }
-            Delivery::Failed(why) => Some(why),
-        };
-        let Some(why) = failure else {
-            remove(&inner, &destination, &outgoing);
-            (failing_since, attempts, wait) = (None, 0, Duration::ZERO);
-            continue;
-        };
-        let since = *failing_since.get_or_insert_with(Instant::now);
-        if since.elapsed() >= options.give_up_after {
-            let message = format!(
-                "event to {url} given up after {attempts} attempts over {} s: {why}",
-                since.elapsed().as_secs()
-            );
-            inner.pico_log_error(&record.pico_id, message);
-            remove(&inner, &destination, &outgoing);
-            // The destination is still failing: the next entry gets one attempt.
-            attempts = 0;
-            continue;
         }
-        if attempts == 1 {
-            inner.pico_log_error(
-                &record.pico_id,
-                format!("event to {url} failed: {why} (retrying)"),
-            );
-        }
-        drop(inner);
-        wait = if wait.is_zero() {
-            options.first_retry
-        } else {
-            (wait * 2).min(options.max_retry)
-        };
-        std::thread::sleep(wait);
     }
+}
+
+/// What the sender does after an attempt.
+enum Retry {
+    /// The entry is done with and the destination answers: go on with the next one.
+    No,
+    /// The entry was given up and the destination is still failing: the next one gets one
+    /// attempt.
+    Next,
+    /// Try the same entry again after a wait.
+    Later,
+}
+
+/// Removes the entry of a finished attempt (delivered, refused or given up), with the log
+/// lines the sending pico gets, or keeps it for a retry.
+fn settle_attempt(
+    inner: &EngineInner,
+    destination: &str,
+    outgoing: &Outgoing,
+    url: &str,
+    delivery: Delivery,
+    attempts: u32,
+    failing_since: &mut Option<Instant>,
+) -> Retry {
+    let record = &outgoing.record;
+    let failure = match delivery {
+        Delivery::Accepted => None,
+        Delivery::Refused(why) => {
+            inner.pico_log_error(&record.pico_id, format!("event to {url} failed: {why}"));
+            None
+        }
+        Delivery::Failed(why) => Some(why),
+    };
+    let Some(why) = failure else {
+        remove(inner, destination, outgoing);
+        return Retry::No;
+    };
+    let since = *failing_since.get_or_insert_with(Instant::now);
+    if since.elapsed() >= inner.outbox.options.give_up_after {
+        let message = format!(
+            "event to {url} given up after {attempts} attempts over {} s: {why}",
+            since.elapsed().as_secs()
+        );
+        inner.pico_log_error(&record.pico_id, message);
+        remove(inner, destination, outgoing);
+        return Retry::Next;
+    }
+    if attempts == 1 {
+        inner.pico_log_error(
+            &record.pico_id,
+            format!("event to {url} failed: {why} (retrying)"),
+        );
+    }
+    Retry::Later
 }
 
 /// Removes a sent (or given-up) entry from the store, then from its queue. If the store
