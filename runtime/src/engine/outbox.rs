@@ -23,8 +23,9 @@
 //! transaction runs. A graceful stop ([`Outbox::stop`], `krl run` on SIGTERM) starts no new
 //! attempt and lets those under way finish, so their entries are removed. Delivery is at
 //! least once: an event the destination took just before a crash, whose entry was not yet
-//! removed, is sent again after the restart (pico engines do not recognise a repeated event). The reference posts in the background from inside the
-//! rule, once, in no guaranteed order, and loses the event on any failure.
+//! removed, is sent again after the restart (pico engines do not recognise a repeated event).
+//! The reference posts in the background from inside the rule, once, in no guaranteed order,
+//! and loses the event on any failure.
 
 use std::collections::{HashMap, VecDeque, hash_map};
 use std::sync::atomic::{AtomicU64, Ordering};
