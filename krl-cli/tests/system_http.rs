@@ -1,7 +1,9 @@
 //! The system rulesets through `krl run` over HTTP: a child made with wrangler gets a ruleset
 //! installed by `http://` URL and a channel through `engine_ui:new_channel`, then is queried
 //! and deleted; a subscription between picos on two engines carries events; and after both
-//! engines restart on the same homes everything is back.
+//! engines restart on the same homes everything is back. Events sent from one engine to
+//! another arrive in the order sent, also when the sender is killed before it could deliver
+//! them and the receiver was down meanwhile.
 
 #[path = "support/krl_run.rs"]
 mod krl_run;
@@ -35,6 +37,18 @@ const PINGS: &str = r#"ruleset test.pings {
   rule ping {
     select when sensor ping
     always { ent:pings := pings().append(event:attrs{"n"}) }
+  }
+}
+"#;
+
+/// Sends `count` pings (`n` from `first` on) to `eci` on the engine at `host`, in one
+/// transaction.
+const SENDER: &str = r#"ruleset test.sender {
+  rule send {
+    select when test send
+    foreach 0.range(event:attrs{"count"} - 1) setting (i)
+    event:send({"eci": event:attrs{"eci"}, "domain": "sensor", "type": "ping",
+      "attrs": {"n": event:attrs{"first"} + i}}, event:attrs{"host"})
   }
 }
 "#;
@@ -158,6 +172,23 @@ fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
             return found;
         }
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Polls `current` until it gives `expected` (20 s at most); on timeout the assertion shows
+/// the last value seen.
+fn eventually_equal(what: &str, expected: Value, mut current: impl FnMut() -> Value) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let seen = current();
+        if seen == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: last saw {seen}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -288,8 +319,8 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     };
     send_ping(1);
     send_ping(2);
-    eventually("two pings at B", || {
-        (b.query(&b.eci, "test.pings", "pings", json!({})) == json!([1, 2])).then_some(())
+    eventually_equal("two pings at B", json!([1, 2]), || {
+        b.query(&b.eci, "test.pings", "pings", json!({}))
     });
 
     // Wrangler's queries: skyQuery over HTTP to the other engine, picoQuery on this one.
@@ -369,14 +400,14 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
         "wrangler:send_event_on_subs",
         json!({"Tx_role": "collector", "domain": "sensor", "type": "ping", "attrs": {"n": 3}}),
     );
-    eventually("the third ping at B", || {
-        (b.query(&b.eci, "test.pings", "pings", json!({})) == json!([1, 2, 3])).then_some(())
+    eventually_equal("the third ping at B", json!([1, 2, 3]), || {
+        b.query(&b.eci, "test.pings", "pings", json!({}))
     });
 
     // Cancelled from B's side: both engines drop it.
     b.event(&b.ui_eci, "wrangler:subscription_cancellation", json!({"Id": id}));
-    eventually("A to drop the subscription", || {
-        (a.query(&sensor, SUBSCRIPTION, "established", json!({})) == json!([])).then_some(())
+    eventually_equal("A to drop the subscription", json!([]), || {
+        a.query(&sensor, SUBSCRIPTION, "established", json!({}))
     });
     assert_eq!(
         b.query(&b.ui_eci, SUBSCRIPTION, "established", json!({})),
@@ -429,4 +460,85 @@ fn the_sensors_example_reports_hot_readings_to_the_collector() {
     assert_eq!(refused["error"], json!("Error: Not allowed by channel policy"));
     engine.stop();
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// Writes a ruleset into a folder of its own (a `krl run` argument) and returns its path.
+fn ruleset_file(name: &str, src: &str) -> String {
+    let dir = temp_dir(name);
+    let path = dir.join(format!("{name}.krl"));
+    std::fs::write(&path, src).expect("the ruleset is written");
+    path.to_string_lossy().into_owned()
+}
+
+/// B's root collects pings; A's root sends them to B, from one transaction per event and
+/// from one transaction with many: B gets them all, in the order sent.
+#[test]
+fn events_from_one_engine_to_another_arrive_in_the_order_sent() {
+    let (home_a, home_b) = (temp_dir("order-a"), temp_dir("order-b"));
+    let (sender, pings) = (
+        ruleset_file("order-sender", SENDER),
+        ruleset_file("order-pings", PINGS),
+    );
+    let a = Engine::start_with(&home_a, 0, &[&sender]);
+    let b = Engine::start_with(&home_b, 0, &[&pings]);
+    let send = |first: u32, count: u32| {
+        let attrs = json!({"host": b.url, "eci": b.eci, "first": first, "count": count});
+        let answer = a.event(&a.eci, "test:send", attrs);
+        assert!(answer["eid"].is_string(), "{answer}");
+    };
+    for n in 1..=20 {
+        send(n, 1);
+    }
+    send(21, 30);
+    let expected: Vec<u32> = (1..=50).collect();
+    let arrived = eventually("fifty pings at B", || {
+        let pings = b.query(&b.eci, "test.pings", "pings", json!({}));
+        (pings.as_array()?.len() >= 50).then_some(pings)
+    });
+    assert_eq!(arrived, json!(expected));
+    a.stop();
+    b.stop();
+    for dir in [&home_a, &home_b] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A sends pings to B while B is down, and is killed (SIGKILL) once they are committed, before
+/// it could deliver them. After both start again, B gets every ping once, in order: they were
+/// stored with A's transactions and A resumes sending at start.
+#[test]
+fn events_committed_for_a_down_engine_survive_a_crash_of_the_sender() {
+    let (home_a, home_b) = (temp_dir("crash-a"), temp_dir("crash-b"));
+    let (sender, pings) = (
+        ruleset_file("crash-sender", SENDER),
+        ruleset_file("crash-pings", PINGS),
+    );
+    let b = Engine::start_with(&home_b, 0, &[&pings]);
+    let (b_url, b_port, b_eci) = (b.url.clone(), b.port, b.eci.clone());
+    b.stop();
+
+    let a = Engine::start_with(&home_a, 0, &[&sender]);
+    let a_port = a.port;
+    for (first, count) in [(1, 1), (2, 1), (3, 3), (6, 1)] {
+        let attrs = json!({"host": b_url, "eci": b_eci, "first": first, "count": count});
+        let answer = a.event(&a.eci, "test:send", attrs);
+        assert!(answer["eid"].is_string(), "{answer}");
+    }
+    a.0.kill();
+
+    let b = Engine::start_with(&home_b, b_port, &[&pings]);
+    let a = Engine::start_with(&home_a, a_port, &[&sender]);
+    let expected = json!([1, 2, 3, 4, 5, 6]);
+    eventually("six pings at B", || {
+        let pings = b.query(&b.eci, "test.pings", "pings", json!({}));
+        (pings.as_array()?.len() >= 6).then_some(())
+    });
+    // Once each: nothing comes after the six.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(b.query(&b.eci, "test.pings", "pings", json!({})), expected);
+    a.stop();
+    b.stop();
+    for dir in [&home_a, &home_b] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -84,6 +84,9 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
+/// How long a stop waits for events being posted to other engines.
+const STOP_SENDING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn serve(args: Args) -> anyhow::Result<()> {
     let files = files::collect_krl_files(&args.paths)?;
     let home = match &args.home {
@@ -121,6 +124,13 @@ fn serve(args: Args) -> anyhow::Result<()> {
         install(&engine, file, &mut watched);
     }
     let eci = developer_channel(&engine)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Before the banner: whoever saw it may stop the engine at once, and that must be a
+    // graceful stop, not the default action of SIGTERM.
+    let shutdown = {
+        let _context = runtime.enter();
+        shutdown_signal()?
+    };
     print_banner(
         &engine,
         addr,
@@ -139,17 +149,18 @@ fn serve(args: Args) -> anyhow::Result<()> {
         trust_event_time: args.trust_event_time,
         ..HttpOptions::default()
     };
-    let api = Arc::new(HttpApi::new(engine, ui_eci, http_options));
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let api = Arc::new(HttpApi::new(engine.clone(), ui_eci, http_options));
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         // Matches pico-engine: `engine:started` once the server listens, fire-and-forget.
         if let Err(err) = system::started(&api.engine, &api.ui_eci) {
             warn!("krl run: engine:started was refused: {err}");
         }
-        krl_runtime::http::serve(listener, api, shutdown_signal()).await
+        krl_runtime::http::serve(listener, api, shutdown).await
     })?;
     stop.store(true, Ordering::Relaxed);
+    // Events being posted to other engines finish, so none is sent twice after a restart.
+    engine.stop_sending(STOP_SENDING_TIMEOUT);
     if let Some(watcher) = watcher {
         let _ = watcher.join();
     }
@@ -164,26 +175,27 @@ fn default_home() -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(home).join(".pico-engine"))
 }
 
-/// Completes on Ctrl-C (SIGINT) or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Completes on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed when this is called
+/// (inside the runtime), not when the future is first polled.
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
-    }
+    })
+}
+
+/// Completes on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// Files installed so far, with the modification time and text last seen.

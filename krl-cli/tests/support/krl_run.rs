@@ -155,6 +155,14 @@ impl KrlRun {
     }
 }
 
+impl KrlRun {
+    /// Kills the engine with SIGKILL (no chance to finish anything) and waits for it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for KrlRun {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {

@@ -142,7 +142,9 @@ pub(crate) struct EngineInner {
     base_url: String,
     logs: Mutex<HashMap<String, Vec<LogEntry>>>,
     work: Mutex<Sender<Arc<PicoCell>>>,
-    storage: Arc<dyn Storage>,
+    pub(crate) storage: Arc<dyn Storage>,
+    /// Events waiting to be posted to other engines (`outbox.rs`).
+    pub(crate) outbox: super::outbox::Outbox,
     /// Orders installs so a restart keeps each pico's ruleset order.
     install_seq: AtomicU64,
     /// Timers of scheduled events (built-in modules, see `modules/schedule.rs`).
@@ -182,6 +184,8 @@ pub struct EngineOptions {
     /// How many picos stay in memory; past this the least recently used idle ones are
     /// dropped (they load again from storage on their next use). Default 10,000.
     pub max_resident_picos: usize,
+    /// How events sent to other engines are retried (`event:send` with a host).
+    pub outbox: super::outbox::OutboxOptions,
 }
 
 impl Default for EngineOptions {
@@ -192,6 +196,7 @@ impl Default for EngineOptions {
             base_url: "http://localhost:3000".to_string(),
             trace: None,
             max_resident_picos: 10_000,
+            outbox: super::outbox::OutboxOptions::default(),
         }
     }
 }
@@ -234,6 +239,7 @@ impl Engine {
             logs: Mutex::new(HashMap::new()),
             work: Mutex::new(sender),
             storage,
+            outbox: super::outbox::Outbox::new(options.outbox),
             install_seq: AtomicU64::new(0),
             scheduler: super::modules::schedule::Scheduler::default(),
             trace: options.trace,
@@ -248,6 +254,8 @@ impl Engine {
                 .spawn(move || worker(receiver, weak))
                 .expect("the engine can start its worker threads");
         }
+        // Events a previous run committed for other engines go out before any new ones.
+        inner.outbox.resume(&inner.this, &*inner.storage)?;
         match stored_root {
             Some(_) => inner.load()?,
             None => {
@@ -269,6 +277,13 @@ impl Engine {
             inner.scheduler.start(Arc::downgrade(&inner));
         }
         Ok(Engine { inner })
+    }
+
+    /// Stops posting events to other engines, for a graceful stop: attempts under way finish
+    /// (waiting up to `timeout`), so an event another engine took is not sent again after
+    /// the next start; entries not yet sent stay stored and go out after it.
+    pub fn stop_sending(&self, timeout: std::time::Duration) {
+        self.inner.outbox.stop(timeout);
     }
 
     /// The root pico's id (which is also the ECI of its self channel).

@@ -73,14 +73,16 @@ fn non_blank(text: &str) -> Option<&str> {
     (!trimmed.is_empty()).then_some(trimmed)
 }
 
-/// The value as it would come back from a JSON round trip, if it is a map (null → `{}`).
+/// The value as it would come back from a JSON round trip (`JSON.stringify` without the
+/// KRL replacer, see [`Value::through_json`]), if that is a map: null becomes `{}`, and so
+/// does a regex, as in the reference.
 fn json_map(value: KrlValue) -> Option<Value> {
     match value {
         Value::Null => Some(Value::map(Map::new())),
         // Values are immutable, so a map the round trip would not change can be shared
         // as it is (the common case, and the round trip is a large share of an event's cost).
         Value::Map(_) if survives_json(&value, 0) => Some(value),
-        Value::Map(_) => Value::decode(&value.encode(0)?).ok(),
+        Value::Map(_) | Value::RegExp(_) => value.through_json(),
         _ => None,
     }
 }
@@ -143,9 +145,11 @@ mod tests {
             ("s", Value::string("x")),
             ("a", Value::array(vec![Value::number(1.5), Value::Null, inner])),
         ]);
-        let round_trip = Value::decode(&given.encode(0).expect("encodes")).expect("decodes");
         let event = Event::clean("e", "d", "t", given, 0.0).expect("valid");
-        assert_eq!(event.attrs.encode(0), round_trip.encode(0));
+        assert_eq!(
+            event.attrs.encode(0).as_deref(),
+            Some(r#"{"s":"x","a":[1.5,null,{"n":0,"inf":null}]}"#)
+        );
         let nested = event
             .attrs
             .as_map()
@@ -159,7 +163,51 @@ mod tests {
             "Infinity is no number"
         );
         let plain = attrs(vec![("k", Value::string("v"))]);
+        // Shared, not copied: nothing in it changes through JSON.
         let event = Event::clean("e", "d", "t", plain.clone(), 0.0).expect("valid");
         assert_eq!(event.attrs, plain);
+    }
+
+    /// What each kind of value given as the whole attributes (or arguments) becomes: the
+    /// reference stringifies it and accepts it only when the text starts with `{`.
+    #[test]
+    fn top_level_attrs_of_every_kind() {
+        use crate::value::{NativeFn, Regex};
+        let function = Value::function(Arc::new(NativeFn::new("f", &[], |_, _| Ok(Value::Null))));
+        let cases: Vec<(&str, Value, Option<&str>)> = vec![
+            ("null", Value::Null, Some("{}")),
+            (
+                "map",
+                Value::map(Map::from_iter([("x", Value::from(1))])),
+                Some(r#"{"x":1}"#),
+            ),
+            (
+                "regex",
+                Value::regexp(Regex::new("a", "").expect("valid")),
+                Some("{}"),
+            ),
+            ("function", function, None),
+            ("array", Value::array(vec![]), None),
+            ("string", Value::string("{}"), None),
+            ("number", Value::from(1), None),
+            ("boolean", Value::from(true), None),
+        ];
+        for (kind, value, expected) in cases {
+            let event = Event::clean("e", "d", "t", value.clone(), 0.0);
+            let query = Query::clean("e", "r", "q", value);
+            match expected {
+                Some(text) => {
+                    let event = event.expect(kind);
+                    assert_eq!(event.attrs.encode(0).as_deref(), Some(text), "{kind}");
+                    assert_eq!(query.expect(kind).args.encode(0).as_deref(), Some(text), "{kind}");
+                }
+                None => {
+                    let err = event.expect_err(kind).to_string();
+                    assert_eq!(err, "Error: Expected a JSON map for event.data.attrs", "{kind}");
+                    let err = query.expect_err(kind).to_string();
+                    assert_eq!(err, "Error: Expected a JSON map for query.args", "{kind}");
+                }
+            }
+        }
     }
 }

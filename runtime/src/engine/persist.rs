@@ -26,6 +26,10 @@
 //! | `rulestate, pico, rid` | `{rule name: automaton state}` of the rules not at their start |
 //! | `inbox, pico, eid` | an accepted event not yet processed |
 //! | `timer-index, pico, rid` | empty: the ruleset's `_schedule` variable is not empty |
+//! | `outbox, seq` | an event for another engine, committed and not yet acknowledged (`outbox.rs`) |
+//!
+//! The `outbox` area is not a pico's: an event its transaction committed is still delivered
+//! after the pico is deleted. Stores written before it existed simply have no such keys.
 //!
 //! The indexes may hold entries whose target is gone (a crash between deleting a channel and
 //! cleaning its index entry); readers skip those.

@@ -36,6 +36,36 @@ impl Value {
         Ok(serde_json::from_str(text)?)
     }
 
+    /// What JavaScript's `JSON.parse(JSON.stringify(value))` gives, with no replacer: what
+    /// pico-engine makes of values that cross a pico boundary (`cleanEvent`, `cleanQuery`).
+    /// Unlike [`Value::encode`] (the KRL operator, with the reference's replacer), a regex
+    /// becomes `{}`, a function or action is dropped from a map and `null` in an array,
+    /// NaN and ±Infinity become null and -0 becomes 0. `None` is `undefined`: a function or
+    /// action at the top level.
+    pub fn through_json(&self) -> Option<Value> {
+        Some(match self {
+            Value::Null | Value::Boolean(_) | Value::String(_) => self.clone(),
+            Value::Number(n) if !n.is_finite() => Value::Null,
+            // -0 prints as 0, so it comes back as +0.
+            Value::Number(n) if *n == 0.0 => Value::Number(0.0),
+            Value::Number(_) => self.clone(),
+            // A RegExp has no enumerable own properties.
+            Value::RegExp(_) => Value::map(Map::new()),
+            Value::Function(_) | Value::Action(_) => return None,
+            Value::Array(items) => Value::array(
+                items
+                    .iter()
+                    .map(|item| item.through_json().unwrap_or(Value::Null))
+                    .collect(),
+            ),
+            Value::Map(map) => Value::map(
+                map.iter()
+                    .filter_map(|(key, item)| Some((Arc::clone(key), item.through_json()?)))
+                    .collect(),
+            ),
+        })
+    }
+
     /// The JSON value this encodes to (functions as strings, integers without `.0`).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
@@ -325,6 +355,91 @@ mod tests {
         map.insert("x", 1.into());
         assert_eq!(Value::map(map).encode(0).as_deref(), Some(r#"{"x":1}"#));
         assert_eq!(Value::array(vec![noop]).encode(0).as_deref(), Some("[null]"));
+    }
+
+    /// Every value kind through `JSON.parse(JSON.stringify(v))`, as the reference's
+    /// `cleanEvent` does it (printed with `encode`, which leaves JSON values alone).
+    #[test]
+    fn through_json_is_what_javascript_json_makes_of_each_kind() {
+        let function = Value::function(std::sync::Arc::new(NativeFn::new("f", &[], |_, _| {
+            Ok(Value::Null)
+        })));
+        let action = Value::action(std::sync::Arc::new(NativeFn::new("a", &[], |_, _| {
+            Ok(Value::Null)
+        })));
+        let action_function = Value::function(std::sync::Arc::new(
+            NativeFn::new("af", &[], |_, _| Ok(Value::Null)).action_function(),
+        ));
+        let regex = Value::regexp(Regex::new("a/b", "gi").expect("valid"));
+        let cases: Vec<(&str, Value, Option<&str>)> = vec![
+            ("null", Value::Null, Some("null")),
+            ("true", true.into(), Some("true")),
+            ("string", "x\ny".into(), Some(r#""x\ny""#)),
+            ("integer", 42.into(), Some("42")),
+            ("fraction", 1.5.into(), Some("1.5")),
+            ("large", 1e21.into(), Some("1e+21")),
+            ("negative zero", Value::Number(-0.0), Some("0")),
+            ("NaN", Value::Number(f64::NAN), Some("null")),
+            ("Infinity", Value::Number(f64::INFINITY), Some("null")),
+            ("-Infinity", Value::Number(f64::NEG_INFINITY), Some("null")),
+            ("regex", regex.clone(), Some("{}")),
+            ("function", function.clone(), None),
+            ("action", action.clone(), None),
+            ("action-function", action_function.clone(), None),
+            (
+                "array of every kind",
+                Value::array(vec![
+                    regex.clone(),
+                    function.clone(),
+                    action.clone(),
+                    action_function.clone(),
+                    Value::Number(f64::NAN),
+                    Value::Number(-0.0),
+                    Value::Null,
+                ]),
+                Some("[{},null,null,null,null,0,null]"),
+            ),
+            (
+                "map of every kind, in JavaScript key order",
+                Value::map(Map::from_iter([
+                    ("re", regex.clone()),
+                    ("f", function.clone()),
+                    ("a", action.clone()),
+                    ("af", action_function.clone()),
+                    ("inf", Value::Number(f64::INFINITY)),
+                    ("nil", Value::Null),
+                    ("2", 2.into()),
+                    ("1", 1.into()),
+                ])),
+                Some(r#"{"1":1,"2":2,"re":{},"inf":null,"nil":null}"#),
+            ),
+            (
+                "nested",
+                Value::map(Map::from_iter([(
+                    "outer",
+                    Value::array(vec![Value::map(Map::from_iter([
+                        ("re", regex.clone()),
+                        ("f", function.clone()),
+                        ("list", Value::array(vec![function.clone(), 1.into()])),
+                    ]))]),
+                )])),
+                Some(r#"{"outer":[{"re":{},"list":[null,1]}]}"#),
+            ),
+        ];
+        for (kind, value, expected) in cases {
+            let cleaned = value.through_json();
+            assert_eq!(
+                cleaned.as_ref().and_then(|v| v.encode(0)).as_deref(),
+                expected,
+                "{kind}"
+            );
+            if let Some(cleaned) = cleaned {
+                // What comes out is plain JSON: a second trip changes nothing.
+                assert_eq!(cleaned.through_json(), Some(cleaned.clone()), "{kind}");
+            }
+        }
+        let negative_zero = Value::Number(-0.0).through_json();
+        assert!(matches!(negative_zero, Some(Value::Number(n)) if n.is_sign_positive()));
     }
 
     #[test]

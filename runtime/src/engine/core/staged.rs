@@ -16,11 +16,15 @@
 //!   records are stored; a deleted pico is `hidden`: lookups answer "not found" until the
 //!   commit removes it from the store and memory (or the abort makes it findable again).
 //!
+//! Events for other engines (`event:send` with a host) are staged here too: their outbox
+//! entries are in the batch, and only the commit hands them to the outbox's senders.
+//!
 //! After the group commit, [`EngineInner::settle`] drops the overlay entries (the store
-//! now says the same) and lets new children leave memory. If the transaction fails, or the
+//! now says the same), lets new children leave memory and dispatches the outbox entries. If the transaction fails, or the
 //! group commit does, [`EngineInner::abort`] replays the undo records backwards.
 
 use super::*;
+use crate::engine::outbox::{Outbox, OutboxRecord, Outgoing};
 use crate::engine::select::RuleState;
 
 /// The structural changes of one transaction: their store writes and how to take back
@@ -30,6 +34,8 @@ pub(crate) struct Staged {
     /// Store writes, committed with the transaction's group.
     pub(crate) batch: WriteBatch,
     undo: Vec<Undo>,
+    /// Events for other engines, stored in `batch` and sent once it committed.
+    outgoing: Vec<Outgoing>,
 }
 
 /// One memory change of a staged operation, with what it replaced.
@@ -75,7 +81,7 @@ struct RulesetSnapshot {
 impl Staged {
     /// Whether nothing was staged (most transactions): settling it does nothing.
     pub(crate) fn is_empty(&self) -> bool {
-        self.undo.is_empty() && self.batch.is_empty()
+        self.undo.is_empty() && self.batch.is_empty() && self.outgoing.is_empty()
     }
 
     /// Appends `later`, staged after this (a group's jobs, an install's initialisation).
@@ -85,12 +91,21 @@ impl Staged {
         }
         self.batch.append(later.batch);
         self.undo.extend(later.undo);
+        self.outgoing.extend(later.outgoing);
+    }
+
+    /// An event for another engine (`event:send` with a host): stored with the transaction,
+    /// posted by the outbox once it committed (`engine/outbox.rs`).
+    pub(crate) fn send_elsewhere(&mut self, outbox: &Outbox, record: OutboxRecord) {
+        let outgoing = outbox.stage(&mut self.batch, record);
+        self.outgoing.push(outgoing);
     }
 
     /// Appends what was staged on another pico that is new in this transaction: only its
     /// effects outside that pico need undoing, since an abort discards the whole pico.
     pub(crate) fn append_for_new_pico(&mut self, later: Staged) {
         self.batch.append(later.batch);
+        self.outgoing.extend(later.outgoing);
         self.undo.extend(later.undo.into_iter().filter(|undo| {
             matches!(
                 undo,
@@ -195,6 +210,7 @@ impl EngineInner {
     /// After the commit stored everything staged: lookups read the store again, hidden
     /// picos are gone from it, and new children may leave memory (creating is not using).
     pub(super) fn settle(&self, staged: Staged) {
+        self.outbox.dispatch(&self.this, staged.outgoing);
         if staged.undo.is_empty() {
             return;
         }

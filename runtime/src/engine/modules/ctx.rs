@@ -48,7 +48,7 @@ pub(super) fn call(
             if args.get(4).truthy() {
                 let host = args.get(4).to_krl_string();
                 let eci = args.get(0).to_krl_string();
-                super::http::post_event(cx, &host, &eci, field(args.get(1)), field(args.get(2)), &attrs);
+                super::http::send_elsewhere(cx, &host, &eci, field(args.get(1)), field(args.get(2)), &attrs);
                 return Ok(Value::Null);
             }
             // Matches pico-engine: unlike `event:send`, delivery errors fail the rule.

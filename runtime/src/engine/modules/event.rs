@@ -78,7 +78,7 @@ fn send(cx: &mut TxnContext<'_>, options: &Value, host: &Value) -> Result<Value,
     }
     if host.truthy() {
         let host = host.to_krl_string();
-        super::http::post_event(
+        super::http::send_elsewhere(
             cx,
             &host,
             &eci.to_krl_string(),

@@ -4,9 +4,9 @@
 //! `http(s)://` URL, and the `host` form of `event:send` / `ctx:event`.
 //!
 //! The client is ureq (blocking): a rule that makes a request waits for its answer, as a
-//! reference rule awaits its promise; `autosend` and event posts to other engines run on a
-//! thread of their own. Every request has a timeout so a silent server cannot
-//! hold a pico forever. `https://` goes through rustls with the public web's trust anchors
+//! reference rule awaits its promise; `autosend` runs on a thread of its own, and events
+//! posted to other engines go through the outbox's sender threads (`engine/outbox.rs`).
+//! Every request has a timeout so a silent server cannot hold a pico forever. `https://` goes through rustls with the public web's trust anchors
 //! (webpki-roots), plus any added by [`trust_root_certificates`] before the first request.
 
 use std::sync::{Arc, OnceLock};
@@ -17,6 +17,7 @@ use base64::Engine as _;
 use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::context::TxnContext;
+use crate::engine::outbox::OutboxRecord;
 use crate::value::{Map, Value};
 
 /// How long one request may take in total (connect, send, answer).
@@ -405,54 +406,81 @@ pub(crate) fn fetch_source(url: &str) -> Result<String, String> {
     }
 }
 
-/// The `host` form of `ctx:event` and `event:send`: `POST <host>/c/<eci>/event/<domain>/<name>`
-/// with the attributes as a JSON body, in the background; failures go to the sending pico's
-/// log (the transaction may be over by then).
-pub(crate) fn post_event(
-    cx: &TxnContext<'_>,
+/// The `host` form of `ctx:event` and `event:send`: the event goes into the transaction's
+/// outbox (`engine/outbox.rs`), to be posted once the transaction committed, in order with the
+/// pico's other events for that host. The attributes are encoded now, with the reference's
+/// `encode` (so a regex arrives as its `re#...#` text, unlike a local event's `{}`).
+pub(crate) fn send_elsewhere(
+    cx: &mut TxnContext<'_>,
     host: &str,
     eci: &str,
     domain: &str,
     name: &str,
     attrs: &Value,
 ) {
-    let url = format!(
+    let body = match attrs {
+        Value::Null => "{}".to_string(),
+        attrs => attrs.encode(0).unwrap_or_else(|| "{}".to_string()),
+    };
+    let record = OutboxRecord {
+        pico_id: cx.pico_id().to_string(),
+        host: host.to_string(),
+        eci: eci.to_string(),
+        domain: domain.to_string(),
+        name: name.to_string(),
+        body,
+    };
+    cx.staged.send_elsewhere(&cx.engine.outbox, record);
+}
+
+/// `<host>/c/<eci>/event/<domain>/<name>`, each part percent-encoded.
+pub(crate) fn event_url(host: &str, eci: &str, domain: &str, name: &str) -> String {
+    format!(
         "{}/c/{}/event/{}/{}",
         host.trim_end_matches('/'),
         encode_component(eci),
         encode_component(domain),
         encode_component(name)
-    );
-    let body = match attrs {
-        Value::Null => "{}".to_string(),
-        attrs => attrs.encode(0).unwrap_or_else(|| "{}".to_string()),
-    };
-    let engine = cx.engine.weak();
-    let pico_id = cx.pico_id().to_string();
-    std::thread::spawn(move || {
-        let result = agent()
-            .post(&url)
-            .set("user-agent", USER_AGENT)
-            .set("content-type", "application/json")
-            .send_string(&body);
-        let failure = match result {
-            // Matches pico-engine's servers, which answer errors with 200 and an `error` key.
-            Ok(response) => match Value::decode(&response.into_string().unwrap_or_default()) {
-                Ok(Value::Map(map)) if map.contains_key("error") => map
-                    .get("error")
+    )
+}
+
+/// What became of one attempt to post an event to another engine.
+pub(crate) enum Delivery {
+    /// The engine took it (a 2xx answer without an `error` key).
+    Accepted,
+    /// The engine answered and will never take it: an `error` answer (pico engines answer
+    /// errors with 200 and an `error` key) or a 4xx status other than 408 and 429.
+    Refused(String),
+    /// No answer, or one that says to try again later (408, 429, 5xx).
+    Failed(String),
+}
+
+/// Posts an event's attributes to `url` (built by [`event_url`]) and says what happened.
+pub(crate) fn deliver_event(url: &str, body: &str) -> Delivery {
+    let result = agent()
+        .post(url)
+        .set("user-agent", USER_AGENT)
+        .set("content-type", "application/json")
+        .send_string(body);
+    match result {
+        Ok(response) => match Value::decode(&response.into_string().unwrap_or_default()) {
+            Ok(Value::Map(map)) if map.contains_key("error") => Delivery::Refused(
+                map.get("error")
                     .map(|e| e.to_krl_string().into_owned())
                     .unwrap_or_default(),
-                _ => return,
-            },
-            Err(ureq::Error::Status(code, response)) => {
-                format!("{code} {}", response.into_string().unwrap_or_default())
+            ),
+            _ => Delivery::Accepted,
+        },
+        Err(ureq::Error::Status(code, response)) => {
+            let failure = format!("{code} {}", response.into_string().unwrap_or_default());
+            if code == 408 || code == 429 || code >= 500 {
+                Delivery::Failed(failure)
+            } else {
+                Delivery::Refused(failure)
             }
-            Err(ureq::Error::Transport(err)) => transport_error(&url, &err.to_string()),
-        };
-        if let Some(engine) = engine.upgrade() {
-            engine.pico_log_error(&pico_id, format!("event to {url} failed: {failure}"));
         }
-    });
+        Err(ureq::Error::Transport(err)) => Delivery::Failed(transport_error(url, &err.to_string())),
+    }
 }
 
 #[cfg(test)]
