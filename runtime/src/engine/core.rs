@@ -33,10 +33,12 @@ mod oneshot;
 mod primitives;
 mod resident;
 mod staged;
+mod submit;
 mod summaries;
 mod txn;
 
 pub(crate) use staged::Staged;
+pub use submit::Submitted;
 
 /// Failures of engine operations.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,9 @@ pub enum EngineError {
     Storage(#[from] StorageError),
     #[error("stored {what} is unreadable: {reason}")]
     Corrupt { what: String, reason: String },
+    /// The pico's queue is full ([`EngineOptions::max_queued_per_pico`]); nothing was queued.
+    #[error("Busy: the pico has {queued} jobs waiting; try again later")]
+    Busy { queued: usize },
 }
 
 /// What an event-wait caller gets back.
@@ -131,6 +136,8 @@ pub(crate) struct EngineInner {
     channel_cache: RwLock<resident::ChannelCache>,
     /// Most idle picos kept in memory.
     max_resident: usize,
+    /// Most jobs waiting on one pico before callers get [`EngineError::Busy`].
+    max_queued: usize,
     /// The logical clock of least-recently-used order.
     use_clock: AtomicU64,
     /// Pico → the pico its running job waits for (a `ctx:query`), to refuse a query that
@@ -181,6 +188,10 @@ pub struct EngineOptions {
     /// How many picos stay in memory; past this the least recently used idle ones are
     /// dropped (they load again from storage on their next use). Default 10,000.
     pub max_resident_picos: usize,
+    /// Most jobs (events and queries) waiting on one pico; a caller that would queue more
+    /// gets [`EngineError::Busy`] (the HTTP API answers 503). Events a pico's rules send to
+    /// other picos are not limited. Default 1,000.
+    pub max_queued_per_pico: usize,
 }
 
 impl Default for EngineOptions {
@@ -191,6 +202,7 @@ impl Default for EngineOptions {
             base_url: "http://localhost:3000".to_string(),
             trace: None,
             max_resident_picos: 10_000,
+            max_queued_per_pico: 1_000,
         }
     }
 }
@@ -222,6 +234,7 @@ impl Engine {
             residents: RwLock::new(resident::Residents::default()),
             channel_cache: RwLock::new(resident::ChannelCache::default()),
             max_resident: options.max_resident_picos.max(1),
+            max_queued: options.max_queued_per_pico.max(1),
             use_clock: AtomicU64::new(0),
             waits_for: Mutex::new(HashMap::new()),
             root_id: root_id.clone(),
@@ -410,6 +423,7 @@ impl Engine {
         time: Option<f64>,
     ) -> Result<String, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        self.inner.check_queue_room(&cell, 1)?;
         event.time = time.unwrap_or(event.time);
         let eid = new_id();
         // The event is durable before its id is returned: a crash now still runs it later.
@@ -450,19 +464,7 @@ impl Engine {
         attrs: Value,
         time: Option<f64>,
     ) -> Result<EventResponse, EngineError> {
-        let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
-        event.time = time.unwrap_or(event.time);
-        let (reply, answer) = oneshot::channel();
-        self.inner.push_and_wait(
-            &cell,
-            Job::Event {
-                eid: new_id(),
-                event,
-                reply: Some(reply),
-                inbox: false,
-            },
-        );
-        Ok(receive(answer)?)
+        self.submit_event_wait(eci, (domain, name), attrs, time)?.wait()
     }
 
     /// An event and then a query on the same pico, queued together so that no other job runs
@@ -477,46 +479,13 @@ impl Engine {
         (rid, query_name): (&str, &str),
         args: Value,
     ) -> Result<Value, EngineError> {
-        let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
-        event.time = time.unwrap_or(event.time);
-        let query = Query::clean(eci, rid, query_name, args)?;
-        self.inner
-            .channel(&query.eci)?
-            .check_query(&query.rid, &query.name, None)?;
-        let (event_reply, event_answer) = oneshot::channel();
-        let (query_reply, query_answer) = oneshot::channel();
-        let event_job = Job::Event {
-            eid: new_id(),
-            event,
-            reply: Some(event_reply),
-            inbox: false,
-        };
-        let query_job = Job::Query {
-            qid: new_id(),
-            query,
-            reply: query_reply,
-        };
-        self.inner.push_all_and_wait(&cell, [event_job, query_job]);
-        receive(event_answer)?;
-        Ok(receive(query_answer)?)
+        self.submit_event_query(eci, (domain, name), attrs, time, (rid, query_name), args)?
+            .wait()
     }
 
     /// Calls a shared function (or reads a shared value) of a ruleset on a pico.
     pub fn query(&self, eci: &str, rid: &str, name: &str, args: Value) -> Result<Value, EngineError> {
-        let query = Query::clean(eci, rid, name, args)?;
-        let channel = self.inner.channel(&query.eci)?;
-        channel.check_query(&query.rid, &query.name, None)?;
-        let cell = self.inner.pico(&channel.pico_id)?;
-        let (reply, answer) = oneshot::channel();
-        self.inner.push_and_wait(
-            &cell,
-            Job::Query {
-                qid: new_id(),
-                query,
-                reply,
-            },
-        );
-        Ok(receive(answer)?)
+        self.submit_query(eci, rid, name, args)?.wait()
     }
 
     /// The log lines of a pico, oldest first.
@@ -551,9 +520,12 @@ impl Engine {
 }
 
 fn receive<T>(answer: oneshot::Receiver<Result<T, RuntimeError>>) -> Result<T, RuntimeError> {
-    answer
-        .recv()
-        .unwrap_or_else(|_| Err(RuntimeError::error("the engine stopped before answering")))
+    settle(answer.recv())
+}
+
+/// A received answer; a job dropped unanswered means the engine is stopping.
+fn settle<T>(answer: Result<Result<T, RuntimeError>, oneshot::Abandoned>) -> Result<T, RuntimeError> {
+    answer.unwrap_or_else(|_| Err(RuntimeError::error("the engine stopped before answering")))
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: pico state is only
@@ -570,13 +542,17 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// How long a worker runs one pico's queue before it puts the pico at the back of the line
+/// and takes the next one, so a flooded pico cannot starve the others.
+const WORKER_SLICE: std::time::Duration = std::time::Duration::from_millis(20);
+
 fn worker(receiver: Arc<Mutex<Receiver<Arc<PicoCell>>>>, engine: std::sync::Weak<EngineInner>) {
     loop {
         let next = lock(&receiver).recv();
         let Ok(cell) = next else { return };
         let Some(engine) = engine.upgrade() else { return };
         if engine.claim_for_worker(&cell) {
-            engine.drain(&cell);
+            engine.drain(&cell, Some(WORKER_SLICE));
         }
     }
 }
@@ -661,7 +637,7 @@ impl EngineInner {
             free
         };
         if drain_here {
-            self.drain(cell);
+            self.drain(cell, None);
         }
     }
 
