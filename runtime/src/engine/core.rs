@@ -138,6 +138,8 @@ pub(crate) struct EngineInner {
     max_resident: usize,
     /// Most jobs waiting on one pico before callers get [`EngineError::Busy`].
     max_queued: usize,
+    /// What ruleset URLs may read.
+    sources: super::source::SourcePolicy,
     /// The logical clock of least-recently-used order.
     use_clock: AtomicU64,
     /// Pico → the pico its running job waits for (a `ctx:query`), to refuse a query that
@@ -192,6 +194,9 @@ pub struct EngineOptions {
     /// gets [`EngineError::Busy`] (the HTTP API answers 503). Events a pico's rules send to
     /// other picos are not limited. Default 1,000.
     pub max_queued_per_pico: usize,
+    /// What ruleset URLs may read: folders, hosts, size (docs/security.md). The default
+    /// allows any readable file and any host.
+    pub sources: super::source::SourcePolicy,
 }
 
 impl Default for EngineOptions {
@@ -203,6 +208,7 @@ impl Default for EngineOptions {
             trace: None,
             max_resident_picos: 10_000,
             max_queued_per_pico: 1_000,
+            sources: super::source::SourcePolicy::default(),
         }
     }
 }
@@ -235,6 +241,7 @@ impl Engine {
             channel_cache: RwLock::new(resident::ChannelCache::default()),
             max_resident: options.max_resident_picos.max(1),
             max_queued: options.max_queued_per_pico.max(1),
+            sources: options.sources,
             use_clock: AtomicU64::new(0),
             waits_for: Mutex::new(HashMap::new()),
             root_id: root_id.clone(),
@@ -311,7 +318,7 @@ impl Engine {
     /// Re-reads a URL (`file://` or a plain path, `http(s)://`, or a system ruleset's) and
     /// registers it.
     pub fn flush(&self, url: &str) -> Result<String, EngineError> {
-        let src = super::source::fetch(url)?;
+        let src = super::source::fetch(url, &self.inner.sources)?;
         self.register(url, &src)
     }
 
