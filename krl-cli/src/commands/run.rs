@@ -141,6 +141,28 @@ fn serve(args: Args) -> anyhow::Result<()> {
         install(&engine, file, &mut watched);
     }
     let eci = developer_channel(&engine)?;
+    let pid = std::process::id();
+    // Clients on this machine reach a wildcard listener through loopback.
+    let local = match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port())),
+        _ => addr,
+    };
+    let state = RunState {
+        url: format!("http://{local}"),
+        token: token.clone(),
+        pid,
+    };
+    // Written before the banner: whoever reads the banner may run a client command next.
+    if !args.memory
+        && let Err(err) = state.write(&home)
+    {
+        eprintln!(
+            "krl run: cannot write `{}` ({err}); client commands need KRL_URL and KRL_TOKEN",
+            home.join(run_state::FILE_NAME).display()
+        );
+    }
+
     print_banner(
         &engine,
         addr,
@@ -149,32 +171,24 @@ fn serve(args: Args) -> anyhow::Result<()> {
         &root,
     );
     match &token {
-        Some(token) => println!("  admin URL  http://{addr}/?token={token}  (/api needs this token)"),
-        None => println!("  admin URL  http://{addr}/  (no token: /api is open)"),
+        Some(token) => println!("  admin URL  http://{local}/?token={token}  (/api needs this token)"),
+        None => println!("  admin URL  http://{local}/  (no token: /api is open)"),
     }
     if !loopback_only {
-        println!("  network    reachable beyond this machine; Host names allowed: localhost, IP addresses{}",
-            allowed_hosts.iter().map(|h| format!(", {h}")).collect::<String>());
+        let names: String = allowed_hosts
+            .iter()
+            .filter(|host| !run_state::is_loopback(host))
+            .map(|host| format!(", {host}"))
+            .collect();
+        println!("  network    reachable beyond this machine; Host names allowed: localhost, IP addresses{names}");
     }
-    let pid = std::process::id();
-    let state = RunState {
-        url: format!("http://{addr}"),
-        token: token.clone(),
-        pid,
-    };
     if args.memory {
         println!(
             "  clients    export KRL_URL={}{}",
             state.url,
             token.as_ref().map(|t| format!(" KRL_TOKEN={t}")).unwrap_or_default()
         );
-    } else if let Err(err) = state.write(&home) {
-        eprintln!(
-            "krl run: cannot write `{}` ({err}); client commands need KRL_URL and KRL_TOKEN",
-            home.join(run_state::FILE_NAME).display()
-        );
     }
-
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = args.watch.then(|| {
         let (engine, stop, paths) = (engine.clone(), Arc::clone(&stop), args.paths.clone());
