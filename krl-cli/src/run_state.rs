@@ -89,7 +89,8 @@ pub fn new_token() -> std::io::Result<String> {
 pub fn same_engine(a: &str, b: &str) -> bool {
     match (host_and_port(a), host_and_port(b)) {
         (Some((host_a, port_a)), Some((host_b, port_b))) => {
-            port_a == port_b && (host_a.eq_ignore_ascii_case(&host_b) || (is_loopback(&host_a) && is_loopback(&host_b)))
+            port_a == port_b
+                && (host_a.eq_ignore_ascii_case(&host_b) || (is_loopback(&host_a) && is_loopback(&host_b)))
         }
         _ => false,
     }
@@ -98,10 +99,16 @@ pub fn same_engine(a: &str, b: &str) -> bool {
 fn host_and_port(url: &str) -> Option<(String, u16)> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
-    let default_port = if scheme.eq_ignore_ascii_case("https") { 443 } else { 80 };
+    let default_port = if scheme.eq_ignore_ascii_case("https") {
+        443
+    } else {
+        80
+    };
     if let Some(v6) = authority.strip_prefix('[') {
         let (host, after) = v6.split_once(']')?;
-        let port = after.strip_prefix(':').map_or(Some(default_port), |p| p.parse().ok())?;
+        let port = after
+            .strip_prefix(':')
+            .map_or(Some(default_port), |p| p.parse().ok())?;
         return Some((host.to_string(), port));
     }
     match authority.rsplit_once(':') {
@@ -127,7 +134,10 @@ mod tests {
         assert!(same_engine("http://[::1]:3000", "http://localhost:3000"));
         assert!(!same_engine("http://localhost:3000", "http://localhost:3001"));
         assert!(!same_engine("http://evil.example:3000", "http://127.0.0.1:3000"));
-        assert!(same_engine("https://picos.example.org", "https://picos.example.org:443/"));
+        assert!(same_engine(
+            "https://picos.example.org",
+            "https://picos.example.org:443/"
+        ));
     }
 
     #[test]
@@ -143,7 +153,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(home.join(FILE_NAME)).expect("the file").permissions().mode();
+            let mode = std::fs::metadata(home.join(FILE_NAME))
+                .expect("the file")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         RunState::remove(&home, 8);

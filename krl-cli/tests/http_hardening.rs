@@ -91,9 +91,7 @@ fn open_pico(engine: &Engine, pico: &str) -> String {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(30))
-        .build()
+    ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build()
 }
 
 /// Status, one header and the body of any answer.
@@ -107,7 +105,8 @@ struct Answer {
 
 impl Answer {
     fn error(&self) -> String {
-        let json: Json = serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body));
+        let json: Json =
+            serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body));
         json["error"]
             .as_str()
             .unwrap_or_else(|| panic!("no `error` in {}", self.body))
@@ -155,7 +154,9 @@ fn hanging_server() -> Hanging {
     let (accepted_tx, accepted) = mpsc::channel();
     let (release, release_rx) = mpsc::channel::<()>();
     std::thread::spawn(move || {
-        let Ok((stream, _)) = listener.accept() else { return };
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
         let _ = accepted_tx.send(());
         // Hold the connection unanswered until released (or the test ends).
         let _ = release_rx.recv_timeout(Duration::from_secs(60));
@@ -190,7 +191,10 @@ fn waiting_requests_hold_no_thread_and_a_full_queue_is_busy() {
     // Four blocking threads: before, four requests waiting on the busy pico took them all
     // and the root's query below got no answer.
     let server = Arc::new(start(engine_options, HttpOptions::default(), 4));
-    let child = server.engine.new_pico(server.engine.root_pico()).expect("a child");
+    let child = server
+        .engine
+        .new_pico(server.engine.root_pico())
+        .expect("a child");
     let child = server.engine.pico_of(&child).expect("the child's id");
     let busy_eci = open_pico(&server.engine, &child);
 
@@ -245,7 +249,10 @@ fn waiting_requests_hold_no_thread_and_a_full_queue_is_busy() {
         assert_eq!(answer.status, 200, "{}", answer.body);
     }
     assert_eq!(
-        server.engine.ent(&child, "test.slow", "ticks").expect("the count"),
+        server
+            .engine
+            .ent(&child, "test.slow", "ticks")
+            .expect("the count"),
         Value::from(20.0)
     );
 }
@@ -268,23 +275,39 @@ fn silent_and_idle_connections_are_closed() {
         stream.read_to_end(&mut rest).is_ok()
     };
     let mut silent = TcpStream::connect(&addr).expect("connect");
-    assert!(closed_within(&mut silent, Duration::from_secs(5)), "a silent connection stays open");
+    assert!(
+        closed_within(&mut silent, Duration::from_secs(5)),
+        "a silent connection stays open"
+    );
 
     let mut partial = TcpStream::connect(&addr).expect("connect");
     partial
         .write_all(b"GET /c/x/query/a/b HTTP/1.1\r\nHost: localhost\r\n")
         .expect("write");
-    assert!(closed_within(&mut partial, Duration::from_secs(5)), "half a request stays open");
+    assert!(
+        closed_within(&mut partial, Duration::from_secs(5)),
+        "half a request stays open"
+    );
 
     // A keep-alive connection is answered, then closed once idle.
     let mut idle = TcpStream::connect(&addr).expect("connect");
-    idle.write_all(format!("GET /c/{}/query/test.slow/hello HTTP/1.1\r\nHost: localhost\r\n\r\n", server.root_eci).as_bytes())
-        .expect("write");
-    idle.set_read_timeout(Some(Duration::from_secs(5))).expect("a read timeout");
+    idle.write_all(
+        format!(
+            "GET /c/{}/query/test.slow/hello HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            server.root_eci
+        )
+        .as_bytes(),
+    )
+    .expect("write");
+    idle.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("a read timeout");
     let mut answer = Vec::new();
     let _ = idle.read_to_end(&mut answer);
     let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("\"hello\""), "{answer}");
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.ends_with("\"hello\""),
+        "{answer}"
+    );
 }
 
 #[test]
@@ -294,9 +317,15 @@ fn parameter_counts_are_capped() {
     let pairs = |n: usize| (0..n).map(|i| format!("k{i}=v")).collect::<Vec<_>>().join("&");
     let url = format!("{}{path}", server.base);
     let form = send(agent().post(&url), Some(&pairs(1_001)));
-    assert_eq!(form.error(), "PayloadTooLargeError: too many parameters (the limit is 1000)");
+    assert_eq!(
+        form.error(),
+        "PayloadTooLargeError: too many parameters (the limit is 1000)"
+    );
     let query = server.get(&format!("{path}?{}", pairs(1_001)));
-    assert_eq!(query.error(), "PayloadTooLargeError: too many parameters (the limit is 1000)");
+    assert_eq!(
+        query.error(),
+        "PayloadTooLargeError: too many parameters (the limit is 1000)"
+    );
     // `_headers` comes on top of the thousand.
     let fits = send(agent().post(&url), Some(&pairs(1_000)));
     assert_eq!(fits.status, 200, "{}", fits.body);
@@ -342,7 +371,10 @@ fn flush_reads_only_allowed_regular_ruleset_files() {
     }
     let notes = flush(&format!("file://{}", allowed.join("notes.txt").display())).error();
     assert!(!notes.contains("TOP-SECRET"), "{notes}");
-    assert!(notes.ends_with("this is not a KRL ruleset (it does not start with `ruleset`)"), "{notes}");
+    assert!(
+        notes.ends_with("this is not a KRL ruleset (it does not start with `ruleset`)"),
+        "{notes}"
+    );
     for url in ["ftp://127.0.0.1/x.krl", "gopher://127.0.0.1:22/"] {
         assert!(flush(url).error().contains("is not supported"), "{url}");
     }
@@ -361,13 +393,22 @@ fn hosts_cors_and_the_admin_token() {
         16,
     );
     let query = format!("/c/{}/query/test.slow/hello", server.root_eci);
-    let with_host = |path: &str, host: &str| send(agent().get(&format!("{}{path}", server.base)).set("Host", host), None);
+    let with_host = |path: &str, host: &str| {
+        send(
+            agent().get(&format!("{}{path}", server.base)).set("Host", host),
+            None,
+        )
+    };
 
     // A name a DNS-rebinding page would use is refused on every route.
     for path in [query.as_str(), "/api/picos", "/nope"] {
         let refused = with_host(path, "attacker.example:3000");
         assert_eq!(refused.status, 403, "{path}");
-        assert!(refused.error().starts_with("Forbidden: the Host `attacker.example:3000`"));
+        assert!(
+            refused
+                .error()
+                .starts_with("Forbidden: the Host `attacker.example:3000`")
+        );
     }
     for host in ["localhost:1", "127.0.0.1", "picos.example.org"] {
         assert_eq!(with_host(&query, host).status, 200, "{host}");
@@ -396,7 +437,11 @@ fn hosts_cors_and_the_admin_token() {
     let by_query = server.get("/api/ui-context?token=s3cret-token");
     assert_eq!(by_query.status, 200);
     let cookie = by_query.cookie.expect("the token cookie");
-    assert!(cookie.starts_with("krl-token=s3cret-token;") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert!(
+        cookie.starts_with("krl-token=s3cret-token;")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+    );
     let by_cookie = send(
         agent()
             .get(&format!("{}/api/logs", server.base))
@@ -442,7 +487,9 @@ fn a_flooded_pico_does_not_starve_the_others() {
             .event(&flooded_eci, "slow", "tick", Value::Null)
             .expect("queued");
     }
-    engine.event(&other_eci, "slow", "tick", Value::Null).expect("queued");
+    engine
+        .event(&other_eci, "slow", "tick", Value::Null)
+        .expect("queued");
     let _ = hanging.release.send(());
 
     let count = |pico: &str| engine.ent(pico, "test.slow", "ticks").expect("the count");
@@ -451,9 +498,34 @@ fn a_flooded_pico_does_not_starve_the_others() {
         "the other pico's event never ran"
     );
     let done = count(&flooded).as_number().unwrap_or(0.0);
-    assert!(done < 5_000.0, "the other pico waited for all {done} flooded events");
     assert!(
-        eventually(Duration::from_secs(60), || count(&flooded) == Value::from(5_000.0)),
+        done < 5_000.0,
+        "the other pico waited for all {done} flooded events"
+    );
+    assert!(
+        eventually(Duration::from_secs(60), || count(&flooded)
+            == Value::from(5_000.0)),
         "the flooded pico finishes"
     );
+}
+
+#[test]
+fn a_submitted_job_dropped_unrun_does_not_wedge_its_pico() {
+    let engine = Engine::new(Arc::new(krl_jit::InterpreterBackend), EngineOptions::default());
+    let eci = open_pico(&engine, engine.root_pico());
+    // The pico is idle, so this caller claims its queue, then drops it without running it.
+    let dropped = engine
+        .submit_query(&eci, "test.slow", "hello", Value::Null)
+        .expect("queued");
+    drop(dropped);
+    let (answer, answered) = mpsc::channel();
+    let (engine2, eci2) = (engine.clone(), eci.clone());
+    std::thread::spawn(move || {
+        let _ = answer.send(engine2.query(&eci2, "test.slow", "hello", Value::Null));
+    });
+    let hello = answered
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the pico is not wedged")
+        .expect("answered");
+    assert_eq!(hello, Value::string("hello"));
 }

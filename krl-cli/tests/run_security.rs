@@ -10,7 +10,8 @@ use std::process::Command;
 
 use krl_run::{KrlRun, temp_dir};
 
-const RULESET: &str = "ruleset test.here {\n  meta { shares hi }\n  global { hi = function() { \"hi\" } }\n}\n";
+const RULESET: &str =
+    "ruleset test.here {\n  meta { shares hi }\n  global { hi = function() { \"hi\" } }\n}\n";
 
 /// A `krl` client command with no URL or token from the environment: only `--home`.
 fn client(home: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -29,7 +30,11 @@ fn the_token_lives_in_run_json_and_clients_use_it() {
     let rulesets = dir.join("rulesets");
     std::fs::create_dir_all(&rulesets).expect("a folder");
     std::fs::write(rulesets.join("here.krl"), RULESET).expect("write");
-    std::fs::write(dir.join("elsewhere.krl"), RULESET.replace("test.here", "test.elsewhere")).expect("write");
+    std::fs::write(
+        dir.join("elsewhere.krl"),
+        RULESET.replace("test.here", "test.elsewhere"),
+    )
+    .expect("write");
     let home = dir.join("home");
     let engine = KrlRun::start(
         0,
@@ -43,14 +48,18 @@ fn the_token_lives_in_run_json_and_clients_use_it() {
     assert_eq!(token.len(), 64);
 
     let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(home.join("run.json")).expect("run.json")).expect("JSON");
+        serde_json::from_str(&std::fs::read_to_string(home.join("run.json")).expect("run.json"))
+            .expect("JSON");
     assert_eq!(state["url"], engine.url.as_str());
     assert_eq!(state["token"], token.as_str());
     assert!(state["pid"].is_u64());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(home.join("run.json")).expect("run.json").permissions().mode();
+        let mode = std::fs::metadata(home.join("run.json"))
+            .expect("run.json")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "run.json is readable by others: {mode:o}");
     }
 
@@ -59,7 +68,11 @@ fn the_token_lives_in_run_json_and_clients_use_it() {
     assert!(matches!(refused, Err(ureq::Error::Status(401, _))));
     let listed = client(&home, &["pico", "ls"]);
     let text = String::from_utf8_lossy(&listed.stdout);
-    assert!(listed.status.success() && text.contains("(root)"), "{text}{}", String::from_utf8_lossy(&listed.stderr));
+    assert!(
+        listed.status.success() && text.contains("(root)"),
+        "{text}{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
     let answered = client(&home, &["query", &engine.eci, "test.here/hi"]);
     assert_eq!(String::from_utf8_lossy(&answered.stdout).trim(), "hi");
     // A wrong token gets a clear refusal.
@@ -81,7 +94,10 @@ fn the_token_lives_in_run_json_and_clients_use_it() {
 
     let (status, _) = engine.stop();
     assert!(status.success());
-    assert!(!home.join("run.json").exists(), "run.json is removed on a clean exit");
+    assert!(
+        !home.join("run.json").exists(),
+        "run.json is removed on a clean exit"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -94,5 +110,8 @@ fn a_network_listener_without_a_token_is_warned_about() {
     let answer = ureq::get(&format!("http://127.0.0.1:{port}/api/picos")).call();
     assert!(answer.is_ok(), "no token: /api is open");
     let (_, stderr) = engine.stop();
-    assert!(stderr.contains("WARNING") && stderr.contains("without an admin token"), "{stderr}");
+    assert!(
+        stderr.contains("WARNING") && stderr.contains("without an admin token"),
+        "{stderr}"
+    );
 }

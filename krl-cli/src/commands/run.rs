@@ -145,7 +145,9 @@ fn serve(args: Args) -> anyhow::Result<()> {
     // Clients on this machine reach a wildcard listener through loopback.
     let local = match addr.ip() {
         std::net::IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
-        std::net::IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port())),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
         _ => addr,
     };
     let state = RunState {
@@ -180,13 +182,18 @@ fn serve(args: Args) -> anyhow::Result<()> {
             .filter(|host| !run_state::is_loopback(host))
             .map(|host| format!(", {host}"))
             .collect();
-        println!("  network    reachable beyond this machine; Host names allowed: localhost, IP addresses{names}");
+        println!(
+            "  network    reachable beyond this machine; Host names allowed: localhost, IP addresses{names}"
+        );
     }
     if args.memory {
         println!(
             "  clients    export KRL_URL={}{}",
             state.url,
-            token.as_ref().map(|t| format!(" KRL_TOKEN={t}")).unwrap_or_default()
+            token
+                .as_ref()
+                .map(|t| format!(" KRL_TOKEN={t}"))
+                .unwrap_or_default()
         );
     }
     let stop = Arc::new(AtomicBool::new(false));

@@ -123,7 +123,10 @@ impl KrlRun {
     /// Runs a `krl` client command against this engine (`KRL_URL`, `KRL_TOKEN`).
     pub fn krl(&self, args: &[&str]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_krl"));
-        command.args(args).env("KRL_URL", &self.url).env_remove("KRL_TOKEN");
+        command
+            .args(args)
+            .env("KRL_URL", &self.url)
+            .env_remove("KRL_TOKEN");
         if let Some(token) = &self.token {
             command.env("KRL_TOKEN", token);
         }

@@ -29,6 +29,6 @@ pub use backend::{
     RulesetInstance, RulesetMeta,
 };
 pub use context::TxnContext;
-pub use source::SourcePolicy;
 pub use event::{Event, Query};
 pub use modules::http::trust_root_certificates;
+pub use source::SourcePolicy;

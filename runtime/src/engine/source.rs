@@ -55,7 +55,9 @@ pub(crate) fn fetch(url: &str, policy: &SourcePolicy) -> Result<String, EngineEr
             check_host(url, policy).map_err(failed)?;
             super::modules::http::fetch_source(url).map_err(failed)?
         }
-        Some("file") => read_file(&url[url.find(':').map_or(0, |colon| colon + 1)..], policy).map_err(failed)?,
+        Some("file") => {
+            read_file(&url[url.find(':').map_or(0, |colon| colon + 1)..], policy).map_err(failed)?
+        }
         Some(other) => {
             return Err(failed(format!(
                 "the URL scheme `{other}:` is not supported; rulesets come from http(s):// or file:// URLs"
@@ -190,7 +192,11 @@ mod tests {
     fn system_urls_come_from_the_binary_and_unknown_ones_fail_clearly() {
         let policy = SourcePolicy::default();
         let url = crate::engine::system::url("io.picolabs.wrangler");
-        assert!(fetch(&url, &policy).unwrap().contains("ruleset io.picolabs.wrangler"));
+        assert!(
+            fetch(&url, &policy)
+                .unwrap()
+                .contains("ruleset io.picolabs.wrangler")
+        );
         let err = fetch("krl:system/io.picolabs.nope.krl", &policy).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -221,8 +227,19 @@ mod tests {
         let missing = allowed.join("nope.krl").display().to_string();
         let folder = allowed.join("sub").display().to_string();
         let expected = |url: &str| format!("cannot read ruleset source `{url}`: {NOT_READABLE}");
-        for url in [escape.as_str(), &outside, &missing, &folder, "/etc/passwd", "/dev/zero"] {
-            assert_eq!(fetch(url, &policy).unwrap_err().to_string(), expected(url), "{url}");
+        for url in [
+            escape.as_str(),
+            &outside,
+            &missing,
+            &folder,
+            "/etc/passwd",
+            "/dev/zero",
+        ] {
+            assert_eq!(
+                fetch(url, &policy).unwrap_err().to_string(),
+                expected(url),
+                "{url}"
+            );
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -242,7 +259,9 @@ mod tests {
             let path = std::ffi::CString::new(fifo.display().to_string()).expect("a C path");
             // SAFETY: `path` is a valid NUL-terminated string for the call's duration.
             assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
-            let err = fetch(&fifo.display().to_string(), &policy).unwrap_err().to_string();
+            let err = fetch(&fifo.display().to_string(), &policy)
+                .unwrap_err()
+                .to_string();
             assert!(err.ends_with(NOT_READABLE), "{err}");
             let _ = std::fs::remove_dir_all(&dir);
         }
@@ -265,7 +284,10 @@ mod tests {
             ..SourcePolicy::default()
         };
         let err = fetch(&big.display().to_string(), &small).unwrap_err().to_string();
-        assert!(err.ends_with("the file is larger than the 50 bytes a ruleset may have"), "{err}");
+        assert!(
+            err.ends_with("the file is larger than the 50 bytes a ruleset may have"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -275,12 +297,23 @@ mod tests {
             hosts: Some(vec!["rulesets.example.org".to_string()]),
             ..SourcePolicy::default()
         };
-        for url in ["ftp://example.org/x.krl", "gopher://127.0.0.1:22/", "data:text/plain,ruleset"] {
+        for url in [
+            "ftp://example.org/x.krl",
+            "gopher://127.0.0.1:22/",
+            "data:text/plain,ruleset",
+        ] {
             let err = fetch(url, &policy).unwrap_err().to_string();
             assert!(err.contains("is not supported"), "{url}: {err}");
         }
-        let err = fetch("http://user@127.0.0.1:22/x.krl", &policy).unwrap_err().to_string();
-        assert!(err.ends_with("rulesets are not fetched from the host `127.0.0.1` (allowed: rulesets.example.org)"), "{err}");
+        let err = fetch("http://user@127.0.0.1:22/x.krl", &policy)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with(
+                "rulesets are not fetched from the host `127.0.0.1` (allowed: rulesets.example.org)"
+            ),
+            "{err}"
+        );
         assert_eq!(scheme("C:\\rulesets\\a.krl"), None);
         assert!(looks_like_ruleset("\u{feff}/* a */ // b\n ruleset a {}"));
         assert!(!looks_like_ruleset("rulesets"));

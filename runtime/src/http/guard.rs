@@ -195,14 +195,23 @@ mod tests {
 
     #[test]
     fn hosts_are_loopback_names_addresses_or_listed() {
-        for host in ["localhost:3000", "LOCALHOST", "app.localhost:80", "127.0.0.1:3000", "[::1]:3000", "10.0.0.7"] {
+        for host in [
+            "localhost:3000",
+            "LOCALHOST",
+            "app.localhost:80",
+            "127.0.0.1:3000",
+            "[::1]:3000",
+            "10.0.0.7",
+        ] {
             assert!(!refused(&[], host), "{host}");
         }
         assert!(refused(&[], "evil.example:3000"));
         assert!(refused(&[], "localhost.evil.example"));
         assert!(!refused(&["picos.example.org"], "Picos.Example.org:443"));
         assert!(!refused(&["*"], "anything.example"));
-        assert!(HeaderMap::new().get(header::HOST).is_none() && refused_host(&[], &HeaderMap::new()).is_none());
+        assert!(
+            HeaderMap::new().get(header::HOST).is_none() && refused_host(&[], &HeaderMap::new()).is_none()
+        );
     }
 
     #[test]

@@ -55,7 +55,11 @@ impl BodyKind {
 /// Refuses a query string or form body of more than `limit` `key=value` pairs before it is
 /// parsed: a megabyte of `a&a&a...` would otherwise become half a million values.
 pub fn check_param_count(text: &str, limit: usize) -> Result<(), ParamsError> {
-    let pairs = text.split('&').filter(|part| !part.is_empty()).take(limit + 1).count();
+    let pairs = text
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .take(limit + 1)
+        .count();
     if pairs > limit {
         return Err(ParamsError::TooManyParams { limit });
     }

@@ -126,7 +126,9 @@ async fn read_params(api: &HttpApi, request: Request) -> Result<Params, ApiError
     params::check_param_count(parts.uri.query().unwrap_or(""), limit)?;
     let body = match BodyKind::of(&parts.headers) {
         BodyKind::Ignored => JsonMap::new(),
-        BodyKind::Json => params::parse_json_body(&read_body(api, body, &parts.headers, api.options.max_json_bytes).await?)?,
+        BodyKind::Json => {
+            params::parse_json_body(&read_body(api, body, &parts.headers, api.options.max_json_bytes).await?)?
+        }
         BodyKind::Form => {
             let bytes = read_body(api, body, &parts.headers, api.options.max_form_bytes).await?;
             let text = String::from_utf8_lossy(&bytes);
@@ -179,7 +181,11 @@ async fn read_body(
         ))))
 }
 
-async fn read_body_within(body: Body, headers: &HeaderMap, limit: usize) -> Result<axum::body::Bytes, ParamsError> {
+async fn read_body_within(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<axum::body::Bytes, ParamsError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -332,7 +338,10 @@ pub(super) async fn query(
             let mut parts = function.split('.');
             let name = parts.next().unwrap_or("").to_string();
             let suffix = parts.next().map(str::to_string);
-            let value = submit(&api, move |engine| engine.submit_query(&eci, &rid, &name, params.attrs)).await?;
+            let value = submit(&api, move |engine| {
+                engine.submit_query(&eci, &rid, &name, params.attrs)
+            })
+            .await?;
             let content_type = match suffix.as_deref() {
                 Some("html") => "text/html; charset=utf-8",
                 Some("txt") => "text/plain; charset=utf-8",

@@ -10,8 +10,7 @@
 use std::sync::Arc;
 
 use super::{
-    Drainer, Engine, EngineError, EngineInner, EventResponse, Job, PicoCell, lock, oneshot, receive,
-    settle,
+    Drainer, Engine, EngineError, EngineInner, EventResponse, Job, PicoCell, lock, oneshot, receive, settle,
 };
 use crate::RuntimeError;
 use crate::engine::event::Query;
@@ -31,7 +30,8 @@ pub struct Submitted<T> {
     drain: Option<Arc<PicoCell>>,
     /// The event queued in front of a query (`event_query`): its error is the answer.
     before: Option<Answer<EventResponse>>,
-    answer: Answer<T>,
+    /// Taken by `wait` or `answer`.
+    answer: Option<Answer<T>>,
 }
 
 impl<T> Submitted<T> {
@@ -45,20 +45,38 @@ impl<T> Submitted<T> {
     /// Blocks until the answer comes (running the queue first if needed).
     pub fn wait(mut self) -> Result<T, EngineError> {
         self.run_queue();
-        if let Some(before) = self.before {
+        if let Some(before) = self.before.take() {
             receive(before)?;
         }
-        Ok(receive(self.answer)?)
+        Ok(receive(self.take_answer())?)
     }
 
     /// Awaits the answer without holding a thread. [`Submitted::run_queue`] must have run:
     /// an unrun queue is run here, on the awaiting thread.
     pub async fn answer(mut self) -> Result<T, EngineError> {
         self.run_queue();
-        if let Some(before) = self.before {
+        if let Some(before) = self.before.take() {
             settle(before.recv_async().await)?;
         }
-        Ok(settle(self.answer.recv_async().await)?)
+        Ok(settle(self.take_answer().recv_async().await)?)
+    }
+
+    fn take_answer(&mut self) -> Answer<T> {
+        self.answer
+            .take()
+            .expect("the answer is taken once, by wait or answer")
+    }
+}
+
+impl<T> Drop for Submitted<T> {
+    /// A caller that claimed the queue and gave up without running it hands it to the
+    /// workers: otherwise the pico would stay claimed, and wedged, forever.
+    fn drop(&mut self) {
+        if let Some(cell) = self.drain.take() {
+            lock(&cell.queue).drainer = Drainer::Scheduled;
+            // A send only fails once every worker is gone (the engine is stopping).
+            let _ = lock(&self.engine.work).send(cell);
+        }
     }
 }
 
@@ -151,7 +169,7 @@ impl Engine {
             engine: Arc::clone(&self.inner),
             drain,
             before,
-            answer,
+            answer: Some(answer),
         }
     }
 }
