@@ -288,6 +288,8 @@ fn raise_open_file_limit() -> Option<u64> {
                 limit = raised;
             }
         }
+        // `rlim_t` is not `u64` on every platform.
+        #[allow(clippy::unnecessary_cast)]
         Some(limit.rlim_cur as u64)
     }
     #[cfg(not(unix))]
