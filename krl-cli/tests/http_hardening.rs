@@ -263,6 +263,7 @@ fn silent_and_idle_connections_are_closed() {
         EngineOptions::default(),
         HttpOptions {
             header_read_timeout: Duration::from_millis(300),
+            body_read_timeout: Duration::from_millis(300),
             ..HttpOptions::default()
         },
         16,
@@ -288,6 +289,27 @@ fn silent_and_idle_connections_are_closed() {
         closed_within(&mut partial, Duration::from_secs(5)),
         "half a request stays open"
     );
+
+    // A body that never comes is given up on.
+    let mut no_body = TcpStream::connect(&addr).expect("connect");
+    no_body
+        .write_all(
+            format!(
+                "POST /c/{}/event-wait/slow/tick HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{{",
+                server.root_eci
+            )
+            .as_bytes(),
+        )
+        .expect("write");
+    no_body
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("a read timeout");
+    let mut answer = [0u8; 4096];
+    let read = no_body
+        .read(&mut answer)
+        .expect("an answer before the read timeout");
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.contains("the body did not arrive within"), "{answer}");
 
     // A keep-alive connection is answered, then closed once idle.
     let mut idle = TcpStream::connect(&addr).expect("connect");

@@ -191,7 +191,7 @@ async fn read_body(
         .await
         .unwrap_or(Err(ParamsError::Read(format!(
             "the body did not arrive within {} s",
-            timeout.as_secs()
+            timeout.as_secs_f64()
         ))))
 }
 
