@@ -2,6 +2,7 @@
 
 mod commands;
 mod files;
+mod run_state;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -2,9 +2,14 @@
 //! run`, or pico-engine itself for `event` and `query`), and the requests every client
 //! command makes (`picos.rs` builds `install`, `flush` and `pico` on them).
 //!
-//! `logs` uses a route of ours, `/api/logs` (runtime/src/http/routes.rs); the reference has
-//! no equivalent.
+//! `logs` and `krl pico ls` (picos.rs) use two routes of ours, `/api/logs` and `/api/picos`
+//! (runtime/src/http/routes.rs); the reference has no equivalent.
+//!
+//! Every request goes through [`request`], which finds the engine (`--url`, `KRL_URL`, else
+//! the URL in `<home>/run.json`) and adds its admin token (`--token`, `KRL_TOKEN`, else the
+//! token in `run.json` when that file describes the same engine).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use krl_runtime::ErrorLocation;
@@ -12,16 +17,57 @@ use serde::Deserialize;
 use serde_json::{Map as JsonMap, Value as Json};
 
 use crate::exit;
+use crate::run_state::{self, RunState};
 
 /// Where the engine is and how to print its answers.
 #[derive(clap::Args, Clone)]
 pub struct Connection {
-    /// The engine's base URL.
-    #[arg(long, env = "KRL_URL", default_value = "http://localhost:3000")]
-    url: String,
+    /// The engine's base URL [default: the URL in `<home>/run.json`, else
+    /// http://localhost:3000].
+    #[arg(long, env = "KRL_URL")]
+    url: Option<String>,
+    /// The engine's admin token, for `/api` routes [default: the token in `<home>/run.json`].
+    #[arg(long, env = "KRL_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// The engine's home folder, where `krl run` keeps `run.json`.
+    #[arg(long, env = "PICO_ENGINE_HOME")]
+    home: Option<PathBuf>,
     /// Print the engine's JSON answer as it came.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Where requests go and the token they carry.
+struct Target {
+    url: String,
+    token: Option<String>,
+}
+
+/// The URL when neither a flag, the environment nor `run.json` names one.
+const DEFAULT_URL: &str = "http://localhost:3000";
+
+impl Connection {
+    /// The engine to talk to. `run.json`'s token is sent only to the engine it describes,
+    /// never to another URL.
+    fn target(&self) -> Target {
+        let state = run_state::engine_home(self.home.as_deref())
+            .ok()
+            .and_then(|home| RunState::read(&home));
+        let url = self
+            .url
+            .clone()
+            .or_else(|| state.as_ref().map(|s| s.url.clone()))
+            .unwrap_or_else(|| DEFAULT_URL.to_string());
+        let token = self.token.clone().or_else(|| {
+            state
+                .filter(|state| run_state::same_engine(&state.url, &url))
+                .and_then(|state| state.token)
+        });
+        Target {
+            url: url.trim_end_matches('/').to_string(),
+            token,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -270,28 +316,39 @@ fn agent() -> ureq::Agent {
         .build()
 }
 
+/// A request to the engine at `path`, with the admin token when there is one: the one
+/// place every client command's requests are made.
+fn request(connection: &Connection, method: &str, path: &str) -> (ureq::Request, String) {
+    let target = connection.target();
+    let mut request = agent().request(method, &format!("{}{path}", target.url));
+    if let Some(token) = &target.token {
+        request = request.set("Authorization", &format!("Bearer {token}"));
+    }
+    (request, target.url)
+}
+
 pub fn get(connection: &Connection, path: &str) -> Result<Json, Failure> {
-    answer(
-        connection,
-        agent()
-            .get(&format!("{}{path}", connection.url.trim_end_matches('/')))
-            .call(),
-    )
+    let (request, url) = request(connection, "GET", path);
+    answer(&url, request.call())
 }
 
 pub fn post(connection: &Connection, path: &str, body: &JsonMap<String, Json>) -> Result<Json, Failure> {
-    let url = format!("{}{path}", connection.url.trim_end_matches('/'));
-    let request = agent().post(&url).set("Content-Type", "application/json");
-    answer(
-        connection,
-        request.send_string(&Json::Object(body.clone()).to_string()),
-    )
+    let (request, url) = request(connection, "POST", path);
+    let request = request.set("Content-Type", "application/json");
+    answer(&url, request.send_string(&Json::Object(body.clone()).to_string()))
 }
 
 /// The JSON answer, or the engine's `error`, or why there was no answer.
-fn answer(connection: &Connection, result: Result<ureq::Response, ureq::Error>) -> Result<Json, Failure> {
+fn answer(url: &str, result: Result<ureq::Response, ureq::Error>) -> Result<Json, Failure> {
     let response = match result {
         Ok(response) => response,
+        Err(ureq::Error::Status(401, _)) => {
+            return Err(Failure::Transport(format!(
+                "the engine at {url} wants its admin token: run the command as the user who \
+                 started `krl run` (it reads <home>/run.json; set --home or PICO_ENGINE_HOME \
+                 to that home), or pass --token / KRL_TOKEN (the token in the engine's admin URL)"
+            )));
+        }
         Err(ureq::Error::Status(code, response)) => {
             let text = response.into_string().unwrap_or_default();
             return Err(Failure::Transport(format!(
@@ -301,8 +358,7 @@ fn answer(connection: &Connection, result: Result<ureq::Response, ureq::Error>) 
         }
         Err(ureq::Error::Transport(err)) => {
             return Err(Failure::Transport(format!(
-                "cannot reach the engine at {} ({err}); is `krl run` running? (set --url or KRL_URL)",
-                connection.url
+                "cannot reach the engine at {url} ({err}); is `krl run` running? (set --url or KRL_URL)"
             )));
         }
     };

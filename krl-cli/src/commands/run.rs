@@ -7,6 +7,11 @@
 //! given ruleset on the root by its `file://` URL, listen, then send `engine:started`. `--watch` re-flushes a ruleset
 //! when its file changes and says which rules changed (`ruleset_changes`); a ruleset that stops
 //! compiling keeps running its old version, and one that never compiled is not installed.
+//!
+//! Exposure (docs/security.md): `/api/*` needs an admin token generated at each start,
+//! printed in the banner's admin URL and written with the URL to `<home>/run.json` (read by
+//! the client commands); rulesets are read only from the folders given, the home and
+//! `--allow-dir`; the soft open-file limit is raised to the hard one.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -16,12 +21,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use krl_diagnostics::{SourceDb, render};
-use krl_runtime::engine::{Engine, EngineError, EngineOptions, system};
+use krl_runtime::engine::{Engine, EngineError, EngineOptions, SourcePolicy, system};
 use krl_runtime::http::{HttpApi, HttpOptions};
 use krl_runtime::storage::{Durability, MemoryStorage, SqliteStorage, Storage};
 use krl_runtime::{Map, Value};
 
 use super::ruleset_changes;
+use crate::run_state::{self, RunState};
 use crate::{exit, files};
 
 /// Console output that never fails: a server keeps serving when nobody reads its console
@@ -57,7 +63,8 @@ pub struct Args {
     /// What `meta:host` answers (default `http://localhost:<port>`).
     #[arg(long, env = "PICO_ENGINE_BASE_URL")]
     base_url: Option<String>,
-    /// Keep everything in memory: nothing is read from or written to the home folder.
+    /// Keep everything in memory: nothing is read from or written to the home folder (not
+    /// even `run.json`: client commands then need `KRL_URL` and `KRL_TOKEN`).
     #[arg(long)]
     memory: bool,
     /// Re-flush a ruleset whenever its file changes (checked every 500 ms).
@@ -66,6 +73,23 @@ pub struct Args {
     /// Take each event's time from the `X-Pico-Event-Time` request header (epoch ms).
     #[arg(long)]
     trust_event_time: bool,
+    /// Serve `/api/*` without the admin token (only sensible on a machine you alone use).
+    #[arg(long)]
+    no_token: bool,
+    /// Another host name requests may name in `Host` (besides localhost, IP addresses and
+    /// the base URL's host); `*` allows any. Repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
+    /// Another folder `file://` ruleset URLs may read from (besides the folders of the
+    /// given rulesets and the home). Repeatable.
+    #[arg(long = "allow-dir", value_name = "DIR")]
+    allow_dirs: Vec<PathBuf>,
+    /// Fetch `http(s)://` rulesets only from this host. Repeatable; default: any host.
+    #[arg(long = "source-host", value_name = "HOST")]
+    source_hosts: Vec<String>,
+    /// Most events and queries waiting on one pico; more are answered 503 (busy).
+    #[arg(long, value_name = "N", default_value_t = EngineOptions::default().max_queued_per_pico)]
+    max_queue: usize,
 }
 
 /// pico-engine's port, where the client commands look without `KRL_URL`.
@@ -89,10 +113,8 @@ const STOP_SENDING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs
 
 fn serve(args: Args) -> anyhow::Result<()> {
     let files = files::collect_krl_files(&args.paths)?;
-    let home = match &args.home {
-        Some(home) => home.clone(),
-        None => default_home()?,
-    };
+    let home = run_state::engine_home(args.home.as_deref())?;
+    let open_files = raise_open_file_limit();
     let storage: Arc<dyn Storage> = if args.memory {
         Arc::new(MemoryStorage::new())
     } else {
@@ -112,7 +134,27 @@ fn serve(args: Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
 
+    let token = if args.no_token {
+        None
+    } else {
+        Some(run_state::new_token()?)
+    };
+    let loopback_only = addr.ip().is_loopback();
+    if token.is_none() && !loopback_only {
+        warn!(
+            "krl run: WARNING: listening on {addr} without an admin token: anyone who can reach \
+             this port can list every channel, read every log and flush rulesets. Drop \
+             --no-token (docs/security.md)."
+        );
+    }
+    let allowed_hosts = allowed_hosts(&args, &base_url);
     let options = EngineOptions {
+        max_queued_per_pico: args.max_queue,
+        sources: SourcePolicy {
+            folders: Some(source_folders(&args, &home)),
+            hosts: (!args.source_hosts.is_empty()).then(|| args.source_hosts.clone()),
+            ..SourcePolicy::default()
+        },
         base_url,
         ..EngineOptions::default()
     };
@@ -131,6 +173,30 @@ fn serve(args: Args) -> anyhow::Result<()> {
         let _context = runtime.enter();
         shutdown_signal()?
     };
+    let pid = std::process::id();
+    // Clients on this machine reach a wildcard listener through loopback.
+    let local = match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    };
+    let state = RunState {
+        url: format!("http://{local}"),
+        token: token.clone(),
+        pid,
+    };
+    // Written before the banner: whoever reads the banner may run a client command next.
+    if !args.memory
+        && let Err(err) = state.write(&home)
+    {
+        warn!(
+            "krl run: cannot write `{}` ({err}); client commands need KRL_URL and KRL_TOKEN",
+            home.join(run_state::FILE_NAME).display()
+        );
+    }
+
     print_banner(
         &engine,
         addr,
@@ -138,7 +204,33 @@ fn serve(args: Args) -> anyhow::Result<()> {
         (!args.memory).then_some(home.as_path()),
         &root,
     );
-
+    match &token {
+        Some(token) => say!("  admin URL  http://{local}/?token={token}  (/api needs this token)"),
+        None => say!("  admin URL  http://{local}/  (no token: /api is open)"),
+    }
+    if !loopback_only {
+        let names: String = allowed_hosts
+            .iter()
+            .filter(|host| !run_state::is_loopback(host))
+            .map(|host| format!(", {host}"))
+            .collect();
+        say!(
+            "  network    reachable beyond this machine; Host names allowed: localhost, IP addresses{names}"
+        );
+    }
+    // Without a home (`--memory`) there is no `run.json` for clients to read the token from;
+    // on another port than pico-engine's, clients of another home need the URL.
+    if args.memory || addr.port() != DEFAULT_PORT {
+        let token = token
+            .as_ref()
+            .filter(|_| args.memory)
+            .map(|t| format!(" KRL_TOKEN={t}"))
+            .unwrap_or_default();
+        say!(
+            "  clients    export KRL_URL={}{token}  (for krl event, query, install, pico, logs)",
+            state.url
+        );
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = args.watch.then(|| {
         let (engine, stop, paths) = (engine.clone(), Arc::clone(&stop), args.paths.clone());
@@ -147,6 +239,9 @@ fn serve(args: Args) -> anyhow::Result<()> {
 
     let http_options = HttpOptions {
         trust_event_time: args.trust_event_time,
+        admin_token: token,
+        allowed_hosts,
+        max_connections: connection_limit(open_files),
         ..HttpOptions::default()
     };
     let api = Arc::new(HttpApi::new(engine.clone(), ui_eci, http_options));
@@ -158,6 +253,9 @@ fn serve(args: Args) -> anyhow::Result<()> {
         }
         krl_runtime::http::serve(listener, api, shutdown).await
     })?;
+    if !args.memory {
+        RunState::remove(&home, pid);
+    }
     stop.store(true, Ordering::Relaxed);
     // Events being posted to other engines finish, so none is sent twice after a restart.
     engine.stop_sending(STOP_SENDING_TIMEOUT);
@@ -168,11 +266,78 @@ fn serve(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn default_home() -> anyhow::Result<PathBuf> {
-    let home = std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .ok_or_else(|| anyhow::anyhow!("no home folder: set `PICO_ENGINE_HOME` or pass `--home`"))?;
-    Ok(PathBuf::from(home).join(".pico-engine"))
+/// The host names `Host` may carry beyond the loopback names and IP addresses: the base
+/// URL's host, `--host` when it is a name, and `--allow-host`.
+fn allowed_hosts(args: &Args, base_url: &str) -> Vec<String> {
+    let mut hosts = args.allow_hosts.clone();
+    let base_host = base_url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split(['/', ':', '?', '#']).next())
+        .filter(|host| !host.is_empty());
+    hosts.extend(base_host.map(str::to_string));
+    if args.host.parse::<std::net::IpAddr>().is_err() {
+        hosts.push(args.host.clone());
+    }
+    hosts
+}
+
+/// The folders `file://` ruleset URLs may read: each given folder, the folder of each given
+/// file, the home, and `--allow-dir`.
+fn source_folders(args: &Args, home: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter_map(|path| {
+            if path.is_dir() {
+                Some(path.clone())
+            } else {
+                let parent = std::fs::canonicalize(path).ok()?.parent()?.to_path_buf();
+                Some(parent)
+            }
+        })
+        .collect();
+    folders.push(home.to_path_buf());
+    folders.extend(args.allow_dirs.iter().cloned());
+    folders
+}
+
+/// Raises the soft limit on open files to the hard limit (many systems start processes at
+/// 1,024, which a thousand idle connections exhaust); returns the limit now in force.
+fn raise_open_file_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: `limit` is a valid, writable rlimit for the duration of the calls.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+            return None;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: limit.rlim_max,
+                rlim_max: limit.rlim_max,
+            };
+            // SAFETY: as above; a refusal leaves the old limit in force.
+            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+                limit = raised;
+            }
+        }
+        // `rlim_t` is not `u64` on every platform.
+        #[allow(clippy::unnecessary_cast)]
+        Some(limit.rlim_cur as u64)
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// Connections served at once: the open-file limit less what the store, rulesets and
+/// outgoing requests need.
+fn connection_limit(open_files: Option<u64>) -> usize {
+    const RESERVED: u64 = 256;
+    let default = HttpOptions::default().max_connections as u64;
+    open_files.map_or(default, |limit| limit.saturating_sub(RESERVED).clamp(64, default)) as usize
 }
 
 /// Completes on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed when this is called
@@ -367,9 +532,6 @@ fn print_banner(
         .iter()
         .find(|(_, url)| !url.starts_with(system::URL_PREFIX))
         .map_or("<rid>", |(rid, _)| rid.as_str());
-    if addr.port() != DEFAULT_PORT {
-        say!("  clients    export KRL_URL={url}  (for krl event, query, install, pico, logs)");
-    }
     say!("  try        curl '{url}/c/{eci}/query/{rid}/<function>'");
     say!("             curl '{url}/c/{eci}/event-wait/<domain>/<type>?key=value'");
 }

@@ -31,6 +31,8 @@ pub struct KrlRun {
     pub eci: String,
     /// The channel tagged `engine, ui`.
     pub ui_eci: String,
+    /// The admin token `/api/*` needs (from the banner's admin URL), unless `--no-token`.
+    pub token: Option<String>,
     /// When the process was spawned.
     pub started: Instant,
     /// Lines printed on stdout after the banner.
@@ -73,8 +75,8 @@ impl KrlRun {
             }
         });
 
-        let (mut url, mut eci, mut ui_eci) = (None, None, None);
-        while url.is_none() || eci.is_none() || ui_eci.is_none() {
+        let (mut url, mut eci, mut ui_eci, mut admin) = (None, None, None, None);
+        while url.is_none() || eci.is_none() || ui_eci.is_none() || admin.is_none() {
             let Ok(line) = stdout.recv() else {
                 let _ = child.wait();
                 let _ = stderr_reader.join();
@@ -90,6 +92,8 @@ impl KrlRun {
                 eci = first_word(rest);
             } else if let Some(rest) = line.trim_start().strip_prefix("UI channel ") {
                 ui_eci = first_word(rest);
+            } else if let Some(rest) = line.trim_start().strip_prefix("admin URL ") {
+                admin = first_word(rest);
             }
         }
         let url = url.expect("a URL");
@@ -98,10 +102,15 @@ impl KrlRun {
             .next()
             .and_then(|p| p.parse().ok())
             .expect("a port");
+        let token = admin
+            .as_deref()
+            .and_then(|admin| admin.split_once("?token="))
+            .map(|(_, token)| token.to_string());
         KrlRun {
             child,
             url,
             port,
+            token,
             eci: eci.expect("a channel"),
             ui_eci: ui_eci.expect("a UI channel"),
             started,
@@ -111,13 +120,17 @@ impl KrlRun {
         }
     }
 
-    /// Runs a `krl` client command against this engine (`KRL_URL`).
+    /// Runs a `krl` client command against this engine (`KRL_URL`, `KRL_TOKEN`).
     pub fn krl(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_krl"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_krl"));
+        command
             .args(args)
             .env("KRL_URL", &self.url)
-            .output()
-            .expect("krl runs")
+            .env_remove("KRL_TOKEN");
+        if let Some(token) = &self.token {
+            command.env("KRL_TOKEN", token);
+        }
+        command.output().expect("krl runs")
     }
 
     /// The next stdout line that contains `text`, skipping the others; panics when the

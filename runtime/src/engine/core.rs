@@ -34,10 +34,12 @@ mod primitives;
 mod resident;
 mod scratch;
 mod staged;
+mod submit;
 mod summaries;
 mod txn;
 
 pub(crate) use staged::Staged;
+pub use submit::Submitted;
 
 /// Failures of engine operations.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +55,9 @@ pub enum EngineError {
     Storage(#[from] StorageError),
     #[error("stored {what} is unreadable: {reason}")]
     Corrupt { what: String, reason: String },
+    /// The pico's queue is full ([`EngineOptions::max_queued_per_pico`]); nothing was queued.
+    #[error("Busy: the pico has {queued} jobs waiting; try again later")]
+    Busy { queued: usize },
 }
 
 /// What an event-wait caller gets back.
@@ -132,6 +137,10 @@ pub(crate) struct EngineInner {
     channel_cache: RwLock<resident::ChannelCache>,
     /// Most idle picos kept in memory.
     max_resident: usize,
+    /// Most jobs waiting on one pico before callers get [`EngineError::Busy`].
+    max_queued: usize,
+    /// What ruleset URLs may read.
+    sources: super::source::SourcePolicy,
     /// The logical clock of least-recently-used order.
     use_clock: AtomicU64,
     /// Pico → the pico its running job waits for (a `ctx:query`), to refuse a query that
@@ -186,6 +195,13 @@ pub struct EngineOptions {
     pub max_resident_picos: usize,
     /// How events sent to other engines are retried (`event:send` with a host).
     pub outbox: super::outbox::OutboxOptions,
+    /// Most jobs (events and queries) waiting on one pico; a caller that would queue more
+    /// gets [`EngineError::Busy`] (the HTTP API answers 503). Events a pico's rules send to
+    /// other picos are not limited. Default 1,000.
+    pub max_queued_per_pico: usize,
+    /// What ruleset URLs may read: folders, hosts, size (docs/security.md). The default
+    /// allows any readable file and any host.
+    pub sources: super::source::SourcePolicy,
 }
 
 impl Default for EngineOptions {
@@ -197,6 +213,8 @@ impl Default for EngineOptions {
             trace: None,
             max_resident_picos: 10_000,
             outbox: super::outbox::OutboxOptions::default(),
+            max_queued_per_pico: 1_000,
+            sources: super::source::SourcePolicy::default(),
         }
     }
 }
@@ -228,6 +246,8 @@ impl Engine {
             residents: RwLock::new(resident::Residents::default()),
             channel_cache: RwLock::new(resident::ChannelCache::default()),
             max_resident: options.max_resident_picos.max(1),
+            max_queued: options.max_queued_per_pico.max(1),
+            sources: options.sources,
             use_clock: AtomicU64::new(0),
             waits_for: Mutex::new(HashMap::new()),
             root_id: root_id.clone(),
@@ -314,7 +334,7 @@ impl Engine {
     /// Re-reads a URL (`file://` or a plain path, `http(s)://`, or a system ruleset's) and
     /// registers it.
     pub fn flush(&self, url: &str) -> Result<String, EngineError> {
-        let src = super::source::fetch(url)?;
+        let src = super::source::fetch(url, &self.inner.sources)?;
         self.register(url, &src)
     }
 
@@ -426,6 +446,7 @@ impl Engine {
         time: Option<f64>,
     ) -> Result<String, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
+        self.inner.check_queue_room(&cell, 1)?;
         event.time = time.unwrap_or(event.time);
         let eid = new_id();
         // The event is durable before its id is returned: a crash now still runs it later.
@@ -466,19 +487,7 @@ impl Engine {
         attrs: Value,
         time: Option<f64>,
     ) -> Result<EventResponse, EngineError> {
-        let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
-        event.time = time.unwrap_or(event.time);
-        let (reply, answer) = oneshot::channel();
-        self.inner.push_and_wait(
-            &cell,
-            Job::Event {
-                eid: new_id(),
-                event,
-                reply: Some(reply),
-                inbox: false,
-            },
-        );
-        Ok(receive(answer)?)
+        self.submit_event_wait(eci, (domain, name), attrs, time)?.wait()
     }
 
     /// An event and then a query on the same pico, queued together so that no other job runs
@@ -493,46 +502,13 @@ impl Engine {
         (rid, query_name): (&str, &str),
         args: Value,
     ) -> Result<Value, EngineError> {
-        let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
-        event.time = time.unwrap_or(event.time);
-        let query = Query::clean(eci, rid, query_name, args)?;
-        self.inner
-            .channel(&query.eci)?
-            .check_query(&query.rid, &query.name, None)?;
-        let (event_reply, event_answer) = oneshot::channel();
-        let (query_reply, query_answer) = oneshot::channel();
-        let event_job = Job::Event {
-            eid: new_id(),
-            event,
-            reply: Some(event_reply),
-            inbox: false,
-        };
-        let query_job = Job::Query {
-            qid: new_id(),
-            query,
-            reply: query_reply,
-        };
-        self.inner.push_all_and_wait(&cell, [event_job, query_job]);
-        receive(event_answer)?;
-        Ok(receive(query_answer)?)
+        self.submit_event_query(eci, (domain, name), attrs, time, (rid, query_name), args)?
+            .wait()
     }
 
     /// Calls a shared function (or reads a shared value) of a ruleset on a pico.
     pub fn query(&self, eci: &str, rid: &str, name: &str, args: Value) -> Result<Value, EngineError> {
-        let query = Query::clean(eci, rid, name, args)?;
-        let channel = self.inner.channel(&query.eci)?;
-        channel.check_query(&query.rid, &query.name, None)?;
-        let cell = self.inner.pico(&channel.pico_id)?;
-        let (reply, answer) = oneshot::channel();
-        self.inner.push_and_wait(
-            &cell,
-            Job::Query {
-                qid: new_id(),
-                query,
-                reply,
-            },
-        );
-        Ok(receive(answer)?)
+        self.submit_query(eci, rid, name, args)?.wait()
     }
 
     /// The log lines of a pico, oldest first.
@@ -567,9 +543,12 @@ impl Engine {
 }
 
 fn receive<T>(answer: oneshot::Receiver<Result<T, RuntimeError>>) -> Result<T, RuntimeError> {
-    answer
-        .recv()
-        .unwrap_or_else(|_| Err(RuntimeError::error("the engine stopped before answering")))
+    settle(answer.recv())
+}
+
+/// A received answer; a job dropped unanswered means the engine is stopping.
+fn settle<T>(answer: Result<Result<T, RuntimeError>, oneshot::Abandoned>) -> Result<T, RuntimeError> {
+    answer.unwrap_or_else(|_| Err(RuntimeError::error("the engine stopped before answering")))
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: pico state is only
@@ -586,13 +565,17 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// How long a worker runs one pico's queue before it puts the pico at the back of the line
+/// and takes the next one, so a flooded pico cannot starve the others.
+const WORKER_SLICE: std::time::Duration = std::time::Duration::from_millis(20);
+
 fn worker(receiver: Arc<Mutex<Receiver<Arc<PicoCell>>>>, engine: std::sync::Weak<EngineInner>) {
     loop {
         let next = lock(&receiver).recv();
         let Ok(cell) = next else { return };
         let Some(engine) = engine.upgrade() else { return };
         if engine.claim_for_worker(&cell) {
-            engine.drain(&cell);
+            engine.drain(&cell, Some(WORKER_SLICE));
         }
     }
 }
@@ -677,7 +660,7 @@ impl EngineInner {
             free
         };
         if drain_here {
-            self.drain(cell);
+            self.drain(cell, None);
         }
     }
 

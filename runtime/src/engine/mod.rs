@@ -25,7 +25,7 @@ mod source;
 pub mod system;
 pub mod trace;
 
-pub use self::core::{Engine, EngineError, EngineOptions, EventResponse, RulesetVersion};
+pub use self::core::{Engine, EngineError, EngineOptions, EventResponse, RulesetVersion, Submitted};
 pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
     RulesetInstance, RulesetMeta,
@@ -34,3 +34,4 @@ pub use context::TxnContext;
 pub use event::{Event, Query};
 pub use modules::http::trust_root_certificates;
 pub use outbox::OutboxOptions;
+pub use source::SourcePolicy;

@@ -1,11 +1,16 @@
 //! The HTTP API of pico-engine 1.x over an [`Engine`] (feature `http`): the `/c/...` and
-//! legacy `/sky/...` event and query routes, `/api/ui-context`, `/api/flush`, CORS, and
-//! two routes of our own for the `krl` client (`/api/picos`, `/api/logs`). engine.md §8 is
-//! the specification; `params` merges request parameters, `routes` has the handlers.
+//! legacy `/sky/...` event and query routes, `/api/ui-context`, `/api/flush`, and two routes
+//! of our own for the `krl` client (`/api/picos`, `/api/logs`). engine.md §8 is the
+//! specification; `params` merges request parameters, `routes` has the handlers, `guard`
+//! checks every request (Host, admin token) and sets the answer's headers (CORS only on the
+//! pico routes), `serve` runs connections with their timeouts. docs/security.md says what
+//! is exposed to whom.
 //!
-//! Engine calls block (they wait for a pico's queue), so every handler runs them on
-//! tokio's blocking pool. Errors are answered as the reference answers them: status 200
-//! with `{"error": "<ErrorName>: <message>"}`; only unknown routes get a 404.
+//! A handler submits its job to the engine on tokio's blocking pool (it may read storage or
+//! run the pico's queue) and then awaits the answer without a thread, so requests waiting
+//! on a busy pico hold no thread. Errors are answered as the reference answers them: status
+//! 200 with `{"error": "<ErrorName>: <message>"}`; unknown routes get a 404, and refusals of
+//! our own (busy pico 503, bad token 401, unknown Host 403) their status with the same body.
 //!
 //! ```no_run
 //! # async fn start(engine: krl_runtime::engine::Engine) -> std::io::Result<()> {
@@ -18,39 +23,69 @@
 //! # }
 //! ```
 
+mod guard;
 pub mod params;
 mod routes;
+mod serve;
 
-use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderValue, Method, Response, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::routing::{any, get};
 
 use crate::engine::Engine;
+
+pub use guard::TOKEN_COOKIE;
+pub use serve::serve;
 
 /// Limits and switches of the HTTP API.
 #[derive(Clone, Debug)]
 pub struct HttpOptions {
     /// Largest JSON body read. Matches pico-engine (body-parser's default): 100 KiB.
     pub max_json_bytes: usize,
-    /// Largest form body read. The reference allows 512 MB; we hold bodies in memory, so
-    /// the default is a more modest 16 MiB.
+    /// Largest form body read. The reference allows 512 MB; we hold bodies in memory and
+    /// turn them into KRL values, so the default is 1 MiB.
     pub max_form_bytes: usize,
+    /// Most `key=value` pairs in a query string or form body (body-parser's and qs's
+    /// `parameterLimit`, 1,000); more is refused with `PayloadTooLargeError`.
+    pub max_params: usize,
     /// Take an event's time from the `X-Pico-Event-Time` request header (epoch ms), as the
     /// reference's `useEventInputTime` does; for tests that replay events.
     pub trust_event_time: bool,
+    /// The token `/api/*` requires (`Authorization: Bearer`, `?token=` or the cookie
+    /// [`TOKEN_COOKIE`]); `None` leaves `/api/*` open (in-process tests, embedding).
+    pub admin_token: Option<String>,
+    /// Host names the `Host` header may name besides `localhost` (and `*.localhost`) and IP
+    /// addresses; `*` allows any. Any other name is refused with 403 (DNS rebinding).
+    pub allowed_hosts: Vec<String>,
+    /// How long a client has to send a request's headers; also how long an idle keep-alive
+    /// connection stays open. Default 20 s.
+    pub header_read_timeout: Duration,
+    /// How long a client has to send a request's body. Default 30 s.
+    pub body_read_timeout: Duration,
+    /// Most connections served at once; past this, new ones wait in the listen backlog.
+    /// Default 10,000 (`krl run` lowers it below the process's open-file limit).
+    pub max_connections: usize,
+    /// Most `/api/flush` fetches at once (each may wait on a slow URL); more wait without a
+    /// thread. Default 4.
+    pub max_concurrent_flushes: usize,
 }
 
 impl Default for HttpOptions {
     fn default() -> Self {
         HttpOptions {
             max_json_bytes: 100 * 1024,
-            max_form_bytes: 16 * 1024 * 1024,
+            max_form_bytes: 1024 * 1024,
+            max_params: 1_000,
             trust_event_time: false,
+            admin_token: None,
+            allowed_hosts: Vec::new(),
+            header_read_timeout: Duration::from_secs(20),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 10_000,
+            max_concurrent_flushes: 4,
         }
     }
 }
@@ -63,6 +98,8 @@ pub struct HttpApi {
     /// The engine version `/api/ui-context` reports.
     pub version: String,
     pub options: HttpOptions,
+    /// Bounds the flushes in progress ([`HttpOptions::max_concurrent_flushes`]).
+    flushes: tokio::sync::Semaphore,
 }
 
 impl HttpApi {
@@ -71,12 +108,13 @@ impl HttpApi {
             engine,
             ui_eci,
             version: env!("CARGO_PKG_VERSION").to_string(),
+            flushes: tokio::sync::Semaphore::new(options.max_concurrent_flushes.max(1)),
             options,
         }
     }
 }
 
-/// Every route of the API, with CORS and security headers on every answer.
+/// Every route of the API, behind the guard (Host, token, headers).
 pub fn router(api: Arc<HttpApi>) -> Router {
     Router::new()
         // Matches Express: a GET-only route answers other methods with the plain 404.
@@ -97,65 +135,6 @@ pub fn router(api: Arc<HttpApi>) -> Router {
         .route("/sky/event/{eci}/{eid}/{domain}/{type}", any(routes::sky_event))
         .route("/sky/cloud/{eci}/{rid}/{function}", any(routes::query))
         .fallback(routes::not_found)
-        .layer(middleware::from_fn(cors))
+        .layer(middleware::from_fn_with_state(Arc::clone(&api), guard::guard))
         .with_state(api)
 }
-
-/// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
-/// flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    api: Arc<HttpApi>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router(api))
-        .with_graceful_shutdown(shutdown)
-        .await
-}
-
-/// Matches pico-engine: `OPTIONS` on any path is a pre-flight answered with 200 and an
-/// empty body; every answer allows any origin and carries Helmet's default security
-/// headers (without `upgrade-insecure-requests`, which breaks plain-HTTP use).
-async fn cors(request: axum::extract::Request, next: Next) -> Response<Body> {
-    let mut response = if request.method() == Method::OPTIONS {
-        let mut response = Response::new(Body::empty());
-        *response.status_mut() = StatusCode::OK;
-        let allowed = HeaderValue::from_static("POST, GET, OPTIONS");
-        response.headers_mut().insert(header::ALLOW, allowed.clone());
-        response
-            .headers_mut()
-            .insert(header::ACCESS_CONTROL_ALLOW_METHODS, allowed);
-        response
-    } else {
-        next.run(request).await
-    };
-    let headers = response.headers_mut();
-    for (name, value) in SECURITY_HEADERS {
-        headers.insert(*name, HeaderValue::from_static(value));
-    }
-    response
-}
-
-const SECURITY_HEADERS: &[(&str, &str)] = &[
-    ("access-control-allow-origin", "*"),
-    (
-        "access-control-allow-headers",
-        "Origin, X-Requested-With, Content-Type, Accept",
-    ),
-    (
-        "content-security-policy",
-        "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';\
-         frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';\
-         script-src-attr 'none';style-src 'self' https: 'unsafe-inline'",
-    ),
-    ("cross-origin-opener-policy", "same-origin"),
-    ("cross-origin-resource-policy", "same-origin"),
-    ("origin-agent-cluster", "?1"),
-    ("referrer-policy", "no-referrer"),
-    ("x-content-type-options", "nosniff"),
-    ("x-dns-prefetch-control", "off"),
-    ("x-download-options", "noopen"),
-    ("x-frame-options", "SAMEORIGIN"),
-    ("x-permitted-cross-domain-policies", "none"),
-    ("x-xss-protection", "0"),
-];

@@ -10,6 +10,9 @@ pub enum ParamsError {
     /// Matches pico-engine (body-parser): the error name and message it reports.
     #[error("PayloadTooLargeError: request entity too large (the limit is {limit} bytes)")]
     TooLarge { limit: usize },
+    /// Matches body-parser's `parameterLimit` refusal (status 413, hence the name).
+    #[error("PayloadTooLargeError: too many parameters (the limit is {limit})")]
+    TooManyParams { limit: usize },
     #[error("SyntaxError: {0}")]
     BadJson(String),
     #[error("Error: cannot read the request body: {0}")]
@@ -47,6 +50,20 @@ impl BodyKind {
             _ => BodyKind::Ignored,
         }
     }
+}
+
+/// Refuses a query string or form body of more than `limit` `key=value` pairs before it is
+/// parsed: a megabyte of `a&a&a...` would otherwise become half a million values.
+pub fn check_param_count(text: &str, limit: usize) -> Result<(), ParamsError> {
+    let pairs = text
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .take(limit + 1)
+        .count();
+    if pairs > limit {
+        return Err(ParamsError::TooManyParams { limit });
+    }
+    Ok(())
 }
 
 /// Merges query string, parsed body and `_headers` into one JSON object.
@@ -303,6 +320,16 @@ mod tests {
         assert_eq!(query("a[99]=x"), r#"{"a":{"99":"x"}}"#);
         assert_eq!(query("flag&=x&[b]=c"), r#"{"flag":"","[b]":"c"}"#);
         assert_eq!(query("a[b]=%"), r#"{"a":{"b":"%"}}"#);
+    }
+
+    #[test]
+    fn parameter_counts_are_limited() {
+        assert_eq!(check_param_count("a=1&&b=2&", 2), Ok(()));
+        assert_eq!(
+            check_param_count("a=1&b=2&c", 2),
+            Err(ParamsError::TooManyParams { limit: 2 })
+        );
+        assert_eq!(check_param_count("", 0), Ok(()));
     }
 
     #[test]

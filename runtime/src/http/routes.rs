@@ -1,5 +1,5 @@
-//! The route handlers: read the parameters, call the engine on the blocking pool, answer
-//! as pico-engine does (engine.md §8).
+//! The route handlers: read the parameters, submit to the engine on the blocking pool, await
+//! the answer, answer as pico-engine does (engine.md §8).
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use serde_json::{Map as JsonMap, Value as Json};
 use super::HttpApi;
 use super::params::{self, BodyKind, ParamsError};
 use crate::ErrorLocation;
-use crate::engine::{Engine, EngineError, RulesetVersion};
+use crate::engine::{Engine, EngineError, RulesetVersion, Submitted};
 use crate::value::Value;
 
 type Api = State<Arc<HttpApi>>;
@@ -21,14 +21,22 @@ type Api = State<Arc<HttpApi>>;
 pub const EVENT_TIME_HEADER: &str = "x-pico-event-time";
 
 /// A failed request, answered as the reference answers every error: 200 with
-/// `{"error": "<ErrorName>: <message>"}`. An error raised by KRL code also gets a
-/// `location` field (file, line, column, source line, rid, rule, function): clients that
-/// read only `error` see the reference's text.
-struct ApiError(String, Option<Box<ErrorLocation>>);
+/// `{"error": "<ErrorName>: <message>"}`; a busy pico is 503 with the same body. An error
+/// raised by KRL code also gets a `location` field (file, line, column, source line, rid,
+/// rule, function): clients that read only `error` see the reference's text.
+struct ApiError {
+    message: String,
+    status: StatusCode,
+    location: Option<Box<ErrorLocation>>,
+}
 
 impl ApiError {
     fn new(message: String) -> ApiError {
-        ApiError(message, None)
+        ApiError {
+            message,
+            status: StatusCode::OK,
+            location: None,
+        }
     }
 }
 
@@ -38,7 +46,15 @@ impl From<EngineError> for ApiError {
             EngineError::Runtime(runtime) => runtime.location().cloned().map(Box::new),
             _ => None,
         };
-        ApiError(err.to_string(), location)
+        let status = match err {
+            EngineError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::OK,
+        };
+        ApiError {
+            message: err.to_string(),
+            status,
+            location,
+        }
     }
 }
 
@@ -51,12 +67,28 @@ impl From<ParamsError> for ApiError {
 impl ApiError {
     fn into_response(self) -> Response {
         let mut body = JsonMap::new();
-        body.insert("error".to_string(), Json::String(self.0));
-        if let Some(location) = self.1.and_then(|l| serde_json::to_value(l).ok()) {
+        body.insert("error".to_string(), Json::String(self.message));
+        if let Some(location) = self.location.and_then(|l| serde_json::to_value(l).ok()) {
             body.insert("location".to_string(), location);
         }
-        json_response(Json::Object(body).to_string())
+        let mut response = json_response(Json::Object(body).to_string());
+        *response.status_mut() = self.status;
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
     }
+}
+
+/// `{"error": message}` with `status`.
+pub(super) fn error_response(status: StatusCode, message: String) -> Response {
+    let mut body = JsonMap::new();
+    body.insert("error".to_string(), Json::String(message));
+    let mut response = json_response(Json::Object(body).to_string());
+    *response.status_mut() = status;
+    response
 }
 
 fn json_response(text: String) -> Response {
@@ -90,6 +122,22 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+/// Submits a job that is answered later: the submission (and running the pico's queue, when
+/// this request found it idle) on the blocking pool, the wait for the answer without a
+/// thread.
+async fn submit<T: Send + 'static>(
+    api: &HttpApi,
+    call: impl FnOnce(Engine) -> Result<Submitted<T>, EngineError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let submitted = blocking(api, move |engine| {
+        let mut submitted = call(engine)?;
+        submitted.run_queue();
+        Ok(submitted)
+    })
+    .await?;
+    Ok(submitted.answer().await?)
+}
+
 /// The merged parameters of a request (query string, body, `_headers`) and the event time
 /// to use, if the server trusts the caller's.
 struct Params {
@@ -99,14 +147,18 @@ struct Params {
 
 async fn read_params(api: &HttpApi, request: Request) -> Result<Params, ApiError> {
     let (parts, body) = request.into_parts();
+    let limit = api.options.max_params;
+    params::check_param_count(parts.uri.query().unwrap_or(""), limit)?;
     let body = match BodyKind::of(&parts.headers) {
         BodyKind::Ignored => JsonMap::new(),
         BodyKind::Json => {
-            params::parse_json_body(&read_body(body, &parts.headers, api.options.max_json_bytes).await?)?
+            params::parse_json_body(&read_body(api, body, &parts.headers, api.options.max_json_bytes).await?)?
         }
         BodyKind::Form => {
-            let bytes = read_body(body, &parts.headers, api.options.max_form_bytes).await?;
-            params::parse_form(&String::from_utf8_lossy(&bytes))
+            let bytes = read_body(api, body, &parts.headers, api.options.max_form_bytes).await?;
+            let text = String::from_utf8_lossy(&bytes);
+            params::check_param_count(&text, limit)?;
+            params::parse_form(&text)
         }
     };
     let merged = params::merge(parts.uri.query(), body, &parts.headers);
@@ -137,9 +189,42 @@ fn event_time(headers: &HeaderMap) -> Result<Option<f64>, ApiError> {
 /// How much of a refused body is still read so that the client gets the answer.
 const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
-/// Reads at most `limit` bytes; a declared or actual larger body is refused without
-/// reading the rest.
-async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<axum::body::Bytes, ParamsError> {
+/// Reads up to `limit` bytes of a body and drops them frame by frame, holding none: ten
+/// refused 10 MB bodies at once cost nothing.
+async fn discard(body: Body, limit: usize) {
+    use axum::body::HttpBody;
+    let mut body = std::pin::pin!(body);
+    let mut seen = 0;
+    while seen < limit {
+        match std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+            Some(Ok(frame)) => seen += frame.data_ref().map_or(0, |data| data.len()),
+            _ => break,
+        }
+    }
+}
+
+/// Reads at most `limit` bytes within the body timeout; a declared or actual larger body is
+/// refused without reading the rest.
+async fn read_body(
+    api: &HttpApi,
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<axum::body::Bytes, ParamsError> {
+    let timeout = api.options.body_read_timeout;
+    tokio::time::timeout(timeout, read_body_within(body, headers, limit))
+        .await
+        .unwrap_or(Err(ParamsError::Read(format!(
+            "the body did not arrive within {} s",
+            timeout.as_secs_f64()
+        ))))
+}
+
+async fn read_body_within(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<axum::body::Bytes, ParamsError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -147,7 +232,7 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<axum
     if declared.is_some_and(|len| len > limit as u64) {
         // Read (and drop) a moderately larger body before answering: a client still
         // sending when the connection closes would see a reset instead of our answer.
-        let _ = to_bytes(body, DRAIN_LIMIT).await;
+        discard(body, DRAIN_LIMIT).await;
         return Err(ParamsError::TooLarge { limit });
     }
     to_bytes(body, limit).await.map_err(|err| {
@@ -181,6 +266,8 @@ pub(super) async fn flush(State(api): Api, request: Request) -> Response {
                 return Err(ApiError::new("TypeError: Expected `url`".to_string()));
             };
             let answer_url = url.clone();
+            // Waiting for a slot holds no thread; a fetch may wait on a slow URL.
+            let _slot = api.flushes.acquire().await;
             let (version, warnings) = blocking(&api, move |engine| {
                 let rid = engine.flush(&url)?;
                 let version = engine.registered_version(&url).unwrap_or(RulesetVersion {
@@ -239,8 +326,8 @@ pub(super) async fn event_wait(
     respond(
         async {
             let params = read_params(&api, request).await?;
-            let response = blocking(&api, move |engine| {
-                engine.event_wait_at(&eci, &domain, &name, params.attrs, params.time)
+            let response = submit(&api, move |engine| {
+                engine.submit_event_wait(&eci, (&domain, &name), params.attrs, params.time)
             })
             .await?;
             Ok(value_response(&response.to_value()))
@@ -259,9 +346,9 @@ pub(super) async fn event_query(
             let params = read_params(&api, request).await?;
             // Matches pico-engine: the same parameters are the event's attributes and the
             // query's arguments, and the query runs right behind the event.
-            let value = blocking(&api, move |engine| {
+            let value = submit(&api, move |engine| {
                 let args = params.attrs.clone();
-                engine.event_query_at(
+                engine.submit_event_query(
                     &eci,
                     (&domain, &name),
                     params.attrs,
@@ -290,7 +377,10 @@ pub(super) async fn query(
             let mut parts = function.split('.');
             let name = parts.next().unwrap_or("").to_string();
             let suffix = parts.next().map(str::to_string);
-            let value = blocking(&api, move |engine| engine.query(&eci, &rid, &name, params.attrs)).await?;
+            let value = submit(&api, move |engine| {
+                engine.submit_query(&eci, &rid, &name, params.attrs)
+            })
+            .await?;
             let content_type = match suffix.as_deref() {
                 Some("html") => "text/html; charset=utf-8",
                 Some("txt") => "text/plain; charset=utf-8",
@@ -327,8 +417,8 @@ pub(super) async fn sky_event(
             {
                 std::sync::Arc::make_mut(map).insert("__eid", Value::string(eid.as_str()));
             }
-            let response = blocking(&api, move |engine| {
-                engine.event_wait_at(&eci, &domain, &kind, params.attrs, params.time)
+            let response = submit(&api, move |engine| {
+                engine.submit_event_wait(&eci, (&domain, &kind), params.attrs, params.time)
             })
             .await?;
             Ok(sky_answer(&response.to_value(), &response.directives))

@@ -97,7 +97,7 @@ impl EngineInner {
 
     /// Reads a URL's source and registers it; true when the code changed.
     fn read_and_register(&self, url: &str) -> Result<(Arc<RulesetCode>, bool), EngineError> {
-        let src = crate::engine::source::fetch(url)?;
+        let src = crate::engine::source::fetch(url, &self.sources)?;
         self.register_source(url, src)
     }
 

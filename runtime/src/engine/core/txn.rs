@@ -29,9 +29,25 @@ type RuleStates = FastMap<(Arc<str>, usize), Option<select::RuleState>>;
 
 impl EngineInner {
     /// Runs a pico's queued jobs, group by group, until its queue is empty. The caller has
-    /// made itself the drainer ([`Drainer::Draining`]).
-    pub(super) fn drain(&self, cell: &Arc<PicoCell>) {
+    /// made itself the drainer ([`Drainer::Draining`]). A worker passes a time `slice`: once
+    /// it is used up, the jobs not yet started go back to the front of the queue, the group
+    /// run so far commits, and the pico goes to the back of the workers' line.
+    pub(super) fn drain(&self, cell: &Arc<PicoCell>, slice: Option<std::time::Duration>) {
+        let deadline = slice.map(|slice| std::time::Instant::now() + slice);
+        let past_deadline = || deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline);
         loop {
+            if past_deadline() {
+                let mut queue = lock(&cell.queue);
+                if queue.jobs.is_empty() {
+                    queue.drainer = Drainer::Idle;
+                    return;
+                }
+                queue.drainer = Drainer::Scheduled;
+                drop(queue);
+                // A send only fails once every worker is gone (the engine is stopping).
+                let _ = lock(&self.work).send(Arc::clone(cell));
+                return;
+            }
             let jobs: Vec<Job> = {
                 let mut queue = lock(&cell.queue);
                 if queue.jobs.is_empty() {
@@ -45,7 +61,16 @@ impl EngineInner {
             let mut batch = WriteBatch::new();
             let mut staged = Staged::default();
             let mut answers = Vec::with_capacity(jobs.len());
-            for job in jobs {
+            let mut jobs = jobs.into_iter();
+            loop {
+                if !answers.is_empty() && past_deadline() {
+                    let mut queue = lock(&cell.queue);
+                    for job in jobs.rev() {
+                        queue.jobs.push_front(job);
+                    }
+                    break;
+                }
+                let Some(job) = jobs.next() else { break };
                 answers.push(match job {
                     Job::Event {
                         eid,
