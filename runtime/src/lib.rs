@@ -15,6 +15,7 @@
 pub mod engine;
 pub mod error;
 pub mod host;
+pub mod limits;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod stdlib;

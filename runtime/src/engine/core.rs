@@ -25,6 +25,7 @@ use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord
 use super::pico::{Installed, PicoState, RulesetCode};
 use super::select::{self, SelectEvent, WhereEval};
 use crate::RuntimeError;
+use crate::limits::ValueLimits;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
@@ -148,6 +149,10 @@ pub(crate) struct EngineInner {
     scheduler: super::modules::schedule::Scheduler,
     /// Where tools observe rule selection (see `trace.rs`).
     pub(crate) trace: super::trace::Trace,
+    /// Calls and loop iterations one transaction may make.
+    step_budget: u64,
+    /// Caps on the values one transaction may build.
+    value_limits: ValueLimits,
     /// This engine, for work a module finishes after its transaction (`http` autosend).
     this: std::sync::Weak<EngineInner>,
 }
@@ -181,7 +186,19 @@ pub struct EngineOptions {
     /// How many picos stay in memory; past this the least recently used idle ones are
     /// dropped (they load again from storage on their next use). Default 10,000.
     pub max_resident_picos: usize,
+    /// Calls and loop iterations one transaction (an event with everything it raises, a
+    /// query, a ruleset's initialisation) may make before it fails with "step budget of N
+    /// exceeded". Default [`DEFAULT_STEP_BUDGET`] (100 million: seconds of work).
+    pub step_budget: u64,
+    /// Caps on the values one transaction may build (see `crate::limits`): strings of at
+    /// most 32 MiB, arrays and maps of at most 4 million items, and a memory budget of
+    /// 512 MiB of grown values per transaction. Past a cap the transaction fails with a
+    /// KRL error ("string longer than N bytes", "memory budget of N bytes exceeded").
+    pub value_limits: ValueLimits,
 }
+
+/// The default of [`EngineOptions::step_budget`].
+pub const DEFAULT_STEP_BUDGET: u64 = 100_000_000;
 
 impl Default for EngineOptions {
     fn default() -> Self {
@@ -191,6 +208,8 @@ impl Default for EngineOptions {
             base_url: "http://localhost:3000".to_string(),
             trace: None,
             max_resident_picos: 10_000,
+            step_budget: DEFAULT_STEP_BUDGET,
+            value_limits: ValueLimits::default(),
         }
     }
 }
@@ -236,6 +255,8 @@ impl Engine {
             install_seq: AtomicU64::new(0),
             scheduler: super::modules::schedule::Scheduler::default(),
             trace: options.trace,
+            step_budget: options.step_budget,
+            value_limits: options.value_limits,
             this: this.clone(),
         });
         let receiver = Arc::new(Mutex::new(receiver));
@@ -595,6 +616,15 @@ impl EngineInner {
         &self.base_url
     }
 
+    /// Runs `body`, one transaction's KRL code, under the engine's budgets: a fresh step
+    /// budget and value limits on this thread, the previous ones restored afterwards (a
+    /// `ctx:query` nests another pico's transaction on the caller's thread).
+    pub(crate) fn budgeted<T>(&self, body: impl FnOnce() -> T) -> T {
+        let _steps = self.backend.step_budget(self.step_budget);
+        let _values = self.value_limits.apply();
+        body()
+    }
+
     /// A line in the engine's own log (the root pico's), for problems found while loading.
     fn engine_log(&self, message: String) {
         let entry = LogEntry {
@@ -722,7 +752,7 @@ impl EngineInner {
         let (instance, writes, init_staged) = {
             let mut cx = TxnContext::new(self, state, Arc::from(new_id().as_str()));
             cx.rid = Arc::clone(&rid);
-            let instance = code.compiled.instantiate(&mut cx, &config);
+            let instance = self.budgeted(|| code.compiled.instantiate(&mut cx, &config));
             let init_staged = std::mem::take(&mut cx.staged);
             (instance, std::mem::take(&mut cx.ent_writes), init_staged)
         };

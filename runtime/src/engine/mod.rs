@@ -23,7 +23,7 @@ mod source;
 pub mod system;
 pub mod trace;
 
-pub use self::core::{Engine, EngineError, EngineOptions, EventResponse, RulesetVersion};
+pub use self::core::{DEFAULT_STEP_BUDGET, Engine, EngineError, EngineOptions, EventResponse, RulesetVersion};
 pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
     RulesetInstance, RulesetMeta,

@@ -241,7 +241,7 @@ impl EngineInner {
         let instance = {
             let mut cx = TxnContext::new(self, state, Arc::from(new_id().as_str()));
             cx.rid = Arc::from(record.rid.as_str());
-            code.compiled.instantiate(&mut cx, &config)
+            self.budgeted(|| code.compiled.instantiate(&mut cx, &config))
         };
         let instance = match instance {
             Ok(instance) => Some(instance),

@@ -126,7 +126,7 @@ impl EngineInner {
             .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
         let mut rule_states = RuleStates::with_capacity_and_hasher(8, Default::default());
-        let result = (|| {
+        let result = self.budgeted(|| {
             while let Some((rid, event)) = schedule.pop_front() {
                 let Some((code, instance)) = cx
                     .pico
@@ -152,7 +152,7 @@ impl EngineInner {
                 }
             }
             Ok::<(), RuntimeError>(())
-        })();
+        });
         let logs = std::mem::take(&mut cx.logs);
         let directives = std::mem::take(&mut cx.directives);
         let writes = std::mem::take(&mut cx.ent_writes);
@@ -167,6 +167,12 @@ impl EngineInner {
         }
         if let Err(err) = result {
             self.abort(state, staged);
+            // Nobody may wait for the event (`/sky/event` without wait, `event:send`): the
+            // pico's log is where its failure is seen.
+            self.pico_log_error(
+                &state.id,
+                format!("event {}:{} ({eid}) failed: {err}", event.domain, event.name),
+            );
             return Err(err);
         }
         join_group(batch, group, staged);
@@ -236,7 +242,7 @@ impl EngineInner {
         cx.query_eci = Some(Arc::clone(&query.eci));
         cx.modules = instance.modules().to_vec();
         let args = query.args.as_map().cloned().unwrap_or_default();
-        let result = instance.query(&mut cx, &query.name, &args);
+        let result = self.budgeted(|| instance.query(&mut cx, &query.name, &args));
         let logs = std::mem::take(&mut cx.logs);
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
