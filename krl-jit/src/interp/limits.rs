@@ -46,8 +46,12 @@ thread_local! {
 ///
 /// Limits nest: an inner guard (a `ctx:query` running another pico's transaction on this
 /// thread) restores the outer limits, and what was left of the outer budget, when dropped.
+///
+/// It also restores the call depth: a transaction that panicked (the engine catches it)
+/// unwound through calls without counting them back out.
 pub struct LimitsGuard {
     previous: (u32, u64, u64),
+    depth: u32,
 }
 
 /// Applies `max_depth` and a budget of `steps` calls and loop iterations on this thread.
@@ -58,7 +62,10 @@ pub fn set_limits(max_depth: u32, steps: u64) -> LimitsGuard {
             state.steps_left.replace(steps),
             state.budget.replace(steps),
         );
-        LimitsGuard { previous }
+        LimitsGuard {
+            previous,
+            depth: state.depth.get(),
+        }
     })
 }
 
@@ -74,6 +81,7 @@ impl Drop for LimitsGuard {
             state.max_depth.set(self.previous.0);
             state.steps_left.set(self.previous.1);
             state.budget.set(self.previous.2);
+            state.depth.set(self.depth);
         });
     }
 }

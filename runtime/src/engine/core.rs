@@ -29,6 +29,7 @@ use crate::limits::ValueLimits;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
+mod dead_letters;
 mod load;
 mod oneshot;
 mod primitives;
@@ -37,6 +38,7 @@ mod staged;
 mod summaries;
 mod txn;
 
+pub use dead_letters::{DeadLetter, MAX_EVENT_RUNS};
 pub(crate) use staged::Staged;
 
 /// Failures of engine operations.
@@ -114,6 +116,10 @@ pub(crate) struct PicoCell {
     state: Mutex<PicoState>,
     /// When it was last looked up, on the engine's logical clock (for eviction).
     last_used: AtomicU64,
+    /// Set once the deletion of this pico committed. Held around each commit of the pico's
+    /// own jobs: a job that was running when its pico was deleted has its writes discarded
+    /// instead of stored (`staged.rs`, "Deleting a busy pico").
+    deleted: Mutex<bool>,
 }
 
 /// The source of "now" in epoch milliseconds: the system clock, or a test clock.

@@ -23,7 +23,10 @@ mod source;
 pub mod system;
 pub mod trace;
 
-pub use self::core::{DEFAULT_STEP_BUDGET, Engine, EngineError, EngineOptions, EventResponse, RulesetVersion};
+pub use self::core::{
+    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineError, EngineOptions, EventResponse, MAX_EVENT_RUNS,
+    RulesetVersion,
+};
 pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
     RulesetInstance, RulesetMeta,

@@ -1,6 +1,6 @@
 //! The HTTP API of pico-engine 1.x over an [`Engine`] (feature `http`): the `/c/...` and
 //! legacy `/sky/...` event and query routes, `/api/ui-context`, `/api/flush`, CORS, and
-//! two routes of our own for the `krl` client (`/api/picos`, `/api/logs`). engine.md §8 is
+//! routes of our own for the `krl` client (`/api/picos`, `/api/logs`, `/api/dead-letters`). engine.md §8 is
 //! the specification; `params` merges request parameters, `routes` has the handlers.
 //!
 //! Engine calls block (they wait for a pico's queue), so every handler runs them on
@@ -87,6 +87,10 @@ pub fn router(api: Arc<HttpApi>) -> Router {
         .route("/api/flush", any(routes::flush))
         .route("/api/picos", get(routes::picos).fallback(routes::not_found))
         .route("/api/logs", get(routes::logs).fallback(routes::not_found))
+        .route(
+            "/api/dead-letters",
+            get(routes::dead_letters).fallback(routes::not_found),
+        )
         .route("/c/{eci}/event/{domain}/{name}", any(routes::event))
         .route("/c/{eci}/event-wait/{domain}/{name}", any(routes::event_wait))
         .route(

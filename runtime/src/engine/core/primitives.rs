@@ -293,14 +293,7 @@ impl EngineInner {
         let (cell, event) = self.admit_event(eci, domain, name, attrs, sender)?;
         let pico_id = self.channel(&event.eci)?.pico_id.clone();
         let eid = new_id();
-        let record = InboxRecord {
-            eid: eid.clone(),
-            eci: event.eci.to_string(),
-            domain: event.domain.to_string(),
-            name: event.name.to_string(),
-            attrs: event.attrs.clone(),
-            time: event.time,
-        };
+        let record = InboxRecord::new(&eid, &event);
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
         self.storage.commit(batch).map_err(storage_failure)?;

@@ -8,6 +8,13 @@
 //! durability one fsync) per group instead of per event, and nothing is answered before
 //! its commit. If that commit fails, every job of the group gets the error and the pico's
 //! memory, which ran ahead of storage, is read back from storage.
+//!
+//! A panic inside a job's KRL code (an engine or stdlib bug) is caught: that job fails with
+//! an error, its structural changes are undone as a failed job's are, an inboxed event is
+//! moved to the dead letters, and once the group has committed the pico is read back from
+//! storage, since the panic may have left its memory half changed.
+
+use std::panic::{self, AssertUnwindSafe};
 
 use super::*;
 use crate::engine::pico::FastMap;
@@ -41,9 +48,14 @@ impl EngineInner {
                 let take = queue.jobs.len().min(MAX_JOBS_PER_COMMIT);
                 queue.jobs.drain(..take).collect()
             };
+            if *lock(&cell.deleted) {
+                jobs.into_iter().for_each(refuse_deleted);
+                continue;
+            }
             let mut state = lock(&cell.state);
             let mut batch = WriteBatch::new();
             let mut staged = Staged::default();
+            let mut panicked = false;
             let mut answers = Vec::with_capacity(jobs.len());
             for job in jobs {
                 answers.push(match job {
@@ -53,55 +65,67 @@ impl EngineInner {
                         reply,
                         inbox,
                     } => {
-                        let sinks = (&mut batch, &mut staged);
+                        let sinks = (&mut batch, &mut staged, &mut panicked);
                         Answer::Event(reply, self.run_event(&mut state, &eid, event, inbox, sinks))
                     }
                     Job::Query { qid, query, reply } => {
-                        let sinks = (&mut batch, &mut staged);
+                        let sinks = (&mut batch, &mut staged, &mut panicked);
                         Answer::Query(reply, self.run_query(&mut state, &qid, &query, sinks))
                     }
                 });
             }
-            let committed = self.storage.commit(batch);
+            // The commit gate: a pico deleted meanwhile (by its parent, which does not wait
+            // for it) stores nothing more (`staged.rs`).
+            let gate = lock(&cell.deleted);
+            let committed = match *gate {
+                true => Err(None),
+                false => self.storage.commit(batch).map_err(Some),
+            };
+            drop(gate);
             match &committed {
-                Ok(()) => self.settle(staged),
-                Err(err) => {
+                Ok(()) => {
+                    self.settle(staged);
+                    if panicked {
+                        self.reload_from_storage(&mut state, "a transaction panicked");
+                    }
+                }
+                Err(None) => self.abort(&mut state, staged),
+                Err(Some(err)) => {
                     // Other picos' memory (new children, channel lookups) is taken back
                     // here; this pico's is read back from storage.
                     self.abort(&mut state, staged);
-                    self.reload_after_failed_commit(&mut state, err);
+                    self.reload_from_storage(&mut state, &format!("a commit failed ({err})"));
                 }
             }
             drop(state);
+            let failure = |err: &Option<StorageError>| match err {
+                Some(err) => storage_failure(err.clone()),
+                None => deleted_meanwhile(),
+            };
             for answer in answers {
                 match answer {
                     Answer::Event(reply, result) => {
                         if let Some(reply) = reply {
-                            let _ = reply.send(match &committed {
-                                Ok(()) => result,
-                                Err(err) => Err(storage_failure(err.clone())),
-                            });
+                            let _ = reply.send(committed.as_ref().map_err(failure).and(result));
                         }
                     }
                     Answer::Query(reply, result) => {
-                        let _ = reply.send(match &committed {
-                            Ok(()) => result,
-                            Err(err) => Err(storage_failure(err.clone())),
-                        });
+                        let _ = reply.send(committed.as_ref().map_err(failure).and(result));
                     }
                 }
             }
         }
     }
 
-    /// After a failed group commit memory is ahead of storage: read the pico back.
-    fn reload_after_failed_commit(&self, state: &mut PicoState, err: &StorageError) {
+    /// After a failed group commit memory is ahead of storage, after a panic it may be half
+    /// changed: read the pico back.
+    fn reload_from_storage(&self, state: &mut PicoState, why: &str) {
         let id = state.id.clone();
         match self.read_pico(&id) {
             Ok(Some(stored)) => *state = stored,
             Ok(None) => {}
             Err(reload) => self.engine_log(format!(
-                "pico {id} could not be read back after a failed commit ({err}): {reload}"
+                "pico {id} could not be read back after {why}: {reload}"
             )),
         }
     }
@@ -116,7 +140,7 @@ impl EngineInner {
         eid: &str,
         event: Event,
         inbox: bool,
-        (batch, group): (&mut WriteBatch, &mut Staged),
+        (batch, group, panicked): (&mut WriteBatch, &mut Staged, &mut bool),
     ) -> Result<EventResponse, RuntimeError> {
         let event = Arc::new(event);
         let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> = state
@@ -126,7 +150,7 @@ impl EngineInner {
             .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
         let mut rule_states = RuleStates::with_capacity_and_hasher(8, Default::default());
-        let result = self.budgeted(|| {
+        let run = AssertUnwindSafe(|| self.budgeted(|| {
             while let Some((rid, event)) = schedule.pop_front() {
                 let Some((code, instance)) = cx
                     .pico
@@ -152,7 +176,8 @@ impl EngineInner {
                 }
             }
             Ok::<(), RuntimeError>(())
-        });
+        }));
+        let (result, panic) = catch_panic(run);
         let logs = std::mem::take(&mut cx.logs);
         let directives = std::mem::take(&mut cx.directives);
         let writes = std::mem::take(&mut cx.ent_writes);
@@ -161,10 +186,18 @@ impl EngineInner {
         if !logs.is_empty() {
             lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
         }
-        if inbox {
+        match (inbox, &panic) {
+            (true, Some(message)) => {
+                let reason = format!("its transaction panicked: {message}");
+                self.dead_letter(batch, &state.id, InboxRecord::new(eid, &event), reason);
+            }
             // A failed transaction is still done with: it ran once, and its failure is final.
-            batch.delete(persist::inbox_key(&state.id, eid));
+            (true, None) => {
+                batch.delete(persist::inbox_key(&state.id, eid));
+            }
+            (false, _) => {}
         }
+        *panicked |= panic.is_some();
         if let Err(err) = result {
             self.abort(state, staged);
             // Nobody may wait for the event (`/sky/event` without wait, `event:send`): the
@@ -214,7 +247,7 @@ impl EngineInner {
         state: &mut PicoState,
         qid: &str,
         query: &Query,
-        (batch, group): (&mut WriteBatch, &mut Staged),
+        (batch, group, panicked): (&mut WriteBatch, &mut Staged, &mut bool),
     ) -> Result<Value, RuntimeError> {
         let not_found = || {
             RuntimeError::error(format!(
@@ -242,7 +275,9 @@ impl EngineInner {
         cx.query_eci = Some(Arc::clone(&query.eci));
         cx.modules = instance.modules().to_vec();
         let args = query.args.as_map().cloned().unwrap_or_default();
-        let result = self.budgeted(|| instance.query(&mut cx, &query.name, &args));
+        let run = AssertUnwindSafe(|| self.budgeted(|| instance.query(&mut cx, &query.name, &args)));
+        let (result, panic) = catch_panic(run);
+        *panicked |= panic.is_some();
         let logs = std::mem::take(&mut cx.logs);
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
@@ -254,6 +289,46 @@ impl EngineInner {
             Err(_) => self.abort(state, staged),
         }
         result
+    }
+}
+
+/// Answers a job queued on a pico deleted since, without running it.
+fn refuse_deleted(job: Job) {
+    match job {
+        Job::Event { reply, .. } => {
+            if let Some(reply) = reply {
+                let _ = reply.send(Err(deleted_meanwhile()));
+            }
+        }
+        Job::Query { reply, .. } => {
+            let _ = reply.send(Err(deleted_meanwhile()));
+        }
+    }
+}
+
+/// The answer of a job whose pico was deleted while it ran.
+fn deleted_meanwhile() -> RuntimeError {
+    RuntimeError::error("the pico was deleted while this ran; nothing it did was kept")
+}
+
+/// Runs a transaction's KRL code, turning a panic into an error for that transaction;
+/// also returns the panic's message when there was one.
+fn catch_panic<T>(
+    run: AssertUnwindSafe<impl FnOnce() -> Result<T, RuntimeError>>,
+) -> (Result<T, RuntimeError>, Option<String>) {
+    match panic::catch_unwind(run) {
+        Ok(result) => (result, None),
+        Err(payload) => {
+            let message = match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+                (Some(text), _) => (*text).to_string(),
+                (_, Some(text)) => text.clone(),
+                _ => "no message".to_string(),
+            };
+            let error = RuntimeError::error(format!(
+                "internal error: the transaction panicked ({message}); the pico was reloaded from storage"
+            ));
+            (Err(error), Some(message))
+        }
     }
 }
 
