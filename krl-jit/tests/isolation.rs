@@ -204,3 +204,32 @@ fn an_event_that_never_finishes_is_dead_lettered_after_its_runs() {
         Value::string("after")
     );
 }
+
+/// A flush that changes a ruleset re-initialises it on a busy pico after its running job,
+/// instead of waiting for it (`ctx:flush` holds its own pico while it does this).
+#[test]
+fn a_flush_does_not_wait_for_a_busy_pico() {
+    let (engine, gate) = open(Arc::new(MemoryStorage::new()));
+    let root = engine.root_pico().to_string();
+    let child_eci = engine.new_pico(&root).expect("a child");
+    let child = engine.pico_of(&child_eci).expect("exists");
+    let channel = install(&engine, &child);
+    let busy = {
+        let (engine, eci) = (engine.clone(), channel.clone());
+        std::thread::spawn(move || engine.event_wait(&eci, "test", "block", Value::Null))
+    };
+    gate.wait_entered(1);
+
+    let changed = RULESET.replace("shares ok, made", "shares ok, made, version")
+        .replace("ok = function() { \"ok\" }", "ok = function() { \"ok\" }\n    version = function() { 2 }");
+    bounded("a flush while a pico is busy", {
+        let engine = engine.clone();
+        move || engine.register(URL, &changed)
+    })
+    .expect("compiles");
+
+    gate.open();
+    busy.join().expect("returns").expect("the busy job commits");
+    let version = engine.query(&channel, "test.family", "version", Value::Null);
+    assert_eq!(version.expect("the new code runs"), Value::from(2));
+}

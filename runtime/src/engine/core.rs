@@ -90,6 +90,9 @@ enum Job {
         query: Query,
         reply: oneshot::Sender<Result<Value, RuntimeError>>,
     },
+    /// Re-initialise a flushed ruleset on this pico, which was busy at the flush: a flush
+    /// never waits for a busy pico (see `reinstall_on_resident`). Runs alone, between groups.
+    Reinstall(Arc<RulesetCode>),
 }
 
 #[derive(Default)]
@@ -804,8 +807,23 @@ impl EngineInner {
     /// After a flush changed a ruleset's code, re-initialises it on every pico that has it.
     fn reinstall_everywhere(&self, code: &Arc<RulesetCode>) {
         // Picos not in memory are re-initialised when they load (`load.rs`).
-        for cell in self.resident_cells() {
-            self.reinstall_on(&mut lock(&cell.state), code);
+        self.reinstall_on_resident(self.resident_cells(), code);
+    }
+
+    /// Re-initialises `code` on each of `cells` that has it: at once on an idle pico, as a
+    /// job queued behind the running one on a busy pico. A flush thus never waits for a
+    /// busy pico, and `ctx:flush` never waits for one while holding its own.
+    fn reinstall_on_resident(&self, cells: Vec<Arc<PicoCell>>, code: &Arc<RulesetCode>) {
+        for cell in cells {
+            match cell.state.try_lock() {
+                Ok(mut state) => self.reinstall_on(&mut state, code),
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    self.reinstall_on(&mut poisoned.into_inner(), code)
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    self.push(&cell, Job::Reinstall(Arc::clone(code)))
+                }
+            }
         }
     }
 }

@@ -143,9 +143,7 @@ impl EngineInner {
         if changed {
             // Picos not in memory are re-initialised when they load (`load.rs`).
             // Never lock `current` again: its transaction holds it.
-            for cell in self.resident_cells_except(&current.id) {
-                self.reinstall_on(&mut lock(&cell.state), &code);
-            }
+            self.reinstall_on_resident(self.resident_cells_except(&current.id), &code);
             self.reinstall_on(current, &code);
         }
         Ok(code.rid().to_string())

@@ -45,11 +45,20 @@ impl EngineInner {
                     queue.drainer = Drainer::Idle;
                     return;
                 }
-                let take = queue.jobs.len().min(MAX_JOBS_PER_COMMIT);
-                queue.jobs.drain(..take).collect()
+                // A reinstall commits on its own, so it never shares a group.
+                let take = match queue.jobs.iter().position(|job| matches!(job, Job::Reinstall(_))) {
+                    Some(0) => 1,
+                    Some(reinstall) => reinstall,
+                    None => queue.jobs.len(),
+                };
+                queue.jobs.drain(..take.min(MAX_JOBS_PER_COMMIT)).collect()
             };
             if *lock(&cell.deleted) {
                 jobs.into_iter().for_each(refuse_deleted);
+                continue;
+            }
+            if let [Job::Reinstall(code)] = jobs.as_slice() {
+                self.reinstall_on(&mut lock(&cell.state), code);
                 continue;
             }
             let mut state = lock(&cell.state);
@@ -71,6 +80,11 @@ impl EngineInner {
                     Job::Query { qid, query, reply } => {
                         let sinks = (&mut batch, &mut staged, &mut panicked);
                         Answer::Query(reply, self.run_query(&mut state, &qid, &query, sinks))
+                    }
+                    // Taken alone above.
+                    Job::Reinstall(code) => {
+                        self.reinstall_on(&mut state, &code);
+                        continue;
                     }
                 });
             }
@@ -303,6 +317,7 @@ fn refuse_deleted(job: Job) {
         Job::Query { reply, .. } => {
             let _ = reply.send(Err(deleted_meanwhile()));
         }
+        Job::Reinstall(_) => {}
     }
 }
 
