@@ -82,7 +82,9 @@ fn error_text(engine: &Engine, eci: &str, name: &str) -> String {
 }
 
 fn assert_answers(engine: &Engine, eci: &str) {
-    let answer = engine.query(eci, "test.budget", "ok", Value::Null).expect("answers");
+    let answer = engine
+        .query(eci, "test.budget", "ok", Value::Null)
+        .expect("answers");
     assert_eq!(answer, Value::string("still here"));
 }
 
@@ -109,7 +111,10 @@ fn a_runaway_recursion_ends_at_the_step_budget() {
     let err = engine
         .query(&eci, "test.budget", "spend", Value::map(args))
         .expect_err("past the budget");
-    assert!(err.to_string().contains("step budget of 100000 exceeded"), "{err}");
+    assert!(
+        err.to_string().contains("step budget of 100000 exceeded"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -121,7 +126,12 @@ fn a_doubled_string_stops_at_the_string_cap() {
     let (engine, eci) = engine_with(1_000_000, limits);
     let text = error_text(&engine, &eci, "doubling");
     assert!(text.contains("string longer than 1048576 bytes"), "{text}");
-    assert_eq!(engine.ent(engine.root_pico(), "test.budget", "text").expect("reads"), Value::Null);
+    assert_eq!(
+        engine
+            .ent(engine.root_pico(), "test.budget", "text")
+            .expect("reads"),
+        Value::Null
+    );
     assert_answers(&engine, &eci);
 }
 

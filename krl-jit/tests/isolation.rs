@@ -145,12 +145,15 @@ fn a_panic_is_the_transactions_error_and_the_pico_goes_on() {
     })
     .expect_err("the panic is an error");
     assert!(
-        err.to_string().contains("the transaction panicked (injected panic in rule boom_after_a_channel)"),
+        err.to_string()
+            .contains("the transaction panicked (injected panic in rule boom_after_a_channel)"),
         "{err}"
     );
     assert_eq!(engine.channels(&root).expect("channels").len(), channels_before);
     assert_eq!(
-        engine.query(&eci, "test.family", "made", Value::Null).expect("answers"),
+        engine
+            .query(&eci, "test.family", "made", Value::Null)
+            .expect("answers"),
         Value::Null
     );
 
@@ -160,16 +163,23 @@ fn a_panic_is_the_transactions_error_and_the_pico_goes_on() {
         .event_wait(&eci, "test", "remember", attrs(&[("value", "next")]))
         .expect("the next event runs");
     assert_eq!(
-        engine.query(&eci, "test.family", "made", Value::Null).expect("answers"),
+        engine
+            .query(&eci, "test.family", "made", Value::Null)
+            .expect("answers"),
         Value::string("next")
     );
     let letters = engine.dead_letters().expect("lists");
     assert_eq!(letters.len(), 1, "{letters:?}");
-    assert_eq!((letters[0].eid.as_str(), letters[0].name.as_str()), (eid.as_str(), "boom"));
+    assert_eq!(
+        (letters[0].eid.as_str(), letters[0].name.as_str()),
+        (eid.as_str(), "boom")
+    );
     assert!(letters[0].reason.contains("panicked"), "{}", letters[0].reason);
     let logged = engine.logs(&root);
     assert!(
-        logged.iter().any(|entry| entry.message.contains("moved to the dead letters")),
+        logged
+            .iter()
+            .any(|entry| entry.message.contains("moved to the dead letters")),
         "{logged:?}"
     );
 }
@@ -182,7 +192,9 @@ fn an_event_that_never_finishes_is_dead_lettered_after_its_runs() {
     let (engine, gate) = open(Arc::clone(&storage));
     let root = engine.root_pico().to_string();
     let eci = install(&engine, &root);
-    let eid = engine.event(&eci, "test", "block", Value::Null).expect("accepted");
+    let eid = engine
+        .event(&eci, "test", "block", Value::Null)
+        .expect("accepted");
     gate.wait_entered(1);
     let mut stuck = vec![(engine, gate)];
     for _replay in 1..MAX_EVENT_RUNS {
@@ -195,12 +207,18 @@ fn an_event_that_never_finishes_is_dead_lettered_after_its_runs() {
     assert_eq!(letters.len(), 1, "{letters:?}");
     assert_eq!(letters[0].eid, eid);
     assert_eq!(letters[0].replays, MAX_EVENT_RUNS - 1);
-    assert!(letters[0].reason.contains(&format!("did not finish in {MAX_EVENT_RUNS} runs")));
+    assert!(
+        letters[0]
+            .reason
+            .contains(&format!("did not finish in {MAX_EVENT_RUNS} runs"))
+    );
     engine
         .event_wait(&eci, "test", "remember", attrs(&[("value", "after")]))
         .expect("the pico goes on");
     assert_eq!(
-        engine.query(&eci, "test.family", "made", Value::Null).expect("answers"),
+        engine
+            .query(&eci, "test.family", "made", Value::Null)
+            .expect("answers"),
         Value::string("after")
     );
 }
@@ -220,8 +238,12 @@ fn a_flush_does_not_wait_for_a_busy_pico() {
     };
     gate.wait_entered(1);
 
-    let changed = RULESET.replace("shares ok, made", "shares ok, made, version")
-        .replace("ok = function() { \"ok\" }", "ok = function() { \"ok\" }\n    version = function() { 2 }");
+    let changed = RULESET
+        .replace("shares ok, made", "shares ok, made, version")
+        .replace(
+            "ok = function() { \"ok\" }",
+            "ok = function() { \"ok\" }\n    version = function() { 2 }",
+        );
     bounded("a flush while a pico is busy", {
         let engine = engine.clone();
         move || engine.register(URL, &changed)

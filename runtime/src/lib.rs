@@ -15,9 +15,9 @@
 pub mod engine;
 pub mod error;
 pub mod host;
-pub mod limits;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod limits;
 pub mod stdlib;
 pub mod storage;
 pub mod value;

@@ -232,7 +232,11 @@ fn print_dead_letters(connection: &Connection) -> Result<(), Failure> {
             continue;
         }
         let text = |key: &str| letter.get(key).and_then(Json::as_str).unwrap_or_default();
-        let moved = letter.get("moved").and_then(Json::as_f64).map(iso_time).unwrap_or_default();
+        let moved = letter
+            .get("moved")
+            .and_then(Json::as_f64)
+            .map(iso_time)
+            .unwrap_or_default();
         let attrs = letter.get("attrs").map(|a| a.to_string()).unwrap_or_default();
         println!(
             "{moved} pico {} event {}:{} ({}) {attrs}: {}",

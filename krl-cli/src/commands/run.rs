@@ -16,8 +16,8 @@ use std::time::{Duration, SystemTime};
 
 use krl_diagnostics::{SourceDb, render};
 use krl_runtime::engine::{DEFAULT_STEP_BUDGET, Engine, EngineError, EngineOptions, system};
-use krl_runtime::limits::{self, ValueLimits};
 use krl_runtime::http::{HttpApi, HttpOptions};
+use krl_runtime::limits::{self, ValueLimits};
 use krl_runtime::storage::{Durability, MemoryStorage, SqliteStorage, Storage};
 use krl_runtime::{Map, Value};
 

@@ -10,12 +10,12 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use krl_jit::InterpreterBackend;
+use krl_runtime::RuntimeError;
 use krl_runtime::engine::{
-    Backend, CompileError, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta,
-    TxnContext,
+    Backend, CompileError, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance,
+    RulesetMeta, TxnContext,
 };
 use krl_runtime::value::{Map, Value};
-use krl_runtime::RuntimeError;
 
 /// Where `block` rules wait: counts who entered, lets them all go when opened.
 #[derive(Default)]

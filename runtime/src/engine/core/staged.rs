@@ -324,7 +324,9 @@ impl EngineInner {
             }
         }
         if let Err(err) = self.storage.commit(batch) {
-            self.engine_log(format!("what deleted picos stored late could not be deleted: {err}"));
+            self.engine_log(format!(
+                "what deleted picos stored late could not be deleted: {err}"
+            ));
         }
         self.remove_picos(&doomed, &channels);
     }

@@ -138,9 +138,7 @@ impl EngineInner {
         match self.read_pico(&id) {
             Ok(Some(stored)) => *state = stored,
             Ok(None) => {}
-            Err(reload) => self.engine_log(format!(
-                "pico {id} could not be read back after {why}: {reload}"
-            )),
+            Err(reload) => self.engine_log(format!("pico {id} could not be read back after {why}: {reload}")),
         }
     }
 
@@ -164,33 +162,35 @@ impl EngineInner {
             .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
         let mut rule_states = RuleStates::with_capacity_and_hasher(8, Default::default());
-        let run = AssertUnwindSafe(|| self.budgeted(|| {
-            while let Some((rid, event)) = schedule.pop_front() {
-                let Some((code, instance)) = cx
-                    .pico
-                    .installed(&rid)
-                    .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
-                else {
-                    continue;
-                };
-                cx.rid = Arc::clone(&rid);
-                cx.event = Some(Arc::clone(&event));
-                cx.modules = instance.modules().to_vec();
-                run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
-                if std::mem::take(&mut cx.clear_schedule) {
-                    schedule.clear();
-                }
-                for (raised, only) in std::mem::take(&mut cx.raised) {
-                    let raised = Arc::new(raised);
-                    for installed in &cx.pico.rulesets {
-                        if only.as_ref().is_none_or(|rid| *rid == installed.rid) {
-                            schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
+        let run = AssertUnwindSafe(|| {
+            self.budgeted(|| {
+                while let Some((rid, event)) = schedule.pop_front() {
+                    let Some((code, instance)) = cx
+                        .pico
+                        .installed(&rid)
+                        .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
+                    else {
+                        continue;
+                    };
+                    cx.rid = Arc::clone(&rid);
+                    cx.event = Some(Arc::clone(&event));
+                    cx.modules = instance.modules().to_vec();
+                    run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
+                    if std::mem::take(&mut cx.clear_schedule) {
+                        schedule.clear();
+                    }
+                    for (raised, only) in std::mem::take(&mut cx.raised) {
+                        let raised = Arc::new(raised);
+                        for installed in &cx.pico.rulesets {
+                            if only.as_ref().is_none_or(|rid| *rid == installed.rid) {
+                                schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
+                            }
                         }
                     }
                 }
-            }
-            Ok::<(), RuntimeError>(())
-        }));
+                Ok::<(), RuntimeError>(())
+            })
+        });
         let (result, panic) = catch_panic(run);
         let logs = std::mem::take(&mut cx.logs);
         let directives = std::mem::take(&mut cx.directives);
