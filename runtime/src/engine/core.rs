@@ -120,8 +120,8 @@ pub(crate) struct PicoCell {
     /// When it was last looked up, on the engine's logical clock (for eviction).
     last_used: AtomicU64,
     /// Set once the deletion of this pico committed. Held around each commit of the pico's
-    /// own jobs: a job that was running when its pico was deleted has its writes discarded
-    /// instead of stored (`staged.rs`, "Deleting a busy pico").
+    /// own jobs: a job that was running when its pico was deleted stores nothing
+    /// (`staged.rs`, "Deleting a busy pico").
     deleted: Mutex<bool>,
 }
 
@@ -444,7 +444,9 @@ impl Engine {
         let eid = new_id();
         // The event is durable before its id is returned: a crash now still runs it later.
         let record = InboxRecord::new(&eid, &event);
-        let pico_id = lock(&cell.state).id.clone();
+        // From the channel, not the pico's state: a busy pico holds that for as long as its
+        // job runs, and accepting an event must not wait for it.
+        let pico_id = self.inner.channel(&event.eci)?.pico_id.clone();
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
         self.inner.storage.commit(batch)?;

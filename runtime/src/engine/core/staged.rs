@@ -25,9 +25,10 @@
 //! descendant's own may hold it for as long as its rules run). A descendant whose lock is
 //! free is read from memory, a busy one from the store's indexes. Once the deletion has
 //! committed, each deleted pico in memory is marked deleted under its commit gate
-//! (`PicoCell::deleted`): a job of its own still running then has its writes discarded
-//! at its commit, and what such a job committed between the deletion's reading and its
-//! commit is found in the store again and deleted too.
+//! (`PicoCell::deleted`): a job of its own still running then stores nothing at its
+//! commit (its caller still gets its answer, as if it had finished before the deletion),
+//! jobs queued behind it are refused, and what such a job committed between the
+//! deletion's reading and its commit is found in the store again and deleted too.
 
 use super::*;
 use crate::engine::select::RuleState;

@@ -89,22 +89,24 @@ impl EngineInner {
                 });
             }
             // The commit gate: a pico deleted meanwhile (by its parent, which does not wait
-            // for it) stores nothing more (`staged.rs`).
+            // for it) stores nothing more (`staged.rs`). Its jobs still get their answers,
+            // as in pico-engine, where they would have finished before the deletion; what
+            // they wrote went with the pico.
             let gate = lock(&cell.deleted);
             let committed = match *gate {
-                true => Err(None),
-                false => self.storage.commit(batch).map_err(Some),
+                true => Ok(false),
+                false => self.storage.commit(batch).map(|()| true),
             };
             drop(gate);
             match &committed {
-                Ok(()) => {
+                Ok(true) => {
                     self.settle(staged);
                     if panicked {
                         self.reload_from_storage(&mut state, "a transaction panicked");
                     }
                 }
-                Err(None) => self.abort(&mut state, staged),
-                Err(Some(err)) => {
+                Ok(false) => self.abort(&mut state, staged),
+                Err(err) => {
                     // Other picos' memory (new children, channel lookups) is taken back
                     // here; this pico's is read back from storage.
                     self.abort(&mut state, staged);
@@ -112,19 +114,21 @@ impl EngineInner {
                 }
             }
             drop(state);
-            let failure = |err: &Option<StorageError>| match err {
-                Some(err) => storage_failure(err.clone()),
-                None => deleted_meanwhile(),
-            };
             for answer in answers {
                 match answer {
                     Answer::Event(reply, result) => {
                         if let Some(reply) = reply {
-                            let _ = reply.send(committed.as_ref().map_err(failure).and(result));
+                            let _ = reply.send(match &committed {
+                                Ok(_) => result,
+                                Err(err) => Err(storage_failure(err.clone())),
+                            });
                         }
                     }
                     Answer::Query(reply, result) => {
-                        let _ = reply.send(committed.as_ref().map_err(failure).and(result));
+                        let _ = reply.send(match &committed {
+                            Ok(_) => result,
+                            Err(err) => Err(storage_failure(err.clone())),
+                        });
                     }
                 }
             }
@@ -321,9 +325,9 @@ fn refuse_deleted(job: Job) {
     }
 }
 
-/// The answer of a job whose pico was deleted while it ran.
+/// The answer of a job queued on a pico deleted before it ran.
 fn deleted_meanwhile() -> RuntimeError {
-    RuntimeError::error("the pico was deleted while this ran; nothing it did was kept")
+    RuntimeError::error("the pico was deleted before this ran")
 }
 
 /// Runs a transaction's KRL code, turning a panic into an error for that transaction;
