@@ -4,6 +4,8 @@
 //! its next job. A `ctx:query` runs another pico's transaction nested on the caller's
 //! thread with a budget of its own; the caller's continues afterwards.
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -19,11 +21,12 @@ const URL: &str = "file:///budget.krl";
 /// `exp(n)` calls itself twice per level: 2^100 calls never end without a budget.
 const RULESET: &str = r#"
 ruleset test.budget {
-  meta { shares spend, ok, peer_spend }
+  meta { shares spend, ok, peer_spend, fetch }
   global {
     exp = function(n) { n <= 0 => 1 | exp(n - 1) + exp(n - 1) }
     spend = function(n) { exp(n) }
     ok = function() { "still here" }
+    fetch = function(url) { http:get(url){"content"}.length() }
     peer_spend = function(peer, n) { ctx:query(peer, "test.budget", "spend", {"n": n}) + spend(n) }
   }
   rule runaway {
@@ -182,4 +185,43 @@ fn a_nested_query_has_its_own_budget_and_restores_the_callers() {
         .query(&eci, "test.budget", "peer_spend", Value::map(args))
         .expect_err("the peer's side alone is past its budget");
     assert!(err.to_string().contains("step budget of 6000 exceeded"), "{err}");
+}
+
+/// Answers every request on a local port with a body of `bytes` bytes; returns its URL.
+fn big_body_server(bytes: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://{}/big", listener.local_addr().expect("an address"));
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {bytes}\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&vec![b'x'; bytes]);
+        }
+    });
+    url
+}
+
+/// An `http` response body counts as a string: one past the cap fails the request.
+#[test]
+fn an_http_body_past_the_string_cap_fails_the_request() {
+    let limits = ValueLimits {
+        max_string_bytes: 1 << 20,
+        ..ValueLimits::default()
+    };
+    let (engine, eci) = engine_with(1_000_000, limits);
+    let fetch = |bytes: usize| {
+        let mut args = Map::new();
+        args.insert("url", Value::string(big_body_server(bytes)));
+        engine.query(&eci, "test.budget", "fetch", Value::map(args))
+    };
+    assert_eq!(fetch(1000).expect("a small body"), Value::from(1000));
+    let err = fetch(2 << 20).expect_err("past the cap");
+    assert!(
+        err.to_string().contains("string longer than 1048576 bytes"),
+        "{err}"
+    );
 }
