@@ -78,7 +78,7 @@ fn step_budget_stops_a_huge_loop() {
     ));
     assert_eq!(
         err,
-        "Error: the evaluation ran out of its step budget (runaway loop or recursion?)"
+        "Error: step budget of 100000 exceeded (a runaway loop or recursion?)"
     );
     assert!(
         started.elapsed() < Duration::from_secs(5),

@@ -17,6 +17,7 @@ pub mod error;
 pub mod host;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod limits;
 pub mod stdlib;
 pub mod storage;
 pub mod value;

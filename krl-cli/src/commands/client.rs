@@ -105,6 +105,10 @@ pub struct LogsArgs {
     /// Keep printing new entries as they come.
     #[arg(short, long)]
     follow: bool,
+    /// List the events moved to the dead letters (inboxed events that never finished)
+    /// instead of a log.
+    #[arg(long, conflicts_with_all = ["pico", "follow"])]
+    dead_letters: bool,
     #[command(flatten)]
     connection: Connection,
 }
@@ -186,7 +190,42 @@ fn send_query(args: &QueryArgs) -> Result<(), Failure> {
 const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 
 pub fn logs(args: LogsArgs) -> u8 {
+    if args.dead_letters {
+        return finish(print_dead_letters(&args.connection));
+    }
     finish(print_logs(&args))
+}
+
+/// One line per dead letter: when it was moved, its pico, the event and why.
+fn print_dead_letters(connection: &Connection) -> Result<(), Failure> {
+    let answer = get(connection, "/api/dead-letters")?;
+    for letter in answer
+        .get("deadLetters")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if connection.json {
+            println!("{letter}");
+            continue;
+        }
+        let text = |key: &str| letter.get(key).and_then(Json::as_str).unwrap_or_default();
+        let moved = letter
+            .get("moved")
+            .and_then(Json::as_f64)
+            .map(iso_time)
+            .unwrap_or_default();
+        let attrs = letter.get("attrs").map(|a| a.to_string()).unwrap_or_default();
+        println!(
+            "{moved} pico {} event {}:{} ({}) {attrs}: {}",
+            text("pico"),
+            text("domain"),
+            text("name"),
+            text("eid"),
+            text("reason")
+        );
+    }
+    Ok(())
 }
 
 fn print_logs(args: &LogsArgs) -> Result<(), Failure> {

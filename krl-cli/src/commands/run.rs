@@ -21,8 +21,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use krl_diagnostics::{SourceDb, render};
-use krl_runtime::engine::{Engine, EngineError, EngineOptions, SourcePolicy, system};
+use krl_runtime::engine::{DEFAULT_STEP_BUDGET, Engine, EngineError, EngineOptions, SourcePolicy, system};
 use krl_runtime::http::{HttpApi, HttpOptions};
+use krl_runtime::limits::{self, ValueLimits};
 use krl_runtime::storage::{Durability, MemoryStorage, SqliteStorage, Storage};
 use krl_runtime::{Map, Value};
 
@@ -90,6 +91,19 @@ pub struct Args {
     /// Most events and queries waiting on one pico; more are answered 503 (busy).
     #[arg(long, value_name = "N", default_value_t = EngineOptions::default().max_queued_per_pico)]
     max_queue: usize,
+    /// Calls and loop iterations one event (with what it raises) or query may make before
+    /// it fails with "step budget of N exceeded".
+    #[arg(long, value_name = "STEPS", default_value_t = DEFAULT_STEP_BUDGET)]
+    step_budget: u64,
+    /// Bytes of grown values (strings, arrays, maps) one event or query may build in all.
+    #[arg(long, value_name = "BYTES", default_value_t = limits::DEFAULT_MEMORY_BUDGET)]
+    memory_budget: u64,
+    /// The longest string a rule may build, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = limits::DEFAULT_MAX_STRING_BYTES)]
+    max_string: usize,
+    /// The most items of an array, or entries of a map, a rule may build.
+    #[arg(long, value_name = "ITEMS", default_value_t = limits::DEFAULT_MAX_ITEMS)]
+    max_items: usize,
 }
 
 /// pico-engine's port, where the client commands look without `KRL_URL`.
@@ -156,6 +170,12 @@ fn serve(args: Args) -> anyhow::Result<()> {
             ..SourcePolicy::default()
         },
         base_url,
+        step_budget: args.step_budget,
+        value_limits: ValueLimits {
+            max_string_bytes: args.max_string,
+            max_items: args.max_items,
+            memory_budget: args.memory_budget,
+        },
         ..EngineOptions::default()
     };
     let engine = Engine::open(Arc::new(krl_jit::InterpreterBackend), options, storage)?;

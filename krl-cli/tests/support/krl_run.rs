@@ -45,8 +45,18 @@ impl KrlRun {
     /// Starts `krl run --port PORT ARGS...`, with no `PORT`, `PICO_ENGINE_HOME` or
     /// `PICO_ENGINE_BASE_URL` from the environment, and waits for its banner.
     pub fn start<S: AsRef<OsStr>>(port: u16, args: &[S]) -> KrlRun {
+        Self::start_command(Command::new(env!("CARGO_BIN_EXE_krl")), port, args)
+    }
+
+    /// [`KrlRun::start`] under a limit of `bytes` of address space (`prlimit --as`), as
+    /// the runaway and out-of-memory tests run it.
+    pub fn start_limited<S: AsRef<OsStr>>(bytes: u64, port: u16, args: &[S]) -> KrlRun {
+        Self::start_command(limited_krl(bytes), port, args)
+    }
+
+    fn start_command<S: AsRef<OsStr>>(mut command: Command, port: u16, args: &[S]) -> KrlRun {
         let started = Instant::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
+        let mut child = command
             .arg("run")
             .args(["--port", &port.to_string()])
             .args(args)
@@ -183,6 +193,17 @@ impl Drop for KrlRun {
             let _ = self.child.wait();
         }
     }
+}
+
+/// The `krl` binary under a limit of `bytes` of address space; the limit is inherited by
+/// what it starts.
+pub fn limited_krl(bytes: u64) -> Command {
+    let mut command = Command::new("prlimit");
+    command
+        .arg(format!("--as={bytes}"))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_krl"));
+    command
 }
 
 fn terminate(child: &Child) {

@@ -24,6 +24,8 @@ struct CallState {
     depth: Cell<u32>,
     max_depth: Cell<u32>,
     steps_left: Cell<u64>,
+    /// The budget `steps_left` started from, for the error text.
+    budget: Cell<u64>,
     /// The file whose IR is running, so that an error span can be paired with its file.
     file: Cell<FileId>,
 }
@@ -34,14 +36,22 @@ thread_local! {
             depth: Cell::new(0),
             max_depth: Cell::new(DEFAULT_MAX_DEPTH),
             steps_left: Cell::new(u64::MAX),
+            budget: Cell::new(u64::MAX),
             file: Cell::new(FileId(0)),
         }
     };
 }
 
 /// Sets the limits for evaluations on this thread until the guard is dropped.
+///
+/// Limits nest: an inner guard (a `ctx:query` running another pico's transaction on this
+/// thread) restores the outer limits, and what was left of the outer budget, when dropped.
+///
+/// It also restores the call depth: a transaction that panicked (the engine catches it)
+/// unwound through calls without counting them back out.
 pub struct LimitsGuard {
-    previous: (u32, u64),
+    previous: (u32, u64, u64),
+    depth: u32,
 }
 
 /// Applies `max_depth` and a budget of `steps` calls and loop iterations on this thread.
@@ -50,9 +60,19 @@ pub fn set_limits(max_depth: u32, steps: u64) -> LimitsGuard {
         let previous = (
             state.max_depth.replace(max_depth),
             state.steps_left.replace(steps),
+            state.budget.replace(steps),
         );
-        LimitsGuard { previous }
+        LimitsGuard {
+            previous,
+            depth: state.depth.get(),
+        }
     })
+}
+
+/// Applies a fresh budget of `steps` on this thread, keeping the depth limit in force.
+pub fn set_step_budget(steps: u64) -> LimitsGuard {
+    let max_depth = STATE.with(|state| state.max_depth.get());
+    set_limits(max_depth, steps)
 }
 
 impl Drop for LimitsGuard {
@@ -60,6 +80,8 @@ impl Drop for LimitsGuard {
         STATE.with(|state| {
             state.max_depth.set(self.previous.0);
             state.steps_left.set(self.previous.1);
+            state.budget.set(self.previous.2);
+            state.depth.set(self.depth);
         });
     }
 }
@@ -72,7 +94,7 @@ pub fn step() -> Result<(), RuntimeError> {
 #[inline(always)]
 fn spend_step(state: &CallState) -> Result<(), RuntimeError> {
     match state.steps_left.get() {
-        0 => Err(budget_exhausted()),
+        0 => Err(budget_exhausted(state.budget.get())),
         left => {
             state.steps_left.set(left - 1);
             Ok(())
@@ -154,6 +176,8 @@ fn too_deep() -> RuntimeError {
 }
 
 #[cold]
-fn budget_exhausted() -> RuntimeError {
-    RuntimeError::error("the evaluation ran out of its step budget (runaway loop or recursion?)")
+fn budget_exhausted(budget: u64) -> RuntimeError {
+    RuntimeError::error(format!(
+        "step budget of {budget} exceeded (a runaway loop or recursion?)"
+    ))
 }

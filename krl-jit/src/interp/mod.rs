@@ -272,10 +272,13 @@ fn eval_cold(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, R
         Node::Chevron(parts) => {
             let mut text = String::new();
             for part in parts {
-                match operand(part, env, host)? {
-                    Value::String(s) => text.push_str(&s),
-                    other => text.push_str(&other.to_krl_string()),
-                }
+                let part = operand(part, env, host)?;
+                let part = match &part {
+                    Value::String(s) => std::borrow::Cow::Borrowed(&**s),
+                    other => other.to_krl_string(),
+                };
+                krl_runtime::limits::grow_string(text.len() + part.len(), part.len())?;
+                text.push_str(&part);
             }
             Ok(Value::string(text))
         }

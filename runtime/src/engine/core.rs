@@ -25,9 +25,11 @@ use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord
 use super::pico::{Installed, PicoState, RulesetCode};
 use super::select::{self, SelectEvent, WhereEval};
 use crate::RuntimeError;
+use crate::limits::ValueLimits;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
+mod dead_letters;
 mod load;
 mod oneshot;
 mod primitives;
@@ -38,6 +40,7 @@ mod submit;
 mod summaries;
 mod txn;
 
+pub use dead_letters::{DeadLetter, MAX_EVENT_RUNS};
 pub(crate) use staged::Staged;
 pub use submit::Submitted;
 
@@ -93,6 +96,9 @@ enum Job {
         query: Query,
         reply: oneshot::Sender<Result<Value, RuntimeError>>,
     },
+    /// Re-initialise a flushed ruleset on this pico, which was busy at the flush: a flush
+    /// never waits for a busy pico (see `reinstall_on_resident`). Runs alone, between groups.
+    Reinstall(Arc<RulesetCode>),
 }
 
 #[derive(Default)]
@@ -119,6 +125,10 @@ pub(crate) struct PicoCell {
     state: Mutex<PicoState>,
     /// When it was last looked up, on the engine's logical clock (for eviction).
     last_used: AtomicU64,
+    /// Set once the deletion of this pico committed. Held around each commit of the pico's
+    /// own jobs: a job that was running when its pico was deleted stores nothing
+    /// (`staged.rs`, "Deleting a busy pico").
+    deleted: Mutex<bool>,
 }
 
 /// The source of "now" in epoch milliseconds: the system clock, or a test clock.
@@ -160,6 +170,10 @@ pub(crate) struct EngineInner {
     scheduler: super::modules::schedule::Scheduler,
     /// Where tools observe rule selection (see `trace.rs`).
     pub(crate) trace: super::trace::Trace,
+    /// Calls and loop iterations one transaction may make.
+    step_budget: u64,
+    /// Caps on the values one transaction may build.
+    value_limits: ValueLimits,
     /// This engine, for work a module finishes after its transaction (`http` autosend).
     this: std::sync::Weak<EngineInner>,
 }
@@ -202,7 +216,19 @@ pub struct EngineOptions {
     /// What ruleset URLs may read: folders, hosts, size (docs/security.md). The default
     /// allows any readable file and any host.
     pub sources: super::source::SourcePolicy,
+    /// Calls and loop iterations one transaction (an event with everything it raises, a
+    /// query, a ruleset's initialisation) may make before it fails with "step budget of N
+    /// exceeded". Default [`DEFAULT_STEP_BUDGET`] (100 million: seconds of work).
+    pub step_budget: u64,
+    /// Caps on the values one transaction may build (see `crate::limits`): strings of at
+    /// most 32 MiB, arrays and maps of at most 4 million items, and a memory budget of
+    /// 512 MiB of grown values per transaction. Past a cap the transaction fails with a
+    /// KRL error ("string longer than N bytes", "memory budget of N bytes exceeded").
+    pub value_limits: ValueLimits,
 }
+
+/// The default of [`EngineOptions::step_budget`].
+pub const DEFAULT_STEP_BUDGET: u64 = 100_000_000;
 
 impl Default for EngineOptions {
     fn default() -> Self {
@@ -215,6 +241,8 @@ impl Default for EngineOptions {
             outbox: super::outbox::OutboxOptions::default(),
             max_queued_per_pico: 1_000,
             sources: super::source::SourcePolicy::default(),
+            step_budget: DEFAULT_STEP_BUDGET,
+            value_limits: ValueLimits::default(),
         }
     }
 }
@@ -263,6 +291,8 @@ impl Engine {
             install_seq: AtomicU64::new(0),
             scheduler: super::modules::schedule::Scheduler::default(),
             trace: options.trace,
+            step_budget: options.step_budget,
+            value_limits: options.value_limits,
             this: this.clone(),
         });
         let receiver = Arc::new(Mutex::new(receiver));
@@ -451,7 +481,9 @@ impl Engine {
         let eid = new_id();
         // The event is durable before its id is returned: a crash now still runs it later.
         let record = InboxRecord::new(&eid, &event);
-        let pico_id = lock(&cell.state).id.clone();
+        // From the channel, not the pico's state: a busy pico holds that for as long as its
+        // job runs, and accepting an event must not wait for it.
+        let pico_id = self.inner.channel(&event.eci)?.pico_id.clone();
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
         self.inner.storage.commit(batch)?;
@@ -594,6 +626,15 @@ impl EngineInner {
         &self.base_url
     }
 
+    /// Runs `body`, one transaction's KRL code, under the engine's budgets: a fresh step
+    /// budget and value limits on this thread, the previous ones restored afterwards (a
+    /// `ctx:query` nests another pico's transaction on the caller's thread).
+    pub(crate) fn budgeted<T>(&self, body: impl FnOnce() -> T) -> T {
+        let _steps = self.backend.step_budget(self.step_budget);
+        let _values = self.value_limits.apply();
+        body()
+    }
+
     /// A line in the engine's own log (the root pico's), for problems found while loading.
     fn engine_log(&self, message: String) {
         let entry = LogEntry {
@@ -721,7 +762,7 @@ impl EngineInner {
         let (instance, writes, init_staged) = {
             let mut cx = TxnContext::new(self, state, Arc::from(new_id().as_str()));
             cx.rid = Arc::clone(&rid);
-            let instance = code.compiled.instantiate(&mut cx, &config);
+            let instance = self.budgeted(|| code.compiled.instantiate(&mut cx, &config));
             let init_staged = std::mem::take(&mut cx.staged);
             (instance, std::mem::take(&mut cx.ent_writes), init_staged)
         };
@@ -767,8 +808,23 @@ impl EngineInner {
     /// After a flush changed a ruleset's code, re-initialises it on every pico that has it.
     fn reinstall_everywhere(&self, code: &Arc<RulesetCode>) {
         // Picos not in memory are re-initialised when they load (`load.rs`).
-        for cell in self.resident_cells() {
-            self.reinstall_on(&mut lock(&cell.state), code);
+        self.reinstall_on_resident(self.resident_cells(), code);
+    }
+
+    /// Re-initialises `code` on each of `cells` that has it: at once on an idle pico, as a
+    /// job queued behind the running one on a busy pico. A flush thus never waits for a
+    /// busy pico, and `ctx:flush` never waits for one while holding its own.
+    fn reinstall_on_resident(&self, cells: Vec<Arc<PicoCell>>, code: &Arc<RulesetCode>) {
+        for cell in cells {
+            match cell.state.try_lock() {
+                Ok(mut state) => self.reinstall_on(&mut state, code),
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    self.reinstall_on(&mut poisoned.into_inner(), code)
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    self.push(&cell, Job::Reinstall(Arc::clone(code)))
+                }
+            }
         }
     }
 }

@@ -25,7 +25,10 @@ mod source;
 pub mod system;
 pub mod trace;
 
-pub use self::core::{Engine, EngineError, EngineOptions, EventResponse, RulesetVersion, Submitted};
+pub use self::core::{
+    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineError, EngineOptions, EventResponse, MAX_EVENT_RUNS,
+    RulesetVersion, Submitted,
+};
 pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
     RulesetInstance, RulesetMeta,

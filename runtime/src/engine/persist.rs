@@ -24,7 +24,8 @@
 //! | `ruleset, url` | `{url, src, hash}` |
 //! | `entvar, pico, rid, name` | the value as JSON |
 //! | `rulestate, pico, rid` | `{rule name: automaton state}` of the rules not at their start |
-//! | `inbox, pico, eid` | an accepted event not yet processed |
+//! | `inbox, pico, eid` | an accepted event not yet processed, with how often a restart replayed it |
+//! | `dead-letter, pico, eid` | an inboxed event moved aside (`core/dead_letters.rs`), with why |
 //! | `timer-index, pico, rid` | empty: the ruleset's `_schedule` variable is not empty |
 //! | `outbox, seq` | an event for another engine, committed and not yet acknowledged (`outbox.rs`) |
 //!
@@ -71,11 +72,12 @@ pub(crate) fn timer_index_key(pico: &str, rid: &str) -> Vec<u8> {
 
 /// The key areas that hold one pico's data under `area, pico id, ...`: deleting a pico
 /// deletes each of these prefixes (plus its `pico` record and its channel records).
-pub(crate) const PICO_AREAS: [&str; 7] = [
+pub(crate) const PICO_AREAS: [&str; 8] = [
     "pico-ruleset",
     "entvar",
     "rulestate",
     "inbox",
+    "dead-letter",
     "pico-child",
     "pico-eci-list",
     "timer-index",
@@ -113,6 +115,10 @@ pub(crate) fn rule_state_prefix(pico: &str, rid: &str) -> Vec<u8> {
 
 pub(crate) fn inbox_key(pico: &str, eid: &str) -> Vec<u8> {
     key::encode(&["inbox", pico, eid])
+}
+
+pub(crate) fn dead_letter_key(pico: &str, eid: &str) -> Vec<u8> {
+    key::encode(&["dead-letter", pico, eid])
 }
 
 #[derive(Serialize, Deserialize)]
@@ -155,6 +161,22 @@ pub(crate) struct InboxRecord {
     pub name: String,
     pub attrs: Value,
     pub time: f64,
+    /// How many times a restart found the event here and ran it again (absent in stores
+    /// written before it was kept: none). Written before each such run, so a run the
+    /// process does not survive is counted too.
+    #[serde(default)]
+    pub replays: u32,
+}
+
+/// An inboxed event moved aside: it never finished (see `core/dead_letters.rs`).
+#[derive(Serialize, Deserialize)]
+pub(crate) struct DeadLetterRecord {
+    #[serde(flatten)]
+    pub event: InboxRecord,
+    pub pico: String,
+    pub reason: String,
+    /// When it was moved aside (epoch ms).
+    pub moved: f64,
 }
 
 impl InboxRecord {
@@ -167,6 +189,7 @@ impl InboxRecord {
             name: event.name.to_string(),
             attrs: event.attrs.clone(),
             time: event.time,
+            replays: 0,
         }
     }
 }

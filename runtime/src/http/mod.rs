@@ -1,10 +1,10 @@
 //! The HTTP API of pico-engine 1.x over an [`Engine`] (feature `http`): the `/c/...` and
-//! legacy `/sky/...` event and query routes, `/api/ui-context`, `/api/flush`, and two routes
-//! of our own for the `krl` client (`/api/picos`, `/api/logs`). engine.md §8 is the
-//! specification; `params` merges request parameters, `routes` has the handlers, `guard`
-//! checks every request (Host, admin token) and sets the answer's headers (CORS only on the
-//! pico routes), `serve` runs connections with their timeouts. docs/security.md says what
-//! is exposed to whom.
+//! legacy `/sky/...` event and query routes, `/api/ui-context`, `/api/flush`, and routes
+//! of our own for the `krl` client (`/api/picos`, `/api/logs`, `/api/dead-letters`).
+//! engine.md §8 is the specification; `params` merges request parameters, `routes` has the
+//! handlers, `guard` checks every request (Host, admin token) and sets the answer's headers
+//! (CORS only on the pico routes), `serve` runs connections with their timeouts.
+//! docs/security.md says what is exposed to whom.
 //!
 //! A handler submits its job to the engine on tokio's blocking pool (it may read storage or
 //! run the pico's queue) and then awaits the answer without a thread, so requests waiting
@@ -125,6 +125,10 @@ pub fn router(api: Arc<HttpApi>) -> Router {
         .route("/api/flush", any(routes::flush))
         .route("/api/picos", get(routes::picos).fallback(routes::not_found))
         .route("/api/logs", get(routes::logs).fallback(routes::not_found))
+        .route(
+            "/api/dead-letters",
+            get(routes::dead_letters).fallback(routes::not_found),
+        )
         .route("/c/{eci}/event/{domain}/{name}", any(routes::event))
         .route("/c/{eci}/event-wait/{domain}/{name}", any(routes::event_wait))
         .route(

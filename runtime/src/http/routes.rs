@@ -525,6 +525,23 @@ pub(super) async fn logs(State(api): Api, request: Request) -> Response {
     )
 }
 
+/// Ours, for `krl logs --dead-letters`: the events moved to the dead letters
+/// (`{"deadLetters": [...]}`, oldest move first).
+pub(super) async fn dead_letters(State(api): Api) -> Response {
+    respond(
+        async {
+            let letters = blocking(&api, |engine| engine.dead_letters()).await?;
+            let mut body = JsonMap::new();
+            body.insert(
+                "deadLetters".to_string(),
+                Json::Array(letters.iter().map(|letter| letter.to_value().to_json()).collect()),
+            );
+            Ok(json_response(Json::Object(body).to_string()))
+        }
+        .await,
+    )
+}
+
 /// Matches Express's default answer to an unknown route.
 pub(super) async fn not_found(request: Request) -> Response {
     let path = request

@@ -47,7 +47,7 @@ pub(super) const OPERATORS: &[Operator] = &[
         ))
     }),
     function!("join", &["val", "str"], join),
-    function!("append", &["val", "a", "b", "c", "d", "e"], |_, a| Ok(concat(a))),
+    function!("append", &["val", "a", "b", "c", "d", "e"], |_, a| concat(a)),
     function!("reverse", VAL, |_, a| {
         let items = arg(a, 0).as_array().ok_or_else(only_works_on_arrays)?;
         Ok(items.iter().rev().cloned().collect())
@@ -132,20 +132,28 @@ fn join(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
         separator.to_krl_string()
     };
     let parts: Vec<_> = items.iter().map(|item| item.to_krl_string()).collect();
+    let separators = separator.len().saturating_mul(parts.len().saturating_sub(1));
+    let text_len = parts.iter().map(|part| part.len()).sum::<usize>();
+    crate::limits::string(text_len.saturating_add(separators))?;
     Ok(Value::from(parts.join(&separator)))
 }
 
 /// lodash `concat`: the first value and every further one are spread one level if arrays.
 /// Matches pico-engine: at most five values are appended (`append` has six parameters).
-fn concat(args: &[Value]) -> Value {
-    let mut out = Vec::new();
+fn concat(args: &[Value]) -> Result<Value, RuntimeError> {
+    let count = args
+        .iter()
+        .map(|value| value.as_array().map_or(1, |items| items.len()))
+        .sum::<usize>();
+    crate::limits::items(count)?;
+    let mut out = Vec::with_capacity(count);
     for value in args {
         match value {
             Value::Array(items) => out.extend(items.iter().cloned()),
             other => out.push(other.clone()),
         }
     }
-    Value::array(out)
+    Ok(Value::array(out))
 }
 
 /// A non-array becomes a one-element array.
@@ -289,6 +297,7 @@ fn splice(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
         }
     }
     out.extend(lodash_slice(items, start_index + n_elements, None));
+    crate::limits::items(out.len())?;
     Ok(Value::array(out))
 }
 

@@ -188,7 +188,7 @@ fn put(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
         (key_path(arg(args, 1)), arg(args, 2))
     };
     if path.is_empty() {
-        return Ok(match (val, to_set) {
+        let merged = match (val, to_set) {
             (Value::Map(base), Value::Map(extra)) => {
                 let mut merged = (**base).clone();
                 for (key, item) in extra.iter() {
@@ -207,10 +207,22 @@ fn put(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
                 Value::array(merged)
             }
             _ => to_set.clone(),
-        });
+        };
+        match &merged {
+            Value::Map(map) => crate::limits::items(map.len())?,
+            Value::Array(items) => crate::limits::items(items.len())?,
+            _ => {}
+        }
+        return Ok(merged);
     }
     let mut out = val.clone();
     put_in(&mut out, &path, to_set.clone())?;
+    let size = |value: &Value| match value {
+        Value::Map(map) => map.len(),
+        Value::Array(items) => items.len(),
+        _ => 0,
+    };
+    crate::limits::items(size(&out))?;
     Ok(out)
 }
 

@@ -84,6 +84,7 @@ fn range(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     if len > MAX_RANGE_LEN {
         return Err(RuntimeError::range_error("Invalid array length"));
     }
+    crate::limits::items(len as usize)?;
     let mut items = Vec::with_capacity(len as usize);
     let mut current = start;
     for _ in 0..len as usize {

@@ -74,8 +74,11 @@ pub fn plus(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     if let (Some(a), Some(b)) = (left.as_number(), right.as_number()) {
         return Ok(Value::number(a + b));
     }
-    let mut out = left.to_krl_string().into_owned();
-    out.push_str(&right.to_krl_string());
+    let (left, right) = (left.to_krl_string(), right.to_krl_string());
+    crate::limits::string(left.len() + right.len())?;
+    let mut out = String::with_capacity(left.len() + right.len());
+    out.push_str(&left);
+    out.push_str(&right);
     Ok(Value::from(out))
 }
 

@@ -106,6 +106,7 @@ fn replace(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
         Value::RegExp(re) => js_regex_replace(&text, re, &template),
         _ => js_string_replace(&text, &pattern.to_krl_string(), &template),
     };
+    crate::limits::string(out.len())?;
     Ok(Value::from(out))
 }
 

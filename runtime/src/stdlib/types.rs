@@ -135,6 +135,7 @@ fn sprintf(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
         Value::String(s) => sprintf_base(s, &template, &PERCENT_S, "%s"),
         _ => template.into_owned(),
     };
+    crate::limits::string(out.len())?;
     Ok(Value::from(out))
 }
 

@@ -41,13 +41,25 @@ impl EngineInner {
         Ok(())
     }
 
-    /// Queues every accepted event that had not run when the engine stopped; their picos
-    /// load now.
+    /// Queues every accepted event that had not finished when the engine stopped; their
+    /// picos load now. Each one's replay is counted first, and an event that never finished
+    /// too often is moved to the dead letters instead (`dead_letters.rs`).
     fn requeue_inbox(&self) -> Result<(), EngineError> {
-        for (k, v) in self.storage.scan_prefix(&key::prefix(&["inbox"]))? {
+        let found = self.storage.scan_prefix(&key::prefix(&["inbox"]))?;
+        let mut replays = Vec::with_capacity(found.len());
+        let mut batch = WriteBatch::new();
+        for (k, v) in found {
             let parts = key::decode(&k)?;
             let record: InboxRecord = persist::from_bytes(&k, &v)?;
             let Some(pico) = parts.get(1) else { continue };
+            if let Some(record) = self.count_replay(&mut batch, pico, record) {
+                replays.push((pico.clone(), record));
+            }
+        }
+        if !batch.is_empty() {
+            self.storage.commit(batch)?;
+        }
+        for (pico, record) in replays {
             let event = Event {
                 eci: Arc::from(record.eci.as_str()),
                 domain: Arc::from(record.domain.as_str()),
@@ -55,7 +67,7 @@ impl EngineInner {
                 attrs: record.attrs,
                 time: record.time,
             };
-            let cell = self.pico(pico)?;
+            let cell = self.pico(&pico)?;
             self.push(
                 &cell,
                 Job::Event {
@@ -241,7 +253,7 @@ impl EngineInner {
         let instance = {
             let mut cx = TxnContext::new(self, state, Arc::from(new_id().as_str()));
             cx.rid = Arc::from(record.rid.as_str());
-            code.compiled.instantiate(&mut cx, &config)
+            self.budgeted(|| code.compiled.instantiate(&mut cx, &config))
         };
         let instance = match instance {
             Ok(instance) => Some(instance),

@@ -143,9 +143,7 @@ impl EngineInner {
         if changed {
             // Picos not in memory are re-initialised when they load (`load.rs`).
             // Never lock `current` again: its transaction holds it.
-            for cell in self.resident_cells_except(&current.id) {
-                self.reinstall_on(&mut lock(&cell.state), &code);
-            }
+            self.reinstall_on_resident(self.resident_cells_except(&current.id), &code);
             self.reinstall_on(current, &code);
         }
         Ok(code.rid().to_string())
@@ -297,14 +295,7 @@ impl EngineInner {
         let (cell, event) = self.admit_event(eci, domain, name, attrs, sender)?;
         let pico_id = self.channel(&event.eci)?.pico_id.clone();
         let eid = new_id();
-        let record = InboxRecord {
-            eid: eid.clone(),
-            eci: event.eci.to_string(),
-            domain: event.domain.to_string(),
-            name: event.name.to_string(),
-            attrs: event.attrs.clone(),
-            time: event.time,
-        };
+        let record = InboxRecord::new(&eid, &event);
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
         self.storage.commit(batch).map_err(storage_failure)?;

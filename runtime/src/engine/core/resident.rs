@@ -54,6 +54,7 @@ impl PicoCell {
             queue: Mutex::new(PicoQueue::default()),
             state: Mutex::new(state),
             last_used: AtomicU64::new(now),
+            deleted: Mutex::new(false),
         }
     }
 }
@@ -139,6 +140,14 @@ impl EngineInner {
     /// Every resident pico, for operations that apply to all loaded picos (a flush).
     pub(super) fn resident_cells(&self) -> Vec<Arc<PicoCell>> {
         read(&self.residents).picos.values().cloned().collect()
+    }
+
+    /// The cells of those of `ids` that are in memory (none is loaded).
+    pub(super) fn resident_cells_of(&self, ids: &[String]) -> Vec<(String, Arc<PicoCell>)> {
+        let residents = read(&self.residents);
+        ids.iter()
+            .filter_map(|id| Some((id.clone(), Arc::clone(residents.picos.get(id)?))))
+            .collect()
     }
 
     /// The picos in memory but `id`, whose state its caller may already hold locked.

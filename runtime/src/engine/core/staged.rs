@@ -22,6 +22,16 @@
 //! After the group commit, [`EngineInner::settle`] drops the overlay entries (the store
 //! now says the same), lets new children leave memory and dispatches the outbox entries. If the transaction fails, or the
 //! group commit does, [`EngineInner::abort`] replays the undo records backwards.
+//!
+//! Deleting a busy pico: `delPico` runs in its parent's transaction, which holds the
+//! parent's state, so it never waits for a descendant's state lock (a job of the
+//! descendant's own may hold it for as long as its rules run). A descendant whose lock is
+//! free is read from memory, a busy one from the store's indexes. Once the deletion has
+//! committed, each deleted pico in memory is marked deleted under its commit gate
+//! (`PicoCell::deleted`): a job of its own still running then stores nothing at its
+//! commit (its caller still gets its answer, as if it had finished before the deletion),
+//! jobs queued behind it are refused, and what such a job committed between the
+//! deletion's reading and its commit is found in the store again and deleted too.
 
 use super::*;
 use crate::engine::outbox::{Outbox, OutboxRecord, Outgoing};
@@ -232,11 +242,13 @@ impl EngineInner {
             self.settle_pending_channels(&settled);
         }
         if !deleted.is_empty() {
+            let cells = self.resident_cells_of(&deleted);
             // Out of memory first, then findable again: the store no longer has them.
             self.remove_picos(&deleted, &[]);
             for id in &deleted {
                 self.unhide_pico(id);
             }
+            self.close_deleted(cells);
         }
         for (id, cell) in new_picos {
             drop(cell);
@@ -311,6 +323,31 @@ impl EngineInner {
         self.remove_picos(&doomed, &channels);
     }
 
+    /// Marks deleted picos that were in memory as deleted (see the module header), then
+    /// deletes whatever a job of theirs committed after the deletion read them.
+    fn close_deleted(&self, cells: Vec<(String, Arc<PicoCell>)>) {
+        let mut batch = WriteBatch::new();
+        let (mut doomed, mut channels) = (Vec::new(), Vec::new());
+        for (id, cell) in cells {
+            // After this no job of the pico commits: whatever the scan below does not
+            // find will never be stored.
+            *lock(&cell.deleted) = true;
+            match self.stored_subtree_deletion(&id, &mut batch) {
+                Ok((found, ecis)) => {
+                    doomed.extend(found.into_iter().filter(|found| *found != id));
+                    channels.extend(ecis);
+                }
+                Err(err) => self.engine_log(format!("deleted pico {id} could not be read back: {err}")),
+            }
+        }
+        if let Err(err) = self.storage.commit(batch) {
+            self.engine_log(format!(
+                "what deleted picos stored late could not be deleted: {err}"
+            ));
+        }
+        self.remove_picos(&doomed, &channels);
+    }
+
     /// [`Self::subtree_deletion`] from the store's indexes alone (`pico-child`,
     /// `pico-eci-list`), loading no pico.
     fn stored_subtree_deletion(
@@ -323,31 +360,26 @@ impl EngineInner {
         let mut idx = 0;
         while let Some(id) = doomed.get(idx).cloned() {
             idx += 1;
-            let last_part = |k: &[u8]| key::decode(k).ok().and_then(|mut parts| parts.pop());
-            for (k, _) in self
-                .storage
-                .scan_prefix(&key::prefix(&["pico-child", id.as_str()]))?
-            {
-                let child = last_part(&k).and_then(|eci| self.lookup_channel(&eci).ok());
-                if let Some(channel) = child {
+            let (children, channels) = self.stored_family(&id)?;
+            for child_eci in children {
+                if let Ok(channel) = self.lookup_channel(&child_eci) {
                     doomed.push(channel.pico_id);
                 }
             }
-            for (k, _) in self
-                .storage
-                .scan_prefix(&key::prefix(&["pico-eci-list", id.as_str()]))?
-            {
-                if let Some(eci) = last_part(&k) {
-                    batch.delete(persist::channel_key(&eci));
-                    dead_channels.push(eci);
-                }
-            }
-            batch.delete(persist::pico_key(&id));
-            for area in persist::PICO_AREAS {
-                batch.delete_prefix(key::prefix(&[area, id.as_str()]));
-            }
+            delete_pico_records(batch, &id, &channels, &mut dead_channels);
         }
         Ok((doomed, dead_channels))
+    }
+
+    /// A pico's children (their child-link ECIs) and channels as the store's indexes
+    /// (`pico-child`, `pico-eci-list`) list them.
+    fn stored_family(&self, id: &str) -> Result<(Vec<String>, Vec<String>), StorageError> {
+        let last_part = |k: &[u8]| key::decode(k).ok().and_then(|mut parts| parts.pop());
+        let listed = |area: &str| -> Result<Vec<String>, StorageError> {
+            let found = self.storage.scan_prefix(&key::prefix(&[area, id]))?;
+            Ok(found.iter().filter_map(|(k, _)| last_part(k)).collect())
+        };
+        Ok((listed("pico-child")?, listed("pico-eci-list")?))
     }
 
     /// Adds the deletion of pico `id` and all its descendants to `batch`: returns their
@@ -362,27 +394,47 @@ impl EngineInner {
         let mut idx = 0;
         while let Some(id) = doomed.get(idx).cloned() {
             idx += 1;
-            let (children, channels) = self.with_pico(&id, |state| {
-                (
-                    state.children.clone(),
-                    state.channels.keys().cloned().collect::<Vec<_>>(),
-                )
-            })?;
+            // Never wait for a busy pico (see the module header): its memory may be ahead
+            // of the store, but what it has not committed yet it never will.
+            let cell = self.pico(&id)?;
+            let family = match cell.state.try_lock() {
+                Ok(state) => Some(memory_family(&state)),
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    Some(memory_family(&poisoned.into_inner()))
+                }
+                Err(std::sync::TryLockError::WouldBlock) => None,
+            };
+            let (children, channels) = match family {
+                Some(family) => family,
+                None => self.stored_family(&id).map_err(|err| {
+                    RuntimeError::error(format!("pico {id} could not be read for its deletion: {err}"))
+                })?,
+            };
             for child_eci in children {
                 if let Ok(channel) = self.lookup_channel(&child_eci) {
                     doomed.push(channel.pico_id);
                 }
             }
-            batch.delete(persist::pico_key(&id));
-            for eci in channels {
-                batch.delete(persist::channel_key(&eci));
-                dead_channels.push(eci);
-            }
-            for area in persist::PICO_AREAS {
-                batch.delete_prefix(key::prefix(&[area, id.as_str()]));
-            }
+            delete_pico_records(batch, &id, &channels, &mut dead_channels);
         }
         Ok((doomed, dead_channels))
+    }
+}
+
+/// A pico's children (their child-link ECIs) and channels as its memory has them.
+fn memory_family(state: &PicoState) -> (Vec<String>, Vec<String>) {
+    (state.children.clone(), state.channels.keys().cloned().collect())
+}
+
+/// Deletes a pico's records (its own, its channels', every per-pico area) in `batch`.
+fn delete_pico_records(batch: &mut WriteBatch, id: &str, channels: &[String], dead: &mut Vec<String>) {
+    batch.delete(persist::pico_key(id));
+    for eci in channels {
+        batch.delete(persist::channel_key(eci));
+        dead.push(eci.clone());
+    }
+    for area in persist::PICO_AREAS {
+        batch.delete_prefix(key::prefix(&[area, id]));
     }
 }
 

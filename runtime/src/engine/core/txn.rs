@@ -8,6 +8,13 @@
 //! durability one fsync) per group instead of per event, and nothing is answered before
 //! its commit. If that commit fails, every job of the group gets the error and the pico's
 //! memory, which ran ahead of storage, is read back from storage.
+//!
+//! A panic inside a job's KRL code (an engine or stdlib bug) is caught: that job fails with
+//! an error, its structural changes are undone as a failed job's are, an inboxed event is
+//! moved to the dead letters, and once the group has committed the pico is read back from
+//! storage, since the panic may have left its memory half changed.
+
+use std::panic::{self, AssertUnwindSafe};
 
 use super::*;
 use crate::engine::pico::FastMap;
@@ -54,12 +61,26 @@ impl EngineInner {
                     queue.drainer = Drainer::Idle;
                     return;
                 }
-                let take = queue.jobs.len().min(MAX_JOBS_PER_COMMIT);
-                queue.jobs.drain(..take).collect()
+                // A reinstall commits on its own, so it never shares a group.
+                let take = match queue.jobs.iter().position(|job| matches!(job, Job::Reinstall(_))) {
+                    Some(0) => 1,
+                    Some(reinstall) => reinstall,
+                    None => queue.jobs.len(),
+                };
+                queue.jobs.drain(..take.min(MAX_JOBS_PER_COMMIT)).collect()
             };
+            if *lock(&cell.deleted) {
+                jobs.into_iter().for_each(refuse_deleted);
+                continue;
+            }
+            if let [Job::Reinstall(code)] = jobs.as_slice() {
+                self.reinstall_on(&mut lock(&cell.state), code);
+                continue;
+            }
             let mut state = lock(&cell.state);
             let mut batch = WriteBatch::new();
             let mut staged = Staged::default();
+            let mut panicked = false;
             let mut answers = Vec::with_capacity(jobs.len());
             let mut jobs = jobs.into_iter();
             loop {
@@ -78,23 +99,43 @@ impl EngineInner {
                         reply,
                         inbox,
                     } => {
-                        let sinks = (&mut batch, &mut staged);
+                        let sinks = (&mut batch, &mut staged, &mut panicked);
                         Answer::Event(reply, self.run_event(&mut state, &eid, event, inbox, sinks))
                     }
                     Job::Query { qid, query, reply } => {
-                        let sinks = (&mut batch, &mut staged);
+                        let sinks = (&mut batch, &mut staged, &mut panicked);
                         Answer::Query(reply, self.run_query(&mut state, &qid, &query, sinks))
+                    }
+                    // Taken alone above.
+                    Job::Reinstall(code) => {
+                        self.reinstall_on(&mut state, &code);
+                        continue;
                     }
                 });
             }
-            let committed = self.storage.commit(batch);
+            // The commit gate: a pico deleted meanwhile (by its parent, which does not wait
+            // for it) stores nothing more (`staged.rs`). Its jobs still get their answers,
+            // as in pico-engine, where they would have finished before the deletion; what
+            // they wrote went with the pico.
+            let gate = lock(&cell.deleted);
+            let committed = match *gate {
+                true => Ok(false),
+                false => self.storage.commit(batch).map(|()| true),
+            };
+            drop(gate);
             match &committed {
-                Ok(()) => self.settle(staged),
+                Ok(true) => {
+                    self.settle(staged);
+                    if panicked {
+                        self.reload_from_storage(&mut state, "a transaction panicked");
+                    }
+                }
+                Ok(false) => self.abort(&mut state, staged),
                 Err(err) => {
                     // Other picos' memory (new children, channel lookups) is taken back
                     // here; this pico's is read back from storage.
                     self.abort(&mut state, staged);
-                    self.reload_after_failed_commit(&mut state, err);
+                    self.reload_from_storage(&mut state, &format!("a commit failed ({err})"));
                 }
             }
             drop(state);
@@ -103,14 +144,14 @@ impl EngineInner {
                     Answer::Event(reply, result) => {
                         if let Some(reply) = reply {
                             let _ = reply.send(match &committed {
-                                Ok(()) => result,
+                                Ok(_) => result,
                                 Err(err) => Err(storage_failure(err.clone())),
                             });
                         }
                     }
                     Answer::Query(reply, result) => {
                         let _ = reply.send(match &committed {
-                            Ok(()) => result,
+                            Ok(_) => result,
                             Err(err) => Err(storage_failure(err.clone())),
                         });
                     }
@@ -119,15 +160,14 @@ impl EngineInner {
         }
     }
 
-    /// After a failed group commit memory is ahead of storage: read the pico back.
-    fn reload_after_failed_commit(&self, state: &mut PicoState, err: &StorageError) {
+    /// After a failed group commit memory is ahead of storage, after a panic it may be half
+    /// changed: read the pico back.
+    fn reload_from_storage(&self, state: &mut PicoState, why: &str) {
         let id = state.id.clone();
         match self.read_pico(&id) {
             Ok(Some(stored)) => *state = stored,
             Ok(None) => {}
-            Err(reload) => self.engine_log(format!(
-                "pico {id} could not be read back after a failed commit ({err}): {reload}"
-            )),
+            Err(reload) => self.engine_log(format!("pico {id} could not be read back after {why}: {reload}")),
         }
     }
 
@@ -141,7 +181,7 @@ impl EngineInner {
         eid: &str,
         event: Event,
         inbox: bool,
-        (batch, group): (&mut WriteBatch, &mut Staged),
+        (batch, group, panicked): (&mut WriteBatch, &mut Staged, &mut bool),
     ) -> Result<EventResponse, RuntimeError> {
         let event = Arc::new(event);
         let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> = state
@@ -151,33 +191,36 @@ impl EngineInner {
             .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
         let mut rule_states = RuleStates::with_capacity_and_hasher(8, Default::default());
-        let result = (|| {
-            while let Some((rid, event)) = schedule.pop_front() {
-                let Some((code, instance)) = cx
-                    .pico
-                    .installed(&rid)
-                    .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
-                else {
-                    continue;
-                };
-                cx.rid = Arc::clone(&rid);
-                cx.event = Some(Arc::clone(&event));
-                cx.modules = instance.modules().to_vec();
-                run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
-                if std::mem::take(&mut cx.clear_schedule) {
-                    schedule.clear();
-                }
-                for (raised, only) in std::mem::take(&mut cx.raised) {
-                    let raised = Arc::new(raised);
-                    for installed in &cx.pico.rulesets {
-                        if only.as_ref().is_none_or(|rid| *rid == installed.rid) {
-                            schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
+        let run = AssertUnwindSafe(|| {
+            self.budgeted(|| {
+                while let Some((rid, event)) = schedule.pop_front() {
+                    let Some((code, instance)) = cx
+                        .pico
+                        .installed(&rid)
+                        .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
+                    else {
+                        continue;
+                    };
+                    cx.rid = Arc::clone(&rid);
+                    cx.event = Some(Arc::clone(&event));
+                    cx.modules = instance.modules().to_vec();
+                    run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
+                    if std::mem::take(&mut cx.clear_schedule) {
+                        schedule.clear();
+                    }
+                    for (raised, only) in std::mem::take(&mut cx.raised) {
+                        let raised = Arc::new(raised);
+                        for installed in &cx.pico.rulesets {
+                            if only.as_ref().is_none_or(|rid| *rid == installed.rid) {
+                                schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
+                            }
                         }
                     }
                 }
-            }
-            Ok::<(), RuntimeError>(())
-        })();
+                Ok::<(), RuntimeError>(())
+            })
+        });
+        let (result, panic) = catch_panic(run);
         let mut logs = std::mem::take(&mut cx.logs);
         let directives = std::mem::take(&mut cx.directives);
         let writes = std::mem::take(&mut cx.ent_writes);
@@ -189,11 +232,21 @@ impl EngineInner {
         if !logs.is_empty() {
             lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
         }
-        if inbox {
+        match (inbox, &panic) {
+            (true, Some(message)) => {
+                let reason = format!("its transaction panicked: {message}");
+                self.dead_letter(batch, &state.id, InboxRecord::new(eid, &event), reason);
+            }
             // A failed transaction is still done with: it ran once, and its failure is final.
-            batch.delete(persist::inbox_key(&state.id, eid));
+            (true, None) => {
+                batch.delete(persist::inbox_key(&state.id, eid));
+            }
+            (false, _) => {}
         }
+        *panicked |= panic.is_some();
         if let Err(err) = result {
+            // Nobody may wait for the event (`/sky/event` without wait, `event:send`): the
+            // pico's log, written above, is where its failure is seen.
             self.abort(state, staged);
             return Err(err);
         }
@@ -236,7 +289,7 @@ impl EngineInner {
         state: &mut PicoState,
         qid: &str,
         query: &Query,
-        (batch, group): (&mut WriteBatch, &mut Staged),
+        (batch, group, panicked): (&mut WriteBatch, &mut Staged, &mut bool),
     ) -> Result<Value, RuntimeError> {
         let not_found = || {
             RuntimeError::error(format!(
@@ -264,7 +317,9 @@ impl EngineInner {
         cx.query_eci = Some(Arc::clone(&query.eci));
         cx.modules = instance.modules().to_vec();
         let args = query.args.as_map().cloned().unwrap_or_default();
-        let result = instance.query(&mut cx, &query.name, &args);
+        let run = AssertUnwindSafe(|| self.budgeted(|| instance.query(&mut cx, &query.name, &args)));
+        let (result, panic) = catch_panic(run);
+        *panicked |= panic.is_some();
         let mut logs = std::mem::take(&mut cx.logs);
         if let Err(err) = &result {
             logs.push(failure_entry(&cx, "query", err));
@@ -297,6 +352,47 @@ fn failure_entry(cx: &TxnContext<'_>, what: &str, err: &RuntimeError) -> LogEntr
         rid: Some(Arc::clone(&cx.rid)),
         message: format!("{what} failed: {}", err.one_line()),
         data,
+    }
+}
+
+/// Answers a job queued on a pico deleted since, without running it.
+fn refuse_deleted(job: Job) {
+    match job {
+        Job::Event { reply, .. } => {
+            if let Some(reply) = reply {
+                let _ = reply.send(Err(deleted_meanwhile()));
+            }
+        }
+        Job::Query { reply, .. } => {
+            let _ = reply.send(Err(deleted_meanwhile()));
+        }
+        Job::Reinstall(_) => {}
+    }
+}
+
+/// The answer of a job queued on a pico deleted before it ran.
+fn deleted_meanwhile() -> RuntimeError {
+    RuntimeError::error("the pico was deleted before this ran")
+}
+
+/// Runs a transaction's KRL code, turning a panic into an error for that transaction;
+/// also returns the panic's message when there was one.
+fn catch_panic<T>(
+    run: AssertUnwindSafe<impl FnOnce() -> Result<T, RuntimeError>>,
+) -> (Result<T, RuntimeError>, Option<String>) {
+    match panic::catch_unwind(run) {
+        Ok(result) => (result, None),
+        Err(payload) => {
+            let message = match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+                (Some(text), _) => (*text).to_string(),
+                (_, Some(text)) => text.clone(),
+                _ => "no message".to_string(),
+            };
+            let error = RuntimeError::error(format!(
+                "internal error: the transaction panicked ({message}); the pico was reloaded from storage"
+            ));
+            (Err(error), Some(message))
+        }
     }
 }
 

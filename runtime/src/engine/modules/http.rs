@@ -215,7 +215,7 @@ impl Request {
                 return Err(RuntimeError::error(transport_error(&self.url, &err.to_string())));
             }
         };
-        Ok(response_value(response, self.parse_json))
+        response_value(response, self.parse_json)
     }
 }
 
@@ -239,7 +239,10 @@ fn transport_error(url: &str, detail: &str) -> String {
 }
 
 /// `{content, content_type, content_length, headers, status_code, status_line}`.
-fn response_value(response: ureq::Response, parse_json: bool) -> Value {
+///
+/// The body is read up to the transaction's string cap (`crate::limits`); a longer one fails
+/// the request.
+fn response_value(response: ureq::Response, parse_json: bool) -> Result<Value, RuntimeError> {
     let status = response.status();
     let status_line = Value::string(response.status_text());
     let content_type = response
@@ -256,7 +259,16 @@ fn response_value(response: ureq::Response, parse_json: bool) -> Value {
             headers.insert(name.to_ascii_lowercase(), Value::string(value));
         }
     }
-    let text = response.into_string().unwrap_or_default();
+    let url = response.get_url().to_string();
+    let cap = crate::limits::current().max_string_bytes;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(response.into_reader(), (cap as u64).saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|err| RuntimeError::error(transport_error(&url, &err.to_string())))?;
+    crate::limits::string(bytes.len())?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let content = match parse_json {
         // Matches pico-engine: content that is not JSON stays text.
         true => Value::decode(&text).unwrap_or_else(|_| Value::string(text)),
@@ -269,7 +281,7 @@ fn response_value(response: ureq::Response, parse_json: bool) -> Value {
     map.insert("headers", Value::map(headers));
     map.insert("status_code", Value::number(f64::from(status)));
     map.insert("status_line", status_line);
-    Value::map(map)
+    Ok(Value::map(map))
 }
 
 /// Trust anchors added to the public web's, for https servers with a private CA.
