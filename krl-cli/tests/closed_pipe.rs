@@ -54,7 +54,9 @@ fn run_keeps_serving_when_its_console_is_gone() {
     let (reader, writer) = std::io::pipe().expect("a pipe");
     drop(reader);
     let mut child = Command::new(env!("CARGO_BIN_EXE_krl"))
-        .args(["run", "--memory", "--port", &port.to_string()])
+        // `--no-token`: `pico ls` reads `/api/picos`, and `--memory` leaves no `run.json`
+        // to find the token in.
+        .args(["run", "--memory", "--no-token", "--port", &port.to_string()])
         .env_remove("PORT")
         .stdout(writer)
         .stderr(Stdio::piped())
