@@ -4,6 +4,7 @@
 mod ir;
 mod lower;
 mod run;
+pub(crate) mod testing;
 
 use std::sync::Arc;
 
