@@ -6,11 +6,12 @@ pub(crate) mod config;
 mod modules;
 mod sarif;
 
-use std::path::PathBuf;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use krl_diagnostics::{Diagnostic, FileId, SourceDb, render};
+use krl_diagnostics::{Diagnostic, FileId, SourceDb, SourceFile, render};
 use rayon::prelude::*;
 
 use crate::exit;
@@ -59,23 +60,33 @@ pub fn run(args: Args) -> u8 {
             return exit::USAGE;
         }
     };
+    // Reading, line indexes and the `krl.toml` search start cost a system call or a pass over
+    // the text per file: made on every core.
+    let loaded: Vec<(PathBuf, std::io::Result<SourceFile>)> = files
+        .par_iter()
+        .map(|path| {
+            let file =
+                std::fs::read_to_string(path).map(|text| SourceFile::new(path.display().to_string(), text));
+            (config::search_start(path), file)
+        })
+        .collect();
     let mut db = SourceDb::new();
     let mut io_failed = false;
     let mut configs = config::Configs::default();
     // Per file in `db` order: its path and lint levels.
-    let mut settings: Vec<(PathBuf, Arc<krl_check::LintLevels>)> = Vec::new();
-    for path in &files {
-        let levels = match configs.levels_for(path) {
+    let mut settings: Vec<(&Path, Arc<krl_check::LintLevels>)> = Vec::new();
+    for (path, (dir, file)) in files.iter().zip(loaded) {
+        let levels = match configs.levels_in(&dir) {
             Ok(levels) => levels,
             Err(err) => {
                 eprintln!("error: {err}");
                 return exit::USAGE;
             }
         };
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                db.add(path.display().to_string(), text);
-                settings.push((path.clone(), levels));
+        match file {
+            Ok(file) => {
+                db.add_file(file);
+                settings.push((path, levels));
             }
             Err(err) => {
                 eprintln!("error: cannot read `{}`: {err}", path.display());
@@ -84,62 +95,81 @@ pub fn run(args: Args) -> u8 {
         }
     }
     let finder = modules::ModuleFinder::new(args.module_paths.clone());
+    let renderer = render::Renderer::new(&db);
+    let color = args.format == Format::Human && render::should_color();
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
-    let diagnostics: Vec<Diagnostic> = ids
+    // Each file is checked and its report rendered on one core; the reports are printed in
+    // file order afterwards.
+    let checked: Vec<Checked> = ids
         .par_iter()
         .zip(&settings)
-        .flat_map_iter(|(&id, (path, levels))| {
-            let src = db.text(id);
-            let mut parse = krl_syntax::parse_ruleset(id, src);
-            // Name checks on a recovered tree would mostly report follow-up noise.
-            if !parse.has_errors() {
-                let near = finder.near(path);
-                let options = krl_check::Options {
-                    modules: Some(&near),
-                    levels: (**levels).clone(),
-                };
-                let analysis = krl_check::check_with(id, Some(src), &parse, &options);
-                parse.diagnostics.extend(analysis.diagnostics);
+        .map(|(&id, (path, levels))| {
+            let diagnostics = check_file(&db, id, path, levels, &finder);
+            let mut text = String::new();
+            match args.format {
+                Format::Human => {
+                    for diagnostic in &diagnostics {
+                        renderer.write_terminal(diagnostic, color, &mut text);
+                    }
+                }
+                Format::Json => {
+                    for (idx, diagnostic) in diagnostics.iter().enumerate() {
+                        if idx > 0 {
+                            text.push_str(",\n");
+                        }
+                        json_item(&render::to_json(diagnostic, &db), &mut text);
+                    }
+                }
+                Format::Github => {
+                    for diagnostic in &diagnostics {
+                        text.push_str(&render::to_github(diagnostic, &db));
+                        text.push('\n');
+                    }
+                }
+                Format::Sarif => {}
             }
-            parse.diagnostics
+            Checked { diagnostics, text }
         })
         .collect();
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
+    let errors: usize = checked
+        .iter()
+        .map(|file| file.diagnostics.iter().filter(|d| d.is_error()).count())
+        .sum();
+    let warnings = checked.iter().map(|file| file.diagnostics.len()).sum::<usize>() - errors;
     let elapsed = started.elapsed();
-    match args.format {
+    // A closed pipe (`krl check . | head`) ends the output early; that is not an error.
+    let _ = match args.format {
         Format::Human => {
-            let color = render::should_color();
-            for diagnostic in &diagnostics {
-                eprint!("{}", render::to_terminal(diagnostic, &db, color));
-            }
-            eprintln!(
-                "checked {} file{} in {:.1} ms: {} error{}, {} warning{}",
-                ids.len(),
-                plural(ids.len()),
-                elapsed.as_secs_f64() * 1000.0,
-                errors,
-                plural(errors),
-                warnings,
-                plural(warnings),
-            );
+            let mut out = BufWriter::new(std::io::stderr().lock());
+            write_texts(&mut out, &checked).and_then(|()| {
+                writeln!(
+                    out,
+                    "checked {} file{} in {:.1} ms: {} error{}, {} warning{}",
+                    ids.len(),
+                    plural(ids.len()),
+                    elapsed.as_secs_f64() * 1000.0,
+                    errors,
+                    plural(errors),
+                    warnings,
+                    plural(warnings),
+                )
+            })
         }
         Format::Json => {
-            let report = serde_json::json!({
-                "files": ids.len(),
-                "errors": errors,
-                "warnings": warnings,
-                "diagnostics": diagnostics.iter().map(|d| render::to_json(d, &db)).collect::<Vec<_>>(),
-            });
-            println!("{report:#}");
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            write_json_report(&mut out, ids.len(), errors, warnings, &checked)
         }
-        Format::Github => {
-            for diagnostic in &diagnostics {
-                println!("{}", render::to_github(diagnostic, &db));
-            }
+        Format::Github => write_texts(&mut BufWriter::new(std::io::stdout().lock()), &checked),
+        Format::Sarif => {
+            let diagnostics: Vec<Diagnostic> =
+                checked.into_iter().flat_map(|file| file.diagnostics).collect();
+            writeln!(
+                std::io::stdout().lock(),
+                "{:#}",
+                sarif::to_sarif(&diagnostics, &db)
+            )
         }
-        Format::Sarif => println!("{:#}", sarif::to_sarif(&diagnostics, &db)),
-    }
+    };
     let deny_warnings = args.deny.contains(&Deny::Warnings);
     if io_failed {
         exit::USAGE
@@ -148,6 +178,80 @@ pub fn run(args: Args) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// One checked file: its diagnostics, and their rendering in the chosen format.
+struct Checked {
+    diagnostics: Vec<Diagnostic>,
+    text: String,
+}
+
+/// Parses and checks one file: lexical and syntax diagnostics, then (on a clean parse) the
+/// checker's.
+fn check_file(
+    db: &SourceDb,
+    id: FileId,
+    path: &Path,
+    levels: &krl_check::LintLevels,
+    finder: &modules::ModuleFinder,
+) -> Vec<Diagnostic> {
+    let src = db.text(id);
+    let mut parse = krl_syntax::parse_ruleset(id, src);
+    // Name checks on a recovered tree would mostly report follow-up noise.
+    if !parse.has_errors() {
+        let near = finder.near(path);
+        let options = krl_check::Options {
+            modules: Some(&near),
+            levels: levels.clone(),
+        };
+        let analysis = krl_check::check_with(id, Some(src), &parse, &options);
+        parse.diagnostics.extend(analysis.diagnostics);
+    }
+    parse.diagnostics
+}
+
+fn write_texts(out: &mut impl Write, checked: &[Checked]) -> std::io::Result<()> {
+    for file in checked {
+        out.write_all(file.text.as_bytes())?;
+    }
+    out.flush()
+}
+
+/// One diagnostic of the JSON report, as `serde_json`'s pretty printer lays it out inside the
+/// report's `diagnostics` array: four spaces in, no line break after the last line. Strings
+/// in JSON hold no raw line breaks, so indenting line by line is safe.
+fn json_item(diagnostic: &serde_json::Value, out: &mut String) {
+    let pretty = format!("{diagnostic:#}");
+    for (idx, line) in pretty.lines().enumerate() {
+        if idx > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+}
+
+/// The `--format json` document, laid out as `serde_json`'s pretty printer would lay out
+/// `{"files", "errors", "warnings", "diagnostics": [...]}`, from the items [`json_item`] made.
+fn write_json_report(
+    out: &mut impl Write,
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    checked: &[Checked],
+) -> std::io::Result<()> {
+    write!(
+        out,
+        "{{\n  \"files\": {files},\n  \"errors\": {errors},\n  \"warnings\": {warnings},\n  \"diagnostics\": ["
+    )?;
+    let mut first = true;
+    for file in checked.iter().filter(|file| !file.text.is_empty()) {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        out.write_all(file.text.as_bytes())?;
+    }
+    out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+    out.flush()
 }
 
 fn plural(n: usize) -> &'static str {
