@@ -3,7 +3,7 @@
 //!
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
-//! rulesets), `context` (what a running rule sees), `ent` (entity-variable paths), `pico`
+//! rulesets), `context` (what a running rule sees), `log` (the pico log), `ent` (entity-variable paths), `pico`
 //! (one pico's state), `core` (the engine and its transactions), `select` (event expressions),
 //! `source` (where a ruleset URL's text comes from), `system` (the built-in system rulesets
 //! and the boot sequence), `trace` (what tools may observe of running rules).
@@ -15,6 +15,7 @@ mod core;
 pub mod ent;
 pub mod event;
 pub mod ids;
+pub mod log;
 mod modules;
 mod persist;
 mod pico;
