@@ -219,8 +219,17 @@ impl Cache<FileId> for ReportFiles<'_, '_> {
 ///   formats report. A space appended after the final line break gives it that line.
 fn ariadne_text(text: &Arc<str>) -> Arc<str> {
     let ends_with_newline = text.ends_with('\n');
-    if !ends_with_newline && !text.contains(['\r', '\x0B', '\x0C', '\u{85}', '\u{2028}', '\u{2029}']) {
-        return Arc::clone(text);
+    let has_other_breaks = text.contains(['\r', '\x0B', '\x0C', '\u{85}', '\u{2028}', '\u{2029}']);
+    if !has_other_breaks {
+        if !ends_with_newline {
+            return Arc::clone(text);
+        }
+        // The usual case: only the space after the final line break; one copy, no
+        // per-character pass.
+        let mut out = String::with_capacity(text.len() + 1);
+        out.push_str(text);
+        out.push(' ');
+        return Arc::from(out);
     }
     let mut out = String::with_capacity(text.len() + 1);
     let mut changed = ends_with_newline;
@@ -466,6 +475,40 @@ mod tests {
         assert_eq!(to_short(&d, &db), "<unknown>:1:1: error[E0100]: lost");
         assert!(to_terminal(&d, &db, false).contains("<unknown>"));
         assert_eq!(to_json(&d, &db)["related"][0]["file"], "t.krl");
+    }
+
+    /// One renderer over many diagnostics prints what one-off rendering prints, with labels
+    /// in other files and in files the db does not know.
+    #[test]
+    fn a_shared_renderer_renders_as_one_off_rendering() {
+        let mut db = SourceDb::new();
+        let a = db.add("a.krl", "ruleset a {\n  rule b {}\n}\n");
+        let b = db.add("b.krl", "ruleset b {\r\n  global { x = 1 }\r\n}");
+        let renderer = Renderer::new(&db);
+        let diagnostics = [
+            Diagnostic::warning(
+                codes::UNEXPECTED_TOKEN,
+                FileSpan::new(a, Span::new(14, 18)),
+                "one",
+            )
+            .with_related(FileSpan::new(b, Span::new(15, 21)), "there"),
+            Diagnostic::error(
+                codes::UNEXPECTED_TOKEN,
+                FileSpan::new(b, Span::new(24, 25)),
+                "two",
+            )
+            .with_related(FileSpan::new(FileId(9), Span::new(0, 1)), "lost"),
+            Diagnostic::warning(
+                codes::UNEXPECTED_TOKEN,
+                FileSpan::new(a, Span::new(27, 27)),
+                "end",
+            ),
+        ];
+        for color in [false, true] {
+            for d in &diagnostics {
+                assert_eq!(renderer.to_terminal(d, color), to_terminal(d, &db, color));
+            }
+        }
     }
 
     /// Every span, in range or not, forwards or backwards, on or off a character boundary,

@@ -257,3 +257,56 @@ fn write_json_report(
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report written piece by piece is what `serde_json`'s pretty printer makes of the
+    /// whole document.
+    #[test]
+    fn the_json_report_is_laid_out_as_serde_json_lays_it_out() {
+        let mut db = SourceDb::new();
+        let a = db.add("a.krl", "ruleset a {\n  rule b {}\n}\n");
+        let b = db.add("b.krl", "ruleset b {}\n");
+        let at =
+            |file, start, end| krl_diagnostics::FileSpan::new(file, krl_diagnostics::Span::new(start, end));
+        let code = krl_diagnostics::codes::UNEXPECTED_TOKEN;
+        let files = [
+            vec![
+                Diagnostic::warning(code, at(a, 14, 18), "one").with_note("a note"),
+                Diagnostic::error(code, at(a, 0, 7), "two \"quoted\"").with_related(at(b, 0, 7), "here"),
+            ],
+            Vec::new(),
+            vec![Diagnostic::warning(code, at(b, 8, 9), "three").with_help("fix it")],
+        ];
+        for shown in [&files[..0], &files[1..2], &files[..1], &files[..]] {
+            let checked: Vec<Checked> = shown
+                .iter()
+                .map(|diagnostics| {
+                    let mut text = String::new();
+                    for (idx, d) in diagnostics.iter().enumerate() {
+                        if idx > 0 {
+                            text.push_str(",\n");
+                        }
+                        json_item(&render::to_json(d, &db), &mut text);
+                    }
+                    Checked {
+                        diagnostics: diagnostics.clone(),
+                        text,
+                    }
+                })
+                .collect();
+            let all: Vec<&Diagnostic> = shown.iter().flatten().collect();
+            let expected = serde_json::json!({
+                "files": 2,
+                "errors": 1,
+                "warnings": 2,
+                "diagnostics": all.iter().map(|d| render::to_json(d, &db)).collect::<Vec<_>>(),
+            });
+            let mut out = Vec::new();
+            write_json_report(&mut out, 2, 1, 2, &checked).expect("a Vec takes any write");
+            assert_eq!(String::from_utf8_lossy(&out), format!("{expected:#}\n"));
+        }
+    }
+}
