@@ -22,7 +22,7 @@ pub mod resolve;
 pub mod scope;
 pub mod stdlib_names;
 pub mod types;
-mod visit;
+pub mod visit;
 
 use krl_diagnostics::{Diagnostic, FileId};
 

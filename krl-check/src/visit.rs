@@ -1,5 +1,6 @@
 //! Pre-order walks over every expression of a ruleset, for the lints that look at expressions
-//! wherever they occur. Inactive rules are skipped: the reference never compiles them.
+//! wherever they occur, and for the interpreter's generated `__testing` map. Inactive rules
+//! are skipped: the reference never compiles them.
 
 use krl_diagnostics::Span;
 use krl_syntax::ast::{
@@ -9,7 +10,7 @@ use krl_syntax::ast::{
 };
 
 /// Calls `f` on every expression of `ruleset`, outer expressions before inner ones.
-pub(crate) fn each_expr(ruleset: &Ruleset, f: &mut dyn FnMut(&Expr)) {
+pub fn each_expr(ruleset: &Ruleset, f: &mut dyn FnMut(&Expr)) {
     for prop in ruleset.meta.iter().flat_map(|meta| meta.props()) {
         match &prop.kind {
             MetaPropKind::Value { value } | MetaPropKind::Key { value, .. } => walk_expr(value, f),
@@ -26,7 +27,7 @@ pub(crate) fn each_expr(ruleset: &Ruleset, f: &mut dyn FnMut(&Expr)) {
 }
 
 /// Calls `f` on every expression of one rule, outer expressions before inner ones.
-pub(crate) fn each_expr_in_rule(rule: &Rule, f: &mut dyn FnMut(&Expr)) {
+pub fn each_expr_in_rule(rule: &Rule, f: &mut dyn FnMut(&Expr)) {
     if let Some(select) = &rule.select {
         match &select.kind {
             SelectKind::When { event, within } => {
@@ -38,6 +39,12 @@ pub(crate) fn each_expr_in_rule(rule: &Rule, f: &mut dyn FnMut(&Expr)) {
             SelectKind::Where { condition } => walk_expr(condition, f),
         }
     }
+    each_expr_after_select(rule, f);
+}
+
+/// Calls `f` on every expression of one rule after its `select`: the `foreach` collections,
+/// the prelude, the actions and the postlude, outer expressions before inner ones.
+pub fn each_expr_after_select(rule: &Rule, f: &mut dyn FnMut(&Expr)) {
     for foreach in &rule.foreach {
         walk_expr(&foreach.collection, f);
     }
@@ -120,7 +127,7 @@ fn walk_decls(items: &[DeclItem], f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-pub(crate) fn walk_action_block(block: &ActionBlock, f: &mut dyn FnMut(&Expr)) {
+pub fn walk_action_block(block: &ActionBlock, f: &mut dyn FnMut(&Expr)) {
     if let Some(condition) = &block.condition {
         walk_expr(condition, f);
     }
@@ -135,7 +142,7 @@ pub(crate) fn walk_action_block(block: &ActionBlock, f: &mut dyn FnMut(&Expr)) {
 }
 
 /// Calls `f` on `expr` and then on every expression inside it.
-pub(crate) fn walk_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub fn walk_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
     f(expr);
     match &expr.kind {
         ExprKind::Null

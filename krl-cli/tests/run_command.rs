@@ -85,6 +85,22 @@ fn serves_clients_and_keeps_data_across_restarts() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // The engine's own lines, a transaction at a time.
+    let text = String::from_utf8_lossy(&output.stdout);
+    let bump = text
+        .split("\n\n")
+        .find(|txn| txn.contains("counter:bump {\"by\":2}"))
+        .unwrap_or_else(|| panic!("no counter:bump transaction in\n{text}"));
+    for line in [
+        &format!("[DEBUG] - txnQueued EVENT {} counter:bump", engine.eci),
+        "[DEBUG] - txnStart",
+        "[DEBUG] test.counter event added to schedule counter:bump",
+        "[DEBUG] test.counter rule selected bump",
+        "[DEBUG] test.counter fired",
+        "[DEBUG] - txnDone",
+    ] {
+        assert!(bump.contains(line), "{line:?} in\n{bump}");
+    }
 
     let output = engine.krl(&["query", "nope", "test.counter/total"]);
     assert_eq!(output.status.code(), Some(1));

@@ -19,8 +19,13 @@ impl SourceDb {
 
     /// Adds a file and returns its id. Names need not be unique: the id tells files apart.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        self.add_file(SourceFile::new(name, text))
+    }
+
+    /// Adds a file made beforehand (line indexes can be built on other threads).
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
         let id = u32::try_from(self.files.len()).expect("fewer than 2^32 source files");
-        self.files.push(SourceFile::new(name, text));
+        self.files.push(file);
         FileId(id)
     }
 

@@ -64,23 +64,74 @@ ruleset io.picolabs.pico-engine-ui {
         "rulesets": ctx:rulesets,
       }
     }
-    log_line = function(entry) {
-      details = entry.delete("time").delete("level").delete("msg").encode()
-      <<#{entry{"time"}.split("T")[1]} [#{entry{"level"}.uc()}] #{entry{"msg"}} #{details}>>
+    // The details after a log line's message, as pico-engine's UI shows them: the
+    // transaction for `txnQueued`, the event for `event added to schedule`, the rule for
+    // `rule selected`, the value for `klog`, nothing for `fired` / `not fired`, else the
+    // line's other fields.
+    without_headers = function(fields) {
+      fields.isnull() => {} | fields.delete("_headers")
     }
-    // The pico's log of the last 12 hours as one episode, newest line first.
+    other_fields = function(entry) {
+      entry.delete("time").delete("level").delete("msg").delete("txnId").encode()
+    }
+    txn_summary = function(entry) {
+      txn = entry{"txn"}
+      query = txn{"query"}
+      event = txn{"event"}
+      kind = txn{"kind"}
+      kind == "query"
+        => <<QUERY #{query{"eci"}} #{query{"rid"}}/#{query{"name"}} #{without_headers(query{"args"}).encode()}>>
+        | kind == "event"
+        => <<EVENT #{event{"eci"}} #{event{"domain"}}:#{event{"name"}} #{without_headers(event{["data", "attrs"]}).encode()}>>
+        | other_fields(entry)
+    }
+    log_details = function(entry) {
+      msg = entry{"msg"}
+      msg == "txnQueued" => txn_summary(entry)
+      | msg == "event added to schedule" => entry{"event"}.encode()
+      | msg == "rule selected" => <<#{entry{"rid"}} : #{entry{"rule_name"}}>>
+      | entry{"level"} == "klog" => entry{"val"}.encode()
+      | msg.match(re#fired$#) => ""
+      | other_fields(entry)
+    }
+    log_line = function(entry) {
+      <<#{entry{"time"}.split("T")[1]} [#{entry{"level"}.uc()}] #{entry{"msg"}} #{log_details(entry)}>>
+    }
+    // An episode's lines; an `event added to schedule` line right after one for the same
+    // event (one per installed ruleset) is left out.
+    episode_lines = function(entries) {
+      scheduled = function(entry) {
+        entry{"msg"} == "event added to schedule"
+          => entry{["event", "domain"]} + ":" + entry{["event", "name"]}
+          | null
+      }
+      entries.reduce(function(acc, entry) {
+        event = scheduled(entry)
+        same_event = event && acc{"last"} == event
+        lines = same_event => acc{"lines"} | acc{"lines"}.append(log_line(entry));
+        {"lines": lines, "last": event}
+      }, {"lines": [], "last": null}){"lines"}
+    }
+    hidden_episode = function(header) {
+      header.isnull() => false
+      | header.match(re#^QUERY .*io[.]picolabs[.]pico-engine-ui/#) => true
+      | header.match(re#^QUERY .*io[.]picolabs[.]subscription/established#)
+    }
+    // The pico's log of the last 12 hours, one episode per transaction, newest first: its
+    // id, the time of its first line, a header made from its `txnQueued` line and its lines
+    // in order. The UI's own queries and subscription listings are left out.
     logs = function() {
-      entries = ctx:logs()
-      entries.length() == 0
-        => []
-        | [
-          {
-            "txnId": null,
-            "time": entries.reverse().head(){"time"},
-            "header": "LOG " + ctx:picoId,
-            "entries": entries.reverse().map(log_line),
-          },
-        ]
+      by_txn = ctx:logs().collect(function(entry) { entry{"txnId"} })
+      by_txn.keys().map(function(txn_id) {
+        entries = by_txn{txn_id}
+        lines = episode_lines(entries);
+        {
+          "txnId": txn_id,
+          "time": entries.head(){"time"},
+          "header": lines.head().split(re# txnQueued #)[1],
+          "entries": lines,
+        }
+      }).filter(function(episode) { not hidden_episode(episode{"header"}) }).reverse()
     }
     event_policy = {
       "allow": [

@@ -6,12 +6,13 @@ pub(crate) mod config;
 mod modules;
 mod sarif;
 
-use std::path::PathBuf;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use krl_check::events::{self, EventFacts};
-use krl_diagnostics::{Diagnostic, FileId, Severity, SourceDb, render};
+use krl_diagnostics::{Diagnostic, FileId, Severity, SourceDb, SourceFile, render};
 use rayon::prelude::*;
 
 use crate::exit;
@@ -60,23 +61,33 @@ pub fn run(args: Args) -> u8 {
             return exit::USAGE;
         }
     };
+    // Reading, line indexes and the `krl.toml` search start cost a system call or a pass over
+    // the text per file: made on every core.
+    let loaded: Vec<(PathBuf, std::io::Result<SourceFile>)> = files
+        .par_iter()
+        .map(|path| {
+            let file =
+                std::fs::read_to_string(path).map(|text| SourceFile::new(path.display().to_string(), text));
+            (config::search_start(path), file)
+        })
+        .collect();
     let mut db = SourceDb::new();
     let mut io_failed = false;
     let mut configs = config::Configs::default();
     // Per file in `db` order: its path and lint levels.
-    let mut settings: Vec<(PathBuf, Arc<krl_check::LintLevels>)> = Vec::new();
-    for path in &files {
-        let levels = match configs.levels_for(path) {
+    let mut settings: Vec<(&Path, Arc<krl_check::LintLevels>)> = Vec::new();
+    for (path, (dir, file)) in files.iter().zip(loaded) {
+        let levels = match configs.levels_in(&dir) {
             Ok(levels) => levels,
             Err(err) => {
                 eprintln!("error: {err}");
                 return exit::USAGE;
             }
         };
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                db.add(path.display().to_string(), text);
-                settings.push((path.clone(), levels));
+        match file {
+            Ok(file) => {
+                db.add_file(file);
+                settings.push((path, levels));
             }
             Err(err) => {
                 eprintln!("error: cannot read `{}`: {err}", path.display());
@@ -85,87 +96,127 @@ pub fn run(args: Args) -> u8 {
         }
     }
     let finder = modules::ModuleFinder::new(args.module_paths.clone());
+    let renderer = render::Renderer::new(&db);
+    let color = args.format == Format::Human && render::should_color();
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
-    let checked: Vec<(Vec<Diagnostic>, Option<EventFacts>)> = ids
+    // Each file is checked on one core; the notes that need every file (`unraised-event`)
+    // join their files; then each file's report is rendered on one core, and the reports
+    // are printed in file order.
+    let mut checked: Vec<(Vec<Diagnostic>, Option<EventFacts>)> = ids
         .par_iter()
         .zip(&settings)
-        .map(|(&id, (path, levels))| {
-            let src = db.text(id);
-            let mut parse = krl_syntax::parse_ruleset(id, src);
-            // Name checks on a recovered tree would mostly report follow-up noise.
-            if parse.has_errors() {
-                return (parse.diagnostics, None);
+        .map(|(&id, (path, levels))| check_file(&db, id, path, levels, &finder))
+        .collect();
+    let facts: Vec<EventFacts> = checked.iter_mut().filter_map(|(_, facts)| facts.take()).collect();
+    for note in events::unraised_events(&facts, &system_event_facts()) {
+        if let Some(idx) = ids.iter().position(|&id| id == note.primary.at.file) {
+            checked[idx].0.push(note);
+        }
+    }
+    let checked: Vec<Checked> = checked
+        .into_par_iter()
+        .map(|(diagnostics, _)| {
+            let mut text = String::new();
+            match args.format {
+                Format::Human => {
+                    for diagnostic in &diagnostics {
+                        renderer.write_terminal(diagnostic, color, &mut text);
+                    }
+                }
+                Format::Json => {
+                    for (idx, diagnostic) in diagnostics.iter().enumerate() {
+                        if idx > 0 {
+                            text.push_str(",\n");
+                        }
+                        json_item(&render::to_json(diagnostic, &db), &mut text);
+                    }
+                }
+                Format::Github => {
+                    for diagnostic in &diagnostics {
+                        text.push_str(&render::to_github(diagnostic, &db));
+                        text.push('\n');
+                    }
+                }
+                Format::Sarif => {}
             }
-            let near = finder.near(path);
-            let options = krl_check::Options {
-                modules: Some(&near),
-                levels: (**levels).clone(),
-            };
-            let analysis = krl_check::check_with(id, Some(src), &parse, &options);
-            parse.diagnostics.extend(analysis.diagnostics);
-            let facts = EventFacts::of_checked(id, &parse.ruleset);
-            (parse.diagnostics, Some(facts))
+            Checked { diagnostics, text }
         })
         .collect();
-    let mut diagnostics = Vec::new();
-    let mut facts = Vec::new();
-    for (found, file_facts) in checked {
-        diagnostics.extend(found);
-        facts.extend(file_facts);
-    }
-    diagnostics.extend(events::unraised_events(&facts, &system_event_facts()));
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    let notes = diagnostics.len() - errors - warnings;
+    let counts = Counts::of(&checked);
     let elapsed = started.elapsed();
-    match args.format {
+    // A closed pipe (`krl check . | head`) ends the output early; that is not an error.
+    let _ = match args.format {
         Format::Human => {
-            let color = render::should_color();
-            for diagnostic in &diagnostics {
-                eprint!("{}", render::to_terminal(diagnostic, &db, color));
-            }
-            let notes = match notes {
-                0 => String::new(),
-                n => format!(", {n} note{}", plural(n)),
-            };
-            eprintln!(
-                "checked {} file{} in {:.1} ms: {} error{}, {} warning{}{notes}",
-                ids.len(),
-                plural(ids.len()),
-                elapsed.as_secs_f64() * 1000.0,
-                errors,
-                plural(errors),
-                warnings,
-                plural(warnings),
-            );
+            let mut out = BufWriter::new(std::io::stderr().lock());
+            write_texts(&mut out, &checked).and_then(|()| {
+                let notes = match counts.notes {
+                    0 => String::new(),
+                    n => format!(", {n} note{}", plural(n)),
+                };
+                writeln!(
+                    out,
+                    "checked {} file{} in {:.1} ms: {} error{}, {} warning{}{notes}",
+                    ids.len(),
+                    plural(ids.len()),
+                    elapsed.as_secs_f64() * 1000.0,
+                    counts.errors,
+                    plural(counts.errors),
+                    counts.warnings,
+                    plural(counts.warnings),
+                )
+            })
         }
         Format::Json => {
-            let report = serde_json::json!({
-                "files": ids.len(),
-                "errors": errors,
-                "warnings": warnings,
-                "notes": notes,
-                "diagnostics": diagnostics.iter().map(|d| render::to_json(d, &db)).collect::<Vec<_>>(),
-            });
-            println!("{report:#}");
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            write_json_report(&mut out, ids.len(), counts, &checked)
         }
-        Format::Github => {
-            for diagnostic in &diagnostics {
-                println!("{}", render::to_github(diagnostic, &db));
-            }
+        Format::Github => write_texts(&mut BufWriter::new(std::io::stdout().lock()), &checked),
+        Format::Sarif => {
+            let diagnostics: Vec<Diagnostic> =
+                checked.into_iter().flat_map(|file| file.diagnostics).collect();
+            writeln!(
+                std::io::stdout().lock(),
+                "{:#}",
+                sarif::to_sarif(&diagnostics, &db)
+            )
         }
-        Format::Sarif => println!("{:#}", sarif::to_sarif(&diagnostics, &db)),
-    }
+    };
     let deny_warnings = args.deny.contains(&Deny::Warnings);
     if io_failed {
         exit::USAGE
-    } else if errors > 0 || (deny_warnings && warnings > 0) {
+    } else if counts.errors > 0 || (deny_warnings && counts.warnings > 0) {
         exit::PROBLEMS
     } else {
         exit::OK
+    }
+}
+
+/// How many diagnostics of each kind the report holds; notes count apart from warnings, and
+/// `--deny warnings` ignores them.
+#[derive(Clone, Copy)]
+struct Counts {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
+impl Counts {
+    fn of(checked: &[Checked]) -> Counts {
+        let mut counts = Counts {
+            errors: 0,
+            warnings: 0,
+            notes: 0,
+        };
+        for diagnostic in checked.iter().flat_map(|file| &file.diagnostics) {
+            if diagnostic.is_error() {
+                counts.errors += 1;
+            } else if diagnostic.severity == Severity::Warning {
+                counts.warnings += 1;
+            } else {
+                counts.notes += 1;
+            }
+        }
+        counts
     }
 }
 
@@ -178,6 +229,141 @@ fn system_event_facts() -> Vec<EventFacts> {
         .collect()
 }
 
+/// One checked file: its diagnostics, and their rendering in the chosen format.
+struct Checked {
+    diagnostics: Vec<Diagnostic>,
+    text: String,
+}
+
+/// Parses and checks one file: lexical and syntax diagnostics, then (on a clean parse) the
+/// checker's, and what the file raises and selects, for the notes across files.
+fn check_file(
+    db: &SourceDb,
+    id: FileId,
+    path: &Path,
+    levels: &krl_check::LintLevels,
+    finder: &modules::ModuleFinder,
+) -> (Vec<Diagnostic>, Option<EventFacts>) {
+    let src = db.text(id);
+    let mut parse = krl_syntax::parse_ruleset(id, src);
+    // Name checks on a recovered tree would mostly report follow-up noise.
+    if !parse.has_errors() {
+        let near = finder.near(path);
+        let options = krl_check::Options {
+            modules: Some(&near),
+            levels: levels.clone(),
+        };
+        let analysis = krl_check::check_with(id, Some(src), &parse, &options);
+        parse.diagnostics.extend(analysis.diagnostics);
+        let facts = EventFacts::of_checked(id, &parse.ruleset);
+        return (parse.diagnostics, Some(facts));
+    }
+    (parse.diagnostics, None)
+}
+
+fn write_texts(out: &mut impl Write, checked: &[Checked]) -> std::io::Result<()> {
+    for file in checked {
+        out.write_all(file.text.as_bytes())?;
+    }
+    out.flush()
+}
+
+/// One diagnostic of the JSON report, as `serde_json`'s pretty printer lays it out inside the
+/// report's `diagnostics` array: four spaces in, no line break after the last line. Strings
+/// in JSON hold no raw line breaks, so indenting line by line is safe.
+fn json_item(diagnostic: &serde_json::Value, out: &mut String) {
+    let pretty = format!("{diagnostic:#}");
+    for (idx, line) in pretty.lines().enumerate() {
+        if idx > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+}
+
+/// The `--format json` document, laid out as `serde_json`'s pretty printer would lay out
+/// `{"files", "errors", "warnings", "notes", "diagnostics": [...]}`, from the items
+/// [`json_item`] made.
+fn write_json_report(out: &mut impl Write, files: usize, counts: Counts, checked: &[Checked]) -> std::io::Result<()> {
+    let Counts {
+        errors,
+        warnings,
+        notes,
+    } = counts;
+    write!(
+        out,
+        "{{\n  \"files\": {files},\n  \"errors\": {errors},\n  \"warnings\": {warnings},\n  \"notes\": {notes},\n  \"diagnostics\": ["
+    )?;
+    let mut first = true;
+    for file in checked.iter().filter(|file| !file.text.is_empty()) {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        out.write_all(file.text.as_bytes())?;
+    }
+    out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+    out.flush()
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report written piece by piece is what `serde_json`'s pretty printer makes of the
+    /// whole document.
+    #[test]
+    fn the_json_report_is_laid_out_as_serde_json_lays_it_out() {
+        let mut db = SourceDb::new();
+        let a = db.add("a.krl", "ruleset a {\n  rule b {}\n}\n");
+        let b = db.add("b.krl", "ruleset b {}\n");
+        let at =
+            |file, start, end| krl_diagnostics::FileSpan::new(file, krl_diagnostics::Span::new(start, end));
+        let code = krl_diagnostics::codes::UNEXPECTED_TOKEN;
+        let files = [
+            vec![
+                Diagnostic::warning(code, at(a, 14, 18), "one").with_note("a note"),
+                Diagnostic::error(code, at(a, 0, 7), "two \"quoted\"").with_related(at(b, 0, 7), "here"),
+            ],
+            Vec::new(),
+            vec![Diagnostic::warning(code, at(b, 8, 9), "three").with_help("fix it")],
+        ];
+        for shown in [&files[..0], &files[1..2], &files[..1], &files[..]] {
+            let checked: Vec<Checked> = shown
+                .iter()
+                .map(|diagnostics| {
+                    let mut text = String::new();
+                    for (idx, d) in diagnostics.iter().enumerate() {
+                        if idx > 0 {
+                            text.push_str(",\n");
+                        }
+                        json_item(&render::to_json(d, &db), &mut text);
+                    }
+                    Checked {
+                        diagnostics: diagnostics.clone(),
+                        text,
+                    }
+                })
+                .collect();
+            let all: Vec<&Diagnostic> = shown.iter().flatten().collect();
+            let expected = serde_json::json!({
+                "files": 2,
+                "errors": 1,
+                "warnings": 2,
+                "notes": 0,
+                "diagnostics": all.iter().map(|d| render::to_json(d, &db)).collect::<Vec<_>>(),
+            });
+            let mut out = Vec::new();
+            let counts = Counts {
+                errors: 1,
+                warnings: 2,
+                notes: 0,
+            };
+            write_json_report(&mut out, 2, counts, &checked).expect("a Vec takes any write");
+            assert_eq!(String::from_utf8_lossy(&out), format!("{expected:#}\n"));
+        }
+    }
 }

@@ -230,6 +230,8 @@ fn print_dead_letters(connection: &Connection) -> Result<(), Failure> {
 
 fn print_logs(args: &LogsArgs) -> Result<(), Failure> {
     let mut after = 0u64;
+    let mut previous_txn: Option<String> = None;
+    let mut printed_any = false;
     loop {
         let mut path = format!("/api/logs?after={after}");
         if let Some(pico) = &args.pico {
@@ -244,9 +246,16 @@ fn print_logs(args: &LogsArgs) -> Result<(), Failure> {
         {
             if args.connection.json {
                 println!("{entry}");
-            } else {
-                println!("{}", log_line(entry));
+                continue;
             }
+            // A transaction's lines come together: a blank line before each new one.
+            let txn = entry.get("txnId").and_then(Json::as_str).map(str::to_string);
+            if txn.is_some() && txn != previous_txn && printed_any {
+                println!();
+            }
+            println!("{}", log_line(entry));
+            previous_txn = txn;
+            printed_any = true;
         }
         after = answer.get("next").and_then(Json::as_u64).unwrap_or(after);
         if !args.follow {
@@ -277,8 +286,60 @@ fn log_line(entry: &Json) -> String {
         // A failed transaction: its message already says where; show the source line too.
         return format!("{time} [{level}] {rid} {msg}\n{}", location.snippet());
     }
-    let data = entry.get("data").map(|d| format!(" {d}")).unwrap_or_default();
-    format!("{time} [{level}] {rid} {msg}{data}")
+    let details = log_details(entry)
+        .map(|details| format!(" {details}"))
+        .unwrap_or_default();
+    format!("{time} [{level}] {rid} {msg}{details}")
+}
+
+/// What follows an engine line's message, in the spirit of the pico-engine UI's Logging tab:
+/// the transaction for `txnQueued`, the event for `event added to schedule`, the rule for
+/// `rule selected`, the error for `txnError`, a `klog`'s value.
+fn log_details(entry: &Json) -> Option<String> {
+    let field = |key: &str| entry.get(key);
+    let text = |value: Option<&Json>| value.and_then(Json::as_str).unwrap_or_default().to_string();
+    // As the UI shows them: the HTTP headers an event or query came with are left out.
+    let without_headers = |value: Option<&Json>| {
+        let mut value = value.cloned().unwrap_or(Json::Null);
+        if let Some(map) = value.as_object_mut() {
+            map.remove("_headers");
+        }
+        value
+    };
+    if let Some(txn) = field("txn") {
+        let (kind, body) = (text(txn.get("kind")), txn.get(text(txn.get("kind")).as_str()));
+        let part = |key: &str| text(body.and_then(|b| b.get(key)));
+        return Some(match kind.as_str() {
+            "query" => format!(
+                "QUERY {} {}/{} {}",
+                part("eci"),
+                part("rid"),
+                part("name"),
+                without_headers(body.and_then(|b| b.get("args")))
+            ),
+            _ => format!(
+                "EVENT {} {}:{} {}",
+                part("eci"),
+                part("domain"),
+                part("name"),
+                without_headers(body.and_then(|b| b.pointer("/data/attrs")))
+            ),
+        });
+    }
+    if let Some(event) = field("event") {
+        return Some(format!(
+            "{}:{}",
+            text(event.get("domain")),
+            text(event.get("name"))
+        ));
+    }
+    if let Some(rule) = field("rule_name") {
+        return Some(text(Some(rule)));
+    }
+    if let Some(error) = field("error") {
+        return Some(text(Some(error)));
+    }
+    field("data").map(Json::to_string)
 }
 
 /// Epoch milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ` (proleptic Gregorian, UTC).

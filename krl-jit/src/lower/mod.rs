@@ -12,9 +12,9 @@ mod scope;
 use std::sync::Arc;
 
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
+use krl_runtime::Value;
 use krl_runtime::stdlib::{self, Operator, OperatorKind};
 use krl_runtime::value::Regex;
-use krl_runtime::{Map, Value};
 use krl_syntax::ast::{self, ExprKind};
 
 use crate::ir::{self, Args, Decl, Node};
@@ -28,6 +28,8 @@ pub struct Lowerer {
     /// How many function and defaction literals were lowered so far: a function whose body
     /// adds none gets a stack frame (see [`ir::FrameKind`]).
     closure_literals: u32,
+    /// What `__testing` names where no declaration shadows it: the ruleset's generated map.
+    pub testing: Value,
 }
 
 impl Lowerer {
@@ -38,6 +40,7 @@ impl Lowerer {
             scopes: Scopes::new(),
             diagnostics: Vec::new(),
             closure_literals: 0,
+            testing: crate::ruleset::testing::empty(),
         }
     }
 
@@ -356,7 +359,7 @@ impl Lowerer {
             return Node::Const(op.to_value());
         }
         if name == "__testing" {
-            return Node::Const(Value::map(Map::new()));
+            return Node::Const(self.testing.clone());
         }
         self.error(span, format!("Undefined id: {name}"));
         Node::Const(Value::Null)

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use krl_diagnostics::Span;
 use krl_runtime::engine::{RuleSpec, RulesetMeta};
+use krl_runtime::value::Value;
 
 use crate::ir::{ActionBlockIr, Decl, Node};
 
@@ -23,6 +24,10 @@ pub struct RulesetIr {
     pub rules: Vec<RuleIr>,
     /// Shared and provided names with their global slots.
     pub exports: Vec<(String, u16)>,
+    /// The generated `__testing` map.
+    pub testing: Value,
+    /// The global slot of the ruleset's own `__testing`, when `global` declares one.
+    pub testing_slot: Option<u16>,
 }
 
 #[derive(Debug)]

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use krl_check::stdlib_names::TESTING;
 use krl_runtime::engine::select::{self, EventExpr, Leaf};
 use krl_runtime::engine::{RuleSelect, RuleSpec, RulesetMeta, backend::ModuleUse};
 use krl_runtime::value::Regex;
@@ -11,6 +12,7 @@ use krl_syntax::ast::{self, EventExprKind, ExprKind, MetaPropKind, SelectKind, S
 use super::ir::{
     EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr,
 };
+use super::testing;
 use crate::lower::Lowerer;
 
 /// Lowers a parsed ruleset. Errors are left in `lowerer.diagnostics`.
@@ -54,6 +56,7 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         }
     }
     meta.configure = configure_decls.iter().map(|d| d.name.name.to_string()).collect();
+    lowerer.testing = testing::generated(ruleset, &meta.shares);
     // The global frame: configure names, then globals, in one declaration scope.
     let configure = lowerer.block(&configure_decls);
     // `with` values are evaluated in the user's scope at its initialisation.
@@ -73,6 +76,11 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         .flat_map(|g| ast::declarations(&g.decls))
         .collect();
     let globals = lowerer.block(&global_decls);
+    // Matches pico-engine: a query of `__testing` answers the ruleset's own declaration.
+    let testing_slot = match lowerer.scopes.resolve(TESTING) {
+        Some((0, slot)) => Some(slot),
+        _ => None,
+    };
     let mut exports = Vec::new();
     for name in meta.shares.iter().chain(&meta.provides) {
         match lowerer.scopes.resolve(name) {
@@ -115,6 +123,8 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         specs,
         rules,
         exports,
+        testing: lowerer.testing.clone(),
+        testing_slot,
     }
 }
 

@@ -5,6 +5,7 @@ mod ir;
 mod lower;
 mod run;
 mod sources;
+pub(crate) mod testing;
 
 use std::sync::Arc;
 

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use krl_check::stdlib_names::TESTING;
 use krl_runtime::engine::trace::PostludeBranch;
 use krl_runtime::engine::{
     CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext,
@@ -309,34 +310,6 @@ impl KrlInstance {
         Ok(Flow::Continue)
     }
 
-    /// `__testing`: the shared names with their parameters, and the events the rules select.
-    fn testing(&self) -> Value {
-        let queries = self
-            .ir
-            .meta
-            .shares
-            .iter()
-            .map(|name| {
-                let args = self
-                    .export(name)
-                    .and_then(|value| {
-                        value
-                            .as_callable()
-                            .map(|c| c.param_names().into_iter().map(Value::string).collect())
-                    })
-                    .unwrap_or_default();
-                let mut entry = Map::new();
-                entry.insert("name", Value::string(name.as_str()));
-                entry.insert("args", Value::array(args));
-                Value::map(entry)
-            })
-            .collect();
-        let mut testing = Map::new();
-        testing.insert("queries", Value::array(queries));
-        testing.insert("events", Value::array(Vec::new()));
-        Value::map(testing)
-    }
-
     fn export(&self, name: &str) -> Option<Value> {
         let slot = self.ir.exports.iter().find(|(n, _)| n == name)?.1;
         self.globals.get(slot, name).ok().cloned()
@@ -415,9 +388,17 @@ impl RulesetInstance for KrlInstance {
     }
 
     fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError> {
+        if name == TESTING {
+            // Matches pico-engine: the ruleset's own `__testing` if `global` declares one (its
+            // value, never called), else the generated map.
+            let declared = self
+                .ir
+                .testing_slot
+                .and_then(|slot| self.globals.get(slot, name).ok());
+            return Ok(declared.cloned().unwrap_or_else(|| self.ir.testing.clone()));
+        }
         let value = match self.export(name) {
             Some(value) => value,
-            None if name == "__testing" => return Ok(self.testing()),
             None => {
                 return Err(RuntimeError::error(format!(
                     "Ruleset {} does not have query function \"{name}\"",

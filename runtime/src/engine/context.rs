@@ -16,15 +16,8 @@ use crate::host::{LogLevel, unknown_module};
 use crate::value::{Map, Value};
 use crate::{Host, RuntimeError};
 
-/// One log line of a pico (`klog`, `log` statements, rule selection).
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogEntry {
-    pub time: f64,
-    pub level: &'static str,
-    pub rid: Option<Arc<str>>,
-    pub message: String,
-    pub data: Option<Value>,
-}
+use super::log::LogDetail;
+pub use super::log::LogEntry;
 
 /// The state of one transaction on one pico.
 pub struct TxnContext<'a> {
@@ -258,8 +251,15 @@ impl<'a> TxnContext<'a> {
         self.raise(&Value::string(domain), &Value::string(name), attrs)
     }
 
-    /// Tells the trace sink (if any) that rule `rule` of the running ruleset was selected.
-    pub(crate) fn trace_rule_selected(&self, rule: &str, event: &Event) {
+    /// Logs `rule selected` and tells the trace sink (if any) that rule `rule` of the running
+    /// ruleset was selected.
+    pub(crate) fn trace_rule_selected(&mut self, rule: &Arc<str>, event: &Event) {
+        self.push_line(
+            "debug",
+            "rule selected".to_string(),
+            None,
+            LogDetail::Rule(Arc::clone(rule)),
+        );
         if let Some(sink) = &self.engine.trace {
             sink.record(TraceEvent::RuleSelected {
                 pico_id: self.pico.id.clone(),
@@ -271,9 +271,14 @@ impl<'a> TxnContext<'a> {
         }
     }
 
-    /// Tells the trace sink (if any) which postlude branch the running rule takes. Called by
-    /// the backend once the action block has run.
-    pub fn trace_postlude(&self, branch: PostludeBranch) {
+    /// Logs `fired` or `not fired` and tells the trace sink (if any) which postlude branch the
+    /// running rule takes. Called by the backend once the action block has run.
+    pub fn trace_postlude(&mut self, branch: PostludeBranch) {
+        let message = match branch {
+            PostludeBranch::Fired => "fired",
+            PostludeBranch::NotFired => "not fired",
+        };
+        self.push_log("debug", message.to_string(), None);
         if let Some(sink) = &self.engine.trace {
             sink.record(TraceEvent::Postlude {
                 pico_id: self.pico.id.clone(),
@@ -324,6 +329,11 @@ impl<'a> TxnContext<'a> {
     }
 
     fn push_log(&mut self, level: &'static str, message: String, data: Option<Value>) {
+        self.push_line(level, message, data, LogDetail::None);
+    }
+
+    /// A line of this transaction for the running ruleset.
+    fn push_line(&mut self, level: &'static str, message: String, data: Option<Value>, detail: LogDetail) {
         let time = self.engine.now();
         self.logs.push(LogEntry {
             time,
@@ -331,7 +341,18 @@ impl<'a> TxnContext<'a> {
             rid: Some(Arc::clone(&self.rid)),
             message,
             data,
+            txn_id: Some(Arc::clone(&self.txn_id)),
+            detail,
         });
+    }
+
+    /// One of the engine's own lines of this transaction (level debug, no rid unless given).
+    pub(crate) fn engine_line(&mut self, message: &str, rid: Option<Arc<str>>, detail: LogDetail) {
+        let mut line = LogEntry::new(self.engine.now(), "debug", message);
+        line.rid = rid;
+        line.txn_id = Some(Arc::clone(&self.txn_id));
+        line.detail = detail;
+        self.logs.push(line);
     }
 
     fn event_member(&self, name: &str) -> Result<Value, RuntimeError> {

@@ -20,6 +20,7 @@ use super::channel::{self, Channel, EventPolicy, QueryPolicy};
 use super::context::{LogEntry, TxnContext};
 use super::event::{Event, Query};
 use super::ids::new_id;
+use super::log::PicoLog;
 use super::modules::schedule::SCHEDULE_VAR;
 use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord};
 use super::pico::{Installed, PicoState, RulesetCode};
@@ -159,7 +160,7 @@ pub(crate) struct EngineInner {
     root_id: String,
     clock: Clock,
     base_url: String,
-    logs: Mutex<HashMap<String, Vec<LogEntry>>>,
+    logs: Mutex<HashMap<String, PicoLog>>,
     work: Mutex<Sender<Arc<PicoCell>>>,
     pub(crate) storage: Arc<dyn Storage>,
     /// Events waiting to be posted to other engines (`outbox.rs`).
@@ -545,7 +546,15 @@ impl Engine {
 
     /// The log lines of a pico, oldest first.
     pub fn logs(&self, pico_id: &str) -> Vec<LogEntry> {
-        lock(&self.inner.logs).get(pico_id).cloned().unwrap_or_default()
+        self.inner.pico_logs(pico_id)
+    }
+
+    /// The log lines of a pico numbered `after` and up (numbers count the lines a full log
+    /// dropped), and the number to ask from next; for followers such as `krl logs -f`.
+    pub fn logs_since(&self, pico_id: &str, after: usize) -> (Vec<LogEntry>, usize) {
+        lock(&self.inner.logs)
+            .get(pico_id)
+            .map_or((Vec::new(), 0), |log| log.since(after))
     }
 
     /// Reads an entity variable directly (for tests and tools).
@@ -637,13 +646,7 @@ impl EngineInner {
 
     /// A line in the engine's own log (the root pico's), for problems found while loading.
     fn engine_log(&self, message: String) {
-        let entry = LogEntry {
-            time: self.now(),
-            level: "error",
-            rid: None,
-            message,
-            data: None,
-        };
+        let entry = LogEntry::new(self.now(), "error", message);
         lock(&self.logs)
             .entry(self.root_id.clone())
             .or_default()

@@ -3,9 +3,10 @@
 //!
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
-//! rulesets), `context` (what a running rule sees), `ent` (entity-variable paths), `pico`
-//! (one pico's state), `core` (the engine and its transactions), `outbox` (events for other
-//! engines, posted in order once their transaction committed), `select` (event expressions),
+//! rulesets), `context` (what a running rule sees), `log` (the pico log), `ent`
+//! (entity-variable paths), `pico` (one pico's state), `core` (the engine and its
+//! transactions), `outbox` (events for other engines, posted in order once their transaction
+//! committed), `select` (event expressions),
 //! `source` (where a ruleset URL's text comes from), `system` (the built-in system rulesets
 //! and the boot sequence), `trace` (what tools may observe of running rules).
 
@@ -16,6 +17,7 @@ mod core;
 pub mod ent;
 pub mod event;
 pub mod ids;
+pub mod log;
 mod modules;
 pub mod outbox;
 mod persist;

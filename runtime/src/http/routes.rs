@@ -13,7 +13,7 @@ use super::HttpApi;
 use super::params::{self, BodyKind, ParamsError};
 use crate::ErrorLocation;
 use crate::engine::{Engine, EngineError, RulesetVersion, Submitted};
-use crate::value::Value;
+use crate::value::{Map, Value};
 
 type Api = State<Arc<HttpApi>>;
 
@@ -489,7 +489,10 @@ pub(super) async fn picos(State(api): Api) -> Response {
 }
 
 /// Ours, for `krl logs`: a pico's log entries from index `after` on (`?pico=ID&after=N`;
-/// the root pico by default), with the index to ask from next.
+/// the root pico by default), with the index to ask from next. Each entry has `time` (epoch
+/// milliseconds), `level`, `rid`, `txnId` (the transaction that wrote it), the fields of the
+/// engine's own lines under pico-engine's names (`txn`, `event`, `rule_name`, `error`),
+/// `msg`, and a `klog`'s value as `data`.
 pub(super) async fn logs(State(api): Api, request: Request) -> Response {
     let query = params::parse_query_extended(request.uri().query().unwrap_or(""));
     let text = |key: &str| query.get(key).and_then(Json::as_str).map(str::to_string);
@@ -497,17 +500,23 @@ pub(super) async fn logs(State(api): Api, request: Request) -> Response {
     let after = text("after").and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
     respond(
         async {
-            let entries = blocking(&api, move |engine| Ok(engine.logs(&pico))).await?;
-            let next = entries.len();
+            let (entries, next) = blocking(&api, move |engine| Ok(engine.logs_since(&pico, after))).await?;
             let lines = entries
                 .iter()
-                .skip(after)
                 .map(|entry| {
                     let mut line = JsonMap::new();
                     line.insert("time".to_string(), Json::from(entry.time));
                     line.insert("level".to_string(), Json::String(entry.level.to_string()));
                     if let Some(rid) = &entry.rid {
                         line.insert("rid".to_string(), Json::String(rid.to_string()));
+                    }
+                    if let Some(txn_id) = &entry.txn_id {
+                        line.insert("txnId".to_string(), Json::String(txn_id.to_string()));
+                    }
+                    let mut fields = Map::new();
+                    entry.insert_fields(&mut fields);
+                    for (key, value) in fields.iter() {
+                        line.insert(key.to_string(), value.to_json());
                     }
                     line.insert("msg".to_string(), Json::String(entry.message.clone()));
                     if let Some(data) = &entry.data {

@@ -17,18 +17,9 @@ pub struct Configs {
 }
 
 impl Configs {
-    /// The lint levels for `file`: from the first `krl.toml` found walking up from its folder,
-    /// or the defaults.
-    pub fn levels_for(&mut self, file: &Path) -> Result<Arc<LintLevels>, String> {
-        let dir = file
-            .canonicalize()
-            .ok()
-            .and_then(|path| path.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
-        self.levels_in(&dir)
-    }
-
-    fn levels_in(&mut self, dir: &Path) -> Result<Arc<LintLevels>, String> {
+    /// The lint levels for a file whose [`search_start`] is `dir`: from the first `krl.toml`
+    /// found walking up from there, or the defaults.
+    pub fn levels_in(&mut self, dir: &Path) -> Result<Arc<LintLevels>, String> {
         if let Some(levels) = self.by_dir.get(dir) {
             return Ok(levels.clone());
         }
@@ -44,6 +35,15 @@ impl Configs {
         self.by_dir.insert(dir.to_path_buf(), levels.clone());
         Ok(levels)
     }
+}
+
+/// The folder where the search for `file`'s `krl.toml` starts: the folder of its canonical
+/// path. A file system call per file, so callers with many files make these in parallel.
+pub fn search_start(file: &Path) -> PathBuf {
+    file.canonicalize()
+        .ok()
+        .and_then(|path| path.parent().map(Path::to_path_buf))
+        .unwrap_or_default()
 }
 
 /// Reads the `[lints]` table of one `krl.toml`.

@@ -65,17 +65,14 @@ impl EngineInner {
     }
 
     pub(crate) fn pico_logs(&self, pico_id: &str) -> Vec<LogEntry> {
-        lock(&self.logs).get(pico_id).cloned().unwrap_or_default()
+        lock(&self.logs)
+            .get(pico_id)
+            .map(PicoLog::lines)
+            .unwrap_or_default()
     }
 
     pub(crate) fn pico_log_error(&self, pico_id: &str, message: String) {
-        let entry = LogEntry {
-            time: self.now(),
-            level: "error",
-            rid: None,
-            message,
-            data: None,
-        };
+        let entry = LogEntry::new(self.now(), "error", message);
         lock(&self.logs)
             .entry(pico_id.to_string())
             .or_default()

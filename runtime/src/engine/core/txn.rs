@@ -17,6 +17,7 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use super::*;
+use crate::engine::log::LogDetail;
 use crate::engine::pico::FastMap;
 
 /// Most jobs of one pico that share a commit (bounds the wait of the first one).
@@ -190,6 +191,15 @@ impl EngineInner {
             .map(|r| (Arc::clone(&r.rid), Arc::clone(&event)))
             .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
+        cx.engine_line("txnQueued", None, LogDetail::QueuedEvent(Arc::clone(&event)));
+        cx.engine_line("txnStart", None, LogDetail::None);
+        for (rid, event) in &schedule {
+            cx.engine_line(
+                SCHEDULED,
+                Some(Arc::clone(rid)),
+                LogDetail::Scheduled(Arc::clone(event)),
+            );
+        }
         let mut rule_states = RuleStates::with_capacity_and_hasher(8, Default::default());
         let run = AssertUnwindSafe(|| {
             self.budgeted(|| {
@@ -207,13 +217,24 @@ impl EngineInner {
                     run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
                     if std::mem::take(&mut cx.clear_schedule) {
                         schedule.clear();
+                        cx.engine_line("schedule cleared", None, LogDetail::None);
                     }
                     for (raised, only) in std::mem::take(&mut cx.raised) {
                         let raised = Arc::new(raised);
-                        for installed in &cx.pico.rulesets {
-                            if only.as_ref().is_none_or(|rid| *rid == installed.rid) {
-                                schedule.push_back((Arc::clone(&installed.rid), Arc::clone(&raised)));
-                            }
+                        let rids: Vec<Arc<str>> = cx
+                            .pico
+                            .rulesets
+                            .iter()
+                            .filter(|installed| only.as_ref().is_none_or(|rid| *rid == installed.rid))
+                            .map(|installed| Arc::clone(&installed.rid))
+                            .collect();
+                        for rid in rids {
+                            cx.engine_line(
+                                SCHEDULED,
+                                Some(Arc::clone(&rid)),
+                                LogDetail::Scheduled(Arc::clone(&raised)),
+                            );
+                            schedule.push_back((rid, Arc::clone(&raised)));
                         }
                     }
                 }
@@ -221,17 +242,17 @@ impl EngineInner {
             })
         });
         let (result, panic) = catch_panic(run);
-        let mut logs = std::mem::take(&mut cx.logs);
+        log_outcome(&mut cx, &result);
+        if let Err(err) = &result {
+            let entry = failure_entry(&cx, "event", err);
+            cx.logs.push(entry);
+        }
+        let logs = std::mem::take(&mut cx.logs);
         let directives = std::mem::take(&mut cx.directives);
         let writes = std::mem::take(&mut cx.ent_writes);
         let staged = std::mem::take(&mut cx.staged);
-        if let Err(err) = &result {
-            logs.push(failure_entry(&cx, "event", err));
-        }
         drop(cx);
-        if !logs.is_empty() {
-            lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
-        }
+        lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
         match (inbox, &panic) {
             (true, Some(message)) => {
                 let reason = format!("its transaction panicked: {message}");
@@ -297,38 +318,49 @@ impl EngineInner {
                 query.rid, query.name
             ))
         };
-        let installed = state
-            .installed(&query.rid)
-            .ok_or_else(|| RuntimeError::error(format!("Pico doesn't have {} installed.", query.rid)))?;
-        let instance = installed.instance.clone().ok_or_else(not_found)?;
-        let shared = installed
-            .code
-            .compiled
-            .meta()
-            .shares
-            .iter()
-            .any(|s| *s == *query.name);
-        if !shared && &*query.name != "__testing" {
-            return Err(not_found());
-        }
+        let instance = match state.installed(&query.rid) {
+            None => Err(RuntimeError::error(format!(
+                "Pico doesn't have {} installed.",
+                query.rid
+            ))),
+            Some(installed) => {
+                let shared = installed
+                    .code
+                    .compiled
+                    .meta()
+                    .shares
+                    .iter()
+                    .any(|s| *s == *query.name);
+                match installed.instance.clone() {
+                    Some(instance) if shared || &*query.name == "__testing" => Ok(instance),
+                    _ => Err(not_found()),
+                }
+            }
+        };
         let mut cx = TxnContext::new(self, state, Arc::from(qid));
-        cx.rid = Arc::clone(&query.rid);
-        cx.in_query = true;
-        cx.query_eci = Some(Arc::clone(&query.eci));
-        cx.modules = instance.modules().to_vec();
-        let args = query.args.as_map().cloned().unwrap_or_default();
-        let run = AssertUnwindSafe(|| self.budgeted(|| instance.query(&mut cx, &query.name, &args)));
+        cx.engine_line("txnQueued", None, LogDetail::QueuedQuery(query.clone()));
+        cx.engine_line("txnStart", None, LogDetail::None);
+        let run = AssertUnwindSafe(|| {
+            instance.and_then(|instance| {
+                cx.rid = Arc::clone(&query.rid);
+                cx.in_query = true;
+                cx.query_eci = Some(Arc::clone(&query.eci));
+                cx.modules = instance.modules().to_vec();
+                let args = query.args.as_map().cloned().unwrap_or_default();
+                self.budgeted(|| instance.query(&mut cx, &query.name, &args))
+            })
+        });
         let (result, panic) = catch_panic(run);
         *panicked |= panic.is_some();
-        let mut logs = std::mem::take(&mut cx.logs);
+        log_outcome(&mut cx, &result);
         if let Err(err) = &result {
-            logs.push(failure_entry(&cx, "query", err));
+            let entry = failure_entry(&cx, "query", err);
+            cx.logs.push(entry);
         }
+        let logs = std::mem::take(&mut cx.logs);
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
-        if !logs.is_empty() {
-            lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
-        }
+        lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
         match &result {
             Ok(_) => join_group(batch, group, staged),
             Err(_) => self.abort(state, staged),
@@ -346,13 +378,11 @@ fn failure_entry(cx: &TxnContext<'_>, what: &str, err: &RuntimeError) -> LogEntr
         data.insert("location", Value::from(serde_json::to_value(location).ok()?));
         Some(Value::map(data))
     });
-    LogEntry {
-        time: cx.engine.now(),
-        level: "error",
-        rid: Some(Arc::clone(&cx.rid)),
-        message: format!("{what} failed: {}", err.one_line()),
-        data,
-    }
+    let mut entry = LogEntry::new(cx.engine.now(), "error", format!("{what} failed: {}", err.one_line()));
+    entry.rid = Some(Arc::clone(&cx.rid));
+    entry.txn_id = Some(Arc::clone(&cx.txn_id));
+    entry.data = data;
+    entry
 }
 
 /// Answers a job queued on a pico deleted since, without running it.
@@ -393,6 +423,17 @@ fn catch_panic<T>(
             ));
             (Err(error), Some(message))
         }
+    }
+}
+
+/// The message of the engine's line for an event scheduled for a ruleset.
+const SCHEDULED: &str = "event added to schedule";
+
+/// The transaction's last line: `txnDone`, or `txnError` with the error.
+fn log_outcome<T>(cx: &mut TxnContext<'_>, result: &Result<T, RuntimeError>) {
+    match result {
+        Ok(_) => cx.engine_line("txnDone", None, LogDetail::None),
+        Err(err) => cx.engine_line("txnError", None, LogDetail::Error(err.to_string())),
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::channel::{self, Channel};
-use crate::engine::context::TxnContext;
+use crate::engine::context::{LogEntry, TxnContext};
 use crate::engine::core::EngineError;
 use crate::engine::event::Query;
 use crate::engine::ids::new_id;
@@ -253,7 +253,7 @@ fn code_meta(code: &RulesetCode) -> Value {
 }
 
 /// `ctx:logs()`: this pico's log lines of the last 12 hours, oldest first, including the
-/// running transaction's.
+/// running transaction's, in pico-engine's shape (see `engine::log`).
 fn logs(cx: &TxnContext<'_>) -> Value {
     let since = cx.engine.now() - LOG_WINDOW_MS;
     let committed = cx.engine.pico_logs(&cx.pico.id);
@@ -261,17 +261,7 @@ fn logs(cx: &TxnContext<'_>) -> Value {
         .iter()
         .chain(&cx.logs)
         .filter(|e| e.time >= since)
-        .map(|entry| {
-            let mut map = Map::new();
-            map.insert("level", Value::string(entry.level));
-            map.insert("time", Value::string(super::iso8601(entry.time)));
-            map.insert("rid", entry.rid.as_deref().map(Value::string).unwrap_or_default());
-            if let Some(data) = &entry.data {
-                map.insert("val", data.clone());
-            }
-            map.insert("msg", Value::string(entry.message.as_str()));
-            Value::map(map)
-        });
+        .map(LogEntry::to_value);
     Value::array(entries.collect())
 }
 
