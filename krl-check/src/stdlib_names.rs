@@ -141,7 +141,6 @@ pub fn lookup(name: &str) -> Option<&'static StdlibOp> {
     STDLIB.iter().find(|op| op.name == name)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,8 @@ use std::process::{Command, Output};
 
 use krl_run::{KrlRun, temp_dir};
 
-/// A counter of the newcomer's own; `count` is a common name that must work as one.
+/// A counter of the newcomer's own. `count` is a common name: as in pico-engine, it may name
+/// a shared function (an operator word is no callee, so the rule reads the variable itself).
 const COUNTER: &str = r#"ruleset newcomer.counter {
   meta {
     shares count
@@ -29,16 +30,16 @@ const COUNTER: &str = r#"ruleset newcomer.counter {
     pre {
       step = event:attrs{"step"}.as("Number").defaultsTo(1)
     }
-    send_directive("counted", {"count": count() + step})
+    send_directive("counted", {"count": ent:count.defaultsTo(0) + step})
     fired {
-      ent:count := count() + step
+      ent:count := ent:count.defaultsTo(0) + step
     }
   }
 }
 "#;
 
-/// The mistake: `step` is a number, and numbers have no `split`.
-const BROKEN_LINE: &str = r#"      step = event:attrs{"step"}.as("Number").split(",")"#;
+/// The mistake: a function the `math` module does not have.
+const BROKEN_LINE: &str = r#"      step = event:attrs{"step"}.as("Number") + math:nope(1)"#;
 
 /// `krl ARGS` as a newcomer runs it: the engine is found through the home alone.
 fn krl(home: &Path, args: &[&str]) -> Output {
@@ -113,7 +114,14 @@ fn a_newcomer_installs_sends_reads_breaks_and_finds_the_error() {
     assert!(status.success());
     let kept = ok(
         &home,
-        &["eval", "--home", home_arg, "--rid", "newcomer.counter", "ent:count"],
+        &[
+            "eval",
+            "--home",
+            home_arg,
+            "--rid",
+            "newcomer.counter",
+            "ent:count",
+        ],
     );
     assert_eq!(kept.trim(), "2");
     let _ = std::fs::remove_dir_all(&home);

@@ -181,6 +181,8 @@ fn a_failed_query_ends_its_episode_with_txn_error() {
         [
             format!("22:13:20.000Z [DEBUG] txnQueued QUERY {eci} test.nothing/total {{}}"),
             "22:13:20.000Z [DEBUG] txnStart {}".to_string(),
+            "22:13:20.000Z [ERROR] query failed: Error: Pico doesn't have test.nothing installed. {}"
+                .to_string(),
             r#"22:13:20.000Z [DEBUG] txnError {"error":"Error: Pico doesn't have test.nothing installed."}"#
                 .to_string(),
         ]

@@ -285,7 +285,12 @@ fn json_item(diagnostic: &serde_json::Value, out: &mut String) {
 /// The `--format json` document, laid out as `serde_json`'s pretty printer would lay out
 /// `{"files", "errors", "warnings", "notes", "diagnostics": [...]}`, from the items
 /// [`json_item`] made.
-fn write_json_report(out: &mut impl Write, files: usize, counts: Counts, checked: &[Checked]) -> std::io::Result<()> {
+fn write_json_report(
+    out: &mut impl Write,
+    files: usize,
+    counts: Counts,
+    checked: &[Checked],
+) -> std::io::Result<()> {
     let Counts {
         errors,
         warnings,

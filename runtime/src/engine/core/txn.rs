@@ -242,11 +242,12 @@ impl EngineInner {
             })
         });
         let (result, panic) = catch_panic(run);
-        log_outcome(&mut cx, &result);
+        // The failure with where it happened, then the reference's closing `txnError`.
         if let Err(err) = &result {
             let entry = failure_entry(&cx, "event", err);
             cx.logs.push(entry);
         }
+        log_outcome(&mut cx, &result);
         let logs = std::mem::take(&mut cx.logs);
         let directives = std::mem::take(&mut cx.directives);
         let writes = std::mem::take(&mut cx.ent_writes);
@@ -352,11 +353,12 @@ impl EngineInner {
         });
         let (result, panic) = catch_panic(run);
         *panicked |= panic.is_some();
-        log_outcome(&mut cx, &result);
+        // The failure with where it happened, then the reference's closing `txnError`.
         if let Err(err) = &result {
             let entry = failure_entry(&cx, "query", err);
             cx.logs.push(entry);
         }
+        log_outcome(&mut cx, &result);
         let logs = std::mem::take(&mut cx.logs);
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
@@ -378,8 +380,12 @@ fn failure_entry(cx: &TxnContext<'_>, what: &str, err: &RuntimeError) -> LogEntr
         data.insert("location", Value::from(serde_json::to_value(location).ok()?));
         Some(Value::map(data))
     });
-    let mut entry = LogEntry::new(cx.engine.now(), "error", format!("{what} failed: {}", err.one_line()));
-    entry.rid = Some(Arc::clone(&cx.rid));
+    let mut entry = LogEntry::new(
+        cx.engine.now(),
+        "error",
+        format!("{what} failed: {}", err.one_line()),
+    );
+    entry.rid = (!cx.rid.is_empty()).then(|| Arc::clone(&cx.rid));
     entry.txn_id = Some(Arc::clone(&cx.txn_id));
     entry.data = data;
     entry
