@@ -97,6 +97,14 @@ codes! {
     MISSING_DECLARATION = "E0116" "expected-declaration"
         "Declaration lists (`global`, `pre`, `configure using`, `with`) hold only \
          `name = expression` items. In a postlude, a bare expression is not a statement.";
+    NESTING_TOO_DEEP = "E0117" "nesting-too-deep"
+        "The source nests deeper than 500 levels. Each bracket (`(`, `[`, `{`, `<<`, `#{`) and \
+         each operator of a chain (`1 + 1 + 1`, `a.b.c`, `not not x`, `f()()`, event `or`) \
+         counts one level, because each makes the syntax tree one level deeper; `,`, `;`, \
+         `:=` and a new declaration start again at the level of their bracket. The limit keeps \
+         every tool and the engine within a bounded stack whatever the input. Split the \
+         expression: give inner parts names with declarations, or build the data with a \
+         function.";
     UNKNOWN_NAME = "E0201" "unknown-name"
         "A name is used that no enclosing scope declares. Names come from `configure using`, \
          `global`, `pre`, parameters, function bodies, `setting(...)` clauses, postlude \

@@ -227,6 +227,11 @@ fn local(depth: u16, slot: u16, name: &str, span: Span, frame: &Arc<Frame>) -> R
 
 #[inline(never)]
 fn eval_cold(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+    // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+    limits::with_stack(|| eval_cold_unguarded(node, env, host))
+}
+
+fn eval_cold_unguarded(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(_)
         | Node::Stack { .. }
@@ -255,8 +260,8 @@ fn eval_cold(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, R
         Node::Chevron(parts) => {
             let mut text = String::new();
             for part in parts {
-                match operand(part, env, host)? {
-                    Value::String(s) => text.push_str(&s),
+                match &operand(part, env, host)? {
+                    Value::String(s) => text.push_str(s),
                     other => text.push_str(&other.to_krl_string()),
                 }
             }

@@ -438,7 +438,7 @@ pub(crate) fn post_event(
         let failure = match result {
             // Matches pico-engine's servers, which answer errors with 200 and an `error` key.
             Ok(response) => match Value::decode(&response.into_string().unwrap_or_default()) {
-                Ok(Value::Map(map)) if map.contains_key("error") => map
+                Ok(Value::Map(ref map)) if map.contains_key("error") => map
                     .get("error")
                     .map(|e| e.to_krl_string().into_owned())
                     .unwrap_or_default(),
