@@ -651,3 +651,29 @@ fn deeply_nested_rulesets_flushed_over_http_are_refused() {
     assert_eq!(within.json()["rid"], "test.deep", "{}", within.body);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A directive holding a value nested 30,000 deep is answered (on the server's 2 MiB
+/// threads) without overflowing the stack.
+#[test]
+fn deeply_nested_directives_are_answered() {
+    const DEEP: &str = r#"
+ruleset test.deep_directive {
+  rule deep {
+    select when deep go
+    send_directive("deep", {"v": 1.range(30000).reduce(function(acc, n) { [acc] }, 0)})
+  }
+}
+"#;
+    let server = start(HttpOptions::default());
+    server
+        .engine
+        .register("test://deep.krl", DEEP)
+        .expect("the ruleset compiles");
+    server
+        .engine
+        .install(&server.root, "test://deep.krl", Map::new())
+        .expect("the ruleset installs");
+    let answer = server.get(&format!("/sky/event/{}/none/deep/go", server.eci));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(answer.body.contains(&format!("{}0{}", "[".repeat(30_000), "]".repeat(30_000))));
+}

@@ -326,14 +326,17 @@ fn sky_answer(body: &Value, directives: &[Value]) -> Response {
     let mut cookies = Vec::new();
     let mut redirect = None;
     for directive in directives {
-        let json = directive.to_json();
+        // Read in place: a directive's options may nest without bound, and a copy as
+        // `serde_json::Value` would be dropped by recursion.
+        let field = |key: &str| directive.as_map().and_then(|map| map.get(key));
         let option = |key: &str| {
-            json.get("options")
-                .and_then(|o| o.get(key))
-                .and_then(Json::as_str)
+            field("options")
+                .and_then(Value::as_map)
+                .and_then(|options| options.get(key))
+                .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        match json.get("name").and_then(Json::as_str) {
+        match field("name").and_then(Value::as_str) {
             Some("_cookie") => cookies.extend(option("cookie")),
             Some("_redirect") if redirect.is_none() => redirect = option("url"),
             _ => {}
