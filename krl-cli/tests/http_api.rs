@@ -652,15 +652,16 @@ fn deeply_nested_rulesets_flushed_over_http_are_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A directive holding a value nested 30,000 deep is answered (on the server's 2 MiB
-/// threads) without overflowing the stack.
+/// A directive and a log entry holding a value nested 30,000 deep are answered (on the
+/// server's 2 MiB threads) without overflowing the stack.
 #[test]
-fn deeply_nested_directives_are_answered() {
+fn deeply_nested_directives_and_logs_are_answered() {
     const DEEP: &str = r#"
 ruleset test.deep_directive {
   rule deep {
     select when deep go
-    send_directive("deep", {"v": 1.range(30000).reduce(function(acc, n) { [acc] }, 0)})
+    pre { v = 1.range(30000).reduce(function(acc, n) { [acc] }, 0) }
+    send_directive("deep", {"v": v.klog("deep")})
   }
 }
 "#;
@@ -675,5 +676,9 @@ ruleset test.deep_directive {
         .expect("the ruleset installs");
     let answer = server.get(&format!("/sky/event/{}/none/deep/go", server.eci));
     assert_eq!(answer.status, 200, "{}", answer.body);
-    assert!(answer.body.contains(&format!("{}0{}", "[".repeat(30_000), "]".repeat(30_000))));
+    let deep = format!("{}0{}", "[".repeat(30_000), "]".repeat(30_000));
+    assert!(answer.body.contains(&deep));
+    let logs = server.get(&format!("/api/logs?pico={}", server.root));
+    assert_eq!(logs.status, 200, "{}", logs.body);
+    assert!(logs.body.contains(&deep), "the klog entry with its data");
 }

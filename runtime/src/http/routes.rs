@@ -385,6 +385,25 @@ pub(super) async fn picos(State(api): Api) -> Response {
     )
 }
 
+/// The answer of `/api/logs`.
+#[derive(serde::Serialize)]
+struct LogsBody<'a> {
+    entries: Vec<LogLine<'a>>,
+    next: usize,
+}
+
+/// One entry of `/api/logs`.
+#[derive(serde::Serialize)]
+struct LogLine<'a> {
+    time: f64,
+    level: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rid: Option<&'a str>,
+    msg: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a Value>,
+}
+
 /// Ours, for `krl logs`: a pico's log entries from index `after` on (`?pico=ID&after=N`;
 /// the root pico by default), with the index to ask from next.
 pub(super) async fn logs(State(api): Api, request: Request) -> Response {
@@ -396,27 +415,24 @@ pub(super) async fn logs(State(api): Api, request: Request) -> Response {
         async {
             let entries = blocking(&api, move |engine| Ok(engine.logs(&pico))).await?;
             let next = entries.len();
-            let lines = entries
-                .iter()
-                .skip(after)
-                .map(|entry| {
-                    let mut line = JsonMap::new();
-                    line.insert("time".to_string(), Json::from(entry.time));
-                    line.insert("level".to_string(), Json::String(entry.level.to_string()));
-                    if let Some(rid) = &entry.rid {
-                        line.insert("rid".to_string(), Json::String(rid.to_string()));
-                    }
-                    line.insert("msg".to_string(), Json::String(entry.message.clone()));
-                    if let Some(data) = &entry.data {
-                        line.insert("data".to_string(), data.to_json());
-                    }
-                    Json::Object(line)
-                })
-                .collect();
-            let mut body = JsonMap::new();
-            body.insert("entries".to_string(), Json::Array(lines));
-            body.insert("next".to_string(), Json::from(next));
-            Ok(json_response(Json::Object(body).to_string()))
+            // Serialised straight to text: a `klog`ged value may nest without bound, and a
+            // copy as `serde_json::Value` would be dropped by recursion.
+            let body = LogsBody {
+                entries: entries
+                    .iter()
+                    .skip(after)
+                    .map(|entry| LogLine {
+                        time: entry.time,
+                        level: entry.level,
+                        rid: entry.rid.as_deref(),
+                        msg: &entry.message,
+                        data: entry.data.as_ref(),
+                    })
+                    .collect(),
+                next,
+            };
+            let text = serde_json::to_string(&body).map_err(|err| ApiError(err.to_string()))?;
+            Ok(json_response(text))
         }
         .await,
     )
