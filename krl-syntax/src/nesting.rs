@@ -3,10 +3,11 @@
 //! the tree) meets a tree deeper than that, whatever thread it runs on.
 //!
 //! The depth is measured on the tokens, as an upper bound of the expression tree's depth:
-//! every opening bracket (`(`, `[`, `{`, `<<`, `#{`) and every operator token (`+`, `.`,
-//! `not`, `=>`, event `or`, ...) adds one level to the expression it is part of, and `,`,
-//! `;`, `:=` and a declared name (`x =`) start a new expression in the same bracket. A chain
-//! `1 + 1 + ... + 1` is as deep as it is long, because its tree is.
+//! every bracket (`(`, `[`, `{`, `<<`, `#{`) is one level around what it holds, and every
+//! operator token (`+`, `.`, `not`, `=>`, event `or`, a call's or an index's bracket, ...)
+//! one level above each operand of its expression, because a chain's tree (`1 + 1 + 1`,
+//! `(a).b.c`, `f()()`) is as deep as the chain is long. `,`, `;`, `:=` and a declared name
+//! (`x =`) start a new expression in the same bracket.
 //!
 //! The passes over trees also grow their stack on demand ([`with_stack`]): the limit bounds
 //! the depth, `with_stack` makes that depth safe on a small thread stack (the engine's
@@ -31,30 +32,66 @@ pub fn with_stack<R>(body: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body)
 }
 
+/// One bracket being read: a bound of the depth of its expressions so far.
+#[derive(Clone, Copy, Default)]
+struct Group {
+    /// Operators in the current expression: each makes a node above every operand of it.
+    operators: u32,
+    /// The deepest bracketed operand of the current expression (1 + its own depth).
+    deepest_operand: u32,
+    /// The deepest expression finished in this bracket (before a `,` or `;`).
+    finished: u32,
+}
+
+impl Group {
+    /// A bound of the depth of the current expression: a chain's tree puts each operand
+    /// below at most all of the chain's operators.
+    fn current(&self) -> u32 {
+        self.operators + self.deepest_operand
+    }
+
+    fn depth(&self) -> u32 {
+        self.finished.max(self.current())
+    }
+}
+
 /// The error for the first token at which `tokens` nest deeper than [`MAX_NESTING`] levels.
 pub(crate) fn check(file: FileId, tokens: &[Token<'_>]) -> Option<Diagnostic> {
-    // The operator-chain length of each enclosing bracket, innermost last.
-    let mut enclosing: Vec<u32> = Vec::new();
+    // The brackets around the current one, outermost first.
+    let mut enclosing: Vec<Group> = Vec::new();
+    // What the enclosing brackets add on the way down: each one level plus its operators.
     let mut outer = 0u32;
-    let mut chain = 0u32;
+    let mut group = Group::default();
+    let mut previous: Option<Tok<'_>> = None;
     for token in tokens {
         match token.tok {
             Tok::LParen | Tok::LBracket | Tok::LBrace | Tok::ChevronOpen | Tok::BeestingOpen => {
-                chain += 1;
-                enclosing.push(chain);
-                outer += chain;
-                chain = 0;
+                // `f(x)`, `a[0]`, `f()()`: a call or an index is a node above its operand.
+                if previous.is_some_and(ends_operand) {
+                    group.operators += 1;
+                }
+                outer += group.operators + 1;
+                enclosing.push(std::mem::take(&mut group));
             }
             Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::ChevronClose | Tok::BeestingClose => {
-                // An unmatched closer is the parser's to report; it only resets the count.
-                chain = enclosing.pop().unwrap_or(0);
-                outer -= chain;
+                // An unmatched closer is the parser's to report.
+                if let Some(parent) = enclosing.pop() {
+                    let inner = group.depth();
+                    group = parent;
+                    outer -= group.operators + 1;
+                    group.deepest_operand = group.deepest_operand.max(1 + inner);
+                }
             }
-            Tok::Comma | Tok::Semi | Tok::ColonEq | Tok::BindName(_) => chain = 0,
-            tok if extends_expression(tok) => chain += 1,
+            Tok::Comma | Tok::Semi | Tok::ColonEq | Tok::BindName(_) => {
+                group.finished = group.depth();
+                group.operators = 0;
+                group.deepest_operand = 0;
+            }
+            tok if extends_expression(tok) => group.operators += 1,
             _ => {}
         }
-        if outer + chain > MAX_NESTING {
+        previous = Some(token.tok);
+        if outer + group.current() > MAX_NESTING {
             let at = FileSpan::new(file, token.span);
             return Some(
                 Diagnostic::error(
@@ -67,6 +104,23 @@ pub(crate) fn check(file: FileId, tokens: &[Token<'_>]) -> Option<Diagnostic> {
         }
     }
     None
+}
+
+/// Tokens after which a bracket applies to what came before (a call or an index).
+fn ends_operand(tok: Tok<'_>) -> bool {
+    matches!(
+        tok,
+        Tok::Ident(_)
+            | Tok::AttrName(_)
+            | Tok::Number(_)
+            | Tok::Str(_)
+            | Tok::Regex(_)
+            | Tok::RParen
+            | Tok::RBracket
+            | Tok::RBrace
+            | Tok::ChevronClose
+            | Tok::Kw(Kw::True | Kw::False | Kw::Null)
+    )
 }
 
 /// Tokens that nest what follows (or what precedes) one level deeper in the tree.
@@ -138,6 +192,22 @@ mod tests {
         assert!(depth_error(&format!("x = 1{}", " + 1".repeat(limit + 1))).is_some());
         assert!(depth_error(&format!("x = {}1", "not ".repeat(limit + 1))).is_some());
         assert!(depth_error(&format!("x = f{}", "()".repeat(limit + 1))).is_some());
+    }
+
+    #[test]
+    fn operators_after_a_bracket_count_above_what_it_holds() {
+        // `((a) + 1 + 1) + 1 + 1`: each bracket sits below the operators that follow it.
+        let per_level = 10;
+        let levels = MAX_NESTING as usize / (per_level + 1) + 1;
+        let src = (0..levels).fold("a".to_string(), |inner, _| {
+            format!("({inner}){}", " + 1".repeat(per_level))
+        });
+        assert!(levels < MAX_NESTING as usize / 2);
+        assert!(depth_error(&format!("x = {src}")).is_some());
+        // Siblings do not add up: `[deep, deep]` is as deep as one of them.
+        let deep = nested("[", "]", MAX_NESTING as usize - 10);
+        let deep = &deep["x = ".len()..];
+        assert!(depth_error(&format!("x = [{deep}, {deep}] + [{deep}]")).is_none());
     }
 
     #[test]

@@ -48,8 +48,9 @@ const RED_ZONE: usize = 64 * 1024;
 /// The size of each fresh stack segment.
 const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
-/// Runs one level of a recursive walk over a value, on a fresh stack segment when the
-/// current stack runs low.
+/// Runs one level of a recursive walk over a value (or over anything else nested as deeply
+/// as user input, such as an event expression), on a fresh stack segment when the current
+/// stack runs low.
 #[inline]
 pub fn with_stack<R>(body: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body)
