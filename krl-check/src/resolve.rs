@@ -424,6 +424,11 @@ impl Resolver<'_> {
     }
 
     fn event_settings(&mut self, event: &EventExpr, positional: &mut Vec<Vec<DeclId>>) {
+        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+        krl_syntax::nesting::with_stack(|| self.event_settings_unguarded(event, positional))
+    }
+
+    fn event_settings_unguarded(&mut self, event: &EventExpr, positional: &mut Vec<Vec<DeclId>>) {
         match &event.kind {
             EventExprKind::Event(base) => {
                 let ids = base
@@ -457,6 +462,11 @@ impl Resolver<'_> {
     }
 
     fn event_conditions(&mut self, event: &EventExpr) {
+        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+        krl_syntax::nesting::with_stack(|| self.event_conditions_unguarded(event))
+    }
+
+    fn event_conditions_unguarded(&mut self, event: &EventExpr) {
         match &event.kind {
             EventExprKind::Event(base) => {
                 if let Some(condition) = &base.where_ {
@@ -728,6 +738,11 @@ impl Resolver<'_> {
     // ----- expressions -----
 
     fn expr(&mut self, expr: &Expr) {
+        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+        krl_syntax::nesting::with_stack(|| self.expr_unguarded(expr))
+    }
+
+    fn expr_unguarded(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Null
             | ExprKind::Boolean { .. }

@@ -103,6 +103,11 @@ impl<'a> Types<'a> {
 
     /// The type `expr` certainly has when its evaluation succeeds, or `None`.
     pub fn infer(&self, expr: &Expr) -> Option<Ty> {
+        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+        krl_syntax::nesting::with_stack(|| self.infer_unguarded(expr))
+    }
+
+    fn infer_unguarded(&self, expr: &Expr) -> Option<Ty> {
         match &expr.kind {
             ExprKind::Null => Some(Ty::Null),
             ExprKind::Boolean { .. } => Some(Ty::Boolean),

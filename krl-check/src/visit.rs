@@ -110,6 +110,11 @@ fn walk_event_ref(event: &EventRef, f: &mut dyn FnMut(&Expr)) {
 }
 
 fn walk_event(event: &EventExpr, f: &mut dyn FnMut(&Expr)) {
+    // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+    krl_syntax::nesting::with_stack(|| walk_event_unguarded(event, f))
+}
+
+fn walk_event_unguarded(event: &EventExpr, f: &mut dyn FnMut(&Expr)) {
     match &event.kind {
         EventExprKind::Event(base) => base.where_.iter().for_each(|e| walk_expr(e, f)),
         EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
@@ -143,6 +148,11 @@ pub fn walk_action_block(block: &ActionBlock, f: &mut dyn FnMut(&Expr)) {
 
 /// Calls `f` on `expr` and then on every expression inside it.
 pub fn walk_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+    krl_syntax::nesting::with_stack(|| walk_expr_unguarded(expr, f))
+}
+
+fn walk_expr_unguarded(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
     f(expr);
     match &expr.kind {
         ExprKind::Null

@@ -635,3 +635,71 @@ fn own_routes_list_picos_and_logs() {
     assert!(logs["entries"].is_array());
     assert!(logs["next"].is_u64());
 }
+
+/// A flushed ruleset is compiled on one of the server's threads (2 MiB of stack): nesting
+/// deeper than the limit is a compile error, and the server stays up.
+#[test]
+fn deeply_nested_rulesets_flushed_over_http_are_refused() {
+    let server = start(HttpOptions::default());
+    let dir = std::env::temp_dir().join(format!("krl-http-nesting-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let flush = |name: &str, global: String| {
+        let file = dir.join(name);
+        std::fs::write(
+            &file,
+            format!("ruleset test.deep {{\n  global {{\n    v = {global}\n  }}\n}}\n"),
+        )
+        .expect("write");
+        server.get(&format!("/api/flush?url=file://{}", file.display()))
+    };
+    let deep_arrays = flush(
+        "arrays.krl",
+        format!("{}1{}", "[".repeat(20_000), "]".repeat(20_000)),
+    );
+    assert!(
+        deep_arrays.error().contains("nesting deeper than 500 levels"),
+        "{}",
+        deep_arrays.body
+    );
+    let long_sum = flush("sum.krl", format!("1{}", " + 1".repeat(2_000)));
+    assert!(
+        long_sum.error().contains("nesting deeper than 500 levels"),
+        "{}",
+        long_sum.body
+    );
+    // Just within the limit (the `global` brace is the first level) it compiles.
+    let within = flush("within.krl", format!("{}1{}", "[".repeat(499), "]".repeat(499)));
+    assert_eq!(within.json()["rid"], "test.deep", "{}", within.body);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A directive and a log entry holding a value nested 30,000 deep are answered (on the
+/// server's 2 MiB threads) without overflowing the stack.
+#[test]
+fn deeply_nested_directives_and_logs_are_answered() {
+    const DEEP: &str = r#"
+ruleset test.deep_directive {
+  rule deep {
+    select when deep go
+    pre { v = 1.range(30000).reduce(function(acc, n) { [acc] }, 0) }
+    send_directive("deep", {"v": v.klog("deep")})
+  }
+}
+"#;
+    let server = start(HttpOptions::default());
+    server
+        .engine
+        .register("test://deep.krl", DEEP)
+        .expect("the ruleset compiles");
+    server
+        .engine
+        .install(&server.root, "test://deep.krl", Map::new())
+        .expect("the ruleset installs");
+    let answer = server.get(&format!("/sky/event/{}/none/deep/go", server.eci));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let deep = format!("{}0{}", "[".repeat(30_000), "]".repeat(30_000));
+    assert!(answer.body.contains(&deep));
+    let logs = server.get(&format!("/api/logs?pico={}", server.root));
+    assert_eq!(logs.status, 200, "{}", logs.body);
+    assert!(logs.body.contains(&deep), "the klog entry with its data");
+}

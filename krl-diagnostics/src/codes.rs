@@ -104,6 +104,14 @@ codes! {
     MISSPELT_SELECT = "E0118" "misspelt-select"
         "A rule starts with `select when` (or `select where`), and the word before `when` is \
          not `select`. A word one or two letters away from `select` is taken for a typo of it.";
+    NESTING_TOO_DEEP = "E0119" "nesting-too-deep"
+        "The source nests deeper than 500 levels. Each bracket (`(`, `[`, `{`, `<<`, `#{`) and \
+         each operator of a chain (`1 + 1 + 1`, `a.b.c`, `not not x`, `f()()`, event `or`) \
+         counts one level, because each makes the syntax tree one level deeper; `,`, `;`, \
+         `:=` and a new declaration start again at the level of their bracket. The limit keeps \
+         every tool and the engine within a bounded stack whatever the input. Split the \
+         expression: give inner parts names with declarations, or build the data with a \
+         function.";
     UNKNOWN_NAME = "E0201" "unknown-name"
         "A name is used that no enclosing scope declares. Names come from `configure using`, \
          `global`, `pre`, parameters, function bodies, `setting(...)` clauses, postlude \

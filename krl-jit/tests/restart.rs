@@ -116,3 +116,54 @@ fn accepted_events_are_processed_after_a_restart() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A value nested 30,000 deep (`reduce` wrapping an array in an array) is stored, encoded,
+/// compared and dropped without overflowing the stack, and loads again after a restart.
+/// (Storing went through a JSON round trip that turned anything nested beyond 128 levels
+/// into null.) Runs on a 2 MiB thread, the
+/// stack of the engine's server threads.
+#[test]
+fn a_deeply_nested_value_is_stored_and_loads_again() {
+    const DEEP: &str = r#"
+ruleset test.deep {
+  meta { shares size }
+  global {
+    size = function() { ent:v.encode().length() }
+  }
+  rule build {
+    select when t build
+    pre { v = 1.range(30000).reduce(function(acc, n) { [acc, {"n": n}] }, 0) }
+    always { ent:v := v; ent:w := [v, v] }
+  }
+}
+"#;
+    let dir = scratch("a_deeply_nested_value_is_stored_and_loads_again");
+    let run = move || {
+        let eci = {
+            let engine = open_engine(&dir);
+            engine.register("file:///deep.krl", DEEP).expect("compiles");
+            let root = engine.root_pico().to_string();
+            engine
+                .install(&root, "file:///deep.krl", Map::new())
+                .expect("installs");
+            let eci = engine
+                .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+                .expect("channel")
+                .id;
+            engine.event_wait(&eci, "t", "build", Value::Null).expect("runs");
+            eci
+        };
+        let engine = open_engine(&dir);
+        let size = engine
+            .query(&eci, "test.deep", "size", Value::Null)
+            .expect("query");
+        // `[[[0,{"n":1}],{"n":2}], ...`: more than ten bytes a level.
+        assert!(size.as_number().is_some_and(|n| n > 30_000.0 * 10.0), "{size:?}");
+    };
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(run)
+        .expect("the thread starts")
+        .join()
+        .expect("no panic");
+}

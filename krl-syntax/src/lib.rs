@@ -19,6 +19,7 @@ pub mod fmt;
 pub mod lexer;
 pub mod literal;
 mod messages;
+pub mod nesting;
 mod parser;
 mod pool;
 pub mod token;

@@ -180,6 +180,9 @@ fn run_until<'src>(
     tokens: &[Token<'src>],
     piece: &'static str,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
+    if let Some(too_deep) = crate::nesting::check(file, tokens) {
+        return (None, vec![too_deep]);
+    }
     let start = tokens.first().map_or(0, |t| t.span.start);
     let stream = std::iter::once(Ok((start, Tok::Start(entry), start)))
         .chain(tokens.iter().map(|t| Ok((t.span.start, t.tok, t.span.end))));

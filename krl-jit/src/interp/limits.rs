@@ -118,6 +118,14 @@ pub fn nested<T>(body: impl FnOnce() -> Result<T, RuntimeError>) -> Result<T, Ru
     })
 }
 
+/// Runs `body` on a fresh stack segment when the stack runs low. For the nodes that nest as
+/// deeply as the source does (arrays, maps, chevrons, indexing) between two calls, which
+/// check the stack themselves.
+#[inline]
+pub(crate) fn with_stack<T>(body: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body)
+}
+
 /// Runs a KRL call's body: one level deeper (see [`nested`]), with `file` as the file of the
 /// running IR.
 ///

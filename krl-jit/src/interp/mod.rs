@@ -135,17 +135,19 @@ pub(crate) fn eval_in(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result
         }
         Node::Conditional { test, then, else_ } => {
             let mut scratch = Scratch::new();
-            if operand_ref(test, env, host, &mut scratch)?.truthy() {
-                eval_in(then, env, host)
+            // `a => x | b => y | ...` nests as deeply as the source.
+            let branch = if operand_ref(test, env, host, &mut scratch)?.truthy() {
+                then
             } else {
-                eval_in(else_, env, host)
-            }
+                else_
+            };
+            limits::with_stack(|| eval_in(branch, env, host))
         }
         Node::Call { callee, args, span } => call(callee, args, *span, env, host),
         Node::And(left, right) => {
             let left = operand(left, env, host)?;
             if left.truthy() {
-                eval_in(right, env, host)
+                limits::with_stack(|| eval_in(right, env, host))
             } else {
                 Ok(left)
             }
@@ -155,7 +157,7 @@ pub(crate) fn eval_in(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result
             if left.truthy() {
                 Ok(left)
             } else {
-                eval_in(right, env, host)
+                limits::with_stack(|| eval_in(right, env, host))
             }
         }
         Node::Not(operand_node) => Ok(Value::Boolean(!operand(operand_node, env, host)?.truthy())),
@@ -178,7 +180,9 @@ fn operand(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, Run
             name,
             span,
         } => local(*depth, *slot, name, *span, env.frame),
-        other => eval_in(other, env, host),
+        // Operands nest as deeply as the source (`f(f(f(x)))`, `1 + 1 + 1`); growing the
+        // stack here also covers arguments, which are evaluated before the call's own check.
+        other => limits::with_stack(|| eval_in(other, env, host)),
     }
 }
 
@@ -203,7 +207,7 @@ fn operand_ref<'r>(
             name,
             span,
         } => at(*span, env.frame.ancestor(*depth).get(*slot, name)),
-        other => Ok(scratch.keep(eval_in(other, env, host)?)),
+        other => Ok(scratch.keep(limits::with_stack(|| eval_in(other, env, host))?)),
     }
 }
 
@@ -244,6 +248,11 @@ fn local(depth: u16, slot: u16, name: &str, span: Span, frame: &Arc<Frame>) -> R
 
 #[inline(never)]
 fn eval_cold(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+    // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+    limits::with_stack(|| eval_cold_unguarded(node, env, host))
+}
+
+fn eval_cold_unguarded(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, RuntimeError> {
     match node {
         Node::Const(_)
         | Node::Stack { .. }

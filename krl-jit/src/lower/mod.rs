@@ -381,6 +381,11 @@ impl Lowerer {
     }
 
     pub fn expr(&mut self, expr: &ast::Expr) -> Node {
+        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+        krl_syntax::nesting::with_stack(|| self.expr_unguarded(expr))
+    }
+
+    fn expr_unguarded(&mut self, expr: &ast::Expr) -> Node {
         let span = expr.span;
         match &expr.kind {
             ExprKind::Null | ExprKind::Error => Node::Const(Value::Null),

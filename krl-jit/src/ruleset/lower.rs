@@ -231,6 +231,16 @@ fn event_expr(
     wheres: &mut Vec<WhereIr>,
     names: &mut Vec<String>,
 ) -> EventExpr {
+    // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+    krl_syntax::nesting::with_stack(|| event_expr_unguarded(lowerer, expr, wheres, names))
+}
+
+fn event_expr_unguarded(
+    lowerer: &mut Lowerer,
+    expr: &ast::EventExpr,
+    wheres: &mut Vec<WhereIr>,
+    names: &mut Vec<String>,
+) -> EventExpr {
     let mut children = |lowerer: &mut Lowerer, args: &[ast::EventExpr]| -> Vec<EventExpr> {
         args.iter()
             .map(|arg| event_expr(lowerer, arg, wheres, names))

@@ -44,6 +44,11 @@ impl<'a> Printer<'a> {
     }
 
     pub(crate) fn event(&mut self, event: &'a EventExpr) -> Doc<'a> {
+        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+        crate::nesting::with_stack(|| self.event_unguarded(event))
+    }
+
+    fn event_unguarded(&mut self, event: &'a EventExpr) -> Doc<'a> {
         match &event.kind {
             EventExprKind::Event(base) => self.base_event(base),
             EventExprKind::Op {

@@ -13,6 +13,11 @@ const HUG_PREFIX_MAX: usize = 40;
 
 impl<'a> Printer<'a> {
     pub(crate) fn expr(&mut self, expr: &'a Expr) -> Doc<'a> {
+        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
+        crate::nesting::with_stack(|| self.expr_unguarded(expr))
+    }
+
+    fn expr_unguarded(&mut self, expr: &'a Expr) -> Doc<'a> {
         match &expr.kind {
             ExprKind::Null
             | ExprKind::Boolean { .. }

@@ -181,7 +181,7 @@ impl<'a> TxnContext<'a> {
         let stored = if value.is_null() {
             None
         } else {
-            Some(to_json_value(&value))
+            Some(to_json_value(&value)?)
         };
         self.ent_writes
             .insert((Arc::clone(&self.rid), Arc::from(name)), stored);
@@ -448,13 +448,14 @@ impl<'a> TxnContext<'a> {
 }
 
 /// Matches pico-engine: values are stored as JSON, so regexes become `{}` and functions vanish.
-fn to_json_value(value: &Value) -> Value {
+/// A value nested too deeply to be read back is an error, not a silent null.
+fn to_json_value(value: &Value) -> Result<Value, RuntimeError> {
     match value {
-        Value::Null | Value::Boolean(_) | Value::Number(_) | Value::String(_) => value.clone(),
-        other => other
-            .encode(0)
-            .and_then(|json| Value::decode(&json).ok())
-            .unwrap_or_default(),
+        Value::Null | Value::Boolean(_) | Value::Number(_) | Value::String(_) => Ok(value.clone()),
+        other => match other.encode(0) {
+            Some(json) => Value::decode(&json).map_err(|err| RuntimeError::range_error(err.to_string())),
+            None => Ok(Value::Null),
+        },
     }
 }
 

@@ -198,11 +198,18 @@ pub(crate) fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("engine records always serialise")
 }
 
+/// Reads a record. Without serde_json's recursion limit (128 levels): a value as deeply
+/// nested as a rule could store must load again (values grow their stack as they go, see
+/// `Value`'s `Deserialize`).
 pub(crate) fn from_bytes<T: for<'de> Deserialize<'de>>(key: &[u8], bytes: &[u8]) -> Result<T, EngineError> {
-    serde_json::from_slice(bytes).map_err(|err| EngineError::Corrupt {
-        what: describe(key),
-        reason: err.to_string(),
-    })
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    reader.disable_recursion_limit();
+    T::deserialize(&mut reader)
+        .and_then(|record| reader.end().map(|()| record))
+        .map_err(|err| EngineError::Corrupt {
+            what: describe(key),
+            reason: err.to_string(),
+        })
 }
 
 fn describe(key: &[u8]) -> String {

@@ -432,14 +432,17 @@ fn sky_answer(body: &Value, directives: &[Value]) -> Response {
     let mut cookies = Vec::new();
     let mut redirect = None;
     for directive in directives {
-        let json = directive.to_json();
+        // Read in place: a directive's options may nest without bound, and a copy as
+        // `serde_json::Value` would be dropped by recursion.
+        let field = |key: &str| directive.as_map().and_then(|map| map.get(key));
         let option = |key: &str| {
-            json.get("options")
-                .and_then(|o| o.get(key))
-                .and_then(Json::as_str)
+            field("options")
+                .and_then(Value::as_map)
+                .and_then(|options| options.get(key))
+                .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        match json.get("name").and_then(Json::as_str) {
+        match field("name").and_then(Value::as_str) {
             Some("_cookie") => cookies.extend(option("cookie")),
             Some("_redirect") if redirect.is_none() => redirect = option("url"),
             _ => {}
@@ -488,6 +491,30 @@ pub(super) async fn picos(State(api): Api) -> Response {
     )
 }
 
+/// The answer of `/api/logs`.
+#[derive(serde::Serialize)]
+struct LogsBody<'a> {
+    entries: Vec<LogLine<'a>>,
+    next: usize,
+}
+
+/// One entry of `/api/logs`.
+#[derive(serde::Serialize)]
+struct LogLine<'a> {
+    time: f64,
+    level: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rid: Option<&'a str>,
+    #[serde(rename = "txnId", skip_serializing_if = "Option::is_none")]
+    txn_id: Option<&'a str>,
+    /// The fields of the engine's own lines, under pico-engine's names.
+    #[serde(flatten)]
+    fields: Value,
+    msg: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a Value>,
+}
+
 /// Ours, for `krl logs`: a pico's log entries from index `after` on (`?pico=ID&after=N`;
 /// the root pico by default), with the index to ask from next. Each entry has `time` (epoch
 /// milliseconds), `level`, `rid`, `txnId` (the transaction that wrote it), the fields of the
@@ -501,34 +528,29 @@ pub(super) async fn logs(State(api): Api, request: Request) -> Response {
     respond(
         async {
             let (entries, next) = blocking(&api, move |engine| Ok(engine.logs_since(&pico, after))).await?;
-            let lines = entries
-                .iter()
-                .map(|entry| {
-                    let mut line = JsonMap::new();
-                    line.insert("time".to_string(), Json::from(entry.time));
-                    line.insert("level".to_string(), Json::String(entry.level.to_string()));
-                    if let Some(rid) = &entry.rid {
-                        line.insert("rid".to_string(), Json::String(rid.to_string()));
-                    }
-                    if let Some(txn_id) = &entry.txn_id {
-                        line.insert("txnId".to_string(), Json::String(txn_id.to_string()));
-                    }
-                    let mut fields = Map::new();
-                    entry.insert_fields(&mut fields);
-                    for (key, value) in fields.iter() {
-                        line.insert(key.to_string(), value.to_json());
-                    }
-                    line.insert("msg".to_string(), Json::String(entry.message.clone()));
-                    if let Some(data) = &entry.data {
-                        line.insert("data".to_string(), data.to_json());
-                    }
-                    Json::Object(line)
-                })
-                .collect();
-            let mut body = JsonMap::new();
-            body.insert("entries".to_string(), Json::Array(lines));
-            body.insert("next".to_string(), Json::from(next));
-            Ok(json_response(Json::Object(body).to_string()))
+            // Serialised straight to text: a `klog`ged value may nest without bound, and a
+            // copy as `serde_json::Value` would be dropped by recursion.
+            let body = LogsBody {
+                entries: entries
+                    .iter()
+                    .map(|entry| {
+                        let mut fields = Map::new();
+                        entry.insert_fields(&mut fields);
+                        LogLine {
+                            time: entry.time,
+                            level: entry.level,
+                            rid: entry.rid.as_deref(),
+                            txn_id: entry.txn_id.as_deref(),
+                            fields: Value::map(fields),
+                            msg: &entry.message,
+                            data: entry.data.as_ref(),
+                        }
+                    })
+                    .collect(),
+                next,
+            };
+            let text = serde_json::to_string(&body).map_err(|err| ApiError::new(err.to_string()))?;
+            Ok(json_response(text))
         }
         .await,
     )

@@ -240,8 +240,14 @@ fn put_in(container: &mut Value, path: &[Arc<str>], to_set: Value) -> Result<(),
     }
     let mut next = match child(container, key) {
         Some(map @ Value::Map(_)) => map,
-        Some(Value::Array(items)) if is_safe_array_index(&items, &rest[0]) => Value::Array(items),
-        Some(Value::Array(items)) => array_to_map(&items),
+        Some(array @ Value::Array(_))
+            if array
+                .as_array()
+                .is_some_and(|items| is_safe_array_index(items, &rest[0])) =>
+        {
+            array
+        }
+        Some(Value::Array(ref items)) => array_to_map(items),
         _ => Value::map(Map::new()),
     };
     put_in(&mut next, rest, to_set)?;

@@ -6,7 +6,7 @@
 
 use std::cmp::Ordering;
 
-use super::Value;
+use super::{Value, with_stack};
 
 impl PartialEq for Value {
     /// KRL `==`: deep structural equality with one null.
@@ -16,13 +16,15 @@ impl PartialEq for Value {
             (Value::Boolean(a), Value::Boolean(b)) => a == b,
             (Value::Number(a), Value::Number(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
+            // Values nest without bound (see `deep`), so each level may need more stack.
             (Value::Array(a), Value::Array(b)) => {
                 std::sync::Arc::ptr_eq(a, b)
-                    || (a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x == y))
+                    || (a.len() == b.len() && with_stack(|| a.iter().zip(b.iter()).all(|(x, y)| x == y)))
             }
             (Value::Map(a), Value::Map(b)) => {
                 std::sync::Arc::ptr_eq(a, b)
-                    || (a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v == w)))
+                    || (a.len() == b.len()
+                        && with_stack(|| a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v == w))))
             }
             (Value::RegExp(a), Value::RegExp(b)) => a == b,
             (Value::Function(a), Value::Function(b)) | (Value::Action(a), Value::Action(b)) => {

@@ -13,13 +13,18 @@ use std::sync::Arc;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use super::deep::{MAX_DECODE_DEPTH, json_nests_deeper_than};
 use super::number::format_number;
-use super::{KrlType, Map, Value};
+use super::{KrlType, Map, Value, with_stack};
 
 /// Why `decode` could not parse its input.
 #[derive(Debug, thiserror::Error)]
-#[error("invalid JSON: {0}")]
-pub struct DecodeError(#[from] serde_json::Error);
+pub enum DecodeError {
+    #[error("invalid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("invalid JSON: nested deeper than {MAX_DECODE_DEPTH} levels")]
+    TooDeep,
+}
 
 impl Value {
     /// `JSON.stringify(val, replacer, indent)` as the reference's `encode` calls it.
@@ -31,9 +36,17 @@ impl Value {
         write_json(self, indent, 0, &mut out).then_some(out)
     }
 
-    /// `JSON.parse`.
+    /// `JSON.parse`. Values may nest up to [`MAX_DECODE_DEPTH`] levels (serde_json's own limit
+    /// of 128 is off: entity variables go through a JSON round trip, see `TxnContext`).
     pub fn decode(text: &str) -> Result<Value, DecodeError> {
-        Ok(serde_json::from_str(text)?)
+        if json_nests_deeper_than(text, MAX_DECODE_DEPTH) {
+            return Err(DecodeError::TooDeep);
+        }
+        let mut reader = serde_json::Deserializer::from_str(text);
+        reader.disable_recursion_limit();
+        let value = Value::deserialize(&mut reader)?;
+        reader.end()?;
+        Ok(value)
     }
 
     /// What JavaScript's `JSON.parse(JSON.stringify(value))` gives, with no replacer: what
@@ -85,6 +98,11 @@ fn replaced(value: &Value) -> Option<Value> {
 
 /// Writes `value`; returns false when JavaScript would produce `undefined` (skipped).
 fn write_json(value: &Value, indent: usize, depth: usize, out: &mut String) -> bool {
+    // One level of a value nested without bound (see `deep`).
+    with_stack(|| write_json_unguarded(value, indent, depth, out))
+}
+
+fn write_json_unguarded(value: &Value, indent: usize, depth: usize, out: &mut String) -> bool {
     if let Some(replacement) = replaced(value) {
         return write_json(&replacement, indent, depth, out);
     }
@@ -171,6 +189,13 @@ fn write_json_string(s: &str, out: &mut String) {
 
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // One level of a value nested without bound (see `deep`).
+        with_stack(|| self.serialize_unguarded(serializer))
+    }
+}
+
+impl Value {
+    fn serialize_unguarded<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if let Some(replacement) = replaced(self) {
             return replacement.serialize(serializer);
         }
@@ -214,7 +239,9 @@ impl Serialize for Value {
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
+        // One level of a value nested without bound (see `deep`): `decode` and storage read
+        // JSON without serde_json's recursion limit.
+        with_stack(|| deserializer.deserialize_any(ValueVisitor))
     }
 }
 

@@ -15,6 +15,7 @@
 mod callable;
 mod compare;
 mod convert;
+mod deep;
 mod json;
 mod map;
 pub mod number;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 
 pub use callable::{Callable, NativeFn, NativeFnBody};
 pub use compare::{compare_as_strings, compare_krl, compare_strings_utf16};
+pub use deep::{MAX_DECODE_DEPTH, with_stack};
 pub use json::DecodeError;
 pub use map::{Map, array_index};
 pub use regex::Regex;
@@ -337,8 +339,8 @@ impl fmt::Debug for Value {
             Value::Boolean(b) => write!(f, "{b}"),
             Value::Number(n) => f.write_str(&number::format_number(*n)),
             Value::String(s) => write!(f, "{s:?}"),
-            Value::Array(items) => f.debug_list().entries(items.iter()).finish(),
-            Value::Map(map) => write!(f, "{map:?}"),
+            Value::Array(items) => with_stack(|| f.debug_list().entries(items.iter()).finish()),
+            Value::Map(map) => with_stack(|| write!(f, "{map:?}")),
             Value::RegExp(re) => write!(f, "{re:?}"),
             Value::Function(c) => write!(f, "function {c:?}"),
             Value::Action(c) => write!(f, "action {c:?}"),

@@ -476,7 +476,7 @@ pub(crate) fn deliver_event(url: &str, body: &str) -> Delivery {
         .send_string(body);
     match result {
         Ok(response) => match Value::decode(&response.into_string().unwrap_or_default()) {
-            Ok(Value::Map(map)) if map.contains_key("error") => Delivery::Refused(
+            Ok(Value::Map(ref map)) if map.contains_key("error") => Delivery::Refused(
                 map.get("error")
                     .map(|e| e.to_krl_string().into_owned())
                     .unwrap_or_default(),

@@ -176,6 +176,12 @@ fn state_name(state: u32) -> String {
 
 /// Names in compile order: per leaf its `setting` names, then its aggregator's variables.
 fn collect_setting_names(expr: &EventExpr, out: &mut Vec<String>) {
+    // One level of a recursion as deep as the event expression nests (at most the source's
+    // nesting limit), so it fits any thread's stack.
+    crate::value::with_stack(|| collect_setting_names_unguarded(expr, out))
+}
+
+fn collect_setting_names_unguarded(expr: &EventExpr, out: &mut Vec<String>) {
     fn push(name: &String, out: &mut Vec<String>) {
         if !out.contains(name) {
             out.push(name.clone());
@@ -447,6 +453,12 @@ impl Builder {
     }
 
     fn expr(&mut self, expr: &EventExpr) -> Result<Machine, RuntimeError> {
+        // One level of a recursion as deep as the event expression nests (at most the source's
+        // nesting limit), so it fits any thread's stack.
+        crate::value::with_stack(|| self.expr_unguarded(expr))
+    }
+
+    fn expr_unguarded(&mut self, expr: &EventExpr) -> Result<Machine, RuntimeError> {
         Ok(match expr {
             EventExpr::Leaf(leaf) => {
                 let on = self.leaf(leaf, None);
