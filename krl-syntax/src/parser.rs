@@ -629,9 +629,14 @@ mod sections {
                         _ => Entry::Rule,
                     };
                     let (mut parsed, mut section_diagnostics) = run(file, src, entry, &tokens[idx..end]);
-                    if entry == Entry::Global && !section_diagnostics.is_empty() {
+                    let too_deep = section_diagnostics
+                        .iter()
+                        .any(|d| d.code == codes::NESTING_TOO_DEEP);
+                    if entry == Entry::Global && !section_diagnostics.is_empty() && !too_deep {
                         // Declaration by declaration only when recovery lost some: it keeps
-                        // the block's own messages where they are better (`v = 1.5.2`).
+                        // the block's own messages where they are better (`v = 1.5.2`). Not
+                        // past the nesting limit, which counts from the block's brace: a
+                        // declaration alone would be one level shallower.
                         let kept = match &parsed {
                             Some(Parsed::Global(global)) => global.decls.len(),
                             _ => 0,
