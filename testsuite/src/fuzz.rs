@@ -303,16 +303,23 @@ fn mutate(bytes: &mut Vec<u8>, seeds: &[String], rng: &mut Rng) {
 
 /// Every `.krl` file of ours: test cases, test rulesets, the examples and the system rulesets.
 pub fn krl_files(workspace: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs: Vec<PathBuf> = [
+    let mut files: Vec<PathBuf> = [
         "testsuite/cases",
         "testsuite/rulesets",
         "examples",
         "runtime/system",
     ]
     .iter()
-    .map(|dir| workspace.join(dir))
+    .flat_map(|dir| krl_files_below(&workspace.join(dir)))
     .collect();
+    files.sort();
+    files
+}
+
+/// Every `.krl` file below `dir`, sorted.
+pub fn krl_files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();

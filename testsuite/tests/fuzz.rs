@@ -15,7 +15,7 @@
 //! it took, and appends the same line to `fuzz-stats.txt` in Cargo's test temp directory.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -496,28 +496,10 @@ fn mutate(src: &str, mutation: &Mutation) -> String {
     }
 }
 
-/// Every `.krl` file below `dir`, sorted.
-fn case_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "krl") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn mutated_case_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
-    let files = case_files(&root);
+    let files = testsuite::fuzz::krl_files_below(&root);
     assert!(!files.is_empty(), "no case files under {}", root.display());
     let per_file = (cases() / 64).max(2);
     let mut total = (0, Duration::ZERO);

@@ -48,21 +48,7 @@ pub fn check_identifier(name: &str) -> Result<(), String> {
         if kw.is_reserved() {
             return Err(format!("`{name}` is a reserved word"));
         }
-        let operator = matches!(
-            kw,
-            Kw::Like
-                | Kw::Cmp
-                | Kw::And
-                | Kw::Or
-                | Kw::Before
-                | Kw::Then
-                | Kw::After
-                | Kw::Between
-                | Kw::Any
-                | Kw::Count
-                | Kw::Repeat
-        );
-        if operator {
+        if kw.is_operator_word() {
             return Err(format!(
                 "`{name}` is an operator word and cannot be used in expressions"
             ));
