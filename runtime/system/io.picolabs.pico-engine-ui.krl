@@ -82,17 +82,20 @@ ruleset io.picolabs.pico-engine-ui {
       kind == "query"
         => <<QUERY #{query{"eci"}} #{query{"rid"}}/#{query{"name"}} #{without_headers(query{"args"}).encode()}>>
         | kind == "event"
-        => <<EVENT #{event{"eci"}} #{event{"domain"}}:#{event{"name"}} #{without_headers(event{["data", "attrs"]}).encode()}>>
-        | other_fields(entry)
+          => <<EVENT #{event{"eci"}} #{event{"domain"}}:#{event{"name"}} #{without_headers(event{["data", "attrs"]}).encode()}>>
+          | other_fields(entry)
     }
     log_details = function(entry) {
       msg = entry{"msg"}
-      msg == "txnQueued" => txn_summary(entry)
-      | msg == "event added to schedule" => entry{"event"}.encode()
-      | msg == "rule selected" => <<#{entry{"rid"}} : #{entry{"rule_name"}}>>
-      | entry{"level"} == "klog" => entry{"val"}.encode()
-      | msg.match(re#fired$#) => ""
-      | other_fields(entry)
+      msg == "txnQueued"
+        => txn_summary(entry)
+        | msg == "event added to schedule"
+          => entry{"event"}.encode()
+          | msg == "rule selected"
+            => <<#{entry{"rid"}} : #{entry{"rule_name"}}>>
+            | entry{"level"} == "klog"
+              => entry{"val"}.encode()
+              | msg.match(re#fired$#) => "" | other_fields(entry)
     }
     log_line = function(entry) {
       <<#{entry{"time"}.split("T")[1]} [#{entry{"level"}.uc()}] #{entry{"msg"}} #{log_details(entry)}>>
@@ -105,23 +108,28 @@ ruleset io.picolabs.pico-engine-ui {
           => entry{["event", "domain"]} + ":" + entry{["event", "name"]}
           | null
       }
-      entries.reduce(function(acc, entry) {
-        event = scheduled(entry)
-        same_event = event && acc{"last"} == event
-        lines = same_event => acc{"lines"} | acc{"lines"}.append(log_line(entry));
-        {"lines": lines, "last": event}
-      }, {"lines": [], "last": null}){"lines"}
+      entries.reduce(
+        function(acc, entry) {
+          event = scheduled(entry)
+          same_event = event && acc{"last"} == event
+          lines = same_event => acc{"lines"} | acc{"lines"}.append(log_line(entry));
+          {"lines": lines, "last": event}
+        },
+        {"lines": [], "last": null},
+      ){"lines"}
     }
     hidden_episode = function(header) {
-      header.isnull() => false
-      | header.match(re#^QUERY .*io[.]picolabs[.]pico-engine-ui/#) => true
-      | header.match(re#^QUERY .*io[.]picolabs[.]subscription/established#)
+      not header.isnull()
+        && (header.match(re#^QUERY .*io[.]picolabs[.]pico-engine-ui/#)
+          || header.match(re#^QUERY .*io[.]picolabs[.]subscription/established#))
     }
     // The pico's log of the last 12 hours, one episode per transaction, newest first: its
     // id, the time of its first line, a header made from its `txnQueued` line and its lines
     // in order. The UI's own queries and subscription listings are left out.
     logs = function() {
-      by_txn = ctx:logs().collect(function(entry) { entry{"txnId"} })
+      by_txn = ctx:logs().collect(function(entry) {
+        entry{"txnId"}
+      })
       by_txn.keys().map(function(txn_id) {
         entries = by_txn{txn_id}
         lines = episode_lines(entries);
@@ -131,7 +139,9 @@ ruleset io.picolabs.pico-engine-ui {
           "header": lines.head().split(re# txnQueued #)[1],
           "entries": lines,
         }
-      }).filter(function(episode) { not hidden_episode(episode{"header"}) }).reverse()
+      }).filter(function(episode) {
+        not hidden_episode(episode{"header"})
+      }).reverse()
     }
     event_policy = {
       "allow": [

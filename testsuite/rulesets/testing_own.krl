@@ -1,5 +1,6 @@
 // A ruleset that writes its own `__testing`: the query answers it, and inside the declaration
 // `__testing` still names the generated map.
+// krl:allow(ent-written-never-read)
 ruleset test.testing.own {
   meta {
     shares joke
