@@ -2,15 +2,17 @@
 //! `install`, `uninstall`) belong to their transaction: when it fails, or its commit does,
 //! none of them remains, in memory or in the store (issue #4 items 8 and 9).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+#[path = "support/flaky.rs"]
+mod flaky;
 
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use flaky::FlakyStorage;
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
-use krl_runtime::storage::{
-    BatchOp, Durability, Entry, MemoryStorage, Storage, StorageError, WriteBatch, key,
-};
+use krl_runtime::storage::{Storage, key};
 use krl_runtime::value::Map;
 
 const URL: &str = "file:///atomic.krl";
@@ -119,42 +121,6 @@ ruleset test.extra {
 }
 "#;
 
-/// A store whose commits fail, while `failing` is set, for every batch that writes an
-/// entity variable: the group commit of a transaction, never a separate structural commit.
-#[derive(Default)]
-struct FlakyStorage {
-    inner: MemoryStorage,
-    failing: AtomicBool,
-}
-
-impl Storage for FlakyStorage {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        self.inner.get(key)
-    }
-
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StorageError> {
-        self.inner.scan_prefix(prefix)
-    }
-
-    fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
-        let entvar = key::prefix(&["entvar"]);
-        let writes_variable = batch
-            .ops()
-            .iter()
-            .any(|op| matches!(op, BatchOp::Put { key, .. } if key.starts_with(&entvar)));
-        if self.failing.load(Ordering::SeqCst) && writes_variable {
-            return Err(StorageError::UnknownDurability {
-                name: "injected failure".to_string(),
-            });
-        }
-        self.inner.commit(batch)
-    }
-
-    fn durability(&self) -> Durability {
-        self.inner.durability()
-    }
-}
-
 fn open(store: &Arc<FlakyStorage>) -> Engine {
     let options = EngineOptions {
         manual_clock: Some(1_000_000.0),
@@ -166,7 +132,7 @@ fn open(store: &Arc<FlakyStorage>) -> Engine {
 
 /// A store with the test ruleset installed on the root pico (and `test.extra` registered).
 fn setup() -> (Arc<FlakyStorage>, Engine) {
-    let store = Arc::new(FlakyStorage::default());
+    let store = Arc::new(FlakyStorage::failing_on("entvar"));
     let engine = open(&store);
     engine.register(URL, RULESET).expect("the ruleset compiles");
     engine

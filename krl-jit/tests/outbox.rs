@@ -6,21 +6,22 @@
 //! kind of attribute value becomes when an event crosses a pico boundary, in-process and
 //! towards another engine.
 
+#[path = "support/flaky.rs"]
+mod flaky;
 #[path = "support/store.rs"]
 mod store;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use flaky::FlakyStorage;
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions, OutboxOptions};
-use krl_runtime::storage::{
-    BatchOp, Durability, Entry, MemoryStorage, Storage, StorageError, WriteBatch, key,
-};
+use krl_runtime::storage::{MemoryStorage, Storage, key};
 use krl_runtime::value::Map;
 use store::{open_store, scratch};
 
@@ -271,45 +272,9 @@ fn events_to_another_engine_arrive_in_the_order_sent() {
     assert_eq!(stored_entries(&*storage), 0);
 }
 
-/// A store whose commits fail while `failing` is set, for every batch that holds an outbox
-/// entry (a transaction's group commit).
-#[derive(Default)]
-struct FlakyStorage {
-    inner: MemoryStorage,
-    failing: AtomicBool,
-}
-
-impl Storage for FlakyStorage {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        self.inner.get(key)
-    }
-
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StorageError> {
-        self.inner.scan_prefix(prefix)
-    }
-
-    fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
-        let outbox = key::prefix(&["outbox"]);
-        let sends = batch
-            .ops()
-            .iter()
-            .any(|op| matches!(op, BatchOp::Put { key, .. } if key.starts_with(&outbox)));
-        if self.failing.load(Ordering::SeqCst) && sends {
-            return Err(StorageError::UnknownDurability {
-                name: "injected failure".to_string(),
-            });
-        }
-        self.inner.commit(batch)
-    }
-
-    fn durability(&self) -> Durability {
-        self.inner.durability()
-    }
-}
-
 #[test]
 fn a_failed_transaction_or_commit_sends_nothing() {
-    let store = Arc::new(FlakyStorage::default());
+    let store = Arc::new(FlakyStorage::failing_on("outbox"));
     let (engine, eci) = sender(store.clone(), EngineOptions::default());
     let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
     let host = format!("http://{}", listener.local_addr().expect("an address"));
