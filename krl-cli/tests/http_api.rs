@@ -1,13 +1,16 @@
 //! The HTTP API in-process: a real server on 127.0.0.1 port 0, every route of
 //! pico-engine 1.x used with an HTTP client, good and bad requests (engine.md §8).
 
+#[path = "support/http_server.rs"]
+mod http_server;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
 use krl_runtime::engine::{Engine, EngineOptions};
-use krl_runtime::http::{HttpApi, HttpOptions};
+use krl_runtime::http::HttpOptions;
 use krl_runtime::{Map, Value};
 use serde_json::{Value as Json, json};
 
@@ -78,23 +81,7 @@ fn start(options: HttpOptions) -> Server {
         .expect("a narrow channel")
         .id;
 
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    listener.set_nonblocking(true).expect("non-blocking listener");
-    let base = format!("http://{}", listener.local_addr().expect("bound"));
-    let api = Arc::new(HttpApi::new(engine.clone(), "the-ui-eci".to_string(), options));
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        runtime.block_on(async {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            krl_runtime::http::serve(listener, api, std::future::pending())
-                .await
-                .expect("the server runs");
-        });
-    });
+    let base = http_server::serve(engine.clone(), options, None);
     Server {
         base,
         eci,

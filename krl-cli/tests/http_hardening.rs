@@ -5,6 +5,9 @@
 //! CORS is sent only on the pico routes and `/api` needs the admin token. Every wait here
 //! is bounded.
 
+#[path = "support/http_server.rs"]
+mod http_server;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -12,7 +15,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use krl_runtime::engine::{Engine, EngineOptions, SourcePolicy};
-use krl_runtime::http::{HttpApi, HttpOptions};
+use krl_runtime::http::HttpOptions;
 use krl_runtime::{Map, Value};
 use serde_json::Value as Json;
 
@@ -48,24 +51,7 @@ struct Server {
 fn start(engine_options: EngineOptions, options: HttpOptions, blocking_threads: usize) -> Server {
     let engine = Engine::new(Arc::new(krl_jit::InterpreterBackend), engine_options);
     let root_eci = open_pico(&engine, engine.root_pico());
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    listener.set_nonblocking(true).expect("non-blocking listener");
-    let base = format!("http://{}", listener.local_addr().expect("bound"));
-    let api = Arc::new(HttpApi::new(engine.clone(), "the-ui-eci".to_string(), options));
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .max_blocking_threads(blocking_threads)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        runtime.block_on(async {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            krl_runtime::http::serve(listener, api, std::future::pending())
-                .await
-                .expect("the server runs");
-        });
-    });
+    let base = http_server::serve(engine.clone(), options, Some(blocking_threads));
     Server {
         base,
         engine,
