@@ -16,9 +16,12 @@
 pub mod display;
 pub mod interp;
 pub mod ir;
+pub mod ir_print;
+pub mod ir_verify;
 pub mod lower;
 pub mod ruleset;
 mod session;
 
+pub use ir_print::IrDump;
 pub use ruleset::InterpreterBackend;
 pub use session::{EvalError, Session};

@@ -9,6 +9,8 @@ use krl_syntax::ReplItem;
 use krl_syntax::ast::{self, MetaPropKind};
 
 use crate::interp::{self, Frame, limits};
+use crate::ir_print::{self, IrDump};
+use crate::ir_verify;
 use crate::lower::Lowerer;
 
 /// Why an evaluation produced no value.
@@ -93,6 +95,8 @@ impl Session {
             self.lowerer.scopes.pop();
             return Err(EvalError::Compile(std::mem::take(&mut self.lowerer.diagnostics)));
         }
+        let frames = self.lowerer.scopes.sizes();
+        crate::ruleset::debug_verify("declarations", || ir_verify::decls(&lowered, &frames));
         let frame = Frame::new(n_slots, Some(Arc::clone(&self.frame)));
         // The new declarations stay in scope even when one fails to evaluate, so later
         // inputs resolve the same way; an unevaluated slot reports itself when read.
@@ -137,8 +141,49 @@ impl Session {
         if !self.lowerer.diagnostics.is_empty() {
             return Err(EvalError::Compile(std::mem::take(&mut self.lowerer.diagnostics)));
         }
+        let mut frames = self.lowerer.scopes.sizes();
+        frames.push(0);
+        crate::ruleset::debug_verify("an expression", || ir_verify::node(&node, &frames));
         let frame = Frame::new(0, Some(Arc::clone(&self.frame)));
         self.guarded(file, |host| interp::eval(&node, &frame, host), host)
+    }
+
+    /// The IR of one REPL input in the session's scope, without evaluating it or keeping
+    /// its declarations (`krl eval --dump-ir`).
+    pub fn dump_ir(&mut self, file: FileId, src: &str) -> Result<IrDump, EvalError> {
+        let (item, diagnostics) = krl_syntax::parse_repl_item(file, src);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(EvalError::Compile(diagnostics));
+        }
+        self.lowerer.set_file(file);
+        self.lowerer.scopes.push();
+        let dump = match item {
+            Some(ReplItem::Declaration(decl)) => {
+                let lowered = self.lowerer.block(&[&decl]);
+                let frames = self.lowerer.scopes.sizes();
+                IrDump {
+                    text: ir_print::decls(&lowered),
+                    problems: ir_verify::decls(&lowered, &frames).err().unwrap_or_default(),
+                }
+            }
+            Some(ReplItem::Expr(expr)) => {
+                let node = self.lowerer.expr(&expr);
+                let frames = self.lowerer.scopes.sizes();
+                IrDump {
+                    text: ir_print::node(&node),
+                    problems: ir_verify::node(&node, &frames).err().unwrap_or_default(),
+                }
+            }
+            None => {
+                self.lowerer.scopes.pop();
+                return Err(EvalError::Compile(diagnostics));
+            }
+        };
+        self.lowerer.scopes.pop();
+        if !self.lowerer.diagnostics.is_empty() {
+            return Err(EvalError::Compile(std::mem::take(&mut self.lowerer.diagnostics)));
+        }
+        Ok(dump)
     }
 
     fn guarded<T>(

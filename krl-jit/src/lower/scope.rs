@@ -55,6 +55,12 @@ impl Scopes {
         self.stack.last().map_or(0, |scope| scope.n_slots)
     }
 
+    /// The frame size of every scope so far, outermost first: what the verifier needs to
+    /// check code lowered in the innermost one.
+    pub fn sizes(&self) -> Vec<u16> {
+        self.stack.iter().map(|scope| scope.n_slots).collect()
+    }
+
     /// Binds `name` to a fresh slot of the innermost scope.
     pub fn declare(&mut self, name: &str) -> u16 {
         self.declare_kind(name, StaticKind::Unknown)

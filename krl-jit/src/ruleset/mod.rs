@@ -3,17 +3,50 @@
 
 mod ir;
 mod lower;
+mod print;
 mod run;
 mod sources;
 pub(crate) mod testing;
+mod verify;
 
 use std::sync::Arc;
 
-use krl_diagnostics::{FileId, Severity, SourceDb};
+use krl_diagnostics::{Diagnostic, FileId, Severity, SourceDb};
 use krl_runtime::engine::{Backend, CompileError, CompileWarning, CompiledRuleset};
 
+use crate::ir_print::IrDump;
+use crate::ir_verify::IrError;
 use crate::lower::Lowerer;
 pub use run::CompiledKrl;
+
+/// Parses and lowers a ruleset into `file`'s spans, prints its IR and verifies it. Parse and
+/// compile errors come back as diagnostics.
+pub fn dump(file: FileId, src: &str) -> Result<IrDump, Vec<Diagnostic>> {
+    let parse = krl_syntax::parse_ruleset(file, src);
+    if parse.has_errors() {
+        return Err(parse.diagnostics);
+    }
+    let mut lowerer = Lowerer::new(file);
+    let ir = lower::ruleset(&mut lowerer, &parse.ruleset);
+    if !lowerer.diagnostics.is_empty() {
+        return Err(lowerer.diagnostics);
+    }
+    Ok(IrDump {
+        text: print::ruleset(&ir),
+        problems: verify::ruleset(&ir).err().unwrap_or_default(),
+    })
+}
+
+/// In debug builds, panics when lowering produced IR that breaks an invariant the
+/// interpreter relies on: that is a bug in lowering, never in the user's code.
+pub(crate) fn debug_verify(what: &str, result: impl FnOnce() -> Result<(), Vec<IrError>>) {
+    if cfg!(debug_assertions)
+        && let Err(problems) = result()
+    {
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        panic!("lowering {what} produced invalid IR:\n  {}", problems.join("\n  "));
+    }
+}
 
 /// The interpreter as the engine's backend.
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,6 +91,7 @@ impl Backend for InterpreterBackend {
                 .collect();
             return Err(fail(diagnostics, "Error"));
         }
+        debug_verify(url, || verify::ruleset(&ir));
         Ok(Arc::new(CompiledKrl {
             ir: Arc::new(ir),
             source,
