@@ -312,3 +312,33 @@ fn repl_loads_a_ruleset_sends_events_and_reads_its_state() {
     );
     assert_eq!(stderr(&output), "");
 }
+
+#[test]
+fn eval_dump_ir_prints_an_expression_and_a_whole_ruleset() {
+    let output = krl(&["eval", "--dump-ir", "x = 2; x * 3"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = krl(&["eval", "--dump-ir", "function(n) { n + 1 }"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "function function frame=stack slots=1 @0..21\n  param s0 n\n  result: binary + fast=Add @14..19\n    stack s0\n    const 1\n"
+    );
+    let dir = scratch("dump_ir");
+    let file = dir.join("r.krl");
+    std::fs::write(
+        &file,
+        "ruleset r { global { k = 2 } rule go { select when t go pre { v = k } } }",
+    )
+    .expect("write the ruleset");
+    let path = file.to_string_lossy().into_owned();
+    let output = krl(&["eval", "--dump-ir", "-f", &path]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("ruleset r globals=1\n"), "{text}");
+    assert!(text.contains("  rule go slots=1\n"), "{text}");
+    assert!(text.contains("      local d1 s0 k @"), "{text}");
+    // In the scope of the file's globals, an expression reads them one frame up.
+    let output = krl(&["eval", "--dump-ir", "-f", &path, "k + 1"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("local d1 s0 k @0..1"), "{}", stdout(&output));
+}

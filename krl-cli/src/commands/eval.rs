@@ -12,20 +12,33 @@ use crate::exit;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The expression (or `name = value` declaration) to evaluate.
-    #[arg(allow_hyphen_values = true)]
-    expr: String,
+    /// The expression (or `name = value` declaration) to evaluate. May be left out with
+    /// `--dump-ir -f FILE`, which then prints the whole ruleset's IR.
+    #[arg(allow_hyphen_values = true, required_unless_present = "dump_ir")]
+    expr: Option<String>,
     /// Evaluate in the scope of this ruleset's `configure using` and `global` declarations.
     #[arg(short = 'f', long = "file")]
     file: Option<PathBuf>,
     /// Print the value as a KRL literal instead of JSON.
     #[arg(long)]
     krl: bool,
+    /// Print the lowered IR (names resolved to frame slots) instead of evaluating:
+    /// of EXPR, in the scope of `-f FILE` when given; of the whole ruleset with `-f FILE`
+    /// and no EXPR. Exits with 1 when the IR verifier finds a broken invariant.
+    #[arg(long)]
+    dump_ir: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
 
 pub fn run(args: Args) -> u8 {
+    if args.dump_ir {
+        return dump_ir(&args);
+    }
+    let Some(expr) = &args.expr else {
+        eprintln!("error: an expression to evaluate is required");
+        return exit::USAGE;
+    };
     let mut scratch = match Scratch::open(&args.engine) {
         Ok(scratch) => scratch,
         Err(err) => {
@@ -49,10 +62,68 @@ pub fn run(args: Args) -> u8 {
             return exit::PROBLEMS;
         }
     }
-    match eval_line(&scratch, &mut session, &mut db, "<expr>", &args.expr) {
+    match eval_line(&scratch, &mut session, &mut db, "<expr>", expr) {
         Ok(value) => {
             println!("{}", show(&value, args.krl));
             exit::OK
+        }
+        Err(err) => {
+            report(&err, &db);
+            exit::PROBLEMS
+        }
+    }
+}
+
+/// `--dump-ir`: prints the IR of the expression or of the whole file, then what the
+/// verifier found.
+fn dump_ir(args: &Args) -> u8 {
+    let mut db = SourceDb::new();
+    let file_text = match &args.file {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some((path.display().to_string(), text)),
+            Err(err) => {
+                eprintln!("error: cannot read `{}`: {err}", path.display());
+                return exit::USAGE;
+            }
+        },
+    };
+    let dump = match (&args.expr, file_text) {
+        (None, None) => {
+            eprintln!("error: `--dump-ir` needs an expression or `-f FILE`");
+            return exit::USAGE;
+        }
+        (None, Some((name, text))) => {
+            let file = db.add(name, text);
+            krl_jit::ruleset::dump(file, db.text(file)).map_err(EvalError::Compile)
+        }
+        (Some(expr), file_text) => {
+            let mut scratch = match Scratch::open(&args.engine) {
+                Ok(scratch) => scratch,
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    return exit::USAGE;
+                }
+            };
+            let mut session = Session::new();
+            if let Some((name, text)) = file_text {
+                let file = db.add(name, text);
+                if let Err(err) = scratch.load_scope(&mut session, file, db.text(file)) {
+                    report(&err, &db);
+                    return exit::PROBLEMS;
+                }
+            }
+            let file = db.add("<expr>", expr.as_str());
+            session.dump_ir(file, db.text(file))
+        }
+    };
+    match dump {
+        Ok(dump) => {
+            print!("{}", dump.text);
+            for problem in &dump.problems {
+                eprintln!("error: invalid IR: {problem}");
+            }
+            if dump.problems.is_empty() { exit::OK } else { exit::PROBLEMS }
         }
         Err(err) => {
             report(&err, &db);
