@@ -44,6 +44,11 @@ pub const GLOB_HARNESSES: &[GlobHarness] = &[
         snapshots: "tests/snapshots/eval",
     },
     GlobHarness {
+        prefix: "ir_cases",
+        cases: "cases/ir",
+        snapshots: "tests/snapshots/ir",
+    },
+    GlobHarness {
         prefix: "check__check_cases",
         cases: "cases/check",
         snapshots: "tests/snapshots/check",
