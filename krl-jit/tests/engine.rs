@@ -38,52 +38,6 @@ fn with_ruleset(src: &str) -> (Engine, String) {
     (engine, channel.id)
 }
 
-fn directive_names(response: &krl_runtime::engine::EventResponse) -> Vec<String> {
-    response
-        .directives
-        .iter()
-        .map(|d| {
-            d.as_map()
-                .and_then(|m| m.get("name"))
-                .map(|n| n.to_krl_string().into_owned())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-const COUNTER: &str = r#"
-ruleset test.counter {
-  meta { shares total }
-  global { total = function() { ent:total.defaultsTo(0) } }
-  rule increment {
-    select when counter inc
-    send_directive("count", {"was": total()})
-    always { ent:total := total() + 1 }
-  }
-}
-"#;
-
-#[test]
-fn counter_increments_and_answers_queries() {
-    let (engine, eci) = with_ruleset(COUNTER);
-    for expected in 0..3 {
-        let response = engine
-            .event_wait(&eci, "counter", "inc", Value::Null)
-            .expect("the event runs");
-        assert_eq!(directive_names(&response), ["count"]);
-        let options = response.directives[0]
-            .as_map()
-            .and_then(|m| m.get("options"))
-            .cloned()
-            .unwrap_or_default();
-        assert_eq!(options.encode(0), Some(format!("{{\"was\":{expected}}}")));
-    }
-    let count = engine
-        .query(&eci, "test.counter", "total", Value::Null)
-        .expect("the query runs");
-    assert_eq!(count, Value::from(3));
-}
-
 const LAST_NOTE: &str = r#"
 ruleset test.note {
   meta { shares last }
@@ -163,63 +117,6 @@ fn event_then_query_runs_the_query_right_behind_its_event() {
 }
 
 #[test]
-fn events_that_select_nothing_produce_no_directives() {
-    let (engine, eci) = with_ruleset(COUNTER);
-    let response = engine
-        .event_wait(&eci, "counter", "dec", Value::Null)
-        .expect("the event runs");
-    assert!(response.directives.is_empty());
-    assert_eq!(
-        engine
-            .query(&eci, "test.counter", "total", Value::Null)
-            .expect("query"),
-        Value::from(0)
-    );
-}
-
-#[test]
-fn raised_events_run_breadth_first_after_the_current_event() {
-    let src = r#"
-    ruleset test.raise {
-      rule first { select when t start  send_directive("first")  fired { raise t event "next" attributes {"n": 1} } }
-      rule second { select when t start  send_directive("second") }
-      rule next { select when t next n re#(\d)# setting(n)  send_directive("next " + n) }
-    }"#;
-    let (engine, eci) = with_ruleset(src);
-    let response = engine
-        .event_wait(&eci, "t", "start", Value::Null)
-        .expect("the event runs");
-    assert_eq!(directive_names(&response), ["first", "second", "next 1"]);
-}
-
-#[test]
-fn a_failed_transaction_leaves_no_partial_writes() {
-    let src = r#"
-    ruleset test.atomic {
-      meta { shares value }
-      global { value = function() { ent:value } }
-      rule write_then_fail {
-        select when t go
-        always {
-          ent:value := "written";
-          x = 5(1)
-        }
-      }
-    }"#;
-    let (engine, eci) = with_ruleset(src);
-    let err = engine
-        .event_wait(&eci, "t", "go", Value::Null)
-        .expect_err("the rule fails");
-    assert_eq!(err.to_string(), "TypeError: 5 is not a function");
-    assert_eq!(
-        engine
-            .query(&eci, "test.atomic", "value", Value::Null)
-            .expect("query"),
-        Value::Null
-    );
-}
-
-#[test]
 fn channel_policies_are_enforced() {
     let engine = engine();
     let root = engine.root_pico().to_string();
@@ -243,64 +140,6 @@ fn channel_policies_are_enforced() {
         err.to_string(),
         "Error: This is a family channel and only the owner can use it."
     );
-}
-
-#[test]
-fn queries_report_the_reference_errors() {
-    let (engine, eci) = with_ruleset(COUNTER);
-    let err = |rid: &str, name: &str| {
-        engine
-            .query(&eci, rid, name, Value::Null)
-            .expect_err("fails")
-            .to_string()
-    };
-    assert_eq!(err("nope", "total"), "Error: Pico doesn't have nope installed.");
-    assert_eq!(
-        err("test.counter", "secret"),
-        "Error: Ruleset test.counter does not have query function \"secret\""
-    );
-}
-
-#[test]
-fn event_expressions_select_sequences() {
-    let src = r#"
-    ruleset test.seq {
-      rule both { select when t a before t b  send_directive("a before b") }
-    }"#;
-    let (engine, eci) = with_ruleset(src);
-    let names = |domain: &str, name: &str| {
-        directive_names(&engine.event_wait(&eci, domain, name, Value::Null).expect("runs"))
-    };
-    assert!(names("t", "b").is_empty());
-    assert!(names("t", "a").is_empty());
-    assert!(names("t", "c").is_empty());
-    assert_eq!(names("t", "b"), ["a before b"]);
-    assert!(names("t", "b").is_empty());
-}
-
-#[test]
-fn foreach_guards_and_last() {
-    let src = r#"
-    ruleset test.loops {
-      meta { shares log }
-      global { log = function() { ent:log.defaultsTo([]) } }
-      rule each {
-        select when t go
-        foreach [1, 2, 3] setting(n, i)
-        always {
-          ent:log := log().append(n) if n != 2;
-          ent:log := log().append("final") on final
-        }
-      }
-      rule stop { select when t go  always { last } }
-      rule never { select when t go  always { ent:log := ["never"] } }
-    }"#;
-    let (engine, eci) = with_ruleset(src);
-    engine.event_wait(&eci, "t", "go", Value::Null).expect("runs");
-    let log = engine
-        .query(&eci, "test.loops", "log", Value::Null)
-        .expect("query");
-    assert_eq!(log.encode(0).as_deref(), Some(r#"[1,3,"final"]"#));
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Runtime errors leave the engine with where they were raised: the rid, the rule or
-//! function, the file, line and column and the source line (issue #20, item 1), in the
-//! caller's error and in the pico's log.
+//! Runtime errors leave the engine with where they were raised (issue #20, item 1): the
+//! cases that need more than an engine case (`testsuite/cases/run/error_locations.krl` and
+//! `global_error.krl` cover rules, functions, modules, queries, logs and installs).
 
 use std::sync::Arc;
 
@@ -8,51 +8,6 @@ use krl_jit::InterpreterBackend;
 use krl_runtime::engine::{Engine, EngineError, EngineOptions};
 use krl_runtime::value::Map;
 use krl_runtime::{ErrorLocation, RuntimeError, Value};
-
-const APP_URL: &str = "file:///work/app.krl";
-
-const APP: &str = r#"ruleset app.broken {
-  meta {
-    shares shout, cube
-    use module lib.helpers alias helpers
-  }
-  global {
-    shout = function(x) {
-      x.uc() + math:nope(1)
-    }
-    cube = function(n) { helpers:triple(n) }
-  }
-  rule greet {
-    select when app greet
-    pre {
-      loud = shout(event:attrs{"name"})
-    }
-    send_directive("hi", {"loud": loud})
-  }
-  rule typed {
-    select when app typed
-    pre {
-      n = "abc" * {}
-    }
-  }
-  rule via_module {
-    select when app module
-    send_directive("x", {"y": helpers:triple("three")})
-  }
-}
-"#;
-
-const LIB_URL: &str = "file:///work/lib.krl";
-
-const LIB: &str = r#"ruleset lib.helpers {
-  meta { provides triple }
-  global {
-    triple = function(n) {
-      n.as("Number") * 3 + n * {}
-    }
-  }
-}
-"#;
 
 fn engine() -> Engine {
     Engine::new(
@@ -62,24 +17,6 @@ fn engine() -> Engine {
             ..EngineOptions::default()
         },
     )
-}
-
-/// The app and its module installed on the root pico; returns an allow-all channel.
-fn installed() -> (Engine, String) {
-    let engine = engine();
-    engine.register(LIB_URL, LIB).expect("the module compiles");
-    engine.register(APP_URL, APP).expect("the app compiles");
-    let root = engine.root_pico().to_string();
-    engine
-        .install(&root, LIB_URL, Map::new())
-        .expect("the module installs");
-    engine
-        .install(&root, APP_URL, Map::new())
-        .expect("the app installs");
-    let channel = engine
-        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
-        .expect("a channel");
-    (engine, channel.id)
 }
 
 fn runtime_error(result: Result<impl std::fmt::Debug, EngineError>) -> RuntimeError {
@@ -92,116 +29,6 @@ fn runtime_error(result: Result<impl std::fmt::Debug, EngineError>) -> RuntimeEr
 fn location(err: &RuntimeError) -> &ErrorLocation {
     err.location()
         .unwrap_or_else(|| panic!("`{err}` has no location"))
-}
-
-#[test]
-fn a_type_error_in_pre_points_at_its_expression() {
-    let (engine, eci) = installed();
-    let err = runtime_error(engine.event_wait(&eci, "app", "typed", Value::Null));
-    assert_eq!(err.to_string(), "TypeError: abc cannot be multiplied by [Map]");
-    let at = location(&err);
-    assert_eq!(at.rid, "app.broken");
-    assert_eq!(at.rule.as_deref(), Some("typed"));
-    assert_eq!(at.function, None);
-    assert_eq!(at.file, APP_URL);
-    assert_eq!((at.line, at.column, at.width), (22, 11, 10));
-    assert_eq!(at.source, r#"      n = "abc" * {}"#);
-}
-
-#[test]
-fn an_unknown_module_member_in_a_function_names_the_function_and_the_rule() {
-    let (engine, eci) = installed();
-    let mut attrs = Map::new();
-    attrs.insert("name", Value::string("ada"));
-    let err = runtime_error(engine.event_wait(&eci, "app", "greet", Value::map(attrs)));
-    assert_eq!(err.to_string(), "TypeError: math:nope is not a function");
-    let at = location(&err);
-    assert_eq!(at.rule.as_deref(), Some("greet"));
-    assert_eq!(at.function.as_deref(), Some("shout"));
-    assert_eq!((at.line, at.column), (8, 16));
-    assert_eq!(at.source.trim(), "x.uc() + math:nope(1)");
-    assert_eq!(
-        err.render(),
-        "TypeError: math:nope is not a function\n \
-         --> /work/app.krl:8:16 (rule `greet` of app.broken, function `shout`)\n  |\n\
-         8 |       x.uc() + math:nope(1)\n  |                ^^^^^^^^^^^^"
-    );
-}
-
-#[test]
-fn an_error_in_a_module_function_points_into_the_module() {
-    let (engine, eci) = installed();
-    let err = runtime_error(engine.event_wait(&eci, "app", "module", Value::Null));
-    let at = location(&err);
-    assert_eq!(at.rid, "lib.helpers", "the code that failed is the module's");
-    assert_eq!(at.file, LIB_URL);
-    assert_eq!(at.function.as_deref(), Some("triple"));
-    assert_eq!(at.rule.as_deref(), Some("via_module"), "the rule that called it");
-    assert_eq!(at.line, 5);
-}
-
-#[test]
-fn a_failed_query_is_located_and_logged() {
-    let (engine, eci) = installed();
-    let err = runtime_error(engine.query(&eci, "app.broken", "shout", Value::Null));
-    let at = location(&err);
-    assert_eq!(
-        (at.rule.as_deref(), at.function.as_deref()),
-        (None, Some("shout"))
-    );
-    assert_eq!(at.line, 8);
-    let logs = engine.logs(engine.root_pico());
-    let entry = logs
-        .iter()
-        .find(|entry| entry.message.starts_with("query failed"))
-        .expect("the failure is in the pico's log");
-    assert_eq!(entry.level, "error");
-    assert_eq!(entry.rid.as_deref(), Some("app.broken"));
-    assert!(entry.message.contains("/work/app.krl:8:16"), "{}", entry.message);
-    let logged = entry
-        .data
-        .as_ref()
-        .and_then(|data| data.as_map())
-        .and_then(|data| data.get("location"))
-        .and_then(|location| location.as_map())
-        .expect("the location as data");
-    assert_eq!(logged.get("line").and_then(Value::as_number), Some(8.0));
-    assert_eq!(
-        logged.get("source").and_then(Value::as_str).map(str::trim),
-        Some("x.uc() + math:nope(1)")
-    );
-}
-
-#[test]
-fn a_failed_event_is_logged_with_its_location() {
-    let (engine, eci) = installed();
-    runtime_error(engine.event_wait(&eci, "app", "typed", Value::Null));
-    let logs = engine.logs(engine.root_pico());
-    let entry = logs
-        .iter()
-        .find(|entry| entry.message.starts_with("event failed"))
-        .expect("the failure is in the pico's log");
-    assert_eq!(
-        entry.message,
-        "event failed: TypeError: abc cannot be multiplied by [Map] \
-         (/work/app.krl:22:11, rule `typed` of app.broken)"
-    );
-}
-
-#[test]
-fn an_error_in_global_fails_the_install_with_its_location() {
-    let engine = engine();
-    let url = "file:///work/init.krl";
-    engine
-        .register(
-            url,
-            "ruleset app.init {\n  global {\n    x = 1\n    y = \"x\" * {}\n  }\n}\n",
-        )
-        .expect("compiles");
-    let err = runtime_error(engine.install(engine.root_pico(), url, Map::new()));
-    let at = location(&err);
-    assert_eq!((at.rid.as_str(), at.rule.as_deref()), ("app.init", None));
-    assert_eq!((at.line, at.column), (4, 9));
 }
 
 #[test]

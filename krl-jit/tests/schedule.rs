@@ -356,29 +356,3 @@ fn uninstalled_rulesets_and_deleted_picos_stop_receiving() {
     engine.set_time(START + 10.0 * MINUTE);
     assert!(fired(&engine, &eci).is_empty());
 }
-
-#[test]
-fn bad_cron_specs_fail_the_rule() {
-    let src = r#"
-    ruleset test.badcron {
-      rule r { select when t go always { schedule t event "x" repeat "every minute" } }
-    }"#;
-    let storage: Arc<dyn Storage> = Arc::new(MemoryStorage::new());
-    let engine = open(storage);
-    engine.register("file:///bad.krl", src).expect("compiles");
-    let root = engine.root_pico().to_string();
-    engine
-        .install(&root, "file:///bad.krl", Map::new())
-        .expect("installs");
-    let eci = engine
-        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
-        .expect("channel")
-        .id;
-    let err = engine
-        .event_wait(&eci, "t", "go", Value::Null)
-        .expect_err("bad spec");
-    assert_eq!(
-        err.to_string(),
-        "Error: schedule .. repeat expected a cron timespec but got every minute"
-    );
-}

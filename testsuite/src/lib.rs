@@ -6,6 +6,7 @@
 
 pub mod case;
 pub mod fuzz;
+pub mod run_case;
 pub mod sexp;
 pub mod snapshots;
 pub mod spans;

@@ -49,6 +49,11 @@ pub const GLOB_HARNESSES: &[GlobHarness] = &[
         snapshots: "tests/snapshots/ir",
     },
     GlobHarness {
+        prefix: "run_cases",
+        cases: "cases/run",
+        snapshots: "tests/snapshots/run",
+    },
+    GlobHarness {
         prefix: "check__check_cases",
         cases: "cases/check",
         snapshots: "tests/snapshots/check",
