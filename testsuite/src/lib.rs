@@ -2,10 +2,14 @@
 //! This library holds what the harnesses share: loading case files with their `//>` header
 //! and caret comments ([`case`]), printing trees as S-expressions ([`sexp`]), the span
 //! invariants every parse must satisfy ([`spans`]) and the map from snapshot files back to
-//! case files ([`snapshots`]), and the stable-toolchain fuzzer ([`fuzz`]).
+//! case files ([`snapshots`]), the stable-toolchain fuzzer ([`fuzz`]), the engine cases'
+//! runner ([`run_case`]) and the generator of random KRL programs with its runners
+//! ([`gen_program`], [`gen_run`]).
 
 pub mod case;
 pub mod fuzz;
+pub mod gen_program;
+pub mod gen_run;
 pub mod run_case;
 pub mod sexp;
 pub mod snapshots;
