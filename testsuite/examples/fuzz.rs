@@ -5,7 +5,7 @@
 //!     [--only INDEX] [--trace FILE]
 //! ```
 //!
-//! TARGET is `parse`, `check`, `fmt` or `params` (default: all, one after another, N
+//! TARGET is `parse`, `check`, `fmt`, `compile` or `params` (default: all, one after another, N
 //! seconds each; default 60). `--only INDEX` reruns one input of the run with seed S.
 //! `--trace FILE` writes each input's index to FILE before running it, so an input that
 //! aborts the process (a stack overflow) can be found and rerun with `--only`. Each failing

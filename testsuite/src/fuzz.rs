@@ -10,6 +10,9 @@
 //! - `check`: parsing and `krl_check::check` do not panic;
 //! - `fmt`: formatting does not panic; when it succeeds, formatting the output again
 //!   changes nothing and the output parses to the same tree (spans aside);
+//! - `compile`: lowering a ruleset that parses (`krl_jit::ruleset::dump`) does not panic,
+//!   and the IR verifier finds nothing wrong with what it produced; its seeds also hold
+//!   rulesets made of generated programs ([`crate::gen_program`]);
 //! - `params`: the HTTP API's parameter parsing (`krl_runtime::http::params`: query strings,
 //!   forms, JSON bodies) does not panic.
 //!
@@ -31,17 +34,25 @@ pub enum Target {
     Parse,
     Check,
     Fmt,
+    Compile,
     Params,
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [Target::Parse, Target::Check, Target::Fmt, Target::Params];
+    pub const ALL: [Target; 5] = [
+        Target::Parse,
+        Target::Check,
+        Target::Fmt,
+        Target::Compile,
+        Target::Params,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Parse => "parse",
             Target::Check => "check",
             Target::Fmt => "fmt",
+            Target::Compile => "compile",
             Target::Params => "params",
         }
     }
@@ -60,6 +71,14 @@ impl Target {
                 Vec::new()
             }
             Target::Fmt => fmt_problems(input),
+            Target::Compile => match krl_jit::ruleset::dump(FileId(0), input) {
+                Ok(dump) => dump
+                    .problems
+                    .iter()
+                    .map(|problem| format!("invalid IR: {problem}"))
+                    .collect(),
+                Err(_) => Vec::new(),
+            },
             Target::Params => {
                 use krl_runtime::http::params;
                 params::parse_query_extended(input);
@@ -74,12 +93,33 @@ impl Target {
     pub fn seeds(self, workspace: &Path) -> Vec<String> {
         match self {
             Target::Params => PARAM_SEEDS.iter().map(|s| s.to_string()).collect(),
+            Target::Compile => {
+                let mut seeds: Vec<String> = krl_files(workspace)
+                    .iter()
+                    .filter_map(|path| std::fs::read_to_string(path).ok())
+                    .collect();
+                seeds.extend((0..GENERATED_SEEDS).map(generated_ruleset));
+                seeds
+            }
             _ => krl_files(workspace)
                 .iter()
                 .filter_map(|path| std::fs::read_to_string(path).ok())
                 .collect(),
         }
     }
+}
+
+/// How many rulesets of generated programs the `compile` target adds to its seeds.
+const GENERATED_SEEDS: u64 = 64;
+
+/// A ruleset whose global block holds generated program `index` (seed 1).
+fn generated_ruleset(index: u64) -> String {
+    let program = crate::gen_program::case(1, index);
+    let decls = program.decls().join("\n    ");
+    format!(
+        "ruleset gen.p{index} {{\n  meta {{ shares result }}\n  global {{\n    {decls}\n    result = function() {{ {} }}\n  }}\n}}\n",
+        program.expr_text()
+    )
 }
 
 fn fmt_problems(input: &str) -> Vec<String> {

@@ -46,6 +46,11 @@ fn fmt() {
 }
 
 #[test]
+fn compile() {
+    fuzz(Target::Compile);
+}
+
+#[test]
 fn params() {
     fuzz(Target::Params);
 }

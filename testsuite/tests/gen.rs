@@ -110,6 +110,7 @@ fn compare_reports_a_planted_difference_as_a_minimal_snippet() {
         evaluate(&swapped)
     };
     let mismatch = on_big_stack(move || compare(1, 0, 2_000, evaluate, broken)).expect("a difference is found");
+    eprintln!("{mismatch}");
     let snippet = mismatch.snippet.clone();
     assert!(!snippet.contains('\n'), "declarations were not needed:\n{mismatch}");
     assert!(snippet.contains(" % "), "{mismatch}");
