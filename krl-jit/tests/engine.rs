@@ -1,5 +1,6 @@
-//! The engine running rulesets through the interpreter backend: events, rules, state,
-//! raises, queries and channel policies, in process.
+//! The engine running rulesets through the interpreter backend, for what an engine case
+//! (`testsuite/cases/run/`) cannot script: concurrent events and queries, channel policies,
+//! modules installed in a chosen order, `meta:eci`, and `ctx:query` between picos.
 
 use std::sync::Arc;
 
