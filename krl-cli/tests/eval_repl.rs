@@ -340,5 +340,9 @@ fn eval_dump_ir_prints_an_expression_and_a_whole_ruleset() {
     // In the scope of the file's globals, an expression reads them one frame up.
     let output = krl(&["eval", "--dump-ir", "-f", &path, "k + 1"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("local d1 s0 k @0..1"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("local d1 s0 k @0..1"),
+        "{}",
+        stdout(&output)
+    );
 }

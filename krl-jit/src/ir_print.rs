@@ -13,8 +13,8 @@ use krl_diagnostics::Span;
 
 use crate::display::krl_literal;
 use crate::ir::{
-    ActionBlockIr, ActionCallee, Args, Block, BlockKind, Decl, DefactionIr, FastOp, FunctionIr,
-    GetKind, Node, Param,
+    ActionBlockIr, ActionCallee, Args, Block, BlockKind, Decl, DefactionIr, FastOp, FunctionIr, GetKind,
+    Node, Param,
 };
 
 /// IR as text (`krl eval --dump-ir`) with what the verifier found in it.
@@ -144,7 +144,12 @@ impl Printer {
                     FastOp::None => String::new(),
                     other => format!(" fast={other:?}"),
                 };
-                self.pair(label, &format!("binary {}{fast} {}", op.name, span(*at)), left, right);
+                self.pair(
+                    label,
+                    &format!("binary {}{fast} {}", op.name, span(*at)),
+                    left,
+                    right,
+                );
             }
             Node::Get {
                 object,

@@ -14,7 +14,9 @@
 
 use krl_diagnostics::Span;
 
-use crate::ir::{ActionBlockIr, ActionCallee, BlockKind, Decl, DefactionIr, FrameKind, FunctionIr, Node, Param};
+use crate::ir::{
+    ActionBlockIr, ActionCallee, BlockKind, Decl, DefactionIr, FrameKind, FunctionIr, Node, Param,
+};
 
 /// One broken invariant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -359,7 +361,12 @@ mod tests {
     }
 
     fn messages(result: Result<(), Vec<IrError>>) -> Vec<String> {
-        result.err().unwrap_or_default().iter().map(ToString::to_string).collect()
+        result
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -388,7 +395,11 @@ mod tests {
             messages(node(&too_far, &[0])),
             ["stack slot s1 of a frame of 1 slots @0..10"]
         );
-        let captures = function(FrameKind::Stack, 0, function(FrameKind::Heap, 0, Node::Const(0.into())));
+        let captures = function(
+            FrameKind::Stack,
+            0,
+            function(FrameKind::Heap, 0, Node::Const(0.into())),
+        );
         assert_eq!(
             messages(node(&captures, &[0])),
             ["a function literal inside a stack-frame function @0..10"]

@@ -214,7 +214,14 @@ enum Kind {
     Any,
 }
 
-const KINDS: [Kind; 6] = [Kind::Num, Kind::Str, Kind::Bool, Kind::Array, Kind::Map, Kind::Func];
+const KINDS: [Kind; 6] = [
+    Kind::Num,
+    Kind::Str,
+    Kind::Bool,
+    Kind::Array,
+    Kind::Map,
+    Kind::Func,
+];
 
 /// Generates program `index` of the run with `seed`.
 pub fn case(seed: u64, index: u64) -> Case {
@@ -312,12 +319,38 @@ impl Gen {
         }
         match kind {
             Kind::Num => lit(self.pick(&["0", "1", "2", "-3", "7.5", "10", "0.1", "1e21", "-0", "255"])),
-            Kind::Str => lit(self.pick(&["\"\"", "\"abc\"", "\"12\"", "\"a,b,c\"", "\"Hi there\"", "\"0x1f\"", "\"é😀\""])),
+            Kind::Str => lit(self.pick(&[
+                "\"\"",
+                "\"abc\"",
+                "\"12\"",
+                "\"a,b,c\"",
+                "\"Hi there\"",
+                "\"0x1f\"",
+                "\"é😀\"",
+            ])),
             Kind::Bool => lit(self.pick(&["true", "false"])),
-            Kind::Array => lit(self.pick(&["[]", "[1, 2, 3]", "[\"b\", \"a\"]", "[null, [1], {}]", "[3, 1, 2]"])),
-            Kind::Map => lit(self.pick(&["{}", "{\"a\": 1, \"b\": 2}", "{\"k\": [1, 2]}", "{\"b\": null, \"a\": \"x\"}"])),
+            Kind::Array => lit(self.pick(&[
+                "[]",
+                "[1, 2, 3]",
+                "[\"b\", \"a\"]",
+                "[null, [1], {}]",
+                "[3, 1, 2]",
+            ])),
+            Kind::Map => lit(self.pick(&[
+                "{}",
+                "{\"a\": 1, \"b\": 2}",
+                "{\"k\": [1, 2]}",
+                "{\"b\": null, \"a\": \"x\"}",
+            ])),
             Kind::Func | Kind::Any => {
-                let name = self.pick(&["adder(2)", "fact", "deep", "function(x) { x }", "re#a(b)?#", "\"not a function\""]);
+                let name = self.pick(&[
+                    "adder(2)",
+                    "fact",
+                    "deep",
+                    "function(x) { x }",
+                    "re#a(b)?#",
+                    "\"not a function\"",
+                ]);
                 lit(name)
             }
         }
@@ -345,7 +378,11 @@ impl Gen {
             9 => Expr::Call(boxed(lit("adder(3)")), vec![self.expr(Kind::Num, d)]),
             _ => {
                 let reducer = self.lambda(2, Kind::Num, d);
-                Expr::Method(boxed(self.expr(Kind::Array, d)), "reduce", vec![reducer, lit("0")])
+                Expr::Method(
+                    boxed(self.expr(Kind::Array, d)),
+                    "reduce",
+                    vec![reducer, lit("0")],
+                )
             }
         }
     }
@@ -360,20 +397,35 @@ impl Gen {
 
     fn string(&mut self, d: u32) -> Expr {
         match self.rng.below(8) {
-            0 | 1 => Expr::Binary(boxed(self.expr(Kind::Str, d)), "+", boxed(self.expr(Kind::Any, d))),
-            2 => Expr::Method(boxed(self.expr(Kind::Str, d)), self.pick(&["uc", "lc"]), Vec::new()),
+            0 | 1 => Expr::Binary(
+                boxed(self.expr(Kind::Str, d)),
+                "+",
+                boxed(self.expr(Kind::Any, d)),
+            ),
+            2 => Expr::Method(
+                boxed(self.expr(Kind::Str, d)),
+                self.pick(&["uc", "lc"]),
+                Vec::new(),
+            ),
             3 => Expr::Method(
                 boxed(self.expr(Kind::Str, d)),
                 "substr",
                 vec![self.index(d), self.index(d)],
             ),
-            4 => Expr::Chevron((0..1 + self.rng.below(2)).map(|_| self.expr(Kind::Any, d)).collect()),
+            4 => Expr::Chevron(
+                (0..1 + self.rng.below(2))
+                    .map(|_| self.expr(Kind::Any, d))
+                    .collect(),
+            ),
             5 => Expr::Method(boxed(self.expr(Kind::Array, d)), "join", vec![lit("\",\"")]),
             6 => Expr::Method(boxed(self.expr(Kind::Any, d)), "as", vec![lit("\"String\"")]),
             _ => Expr::Method(
                 boxed(self.expr(Kind::Str, d)),
                 "replace",
-                vec![lit(self.pick(&["re#[a-c]#g", "\"a\"", "re#(\\d)#"])), self.expr(Kind::Str, d)],
+                vec![
+                    lit(self.pick(&["re#[a-c]#g", "\"a\"", "re#(\\d)#"])),
+                    self.expr(Kind::Str, d),
+                ],
             ),
         }
     }
@@ -388,7 +440,11 @@ impl Gen {
             2 => Expr::Unary("not ", boxed(self.expr(Kind::Bool, d))),
             3 => {
                 let op = self.pick(&["&&", "||"]);
-                Expr::Binary(boxed(self.expr(Kind::Bool, d)), op, boxed(self.expr(Kind::Any, d)))
+                Expr::Binary(
+                    boxed(self.expr(Kind::Bool, d)),
+                    op,
+                    boxed(self.expr(Kind::Any, d)),
+                )
             }
             4 => Expr::Method(boxed(self.expr(Kind::Str, d)), "match", vec![lit("re#^[a-z]+$#")]),
             _ => Expr::Method(boxed(self.expr(Kind::Any, d)), "isnull", Vec::new()),
@@ -404,16 +460,32 @@ impl Gen {
                 let callback = self.lambda(1, kind, d);
                 Expr::Method(boxed(self.expr(Kind::Array, d)), name, vec![callback])
             }
-            2 => Expr::Method(boxed(self.expr(Kind::Array, d)), "append", vec![self.expr(Kind::Any, d)]),
+            2 => Expr::Method(
+                boxed(self.expr(Kind::Array, d)),
+                "append",
+                vec![self.expr(Kind::Any, d)],
+            ),
             3 => Expr::Method(
                 boxed(self.expr(Kind::Array, d)),
                 "slice",
                 vec![self.index(d), self.index(d)],
             ),
             4 => Expr::Method(boxed(self.expr(Kind::Str, d)), "split", vec![lit("\",\"")]),
-            5 => Expr::Method(boxed(self.expr(Kind::Array, d)), self.pick(&["reverse", "sort", "tail"]), Vec::new()),
-            6 => Expr::Method(boxed(self.expr(Kind::Map, d)), self.pick(&["keys", "values"]), Vec::new()),
-            _ => Expr::Method(boxed(lit(self.pick(&["0", "1", "-2"]))), "range", vec![self.index(d)]),
+            5 => Expr::Method(
+                boxed(self.expr(Kind::Array, d)),
+                self.pick(&["reverse", "sort", "tail"]),
+                Vec::new(),
+            ),
+            6 => Expr::Method(
+                boxed(self.expr(Kind::Map, d)),
+                self.pick(&["keys", "values"]),
+                Vec::new(),
+            ),
+            _ => Expr::Method(
+                boxed(lit(self.pick(&["0", "1", "-2"]))),
+                "range",
+                vec![self.index(d)],
+            ),
         }
     }
 
@@ -427,9 +499,16 @@ impl Gen {
             2 => Expr::Method(
                 boxed(self.expr(Kind::Map, d)),
                 "put",
-                vec![lit(self.pick(&["\"a\"", "\"z\"", "[\"k\", \"n\"]"])), self.expr(Kind::Any, d)],
+                vec![
+                    lit(self.pick(&["\"a\"", "\"z\"", "[\"k\", \"n\"]"])),
+                    self.expr(Kind::Any, d),
+                ],
             ),
-            3 => Expr::Method(boxed(self.expr(Kind::Map, d)), "delete", vec![lit(self.pick(&["\"a\"", "\"missing\""]))]),
+            3 => Expr::Method(
+                boxed(self.expr(Kind::Map, d)),
+                "delete",
+                vec![lit(self.pick(&["\"a\"", "\"missing\""]))],
+            ),
             _ => Expr::Path(
                 boxed(self.expr(Kind::Map, d)),
                 boxed(lit(self.pick(&["\"a\"", "\"k\"", "\"missing\"", "[\"k\", 0]"]))),
@@ -442,7 +521,10 @@ impl Gen {
             0 => self.lambda(1, Kind::Any, d),
             // Some callees are not functions at all (a string, a regex).
             3 => Expr::Call(boxed(self.leaf(Kind::Func)), vec![self.expr(Kind::Num, d)]),
-            1 => Expr::Call(boxed(Expr::Var("twice".into())), vec![lit("adder(1)"), self.expr(Kind::Num, d)]),
+            1 => Expr::Call(
+                boxed(Expr::Var("twice".into())),
+                vec![lit("adder(1)"), self.expr(Kind::Num, d)],
+            ),
             _ => Expr::Call(boxed(self.lambda(1, Kind::Any, d)), vec![self.expr(Kind::Any, d)]),
         }
     }
@@ -483,6 +565,9 @@ mod tests {
         );
         assert_eq!(expr.to_string(), "((\"ab\").length() * (true => 1 | 2))");
         assert_eq!(expr.size(), 7);
-        assert_eq!(expr.with_child(1, lit("3")).to_string(), "((\"ab\").length() * 3)");
+        assert_eq!(
+            expr.with_child(1, lit("3")).to_string(),
+            "((\"ab\").length() * 3)"
+        );
     }
 }

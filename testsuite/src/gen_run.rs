@@ -20,10 +20,7 @@ pub enum Outcome {
     Value(String),
     /// A parse, compile or runtime error: its message and where (byte offsets into the
     /// declaration or expression that failed, and which one: `None` is the expression).
-    Error {
-        message: String,
-        at: Option<ErrorAt>,
-    },
+    Error { message: String, at: Option<ErrorAt> },
     /// The evaluator panicked.
     Panic(String),
 }

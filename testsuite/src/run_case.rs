@@ -44,9 +44,9 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use krl_runtime::Value;
 use krl_runtime::engine::{Backend, Engine, EngineError, EngineOptions};
 use krl_runtime::value::Map;
-use krl_runtime::Value;
 
 /// The manual clock's start: 2020-01-01T00:00:00Z.
 pub const START: f64 = 1_577_836_800_000.0;
@@ -131,7 +131,10 @@ fn step(command: &str) -> Result<Step, String> {
     match word {
         "event" => {
             let mut parts = rest.splitn(3, ' ');
-            let domain = parts.next().filter(|d| !d.is_empty()).ok_or("`event DOMAIN TYPE [ATTRS]`")?;
+            let domain = parts
+                .next()
+                .filter(|d| !d.is_empty())
+                .ok_or("`event DOMAIN TYPE [ATTRS]`")?;
             let name = parts.next().ok_or("`event DOMAIN TYPE [ATTRS]`")?;
             let attrs = parts.next().map(|json| json.trim().to_string());
             Ok(Step::Event {
@@ -230,7 +233,11 @@ pub fn run(name: &str, source: &str, backend: Arc<dyn Backend>) -> Result<String
                     Err(err) => out.push_str(&failure(&err)),
                 }
             }
-            Step::Query { rid, name: function, args } => {
+            Step::Query {
+                rid,
+                name: function,
+                args,
+            } => {
                 let rid = rid_of(rid);
                 let _ = writeln!(out, "query {rid}/{function}{}", suffix(args));
                 match engine.query(&eci, &rid, function, json(args.as_deref())?) {

@@ -23,7 +23,10 @@ const MAX_DEPTH: u32 = 200;
 const STEP_BUDGET: u64 = 100_000;
 
 fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn outcome(result: Result<krl_runtime::Value, EvalError>, decl: Option<usize>) -> Outcome {
@@ -61,7 +64,10 @@ fn evaluate(program: &Case) -> Outcome {
             return outcome(Err(err), Some(idx));
         }
     }
-    outcome(session.eval_input(FileId(0), &program.expr_text(), &mut host), None)
+    outcome(
+        session.eval_input(FileId(0), &program.expr_text(), &mut host),
+        None,
+    )
 }
 
 /// Deep recursion in a debug build needs more than a test thread's default stack before
@@ -85,7 +91,10 @@ fn generated_programs_never_panic_and_every_error_is_located() {
     );
     assert_eq!(summary.cases, cases);
     // Both outcomes are common: the generator is neither all-valid nor all-broken.
-    assert!(summary.values * 10 > cases && summary.errors * 10 > cases, "{summary:?}");
+    assert!(
+        summary.values * 10 > cases && summary.errors * 10 > cases,
+        "{summary:?}"
+    );
     let findings: Vec<String> = summary
         .findings
         .iter()
@@ -98,7 +107,11 @@ fn generated_programs_never_panic_and_every_error_is_located() {
 #[test]
 fn compare_finds_no_difference_between_a_tier_and_itself() {
     let mismatch = on_big_stack(|| compare(2, 0, 300, evaluate, evaluate));
-    assert!(mismatch.is_none(), "{}", mismatch.map(|m| m.to_string()).unwrap_or_default());
+    assert!(
+        mismatch.is_none(),
+        "{}",
+        mismatch.map(|m| m.to_string()).unwrap_or_default()
+    );
 }
 
 #[test]
@@ -109,10 +122,14 @@ fn compare_reports_a_planted_difference_as_a_minimal_snippet() {
         swapped.expr = testsuite::gen_program::Expr::Lit(program.expr_text().replace(" % ", " / "));
         evaluate(&swapped)
     };
-    let mismatch = on_big_stack(move || compare(1, 0, 2_000, evaluate, broken)).expect("a difference is found");
+    let mismatch =
+        on_big_stack(move || compare(1, 0, 2_000, evaluate, broken)).expect("a difference is found");
     eprintln!("{mismatch}");
     let snippet = mismatch.snippet.clone();
-    assert!(!snippet.contains('\n'), "declarations were not needed:\n{mismatch}");
+    assert!(
+        !snippet.contains('\n'),
+        "declarations were not needed:\n{mismatch}"
+    );
     assert!(snippet.contains(" % "), "{mismatch}");
     assert!(snippet.len() < 40, "not shrunk:\n{mismatch}");
 }

@@ -25,7 +25,11 @@ fn ir_cases() {
                 panic!("{}: does not compile: {messages:?}", path.display())
             });
             let problems: Vec<String> = dump.problems.iter().map(ToString::to_string).collect();
-            assert!(problems.is_empty(), "{}: invalid IR: {problems:?}", path.display());
+            assert!(
+                problems.is_empty(),
+                "{}: invalid IR: {problems:?}",
+                path.display()
+            );
             insta::assert_snapshot!(dump.text);
         });
     });

@@ -25,7 +25,8 @@ fn run_cases() {
                 .unwrap_or_default();
             let source = std::fs::read_to_string(path)
                 .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-            let snapshot = testsuite::run_case::run(&name, &source, backend()).unwrap_or_else(|err| panic!("{err}"));
+            let snapshot =
+                testsuite::run_case::run(&name, &source, backend()).unwrap_or_else(|err| panic!("{err}"));
             insta::assert_snapshot!(snapshot);
         });
     });

@@ -123,7 +123,11 @@ fn dump_ir(args: &Args) -> u8 {
             for problem in &dump.problems {
                 eprintln!("error: invalid IR: {problem}");
             }
-            if dump.problems.is_empty() { exit::OK } else { exit::PROBLEMS }
+            if dump.problems.is_empty() {
+                exit::OK
+            } else {
+                exit::PROBLEMS
+            }
         }
         Err(err) => {
             report(&err, &db);

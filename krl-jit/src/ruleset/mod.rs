@@ -44,7 +44,10 @@ pub(crate) fn debug_verify(what: &str, result: impl FnOnce() -> Result<(), Vec<I
         && let Err(problems) = result()
     {
         let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        panic!("lowering {what} produced invalid IR:\n  {}", problems.join("\n  "));
+        panic!(
+            "lowering {what} produced invalid IR:\n  {}",
+            problems.join("\n  ")
+        );
     }
 }
 

@@ -60,7 +60,11 @@ fn event_expr(p: &mut Printer, label: &str, expr: &EventExpr) {
         EventExpr::NotBetween(a, b, c) => ("not between".into(), vec![a, b, c]),
         EventExpr::Any(n, args) => (format!("any {n}"), args.iter().collect()),
         EventExpr::Count(n, leaf, agg) | EventExpr::Repeat(n, leaf, agg) => {
-            let op = if matches!(expr, EventExpr::Count(..)) { "count" } else { "repeat" };
+            let op = if matches!(expr, EventExpr::Count(..)) {
+                "count"
+            } else {
+                "repeat"
+            };
             let agg = agg
                 .as_ref()
                 .map(|agg| format!(" {:?}({})", agg.op, agg.vars.join(", ")))
@@ -122,7 +126,11 @@ fn rule(p: &mut Printer, rule: &RuleIr) {
     if let Some(actions) = &rule.actions {
         p.action_block(actions);
     }
-    for (name, stmts) in [("fired", &rule.fired), ("notfired", &rule.notfired), ("always", &rule.always)] {
+    for (name, stmts) in [
+        ("fired", &rule.fired),
+        ("notfired", &rule.notfired),
+        ("always", &rule.always),
+    ] {
         if !stmts.is_empty() {
             p.line("", name);
             p.nested(|p| stmts.iter().for_each(|stmt| statement(p, stmt)));
@@ -195,7 +203,11 @@ fn statement(p: &mut Printer, stmt: &StmtIr) {
             });
         }
         StmtKind::Log { level, message } | StmtKind::Error { level, message } => {
-            let word = if matches!(stmt.kind, StmtKind::Log { .. }) { "log" } else { "error" };
+            let word = if matches!(stmt.kind, StmtKind::Log { .. }) {
+                "log"
+            } else {
+                "error"
+            };
             p.line("", &format!("{word} {level} {at}"));
             p.nested(|p| {
                 p.node("message", message);

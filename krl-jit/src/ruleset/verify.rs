@@ -17,14 +17,24 @@ pub fn ruleset(ir: &RulesetIr) -> Result<(), Vec<IrError>> {
     v.decls(&ir.globals);
     for (name, slot) in &ir.exports {
         if *slot >= ir.n_global_slots {
-            v.error(format!("export `{name}` is s{slot} of {} global slots", ir.n_global_slots));
+            v.error(format!(
+                "export `{name}` is s{slot} of {} global slots",
+                ir.n_global_slots
+            ));
         }
     }
     if let Some(slot) = ir.testing_slot.filter(|slot| *slot >= ir.n_global_slots) {
-        v.error(format!("`__testing` is s{slot} of {} global slots", ir.n_global_slots));
+        v.error(format!(
+            "`__testing` is s{slot} of {} global slots",
+            ir.n_global_slots
+        ));
     }
     if ir.specs.len() != ir.rules.len() {
-        v.error(format!("{} rule specs for {} rules", ir.specs.len(), ir.rules.len()));
+        v.error(format!(
+            "{} rule specs for {} rules",
+            ir.specs.len(),
+            ir.rules.len()
+        ));
     }
     for (spec, rule) in ir.specs.iter().zip(&ir.rules) {
         if let RuleSelect::When(expr) = &spec.select {
