@@ -206,6 +206,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn check_reports_panics_unlocated_errors_and_nondeterminism() {
+        let unlocated = |_: &Case| Outcome::Error {
+            message: "TypeError: x".into(),
+            at: None,
+        };
+        let summary = check(1, 0, 3, unlocated);
+        assert_eq!((summary.cases, summary.errors, summary.findings.len()), (3, 3, 3));
+        assert!(summary.findings[0].problem.contains("has no location"));
+        let summary = check(1, 0, 2, |_: &Case| -> Outcome { panic!("boom") });
+        assert!(summary.findings[0].problem.contains("panicked: boom"));
+        let mut calls = 0;
+        let flaky = |_: &Case| {
+            calls += 1;
+            Outcome::Value(calls.to_string())
+        };
+        let summary = check(1, 0, 1, flaky);
+        assert!(summary.findings[0].problem.starts_with("not deterministic"));
+    }
+
+    #[test]
     fn shrinking_keeps_only_what_the_failure_needs() {
         // "Fails" whenever the program multiplies.
         let program = (0..200)
