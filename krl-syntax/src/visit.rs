@@ -451,8 +451,8 @@ mod tests {
         let position = |t: &str| trace.0.iter().position(|x| x == t).unwrap_or_else(|| panic!("{t} in {:?}", trace.0));
         assert!(position("+fired { ent:") < position("+{ ent:n := f"));
         assert!(position("+{ ent:n := f") < position("+{ z = 3 }"));
-        assert!(position("+{ z = 3 }") < position("+{ raise e e"));
-        assert!(position("-{ z = 3 }") < position("+{ raise e e"));
+        assert!(position("+{ z = 3 }") < position("+{ raise e ev"));
+        assert!(position("-{ z = 3 }") < position("+{ raise e ev"));
     }
 
     #[test]
