@@ -25,8 +25,8 @@ use krl_diagnostics::Span;
 use crate::ast::{
     Action, ActionBlock, Args, ArrayItem, BlockKind, ChevronPart, DeclItem, Declaration, EventExpr,
     EventExprKind, EventRef, Expr, ExprKind, Foreach, Global, Guard, MapEntry, MapItem, Meta, MetaProp,
-    MetaPropKind, Params, Postlude, Pre, Rule, Ruleset, ScheduleTime, Select, SelectKind, Statement, StmtBlock,
-    StmtKind, Within, declarations,
+    MetaPropKind, Params, Postlude, Pre, Rule, Ruleset, ScheduleTime, Select, SelectKind, Statement,
+    StmtBlock, StmtKind, Within, declarations,
 };
 
 /// What [`Visitor::enter`] asks the walk to do next.
@@ -43,6 +43,8 @@ pub enum Flow {
 /// A node of the tree, as the walk hands it out.
 #[derive(Clone, Copy, Debug)]
 pub enum Node<'a> {
+    /// The root: entered first, left last.
+    Ruleset(&'a Ruleset),
     Meta(&'a Meta),
     MetaProp(&'a MetaProp),
     Global(&'a Global),
@@ -71,6 +73,7 @@ pub enum Node<'a> {
 impl Node<'_> {
     pub fn span(&self) -> Span {
         match self {
+            Node::Ruleset(ruleset) => ruleset.span,
             Node::Meta(meta) => meta.span,
             Node::MetaProp(prop) => prop.span,
             Node::Global(global) => global.span,
@@ -118,18 +121,9 @@ impl<'a, F: FnMut(Node<'a>) -> Flow> Visitor<'a> for F {
 /// Whether a walk ran to its end or a visitor stopped it.
 pub type Walked = ControlFlow<()>;
 
-/// Walks every node of `ruleset`: meta, global, then the rules.
+/// Walks every node of `ruleset`: the ruleset itself, then meta, global and the rules.
 pub fn walk_ruleset<'a>(visitor: &mut (impl Visitor<'a> + ?Sized), ruleset: &'a Ruleset) -> Walked {
-    if let Some(meta) = &ruleset.meta {
-        walk_node(visitor, Node::Meta(meta))?;
-    }
-    if let Some(global) = &ruleset.global {
-        walk_node(visitor, Node::Global(global))?;
-    }
-    for rule in ruleset.rules() {
-        walk_node(visitor, Node::Rule(rule))?;
-    }
-    ControlFlow::Continue(())
+    walk_node(visitor, Node::Ruleset(ruleset))
 }
 
 /// Walks one rule and everything in it.
@@ -177,6 +171,17 @@ fn walk_node_unguarded<'a>(visitor: &mut (impl Visitor<'a> + ?Sized), node: Node
 /// Walks the children of `node` in source order, without entering `node` itself.
 pub fn walk_children<'a>(visitor: &mut (impl Visitor<'a> + ?Sized), node: Node<'a>) -> Walked {
     match node {
+        Node::Ruleset(ruleset) => {
+            if let Some(meta) = &ruleset.meta {
+                walk_node(visitor, Node::Meta(meta))?;
+            }
+            if let Some(global) = &ruleset.global {
+                walk_node(visitor, Node::Global(global))?;
+            }
+            for rule in ruleset.rules() {
+                walk_node(visitor, Node::Rule(rule))?;
+            }
+        }
         Node::Meta(meta) => {
             for prop in meta.props() {
                 walk_node(visitor, Node::MetaProp(prop))?;
@@ -448,7 +453,13 @@ mod tests {
         let enters = trace.0.iter().filter(|t| t.starts_with('+')).count();
         assert_eq!(enters * 2, trace.0.len());
         // The postlude's branches in order, each after the action block.
-        let position = |t: &str| trace.0.iter().position(|x| x == t).unwrap_or_else(|| panic!("{t} in {:?}", trace.0));
+        let position = |t: &str| {
+            trace
+                .0
+                .iter()
+                .position(|x| x == t)
+                .unwrap_or_else(|| panic!("{t} in {:?}", trace.0))
+        };
         assert!(position("+fired { ent:") < position("+{ ent:n := f"));
         assert!(position("+{ ent:n := f") < position("+{ z = 3 }"));
         assert!(position("+{ z = 3 }") < position("+{ raise e ev"));
@@ -463,7 +474,11 @@ mod tests {
         let mut skipped = |node: Node<'_>| match node {
             Node::Rule(rule) => {
                 rules += 1;
-                if rule.is_active() { Flow::Continue } else { Flow::Skip }
+                if rule.is_active() {
+                    Flow::Continue
+                } else {
+                    Flow::Skip
+                }
             }
             Node::Expr(expr) if expr.span.start > SRC.find("rule off").unwrap_or(0) as u32 => {
                 inactive_exprs += 1;
@@ -498,7 +513,11 @@ mod tests {
     #[test]
     fn deep_trees_walk_on_a_small_stack() {
         let depth = crate::nesting::MAX_NESTING as usize - 2;
-        let src = format!("ruleset t {{ global {{ x = {}1{} }} }}", "[".repeat(depth), "]".repeat(depth));
+        let src = format!(
+            "ruleset t {{ global {{ x = {}1{} }} }}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
         let parse = crate::parse_ruleset(FileId(0), &src);
         assert!(parse.diagnostics.is_empty());
         // The tree is made and dropped on this thread; only the walk runs on the small stack.
@@ -517,6 +536,7 @@ mod tests {
                 .expect("spawn")
                 .join()
         });
-        assert_eq!(walked.expect("no overflow"), 2 + depth + 1);
+        // The ruleset, the global block, the declaration, and every level of the array.
+        assert_eq!(walked.expect("no overflow"), 3 + depth + 1);
     }
 }
