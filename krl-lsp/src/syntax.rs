@@ -166,3 +166,49 @@ pub fn literal_string(e: &Expr) -> Option<&str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use krl_diagnostics::FileId;
+
+    const SRC: &str = r#"ruleset t {
+  global {
+    named = function(x) { x }
+    wrapped = [function(y) { y }]
+    act = defaction(z) { noop() }
+  }
+}"#;
+
+    /// The span of the name that starts where `context` first occurs.
+    fn name_at(context: &str, name: &str) -> Span {
+        let start = SRC
+            .find(context)
+            .unwrap_or_else(|| panic!("{context} in the source")) as u32;
+        Span::new(start, start + name.len() as u32)
+    }
+
+    #[test]
+    fn a_parameter_belongs_to_the_declaration_whose_value_is_its_function() {
+        let parse = krl_syntax::parse_ruleset(FileId(0), SRC);
+        let owner = |param: &str| {
+            let site = parameter_named(&parse.ruleset, name_at(&format!("{param})"), param)).expect(param);
+            (
+                site.owner.map(|decl| decl.name.name.to_string()),
+                site.in_defaction,
+            )
+        };
+        assert_eq!(owner("x"), (Some("named".to_string()), false));
+        // A function inside an array is anonymous, though a declaration holds the array.
+        assert_eq!(owner("y"), (None, false));
+        assert_eq!(owner("z"), (Some("act".to_string()), true));
+    }
+
+    #[test]
+    fn a_declaration_is_found_by_the_span_of_its_name() {
+        let parse = krl_syntax::parse_ruleset(FileId(0), SRC);
+        let decl = declaration_named(&parse.ruleset, name_at("wrapped", "wrapped")).expect("wrapped");
+        assert!(decl.value.span.text(SRC).starts_with("[function(y)"));
+        assert!(declaration_named(&parse.ruleset, name_at("noop", "noop")).is_none());
+    }
+}
