@@ -476,18 +476,10 @@ impl Resolver<'_> {
         );
     }
 
-    /// The `where` conditions of an event expression, once all its settings are bound.
+    /// The `where` conditions of an event expression, once all its settings are bound: the
+    /// resolver's own walk, which resolves every expression it meets.
     fn event_conditions(&mut self, event: &EventExpr) {
-        let _ = visit::walk_event(
-            &mut |node: Node<'_>| match node {
-                Node::Expr(condition) => {
-                    self.expr(condition);
-                    Flow::Skip
-                }
-                _ => Flow::Continue,
-            },
-            event,
-        );
+        let _ = visit::walk_event(self, event);
     }
 
     /// A declaration block (language.md §3.2): values see earlier names only; `function`
