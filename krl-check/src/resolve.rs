@@ -741,10 +741,8 @@ impl Resolver<'_> {
             ExprKind::Identifier { name } => {
                 self.use_name(name, expr.span);
             }
-            ExprKind::DomainIdentifier { domain, name } => {
-                if domain.name == "ent" {
-                    self.ent_access(domain, name, EntAccessKind::Read);
-                }
+            ExprKind::DomainIdentifier { domain, name } if domain.name == "ent" => {
+                self.ent_access(domain, name, EntAccessKind::Read);
             }
             // Outside a call `a.b` reads the key "b" (deprecated); `b` is not a name, and the
             // walk goes on into `a`.
