@@ -64,14 +64,7 @@ impl EventFacts {
     pub fn of(ruleset: &Ruleset) -> EventFacts {
         let mut facts = EventFacts::default();
         for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-            let blocks = rule.postlude.iter().flat_map(|postlude| {
-                [
-                    Some(&postlude.first),
-                    postlude.else_.as_ref(),
-                    postlude.finally.as_ref(),
-                ]
-            });
-            for stmt in blocks.flatten().flat_map(|block| block.statements()) {
+            for stmt in rule.postlude.iter().flat_map(|postlude| postlude.statements()) {
                 match &stmt.kind {
                     StmtKind::Raise { event, .. } | StmtKind::Schedule { event, .. } => {
                         facts.event_ref(event);

@@ -72,7 +72,6 @@ pub fn check_with(file: FileId, src: Option<&str>, parse: &krl_syntax::Parse, op
         names: &names,
         types: &types,
     };
-    types::check(&ctx, &mut diagnostics);
     lints::run_all(&ctx, &mut diagnostics);
     if let Some(src) = src {
         levels::apply_allow_comments(

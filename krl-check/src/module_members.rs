@@ -6,11 +6,11 @@
 //! ruleset, so such an alias turns the check off for its name.
 
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, codes};
-use krl_syntax::ast::{Action, ActionBlock, ExprKind, Ident, MetaPropKind, Ruleset};
+use krl_syntax::ast::{Ident, MetaPropKind, Ruleset};
 
 use crate::builtin_modules::{self, module_members};
 use crate::resolve::closest;
-use crate::visit::each_expr;
+use crate::visit::each_domain_use;
 
 pub(crate) fn check(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) {
     let aliases: Vec<&str> = ruleset
@@ -32,36 +32,7 @@ pub(crate) fn check(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) 
             out.push(unknown_member(file, domain, name));
         }
     };
-    each_expr(ruleset, &mut |expr| match &expr.kind {
-        ExprKind::DomainIdentifier { domain, name } => report(domain, name),
-        ExprKind::Defaction(defaction) => {
-            defaction
-                .actions
-                .iter()
-                .for_each(|block| each_action(block, &mut report));
-        }
-        _ => {}
-    });
-    for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-        rule.action_block
-            .iter()
-            .for_each(|block| each_action(block, &mut report));
-    }
-}
-
-/// The module actions (`http:post(...)`) of an action block; their arguments are
-/// expressions, which `each_expr` visits.
-fn each_action(block: &ActionBlock, report: &mut dyn FnMut(&Ident, &Ident)) {
-    for action in block.actions() {
-        if let Action {
-            domain: Some(domain),
-            name,
-            ..
-        } = action
-        {
-            report(domain, name);
-        }
-    }
+    each_domain_use(ruleset, &mut report);
 }
 
 fn unknown_member(file: FileId, domain: &Ident, name: &Ident) -> Diagnostic {

@@ -112,38 +112,13 @@ pub(crate) fn check(
         return;
     }
     let mut uses: Vec<(Span, String, String)> = Vec::new();
-    visit::each_expr(ruleset, &mut |expr| match &expr.kind {
-        ExprKind::DomainIdentifier { domain, name } => {
-            uses.push((
-                domain.span.cover(name.span),
-                domain.name.to_string(),
-                name.name.to_string(),
-            ));
-        }
-        ExprKind::Defaction(defaction) => {
-            for action in defaction.actions.iter().flat_map(|block| block.actions()) {
-                if let Some(domain) = &action.domain {
-                    uses.push((
-                        domain.span.cover(action.name.span),
-                        domain.name.to_string(),
-                        action.name.name.to_string(),
-                    ));
-                }
-            }
-        }
-        _ => {}
+    visit::each_domain_use(ruleset, &mut |domain, name| {
+        uses.push((
+            domain.span.cover(name.span),
+            domain.name.to_string(),
+            name.name.to_string(),
+        ));
     });
-    for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-        for action in rule.action_block.iter().flat_map(|block| block.actions()) {
-            if let Some(domain) = &action.domain {
-                uses.push((
-                    domain.span.cover(action.name.span),
-                    domain.name.to_string(),
-                    action.name.name.to_string(),
-                ));
-            }
-        }
-    }
     for (span, domain, name) in &uses {
         let (span, domain, name) = (*span, domain.as_str(), name.as_str());
         let Some((rid, Some(info))) = domains.get(domain) else {

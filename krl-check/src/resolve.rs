@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use krl_diagnostics::suggest::{edit_distance, is_typo_distance};
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
 use krl_syntax::ast::{
-    Action, ActionBlock, Args, BlockKind, ChevronPart, DeclItem, Defaction, EventExpr, EventExprKind,
-    EventRef, Expr, ExprKind, Function, Guard, Ident, MapItem, MetaPropKind, Params, Postlude, Rule, Ruleset,
-    ScheduleTime, SelectKind, Statement, StmtBlock, StmtKind, declarations,
+    Action, ActionBlock, Args, BlockKind, DeclItem, Defaction, EventExpr, EventExprKind, EventRef, Expr,
+    ExprKind, Function, Guard, Ident, MetaPropKind, Params, Postlude, Rule, Ruleset, ScheduleTime,
+    SelectKind, Statement, StmtBlock, StmtKind, declarations,
 };
+use krl_syntax::visit::{self, Flow, Node, Visitor};
 
 use crate::scope::{
     CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId,
@@ -423,65 +424,62 @@ impl Resolver<'_> {
         self.table.positional.push(ids);
     }
 
+    /// The names an event expression binds, in source order: each base event's `setting(...)`
+    /// and, after its event's, each aggregator's variables; one positional list each.
     fn event_settings(&mut self, event: &EventExpr, positional: &mut Vec<Vec<DeclId>>) {
-        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
-        krl_syntax::nesting::with_stack(|| self.event_settings_unguarded(event, positional))
-    }
-
-    fn event_settings_unguarded(&mut self, event: &EventExpr, positional: &mut Vec<Vec<DeclId>>) {
-        match &event.kind {
-            EventExprKind::Event(base) => {
-                let ids = base
-                    .setting
+        struct Settings<'r, 'o> {
+            resolver: &'r mut Resolver<'o>,
+            positional: &'r mut Vec<Vec<DeclId>>,
+        }
+        impl Settings<'_, '_> {
+            fn bind(&mut self, names: &[Ident], kind: DeclKind) {
+                let ids = names
                     .iter()
-                    .map(|name| self.declare(name, DeclKind::EventSetting, Shape::Unknown))
+                    .map(|name| self.resolver.declare(name, kind, Shape::Unknown))
                     .collect();
-                positional.push(ids);
+                self.positional.push(ids);
             }
-            EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
-                for arg in args {
-                    self.event_settings(arg, positional);
-                }
-            }
-            EventExprKind::Group {
-                event, aggregator, ..
-            } => {
-                self.event_settings(event, positional);
-                if let Some(aggregator) = aggregator {
-                    let ids = aggregator
-                        .vars
-                        .iter()
-                        .map(|name| self.declare(name, DeclKind::Aggregator, Shape::Unknown))
-                        .collect();
-                    positional.push(ids);
-                }
-            }
-            EventExprKind::Paren { inner } => self.event_settings(inner, positional),
-            EventExprKind::Error => {}
         }
+        impl<'a> Visitor<'a> for Settings<'_, '_> {
+            fn enter(&mut self, node: Node<'a>) -> Flow {
+                match node {
+                    Node::Event(EventExpr {
+                        kind: EventExprKind::Event(base),
+                        ..
+                    }) => self.bind(&base.setting, DeclKind::EventSetting),
+                    // Conditions are resolved once every name is bound (`event_conditions`).
+                    Node::Expr(_) => return Flow::Skip,
+                    _ => {}
+                }
+                Flow::Continue
+            }
+            fn leave(&mut self, node: Node<'a>) {
+                if let Node::Event(EventExpr {
+                    kind:
+                        EventExprKind::Group {
+                            aggregator: Some(aggregator),
+                            ..
+                        },
+                    ..
+                }) = node
+                {
+                    self.bind(&aggregator.vars, DeclKind::Aggregator);
+                }
+            }
+        }
+        let _ = visit::walk_event(
+            &mut Settings {
+                resolver: self,
+                positional,
+            },
+            event,
+        );
     }
 
+    /// The `where` conditions of an event expression, once all its settings are bound: the
+    /// resolver's own walk, which resolves every expression it meets.
     fn event_conditions(&mut self, event: &EventExpr) {
-        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
-        krl_syntax::nesting::with_stack(|| self.event_conditions_unguarded(event))
-    }
-
-    fn event_conditions_unguarded(&mut self, event: &EventExpr) {
-        match &event.kind {
-            EventExprKind::Event(base) => {
-                if let Some(condition) = &base.where_ {
-                    self.expr(condition);
-                }
-            }
-            EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
-                for arg in args {
-                    self.event_conditions(arg);
-                }
-            }
-            EventExprKind::Group { event, .. } => self.event_conditions(event),
-            EventExprKind::Paren { inner } => self.event_conditions(inner),
-            EventExprKind::Error => {}
-        }
+        let _ = visit::walk_event(self, event);
     }
 
     /// A declaration block (language.md §3.2): values see earlier names only; `function`
@@ -555,12 +553,7 @@ impl Resolver<'_> {
     }
 
     fn postlude(&mut self, postlude: &Postlude) {
-        let blocks = [
-            Some(&postlude.first),
-            postlude.else_.as_ref(),
-            postlude.finally.as_ref(),
-        ];
-        for block in blocks.into_iter().flatten() {
+        for block in postlude.blocks() {
             self.stmt_block(block);
         }
     }
@@ -737,73 +730,37 @@ impl Resolver<'_> {
 
     // ----- expressions -----
 
+    /// Resolves the names of an expression; the walk goes through the nodes that hold no
+    /// names of their own, [`Resolver::enter_expr`] takes the ones that do.
     fn expr(&mut self, expr: &Expr) {
-        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
-        krl_syntax::nesting::with_stack(|| self.expr_unguarded(expr))
+        let _ = visit::walk_expr(self, expr);
     }
 
-    fn expr_unguarded(&mut self, expr: &Expr) {
+    fn enter_expr(&mut self, expr: &Expr) -> Flow {
         match &expr.kind {
-            ExprKind::Null
-            | ExprKind::Boolean { .. }
-            | ExprKind::Number { .. }
-            | ExprKind::String { .. }
-            | ExprKind::RegExp { .. }
-            | ExprKind::Error => {}
-            ExprKind::Chevron { parts } => {
-                for part in parts {
-                    if let ChevronPart::Beesting { expr } = part {
-                        self.expr(expr);
-                    }
-                }
-            }
             ExprKind::Identifier { name } => {
                 self.use_name(name, expr.span);
             }
-            ExprKind::DomainIdentifier { domain, name } => {
-                if domain.name == "ent" {
-                    self.ent_access(domain, name, EntAccessKind::Read);
-                }
+            ExprKind::DomainIdentifier { domain, name } if domain.name == "ent" => {
+                self.ent_access(domain, name, EntAccessKind::Read);
             }
-            ExprKind::Paren { inner } => self.expr(inner),
-            ExprKind::Array { items } => {
-                for item in items {
-                    if let krl_syntax::ast::ArrayItem::Item { value } = item {
-                        self.expr(value);
-                    }
-                }
+            // Outside a call `a.b` reads the key "b" (deprecated); `b` is not a name, and the
+            // walk goes on into `a`.
+            ExprKind::Call { callee, args } => {
+                self.call(callee, args);
+                return Flow::Skip;
             }
-            ExprKind::Map { items } => {
-                for item in items {
-                    if let MapItem::Entry(entry) = item {
-                        self.expr(&entry.value);
-                    }
-                }
+            ExprKind::Function(function) => {
+                self.function(function, expr.span);
+                return Flow::Skip;
             }
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { left, right, .. } => {
-                self.expr(left);
-                self.expr(right);
+            ExprKind::Defaction(defaction) => {
+                self.defaction(defaction, expr.span);
+                return Flow::Skip;
             }
-            ExprKind::Conditional { test, then, else_ } => {
-                self.expr(test);
-                self.expr(then);
-                self.expr(else_);
-            }
-            // Outside a call `a.b` reads the key "b" (deprecated); `b` is not a name.
-            ExprKind::Dot { object, .. } => self.expr(object),
-            ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
-            }
-            ExprKind::Path { object, path } => {
-                self.expr(object);
-                self.expr(path);
-            }
-            ExprKind::Call { callee, args } => self.call(callee, args),
-            ExprKind::Function(function) => self.function(function, expr.span),
-            ExprKind::Defaction(defaction) => self.defaction(defaction, expr.span),
+            _ => {}
         }
+        Flow::Continue
     }
 
     fn call(&mut self, callee: &Expr, args: &Args) {
@@ -1026,6 +983,17 @@ impl Resolver<'_> {
                 )),
             };
             self.out.push(diagnostic);
+        }
+    }
+}
+
+/// The resolver walks expressions with the one visitor; blocks, rules and functions it walks
+/// itself, in the order their names become visible.
+impl<'a> Visitor<'a> for Resolver<'_> {
+    fn enter(&mut self, node: Node<'a>) -> Flow {
+        match node {
+            Node::Expr(expr) => self.enter_expr(expr),
+            _ => Flow::Continue,
         }
     }
 }

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use krl_diagnostics::{Diagnostic, Span, codes};
 use krl_syntax::ast::{Args, BinaryOp, Expr, ExprKind, UnaryOp};
+use krl_syntax::visit::Node;
 
-use crate::lints::LintContext;
+use crate::lints::{LintContext, NodeCx};
 use crate::scope::{DeclId, DeclKind, NameTable};
-use crate::visit;
 
 /// The types of language.md §4.1 that inference can be sure of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,48 +231,49 @@ fn string_is_numeric(text: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
-/// Reports operators that always raise a TypeError (E0304).
-pub(crate) fn check(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
+/// Reports operators that always raise a TypeError (E0304); runs in the lints' shared walk.
+pub(crate) fn check_node(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
     let types = ctx.types;
-    visit::each_expr(ctx.ruleset, &mut |expr| {
-        let (what, operands): (&str, Vec<&Expr>) = match &expr.kind {
-            ExprKind::Binary { op, left, right } => match op {
-                BinaryOp::Sub => ("`-`", vec![left, right]),
-                BinaryOp::Mul => ("`*`", vec![left, right]),
-                BinaryOp::Div => ("`/`", vec![left, right]),
-                BinaryOp::Mod => ("`%`", vec![left, right]),
-                _ => return,
-            },
-            ExprKind::Unary {
-                op: UnaryOp::Neg,
-                operand,
-            } => ("unary `-`", vec![operand]),
+    let Node::Expr(expr) = cx.node else {
+        return;
+    };
+    let (what, operands): (&str, Vec<&Expr>) = match &expr.kind {
+        ExprKind::Binary { op, left, right } => match op {
+            BinaryOp::Sub => ("`-`", vec![left, right]),
+            BinaryOp::Mul => ("`*`", vec![left, right]),
+            BinaryOp::Div => ("`/`", vec![left, right]),
+            BinaryOp::Mod => ("`%`", vec![left, right]),
             _ => return,
-        };
-        for operand in operands {
-            if to_number(types, operand) != ToNumber::Fails {
-                continue;
-            }
-            let described = match &strip_parens(operand).kind {
-                ExprKind::String { value } => format!("the string {value:?}"),
-                _ => format!("a {}", types.infer(operand).map_or("value", Ty::name)),
-            };
-            out.push(
-                Diagnostic::error(
-                    codes::OPERAND_TYPE_ERROR,
-                    ctx.at(operand.span),
-                    format!("{what} needs numbers, and {described} never converts to one"),
-                )
-                .with_label("always raises a TypeError at run time")
-                .with_help(if what == "`-`" || what == "unary `-`" {
-                    "convert the value first, or remove the operator"
-                } else {
-                    "convert the value first; to join strings use `+`"
-                }),
-            );
-            break;
+        },
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => ("unary `-`", vec![operand]),
+        _ => return,
+    };
+    for operand in operands {
+        if to_number(types, operand) != ToNumber::Fails {
+            continue;
         }
-    });
+        let described = match &strip_parens(operand).kind {
+            ExprKind::String { value } => format!("the string {value:?}"),
+            _ => format!("a {}", types.infer(operand).map_or("value", Ty::name)),
+        };
+        out.push(
+            Diagnostic::error(
+                codes::OPERAND_TYPE_ERROR,
+                ctx.at(operand.span),
+                format!("{what} needs numbers, and {described} never converts to one"),
+            )
+            .with_label("always raises a TypeError at run time")
+            .with_help(if what == "`-`" || what == "unary `-`" {
+                "convert the value first, or remove the operator"
+            } else {
+                "convert the value first; to join strings use `+`"
+            }),
+        );
+        break;
+    }
 }
 
 #[cfg(test)]

@@ -1,285 +1,42 @@
-//! Walks over the syntax tree for the handlers that need nodes rather than names: selection
-//! ranges, calls for code actions, `raise`/`event:send` for event navigation, and finding the
-//! declaration node behind a name.
+//! The language server's uses of the one tree walk (`krl_syntax::visit`): every node for
+//! selection ranges, code actions and event navigation, finding the declaration or parameter
+//! behind a name, and small facts about events and literals.
 
 use krl_diagnostics::Span;
 use krl_syntax::ast::{
-    Action, ActionBlock, ArrayItem, BaseEvent, BlockKind, ChevronPart, DeclItem, Declaration, EventExpr,
-    EventExprKind, EventRef, Expr, ExprKind, Guard, MapItem, MetaPropKind, Param, Rule, Ruleset,
-    ScheduleTime, SelectKind, Statement, StmtKind, declarations,
+    BaseEvent, ChevronPart, Declaration, EventExpr, EventExprKind, Expr, ExprKind, Param, Rule, Ruleset,
+    SelectKind,
 };
+use krl_syntax::visit::{self, Flow, Visitor};
 
-/// A node of the tree, as the walk hands it out.
-#[derive(Clone, Copy, Debug)]
-pub enum Node<'a> {
-    /// A block or clause that is not a node of its own type (meta, global, select, pre, ...).
-    Block(Span),
-    Rule(&'a Rule),
-    Decl(&'a Declaration),
-    Event(&'a EventExpr),
-    Action(&'a Action),
-    Stmt(&'a Statement),
-    Expr(&'a Expr),
-}
-
-impl Node<'_> {
-    pub fn span(&self) -> Span {
-        match self {
-            Node::Block(span) => *span,
-            Node::Rule(rule) => rule.span,
-            Node::Decl(decl) => decl.span,
-            Node::Event(event) => event.span,
-            Node::Action(action) => action.span,
-            Node::Stmt(stmt) => stmt.span,
-            Node::Expr(expr) => expr.span,
-        }
-    }
-}
+pub use krl_syntax::visit::Node;
 
 /// Calls `f` on every node of `ruleset`, parents before children (inactive rules included).
 pub fn walk<'a>(ruleset: &'a Ruleset, f: &mut dyn FnMut(Node<'a>)) {
-    if let Some(meta) = &ruleset.meta {
-        f(Node::Block(meta.span));
-        for prop in meta.props() {
-            f(Node::Block(prop.span));
-            match &prop.kind {
-                MetaPropKind::Value { value } | MetaPropKind::Key { value, .. } => expr(value, f),
-                MetaPropKind::Use { with: decls, .. } | MetaPropKind::Configure { decls } => {
-                    decl_items(decls, f)
-                }
-                _ => {}
-            }
-        }
-    }
-    if let Some(global) = &ruleset.global {
-        f(Node::Block(global.span));
-        decl_items(&global.decls, f);
-    }
-    for rule in ruleset.rules() {
-        walk_rule(rule, f);
-    }
-}
-
-pub fn walk_rule<'a>(rule: &'a Rule, f: &mut dyn FnMut(Node<'a>)) {
-    f(Node::Rule(rule));
-    if let Some(select) = &rule.select {
-        f(Node::Block(select.span));
-        match &select.kind {
-            SelectKind::When { event, within } => {
-                event_expr(event, f);
-                if let Some(within) = within {
-                    f(Node::Block(within.span));
-                    expr(&within.amount, f);
-                }
-            }
-            SelectKind::Where { condition } => expr(condition, f),
-        }
-    }
-    for foreach in &rule.foreach {
-        f(Node::Block(foreach.span));
-        expr(&foreach.collection, f);
-    }
-    if let Some(pre) = &rule.pre {
-        f(Node::Block(pre.span));
-        decl_items(&pre.decls, f);
-    }
-    if let Some(block) = &rule.action_block {
-        action_block(block, f);
-    }
-    if let Some(postlude) = &rule.postlude {
-        f(Node::Block(postlude.span));
-        let blocks = [
-            Some(&postlude.first),
-            postlude.else_.as_ref(),
-            postlude.finally.as_ref(),
-        ];
-        for block in blocks.into_iter().flatten() {
-            f(Node::Block(block.span));
-            for stmt in block.statements() {
-                statement(stmt, f);
-            }
-        }
-    }
-}
-
-fn statement<'a>(stmt: &'a Statement, f: &mut dyn FnMut(Node<'a>)) {
-    f(Node::Stmt(stmt));
-    if let Some(Guard::If { condition }) = &stmt.guard {
-        expr(condition, f);
-    }
-    match &stmt.kind {
-        StmtKind::PersistentAssignment { path, value, .. } => {
-            path.iter().for_each(|path| expr(path, f));
-            expr(value, f);
-        }
-        StmtKind::Clear { path, .. } => path.iter().for_each(|path| expr(path, f)),
-        StmtKind::Raise {
-            event,
-            for_rid,
-            attributes,
-        } => {
-            event_ref(event, f);
-            for_rid.iter().chain(attributes).for_each(|e| expr(e, f));
-        }
-        StmtKind::Schedule {
-            event,
-            time,
-            attributes,
-            ..
-        } => {
-            event_ref(event, f);
-            match time {
-                ScheduleTime::At { time } => expr(time, f),
-                ScheduleTime::Repeat { timespec } => expr(timespec, f),
-            }
-            attributes.iter().for_each(|e| expr(e, f));
-        }
-        StmtKind::Log { message, .. } | StmtKind::Error { message, .. } => expr(message, f),
-        StmtKind::Last => {}
-        StmtKind::Declaration(decl) => {
-            f(Node::Decl(decl));
-            expr(&decl.value, f);
-        }
-    }
-}
-
-fn event_ref<'a>(event: &'a EventRef, f: &mut dyn FnMut(Node<'a>)) {
-    match event {
-        EventRef::Static { event_type, .. } => expr(event_type, f),
-        EventRef::Dynamic { domain_and_type } => expr(domain_and_type, f),
-    }
-}
-
-fn event_expr<'a>(event: &'a EventExpr, f: &mut dyn FnMut(Node<'a>)) {
-    f(Node::Event(event));
-    match &event.kind {
-        EventExprKind::Event(base) => base.where_.iter().for_each(|e| expr(e, f)),
-        EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
-            args.iter().for_each(|arg| event_expr(arg, f));
-        }
-        EventExprKind::Group { event, .. } => event_expr(event, f),
-        EventExprKind::Paren { inner } => event_expr(inner, f),
-        EventExprKind::Error => {}
-    }
-}
-
-fn decl_items<'a>(items: &'a [DeclItem], f: &mut dyn FnMut(Node<'a>)) {
-    for decl in declarations(items) {
-        f(Node::Decl(decl));
-        expr(&decl.value, f);
-    }
-}
-
-fn action_block<'a>(block: &'a ActionBlock, f: &mut dyn FnMut(Node<'a>)) {
-    f(Node::Block(block.span));
-    if let Some(condition) = &block.condition {
-        expr(condition, f);
-    }
-    if let BlockKind::Choose { discriminant } = &block.kind {
-        expr(discriminant, f);
-    }
-    for action in block.actions() {
-        f(Node::Action(action));
-        f(Node::Block(action.args.span));
-        for arg in action.args.args() {
-            expr(&arg.value, f);
-        }
-    }
-}
-
-/// Calls `f` on `e` and then on every expression inside it.
-pub fn expr<'a>(e: &'a Expr, f: &mut dyn FnMut(Node<'a>)) {
-    f(Node::Expr(e));
-    match &e.kind {
-        ExprKind::Null
-        | ExprKind::Boolean { .. }
-        | ExprKind::Number { .. }
-        | ExprKind::String { .. }
-        | ExprKind::RegExp { .. }
-        | ExprKind::Identifier { .. }
-        | ExprKind::DomainIdentifier { .. }
-        | ExprKind::Error => {}
-        ExprKind::Chevron { parts } => {
-            for part in parts {
-                if let ChevronPart::Beesting { expr: inner } = part {
-                    expr(inner, f);
-                }
-            }
-        }
-        ExprKind::Paren { inner } => expr(inner, f),
-        ExprKind::Array { items } => {
-            for item in items {
-                if let ArrayItem::Item { value } = item {
-                    expr(value, f);
-                }
-            }
-        }
-        ExprKind::Map { items } => {
-            for item in items {
-                if let MapItem::Entry(entry) = item {
-                    f(Node::Block(entry.span));
-                    expr(&entry.value, f);
-                }
-            }
-        }
-        ExprKind::Unary { operand, .. } => expr(operand, f),
-        ExprKind::Binary { left, right, .. } => {
-            expr(left, f);
-            expr(right, f);
-        }
-        ExprKind::Conditional { test, then, else_ } => {
-            expr(test, f);
-            expr(then, f);
-            expr(else_, f);
-        }
-        ExprKind::Dot { object, .. } => expr(object, f),
-        ExprKind::Index { object, index } => {
-            expr(object, f);
-            expr(index, f);
-        }
-        ExprKind::Path { object, path } => {
-            expr(object, f);
-            expr(path, f);
-        }
-        ExprKind::Call { callee, args } => {
-            expr(callee, f);
-            f(Node::Block(args.span));
-            for arg in args.args() {
-                expr(&arg.value, f);
-            }
-        }
-        ExprKind::Function(function) => {
-            f(Node::Block(function.params.span));
-            for param in &function.params.items {
-                param.default.iter().for_each(|e| expr(e, f));
-            }
-            decl_items(&function.body, f);
-            expr(&function.result, f);
-        }
-        ExprKind::Defaction(defaction) => {
-            f(Node::Block(defaction.params.span));
-            for param in &defaction.params.items {
-                param.default.iter().for_each(|e| expr(e, f));
-            }
-            decl_items(&defaction.body, f);
-            if let Some(block) = &defaction.actions {
-                action_block(block, f);
-            }
-            defaction.result.iter().for_each(|e| expr(e, f));
-        }
-    }
+    let _ = visit::walk_ruleset(
+        &mut |node| {
+            f(node);
+            Flow::Continue
+        },
+        ruleset,
+    );
 }
 
 /// The declaration node whose name is at `name_span`.
 pub fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declaration> {
     let mut found = None;
-    walk(ruleset, &mut |node| {
-        if let Node::Decl(decl) = node
-            && decl.name.span == name_span
-        {
-            found = Some(decl);
-        }
-    });
+    let _ = visit::walk_ruleset(
+        &mut |node| match node {
+            Node::Decl(decl) if decl.name.span == name_span => {
+                found = Some(decl);
+                Flow::Stop
+            }
+            // Names are inside the nodes that cover them.
+            _ if !node.span().contains(name_span) => Flow::Skip,
+            _ => Flow::Continue,
+        },
+        ruleset,
+    );
     found
 }
 
@@ -293,35 +50,63 @@ pub struct ParamSite<'a> {
 
 /// The parameter whose name is at `name_span`, with its function or defaction.
 pub fn parameter_named(ruleset: &Ruleset, name_span: Span) -> Option<ParamSite<'_>> {
-    let mut found = None;
-    let mut owner: Option<&Declaration> = None;
-    walk(ruleset, &mut |node| {
-        let (params, in_defaction) = match node {
-            Node::Decl(decl) => {
-                owner = Some(decl);
-                return;
+    /// Walks down to the parameter list that holds the name, remembering the declaration
+    /// whose value is the function or defaction around it.
+    struct Search<'a> {
+        name_span: Span,
+        /// The innermost declaration entered, while its value is the current node.
+        owner: Option<&'a Declaration>,
+        found: Option<ParamSite<'a>>,
+    }
+    impl<'a> Visitor<'a> for Search<'a> {
+        fn enter(&mut self, node: Node<'a>) -> Flow {
+            if !node.span().contains(self.name_span) {
+                return Flow::Skip;
             }
-            Node::Expr(Expr {
-                kind: ExprKind::Function(function),
-                ..
-            }) => (&function.params, false),
-            Node::Expr(Expr {
-                kind: ExprKind::Defaction(defaction),
-                ..
-            }) => (&defaction.params, true),
-            _ => return,
-        };
-        if let Some(param) = params.items.iter().find(|param| param.name.span == name_span) {
-            // The function is the declaration's value only when the declaration encloses it.
-            let owner = owner.filter(|decl| decl.span.contains(params.span));
-            found = Some(ParamSite {
-                param,
-                owner,
-                in_defaction,
-            });
+            let (params, in_defaction) = match node {
+                Node::Decl(decl) => {
+                    self.owner = Some(decl);
+                    return Flow::Continue;
+                }
+                Node::Expr(Expr {
+                    kind: ExprKind::Function(function),
+                    ..
+                }) => (&function.params, false),
+                Node::Expr(Expr {
+                    kind: ExprKind::Defaction(defaction),
+                    ..
+                }) => (&defaction.params, true),
+                _ => {
+                    // Only a declaration's value itself is owned by it.
+                    self.owner = None;
+                    return Flow::Continue;
+                }
+            };
+            if let Some(param) = params
+                .items
+                .iter()
+                .find(|param| param.name.span == self.name_span)
+            {
+                // The function is the declaration's value only when the declaration encloses it.
+                let owner = self.owner.filter(|decl| decl.value.span == node.span());
+                self.found = Some(ParamSite {
+                    param,
+                    owner,
+                    in_defaction,
+                });
+                return Flow::Stop;
+            }
+            self.owner = None;
+            Flow::Continue
         }
-    });
-    found
+    }
+    let mut search = Search {
+        name_span,
+        owner: None,
+        found: None,
+    };
+    let _ = visit::walk_ruleset(&mut search, ruleset);
+    search.found
 }
 
 /// Every declaration node keyed by the span of its name, from one walk.
@@ -345,20 +130,20 @@ pub fn rule_at(ruleset: &Ruleset, offset: u32) -> Option<&Rule> {
 /// Every base event of an event expression, with its span.
 pub fn base_events(event: &EventExpr) -> Vec<(&BaseEvent, Span)> {
     let mut out = Vec::new();
-    collect_base_events(event, &mut out);
+    let _ = visit::walk_event(
+        &mut |node| {
+            if let Node::Event(EventExpr {
+                kind: EventExprKind::Event(base),
+                span,
+            }) = node
+            {
+                out.push((base, *span));
+            }
+            Flow::Continue
+        },
+        event,
+    );
     out
-}
-
-fn collect_base_events<'a>(event: &'a EventExpr, out: &mut Vec<(&'a BaseEvent, Span)>) {
-    match &event.kind {
-        EventExprKind::Event(base) => out.push((base, event.span)),
-        EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
-            args.iter().for_each(|arg| collect_base_events(arg, out));
-        }
-        EventExprKind::Group { event, .. } => collect_base_events(event, out),
-        EventExprKind::Paren { inner } => collect_base_events(inner, out),
-        EventExprKind::Error => {}
-    }
 }
 
 /// The base events a rule selects on (`select when`); empty for `select where`.
@@ -379,5 +164,51 @@ pub fn literal_string(e: &Expr) -> Option<&str> {
         },
         ExprKind::Paren { inner } => literal_string(inner),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use krl_diagnostics::FileId;
+
+    const SRC: &str = r#"ruleset t {
+  global {
+    named = function(x) { x }
+    wrapped = [function(y) { y }]
+    act = defaction(z) { noop() }
+  }
+}"#;
+
+    /// The span of the name that starts where `context` first occurs.
+    fn name_at(context: &str, name: &str) -> Span {
+        let start = SRC
+            .find(context)
+            .unwrap_or_else(|| panic!("{context} in the source")) as u32;
+        Span::new(start, start + name.len() as u32)
+    }
+
+    #[test]
+    fn a_parameter_belongs_to_the_declaration_whose_value_is_its_function() {
+        let parse = krl_syntax::parse_ruleset(FileId(0), SRC);
+        let owner = |param: &str| {
+            let site = parameter_named(&parse.ruleset, name_at(&format!("{param})"), param)).expect(param);
+            (
+                site.owner.map(|decl| decl.name.name.to_string()),
+                site.in_defaction,
+            )
+        };
+        assert_eq!(owner("x"), (Some("named".to_string()), false));
+        // A function inside an array is anonymous, though a declaration holds the array.
+        assert_eq!(owner("y"), (None, false));
+        assert_eq!(owner("z"), (Some("act".to_string()), true));
+    }
+
+    #[test]
+    fn a_declaration_is_found_by_the_span_of_its_name() {
+        let parse = krl_syntax::parse_ruleset(FileId(0), SRC);
+        let decl = declaration_named(&parse.ruleset, name_at("wrapped", "wrapped")).expect("wrapped");
+        assert!(decl.value.span.text(SRC).starts_with("[function(y)"));
+        assert!(declaration_named(&parse.ruleset, name_at("noop", "noop")).is_none());
     }
 }

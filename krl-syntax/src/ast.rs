@@ -485,6 +485,18 @@ pub struct Postlude {
 }
 
 impl Postlude {
+    /// The branches as written: the first one, then `else`, then `finally`.
+    pub fn blocks(&self) -> impl Iterator<Item = &StmtBlock> {
+        [Some(&self.first), self.else_.as_ref(), self.finally.as_ref()]
+            .into_iter()
+            .flatten()
+    }
+
+    /// Every statement of every branch, in source order.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.blocks().flat_map(StmtBlock::statements)
+    }
+
     /// The statements that run when the rule fired.
     pub fn fired(&self) -> Option<&StmtBlock> {
         match self.first_kw {

@@ -24,6 +24,7 @@ mod parser;
 mod pool;
 pub mod token;
 pub mod trivia;
+pub mod visit;
 
 #[allow(clippy::all, clippy::pedantic, unused_parens, unused_imports, dead_code)]
 mod grammar {

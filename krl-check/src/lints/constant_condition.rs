@@ -16,14 +16,14 @@
 //! Remove the condition (or the dead code), or write the intended test.
 
 use krl_diagnostics::{Diagnostic, codes};
-use krl_syntax::ast::{Expr, ExprKind, Guard, SelectKind, UnaryOp};
+use krl_syntax::ast::{ActionBlock, Expr, ExprKind, Guard, Select, SelectKind, Statement, UnaryOp};
+use krl_syntax::visit::Node;
 
-use super::{Lint, LintContext};
-use crate::visit;
+use super::{Check, Lint, LintContext, NodeCx};
 
 pub(super) const LINT: Lint = Lint {
     code: codes::CONSTANT_CONDITION,
-    run,
+    check: Check::Node(check),
 };
 
 fn is_constant(expr: &Expr) -> bool {
@@ -38,52 +38,35 @@ fn is_constant(expr: &Expr) -> bool {
     }
 }
 
-fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
-    let report = |expr: &Expr, out: &mut Vec<Diagnostic>| {
-        if is_constant(expr) {
-            out.push(
-                Diagnostic::warning(LINT.code, ctx.at(expr.span), "this condition is always the same")
-                    .with_help("remove the condition, or test something that can change"),
-            );
-        }
+fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
+    let condition = match cx.node {
+        Node::Select(Select {
+            kind: SelectKind::Where { condition },
+            ..
+        }) => condition,
+        // A rule's action block or a defaction's.
+        Node::ActionBlock(ActionBlock {
+            condition: Some(condition),
+            ..
+        }) => condition,
+        Node::Stmt(Statement {
+            guard: Some(Guard::If { condition }),
+            ..
+        }) => condition,
+        Node::Expr(Expr {
+            kind: ExprKind::Conditional { test, .. },
+            ..
+        }) => test,
+        _ => return,
     };
-    for rule in ctx.ruleset.rules().filter(|rule| rule.is_active()) {
-        if let Some(select) = &rule.select
-            && let SelectKind::Where { condition } = &select.kind
-        {
-            report(condition, out);
-        }
-        if let Some(condition) = rule
-            .action_block
-            .as_ref()
-            .and_then(|block| block.condition.as_ref())
-        {
-            report(condition, out);
-        }
-        if let Some(postlude) = &rule.postlude {
-            let blocks = [
-                Some(&postlude.first),
-                postlude.else_.as_ref(),
-                postlude.finally.as_ref(),
-            ];
-            for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
-                if let Some(Guard::If { condition }) = &stmt.guard {
-                    report(condition, out);
-                }
-            }
-        }
+    if is_constant(condition) {
+        out.push(
+            Diagnostic::warning(
+                LINT.code,
+                ctx.at(condition.span),
+                "this condition is always the same",
+            )
+            .with_help("remove the condition, or test something that can change"),
+        );
     }
-    visit::each_expr(ctx.ruleset, &mut |expr| match &expr.kind {
-        ExprKind::Conditional { test, .. } => report(test, out),
-        ExprKind::Defaction(defaction) => {
-            if let Some(condition) = defaction
-                .actions
-                .as_ref()
-                .and_then(|block| block.condition.as_ref())
-            {
-                report(condition, out);
-            }
-        }
-        _ => {}
-    });
 }

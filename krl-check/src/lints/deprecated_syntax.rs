@@ -19,125 +19,103 @@
 //! of a setting with nothing to capture; `a{"b"}`; `meta { version "x" }`; delete `logging`.
 
 use krl_diagnostics::{Diagnostic, codes};
-use krl_syntax::ast::{EventExpr, EventExprKind, ExprKind, MetaPropKind, SelectKind};
+use krl_syntax::ast::{EventExpr, EventExprKind, Expr, ExprKind, MetaProp, MetaPropKind};
+use krl_syntax::visit::Node;
 
-use super::{Lint, LintContext};
-use crate::visit;
+use super::{Check, Lint, LintContext, NodeCx};
 
 pub(super) const LINT: Lint = Lint {
     code: codes::DEPRECATED_SYNTAX,
-    run,
+    check: Check::Node(check),
 };
 
-fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
-    let ruleset = ctx.ruleset;
+fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
     let warn = |span, message: &str, help: &str| {
         Diagnostic::warning(LINT.code, ctx.at(span), message.to_string()).with_help(help.to_string())
     };
-    if let Some(version) = &ruleset.version {
-        out.push(warn(
-            version.span,
-            "`version` directly in the ruleset is deprecated",
-            "move it into `meta { version ... }`",
-        ));
-    }
-    for prop in ruleset.meta.iter().flat_map(|meta| meta.props()) {
-        if let MetaPropKind::Logging { .. } = prop.kind {
-            out.push(warn(
-                prop.span,
-                "`logging` is deprecated: logging is always on",
-                "remove this line",
-            ));
-        }
-    }
-    for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-        if let Some(select) = &rule.select
-            && let SelectKind::When { event, .. } = &select.kind
-        {
-            where_before_setting(event, &mut |span| {
+    match cx.node {
+        Node::Ruleset(ruleset) => {
+            if let Some(version) = &ruleset.version {
                 out.push(warn(
-                    span,
+                    version.span,
+                    "`version` directly in the ruleset is deprecated",
+                    "move it into `meta { version ... }`",
+                ));
+            }
+        }
+        Node::MetaProp(MetaProp {
+            kind: MetaPropKind::Logging { .. },
+            span,
+            ..
+        }) => out.push(warn(
+            *span,
+            "`logging` is deprecated: logging is always on",
+            "remove this line",
+        )),
+        Node::Event(EventExpr {
+            kind: EventExprKind::Event(base),
+            ..
+        }) => {
+            if base.where_before_setting
+                && let Some(condition) = &base.where_
+            {
+                out.push(warn(
+                    condition.span,
                     "`where` before `setting` is deprecated",
                     "move the `where` clause after `setting(...)`",
                 ));
-            });
-            setting_without_matches(event, &mut |span| {
+            }
+            if let (Some(first), Some(last)) = (base.setting.first(), base.setting.last())
+                && base.attrs.is_empty()
+            {
                 out.push(
                     warn(
-                        span,
+                        first.span.cover(last.span),
                         "`setting` without attribute matches is deprecated: there is nothing to capture",
                         "read attributes with `event:attrs{key}`, or match them (`name re#(.*)# setting(name)`)",
                     )
                     .with_note("pico-engine reports: ``DEPRECATED SYNTAX - What are you `setting`? There are no attribute matches``"),
                 );
-            });
+            }
         }
-    }
-    let mut callees = std::collections::HashSet::new();
-    visit::each_expr(ruleset, &mut |expr| {
-        if let ExprKind::Call { callee, .. } = &expr.kind {
-            callees.insert(callee.span);
-        }
-        if let ExprKind::Dot {
-            domain: None, name, ..
-        } = &expr.kind
-            && !callees.contains(&expr.span)
-        {
-            out.push(
-                warn(
+        Node::Expr(expr) => {
+            if let ExprKind::Dot {
+                domain: None, name, ..
+            } = &expr.kind
+                && !is_callee(cx, expr)
+            {
+                out.push(
+                    warn(
+                        expr.span,
+                        "reading a map entry with `.` is deprecated",
+                        &format!("write `{{\"{}\"}}` instead of `.{}`", name.name, name.name),
+                    )
+                    .with_note("pico-engine reports: ``DEPRECATED use `{}` or `[]` instead of `.` ``"),
+                );
+            }
+            if let ExprKind::Call { callee, .. } = &expr.kind
+                && let ExprKind::DomainIdentifier { domain, name } = &callee.kind
+                && domain.name == "event"
+                && name.name == "attr"
+            {
+                out.push(warn(
                     expr.span,
-                    "reading a map entry with `.` is deprecated",
-                    &format!("write `{{\"{}\"}}` instead of `.{}`", name.name, name.name),
-                )
-                .with_note("pico-engine reports: ``DEPRECATED use `{}` or `[]` instead of `.` ``"),
-            );
-        }
-        if let ExprKind::Call { callee, .. } = &expr.kind
-            && let ExprKind::DomainIdentifier { domain, name } = &callee.kind
-            && domain.name == "event"
-            && name.name == "attr"
-        {
-            out.push(warn(
-                expr.span,
-                "`event:attr(key)` is deprecated",
-                "write `event:attrs{key}`",
-            ));
-        }
-    });
-}
-
-fn setting_without_matches(event: &EventExpr, report: &mut dyn FnMut(krl_diagnostics::Span)) {
-    match &event.kind {
-        EventExprKind::Event(base) => {
-            if let (Some(first), Some(last)) = (base.setting.first(), base.setting.last())
-                && base.attrs.is_empty()
-            {
-                report(first.span.cover(last.span));
+                    "`event:attr(key)` is deprecated",
+                    "write `event:attrs{key}`",
+                ));
             }
         }
-        EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
-            args.iter().for_each(|arg| setting_without_matches(arg, report));
-        }
-        EventExprKind::Group { event, .. } => setting_without_matches(event, report),
-        EventExprKind::Paren { inner } => setting_without_matches(inner, report),
-        EventExprKind::Error => {}
+        _ => {}
     }
 }
 
-fn where_before_setting(event: &EventExpr, report: &mut dyn FnMut(krl_diagnostics::Span)) {
-    match &event.kind {
-        EventExprKind::Event(base) => {
-            if base.where_before_setting
-                && let Some(condition) = &base.where_
-            {
-                report(condition.span);
-            }
-        }
-        EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
-            args.iter().for_each(|arg| where_before_setting(arg, report));
-        }
-        EventExprKind::Group { event, .. } => where_before_setting(event, report),
-        EventExprKind::Paren { inner } => where_before_setting(inner, report),
-        EventExprKind::Error => {}
-    }
+/// Whether `expr` is the callee of the call around it (`x.f()` is method-call sugar).
+fn is_callee(cx: &NodeCx, expr: &Expr) -> bool {
+    matches!(
+        cx.parent(),
+        Some(Node::Expr(Expr {
+            kind: ExprKind::Call { callee, .. },
+            ..
+        })) if std::ptr::eq(&**callee, expr)
+    )
 }

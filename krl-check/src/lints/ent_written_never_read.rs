@@ -18,12 +18,12 @@
 
 use krl_diagnostics::{Diagnostic, codes};
 
-use super::{Lint, LintContext};
+use super::{Check, Lint, LintContext};
 use crate::scope::EntAccessKind;
 
 pub(super) const LINT: Lint = Lint {
     code: codes::ENT_WRITTEN_NEVER_READ,
-    run,
+    check: Check::Ruleset(run),
 };
 
 fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {

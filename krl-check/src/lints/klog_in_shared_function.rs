@@ -17,23 +17,61 @@
 //! # Fix
 //! Remove the `klog`, or log from the rule that changes the value.
 
-use std::collections::HashSet;
-
 use krl_diagnostics::{Diagnostic, codes};
-use krl_syntax::ast::{ExprKind, MetaPropKind, declarations};
+use krl_syntax::ast::{ExprKind, MetaPropKind};
+use krl_syntax::visit::Node;
 
-use super::{Lint, LintContext};
+use super::{Check, Lint, LintContext, NodeCx};
 use crate::scope::DeclKind;
-use crate::visit;
 
 pub(super) const LINT: Lint = Lint {
     code: codes::KLOG_IN_SHARED_FUNCTION,
-    run,
+    check: Check::Node(check),
 };
 
-fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
-    let shared: HashSet<&str> = ctx
-        .ruleset
+fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
+    let Node::Expr(expr) = cx.node else {
+        return;
+    };
+    let ExprKind::Call { callee, .. } = &expr.kind else {
+        return;
+    };
+    let name_span = match &callee.kind {
+        ExprKind::Identifier { name } if name == "klog" => callee.span,
+        ExprKind::Dot {
+            name, domain: None, ..
+        } if name.name == "klog" => name.span,
+        _ => return,
+    };
+    // Inside a global declaration (the ruleset, `global`, the declaration) of a function.
+    let Some([Node::Ruleset(_), Node::Global(_), Node::Decl(decl)]) = cx.ancestors.get(..3) else {
+        return;
+    };
+    if !matches!(decl.value.kind, ExprKind::Function(_)) || !is_shared(ctx, &decl.name.name) {
+        return;
+    }
+    // Only calls that resolve to the stdlib `klog` count; a user `klog` is something else.
+    let names = ctx.names;
+    let is_stdlib_klog = names.references.iter().any(|reference| {
+        reference.span == name_span
+            && reference.resolved.is_some_and(|id| {
+                names.declaration(id).kind == DeclKind::Stdlib && names.declaration(id).name == "klog"
+            })
+    });
+    if is_stdlib_klog {
+        out.push(
+            Diagnostic::warning(
+                LINT.code,
+                ctx.at(name_span),
+                format!("`klog` in `{}`, which is shared as a query", decl.name.name),
+            )
+            .with_help("remove the `klog`, or log from a rule instead"),
+        );
+    }
+}
+
+fn is_shared(ctx: &LintContext, name: &str) -> bool {
+    ctx.ruleset
         .meta
         .iter()
         .flat_map(|meta| meta.props())
@@ -42,46 +80,5 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
             _ => None,
         })
         .flatten()
-        .map(|name| name.name.as_str())
-        .collect();
-    let Some(global) = &ctx.ruleset.global else {
-        return;
-    };
-    let names = ctx.names;
-    // Only calls that resolve to the stdlib `klog` count; a user `klog` is something else.
-    let is_stdlib_klog = |span: krl_diagnostics::Span| {
-        names.references.iter().any(|reference| {
-            reference.span == span
-                && reference.resolved.is_some_and(|id| {
-                    names.declaration(id).kind == DeclKind::Stdlib && names.declaration(id).name == "klog"
-                })
-        })
-    };
-    for decl in declarations(&global.decls) {
-        if !shared.contains(decl.name.name.as_str()) || !matches!(decl.value.kind, ExprKind::Function(_)) {
-            continue;
-        }
-        visit::walk_expr(&decl.value, &mut |expr| {
-            let ExprKind::Call { callee, .. } = &expr.kind else {
-                return;
-            };
-            let name_span = match &callee.kind {
-                ExprKind::Identifier { name } if name == "klog" => callee.span,
-                ExprKind::Dot {
-                    name, domain: None, ..
-                } if name.name == "klog" => name.span,
-                _ => return,
-            };
-            if is_stdlib_klog(name_span) {
-                out.push(
-                    Diagnostic::warning(
-                        LINT.code,
-                        ctx.at(name_span),
-                        format!("`klog` in `{}`, which is shared as a query", decl.name.name),
-                    )
-                    .with_help("remove the `klog`, or log from a rule instead"),
-                );
-            }
-        });
-    }
+        .any(|shared| shared.name == name)
 }

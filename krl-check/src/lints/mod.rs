@@ -17,6 +17,7 @@ mod wrong_receiver_type;
 
 use krl_diagnostics::{Code, Diagnostic, FileId, FileSpan, Span};
 use krl_syntax::ast::Ruleset;
+use krl_syntax::visit::{self, Flow, Node, Visitor};
 
 use crate::scope::NameTable;
 use crate::types::Types;
@@ -35,10 +36,31 @@ impl LintContext<'_> {
     }
 }
 
-/// A lint: its stable code (whose name is the kebab-case lint name) and its entry point.
+/// One node of the shared walk, with the nodes around it.
+pub struct NodeCx<'a, 'w> {
+    pub node: Node<'a>,
+    /// The nodes that hold this one, outermost first.
+    pub ancestors: &'w [Node<'a>],
+}
+
+impl<'a> NodeCx<'a, '_> {
+    pub fn parent(&self) -> Option<Node<'a>> {
+        self.ancestors.last().copied()
+    }
+}
+
+/// How a lint looks at a ruleset.
+pub enum Check {
+    /// Once, over whole-ruleset facts (the name table, the `ent:` accesses).
+    Ruleset(fn(&LintContext, &mut Vec<Diagnostic>)),
+    /// On every node of the one walk that all such lints share (inactive rules skipped).
+    Node(fn(&LintContext, &NodeCx, &mut Vec<Diagnostic>)),
+}
+
+/// A lint: its stable code (whose name is the kebab-case lint name) and how it checks.
 pub struct Lint {
     pub code: Code,
-    pub run: fn(&LintContext, &mut Vec<Diagnostic>),
+    pub check: Check,
 }
 
 /// Every lint, in code order.
@@ -60,9 +82,56 @@ pub const LINTS: &[Lint] = &[
 
 pub(crate) use too_many_arguments::too_many;
 
+/// Runs every lint: the whole-ruleset ones, then one walk of the tree for all node lints and
+/// the operand type check (`types::check_node`), instead of one walk per lint.
 pub fn run_all(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
+    let mut node_lints = Vec::new();
     for lint in LINTS {
-        (lint.run)(ctx, out);
+        match lint.check {
+            Check::Ruleset(run) => run(ctx, out),
+            Check::Node(check) => node_lints.push(check),
+        }
+    }
+    node_lints.push(crate::types::check_node);
+    let mut pass = Pass {
+        ctx,
+        lints: &node_lints,
+        ancestors: Vec::new(),
+        out,
+    };
+    let _ = visit::walk_ruleset(&mut pass, ctx.ruleset);
+}
+
+/// The shared walk: hands each node of active code to every node lint.
+struct Pass<'a, 'c> {
+    ctx: &'c LintContext<'a>,
+    lints: &'c [fn(&LintContext, &NodeCx, &mut Vec<Diagnostic>)],
+    ancestors: Vec<Node<'a>>,
+    out: &'c mut Vec<Diagnostic>,
+}
+
+impl<'a> Visitor<'a> for Pass<'a, '_> {
+    fn enter(&mut self, node: Node<'a>) -> Flow {
+        // Matches pico-engine: an inactive rule is dropped before it is compiled.
+        let flow = match node {
+            Node::Rule(rule) if !rule.is_active() => Flow::Skip,
+            _ => {
+                let cx = NodeCx {
+                    node,
+                    ancestors: &self.ancestors,
+                };
+                for lint in self.lints {
+                    lint(self.ctx, &cx, self.out);
+                }
+                Flow::Continue
+            }
+        };
+        self.ancestors.push(node);
+        flow
+    }
+
+    fn leave(&mut self, _node: Node<'a>) {
+        self.ancestors.pop();
     }
 }
 

@@ -18,12 +18,12 @@
 
 use krl_diagnostics::{Diagnostic, codes};
 
-use super::{Lint, LintContext};
+use super::{Check, Lint, LintContext};
 use crate::stdlib_names;
 
 pub(super) const LINT: Lint = Lint {
     code: codes::SHADOWED_BUILTIN,
-    run,
+    check: Check::Ruleset(run),
 };
 
 fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {

@@ -24,13 +24,13 @@ use std::collections::HashSet;
 use krl_diagnostics::{Diagnostic, FileSpan, codes};
 use krl_syntax::ast::MetaPropKind;
 
-use super::{Lint, LintContext};
+use super::{Check, Lint, LintContext};
 use crate::builtin_modules::module_params;
 use crate::visit;
 
 pub(super) const LINT: Lint = Lint {
     code: codes::TOO_MANY_ARGUMENTS,
-    run,
+    check: Check::Ruleset(run),
 };
 
 /// The diagnostic for a call of `callee` (as written at the call) with `given` positional

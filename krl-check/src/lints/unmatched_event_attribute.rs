@@ -32,12 +32,13 @@ use krl_syntax::ast::{
     ActionBlock, BinaryOp, EventExpr, EventExprKind, Expr, ExprKind, Guard, Rule, SelectKind, StmtKind,
 };
 
-use super::{Lint, LintContext};
-use crate::visit;
+use krl_syntax::visit::{self, Flow, Node};
+
+use super::{Check, Lint, LintContext, NodeCx};
 
 pub(super) const LINT: Lint = Lint {
     code: codes::UNMATCHED_EVENT_ATTRIBUTE,
-    run,
+    check: Check::Node(check),
 };
 
 /// The attribute name of `event:attrs{"x"}`, `event:attrs["x"]` or `event:attr("x")`.
@@ -79,133 +80,137 @@ fn membership_test(expr: &Expr) -> Option<&str> {
     }
 }
 
-fn names_in_select(event: &EventExpr, names: &mut HashSet<String>) {
-    match &event.kind {
-        EventExprKind::Event(base) => {
-            names.extend(base.attrs.iter().map(|attr| attr.name.name.to_string()));
-            if let Some(condition) = &base.where_ {
-                visit::walk_expr(condition, &mut |expr| {
+/// The attribute names the select of a rule matches (`name re#..#`) or reads in a `where`.
+fn names_in_select(event: &EventExpr) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let _ = visit::walk_event(
+        &mut |node: Node<'_>| {
+            match node {
+                Node::Event(EventExpr {
+                    kind: EventExprKind::Event(base),
+                    ..
+                }) => names.extend(base.attrs.iter().map(|attr| attr.name.name.to_string())),
+                Node::Expr(expr) => {
                     if let Some(name) = attribute_read(expr).or_else(|| membership_test(expr)) {
                         names.insert(name.to_string());
                     }
-                });
+                }
+                _ => {}
             }
-        }
-        EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
-            args.iter().for_each(|arg| names_in_select(arg, names));
-        }
-        EventExprKind::Group { event, .. } => names_in_select(event, names),
-        EventExprKind::Paren { inner } => names_in_select(inner, names),
-        EventExprKind::Error => {}
-    }
+            Flow::Continue
+        },
+        event,
+    );
+    names
 }
 
 /// Spans of the expressions in a testing position inside one rule.
 fn tests_in_rule(ctx: &LintContext, rule: &Rule) -> Vec<Span> {
     let mut tests = Vec::new();
-    let block_condition = |block: &ActionBlock, tests: &mut Vec<Span>| {
-        if let Some(condition) = &block.condition {
-            tests.push(condition.span);
-        }
-    };
-    if let Some(block) = &rule.action_block {
-        block_condition(block, &mut tests);
-    }
-    if let Some(postlude) = &rule.postlude {
-        let blocks = [
-            Some(&postlude.first),
-            postlude.else_.as_ref(),
-            postlude.finally.as_ref(),
-        ];
-        for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
-            if let Some(Guard::If { condition }) = &stmt.guard {
-                tests.push(condition.span);
+    let _ = visit::walk_rule(
+        &mut |node: Node<'_>| {
+            match node {
+                // A rule's action block or a defaction's.
+                Node::ActionBlock(ActionBlock {
+                    condition: Some(condition),
+                    ..
+                }) => tests.push(condition.span),
+                Node::Stmt(stmt) => {
+                    if let Some(Guard::If { condition }) = &stmt.guard {
+                        tests.push(condition.span);
+                    }
+                    // `error` statements usually report a missing attribute.
+                    if let StmtKind::Error { message, .. } = &stmt.kind {
+                        tests.push(message.span);
+                    }
+                }
+                Node::Expr(expr) => match &expr.kind {
+                    ExprKind::Conditional { test, .. } => tests.push(test.span),
+                    ExprKind::Binary {
+                        op: BinaryOp::Or,
+                        left,
+                        ..
+                    } => tests.push(left.span),
+                    _ => {
+                        if let Some((name, receiver, args)) = ctx.types.stdlib_call(expr)
+                            && matches!(name, "defaultsTo" | "isnull" | "isEmpty" | "typeof")
+                        {
+                            let tested = receiver
+                                .map(|receiver| receiver.span)
+                                .or_else(|| args.args().next().map(|arg| arg.span));
+                            tests.extend(tested);
+                        }
+                    }
+                },
+                _ => {}
             }
-            // `error` statements usually report a missing attribute.
-            if let StmtKind::Error { message, .. } = &stmt.kind {
-                tests.push(message.span);
-            }
-        }
-    }
-    visit::each_expr_in_rule(rule, &mut |expr| match &expr.kind {
-        ExprKind::Conditional { test, .. } => tests.push(test.span),
-        ExprKind::Binary {
-            op: BinaryOp::Or,
-            left,
-            ..
-        } => tests.push(left.span),
-        ExprKind::Defaction(defaction) => {
-            if let Some(block) = &defaction.actions {
-                block_condition(block, &mut tests);
-            }
-        }
-        _ => {
-            if let Some((name, receiver, args)) = ctx.types.stdlib_call(expr)
-                && matches!(name, "defaultsTo" | "isnull" | "isEmpty" | "typeof")
-            {
-                let tested = receiver
-                    .map(|receiver| receiver.span)
-                    .or_else(|| args.args().next().map(|arg| arg.span));
-                tests.extend(tested);
-            }
-        }
-    });
+            Flow::Continue
+        },
+        rule,
+    );
     tests
 }
 
-fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
-    for rule in ctx.ruleset.rules().filter(|rule| rule.is_active()) {
-        let Some(select) = &rule.select else {
-            continue;
-        };
-        let SelectKind::When { event, .. } = &select.kind else {
-            continue;
-        };
-        let mut named = HashSet::new();
-        names_in_select(event, &mut named);
-        if named.is_empty() {
-            continue;
-        }
-        let mut reads: Vec<(String, Span)> = Vec::new();
-        let mut tested_names: HashSet<String> = HashSet::new();
-        let tests = tests_in_rule(ctx, rule);
-        visit::each_expr_in_rule(rule, &mut |expr| {
+/// Runs on each active rule: the attributes it reads against those its select names.
+fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
+    let Node::Rule(rule) = cx.node else {
+        return;
+    };
+    let Some(select) = &rule.select else {
+        return;
+    };
+    let SelectKind::When { event, .. } = &select.kind else {
+        return;
+    };
+    let named = names_in_select(event);
+    if named.is_empty() {
+        return;
+    }
+    let mut reads: Vec<(String, Span)> = Vec::new();
+    let mut tested_names: HashSet<String> = HashSet::new();
+    let tests = tests_in_rule(ctx, rule);
+    let _ = visit::walk_rule(
+        &mut |node: Node<'_>| {
+            let Node::Expr(expr) = node else {
+                return Flow::Continue;
+            };
             if let Some(name) = membership_test(expr) {
                 tested_names.insert(name.to_string());
             }
-            let Some(name) = attribute_read(expr) else {
-                return;
-            };
-            if tests.iter().any(|test| test.contains(expr.span)) {
-                tested_names.insert(name.to_string());
-            } else {
-                reads.push((name.to_string(), expr.span));
+            if let Some(name) = attribute_read(expr) {
+                if tests.iter().any(|test| test.contains(expr.span)) {
+                    tested_names.insert(name.to_string());
+                } else {
+                    reads.push((name.to_string(), expr.span));
+                }
             }
-        });
-        let mut reported = HashSet::new();
-        for (name, span) in reads {
-            if named.contains(&name) || tested_names.contains(&name) || !reported.insert(name.clone()) {
-                continue;
-            }
-            let mut listed: Vec<_> = named.iter().map(|name| format!("`{name}`")).collect();
-            listed.sort();
-            let mut diagnostic = Diagnostic::warning(
-                LINT.code,
-                ctx.at(span),
-                format!("attribute `{name}` is read but the select never matches or checks it"),
-            )
-            .with_note(format!(
-                "the select of `{}` names {}",
-                rule.name.name,
-                listed.join(", ")
-            ));
-            diagnostic = match crate::resolve::closest(&name, named.iter().map(String::as_str)) {
-                Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
-                None => diagnostic.with_help(format!(
-                    "match it in the select (`{name} re#(.*)#`), or give it a default with `.defaultsTo(...)`"
-                )),
-            };
-            out.push(diagnostic);
+            Flow::Continue
+        },
+        rule,
+    );
+    let mut reported = HashSet::new();
+    for (name, span) in reads {
+        if named.contains(&name) || tested_names.contains(&name) || !reported.insert(name.clone()) {
+            continue;
         }
+        let mut listed: Vec<_> = named.iter().map(|name| format!("`{name}`")).collect();
+        listed.sort();
+        let mut diagnostic = Diagnostic::warning(
+            LINT.code,
+            ctx.at(span),
+            format!("attribute `{name}` is read but the select never matches or checks it"),
+        )
+        .with_note(format!(
+            "the select of `{}` names {}",
+            rule.name.name,
+            listed.join(", ")
+        ));
+        diagnostic = match crate::resolve::closest(&name, named.iter().map(String::as_str)) {
+            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            None => diagnostic.with_help(format!(
+                "match it in the select (`{name} re#(.*)#`), or give it a default with `.defaultsTo(...)`"
+            )),
+        };
+        out.push(diagnostic);
     }
 }

@@ -21,12 +21,13 @@
 
 use krl_diagnostics::{Diagnostic, Span, codes};
 use krl_syntax::ast::{EventExpr, EventExprKind, EventOp, Expr, ExprKind, SelectKind};
+use krl_syntax::visit::Node;
 
-use super::{Lint, LintContext};
+use super::{Check, Lint, LintContext, NodeCx};
 
 pub(super) const LINT: Lint = Lint {
     code: codes::UNREACHABLE_SELECT,
-    run,
+    check: Check::Node(check),
 };
 
 fn is_falsy_literal(expr: &Expr) -> bool {
@@ -84,37 +85,38 @@ fn reachable(event: &EventExpr, found: &mut Vec<(Span, String)>, falsy: &mut Vec
     }
 }
 
-fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
-    for rule in ctx.ruleset.rules().filter(|rule| rule.is_active()) {
-        let Some(select) = &rule.select else {
-            continue;
-        };
-        let SelectKind::When { event, .. } = &select.kind else {
-            continue;
-        };
-        let mut found = Vec::new();
-        let mut falsy = Vec::new();
-        let ok = reachable(event, &mut found, &mut falsy);
-        let any_problem = !found.is_empty();
-        for (span, message) in found {
-            out.push(Diagnostic::warning(LINT.code, ctx.at(span), message).with_help(
-                "`any N` needs N distinct events out of more than N; lower the number or list more events",
-            ));
-        }
-        if !ok
-            && !any_problem
-            && let Some(&condition) = falsy.first()
-        {
-            out.push(
-                Diagnostic::warning(
-                    LINT.code,
-                    ctx.at(condition),
-                    format!("rule `{}` can never be selected", rule.name.name),
-                )
-                .with_label("this condition is always false")
-                .with_note("an event whose `where` is always false never matches, and this select needs it")
-                .with_help("fix the `where` condition"),
-            );
-        }
+fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
+    let Node::Rule(rule) = cx.node else {
+        return;
+    };
+    let Some(select) = &rule.select else {
+        return;
+    };
+    let SelectKind::When { event, .. } = &select.kind else {
+        return;
+    };
+    let mut found = Vec::new();
+    let mut falsy = Vec::new();
+    let ok = reachable(event, &mut found, &mut falsy);
+    let any_problem = !found.is_empty();
+    for (span, message) in found {
+        out.push(Diagnostic::warning(LINT.code, ctx.at(span), message).with_help(
+            "`any N` needs N distinct events out of more than N; lower the number or list more events",
+        ));
+    }
+    if !ok
+        && !any_problem
+        && let Some(&condition) = falsy.first()
+    {
+        out.push(
+            Diagnostic::warning(
+                LINT.code,
+                ctx.at(condition),
+                format!("rule `{}` can never be selected", rule.name.name),
+            )
+            .with_label("this condition is always false")
+            .with_note("an event whose `where` is always false never matches, and this select needs it")
+            .with_help("fix the `where` condition"),
+        );
     }
 }

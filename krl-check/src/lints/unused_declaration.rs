@@ -21,12 +21,12 @@ use std::collections::HashSet;
 
 use krl_diagnostics::{Diagnostic, codes};
 
-use super::{Lint, LintContext};
+use super::{Check, Lint, LintContext};
 use crate::scope::{DeclId, DeclKind};
 
 pub(super) const LINT: Lint = Lint {
     code: codes::UNUSED_DECLARATION,
-    run,
+    check: Check::Ruleset(run),
 };
 
 fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {

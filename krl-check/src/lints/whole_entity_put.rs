@@ -18,12 +18,13 @@
 
 use krl_diagnostics::{Diagnostic, codes};
 use krl_syntax::ast::{Expr, ExprKind, StmtKind};
+use krl_syntax::visit::Node;
 
-use super::{Lint, LintContext};
+use super::{Check, Lint, LintContext, NodeCx};
 
 pub(super) const LINT: Lint = Lint {
     code: codes::WHOLE_ENTITY_PUT,
-    run,
+    check: Check::Node(check),
 };
 
 fn is_ent(expr: &Expr, var: &str) -> bool {
@@ -34,56 +35,48 @@ fn is_ent(expr: &Expr, var: &str) -> bool {
     }
 }
 
-fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
-    for rule in ctx.ruleset.rules().filter(|rule| rule.is_active()) {
-        let Some(postlude) = &rule.postlude else {
-            continue;
-        };
-        let blocks = [
-            Some(&postlude.first),
-            postlude.else_.as_ref(),
-            postlude.finally.as_ref(),
-        ];
-        for stmt in blocks.into_iter().flatten().flat_map(|block| block.statements()) {
-            let StmtKind::PersistentAssignment {
-                domain,
-                name,
-                path: None,
-                value,
-            } = &stmt.kind
-            else {
-                continue;
-            };
-            if domain.name != "ent" {
-                continue;
-            }
-            let Some(("put", receiver, args)) = ctx.types.stdlib_call(value) else {
-                continue;
-            };
-            let mut rest = args.args();
-            let receiver = match receiver {
-                Some(receiver) => receiver,
-                None => match rest.next() {
-                    Some(first) => &first.value,
-                    None => continue,
-                },
-            };
-            let rest: Vec<_> = rest.collect();
-            if !is_ent(receiver, &name.name) || rest.len() != 2 || rest.iter().any(|arg| arg.name.is_some()) {
-                continue;
-            }
-            let src_hint = format!("write `ent:{}{{key}} := value`", name.name);
-            out.push(
-                Diagnostic::warning(
-                    LINT.code,
-                    ctx.at(stmt.span),
-                    format!("`ent:{}` is read, copied and written back to change one entry", name.name),
-                )
-                .with_help(src_hint)
-                .with_note(
-                    "pico-engine reports: `Performance Hint: to leverage indexes use `ent:v{key} := value` instead of .put(key, value)`",
-                ),
-            );
-        }
+fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
+    // Statements are in postludes only.
+    let Node::Stmt(stmt) = cx.node else {
+        return;
+    };
+    let StmtKind::PersistentAssignment {
+        domain,
+        name,
+        path: None,
+        value,
+    } = &stmt.kind
+    else {
+        return;
+    };
+    if domain.name != "ent" {
+        return;
     }
+    let Some(("put", receiver, args)) = ctx.types.stdlib_call(value) else {
+        return;
+    };
+    let mut rest = args.args();
+    let receiver = match receiver {
+        Some(receiver) => receiver,
+        None => match rest.next() {
+            Some(first) => &first.value,
+            None => return,
+        },
+    };
+    let rest: Vec<_> = rest.collect();
+    if !is_ent(receiver, &name.name) || rest.len() != 2 || rest.iter().any(|arg| arg.name.is_some()) {
+        return;
+    }
+    let src_hint = format!("write `ent:{}{{key}} := value`", name.name);
+    out.push(
+        Diagnostic::warning(
+            LINT.code,
+            ctx.at(stmt.span),
+            format!("`ent:{}` is read, copied and written back to change one entry", name.name),
+        )
+        .with_help(src_hint)
+        .with_note(
+            "pico-engine reports: `Performance Hint: to leverage indexes use `ent:v{key} := value` instead of .put(key, value)`",
+        ),
+    );
 }

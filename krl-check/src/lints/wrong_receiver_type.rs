@@ -18,46 +18,48 @@
 
 use krl_diagnostics::{Diagnostic, codes};
 
-use super::{Lint, LintContext};
+use krl_syntax::visit::Node;
+
+use super::{Check, Lint, LintContext, NodeCx};
 use crate::types::Ty;
-use crate::visit;
 
 pub(super) const LINT: Lint = Lint {
     code: codes::WRONG_RECEIVER_TYPE,
-    run,
+    check: Check::Node(check),
 };
 
-fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
-    visit::each_expr(ctx.ruleset, &mut |expr| {
-        let Some((name, receiver, args)) = ctx.types.stdlib_call(expr) else {
-            return;
-        };
-        let effect = match name {
-            "put" => "returns it unchanged",
-            "keys" | "values" => "always gives `[]`",
+fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
+    let Node::Expr(expr) = cx.node else {
+        return;
+    };
+    let Some((name, receiver, args)) = ctx.types.stdlib_call(expr) else {
+        return;
+    };
+    let effect = match name {
+        "put" => "returns it unchanged",
+        "keys" | "values" => "always gives `[]`",
+        _ => return,
+    };
+    let receiver = match receiver {
+        Some(receiver) => receiver,
+        None => match args.args().next() {
+            Some(first) if first.name.is_none() => &first.value,
             _ => return,
-        };
-        let receiver = match receiver {
-            Some(receiver) => receiver,
-            None => match args.args().next() {
-                Some(first) if first.name.is_none() => &first.value,
-                _ => return,
-            },
-        };
-        let Some(ty) = ctx.types.infer(receiver) else {
-            return;
-        };
-        if matches!(ty, Ty::Map | Ty::Array) {
-            return;
-        }
-        out.push(
-            Diagnostic::warning(
-                LINT.code,
-                ctx.at(receiver.span),
-                format!("`{name}` on a {} {effect}", ty.name()),
-            )
-            .with_label(format!("this is a {}", ty.name()))
-            .with_help("call it on a map or an array"),
-        );
-    });
+        },
+    };
+    let Some(ty) = ctx.types.infer(receiver) else {
+        return;
+    };
+    if matches!(ty, Ty::Map | Ty::Array) {
+        return;
+    }
+    out.push(
+        Diagnostic::warning(
+            LINT.code,
+            ctx.at(receiver.span),
+            format!("`{name}` on a {} {effect}", ty.name()),
+        )
+        .with_label(format!("this is a {}", ty.name()))
+        .with_help("call it on a map or an array"),
+    );
 }

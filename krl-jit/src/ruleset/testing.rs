@@ -12,9 +12,9 @@
 //! A ruleset may declare its own `__testing` in `global`; its declaration sees this map under
 //! the same name, and a query of `__testing` answers the declared value (see `run`).
 
-use krl_check::visit;
 use krl_runtime::value::{Map, Value};
-use krl_syntax::ast::{self, EventExprKind, ExprKind, SelectKind};
+use krl_syntax::ast::{self, EventExprKind, ExprKind};
+use krl_syntax::visit::{self, Flow, Node, Visitor};
 
 /// The generated `__testing` value of `ruleset`.
 pub fn generated(ruleset: &ast::Ruleset, shares: &[String]) -> Value {
@@ -105,31 +105,31 @@ impl RuleEvents {
             }
         }
     }
+}
 
-    fn visit(&mut self, expr: &ast::Expr) {
-        if let Some(attr) = attribute_named(expr) {
-            self.add_attr(attr);
-        }
-    }
-
-    fn select(&mut self, event: &ast::EventExpr) {
-        match &event.kind {
-            EventExprKind::Event(base) => {
+/// Collects a rule's events and the attributes it reads, in one walk of the rule: an event's
+/// `where` adds to the events named so far, the rest of the rule to all of them.
+impl<'a> Visitor<'a> for RuleEvents {
+    fn enter(&mut self, node: Node<'a>) -> Flow {
+        match node {
+            Node::Event(ast::EventExpr {
+                kind: EventExprKind::Event(base),
+                ..
+            }) => {
                 self.add(&base.domain.name, &base.event_type.name);
                 for attr in &base.attrs {
                     self.add_attr(&attr.name.name);
                 }
-                if let Some(condition) = &base.where_ {
-                    visit::walk_expr(condition, &mut |expr| self.visit(expr));
+            }
+            Node::Within(_) => return Flow::Skip,
+            Node::Expr(expr) => {
+                if let Some(attr) = attribute_named(expr) {
+                    self.add_attr(attr);
                 }
             }
-            EventExprKind::Op { args, .. } | EventExprKind::Any { args, .. } => {
-                args.iter().for_each(|arg| self.select(arg));
-            }
-            EventExprKind::Group { event, .. } => self.select(event),
-            EventExprKind::Paren { inner } => self.select(inner),
-            EventExprKind::Error => {}
+            _ => {}
         }
+        Flow::Continue
     }
 }
 
@@ -137,14 +137,7 @@ fn events(ruleset: &ast::Ruleset) -> Vec<Value> {
     let mut out = Vec::new();
     for rule in ruleset.rules().filter(|rule| rule.is_active()) {
         let mut found = RuleEvents::default();
-        if let Some(ast::Select {
-            kind: SelectKind::When { event, .. },
-            ..
-        }) = &rule.select
-        {
-            found.select(event);
-        }
-        visit::each_expr_after_select(rule, &mut |expr| found.visit(expr));
+        let _ = visit::walk_rule(&mut found, rule);
         for (domain, name, attrs) in found.events {
             let mut entry = Map::new();
             entry.insert("domain", Value::string(domain));
