@@ -104,21 +104,24 @@ impl Builtin {
         self.params.iter().map(|param| param.name)
     }
 
+    /// The parameters as a signature shows them: `str = ","` when there is a default.
+    pub fn param_labels(&self) -> Vec<String> {
+        self.params
+            .iter()
+            .map(|param| match param.default {
+                Some(default) => format!("{} = {default}", param.name),
+                None => param.name.to_string(),
+            })
+            .collect()
+    }
+
     /// `name(a, b)` (with `prefix` before the name: `math:` for module members); a property
     /// is its name alone.
     pub fn signature(&self, prefix: &str) -> String {
         if self.kind == Kind::Property {
             return format!("{prefix}{}", self.name);
         }
-        let params: Vec<String> = self
-            .params
-            .iter()
-            .map(|param| match param.default {
-                Some(default) => format!("{} = {default}", param.name),
-                None => param.name.to_string(),
-            })
-            .collect();
-        format!("{prefix}{}({})", self.name, params.join(", "))
+        format!("{prefix}{}({})", self.name, self.param_labels().join(", "))
     }
 }
 
@@ -174,6 +177,11 @@ pub fn named_operators() -> impl Iterator<Item = &'static Builtin> {
 /// The operator called `name`.
 pub fn operator(name: &str) -> Option<&'static Builtin> {
     operators().find(|op| op.name == name)
+}
+
+/// The operator called `name` that code calls by name (not an infix one).
+pub fn named_operator(name: &str) -> Option<&'static Builtin> {
+    named_operators().find(|op| op.name == name)
 }
 
 /// The built-in module called `name` (not `stdlib`, whose members are the operators).

@@ -22,7 +22,7 @@ pub mod events;
 mod exit;
 pub mod handlers;
 pub mod server;
-pub mod stdlib_docs;
+pub mod builtin_docs;
 pub mod syntax;
 pub mod target;
 pub mod workspace;

@@ -2,7 +2,6 @@
 //! `event:send`. The properties (`event:attrs`, `event:eci`, ...) are answered by the
 //! transaction context.
 
-use std::sync::Arc;
 
 use super::{Args, no_member};
 use crate::engine::context::TxnContext;
@@ -18,12 +17,10 @@ fn field(value: &Value) -> &str {
 pub(super) fn call(
     cx: &mut TxnContext<'_>,
     name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
+    args: Args,
 ) -> Result<Value, RuntimeError> {
     match name {
         "attr" => {
-            let args = Args::new(&["name"], positional, named);
             let key = args.get(0).to_krl_string().into_owned();
             Ok(cx
                 .event()
@@ -32,7 +29,6 @@ pub(super) fn call(
                 .unwrap_or_default())
         }
         "send" => {
-            let args = Args::new(&["options", "host"], positional, named);
             send(cx, args.get(0), args.get(1))
         }
         _ => Err(no_member("event", name)),

@@ -23,29 +23,13 @@ use crate::value::{Map, Value};
 /// How long one request may take in total (connect, send, answer).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The reference's parameter order (positional calls depend on it).
-const PARAMS: &[&str] = &[
-    "url",
-    "qs",
-    "headers",
-    "body",
-    "auth",
-    "json",
-    "form",
-    "parseJSON",
-    "autoraise",
-    "autosend",
-    "dontFollowRedirect",
-];
-
 /// What the reference sends when the caller gives no `user-agent`.
 const USER_AGENT: &str = "pico-engine-core-http";
 
 pub(super) fn call(
     cx: &mut TxnContext<'_>,
     name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
+    args: Args,
 ) -> Result<Value, RuntimeError> {
     let method = match name {
         "get" => "GET",
@@ -56,7 +40,6 @@ pub(super) fn call(
         "delete" => "DELETE",
         _ => return Err(no_member("http", name)),
     };
-    let args = Args::new(PARAMS, positional, named);
     let url = match args.get(0) {
         url if !url.truthy() => {
             return Err(RuntimeError::error(format!("http:{name} needs a url string")));
