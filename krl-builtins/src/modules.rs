@@ -121,7 +121,7 @@ const CTX: &[Builtin] = &[
             p("queryName"),
             p("args"),
         ],
-        6,
+        3,
         "sends an event and then queries",
     ),
     function(
