@@ -61,10 +61,7 @@ pub struct Param {
 
 /// A parameter without a default.
 pub const fn p(name: &'static str) -> Param {
-    Param {
-        name,
-        default: None,
-    }
+    Param { name, default: None }
 }
 
 /// A parameter with a default (KRL source).
@@ -196,10 +193,7 @@ pub fn member(module_name: &str, name: &str) -> Option<&'static Builtin> {
 
 /// The names usable before `:` for builtins: the modules and `stdlib`.
 pub fn module_names() -> impl Iterator<Item = &'static str> {
-    MODULES
-        .iter()
-        .map(|module| module.name)
-        .chain([STDLIB_MODULE])
+    MODULES.iter().map(|module| module.name).chain([STDLIB_MODULE])
 }
 
 #[cfg(test)]
@@ -225,7 +219,12 @@ mod tests {
         for module in MODULES {
             let mut seen = HashSet::new();
             for member in module.members {
-                assert!(seen.insert(member.name), "duplicate {}:{}", module.name, member.name);
+                assert!(
+                    seen.insert(member.name),
+                    "duplicate {}:{}",
+                    module.name,
+                    member.name
+                );
                 assert!(member.required <= member.max(), "{}:{}", module.name, member.name);
                 if member.kind == Kind::Property {
                     assert!(member.params.is_empty(), "{}:{}", module.name, member.name);

@@ -7,7 +7,12 @@ use crate::{Builtin, Kind, Module, Param, d, p};
 /// Every built-in module, in documentation order.
 pub const MODULES: &[Module] = &[
     module("event", "the event being processed", false, EVENT),
-    module("ctx", "the current pico, its channels and rulesets, and other picos", false, CTX),
+    module(
+        "ctx",
+        "the current pico, its channels and rulesets, and other picos",
+        false,
+        CTX,
+    ),
     module("meta", "the running ruleset, rule and transaction", false, META),
     module("time", "dates and times (UTC, ISO 8601)", true, TIME),
     module("math", "rounding, hashes, HMACs and base64", true, MATH),
@@ -16,7 +21,12 @@ pub const MODULES: &[Module] = &[
     module("http", "HTTP requests", true, HTTP),
 ];
 
-const fn module(name: &'static str, summary: &'static str, closed: bool, members: &'static [Builtin]) -> Module {
+const fn module(
+    name: &'static str,
+    summary: &'static str,
+    closed: bool,
+    members: &'static [Builtin],
+) -> Module {
     Module {
         name,
         summary,
@@ -42,11 +52,21 @@ const fn member(
     }
 }
 
-const fn function(name: &'static str, params: &'static [Param], required: usize, summary: &'static str) -> Builtin {
+const fn function(
+    name: &'static str,
+    params: &'static [Param],
+    required: usize,
+    summary: &'static str,
+) -> Builtin {
     member(name, Kind::Function, params, required, summary)
 }
 
-const fn action(name: &'static str, params: &'static [Param], required: usize, summary: &'static str) -> Builtin {
+const fn action(
+    name: &'static str,
+    params: &'static [Param],
+    required: usize,
+    summary: &'static str,
+) -> Builtin {
     member(name, Kind::Action, params, required, summary)
 }
 
@@ -178,7 +198,12 @@ const MATH: &[Builtin] = &[
         3,
         "an HMAC of a string",
     ),
-    function("hashFunctions", &[], 0, "deprecated: the supported hash functions"),
+    function(
+        "hashFunctions",
+        &[],
+        0,
+        "deprecated: the supported hash functions",
+    ),
     function("base64encode", BASE64, 1, "encodes a string as base64"),
     function("base64decode", BASE64, 1, "decodes a base64 string"),
     property("hashAlgorithms", "the supported hash algorithms"),
@@ -226,8 +251,20 @@ const HTTP_PARAMS: &[Param] = &[
 ];
 
 const HTTP: &[Builtin] = &[
-    member("get", Kind::ActionFunction, HTTP_PARAMS, 1, "HTTP GET (an action or a function)"),
-    member("head", Kind::ActionFunction, HTTP_PARAMS, 1, "HTTP HEAD (an action or a function)"),
+    member(
+        "get",
+        Kind::ActionFunction,
+        HTTP_PARAMS,
+        1,
+        "HTTP GET (an action or a function)",
+    ),
+    member(
+        "head",
+        Kind::ActionFunction,
+        HTTP_PARAMS,
+        1,
+        "HTTP HEAD (an action or a function)",
+    ),
     action("post", HTTP_PARAMS, 1, "HTTP POST"),
     action("put", HTTP_PARAMS, 1, "HTTP PUT"),
     action("patch", HTTP_PARAMS, 1, "HTTP PATCH"),

@@ -631,7 +631,10 @@ const ITERATORS: &[Builtin] = &[
         params: &[p("val"), p("iter")],
         required: 1,
         summary: "groups elements by the callback result",
-        example: Some(("[1,2,3].collect(function(x){x > 1})", "{\"false\":[1],\"true\":[2,3]}")),
+        example: Some((
+            "[1,2,3].collect(function(x){x > 1})",
+            "{\"false\":[1],\"true\":[2,3]}",
+        )),
     },
     Builtin {
         name: "pairwise",
@@ -711,7 +714,9 @@ const ACTIONS: &[Builtin] = &[
         params: &[p("name"), p("options")],
         required: 1,
         summary: "adds a directive to the event's response and returns it",
-        example: Some(("send_directive(\"say\", {\"a\": 1})", "{\"type\":\"directive\",\"name\":\"say\",...}")),
+        example: Some((
+            "send_directive(\"say\", {\"a\": 1})",
+            "{\"type\":\"directive\",\"name\":\"say\",...}",
+        )),
     },
 ];
-

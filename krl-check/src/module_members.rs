@@ -49,17 +49,12 @@ pub(crate) fn check(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) 
             }
         }
         ExprKind::Defaction(defaction) => {
-            defaction
-                .actions
-                .iter()
-                .for_each(|block| checker.actions(block));
+            defaction.actions.iter().for_each(|block| checker.actions(block));
         }
         _ => {}
     });
     for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-        rule.action_block
-            .iter()
-            .for_each(|block| checker.actions(block));
+        rule.action_block.iter().for_each(|block| checker.actions(block));
     }
 }
 
@@ -139,7 +134,9 @@ impl Checker<'_> {
                         at,
                         format!("`{callee}` is a {}, not an action", kind_word(member.kind)),
                     )
-                    .with_help("compute the value in `pre`, and use an action such as `send_directive` or `noop`")
+                    .with_help(
+                        "compute the value in `pre`, and use an action such as `send_directive` or `noop`",
+                    )
                     .with_note("pico-engine fails when the action runs: `... is not an action`"),
                 );
                 return;
@@ -168,13 +165,13 @@ impl Checker<'_> {
                     None => {
                         unknown_named = true;
                         self.out.push(
-                        Diagnostic::error(
-                            codes::WRONG_ARGUMENT_COUNT,
-                            FileSpan::new(self.file, named.span),
-                            format!("`{callee}` has no parameter `{}`", named.name),
-                        )
-                        .with_note("pico-engine ignores the argument")
-                        .with_note(parameters_note(callee, member)),
+                            Diagnostic::error(
+                                codes::WRONG_ARGUMENT_COUNT,
+                                FileSpan::new(self.file, named.span),
+                                format!("`{callee}` has no parameter `{}`", named.name),
+                            )
+                            .with_note("pico-engine ignores the argument")
+                            .with_note(parameters_note(callee, member)),
                         );
                     }
                 },

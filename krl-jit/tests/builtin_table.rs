@@ -45,7 +45,10 @@ fn every_table_member_is_implemented() {
         // Nothing of this transaction is kept.
         Err::<(), _>(RuntimeError::error("roll back"))
     });
-    assert!(missing.is_empty(), "table members the runtime does not answer: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "table members the runtime does not answer: {missing:?}"
+    );
     assert!(reached > 60, "reached only {reached} members");
     // The check itself notices a member that is not there.
     let err = engine

@@ -70,8 +70,14 @@ mod tests {
     #[test]
     fn operators_and_members_have_docs() {
         let markdown = op_markdown("length").expect("length is documented");
-        assert!(markdown.contains("length(val)") && markdown.contains("Example:"), "{markdown}");
-        assert!(op_markdown("+").is_none(), "infix operators are not called by name");
+        assert!(
+            markdown.contains("length(val)") && markdown.contains("Example:"),
+            "{markdown}"
+        );
+        assert!(
+            op_markdown("+").is_none(),
+            "infix operators are not called by name"
+        );
         let abs = krl_builtins::member("math", "abs").expect("math:abs exists");
         assert!(member_markdown("math", abs).contains("math:abs(number)"));
     }

@@ -16,10 +16,10 @@ use tower_lsp::lsp_types::{
 };
 
 use crate::analysis::{Analysis, LexToken, TokKind};
+use crate::builtin_docs;
 use crate::describe;
 use crate::events;
 use crate::handlers::rename::{chain, scope_at};
-use crate::builtin_docs;
 use crate::target::alias_rid;
 use crate::workspace::Workspace;
 

@@ -4,8 +4,8 @@
 use tower_lsp::lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use crate::analysis::Analysis;
-use crate::describe;
 use crate::builtin_docs;
+use crate::describe;
 use crate::target::{Target, target_at};
 use crate::workspace::Workspace;
 

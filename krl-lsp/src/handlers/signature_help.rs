@@ -12,12 +12,12 @@ use tower_lsp::lsp_types::{
 };
 
 use crate::analysis::{Analysis, TokKind};
+use crate::builtin_docs;
 use crate::describe;
 use crate::handlers::rename::{chain, scope_at};
-use crate::builtin_docs;
-use krl_builtins::Kind;
 use crate::target::alias_rid;
 use crate::workspace::Workspace;
+use krl_builtins::Kind;
 
 /// Signature help for one document on its own.
 pub fn signature_help(analysis: &Analysis, pos: Position) -> Option<SignatureHelp> {

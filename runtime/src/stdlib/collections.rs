@@ -10,7 +10,6 @@ use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Map, Value, compare_as_strings, compare_krl};
 
-
 pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
     ("length", |_, a| Ok(Value::from(length(arg(a, 0))))),
     ("isEmpty", |_, a| Ok(Value::Boolean(is_empty(arg(a, 0))))),

@@ -12,7 +12,6 @@ use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Map, Value};
 
-
 pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
     ("map", map),
     ("filter", filter),

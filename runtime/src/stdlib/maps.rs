@@ -21,20 +21,9 @@ pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
     ("get", |_, a| Ok(get(arg(a, 0), arg(a, 1)))),
     ("set", set),
     ("put", put),
-    ("delete", |_, a| Ok(delete(
-        arg(a, 0),
-        arg(a, 1)
-    ))),
-    ("keys", |_, a| Ok(keys_or_values(
-        arg(a, 0),
-        arg(a, 1),
-        true
-    ))),
-    ("values", |_, a| Ok(keys_or_values(
-        arg(a, 0),
-        arg(a, 1),
-        false
-    ))),
+    ("delete", |_, a| Ok(delete(arg(a, 0), arg(a, 1)))),
+    ("keys", |_, a| Ok(keys_or_values(arg(a, 0), arg(a, 1), true))),
+    ("values", |_, a| Ok(keys_or_values(arg(a, 0), arg(a, 1), false))),
 ];
 
 /// The reference's `toKeyPath`.

@@ -213,9 +213,15 @@ mod tests {
             .flat_map(|library| library.iter().map(|(name, _)| *name))
             .collect();
         let unimplemented: Vec<&&str> = table.iter().filter(|name| !implemented.contains(name)).collect();
-        assert!(unimplemented.is_empty(), "table entries without an implementation: {unimplemented:?}");
+        assert!(
+            unimplemented.is_empty(),
+            "table entries without an implementation: {unimplemented:?}"
+        );
         let undocumented: Vec<&&str> = implemented.iter().filter(|name| !table.contains(name)).collect();
-        assert!(undocumented.is_empty(), "implementations without a table entry: {undocumented:?}");
+        assert!(
+            undocumented.is_empty(),
+            "implementations without a table entry: {undocumented:?}"
+        );
         assert_eq!(implemented.len(), table.len(), "an operator is implemented twice");
         assert_eq!(all().count(), table.len());
     }

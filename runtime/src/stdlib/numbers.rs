@@ -6,7 +6,6 @@ use crate::host::Host;
 use crate::value::Value;
 use crate::value::number::{to_int32, to_uint16, to_uint32};
 
-
 /// Longest array `range` builds. JavaScript's limit is 2^32−1 elements, which would not fit
 /// in memory here; past this we raise the error JavaScript raises past its own limit.
 const MAX_RANGE_LEN: f64 = 50_000_000.0;
@@ -25,21 +24,15 @@ pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
         })
     }),
     // Matches pico-engine: all three say "anded" in their error.
-    ("band", |_, a| bitwise(
-        a,
-        " cannot be bitwise anded ",
-        |l, r| to_int32(l) & to_int32(r)
-    )),
-    ("bor", |_, a| bitwise(
-        a,
-        " cannot be bitwise anded ",
-        |l, r| to_int32(l) | to_int32(r)
-    )),
-    ("bxor", |_, a| bitwise(
-        a,
-        " cannot be bitwise anded ",
-        |l, r| to_int32(l) ^ to_int32(r)
-    )),
+    ("band", |_, a| {
+        bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) & to_int32(r))
+    }),
+    ("bor", |_, a| {
+        bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) | to_int32(r))
+    }),
+    ("bxor", |_, a| {
+        bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) ^ to_int32(r))
+    }),
     ("bnot", bnot),
 ];
 

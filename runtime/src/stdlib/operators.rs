@@ -11,7 +11,6 @@ use crate::host::{Host, LogLevel};
 use crate::value::number::format_number;
 use crate::value::{Regex, Value, compare_as_strings, compare_krl};
 
-
 pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
     ("+", plus),
     ("-", minus),
@@ -20,31 +19,26 @@ pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
     ("%", modulo),
     ("==", |_, a| Ok(Value::Boolean(arg(a, 0) == arg(a, 1)))),
     ("!=", |_, a| Ok(Value::Boolean(arg(a, 0) != arg(a, 1)))),
-    ("<=>", |_, a| Ok(ordering_value(compare_krl(
-        arg(a, 0),
-        arg(a, 1)
-    )))),
-    ("<", |_, a| Ok(Value::Boolean(
-        compare_krl(arg(a, 0), arg(a, 1)).is_lt()
-    ))),
-    (">", |_, a| Ok(Value::Boolean(
-        compare_krl(arg(a, 0), arg(a, 1)).is_gt()
-    ))),
-    ("<=", |_, a| Ok(Value::Boolean(
-        compare_krl(arg(a, 0), arg(a, 1)).is_le()
-    ))),
-    (">=", |_, a| Ok(Value::Boolean(
-        compare_krl(arg(a, 0), arg(a, 1)).is_ge()
-    ))),
-    ("><", |_, a| Ok(Value::Boolean(contains(
-        arg(a, 0),
-        arg(a, 1)
-    )))),
+    ("<=>", |_, a| {
+        Ok(ordering_value(compare_krl(arg(a, 0), arg(a, 1))))
+    }),
+    ("<", |_, a| {
+        Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_lt()))
+    }),
+    (">", |_, a| {
+        Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_gt()))
+    }),
+    ("<=", |_, a| {
+        Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_le()))
+    }),
+    (">=", |_, a| {
+        Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_ge()))
+    }),
+    ("><", |_, a| Ok(Value::Boolean(contains(arg(a, 0), arg(a, 1))))),
     ("like", like),
-    ("cmp", |_, a| Ok(ordering_value(compare_as_strings(
-        arg(a, 0),
-        arg(a, 1)
-    )))),
+    ("cmp", |_, a| {
+        Ok(ordering_value(compare_as_strings(arg(a, 0), arg(a, 1))))
+    }),
 ];
 
 /// -1, 0 or 1.

@@ -8,11 +8,8 @@ use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Regex, Value};
 
-pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
-    ("match", match_),
-    ("extract", extract),
-    ("replace", replace),
-];
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] =
+    &[("match", match_), ("extract", extract), ("replace", replace)];
 
 fn utf16(s: &str) -> Vec<u16> {
     s.encode_utf16().collect()

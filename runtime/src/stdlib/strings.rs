@@ -13,20 +13,21 @@ use crate::host::Host;
 use crate::value::number::{is_js_whitespace, to_integer_or_infinity};
 use crate::value::{Regex, Value};
 
-
 pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
-    ("lc", |_, a| Ok(Value::from(
-        arg(a, 0).to_krl_string().to_lowercase()
-    ))),
-    ("uc", |_, a| Ok(Value::from(
-        arg(a, 0).to_krl_string().to_uppercase()
-    ))),
-    ("capitalize", |_, a| Ok(Value::from(capitalize(
-        &arg(a, 0).to_krl_string()
-    )))),
-    ("trim", |_, a| Ok(Value::from(
-        arg(a, 0).to_krl_string().trim_matches(is_js_whitespace)
-    ))),
+    ("lc", |_, a| {
+        Ok(Value::from(arg(a, 0).to_krl_string().to_lowercase()))
+    }),
+    ("uc", |_, a| {
+        Ok(Value::from(arg(a, 0).to_krl_string().to_uppercase()))
+    }),
+    ("capitalize", |_, a| {
+        Ok(Value::from(capitalize(&arg(a, 0).to_krl_string())))
+    }),
+    ("trim", |_, a| {
+        Ok(Value::from(
+            arg(a, 0).to_krl_string().trim_matches(is_js_whitespace),
+        ))
+    }),
     ("trimLeading", |_, a| {
         Ok(Value::from(
             arg(a, 0).to_krl_string().trim_start_matches(is_js_whitespace),

@@ -28,11 +28,7 @@ pub(crate) fn answers(name: &str) -> bool {
     matches!(name, "rulesets" | "logs")
 }
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    mut args: Args,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Result<Value, RuntimeError> {
     match name {
         "rulesets" => Ok(rulesets(cx)),
         "logs" => Ok(logs(cx)),
@@ -58,9 +54,7 @@ pub(super) fn call(
             send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
             query(cx, args.get(0), args.get(4), args.get(5), query_args)
         }
-        "newPico" => {
-            new_pico(cx, args.get(0))
-        }
+        "newPico" => new_pico(cx, args.get(0)),
         "delPico" => {
             del_pico(cx, args.get(0))?;
             Ok(Value::Null)

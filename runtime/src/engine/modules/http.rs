@@ -26,11 +26,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// What the reference sends when the caller gives no `user-agent`.
 const USER_AGENT: &str = "pico-engine-core-http";
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    args: Args,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     let method = match name {
         "get" => "GET",
         "head" => "HEAD",

@@ -1,7 +1,6 @@
 //! The `math` module (engine.md §7.8): base64, digests and HMACs, and rounding with a
 //! precision as lodash's `_.round`/`_.ceil`/`_.floor` do it.
 
-
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Digest;
@@ -17,11 +16,7 @@ use crate::{Host, RuntimeError};
 /// gives for them) and what `math:hashAlgorithms` lists.
 const ALGORITHMS: [&str; 6] = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    args: Args,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     match name {
         // Matches pico-engine: both parameters are declared as `str`, so only the first can
         // be passed by name.
@@ -59,12 +54,8 @@ pub(super) fn call(
             let mac = hmac(algorithm, key.as_bytes(), args.get(2).to_krl_string().as_bytes());
             Ok(Value::string(encoding.apply(&mac)))
         }
-        "abs" => {
-            Ok(Value::number(args.get(0).to_js_number().abs()))
-        }
-        "int" => {
-            Ok(Value::number(args.get(0).to_js_number().trunc()))
-        }
+        "abs" => Ok(Value::number(args.get(0).to_js_number().abs())),
+        "int" => Ok(Value::number(args.get(0).to_js_number().trunc())),
         "ceiling" | "floor" | "round" => {
             let op: fn(f64) -> f64 = match name {
                 "ceiling" => f64::ceil,

@@ -1,7 +1,6 @@
 //! The `random` module (engine.md §7.9): ids, words, and uniform numbers between bounds
 //! given in either order.
 
-
 use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::ids;
@@ -548,10 +547,7 @@ const WORDS: &[&str] = &[
     "zebra",
 ];
 
-pub(super) fn call(
-    name: &str,
-    args: Args,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(name: &str, args: Args) -> Result<Value, RuntimeError> {
     match name {
         "uuid" => Ok(Value::string(ids::new_id())),
         "word" => Ok(Value::string(WORDS[fastrand::usize(..WORDS.len())])),

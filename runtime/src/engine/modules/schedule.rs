@@ -287,21 +287,15 @@ pub(crate) fn rearm_all(engine: &EngineInner) {
 }
 
 /// The `schedule` module's members.
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    args: Args,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     let schedule = cx.ent_get(SCHEDULE_VAR);
     let records = schedule.as_map().cloned().unwrap_or_default();
     match name {
         "list" => Ok(Value::array(records.values().cloned().collect())),
-        "get" => {
-            Ok(records
-                .get(&args.get(0).to_krl_string())
-                .cloned()
-                .unwrap_or_default())
-        }
+        "get" => Ok(records
+            .get(&args.get(0).to_krl_string())
+            .cloned()
+            .unwrap_or_default()),
         "remove" => {
             // Deliberately not the reference's behaviour, which empties the whole
             // `_schedule` (engine.md §12 item 9): only this record goes.

@@ -4,7 +4,6 @@
 //! All dates are UTC. The reference parses `strftime`'s input in the server's local zone and
 //! formats in it too; a server running in UTC (the usual deployment) behaves as here.
 
-
 use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::context::TxnContext;
@@ -12,11 +11,7 @@ use crate::value::{Map, Value};
 
 const DAY_MS: i64 = 86_400_000;
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    args: Args,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     let now = cx.engine.now() as i64;
     match name {
         "now" => {
