@@ -12,7 +12,6 @@
 //! assert!(analysis.names.references.iter().any(|r| r.resolved.is_none()));
 //! ```
 
-pub mod builtin_modules;
 pub mod events;
 pub mod levels;
 pub mod lints;
@@ -20,7 +19,6 @@ mod module_members;
 pub mod modules;
 pub mod resolve;
 pub mod scope;
-pub mod stdlib_names;
 pub mod types;
 pub mod visit;
 

@@ -17,7 +17,7 @@ use crate::scope::{
     CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId,
     ScopeKind, Shape, Signature,
 };
-use crate::stdlib_names::{self, OpKind};
+use krl_builtins::Kind;
 
 /// Resolves every name in `ruleset`; errors go to `out`.
 pub fn resolve(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) -> NameTable {
@@ -207,20 +207,20 @@ impl Resolver<'_> {
 
     fn ruleset(&mut self, ruleset: &Ruleset) {
         self.push_scope(ScopeKind::Root, Span::default());
-        for op in stdlib_names::STDLIB {
+        for op in krl_builtins::named_operators() {
             let signature = Signature {
-                params: op.params.iter().map(|param| param.to_string()).collect(),
-                min: op.min,
+                params: op.param_names().map(str::to_string).collect(),
+                min: op.required,
             };
             let shape = match op.kind {
-                OpKind::Function => Shape::Function(signature),
-                OpKind::Action => Shape::Action(signature),
-                OpKind::ActionFunction => Shape::ActionFunction(signature),
+                Kind::Function | Kind::Property => Shape::Function(signature),
+                Kind::Action => Shape::Action(signature),
+                Kind::ActionFunction => Shape::ActionFunction(signature),
             };
             self.add_declaration(op.name, DeclKind::Stdlib, Span::default(), shape);
         }
         self.add_declaration(
-            stdlib_names::TESTING,
+            krl_builtins::TESTING,
             DeclKind::Testing,
             Span::default(),
             Shape::Unknown,

@@ -227,7 +227,7 @@ fn every_feature_on_a_ruleset_using_a_module() {
             "textDocument/signatureHelp",
             "math:round(",
             11,
-            &["math:round(n, precision)"],
+            &["math:round(number, precision = 0)"],
         ),
         probe(
             "textDocument/hover",

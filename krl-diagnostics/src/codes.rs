@@ -184,11 +184,13 @@ codes! {
         "Something that is statically known to be an action (a `defaction`, `send_directive`, \
          or the action-function `noop`) is called in an expression. Actions run only in the \
          action block of a rule or defaction. pico-engine reports `Not a function: Action` \
-         (or `ActionFunction`) at compile time.";
+         (or `ActionFunction`) at compile time. A built-in module's action (`http:post`) or \
+         property (`ctx:rulesets`) called in an expression fails when it runs instead.";
     NOT_AN_ACTION = "E0302" "not-an-action"
         "An action block calls something that is statically known to be a function (a \
          `function` literal or a standard library operator such as `klog`). Compute values \
-         in `pre` and pass them to an action; pico-engine reports `Not an action: Function`.";
+         in `pre` and pass them to an action; pico-engine reports `Not an action: Function`. \
+         A built-in module's function (`ctx:query`) used as an action fails when it runs.";
     EVENT_ATTRS_CALL = "E0303" "event-attrs-call"
         "`event:attrs` is a Map, not a function: read one attribute with `event:attrs{key}`. \
          pico-engine reports `` `event:attrs` is a Map, not a Function. Use \

@@ -53,7 +53,7 @@ pub fn decl_signature(analysis: &Analysis, id: DeclId) -> String {
     }
     match (&decl.kind, &decl.shape) {
         (DeclKind::Stdlib, _) => {
-            crate::stdlib_docs::op_signature(&decl.name).unwrap_or_else(|| decl.name.clone())
+            crate::builtin_docs::op_signature(&decl.name).unwrap_or_else(|| decl.name.clone())
         }
         (_, Shape::Function(sig) | Shape::Action(sig) | Shape::ActionFunction(sig)) => {
             format!("{}({})", decl.name, sig.params.join(", "))
@@ -111,7 +111,7 @@ pub fn doc_comment(analysis: &Analysis, span: Span) -> Option<String> {
 pub fn decl_markdown(analysis: &Analysis, id: DeclId) -> String {
     let decl = analysis.names().declaration(id);
     if decl.kind == DeclKind::Stdlib
-        && let Some(markdown) = crate::stdlib_docs::op_markdown(&decl.name)
+        && let Some(markdown) = crate::builtin_docs::op_markdown(&decl.name)
     {
         return markdown;
     }

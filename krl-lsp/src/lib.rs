@@ -17,12 +17,12 @@
 //! ```
 
 pub mod analysis;
+pub mod builtin_docs;
 pub mod describe;
 pub mod events;
 mod exit;
 pub mod handlers;
 pub mod server;
-pub mod stdlib_docs;
 pub mod syntax;
 pub mod target;
 pub mod workspace;

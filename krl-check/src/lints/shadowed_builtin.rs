@@ -19,7 +19,6 @@
 use krl_diagnostics::{Diagnostic, codes};
 
 use super::{Check, Lint, LintContext};
-use crate::stdlib_names;
 
 pub(super) const LINT: Lint = Lint {
     code: codes::SHADOWED_BUILTIN,
@@ -28,7 +27,7 @@ pub(super) const LINT: Lint = Lint {
 
 fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
     for decl in &ctx.names.declarations {
-        if decl.kind.is_builtin() || stdlib_names::lookup(&decl.name).is_none() {
+        if decl.kind.is_builtin() || krl_builtins::named_operator(&decl.name).is_none() {
             continue;
         }
         out.push(

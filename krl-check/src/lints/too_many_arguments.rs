@@ -25,7 +25,6 @@ use krl_diagnostics::{Diagnostic, FileSpan, codes};
 use krl_syntax::ast::MetaPropKind;
 
 use super::{Check, Lint, LintContext};
-use crate::builtin_modules::module_params;
 use crate::visit;
 
 pub(super) const LINT: Lint = Lint {
@@ -88,9 +87,13 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         if used.contains(call.domain.as_str()) {
             continue;
         }
-        let Some(params) = module_params(&call.domain, &call.name) else {
+        // A property called (`event:attrs(...)`) is reported as not a function, not here.
+        let Some(member) = krl_builtins::member(&call.domain, &call.name)
+            .filter(|member| member.kind != krl_builtins::Kind::Property)
+        else {
             continue;
         };
+        let params = member.params;
         if call.positional > params.len() {
             let callee = format!("{}:{}", call.domain, call.name);
             out.push(too_many(

@@ -308,7 +308,7 @@ impl Lowerer {
 
     fn stdlib_call(&mut self, op: &'static Operator, name_span: Span, args: Args, span: Span) -> Node {
         let kind = match op.kind {
-            OperatorKind::Function => None,
+            OperatorKind::Function | OperatorKind::Property => None,
             OperatorKind::Action => Some("Action"),
             OperatorKind::ActionFunction => Some("ActionFunction"),
         };

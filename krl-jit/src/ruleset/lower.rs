@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use krl_check::stdlib_names::TESTING;
+use krl_builtins::TESTING;
 use krl_runtime::engine::select::{self, EventExpr, Leaf};
 use krl_runtime::engine::{RuleSelect, RuleSpec, RulesetMeta, backend::ModuleUse};
 use krl_runtime::value::Regex;

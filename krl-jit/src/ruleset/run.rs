@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use krl_check::stdlib_names::TESTING;
+use krl_builtins::TESTING;
 use krl_runtime::engine::trace::PostludeBranch;
 use krl_runtime::engine::{
     CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext,

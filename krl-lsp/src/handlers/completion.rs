@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use krl_check::stdlib_names::{self, OpKind};
+use krl_builtins::{Builtin, Kind};
 use krl_check::{DeclKind, Shape};
 use krl_diagnostics::Span;
 use krl_syntax::token::Kw;
@@ -16,10 +16,10 @@ use tower_lsp::lsp_types::{
 };
 
 use crate::analysis::{Analysis, LexToken, TokKind};
+use crate::builtin_docs;
 use crate::describe;
 use crate::events;
 use crate::handlers::rename::{chain, scope_at};
-use crate::stdlib_docs::{self, MemberKind};
 use crate::target::alias_rid;
 use crate::workspace::Workspace;
 
@@ -111,7 +111,7 @@ pub fn completion_with_fallback(
         Context::AfterEvent => keywords(&[
             "or", "and", "before", "then", "after", "where", "setting", "within",
         ]),
-        Context::MetaKey => stdlib_docs::META_KEYS
+        Context::MetaKey => builtin_docs::META_KEYS
             .iter()
             .map(|(key, doc)| item(key, CompletionItemKind::KEYWORD, None, Some(doc.to_string())))
             .collect(),
@@ -151,8 +151,8 @@ pub fn completion_with_fallback(
             items.extend(stdlib_items(false));
             items.extend(
                 ["ent"]
-                    .iter()
-                    .chain(stdlib_docs::MODULES)
+                    .into_iter()
+                    .chain(krl_builtins::module_names())
                     .map(|module| item(module, CompletionItemKind::MODULE, Some("module".into()), None)),
             );
             items.extend(keywords(&[
@@ -344,18 +344,19 @@ fn event_pairs(analysis: &Analysis, workspace: &Workspace) -> BTreeSet<(String, 
 }
 
 fn stdlib_items(methods_only: bool) -> Vec<CompletionItem> {
-    stdlib_names::STDLIB
-        .iter()
-        .filter(|op| !methods_only || op.kind != OpKind::Action)
-        .map(|op| {
-            item(
-                op.name,
-                CompletionItemKind::FUNCTION,
-                stdlib_docs::op_signature(op.name),
-                stdlib_docs::op_markdown(op.name),
-            )
-        })
+    krl_builtins::named_operators()
+        .filter(|op| !methods_only || op.kind.is_function())
+        .map(operator_item)
         .collect()
+}
+
+fn operator_item(op: &Builtin) -> CompletionItem {
+    item(
+        op.name,
+        CompletionItemKind::FUNCTION,
+        builtin_docs::op_signature(op.name),
+        builtin_docs::op_markdown(op.name),
+    )
 }
 
 fn method_items(in_scope: Vec<CompletionItem>) -> Vec<CompletionItem> {
@@ -369,17 +370,9 @@ fn method_items(in_scope: Vec<CompletionItem>) -> Vec<CompletionItem> {
 }
 
 fn action_items(in_scope: Vec<CompletionItem>) -> Vec<CompletionItem> {
-    let mut items: Vec<_> = stdlib_names::STDLIB
-        .iter()
-        .filter(|op| op.kind != OpKind::Function)
-        .map(|op| {
-            item(
-                op.name,
-                CompletionItemKind::FUNCTION,
-                stdlib_docs::op_signature(op.name),
-                stdlib_docs::op_markdown(op.name),
-            )
-        })
+    let mut items: Vec<_> = krl_builtins::named_operators()
+        .filter(|op| op.kind.is_action())
+        .map(operator_item)
         .collect();
     items.extend(
         in_scope
@@ -439,19 +432,23 @@ fn member_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec
             })
             .collect();
     }
-    stdlib_docs::module_members(domain)
+    let Some(module) = krl_builtins::module(domain) else {
+        return Vec::new();
+    };
+    module
+        .members
         .iter()
-        .map(|(name, kind, doc)| {
-            let kind = match kind {
-                MemberKind::Property => CompletionItemKind::PROPERTY,
-                MemberKind::Function => CompletionItemKind::FUNCTION,
-                MemberKind::Action => CompletionItemKind::METHOD,
+        .map(|member| {
+            let kind = match member.kind {
+                Kind::Property => CompletionItemKind::PROPERTY,
+                Kind::Function | Kind::ActionFunction => CompletionItemKind::FUNCTION,
+                Kind::Action => CompletionItemKind::METHOD,
             };
             item(
-                name,
+                member.name,
                 kind,
-                Some(format!("{domain}:{name}")),
-                Some(doc.to_string()),
+                Some(member.signature(&format!("{domain}:"))),
+                Some(builtin_docs::member_markdown(domain, member)),
             )
         })
         .collect()

@@ -4,8 +4,8 @@
 use tower_lsp::lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use crate::analysis::Analysis;
+use crate::builtin_docs;
 use crate::describe;
-use crate::stdlib_docs;
 use crate::target::{Target, target_at};
 use crate::workspace::Workspace;
 
@@ -23,18 +23,8 @@ pub fn hover_in(analysis: &Analysis, workspace: &Workspace, pos: Position) -> Op
         Target::Ent { name, span } => (describe::ent_markdown(analysis, &name), span),
         Target::Rule(rule) => (describe::rule_markdown(analysis, rule), rule.name.span),
         Target::BuiltinMember { module, member, span } => {
-            let (_, kind, doc) = stdlib_docs::module_members(&module)
-                .iter()
-                .find(|(name, _, _)| *name == member)?;
-            let kind = match kind {
-                stdlib_docs::MemberKind::Property => "property",
-                stdlib_docs::MemberKind::Function => "function",
-                stdlib_docs::MemberKind::Action => "action",
-            };
-            (
-                format!("```krl\n{module}:{member}\n```\nBuilt-in `{module}` module {kind}\n\n{doc}"),
-                span,
-            )
+            let builtin = krl_builtins::member(&module, &member)?;
+            (builtin_docs::member_markdown(&module, builtin), span)
         }
         Target::ModuleMember { rid, member, span } => {
             let mut text = format!("```krl\n{member}\n```\nProvided by module `{rid}`");

@@ -3,7 +3,6 @@
 //! tokens before the cursor (the nearest unclosed `(` and the name before it), so it helps
 //! while the call is still being typed.
 
-use krl_check::stdlib_names;
 use krl_check::{DeclId, Shape};
 use krl_diagnostics::Span;
 use krl_syntax::ast::{ExprKind, declarations};
@@ -13,11 +12,12 @@ use tower_lsp::lsp_types::{
 };
 
 use crate::analysis::{Analysis, TokKind};
+use crate::builtin_docs;
 use crate::describe;
 use crate::handlers::rename::{chain, scope_at};
-use crate::stdlib_docs;
 use crate::target::alias_rid;
 use crate::workspace::Workspace;
+use krl_builtins::Kind;
 
 /// Signature help for one document on its own.
 pub fn signature_help(analysis: &Analysis, pos: Position) -> Option<SignatureHelp> {
@@ -93,7 +93,7 @@ fn local_signature(analysis: &Analysis, name: &str, span: Span) -> Option<Signat
             let decl = analysis.names().declaration(id);
             let sig = decl.shape.signature()?;
             let doc = if decl.kind.is_builtin() {
-                stdlib_docs::op_doc(name).map(|doc| doc.summary.clone())
+                builtin_docs::op_summary(name)
             } else {
                 describe::doc_comment(analysis, decl.span)
             };
@@ -109,13 +109,8 @@ fn local_signature(analysis: &Analysis, name: &str, span: Span) -> Option<Signat
             Some((label, sig.params.clone(), doc))
         }
         None => {
-            let op = stdlib_names::lookup(name)?;
-            let params: Vec<String> = op.params.iter().map(|p| p.to_string()).collect();
-            Some((
-                format!("{name}({})", params.join(", ")),
-                params,
-                stdlib_docs::op_doc(name).map(|doc| doc.summary.clone()),
-            ))
+            let op = krl_builtins::named_operator(name)?;
+            Some((op.signature(""), op.param_labels(), Some(op.summary.to_string())))
         }
     }
 }
@@ -129,13 +124,12 @@ fn module_signature(
     member: &str,
 ) -> Option<Signature> {
     let Some((rid, _)) = alias_rid(analysis, domain) else {
-        let params = stdlib_docs::module_params(domain, member)?;
-        let doc = stdlib_docs::module_members(domain)
-            .iter()
-            .find(|(name, _, _)| *name == member)
-            .map(|(_, _, doc)| doc.to_string());
-        let params: Vec<String> = params.iter().map(|p| p.to_string()).collect();
-        return Some((format!("{domain}:{member}({})", params.join(", ")), params, doc));
+        let builtin = krl_builtins::member(domain, member).filter(|b| b.kind != Kind::Property)?;
+        return Some((
+            builtin.signature(&format!("{domain}:")),
+            builtin.param_labels(),
+            Some(builtin.summary.to_string()),
+        ));
     };
     let module = workspace.module(analysis, &rid)?;
     let decl = declarations(&module.ruleset().global.as_ref()?.decls).find(|d| d.name.name == member)?;

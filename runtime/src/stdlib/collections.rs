@@ -5,82 +5,68 @@
 
 use std::cmp::Ordering;
 
-use super::{Operator, OperatorKind, arg, lodash_size, only_works_on_arrays};
+use super::{OperatorFn, arg, lodash_size, only_works_on_arrays};
 use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Map, Value, compare_as_strings, compare_krl};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
-const VAL: &[&str] = &["val"];
-const AB: &[&str] = &["a", "b"];
-
-pub(super) const OPERATORS: &[Operator] = &[
-    function!("length", VAL, |_, a| Ok(Value::from(length(arg(a, 0))))),
-    function!("isEmpty", VAL, |_, a| Ok(Value::Boolean(is_empty(arg(a, 0))))),
-    function!("head", VAL, |_, a| {
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
+    ("length", |_, a| Ok(Value::from(length(arg(a, 0))))),
+    ("isEmpty", |_, a| Ok(Value::Boolean(is_empty(arg(a, 0))))),
+    ("head", |_, a| {
         Ok(match arg(a, 0) {
             Value::Array(items) => items.first().cloned().unwrap_or_default(),
             other => other.clone(),
         })
     }),
-    function!("tail", VAL, |_, a| {
+    ("tail", |_, a| {
         Ok(Value::array(match arg(a, 0) {
             Value::Array(items) => items.iter().skip(1).cloned().collect(),
             _ => Vec::new(),
         }))
     }),
-    function!("index", &["val", "elm"], |_, a| {
+    ("index", |_, a| {
         let items = arg(a, 0).as_array().ok_or_else(only_works_on_arrays)?;
         let elm = arg(a, 1);
         Ok(Value::from(
             items.iter().position(|item| item == elm).map_or(-1, |i| i as i64),
         ))
     }),
-    function!("join", &["val", "str"], join),
-    function!("append", &["val", "a", "b", "c", "d", "e"], |_, a| concat(a)),
-    function!("reverse", VAL, |_, a| {
+    ("join", join),
+    ("append", |_, a| concat(a)),
+    ("reverse", |_, a| {
         let items = arg(a, 0).as_array().ok_or_else(only_works_on_arrays)?;
         Ok(items.iter().rev().cloned().collect())
     }),
-    function!("slice", &["val", "start", "end"], slice),
-    function!("splice", &["val", "start", "nElements", "value"], splice),
-    function!("sort", &["val", "sortBy"], sort),
-    function!("unique", VAL, |_, a| {
+    ("slice", slice),
+    ("splice", splice),
+    ("sort", sort),
+    ("unique", |_, a| {
         Ok(match arg(a, 0) {
             Value::Array(items) => Value::array(unique(items.iter())),
             other => other.clone(),
         })
     }),
-    function!("once", VAL, |_, a| {
+    ("once", |_, a| {
         Ok(match arg(a, 0) {
             Value::Array(items) => Value::array(group_by_js_string(items, |n| n == 1)),
             other => other.clone(),
         })
     }),
-    function!("duplicates", VAL, |_, a| {
+    ("duplicates", |_, a| {
         Ok(Value::array(match arg(a, 0) {
             Value::Array(items) => group_by_js_string(items, |n| n > 1),
             _ => Vec::new(),
         }))
     }),
-    function!("union", AB, |_, a| {
+    ("union", |_, a| {
         if a.len() < 2 {
             return Ok(arg(a, 0).clone());
         }
         let (left, right) = (wrap(arg(a, 0)), wrap(arg(a, 1)));
         Ok(Value::array(unique(left.iter().chain(right.iter()))))
     }),
-    function!("intersection", AB, |_, a| {
+    ("intersection", |_, a| {
         if a.len() < 2 {
             return Ok(Value::array(Vec::new()));
         }
@@ -88,13 +74,13 @@ pub(super) const OPERATORS: &[Operator] = &[
         let kept = left.iter().filter(|x| right.contains(x));
         Ok(Value::array(unique(kept)))
     }),
-    function!("difference", AB, |_, a| {
+    ("difference", |_, a| {
         if a.len() < 2 {
             return Ok(arg(a, 0).clone());
         }
         Ok(Value::array(difference(&wrap(arg(a, 0)), &wrap(arg(a, 1)))))
     }),
-    function!("has", &["val", "other"], |_, a| {
+    ("has", |_, a| {
         // The reference computes `difference(other, val)` and checks it is empty.
         let (val, other) = (wrap(arg(a, 0)), wrap(arg(a, 1)));
         Ok(Value::Boolean(difference(&other, &val).is_empty()))

@@ -7,34 +7,21 @@
 
 use std::ops::ControlFlow;
 
-use super::{Operator, OperatorKind, arg, call_iter, only_works_on_arrays, only_works_on_collections};
+use super::{OperatorFn, arg, call_iter, only_works_on_arrays, only_works_on_collections};
 use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Map, Value};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
-const VAL_ITER: &[&str] = &["val", "iter"];
-
-pub(super) const OPERATORS: &[Operator] = &[
-    function!("map", VAL_ITER, map),
-    function!("filter", VAL_ITER, filter),
-    function!("reduce", &["val", "iter", "dflt"], reduce),
-    function!("any", VAL_ITER, |h, a| Ok(Value::Boolean(any(h, a)?))),
-    function!("all", VAL_ITER, |h, a| Ok(Value::Boolean(all(h, a)?))),
-    function!("none", VAL_ITER, |h, a| Ok(Value::Boolean(!any(h, a)?))),
-    function!("notall", VAL_ITER, |h, a| Ok(Value::Boolean(!all(h, a)?))),
-    function!("collect", VAL_ITER, collect),
-    function!("pairwise", VAL_ITER, pairwise),
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
+    ("map", map),
+    ("filter", filter),
+    ("reduce", reduce),
+    ("any", |h, a| Ok(Value::Boolean(any(h, a)?))),
+    ("all", |h, a| Ok(Value::Boolean(all(h, a)?))),
+    ("none", |h, a| Ok(Value::Boolean(!any(h, a)?))),
+    ("notall", |h, a| Ok(Value::Boolean(!all(h, a)?))),
+    ("collect", collect),
+    ("pairwise", pairwise),
 ];
 
 /// The key of an element as the callback sees it: an index number or a map key string.

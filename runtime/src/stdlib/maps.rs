@@ -7,45 +7,23 @@
 
 use std::sync::Arc;
 
-use super::{Operator, OperatorKind, arg};
+use super::{OperatorFn, arg};
 use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::number::js_parse_int;
 use crate::value::{Map, Value, array_index};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 /// How far past the end an array assignment may reach. JavaScript makes a sparse array;
 /// we store holes densely, so a far-away index raises JavaScript's length error instead.
 const MAX_HOLES: usize = 10_000_000;
 
-pub(super) const OPERATORS: &[Operator] = &[
-    function!("get", &["obj", "path"], |_, a| Ok(get(arg(a, 0), arg(a, 1)))),
-    function!("set", &["obj", "path", "val"], set),
-    function!("put", &["val", "path", "toSet"], put),
-    function!("delete", &["val", "path"], |_, a| Ok(delete(
-        arg(a, 0),
-        arg(a, 1)
-    ))),
-    function!("keys", &["val", "path"], |_, a| Ok(keys_or_values(
-        arg(a, 0),
-        arg(a, 1),
-        true
-    ))),
-    function!("values", &["val", "path"], |_, a| Ok(keys_or_values(
-        arg(a, 0),
-        arg(a, 1),
-        false
-    ))),
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
+    ("get", |_, a| Ok(get(arg(a, 0), arg(a, 1)))),
+    ("set", set),
+    ("put", put),
+    ("delete", |_, a| Ok(delete(arg(a, 0), arg(a, 1)))),
+    ("keys", |_, a| Ok(keys_or_values(arg(a, 0), arg(a, 1), true))),
+    ("values", |_, a| Ok(keys_or_values(arg(a, 0), arg(a, 1), false))),
 ];
 
 /// The reference's `toKeyPath`.

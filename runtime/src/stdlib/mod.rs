@@ -1,5 +1,8 @@
 //! The KRL standard library of operators (pico-engine's `krl-stdlib`), one file per library,
-//! and the registry the interpreter looks operators up in.
+//! and the registry the interpreter looks operators up in. Each file lists its
+//! implementations by name; the names, parameters, kinds and docs come from the one builtin
+//! table (`krl_builtins::LIBRARIES`), and [`all`] pairs each table entry with its
+//! implementation (a test fails when either side has no partner).
 //!
 //! Calling convention: arguments are positional and `args.len()` is the number of arguments
 //! *supplied* (JavaScript's `arguments.length` in the reference), capped at the number of
@@ -29,27 +32,19 @@ pub use maps::{delete as maps_delete, get as maps_get};
 pub use regexes::{js_regex_replace, js_split};
 pub use strings::lodash_size;
 
-/// Whether an operator is called as a function, an action, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OperatorKind {
-    /// An ordinary function (almost everything).
-    Function,
-    /// An action, usable only in action blocks (`send_directive`).
-    Action,
-    /// Usable both ways (`noop`; typeof `ActionFunction`).
-    ActionFunction,
-}
+/// Whether an operator is called as a function, an action, or both (never a property).
+pub use krl_builtins::Kind as OperatorKind;
 
 /// The Rust signature of every operator.
 pub type OperatorFn = fn(&mut dyn Host, &[Value]) -> Result<Value, RuntimeError>;
 
-/// One stdlib operator.
+/// One stdlib operator: its table entry and its implementation.
 #[derive(Debug)]
 pub struct Operator {
     /// The KRL name (`"append"`, `"+"`, `"><"`).
     pub name: &'static str,
     /// Parameter names, for named arguments (`x.put(path = ["a"], toSet = 1)`).
-    pub params: &'static [&'static str],
+    pub params: Vec<&'static str>,
     /// Function, action or both.
     pub kind: OperatorKind,
     /// The implementation; see the module docs for the meaning of `args.len()`.
@@ -67,7 +62,9 @@ impl Operator {
     pub fn to_value(&'static self) -> Value {
         let callable: Arc<dyn Callable> = Arc::new(NativeOperator(self));
         match self.kind {
-            OperatorKind::Function | OperatorKind::ActionFunction => Value::Function(callable),
+            OperatorKind::Function | OperatorKind::ActionFunction | OperatorKind::Property => {
+                Value::Function(callable)
+            }
             OperatorKind::Action => Value::Action(callable),
         }
     }
@@ -82,7 +79,7 @@ impl Callable for NativeOperator {
     }
 
     fn param_names(&self) -> Vec<&str> {
-        self.0.params.to_vec()
+        self.0.params.clone()
     }
 
     fn param_count(&self) -> usize {
@@ -119,18 +116,40 @@ impl Callable for NativeOperator {
     }
 }
 
-/// Every library's operator table, in documentation order.
-const LIBRARIES: &[&[Operator]] = &[
-    operators::OPERATORS,
-    types::OPERATORS,
-    numbers::OPERATORS,
-    strings::OPERATORS,
-    regexes::OPERATORS,
-    collections::OPERATORS,
-    iterators::OPERATORS,
-    maps::OPERATORS,
-    actions::OPERATORS,
+/// Every library file's implementations.
+const IMPLEMENTATIONS: &[&[(&str, OperatorFn)]] = &[
+    operators::IMPLEMENTATIONS,
+    types::IMPLEMENTATIONS,
+    numbers::IMPLEMENTATIONS,
+    strings::IMPLEMENTATIONS,
+    regexes::IMPLEMENTATIONS,
+    collections::IMPLEMENTATIONS,
+    iterators::IMPLEMENTATIONS,
+    maps::IMPLEMENTATIONS,
+    actions::IMPLEMENTATIONS,
 ];
+
+fn implementation(name: &str) -> Option<OperatorFn> {
+    IMPLEMENTATIONS
+        .iter()
+        .flat_map(|library| library.iter())
+        .find(|(implemented, _)| *implemented == name)
+        .map(|(_, call)| *call)
+}
+
+/// The table's operators that have an implementation, in table order.
+static OPERATORS: LazyLock<Vec<Operator>> = LazyLock::new(|| {
+    krl_builtins::operators()
+        .filter_map(|entry| {
+            Some(Operator {
+                name: entry.name,
+                params: entry.param_names().collect(),
+                kind: entry.kind,
+                call: implementation(entry.name)?,
+            })
+        })
+        .collect()
+});
 
 static BY_NAME: LazyLock<HashMap<&'static str, &'static Operator>> =
     LazyLock::new(|| all().map(|op| (op.name, op)).collect());
@@ -142,7 +161,7 @@ pub fn lookup(name: &str) -> Option<&'static Operator> {
 
 /// Every operator, grouped by library.
 pub fn all() -> impl Iterator<Item = &'static Operator> {
-    LIBRARIES.iter().flat_map(|library| library.iter())
+    OPERATORS.iter()
 }
 
 static NULL: Value = Value::Null;
@@ -183,6 +202,29 @@ pub(crate) fn only_works_on_arrays() -> RuntimeError {
 mod tests {
     use super::*;
     use crate::host::TestHost;
+
+    /// The table and the implementations pair up exactly: no entry without an
+    /// implementation, no implementation without an entry, none twice.
+    #[test]
+    fn every_table_entry_has_one_implementation_and_back() {
+        let table: Vec<&str> = krl_builtins::operators().map(|entry| entry.name).collect();
+        let implemented: Vec<&str> = IMPLEMENTATIONS
+            .iter()
+            .flat_map(|library| library.iter().map(|(name, _)| *name))
+            .collect();
+        let unimplemented: Vec<&&str> = table.iter().filter(|name| !implemented.contains(name)).collect();
+        assert!(
+            unimplemented.is_empty(),
+            "table entries without an implementation: {unimplemented:?}"
+        );
+        let undocumented: Vec<&&str> = implemented.iter().filter(|name| !table.contains(name)).collect();
+        assert!(
+            undocumented.is_empty(),
+            "implementations without a table entry: {undocumented:?}"
+        );
+        assert_eq!(implemented.len(), table.len(), "an operator is implemented twice");
+        assert_eq!(all().count(), table.len());
+    }
 
     #[test]
     fn names_are_unique() {

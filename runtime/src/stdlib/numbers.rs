@@ -1,58 +1,39 @@
 //! Number operators: `chr`, `range` and the 32-bit bitwise operators.
 
-use super::{Operator, OperatorKind, arg};
+use super::{OperatorFn, arg};
 use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::Value;
 use crate::value::number::{to_int32, to_uint16, to_uint32};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
-const LR: &[&str] = &["left", "right"];
-
 /// Longest array `range` builds. JavaScript's limit is 2^32−1 elements, which would not fit
 /// in memory here; past this we raise the error JavaScript raises past its own limit.
 const MAX_RANGE_LEN: f64 = 50_000_000.0;
 
-pub(super) const OPERATORS: &[Operator] = &[
-    function!("chr", &["val"], chr),
-    function!("range", &["val", "end"], range),
-    function!("shiftLeft", LR, |_, a| {
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
+    ("chr", chr),
+    ("range", range),
+    ("shiftLeft", |_, a| {
         bitwise(a, " cannot be shifted by ", |l, r| {
             to_int32(l).wrapping_shl(to_uint32(r) & 31)
         })
     }),
-    function!("shiftRight", LR, |_, a| {
+    ("shiftRight", |_, a| {
         bitwise(a, " cannot be shifted by ", |l, r| {
             to_int32(l).wrapping_shr(to_uint32(r) & 31)
         })
     }),
     // Matches pico-engine: all three say "anded" in their error.
-    function!("band", LR, |_, a| bitwise(
-        a,
-        " cannot be bitwise anded ",
-        |l, r| to_int32(l) & to_int32(r)
-    )),
-    function!("bor", LR, |_, a| bitwise(
-        a,
-        " cannot be bitwise anded ",
-        |l, r| to_int32(l) | to_int32(r)
-    )),
-    function!("bxor", LR, |_, a| bitwise(
-        a,
-        " cannot be bitwise anded ",
-        |l, r| to_int32(l) ^ to_int32(r)
-    )),
-    function!("bnot", &["left"], bnot),
+    ("band", |_, a| {
+        bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) & to_int32(r))
+    }),
+    ("bor", |_, a| {
+        bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) | to_int32(r))
+    }),
+    ("bxor", |_, a| {
+        bitwise(a, " cannot be bitwise anded ", |l, r| to_int32(l) ^ to_int32(r))
+    }),
+    ("bnot", bnot),
 ];
 
 fn chr(_: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {

@@ -5,58 +5,40 @@
 
 use std::cmp::Ordering;
 
-use super::{Operator, OperatorKind, arg};
+use super::{OperatorFn, arg};
 use crate::error::RuntimeError;
 use crate::host::{Host, LogLevel};
 use crate::value::number::format_number;
 use crate::value::{Regex, Value, compare_as_strings, compare_krl};
 
-const LR: &[&str] = &["left", "right"];
-
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
-pub(super) const OPERATORS: &[Operator] = &[
-    function!("+", LR, plus),
-    function!("-", LR, minus),
-    function!("*", LR, times),
-    function!("/", LR, divide),
-    function!("%", LR, modulo),
-    function!("==", LR, |_, a| Ok(Value::Boolean(arg(a, 0) == arg(a, 1)))),
-    function!("!=", LR, |_, a| Ok(Value::Boolean(arg(a, 0) != arg(a, 1)))),
-    function!("<=>", LR, |_, a| Ok(ordering_value(compare_krl(
-        arg(a, 0),
-        arg(a, 1)
-    )))),
-    function!("<", LR, |_, a| Ok(Value::Boolean(
-        compare_krl(arg(a, 0), arg(a, 1)).is_lt()
-    ))),
-    function!(">", LR, |_, a| Ok(Value::Boolean(
-        compare_krl(arg(a, 0), arg(a, 1)).is_gt()
-    ))),
-    function!("<=", LR, |_, a| Ok(Value::Boolean(
-        compare_krl(arg(a, 0), arg(a, 1)).is_le()
-    ))),
-    function!(">=", LR, |_, a| Ok(Value::Boolean(
-        compare_krl(arg(a, 0), arg(a, 1)).is_ge()
-    ))),
-    function!("><", LR, |_, a| Ok(Value::Boolean(contains(
-        arg(a, 0),
-        arg(a, 1)
-    )))),
-    function!("like", &["val", "regex"], like),
-    function!("cmp", LR, |_, a| Ok(ordering_value(compare_as_strings(
-        arg(a, 0),
-        arg(a, 1)
-    )))),
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
+    ("+", plus),
+    ("-", minus),
+    ("*", times),
+    ("/", divide),
+    ("%", modulo),
+    ("==", |_, a| Ok(Value::Boolean(arg(a, 0) == arg(a, 1)))),
+    ("!=", |_, a| Ok(Value::Boolean(arg(a, 0) != arg(a, 1)))),
+    ("<=>", |_, a| {
+        Ok(ordering_value(compare_krl(arg(a, 0), arg(a, 1))))
+    }),
+    ("<", |_, a| {
+        Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_lt()))
+    }),
+    (">", |_, a| {
+        Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_gt()))
+    }),
+    ("<=", |_, a| {
+        Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_le()))
+    }),
+    (">=", |_, a| {
+        Ok(Value::Boolean(compare_krl(arg(a, 0), arg(a, 1)).is_ge()))
+    }),
+    ("><", |_, a| Ok(Value::Boolean(contains(arg(a, 0), arg(a, 1))))),
+    ("like", like),
+    ("cmp", |_, a| {
+        Ok(ordering_value(compare_as_strings(arg(a, 0), arg(a, 1))))
+    }),
 ];
 
 /// -1, 0 or 1.

@@ -3,27 +3,13 @@
 //! `match` with the `g` flag. All positions are UTF-16 code units, as in JavaScript.
 
 use super::types::to_regexp;
-use super::{Operator, OperatorKind, arg};
+use super::{OperatorFn, arg};
 use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Regex, Value};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
-pub(super) const OPERATORS: &[Operator] = &[
-    function!("match", &["val", "regex"], match_),
-    function!("extract", &["val", "regex"], extract),
-    function!("replace", &["val", "regex", "replacement"], replace),
-];
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] =
+    &[("match", match_), ("extract", extract), ("replace", replace)];
 
 fn utf16(s: &str) -> Vec<u16> {
     s.encode_utf16().collect()

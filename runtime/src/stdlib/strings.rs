@@ -7,73 +7,61 @@
 
 use std::sync::LazyLock;
 
-use super::{Operator, OperatorKind, arg, js_split};
+use super::{OperatorFn, arg, js_split};
 use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::number::{is_js_whitespace, to_integer_or_infinity};
 use crate::value::{Regex, Value};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
-const VAL: &[&str] = &["val"];
-const VAL_TARGET: &[&str] = &["val", "target"];
-
-pub(super) const OPERATORS: &[Operator] = &[
-    function!("lc", VAL, |_, a| Ok(Value::from(
-        arg(a, 0).to_krl_string().to_lowercase()
-    ))),
-    function!("uc", VAL, |_, a| Ok(Value::from(
-        arg(a, 0).to_krl_string().to_uppercase()
-    ))),
-    function!("capitalize", VAL, |_, a| Ok(Value::from(capitalize(
-        &arg(a, 0).to_krl_string()
-    )))),
-    function!("trim", VAL, |_, a| Ok(Value::from(
-        arg(a, 0).to_krl_string().trim_matches(is_js_whitespace)
-    ))),
-    function!("trimLeading", VAL, |_, a| {
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
+    ("lc", |_, a| {
+        Ok(Value::from(arg(a, 0).to_krl_string().to_lowercase()))
+    }),
+    ("uc", |_, a| {
+        Ok(Value::from(arg(a, 0).to_krl_string().to_uppercase()))
+    }),
+    ("capitalize", |_, a| {
+        Ok(Value::from(capitalize(&arg(a, 0).to_krl_string())))
+    }),
+    ("trim", |_, a| {
+        Ok(Value::from(
+            arg(a, 0).to_krl_string().trim_matches(is_js_whitespace),
+        ))
+    }),
+    ("trimLeading", |_, a| {
         Ok(Value::from(
             arg(a, 0).to_krl_string().trim_start_matches(is_js_whitespace),
         ))
     }),
-    function!("trimTrailing", VAL, |_, a| {
+    ("trimTrailing", |_, a| {
         Ok(Value::from(
             arg(a, 0).to_krl_string().trim_end_matches(is_js_whitespace),
         ))
     }),
-    function!("startsWith", VAL_TARGET, |_, a| {
+    ("startsWith", |_, a| {
         Ok(Value::Boolean(
             arg(a, 0).to_krl_string().starts_with(&*arg(a, 1).to_krl_string()),
         ))
     }),
-    function!("endsWith", VAL_TARGET, |_, a| {
+    ("endsWith", |_, a| {
         Ok(Value::Boolean(
             arg(a, 0).to_krl_string().ends_with(&*arg(a, 1).to_krl_string()),
         ))
     }),
-    function!("contains", VAL_TARGET, |_, a| {
+    ("contains", |_, a| {
         Ok(Value::Boolean(
             arg(a, 0).to_krl_string().contains(&*arg(a, 1).to_krl_string()),
         ))
     }),
-    function!("ord", VAL, |_, a| {
+    ("ord", |_, a| {
         Ok(arg(a, 0)
             .to_krl_string()
             .encode_utf16()
             .next()
             .map_or(Value::Null, |u| Value::from(i32::from(u))))
     }),
-    function!("substr", &["val", "start", "len"], substr),
-    function!("split", &["val", "splitOn"], split),
+    ("substr", substr),
+    ("split", split),
 ];
 
 /// First UTF-16 unit upper-cased, the rest unchanged.

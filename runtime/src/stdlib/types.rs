@@ -3,32 +3,21 @@
 
 use std::sync::LazyLock;
 
-use super::{Operator, OperatorKind, arg, js_regex_replace};
+use super::{OperatorFn, arg, js_regex_replace};
 use crate::error::RuntimeError;
 use crate::host::{Host, LogLevel};
 use crate::value::number::{format_radix16, js_parse_int};
 use crate::value::{KrlType, Regex, Value};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
-pub(super) const OPERATORS: &[Operator] = &[
-    function!("as", &["val", "type"], as_type),
-    function!("isnull", &["val"], |_, a| Ok(Value::Boolean(arg(a, 0).is_null()))),
-    function!("typeof", &["val"], |_, a| Ok(Value::from(arg(a, 0).type_name()))),
-    function!("klog", &["val", "message"], klog),
-    function!("sprintf", &["val", "template"], sprintf),
-    function!("defaultsTo", &["val", "defaultVal", "message"], defaults_to),
-    function!("encode", &["val", "indent"], encode),
-    function!("decode", &["val"], |_, a| Ok(decode(arg(a, 0)))),
+pub(super) const IMPLEMENTATIONS: &[(&str, OperatorFn)] = &[
+    ("as", as_type),
+    ("isnull", |_, a| Ok(Value::Boolean(arg(a, 0).is_null()))),
+    ("typeof", |_, a| Ok(Value::from(arg(a, 0).type_name()))),
+    ("klog", klog),
+    ("sprintf", sprintf),
+    ("defaultsTo", defaults_to),
+    ("encode", encode),
+    ("decode", |_, a| Ok(decode(arg(a, 0)))),
 ];
 
 /// `val.as(type)`.

@@ -28,22 +28,15 @@ pub(crate) fn answers(name: &str) -> bool {
     matches!(name, "rulesets" | "logs")
 }
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Result<Value, RuntimeError> {
     match name {
         "rulesets" => Ok(rulesets(cx)),
         "logs" => Ok(logs(cx)),
         "query" => {
-            let mut args = Args::new(&["eci", "rid", "name", "args"], positional, named);
             let query_args = args.take(3);
             query(cx, args.get(0), args.get(1), args.get(2), query_args)
         }
         "event" => {
-            let mut args = Args::new(&["eci", "domain", "name", "attrs", "host"], positional, named);
             let attrs = args.take(3);
             if args.get(4).truthy() {
                 let host = args.get(4).to_krl_string();
@@ -56,38 +49,26 @@ pub(super) fn call(
             Ok(Value::string(eid))
         }
         "eventQuery" => {
-            let mut args = Args::new(
-                &["eci", "domain", "name", "attrs", "rid", "queryName", "args"],
-                positional,
-                named,
-            );
             let (attrs, query_args) = (args.take(3), args.take(6));
             refuse_self(cx, args.get(0), "ctx:eventQuery")?;
             send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
             query(cx, args.get(0), args.get(4), args.get(5), query_args)
         }
-        "newPico" => {
-            let args = Args::new(&["rulesets"], positional, named);
-            new_pico(cx, args.get(0))
-        }
+        "newPico" => new_pico(cx, args.get(0)),
         "delPico" => {
-            let args = Args::new(&["eci"], positional, named);
             del_pico(cx, args.get(0))?;
             Ok(Value::Null)
         }
         "newChannel" => {
-            let args = Args::new(&["tags", "eventPolicy", "queryPolicy"], positional, named);
             let tags = channel::clean_tags(args.get(0))?;
             Ok(new_channel(cx, tags, args.get(1), args.get(2))?.to_value())
         }
         "putChannel" => {
-            let args = Args::new(&["eci", "tags", "eventPolicy", "queryPolicy"], positional, named);
             let eci = args.get(0).to_krl_string().into_owned();
             put_channel(cx, &eci, args.get(1), args.get(2), args.get(3))?;
             Ok(Value::Null)
         }
         "upsertChannel" => {
-            let args = Args::new(&["tags", "eventPolicy", "queryPolicy"], positional, named);
             let mut tags = channel::clean_tags(args.get(0))?;
             tags.sort();
             let existing = cx.pico.channels.values().find(|c| {
@@ -107,12 +88,10 @@ pub(super) fn call(
             Ok(Value::Null)
         }
         "delChannel" => {
-            let args = Args::new(&["eci"], positional, named);
             del_channel(cx, &args.get(0).to_krl_string())?;
             Ok(Value::Null)
         }
         "install" => {
-            let args = Args::new(&["url", "config"], positional, named);
             let url = normalize_url(expect_string(args.get(0), "url")?);
             let config = args.get(1).as_map().cloned().unwrap_or_default();
             let code = cx.engine.load_code(&url).map_err(runtime)?;
@@ -124,13 +103,11 @@ pub(super) fn call(
             Ok(Value::string(rid))
         }
         "uninstall" => {
-            let args = Args::new(&["rid"], positional, named);
             let rid = expect_string(args.get(0), "rid")?.to_string();
             uninstall(cx, &rid)?;
             Ok(Value::Null)
         }
         "flush" => {
-            let args = Args::new(&["url"], positional, named);
             let url = normalize_url(expect_string(args.get(0), "url")?);
             let engine = cx.engine;
             engine.flush_locked(&url, &mut *cx.pico).map_err(runtime)?;

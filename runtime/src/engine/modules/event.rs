@@ -2,8 +2,6 @@
 //! `event:send`. The properties (`event:attrs`, `event:eci`, ...) are answered by the
 //! transaction context.
 
-use std::sync::Arc;
-
 use super::{Args, no_member};
 use crate::engine::context::TxnContext;
 use crate::host::LogLevel;
@@ -15,15 +13,9 @@ fn field(value: &Value) -> &str {
     value.as_str().unwrap_or("")
 }
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     match name {
         "attr" => {
-            let args = Args::new(&["name"], positional, named);
             let key = args.get(0).to_krl_string().into_owned();
             Ok(cx
                 .event()
@@ -31,10 +23,7 @@ pub(super) fn call(
                 .and_then(|m| m.get(&key).cloned())
                 .unwrap_or_default())
         }
-        "send" => {
-            let args = Args::new(&["options", "host"], positional, named);
-            send(cx, args.get(0), args.get(1))
-        }
+        "send" => send(cx, args.get(0), args.get(1)),
         _ => Err(no_member("event", name)),
     }
 }

@@ -23,30 +23,10 @@ use crate::value::{Map, Value};
 /// How long one request may take in total (connect, send, answer).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The reference's parameter order (positional calls depend on it).
-const PARAMS: &[&str] = &[
-    "url",
-    "qs",
-    "headers",
-    "body",
-    "auth",
-    "json",
-    "form",
-    "parseJSON",
-    "autoraise",
-    "autosend",
-    "dontFollowRedirect",
-];
-
 /// What the reference sends when the caller gives no `user-agent`.
 const USER_AGENT: &str = "pico-engine-core-http";
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     let method = match name {
         "get" => "GET",
         "head" => "HEAD",
@@ -56,7 +36,6 @@ pub(super) fn call(
         "delete" => "DELETE",
         _ => return Err(no_member("http", name)),
     };
-    let args = Args::new(PARAMS, positional, named);
     let url = match args.get(0) {
         url if !url.truthy() => {
             return Err(RuntimeError::error(format!("http:{name} needs a url string")));

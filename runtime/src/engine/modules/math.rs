@@ -1,8 +1,6 @@
 //! The `math` module (engine.md §7.8): base64, digests and HMACs, and rounding with a
 //! precision as lodash's `_.round`/`_.ceil`/`_.floor` do it.
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Digest;
@@ -18,24 +16,17 @@ use crate::{Host, RuntimeError};
 /// gives for them) and what `math:hashAlgorithms` lists.
 const ALGORITHMS: [&str; 6] = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     match name {
         // Matches pico-engine: both parameters are declared as `str`, so only the first can
         // be passed by name.
         "base64encode" => {
-            let args = Args::new(&["str", "str"], positional, named);
             let bytes = encode_text(&args.get(0).to_krl_string(), args.get(1))?;
             Ok(Value::string(
                 base64::engine::general_purpose::STANDARD.encode(bytes),
             ))
         }
         "base64decode" => {
-            let args = Args::new(&["str", "str"], positional, named);
             let bytes = decode_base64(&args.get(0).to_krl_string());
             Ok(Value::string(decode_text(&bytes, args.get(1))?))
         }
@@ -49,14 +40,12 @@ pub(super) fn call(
             Ok(algorithm_list())
         }
         "hash" => {
-            let args = Args::new(&["algorithm", "str", "encoding"], positional, named);
             let algorithm = algorithm("math:hash", args.get(0))?;
             let encoding = encoding("math:hash", args.get(2))?;
             let digest = digest(algorithm, args.get(1).to_krl_string().as_bytes());
             Ok(Value::string(encoding.apply(&digest)))
         }
         "hmac" => {
-            let args = Args::new(&["algorithm", "key", "message", "encoding"], positional, named);
             let Some(key) = args.get(1).as_str() else {
                 return Err(RuntimeError::error("math:hmac needs a key string"));
             };
@@ -65,16 +54,9 @@ pub(super) fn call(
             let mac = hmac(algorithm, key.as_bytes(), args.get(2).to_krl_string().as_bytes());
             Ok(Value::string(encoding.apply(&mac)))
         }
-        "abs" => {
-            let args = Args::new(&["number"], positional, named);
-            Ok(Value::number(args.get(0).to_js_number().abs()))
-        }
-        "int" => {
-            let args = Args::new(&["number"], positional, named);
-            Ok(Value::number(args.get(0).to_js_number().trunc()))
-        }
+        "abs" => Ok(Value::number(args.get(0).to_js_number().abs())),
+        "int" => Ok(Value::number(args.get(0).to_js_number().trunc())),
         "ceiling" | "floor" | "round" => {
-            let args = Args::new(&["number", "precision"], positional, named);
             let op: fn(f64) -> f64 = match name {
                 "ceiling" => f64::ceil,
                 "floor" => f64::floor,

@@ -4,7 +4,9 @@
 //! `ctx:picoId`, `meta:*`, ...) live in `context.rs`; this module takes every call.
 //!
 //! Calling convention (engine.md §7.1): positional arguments first, then named ones bound by
-//! the declared parameter names; unknown names are ignored, missing arguments are null.
+//! the parameter names of the builtin table (`krl_builtins::MODULES`); unknown names are
+//! ignored, missing arguments are null. A closed module (`math`, `http`, ...) answers exactly
+//! the table's members: any other name fails here before reaching the module.
 
 mod cron;
 pub(crate) mod ctx;
@@ -19,6 +21,8 @@ mod random;
 use std::sync::Arc;
 
 use super::context::TxnContext;
+use krl_builtins::Builtin;
+
 use crate::RuntimeError;
 use crate::host::unknown_module;
 use crate::value::Value;
@@ -33,11 +37,13 @@ pub(crate) struct Args {
 }
 
 impl Args {
-    /// Positional arguments first, then named ones placed at their parameter's position.
-    pub(crate) fn new(params: &[&str], positional: Vec<Value>, named: Named) -> Args {
+    /// Positional arguments first, then named ones placed at their parameter's position in
+    /// `member`'s table entry (none for a member the table does not list).
+    pub(crate) fn new(member: Option<&Builtin>, positional: Vec<Value>, named: Named) -> Args {
+        let params = member.map_or(&[][..], |member| member.params);
         let mut values = positional;
         for (name, value) in named {
-            if let Some(idx) = params.iter().position(|p| **p == *name) {
+            if let Some(idx) = params.iter().position(|param| param.name == &*name) {
                 if values.len() <= idx {
                     values.resize(idx + 1, Value::Null);
                 }
@@ -67,14 +73,24 @@ pub(crate) fn call(
     positional: Vec<Value>,
     named: Named,
 ) -> Result<Value, RuntimeError> {
+    let module = krl_builtins::module(domain);
+    let member = module.and_then(|module| module.member(name));
+    if member.is_none() && module.is_some_and(|module| module.closed) {
+        return Err(match (domain, name) {
+            // Matches pico-engine: the statement's internals are not callable from KRL.
+            ("schedule", "at" | "repeat") => RuntimeError::type_error("[JSObject] is not a function"),
+            _ => no_member(domain, name),
+        });
+    }
+    let args = Args::new(member, positional, named);
     match domain {
-        "ctx" => ctx::call(cx, name, positional, named),
-        "event" => event::call(cx, name, positional, named),
-        "http" => http::call(cx, name, positional, named),
-        "schedule" => schedule::call(cx, name, positional, named),
-        "time" => time::call(cx, name, positional, named),
-        "math" => math::call(cx, name, positional, named),
-        "random" => random::call(name, positional, named),
+        "ctx" => ctx::call(cx, name, args),
+        "event" => event::call(cx, name, args),
+        "http" => http::call(cx, name, args),
+        "schedule" => schedule::call(cx, name, args),
+        "time" => time::call(cx, name, args),
+        "math" => math::call(cx, name, args),
+        "random" => random::call(name, args),
         _ => Err(unknown_module(name)),
     }
 }

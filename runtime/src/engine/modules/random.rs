@@ -1,8 +1,6 @@
 //! The `random` module (engine.md §7.9): ids, words, and uniform numbers between bounds
 //! given in either order.
 
-use std::sync::Arc;
-
 use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::ids;
@@ -549,16 +547,11 @@ const WORDS: &[&str] = &[
     "zebra",
 ];
 
-pub(super) fn call(
-    name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(name: &str, args: Args) -> Result<Value, RuntimeError> {
     match name {
         "uuid" => Ok(Value::string(ids::new_id())),
         "word" => Ok(Value::string(WORDS[fastrand::usize(..WORDS.len())])),
         "integer" | "number" => {
-            let args = Args::new(&["upper", "lower"], positional, named);
             let integer = name == "integer";
             let (low, high) = bounds(args.get(0), args.get(1), integer);
             let (low, high) = if low <= high { (low, high) } else { (high, low) };
@@ -607,12 +600,12 @@ mod tests {
         assert_eq!(bounds(&s("four"), &Value::number(-8.49), true), (-8.0, 0.0));
         assert_eq!(bounds(&Value::number(9.87), &s("-3.6"), false), (-3.6, 9.87));
         for _ in 0..200 {
-            let n = call("integer", vec![Value::number(-7.0)], Vec::new())
+            let n = call("integer", Args::new(None, vec![Value::number(-7.0)], Vec::new()))
                 .expect("a number")
                 .as_number()
                 .expect("number");
             assert!((-7.0..=0.0).contains(&n) && n.fract() == 0.0);
-            let word = call("word", Vec::new(), Vec::new()).expect("a word");
+            let word = call("word", Args::new(None, Vec::new(), Vec::new())).expect("a word");
             assert!(word.as_str().is_some_and(|w| !w.is_empty() && !w.contains(' ')));
         }
     }

@@ -287,27 +287,18 @@ pub(crate) fn rearm_all(engine: &EngineInner) {
 }
 
 /// The `schedule` module's members.
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     let schedule = cx.ent_get(SCHEDULE_VAR);
     let records = schedule.as_map().cloned().unwrap_or_default();
     match name {
         "list" => Ok(Value::array(records.values().cloned().collect())),
-        "get" => {
-            let args = Args::new(&["id"], positional, named);
-            Ok(records
-                .get(&args.get(0).to_krl_string())
-                .cloned()
-                .unwrap_or_default())
-        }
+        "get" => Ok(records
+            .get(&args.get(0).to_krl_string())
+            .cloned()
+            .unwrap_or_default()),
         "remove" => {
             // Deliberately not the reference's behaviour, which empties the whole
             // `_schedule` (engine.md §12 item 9): only this record goes.
-            let args = Args::new(&["id"], positional, named);
             let mut rest = records;
             if rest.remove(&args.get(0).to_krl_string()).is_some() {
                 cx.ent_put(SCHEDULE_VAR, None, Value::map(rest))?;
@@ -318,8 +309,6 @@ pub(super) fn call(
             cx.ent_clear(SCHEDULE_VAR, None);
             Ok(Value::Null)
         }
-        // Matches pico-engine: the statement's internals are not callable from KRL.
-        "at" | "repeat" => Err(RuntimeError::type_error("[JSObject] is not a function")),
         _ => Err(no_member("schedule", name)),
     }
 }

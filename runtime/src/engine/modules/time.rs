@@ -4,8 +4,6 @@
 //! All dates are UTC. The reference parses `strftime`'s input in the server's local zone and
 //! formats in it too; a server running in UTC (the usual deployment) behaves as here.
 
-use std::sync::Arc;
-
 use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::context::TxnContext;
@@ -13,16 +11,10 @@ use crate::value::{Map, Value};
 
 const DAY_MS: i64 = 86_400_000;
 
-pub(super) fn call(
-    cx: &mut TxnContext<'_>,
-    name: &str,
-    positional: Vec<Value>,
-    named: Vec<(Arc<str>, Value)>,
-) -> Result<Value, RuntimeError> {
+pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
     let now = cx.engine.now() as i64;
     match name {
         "now" => {
-            let args = Args::new(&["opts"], positional, named);
             let opts = args.get(0);
             // Matches pico-engine: `{"tz": ...}` is accepted but the result stays UTC.
             if opts.truthy() && opts.as_map().is_none() {
@@ -34,7 +26,6 @@ pub(super) fn call(
             Ok(Value::string(iso8601(now as f64)))
         }
         "new" => {
-            let args = Args::new(&["date"], positional, named);
             let date = args.get(0);
             if !date.truthy() {
                 return Err(RuntimeError::error("time:new needs a date string"));
@@ -46,7 +37,6 @@ pub(super) fn call(
             Ok(Value::string(iso8601(millis as f64)))
         }
         "add" => {
-            let args = Args::new(&["date", "spec"], positional, named);
             let (date, spec) = (args.get(0), args.get(1));
             if !date.truthy() {
                 return Err(RuntimeError::error("time:add needs a date string"));
@@ -66,7 +56,6 @@ pub(super) fn call(
             Ok(Value::string(iso8601(add(millis, spec) as f64)))
         }
         "strftime" => {
-            let args = Args::new(&["date", "fmt"], positional, named);
             let (date, fmt) = (args.get(0), args.get(1));
             if !date.truthy() {
                 return Err(RuntimeError::error("time:strftime needs a date string"));
