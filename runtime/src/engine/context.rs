@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::backend::{ModuleBinding, RulesetInstance};
-use super::core::{EngineInner, Staged};
+use super::kernel::{EngineInner, Staged};
 use super::ent;
 use super::event::Event;
 use super::pico::PicoState;
@@ -43,7 +43,7 @@ pub struct TxnContext<'a> {
     pub(crate) modules: Vec<ModuleBinding>,
     /// Rids being initialised as modules, to report dependency cycles.
     pub(crate) initialising: Vec<Arc<str>>,
-    /// Structural changes (picos, channels, installs) not yet committed (`core/staged.rs`).
+    /// Structural changes (picos, channels, installs) not yet committed (`kernel/staged.rs`).
     pub(crate) staged: Staged,
 }
 

@@ -142,9 +142,9 @@ pub(crate) struct EngineInner {
     backend: Arc<dyn Backend>,
     /// URL → the ruleset version flushed from it.
     registry: Mutex<HashMap<String, Arc<RulesetCode>>>,
-    /// The picos in memory (`core/resident.rs`).
+    /// The picos in memory (`kernel/resident.rs`).
     residents: RwLock<resident::Residents>,
-    /// Channels by ECI, in front of storage (`core/resident.rs`).
+    /// Channels by ECI, in front of storage (`kernel/resident.rs`).
     channel_cache: RwLock<resident::ChannelCache>,
     /// Most idle picos kept in memory.
     max_resident: usize,

@@ -4,7 +4,7 @@
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
 //! rulesets), `context` (what a running rule sees), `log` (the pico log), `ent`
-//! (entity-variable paths), `pico` (one pico's state), `core` (the engine and its
+//! (entity-variable paths), `pico` (one pico's state), `kernel` (the engine and its
 //! transactions), `outbox` (events for other engines, posted in order once their transaction
 //! committed), `select` (event expressions),
 //! `source` (where a ruleset URL's text comes from), `system` (the built-in system rulesets
@@ -13,7 +13,7 @@
 pub mod backend;
 pub mod channel;
 pub mod context;
-mod core;
+mod kernel;
 pub mod ent;
 pub mod event;
 pub mod ids;
@@ -27,7 +27,7 @@ mod source;
 pub mod system;
 pub mod trace;
 
-pub use self::core::{
+pub use kernel::{
     DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineError, EngineOptions, EventResponse, MAX_EVENT_RUNS,
     RulesetVersion, Submitted,
 };

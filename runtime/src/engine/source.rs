@@ -13,7 +13,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::core::EngineError;
+use super::kernel::EngineError;
 
 /// What ruleset URLs may read ([`super::EngineOptions::sources`]).
 #[derive(Clone, Debug)]

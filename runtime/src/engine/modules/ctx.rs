@@ -2,7 +2,7 @@
 //! and the actions that change picos, channels and installs.
 //!
 //! Atomicity: the actions that change picos, channels and installs write into the running
-//! transaction's batch and take effect in memory at once, undoably (`core/staged.rs`), so
+//! transaction's batch and take effect in memory at once, undoably (`kernel/staged.rs`), so
 //! they commit with the rest of the transaction or not at all. Deliberately not the
 //! reference's behaviour, which keeps them when the transaction fails later (its partial
 //! writes defect).
@@ -13,7 +13,7 @@ use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::channel::{self, Channel};
 use crate::engine::context::{LogEntry, TxnContext};
-use crate::engine::core::EngineError;
+use crate::engine::kernel::EngineError;
 use crate::engine::event::Query;
 use crate::engine::ids::new_id;
 use crate::engine::persist;

@@ -22,7 +22,7 @@ use super::time::parse_iso;
 use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::context::TxnContext;
-use crate::engine::core::EngineInner;
+use crate::engine::kernel::EngineInner;
 use crate::engine::event::Event;
 use crate::engine::ids::new_id;
 use crate::engine::persist;
