@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::backend::{ModuleBinding, RulesetInstance};
-use super::kernel::{EngineInner, Staged};
 use super::ent;
 use super::event::Event;
+use super::kernel::{EngineInner, Staged};
 use super::pico::PicoState;
 use super::trace::{PostludeBranch, TraceEvent};
 use crate::host::{LogLevel, unknown_module};

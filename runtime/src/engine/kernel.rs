@@ -15,9 +15,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use super::backend::{Backend, CompileError, RulesetInstance};
+use super::backend::{Backend, RulesetInstance};
 use super::channel::{self, Channel, EventPolicy, QueryPolicy};
 use super::context::{LogEntry, TxnContext};
+use super::error::EngineError;
 use super::event::{Event, Query};
 use super::ids::new_id;
 use super::log::PicoLog;
@@ -44,25 +45,6 @@ mod txn;
 pub use dead_letters::{DeadLetter, MAX_EVENT_RUNS};
 pub(crate) use staged::Staged;
 pub use submit::Submitted;
-
-/// Failures of engine operations.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    /// An error KRL code or the reference's API would report (`Error: ECI not found x`).
-    #[error(transparent)]
-    Runtime(#[from] RuntimeError),
-    #[error("{0}")]
-    Compile(CompileError),
-    #[error("cannot read ruleset source `{url}`: {source}")]
-    Source { url: String, source: std::io::Error },
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-    #[error("stored {what} is unreadable: {reason}")]
-    Corrupt { what: String, reason: String },
-    /// The pico's queue is full ([`EngineOptions::max_queued_per_pico`]); nothing was queued.
-    #[error("Busy: the pico has {queued} jobs waiting; try again later")]
-    Busy { queued: usize },
-}
 
 /// What an event-wait caller gets back.
 #[derive(Clone, Debug, PartialEq)]

@@ -34,7 +34,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::kernel::{EngineError, EngineInner};
+use super::error::EngineError;
+use super::kernel::EngineInner;
 use super::modules::http::{Delivery, deliver_event};
 use super::persist;
 use crate::storage::{Storage, WriteBatch, key};

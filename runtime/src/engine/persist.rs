@@ -38,7 +38,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::channel::Channel;
-use super::kernel::EngineError;
+use super::error::EngineError;
 use super::select::RuleState;
 use crate::storage::{WriteBatch, key};
 use crate::value::{Map, Value};

@@ -13,7 +13,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::kernel::EngineError;
+use super::error::EngineError;
 
 /// What ruleset URLs may read ([`super::EngineOptions::sources`]).
 #[derive(Clone, Debug)]

@@ -13,7 +13,7 @@ use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::channel::{self, Channel};
 use crate::engine::context::{LogEntry, TxnContext};
-use crate::engine::kernel::EngineError;
+use crate::engine::error::EngineError;
 use crate::engine::event::Query;
 use crate::engine::ids::new_id;
 use crate::engine::persist;
