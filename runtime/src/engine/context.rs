@@ -117,16 +117,7 @@ impl<'a> TxnContext<'a> {
             Some(callable) => Arc::clone(callable),
             None => return Ok(value),
         };
-        let params = callable.param_names();
-        let mut args = positional;
-        for (key, arg) in named {
-            if let Some(idx) = params.iter().position(|p| **p == *key) {
-                if args.len() <= idx {
-                    args.resize(idx + 1, Value::Null);
-                }
-                args[idx] = arg;
-            }
-        }
+        let args = crate::args::bind(&callable.param_names(), positional, named);
         // FIXME(#4): the reference runs a module defaction's actions in the caller's context.
         let saved_rid = std::mem::replace(&mut self.rid, Arc::clone(&binding.rid));
         let saved_event = self.event.take();

@@ -3,8 +3,8 @@
 //! error texts (engine.md §7). Properties answered from the transaction itself (`event:attrs`,
 //! `ctx:picoId`, `meta:*`, ...) live in `context.rs`; this module takes every call.
 //!
-//! Calling convention (engine.md §7.1): positional arguments first, then named ones bound by
-//! the declared parameter names; unknown names are ignored, missing arguments are null.
+//! Calling convention (engine.md §7.1): arguments bind to the declared parameter names as for
+//! any KRL callee (`crate::args`); unknown names are ignored, missing arguments are null.
 
 mod cron;
 pub(crate) mod ctx;
@@ -16,16 +16,13 @@ mod time;
 mod math;
 mod random;
 
-use std::sync::Arc;
-
 use super::context::TxnContext;
 use crate::RuntimeError;
+use crate::args::{self, NamedArgs};
 use crate::host::unknown_module;
 use crate::value::Value;
 
 pub(crate) use self::time::iso8601;
-
-type Named = Vec<(Arc<str>, Value)>;
 
 /// A module call's arguments, arranged by the member's parameter names.
 pub(crate) struct Args {
@@ -33,18 +30,11 @@ pub(crate) struct Args {
 }
 
 impl Args {
-    /// Positional arguments first, then named ones placed at their parameter's position.
-    pub(crate) fn new(params: &[&str], positional: Vec<Value>, named: Named) -> Args {
-        let mut values = positional;
-        for (name, value) in named {
-            if let Some(idx) = params.iter().position(|p| **p == *name) {
-                if values.len() <= idx {
-                    values.resize(idx + 1, Value::Null);
-                }
-                values[idx] = value;
-            }
+    /// The arguments bound to `params` ([`args::bind`]).
+    pub(crate) fn new(params: &[&str], positional: Vec<Value>, named: NamedArgs) -> Args {
+        Args {
+            values: args::bind(params, positional, named),
         }
-        Args { values }
     }
 
     /// The argument at `idx`, null when missing.
@@ -65,7 +55,7 @@ pub(crate) fn call(
     domain: &str,
     name: &str,
     positional: Vec<Value>,
-    named: Named,
+    named: NamedArgs,
 ) -> Result<Value, RuntimeError> {
     match domain {
         "ctx" => ctx::call(cx, name, positional, named),
