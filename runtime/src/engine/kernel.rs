@@ -461,25 +461,7 @@ impl Engine {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
         self.inner.check_queue_room(&cell, 1)?;
         event.time = time.unwrap_or(event.time);
-        let eid = new_id();
-        // The event is durable before its id is returned: a crash now still runs it later.
-        let record = InboxRecord::new(&eid, &event);
-        // From the channel, not the pico's state: a busy pico holds that for as long as its
-        // job runs, and accepting an event must not wait for it.
-        let pico_id = self.inner.channel(&event.eci)?.pico_id.clone();
-        let mut batch = WriteBatch::new();
-        batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
-        self.inner.storage.commit(batch)?;
-        self.inner.push(
-            &cell,
-            Job::Event {
-                eid: eid.clone(),
-                event,
-                reply: None,
-                inbox: true,
-            },
-        );
-        Ok(eid)
+        self.inner.inbox_and_queue(&cell, event)
     }
 
     /// Sends an event and waits for its transaction: the directives of every rule it ran.

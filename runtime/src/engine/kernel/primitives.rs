@@ -290,14 +290,27 @@ impl EngineInner {
         attrs: Value,
     ) -> Result<String, RuntimeError> {
         let (cell, event) = self.admit_event(eci, domain, name, attrs, sender)?;
-        let pico_id = self.channel(&event.eci)?.pico_id.clone();
+        self.inbox_and_queue(&cell, event).map_err(|err| match err {
+            EngineError::Runtime(err) => err,
+            EngineError::Storage(err) => storage_failure(err),
+            other => RuntimeError::error(other.to_string()),
+        })
+    }
+
+    /// Stores an accepted event in its pico's inbox, then queues it; returns its eid. The
+    /// event is durable before its id is returned: a crash now still runs it later, and its
+    /// transaction removes it from the inbox.
+    pub(super) fn inbox_and_queue(&self, cell: &Arc<PicoCell>, event: Event) -> Result<String, EngineError> {
         let eid = new_id();
         let record = InboxRecord::new(&eid, &event);
+        // From the channel, not the pico's state: a busy pico holds that for as long as its
+        // job runs, and accepting an event must not wait for it.
+        let pico_id = self.channel(&event.eci)?.pico_id.clone();
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
-        self.storage.commit(batch).map_err(storage_failure)?;
+        self.storage.commit(batch)?;
         self.push(
-            &cell,
+            cell,
             Job::Event {
                 eid: eid.clone(),
                 event,
