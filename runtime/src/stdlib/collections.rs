@@ -10,17 +10,6 @@ use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Map, Value, compare_as_strings, compare_krl};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 const VAL: &[&str] = &["val"];
 const AB: &[&str] = &["a", "b"];
 

@@ -12,17 +12,6 @@ use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Map, Value};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 const VAL_ITER: &[&str] = &["val", "iter"];
 
 pub(super) const OPERATORS: &[Operator] = &[

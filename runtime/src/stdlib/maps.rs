@@ -13,17 +13,6 @@ use crate::host::Host;
 use crate::value::number::js_parse_int;
 use crate::value::{Map, Value, array_index};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 /// How far past the end an array assignment may reach. JavaScript makes a sparse array;
 /// we store holes densely, so a far-away index raises JavaScript's length error instead.
 const MAX_HOLES: usize = 10_000_000;

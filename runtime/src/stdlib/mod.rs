@@ -8,6 +8,19 @@
 //! named arguments to [`Operator::params`] positions, fills gaps with null, and passes
 //! everything up to the last supplied argument. A missing argument reads as null.
 
+/// An [`OperatorKind::Function`] entry of an operator table. Defined before the library
+/// modules so each of them sees it.
+macro_rules! function {
+    ($name:expr, $params:expr, $call:expr) => {
+        Operator {
+            name: $name,
+            params: $params,
+            kind: OperatorKind::Function,
+            call: $call,
+        }
+    };
+}
+
 mod actions;
 mod collections;
 mod iterators;

@@ -6,17 +6,6 @@ use crate::host::Host;
 use crate::value::Value;
 use crate::value::number::{to_int32, to_uint16, to_uint32};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 const LR: &[&str] = &["left", "right"];
 
 /// Longest array `range` builds. JavaScript's limit is 2^32−1 elements, which would not fit

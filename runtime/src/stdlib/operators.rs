@@ -13,17 +13,6 @@ use crate::value::{Regex, Value, compare_as_strings, compare_krl};
 
 const LR: &[&str] = &["left", "right"];
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 pub(super) const OPERATORS: &[Operator] = &[
     function!("+", LR, plus),
     function!("-", LR, minus),

@@ -8,17 +8,6 @@ use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Regex, Value};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 pub(super) const OPERATORS: &[Operator] = &[
     function!("match", &["val", "regex"], match_),
     function!("extract", &["val", "regex"], extract),

@@ -13,17 +13,6 @@ use crate::host::Host;
 use crate::value::number::{is_js_whitespace, to_integer_or_infinity};
 use crate::value::{Regex, Value};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 const VAL: &[&str] = &["val"];
 const VAL_TARGET: &[&str] = &["val", "target"];
 

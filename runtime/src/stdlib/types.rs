@@ -9,17 +9,6 @@ use crate::host::{Host, LogLevel};
 use crate::value::number::{format_radix16, js_parse_int};
 use crate::value::{KrlType, Regex, Value};
 
-macro_rules! function {
-    ($name:expr, $params:expr, $call:expr) => {
-        Operator {
-            name: $name,
-            params: $params,
-            kind: OperatorKind::Function,
-            call: $call,
-        }
-    };
-}
-
 pub(super) const OPERATORS: &[Operator] = &[
     function!("as", &["val", "type"], as_type),
     function!("isnull", &["val"], |_, a| Ok(Value::Boolean(arg(a, 0).is_null()))),
