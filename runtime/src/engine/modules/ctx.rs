@@ -43,17 +43,8 @@ pub(super) fn call(
             query(cx, args.get(0), args.get(1), args.get(2), query_args)
         }
         "event" => {
-            let mut args = Args::new(&["eci", "domain", "name", "attrs", "host"], positional, named);
-            let attrs = args.take(3);
-            if args.get(4).truthy() {
-                let host = args.get(4).to_krl_string();
-                let eci = args.get(0).to_krl_string();
-                super::http::send_elsewhere(cx, &host, &eci, field(args.get(1)), field(args.get(2)), &attrs);
-                return Ok(Value::Null);
-            }
-            // Matches pico-engine: unlike `event:send`, delivery errors fail the rule.
-            let eid = send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
-            Ok(Value::string(eid))
+            let args = Args::new(&["eci", "domain", "name", "attrs", "host"], positional, named);
+            event(cx, args)
         }
         "eventQuery" => {
             let mut args = Args::new(
@@ -88,22 +79,7 @@ pub(super) fn call(
         }
         "upsertChannel" => {
             let args = Args::new(&["tags", "eventPolicy", "queryPolicy"], positional, named);
-            let mut tags = channel::clean_tags(args.get(0))?;
-            tags.sort();
-            let existing = cx.pico.channels.values().find(|c| {
-                let mut theirs = c.tags.clone();
-                theirs.sort();
-                theirs == tags
-            });
-            match existing.map(|c| c.id.clone()) {
-                Some(eci) => {
-                    let tags = Value::array(tags.into_iter().map(Value::string).collect());
-                    put_channel(cx, &eci, &tags, args.get(1), args.get(2))?;
-                }
-                None => {
-                    new_channel(cx, tags, args.get(1), args.get(2))?;
-                }
-            }
+            upsert_channel(cx, &args)?;
             Ok(Value::Null)
         }
         "delChannel" => {
@@ -113,15 +89,7 @@ pub(super) fn call(
         }
         "install" => {
             let args = Args::new(&["url", "config"], positional, named);
-            let url = normalize_url(expect_string(args.get(0), "url")?);
-            let config = args.get(1).as_map().cloned().unwrap_or_default();
-            let code = cx.engine.load_code(&url).map_err(runtime)?;
-            let rid = code.rid().to_string();
-            let engine = cx.engine;
-            engine
-                .stage_install(&mut cx.staged, &mut *cx.pico, code, &url, config, None)
-                .map_err(runtime)?;
-            Ok(Value::string(rid))
+            install(cx, &args)
         }
         "uninstall" => {
             let args = Args::new(&["rid"], positional, named);
@@ -140,6 +108,56 @@ pub(super) fn call(
         "raiseEvent" => Err(RuntimeError::type_error("[JSObject] is not a function")),
         _ => Err(no_member("ctx", name)),
     }
+}
+
+/// `ctx:event(eci, domain, name, attrs, host)`: to a pico of this engine, or of the engine at
+/// `host` (through the outbox, after the transaction commits).
+fn event(cx: &mut TxnContext<'_>, mut args: Args) -> Result<Value, RuntimeError> {
+    let attrs = args.take(3);
+    if args.get(4).truthy() {
+        let host = args.get(4).to_krl_string();
+        let eci = args.get(0).to_krl_string();
+        super::http::send_elsewhere(cx, &host, &eci, field(args.get(1)), field(args.get(2)), &attrs);
+        return Ok(Value::Null);
+    }
+    // Matches pico-engine: unlike `event:send`, delivery errors fail the rule.
+    let eid = send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
+    Ok(Value::string(eid))
+}
+
+/// `ctx:upsertChannel(tags, eventPolicy, queryPolicy)`: updates the channel with the same
+/// tags (in any order), or creates one.
+fn upsert_channel(cx: &mut TxnContext<'_>, args: &Args) -> Result<(), RuntimeError> {
+    let mut tags = channel::clean_tags(args.get(0))?;
+    tags.sort();
+    let existing = cx.pico.channels.values().find(|c| {
+        let mut theirs = c.tags.clone();
+        theirs.sort();
+        theirs == tags
+    });
+    match existing.map(|c| c.id.clone()) {
+        Some(eci) => {
+            let tags = Value::array(tags.into_iter().map(Value::string).collect());
+            put_channel(cx, &eci, &tags, args.get(1), args.get(2))?;
+        }
+        None => {
+            new_channel(cx, tags, args.get(1), args.get(2))?;
+        }
+    }
+    Ok(())
+}
+
+/// `ctx:install(url, config)`: staged with the transaction; answers the installed rid.
+fn install(cx: &mut TxnContext<'_>, args: &Args) -> Result<Value, RuntimeError> {
+    let url = normalize_url(expect_string(args.get(0), "url")?);
+    let config = args.get(1).as_map().cloned().unwrap_or_default();
+    let code = cx.engine.load_code(&url).map_err(runtime)?;
+    let rid = code.rid().to_string();
+    let engine = cx.engine;
+    engine
+        .stage_install(&mut cx.staged, &mut *cx.pico, code, &url, config, None)
+        .map_err(runtime)?;
+    Ok(Value::string(rid))
 }
 
 fn runtime(err: EngineError) -> RuntimeError {
