@@ -2,10 +2,11 @@
 //! This library holds what the harnesses share: loading case files with their `//>` header
 //! and caret comments ([`case`]), printing trees as S-expressions ([`sexp`]), the span
 //! invariants every parse must satisfy ([`spans`]) and the map from snapshot files back to
-//! case files ([`snapshots`]), and the stable-toolchain fuzzer ([`fuzz`]).
+//! case files ([`snapshots`]), the stable-toolchain fuzzer ([`fuzz`]) and the tidy checks ([`tidy`]).
 
 pub mod case;
 pub mod fuzz;
 pub mod sexp;
 pub mod snapshots;
 pub mod spans;
+pub mod tidy;
