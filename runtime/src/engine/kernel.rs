@@ -11,7 +11,6 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
@@ -31,6 +30,7 @@ use crate::limits::ValueLimits;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
+mod clock;
 mod dead_letters;
 mod load;
 mod oneshot;
@@ -42,6 +42,7 @@ mod submit;
 mod summaries;
 mod txn;
 
+use clock::Clock;
 pub use dead_letters::{DeadLetter, MAX_EVENT_RUNS};
 pub(crate) use staged::Staged;
 pub use submit::Submitted;
@@ -112,12 +113,6 @@ pub(crate) struct PicoCell {
     /// own jobs: a job that was running when its pico was deleted stores nothing
     /// (`staged.rs`, "Deleting a busy pico").
     deleted: Mutex<bool>,
-}
-
-/// The source of "now" in epoch milliseconds: the system clock, or a test clock.
-enum Clock {
-    System,
-    Manual(Mutex<f64>),
 }
 
 pub(crate) struct EngineInner {
@@ -262,10 +257,7 @@ impl Engine {
             use_clock: AtomicU64::new(0),
             waits_for: Mutex::new(HashMap::new()),
             root_id: root_id.clone(),
-            clock: match options.manual_clock {
-                Some(start) => Clock::Manual(Mutex::new(start)),
-                None => Clock::System,
-            },
+            clock: Clock::new(options.manual_clock),
             base_url: options.base_url,
             logs: Mutex::new(HashMap::new()),
             work: Mutex::new(sender),
@@ -328,8 +320,7 @@ impl Engine {
     /// time order, each one's transaction finished before this returns. Has no effect on a
     /// system clock.
     pub fn set_time(&self, millis: f64) {
-        if let Clock::Manual(time) = &self.inner.clock {
-            *lock(time) = millis;
+        if self.inner.clock.set(millis) {
             super::modules::schedule::fire_due(&self.inner);
         }
     }
@@ -587,12 +578,7 @@ fn worker(receiver: Arc<Mutex<Receiver<Arc<PicoCell>>>>, engine: std::sync::Weak
 
 impl EngineInner {
     pub(crate) fn now(&self) -> f64 {
-        match &self.clock {
-            Clock::System => SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_millis() as f64),
-            Clock::Manual(time) => *lock(time),
-        }
+        self.clock.now()
     }
 
     pub(crate) fn base_url(&self) -> &str {

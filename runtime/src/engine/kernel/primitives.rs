@@ -33,7 +33,7 @@ impl EngineInner {
     }
 
     pub(crate) fn has_manual_clock(&self) -> bool {
-        matches!(self.clock, Clock::Manual(_))
+        self.clock.is_manual()
     }
 
     /// Runs `f` on another pico's state under its lock (never the caller's own pico).
