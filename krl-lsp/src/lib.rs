@@ -16,6 +16,10 @@
 //! assert!(markup.value.contains("greet = function(name)"));
 //! ```
 
+// Positions from the editor index into text that may have changed under them: a slice past
+// the end must be a `None`, never a panic of the server.
+#![deny(clippy::indexing_slicing)]
+
 pub mod analysis;
 pub mod describe;
 pub mod events;

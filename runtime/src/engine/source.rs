@@ -245,6 +245,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(unsafe_code)] // `mkfifo`, to make a FIFO; see its SAFETY comment
     fn special_files_are_refused_even_without_folders() {
         let policy = SourcePolicy::default();
         for url in ["/dev/zero", "file:///dev/urandom", "/proc/self"] {
