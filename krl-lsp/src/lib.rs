@@ -19,16 +19,20 @@
 // Positions from the editor index into text that may have changed under them: a slice past
 // the end must be a `None`, never a panic of the server.
 #![deny(clippy::indexing_slicing)]
+// `pub(crate)` by default: what the binary, the tests and the benches use is `pub` (the
+// analysis, the handlers, the workspace, `run_stdio`/`serve`); everything else stays inside,
+// so the compiler reports what nothing uses.
+#![deny(unreachable_pub)]
 
 pub mod analysis;
-pub mod describe;
-pub mod events;
+mod describe;
+mod events;
 mod exit;
 pub mod handlers;
-pub mod server;
-pub mod stdlib_docs;
-pub mod syntax;
-pub mod target;
+mod server;
+mod stdlib_docs;
+mod syntax;
+mod target;
 pub mod workspace;
 
 pub use analysis::Analysis;

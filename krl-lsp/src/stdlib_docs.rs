@@ -9,11 +9,10 @@ use krl_check::stdlib_names::{self, OpKind};
 
 const STDLIB_MD: &str = include_str!("../../docs/stdlib.md");
 
-/// One operator's row of `docs/stdlib.md`.
+/// One operator's row of `docs/stdlib.md`: the prose. Its name and parameters come from
+/// `krl_check::stdlib_names`.
 #[derive(Clone, Debug)]
-pub struct OpDoc {
-    pub name: String,
-    pub params: String,
+pub(crate) struct OpDoc {
     pub summary: String,
     pub example: String,
 }
@@ -28,13 +27,12 @@ fn table() -> &'static HashMap<String, OpDoc> {
             };
             // Cells are separated by " | "; the example (last cell) may itself hold a `|`.
             let mut cells = row.trim_end_matches(" |").splitn(4, " | ");
-            let (Some(name), Some(params), Some(summary)) = (cells.next(), cells.next(), cells.next()) else {
+            let (Some(name), Some(_params), Some(summary)) = (cells.next(), cells.next(), cells.next())
+            else {
                 continue;
             };
             let name = name.trim_end_matches('`').to_string();
             let doc = OpDoc {
-                name: name.clone(),
-                params: params.trim().to_string(),
                 summary: summary.trim().to_string(),
                 example: cells.next().unwrap_or_default().trim().to_string(),
             };
@@ -44,18 +42,18 @@ fn table() -> &'static HashMap<String, OpDoc> {
     })
 }
 
-pub fn op_doc(name: &str) -> Option<&'static OpDoc> {
+pub(crate) fn op_doc(name: &str) -> Option<&'static OpDoc> {
     table().get(name)
 }
 
 /// The signature line of a stdlib operator, e.g. `length(val)`.
-pub fn op_signature(name: &str) -> Option<String> {
+pub(crate) fn op_signature(name: &str) -> Option<String> {
     let op = stdlib_names::lookup(name)?;
     Some(format!("{}({})", op.name, op.params.join(", ")))
 }
 
 /// Markdown for hovering over or completing a stdlib operator.
-pub fn op_markdown(name: &str) -> Option<String> {
+pub(crate) fn op_markdown(name: &str) -> Option<String> {
     let op = stdlib_names::lookup(name)?;
     let kind = match op.kind {
         OpKind::Function => "standard library operator",
@@ -72,10 +70,10 @@ pub fn op_markdown(name: &str) -> Option<String> {
     Some(out)
 }
 
-pub use krl_check::builtin_modules::{MODULES, MemberKind, module_members, module_params};
+pub(crate) use krl_check::builtin_modules::{MODULES, MemberKind, module_members, module_params};
 
 /// Keys allowed in a `meta` block, with a short description.
-pub const META_KEYS: &[(&str, &str)] = &[
+pub(crate) const META_KEYS: &[(&str, &str)] = &[
     ("name", "the ruleset's name"),
     ("description", "what the ruleset does"),
     ("author", "who wrote it"),

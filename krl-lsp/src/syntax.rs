@@ -11,7 +11,7 @@ use krl_syntax::ast::{
 
 /// A node of the tree, as the walk hands it out.
 #[derive(Clone, Copy, Debug)]
-pub enum Node<'a> {
+pub(crate) enum Node<'a> {
     /// A block or clause that is not a node of its own type (meta, global, select, pre, ...).
     Block(Span),
     Rule(&'a Rule),
@@ -23,7 +23,7 @@ pub enum Node<'a> {
 }
 
 impl Node<'_> {
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         match self {
             Node::Block(span) => *span,
             Node::Rule(rule) => rule.span,
@@ -37,7 +37,7 @@ impl Node<'_> {
 }
 
 /// Calls `f` on every node of `ruleset`, parents before children (inactive rules included).
-pub fn walk<'a>(ruleset: &'a Ruleset, f: &mut dyn FnMut(Node<'a>)) {
+pub(crate) fn walk<'a>(ruleset: &'a Ruleset, f: &mut dyn FnMut(Node<'a>)) {
     if let Some(meta) = &ruleset.meta {
         f(Node::Block(meta.span));
         for prop in meta.props() {
@@ -60,7 +60,7 @@ pub fn walk<'a>(ruleset: &'a Ruleset, f: &mut dyn FnMut(Node<'a>)) {
     }
 }
 
-pub fn walk_rule<'a>(rule: &'a Rule, f: &mut dyn FnMut(Node<'a>)) {
+pub(crate) fn walk_rule<'a>(rule: &'a Rule, f: &mut dyn FnMut(Node<'a>)) {
     f(Node::Rule(rule));
     if let Some(select) = &rule.select {
         f(Node::Block(select.span));
@@ -188,7 +188,7 @@ fn action_block<'a>(block: &'a ActionBlock, f: &mut dyn FnMut(Node<'a>)) {
 }
 
 /// Calls `f` on `e` and then on every expression inside it.
-pub fn expr<'a>(e: &'a Expr, f: &mut dyn FnMut(Node<'a>)) {
+pub(crate) fn expr<'a>(e: &'a Expr, f: &mut dyn FnMut(Node<'a>)) {
     f(Node::Expr(e));
     match &e.kind {
         ExprKind::Null
@@ -271,7 +271,7 @@ pub fn expr<'a>(e: &'a Expr, f: &mut dyn FnMut(Node<'a>)) {
 }
 
 /// The declaration node whose name is at `name_span`.
-pub fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declaration> {
+pub(crate) fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declaration> {
     let mut found = None;
     walk(ruleset, &mut |node| {
         if let Node::Decl(decl) = node
@@ -285,14 +285,14 @@ pub fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declarat
 
 /// A parameter found by the span of its name, with the declaration that owns the function
 /// or defaction (`None` for an anonymous function) and whether that is a defaction.
-pub struct ParamSite<'a> {
+pub(crate) struct ParamSite<'a> {
     pub param: &'a Param,
     pub owner: Option<&'a Declaration>,
     pub in_defaction: bool,
 }
 
 /// The parameter whose name is at `name_span`, with its function or defaction.
-pub fn parameter_named(ruleset: &Ruleset, name_span: Span) -> Option<ParamSite<'_>> {
+pub(crate) fn parameter_named(ruleset: &Ruleset, name_span: Span) -> Option<ParamSite<'_>> {
     let mut found = None;
     let mut owner: Option<&Declaration> = None;
     walk(ruleset, &mut |node| {
@@ -325,7 +325,7 @@ pub fn parameter_named(ruleset: &Ruleset, name_span: Span) -> Option<ParamSite<'
 }
 
 /// Every declaration node keyed by the span of its name, from one walk.
-pub fn declarations_by_name(ruleset: &Ruleset) -> std::collections::HashMap<Span, &Declaration> {
+pub(crate) fn declarations_by_name(ruleset: &Ruleset) -> std::collections::HashMap<Span, &Declaration> {
     let mut out = std::collections::HashMap::new();
     walk(ruleset, &mut |node| {
         if let Node::Decl(decl) = node {
@@ -336,14 +336,14 @@ pub fn declarations_by_name(ruleset: &Ruleset) -> std::collections::HashMap<Span
 }
 
 /// The rule whose span holds `offset`.
-pub fn rule_at(ruleset: &Ruleset, offset: u32) -> Option<&Rule> {
+pub(crate) fn rule_at(ruleset: &Ruleset, offset: u32) -> Option<&Rule> {
     ruleset
         .rules()
         .find(|rule| rule.span.start <= offset && offset <= rule.span.end)
 }
 
 /// Every base event of an event expression, with its span.
-pub fn base_events(event: &EventExpr) -> Vec<(&BaseEvent, Span)> {
+pub(crate) fn base_events(event: &EventExpr) -> Vec<(&BaseEvent, Span)> {
     let mut out = Vec::new();
     collect_base_events(event, &mut out);
     out
@@ -362,7 +362,7 @@ fn collect_base_events<'a>(event: &'a EventExpr, out: &mut Vec<(&'a BaseEvent, S
 }
 
 /// The base events a rule selects on (`select when`); empty for `select where`.
-pub fn selected_events(rule: &Rule) -> Vec<(&BaseEvent, Span)> {
+pub(crate) fn selected_events(rule: &Rule) -> Vec<(&BaseEvent, Span)> {
     match rule.select.as_ref().map(|select| &select.kind) {
         Some(SelectKind::When { event, .. }) => base_events(event),
         _ => Vec::new(),
@@ -370,7 +370,7 @@ pub fn selected_events(rule: &Rule) -> Vec<(&BaseEvent, Span)> {
 }
 
 /// The text of a string literal expression.
-pub fn literal_string(e: &Expr) -> Option<&str> {
+pub(crate) fn literal_string(e: &Expr) -> Option<&str> {
     match &e.kind {
         ExprKind::String { value } => Some(value),
         ExprKind::Chevron { parts } => match parts.as_slice() {
