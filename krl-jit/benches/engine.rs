@@ -27,7 +27,6 @@
 //!
 //! The machine is shared: compare figures of one run, not across runs.
 
-
 // The counting allocator below and mimalloc's `mi_collect` need unsafe code; each block
 // says why it is sound.
 #![allow(unsafe_code)]
