@@ -20,7 +20,6 @@ use super::context::{LogEntry, TxnContext};
 use super::error::EngineError;
 use super::event::{Event, Query};
 use super::ids::new_id;
-use super::log::PicoLog;
 use super::modules::schedule::SCHEDULE_VAR;
 use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord};
 use super::pico::{Installed, PicoState, RulesetCode};
@@ -33,6 +32,7 @@ use crate::value::{Map, Value};
 mod clock;
 mod dead_letters;
 mod load;
+mod logs;
 mod oneshot;
 mod primitives;
 mod resident;
@@ -137,7 +137,7 @@ pub(crate) struct EngineInner {
     root_id: String,
     clock: Clock,
     base_url: String,
-    logs: Mutex<HashMap<String, PicoLog>>,
+    logs: logs::Logs,
     work: Mutex<Sender<Arc<PicoCell>>>,
     pub(crate) storage: Arc<dyn Storage>,
     /// Events waiting to be posted to other engines (`outbox.rs`).
@@ -259,7 +259,7 @@ impl Engine {
             root_id: root_id.clone(),
             clock: Clock::new(options.manual_clock),
             base_url: options.base_url,
-            logs: Mutex::new(HashMap::new()),
+            logs: logs::Logs::default(),
             work: Mutex::new(sender),
             storage,
             outbox: super::outbox::Outbox::new(options.outbox),
@@ -507,9 +507,7 @@ impl Engine {
     /// The log lines of a pico numbered `after` and up (numbers count the lines a full log
     /// dropped), and the number to ask from next; for followers such as `krl logs -f`.
     pub fn logs_since(&self, pico_id: &str, after: usize) -> (Vec<LogEntry>, usize) {
-        lock(&self.inner.logs)
-            .get(pico_id)
-            .map_or((Vec::new(), 0), |log| log.since(after))
+        self.inner.logs.since(pico_id, after)
     }
 
     /// Reads an entity variable directly (for tests and tools).
@@ -597,10 +595,7 @@ impl EngineInner {
     /// A line in the engine's own log (the root pico's), for problems found while loading.
     fn engine_log(&self, message: String) {
         let entry = LogEntry::new(self.now(), "error", message);
-        lock(&self.logs)
-            .entry(self.root_id.clone())
-            .or_default()
-            .push(entry);
+        self.logs.push(&self.root_id, entry);
     }
 
     /// Cleans an event, resolves its channel and checks the policy.

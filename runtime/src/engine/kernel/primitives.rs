@@ -65,18 +65,12 @@ impl EngineInner {
     }
 
     pub(crate) fn pico_logs(&self, pico_id: &str) -> Vec<LogEntry> {
-        lock(&self.logs)
-            .get(pico_id)
-            .map(PicoLog::lines)
-            .unwrap_or_default()
+        self.logs.lines(pico_id)
     }
 
     pub(crate) fn pico_log_error(&self, pico_id: &str, message: String) {
         let entry = LogEntry::new(self.now(), "error", message);
-        lock(&self.logs)
-            .entry(pico_id.to_string())
-            .or_default()
-            .push(entry);
+        self.logs.push(pico_id, entry);
     }
 
     pub(crate) fn engine_log_error(&self, message: String) {
