@@ -117,6 +117,7 @@ fn main() -> ExitCode {
 /// `println!` into a panic. `krl run` keeps ignoring it: its HTTP server writes to sockets
 /// with `writev`, where SIGPIPE would kill the engine whenever a client hangs up early; it
 /// writes its own console output without failing instead (run.rs).
+#[allow(unsafe_code)] // one libc call; see its SAFETY comment
 fn end_quietly_on_closed_pipe() {
     #[cfg(unix)]
     // SAFETY: called at startup before any thread exists; SIG_DFL is a valid disposition.

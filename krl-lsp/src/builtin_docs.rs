@@ -5,17 +5,17 @@
 use krl_builtins::{Builtin, Kind};
 
 /// The signature line of a stdlib operator called by name, e.g. `join(val, str = ",")`.
-pub fn op_signature(name: &str) -> Option<String> {
+pub(crate) fn op_signature(name: &str) -> Option<String> {
     krl_builtins::named_operator(name).map(|op| op.signature(""))
 }
 
 /// The one-line summary of a stdlib operator.
-pub fn op_summary(name: &str) -> Option<String> {
+pub(crate) fn op_summary(name: &str) -> Option<String> {
     krl_builtins::named_operator(name).map(|op| op.summary.to_string())
 }
 
 /// Markdown for hovering over or completing a stdlib operator.
-pub fn op_markdown(name: &str) -> Option<String> {
+pub(crate) fn op_markdown(name: &str) -> Option<String> {
     let op = krl_builtins::named_operator(name)?;
     let kind = match op.kind {
         Kind::Action => "standard library action",
@@ -30,7 +30,7 @@ pub fn op_markdown(name: &str) -> Option<String> {
 }
 
 /// Markdown for hovering over or completing `module:member`.
-pub fn member_markdown(module: &str, member: &Builtin) -> String {
+pub(crate) fn member_markdown(module: &str, member: &Builtin) -> String {
     let kind = match member.kind {
         Kind::Function => "function",
         Kind::Action => "action",
@@ -45,7 +45,7 @@ pub fn member_markdown(module: &str, member: &Builtin) -> String {
 }
 
 /// Keys allowed in a `meta` block, with a short description.
-pub const META_KEYS: &[(&str, &str)] = &[
+pub(crate) const META_KEYS: &[(&str, &str)] = &[
     ("name", "the ruleset's name"),
     ("description", "what the ruleset does"),
     ("author", "who wrote it"),

@@ -10,7 +10,7 @@ use crate::analysis::Analysis;
 use crate::syntax;
 
 /// The source of a parameter list, e.g. `(name, greeting = "hi")`, on one line.
-pub fn params_text(analysis: &Analysis, params: &Params) -> String {
+pub(crate) fn params_text(analysis: &Analysis, params: &Params) -> String {
     let items: Vec<String> = params
         .items
         .iter()
@@ -20,7 +20,7 @@ pub fn params_text(analysis: &Analysis, params: &Params) -> String {
 }
 
 /// Collapses whitespace runs so a snippet fits on one line.
-pub fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -33,11 +33,11 @@ fn shorten(text: String, max: usize) -> String {
 }
 
 /// `name = function(a, b)`, `name = defaction(x)` or `name = <value>`.
-pub fn declaration_line(analysis: &Analysis, decl: &Declaration) -> String {
+pub(crate) fn declaration_line(analysis: &Analysis, decl: &Declaration) -> String {
     format!("{} = {}", decl.name.name, value_summary(analysis, &decl.value))
 }
 
-pub fn value_summary(analysis: &Analysis, value: &Expr) -> String {
+pub(crate) fn value_summary(analysis: &Analysis, value: &Expr) -> String {
     match &value.kind {
         ExprKind::Function(function) => format!("function{}", params_text(analysis, &function.params)),
         ExprKind::Defaction(defaction) => format!("defaction{}", params_text(analysis, &defaction.params)),
@@ -46,7 +46,7 @@ pub fn value_summary(analysis: &Analysis, value: &Expr) -> String {
 }
 
 /// The code line describing a declared name: its declaration, or its kind and name.
-pub fn decl_signature(analysis: &Analysis, id: DeclId) -> String {
+pub(crate) fn decl_signature(analysis: &Analysis, id: DeclId) -> String {
     let decl = analysis.names().declaration(id);
     if let Some(node) = syntax::declaration_named(analysis.ruleset(), decl.span) {
         return declaration_line(analysis, node);
@@ -63,7 +63,7 @@ pub fn decl_signature(analysis: &Analysis, id: DeclId) -> String {
 }
 
 /// The comments directly above `span` (no blank line between), without their markers.
-pub fn doc_comment(analysis: &Analysis, span: Span) -> Option<String> {
+pub(crate) fn doc_comment(analysis: &Analysis, span: Span) -> Option<String> {
     let line_start = analysis.lines.line_col(span.start).line;
     let mut expected = line_start;
     let mut parts = Vec::new();
@@ -108,7 +108,7 @@ pub fn doc_comment(analysis: &Analysis, span: Span) -> Option<String> {
 }
 
 /// Markdown for a declared name: code line, kind and doc comment.
-pub fn decl_markdown(analysis: &Analysis, id: DeclId) -> String {
+pub(crate) fn decl_markdown(analysis: &Analysis, id: DeclId) -> String {
     let decl = analysis.names().declaration(id);
     if decl.kind == DeclKind::Stdlib
         && let Some(markdown) = crate::builtin_docs::op_markdown(&decl.name)
@@ -162,7 +162,7 @@ fn kind_text(kind: DeclKind) -> String {
 }
 
 /// Markdown for a rule: its header and the events it selects.
-pub fn rule_markdown(analysis: &Analysis, rule: &Rule) -> String {
+pub(crate) fn rule_markdown(analysis: &Analysis, rule: &Rule) -> String {
     let mut out = format!("```krl\nrule {}\n```", rule.name.name);
     if let Some(select) = &rule.select {
         out.push_str(&format!(
@@ -180,7 +180,7 @@ pub fn rule_markdown(analysis: &Analysis, rule: &Rule) -> String {
 }
 
 /// Markdown for `ent:name`: where it is written and how often it is read.
-pub fn ent_markdown(analysis: &Analysis, name: &str) -> String {
+pub(crate) fn ent_markdown(analysis: &Analysis, name: &str) -> String {
     let mut out = format!("```krl\nent:{name}\n```\nPersistent entity variable");
     let accesses: Vec<_> = analysis.names().ent_accesses(name).collect();
     let reads = accesses.iter().filter(|a| a.kind == EntAccessKind::Read).count();

@@ -10,7 +10,7 @@ use crate::workspace::Workspace;
 
 /// An event emitted with a domain and type known without running anything.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Emitted {
+pub(crate) struct Emitted {
     pub domain: String,
     pub event_type: String,
     /// The statement or action that emits it.
@@ -31,7 +31,7 @@ fn static_event(event: &EventRef) -> Option<(String, String)> {
 }
 
 /// Every emitted event of a document, in source order.
-pub fn emitters(analysis: &Analysis) -> Vec<Emitted> {
+pub(crate) fn emitters(analysis: &Analysis) -> Vec<Emitted> {
     let mut out = Vec::new();
     syntax::walk(analysis.ruleset(), &mut |node| match node {
         Node::Stmt(stmt) => {
@@ -81,7 +81,7 @@ pub fn emitters(analysis: &Analysis) -> Vec<Emitted> {
 }
 
 /// The emitted event whose statement or action holds `offset`.
-pub fn emitter_at(analysis: &Analysis, offset: u32) -> Option<Emitted> {
+pub(crate) fn emitter_at(analysis: &Analysis, offset: u32) -> Option<Emitted> {
     emitters(analysis)
         .into_iter()
         .filter(|emitted| emitted.span.start <= offset && offset <= emitted.span.end)
@@ -89,7 +89,7 @@ pub fn emitter_at(analysis: &Analysis, offset: u32) -> Option<Emitted> {
 }
 
 /// The documents to search: this one first, then the rest of the workspace.
-pub fn documents<'a>(
+pub(crate) fn documents<'a>(
     analysis: &'a Analysis,
     workspace: &'a Workspace,
 ) -> impl Iterator<Item = &'a Analysis> + 'a {
@@ -103,7 +103,7 @@ pub fn documents<'a>(
 }
 
 /// The base events (domain, type, span) selected by the rules of a document.
-pub fn selected(analysis: &Analysis) -> Vec<(String, String, Span)> {
+pub(crate) fn selected(analysis: &Analysis) -> Vec<(String, String, Span)> {
     analysis
         .ruleset()
         .rules()

@@ -12,13 +12,13 @@ use tower_lsp::jsonrpc::Request;
 use tower_service::Service;
 
 /// Wraps the LSP service; sees every message in arrival order, before it is queued.
-pub struct EndProcessOnExit<S> {
+pub(crate) struct EndProcessOnExit<S> {
     pub inner: S,
     shutdown_requested: bool,
 }
 
 impl<S> EndProcessOnExit<S> {
-    pub fn new(inner: S) -> Self {
+    pub(crate) fn new(inner: S) -> Self {
         EndProcessOnExit {
             inner,
             shutdown_requested: false,

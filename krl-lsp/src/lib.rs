@@ -16,15 +16,23 @@
 //! assert!(markup.value.contains("greet = function(name)"));
 //! ```
 
+// Positions from the editor index into text that may have changed under them: a slice past
+// the end must be a `None`, never a panic of the server.
+#![deny(clippy::indexing_slicing)]
+// `pub(crate)` by default: what the binary, the tests and the benches use is `pub` (the
+// analysis, the handlers, the workspace, `run_stdio`/`serve`); everything else stays inside,
+// so the compiler reports what nothing uses.
+#![deny(unreachable_pub)]
+
 pub mod analysis;
-pub mod builtin_docs;
-pub mod describe;
-pub mod events;
+mod builtin_docs;
+mod describe;
+mod events;
 mod exit;
 pub mod handlers;
-pub mod server;
-pub mod syntax;
-pub mod target;
+mod server;
+mod syntax;
+mod target;
 pub mod workspace;
 
 pub use analysis::Analysis;

@@ -38,13 +38,13 @@ struct State {
     roots: Vec<PathBuf>,
 }
 
-pub struct Server {
+pub(crate) struct Server {
     client: Client,
     state: Mutex<State>,
 }
 
 /// Builds the service with the custom requests registered.
-pub fn service() -> (LspService<Server>, tower_lsp::ClientSocket) {
+pub(crate) fn service() -> (LspService<Server>, tower_lsp::ClientSocket) {
     LspService::build(|client| Server {
         client,
         state: Mutex::new(State::default()),

@@ -9,10 +9,10 @@ use krl_syntax::ast::{
 };
 use krl_syntax::visit::{self, Flow, Visitor};
 
-pub use krl_syntax::visit::Node;
+pub(crate) use krl_syntax::visit::Node;
 
 /// Calls `f` on every node of `ruleset`, parents before children (inactive rules included).
-pub fn walk<'a>(ruleset: &'a Ruleset, f: &mut dyn FnMut(Node<'a>)) {
+pub(crate) fn walk<'a>(ruleset: &'a Ruleset, f: &mut dyn FnMut(Node<'a>)) {
     let _ = visit::walk_ruleset(
         &mut |node| {
             f(node);
@@ -23,7 +23,7 @@ pub fn walk<'a>(ruleset: &'a Ruleset, f: &mut dyn FnMut(Node<'a>)) {
 }
 
 /// The declaration node whose name is at `name_span`.
-pub fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declaration> {
+pub(crate) fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declaration> {
     let mut found = None;
     let _ = visit::walk_ruleset(
         &mut |node| match node {
@@ -42,14 +42,14 @@ pub fn declaration_named(ruleset: &Ruleset, name_span: Span) -> Option<&Declarat
 
 /// A parameter found by the span of its name, with the declaration that owns the function
 /// or defaction (`None` for an anonymous function) and whether that is a defaction.
-pub struct ParamSite<'a> {
+pub(crate) struct ParamSite<'a> {
     pub param: &'a Param,
     pub owner: Option<&'a Declaration>,
     pub in_defaction: bool,
 }
 
 /// The parameter whose name is at `name_span`, with its function or defaction.
-pub fn parameter_named(ruleset: &Ruleset, name_span: Span) -> Option<ParamSite<'_>> {
+pub(crate) fn parameter_named(ruleset: &Ruleset, name_span: Span) -> Option<ParamSite<'_>> {
     /// Walks down to the parameter list that holds the name, remembering the declaration
     /// whose value is the function or defaction around it.
     struct Search<'a> {
@@ -110,7 +110,7 @@ pub fn parameter_named(ruleset: &Ruleset, name_span: Span) -> Option<ParamSite<'
 }
 
 /// Every declaration node keyed by the span of its name, from one walk.
-pub fn declarations_by_name(ruleset: &Ruleset) -> std::collections::HashMap<Span, &Declaration> {
+pub(crate) fn declarations_by_name(ruleset: &Ruleset) -> std::collections::HashMap<Span, &Declaration> {
     let mut out = std::collections::HashMap::new();
     walk(ruleset, &mut |node| {
         if let Node::Decl(decl) = node {
@@ -121,14 +121,14 @@ pub fn declarations_by_name(ruleset: &Ruleset) -> std::collections::HashMap<Span
 }
 
 /// The rule whose span holds `offset`.
-pub fn rule_at(ruleset: &Ruleset, offset: u32) -> Option<&Rule> {
+pub(crate) fn rule_at(ruleset: &Ruleset, offset: u32) -> Option<&Rule> {
     ruleset
         .rules()
         .find(|rule| rule.span.start <= offset && offset <= rule.span.end)
 }
 
 /// Every base event of an event expression, with its span.
-pub fn base_events(event: &EventExpr) -> Vec<(&BaseEvent, Span)> {
+pub(crate) fn base_events(event: &EventExpr) -> Vec<(&BaseEvent, Span)> {
     let mut out = Vec::new();
     let _ = visit::walk_event(
         &mut |node| {
@@ -147,7 +147,7 @@ pub fn base_events(event: &EventExpr) -> Vec<(&BaseEvent, Span)> {
 }
 
 /// The base events a rule selects on (`select when`); empty for `select where`.
-pub fn selected_events(rule: &Rule) -> Vec<(&BaseEvent, Span)> {
+pub(crate) fn selected_events(rule: &Rule) -> Vec<(&BaseEvent, Span)> {
     match rule.select.as_ref().map(|select| &select.kind) {
         Some(SelectKind::When { event, .. }) => base_events(event),
         _ => Vec::new(),
@@ -155,7 +155,7 @@ pub fn selected_events(rule: &Rule) -> Vec<(&BaseEvent, Span)> {
 }
 
 /// The text of a string literal expression.
-pub fn literal_string(e: &Expr) -> Option<&str> {
+pub(crate) fn literal_string(e: &Expr) -> Option<&str> {
     match &e.kind {
         ExprKind::String { value } => Some(value),
         ExprKind::Chevron { parts } => match parts.as_slice() {

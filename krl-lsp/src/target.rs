@@ -8,7 +8,7 @@ use crate::analysis::Analysis;
 use crate::syntax::{self, Node};
 
 #[derive(Clone, Debug)]
-pub enum Target<'a> {
+pub(crate) enum Target<'a> {
     /// A declared name (or a stdlib operator), at a declaration or a use.
     Decl { id: DeclId, span: Span },
     /// `ent:name`, at a read or a write.
@@ -28,7 +28,7 @@ pub enum Target<'a> {
 }
 
 /// The module rid behind an alias declared in `meta` (`use module rid alias name`).
-pub fn alias_rid(analysis: &Analysis, alias: &str) -> Option<(String, Span)> {
+pub(crate) fn alias_rid(analysis: &Analysis, alias: &str) -> Option<(String, Span)> {
     analysis
         .ruleset()
         .meta
@@ -49,7 +49,7 @@ fn touches(span: Span, offset: u32) -> bool {
 }
 
 /// The target at `offset`.
-pub fn target_at(analysis: &Analysis, offset: u32) -> Option<Target<'_>> {
+pub(crate) fn target_at(analysis: &Analysis, offset: u32) -> Option<Target<'_>> {
     let names = analysis.names();
     if let Some(access) = names.ent.iter().find(|access| touches(access.span, offset)) {
         return Some(ent_target(access));

@@ -12,6 +12,7 @@
 //! assert_eq!(out.encode(0).as_deref(), Some("[1,2,3]"));
 //! ```
 
+pub mod args;
 pub mod engine;
 pub mod error;
 pub mod host;

@@ -312,9 +312,9 @@ fn sqlite_rejects_foreign_format_versions() {
 /// Sets `user_version`, a big-endian u32 at byte 60 of a SQLite file's header.
 fn set_format_version(dir: &std::path::Path, version: u32) {
     let path = dir.join("store.sqlite3");
-    let mut bytes = std::fs::read(&path).unwrap();
+    let mut bytes = std::fs::read(&path).expect("the store file exists");
     bytes[60..64].copy_from_slice(&version.to_be_bytes());
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, bytes).expect("the store file is writable");
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! and caret comments ([`case`]), printing trees as S-expressions ([`sexp`]), the span
 //! invariants every parse must satisfy ([`spans`]) and the map from snapshot files back to
 //! case files ([`snapshots`]), the stable-toolchain fuzzer ([`fuzz`]), the engine cases'
-//! runner ([`run_case`]) and the generator of random KRL programs with its runners
-//! ([`gen_program`], [`gen_run`]).
+//! runner ([`run_case`]), the generator of random KRL programs with its runners
+//! ([`gen_program`], [`gen_run`]) and the tidy checks ([`tidy`]).
 
 pub mod case;
 pub mod fuzz;
@@ -14,3 +14,4 @@ pub mod run_case;
 pub mod sexp;
 pub mod snapshots;
 pub mod spans;
+pub mod tidy;

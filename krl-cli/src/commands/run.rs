@@ -323,6 +323,7 @@ fn source_folders(args: &Args, home: &Path) -> Vec<PathBuf> {
 
 /// Raises the soft limit on open files to the hard limit (many systems start processes at
 /// 1,024, which a thousand idle connections exhaust); returns the limit now in force.
+#[allow(unsafe_code)] // two libc calls; see their SAFETY comments
 fn raise_open_file_limit() -> Option<u64> {
     #[cfg(unix)]
     {

@@ -12,6 +12,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use krl_diagnostics::{FileSpan, Span};
+use krl_runtime::args::{NamedArgs, bind as bind_args};
 use krl_runtime::stdlib::{self, Operator};
 use krl_runtime::value::Callable;
 use krl_runtime::{Host, Map, RuntimeError, Value};
@@ -383,8 +384,6 @@ fn call(
     at(span, call_value(host, callee, positional, named))
 }
 
-type NamedArgs = Vec<(Arc<str>, Value)>;
-
 fn eval_args(
     args: &Args,
     env: &Env<'_>,
@@ -403,31 +402,6 @@ fn eval_args(
     Ok((positional, named))
 }
 
-/// Matches pico-engine's `krlNamedArgs`: with named arguments, each parameter takes its
-/// named value, else the positional one at its index; gaps before a supplied argument are
-/// null and nothing after the last supplied one is passed.
-pub fn arrange_args(params: &[&str], positional: Vec<Value>, named: NamedArgs) -> Vec<Value> {
-    if named.is_empty() {
-        let mut positional = positional;
-        positional.truncate(params.len());
-        return positional;
-    }
-    let mut out: Vec<Value> = Vec::with_capacity(params.len());
-    let mut positional: Vec<Option<Value>> = positional.into_iter().map(Some).collect();
-    let mut named = named;
-    for (idx, param) in params.iter().enumerate() {
-        let value = match named.iter().position(|(name, _)| &**name == *param) {
-            Some(found) => Some(named.swap_remove(found).1),
-            None => positional.get_mut(idx).and_then(Option::take),
-        };
-        if let Some(value) = value {
-            out.resize(idx, Value::Null);
-            out.push(value);
-        }
-    }
-    out
-}
-
 /// Calls a function or action value the way KRL code does.
 pub fn call_value(
     host: &mut dyn Host,
@@ -443,13 +417,13 @@ pub fn call_value(
         if named.is_empty() {
             return closure.invoke(host, positional);
         }
-        let args = arrange_args(&closure.param_names(), positional, named);
+        let args = bind_args(&closure.param_names(), positional, named);
         return closure.invoke(host, args);
     }
     let args = if named.is_empty() {
         positional
     } else {
-        arrange_args(&callable.param_names(), positional, named)
+        bind_args(&callable.param_names(), positional, named)
     };
     callable.call(host, args)
 }
@@ -559,13 +533,13 @@ pub fn call_action(
         }
     };
     let args = if named.is_empty() {
-        // What `arrange_args` does then, without listing the parameters (an allocation per
+        // What `args::bind` does then, without listing the parameters (an allocation per
         // action, e.g. per `send_directive`).
         let mut positional = positional;
         positional.truncate(callable.param_count());
         positional
     } else {
-        arrange_args(&callable.param_names(), positional, named)
+        bind_args(&callable.param_names(), positional, named)
     };
     callable.call(host, args)
 }

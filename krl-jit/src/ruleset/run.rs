@@ -408,19 +408,7 @@ impl RulesetInstance for KrlInstance {
         };
         match &value {
             Value::Function(callable) => {
-                // Matches pico-engine: arguments bind by parameter name; keys "0", "1", ...
-                // bind by position.
-                let params = callable.param_names();
-                let positional: Vec<Value> = params
-                    .iter()
-                    .enumerate()
-                    .map(|(idx, param)| {
-                        args.get(param)
-                            .or_else(|| args.get(&idx.to_string()))
-                            .cloned()
-                            .unwrap_or_default()
-                    })
-                    .collect();
+                let positional = krl_runtime::args::bind_map(&callable.param_names(), args);
                 located(&self.source, None, || cx.call(&value, positional))
             }
             _ => Ok(value),

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::backend::{ModuleBinding, RulesetInstance};
-use super::core::{EngineInner, Staged};
 use super::ent;
 use super::event::Event;
+use super::kernel::{EngineInner, Staged};
 use super::pico::PicoState;
 use super::trace::{PostludeBranch, TraceEvent};
 use crate::host::{LogLevel, unknown_module};
@@ -43,7 +43,7 @@ pub struct TxnContext<'a> {
     pub(crate) modules: Vec<ModuleBinding>,
     /// Rids being initialised as modules, to report dependency cycles.
     pub(crate) initialising: Vec<Arc<str>>,
-    /// Structural changes (picos, channels, installs) not yet committed (`core/staged.rs`).
+    /// Structural changes (picos, channels, installs) not yet committed (`kernel/staged.rs`).
     pub(crate) staged: Staged,
 }
 
@@ -117,16 +117,7 @@ impl<'a> TxnContext<'a> {
             Some(callable) => Arc::clone(callable),
             None => return Ok(value),
         };
-        let params = callable.param_names();
-        let mut args = positional;
-        for (key, arg) in named {
-            if let Some(idx) = params.iter().position(|p| **p == *key) {
-                if args.len() <= idx {
-                    args.resize(idx + 1, Value::Null);
-                }
-                args[idx] = arg;
-            }
-        }
+        let args = crate::args::bind(&callable.param_names(), positional, named);
         // FIXME(#4): the reference runs a module defaction's actions in the caller's context.
         let saved_rid = std::mem::replace(&mut self.rid, Arc::clone(&binding.rid));
         let saved_event = self.event.take();

@@ -4,7 +4,7 @@
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
 //! rulesets), `context` (what a running rule sees), `log` (the pico log), `ent`
-//! (entity-variable paths), `pico` (one pico's state), `core` (the engine and its
+//! (entity-variable paths), `pico` (one pico's state), `error` (`EngineError`), `kernel` (the engine and its
 //! transactions), `outbox` (events for other engines, posted in order once their transaction
 //! committed), `select` (event expressions),
 //! `source` (where a ruleset URL's text comes from), `system` (the built-in system rulesets
@@ -13,10 +13,11 @@
 pub mod backend;
 pub mod channel;
 pub mod context;
-mod core;
 pub mod ent;
+mod error;
 pub mod event;
 pub mod ids;
+mod kernel;
 pub mod log;
 mod modules;
 pub mod outbox;
@@ -27,16 +28,17 @@ mod source;
 pub mod system;
 pub mod trace;
 
-pub use self::core::{
-    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineError, EngineOptions, EventResponse, MAX_EVENT_RUNS,
-    RulesetVersion, Submitted,
-};
 pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
     RulesetInstance, RulesetMeta,
 };
 pub use context::TxnContext;
+pub use error::EngineError;
 pub use event::{Event, Query};
+pub use kernel::{
+    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineOptions, EventResponse, MAX_EVENT_RUNS, RulesetVersion,
+    Submitted,
+};
 pub use modules::http::trust_root_certificates;
 pub use outbox::OutboxOptions;
 pub use source::SourcePolicy;

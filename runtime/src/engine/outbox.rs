@@ -2,7 +2,7 @@
 //! `host`), delivered in order, durably, after their transaction committed.
 //!
 //! A send does not go out from inside the rule. It becomes an [`OutboxRecord`] under the key
-//! `outbox, <sequence>` in the transaction's staged batch (`core/staged.rs`), so it is stored
+//! `outbox, <sequence>` in the transaction's staged batch (`kernel/staged.rs`), so it is stored
 //! in the same `WriteBatch` as the transaction's other writes, or not at all: a failed
 //! transaction, or a failed group commit, sends nothing. Once the group committed,
 //! [`EngineInner::settle`] hands the entries to [`Outbox::dispatch`].
@@ -34,7 +34,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::core::{EngineError, EngineInner};
+use super::error::EngineError;
+use super::kernel::EngineInner;
 use super::modules::http::{Delivery, deliver_event};
 use super::persist;
 use crate::storage::{Storage, WriteBatch, key};

@@ -4,7 +4,7 @@
 //! (partially matched event expressions survive a restart), `inbox` (events accepted on the
 //! asynchronous route before they ran), `ruleset` (the registry, with source text, so
 //! code can be recompiled without re-fetching), and three indexes that let the engine load
-//! one pico without reading the others (picos load on first use, see `core/resident.rs`):
+//! one pico without reading the others (picos load on first use, see `kernel/resident.rs`):
 //! `pico-eci-list` (a pico's channels, as in the reference), `pico-child` (a pico's
 //! children, one key each, so creating a child writes a constant amount rather than the
 //! parent's whole list) and `timer-index` (which picos have scheduled events, so timers are
@@ -25,7 +25,7 @@
 //! | `entvar, pico, rid, name` | the value as JSON |
 //! | `rulestate, pico, rid` | `{rule name: automaton state}` of the rules not at their start |
 //! | `inbox, pico, eid` | an accepted event not yet processed, with how often a restart replayed it |
-//! | `dead-letter, pico, eid` | an inboxed event moved aside (`core/dead_letters.rs`), with why |
+//! | `dead-letter, pico, eid` | an inboxed event moved aside (`kernel/dead_letters.rs`), with why |
 //! | `timer-index, pico, rid` | empty: the ruleset's `_schedule` variable is not empty |
 //! | `outbox, seq` | an event for another engine, committed and not yet acknowledged (`outbox.rs`) |
 //!
@@ -38,7 +38,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::channel::Channel;
-use super::core::EngineError;
+use super::error::EngineError;
 use super::select::RuleState;
 use crate::storage::{WriteBatch, key};
 use crate::value::{Map, Value};
@@ -168,7 +168,7 @@ pub(crate) struct InboxRecord {
     pub replays: u32,
 }
 
-/// An inboxed event moved aside: it never finished (see `core/dead_letters.rs`).
+/// An inboxed event moved aside: it never finished (see `kernel/dead_letters.rs`).
 #[derive(Serialize, Deserialize)]
 pub(crate) struct DeadLetterRecord {
     #[serde(flatten)]

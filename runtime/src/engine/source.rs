@@ -13,7 +13,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::core::EngineError;
+use super::error::EngineError;
 
 /// What ruleset URLs may read ([`super::EngineOptions::sources`]).
 #[derive(Clone, Debug)]
@@ -245,6 +245,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(unsafe_code)] // `mkfifo`, to make a FIFO; see its SAFETY comment
     fn special_files_are_refused_even_without_folders() {
         let policy = SourcePolicy::default();
         for url in ["/dev/zero", "file:///dev/urandom", "/proc/self"] {

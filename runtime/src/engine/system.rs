@@ -6,7 +6,7 @@
 //! The URL keeps the reference's `<dir>/<rid>.krl` shape on purpose: wrangler installs the
 //! subscription ruleset on a new child from the URL next to its own.
 
-use super::core::EngineError;
+use super::error::EngineError;
 use super::{Engine, EventResponse};
 use crate::value::{Map, Value};
 

@@ -17,9 +17,12 @@ use krl_runtime::value::Map;
 use serde_json::Value as Json;
 
 use super::clock;
-use super::compare::{self, matches};
-use super::format::{Action, Expect, Match, RulesetUse, Step, Target, TestCase, line_col};
+use super::format::{Action, Expect, RulesetUse, Step, Target, TestCase, line_col};
 use super::library::{Library, Ruleset};
+
+mod expect;
+
+use expect::{Seen, expect_install_error};
 
 /// What a test run produced.
 pub struct Outcome {
@@ -449,15 +452,14 @@ impl World<'_> {
         Ok(())
     }
 
-    fn run_step(
+    /// Runs a step's action: its answer, or `None` when it failed as its `error` expectation
+    /// said (nothing more to check).
+    fn perform(
         &mut self,
         step: &Step,
         collector: &Collector,
-        test_name: &str,
-        snapshots: &Snapshots<'_>,
-        observed: &mut Vec<(String, Json)>,
-    ) -> Result<(), StepFailure> {
-        let trace_start = collector.len();
+        trace_start: usize,
+    ) -> Result<Option<Answer>, StepFailure> {
         let expects_error = step.expects.iter().find_map(|e| match e {
             Expect::Error(text) => Some(text.as_str()),
             _ => None,
@@ -476,7 +478,7 @@ impl World<'_> {
                 self.settle(collector);
                 match self.check_error(result, expects_error, collector, trace_start)? {
                     Some(response) => Answer::Directives(response.directives),
-                    None => return Ok(()),
+                    None => return Ok(None),
                 }
             }
             Action::Query {
@@ -494,7 +496,7 @@ impl World<'_> {
                 let result = self.engine.query(&eci, &rid, name, args);
                 match self.check_error(result, expects_error, collector, trace_start)? {
                     Some(value) => Answer::Result(value),
-                    None => return Ok(()),
+                    None => return Ok(None),
                 }
             }
             Action::Advance(ms) => {
@@ -514,32 +516,8 @@ impl World<'_> {
                 parent,
                 rulesets,
             } => {
-                if self.picos.contains_key(name) {
-                    return Err(StepFailure::new(format!(
-                        "there already is a pico named `{name}`"
-                    )));
-                }
-                if self.system {
-                    self.new_child_by_wrangler(name, parent, collector)?;
-                } else {
-                    let parent_id = self.pico(parent)?.id.clone();
-                    let created = self
-                        .engine
-                        .new_pico(&parent_id)
-                        .and_then(|eci| self.engine.pico_of(&eci))
-                        .map_err(|err| StepFailure::new(format!("creating the pico failed: {err}")))?;
-                    let eci = open_channel(&self.engine, &created);
-                    self.picos.insert(
-                        name.clone(),
-                        Pico {
-                            id: created,
-                            eci,
-                            installed: Vec::new(),
-                        },
-                    );
-                }
-                let installed = self.install(name, rulesets);
-                expect_install_error(installed, expects_error)?;
+                self.new_pico(name, parent, collector)?;
+                expect_install_error(self.install(name, rulesets), expects_error)?;
                 Answer::None
             }
             Action::Install { pico, rulesets } => {
@@ -568,8 +546,41 @@ impl World<'_> {
                 Answer::None
             }
         };
-        let trace = collector.since(trace_start);
-        let pico_name = match &step.action {
+        Ok(Some(answer))
+    }
+
+    /// `new_pico`: a child of `parent` named `name`, created by wrangler when the test boots
+    /// the system rulesets, else directly on the engine.
+    fn new_pico(&mut self, name: &str, parent: &str, collector: &Collector) -> Result<(), StepFailure> {
+        if self.picos.contains_key(name) {
+            return Err(StepFailure::new(format!(
+                "there already is a pico named `{name}`"
+            )));
+        }
+        if self.system {
+            return self.new_child_by_wrangler(name, parent, collector);
+        }
+        let parent_id = self.pico(parent)?.id.clone();
+        let created = self
+            .engine
+            .new_pico(&parent_id)
+            .and_then(|eci| self.engine.pico_of(&eci))
+            .map_err(|err| StepFailure::new(format!("creating the pico failed: {err}")))?;
+        let eci = open_channel(&self.engine, &created);
+        self.picos.insert(
+            name.to_string(),
+            Pico {
+                id: created,
+                eci,
+                installed: Vec::new(),
+            },
+        );
+        Ok(())
+    }
+
+    /// The pico a step addresses, for its `ent` and `scheduled` expectations.
+    fn addressed_pico(&self, action: &Action) -> String {
+        match action {
             Action::NewPico { name, .. } => name.clone(),
             Action::Install { pico, .. } | Action::NewChannel { pico, .. } => pico.clone(),
             Action::Event { target, .. } | Action::Query { target, .. } => match target {
@@ -577,196 +588,33 @@ impl World<'_> {
                 Target::Channel(channel) => self.pico_of_channel(channel),
             },
             _ => "main".into(),
+        }
+    }
+
+    fn run_step(
+        &mut self,
+        step: &Step,
+        collector: &Collector,
+        test_name: &str,
+        snapshots: &Snapshots<'_>,
+        observed: &mut Vec<(String, Json)>,
+    ) -> Result<(), StepFailure> {
+        let trace_start = collector.len();
+        let Some(answer) = self.perform(step, collector, trace_start)? else {
+            // The step failed as its `error` expectation said.
+            return Ok(());
         };
+        let trace = collector.since(trace_start);
+        let pico_name = self.addressed_pico(&step.action);
         for expect in &step.expects {
-            match expect {
-                Expect::Error(_) => {}
-                Expect::Directives(expected, mode) => {
-                    let Answer::Directives(directives) = &answer else {
-                        continue;
-                    };
-                    self.check_directives(expected, *mode, directives)?;
-                }
-                Expect::Snapshot(name) => {
-                    let Answer::Directives(directives) = &answer else {
-                        continue;
-                    };
-                    let actual = Json::Array(directives.iter().map(|d| directive_json(d, true)).collect());
-                    let key = format!("{test_name} / {name}");
-                    let stored = snapshots.stored.and_then(|s| s.get(&key));
-                    if snapshots.accept {
-                        if stored != Some(&actual) {
-                            observed.push((key, actual));
-                        }
-                        continue;
-                    }
-                    match stored {
-                        None => {
-                            return Err(StepFailure::new(format!(
-                                "no snapshot `{name}` is stored yet; run `krl test --accept` to record it"
-                            )));
-                        }
-                        Some(stored) if *stored != actual => {
-                            return Err(StepFailure {
-                                message: format!(
-                                    "the directives differ from snapshot `{name}` (-stored +actual; `krl test --accept` records the new ones)"
-                                ),
-                                diff: Some(Box::new((stored.clone(), actual))),
-                                produced_by: self.directive_sources(directives),
-                            });
-                        }
-                        Some(_) => {}
-                    }
-                }
-                Expect::Result(expected, mode) => {
-                    let Answer::Result(value) = &answer else { continue };
-                    let expected = &self.substitute(expected)?;
-                    let actual = value.to_json();
-                    if !matches(expected, &actual, *mode) {
-                        let shown = shown(expected, &actual, *mode);
-                        return Err(StepFailure {
-                            message: mismatch("the query result", *mode),
-                            diff: Some(Box::new((expected.clone(), shown))),
-                            produced_by: Vec::new(),
-                        });
-                    }
-                }
-                Expect::Ent(name, expected) => {
-                    let expected = &self.substitute(expected)?;
-                    let actual = self.ent(&pico_name, name)?;
-                    if !matches(expected, &actual, Match::Exact) {
-                        return Err(StepFailure {
-                            message: format!("`ent:{name}` differs (-expected +actual)"),
-                            diff: Some(Box::new((expected.clone(), actual))),
-                            produced_by: Vec::new(),
-                        });
-                    }
-                }
-                Expect::Raised(expected) => {
-                    let expected = &self.substitute(expected)?;
-                    let actual = Json::Array(
-                        trace
-                            .iter()
-                            .filter_map(|event| match event {
-                                TraceEvent::Raised {
-                                    domain, name, attrs, ..
-                                } => Some(event_json(domain, name, attrs.to_json())),
-                                _ => None,
-                            })
-                            .collect(),
-                    );
-                    if !matches(expected, &actual, Match::Subset) {
-                        let sources = trace
-                            .iter()
-                            .filter_map(|event| match event {
-                                TraceEvent::Raised {
-                                    rid,
-                                    rule: Some(rule),
-                                    domain,
-                                    name,
-                                    ..
-                                } => Some(self.source_line(&format!("event `{domain}:{name}`"), rid, rule)),
-                                _ => None,
-                            })
-                            .collect();
-                        return Err(StepFailure {
-                            message: "the raised events differ (-expected +actual)".into(),
-                            diff: Some(Box::new((expected.clone(), compare::project(expected, &actual)))),
-                            produced_by: sources,
-                        });
-                    }
-                }
-                Expect::SaveEci { name, pointer } => {
-                    let Answer::Result(value) = &answer else { continue };
-                    let json = value.to_json();
-                    let Some(eci) = json.pointer(pointer).and_then(Json::as_str) else {
-                        return Err(StepFailure {
-                            message: format!("`save_eci.{name}`: the result has no string at `{pointer}`"),
-                            diff: None,
-                            produced_by: Vec::new(),
-                        });
-                    };
-                    self.channels.insert(name.clone(), eci.to_string());
-                }
-                Expect::Scheduled(expected) => {
-                    let expected = normalize_schedule(&self.substitute(expected)?);
-                    let actual = self.scheduled(&pico_name)?;
-                    if !matches(&expected, &actual, Match::Subset) {
-                        return Err(StepFailure {
-                            message: "the scheduled events differ (-expected +actual)".into(),
-                            diff: Some(Box::new((expected.clone(), compare::project(&expected, &actual)))),
-                            produced_by: Vec::new(),
-                        });
-                    }
-                }
-            }
+            let seen = Seen {
+                answer: &answer,
+                trace: &trace,
+                pico_name: &pico_name,
+            };
+            self.check_expect(expect, &seen, test_name, snapshots, observed)?;
         }
         Ok(())
-    }
-
-    /// Applies an `error` expectation: `Ok(None)` when the step failed as expected.
-    fn check_error<T>(
-        &self,
-        result: Result<T, krl_runtime::engine::EngineError>,
-        expects_error: Option<&str>,
-        collector: &Collector,
-        trace_start: usize,
-    ) -> Result<Option<T>, StepFailure> {
-        match (result, expects_error) {
-            (Ok(value), None) => Ok(Some(value)),
-            (Ok(_), Some(text)) => Err(StepFailure::new(format!(
-                "expected an error containing \"{text}\", but the step succeeded"
-            ))),
-            (Err(err), Some(text)) if err.to_string().contains(text) => Ok(None),
-            (Err(err), expected) => {
-                // The last rule selected is the one that failed.
-                let culprit = collector
-                    .since(trace_start)
-                    .into_iter()
-                    .rev()
-                    .find_map(|event| match event {
-                        TraceEvent::RuleSelected { rid, rule, .. } => {
-                            Some(self.source_line("the error", &rid, &rule))
-                        }
-                        _ => None,
-                    });
-                let message = match expected {
-                    Some(text) => format!("expected an error containing \"{text}\", got: {err}"),
-                    None => format!("the step failed: {err}"),
-                };
-                Err(StepFailure {
-                    message,
-                    diff: None,
-                    produced_by: culprit.into_iter().collect(),
-                })
-            }
-        }
-    }
-
-    fn check_directives(
-        &self,
-        expected: &Json,
-        mode: Match,
-        directives: &[Value],
-    ) -> Result<(), StepFailure> {
-        let actual: Vec<Json> = directives.iter().map(|d| directive_json(d, false)).collect();
-        let expected_list = expected.as_array().map(Vec::as_slice).unwrap_or_default();
-        let ok = match mode {
-            Match::Exact => matches(expected, &Json::Array(actual.clone()), Match::Exact),
-            Match::Subset => compare::contains_in_order(expected_list, &actual),
-        };
-        if ok {
-            return Ok(());
-        }
-        let shown = match mode {
-            Match::Exact => Json::Array(actual),
-            Match::Subset => compare::project_directives(expected_list, &actual),
-        };
-        Err(StepFailure {
-            message: mismatch("the directives", mode),
-            diff: Some(Box::new((expected.clone(), shown))),
-            produced_by: self.directive_sources(directives),
-        })
     }
 
     fn directive_sources(&self, directives: &[Value]) -> Vec<String> {
@@ -956,78 +804,6 @@ fn uses_system(test: &TestCase, library: &Library) -> bool {
         .chain(step_rulesets)
         .filter_map(|use_| library.get(&use_.path))
         .any(|ruleset| library.needs_system(ruleset))
-}
-
-/// Applies an `error` expectation to an install.
-fn expect_install_error(result: Result<(), StepFailure>, expected: Option<&str>) -> Result<(), StepFailure> {
-    match (result, expected) {
-        (Ok(()), None) => Ok(()),
-        (Ok(()), Some(text)) => Err(StepFailure::new(format!(
-            "expected an error containing \"{text}\", but the install succeeded"
-        ))),
-        (Err(err), Some(text)) if err.message.contains(text) => Ok(()),
-        (Err(mut err), Some(text)) => {
-            err.message = format!("expected an error containing \"{text}\", got: {}", err.message);
-            Err(err)
-        }
-        (Err(err), None) => Err(err),
-    }
-}
-
-fn mismatch(what: &str, mode: Match) -> String {
-    match mode {
-        Match::Exact => format!("{what} differ (-expected +actual)"),
-        Match::Subset => format!("{what} do not include what was expected (-expected +actual)"),
-    }
-    .replace("result differ", "result differs")
-    .replace("result do not", "result does not")
-}
-
-fn shown(expected: &Json, actual: &Json, mode: Match) -> Json {
-    match mode {
-        Match::Exact => actual.clone(),
-        Match::Subset => compare::project(expected, actual),
-    }
-}
-
-/// A directive as tests compare it: `{name, options}` (plus the rule, for snapshots).
-fn directive_json(directive: &Value, with_rule: bool) -> Json {
-    let json = directive.to_json();
-    let mut out = serde_json::Map::new();
-    out.insert("name".into(), json["name"].clone());
-    out.insert("options".into(), json["options"].clone());
-    if with_rule {
-        out.insert("rule".into(), json["meta"]["rule_name"].clone());
-    }
-    Json::Object(out)
-}
-
-fn event_json(domain: &str, name: &str, attrs: Json) -> Json {
-    let mut out = serde_json::Map::new();
-    out.insert("event".into(), Json::String(format!("{domain}:{name}")));
-    out.insert("attrs".into(), attrs);
-    Json::Object(out)
-}
-
-/// Expected `at` times in any accepted spelling, as the ISO form the actual side uses.
-fn normalize_schedule(expected: &Json) -> Json {
-    let mut expected = expected.clone();
-    if let Json::Array(items) = &mut expected {
-        for item in items {
-            let at = item.get("at").cloned();
-            if let (Some(at), Json::Object(map)) = (at, item) {
-                let ms = match &at {
-                    Json::Number(n) => n.as_f64(),
-                    Json::String(text) => clock::parse_iso(text),
-                    _ => None,
-                };
-                if let Some(ms) = ms {
-                    map.insert("at".into(), Json::String(clock::format_iso(ms)));
-                }
-            }
-        }
-    }
-    expected
 }
 
 /// An allow-all channel on a pico.

@@ -2,7 +2,7 @@
 //! and the actions that change picos, channels and installs.
 //!
 //! Atomicity: the actions that change picos, channels and installs write into the running
-//! transaction's batch and take effect in memory at once, undoably (`core/staged.rs`), so
+//! transaction's batch and take effect in memory at once, undoably (`kernel/staged.rs`), so
 //! they commit with the rest of the transaction or not at all. Deliberately not the
 //! reference's behaviour, which keeps them when the transaction fails later (its partial
 //! writes defect).
@@ -13,7 +13,7 @@ use super::{Args, no_member};
 use crate::RuntimeError;
 use crate::engine::channel::{self, Channel};
 use crate::engine::context::{LogEntry, TxnContext};
-use crate::engine::core::EngineError;
+use crate::engine::error::EngineError;
 use crate::engine::event::Query;
 use crate::engine::ids::new_id;
 use crate::engine::persist;
@@ -37,16 +37,7 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
             query(cx, args.get(0), args.get(1), args.get(2), query_args)
         }
         "event" => {
-            let attrs = args.take(3);
-            if args.get(4).truthy() {
-                let host = args.get(4).to_krl_string();
-                let eci = args.get(0).to_krl_string();
-                super::http::send_elsewhere(cx, &host, &eci, field(args.get(1)), field(args.get(2)), &attrs);
-                return Ok(Value::Null);
-            }
-            // Matches pico-engine: unlike `event:send`, delivery errors fail the rule.
-            let eid = send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
-            Ok(Value::string(eid))
+            event(cx, args)
         }
         "eventQuery" => {
             let (attrs, query_args) = (args.take(3), args.take(6));
@@ -69,22 +60,7 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
             Ok(Value::Null)
         }
         "upsertChannel" => {
-            let mut tags = channel::clean_tags(args.get(0))?;
-            tags.sort();
-            let existing = cx.pico.channels.values().find(|c| {
-                let mut theirs = c.tags.clone();
-                theirs.sort();
-                theirs == tags
-            });
-            match existing.map(|c| c.id.clone()) {
-                Some(eci) => {
-                    let tags = Value::array(tags.into_iter().map(Value::string).collect());
-                    put_channel(cx, &eci, &tags, args.get(1), args.get(2))?;
-                }
-                None => {
-                    new_channel(cx, tags, args.get(1), args.get(2))?;
-                }
-            }
+            upsert_channel(cx, &args)?;
             Ok(Value::Null)
         }
         "delChannel" => {
@@ -92,15 +68,7 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
             Ok(Value::Null)
         }
         "install" => {
-            let url = normalize_url(expect_string(args.get(0), "url")?);
-            let config = args.get(1).as_map().cloned().unwrap_or_default();
-            let code = cx.engine.load_code(&url).map_err(runtime)?;
-            let rid = code.rid().to_string();
-            let engine = cx.engine;
-            engine
-                .stage_install(&mut cx.staged, &mut *cx.pico, code, &url, config, None)
-                .map_err(runtime)?;
-            Ok(Value::string(rid))
+            install(cx, &args)
         }
         "uninstall" => {
             let rid = expect_string(args.get(0), "rid")?.to_string();
@@ -117,6 +85,56 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
         "raiseEvent" => Err(RuntimeError::type_error("[JSObject] is not a function")),
         _ => Err(no_member("ctx", name)),
     }
+}
+
+/// `ctx:event(eci, domain, name, attrs, host)`: to a pico of this engine, or of the engine at
+/// `host` (through the outbox, after the transaction commits).
+fn event(cx: &mut TxnContext<'_>, mut args: Args) -> Result<Value, RuntimeError> {
+    let attrs = args.take(3);
+    if args.get(4).truthy() {
+        let host = args.get(4).to_krl_string();
+        let eci = args.get(0).to_krl_string();
+        super::http::send_elsewhere(cx, &host, &eci, field(args.get(1)), field(args.get(2)), &attrs);
+        return Ok(Value::Null);
+    }
+    // Matches pico-engine: unlike `event:send`, delivery errors fail the rule.
+    let eid = send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
+    Ok(Value::string(eid))
+}
+
+/// `ctx:upsertChannel(tags, eventPolicy, queryPolicy)`: updates the channel with the same
+/// tags (in any order), or creates one.
+fn upsert_channel(cx: &mut TxnContext<'_>, args: &Args) -> Result<(), RuntimeError> {
+    let mut tags = channel::clean_tags(args.get(0))?;
+    tags.sort();
+    let existing = cx.pico.channels.values().find(|c| {
+        let mut theirs = c.tags.clone();
+        theirs.sort();
+        theirs == tags
+    });
+    match existing.map(|c| c.id.clone()) {
+        Some(eci) => {
+            let tags = Value::array(tags.into_iter().map(Value::string).collect());
+            put_channel(cx, &eci, &tags, args.get(1), args.get(2))?;
+        }
+        None => {
+            new_channel(cx, tags, args.get(1), args.get(2))?;
+        }
+    }
+    Ok(())
+}
+
+/// `ctx:install(url, config)`: staged with the transaction; answers the installed rid.
+fn install(cx: &mut TxnContext<'_>, args: &Args) -> Result<Value, RuntimeError> {
+    let url = normalize_url(expect_string(args.get(0), "url")?);
+    let config = args.get(1).as_map().cloned().unwrap_or_default();
+    let code = cx.engine.load_code(&url).map_err(runtime)?;
+    let rid = code.rid().to_string();
+    let engine = cx.engine;
+    engine
+        .stage_install(&mut cx.staged, &mut *cx.pico, code, &url, config, None)
+        .map_err(runtime)?;
+    Ok(Value::string(rid))
 }
 
 fn runtime(err: EngineError) -> RuntimeError {

@@ -3,8 +3,8 @@
 //! error texts (engine.md §7). Properties answered from the transaction itself (`event:attrs`,
 //! `ctx:picoId`, `meta:*`, ...) live in `context.rs`; this module takes every call.
 //!
-//! Calling convention (engine.md §7.1): positional arguments first, then named ones bound by
-//! the parameter names of the builtin table (`krl_builtins::MODULES`); unknown names are
+//! Calling convention (engine.md §7.1): arguments bind to the parameter names of the builtin
+//! table (`krl_builtins::MODULES`) as for any KRL callee (`crate::args`); unknown names are
 //! ignored, missing arguments are null. A closed module (`math`, `http`, ...) answers exactly
 //! the table's members: any other name fails here before reaching the module.
 
@@ -18,18 +18,15 @@ mod time;
 mod math;
 mod random;
 
-use std::sync::Arc;
-
 use super::context::TxnContext;
 use krl_builtins::Builtin;
 
 use crate::RuntimeError;
+use crate::args::{self, NamedArgs};
 use crate::host::unknown_module;
 use crate::value::Value;
 
 pub(crate) use self::time::iso8601;
-
-type Named = Vec<(Arc<str>, Value)>;
 
 /// A module call's arguments, arranged by the member's parameter names.
 pub(crate) struct Args {
@@ -37,20 +34,19 @@ pub(crate) struct Args {
 }
 
 impl Args {
-    /// Positional arguments first, then named ones placed at their parameter's position in
-    /// `member`'s table entry (none for a member the table does not list).
-    pub(crate) fn new(member: Option<&Builtin>, positional: Vec<Value>, named: Named) -> Args {
-        let params = member.map_or(&[][..], |member| member.params);
-        let mut values = positional;
-        for (name, value) in named {
-            if let Some(idx) = params.iter().position(|param| param.name == &*name) {
-                if values.len() <= idx {
-                    values.resize(idx + 1, Value::Null);
-                }
-                values[idx] = value;
+    /// The arguments bound to `member`'s parameters in the builtin table ([`args::bind`]); a
+    /// member the table does not list takes its positional arguments as given.
+    pub(crate) fn new(member: Option<&Builtin>, positional: Vec<Value>, named: NamedArgs) -> Args {
+        let values = match member {
+            Some(member) => {
+                let params: Vec<&str> = member.params.iter().map(|param| param.name).collect();
+                args::bind(&params, positional, named)
             }
+            None => positional,
+        };
+        Args {
+            values,
         }
-        Args { values }
     }
 
     /// The argument at `idx`, null when missing.
@@ -71,7 +67,7 @@ pub(crate) fn call(
     domain: &str,
     name: &str,
     positional: Vec<Value>,
-    named: Named,
+    named: NamedArgs,
 ) -> Result<Value, RuntimeError> {
     let module = krl_builtins::module(domain);
     let member = module.and_then(|module| module.member(name));

@@ -236,59 +236,9 @@ pub(crate) fn parse_iso(text: &str) -> Option<i64> {
     };
     let extended = cur.eat(b'-');
     let (days, allow_time) = if cur.eat(b'W') {
-        let week = cur.digits(2)?;
-        if extended && cur.peek() == Some(b'-') {
-            cur.pos += 1;
-        } else if extended && cur.digit_run() > 0 {
-            return None;
-        }
-        let day = if cur.peek().is_some_and(|b| b.is_ascii_digit()) {
-            Some(cur.digits(1)?)
-        } else {
-            None
-        };
-        if !(1..=iso_weeks_in_year(year)).contains(&week) || !(1..=7).contains(&day.unwrap_or(1)) {
-            return None;
-        }
-        (
-            iso_week_one(year) + (week - 1) * 7 + day.unwrap_or(1) - 1,
-            day.is_some(),
-        )
+        iso_week_date(&mut cur, year, extended)?
     } else {
-        let run = cur.digit_run();
-        match (extended, run) {
-            (false, 0) => (days_from_civil(year, 1, 1), false),
-            (_, 2) => {
-                let month = cur.digits(2)?;
-                if extended && cur.eat(b'-') {
-                    let day = cur.digits(2)?;
-                    if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
-                        return None;
-                    }
-                    (days_from_civil(year, month, day), true)
-                } else {
-                    if !(1..=12).contains(&month) {
-                        return None;
-                    }
-                    (days_from_civil(year, month, 1), false)
-                }
-            }
-            (_, 3) => {
-                let ordinal = cur.digits(3)?;
-                if !(1..=if is_leap(year) { 366 } else { 365 }).contains(&ordinal) {
-                    return None;
-                }
-                (days_from_civil(year, 1, 1) + ordinal - 1, true)
-            }
-            (false, 4) => {
-                let (month, day) = (cur.digits(2)?, cur.digits(2)?);
-                if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
-                    return None;
-                }
-                (days_from_civil(year, month, day), true)
-            }
-            _ => return None,
-        }
+        iso_calendar_date(&mut cur, year, extended)?
     };
     let mut millis = days * DAY_MS;
     if cur.peek().is_none() {
@@ -297,6 +247,76 @@ pub(crate) fn parse_iso(text: &str) -> Option<i64> {
     if !allow_time || !(cur.eat(b'T') || cur.eat(b' ')) {
         return None;
     }
+    millis += iso_time_of_day(&mut cur, extended)?;
+    millis -= iso_zone_offset(&mut cur)?;
+    cur.peek().is_none().then_some(millis)
+}
+
+/// After `year-W` (or `yearW`): the week and optional weekday, as (days since the epoch,
+/// whether a time may follow).
+fn iso_week_date(cur: &mut Cursor<'_>, year: i64, extended: bool) -> Option<(i64, bool)> {
+    let week = cur.digits(2)?;
+    if extended && cur.peek() == Some(b'-') {
+        cur.pos += 1;
+    } else if extended && cur.digit_run() > 0 {
+        return None;
+    }
+    let day = if cur.peek().is_some_and(|b| b.is_ascii_digit()) {
+        Some(cur.digits(1)?)
+    } else {
+        None
+    };
+    if !(1..=iso_weeks_in_year(year)).contains(&week) || !(1..=7).contains(&day.unwrap_or(1)) {
+        return None;
+    }
+    Some((
+        iso_week_one(year) + (week - 1) * 7 + day.unwrap_or(1) - 1,
+        day.is_some(),
+    ))
+}
+
+/// After the year: nothing, month, month and day, or ordinal day, as (days since the epoch,
+/// whether a time may follow).
+fn iso_calendar_date(cur: &mut Cursor<'_>, year: i64, extended: bool) -> Option<(i64, bool)> {
+    let run = cur.digit_run();
+    match (extended, run) {
+        (false, 0) => Some((days_from_civil(year, 1, 1), false)),
+        (_, 2) => {
+            let month = cur.digits(2)?;
+            if extended && cur.eat(b'-') {
+                let day = cur.digits(2)?;
+                if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
+                    return None;
+                }
+                Some((days_from_civil(year, month, day), true))
+            } else {
+                if !(1..=12).contains(&month) {
+                    return None;
+                }
+                Some((days_from_civil(year, month, 1), false))
+            }
+        }
+        (_, 3) => {
+            let ordinal = cur.digits(3)?;
+            if !(1..=if is_leap(year) { 366 } else { 365 }).contains(&ordinal) {
+                return None;
+            }
+            Some((days_from_civil(year, 1, 1) + ordinal - 1, true))
+        }
+        (false, 4) => {
+            let (month, day) = (cur.digits(2)?, cur.digits(2)?);
+            if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
+                return None;
+            }
+            Some((days_from_civil(year, month, day), true))
+        }
+        _ => None,
+    }
+}
+
+/// After the `T`: `hh`, `hh:mm`, `hh:mm:ss`, `hh:mm:ss.fff` (or without colons in the basic
+/// style), as milliseconds since midnight; `24:00` is the next midnight.
+fn iso_time_of_day(cur: &mut Cursor<'_>, extended: bool) -> Option<i64> {
     let hour = cur.digits(2)?;
     let (mut minute, mut second, mut fraction) = (0, 0, 0);
     let sep = |cur: &mut Cursor<'_>| !extended || cur.eat(b':');
@@ -307,9 +327,9 @@ pub(crate) fn parse_iso(text: &str) -> Option<i64> {
             cur.peek().is_some_and(|b| b.is_ascii_digit())
         }
     };
-    if more(&cur) && sep(&mut cur) {
+    if more(cur) && sep(cur) {
         minute = cur.digits(2)?;
-        if more(&cur) && sep(&mut cur) {
+        if more(cur) && sep(cur) {
             second = cur.digits(2)?;
             if cur.eat(b'.') || cur.eat(b',') {
                 let run = cur.digit_run();
@@ -328,25 +348,31 @@ pub(crate) fn parse_iso(text: &str) -> Option<i64> {
     if hour > 24 || (hour == 24 && !is_midnight) || minute > 59 || second > 59 {
         return None;
     }
-    millis += hour * 3_600_000 + minute * 60_000 + second * 1000 + fraction;
-    // The zone: `Z` (spaces allowed before it) or `±hh`, `±hhmm`, `±hh:mm`.
+    Some(hour * 3_600_000 + minute * 60_000 + second * 1000 + fraction)
+}
+
+/// The zone: none (UTC), `Z` (spaces allowed before it) or `±hh`, `±hhmm`, `±hh:mm`, as
+/// milliseconds ahead of UTC.
+fn iso_zone_offset(cur: &mut Cursor<'_>) -> Option<i64> {
     while cur.peek() == Some(b' ') && cur.bytes[cur.pos..].contains(&b'Z') {
         cur.pos += 1;
     }
     match cur.peek() {
-        None => {}
-        Some(b'Z') => cur.pos += 1,
+        None => Some(0),
+        Some(b'Z') => {
+            cur.pos += 1;
+            Some(0)
+        }
         Some(sign @ (b'+' | b'-')) => {
             cur.pos += 1;
             let hours = cur.digits(2)?;
             cur.eat(b':');
             let minutes = if cur.peek().is_some() { cur.digits(2)? } else { 0 };
             let offset = (hours * 60 + minutes) * 60_000;
-            millis -= if sign == b'+' { offset } else { -offset };
+            Some(if sign == b'+' { offset } else { -offset })
         }
-        Some(_) => return None,
+        Some(_) => None,
     }
-    cur.peek().is_none().then_some(millis)
 }
 
 /// moment's `add(spec)`: calendar months first (the day clamped to the month's length), then

@@ -32,22 +32,8 @@ pub fn step(
     event: &SelectEvent<'_>,
     where_eval: &mut dyn WhereEval,
 ) -> Result<StepResult, RuntimeError> {
-    if let (Some(leaf), None) = (automaton.single_leaf, within_ms)
-        && state
-            .as_ref()
-            .is_none_or(|s| s.setting.is_empty() && s.aggregates.is_empty() && s.starttime.is_none())
-    {
-        // The common `select when d t`: nothing to capture, nothing to remember.
-        let leaf = &automaton.leaves[leaf as usize];
-        // Setting names can only come from parts that never match (`count 0 (...)`).
-        let fired = leaf_names_match(&leaf.domain, &leaf.name, event).then(|| {
-            automaton
-                .setting_names()
-                .iter()
-                .map(|name| (name.clone(), Value::Null))
-                .collect()
-        });
-        return Ok(StepResult { state: None, fired });
+    if let Some(result) = single_leaf_step(automaton, state.as_ref(), within_ms, event) {
+        return Ok(result);
     }
 
     let RuleState {
@@ -65,21 +51,7 @@ pub fn step(
     };
 
     if let Some(limit) = within_ms {
-        // Matches pico-engine: a start time of 0 is "unset" (JavaScript truthiness), and the
-        // clock restarts only when the machine is at start, not after a match.
-        let mut start_time = match work.starttime {
-            Some(t) if t != 0.0 && !t.is_nan() => t,
-            _ => event.time,
-        };
-        if event.time - start_time > limit {
-            states.clear();
-            states.push(START);
-            work.setting.clear();
-        }
-        if states.contains(&START) {
-            start_time = event.time;
-        }
-        work.starttime = Some(start_time);
+        apply_within(limit, event.time, &mut states, &mut work);
     }
 
     states.retain(|&s| automaton.is_live(s));
@@ -132,22 +104,7 @@ pub fn step(
         work.starttime = None;
     }
 
-    let fired = hit_end.then(|| {
-        let names = automaton.setting_names();
-        let bindings = names
-            .iter()
-            .map(|name| {
-                (
-                    name.clone(),
-                    lookup(&work.setting, name).cloned().unwrap_or(Value::Null),
-                )
-            })
-            .collect();
-        if !names.is_empty() {
-            work.setting.clear();
-        }
-        bindings
-    });
+    let fired = hit_end.then(|| take_bindings(automaton, &mut work.setting));
 
     let at_rest = work.setting.is_empty()
         && work.aggregates.is_empty()
@@ -160,6 +117,74 @@ pub fn step(
         starttime: work.starttime,
     });
     Ok(StepResult { state, fired })
+}
+
+/// The common `select when d t` without `within`, from a state with nothing captured and
+/// nothing to remember: whether the names match is the whole step. `None` when the rule
+/// needs the general step.
+fn single_leaf_step(
+    automaton: &Automaton,
+    state: Option<&RuleState>,
+    within_ms: Option<f64>,
+    event: &SelectEvent<'_>,
+) -> Option<StepResult> {
+    let (Some(leaf), None) = (automaton.single_leaf, within_ms) else {
+        return None;
+    };
+    let at_rest =
+        state.is_none_or(|s| s.setting.is_empty() && s.aggregates.is_empty() && s.starttime.is_none());
+    if !at_rest {
+        return None;
+    }
+    let leaf = &automaton.leaves[leaf as usize];
+    // Setting names can only come from parts that never match (`count 0 (...)`).
+    let fired = leaf_names_match(&leaf.domain, &leaf.name, event).then(|| {
+        automaton
+            .setting_names()
+            .iter()
+            .map(|name| (name.clone(), Value::Null))
+            .collect()
+    });
+    Some(StepResult { state: None, fired })
+}
+
+/// `within limit`: back to start (forgetting captures) when the first event of the current
+/// attempt is older than `limit`; the clock restarts when the machine is at start.
+fn apply_within(limit: f64, now: f64, states: &mut Vec<u32>, work: &mut Working) {
+    // Matches pico-engine: a start time of 0 is "unset" (JavaScript truthiness), and the
+    // clock restarts only when the machine is at start, not after a match.
+    let mut start_time = match work.starttime {
+        Some(t) if t != 0.0 && !t.is_nan() => t,
+        _ => now,
+    };
+    if now - start_time > limit {
+        states.clear();
+        states.push(START);
+        work.setting.clear();
+    }
+    if states.contains(&START) {
+        start_time = now;
+    }
+    work.starttime = Some(start_time);
+}
+
+/// The bindings a matching rule's body sees, one per setting name (null when not captured);
+/// the captures are used up.
+fn take_bindings(automaton: &Automaton, setting: &mut Vec<(String, Value)>) -> Vec<(String, Value)> {
+    let names = automaton.setting_names();
+    let bindings = names
+        .iter()
+        .map(|name| {
+            (
+                name.clone(),
+                lookup(setting, name).cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    if !names.is_empty() {
+        setting.clear();
+    }
+    bindings
 }
 
 fn leaf_names_match(domain: &str, name: &str, event: &SelectEvent<'_>) -> bool {

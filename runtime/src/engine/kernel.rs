@@ -11,16 +11,15 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use super::backend::{Backend, CompileError, RulesetInstance};
+use super::backend::{Backend, RulesetInstance};
 use super::channel::{self, Channel, EventPolicy, QueryPolicy};
 use super::context::{LogEntry, TxnContext};
+use super::error::EngineError;
 use super::event::{Event, Query};
 use super::ids::new_id;
-use super::log::PicoLog;
 use super::modules::schedule::SCHEDULE_VAR;
 use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord};
 use super::pico::{Installed, PicoState, RulesetCode};
@@ -30,8 +29,10 @@ use crate::limits::ValueLimits;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 
+mod clock;
 mod dead_letters;
 mod load;
+mod logs;
 mod oneshot;
 mod primitives;
 mod resident;
@@ -41,28 +42,10 @@ mod submit;
 mod summaries;
 mod txn;
 
+use clock::Clock;
 pub use dead_letters::{DeadLetter, MAX_EVENT_RUNS};
 pub(crate) use staged::Staged;
 pub use submit::Submitted;
-
-/// Failures of engine operations.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    /// An error KRL code or the reference's API would report (`Error: ECI not found x`).
-    #[error(transparent)]
-    Runtime(#[from] RuntimeError),
-    #[error("{0}")]
-    Compile(CompileError),
-    #[error("cannot read ruleset source `{url}`: {source}")]
-    Source { url: String, source: std::io::Error },
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-    #[error("stored {what} is unreadable: {reason}")]
-    Corrupt { what: String, reason: String },
-    /// The pico's queue is full ([`EngineOptions::max_queued_per_pico`]); nothing was queued.
-    #[error("Busy: the pico has {queued} jobs waiting; try again later")]
-    Busy { queued: usize },
-}
 
 /// What an event-wait caller gets back.
 #[derive(Clone, Debug, PartialEq)]
@@ -132,19 +115,13 @@ pub(crate) struct PicoCell {
     deleted: Mutex<bool>,
 }
 
-/// The source of "now" in epoch milliseconds: the system clock, or a test clock.
-enum Clock {
-    System,
-    Manual(Mutex<f64>),
-}
-
 pub(crate) struct EngineInner {
     backend: Arc<dyn Backend>,
     /// URL → the ruleset version flushed from it.
     registry: Mutex<HashMap<String, Arc<RulesetCode>>>,
-    /// The picos in memory (`core/resident.rs`).
+    /// The picos in memory (`kernel/resident.rs`).
     residents: RwLock<resident::Residents>,
-    /// Channels by ECI, in front of storage (`core/resident.rs`).
+    /// Channels by ECI, in front of storage (`kernel/resident.rs`).
     channel_cache: RwLock<resident::ChannelCache>,
     /// Most idle picos kept in memory.
     max_resident: usize,
@@ -160,7 +137,7 @@ pub(crate) struct EngineInner {
     root_id: String,
     clock: Clock,
     base_url: String,
-    logs: Mutex<HashMap<String, PicoLog>>,
+    logs: logs::Logs,
     work: Mutex<Sender<Arc<PicoCell>>>,
     pub(crate) storage: Arc<dyn Storage>,
     /// Events waiting to be posted to other engines (`outbox.rs`).
@@ -280,12 +257,9 @@ impl Engine {
             use_clock: AtomicU64::new(0),
             waits_for: Mutex::new(HashMap::new()),
             root_id: root_id.clone(),
-            clock: match options.manual_clock {
-                Some(start) => Clock::Manual(Mutex::new(start)),
-                None => Clock::System,
-            },
+            clock: Clock::new(options.manual_clock),
             base_url: options.base_url,
-            logs: Mutex::new(HashMap::new()),
+            logs: logs::Logs::default(),
             work: Mutex::new(sender),
             storage,
             outbox: super::outbox::Outbox::new(options.outbox),
@@ -346,8 +320,7 @@ impl Engine {
     /// time order, each one's transaction finished before this returns. Has no effect on a
     /// system clock.
     pub fn set_time(&self, millis: f64) {
-        if let Clock::Manual(time) = &self.inner.clock {
-            *lock(time) = millis;
+        if self.inner.clock.set(millis) {
             super::modules::schedule::fire_due(&self.inner);
         }
     }
@@ -479,25 +452,7 @@ impl Engine {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
         self.inner.check_queue_room(&cell, 1)?;
         event.time = time.unwrap_or(event.time);
-        let eid = new_id();
-        // The event is durable before its id is returned: a crash now still runs it later.
-        let record = InboxRecord::new(&eid, &event);
-        // From the channel, not the pico's state: a busy pico holds that for as long as its
-        // job runs, and accepting an event must not wait for it.
-        let pico_id = self.inner.channel(&event.eci)?.pico_id.clone();
-        let mut batch = WriteBatch::new();
-        batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
-        self.inner.storage.commit(batch)?;
-        self.inner.push(
-            &cell,
-            Job::Event {
-                eid: eid.clone(),
-                event,
-                reply: None,
-                inbox: true,
-            },
-        );
-        Ok(eid)
+        self.inner.inbox_and_queue(&cell, event)
     }
 
     /// Sends an event and waits for its transaction: the directives of every rule it ran.
@@ -552,9 +507,7 @@ impl Engine {
     /// The log lines of a pico numbered `after` and up (numbers count the lines a full log
     /// dropped), and the number to ask from next; for followers such as `krl logs -f`.
     pub fn logs_since(&self, pico_id: &str, after: usize) -> (Vec<LogEntry>, usize) {
-        lock(&self.inner.logs)
-            .get(pico_id)
-            .map_or((Vec::new(), 0), |log| log.since(after))
+        self.inner.logs.since(pico_id, after)
     }
 
     /// Reads an entity variable directly (for tests and tools).
@@ -623,12 +576,7 @@ fn worker(receiver: Arc<Mutex<Receiver<Arc<PicoCell>>>>, engine: std::sync::Weak
 
 impl EngineInner {
     pub(crate) fn now(&self) -> f64 {
-        match &self.clock {
-            Clock::System => SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_millis() as f64),
-            Clock::Manual(time) => *lock(time),
-        }
+        self.clock.now()
     }
 
     pub(crate) fn base_url(&self) -> &str {
@@ -647,10 +595,7 @@ impl EngineInner {
     /// A line in the engine's own log (the root pico's), for problems found while loading.
     fn engine_log(&self, message: String) {
         let entry = LogEntry::new(self.now(), "error", message);
-        lock(&self.logs)
-            .entry(self.root_id.clone())
-            .or_default()
-            .push(entry);
+        self.logs.push(&self.root_id, entry);
     }
 
     /// Cleans an event, resolves its channel and checks the policy.

@@ -34,10 +34,7 @@ impl Engine {
         let mut staged = std::mem::take(&mut cx.staged);
         drop(cx);
         if !logs.is_empty() {
-            lock(&self.inner.logs)
-                .entry(state.id.clone())
-                .or_default()
-                .extend(logs);
+            self.inner.logs.append(&state.id, logs);
         }
         let value = match result {
             Ok(value) => value,

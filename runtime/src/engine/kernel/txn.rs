@@ -253,7 +253,7 @@ impl EngineInner {
         let writes = std::mem::take(&mut cx.ent_writes);
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
-        lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
+        self.logs.append(&state.id, logs);
         match (inbox, &panic) {
             (true, Some(message)) => {
                 let reason = format!("its transaction panicked: {message}");
@@ -362,7 +362,7 @@ impl EngineInner {
         let logs = std::mem::take(&mut cx.logs);
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
-        lock(&self.logs).entry(state.id.clone()).or_default().extend(logs);
+        self.logs.append(&state.id, logs);
         match &result {
             Ok(_) => join_group(batch, group, staged),
             Err(_) => self.abort(state, staged),

@@ -33,7 +33,7 @@ impl EngineInner {
     }
 
     pub(crate) fn has_manual_clock(&self) -> bool {
-        matches!(self.clock, Clock::Manual(_))
+        self.clock.is_manual()
     }
 
     /// Runs `f` on another pico's state under its lock (never the caller's own pico).
@@ -65,18 +65,12 @@ impl EngineInner {
     }
 
     pub(crate) fn pico_logs(&self, pico_id: &str) -> Vec<LogEntry> {
-        lock(&self.logs)
-            .get(pico_id)
-            .map(PicoLog::lines)
-            .unwrap_or_default()
+        self.logs.lines(pico_id)
     }
 
     pub(crate) fn pico_log_error(&self, pico_id: &str, message: String) {
         let entry = LogEntry::new(self.now(), "error", message);
-        lock(&self.logs)
-            .entry(pico_id.to_string())
-            .or_default()
-            .push(entry);
+        self.logs.push(pico_id, entry);
     }
 
     pub(crate) fn engine_log_error(&self, message: String) {
@@ -290,14 +284,27 @@ impl EngineInner {
         attrs: Value,
     ) -> Result<String, RuntimeError> {
         let (cell, event) = self.admit_event(eci, domain, name, attrs, sender)?;
-        let pico_id = self.channel(&event.eci)?.pico_id.clone();
+        self.inbox_and_queue(&cell, event).map_err(|err| match err {
+            EngineError::Runtime(err) => err,
+            EngineError::Storage(err) => storage_failure(err),
+            other => RuntimeError::error(other.to_string()),
+        })
+    }
+
+    /// Stores an accepted event in its pico's inbox, then queues it; returns its eid. The
+    /// event is durable before its id is returned: a crash now still runs it later, and its
+    /// transaction removes it from the inbox.
+    pub(super) fn inbox_and_queue(&self, cell: &Arc<PicoCell>, event: Event) -> Result<String, EngineError> {
         let eid = new_id();
         let record = InboxRecord::new(&eid, &event);
+        // From the channel, not the pico's state: a busy pico holds that for as long as its
+        // job runs, and accepting an event must not wait for it.
+        let pico_id = self.channel(&event.eci)?.pico_id.clone();
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
-        self.storage.commit(batch).map_err(storage_failure)?;
+        self.storage.commit(batch)?;
         self.push(
-            &cell,
+            cell,
             Job::Event {
                 eid: eid.clone(),
                 event,
