@@ -2,7 +2,7 @@
 //! people (1-based, characters), tools (0-based, bytes) and language servers (UTF-16) expect.
 
 use std::ops::Index;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::{FileId, Span};
 
@@ -106,22 +106,21 @@ impl ExactSizeIterator for Files<'_> {}
 
 /// One source text with its name (usually a path) and line index.
 ///
-/// The fields are private so that `lines` always describes `text`.
+/// The fields are private so that `lines` always describes `text`. The index is built on
+/// first use: `krl check` needs it only for files it reports on.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     name: String,
     text: Arc<str>,
-    lines: LineIndex,
+    lines: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
-        let text = text.into();
-        let lines = LineIndex::new(&text);
         SourceFile {
             name: name.into(),
-            text,
-            lines,
+            text: text.into(),
+            lines: OnceLock::new(),
         }
     }
 
@@ -139,7 +138,7 @@ impl SourceFile {
     }
 
     pub fn lines(&self) -> &LineIndex {
-        &self.lines
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 }
 
@@ -216,22 +215,33 @@ impl LineIndex {
         let mut line_starts = vec![0];
         let mut crlf_lines = Vec::new();
         let mut wide_chars = Vec::new();
-        let mut after_cr = false;
-        for (offset, ch) in text.char_indices() {
-            let offset = offset as u32;
-            if ch == '\n' {
-                if after_cr {
+        // A byte loop rather than `char_indices`: nearly all source is ASCII, and only the
+        // lead byte of a multi-byte character needs decoding.
+        let bytes = text.as_bytes();
+        let mut offset = 0;
+        while offset < bytes.len() {
+            let byte = bytes[offset];
+            if byte == b'\n' {
+                if offset > 0 && bytes[offset - 1] == b'\r' {
                     crlf_lines.push(line_starts.len() as u32 - 1);
                 }
-                line_starts.push(offset + 1);
-            } else if !ch.is_ascii() {
+                line_starts.push(offset as u32 + 1);
+                offset += 1;
+            } else if byte.is_ascii() {
+                offset += 1;
+            } else {
+                // `text` is a `str` cut at a character boundary, so a character starts here.
+                let ch = text[offset..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
                 wide_chars.push(WideChar {
-                    start: offset,
+                    start: offset as u32,
                     utf8_len: ch.len_utf8() as u8,
                     utf16_len: ch.len_utf16() as u8,
                 });
+                offset += ch.len_utf8();
             }
-            after_cr = ch == '\r';
         }
         LineIndex {
             line_starts,
