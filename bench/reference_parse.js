@@ -3,7 +3,8 @@
 //
 // Usage: NODE_PATH=DIR/node_modules node bench/reference_parse.js FOLDER RUNS
 // (DIR is a folder where `npm install krl-parser@1.3.0` was run.) Prints one JSON line:
-// {"files", "bytes", "failed", "times_ms": [...]}, after three warm-up rounds.
+// {"files", "bytes", "failed", "times_ms": [...], "cpu_ms": [...]} (wall and CPU time of each
+// round, CPU being user + system time of the whole node process), after three warm-up rounds.
 const fs = require("fs");
 const path = require("path");
 const parse = require("krl-parser");
@@ -33,10 +34,14 @@ function parseAll() {
 let failed = 0;
 for (let i = 0; i < 3; i++) failed = parseAll();
 const times = [];
+const cpu = [];
 for (let i = 0; i < runs; i++) {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   parseAll();
+  const used = process.cpuUsage(cpuStart);
   times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  cpu.push((used.user + used.system) / 1e3);
 }
 const bytes = sources.reduce((sum, src) => sum + Buffer.byteLength(src), 0);
-console.log(JSON.stringify({ files: sources.length, bytes, failed, times_ms: times }));
+console.log(JSON.stringify({ files: sources.length, bytes, failed, times_ms: times, cpu_ms: cpu }));

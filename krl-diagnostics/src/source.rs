@@ -142,6 +142,15 @@ impl SourceFile {
     }
 }
 
+/// The lowest and the highest bit of each byte of a word, for [`LineIndex::new`]'s word-wise scan.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `word` is zero (exact for words of ASCII bytes, the only ones asked).
+fn has_zero_byte(word: u64) -> bool {
+    word.wrapping_sub(LOW_BITS) & !word & HIGH_BITS != 0
+}
+
 /// A 0-based line and a 0-based column counted in UTF-8 bytes from the start of the line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LineCol {
@@ -220,6 +229,14 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut offset = 0;
         while offset < bytes.len() {
+            // Eight bytes at a time past runs of ASCII without a line break.
+            if let Some(word) = bytes.get(offset..offset + 8) {
+                let word = u64::from_le_bytes(word.try_into().unwrap_or([0x80; 8]));
+                if word & HIGH_BITS == 0 && !has_zero_byte(word ^ (LOW_BITS * u64::from(b'\n'))) {
+                    offset += 8;
+                    continue;
+                }
+            }
             let byte = bytes[offset];
             if byte == b'\n' {
                 if offset > 0 && bytes[offset - 1] == b'\r' {
@@ -519,6 +536,39 @@ mod tests {
         assert_eq!(index.offset(lc(0, 10)), 1);
         assert_eq!(index.offset_from_utf16(utf16(1, 10)), 5);
         assert_eq!(index.offset(lc(9, 0)), text.len() as u32);
+    }
+
+    /// The word-wise scan finds every line break, `\r\n` and multi-byte character wherever it
+    /// falls in or across the eight-byte words, as a character-by-character reading does.
+    #[test]
+    fn the_index_matches_a_reading_character_by_character() {
+        let pieces = ["a", "bcdefgh", "\n", "\r\n", "\r", "é", "😀", "        ", "\t"];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let index = LineIndex::new(&text);
+            let mut line_starts = vec![0];
+            let mut crlf_lines = Vec::new();
+            let mut wide_chars = 0;
+            for (offset, ch) in text.char_indices() {
+                if ch == '\n' {
+                    if text[..offset].ends_with('\r') {
+                        crlf_lines.push(line_starts.len() as u32 - 1);
+                    }
+                    line_starts.push(offset as u32 + 1);
+                }
+                wide_chars += usize::from(!ch.is_ascii());
+            }
+            assert_eq!(index.line_starts, line_starts, "{text:?}");
+            assert_eq!(index.crlf_lines, crlf_lines, "{text:?}");
+            assert_eq!(index.wide_chars.len(), wide_chars, "{text:?}");
+        }
     }
 
     #[test]

@@ -13,8 +13,6 @@
 //! the depth, `with_stack` makes that depth safe on a small thread stack (the engine's
 //! 2 MiB server threads).
 
-use std::cell::Cell;
-
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, codes};
 
 use crate::token::{Kw, Tok, Token};
@@ -26,43 +24,12 @@ pub const MAX_NESTING: u32 = 500;
 const RED_ZONE: usize = 128 * 1024;
 /// The size of each fresh stack segment.
 const STACK_SEGMENT: usize = 4 * 1024 * 1024;
-/// How many levels of a pass share one look at the stack. Asking how much stack is left costs
-/// a call into `stacker` per level, a few percent of `krl check`; a level of any pass takes far
-/// less than `RED_ZONE / CHECK_EVERY` (16 KiB), so looking every eighth level is as safe.
-const CHECK_EVERY: u32 = 8;
-
-thread_local! {
-    /// Levels of [`with_stack`] open on this thread.
-    static DEPTH: Cell<u32> = const { Cell::new(0) };
-}
-
-/// Closes one level of [`with_stack`], also when the body unwinds.
-struct Level(u32);
-
-impl Level {
-    fn open() -> Level {
-        let depth = DEPTH.get();
-        DEPTH.set(depth.wrapping_add(1));
-        Level(depth)
-    }
-}
-
-impl Drop for Level {
-    fn drop(&mut self) {
-        DEPTH.set(self.0);
-    }
-}
 
 /// Runs one level of a recursive pass over a tree, on a fresh stack segment when the current
-/// stack runs low (looked at every [`CHECK_EVERY`] levels).
+/// stack runs low.
 #[inline]
 pub fn with_stack<R>(body: impl FnOnce() -> R) -> R {
-    let level = Level::open();
-    if level.0 % CHECK_EVERY == 0 {
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body)
-    } else {
-        body()
-    }
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body)
 }
 
 /// One bracket being read: a bound of the depth of its expressions so far.
