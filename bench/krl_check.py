@@ -4,7 +4,7 @@ checked by the release binary in each output format, reported in MB/s of KRL sou
 
 Usage:
     cargo build --release -p krl-cli
-    python3 bench/krl_check.py target/release/krl [--files 400] [--runs 15] [FOLDER...]
+    python3 bench/krl_check.py target/release/krl [--files 400] [--runs 15] [--reference DIR] [FOLDER...]
 
 The generated rulesets look like application rulesets (a counter, a sensor collector, a
 directory of records): meta with shares and provides, globals with functions and maps, rules
@@ -13,12 +13,17 @@ the mistakes `krl check` warns about (unused declarations, `event:attr`, variabl
 never read, unread attributes). Extra FOLDERs (for example a corpus of real rulesets) are
 timed the same way after the generated one.
 
+With `--reference DIR` (a folder where `npm install krl-parser@1.3.0` was run), each folder is
+also parsed by the reference parser in one node process (bench/reference_parse.js, timing only
+the parse), right after our runs on it, and the ratio of the two throughputs is printed.
+
 Each figure is the median of the runs (and the best run): the machine's load makes single
 runs noisy. Output goes through a pipe, as in CI, and is read in full. The CPU time the
 process used (user + system, all threads) is reported too: on a loaded machine it says more
 than the wall time.
 """
 import argparse
+import json
 import os
 import random
 import resource
@@ -132,7 +137,19 @@ def time_check(krl: str, folder: str, fmt: str, runs: int) -> tuple[float, float
     return statistics.median(times), min(times), statistics.median(cpu), summary
 
 
-def report(krl: str, folder: str, label: str, runs: int) -> None:
+def time_reference(reference: str, folder: str, runs: int) -> tuple[float, float, float, int]:
+    """Median and best wall time and median CPU time of parsing the whole folder, in seconds,
+    and how many files failed to parse."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference_parse.js")
+    env = dict(os.environ, NODE_PATH=os.path.join(reference, "node_modules"))
+    done = subprocess.run(["node", script, folder, str(runs)], capture_output=True, env=env, check=True)
+    result = json.loads(done.stdout)
+    times = [t / 1000 for t in result["times_ms"]]
+    cpu = [t / 1000 for t in result["cpu_ms"]]
+    return statistics.median(times), min(times), statistics.median(cpu), result["failed"]
+
+
+def report(krl: str, folder: str, label: str, runs: int, reference: str | None) -> None:
     size = folder_bytes(folder)
     files = sum(1 for _, _, names in os.walk(folder) for n in names if n.endswith(".krl"))
     print(f"{label}: {files} files, {size / 1e6:.2f} MB")
@@ -144,6 +161,19 @@ def report(krl: str, folder: str, label: str, runs: int) -> None:
         print(line)
         if summary:
             print(f"    ({summary})")
+        if fmt == "human":
+            ours, ours_cpu = median, cpu
+    if reference:
+        median, best, cpu, failed = time_reference(reference, folder, runs)
+        line = f"  krl-parser      median {median * 1000:6.1f} ms = {size / 1e6 / median:6.1f} MB/s"
+        line += f"   best {best * 1000:6.1f} ms = {size / 1e6 / best:6.1f} MB/s"
+        line += f"   CPU {cpu * 1000:6.1f} ms = {size / 1e6 / cpu:6.1f} MB per CPU-second"
+        print(line)
+        print(f"    ({failed} files failed to parse)")
+        print(
+            f"  krl check --format human over the reference parser: {median / ours:.1f}x by wall time, "
+            f"{cpu / ours_cpu:.1f}x by CPU time (medians)"
+        )
 
 
 def main() -> None:
@@ -152,13 +182,14 @@ def main() -> None:
     parser.add_argument("folders", nargs="*")
     parser.add_argument("--files", type=int, default=400)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--reference", help="folder with node_modules/krl-parser installed")
     args = parser.parse_intermixed_args()
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         generate(folder, args.files)
-        report(args.krl, folder, "generated", args.runs)
+        report(args.krl, folder, "generated", args.runs, args.reference)
     for extra in args.folders:
-        report(args.krl, extra, extra, args.runs)
+        report(args.krl, extra, extra, args.runs, args.reference)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,10 @@ pub mod visit;
 
 use krl_diagnostics::{Diagnostic, FileId};
 
+/// The checker's hash maps: keyed by names and offsets of one file, hashed many times per
+/// check, where SipHash showed in profiles of `krl check`. foldhash is seeded per process.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub use levels::{LintLevel, LintLevels};
 pub use modules::{ModuleInfo, ModuleResolver};
 pub use scope::{

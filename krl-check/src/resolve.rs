@@ -2,8 +2,6 @@
 //! visibility rules (language.md §3.1, §3.2), fills the [`NameTable`] and reports the
 //! compile-time errors that need scopes: unknown names, duplicates, arity, exports.
 
-use std::collections::HashMap;
-
 use krl_diagnostics::suggest::{edit_distance, is_typo_distance};
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
 use krl_syntax::ast::{
@@ -13,6 +11,7 @@ use krl_syntax::ast::{
 };
 use krl_syntax::visit::{self, Flow, Node, Visitor};
 
+use crate::FastMap;
 use crate::scope::{
     CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId,
     ScopeKind, Shape, Signature,
@@ -36,7 +35,7 @@ struct Resolver<'a> {
     file: FileId,
     table: NameTable,
     /// Per scope: the declaration each name currently means.
-    bindings: Vec<HashMap<String, DeclId>>,
+    bindings: Vec<FastMap<String, DeclId>>,
     current: ScopeId,
     out: &'a mut Vec<Diagnostic>,
 }
@@ -65,7 +64,7 @@ impl Resolver<'_> {
             Some(self.current)
         };
         self.table.scopes.push(Scope { kind, parent, span });
-        self.bindings.push(HashMap::new());
+        self.bindings.push(FastMap::default());
         self.current = id;
         id
     }
@@ -255,7 +254,7 @@ impl Resolver<'_> {
             }
         }
 
-        let mut rule_names: HashMap<&str, Span> = HashMap::new();
+        let mut rule_names: FastMap<&str, Span> = FastMap::default();
         for rule in ruleset.rules() {
             if let Some(&first) = rule_names.get(rule.name.name.as_str()) {
                 self.out.push(
@@ -283,7 +282,7 @@ impl Resolver<'_> {
 
     /// Repeated single-valued properties and the classic properties the compiler rejects.
     fn meta_checks(&mut self, props: &[&krl_syntax::ast::MetaProp]) {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut seen: FastMap<&str, Span> = FastMap::default();
         for prop in props {
             let key = prop.key.name.as_str();
             match &prop.kind {

@@ -5,12 +5,11 @@
 //! used only when the callee really is the stdlib operator (not a user declaration hiding
 //! it). Everything else is unknown, so nothing is reported about it.
 
-use std::collections::HashMap;
-
 use krl_diagnostics::{Diagnostic, Span, codes};
 use krl_syntax::ast::{Args, BinaryOp, Expr, ExprKind, UnaryOp};
 use krl_syntax::visit::Node;
 
+use crate::FastMap;
 use crate::lints::{LintContext, NodeCx};
 use crate::scope::{DeclId, DeclKind, NameTable};
 
@@ -64,7 +63,7 @@ fn stdlib_result(name: &str) -> Option<Ty> {
 pub struct Types<'a> {
     names: &'a NameTable,
     /// Reference start offset → declaration, for the names of calls.
-    resolved: HashMap<u32, DeclId>,
+    resolved: FastMap<u32, DeclId>,
 }
 
 impl<'a> Types<'a> {

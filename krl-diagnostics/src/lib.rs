@@ -12,6 +12,7 @@
 pub mod codes;
 mod diagnostic;
 pub mod render;
+mod snippet;
 mod source;
 mod span;
 pub mod suggest;

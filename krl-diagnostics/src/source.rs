@@ -2,7 +2,7 @@
 //! people (1-based, characters), tools (0-based, bytes) and language servers (UTF-16) expect.
 
 use std::ops::Index;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::{FileId, Span};
 
@@ -106,22 +106,21 @@ impl ExactSizeIterator for Files<'_> {}
 
 /// One source text with its name (usually a path) and line index.
 ///
-/// The fields are private so that `lines` always describes `text`.
+/// The fields are private so that `lines` always describes `text`. The index is built on
+/// first use: `krl check` needs it only for files it reports on.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     name: String,
     text: Arc<str>,
-    lines: LineIndex,
+    lines: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
-        let text = text.into();
-        let lines = LineIndex::new(&text);
         SourceFile {
             name: name.into(),
-            text,
-            lines,
+            text: text.into(),
+            lines: OnceLock::new(),
         }
     }
 
@@ -139,8 +138,17 @@ impl SourceFile {
     }
 
     pub fn lines(&self) -> &LineIndex {
-        &self.lines
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
+}
+
+/// The lowest and the highest bit of each byte of a word, for [`LineIndex::new`]'s word-wise scan.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `word` is zero (exact for words of ASCII bytes, the only ones asked).
+fn has_zero_byte(word: u64) -> bool {
+    word.wrapping_sub(LOW_BITS) & !word & HIGH_BITS != 0
 }
 
 /// A 0-based line and a 0-based column counted in UTF-8 bytes from the start of the line.
@@ -216,22 +224,41 @@ impl LineIndex {
         let mut line_starts = vec![0];
         let mut crlf_lines = Vec::new();
         let mut wide_chars = Vec::new();
-        let mut after_cr = false;
-        for (offset, ch) in text.char_indices() {
-            let offset = offset as u32;
-            if ch == '\n' {
-                if after_cr {
+        // A byte loop rather than `char_indices`: nearly all source is ASCII, and only the
+        // lead byte of a multi-byte character needs decoding.
+        let bytes = text.as_bytes();
+        let mut offset = 0;
+        while offset < bytes.len() {
+            // Eight bytes at a time past runs of ASCII without a line break.
+            if let Some(word) = bytes.get(offset..offset + 8) {
+                let word = u64::from_le_bytes(word.try_into().unwrap_or([0x80; 8]));
+                if word & HIGH_BITS == 0 && !has_zero_byte(word ^ (LOW_BITS * u64::from(b'\n'))) {
+                    offset += 8;
+                    continue;
+                }
+            }
+            let byte = bytes[offset];
+            if byte == b'\n' {
+                if offset > 0 && bytes[offset - 1] == b'\r' {
                     crlf_lines.push(line_starts.len() as u32 - 1);
                 }
-                line_starts.push(offset + 1);
-            } else if !ch.is_ascii() {
+                line_starts.push(offset as u32 + 1);
+                offset += 1;
+            } else if byte.is_ascii() {
+                offset += 1;
+            } else {
+                // `text` is a `str` cut at a character boundary, so a character starts here.
+                let ch = text[offset..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
                 wide_chars.push(WideChar {
-                    start: offset,
+                    start: offset as u32,
                     utf8_len: ch.len_utf8() as u8,
                     utf16_len: ch.len_utf16() as u8,
                 });
+                offset += ch.len_utf8();
             }
-            after_cr = ch == '\r';
         }
         LineIndex {
             line_starts,
@@ -509,6 +536,39 @@ mod tests {
         assert_eq!(index.offset(lc(0, 10)), 1);
         assert_eq!(index.offset_from_utf16(utf16(1, 10)), 5);
         assert_eq!(index.offset(lc(9, 0)), text.len() as u32);
+    }
+
+    /// The word-wise scan finds every line break, `\r\n` and multi-byte character wherever it
+    /// falls in or across the eight-byte words, as a character-by-character reading does.
+    #[test]
+    fn the_index_matches_a_reading_character_by_character() {
+        let pieces = ["a", "bcdefgh", "\n", "\r\n", "\r", "é", "😀", "        ", "\t"];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let index = LineIndex::new(&text);
+            let mut line_starts = vec![0];
+            let mut crlf_lines = Vec::new();
+            let mut wide_chars = 0;
+            for (offset, ch) in text.char_indices() {
+                if ch == '\n' {
+                    if text[..offset].ends_with('\r') {
+                        crlf_lines.push(line_starts.len() as u32 - 1);
+                    }
+                    line_starts.push(offset as u32 + 1);
+                }
+                wide_chars += usize::from(!ch.is_ascii());
+            }
+            assert_eq!(index.line_starts, line_starts, "{text:?}");
+            assert_eq!(index.crlf_lines, crlf_lines, "{text:?}");
+            assert_eq!(index.wide_chars.len(), wide_chars, "{text:?}");
+        }
     }
 
     #[test]

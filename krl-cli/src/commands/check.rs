@@ -61,8 +61,8 @@ pub fn run(args: Args) -> u8 {
             return exit::USAGE;
         }
     };
-    // Reading, line indexes and the `krl.toml` search start cost a system call or a pass over
-    // the text per file: made on every core.
+    // Reading and the `krl.toml` search start cost system calls per file: made on every core.
+    // Line indexes are built on first use, for the files that get a report.
     let loaded: Vec<(PathBuf, std::io::Result<SourceFile>)> = files
         .par_iter()
         .map(|path| {
@@ -102,13 +102,18 @@ pub fn run(args: Args) -> u8 {
     // Each file is checked on one core; the notes that need every file (`unraised-event`)
     // join their files; then each file's report is rendered on one core, and the reports
     // are printed in file order.
-    let mut checked: Vec<(Vec<Diagnostic>, Option<EventFacts>)> = ids
-        .par_iter()
-        .zip(&settings)
-        .map(|(&id, (path, levels))| check_file(&db, id, path, levels, &finder))
-        .collect();
+    // The system rulesets are parsed alongside, not after, the checked files.
+    let (mut checked, system_facts): (Vec<(Vec<Diagnostic>, Option<EventFacts>)>, _) = rayon::join(
+        || {
+            ids.par_iter()
+                .zip(&settings)
+                .map(|(&id, (path, levels))| check_file(&db, id, path, levels, &finder))
+                .collect()
+        },
+        system_event_facts,
+    );
     let facts: Vec<EventFacts> = checked.iter_mut().filter_map(|(_, facts)| facts.take()).collect();
-    for note in events::unraised_events(&facts, &system_event_facts()) {
+    for note in events::unraised_events(&facts, &system_facts) {
         if let Some(idx) = ids.iter().position(|&id| id == note.primary.at.file) {
             checked[idx].0.push(note);
         }
