@@ -1,0 +1,106 @@
+// The developer UI of `krl run` (docs/ui.md): loads the pico graph from the root's UI
+// channel, opens a pico's tabs, and follows the engine's live updates (server-sent events
+// from `/api/updates`) instead of polling.
+
+import * as api from "./api.js";
+import { errorText } from "./dom.js";
+import { Graph } from "./graph.js";
+import { PicoPanel } from "./tabs.js";
+
+const banner = document.getElementById("banner");
+const live = document.getElementById("live");
+
+function showBanner(err) {
+  banner.textContent = err ? errorText(err) : "";
+  banner.hidden = !err;
+}
+
+// Never silent: a failure nothing else caught is shown at the top of the page.
+window.addEventListener("unhandledrejection", (event) => showBanner(event.reason));
+window.addEventListener("error", (event) => showBanner(event.error ?? event.message));
+
+const graph = new Graph(document.getElementById("canvas"), (eci) => openPico(eci), showBanner);
+let rootEci = null;
+let boxes = new Map();
+
+const panel = new PicoPanel(document.getElementById("panel"), {
+  boxes: () => boxes,
+  changed: () => reload(),
+  open: (eci) => openPico(eci),
+});
+
+function openPico(eci) {
+  graph.select(eci);
+  panel.open(eci);
+}
+
+/** Reads every box again and redraws; subscriptions follow without holding up the boxes. */
+async function reload() {
+  const all = await api.allBoxes(rootEci);
+  boxes = new Map(all.map((b) => [b.eci, b]));
+  graph.render(all);
+  document.body.dataset.picos = String(all.length);
+  drawSubscriptions(all).catch(showBanner);
+}
+
+/** Established subscriptions, paired by their `Id` on the two picos. */
+async function drawSubscriptions(all) {
+  const byId = new Map();
+  await Promise.all(
+    all.map(async (b) => {
+      // A pico without the subscription ruleset answers an error: it has none.
+      const established = await api.subscriptions(b.eci, "established").catch(() => []);
+      for (const sub of established || []) {
+        const picos = byId.get(sub.Id) || [];
+        picos.push(b.eci);
+        byId.set(sub.Id, picos);
+      }
+    })
+  );
+  graph.setSubscriptions([...byId.values()].filter((p) => p.length === 2));
+}
+
+function follow() {
+  const source = new EventSource("/api/updates");
+  let first = true;
+  source.addEventListener("update", async () => {
+    live.textContent = "live";
+    if (first) {
+      first = false;
+      return;
+    }
+    try {
+      await reload();
+      await panel.refresh();
+    } catch (err) {
+      showBanner(err);
+    }
+  });
+  source.addEventListener("error", () => {
+    live.textContent = "reconnecting…";
+  });
+}
+
+async function start() {
+  let context;
+  try {
+    context = await api.uiContext();
+  } catch (err) {
+    showBanner(
+      new Error(
+        `${errorText(err)}. Open the admin URL that krl run printed (http://…/?token=…) to let this page use the engine.`
+      )
+    );
+    live.textContent = "offline";
+    return;
+  }
+  rootEci = context.eci;
+  document.getElementById("version").textContent = `krl ${context.version}`;
+  const started = performance.now();
+  await reload();
+  document.body.dataset.graphMs = String(Math.round(performance.now() - started));
+  openPico(rootEci);
+  follow();
+}
+
+start().catch(showBanner);
