@@ -41,6 +41,11 @@ export class PicoPanel {
     }
     this.title = h("h2", { id: "pico-title" });
     this.body = h("div", { role: "tabpanel", id: "tabpanel", tabindex: "0" });
+    this.edited = false;
+    this.renders = 0;
+    this.body.addEventListener("input", () => {
+      this.edited = true;
+    });
     root.append(this.title, list, this.body);
   }
 
@@ -73,15 +78,21 @@ export class PicoPanel {
 
   /** Live update: redraw the tab if it only shows data (never wipe a form being typed in). */
   async refresh() {
-    if (this.eci && LIVE_TABS.has(this.tab) && !this.body.contains(document.activeElement)) {
-      await this.render();
+    if (this.eci && LIVE_TABS.has(this.tab) && !this.typing()) {
+      await this.render(true);
     }
   }
 
-  async render() {
+  /** Whether the user has started on a form of this tab (focus in it, or text typed). */
+  typing() {
+    return this.edited || this.body.contains(document.activeElement);
+  }
+
+  async render(live = false) {
     const eci = this.eci;
+    const seq = ++this.renders;
     const box = this.app.boxes().get(eci);
-    this.title.textContent = box ? box.name : eci;
+    this.body.setAttribute("aria-busy", "true");
     const status = errorBox();
     let content;
     try {
@@ -90,9 +101,14 @@ export class PicoPanel {
       content = h("div");
       showError(status, err);
     }
-    if (eci !== this.eci) return; // another pico was opened meanwhile
+    if (seq !== this.renders) return; // a newer render (another pico or tab) is on its way
+    this.body.setAttribute("aria-busy", "false");
+    if (live && this.typing()) return; // the user started typing while the data was read
+    this.edited = false;
+    this.title.textContent = box ? box.name : eci;
     this.body.replaceChildren(status, content);
     this.body.dataset.tab = this.tab;
+    this.body.dataset.eci = eci;
   }
 
   /** After an action changed the engine: redraw the graph and this tab. */
@@ -399,8 +415,11 @@ const RENDER = {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       act(form.querySelector("button"), formStatus, async () => {
-        const attrs = { wellKnown_Tx: wellKnown.value.trim(), Rx_role: rxRole.value, Tx_role: txRole.value, name: name.value };
-        if (host.value.trim()) attrs.Tx_host = host.value.trim();
+        // Empty fields are left out, so wrangler's defaults apply.
+        const attrs = { wellKnown_Tx: wellKnown.value.trim() };
+        for (const input of [rxRole, txRole, name, host]) {
+          if (input.value.trim()) attrs[input.name] = input.value.trim();
+        }
         await api.wranglerEvent(eci, "subscription", attrs);
         await this.changed();
       });

@@ -49,6 +49,7 @@ async function step(name, body) {
     console.error(`step ${stepNo} FAILED: ${name}\n${err.stack || err}`);
     const banner = await page.locator("#banner").textContent().catch(() => "");
     if (banner) console.error(`page banner: ${banner}`);
+    if (process.env.FAILURE_SCREENSHOT) await page.screenshot({ path: process.env.FAILURE_SCREENSHOT }).catch(() => {});
     await context.close();
     process.exit(1);
   }
@@ -59,7 +60,14 @@ const picoBox = (name) => page.locator(".pico", { hasText: new RegExp(`^${name}$
 const tab = (name) => page.getByRole("tab", { name, exact: true });
 const panel = page.locator("#tabpanel");
 // Locators, not `waitForFunction`: the page's CSP forbids the eval that polling needs.
-const tabShown = (name) => page.locator(`#tabpanel[data-tab="${name}"]`).waitFor(WAIT);
+// A tab is shown once the panel has it and is not busy reading the engine.
+const tabShown = (name) => page.locator(`#tabpanel[data-tab="${name}"][aria-busy="false"]`).waitFor(WAIT);
+/** Opens a pico by clicking its box; waits until its panel is drawn. */
+async function openPico(name) {
+  const eci = await picoBox(name).getAttribute("data-eci");
+  await picoBox(name).click();
+  await page.locator(`#tabpanel[data-eci="${eci}"][aria-busy="false"]`).waitFor(WAIT);
+}
 async function openTab(name) {
   await tab(name).click();
   await tabShown(name);
@@ -97,8 +105,7 @@ await step("add a child from About", async () => {
 });
 
 await step("open the child and install a ruleset by URL", async () => {
-  await picoBox("Thermostat").click();
-  await page.locator("#pico-title", { hasText: "Thermostat" }).waitFor(WAIT);
+  await openPico("Thermostat");
   await openTab("Rulesets");
   await panel.getByLabel("URL", { exact: true }).fill(env("RULESET_URL"));
   await panel.getByRole("button", { name: "Install", exact: true }).click();
@@ -192,51 +199,45 @@ await step("rename and recolour the child from About", async () => {
   await form.getByLabel("Name", { exact: true }).fill("Thermo");
   await form.getByLabel("Colour", { exact: true }).fill("#ffaa00");
   await form.getByRole("button", { name: "Save", exact: true }).click();
-  await picoBox("Thermo").waitFor(WAIT);
-  const colour = await picoBox("Thermo").evaluate((el) => getComputedStyle(el).backgroundColor);
-  assert.equal(colour, "rgb(255, 170, 0)");
+  await page.locator('.pico[style*="background-color: rgb(255, 170, 0)"]', { hasText: "Thermo" }).waitFor(WAIT);
 });
 
 await step("drag the child: its new position is kept by the UI ruleset", async () => {
-  const boxEl = picoBox("Thermo");
-  const before = await boxEl.boundingBox();
+  const eci = await picoBox("Thermo").getAttribute("data-eci");
+  const boxOf = async () => (await fetch(`${base}/c/${eci}/query/io.picolabs.pico-engine-ui/box`)).json();
+  const original = await boxOf();
+  const before = await picoBox("Thermo").boundingBox();
   await page.mouse.move(before.x + 20, before.y + 20);
   await page.mouse.down();
-  await page.mouse.move(before.x + 120, before.y + 80, { steps: 5 });
+  await page.mouse.move(before.x + 270, before.y + 80, { steps: 5 });
   await page.mouse.up();
-  const eci = await boxEl.getAttribute("data-eci");
-  const expected = Math.round(before.x + 100);
-  // Saved through `engine_ui:box`: read it back through the public API.
-  let saved;
-  for (const started = Date.now(); Date.now() - started < WAIT.timeout; ) {
-    saved = await (await fetch(`${base}/c/${eci}/query/io.picolabs.pico-engine-ui/box`)).json();
-    const moved = await boxEl.boundingBox();
-    if (Math.round(moved.x) === expected && saved.x !== 100) break;
-    await new Promise((resolve) => setImmediate(resolve));
+  // Saved through `engine_ui:box`: read back through the public API until it is there.
+  let saved = original;
+  for (const deadline = Date.now() + WAIT.timeout; saved.x === original.x && Date.now() < deadline; ) {
+    saved = await boxOf();
   }
-  assert.notEqual(saved.x, 100, "the box's x was saved");
+  assert.equal(saved.x, original.x + 250);
+  assert.equal(saved.y, original.y + 60);
   await page.reload();
   await picoBox("Thermo").waitFor(WAIT);
   const after = await picoBox("Thermo").boundingBox();
-  assert.equal(Math.round(after.x), expected);
+  assert.equal(Math.round(after.x), Math.round(before.x + 250));
 });
 
 await step("subscribe two picos: propose from one, accept on the other", async () => {
   // A second child of the root.
-  await picoBox("Pico").click();
+  await openPico("Pico");
   await openTab("About");
   await panel.getByLabel("Name", { exact: true }).first().fill("Display");
   await panel.getByRole("button", { name: "Add child", exact: true }).click();
   await picoBox("Display").waitFor(WAIT);
   // Display's wellKnown_Rx.
-  await picoBox("Display").click();
-  await page.locator("#pico-title", { hasText: "Display" }).waitFor(WAIT);
+  await openPico("Display");
   await openTab("Subscriptions");
   const wellKnown = (await panel.locator("p code.eci").textContent()).trim();
   assert.notEqual(wellKnown, "none");
   // Thermo proposes.
-  await picoBox("Thermo").click();
-  await page.locator("#pico-title", { hasText: "Thermo" }).waitFor(WAIT);
+  await openPico("Thermo");
   await openTab("Subscriptions");
   await panel.getByLabel("wellKnown_Tx", { exact: true }).fill(wellKnown);
   await panel.getByLabel("Rx_role", { exact: true }).fill("thermostat");
@@ -244,21 +245,19 @@ await step("subscribe two picos: propose from one, accept on the other", async (
   await panel.getByRole("button", { name: "Propose", exact: true }).click();
   await panel.locator(".subs-outbound li").waitFor(WAIT);
   // Display accepts.
-  await picoBox("Display").click();
-  await page.locator("#pico-title", { hasText: "Display" }).waitFor(WAIT);
+  await openPico("Display");
   await openTab("Subscriptions");
   await panel.locator(".subs-inbound li").getByRole("button", { name: "Accept", exact: true }).click();
   await panel.locator(".subs-established li").waitFor(WAIT);
   // Both sides established, and the graph draws the subscription.
-  await picoBox("Thermo").click();
-  await page.locator("#pico-title", { hasText: "Thermo" }).waitFor(WAIT);
+  await openPico("Thermo");
   await openTab("Subscriptions");
   await panel.locator(".subs-established li").waitFor(WAIT);
   await page.locator('.links path.subscription[d^="M"]').waitFor({ state: "attached", ...WAIT });
 });
 
 await step("delete a child from About", async () => {
-  await picoBox("Pico").click();
+  await openPico("Pico");
   await openTab("About");
   page.once("dialog", (dialog) => dialog.accept());
   await panel.locator("li", { hasText: "Display" }).getByRole("button", { name: "Delete", exact: true }).click();
