@@ -43,11 +43,19 @@ async function reload() {
   drawSubscriptions(all).catch(showBanner);
 }
 
+/** Queries of the subscription lines in flight at once: the browser's other connections
+ * stay free for what the user does meanwhile (opening a pico among 1,000). */
+const SUBSCRIPTION_LANES = 2;
+let subscriptionsRun = 0;
+
 /** Established subscriptions, paired by their `Id` on the two picos. */
 async function drawSubscriptions(all) {
+  const run = ++subscriptionsRun;
   const byId = new Map();
-  await Promise.all(
-    all.map(async (b) => {
+  let next = 0;
+  const lane = async () => {
+    while (next < all.length && run === subscriptionsRun) {
+      const b = all[next++];
       // A pico without the subscription ruleset answers an error: it has none.
       const established = await api.subscriptions(b.eci, "established").catch(() => []);
       for (const sub of established || []) {
@@ -55,9 +63,11 @@ async function drawSubscriptions(all) {
         picos.push(b.eci);
         byId.set(sub.Id, picos);
       }
-    })
-  );
-  graph.setSubscriptions([...byId.values()].filter((p) => p.length === 2));
+    }
+  };
+  await Promise.all(Array.from({ length: SUBSCRIPTION_LANES }, lane));
+  // A newer reload started meanwhile: its own walk draws the lines.
+  if (run === subscriptionsRun) graph.setSubscriptions([...byId.values()].filter((p) => p.length === 2));
 }
 
 function follow() {
@@ -96,9 +106,10 @@ async function start() {
   }
   rootEci = context.eci;
   document.getElementById("version").textContent = `krl ${context.version}`;
-  const started = performance.now();
   await reload();
-  document.body.dataset.graphMs = String(Math.round(performance.now() - started));
+  // Milliseconds from the start of the page's navigation to the drawn graph (the browser
+  // tests read it).
+  document.body.dataset.graphMs = String(Math.round(performance.now()));
   openPico(rootEci);
   follow();
 }
