@@ -91,31 +91,6 @@ fn run_script(browser: &Browser, script: &str, engine: &KrlRun, extra: &[(&str, 
     println!("{stdout}");
 }
 
-const HELLO: &str = r#"ruleset tutorial.hello {
-  meta {
-    shares count
-  }
-  global {
-    count = function() {
-      ent:count || 0
-    }
-  }
-  rule greet {
-    select when hello greet name re#(.+)# setting(name)
-    send_directive("greeting", {"text": "Hello " + name})
-    fired {
-      ent:count := (ent:count || 0) + 1
-      ent:last := name
-    }
-  }
-  rule reset {
-    select when hello reset
-    always {
-      ent:count := 0
-    }
-  }
-}
-"#;
 
 #[test]
 fn the_tutorial_path_works_in_chromium() {
@@ -124,11 +99,15 @@ fn the_tutorial_path_works_in_chromium() {
     let home = temp_dir("ui-tutorial");
     let rulesets = home.join("rulesets");
     std::fs::create_dir_all(&rulesets).expect("a ruleset folder");
-    let hello = rulesets.join("hello.krl");
-    std::fs::write(&hello, HELLO).expect("the ruleset is written");
-    let broken = rulesets.join("broken.krl");
-    std::fs::write(&broken, "ruleset tutorial.broken {\n  rule r {\n    select when a b\n    noop(\n  }\n}\n")
-        .expect("the ruleset is written");
+    // The rulesets the tutorial installs (a good one and one with a syntax error), copied
+    // into the home because `krl run` reads rulesets only from there and the given folders.
+    let copy = |name: &str| {
+        let to = rulesets.join(name);
+        std::fs::copy(browser.scripts.join(name), &to).expect("the ruleset is copied");
+        to
+    };
+    let hello = copy("hello.krl");
+    let broken = copy("broken.krl");
     let home_arg = home.to_str().expect("a UTF-8 temp path");
     let engine = KrlRun::start(0, &["--home", home_arg]);
     let url = |path: &Path| format!("file://{}", path.display());

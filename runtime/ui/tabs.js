@@ -375,9 +375,20 @@ const RENDER = {
         });
         forms.push(form);
       }
-      if (forms.length) sections.push(h("section", {}, h("h3", {}, rs.rid), forms));
+      // The system rulesets' long lists start folded; the developer's own are open.
+      const open = !rs.rid.startsWith("io.picolabs.");
+      if (forms.length) sections.push(h("details", { class: "testing", open }, h("summary", {}, rs.rid), forms));
     }
-    return h("div", {}, field("Channel", select), selectStatus, sections.length ? sections : h("p", {}, "No ruleset has __testing events or queries."), h("h3", {}, "Result"), resultStatus, result);
+    return h(
+      "div",
+      {},
+      field("Channel", select),
+      selectStatus,
+      h("h3", {}, "Result"),
+      resultStatus,
+      result,
+      sections.length ? sections : h("p", {}, "No ruleset has __testing events or queries.")
+    );
   },
 
   async Subscriptions(eci) {

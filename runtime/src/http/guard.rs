@@ -107,9 +107,12 @@ fn host_name(host: &str) -> &str {
     }
 }
 
-/// The `Set-Cookie` value that keeps `token` in the browser for the page's own requests.
+/// The `Set-Cookie` value that keeps `token` in the browser for the page's own `/api`
+/// requests. Only for `/api`: the pico routes hand every request header to KRL as the
+/// event's `_headers` (and the pico's log shows them), so a cookie sent there would put the
+/// token where any holder of the pico's UI channel could read it.
 pub(super) fn token_cookie(token: &str) -> Option<HeaderValue> {
-    HeaderValue::from_str(&format!("{TOKEN_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict")).ok()
+    HeaderValue::from_str(&format!("{TOKEN_COOKIE}={token}; Path=/api; HttpOnly; SameSite=Strict")).ok()
 }
 
 pub(super) enum TokenCheck {
