@@ -38,8 +38,14 @@ fn browser() -> Option<Browser> {
     let driver = scripts.join("node_modules/playwright-core/package.json");
     let missing: Vec<&str> = [
         (node.is_none(), "node (apt-get install nodejs npm)"),
-        (chromium.is_none(), "chromium (apt-get install chromium, or set CHROMIUM)"),
-        (!driver.exists(), "playwright-core (npm ci --prefix krl-cli/tests/browser)"),
+        (
+            chromium.is_none(),
+            "chromium (apt-get install chromium, or set CHROMIUM)",
+        ),
+        (
+            !driver.exists(),
+            "playwright-core (npm ci --prefix krl-cli/tests/browser)",
+        ),
     ]
     .into_iter()
     .filter_map(|(missing, what)| missing.then_some(what))
@@ -91,10 +97,11 @@ fn run_script(browser: &Browser, script: &str, engine: &KrlRun, extra: &[(&str, 
     println!("{stdout}");
 }
 
-
 #[test]
 fn the_tutorial_path_works_in_chromium() {
-    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _alone = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(browser) = browser() else { return };
     let home = temp_dir("ui-tutorial");
     let rulesets = home.join("rulesets");
@@ -128,7 +135,9 @@ const GRAPH_LIMIT_MS: u32 = if cfg!(debug_assertions) { 3_000 } else { 300 };
 
 #[test]
 fn the_graph_of_100_picos_is_drawn_quickly_without_console_errors() {
-    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _alone = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(browser) = browser() else { return };
     let home = temp_dir("ui-graph");
     let home_arg = home.to_str().expect("a UTF-8 temp path");

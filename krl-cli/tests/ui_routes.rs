@@ -46,7 +46,9 @@ fn start() -> Server {
     let engine = Engine::new(Arc::new(krl_jit::InterpreterBackend), EngineOptions::default());
     engine.register(URL, COUNTER).expect("the test ruleset compiles");
     let root = engine.root_pico().to_string();
-    engine.install(&root, URL, Map::new()).expect("the test ruleset installs");
+    engine
+        .install(&root, URL, Map::new())
+        .expect("the test ruleset installs");
     let tags = Value::array(vec![Value::string("test")]);
     let eci = engine
         .new_channel(&root, &tags, &Value::Null, &Value::Null)
@@ -85,11 +87,17 @@ fn the_page_and_its_files_are_served_under_the_csp() {
     assert_eq!(page.status(), 200);
     assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
     let csp = page.header("content-security-policy").expect("a CSP").to_string();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
     let html = page.into_string().expect("text");
     assert!(html.contains(r#"<script type="module" src="/ui/app.js"></script>"#));
     // The CSP allows no inline script: every script is a file.
-    assert_eq!(html.matches("<script").count(), html.matches("<script type=\"module\" src=").count());
+    assert_eq!(
+        html.matches("<script").count(),
+        html.matches("<script type=\"module\" src=").count()
+    );
     // Every module the page imports is served, as JavaScript.
     let mut pending = vec!["app.js".to_string()];
     let mut seen = Vec::new();
@@ -99,7 +107,11 @@ fn the_page_and_its_files_are_served_under_the_csp() {
         }
         let answer = get(&format!("{}/ui/{file}", server.base), false);
         assert_eq!(answer.status(), 200, "{file}");
-        assert_eq!(answer.header("content-type"), Some("text/javascript; charset=utf-8"), "{file}");
+        assert_eq!(
+            answer.header("content-type"),
+            Some("text/javascript; charset=utf-8"),
+            "{file}"
+        );
         let text = answer.into_string().expect("text");
         for line in text.lines().filter(|l| l.starts_with("import ")) {
             let imported = line.split("\"./").nth(1).and_then(|rest| rest.split('"').next());
@@ -138,7 +150,12 @@ fn state_shows_every_entity_variable_of_the_channels_pico() {
     assert_eq!(empty, serde_json::json!({"rulesets": {}}));
     server
         .engine
-        .event_wait(&server.eci, "counter", "bump", Value::from(serde_json::json!({"who": "Ada"})))
+        .event_wait(
+            &server.eci,
+            "counter",
+            "bump",
+            Value::from(serde_json::json!({"who": "Ada"})),
+        )
         .expect("the event runs");
     let state: Json = serde_json::from_str(&get(&url, true).into_string().expect("text")).expect("JSON");
     assert_eq!(
@@ -151,7 +168,10 @@ fn state_shows_every_entity_variable_of_the_channels_pico() {
             .expect("text"),
     )
     .expect("JSON");
-    assert!(unknown["error"].as_str().is_some_and(|e| e.contains("nope")), "{unknown}");
+    assert!(
+        unknown["error"].as_str().is_some_and(|e| e.contains("nope")),
+        "{unknown}"
+    );
 }
 
 #[test]
@@ -161,8 +181,16 @@ fn source_answers_the_text_the_engine_compiled() {
     assert_eq!(answer.header("content-type"), Some("text/plain; charset=utf-8"));
     assert_eq!(answer.into_string().expect("text"), COUNTER);
     let missing = get(&format!("{}/api/source?url=test://other.krl", server.base), true);
-    assert!(missing.into_string().expect("text").contains("no ruleset is registered under `test://other.krl`"));
-    assert_eq!(get(&format!("{}/api/source?url={URL}", server.base), false).status(), 401);
+    assert!(
+        missing
+            .into_string()
+            .expect("text")
+            .contains("no ruleset is registered under `test://other.krl`")
+    );
+    assert_eq!(
+        get(&format!("{}/api/source?url={URL}", server.base), false).status(),
+        401
+    );
 }
 
 #[test]

@@ -103,6 +103,11 @@ await step("the tabs are reachable with the keyboard", async () => {
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Rulesets");
   await page.keyboard.press("ArrowLeft");
   await tabShown("About");
+  // A pico's box is a button in the focus order: Enter opens it.
+  await picoBox("Pico").focus();
+  await page.keyboard.press("Enter");
+  await tabShown("About");
+  assert.equal(await picoBox("Pico").getAttribute("aria-pressed"), "true");
 });
 
 await step("add a child from About", async () => {

@@ -230,6 +230,9 @@ pub struct EngineOptions {
     pub value_limits: ValueLimits,
 }
 
+/// One entity variable of a pico: `(rid, name, value)` ([`Engine::ent_vars`]).
+pub type EntVar = (Arc<str>, Arc<str>, Value);
+
 /// The default of [`EngineOptions::step_budget`].
 pub const DEFAULT_STEP_BUDGET: u64 = 100_000_000;
 
@@ -571,9 +574,9 @@ impl Engine {
             .unwrap_or_default())
     }
 
-    /// Every entity variable of a pico, as `(rid, name, value)` sorted by rid and name (for
-    /// tools: the developer UI's State tab).
-    pub fn ent_vars(&self, pico_id: &str) -> Result<Vec<(Arc<str>, Arc<str>, Value)>, EngineError> {
+    /// Every entity variable of a pico, sorted by rid and name (for tools: the developer
+    /// UI's State tab).
+    pub fn ent_vars(&self, pico_id: &str) -> Result<Vec<EntVar>, EngineError> {
         let cell = self.inner.pico(pico_id)?;
         let state = lock(&cell.state);
         let mut vars: Vec<_> = state

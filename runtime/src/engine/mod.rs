@@ -28,8 +28,8 @@ pub mod system;
 pub mod trace;
 
 pub use self::core::{
-    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineError, EngineOptions, EventResponse, MAX_EVENT_RUNS,
-    RulesetVersion, Submitted,
+    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineError, EngineOptions, EntVar, EventResponse,
+    MAX_EVENT_RUNS, RulesetVersion, Submitted,
 };
 pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,

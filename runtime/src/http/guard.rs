@@ -112,7 +112,10 @@ fn host_name(host: &str) -> &str {
 /// event's `_headers` (and the pico's log shows them), so a cookie sent there would put the
 /// token where any holder of the pico's UI channel could read it.
 pub(super) fn token_cookie(token: &str) -> Option<HeaderValue> {
-    HeaderValue::from_str(&format!("{TOKEN_COOKIE}={token}; Path=/api; HttpOnly; SameSite=Strict")).ok()
+    HeaderValue::from_str(&format!(
+        "{TOKEN_COOKIE}={token}; Path=/api; HttpOnly; SameSite=Strict"
+    ))
+    .ok()
 }
 
 pub(super) enum TokenCheck {

@@ -31,7 +31,11 @@ const FILES: &[(&str, &str, &str)] = &[
     ("graph.js", JS, include_str!("../../ui/graph.js")),
     ("tabs.js", JS, include_str!("../../ui/tabs.js")),
     ("dom.js", JS, include_str!("../../ui/dom.js")),
-    ("style.css", "text/css; charset=utf-8", include_str!("../../ui/style.css")),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../../ui/style.css"),
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";
