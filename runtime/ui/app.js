@@ -70,24 +70,48 @@ async function drawSubscriptions(all) {
   if (run === subscriptionsRun) graph.setSubscriptions([...byId.values()].filter((p) => p.length === 2));
 }
 
+/** One refresh at a time: updates that arrive meanwhile make one more afterwards, so a
+ * busy engine costs the page one walk of the graph after another, never a pile of them. */
+let refreshing = false;
+let refreshAgain = false;
+async function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    do {
+      refreshAgain = false;
+      await reload();
+      await panel.refresh();
+    } while (refreshAgain);
+  } catch (err) {
+    showBanner(err);
+  } finally {
+    refreshing = false;
+  }
+}
+
 function follow() {
   const source = new EventSource("/api/updates");
   let first = true;
-  source.addEventListener("update", async () => {
+  source.addEventListener("update", () => {
     live.textContent = "live";
     if (first) {
       first = false;
       return;
     }
-    try {
-      await reload();
-      await panel.refresh();
-    } catch (err) {
-      showBanner(err);
-    }
+    refresh();
   });
   source.addEventListener("error", () => {
-    live.textContent = "reconnecting…";
+    if (source.readyState === EventSource.CLOSED) {
+      // Refused (a new token after a restart), not just dropped: the browser gives up.
+      live.textContent = "offline";
+      showBanner(new Error("Lost the engine's live updates. Open the admin URL that krl run printed to reconnect."));
+    } else {
+      live.textContent = "reconnecting…";
+    }
   });
 }
 
