@@ -15,5 +15,5 @@ pid=$!
 for _ in $(seq 100); do grep -q 'admin URL' "$work/run.log" && break; sleep 0.1; done
 admin="$(grep -o 'http://[^ ]*?token=[0-9a-f]*' "$work/run.log" | head -1)"
 KRL_ADMIN_URL="$admin" KRL_TOKEN="${admin##*token=}" CHROMIUM="${CHROMIUM:-$(command -v chromium)}" \
-  PROFILE_DIR="$work/profile" PICOS_BIG="$big" GRAPH_LIMIT_MS=300 RESPOND_LIMIT_MS=1000 \
+  PROFILE_DIR="$work/profile" PICOS_BIG="$big" GRAPH_LIMIT_MS="${GRAPH_LIMIT_MS:-300}" RESPOND_LIMIT_MS=1000 \
   node krl-cli/tests/browser/graph.mjs
