@@ -138,6 +138,8 @@ pub(crate) struct EngineInner {
     clock: Clock,
     base_url: String,
     logs: logs::Logs,
+    /// Event transactions finished so far (`Engine::events_finished`, the UI's live updates).
+    events_finished: AtomicU64,
     work: Mutex<Sender<Arc<PicoCell>>>,
     pub(crate) storage: Arc<dyn Storage>,
     /// Events waiting to be posted to other engines (`outbox.rs`).
@@ -205,6 +207,9 @@ pub struct EngineOptions {
     pub value_limits: ValueLimits,
 }
 
+/// One entity variable of a pico: `(rid, name, value)` ([`Engine::ent_vars`]).
+pub type EntVar = (Arc<str>, Arc<str>, Value);
+
 /// The default of [`EngineOptions::step_budget`].
 pub const DEFAULT_STEP_BUDGET: u64 = 100_000_000;
 
@@ -260,6 +265,7 @@ impl Engine {
             clock: Clock::new(options.manual_clock),
             base_url: options.base_url,
             logs: logs::Logs::default(),
+            events_finished: AtomicU64::new(0),
             work: Mutex::new(sender),
             storage,
             outbox: super::outbox::Outbox::new(options.outbox),
@@ -519,6 +525,32 @@ impl Engine {
             .get(&(Arc::from(rid), Arc::from(name)))
             .cloned()
             .unwrap_or_default())
+    }
+
+    /// Every entity variable of a pico, sorted by rid and name (for tools: the developer
+    /// UI's State tab).
+    pub fn ent_vars(&self, pico_id: &str) -> Result<Vec<EntVar>, EngineError> {
+        let cell = self.inner.pico(pico_id)?;
+        let state = lock(&cell.state);
+        let mut vars: Vec<_> = state
+            .ent
+            .iter()
+            .map(|((rid, name), value)| (Arc::clone(rid), Arc::clone(name), value.clone()))
+            .collect();
+        vars.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        Ok(vars)
+    }
+
+    /// The source text a registered URL was last compiled from (for tools: the developer
+    /// UI's "view the source").
+    pub fn registered_source(&self, url: &str) -> Option<Arc<str>> {
+        self.inner.registered(url).map(|code| Arc::clone(&code.source))
+    }
+
+    /// How many event transactions have finished (committed or not) since the engine
+    /// started: a tool that shows pico state looks again when this changes.
+    pub fn events_finished(&self) -> u64 {
+        self.inner.events_finished.load(Ordering::Acquire)
     }
 }
 

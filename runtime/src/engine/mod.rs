@@ -36,8 +36,8 @@ pub use context::TxnContext;
 pub use error::EngineError;
 pub use event::{Event, Query};
 pub use kernel::{
-    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineOptions, EventResponse, MAX_EVENT_RUNS, RulesetVersion,
-    Submitted,
+    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineOptions, EntVar, EventResponse, MAX_EVENT_RUNS,
+    RulesetVersion, Submitted,
 };
 pub use modules::http::trust_root_certificates;
 pub use outbox::OutboxOptions;

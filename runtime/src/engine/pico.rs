@@ -21,7 +21,6 @@ pub(crate) struct RulesetCode {
     #[allow(dead_code)] // FIXME(#4): read when the registry is persisted.
     pub url: String,
     pub hash: String,
-    #[allow(dead_code)] // FIXME(#4): read when the registry is persisted.
     pub source: Arc<str>,
     /// When this code was compiled from its source (epoch ms): `flushed` of `ctx:rulesets`
     /// and `/api/flush`.

@@ -56,8 +56,7 @@ pub(super) async fn guard(State(api): State<Arc<HttpApi>>, request: Request, nex
             TokenCheck::Passed => next.run(request).await,
             TokenCheck::FromQuery(token) => {
                 let mut response = next.run(request).await;
-                let cookie = format!("{TOKEN_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
-                if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+                if let Some(cookie) = token_cookie(&token) {
                     response.headers_mut().append(header::SET_COOKIE, cookie);
                 }
                 response
@@ -108,14 +107,25 @@ fn host_name(host: &str) -> &str {
     }
 }
 
-enum TokenCheck {
+/// The `Set-Cookie` value that keeps `token` in the browser for the page's own `/api`
+/// requests. Only for `/api`: the pico routes hand every request header to KRL as the
+/// event's `_headers` (and the pico's log shows them), so a cookie sent there would put the
+/// token where any holder of the pico's UI channel could read it.
+pub(super) fn token_cookie(token: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{TOKEN_COOKIE}={token}; Path=/api; HttpOnly; SameSite=Strict"
+    ))
+    .ok()
+}
+
+pub(super) enum TokenCheck {
     Passed,
     /// Passed with `?token=`: the answer sets the cookie.
     FromQuery(String),
     Refused,
 }
 
-fn token_check(expected: Option<&str>, request: &Request) -> TokenCheck {
+pub(super) fn token_check(expected: Option<&str>, request: &Request) -> TokenCheck {
     let Some(expected) = expected else {
         return TokenCheck::Passed;
     };

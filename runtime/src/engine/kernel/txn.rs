@@ -140,6 +140,11 @@ impl EngineInner {
                 }
             }
             drop(state);
+            let events = answers.iter().filter(|a| matches!(a, Answer::Event(..))).count();
+            if events > 0 {
+                // After the commit, so a tool that looks again sees what the events wrote.
+                self.events_finished.fetch_add(events as u64, Ordering::AcqRel);
+            }
             for answer in answers {
                 match answer {
                     Answer::Event(reply, result) => {

@@ -1,0 +1,6 @@
+ruleset tutorial.broken {
+  rule r {
+    select when a b
+    noop(
+  }
+}
