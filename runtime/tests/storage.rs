@@ -350,11 +350,17 @@ fn postgres_engines_share_one_database() {
     let mut batch = WriteBatch::new();
     batch.put(entvar("p1", "r", "x"), b"1".to_vec());
     first.commit(batch).unwrap();
-    assert_eq!(second.get(&entvar("p1", "r", "x")).unwrap().as_deref(), Some(&b"1"[..]));
+    assert_eq!(
+        second.get(&entvar("p1", "r", "x")).unwrap().as_deref(),
+        Some(&b"1"[..])
+    );
     drop(first);
     drop(second);
     let reopened = PostgresStorage::open(&url).expect("reopen");
-    assert_eq!(reopened.get(&entvar("p1", "r", "x")).unwrap().as_deref(), Some(&b"1"[..]));
+    assert_eq!(
+        reopened.get(&entvar("p1", "r", "x")).unwrap().as_deref(),
+        Some(&b"1"[..])
+    );
 }
 
 #[test]
@@ -367,17 +373,34 @@ fn postgres_rejects_foreign_format_versions() {
         .execute("UPDATE krl_meta SET value = 99 WHERE name = 'format'", &[])
         .unwrap();
     let err = PostgresStorage::open(&url).expect_err("format 99 is refused");
-    assert!(matches!(err, StorageError::PostgresFormat { found: 99, expected: 1, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            StorageError::PostgresFormat {
+                found: 99,
+                expected: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("format version 99"), "{err}");
 }
 
 #[test]
 fn postgres_errors_name_the_server_without_the_password() {
     // A port nobody listens on: bind one, learn its number, let it go.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let err = PostgresStorage::open(&format!("postgres://krl:secret@127.0.0.1:{port}/pico")).unwrap_err();
     let message = err.to_string();
-    assert_eq!(message, format!("cannot connect in pico store at `postgres://127.0.0.1:{port}/pico`"));
+    assert_eq!(
+        message,
+        format!("cannot connect in pico store at `postgres://127.0.0.1:{port}/pico`")
+    );
     assert!(!format!("{err:?}").contains("secret"));
     let err = PostgresStorage::open("postgres://127.0.0.1:notaport/x").unwrap_err();
     assert!(err.to_string().contains("parse the connection URL"), "{err}");

@@ -250,7 +250,11 @@ pub enum StorageError {
     },
     /// The PostgreSQL-protocol store was written by an incompatible version of this engine.
     #[error("pico store at `{target}` has format version {found}, this engine reads version {expected}")]
-    PostgresFormat { target: String, found: i64, expected: i64 },
+    PostgresFormat {
+        target: String,
+        found: i64,
+        expected: i64,
+    },
     /// A durability name other than `process` or `full`.
     #[error("unknown durability `{name}` (expected `process` or `full`)")]
     UnknownDurability { name: String },

@@ -162,10 +162,7 @@ impl PostgresStorage {
     /// database at once may both try to create a table; PostgreSQL then fails one of them
     /// with a unique violation, and that one runs the (now idempotent) statements again.
     fn migrate(&self) -> Result<(), StorageError> {
-        let mut client = self
-            .config
-            .connect(NoTls)
-            .map_err(|e| self.error("connect", e))?;
+        let mut client = self.config.connect(NoTls).map_err(|e| self.error("connect", e))?;
         let mut attempt = 0;
         let found = loop {
             attempt += 1;
@@ -179,7 +176,10 @@ impl PostgresStorage {
             match res {
                 Ok(row) => break row.get::<_, i64>(0),
                 // A unique violation: another engine created the same table just now.
-                Err(err) if attempt < MAX_ATTEMPTS && (is_conflict(&err) || err.code() == Some(&SqlState::UNIQUE_VIOLATION)) => {
+                Err(err)
+                    if attempt < MAX_ATTEMPTS
+                        && (is_conflict(&err) || err.code() == Some(&SqlState::UNIQUE_VIOLATION)) =>
+                {
                     continue;
                 }
                 Err(err) => return Err(self.error("create the tables", err)),

@@ -34,11 +34,7 @@ impl PgServer {
             return None;
         };
         let run_as = is_root().then(|| "postgres".to_owned());
-        let data = std::env::temp_dir().join(format!(
-            "krl-pg-{}-{}",
-            std::process::id(),
-            next_suffix()
-        ));
+        let data = std::env::temp_dir().join(format!("krl-pg-{}-{}", std::process::id(), next_suffix()));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data).expect("create the PostgreSQL data folder");
         if let Some(user) = &run_as {
@@ -159,7 +155,13 @@ impl Drop for PgServer {
         let db = self.data.join("db");
         let _ = self.run(
             "pg_ctl",
-            &["-D".as_ref(), db.as_os_str(), "-m".as_ref(), "immediate".as_ref(), "stop".as_ref()],
+            &[
+                "-D".as_ref(),
+                db.as_os_str(),
+                "-m".as_ref(),
+                "immediate".as_ref(),
+                "stop".as_ref(),
+            ],
         );
         let _ = std::fs::remove_dir_all(&self.data);
     }
@@ -175,10 +177,7 @@ fn find_bin_dir() -> Option<PathBuf> {
         .unwrap_or_default();
     // The newest version first.
     debian.sort_by(|a, b| b.cmp(a));
-    on_path
-        .into_iter()
-        .chain(debian)
-        .find(|dir| has_binaries(dir))
+    on_path.into_iter().chain(debian).find(|dir| has_binaries(dir))
 }
 
 fn has_binaries(dir: &Path) -> bool {
