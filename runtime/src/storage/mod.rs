@@ -51,7 +51,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use memory::MemoryStorage;
-pub use postgres::PostgresStorage;
+pub use postgres::{LeaseKeeper, LeaseOptions, PostgresStorage};
 pub use sqlite::SqliteStorage;
 
 /// One stored key and its value, as [`Storage::scan_prefix`] returns them.
@@ -254,6 +254,17 @@ pub enum StorageError {
         target: String,
         found: i64,
         expected: i64,
+    },
+    /// This engine's lease on the store was taken over by another engine (after this one
+    /// failed to renew it in time, e.g. while paused): nothing of the commit was applied.
+    #[error(
+        "pico store at `{target}`: this engine's lease (epoch {held}) was taken over{}; the commit was not applied",
+        current.map(|epoch| format!(" (now epoch {epoch})")).unwrap_or_default()
+    )]
+    LeaseLost {
+        target: String,
+        held: i64,
+        current: Option<i64>,
     },
     /// A durability name other than `process` or `full`.
     #[error("unknown durability `{name}` (expected `process` or `full`)")]

@@ -25,10 +25,14 @@
 //! reported as failed although the server may have applied it; the engine then reads the
 //! pico back from the store, as after any failed commit.
 
-use std::sync::{Arc, Mutex, PoisonError};
+mod lease;
+
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Statement, Transaction};
+
+pub use lease::{LeaseKeeper, LeaseOptions};
 
 use super::{BatchOp, Durability, Entry, Storage, StorageError, WriteBatch, key};
 
@@ -42,6 +46,9 @@ const MAX_ATTEMPTS: usize = 20;
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS krl_kv (k BYTEA PRIMARY KEY, v BYTEA NOT NULL);
     CREATE TABLE IF NOT EXISTS krl_meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+    CREATE TABLE IF NOT EXISTS krl_lease (
+        name TEXT PRIMARY KEY, owner TEXT NOT NULL, epoch BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL
+    );
 ";
 
 /// A [`Storage`] in a PostgreSQL-protocol database. See the module docs for the design.
@@ -50,6 +57,8 @@ pub struct PostgresStorage {
     /// `host:port/database`, for messages (the URL may hold a password).
     target: String,
     idle: Mutex<Vec<Conn>>,
+    /// The lease epoch every commit checks, once this store took the lease (`lease.rs`).
+    fence: OnceLock<i64>,
 }
 
 impl std::fmt::Debug for PostgresStorage {
@@ -74,6 +83,7 @@ struct Statements {
     delete: Statement,
     delete_range: Statement,
     delete_from: Statement,
+    check_fence: Statement,
 }
 
 impl Conn {
@@ -89,19 +99,35 @@ impl Conn {
             delete: client.prepare("DELETE FROM krl_kv WHERE k = $1")?,
             delete_range: client.prepare("DELETE FROM krl_kv WHERE k >= $1 AND k < $2")?,
             delete_from: client.prepare("DELETE FROM krl_kv WHERE k >= $1")?,
+            // FOR SHARE: a takeover's UPDATE of the row waits for commits that checked it,
+            // and a commit that checks after a takeover sees the new epoch.
+            check_fence: client.prepare(&format!(
+                "SELECT epoch FROM krl_lease WHERE name = '{}' FOR SHARE",
+                lease::STORE_LEASE
+            ))?,
         };
         Ok(Conn { client, stmts })
     }
 
     /// Applies `batch` as one SQL transaction, running it again while the server aborts it
-    /// as a serialization conflict.
-    fn commit(&mut self, batch: &WriteBatch) -> Result<(), postgres::Error> {
+    /// as a serialization conflict. With a `fence`, the transaction first checks that the
+    /// store's lease still has that epoch, and applies nothing if another engine took it.
+    fn commit(&mut self, batch: &WriteBatch, fence: Option<i64>) -> Result<Fenced, postgres::Error> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let res = self.client.transaction().and_then(|mut tx| {
+                if let Some(epoch) = fence {
+                    let current: Option<i64> =
+                        tx.query_opt(&self.stmts.check_fence, &[])?.map(|row| row.get(0));
+                    if current != Some(epoch) {
+                        tx.rollback()?;
+                        return Ok(Fenced::Refused { current });
+                    }
+                }
                 self.stmts.apply(&mut tx, batch)?;
-                tx.commit()
+                tx.commit()?;
+                Ok(Fenced::Applied)
             });
             match res {
                 Err(err) if attempt < MAX_ATTEMPTS && is_conflict(&err) => continue,
@@ -109,6 +135,15 @@ impl Conn {
             }
         }
     }
+}
+
+/// What a fenced commit did.
+enum Fenced {
+    Applied,
+    /// Another engine holds the lease now (`current` is its epoch), or nobody does.
+    Refused {
+        current: Option<i64>,
+    },
 }
 
 impl Statements {
@@ -153,6 +188,7 @@ impl PostgresStorage {
             config,
             target,
             idle: Mutex::new(Vec::new()),
+            fence: OnceLock::new(),
         };
         store.migrate()?;
         Ok(store)
@@ -249,7 +285,15 @@ impl Storage for PostgresStorage {
         if batch.is_empty() {
             return Ok(());
         }
-        self.with_conn("commit", |conn| conn.commit(&batch))
+        let fence = self.fence.get().copied();
+        match self.with_conn("commit", |conn| conn.commit(&batch, fence))? {
+            Fenced::Applied => Ok(()),
+            Fenced::Refused { current } => Err(StorageError::LeaseLost {
+                target: self.target.clone(),
+                held: fence.unwrap_or_default(),
+                current,
+            }),
+        }
     }
 
     fn durability(&self) -> Durability {
