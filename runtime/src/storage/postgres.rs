@@ -231,6 +231,11 @@ impl PostgresStorage {
         Ok(())
     }
 
+    /// `postgres://host:port/database`, the store's name in messages (without user or password).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
     fn error(&self, action: &'static str, source: postgres::Error) -> StorageError {
         StorageError::Postgres {
             target: self.target.clone(),

@@ -110,6 +110,18 @@ impl PostgresStorage {
         })
     }
 
+    /// The owner named by the store's lease while it has not expired (a standby forwards
+    /// requests there), `None` when nobody holds it.
+    pub fn lease_holder(&self) -> Result<Option<String>, StorageError> {
+        self.with_conn("read the lease", |conn| {
+            let row = conn.client.query_opt(
+                "SELECT owner FROM krl_lease WHERE name = $1 AND expires_at > now()",
+                &[&STORE_LEASE],
+            )?;
+            Ok(row.map(|row| row.get::<_, String>(0)))
+        })
+    }
+
     /// Moves the lease's expiry on if this store still holds `epoch`: `Ok(false)` if another
     /// engine took it.
     fn renew_lease(&self, epoch: i64, duration: Duration) -> Result<bool, StorageError> {
