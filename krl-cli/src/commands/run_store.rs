@@ -21,6 +21,9 @@ use krl_runtime::storage::{
     Durability, LeaseKeeper, LeaseOptions, MemoryStorage, PostgresStorage, SqliteStorage, Storage,
 };
 
+/// How long a standby that took over lets its forwarded requests finish.
+const FORWARDS_CUT_AFTER: Duration = Duration::from_millis(200);
+
 /// The store an engine runs on, and what it holds to keep it.
 pub struct OpenedStore {
     pub storage: Arc<dyn Storage>,
@@ -148,6 +151,9 @@ fn wait_for_lease(
         lost,
     );
     let _ = taken.send(());
-    let _ = runtime.block_on(server);
+    // Forwards still under way (to a holder that just died, or hangs) are cut rather than
+    // awaited: their clients retry, and this engine starts serving at once.
+    drop(server);
+    runtime.shutdown_timeout(FORWARDS_CUT_AFTER);
     Ok(keeper?)
 }

@@ -3,9 +3,10 @@
 //! Layout: one table `krl_kv (k BYTEA PRIMARY KEY, v BYTEA NOT NULL)` holds the same keys
 //! and values as SQLite's `kv` (byte-wise `BYTEA` order is [`key::encode`]'s tuple order),
 //! and `krl_meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL)` holds the format version
-//! under `format`. Opening creates both when missing (`CREATE TABLE IF NOT EXISTS`), so the
-//! first engine to reach an empty database sets it up, and refuses a database of another
-//! format version ([`StorageError::PostgresFormat`]).
+//! under `format`; `krl_lease` holds the store's lease (`postgres/lease.rs`: which engine may
+//! commit, and the epoch every commit checks). Opening creates the tables when missing
+//! (`CREATE TABLE IF NOT EXISTS`), so the first engine to reach an empty database sets it up,
+//! and refuses a database of another format version ([`StorageError::PostgresFormat`]).
 //!
 //! Only plain SQL that CockroachDB and YugabyteDB also accept: `CREATE TABLE IF NOT EXISTS`,
 //! `INSERT ... ON CONFLICT (k) DO UPDATE SET v = excluded.v`, range `SELECT`/`DELETE` on the
@@ -14,8 +15,8 @@
 //! (SQLSTATE `40001`, which the distributed databases raise where PostgreSQL would wait) is
 //! run again from the start, as their documentation asks of clients.
 //!
-//! Connections: a small pool, each connection with its statements prepared once. Reads take
-//! any idle connection; each [`Storage::commit`] is one SQL transaction on one connection,
+//! Connections: a pool of at most [`MAX_OPEN`], each with its statements prepared once.
+//! Reads take any idle connection; each [`Storage::commit`] is one SQL transaction on one connection,
 //! so commits of different picos run side by side on the server. A connection the server
 //! closed is dropped and a new one opened on the next call.
 //!
@@ -24,10 +25,14 @@
 //! A commit whose `COMMIT` was sent but whose answer never came (the connection broke) is
 //! reported as failed although the server may have applied it; the engine then reads the
 //! pico back from the store, as after any failed commit.
+//!
+//! The client blocks: call the store from plain threads or tokio's blocking pool, never from
+//! an async task (the `postgres` crate runs its own runtime per call and panics inside
+//! another one), as [`Storage::commit`] asks of every store.
 
 mod lease;
 
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Statement, Transaction};
@@ -38,8 +43,9 @@ use super::{BatchOp, Durability, Entry, Storage, StorageError, WriteBatch, key};
 
 /// Version of the table layout, kept in `krl_meta` under `format`.
 const FORMAT_VERSION: i64 = 1;
-/// Idle connections kept for reuse; more may be open while many threads commit at once.
-const MAX_IDLE: usize = 16;
+/// Most connections one store opens: callers beyond wait for a free one, so that a burst of
+/// requests cannot exhaust the server's `max_connections` (100 by default) for every engine.
+const MAX_OPEN: usize = 24;
 /// How often a transaction aborted by a serialization conflict is run again.
 const MAX_ATTEMPTS: usize = 20;
 
@@ -56,7 +62,9 @@ pub struct PostgresStorage {
     config: postgres::Config,
     /// `host:port/database`, for messages (the URL may hold a password).
     target: String,
-    idle: Mutex<Vec<Conn>>,
+    pool: Mutex<Pool>,
+    /// Signalled when a connection is returned or closed.
+    freed: Condvar,
     /// The lease epoch every commit checks, once this store took the lease (`lease.rs`).
     fence: OnceLock<i64>,
 }
@@ -67,6 +75,13 @@ impl std::fmt::Debug for PostgresStorage {
             .field("target", &self.target)
             .finish_non_exhaustive()
     }
+}
+
+/// The connections not in use, and how many are open in all.
+#[derive(Default)]
+struct Pool {
+    idle: Vec<Conn>,
+    open: usize,
 }
 
 /// One connection with the statements every call uses, prepared on it once.
@@ -187,7 +202,8 @@ impl PostgresStorage {
         let store = PostgresStorage {
             config,
             target,
-            idle: Mutex::new(Vec::new()),
+            pool: Mutex::new(Pool::default()),
+            freed: Condvar::new(),
             fence: OnceLock::new(),
         };
         store.migrate()?;
@@ -244,26 +260,45 @@ impl PostgresStorage {
         }
     }
 
-    /// Runs `work` on an idle connection (or a new one), and keeps the connection for the
-    /// next call unless the server closed it.
+    /// Runs `work` on an idle connection (or a new one, up to [`MAX_OPEN`]; past that it
+    /// waits for one), and keeps the connection for the next call unless the server closed it.
     fn with_conn<T>(
         &self,
         action: &'static str,
         work: impl FnOnce(&mut Conn) -> Result<T, postgres::Error>,
     ) -> Result<T, StorageError> {
-        let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        let mut conn = match idle {
-            Some(conn) => conn,
-            None => Conn::open(&self.config).map_err(|e| self.error("connect", e))?,
-        };
+        let mut conn = self.checkout()?;
         let res = work(&mut conn);
-        if !conn.client.is_closed() {
-            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-            if idle.len() < MAX_IDLE {
-                idle.push(conn);
-            }
+        let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
+        if conn.client.is_closed() {
+            pool.open -= 1;
+        } else {
+            pool.idle.push(conn);
         }
+        drop(pool);
+        self.freed.notify_one();
         res.map_err(|e| self.error(action, e))
+    }
+
+    fn checkout(&self) -> Result<Conn, StorageError> {
+        let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(conn) = pool.idle.pop() {
+                return Ok(conn);
+            }
+            if pool.open < MAX_OPEN {
+                break;
+            }
+            pool = self.freed.wait(pool).unwrap_or_else(PoisonError::into_inner);
+        }
+        // Counted before connecting (outside the lock), given back if that fails.
+        pool.open += 1;
+        drop(pool);
+        Conn::open(&self.config).map_err(|e| {
+            self.pool.lock().unwrap_or_else(PoisonError::into_inner).open -= 1;
+            self.freed.notify_one();
+            self.error("connect", e)
+        })
     }
 }
 
