@@ -10,7 +10,7 @@
 mod store;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
 use krl_runtime::value::Map;
-use store::{open_store, scratch};
+use store::{StoreHome, homes, open_store};
 
 const URL: &str = "file:///crash.krl";
 
@@ -41,7 +41,7 @@ ruleset test.crash {
 
 const ROUNDS: usize = 20;
 
-fn open_engine(dir: &Path) -> Engine {
+fn open_engine(dir: &StoreHome) -> Engine {
     Engine::open(
         Arc::new(InterpreterBackend),
         EngineOptions::default(),
@@ -50,9 +50,10 @@ fn open_engine(dir: &Path) -> Engine {
     .expect("the engine opens")
 }
 
-/// The channel of the test ruleset, set up on first use and remembered in `dir/eci`.
-fn channel(engine: &Engine, dir: &Path) -> String {
-    let file = dir.join("eci");
+/// The channel of the test ruleset, set up on first use and remembered in the home's
+/// folder, file `eci`.
+fn channel(engine: &Engine, dir: &StoreHome) -> String {
+    let file = dir.folder().join("eci");
     if let Ok(eci) = std::fs::read_to_string(&file) {
         return eci;
     }
@@ -77,7 +78,7 @@ fn counts(engine: &Engine, eci: &str) -> (f64, f64) {
 }
 
 /// Child mode: process events forever, printing `ack` after each one is answered.
-fn run_child(dir: &Path) {
+fn run_child(dir: &StoreHome) {
     let engine = open_engine(dir);
     let eci = channel(&engine, dir);
     println!("ready");
@@ -101,55 +102,65 @@ fn run_child(dir: &Path) {
 fn child_process() {
     // Only does something when started by `killed_engines_lose_nothing_acknowledged`.
     if let Some(dir) = std::env::var_os("KRL_CRASH_CHILD") {
-        run_child(Path::new(&dir));
+        let url = std::env::var("KRL_CRASH_STORE").ok();
+        run_child(&StoreHome::from_parts(PathBuf::from(dir), url));
     }
 }
 
 #[test]
 fn killed_engines_lose_nothing_acknowledged() {
-    let dir = scratch("crash-test");
-    std::fs::create_dir_all(&dir).expect("the scratch folder is created");
-    let exe = std::env::current_exe().expect("the test executable");
-    let mut acknowledged = 0.0;
-    for round in 0..ROUNDS {
-        let mut child = Command::new(&exe)
-            .args(["--exact", "child_process", "--nocapture", "--test-threads", "1"])
-            .env("KRL_CRASH_CHILD", &dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the child starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let target = 1 + fastrand::usize(..40);
-        let mut acks = 0;
-        while acks < target {
-            match lines.next() {
-                Some(Ok(line)) if line == "ack" => acks += 1,
-                Some(Ok(_)) => {}
-                _ => panic!("round {round}: the child stopped early"),
+    for dir in homes("crash-test") {
+        std::fs::create_dir_all(dir.folder()).expect("the scratch folder is created");
+        let exe = std::env::current_exe().expect("the test executable");
+        let mut acknowledged = 0.0;
+        for round in 0..ROUNDS {
+            let mut child = Command::new(&exe)
+                .args(["--exact", "child_process", "--nocapture", "--test-threads", "1"])
+                .env("KRL_CRASH_CHILD", dir.folder())
+                .envs(dir.url().map(|url| ("KRL_CRASH_STORE", url)))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("the child starts");
+            let stdout = child.stdout.take().expect("piped stdout");
+            let mut lines = BufReader::new(stdout).lines();
+            let target = 1 + fastrand::usize(..40);
+            let mut acks = 0;
+            while acks < target {
+                match lines.next() {
+                    Some(Ok(line)) if line == "ack" => acks += 1,
+                    Some(Ok(_)) => {}
+                    _ => panic!("{} round {round}: the child stopped early", dir.kind()),
+                }
             }
-        }
-        // Kill mid-stream: the child is busy with the next event, or between events.
-        std::thread::sleep(Duration::from_micros(fastrand::u64(..2_000)));
-        child.kill().expect("SIGKILL");
-        child.wait().expect("the child is reaped");
-        // Lines already written before the kill are acknowledgements too.
-        acknowledged += acks as f64 + lines.map_while(Result::ok).filter(|l| l == "ack").count() as f64;
+            // Kill mid-stream: the child is busy with the next event, or between events.
+            std::thread::sleep(Duration::from_micros(fastrand::u64(..2_000)));
+            child.kill().expect("SIGKILL");
+            child.wait().expect("the child is reaped");
+            // Lines already written before the kill are acknowledgements too.
+            acknowledged += acks as f64 + lines.map_while(Result::ok).filter(|l| l == "ack").count() as f64;
 
-        let engine = open_engine(&dir);
-        let eci = channel(&engine, &dir);
-        let (a, b) = counts(&engine, &eci);
-        assert_eq!(a, b, "round {round}: a transaction was half applied");
-        assert!(
-            a >= acknowledged,
-            "round {round}: {acknowledged} events were acknowledged but only {a} applied"
-        );
-        assert!(
-            a <= acknowledged + 1.0,
-            "round {round}: {a} applied for {acknowledged} acknowledged (at most one in flight)"
-        );
-        // The next child counts on from what is stored, in-flight event included.
-        acknowledged = a;
+            let engine = open_engine(&dir);
+            let eci = channel(&engine, &dir);
+            let (a, b) = counts(&engine, &eci);
+            assert_eq!(
+                a,
+                b,
+                "{} round {round}: a transaction was half applied",
+                dir.kind()
+            );
+            assert!(
+                a >= acknowledged,
+                "{} round {round}: {acknowledged} events were acknowledged but only {a} applied",
+                dir.kind()
+            );
+            assert!(
+                a <= acknowledged + 1.0,
+                "{} round {round}: {a} applied for {acknowledged} acknowledged (at most one in flight)",
+                dir.kind()
+            );
+            // The next child counts on from what is stored, in-flight event included.
+            acknowledged = a;
+        }
     }
 }

@@ -23,7 +23,7 @@ use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions, OutboxOptions};
 use krl_runtime::storage::{MemoryStorage, Storage, key};
 use krl_runtime::value::Map;
-use store::{open_store, scratch};
+use store::{homes, open_store};
 
 const URL: &str = "file:///sender.krl";
 
@@ -337,60 +337,62 @@ fn a_destination_that_stays_down_is_given_up_after_the_configured_time() {
 #[test]
 fn events_committed_before_a_restart_are_sent_after_it_in_order() {
     // Per process, so that parallel runs of this test do not share a store.
-    let dir = scratch(&format!("outbox-restart-{}", std::process::id()));
-    let address = free_address();
-    let host = format!("http://{address}");
-    {
-        let (engine, eci) = sender(open_store(&dir), quick_retries(Duration::from_secs(60)));
-        send(&engine, &eci, &host, 1, 3).expect("sent");
-        send(&engine, &eci, &host, 4, 1).expect("sent");
-        wait_for_log(&engine, "(retrying)", 1);
+    for dir in homes(&format!("outbox-restart-{}", std::process::id())) {
+        let address = free_address();
+        let host = format!("http://{address}");
+        {
+            let (engine, eci) = sender(open_store(&dir), quick_retries(Duration::from_secs(60)));
+            send(&engine, &eci, &host, 1, 3).expect("sent");
+            send(&engine, &eci, &host, 4, 1).expect("sent");
+            wait_for_log(&engine, "(retrying)", 1);
+        }
+        let posted = serve(TcpListener::bind(address).expect("the same port"));
+        let storage = open_store(&dir);
+        let engine = Engine::open(
+            Arc::new(InterpreterBackend),
+            quick_retries(Duration::from_secs(60)),
+            Arc::clone(&storage),
+        )
+        .expect("reopens");
+        assert_eq!(wait_for_pings(&posted, 4), [1, 2, 3, 4]);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while stored_entries(&*storage) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(stored_entries(&*storage), 0);
+        drop((engine, storage));
+        let _ = std::fs::remove_dir_all(dir.folder());
     }
-    let posted = serve(TcpListener::bind(address).expect("the same port"));
-    let storage = open_store(&dir);
-    let engine = Engine::open(
-        Arc::new(InterpreterBackend),
-        quick_retries(Duration::from_secs(60)),
-        Arc::clone(&storage),
-    )
-    .expect("reopens");
-    assert_eq!(wait_for_pings(&posted, 4), [1, 2, 3, 4]);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while stored_entries(&*storage) > 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert_eq!(stored_entries(&*storage), 0);
-    drop((engine, storage));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A graceful stop lets the post under way finish and remove its entry: the other engine
 /// took the event, so the next start does not send it again.
 #[test]
 fn a_stop_lets_the_post_under_way_finish_so_nothing_is_sent_twice() {
-    let dir = scratch(&format!("outbox-stop-{}", std::process::id()));
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
-    let host = format!("http://{}", listener.local_addr().expect("an address"));
-    let posted = serve_slowly(listener, Duration::from_millis(500));
-    {
-        let (engine, eci) = sender(open_store(&dir), EngineOptions::default());
-        send(&engine, &eci, &host, 1, 1).expect("sent");
-        // The post arrived; its answer is still on its way.
-        assert_eq!(wait_for_pings(&posted, 1), [1]);
-        engine.stop_sending(Duration::from_secs(10));
+    for dir in homes(&format!("outbox-stop-{}", std::process::id())) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+        let host = format!("http://{}", listener.local_addr().expect("an address"));
+        let posted = serve_slowly(listener, Duration::from_millis(500));
+        {
+            let (engine, eci) = sender(open_store(&dir), EngineOptions::default());
+            send(&engine, &eci, &host, 1, 1).expect("sent");
+            // The post arrived; its answer is still on its way.
+            assert_eq!(wait_for_pings(&posted, 1), [1]);
+            engine.stop_sending(Duration::from_secs(10));
+        }
+        let storage = open_store(&dir);
+        assert_eq!(stored_entries(&*storage), 0, "the delivered entry is gone");
+        let engine = Engine::open(
+            Arc::new(InterpreterBackend),
+            EngineOptions::default(),
+            Arc::clone(&storage),
+        )
+        .expect("reopens");
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(pings(&posted), [1], "sent once");
+        drop((engine, storage));
+        let _ = std::fs::remove_dir_all(dir.folder());
     }
-    let storage = open_store(&dir);
-    assert_eq!(stored_entries(&*storage), 0, "the delivered entry is gone");
-    let engine = Engine::open(
-        Arc::new(InterpreterBackend),
-        EngineOptions::default(),
-        Arc::clone(&storage),
-    )
-    .expect("reopens");
-    std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(pings(&posted), [1], "sent once");
-    drop((engine, storage));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Every value kind in an event's attributes, through each way an event reaches a pico

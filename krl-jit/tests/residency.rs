@@ -14,7 +14,7 @@ use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
 use krl_runtime::storage::{MemoryStorage, Storage};
 use krl_runtime::value::Map;
-use store::{open_store, scratch};
+use store::{homes, open_store};
 
 const URL: &str = "file:///resident.krl";
 
@@ -67,62 +67,63 @@ fn number(engine: &Engine, eci: &str, name: &str) -> f64 {
 
 #[test]
 fn after_a_restart_only_used_picos_are_resident() {
-    let dir = scratch("only_used_picos_are_resident");
-    let ecis = {
-        let engine = open_engine(open_store(&dir), 10_000);
-        let ecis = children(&engine, 60);
-        for (idx, eci) in ecis.iter().enumerate() {
-            for _ in 0..idx % 3 + 1 {
-                engine.event_wait(eci, "t", "inc", Value::Null).expect("runs");
+    for dir in homes("only_used_picos_are_resident") {
+        let ecis = {
+            let engine = open_engine(open_store(&dir), 10_000);
+            let ecis = children(&engine, 60);
+            for (idx, eci) in ecis.iter().enumerate() {
+                for _ in 0..idx % 3 + 1 {
+                    engine.event_wait(eci, "t", "inc", Value::Null).expect("runs");
+                }
             }
+            ecis
+        };
+        let engine = open_engine(open_store(&dir), 10_000);
+        assert_eq!(engine.resident_picos(), 0, "opening reads no pico");
+        for idx in [7, 21, 44] {
+            assert_eq!(number(&engine, &ecis[idx], "total"), (idx % 3 + 1) as f64);
         }
-        ecis
-    };
-    let engine = open_engine(open_store(&dir), 10_000);
-    assert_eq!(engine.resident_picos(), 0, "opening reads no pico");
-    for idx in [7, 21, 44] {
-        assert_eq!(number(&engine, &ecis[idx], "total"), (idx % 3 + 1) as f64);
+        assert_eq!(engine.resident_picos(), 3, "only the queried picos loaded");
+        let summaries = engine.pico_summaries();
+        assert_eq!(summaries.len(), 61, "tools still see every stored pico");
+        assert_eq!(engine.resident_picos(), 3, "listing the picos loads none of them");
+        let field =
+            |summary: &Value, name: &str| summary.as_map().and_then(|m| m.get(name).cloned()).expect(name);
+        let root = engine.root_pico().to_string();
+        assert_eq!(
+            field(&summaries[0], "id"),
+            Value::string(root.as_str()),
+            "the root first"
+        );
+        let root_children = field(&summaries[0], "children");
+        assert_eq!(root_children.as_array().map(|c| c.len()), Some(60));
+        let child = engine.pico_of(&ecis[50]).expect("exists");
+        let summary = summaries
+            .iter()
+            .find(|s| field(s, "id") == Value::string(child.as_str()))
+            .expect("the child is listed");
+        let channel_ids: Vec<Value> = field(summary, "channels")
+            .as_array()
+            .expect("channels")
+            .iter()
+            .map(|c| field(c, "id"))
+            .collect();
+        assert!(
+            channel_ids.contains(&Value::string(ecis[50].as_str())),
+            "{channel_ids:?}"
+        );
+        assert_eq!(
+            channel_ids.len(),
+            2,
+            "its own channel and the link from its parent"
+        );
+        let rulesets = field(summary, "rulesets");
+        assert_eq!(
+            rulesets.encode(0).as_deref(),
+            Some(r#"[{"rid":"test.resident","url":"file:///resident.krl"}]"#)
+        );
+        assert!(field(summary, "parent").as_str().is_some(), "it has a parent");
     }
-    assert_eq!(engine.resident_picos(), 3, "only the queried picos loaded");
-    let summaries = engine.pico_summaries();
-    assert_eq!(summaries.len(), 61, "tools still see every stored pico");
-    assert_eq!(engine.resident_picos(), 3, "listing the picos loads none of them");
-    let field =
-        |summary: &Value, name: &str| summary.as_map().and_then(|m| m.get(name).cloned()).expect(name);
-    let root = engine.root_pico().to_string();
-    assert_eq!(
-        field(&summaries[0], "id"),
-        Value::string(root.as_str()),
-        "the root first"
-    );
-    let root_children = field(&summaries[0], "children");
-    assert_eq!(root_children.as_array().map(|c| c.len()), Some(60));
-    let child = engine.pico_of(&ecis[50]).expect("exists");
-    let summary = summaries
-        .iter()
-        .find(|s| field(s, "id") == Value::string(child.as_str()))
-        .expect("the child is listed");
-    let channel_ids: Vec<Value> = field(summary, "channels")
-        .as_array()
-        .expect("channels")
-        .iter()
-        .map(|c| field(c, "id"))
-        .collect();
-    assert!(
-        channel_ids.contains(&Value::string(ecis[50].as_str())),
-        "{channel_ids:?}"
-    );
-    assert_eq!(
-        channel_ids.len(),
-        2,
-        "its own channel and the link from its parent"
-    );
-    let rulesets = field(summary, "rulesets");
-    assert_eq!(
-        rulesets.encode(0).as_deref(),
-        Some(r#"[{"rid":"test.resident","url":"file:///resident.krl"}]"#)
-    );
-    assert!(field(summary, "parent").as_str().is_some(), "it has a parent");
 }
 
 #[test]
@@ -169,27 +170,28 @@ fn an_evicted_pico_comes_back_with_its_state() {
 
 #[test]
 fn timers_fire_for_picos_not_in_memory() {
-    let dir = scratch("timers_fire_for_picos_not_in_memory");
-    let eci = {
+    for dir in homes("timers_fire_for_picos_not_in_memory") {
+        let eci = {
+            let engine = open_engine(open_store(&dir), 10_000);
+            let eci = children(&engine, 1).remove(0);
+            let mut attrs = Map::new();
+            attrs.insert("at", Value::number(1_000_500.0));
+            engine
+                .event_wait(&eci, "t", "later", Value::map(attrs))
+                .expect("runs");
+            eci
+        };
         let engine = open_engine(open_store(&dir), 10_000);
-        let eci = children(&engine, 1).remove(0);
-        let mut attrs = Map::new();
-        attrs.insert("at", Value::number(1_000_500.0));
-        engine
-            .event_wait(&eci, "t", "later", Value::map(attrs))
-            .expect("runs");
-        eci
-    };
-    let engine = open_engine(open_store(&dir), 10_000);
-    assert_eq!(engine.resident_picos(), 0);
-    engine.set_time(1_000_400.0);
-    assert_eq!(engine.resident_picos(), 0, "nothing due yet, nothing loaded");
-    engine.set_time(1_000_600.0);
-    assert_eq!(
-        number(&engine, &eci, "total"),
-        1.0,
-        "the timer re-armed from its index fired"
-    );
+        assert_eq!(engine.resident_picos(), 0);
+        engine.set_time(1_000_400.0);
+        assert_eq!(engine.resident_picos(), 0, "nothing due yet, nothing loaded");
+        engine.set_time(1_000_600.0);
+        assert_eq!(
+            number(&engine, &eci, "total"),
+            1.0,
+            "the timer re-armed from its index fired"
+        );
+    }
 }
 
 #[test]

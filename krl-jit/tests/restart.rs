@@ -4,7 +4,6 @@
 #[path = "support/store.rs"]
 mod store;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +11,7 @@ use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
 use krl_runtime::value::Map;
-use store::{open_store, scratch};
+use store::{StoreHome, homes, open_store};
 
 const RULESET: &str = r#"
 ruleset test.durable {
@@ -26,7 +25,7 @@ ruleset test.durable {
 }
 "#;
 
-fn open_engine(dir: &Path) -> Engine {
+fn open_engine(dir: &StoreHome) -> Engine {
     Engine::open(
         Arc::new(InterpreterBackend),
         EngineOptions::default(),
@@ -37,83 +36,85 @@ fn open_engine(dir: &Path) -> Engine {
 
 #[test]
 fn state_survives_a_restart() {
-    let dir = scratch("state_survives_a_restart");
-    let (root, eci) = {
+    for dir in homes("state_survives_a_restart") {
+        let (root, eci) = {
+            let engine = open_engine(&dir);
+            engine.register("file:///durable.krl", RULESET).expect("compiles");
+            let root = engine.root_pico().to_string();
+            engine
+                .install(&root, "file:///durable.krl", Map::new())
+                .expect("installs");
+            let eci = engine
+                .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+                .expect("channel")
+                .id;
+            for _ in 0..3 {
+                engine.event_wait(&eci, "t", "inc", Value::Null).expect("runs");
+            }
+            // Half of `a before b`: the rest must still be waited for after the restart.
+            engine.event_wait(&eci, "t", "a", Value::Null).expect("runs");
+            (root, eci)
+        };
         let engine = open_engine(&dir);
-        engine.register("file:///durable.krl", RULESET).expect("compiles");
-        let root = engine.root_pico().to_string();
-        engine
-            .install(&root, "file:///durable.krl", Map::new())
-            .expect("installs");
-        let eci = engine
-            .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
-            .expect("channel")
-            .id;
-        for _ in 0..3 {
-            engine.event_wait(&eci, "t", "inc", Value::Null).expect("runs");
-        }
-        // Half of `a before b`: the rest must still be waited for after the restart.
-        engine.event_wait(&eci, "t", "a", Value::Null).expect("runs");
-        (root, eci)
-    };
-    let engine = open_engine(&dir);
-    assert_eq!(engine.root_pico(), root, "the same root pico comes back");
-    assert_eq!(
-        engine
-            .query(&eci, "test.durable", "total", Value::Null)
-            .expect("query"),
-        Value::from(3)
-    );
-    assert_eq!(
-        engine
-            .query(&eci, "test.durable", "pairs", Value::Null)
-            .expect("query"),
-        Value::from(0)
-    );
-    engine.event_wait(&eci, "t", "b", Value::Null).expect("runs");
-    assert_eq!(
-        engine
-            .query(&eci, "test.durable", "pairs", Value::Null)
-            .expect("query"),
-        Value::from(1)
-    );
+        assert_eq!(engine.root_pico(), root, "the same root pico comes back");
+        assert_eq!(
+            engine
+                .query(&eci, "test.durable", "total", Value::Null)
+                .expect("query"),
+            Value::from(3)
+        );
+        assert_eq!(
+            engine
+                .query(&eci, "test.durable", "pairs", Value::Null)
+                .expect("query"),
+            Value::from(0)
+        );
+        engine.event_wait(&eci, "t", "b", Value::Null).expect("runs");
+        assert_eq!(
+            engine
+                .query(&eci, "test.durable", "pairs", Value::Null)
+                .expect("query"),
+            Value::from(1)
+        );
+    }
 }
 
 #[test]
 fn accepted_events_are_processed_after_a_restart() {
-    let dir = scratch("accepted_events_are_processed_after_a_restart");
-    let eci = {
+    for dir in homes("accepted_events_are_processed_after_a_restart") {
+        let eci = {
+            let engine = open_engine(&dir);
+            engine.register("file:///durable.krl", RULESET).expect("compiles");
+            let root = engine.root_pico().to_string();
+            engine
+                .install(&root, "file:///durable.krl", Map::new())
+                .expect("installs");
+            let eci = engine
+                .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+                .expect("channel")
+                .id;
+            for _ in 0..50 {
+                engine.event(&eci, "t", "inc", Value::Null).expect("accepted");
+            }
+            eci
+        };
+        // Whatever the first engine did not get to runs now, exactly once.
         let engine = open_engine(&dir);
-        engine.register("file:///durable.krl", RULESET).expect("compiles");
-        let root = engine.root_pico().to_string();
-        engine
-            .install(&root, "file:///durable.krl", Map::new())
-            .expect("installs");
-        let eci = engine
-            .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
-            .expect("channel")
-            .id;
-        for _ in 0..50 {
-            engine.event(&eci, "t", "inc", Value::Null).expect("accepted");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let total = engine
+                .query(&eci, "test.durable", "total", Value::Null)
+                .expect("query");
+            if total == Value::from(50) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "only {} of 50 events ran",
+                total.to_krl_string()
+            );
+            std::thread::sleep(Duration::from_millis(20));
         }
-        eci
-    };
-    // Whatever the first engine did not get to runs now, exactly once.
-    let engine = open_engine(&dir);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let total = engine
-            .query(&eci, "test.durable", "total", Value::Null)
-            .expect("query");
-        if total == Value::from(50) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "only {} of 50 events ran",
-            total.to_krl_string()
-        );
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -137,33 +138,34 @@ ruleset test.deep {
   }
 }
 "#;
-    let dir = scratch("a_deeply_nested_value_is_stored_and_loads_again");
-    let run = move || {
-        let eci = {
+    for dir in homes("a_deeply_nested_value_is_stored_and_loads_again") {
+        let run = move || {
+            let eci = {
+                let engine = open_engine(&dir);
+                engine.register("file:///deep.krl", DEEP).expect("compiles");
+                let root = engine.root_pico().to_string();
+                engine
+                    .install(&root, "file:///deep.krl", Map::new())
+                    .expect("installs");
+                let eci = engine
+                    .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+                    .expect("channel")
+                    .id;
+                engine.event_wait(&eci, "t", "build", Value::Null).expect("runs");
+                eci
+            };
             let engine = open_engine(&dir);
-            engine.register("file:///deep.krl", DEEP).expect("compiles");
-            let root = engine.root_pico().to_string();
-            engine
-                .install(&root, "file:///deep.krl", Map::new())
-                .expect("installs");
-            let eci = engine
-                .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
-                .expect("channel")
-                .id;
-            engine.event_wait(&eci, "t", "build", Value::Null).expect("runs");
-            eci
+            let size = engine
+                .query(&eci, "test.deep", "size", Value::Null)
+                .expect("query");
+            // `[[[0,{"n":1}],{"n":2}], ...`: more than ten bytes a level.
+            assert!(size.as_number().is_some_and(|n| n > 30_000.0 * 10.0), "{size:?}");
         };
-        let engine = open_engine(&dir);
-        let size = engine
-            .query(&eci, "test.deep", "size", Value::Null)
-            .expect("query");
-        // `[[[0,{"n":1}],{"n":2}], ...`: more than ten bytes a level.
-        assert!(size.as_number().is_some_and(|n| n > 30_000.0 * 10.0), "{size:?}");
-    };
-    std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(run)
-        .expect("the thread starts")
-        .join()
-        .expect("no panic");
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(run)
+            .expect("the thread starts")
+            .join()
+            .expect("no panic");
+    }
 }

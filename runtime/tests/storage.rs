@@ -7,8 +7,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use krl_runtime::storage::{
-    Durability, MemoryStorage, SqliteStorage, Storage, StorageError, WriteBatch, key,
+    Durability, MemoryStorage, PostgresStorage, SqliteStorage, Storage, StorageError, WriteBatch, key,
 };
+
+#[path = "support/pg_server.rs"]
+mod pg_server;
+use pg_server::PgServer;
 
 /// A fresh folder under Cargo's scratch space, removed when dropped.
 struct TestDir(PathBuf);
@@ -28,8 +32,15 @@ impl Drop for TestDir {
     }
 }
 
-/// Runs `check` on a memory store and on SQLite stores at both durability levels.
+/// Runs `check` on a memory store, on SQLite stores at both durability levels and on a
+/// PostgreSQL store (when PostgreSQL is installed; always on CI).
 fn on_every_store(name: &str, check: impl Fn(&Arc<dyn Storage>)) {
+    if let Some(server) = PgServer::shared() {
+        let url = server.database(&name.replace('-', "_"));
+        let store: Arc<dyn Storage> = Arc::new(PostgresStorage::open(&url).expect("open the Postgres store"));
+        assert_eq!(store.durability(), Durability::Full);
+        check(&store);
+    }
     check(&(Arc::new(MemoryStorage::new()) as Arc<dyn Storage>));
     for durability in [Durability::Process, Durability::Full] {
         let dir = TestDir::new(&format!("{name}-{}", durability.as_str()));
@@ -328,4 +339,69 @@ fn durability_names() {
         "unknown durability `fsync` (expected `process` or `full`)"
     );
     assert_eq!(MemoryStorage::new().durability(), Durability::None);
+}
+
+#[test]
+fn postgres_engines_share_one_database() {
+    let Some(server) = PgServer::shared() else { return };
+    let url = server.database("shared_db");
+    let first = PostgresStorage::open(&url).expect("open");
+    let second = PostgresStorage::open(&url).expect("a second store opens the same database");
+    let mut batch = WriteBatch::new();
+    batch.put(entvar("p1", "r", "x"), b"1".to_vec());
+    first.commit(batch).unwrap();
+    assert_eq!(
+        second.get(&entvar("p1", "r", "x")).unwrap().as_deref(),
+        Some(&b"1"[..])
+    );
+    drop(first);
+    drop(second);
+    let reopened = PostgresStorage::open(&url).expect("reopen");
+    assert_eq!(
+        reopened.get(&entvar("p1", "r", "x")).unwrap().as_deref(),
+        Some(&b"1"[..])
+    );
+}
+
+#[test]
+fn postgres_rejects_foreign_format_versions() {
+    let Some(server) = PgServer::shared() else { return };
+    let url = server.database("format_db");
+    drop(PostgresStorage::open(&url).expect("open"));
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .execute("UPDATE krl_meta SET value = 99 WHERE name = 'format'", &[])
+        .unwrap();
+    let err = PostgresStorage::open(&url).expect_err("format 99 is refused");
+    assert!(
+        matches!(
+            err,
+            StorageError::PostgresFormat {
+                found: 99,
+                expected: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("format version 99"), "{err}");
+}
+
+#[test]
+fn postgres_errors_name_the_server_without_the_password() {
+    // A port nobody listens on: bind one, learn its number, let it go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = PostgresStorage::open(&format!("postgres://krl:secret@127.0.0.1:{port}/pico")).unwrap_err();
+    let message = err.to_string();
+    assert_eq!(
+        message,
+        format!("cannot connect in pico store at `postgres://127.0.0.1:{port}/pico`")
+    );
+    assert!(!format!("{err:?}").contains("secret"));
+    let err = PostgresStorage::open("postgres://127.0.0.1:notaport/x").unwrap_err();
+    assert!(err.to_string().contains("parse the connection URL"), "{err}");
 }

@@ -11,5 +11,6 @@ pub mod picos;
 pub mod repl;
 pub mod ruleset_changes;
 pub mod run;
+pub mod run_store;
 pub mod scratch;
 pub mod test;

@@ -24,10 +24,10 @@ use krl_diagnostics::{SourceDb, render};
 use krl_runtime::engine::{DEFAULT_STEP_BUDGET, Engine, EngineError, EngineOptions, SourcePolicy, system};
 use krl_runtime::http::{HttpApi, HttpOptions};
 use krl_runtime::limits::{self, ValueLimits};
-use krl_runtime::storage::{Durability, MemoryStorage, SqliteStorage, Storage};
 use krl_runtime::{Map, Value};
 
 use super::ruleset_changes;
+use super::run_store::{self, Standby, StoreChoice};
 use crate::run_state::{self, RunState};
 use crate::{exit, files};
 
@@ -64,6 +64,20 @@ pub struct Args {
     /// What `meta:host` answers (default `http://localhost:<port>`).
     #[arg(long, env = "PICO_ENGINE_BASE_URL")]
     base_url: Option<String>,
+    /// Keep the picos in a PostgreSQL-protocol database shared with other engines
+    /// (`postgres://USER@HOST:PORT/DB`) instead of SQLite under the home. One engine at a time
+    /// runs the picos; the others forward requests to it and take over when it stops.
+    #[arg(long, env = "KRL_STORE", value_name = "URL")]
+    store: Option<String>,
+    /// On a shared store: how long the running engine's lease lasts unrenewed, i.e. how soon
+    /// another engine takes over after it died.
+    #[arg(
+        long,
+        env = "KRL_LEASE_SECONDS",
+        value_name = "SECONDS",
+        default_value_t = 10.0
+    )]
+    lease_seconds: f64,
     /// Keep everything in memory: nothing is read from or written to the home folder (not
     /// even `run.json`: client commands then need `KRL_URL` and `KRL_TOKEN`).
     #[arg(long)]
@@ -129,16 +143,8 @@ fn serve(args: Args) -> anyhow::Result<()> {
     let files = files::collect_krl_files(&args.paths)?;
     let home = run_state::engine_home(args.home.as_deref())?;
     let open_files = raise_open_file_limit();
-    let storage: Arc<dyn Storage> = if args.memory {
-        Arc::new(MemoryStorage::new())
-    } else {
-        let db = home.join("db");
-        std::fs::create_dir_all(&db)
-            .map_err(|err| anyhow::anyhow!("cannot create `{}`: {err}", db.display()))?;
-        Arc::new(SqliteStorage::open(&db, Durability::default())?)
-    };
-
-    // Bind first: the base URL needs the actual port when `--port 0` picked one.
+    // Bind first: the base URL needs the actual port when `--port 0` picked one, and a
+    // standby serves on the port while it waits for a shared store.
     let listener = std::net::TcpListener::bind((args.host.as_str(), args.port))
         .map_err(|err| anyhow::anyhow!("cannot listen on {}:{}: {err}", args.host, args.port))?;
     listener.set_nonblocking(true)?;
@@ -147,6 +153,23 @@ fn serve(args: Args) -> anyhow::Result<()> {
         .base_url
         .clone()
         .unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
+    let allowed_hosts = allowed_hosts(&args, &base_url);
+    let lease = std::time::Duration::try_from_secs_f64(args.lease_seconds)
+        .map_err(|_| anyhow::anyhow!("--lease-seconds must be a positive number of seconds"))?;
+    let store = run_store::open(
+        &StoreChoice {
+            memory: args.memory,
+            store: args.store.as_deref(),
+            home: &home,
+            lease,
+        },
+        Standby {
+            listener: &listener,
+            base_url: &base_url,
+            allowed_hosts: allowed_hosts.clone(),
+        },
+    )?;
+    let storage = Arc::clone(&store.storage);
 
     let token = if args.no_token {
         None
@@ -161,7 +184,6 @@ fn serve(args: Args) -> anyhow::Result<()> {
              --no-token (docs/security.md)."
         );
     }
-    let allowed_hosts = allowed_hosts(&args, &base_url);
     let options = EngineOptions {
         max_queued_per_pico: args.max_queue,
         sources: SourcePolicy {
@@ -217,13 +239,7 @@ fn serve(args: Args) -> anyhow::Result<()> {
         );
     }
 
-    print_banner(
-        &engine,
-        addr,
-        (&eci, &ui_eci),
-        (!args.memory).then_some(home.as_path()),
-        &root,
-    );
+    print_banner(&engine, addr, (&eci, &ui_eci), &store.description, &root);
     match &token {
         Some(token) => say!("  admin URL  http://{local}/?token={token}  (/api needs this token)"),
         None => say!("  admin URL  http://{local}/  (no token: /api is open)"),
@@ -265,12 +281,14 @@ fn serve(args: Args) -> anyhow::Result<()> {
         ..HttpOptions::default()
     };
     let api = Arc::new(HttpApi::new(engine.clone(), ui_eci, http_options));
+    // Matches pico-engine: `engine:started` once the server listens (the socket has listened
+    // since it was bound), fire-and-forget. Sent here, outside the async runtime, because
+    // storage calls block (the PostgreSQL client cannot run on an async thread).
+    if let Err(err) = system::started(&api.engine, &api.ui_eci) {
+        warn!("krl run: engine:started was refused: {err}");
+    }
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        // Matches pico-engine: `engine:started` once the server listens, fire-and-forget.
-        if let Err(err) = system::started(&api.engine, &api.ui_eci) {
-            warn!("krl run: engine:started was refused: {err}");
-        }
         krl_runtime::http::serve(listener, api, shutdown).await
     })?;
     if !args.memory {
@@ -279,6 +297,12 @@ fn serve(args: Args) -> anyhow::Result<()> {
     stop.store(true, Ordering::Relaxed);
     // Events being posted to other engines finish, so none is sent twice after a restart.
     engine.stop_sending(STOP_SENDING_TIMEOUT);
+    // After the last commit: the next engine on a shared store takes over at once.
+    if let Some(lease) = store.lease
+        && let Err(err) = lease.release()
+    {
+        warn!("krl run: cannot release the store's lease ({err}); it expires on its own");
+    }
     if let Some(watcher) = watcher {
         let _ = watcher.join();
     }
@@ -529,22 +553,13 @@ pub(crate) fn developer_channel_on(engine: &Engine, pico_id: &str) -> anyhow::Re
     Ok(engine.new_channel(pico_id, &tags, &Value::Null, &Value::Null)?.id)
 }
 
-fn print_banner(
-    engine: &Engine,
-    addr: SocketAddr,
-    (eci, ui_eci): (&str, &str),
-    home: Option<&Path>,
-    root: &str,
-) {
+fn print_banner(engine: &Engine, addr: SocketAddr, (eci, ui_eci): (&str, &str), data: &str, root: &str) {
     let url = format!("http://{addr}");
     say!("krl run: listening on {url}");
     say!("  root pico  {root}");
     say!("  channel    {eci}  (tags krl, developer: every event and query allowed)");
     say!("  UI channel {ui_eci}  (tags engine, ui: what the pico-engine UI sends)");
-    match home {
-        Some(home) => say!("  data       {}", home.join("db").display()),
-        None => say!("  data       in memory only (--memory)"),
-    }
+    say!("  data       {data}");
     let rulesets = installed_on_root(engine);
     for (rid, url) in &rulesets {
         say!("  ruleset    {rid}  {url}");

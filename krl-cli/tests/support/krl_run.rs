@@ -54,8 +54,120 @@ impl KrlRun {
         Self::start_command(limited_krl(bytes), port, args)
     }
 
-    fn start_command<S: AsRef<OsStr>>(mut command: Command, port: u16, args: &[S]) -> KrlRun {
+    /// [`KrlRun::start`] with a command of the caller's (extra environment variables).
+    pub fn start_with<S: AsRef<OsStr>>(command: Command, port: u16, args: &[S]) -> KrlRun {
+        Self::start_command(command, port, args)
+    }
+
+    fn start_command<S: AsRef<OsStr>>(command: Command, port: u16, args: &[S]) -> KrlRun {
+        Starting::spawn(command, port, args).banner()
+    }
+
+    /// Runs a `krl` client command against this engine (`KRL_URL`, `KRL_TOKEN`).
+    pub fn krl(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_krl"));
+        command
+            .args(args)
+            .env("KRL_URL", &self.url)
+            .env_remove("KRL_TOKEN");
+        if let Some(token) = &self.token {
+            command.env("KRL_TOKEN", token);
+        }
+        command.output().expect("krl runs")
+    }
+
+    /// The next stdout line that contains `text`, skipping the others; panics when the
+    /// engine exits or nothing matching comes within 30 s.
+    pub fn wait_for_line(&self, text: &str) -> String {
+        wait_for_line(&self.stdout, text)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits up to `within` for the engine to exit by itself; its status and stderr.
+    pub fn wait_for_exit(mut self, within: Duration) -> (ExitStatus, String) {
+        let deadline = Instant::now() + within;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("krl is waited for") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "krl run did not exit within {within:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        let stderr = std::mem::take(&mut *self.stderr.lock().expect("stderr lock"));
+        (status, stderr)
+    }
+}
+
+/// The next line of `stdout` that contains `text`, skipping the others; panics when the
+/// engine exits or nothing matching comes within 30 s.
+fn wait_for_line(stdout: &Receiver<String>, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match stdout.recv_timeout(left) {
+            Ok(line) if line.contains(text) => return line,
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout) => panic!("krl run printed no line with {text:?}"),
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("krl run exited before printing {text:?}")
+            }
+        }
+    }
+}
+
+impl KrlRun {
+    /// Sends SIGTERM and waits; checks the engine said it stopped, and returns the exit
+    /// status and everything it printed on stderr.
+    pub fn stop(mut self) -> (ExitStatus, String) {
+        terminate(&self.child);
+        let status = self.child.wait().expect("krl exits");
+        let rest: Vec<String> = self.stdout.iter().collect();
+        assert!(
+            rest.iter().any(|line| line.contains("krl run: stopped")),
+            "no graceful stop: {rest:?}"
+        );
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        let stderr = std::mem::take(&mut *self.stderr.lock().expect("stderr lock"));
+        (status, stderr)
+    }
+}
+
+/// A `krl run` spawned but not yet serving: a standby on a shared store prints its banner
+/// only once it took the store over. Dropping it stops the process.
+pub struct Starting {
+    child: Option<Child>,
+    started: Instant,
+    stdout: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<JoinHandle<()>>,
+}
+
+impl Starting {
+    /// Spawns `krl run --port PORT ARGS...` (environment as [`KrlRun::start`]) without
+    /// waiting for anything.
+    pub fn krl<S: AsRef<OsStr>>(port: u16, args: &[S]) -> Starting {
+        Self::spawn(Command::new(env!("CARGO_BIN_EXE_krl")), port, args)
+    }
+
+    fn spawn<S: AsRef<OsStr>>(mut command: Command, port: u16, args: &[S]) -> Starting {
         let started = Instant::now();
+        // The shared store's variables only when the caller set them.
+        for name in ["KRL_STORE", "KRL_LEASE_SECONDS"] {
+            if !command.get_envs().any(|(key, _)| key == name) {
+                command.env_remove(name);
+            }
+        }
         let mut child = command
             .arg("run")
             .args(["--port", &port.to_string()])
@@ -84,7 +196,31 @@ impl KrlRun {
                 }
             }
         });
+        Starting {
+            child: Some(child),
+            started,
+            stdout,
+            stderr,
+            stderr_reader: Some(stderr_reader),
+        }
+    }
 
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, Child::id)
+    }
+
+    /// The next stdout line that contains `text` (see [`KrlRun::wait_for_line`]).
+    pub fn wait_for_line(&self, text: &str) -> String {
+        wait_for_line(&self.stdout, text)
+    }
+
+    /// Waits for the banner (a standby's comes once it took over).
+    pub fn banner(mut self) -> KrlRun {
+        let mut child = self.child.take().expect("not yet started");
+        let stdout = std::mem::replace(&mut self.stdout, channel().1);
+        let stderr = Arc::clone(&self.stderr);
+        let stderr_reader = self.stderr_reader.take().expect("a stderr reader");
+        let started = self.started;
         let (mut url, mut eci, mut ui_eci, mut admin) = (None, None, None, None);
         while url.is_none() || eci.is_none() || ui_eci.is_none() || admin.is_none() {
             let Ok(line) = stdout.recv() else {
@@ -129,52 +265,14 @@ impl KrlRun {
             stderr_reader: Some(stderr_reader),
         }
     }
+}
 
-    /// Runs a `krl` client command against this engine (`KRL_URL`, `KRL_TOKEN`).
-    pub fn krl(&self, args: &[&str]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_krl"));
-        command
-            .args(args)
-            .env("KRL_URL", &self.url)
-            .env_remove("KRL_TOKEN");
-        if let Some(token) = &self.token {
-            command.env("KRL_TOKEN", token);
+impl Drop for Starting {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            terminate(&child);
+            let _ = child.wait();
         }
-        command.output().expect("krl runs")
-    }
-
-    /// The next stdout line that contains `text`, skipping the others; panics when the
-    /// engine exits or nothing matching comes within 30 s.
-    pub fn wait_for_line(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.stdout.recv_timeout(left) {
-                Ok(line) if line.contains(text) => return line,
-                Ok(_) => {}
-                Err(RecvTimeoutError::Timeout) => panic!("krl run printed no line with {text:?}"),
-                Err(RecvTimeoutError::Disconnected) => {
-                    panic!("krl run exited before printing {text:?}")
-                }
-            }
-        }
-    }
-
-    /// Sends SIGTERM and waits; checks the engine said it stopped, and returns the exit
-    /// status and everything it printed on stderr.
-    pub fn stop(mut self) -> (ExitStatus, String) {
-        terminate(&self.child);
-        let status = self.child.wait().expect("krl exits");
-        let rest: Vec<String> = self.stdout.iter().collect();
-        assert!(
-            rest.iter().any(|line| line.contains("krl run: stopped")),
-            "no graceful stop: {rest:?}"
-        );
-        if let Some(reader) = self.stderr_reader.take() {
-            let _ = reader.join();
-        }
-        let stderr = std::mem::take(&mut *self.stderr.lock().expect("stderr lock"));
-        (status, stderr)
     }
 }
 

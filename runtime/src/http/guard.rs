@@ -79,7 +79,7 @@ pub(super) async fn guard(State(api): State<Arc<HttpApi>>, request: Request, nex
 /// page could use are refused; IP addresses cannot be rebound (the page's origin is the
 /// address itself) and `localhost` never leaves the machine, so they always pass. A request
 /// without a Host header (HTTP/1.0, not a browser) passes.
-fn refused_host(allowed: &[String], headers: &HeaderMap) -> Option<String> {
+pub(super) fn refused_host(allowed: &[String], headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?;
     let Ok(host) = host.to_str() else {
         return Some(String::from_utf8_lossy(host.as_bytes()).into_owned());

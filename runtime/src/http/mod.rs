@@ -4,7 +4,8 @@
 //! developer UI at `/` with its read-only routes `/api/state` and `/api/updates` (`ui`).
 //! engine.md §8 is the specification; `params` merges request parameters, `routes` has the
 //! handlers, `guard` checks every request (Host, admin token) and sets the answer's headers
-//! (CORS only on the pico routes), `serve` runs connections with their timeouts.
+//! (CORS only on the pico routes), `serve` runs connections with their timeouts, `forward`
+//! passes a standby engine's requests on to the engine holding the shared store.
 //! docs/security.md says what is exposed to whom.
 //!
 //! A handler submits its job to the engine on tokio's blocking pool (it may read storage or
@@ -24,6 +25,7 @@
 //! # }
 //! ```
 
+mod forward;
 mod guard;
 pub mod params;
 mod routes;
@@ -39,8 +41,9 @@ use axum::routing::{any, get};
 
 use crate::engine::Engine;
 
+pub use forward::{FORWARDED_HEADER, Forwarder, forwarding_router};
 pub use guard::TOKEN_COOKIE;
-pub use serve::serve;
+pub use serve::{serve, serve_router};
 
 /// Limits and switches of the HTTP API.
 #[derive(Clone, Debug)]

@@ -28,7 +28,17 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let options: HttpOptions = api.options.clone();
-    let app = router(api);
+    serve_router(listener, router(api), &options, shutdown).await
+}
+
+/// [`serve`] for any router (a standby engine's forwarder, `forward.rs`), with the same
+/// connection limit and timeouts.
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    options: &HttpOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let slots = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);

@@ -32,6 +32,9 @@
 //!   Commits from all threads go through *group commit*: one caller becomes the leader,
 //!   applies every pending batch in one SQLite transaction (syncing once at `Full`), then
 //!   wakes the others; so many picos committing at once share one write and one fsync.
+//! * [`PostgresStorage`]: a PostgreSQL-protocol database (`krl run --store postgres://...`),
+//!   one SQL transaction per commit; the same keys and values in one table. Several engines
+//!   may share it (docs/stores.md).
 //! * [`MemoryStorage`]: a `BTreeMap` behind a lock, for tests; nothing survives the
 //!   process.
 //!
@@ -40,6 +43,7 @@
 
 pub mod key;
 mod memory;
+mod postgres;
 mod sqlite;
 
 use std::io;
@@ -47,6 +51,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use memory::MemoryStorage;
+pub use postgres::{LeaseKeeper, LeaseOptions, PostgresStorage};
 pub use sqlite::SqliteStorage;
 
 /// One stored key and its value, as [`Storage::scan_prefix`] returns them.
@@ -235,6 +240,32 @@ pub enum StorageError {
     /// A key that [`key::encode`] did not make.
     #[error("undecodable storage key `{}`", key.escape_ascii())]
     UndecodableKey { key: Vec<u8> },
+    /// The PostgreSQL-protocol store could not be reached, set up, read or written.
+    #[error("cannot {action} in pico store at `{target}`")]
+    Postgres {
+        target: String,
+        action: &'static str,
+        #[source]
+        source: Arc<::postgres::Error>,
+    },
+    /// The PostgreSQL-protocol store was written by an incompatible version of this engine.
+    #[error("pico store at `{target}` has format version {found}, this engine reads version {expected}")]
+    PostgresFormat {
+        target: String,
+        found: i64,
+        expected: i64,
+    },
+    /// This engine's lease on the store was taken over by another engine (after this one
+    /// failed to renew it in time, e.g. while paused): nothing of the commit was applied.
+    #[error(
+        "pico store at `{target}`: this engine's lease (epoch {held}) was taken over{}; the commit was not applied",
+        current.map(|epoch| format!(" (now epoch {epoch})")).unwrap_or_default()
+    )]
+    LeaseLost {
+        target: String,
+        held: i64,
+        current: Option<i64>,
+    },
     /// A durability name other than `process` or `full`.
     #[error("unknown durability `{name}` (expected `process` or `full`)")]
     UnknownDurability { name: String },
