@@ -13,12 +13,15 @@
 //! assert_eq!(value.encode(0).as_deref(), Some("55"));
 //! ```
 
+mod cranelift;
 pub mod display;
 pub mod interp;
 pub mod ir;
 pub mod lower;
 pub mod ruleset;
 mod session;
+pub mod tier;
 
 pub use ruleset::InterpreterBackend;
 pub use session::{EvalError, Session};
+pub use tier::{Tier, set_tier, tier, with_tier};
