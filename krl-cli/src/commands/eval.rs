@@ -8,6 +8,7 @@ use krl_jit::{EvalError, Session, display};
 use krl_runtime::Value;
 
 use super::scratch::{self, EngineArgs, Scratch};
+use super::tier::TierArgs;
 use crate::exit;
 
 #[derive(clap::Args)]
@@ -23,9 +24,12 @@ pub struct Args {
     krl: bool,
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    tier: TierArgs,
 }
 
 pub fn run(args: Args) -> u8 {
+    args.tier.apply();
     let mut scratch = match Scratch::open(&args.engine) {
         Ok(scratch) => scratch,
         Err(err) => {

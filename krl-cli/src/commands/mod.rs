@@ -13,3 +13,4 @@ pub mod ruleset_changes;
 pub mod run;
 pub mod scratch;
 pub mod test;
+pub mod tier;

@@ -28,6 +28,7 @@ use krl_runtime::storage::{Durability, MemoryStorage, SqliteStorage, Storage};
 use krl_runtime::{Map, Value};
 
 use super::ruleset_changes;
+use super::tier::TierArgs;
 use crate::run_state::{self, RunState};
 use crate::{exit, files};
 
@@ -104,6 +105,8 @@ pub struct Args {
     /// The most items of an array, or entries of a map, a rule may build.
     #[arg(long, value_name = "ITEMS", default_value_t = limits::DEFAULT_MAX_ITEMS)]
     max_items: usize,
+    #[command(flatten)]
+    tier: TierArgs,
 }
 
 /// pico-engine's port, where the client commands look without `KRL_URL`.
@@ -113,6 +116,7 @@ const DEFAULT_PORT: u16 = 3000;
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
 pub fn run(args: Args) -> u8 {
+    args.tier.apply();
     match serve(args) {
         Ok(()) => exit::OK,
         Err(err) => {
@@ -537,6 +541,7 @@ fn print_banner(
 ) {
     let url = format!("http://{addr}");
     say!("krl run: listening on {url}");
+    say!("  tier       {}", krl_jit::tier());
     say!("  root pico  {root}");
     say!("  channel    {eci}  (tags krl, developer: every event and query allowed)");
     say!("  UI channel {ui_eci}  (tags engine, ui: what the pico-engine UI sends)");
