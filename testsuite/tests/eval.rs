@@ -173,6 +173,7 @@ fn eval_cases_are_the_same_under_every_tier() {
         .collect();
     entries.sort();
     assert!(!entries.is_empty(), "no eval cases found");
+    let compiled_before = krl_jit::tier::compiled_functions();
     for path in entries {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let source = std::fs::read_to_string(&path)
@@ -183,6 +184,11 @@ fn eval_cases_are_the_same_under_every_tier() {
             similar_asserts(&name, tier, &interp, &other);
         }
     }
+    // The cases call dozens of functions with stack frames: `jit` compiled them.
+    assert!(
+        krl_jit::tier::compiled_functions() >= compiled_before + 20,
+        "the jit tier compiled too few functions to compare anything"
+    );
 }
 
 fn similar_asserts(name: &str, tier: Tier, interp: &str, other: &str) {
