@@ -69,7 +69,10 @@ fn bundled_examples_testsuite_rulesets_and_system_tests_pass() {
 fn every_test_file_reports_the_same_under_every_tier() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let runs: [(PathBuf, &[&str]); 4] = [
-        (root.clone(), &["examples", "testsuite/rulesets", "testsuite/system"]),
+        (
+            root.clone(),
+            &["examples", "testsuite/rulesets", "testsuite/system"],
+        ),
         (fixtures(), &["passing", "--coverage"]),
         (fixtures(), &["failing"]),
         (fixtures(), &["broken"]),

@@ -71,8 +71,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let mut session = Session::new();
                 let mut host = TestHost::new();
-                session.eval_input(FileId(0), FIB, &mut host).expect("fib declares");
-                session.eval_input(FileId(0), "fib(1)", &mut host).expect("fib(1) runs")
+                session
+                    .eval_input(FileId(0), FIB, &mut host)
+                    .expect("fib declares");
+                session
+                    .eval_input(FileId(0), "fib(1)", &mut host)
+                    .expect("fib(1) runs")
             })
         });
     }

@@ -175,7 +175,10 @@ fn eval_cases_are_the_same_under_every_tier() {
     assert!(!entries.is_empty(), "no eval cases found");
     let compiled_before = krl_jit::tier::compiled_functions();
     for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let source = std::fs::read_to_string(&path)
             .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
         let interp = krl_jit::with_tier(Tier::Interp, || run_case(&name, &source));

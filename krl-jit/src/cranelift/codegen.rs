@@ -241,7 +241,7 @@ impl Gen<'_, '_> {
             Node::And(left, right) | Node::Or(left, right) => {
                 let left = self.expr(left);
                 let truthy = self.truthy(left);
-                let (tag, payload, ptr) = self.to_dyn(left);
+                let (tag, payload, ptr) = self.dyn_parts(left);
                 let (right_block, join) = (self.b.create_block(), self.join_block());
                 let args = [
                     BlockArg::Value(tag),
@@ -266,7 +266,7 @@ impl Gen<'_, '_> {
             }
             Node::Call { callee, args, .. } if args.named.is_empty() => {
                 let callee = self.expr(callee);
-                let callee = self.to_ptr(callee);
+                let callee = self.pointer_to(callee);
                 let args: Vec<Operand> = args.positional.iter().map(|arg| self.expr(arg)).collect();
                 self.call(node, callee, &args)
             }
@@ -284,7 +284,7 @@ impl Gen<'_, '_> {
             Node::Get { object, key, .. } => {
                 let object = self.expr(object);
                 let key = self.expr(key);
-                let (object, key) = (self.to_ptr(object), self.to_ptr(key));
+                let (object, key) = (self.pointer_to(object), self.pointer_to(key));
                 let node = self.address_of(node);
                 self.status_shim(
                     shims::get as *const u8,
@@ -344,7 +344,7 @@ impl Gen<'_, '_> {
             self.b.ins().jump(slow, &[]);
         }
         self.b.switch_to_block(slow);
-        let (left, right) = (self.to_ptr(left), self.to_ptr(right));
+        let (left, right) = (self.pointer_to(left), self.pointer_to(right));
         let node = self.address_of(node);
         let result = self.status_shim(
             shims::binary as *const u8,
@@ -501,7 +501,7 @@ impl Gen<'_, '_> {
             }
             Operand::Bool(flag) => flag,
             Operand::Ref(_) | Operand::Dyn { .. } => {
-                let (tag, payload, ptr) = self.to_dyn(operand);
+                let (tag, payload, ptr) = self.dyn_parts(operand);
                 let join = self.b.create_block();
                 self.b.append_block_param(join, types::I8);
                 let (plain, boolean, not_boolean, number, owning) = (
@@ -546,7 +546,7 @@ impl Gen<'_, '_> {
     }
 
     /// Tag, payload word and pointer of an operand.
-    fn to_dyn(&mut self, operand: Operand) -> (Val, Val, Val) {
+    fn dyn_parts(&mut self, operand: Operand) -> (Val, Val, Val) {
         match operand {
             Operand::Num(n) => {
                 let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
@@ -570,7 +570,7 @@ impl Gen<'_, '_> {
     }
 
     /// A pointer to the operand's value, writing a plain value into a temporary.
-    fn to_ptr(&mut self, operand: Operand) -> Val {
+    fn pointer_to(&mut self, operand: Operand) -> Val {
         match operand {
             Operand::Ref(ptr) => ptr,
             Operand::Num(_) | Operand::Bool(_) => {
@@ -609,7 +609,7 @@ impl Gen<'_, '_> {
                 self.b.ins().store(flags(), payload, target, PAYLOAD);
             }
             Operand::Ref(_) | Operand::Dyn { .. } => {
-                let (tag, payload, ptr) = self.to_dyn(operand);
+                let (tag, payload, ptr) = self.dyn_parts(operand);
                 let owns = self
                     .b
                     .ins()
@@ -682,7 +682,7 @@ impl Gen<'_, '_> {
             .b
             .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 3));
         for (idx, operand) in operands.iter().enumerate() {
-            let ptr = self.to_ptr(*operand);
+            let ptr = self.pointer_to(*operand);
             self.b
                 .ins()
                 .stack_store(ptr, slot, (idx * self.ptr.bytes() as usize) as i32);
@@ -722,7 +722,7 @@ impl Gen<'_, '_> {
     }
 
     fn jump_dyn(&mut self, block: ir::Block, operand: Operand) {
-        let (tag, payload, ptr) = self.to_dyn(operand);
+        let (tag, payload, ptr) = self.dyn_parts(operand);
         self.b.ins().jump(
             block,
             &[
