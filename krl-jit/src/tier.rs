@@ -27,9 +27,9 @@ pub enum Tier {
     Auto,
 }
 
-/// Calls after which `auto` compiles a function. Compiling a small function takes about as
-/// long as interpreting a few hundred to a few thousand calls of it (see notes in
-/// ARCHITECTURE.md, "Tiers"), so a function called fewer times than this never pays back.
+/// Calls after which `auto` compiles a function, so that functions called a few times are
+/// never compiled. Compiling costs milliseconds today (ARCHITECTURE.md, "The Cranelift tier",
+/// has the figure), more than a thousand calls of a small function save.
 pub const AUTO_THRESHOLD: u32 = 1_000;
 
 impl Tier {
