@@ -62,6 +62,35 @@ fn bundled_examples_testsuite_rulesets_and_system_tests_pass() {
     assert!(text.contains(" 0 failed"), "{text}");
 }
 
+/// Differential test of the tiers: every `krl test` file in the repository (the bundled
+/// ones and the fixtures, failing and broken ones included) reports the same under `jit`
+/// and `auto` as under `interp`.
+#[test]
+fn every_test_file_reports_the_same_under_every_tier() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let runs: [(PathBuf, &[&str]); 4] = [
+        (
+            root.clone(),
+            &["examples", "testsuite/rulesets", "testsuite/system"],
+        ),
+        (fixtures(), &["passing", "--coverage"]),
+        (fixtures(), &["failing"]),
+        (fixtures(), &["broken"]),
+    ];
+    for (dir, args) in runs {
+        let with_tier = |tier: &str| {
+            let mut all = args.to_vec();
+            all.extend(["--tier", tier]);
+            let output = krl_test(&dir, &all);
+            (output.status.code(), stable(&output))
+        };
+        let interp = with_tier("interp");
+        for tier in ["jit", "auto"] {
+            assert_eq!(with_tier(tier), interp, "`krl test {args:?}` under `{tier}`");
+        }
+    }
+}
+
 #[test]
 fn wrong_expectations_fail_with_a_diff_and_the_rule_location() {
     let output = krl_test(&fixtures(), &["failing"]);

@@ -256,6 +256,8 @@ pub struct FunctionIr {
     pub span: Span,
     /// Where a call keeps the frame's slots.
     pub frame: FrameKind,
+    /// Its call counter and compiled code (see [`crate::tier`]).
+    pub tier: crate::tier::TierState,
 }
 
 /// Where a function call keeps its slots.

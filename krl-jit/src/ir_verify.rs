@@ -357,6 +357,7 @@ mod tests {
             result,
             span: Span::new(0, 10),
             frame,
+            tier: Default::default(),
         }))
     }
 

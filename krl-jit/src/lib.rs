@@ -13,6 +13,7 @@
 //! assert_eq!(value.encode(0).as_deref(), Some("55"));
 //! ```
 
+mod cranelift;
 pub mod display;
 pub mod interp;
 pub mod ir;
@@ -21,7 +22,9 @@ pub mod ir_verify;
 pub mod lower;
 pub mod ruleset;
 mod session;
+pub mod tier;
 
 pub use ir_print::IrDump;
 pub use ruleset::InterpreterBackend;
 pub use session::{EvalError, Session};
+pub use tier::{Tier, set_tier, tier, with_tier};

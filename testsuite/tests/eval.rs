@@ -31,7 +31,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use krl_diagnostics::FileId;
-use krl_jit::{EvalError, Session};
+use krl_jit::{EvalError, Session, Tier};
 use krl_runtime::{TestHost, Value};
 use serde::Deserialize;
 
@@ -158,6 +158,53 @@ fn eval_cases() {
             insta::assert_snapshot!(run_case(&name, &source));
         });
     });
+}
+
+/// Differential test of the tiers: every case gives the same text under `jit` and `auto`
+/// as under the interpreter (whose text the snapshots hold).
+#[test]
+fn eval_cases_are_the_same_under_every_tier() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join(CASES);
+    let mut entries: Vec<_> = std::fs::read_dir(&cases)
+        .unwrap_or_else(|err| panic!("cannot list {}: {err}", cases.display()))
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "krl"))
+        .collect();
+    entries.sort();
+    assert!(!entries.is_empty(), "no eval cases found");
+    let compiled_before = krl_jit::tier::compiled_functions();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+        let interp = krl_jit::with_tier(Tier::Interp, || run_case(&name, &source));
+        for tier in [Tier::Jit, Tier::Auto] {
+            let other = krl_jit::with_tier(tier, || run_case(&name, &source));
+            similar_asserts(&name, tier, &interp, &other);
+        }
+    }
+    // The cases call dozens of functions with stack frames: `jit` compiled them.
+    assert!(
+        krl_jit::tier::compiled_functions() >= compiled_before + 20,
+        "the jit tier compiled too few functions to compare anything"
+    );
+}
+
+fn similar_asserts(name: &str, tier: Tier, interp: &str, other: &str) {
+    if interp == other {
+        return;
+    }
+    let first = interp
+        .lines()
+        .zip(other.lines())
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| format!("interp: {a}\n{tier:>6}: {b}"))
+        .unwrap_or_else(|| "the outputs differ in length".into());
+    panic!("{name}: `{tier}` differs from `interp`:\n{first}");
 }
 
 #[test]

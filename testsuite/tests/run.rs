@@ -1,15 +1,19 @@
 //! The engine harness: every `cases/run/*.krl` (rulesets plus a script of events, queries
 //! and clock steps, see `testsuite::run_case`) runs on a fresh in-memory engine, and the
-//! snapshot shows each step's directives, values and errors with their locations.
-//!
-//! `backend` is the one place that names the execution tier.
+//! snapshot shows each step's directives, values and errors with their locations. Each case
+//! runs under every tier; `jit` and `auto` must print exactly what the interpreter printed.
 
 use std::sync::Arc;
 
-use krl_runtime::engine::Backend;
+use krl_jit::{Tier, set_tier};
 
-fn backend() -> Arc<dyn Backend> {
-    Arc::new(krl_jit::InterpreterBackend)
+/// Runs one case with `tier` in force. The engine's workers read the process-wide tier, so
+/// this binary holds this one test and sets the tier around each run.
+fn run_under(tier: Tier, name: &str, source: &str) -> String {
+    set_tier(tier);
+    let result = testsuite::run_case::run(name, source, Arc::new(krl_jit::InterpreterBackend));
+    set_tier(Tier::Interp);
+    result.unwrap_or_else(|err| panic!("{name} under {tier}: {err}"))
 }
 
 #[test]
@@ -25,8 +29,11 @@ fn run_cases() {
                 .unwrap_or_default();
             let source = std::fs::read_to_string(path)
                 .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-            let snapshot =
-                testsuite::run_case::run(&name, &source, backend()).unwrap_or_else(|err| panic!("{err}"));
+            let snapshot = run_under(Tier::Interp, &name, &source);
+            for tier in [Tier::Jit, Tier::Auto] {
+                let other = run_under(tier, &name, &source);
+                assert_eq!(other, snapshot, "{name}: {tier} differs from interp");
+            }
             insta::assert_snapshot!(snapshot);
         });
     });

@@ -8,6 +8,7 @@ use krl_jit::{EvalError, Session, display};
 use krl_runtime::Value;
 
 use super::scratch::{self, EngineArgs, Scratch};
+use super::tier::TierArgs;
 use crate::exit;
 
 #[derive(clap::Args)]
@@ -29,9 +30,12 @@ pub struct Args {
     dump_ir: bool,
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    tier: TierArgs,
 }
 
 pub fn run(args: Args) -> u8 {
+    args.tier.apply();
     if args.dump_ir {
         return dump_ir(&args);
     }

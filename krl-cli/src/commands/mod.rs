@@ -14,3 +14,4 @@ pub mod run;
 pub mod run_store;
 pub mod scratch;
 pub mod test;
+pub mod tier;

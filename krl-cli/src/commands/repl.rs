@@ -12,6 +12,7 @@ use rustyline::error::ReadlineError;
 
 use super::eval::{eval_line, report, show};
 use super::scratch::{EngineArgs, Scratch};
+use super::tier::TierArgs;
 use crate::exit;
 
 #[derive(clap::Args)]
@@ -21,6 +22,8 @@ pub struct Args {
     json: bool,
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    tier: TierArgs,
 }
 
 const HELP: &str = "\
@@ -87,6 +90,7 @@ impl Lines {
 }
 
 pub fn run(args: Args) -> u8 {
+    args.tier.apply();
     let mut lines = Lines::open();
     let interactive = matches!(lines, Lines::Editor(_));
     let history = history_path().filter(|_| interactive);

@@ -28,6 +28,7 @@ use krl_runtime::{Map, Value};
 
 use super::ruleset_changes;
 use super::run_store::{self, Standby, StoreChoice};
+use super::tier::TierArgs;
 use crate::run_state::{self, RunState};
 use crate::{exit, files};
 
@@ -118,6 +119,8 @@ pub struct Args {
     /// The most items of an array, or entries of a map, a rule may build.
     #[arg(long, value_name = "ITEMS", default_value_t = limits::DEFAULT_MAX_ITEMS)]
     max_items: usize,
+    #[command(flatten)]
+    tier: TierArgs,
 }
 
 /// pico-engine's port, where the client commands look without `KRL_URL`.
@@ -127,6 +130,7 @@ const DEFAULT_PORT: u16 = 3000;
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
 pub fn run(args: Args) -> u8 {
+    args.tier.apply();
     match serve(args) {
         Ok(()) => exit::OK,
         Err(err) => {
@@ -556,6 +560,7 @@ pub(crate) fn developer_channel_on(engine: &Engine, pico_id: &str) -> anyhow::Re
 fn print_banner(engine: &Engine, addr: SocketAddr, (eci, ui_eci): (&str, &str), data: &str, root: &str) {
     let url = format!("http://{addr}");
     say!("krl run: listening on {url}");
+    say!("  tier       {}", krl_jit::tier());
     say!("  root pico  {root}");
     say!("  channel    {eci}  (tags krl, developer: every event and query allowed)");
     say!("  UI channel {ui_eci}  (tags engine, ui: what the pico-engine UI sends)");

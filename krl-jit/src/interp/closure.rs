@@ -63,6 +63,32 @@ impl Closure {
         })
     }
 
+    /// Calls with arguments already arranged by parameter position, from a call site at
+    /// `span` (a depth or budget error points there), as compiled code's calls do.
+    pub(crate) fn invoke_at(
+        &self,
+        host: &mut dyn Host,
+        args: Vec<Value>,
+        span: Span,
+    ) -> Result<Value, RuntimeError> {
+        self.call_with(host, Some(span), |slots, _| {
+            for (param, value) in self.ir.params.iter().zip(args) {
+                slots.bind(param, value);
+            }
+            Ok(())
+        })
+    }
+
+    /// The function's IR.
+    pub(crate) fn ir(&self) -> &FunctionIr {
+        &self.ir
+    }
+
+    /// The frame the closure was created in.
+    pub(crate) fn env(&self) -> &Arc<Frame> {
+        &self.env
+    }
+
     /// Calls with borrowed arguments, cloning only those a parameter receives.
     pub fn invoke_borrowed(&self, host: &mut dyn Host, args: &[&Value]) -> Result<Value, RuntimeError> {
         self.call_with(host, None, |slots, _| {
@@ -135,6 +161,9 @@ impl Closure {
         bind(&mut Slots::Stack(slots), host)?;
         let ir = &*self.ir;
         let result = limits::enter_call(ir.file, call_span, || {
+            if let Some(code) = ir.tier.code_for_call(ir) {
+                return code.run(self, slots, host);
+            }
             for param in &ir.params {
                 if let Some(default) = &param.default
                     && slots[usize::from(param.slot)].is_null()

@@ -20,7 +20,10 @@ const RED_ZONE: usize = 64 * 1024;
 /// The size of each new native stack segment.
 const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
-struct CallState {
+/// `repr(C)`: compiled code (`crate::cranelift`) counts its direct calls in `depth` and
+/// `steps_left` in place, at the offsets below.
+#[repr(C)]
+pub(crate) struct CallState {
     depth: Cell<u32>,
     max_depth: Cell<u32>,
     steps_left: Cell<u64>,
@@ -29,6 +32,11 @@ struct CallState {
     /// The file whose IR is running, so that an error span can be paired with its file.
     file: Cell<FileId>,
 }
+
+/// Where compiled code finds `depth`, `max_depth` and `steps_left` in a [`CallState`].
+pub(crate) const DEPTH_OFFSET: i32 = std::mem::offset_of!(CallState, depth) as i32;
+pub(crate) const MAX_DEPTH_OFFSET: i32 = std::mem::offset_of!(CallState, max_depth) as i32;
+pub(crate) const STEPS_LEFT_OFFSET: i32 = std::mem::offset_of!(CallState, steps_left) as i32;
 
 thread_local! {
     static STATE: CallState = const {
@@ -84,6 +92,29 @@ impl Drop for LimitsGuard {
             state.depth.set(self.depth);
         });
     }
+}
+
+/// This thread's limits, for compiled code: valid for as long as the thread runs.
+pub(crate) fn state_ptr() -> *const CallState {
+    STATE.with(|state| state as *const CallState)
+}
+
+/// The error of a call past the depth limit, pointing at `call_span`.
+pub(crate) fn too_deep_at(call_span: Span) -> RuntimeError {
+    super::record_error_span(call_span);
+    too_deep()
+}
+
+/// The error of a call when the budget is spent, pointing at `call_span`.
+pub(crate) fn budget_exhausted_at(call_span: Span) -> RuntimeError {
+    super::record_error_span(call_span);
+    STATE.with(|state| budget_exhausted(state.budget.get()))
+}
+
+/// Native stack kept free below a call's frame (see `stacker`), for compiled code's own
+/// check before a direct call.
+pub(crate) const fn red_zone() -> usize {
+    RED_ZONE
 }
 
 /// Spends one step of the budget.

@@ -429,7 +429,12 @@ pub fn call_value(
 }
 
 /// `object[key]`, `object{path}`, `object.name`.
-fn get(host: &mut dyn Host, object: Value, key: Value, kind: GetKind) -> Result<Value, RuntimeError> {
+pub(crate) fn get(
+    host: &mut dyn Host,
+    object: Value,
+    key: Value,
+    kind: GetKind,
+) -> Result<Value, RuntimeError> {
     static GET: std::sync::LazyLock<&'static Operator> =
         std::sync::LazyLock::new(|| stdlib::lookup("get").expect("the stdlib has `get`"));
     if kind == GetKind::Dot && object.is_null() {

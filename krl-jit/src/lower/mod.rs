@@ -134,6 +134,7 @@ impl Lowerer {
             result,
             span,
             frame,
+            tier: Default::default(),
         }
     }
 

@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use super::tier::TierArgs;
 use crate::exit;
 use format::TestFile;
 use library::Library;
@@ -62,9 +63,12 @@ pub struct Args {
     /// Report which rules ran, which never did, and which postlude branches ran.
     #[arg(long)]
     coverage: bool,
+    #[command(flatten)]
+    tier: TierArgs,
 }
 
 pub fn run(args: Args) -> u8 {
+    args.tier.apply();
     if args.watch {
         return watch::run(&args);
     }

@@ -36,9 +36,7 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
             let query_args = args.take(3);
             query(cx, args.get(0), args.get(1), args.get(2), query_args)
         }
-        "event" => {
-            event(cx, args)
-        }
+        "event" => event(cx, args),
         "eventQuery" => {
             let (attrs, query_args) = (args.take(3), args.take(6));
             refuse_self(cx, args.get(0), "ctx:eventQuery")?;
@@ -67,9 +65,7 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
             del_channel(cx, &args.get(0).to_krl_string())?;
             Ok(Value::Null)
         }
-        "install" => {
-            install(cx, &args)
-        }
+        "install" => install(cx, &args),
         "uninstall" => {
             let rid = expect_string(args.get(0), "rid")?.to_string();
             uninstall(cx, &rid)?;

@@ -44,9 +44,7 @@ impl Args {
             }
             None => positional,
         };
-        Args {
-            values,
-        }
+        Args { values }
     }
 
     /// The argument at `idx`, null when missing.

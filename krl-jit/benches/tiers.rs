@@ -1,0 +1,91 @@
+//! The tiers side by side (issue #14): each workload of `benches/interp.rs` under `interp`,
+//! `jit` and `auto`, plus the cost of compiling a function.
+//!
+//! ```sh
+//! cargo bench -p krl-jit --bench tiers                # everything
+//! cargo bench -p krl-jit --bench tiers -- 'fib'       # criterion's name filter
+//! ```
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use krl_diagnostics::FileId;
+use krl_jit::{Session, Tier, set_tier};
+use krl_runtime::TestHost;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const FIB: &str = "fib = function(n) { n < 2 => n | fib(n - 1) + fib(n - 2) }";
+
+const SETUP: &[&str] = &[
+    FIB,
+    "pipeline = function(n) { 0.range(n).map(function(x) { x * 2 }).filter(function(x) { x % 3 == 0 }).reduce(function(a, b) { a + b }, 0) }",
+    "strings = function(n) { 0.range(n).map(function(x) { \"item\" + x }).join(\",\") }",
+    "build_map = function(n) { 0.range(n).reduce(function(m, i) { m.put(\"k\" + i, i) }, {}) }",
+    "sorting = function(n) { 0.range(n).map(function(i) { (i * 7919) % 1000 }).sort(function(a, b) { a <=> b }) }",
+    "matches = function(n) { 0.range(n).filter(function(i) { (\"abc\" + i).match(re#c\\d*5$#) }).length() }",
+    "score = function(a, b, n) { n == 0 => a | score(b, (a * 31 + b) % 1000003, n - 1) }",
+];
+
+fn session() -> (Session, TestHost) {
+    let mut session = Session::new();
+    let mut host = TestHost::new();
+    for line in SETUP {
+        session
+            .eval_input(FileId(0), line, &mut host)
+            .expect("benchmark setup evaluates");
+    }
+    (session, host)
+}
+
+const WORKLOADS: &[(&str, &str)] = &[
+    ("fib(20)", "fib(20)"),
+    ("pipeline 10^4", "pipeline(10000)"),
+    ("string join 10^4", "strings(10000)"),
+    ("build 1000-entry map", "build_map(1000)"),
+    ("sort 10^4", "sorting(10000)"),
+    ("10^4 regex matches", "matches(10000)"),
+    ("arithmetic recursion 10^3", "score(1, 2, 1000)"),
+];
+
+fn bench(c: &mut Criterion) {
+    for tier in [Tier::Interp, Tier::Jit, Tier::Auto] {
+        set_tier(tier);
+        // A fresh session per tier: compiled code belongs to a session's functions.
+        let (mut session, mut host) = session();
+        for (name, expr) in WORKLOADS {
+            // Once outside the timing: a broken benchmark fails loudly, and `auto` has
+            // seen the functions before (as a long-running engine has).
+            session
+                .eval_input(FileId(0), expr, &mut host)
+                .expect("benchmark expression evaluates");
+            c.bench_function(&format!("{tier}/{name}"), |b| {
+                b.iter(|| session.eval_input(FileId(0), expr, &mut host))
+            });
+        }
+    }
+    // Compiling: a new session declares fib and calls it once (fib(1): one call), under
+    // `jit` (which compiles it) and `interp`; the difference is the compile time.
+    for tier in [Tier::Interp, Tier::Jit] {
+        set_tier(tier);
+        c.bench_function(&format!("{tier}/declare and call fib once"), |b| {
+            b.iter(|| {
+                let mut session = Session::new();
+                let mut host = TestHost::new();
+                session
+                    .eval_input(FileId(0), FIB, &mut host)
+                    .expect("fib declares");
+                session
+                    .eval_input(FileId(0), "fib(1)", &mut host)
+                    .expect("fib(1) runs")
+            })
+        });
+    }
+    set_tier(Tier::Interp);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(2)).warm_up_time(std::time::Duration::from_millis(500));
+    targets = bench
+}
+criterion_main!(benches);

@@ -1,0 +1,781 @@
+//! IR to Cranelift: one native function per KRL function.
+//!
+//! Each node becomes an [`Operand`]: a number or boolean in a register, a pointer to a value
+//! (a slot, a constant of the IR, a temporary), or a "dynamic" value whose tag and payload
+//! word are in registers (results whose type is only known at run time, e.g. a call's). The
+//! arithmetic and comparison operators run in registers when both operands are finite
+//! numbers, as the interpreter's `FastOp` does, and call the stdlib otherwise.
+//!
+//! Temporaries are stack slots of the native frame, null at entry and released at exit.
+//! The IR is a tree without loops, so each node runs at most once per call and owns one.
+
+use cranelift_codegen::Context;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{
+    self, AbiParam, BlockArg, FuncRef, InstBuilder, MemFlags, SigRef, Signature, StackSlot, StackSlotData,
+    StackSlotKind, types,
+};
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{Linkage, Module, default_libcall_names};
+use krl_runtime::Value as KrlValue;
+
+use super::entry::{CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE, Compiled};
+use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_FUNCTION, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
+use super::shims;
+use crate::interp::limits::{DEPTH_OFFSET, MAX_DEPTH_OFFSET, STEPS_LEFT_OFFSET};
+use crate::ir::{FastOp, FunctionIr, Node};
+
+type Val = ir::Value;
+
+/// A node's result while it is being compiled.
+#[derive(Clone, Copy)]
+enum Operand {
+    /// A number (never NaN: the operations that make one cannot produce it from finite
+    /// operands, and a constant `Number` is never NaN).
+    Num(Val),
+    /// A boolean as an `i8` 0 or 1.
+    Bool(Val),
+    /// A pointer to a live value.
+    Ref(Val),
+    /// Tag and payload word in registers; `ptr` points at the value when the tag is above
+    /// [`TAG_LAST_PLAIN`] (it owns something), and is meaningless otherwise.
+    Dyn { tag: Val, payload: Val, ptr: Val },
+}
+
+/// The shims' signatures.
+struct Sigs {
+    ptr_ptr_to_ptr: SigRef,
+    five_to_status: SigRef,
+    six_to_status: SigRef,
+    four_to_status: SigRef,
+    one_to_status: SigRef,
+    two_to_void: SigRef,
+    one_to_void: SigRef,
+    three_to_void: SigRef,
+    floats_to_float: SigRef,
+}
+
+struct Gen<'a, 'f> {
+    b: FunctionBuilder<'f>,
+    ir: &'a FunctionIr,
+    ptr: ir::Type,
+    cx: Val,
+    slots: Val,
+    sigs: Sigs,
+    own: FuncRef,
+    temps: Vec<StackSlot>,
+    fail: ir::Block,
+}
+
+/// The signature of every compiled function (`entry::EntryFn`).
+fn signature(module: &JITModule) -> Signature {
+    let ptr = module.target_config().pointer_type();
+    let mut sig = module.make_signature();
+    sig.params
+        .extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
+    sig.returns.push(AbiParam::new(types::I32));
+    sig
+}
+
+pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> {
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let sig = signature(&module);
+    let id = module
+        .declare_function("krl_function", Linkage::Local, &sig)
+        .ok()?;
+    let mut context = Context::new();
+    context.func.signature = sig;
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let own = module.declare_func_in_func(id, &mut context.func);
+        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let ptr = module.target_config().pointer_type();
+        let sigs = Sigs::new(&mut b, &module);
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        let params = b.block_params(entry).to_vec();
+        let body = b.create_block();
+        let fail = b.create_block();
+        let done = b.create_block();
+        let mut generator = Gen {
+            b,
+            ir,
+            ptr,
+            cx: params[0],
+            slots: params[1],
+            sigs,
+            own,
+            temps: Vec::new(),
+            fail,
+        };
+        // The temporaries are known only at the end: the entry block jumps to a block filled
+        // last that nulls them.
+        let init = generator.b.create_block();
+        generator.b.switch_to_block(entry);
+        generator.b.ins().jump(init, &[]);
+        generator.b.switch_to_block(body);
+        generator.function(params[2]);
+        generator.b.ins().jump(done, &[]);
+        // Null the temporaries at entry, release them at both exits.
+        generator.b.switch_to_block(init);
+        for temp in generator.temps.clone() {
+            let null = generator.b.ins().iconst(types::I64, TAG_NULL);
+            generator.b.ins().stack_store(null, temp, 0);
+        }
+        generator.b.ins().jump(body, &[]);
+        generator.b.switch_to_block(done);
+        generator.release_temps();
+        let ok = generator.b.ins().iconst(types::I32, 0);
+        generator.b.ins().return_(&[ok]);
+        generator.b.switch_to_block(fail);
+        generator.release_temps();
+        let failed = generator.b.ins().iconst(types::I32, 1);
+        generator.b.ins().return_(&[failed]);
+        generator.b.seal_all_blocks();
+        generator.b.finalize();
+    }
+    module.define_function(id, &mut context).ok()?;
+    module.clear_context(&mut context);
+    module.finalize_definitions().ok()?;
+    let code = module.get_finalized_function(id);
+    Some(Compiled::new(module, code))
+}
+
+impl Sigs {
+    fn new(b: &mut FunctionBuilder<'_>, module: &JITModule) -> Sigs {
+        let ptr = module.target_config().pointer_type();
+        let mut make = |params: &[ir::Type], ret: Option<ir::Type>| {
+            let mut sig = module.make_signature();
+            sig.params.extend(params.iter().map(|ty| AbiParam::new(*ty)));
+            sig.returns.extend(ret.map(AbiParam::new));
+            b.import_signature(sig)
+        };
+        Sigs {
+            ptr_ptr_to_ptr: make(&[ptr, ptr], Some(ptr)),
+            five_to_status: make(&[ptr; 5], Some(types::I32)),
+            six_to_status: make(&[ptr; 6], Some(types::I32)),
+            four_to_status: make(&[ptr; 4], Some(types::I32)),
+            one_to_status: make(&[ptr], Some(types::I32)),
+            two_to_void: make(&[ptr, ptr], None),
+            one_to_void: make(&[ptr], None),
+            three_to_void: make(&[ptr, ptr, ptr], None),
+            floats_to_float: make(&[types::F64, types::F64], Some(types::F64)),
+        }
+    }
+}
+
+fn flags() -> MemFlags {
+    MemFlags::trusted()
+}
+
+impl Gen<'_, '_> {
+    // ---- the function --------------------------------------------------------------
+
+    fn function(&mut self, out: Val) {
+        let ir = self.ir;
+        for param in &ir.params {
+            let Some(default) = &param.default else { continue };
+            let slot = self.slot_ptr(param.slot);
+            let tag = self.b.ins().load(types::I64, flags(), slot, 0);
+            let unbound = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_NULL);
+            let (bind, next) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(unbound, bind, &[], next, &[]);
+            self.b.switch_to_block(bind);
+            let value = self.expr(default);
+            self.store_owned(slot, value);
+            self.b.ins().jump(next, &[]);
+            self.b.switch_to_block(next);
+        }
+        for decl in &ir.body.decls {
+            let value = self.expr(&decl.value);
+            let slot = self.slot_ptr(decl.slot);
+            self.release_if_owning(slot);
+            self.store_owned(slot, value);
+        }
+        let result = self.expr(&ir.result);
+        self.store_owned(out, result);
+    }
+
+    // ---- nodes ---------------------------------------------------------------------
+
+    fn expr(&mut self, node: &Node) -> Operand {
+        match node {
+            Node::Const(KrlValue::Number(n)) => Operand::Num(self.b.ins().f64const(*n)),
+            Node::Const(KrlValue::Boolean(flag)) => {
+                Operand::Bool(self.b.ins().iconst(types::I8, i64::from(*flag)))
+            }
+            // The constant lives in the IR, which outlives the code.
+            Node::Const(value) => Operand::Ref(self.address_of(value)),
+            Node::Stack { slot } => Operand::Ref(self.slot_ptr(*slot)),
+            Node::Local { .. } => {
+                let node = self.address_of(node);
+                let sig = self.sigs.ptr_ptr_to_ptr;
+                let found = self.shim_call(sig, shims::local as *const u8, &[self.cx, node]);
+                let missing = self.b.ins().icmp_imm(IntCC::Equal, found, 0);
+                self.fail_if(missing);
+                Operand::Ref(found)
+            }
+            Node::Binary {
+                fast, left, right, ..
+            } => {
+                let left = self.expr(left);
+                let right = self.expr(right);
+                self.binary(node, *fast, left, right)
+            }
+            Node::Conditional { test, then, else_ } => {
+                let test = self.expr(test);
+                let truthy = self.truthy(test);
+                let (then_block, else_block, join) =
+                    (self.b.create_block(), self.b.create_block(), self.join_block());
+                self.b.ins().brif(truthy, then_block, &[], else_block, &[]);
+                for (block, branch) in [(then_block, then), (else_block, else_)] {
+                    self.b.switch_to_block(block);
+                    let value = self.expr(branch);
+                    self.jump_dyn(join, value);
+                }
+                self.b.switch_to_block(join);
+                self.dyn_params(join)
+            }
+            Node::And(left, right) | Node::Or(left, right) => {
+                let left = self.expr(left);
+                let truthy = self.truthy(left);
+                let (tag, payload, ptr) = self.dyn_parts(left);
+                let (right_block, join) = (self.b.create_block(), self.join_block());
+                let args = [
+                    BlockArg::Value(tag),
+                    BlockArg::Value(payload),
+                    BlockArg::Value(ptr),
+                ];
+                if matches!(node, Node::And(..)) {
+                    self.b.ins().brif(truthy, right_block, &[], join, &args);
+                } else {
+                    self.b.ins().brif(truthy, join, &args, right_block, &[]);
+                }
+                self.b.switch_to_block(right_block);
+                let right = self.expr(right);
+                self.jump_dyn(join, right);
+                self.b.switch_to_block(join);
+                self.dyn_params(join)
+            }
+            Node::Not(operand) => {
+                let operand = self.expr(operand);
+                let truthy = self.truthy(operand);
+                Operand::Bool(self.b.ins().icmp_imm(IntCC::Equal, truthy, 0))
+            }
+            Node::Call { callee, args, .. } if args.named.is_empty() => {
+                let callee = self.expr(callee);
+                let callee = self.pointer_to(callee);
+                let args: Vec<Operand> = args.positional.iter().map(|arg| self.expr(arg)).collect();
+                self.call(node, callee, &args)
+            }
+            Node::Op { args, .. } => {
+                let operands: Vec<Operand> = args.iter().map(|arg| self.expr(arg)).collect();
+                let pointers = self.pointer_array(&operands);
+                let count = self.b.ins().iconst(self.ptr, operands.len() as i64);
+                let node = self.address_of(node);
+                self.status_shim(
+                    shims::op as *const u8,
+                    |cx, out| vec![cx, node, pointers, count, out],
+                    5,
+                )
+            }
+            Node::Get { object, key, .. } => {
+                let object = self.expr(object);
+                let key = self.expr(key);
+                let (object, key) = (self.pointer_to(object), self.pointer_to(key));
+                let node = self.address_of(node);
+                self.status_shim(
+                    shims::get as *const u8,
+                    |cx, out| vec![cx, node, object, key, out],
+                    5,
+                )
+            }
+            // Listed in ARCHITECTURE.md: evaluated by the interpreter in this call's frame.
+            _ => {
+                let node = self.address_of(node);
+                let slots = self.slots;
+                self.status_shim(shims::eval as *const u8, |cx, out| vec![cx, node, slots, out], 4)
+            }
+        }
+    }
+
+    /// A binary operator: in registers for two finite numbers (and a non-zero divisor),
+    /// else through the stdlib.
+    fn binary(&mut self, node: &Node, fast: FastOp, left: Operand, right: Operand) -> Operand {
+        let join = self.join_block();
+        let slow = self.b.create_block();
+        if fast != FastOp::None {
+            let (left_is_number, a) = self.as_number(left);
+            let (right_is_number, b) = self.as_number(right);
+            let both = self.b.ins().band(left_is_number, right_is_number);
+            let finite_a = self.is_finite(a);
+            let finite_b = self.is_finite(b);
+            let finite = self.b.ins().band(finite_a, finite_b);
+            let mut ok = self.b.ins().band(both, finite);
+            if matches!(fast, FastOp::Div | FastOp::Rem) {
+                let zero = self.b.ins().f64const(0.0);
+                let nonzero = self.b.ins().fcmp(FloatCC::NotEqual, b, zero);
+                ok = self.b.ins().band(ok, nonzero);
+            }
+            let fast_block = self.b.create_block();
+            self.b.ins().brif(ok, fast_block, &[], slow, &[]);
+            self.b.switch_to_block(fast_block);
+            let result = match fast {
+                FastOp::Add => Operand::Num(self.b.ins().fadd(a, b)),
+                FastOp::Sub => Operand::Num(self.b.ins().fsub(a, b)),
+                FastOp::Mul => Operand::Num(self.b.ins().fmul(a, b)),
+                FastOp::Div => Operand::Num(self.b.ins().fdiv(a, b)),
+                FastOp::Rem => {
+                    let sig = self.sigs.floats_to_float;
+                    Operand::Num(self.shim_call(sig, shims::remainder as *const u8, &[a, b]))
+                }
+                FastOp::Lt => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThan, a, b)),
+                FastOp::Le => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThanOrEqual, a, b)),
+                FastOp::Gt => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThan, a, b)),
+                FastOp::Ge => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, b)),
+                FastOp::Eq => Operand::Bool(self.b.ins().fcmp(FloatCC::Equal, a, b)),
+                FastOp::Ne => Operand::Bool(self.b.ins().fcmp(FloatCC::NotEqual, a, b)),
+                FastOp::None => unreachable!("checked above"),
+            };
+            self.jump_dyn(join, result);
+        } else {
+            self.b.ins().jump(slow, &[]);
+        }
+        self.b.switch_to_block(slow);
+        let (left, right) = (self.pointer_to(left), self.pointer_to(right));
+        let node = self.address_of(node);
+        let result = self.status_shim(
+            shims::binary as *const u8,
+            |cx, out| vec![cx, node, left, right, out],
+            5,
+        );
+        self.jump_dyn(join, result);
+        self.b.switch_to_block(join);
+        self.dyn_params(join)
+    }
+
+    /// A call with positional arguments: a direct native call when the callee is the running
+    /// closure itself and the stack has room, else through the runtime.
+    fn call(&mut self, node: &Node, callee: Val, args: &[Operand]) -> Operand {
+        let join = self.join_block();
+        let (direct, generic) = (self.b.create_block(), self.b.create_block());
+        let tag = self.b.ins().load(types::I64, flags(), callee, 0);
+        let word = self.b.ins().load(self.ptr, flags(), callee, PAYLOAD);
+        let self_word = self.b.ins().load(self.ptr, flags(), self.cx, CX_SELF_WORD);
+        let is_function = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_FUNCTION);
+        let is_self = self.b.ins().icmp(IntCC::Equal, word, self_word);
+        let sp = self.b.ins().get_stack_pointer(self.ptr);
+        let floor = self.b.ins().load(self.ptr, flags(), self.cx, CX_STACK_FLOOR);
+        let room = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, sp, floor);
+        let same = self.b.ins().band(is_function, is_self);
+        let take_direct = self.b.ins().band(same, room);
+        self.b.ins().brif(take_direct, direct, &[], generic, &[]);
+
+        self.b.switch_to_block(generic);
+        let pointers = self.pointer_array(args);
+        let count = self.b.ins().iconst(self.ptr, args.len() as i64);
+        let node_address = self.address_of(node);
+        let result = self.status_shim(
+            shims::call as *const u8,
+            |cx, out| vec![cx, node_address, callee, pointers, count, out],
+            6,
+        );
+        self.jump_dyn(join, result);
+
+        self.b.switch_to_block(direct);
+        let result = self.direct_call(node, args);
+        self.jump_dyn(join, result);
+        self.b.switch_to_block(join);
+        self.dyn_params(join)
+    }
+
+    /// The running function called natively: the interpreter's `enter_call` inline (depth
+    /// limit, one step of the budget), a fresh frame with the arguments, the call, the
+    /// frame's release.
+    fn direct_call(&mut self, node: &Node, args: &[Operand]) -> Operand {
+        let state = self.b.ins().load(self.ptr, flags(), self.cx, CX_STATE);
+        let depth = self.b.ins().load(types::I32, flags(), state, DEPTH_OFFSET);
+        let max_depth = self.b.ins().load(types::I32, flags(), state, MAX_DEPTH_OFFSET);
+        let deeper = self.b.ins().iadd_imm(depth, 1);
+        let too_deep = self.b.ins().icmp(IntCC::UnsignedGreaterThan, deeper, max_depth);
+        self.limit_error_if(too_deep, node, 0);
+        let steps = self.b.ins().load(types::I64, flags(), state, STEPS_LEFT_OFFSET);
+        let spent = self.b.ins().icmp_imm(IntCC::Equal, steps, 0);
+        self.limit_error_if(spent, node, 1);
+        let steps = self.b.ins().iadd_imm(steps, -1);
+        self.b.ins().store(flags(), steps, state, STEPS_LEFT_OFFSET);
+        self.b.ins().store(flags(), deeper, state, DEPTH_OFFSET);
+
+        let n_slots = u32::from(self.ir.body.n_slots);
+        let frame_slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            n_slots.max(1) * VALUE_SIZE as u32,
+            3,
+        ));
+        let frame = self.b.ins().stack_addr(self.ptr, frame_slot, 0);
+        for slot in 0..n_slots {
+            let null = self.b.ins().iconst(types::I64, TAG_NULL);
+            self.b.ins().store(flags(), null, frame, slot as i32 * VALUE_SIZE);
+        }
+        // Arguments past the parameters were evaluated and are dropped with the temporaries.
+        for (param, arg) in self.ir.params.iter().zip(args) {
+            let target = self
+                .b
+                .ins()
+                .iadd_imm(frame, i64::from(param.slot) * i64::from(VALUE_SIZE));
+            self.store_owned(target, *arg);
+        }
+        let out = self.new_temp();
+        let cx = self.cx;
+        let call = self.b.ins().call(self.own, &[cx, frame, out]);
+        let status = self.b.inst_results(call)[0];
+        let depth = self.b.ins().load(types::I32, flags(), state, DEPTH_OFFSET);
+        let shallower = self.b.ins().iadd_imm(depth, -1);
+        self.b.ins().store(flags(), shallower, state, DEPTH_OFFSET);
+        for slot in 0..n_slots {
+            let value = self
+                .b
+                .ins()
+                .iadd_imm(frame, i64::from(slot) * i64::from(VALUE_SIZE));
+            self.release_if_owning(value);
+        }
+        let (failed, ok) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(status, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        let sig = self.sigs.one_to_void;
+        self.shim_call_void(sig, shims::left_function as *const u8, &[cx]);
+        self.b.ins().jump(self.fail, &[]);
+        self.b.switch_to_block(ok);
+        Operand::Ref(out)
+    }
+
+    fn limit_error_if(&mut self, condition: Val, node: &Node, kind: i64) {
+        let (error, ok) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(condition, error, &[], ok, &[]);
+        self.b.switch_to_block(error);
+        let node = self.address_of(node);
+        let kind = self.b.ins().iconst(self.ptr, kind);
+        let sig = self.sigs.three_to_void;
+        let cx = self.cx;
+        self.shim_call_void(sig, shims::limit as *const u8, &[cx, node, kind]);
+        self.b.ins().jump(self.fail, &[]);
+        self.b.switch_to_block(ok);
+    }
+
+    // ---- operands ------------------------------------------------------------------
+
+    /// Whether the operand is a number, and its value (meaningless when it is not).
+    fn as_number(&mut self, operand: Operand) -> (Val, Val) {
+        match operand {
+            Operand::Num(n) => (self.b.ins().iconst(types::I8, 1), n),
+            Operand::Bool(_) => (self.b.ins().iconst(types::I8, 0), self.b.ins().f64const(0.0)),
+            Operand::Ref(ptr) => {
+                let tag = self.b.ins().load(types::I64, flags(), ptr, 0);
+                let is_number = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_NUMBER);
+                let n = self.b.ins().load(types::F64, flags(), ptr, PAYLOAD);
+                (is_number, n)
+            }
+            Operand::Dyn { tag, payload, .. } => {
+                let is_number = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_NUMBER);
+                let n = self.b.ins().bitcast(types::F64, MemFlags::new(), payload);
+                (is_number, n)
+            }
+        }
+    }
+
+    /// `|n| < ∞` (false for NaN, which a number read from an unchecked value may be).
+    fn is_finite(&mut self, n: Val) -> Val {
+        let magnitude = self.b.ins().fabs(n);
+        let infinity = self.b.ins().f64const(f64::INFINITY);
+        self.b.ins().fcmp(FloatCC::LessThan, magnitude, infinity)
+    }
+
+    /// KRL truthiness as an `i8`.
+    fn truthy(&mut self, operand: Operand) -> Val {
+        match operand {
+            Operand::Num(n) => {
+                let zero = self.b.ins().f64const(0.0);
+                self.b.ins().fcmp(FloatCC::OrderedNotEqual, n, zero)
+            }
+            Operand::Bool(flag) => flag,
+            Operand::Ref(_) | Operand::Dyn { .. } => {
+                let (tag, payload, ptr) = self.dyn_parts(operand);
+                let join = self.b.create_block();
+                self.b.append_block_param(join, types::I8);
+                let (plain, boolean, not_boolean, number, owning) = (
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                );
+                let owns = self
+                    .b
+                    .ins()
+                    .icmp_imm(IntCC::UnsignedGreaterThan, tag, TAG_LAST_PLAIN);
+                self.b.ins().brif(owns, owning, &[], plain, &[]);
+                self.b.switch_to_block(owning);
+                let sig = self.sigs.one_to_status;
+                let result = self.shim_call(sig, shims::truthy as *const u8, &[ptr]);
+                let result = self.b.ins().ireduce(types::I8, result);
+                self.b.ins().jump(join, &[BlockArg::Value(result)]);
+                self.b.switch_to_block(plain);
+                let is_boolean = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_BOOLEAN);
+                self.b.ins().brif(is_boolean, boolean, &[], not_boolean, &[]);
+                self.b.switch_to_block(boolean);
+                let low = self.b.ins().band_imm(payload, 0xff);
+                let flag = self.b.ins().icmp_imm(IntCC::NotEqual, low, 0);
+                self.b.ins().jump(join, &[BlockArg::Value(flag)]);
+                self.b.switch_to_block(not_boolean);
+                let is_number = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_NUMBER);
+                let null = self.b.ins().iconst(types::I8, 0);
+                self.b
+                    .ins()
+                    .brif(is_number, number, &[], join, &[BlockArg::Value(null)]);
+                self.b.switch_to_block(number);
+                let n = self.b.ins().bitcast(types::F64, MemFlags::new(), payload);
+                let zero = self.b.ins().f64const(0.0);
+                let flag = self.b.ins().fcmp(FloatCC::OrderedNotEqual, n, zero);
+                self.b.ins().jump(join, &[BlockArg::Value(flag)]);
+                self.b.switch_to_block(join);
+                self.b.block_params(join)[0]
+            }
+        }
+    }
+
+    /// Tag, payload word and pointer of an operand.
+    fn dyn_parts(&mut self, operand: Operand) -> (Val, Val, Val) {
+        match operand {
+            Operand::Num(n) => {
+                let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
+                let payload = self.b.ins().bitcast(types::I64, MemFlags::new(), n);
+                let ptr = self.b.ins().iconst(self.ptr, 0);
+                (tag, payload, ptr)
+            }
+            Operand::Bool(flag) => {
+                let tag = self.b.ins().iconst(types::I64, TAG_BOOLEAN);
+                let payload = self.b.ins().uextend(types::I64, flag);
+                let ptr = self.b.ins().iconst(self.ptr, 0);
+                (tag, payload, ptr)
+            }
+            Operand::Ref(ptr) => {
+                let tag = self.b.ins().load(types::I64, flags(), ptr, 0);
+                let payload = self.b.ins().load(types::I64, flags(), ptr, PAYLOAD);
+                (tag, payload, ptr)
+            }
+            Operand::Dyn { tag, payload, ptr } => (tag, payload, ptr),
+        }
+    }
+
+    /// A pointer to the operand's value, writing a plain value into a temporary.
+    fn pointer_to(&mut self, operand: Operand) -> Val {
+        match operand {
+            Operand::Ref(ptr) => ptr,
+            Operand::Num(_) | Operand::Bool(_) => {
+                let temp = self.new_temp();
+                self.store_owned(temp, operand);
+                temp
+            }
+            Operand::Dyn { tag, payload, ptr } => {
+                let temp = self.new_temp();
+                let owns = self
+                    .b
+                    .ins()
+                    .icmp_imm(IntCC::UnsignedGreaterThan, tag, TAG_LAST_PLAIN);
+                // An owning value stays where it is; the temporary stays null then.
+                let null = self.b.ins().iconst(types::I64, TAG_NULL);
+                let stored_tag = self.b.ins().select(owns, null, tag);
+                self.b.ins().store(flags(), stored_tag, temp, 0);
+                self.b.ins().store(flags(), payload, temp, PAYLOAD);
+                self.b.ins().select(owns, ptr, temp)
+            }
+        }
+    }
+
+    /// Writes an owned copy of the operand into `target`, which owns nothing.
+    fn store_owned(&mut self, target: Val, operand: Operand) {
+        match operand {
+            Operand::Num(n) => {
+                let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
+                self.b.ins().store(flags(), tag, target, 0);
+                self.b.ins().store(flags(), n, target, PAYLOAD);
+            }
+            Operand::Bool(flag) => {
+                let tag = self.b.ins().iconst(types::I64, TAG_BOOLEAN);
+                let payload = self.b.ins().uextend(types::I64, flag);
+                self.b.ins().store(flags(), tag, target, 0);
+                self.b.ins().store(flags(), payload, target, PAYLOAD);
+            }
+            Operand::Ref(_) | Operand::Dyn { .. } => {
+                let (tag, payload, ptr) = self.dyn_parts(operand);
+                let owns = self
+                    .b
+                    .ins()
+                    .icmp_imm(IntCC::UnsignedGreaterThan, tag, TAG_LAST_PLAIN);
+                let (clone, plain, next) = (
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                );
+                self.b.ins().brif(owns, clone, &[], plain, &[]);
+                self.b.switch_to_block(clone);
+                let sig = self.sigs.two_to_void;
+                self.shim_call_void(sig, shims::clone as *const u8, &[ptr, target]);
+                self.b.ins().jump(next, &[]);
+                self.b.switch_to_block(plain);
+                self.b.ins().store(flags(), tag, target, 0);
+                self.b.ins().store(flags(), payload, target, PAYLOAD);
+                self.b.ins().jump(next, &[]);
+                self.b.switch_to_block(next);
+            }
+        }
+    }
+
+    /// Releases what the value at `ptr` owns, if anything (it is null afterwards then).
+    fn release_if_owning(&mut self, ptr: Val) {
+        let tag = self.b.ins().load(types::I64, flags(), ptr, 0);
+        let owns = self
+            .b
+            .ins()
+            .icmp_imm(IntCC::UnsignedGreaterThan, tag, TAG_LAST_PLAIN);
+        let (release, next) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(owns, release, &[], next, &[]);
+        self.b.switch_to_block(release);
+        let sig = self.sigs.one_to_void;
+        self.shim_call_void(sig, shims::release as *const u8, &[ptr]);
+        self.b.ins().jump(next, &[]);
+        self.b.switch_to_block(next);
+    }
+
+    /// Releases every temporary: one test of the largest tag, then each in turn.
+    fn release_temps(&mut self) {
+        let temps = self.temps.clone();
+        if temps.is_empty() {
+            return;
+        }
+        let mut largest = self.b.ins().iconst(types::I64, TAG_NULL);
+        for temp in &temps {
+            let tag = self.b.ins().stack_load(types::I64, *temp, 0);
+            largest = self.b.ins().umax(largest, tag);
+        }
+        let owns = self
+            .b
+            .ins()
+            .icmp_imm(IntCC::UnsignedGreaterThan, largest, TAG_LAST_PLAIN);
+        let (release, next) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(owns, release, &[], next, &[]);
+        self.b.switch_to_block(release);
+        for temp in &temps {
+            let ptr = self.b.ins().stack_addr(self.ptr, *temp, 0);
+            self.release_if_owning(ptr);
+        }
+        self.b.ins().jump(next, &[]);
+        self.b.switch_to_block(next);
+    }
+
+    /// An array of pointers to the operands' values, for a shim.
+    fn pointer_array(&mut self, operands: &[Operand]) -> Val {
+        let size = (operands.len().max(1) * self.ptr.bytes() as usize) as u32;
+        let slot = self
+            .b
+            .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 3));
+        for (idx, operand) in operands.iter().enumerate() {
+            let ptr = self.pointer_to(*operand);
+            self.b
+                .ins()
+                .stack_store(ptr, slot, (idx * self.ptr.bytes() as usize) as i32);
+        }
+        self.b.ins().stack_addr(self.ptr, slot, 0)
+    }
+
+    // ---- plumbing ------------------------------------------------------------------
+
+    fn new_temp(&mut self) -> Val {
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            VALUE_SIZE as u32,
+            3,
+        ));
+        self.temps.push(slot);
+        self.b.ins().stack_addr(self.ptr, slot, 0)
+    }
+
+    fn slot_ptr(&mut self, slot: u16) -> Val {
+        self.b
+            .ins()
+            .iadd_imm(self.slots, i64::from(slot) * i64::from(VALUE_SIZE))
+    }
+
+    fn address_of<T>(&mut self, item: &T) -> Val {
+        self.b.ins().iconst(self.ptr, item as *const T as i64)
+    }
+
+    /// A block taking a dynamic operand (tag, payload, pointer).
+    fn join_block(&mut self) -> ir::Block {
+        let block = self.b.create_block();
+        self.b.append_block_param(block, types::I64);
+        self.b.append_block_param(block, types::I64);
+        self.b.append_block_param(block, self.ptr);
+        block
+    }
+
+    fn jump_dyn(&mut self, block: ir::Block, operand: Operand) {
+        let (tag, payload, ptr) = self.dyn_parts(operand);
+        self.b.ins().jump(
+            block,
+            &[
+                BlockArg::Value(tag),
+                BlockArg::Value(payload),
+                BlockArg::Value(ptr),
+            ],
+        );
+    }
+
+    fn dyn_params(&mut self, block: ir::Block) -> Operand {
+        let params = self.b.block_params(block);
+        Operand::Dyn {
+            tag: params[0],
+            payload: params[1],
+            ptr: params[2],
+        }
+    }
+
+    fn fail_if(&mut self, condition: Val) {
+        let next = self.b.create_block();
+        self.b.ins().brif(condition, self.fail, &[], next, &[]);
+        self.b.switch_to_block(next);
+    }
+
+    /// Calls a shim that writes a value into a new temporary and answers a status; the
+    /// temporary is the result.
+    fn status_shim(
+        &mut self,
+        shim: *const u8,
+        args: impl FnOnce(Val, Val) -> Vec<Val>,
+        arity: usize,
+    ) -> Operand {
+        let out = self.new_temp();
+        let sig = match arity {
+            4 => self.sigs.four_to_status,
+            5 => self.sigs.five_to_status,
+            _ => self.sigs.six_to_status,
+        };
+        let args = args(self.cx, out);
+        let status = self.shim_call(sig, shim, &args);
+        self.fail_if(status);
+        Operand::Ref(out)
+    }
+
+    fn shim_call(&mut self, sig: SigRef, shim: *const u8, args: &[Val]) -> Val {
+        let callee = self.b.ins().iconst(self.ptr, shim as i64);
+        let call = self.b.ins().call_indirect(sig, callee, args);
+        self.b.inst_results(call)[0]
+    }
+
+    fn shim_call_void(&mut self, sig: SigRef, shim: *const u8, args: &[Val]) {
+        let callee = self.b.ins().iconst(self.ptr, shim as i64);
+        self.b.ins().call_indirect(sig, callee, args);
+    }
+}

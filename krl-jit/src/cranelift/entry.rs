@@ -1,0 +1,118 @@
+//! Calling generated code from Rust: the one place that does, and what it is given.
+//!
+//! Generated code gets a [`JitCx`] (shared by a whole chain of direct calls), the callee's
+//! slots and where to write its result, and answers 0 (a value was written) or 1 (an error
+//! is pending in `shims::PENDING`).
+
+#![allow(unsafe_code)]
+
+use std::ffi::c_void;
+
+use cranelift_jit::JITModule;
+use krl_runtime::{Host, RuntimeError, Value};
+
+use super::layout::LAYOUT;
+use super::shims;
+use crate::interp::Closure;
+use crate::interp::limits::{self, CallState};
+
+/// The signature of a compiled function.
+pub(crate) type EntryFn = unsafe extern "C" fn(cx: *mut JitCx, slots: *mut Value, out: *mut Value) -> u32;
+
+/// What generated code reads; `repr(C)` at the offsets `codegen.rs` uses.
+#[repr(C)]
+pub(crate) struct JitCx {
+    /// This thread's limits: generated code counts direct calls there.
+    pub state: *const CallState,
+    /// Below this stack address a direct call goes through the runtime, which grows the stack.
+    pub stack_floor: usize,
+    /// The first payload word of a function value holding `closure`.
+    pub self_word: usize,
+    pub closure: *const Closure,
+    /// A `*mut HostRef`.
+    pub host: *mut c_void,
+}
+
+pub(crate) const CX_STATE: i32 = std::mem::offset_of!(JitCx, state) as i32;
+pub(crate) const CX_STACK_FLOOR: i32 = std::mem::offset_of!(JitCx, stack_floor) as i32;
+pub(crate) const CX_SELF_WORD: i32 = std::mem::offset_of!(JitCx, self_word) as i32;
+
+/// The host, behind a thin pointer.
+pub(crate) struct HostRef<'a>(pub &'a mut dyn Host);
+
+/// A compiled function: its code and the memory it lives in.
+pub(crate) struct Compiled {
+    module: Option<JITModule>,
+    entry: EntryFn,
+}
+
+// SAFETY: after finalisation the module is only read (its code executed) until it is
+// dropped, which happens when the function's IR is dropped, when no call can be running it.
+unsafe impl Send for Compiled {}
+// SAFETY: as above; `run` only executes the finalised code.
+unsafe impl Sync for Compiled {}
+
+impl Compiled {
+    pub(super) fn new(module: JITModule, entry: *const u8) -> Compiled {
+        Compiled {
+            module: Some(module),
+            // SAFETY: `entry` is the finalised code of a function declared with `EntryFn`'s
+            // signature (`codegen::signature`).
+            entry: unsafe { std::mem::transmute::<*const u8, EntryFn>(entry) },
+        }
+    }
+
+    /// Runs the compiled function with its arguments already bound in `slots`. The caller
+    /// (`Closure::run_on_stack`) has entered the call: depth, step and stack are counted.
+    pub(crate) fn run(
+        &self,
+        closure: &Closure,
+        slots: &mut [Value],
+        host: &mut dyn Host,
+    ) -> Result<Value, RuntimeError> {
+        debug_assert_eq!(slots.len(), usize::from(closure.ir().body.n_slots));
+        let Some(layout) = LAYOUT.as_ref() else {
+            return Err(RuntimeError::error("compiled code without a known value layout"));
+        };
+        let mut host = HostRef(host);
+        let mut cx = JitCx {
+            state: limits::state_ptr(),
+            stack_floor: stack_floor(),
+            self_word: (closure as *const Closure as usize).wrapping_sub(layout.callable_delta),
+            closure,
+            host: &mut host as *mut HostRef<'_> as *mut c_void,
+        };
+        let mut out = Value::Null;
+        // SAFETY: `cx`, `slots` (`n_slots` values, as the code was compiled for) and `out`
+        // are valid for the call; the code writes `out` only over the null it holds, keeps
+        // every value it reads alive through `closure`'s IR and frames, and never unwinds
+        // (shims catch panics).
+        let status = unsafe { (self.entry)(&mut cx, slots.as_mut_ptr(), &mut out) };
+        if status == 0 {
+            Ok(out)
+        } else {
+            Err(shims::take_pending())
+        }
+    }
+}
+
+impl Drop for Compiled {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: the code is no longer running: the IR that owns it is being dropped,
+            // and every call of it borrowed that IR.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+/// The lowest stack address a direct call may start from: the stack's end plus the red
+/// zone the interpreter keeps (`limits`). Unknown: no direct calls (`usize::MAX`).
+fn stack_floor() -> usize {
+    let here = 0u8;
+    let sp = &here as *const u8 as usize;
+    match stacker::remaining_stack() {
+        Some(left) => sp.saturating_sub(left).saturating_add(limits::red_zone()),
+        None => usize::MAX,
+    }
+}

@@ -1,0 +1,60 @@
+//! The compiled tier: KRL functions translated from the IR to native code with Cranelift.
+//!
+//! A function lowered with a stack frame ([`FrameKind::Stack`]) is compiled whole; its
+//! numbers and booleans travel in registers behind tag checks (`codegen.rs`), and every
+//! other operation calls the interpreter's own operations through `extern "C"` shims
+//! (`shims.rs`), so coercions, error texts and error spans are the interpreter's. A call of
+//! the function itself is a direct native call that counts depth and steps in place; any
+//! other call goes through the runtime. `entry.rs` holds the one place Rust calls generated
+//! code. What is not compiled, and why, is listed in ARCHITECTURE.md ("The Cranelift tier").
+
+mod codegen;
+mod entry;
+mod layout;
+mod shims;
+
+use std::sync::LazyLock;
+
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+
+pub(crate) use entry::Compiled;
+
+use crate::ir::{FrameKind, FunctionIr};
+
+/// Native stack the compiler gets.
+const COMPILER_STACK: usize = 4 * 1024 * 1024;
+
+/// The host's instruction set, made once (finding the CPU's features takes a while).
+static ISA: LazyLock<Option<OwnedTargetIsa>> = LazyLock::new(|| {
+    let mut flags = settings::builder();
+    flags.set("opt_level", "speed").ok()?;
+    flags.set("is_pic", "false").ok()?;
+    flags.set("use_colocated_libcalls", "false").ok()?;
+    let isa = cranelift_native::builder().ok()?;
+    isa.finish(settings::Flags::new(flags)).ok()
+});
+
+/// Compiles `ir`, or `None` when this tier does not compile it: a function with a heap frame
+/// (closures inside may capture it), or a machine whose value layout or ISA the tier does
+/// not know. Such a function stays interpreted.
+pub(crate) fn compile(ir: &FunctionIr) -> Option<Compiled> {
+    if ir.frame != FrameKind::Stack {
+        return None;
+    }
+    layout::LAYOUT.as_ref()?;
+    let isa = ISA.as_ref()?.clone();
+    // `auto` compiles in the middle of a call chain, where the interpreter guarantees only
+    // its red zone of stack; Cranelift's passes need more.
+    stacker::maybe_grow(COMPILER_STACK, COMPILER_STACK, || codegen::compile(isa, ir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::layout::LAYOUT;
+
+    #[test]
+    fn the_value_layout_is_the_one_generated_code_assumes() {
+        assert!(LAYOUT.is_some(), "the probe of Value's layout failed");
+    }
+}

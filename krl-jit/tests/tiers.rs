@@ -1,0 +1,171 @@
+//! The Cranelift tier against the interpreter: the same inputs give the same values, errors,
+//! error places and limits under `interp`, `jit` and `auto`.
+
+use krl_diagnostics::FileId;
+use krl_jit::{EvalError, Session, Tier, with_tier};
+use krl_runtime::TestHost;
+
+/// Each input's value or error text (with its span), evaluated in one session.
+fn run(tier: Tier, inputs: &[&str], max_depth: u32, steps: u64) -> Vec<String> {
+    with_tier(tier, || {
+        let mut session = Session::new().with_limits(max_depth, steps);
+        let mut host = TestHost::new();
+        inputs
+            .iter()
+            .map(|input| match session.eval_input(FileId(0), input, &mut host) {
+                Ok(value) => value.encode(0).unwrap_or_else(|| "undefined".into()),
+                Err(EvalError::Runtime { error, at }) => format!("!! {error} at {at:?}"),
+                Err(EvalError::Compile(d)) => format!("!! compile {d:?}"),
+            })
+            .collect()
+    })
+}
+
+fn same_under_every_tier(inputs: &[&str]) -> Vec<String> {
+    same_with_limits(inputs, 10_000, 5_000_000)
+}
+
+fn same_with_limits(inputs: &[&str], max_depth: u32, steps: u64) -> Vec<String> {
+    let interp = run(Tier::Interp, inputs, max_depth, steps);
+    assert_eq!(
+        run(Tier::Jit, inputs, max_depth, steps),
+        interp,
+        "jit differs from interp"
+    );
+    assert_eq!(
+        run(Tier::Auto, inputs, max_depth, steps),
+        interp,
+        "auto differs from interp"
+    );
+    interp
+}
+
+const FIB: &str = "fib = function(n) { n < 2 => n | fib(n - 1) + fib(n - 2) }";
+
+#[test]
+fn fib_is_compiled_and_computes_the_same() {
+    let before = krl_jit::tier::compiled_functions();
+    let jit = run(Tier::Jit, &[FIB, "fib(20)"], 10_000, u64::MAX);
+    assert!(
+        krl_jit::tier::compiled_functions() > before,
+        "fib was not compiled"
+    );
+    assert_eq!(jit[1], "6765");
+    same_under_every_tier(&[FIB, "fib(20)", "fib(0)", "fib(-3)", "fib(2.5)", "fib(\"7\")"]);
+}
+
+#[test]
+fn numbers_that_are_not_finite_take_the_stdlib_path() {
+    same_under_every_tier(&[
+        "f = function(a, b) { a + b * 2 - a / b }",
+        "f(1, 2)",
+        "f(1, 0)",
+        "f(1e308, 1e308)",
+        "f(\"x\", 2)",
+        "f(null, 2)",
+        "f([1], {\"a\": 1})",
+        "g = function(a, b) { [a < b, a <= b, a > b, a >= b, a == b, a != b, a % b] }",
+        "g(1, 2)",
+        "g(5, 0)",
+        "g(\"a\", \"b\")",
+        "g(-7, 3)",
+    ]);
+}
+
+#[test]
+fn logic_conditionals_and_truthiness_match() {
+    same_under_every_tier(&[
+        "t = function(x) { [x && 1, x || 2, not x, x => \"yes\" | \"no\"] }",
+        "t(0)",
+        "t(1)",
+        "t(\"\")",
+        "t(\"a\")",
+        "t(null)",
+        "t(false)",
+        "t([])",
+        "t({})",
+    ]);
+}
+
+#[test]
+fn defaults_declarations_and_other_calls_match() {
+    same_under_every_tier(&[
+        "d = function(a, b = a * 2) { c = a + b; s = \"n=\" + c; [c, s, s.length(), a.as(\"String\")] }",
+        "d(1)",
+        "d(1, 5)",
+        "d(\"x\")",
+        "twice = function(f, x) { f(f(x)) }",
+        "inc = function(x) { x + 1 }",
+        "twice(inc, 5)",
+        "twice(5, 5)",
+        "h = function(m) { m{\"a\"} + m[\"b\"] + m.c }",
+        "h({\"a\": 1, \"b\": 2, \"c\": 3})",
+        "h(null)",
+        "pipe = function(n) { 1.range(n).map(function(x) { x * 2 }).filter(function(x) { x % 3 == 0 }).reduce(function(a, b) { a + b }, 0) }",
+        "pipe(100)",
+        "sq = function(x) { x * x }",
+        "1.range(20).map(sq).reduce(function(a, b) { a + b })",
+    ]);
+}
+
+#[test]
+fn errors_point_at_the_same_place() {
+    let results = same_under_every_tier(&[
+        "bad = function(x) { x.nope() }",
+        "bad(1)",
+        "early = function() { later + 1 }",
+        "early()",
+        "later = 2",
+        "early()",
+        "notfn = function(x) { x(1) }",
+        "notfn(3)",
+        "deep = function(n) { n == 0 => 0 | 1 + deep(n - 1) }",
+        "deep(100)",
+    ]);
+    assert!(results[1].starts_with("!! "), "{results:?}");
+}
+
+#[test]
+fn the_depth_limit_and_the_step_budget_hold_in_compiled_code() {
+    let results = same_with_limits(
+        &[
+            "deep = function(n) { n == 0 => 0 | 1 + deep(n - 1) }",
+            "deep(50)",
+            "deep(500)",
+            "loop = function(n) { loop(n + 1) }",
+            "loop(0)",
+        ],
+        200,
+        1_000_000,
+    );
+    assert!(
+        results[2].contains("Maximum call stack size exceeded"),
+        "{results:?}"
+    );
+    assert!(
+        results[4].contains("Maximum call stack size exceeded"),
+        "{results:?}"
+    );
+    let results = same_with_limits(&["loop = function(n) { loop(n + 1) }", "loop(0)"], 100_000, 5_000);
+    assert!(results[1].contains("step budget of 5000 exceeded"), "{results:?}");
+}
+
+#[test]
+fn deep_recursion_grows_the_native_stack_in_compiled_code() {
+    let results = same_with_limits(
+        &[
+            "deep = function(n) { n == 0 => 0 | 1 + deep(n - 1) }",
+            "deep(9000)",
+        ],
+        10_000,
+        u64::MAX,
+    );
+    assert_eq!(results[1], "9000");
+}
+
+#[test]
+fn auto_compiles_a_function_in_the_middle_of_a_deep_recursion() {
+    // Tier-up happens at depth AUTO_THRESHOLD, on the interpreter's red zone of stack.
+    let results = same_with_limits(&["loop = function(n) { loop(n + 1) }", "loop(0)"], 100_000, 5_000);
+    assert!(results[1].contains("step budget"), "{results:?}");
+}
