@@ -52,18 +52,17 @@ const SPAWN: &str = r#"ruleset test.spawn {
 fn rulesets(name: &str) -> (PathBuf, String) {
     let dir = temp_dir(name);
     let rules = dir.join("rules");
-    std::fs::create_dir_all(&rules).unwrap();
-    std::fs::write(rules.join("count.krl"), COUNTER).unwrap();
-    std::fs::write(rules.join("spawn.krl"), SPAWN).unwrap();
+    std::fs::create_dir_all(&rules).expect("the rulesets folder is created");
+    std::fs::write(rules.join("count.krl"), COUNTER).expect("count.krl is written");
+    std::fs::write(rules.join("spawn.krl"), SPAWN).expect("spawn.krl is written");
     let url = format!("file://{}", rules.join("count.krl").display());
     (dir, url)
 }
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
         .port()
 }
 
@@ -137,7 +136,7 @@ fn signal(pid: u32, name: &str) {
     let status = Command::new("kill")
         .args([name, &pid.to_string()])
         .status()
-        .unwrap();
+        .expect("kill runs");
     assert!(status.success(), "kill {name} {pid}");
 }
 
