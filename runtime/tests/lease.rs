@@ -27,7 +27,7 @@ fn put(store: &PostgresStorage, name: &str) -> Result<(), StorageError> {
 fn has(store: &PostgresStorage, name: &str) -> bool {
     store
         .get(&key::encode(&["entvar", "p1", "r", name]))
-        .unwrap()
+        .expect("the store answers")
         .is_some()
 }
 
