@@ -184,6 +184,43 @@ fn a_bad_store_url_is_refused_clearly() {
     assert!(stderr.contains("unsupported store `mysql://x/y`"), "{stderr}");
 }
 
+/// What the load clients share: stop, when the kill happened, events acknowledged, and
+/// clients answered since the kill.
+type LoadShared = (
+    Arc<AtomicBool>,
+    Arc<Mutex<Option<Instant>>>,
+    Arc<AtomicUsize>,
+    Arc<AtomicUsize>,
+);
+
+/// One client of the failover test: one event at a time to `eci`, round robin over the
+/// engines, until stopped. Answers the pico, its acknowledged and unanswered events (three
+/// were acknowledged before the load), and how long after the kill it was first answered.
+fn load_client(eci: String, ports: [u16; 3], shared: LoadShared) -> (String, f64, f64, Option<Duration>) {
+    let (stop, killed_at, acks, recovered) = shared;
+    let (mut acked, mut unsure, mut back_after) = (3.0_f64, 0.0_f64, None);
+    let mut turn = 0;
+    while !stop.load(Ordering::Relaxed) {
+        turn += 1;
+        match inc(ports[turn % ports.len()], &eci) {
+            Ok(()) => {
+                acked += 1.0;
+                acks.fetch_add(1, Ordering::Relaxed);
+                let killed = *killed_at.lock().expect("no client panicked holding the lock");
+                if let (Some(at), None) = (killed, back_after) {
+                    back_after = Some(at.elapsed());
+                    recovered.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Err(_) => {
+                unsure += 1.0;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+    (eci, acked, unsure, back_after)
+}
+
 /// Three engines on one store: one runs the picos, the other two forward to it; events for
 /// every pico go to every engine. Then `kill -9` of the running engine while 30 clients send
 /// events: every pico answers again through the survivors within 15 s, and no acknowledged
@@ -221,34 +258,15 @@ fn three_engines_share_a_store_and_survive_a_kill() {
     let (acks, recovered) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let clients: Vec<_> = picos
         .iter()
-        .cloned()
         .map(|eci| {
-            let (stop, killed_at) = (Arc::clone(&stop), Arc::clone(&killed_at));
-            let (acks, recovered) = (Arc::clone(&acks), Arc::clone(&recovered));
-            std::thread::spawn(move || {
-                let (mut acked, mut unsure, mut back_after) = (3.0_f64, 0.0_f64, None);
-                let mut turn = 0;
-                while !stop.load(Ordering::Relaxed) {
-                    turn += 1;
-                    let port = all_ports[turn % all_ports.len()];
-                    match inc(port, &eci) {
-                        Ok(()) => {
-                            acked += 1.0;
-                            acks.fetch_add(1, Ordering::Relaxed);
-                            let killed = *killed_at.lock().unwrap();
-                            if let (Some(at), None) = (killed, back_after) {
-                                back_after = Some(at.elapsed());
-                                recovered.fetch_add(1, Ordering::Relaxed);
-                            }
-                        }
-                        Err(_) => {
-                            unsure += 1.0;
-                            std::thread::sleep(Duration::from_millis(50));
-                        }
-                    }
-                }
-                (eci, acked, unsure, back_after)
-            })
+            let shared = (
+                Arc::clone(&stop),
+                Arc::clone(&killed_at),
+                Arc::clone(&acks),
+                Arc::clone(&recovered),
+            );
+            let eci = eci.clone();
+            std::thread::spawn(move || load_client(eci, all_ports, shared))
         })
         .collect();
     eventually(
