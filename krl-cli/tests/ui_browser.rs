@@ -130,8 +130,10 @@ fn the_tutorial_path_works_in_chromium() {
 
 /// The graph's first draw with 100 picos, from the page's start. 300 ms is the target for
 /// the release binary (`bench/ui_graph.sh` measures it); a debug build's engine answers
-/// each query several times slower, so a debug run only catches a pathological walk.
-const GRAPH_LIMIT_MS: u32 = if cfg!(debug_assertions) { 3_000 } else { 300 };
+/// each query several times slower (it draws in 155-205 ms on the 2-core development
+/// machine, 512-682 ms when the page asked for each pico's box), so a debug run gives a
+/// slower CI machine three times that room.
+const GRAPH_LIMIT_MS: u32 = if cfg!(debug_assertions) { 600 } else { 300 };
 
 #[test]
 fn the_graph_of_100_picos_is_drawn_quickly_without_console_errors() {

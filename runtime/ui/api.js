@@ -1,6 +1,7 @@
 // The engine's public API as the UI uses it: pico-engine's `/c/...` routes on each pico's
 // `engine,ui` channel (ruleset io.picolabs.pico-engine-ui), `/api/ui-context`, `/api/flush`,
-// and krl's documented read-only routes `/api/state` and `/api/updates` (docs/ui.md).
+// and krl's documented read-only routes `/api/boxes`, `/api/state`, `/api/source` and
+// `/api/updates` (docs/ui.md).
 // `/api` requests carry the admin token as the `krl-token` cookie the admin URL set.
 
 export const UI_RID = "io.picolabs.pico-engine-ui";
@@ -79,20 +80,5 @@ export const testEvent = (eci, domain, type, attrs) =>
   post(`/c/${e(eci)}/event-wait/${e(domain)}/${e(type)}`, attrs);
 export const testQuery = (eci, rid, name, args) => post(`/c/${e(eci)}/query/${e(rid)}/${e(name)}`, args);
 
-/**
- * Every pico's box, level by level from the root (the children of one level are asked at
- * once), as pico-engine's UI walks them.
- */
-export async function allBoxes(rootEci) {
-  const boxes = [];
-  let level = [rootEci];
-  const seen = new Set();
-  while (level.length > 0) {
-    const fresh = level.filter((eci) => !seen.has(eci));
-    fresh.forEach((eci) => seen.add(eci));
-    const found = await Promise.all(fresh.map(box));
-    boxes.push(...found);
-    level = found.flatMap((b) => b.children || []);
-  }
-  return boxes;
-}
+/** Every pico's box, level by level from the root, in one request (docs/ui.md). */
+export const allBoxes = () => get("/api/boxes");

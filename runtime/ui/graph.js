@@ -30,20 +30,26 @@ export class Graph {
     root.append(this.svg, this.layer);
   }
 
-  /** Draws `boxes` (from `api.allBoxes`), keeping focus and selection. */
+  /** Draws `boxes` (from `api.allBoxes`). A pico's element is kept from one drawing to the
+   * next and updated in place: a refresh in the middle of a drag, a focus or a click must
+   * not pull the element from under the pointer. */
   render(boxes) {
-    const focused = document.activeElement?.dataset?.eci;
     this.boxes = new Map(boxes.map((b) => [b.eci, b]));
-    const fragment = document.createDocumentFragment();
-    this.elements = new Map();
+    const elements = new Map();
     for (const b of boxes) {
-      const element = this.boxElement(b);
-      this.elements.set(b.eci, element);
-      fragment.append(element);
+      const element = this.elements.get(b.eci) ?? this.boxElement(b.eci);
+      showBox(element, b);
+      elements.set(b.eci, element);
     }
-    this.layer.replaceChildren(fragment);
+    for (const [eci, element] of this.elements) if (!elements.has(eci)) element.remove();
+    const fresh = [...elements.values()].filter((element) => !element.isConnected);
+    if (fresh.length > 0) {
+      const fragment = document.createDocumentFragment();
+      fragment.append(...fresh);
+      this.layer.append(fragment);
+    }
+    this.elements = elements;
     this.drawLinks();
-    if (focused && this.elements.has(focused)) this.elements.get(focused).focus();
   }
 
   select(eci) {
@@ -58,26 +64,16 @@ export class Graph {
     this.drawLinks();
   }
 
-  boxElement(b) {
+  /** A pico's element; `showBox` fills it in. Its handlers act on the pico's latest box. */
+  boxElement(eci) {
     const element = h(
       "div",
-      {
-        class: "pico",
-        role: "button",
-        tabindex: "0",
-        "data-eci": b.eci,
-        "aria-pressed": b.eci === this.selected ? "true" : "false",
-        "aria-label": `pico ${b.name}`,
-        title: `${b.name} (${b.eci}): Enter opens, arrow keys move`,
-      },
-      h("span", { class: "pico-name" }, b.name),
+      { class: "pico", role: "button", tabindex: "0", "data-eci": eci, "aria-pressed": eci === this.selected ? "true" : "false" },
+      h("span", { class: "pico-name" }),
       h("span", { class: "resize", "aria-hidden": "true" })
     );
-    placeBox(element, b);
-    element.style.backgroundColor = b.backgroundColor;
-    element.style.color = readableOn(b.backgroundColor);
-    element.addEventListener("pointerdown", (event) => this.startDrag(event, b, element));
-    element.addEventListener("keydown", (event) => this.onKey(event, b, element));
+    element.addEventListener("pointerdown", (event) => this.startDrag(event, this.boxes.get(eci), element));
+    element.addEventListener("keydown", (event) => this.onKey(event, this.boxes.get(eci), element));
     return element;
   }
 
@@ -176,6 +172,16 @@ export class Graph {
     subsPath.setAttribute("d", subs);
     this.svg.replaceChildren(familyPath, subsPath);
   }
+}
+
+/** Writes a box's name, colour, place and size into its element. */
+function showBox(element, b) {
+  element.firstChild.textContent = b.name;
+  element.setAttribute("aria-label", `pico ${b.name}`);
+  element.title = `${b.name} (${b.eci}): Enter opens, arrow keys move`;
+  element.style.backgroundColor = b.backgroundColor;
+  element.style.color = readableOn(b.backgroundColor);
+  placeBox(element, b);
 }
 
 function placeBox(element, b) {

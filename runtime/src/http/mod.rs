@@ -1,7 +1,7 @@
 //! The HTTP API of pico-engine 1.x over an [`Engine`] (feature `http`): the `/c/...` and
 //! legacy `/sky/...` event and query routes, `/api/ui-context`, `/api/flush`, and routes
 //! of our own for the `krl` client (`/api/picos`, `/api/logs`, `/api/dead-letters`), and the
-//! developer UI at `/` with its read-only routes `/api/state` and `/api/updates` (`ui`).
+//! developer UI at `/` with its read-only routes `/api/boxes`, `/api/state`, `/api/source` and `/api/updates` (`ui`).
 //! engine.md §8 is the specification; `params` merges request parameters, `routes` has the
 //! handlers, `guard` checks every request (Host, admin token) and sets the answer's headers
 //! (CORS only on the pico routes), `serve` runs connections with their timeouts, `forward`
@@ -136,6 +136,7 @@ pub fn router(api: Arc<HttpApi>) -> Router {
         )
         .route("/", get(ui::index).fallback(routes::not_found))
         .route("/ui/{file}", get(ui::asset).fallback(routes::not_found))
+        .route("/api/boxes", get(ui::boxes).fallback(routes::not_found))
         .route("/api/state", get(ui::state).fallback(routes::not_found))
         .route("/api/source", get(ui::source).fallback(routes::not_found))
         .route("/api/updates", get(ui::updates).fallback(routes::not_found))

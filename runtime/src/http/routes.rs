@@ -24,14 +24,14 @@ pub const EVENT_TIME_HEADER: &str = "x-pico-event-time";
 /// `{"error": "<ErrorName>: <message>"}`; a busy pico is 503 with the same body. An error
 /// raised by KRL code also gets a `location` field (file, line, column, source line, rid,
 /// rule, function): clients that read only `error` see the reference's text.
-struct ApiError {
+pub(super) struct ApiError {
     message: String,
     status: StatusCode,
     location: Option<Box<ErrorLocation>>,
 }
 
 impl ApiError {
-    fn new(message: String) -> ApiError {
+    pub(super) fn new(message: String) -> ApiError {
         ApiError {
             message,
             status: StatusCode::OK,
@@ -65,7 +65,7 @@ impl From<ParamsError> for ApiError {
 }
 
 impl ApiError {
-    fn into_response(self) -> Response {
+    pub(super) fn into_response(self) -> Response {
         let mut body = JsonMap::new();
         body.insert("error".to_string(), Json::String(self.message));
         if let Some(location) = self.location.and_then(|l| serde_json::to_value(l).ok()) {
@@ -125,7 +125,7 @@ async fn blocking<T: Send + 'static>(
 /// Submits a job that is answered later: the submission (and running the pico's queue, when
 /// this request found it idle) on the blocking pool, the wait for the answer without a
 /// thread.
-async fn submit<T: Send + 'static>(
+pub(super) async fn submit<T: Send + 'static>(
     api: &HttpApi,
     call: impl FnOnce(Engine) -> Result<Submitted<T>, EngineError> + Send + 'static,
 ) -> Result<T, ApiError> {

@@ -1,14 +1,16 @@
 //! The developer UI at `/` (docs/ui.md): its files, embedded in the binary at build time
-//! from `runtime/ui/`, and the two read-only routes of ours it uses besides the pico-engine
-//! API: `/api/state` (a pico's entity variables) and `/api/updates` (server-sent events,
-//! one each time event transactions have finished, so the page looks again instead of
-//! polling).
+//! from `runtime/ui/`, and the read-only routes of ours it uses besides the pico-engine
+//! API: `/api/boxes` (every pico's box in one answer, so the graph costs one round trip
+//! instead of one per pico), `/api/state` (a pico's entity variables), `/api/source` and
+//! `/api/updates` (server-sent events, one each time event transactions have finished, so
+//! the page looks again instead of polling).
 //!
 //! The page never sees the admin token: opened as `/?token=...` (the admin URL `krl run`
 //! prints), it is answered with the token cookie (`HttpOnly; SameSite=Strict`) and a
 //! redirect to `/`, and the browser then sends the cookie with the page's own `/api`
 //! requests. docs/security.md says why that is safe.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +24,9 @@ use serde_json::{Map as JsonMap, Value as Json};
 use super::HttpApi;
 use super::guard::{TokenCheck, token_check, token_cookie};
 use super::params;
-use super::routes::{error_response, not_found};
+use super::routes::{ApiError, error_response, not_found, submit};
+use crate::engine::system::ENGINE_UI_RID;
+use crate::value::{Map, Value};
 
 /// The UI's files: name under `/ui/`, content type, text.
 const FILES: &[(&str, &str, &str)] = &[
@@ -80,6 +84,67 @@ fn file_response(content_type: &'static str, text: &'static str) -> Response {
     response
 }
 
+/// Ours, for the UI's graph: `/api/boxes` answers `[box, ...]`, the answer of the UI
+/// ruleset's `box` query on every pico reachable from the root through `children`, level
+/// by level from the root (the order the page's walk of pico-engine's API had). The boxes
+/// of one level are asked at once, each on its own pico's queue; the first failure is the
+/// answer, as the page's own walk failed.
+pub(super) async fn boxes(State(api): State<Arc<HttpApi>>) -> Response {
+    match every_box(&api).await {
+        Ok(text) => json_text(text),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// The JSON array of every box, written as text from the engine's values.
+async fn every_box(api: &Arc<HttpApi>) -> Result<String, ApiError> {
+    let mut text = String::from("[");
+    let mut seen = HashSet::new();
+    let mut level = vec![api.ui_eci.clone()];
+    while !level.is_empty() {
+        let asked: Vec<_> = level
+            .into_iter()
+            .filter(|eci| seen.insert(eci.clone()))
+            .map(|eci| {
+                let api = Arc::clone(api);
+                tokio::spawn(async move {
+                    submit(&api, move |engine| {
+                        engine.submit_query(&eci, ENGINE_UI_RID, "box", Value::Map(Arc::new(Map::new())))
+                    })
+                    .await
+                })
+            })
+            .collect();
+        level = Vec::new();
+        for answer in asked {
+            let pico_box = answer
+                .await
+                .map_err(|err| ApiError::new(format!("Error: the engine call failed: {err}")))??;
+            let children = pico_box
+                .as_map()
+                .and_then(|fields| fields.get("children"))
+                .and_then(Value::as_array)
+                .unwrap_or_default();
+            level.extend(children.iter().filter_map(Value::as_str).map(str::to_string));
+            if text.len() > 1 {
+                text.push(',');
+            }
+            text.push_str(&pico_box.encode(0).unwrap_or_else(|| "null".to_string()));
+        }
+    }
+    text.push(']');
+    Ok(text)
+}
+
+fn json_text(text: String) -> Response {
+    let mut response = Response::new(Body::from(text));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
 /// Ours, for the UI's State tab: `/api/state?eci=<any channel of the pico>` answers
 /// `{"rulesets": {rid: {name: value}}}` with every entity variable of the pico.
 pub(super) async fn state(State(api): State<Arc<HttpApi>>, request: Request) -> Response {
@@ -121,12 +186,7 @@ pub(super) async fn state(State(api): State<Arc<HttpApi>>, request: Request) -> 
         text.push('}');
     }
     text.push_str("}}");
-    let mut response = Response::new(Body::from(text));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    response
+    json_text(text)
 }
 
 /// Ours, for the UI's "view the source": `/api/source?url=<registered URL>` answers the
