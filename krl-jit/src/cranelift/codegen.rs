@@ -180,6 +180,25 @@ fn flags() -> MemFlags {
     MemFlags::trusted()
 }
 
+/// Whether `expr` compiles `node` into one call of the `eval` shim (the interpreter
+/// evaluates it in the call's frame): the arms of `Gen::expr` that do not match.
+pub(super) fn left_to_the_interpreter(node: &Node) -> bool {
+    match node {
+        Node::Const(_)
+        | Node::Stack { .. }
+        | Node::Local { .. }
+        | Node::Binary { .. }
+        | Node::Conditional { .. }
+        | Node::And(..)
+        | Node::Or(..)
+        | Node::Not(_)
+        | Node::Op { .. }
+        | Node::Get { .. } => false,
+        Node::Call { args, .. } => !args.named.is_empty(),
+        _ => true,
+    }
+}
+
 impl Gen<'_, '_> {
     // ---- the function --------------------------------------------------------------
 
@@ -295,7 +314,8 @@ impl Gen<'_, '_> {
                     5,
                 )
             }
-            // Listed in ARCHITECTURE.md: evaluated by the interpreter in this call's frame.
+            // Listed in ARCHITECTURE.md: evaluated by the interpreter in this call's frame
+            // (`left_to_the_interpreter` names them).
             _ => {
                 let node = self.address_of(node);
                 let slots = self.slots;
