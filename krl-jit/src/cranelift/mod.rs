@@ -28,10 +28,9 @@ const COMPILER_STACK: usize = 4 * 1024 * 1024;
 /// The host's instruction set, made once (finding the CPU's features takes a while).
 static ISA: LazyLock<Option<OwnedTargetIsa>> = LazyLock::new(|| {
     let mut flags = settings::builder();
-    // Cranelift's optimiser (e-graphs) took a third of the compile time and bought nothing
-    // measurable: the code is mostly tag tests and shim calls it cannot fold
-    // (`cargo bench -p krl-jit --bench tiers`, issue #14).
-    flags.set("opt_level", "none").ok()?;
+    // Without the optimiser compiling is no faster once the temporaries are few, and the
+    // map-building and regex workloads ran ~20% slower (`cargo bench -p krl-jit --bench tiers`).
+    flags.set("opt_level", "speed").ok()?;
     flags.set("is_pic", "false").ok()?;
     flags.set("use_colocated_libcalls", "false").ok()?;
     // The IR verifier re-checks Cranelift's own output on every compile (its default is
