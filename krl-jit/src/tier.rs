@@ -125,6 +125,20 @@ pub fn compiled_functions() -> usize {
     COMPILED.load(Ordering::Relaxed)
 }
 
+thread_local! {
+    static LOCAL_LOOKUPS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many times compiled code on this thread looked up a local of an enclosing frame
+/// through the runtime (its cache missed), for tests of that cache.
+pub fn enclosing_local_lookups() -> u64 {
+    LOCAL_LOOKUPS.with(Cell::get)
+}
+
+pub(crate) fn count_enclosing_local_lookup() {
+    LOCAL_LOOKUPS.with(|count| count.set(count.get() + 1));
+}
+
 /// One function's call counter and compiled code.
 #[derive(Default)]
 pub struct TierState {

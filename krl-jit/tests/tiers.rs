@@ -169,3 +169,52 @@ fn auto_compiles_a_function_in_the_middle_of_a_deep_recursion() {
     let results = same_with_limits(&["loop = function(n) { loop(n + 1) }", "loop(0)"], 100_000, 5_000);
     assert!(results[1].contains("step budget"), "{results:?}");
 }
+
+#[test]
+fn a_recursive_call_finds_its_function_once_per_call_chain() {
+    // `fib` is a local of the session's frame: compiled code caches its address after the
+    // first read, so 1,973 calls of fib(15) look it up once, not twice per call.
+    with_tier(Tier::Jit, || {
+        let mut session = Session::new();
+        let mut host = TestHost::new();
+        session
+            .eval_input(FileId(0), FIB, &mut host)
+            .expect("fib declares");
+        let before = krl_jit::tier::enclosing_local_lookups();
+        let value = session
+            .eval_input(FileId(0), "fib(15)", &mut host)
+            .expect("fib runs");
+        let lookups = krl_jit::tier::enclosing_local_lookups() - before;
+        assert_eq!(value.encode(0).as_deref(), Some("610"));
+        assert!(lookups <= 2, "fib looked itself up {lookups} times");
+    });
+}
+
+#[test]
+fn cached_enclosing_locals_keep_their_values_and_errors() {
+    // More enclosing locals than the cache holds, one read before its declaration ran, and
+    // closures over different frames of one function literal.
+    let results = same_under_every_tier(&[
+        "a = 1",
+        "b = 2",
+        "c = 3",
+        "d = 4",
+        "e = 5",
+        "f = 6",
+        "g = 7",
+        "h = 8",
+        "i = 9",
+        "j = 10",
+        "sum = function(n) { n == 0 => a + b + c + d + e + f + g + h + i + j | sum(n - 1) + j }",
+        "sum(5)",
+        "outer = function(ok) { get = function() { late + 1 }; early = ok => 0 | get(); late = 41; [early, get()] }",
+        "outer(false)",
+        "outer(true)",
+        "adder = function(k) { function(x) { x + k } }",
+        "[adder(1)(10), adder(2)(10), adder(1)(20)]",
+    ]);
+    assert_eq!(results[11], "105");
+    assert!(results[13].contains("before"), "{results:?}");
+    assert_eq!(results[14], "[0,42]");
+    assert_eq!(results[16], "[11,12,21]");
+}

@@ -6,7 +6,9 @@
 //! arithmetic and comparison operators run in registers when both operands are finite
 //! numbers, as the interpreter's `FastOp` does, and call the stdlib otherwise.
 //!
-//! Temporaries are stack slots of the native frame, null at entry and released at exit.
+//! Temporaries are stack slots of the native frame; those that receive an owned result are
+//! null at entry and released at exit, those that only hold a copy of a number, boolean or
+//! null (to pass a pointer to a shim) are neither.
 //! The IR is a tree without loops, so each node runs at most once per call and owns one.
 
 use cranelift_codegen::Context;
@@ -21,7 +23,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
 use krl_runtime::Value as KrlValue;
 
-use super::entry::{CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE, Compiled};
+use super::entry::{CACHED_LOCALS, CX_LOCALS, CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE, Compiled};
 use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_FUNCTION, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
 use super::shims;
 use crate::interp::limits::{DEPTH_OFFSET, MAX_DEPTH_OFFSET, STEPS_LEFT_OFFSET};
@@ -67,6 +69,10 @@ struct Gen<'a, 'f> {
     own: FuncRef,
     temps: Vec<StackSlot>,
     fail: ir::Block,
+    /// The locals of enclosing frames read so far, as (depth, slot); the position is the
+    /// local's entry in `JitCx::locals`.
+    cached_locals: Vec<(u16, u16)>,
+    makes_calls: bool,
 }
 
 /// The signature of every compiled function (`entry::EntryFn`).
@@ -88,6 +94,7 @@ pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> 
     let mut context = Context::new();
     context.func.signature = sig;
     let mut builder_context = FunctionBuilderContext::new();
+    let makes_calls;
     {
         let own = module.declare_func_in_func(id, &mut context.func);
         let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
@@ -109,6 +116,8 @@ pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> 
             own,
             temps: Vec::new(),
             fail,
+            cached_locals: Vec::new(),
+            makes_calls: false,
         };
         // The temporaries are known only at the end: the entry block jumps to a block filled
         // last that nulls them.
@@ -134,13 +143,14 @@ pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> 
         let failed = generator.b.ins().iconst(types::I32, 1);
         generator.b.ins().return_(&[failed]);
         generator.b.seal_all_blocks();
+        makes_calls = generator.makes_calls;
         generator.b.finalize();
     }
     module.define_function(id, &mut context).ok()?;
     module.clear_context(&mut context);
     module.finalize_definitions().ok()?;
     let code = module.get_finalized_function(id);
-    Some(Compiled::new(module, code))
+    Some(Compiled::new(module, code, makes_calls))
 }
 
 impl Sigs {
@@ -168,6 +178,25 @@ impl Sigs {
 
 fn flags() -> MemFlags {
     MemFlags::trusted()
+}
+
+/// Whether `expr` compiles `node` into one call of the `eval` shim (the interpreter
+/// evaluates it in the call's frame): the arms of `Gen::expr` that do not match.
+pub(super) fn left_to_the_interpreter(node: &Node) -> bool {
+    match node {
+        Node::Const(_)
+        | Node::Stack { .. }
+        | Node::Local { .. }
+        | Node::Binary { .. }
+        | Node::Conditional { .. }
+        | Node::And(..)
+        | Node::Or(..)
+        | Node::Not(_)
+        | Node::Op { .. }
+        | Node::Get { .. } => false,
+        Node::Call { args, .. } => !args.named.is_empty(),
+        _ => true,
+    }
 }
 
 impl Gen<'_, '_> {
@@ -209,14 +238,7 @@ impl Gen<'_, '_> {
             // The constant lives in the IR, which outlives the code.
             Node::Const(value) => Operand::Ref(self.address_of(value)),
             Node::Stack { slot } => Operand::Ref(self.slot_ptr(*slot)),
-            Node::Local { .. } => {
-                let node = self.address_of(node);
-                let sig = self.sigs.ptr_ptr_to_ptr;
-                let found = self.shim_call(sig, shims::local as *const u8, &[self.cx, node]);
-                let missing = self.b.ins().icmp_imm(IntCC::Equal, found, 0);
-                self.fail_if(missing);
-                Operand::Ref(found)
-            }
+            Node::Local { depth, slot, .. } => self.local(node, *depth, *slot),
             Node::Binary {
                 fast, left, right, ..
             } => {
@@ -292,13 +314,53 @@ impl Gen<'_, '_> {
                     5,
                 )
             }
-            // Listed in ARCHITECTURE.md: evaluated by the interpreter in this call's frame.
+            // Listed in ARCHITECTURE.md: evaluated by the interpreter in this call's frame
+            // (`left_to_the_interpreter` names them).
             _ => {
                 let node = self.address_of(node);
                 let slots = self.slots;
                 self.status_shim(shims::eval as *const u8, |cx, out| vec![cx, node, slots, out], 4)
             }
         }
+    }
+
+    /// A local of an enclosing frame: its address from `JitCx::locals` when an earlier read
+    /// in this call chain cached it, else through the `local` shim (which reports a local
+    /// read before its declaration ran), caching the address it answers.
+    fn local(&mut self, node: &Node, depth: u16, slot: u16) -> Operand {
+        let index = match self.cached_locals.iter().position(|&key| key == (depth, slot)) {
+            Some(index) => Some(index),
+            None if self.cached_locals.len() < CACHED_LOCALS => {
+                self.cached_locals.push((depth, slot));
+                Some(self.cached_locals.len() - 1)
+            }
+            None => None,
+        };
+        let node = self.address_of(node);
+        let sig = self.sigs.ptr_ptr_to_ptr;
+        let Some(index) = index else {
+            let found = self.shim_call(sig, shims::local as *const u8, &[self.cx, node]);
+            let missing = self.b.ins().icmp_imm(IntCC::Equal, found, 0);
+            self.fail_if(missing);
+            return Operand::Ref(found);
+        };
+        let offset = CX_LOCALS + (index as i32) * self.ptr.bytes() as i32;
+        let cached = self.b.ins().load(self.ptr, flags(), self.cx, offset);
+        let (lookup, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, self.ptr);
+        let missing = self.b.ins().icmp_imm(IntCC::Equal, cached, 0);
+        self.b
+            .ins()
+            .brif(missing, lookup, &[], join, &[BlockArg::Value(cached)]);
+        self.b.switch_to_block(lookup);
+        let cx = self.cx;
+        let found = self.shim_call(sig, shims::local as *const u8, &[cx, node]);
+        let failed = self.b.ins().icmp_imm(IntCC::Equal, found, 0);
+        self.fail_if(failed);
+        self.b.ins().store(flags(), found, cx, offset);
+        self.b.ins().jump(join, &[BlockArg::Value(found)]);
+        self.b.switch_to_block(join);
+        Operand::Ref(self.b.block_params(join)[0])
     }
 
     /// A binary operator: in registers for two finite numbers (and a non-zero divisor),
@@ -359,6 +421,7 @@ impl Gen<'_, '_> {
     /// A call with positional arguments: a direct native call when the callee is the running
     /// closure itself and the stack has room, else through the runtime.
     fn call(&mut self, node: &Node, callee: Val, args: &[Operand]) -> Operand {
+        self.makes_calls = true;
         let join = self.join_block();
         let (direct, generic) = (self.b.create_block(), self.b.create_block());
         let tag = self.b.ins().load(types::I64, flags(), callee, 0);
@@ -574,12 +637,12 @@ impl Gen<'_, '_> {
         match operand {
             Operand::Ref(ptr) => ptr,
             Operand::Num(_) | Operand::Bool(_) => {
-                let temp = self.new_temp();
+                let temp = self.plain_temp();
                 self.store_owned(temp, operand);
                 temp
             }
             Operand::Dyn { tag, payload, ptr } => {
-                let temp = self.new_temp();
+                let temp = self.plain_temp();
                 let owns = self
                     .b
                     .ins()
@@ -692,6 +755,20 @@ impl Gen<'_, '_> {
 
     // ---- plumbing ------------------------------------------------------------------
 
+    /// A temporary that only ever holds a value owning nothing (written before it is read),
+    /// so it needs neither the null at entry nor a release at exit: a call of a small
+    /// function does less work at both ends.
+    fn plain_temp(&mut self) -> Val {
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            VALUE_SIZE as u32,
+            3,
+        ));
+        self.b.ins().stack_addr(self.ptr, slot, 0)
+    }
+
+    /// A temporary a shim or a call writes an owned result into: null at entry, released at
+    /// exit.
     fn new_temp(&mut self) -> Val {
         let slot = self.b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,

@@ -31,11 +31,20 @@ pub(crate) struct JitCx {
     pub closure: *const Closure,
     /// A `*mut HostRef`.
     pub host: *mut c_void,
+    /// Locals of enclosing frames already read, by the index `codegen.rs` gave each (null:
+    /// not read yet). A frame's slots are written once and live as long as the closure,
+    /// and every call of a chain runs the same closure, so an address read once stays right
+    /// for the whole chain: a recursive call finds itself without a shim call.
+    pub locals: [*const Value; CACHED_LOCALS],
 }
+
+/// How many distinct locals of enclosing frames a compiled function caches.
+pub(crate) const CACHED_LOCALS: usize = 8;
 
 pub(crate) const CX_STATE: i32 = std::mem::offset_of!(JitCx, state) as i32;
 pub(crate) const CX_STACK_FLOOR: i32 = std::mem::offset_of!(JitCx, stack_floor) as i32;
 pub(crate) const CX_SELF_WORD: i32 = std::mem::offset_of!(JitCx, self_word) as i32;
+pub(crate) const CX_LOCALS: i32 = std::mem::offset_of!(JitCx, locals) as i32;
 
 /// The host, behind a thin pointer.
 pub(crate) struct HostRef<'a>(pub &'a mut dyn Host);
@@ -44,6 +53,9 @@ pub(crate) struct HostRef<'a>(pub &'a mut dyn Host);
 pub(crate) struct Compiled {
     module: Option<JITModule>,
     entry: EntryFn,
+    /// Whether the code makes calls, and so reads `JitCx::stack_floor` (finding it costs a
+    /// stack probe per entry, a noticeable share of a small function's call).
+    makes_calls: bool,
 }
 
 // SAFETY: after finalisation the module is only read (its code executed) until it is
@@ -53,9 +65,10 @@ unsafe impl Send for Compiled {}
 unsafe impl Sync for Compiled {}
 
 impl Compiled {
-    pub(super) fn new(module: JITModule, entry: *const u8) -> Compiled {
+    pub(super) fn new(module: JITModule, entry: *const u8, makes_calls: bool) -> Compiled {
         Compiled {
             module: Some(module),
+            makes_calls,
             // SAFETY: `entry` is the finalised code of a function declared with `EntryFn`'s
             // signature (`codegen::signature`).
             entry: unsafe { std::mem::transmute::<*const u8, EntryFn>(entry) },
@@ -77,10 +90,15 @@ impl Compiled {
         let mut host = HostRef(host);
         let mut cx = JitCx {
             state: limits::state_ptr(),
-            stack_floor: stack_floor(),
+            stack_floor: if self.makes_calls {
+                stack_floor()
+            } else {
+                usize::MAX
+            },
             self_word: (closure as *const Closure as usize).wrapping_sub(layout.callable_delta),
             closure,
             host: &mut host as *mut HostRef<'_> as *mut c_void,
+            locals: [std::ptr::null(); CACHED_LOCALS],
         };
         let mut out = Value::Null;
         // SAFETY: `cx`, `slots` (`n_slots` values, as the code was compiled for) and `out`

@@ -28,18 +28,25 @@ const COMPILER_STACK: usize = 4 * 1024 * 1024;
 /// The host's instruction set, made once (finding the CPU's features takes a while).
 static ISA: LazyLock<Option<OwnedTargetIsa>> = LazyLock::new(|| {
     let mut flags = settings::builder();
+    // Without the optimiser compiling is no faster once the temporaries are few, and the
+    // map-building and regex workloads ran ~20% slower (`cargo bench -p krl-jit --bench tiers`).
     flags.set("opt_level", "speed").ok()?;
     flags.set("is_pic", "false").ok()?;
     flags.set("use_colocated_libcalls", "false").ok()?;
+    // The IR verifier re-checks Cranelift's own output on every compile (its default is
+    // on); `codegen.rs` builds well-formed functions and the differential tests run them,
+    // so the check only adds compile time (issue #14).
+    flags.set("enable_verifier", "false").ok()?;
     let isa = cranelift_native::builder().ok()?;
     isa.finish(settings::Flags::new(flags)).ok()
 });
 
 /// Compiles `ir`, or `None` when this tier does not compile it: a function with a heap frame
-/// (closures inside may capture it), or a machine whose value layout or ISA the tier does
+/// (closures inside may capture it), one whose code would only hand its body to the
+/// interpreter (see [`only_bounces_to_the_interpreter`]), or a machine whose value layout or ISA the tier does
 /// not know. Such a function stays interpreted.
 pub(crate) fn compile(ir: &FunctionIr) -> Option<Compiled> {
-    if ir.frame != FrameKind::Stack {
+    if ir.frame != FrameKind::Stack || only_bounces_to_the_interpreter(ir) {
         return None;
     }
     layout::LAYOUT.as_ref()?;
@@ -49,9 +56,62 @@ pub(crate) fn compile(ir: &FunctionIr) -> Option<Compiled> {
     stacker::maybe_grow(COMPILER_STACK, COMPILER_STACK, || codegen::compile(isa, ir))
 }
 
+/// A function whose whole body is one node the interpreter evaluates (`function(x) { [x] }`,
+/// `function() { event:attrs }`): compiled, it would be that same evaluation behind a shim
+/// call and a `JitCx`, slower than interpreting it.
+fn only_bounces_to_the_interpreter(ir: &FunctionIr) -> bool {
+    ir.body.decls.is_empty()
+        && ir.params.iter().all(|param| param.default.is_none())
+        && codegen::left_to_the_interpreter(&ir.result)
+}
+
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use krl_diagnostics::FileId;
+    use krl_syntax::ReplItem;
+
     use super::layout::LAYOUT;
+    use crate::ir::{FunctionIr, Node};
+    use crate::lower::Lowerer;
+
+    fn lower_function(src: &str) -> Arc<FunctionIr> {
+        let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Some(ReplItem::Expr(expr)) = item else {
+            panic!("not an expression: {src}")
+        };
+        match Lowerer::new(FileId(0)).expr(&expr) {
+            Node::Function(function) => function,
+            other => panic!("not a function: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_body_the_interpreter_would_evaluate_whole_is_not_compiled() {
+        for src in [
+            "function(x) { [x, x * 2] }",
+            "function(x) { {\"a\": x} }",
+            "function(f) { f(a = 1) }",
+        ] {
+            assert!(
+                super::compile(&lower_function(src)).is_none(),
+                "{src} was compiled"
+            );
+        }
+        for src in [
+            "function(x) { x * 2 }",
+            "function(x) { y = [x]; y }",
+            "function(x = [1]) { x }",
+            "function(x) { x.length() }",
+        ] {
+            assert!(
+                super::compile(&lower_function(src)).is_some(),
+                "{src} was not compiled"
+            );
+        }
+    }
 
     #[test]
     fn the_value_layout_is_the_one_generated_code_assumes() {

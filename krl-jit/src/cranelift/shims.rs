@@ -83,6 +83,7 @@ unsafe fn put(out: *mut Value, value: Value) {
 
 /// A local of an enclosing frame; null with an error pending when it is not initialised.
 pub(super) unsafe extern "C" fn local(cx: *mut JitCx, node: *const Node) -> *const Value {
+    crate::tier::count_enclosing_local_lookup();
     let mut found: *const Value = std::ptr::null();
     let status = guarded(|| {
         // SAFETY: generated code passes its context and a node of its own IR.
