@@ -4,12 +4,14 @@
 #[path = "support/store.rs"]
 mod store;
 
-use std::sync::Arc;
+use std::ops::Deref;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
+use krl_runtime::storage::Storage;
 use krl_runtime::value::Map;
 use store::{StoreHome, homes, open_store};
 
@@ -25,13 +27,42 @@ ruleset test.durable {
 }
 "#;
 
-fn open_engine(dir: &StoreHome) -> Engine {
-    Engine::open(
-        Arc::new(InterpreterBackend),
-        EngineOptions::default(),
-        open_store(dir),
-    )
-    .expect("the engine opens")
+/// An engine and a weak handle on its store, so that a restart can wait until the engine is
+/// gone.
+struct Opened {
+    engine: Engine,
+    store: Weak<dyn Storage>,
+}
+
+impl Deref for Opened {
+    type Target = Engine;
+
+    fn deref(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+impl Opened {
+    /// Drops the engine and waits until its workers let go of the store, as when its process
+    /// ends. A worker finishes the slice it is in after the handle is dropped; a second engine
+    /// opened meanwhile would run the same inbox (on SQLite the store's exclusive lock makes
+    /// the next open wait; a PostgreSQL store has no such lock outside `krl run`'s lease).
+    fn stop(self) {
+        drop(self.engine);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.store.upgrade().is_some() {
+            assert!(Instant::now() < deadline, "the engine's workers never stopped");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+fn open_engine(dir: &StoreHome) -> Opened {
+    let store = open_store(dir);
+    let weak = Arc::downgrade(&store);
+    let engine = Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), store)
+        .expect("the engine opens");
+    Opened { engine, store: weak }
 }
 
 #[test]
@@ -96,6 +127,7 @@ fn accepted_events_are_processed_after_a_restart() {
             for _ in 0..50 {
                 engine.event(&eci, "t", "inc", Value::Null).expect("accepted");
             }
+            engine.stop();
             eci
         };
         // Whatever the first engine did not get to runs now, exactly once.
