@@ -65,20 +65,26 @@ fn open_engine(dir: &StoreHome) -> Opened {
     Opened { engine, store: weak }
 }
 
+/// Installs the test ruleset on the root pico: the root's id and a new channel to it.
+fn durable_pico(engine: &Engine) -> (String, String) {
+    engine.register("file:///durable.krl", RULESET).expect("compiles");
+    let root = engine.root_pico().to_string();
+    engine
+        .install(&root, "file:///durable.krl", Map::new())
+        .expect("installs");
+    let eci = engine
+        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+        .expect("channel")
+        .id;
+    (root, eci)
+}
+
 #[test]
 fn state_survives_a_restart() {
     for dir in homes("state_survives_a_restart") {
         let (root, eci) = {
             let engine = open_engine(&dir);
-            engine.register("file:///durable.krl", RULESET).expect("compiles");
-            let root = engine.root_pico().to_string();
-            engine
-                .install(&root, "file:///durable.krl", Map::new())
-                .expect("installs");
-            let eci = engine
-                .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
-                .expect("channel")
-                .id;
+            let (root, eci) = durable_pico(&engine);
             for _ in 0..3 {
                 engine.event_wait(&eci, "t", "inc", Value::Null).expect("runs");
             }
@@ -115,15 +121,7 @@ fn accepted_events_are_processed_after_a_restart() {
     for dir in homes("accepted_events_are_processed_after_a_restart") {
         let eci = {
             let engine = open_engine(&dir);
-            engine.register("file:///durable.krl", RULESET).expect("compiles");
-            let root = engine.root_pico().to_string();
-            engine
-                .install(&root, "file:///durable.krl", Map::new())
-                .expect("installs");
-            let eci = engine
-                .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
-                .expect("channel")
-                .id;
+            let (_, eci) = durable_pico(&engine);
             for _ in 0..50 {
                 engine.event(&eci, "t", "inc", Value::Null).expect("accepted");
             }
