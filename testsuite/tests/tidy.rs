@@ -57,8 +57,6 @@ const LONG_FUNCTIONS: &[(&str, &str)] = &[
     ("krl-lsp/src/handlers/completion.rs", "completion_with_fallback"),
     ("krl-syntax/src/fmt/rule.rs", "statement"),
     ("krl-syntax/src/parser.rs", "parse"),
-    ("runtime/src/engine/kernel/txn.rs", "drain"),
-    ("runtime/src/engine/kernel/txn.rs", "run_event"),
 ];
 
 fn workspace_root() -> PathBuf {

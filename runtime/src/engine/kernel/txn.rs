@@ -35,6 +35,42 @@ enum Answer {
 /// Rule states written by one transaction: `None` resets a rule to its start.
 type RuleStates = FastMap<(Arc<str>, usize), Option<select::RuleState>>;
 
+/// What the jobs of one group gather for their common commit.
+#[derive(Default)]
+struct Group {
+    batch: WriteBatch,
+    staged: Staged,
+    /// A job panicked: after the commit the pico is read back from storage.
+    panicked: bool,
+}
+
+/// Takes the next group of jobs off a pico's queue, or marks the pico idle when none is left.
+fn take_group(cell: &PicoCell) -> Option<Vec<Job>> {
+    let mut queue = lock(&cell.queue);
+    if queue.jobs.is_empty() {
+        queue.drainer = Drainer::Idle;
+        return None;
+    }
+    // A reinstall commits on its own, so it never shares a group.
+    let take = match queue.jobs.iter().position(|job| matches!(job, Job::Reinstall(_))) {
+        Some(0) => 1,
+        Some(reinstall) => reinstall,
+        None => queue.jobs.len(),
+    };
+    Some(queue.jobs.drain(..take.min(MAX_JOBS_PER_COMMIT)).collect())
+}
+
+/// A job's result as its sender sees it: a failed group commit fails every job of the group.
+fn stored<T>(
+    result: Result<T, RuntimeError>,
+    committed: &Result<bool, StorageError>,
+) -> Result<T, RuntimeError> {
+    match committed {
+        Ok(_) => result,
+        Err(err) => Err(storage_failure(err.clone())),
+    }
+}
+
 impl EngineInner {
     /// Runs a pico's queued jobs, group by group, until its queue is empty. The caller has
     /// made itself the drainer ([`Drainer::Draining`]). A worker passes a time `slice`: once
@@ -45,31 +81,10 @@ impl EngineInner {
         let past_deadline = || deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline);
         loop {
             if past_deadline() {
-                let mut queue = lock(&cell.queue);
-                if queue.jobs.is_empty() {
-                    queue.drainer = Drainer::Idle;
-                    return;
-                }
-                queue.drainer = Drainer::Scheduled;
-                drop(queue);
-                // A send only fails once every worker is gone (the engine is stopping).
-                let _ = lock(&self.work).send(Arc::clone(cell));
+                self.yield_turn(cell);
                 return;
             }
-            let jobs: Vec<Job> = {
-                let mut queue = lock(&cell.queue);
-                if queue.jobs.is_empty() {
-                    queue.drainer = Drainer::Idle;
-                    return;
-                }
-                // A reinstall commits on its own, so it never shares a group.
-                let take = match queue.jobs.iter().position(|job| matches!(job, Job::Reinstall(_))) {
-                    Some(0) => 1,
-                    Some(reinstall) => reinstall,
-                    None => queue.jobs.len(),
-                };
-                queue.jobs.drain(..take.min(MAX_JOBS_PER_COMMIT)).collect()
-            };
+            let Some(jobs) = take_group(cell) else { return };
             if *lock(&cell.deleted) {
                 jobs.into_iter().for_each(refuse_deleted);
                 continue;
@@ -79,88 +94,120 @@ impl EngineInner {
                 continue;
             }
             let mut state = lock(&cell.state);
-            let mut batch = WriteBatch::new();
-            let mut staged = Staged::default();
-            let mut panicked = false;
-            let mut answers = Vec::with_capacity(jobs.len());
-            let mut jobs = jobs.into_iter();
-            loop {
-                if !answers.is_empty() && past_deadline() {
-                    let mut queue = lock(&cell.queue);
-                    for job in jobs.rev() {
-                        queue.jobs.push_front(job);
-                    }
-                    break;
-                }
-                let Some(job) = jobs.next() else { break };
-                answers.push(match job {
-                    Job::Event {
-                        eid,
-                        event,
-                        reply,
-                        inbox,
-                    } => {
-                        let sinks = (&mut batch, &mut staged, &mut panicked);
-                        Answer::Event(reply, self.run_event(&mut state, &eid, event, inbox, sinks))
-                    }
-                    Job::Query { qid, query, reply } => {
-                        let sinks = (&mut batch, &mut staged, &mut panicked);
-                        Answer::Query(reply, self.run_query(&mut state, &qid, &query, sinks))
-                    }
-                    // Taken alone above.
-                    Job::Reinstall(code) => {
-                        self.reinstall_on(&mut state, &code);
-                        continue;
-                    }
-                });
-            }
-            // The commit gate: a pico deleted meanwhile (by its parent, which does not wait
-            // for it) stores nothing more (`staged.rs`). Its jobs still get their answers,
-            // as in pico-engine, where they would have finished before the deletion; what
-            // they wrote went with the pico.
-            let gate = lock(&cell.deleted);
-            let committed = match *gate {
-                true => Ok(false),
-                false => self.storage.commit(batch).map(|()| true),
-            };
-            drop(gate);
-            match &committed {
-                Ok(true) => {
-                    self.settle(staged);
-                    if panicked {
-                        self.reload_from_storage(&mut state, "a transaction panicked");
-                    }
-                }
-                Ok(false) => self.abort(&mut state, staged),
-                Err(err) => {
-                    // Other picos' memory (new children, channel lookups) is taken back
-                    // here; this pico's is read back from storage.
-                    self.abort(&mut state, staged);
-                    self.reload_from_storage(&mut state, &format!("a commit failed ({err})"));
-                }
-            }
+            let mut group = Group::default();
+            let answers = self.run_group(cell, &mut state, jobs, &past_deadline, &mut group);
+            let committed = self.commit_group(cell, &mut state, group);
             drop(state);
-            let events = answers.iter().filter(|a| matches!(a, Answer::Event(..))).count();
-            if events > 0 {
-                // After the commit, so a tool that looks again sees what the events wrote.
-                self.events_finished.fetch_add(events as u64, Ordering::AcqRel);
+            self.answer_group(answers, &committed);
+        }
+    }
+
+    /// The time slice is used up: a pico with jobs left goes to the back of the workers' line.
+    fn yield_turn(&self, cell: &Arc<PicoCell>) {
+        let mut queue = lock(&cell.queue);
+        if queue.jobs.is_empty() {
+            queue.drainer = Drainer::Idle;
+            return;
+        }
+        queue.drainer = Drainer::Scheduled;
+        drop(queue);
+        // A send only fails once every worker is gone (the engine is stopping).
+        let _ = lock(&self.work).send(Arc::clone(cell));
+    }
+
+    /// Runs a group's jobs one after another, each seeing the effects of the ones before; at
+    /// the deadline (after at least one job) the rest go back to the front of the queue.
+    fn run_group(
+        &self,
+        cell: &PicoCell,
+        state: &mut PicoState,
+        jobs: Vec<Job>,
+        past_deadline: &dyn Fn() -> bool,
+        group: &mut Group,
+    ) -> Vec<Answer> {
+        let mut answers = Vec::with_capacity(jobs.len());
+        let mut jobs = jobs.into_iter();
+        loop {
+            if !answers.is_empty() && past_deadline() {
+                let mut queue = lock(&cell.queue);
+                for job in jobs.rev() {
+                    queue.jobs.push_front(job);
+                }
+                break;
             }
-            for answer in answers {
-                match answer {
-                    Answer::Event(reply, result) => {
-                        if let Some(reply) = reply {
-                            let _ = reply.send(match &committed {
-                                Ok(_) => result,
-                                Err(err) => Err(storage_failure(err.clone())),
-                            });
-                        }
+            let Some(job) = jobs.next() else { break };
+            answers.push(match job {
+                Job::Event {
+                    eid,
+                    event,
+                    reply,
+                    inbox,
+                } => Answer::Event(reply, self.run_event(state, &eid, event, inbox, group)),
+                Job::Query { qid, query, reply } => {
+                    Answer::Query(reply, self.run_query(state, &qid, &query, group))
+                }
+                // Taken alone by `take_group`.
+                Job::Reinstall(code) => {
+                    self.reinstall_on(state, &code);
+                    continue;
+                }
+            });
+        }
+        answers
+    }
+
+    /// Commits a group's writes and settles its structural changes, or takes them back.
+    /// `Ok(false)`: the pico was deleted meanwhile and nothing was stored.
+    fn commit_group(
+        &self,
+        cell: &PicoCell,
+        state: &mut PicoState,
+        group: Group,
+    ) -> Result<bool, StorageError> {
+        // The commit gate: a pico deleted meanwhile (by its parent, which does not wait
+        // for it) stores nothing more (`staged.rs`). Its jobs still get their answers,
+        // as in pico-engine, where they would have finished before the deletion; what
+        // they wrote went with the pico.
+        let gate = lock(&cell.deleted);
+        let committed = match *gate {
+            true => Ok(false),
+            false => self.storage.commit(group.batch).map(|()| true),
+        };
+        drop(gate);
+        match &committed {
+            Ok(true) => {
+                self.settle(group.staged);
+                if group.panicked {
+                    self.reload_from_storage(state, "a transaction panicked");
+                }
+            }
+            Ok(false) => self.abort(state, group.staged),
+            Err(err) => {
+                // Other picos' memory (new children, channel lookups) is taken back
+                // here; this pico's is read back from storage.
+                self.abort(state, group.staged);
+                self.reload_from_storage(state, &format!("a commit failed ({err})"));
+            }
+        }
+        committed
+    }
+
+    /// Answers a group's jobs once its commit is done (or failed: then with that failure).
+    fn answer_group(&self, answers: Vec<Answer>, committed: &Result<bool, StorageError>) {
+        let events = answers.iter().filter(|a| matches!(a, Answer::Event(..))).count();
+        if events > 0 {
+            // After the commit, so a tool that looks again sees what the events wrote.
+            self.events_finished.fetch_add(events as u64, Ordering::AcqRel);
+        }
+        for answer in answers {
+            match answer {
+                Answer::Event(reply, result) => {
+                    if let Some(reply) = reply {
+                        let _ = reply.send(stored(result, committed));
                     }
-                    Answer::Query(reply, result) => {
-                        let _ = reply.send(match &committed {
-                            Ok(_) => result,
-                            Err(err) => Err(storage_failure(err.clone())),
-                        });
-                    }
+                }
+                Answer::Query(reply, result) => {
+                    let _ = reply.send(stored(result, committed));
                 }
             }
         }
@@ -187,65 +234,18 @@ impl EngineInner {
         eid: &str,
         event: Event,
         inbox: bool,
-        (batch, group, panicked): (&mut WriteBatch, &mut Staged, &mut bool),
+        group: &mut Group,
     ) -> Result<EventResponse, RuntimeError> {
         let event = Arc::new(event);
-        let mut schedule: VecDeque<(Arc<str>, Arc<Event>)> = state
-            .rulesets
-            .iter()
-            .map(|r| (Arc::clone(&r.rid), Arc::clone(&event)))
-            .collect();
         let mut cx = TxnContext::new(self, state, Arc::from(eid));
         cx.engine_line("txnQueued", None, LogDetail::QueuedEvent(Arc::clone(&event)));
         cx.engine_line("txnStart", None, LogDetail::None);
-        for (rid, event) in &schedule {
-            cx.engine_line(
-                SCHEDULED,
-                Some(Arc::clone(rid)),
-                LogDetail::Scheduled(Arc::clone(event)),
-            );
-        }
+        let mut schedule = VecDeque::new();
+        let every_ruleset: Vec<Arc<str>> = cx.pico.rulesets.iter().map(|r| Arc::clone(&r.rid)).collect();
+        schedule_for(&mut cx, &mut schedule, every_ruleset, &event);
         let mut rule_states = RuleStates::with_capacity_and_hasher(8, Default::default());
-        let run = AssertUnwindSafe(|| {
-            self.budgeted(|| {
-                while let Some((rid, event)) = schedule.pop_front() {
-                    let Some((code, instance)) = cx
-                        .pico
-                        .installed(&rid)
-                        .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
-                    else {
-                        continue;
-                    };
-                    cx.rid = Arc::clone(&rid);
-                    cx.event = Some(Arc::clone(&event));
-                    cx.modules = instance.modules().to_vec();
-                    run_ruleset(&mut cx, &code, instance.as_ref(), &event, &mut rule_states)?;
-                    if std::mem::take(&mut cx.clear_schedule) {
-                        schedule.clear();
-                        cx.engine_line("schedule cleared", None, LogDetail::None);
-                    }
-                    for (raised, only) in std::mem::take(&mut cx.raised) {
-                        let raised = Arc::new(raised);
-                        let rids: Vec<Arc<str>> = cx
-                            .pico
-                            .rulesets
-                            .iter()
-                            .filter(|installed| only.as_ref().is_none_or(|rid| *rid == installed.rid))
-                            .map(|installed| Arc::clone(&installed.rid))
-                            .collect();
-                        for rid in rids {
-                            cx.engine_line(
-                                SCHEDULED,
-                                Some(Arc::clone(&rid)),
-                                LogDetail::Scheduled(Arc::clone(&raised)),
-                            );
-                            schedule.push_back((rid, Arc::clone(&raised)));
-                        }
-                    }
-                }
-                Ok::<(), RuntimeError>(())
-            })
-        });
+        let run =
+            AssertUnwindSafe(|| self.budgeted(|| run_schedule(&mut cx, &mut schedule, &mut rule_states)));
         let (result, panic) = catch_panic(run);
         // The failure with where it happened, then the reference's closing `txnError`.
         if let Err(err) = &result {
@@ -262,47 +262,25 @@ impl EngineInner {
         match (inbox, &panic) {
             (true, Some(message)) => {
                 let reason = format!("its transaction panicked: {message}");
-                self.dead_letter(batch, &state.id, InboxRecord::new(eid, &event), reason);
+                self.dead_letter(&mut group.batch, &state.id, InboxRecord::new(eid, &event), reason);
             }
             // A failed transaction is still done with: it ran once, and its failure is final.
             (true, None) => {
-                batch.delete(persist::inbox_key(&state.id, eid));
+                group.batch.delete(persist::inbox_key(&state.id, eid));
             }
             (false, _) => {}
         }
-        *panicked |= panic.is_some();
+        group.panicked |= panic.is_some();
         if let Err(err) = result {
             // Nobody may wait for the event (`/sky/event` without wait, `event:send`): the
             // pico's log, written above, is where its failure is seen.
             self.abort(state, staged);
             return Err(err);
         }
-        join_group(batch, group, staged);
-        add_ent_writes(batch, &state.id, &writes);
+        join_group(group, staged);
+        add_ent_writes(&mut group.batch, &state.id, &writes);
         apply_ent_writes(state, writes);
-        let mut touched: Vec<Arc<str>> = Vec::new();
-        for ((rid, rule), value) in rule_states {
-            if !touched.contains(&rid) {
-                touched.push(Arc::clone(&rid));
-            }
-            match value {
-                Some(rule_state) => state.rule_states.insert((rid, rule), rule_state),
-                None => state.rule_states.remove(&(rid, rule)),
-            };
-        }
-        // One key per ruleset holds all its rule states (see `persist`).
-        for rid in touched {
-            let Some(installed) = state.installed(&rid) else {
-                continue;
-            };
-            let states: Vec<(&str, &select::RuleState)> = (0..installed.code.compiled.rules().len())
-                .filter_map(|rule| {
-                    let rule_state = state.rule_states.get(&(Arc::clone(&rid), rule))?;
-                    Some((installed.code.compiled.rules()[rule].name.as_str(), rule_state))
-                })
-                .collect();
-            persist::put_rule_states(batch, persist::rule_states_key(&state.id, &rid), &states);
-        }
+        store_rule_states(state, &mut group.batch, rule_states);
         Ok(EventResponse {
             eid: eid.to_string(),
             directives,
@@ -316,7 +294,7 @@ impl EngineInner {
         state: &mut PicoState,
         qid: &str,
         query: &Query,
-        (batch, group, panicked): (&mut WriteBatch, &mut Staged, &mut bool),
+        group: &mut Group,
     ) -> Result<Value, RuntimeError> {
         let not_found = || {
             RuntimeError::error(format!(
@@ -357,7 +335,7 @@ impl EngineInner {
             })
         });
         let (result, panic) = catch_panic(run);
-        *panicked |= panic.is_some();
+        group.panicked |= panic.is_some();
         // The failure with where it happened, then the reference's closing `txnError`.
         if let Err(err) = &result {
             let entry = failure_entry(&cx, "query", err);
@@ -369,7 +347,7 @@ impl EngineInner {
         drop(cx);
         self.logs.append(&state.id, logs);
         match &result {
-            Ok(_) => join_group(batch, group, staged),
+            Ok(_) => join_group(group, staged),
             Err(_) => self.abort(state, staged),
         }
         result
@@ -451,12 +429,95 @@ fn log_outcome<T>(cx: &mut TxnContext<'_>, result: &Result<T, RuntimeError>) {
 /// A successful transaction's structural changes join its group: their writes go into the
 /// group's batch in order (before the transaction's variable writes, as they happened
 /// first), their undo records into the group's.
-fn join_group(batch: &mut WriteBatch, group: &mut Staged, mut staged: Staged) {
+fn join_group(group: &mut Group, mut staged: Staged) {
     if staged.is_empty() {
         return;
     }
-    batch.append(std::mem::take(&mut staged.batch));
-    group.append(staged);
+    group.batch.append(std::mem::take(&mut staged.batch));
+    group.staged.append(staged);
+}
+
+/// Logs and queues `event` for each of `rids`, in order.
+fn schedule_for(
+    cx: &mut TxnContext<'_>,
+    schedule: &mut VecDeque<(Arc<str>, Arc<Event>)>,
+    rids: Vec<Arc<str>>,
+    event: &Arc<Event>,
+) {
+    for rid in rids {
+        cx.engine_line(
+            SCHEDULED,
+            Some(Arc::clone(&rid)),
+            LogDetail::Scheduled(Arc::clone(event)),
+        );
+        schedule.push_back((rid, Arc::clone(event)));
+    }
+}
+
+/// Offers each scheduled event to its ruleset, breadth first: events raised while one runs
+/// join the end of the schedule (for every ruleset, or the one they name).
+fn run_schedule(
+    cx: &mut TxnContext<'_>,
+    schedule: &mut VecDeque<(Arc<str>, Arc<Event>)>,
+    rule_states: &mut RuleStates,
+) -> Result<(), RuntimeError> {
+    while let Some((rid, event)) = schedule.pop_front() {
+        let Some((code, instance)) = cx
+            .pico
+            .installed(&rid)
+            .and_then(|r| r.instance.as_ref().map(|i| (Arc::clone(&r.code), Arc::clone(i))))
+        else {
+            continue;
+        };
+        cx.rid = Arc::clone(&rid);
+        cx.event = Some(Arc::clone(&event));
+        cx.modules = instance.modules().to_vec();
+        run_ruleset(cx, &code, instance.as_ref(), &event, rule_states)?;
+        if std::mem::take(&mut cx.clear_schedule) {
+            schedule.clear();
+            cx.engine_line("schedule cleared", None, LogDetail::None);
+        }
+        for (raised, only) in std::mem::take(&mut cx.raised) {
+            let raised = Arc::new(raised);
+            let rids: Vec<Arc<str>> = cx
+                .pico
+                .rulesets
+                .iter()
+                .filter(|installed| only.as_ref().is_none_or(|rid| *rid == installed.rid))
+                .map(|installed| Arc::clone(&installed.rid))
+                .collect();
+            schedule_for(cx, schedule, rids, &raised);
+        }
+    }
+    Ok(())
+}
+
+/// Applies a transaction's rule-state changes to memory and writes one key per touched
+/// ruleset holding all its rule states (see `persist`).
+fn store_rule_states(state: &mut PicoState, batch: &mut WriteBatch, rule_states: RuleStates) {
+    let mut touched: Vec<Arc<str>> = Vec::new();
+    for ((rid, rule), value) in rule_states {
+        if !touched.contains(&rid) {
+            touched.push(Arc::clone(&rid));
+        }
+        match value {
+            Some(rule_state) => state.rule_states.insert((rid, rule), rule_state),
+            None => state.rule_states.remove(&(rid, rule)),
+        };
+    }
+    for rid in touched {
+        let Some(installed) = state.installed(&rid) else {
+            continue;
+        };
+        let rules = installed.code.compiled.rules();
+        let states: Vec<(&str, &select::RuleState)> = (0..rules.len())
+            .filter_map(|rule| {
+                let rule_state = state.rule_states.get(&(Arc::clone(&rid), rule))?;
+                Some((rules[rule].name.as_str(), rule_state))
+            })
+            .collect();
+        persist::put_rule_states(batch, persist::rule_states_key(&state.id, &rid), &states);
+    }
 }
 
 /// Offers one event to one ruleset: salient rules in order, each stepped through its
