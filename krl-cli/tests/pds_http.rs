@@ -18,7 +18,10 @@ const PDS: &str = "io.picolabs.pds";
 const APP: &str = "test.address_book";
 
 fn start(home: &Path) -> KrlRun {
-    let app = concat!(env!("CARGO_MANIFEST_DIR"), "/../testsuite/rulesets/address_book.krl");
+    let app = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../testsuite/rulesets/address_book.krl"
+    );
     let args: Vec<&OsStr> = vec![OsStr::new("--home"), home.as_os_str(), OsStr::new(app)];
     KrlRun::start(0, &args)
 }
@@ -38,7 +41,10 @@ fn post(url: &str, body: Value) -> Value {
 }
 
 fn event(engine: &KrlRun, eci: &str, domain: &str, name: &str, attrs: Value) -> Value {
-    post(&format!("{}/c/{eci}/event-wait/{domain}/{name}", engine.url), attrs)
+    post(
+        &format!("{}/c/{eci}/event-wait/{domain}/{name}", engine.url),
+        attrs,
+    )
 }
 
 fn query(engine: &KrlRun, eci: &str, rid: &str, name: &str, args: Value) -> Value {
@@ -77,10 +83,19 @@ fn an_application_keeps_its_data_in_the_pds_across_a_restart() {
         [UI, "io.picolabs.wrangler", "io.picolabs.subscription", PDS, APP],
         "the root has the store before the application"
     );
-    let answer = event(&engine, &eci, "address_book", "add", json!({"name": "Ada", "phone": "555-0100"}));
+    let answer = event(
+        &engine,
+        &eci,
+        "address_book",
+        "add",
+        json!({"name": "Ada", "phone": "555-0100"}),
+    );
     assert_eq!(answer["directives"][0]["name"], json!("adding"), "{answer}");
     event(&engine, &eci, "address_book", "sign", json!({"owner": "Grace"}));
-    assert_eq!(query(&engine, &eci, APP, "contact", json!({"name": "Ada"})), json!({"phone": "555-0100"}));
+    assert_eq!(
+        query(&engine, &eci, APP, "contact", json!({"name": "Ada"})),
+        json!({"phone": "555-0100"})
+    );
     assert_eq!(query(&engine, &eci, APP, "saved", json!({})), json!(1));
     engine.stop();
 
@@ -89,8 +104,17 @@ fn an_application_keeps_its_data_in_the_pds_across_a_restart() {
     assert_eq!(query(&engine, &eci, APP, "contacts", json!({})), json!(["Ada"]));
     assert_eq!(query(&engine, &eci, APP, "owner", json!({})), json!("Grace"));
     let stored = query(&engine, &eci, PDS, "items", json!({"namespace": "address_book"}));
-    assert_eq!(stored, json!({"status": "success", "general": {"Ada": {"phone": "555-0100"}}}));
-    assert_eq!(rids(&engine, &engine.ui_eci).iter().filter(|rid| *rid == PDS).count(), 1);
+    assert_eq!(
+        stored,
+        json!({"status": "success", "general": {"Ada": {"phone": "555-0100"}}})
+    );
+    assert_eq!(
+        rids(&engine, &engine.ui_eci)
+            .iter()
+            .filter(|rid| *rid == PDS)
+            .count(),
+        1
+    );
     engine.stop();
     let _ = std::fs::remove_dir_all(&home);
 }
@@ -99,9 +123,18 @@ fn an_application_keeps_its_data_in_the_pds_across_a_restart() {
 fn a_child_made_by_wrangler_has_the_store_behind_its_own_channel() {
     let home = temp_dir("pds-child");
     let engine = start(&home);
-    event(&engine, &engine.ui_eci, "engine_ui", "new", json!({"name": "kitchen"}));
+    event(
+        &engine,
+        &engine.ui_eci,
+        "engine_ui",
+        "new",
+        json!({"name": "kitchen"}),
+    );
     let boxed = query(&engine, &engine.ui_eci, UI, "box", json!({}));
-    let child_ui = boxed["children"][0].as_str().expect("the child's UI channel").to_string();
+    let child_ui = boxed["children"][0]
+        .as_str()
+        .expect("the child's UI channel")
+        .to_string();
     eventually("the child's store", || {
         let installed = rids(&engine, &child_ui);
         installed.iter().any(|rid| rid == PDS).then_some(())
@@ -121,14 +154,28 @@ fn a_child_made_by_wrangler_has_the_store_behind_its_own_channel() {
 
     let attrs = json!({"namespace": "readings", "key": "last", "value": 21.5});
     event(&engine, &pds_eci, "pds", "new_data_available", attrs);
-    let stored = query(&engine, &pds_eci, PDS, "items", json!({"namespace": "readings", "key": "last"}));
+    let stored = query(
+        &engine,
+        &pds_eci,
+        PDS,
+        "items",
+        json!({"namespace": "readings", "key": "last"}),
+    );
     assert_eq!(stored, json!({"status": "success", "general": 21.5}));
 
-    let refused = event(&engine, &pds_eci, "wrangler", "new_child_request", json!({"name": "x"}));
+    let refused = event(
+        &engine,
+        &pds_eci,
+        "wrangler",
+        "new_child_request",
+        json!({"name": "x"}),
+    );
     assert_eq!(refused["error"], json!("Error: Not allowed by channel policy"));
     let refused = query(&engine, &pds_eci, "io.picolabs.wrangler", "children", json!({}));
     assert!(
-        refused["error"].as_str().is_some_and(|e| e.contains("Not allowed")),
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Not allowed")),
         "{refused}"
     );
     engine.stop();

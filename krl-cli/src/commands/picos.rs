@@ -23,7 +23,9 @@ const UI_RID: &str = "io.picolabs.pico-engine-ui";
 /// Whether a rid names one of the rulesets every pico-engine pico has; `krl flush` without an
 /// argument skips them.
 fn is_system_rid(rid: &str) -> bool {
-    krl_runtime::engine::system::RULESETS.iter().any(|(system, _)| *system == rid)
+    krl_runtime::engine::system::RULESETS
+        .iter()
+        .any(|(system, _)| *system == rid)
 }
 
 /// Which pico a command acts on: the root pico unless one of these names another.
