@@ -220,3 +220,25 @@ fn extra_arguments_to_a_used_module_function_are_an_error() {
     );
     assert!(text.contains("2 errors, 0 warnings"), "{text}");
 }
+
+#[test]
+fn the_pico_data_store_is_a_module_every_ruleset_finds() {
+    let app = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../testsuite/rulesets/address_book.krl"
+    );
+    // Denied warnings: a module not found would be E0216 and fail the check.
+    let found = krl_check(&["--deny", "warnings", app]);
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+
+    let dir = scratch("pds");
+    let typo = "ruleset io.x.pds_user {\n  meta {\n    use module io.picolabs.pds alias pds\n    shares contact\n  }\n  global {\n    contact = function() { pds:itemz(\"book\") }\n  }\n}\n";
+    let user = write(&dir, "io.x.pds_user.krl", typo);
+    let checked = krl_check(&[user.to_str().expect("utf-8 path")]);
+    assert_eq!(checked.status.code(), Some(1), "{}", stderr(&checked));
+    assert!(
+        stderr(&checked).contains("the module `io.picolabs.pds` does not provide `itemz`"),
+        "{}",
+        stderr(&checked)
+    );
+}

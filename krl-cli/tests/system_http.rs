@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 const UI: &str = "io.picolabs.pico-engine-ui";
 const SUBSCRIPTION: &str = "io.picolabs.subscription";
+const PDS: &str = "io.picolabs.pds";
 
 const GREETER: &str = r#"ruleset test.greeter {
   meta { shares hello }
@@ -239,7 +240,7 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     assert!(answer["eid"].is_string(), "{answer}");
     assert_eq!(
         a.rids(&sensor),
-        [UI, "io.picolabs.wrangler", SUBSCRIPTION, "test.greeter"]
+        [UI, "io.picolabs.wrangler", PDS, SUBSCRIPTION, "test.greeter"]
     );
     // A URL the server does not have fails the install with the reference's message.
     let missing = a.event(
@@ -378,7 +379,7 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     assert_eq!(a.query(&sensor, UI, "box", json!({}))["name"], json!("sensor"));
     assert_eq!(
         a.rids(&sensor),
-        [UI, "io.picolabs.wrangler", SUBSCRIPTION, "test.greeter"]
+        [UI, "io.picolabs.wrangler", PDS, SUBSCRIPTION, "test.greeter"]
     );
     assert_eq!(a.channel_tagged(&sensor, "greeting"), Some(greeting.clone()));
     assert_eq!(

@@ -20,6 +20,7 @@ ruleset io.picolabs.wrangler {
     ui_rid = "io.picolabs.pico-engine-ui"
     // What a child installs for itself once it exists, from the folder wrangler came from.
     subscription_rid = "io.picolabs.subscription"
+    pds_rid = "io.picolabs.pds"
 
     // The answer a pico gets when it tries to query itself over HTTP.
     self_query_response = {
@@ -271,11 +272,12 @@ ruleset io.picolabs.wrangler {
   // Picos: the child's side
   //
 
-  // The reference also installs io.picolabs.pds and io.picolabs.did-o here; this engine
-  // has neither, so a child gets subscriptions only.
+  // The reference also installs io.picolabs.did-o here; this engine has no DIDComm yet.
   rule initialize_child {
     select when wrangler pico_created
     fired {
+      raise wrangler event "install_ruleset_request"
+        attributes {"url": sibling_url(ctx:rid_url, pds_rid)}
       raise wrangler event "install_ruleset_request"
         attributes {"url": sibling_url(ctx:rid_url, subscription_rid)}
       ent:parent_eci := ctx:parent

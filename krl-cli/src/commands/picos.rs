@@ -20,8 +20,13 @@ use super::client::{Connection, Failure, finish, get, post, segment};
 /// The rid of the UI ruleset whose events and queries these commands use.
 const UI_RID: &str = "io.picolabs.pico-engine-ui";
 
-/// The rulesets every pico-engine pico has; `krl flush` without an argument skips them.
-const SYSTEM_RIDS: [&str; 3] = [UI_RID, "io.picolabs.wrangler", "io.picolabs.subscription"];
+/// Whether a rid names one of the rulesets every pico-engine pico has; `krl flush` without an
+/// argument skips them.
+fn is_system_rid(rid: &str) -> bool {
+    krl_runtime::engine::system::RULESETS
+        .iter()
+        .any(|(system, _)| *system == rid)
+}
 
 /// Which pico a command acts on: the root pico unless one of these names another.
 #[derive(clap::Args)]
@@ -229,7 +234,7 @@ fn flush_rulesets(args: &FlushArgs) -> Result<(), Failure> {
                 }
                 None => rulesets
                     .into_iter()
-                    .filter(|(rid, _)| !SYSTEM_RIDS.contains(&rid.as_str()))
+                    .filter(|(rid, _)| !is_system_rid(rid))
                     .map(|(_, url)| url)
                     .collect(),
             }

@@ -17,7 +17,8 @@ pub const URL_PREFIX: &str = "krl:system/";
 pub const ENGINE_UI_RID: &str = "io.picolabs.pico-engine-ui";
 
 /// The system rulesets in the order the root pico gets them: the UI first, then wrangler,
-/// then subscription (which uses wrangler as a module, so it must come after it).
+/// then subscription and the pico data store (which use wrangler as a module, so they must
+/// come after it).
 pub const RULESETS: &[(&str, &str)] = &[
     (
         ENGINE_UI_RID,
@@ -30,6 +31,10 @@ pub const RULESETS: &[(&str, &str)] = &[
     (
         "io.picolabs.subscription",
         include_str!("../../system/io.picolabs.subscription.krl"),
+    ),
+    (
+        "io.picolabs.pds",
+        include_str!("../../system/io.picolabs.pds.krl"),
     ),
 ];
 
