@@ -307,10 +307,14 @@ impl Lowerer {
         if action.setting.len() > 1 {
             self.error(action.span, "Actions only return on value");
         }
-        let setting = action
+        // Extra names (an error above) are declared too, as the resolver declares them, so
+        // their uses are not reported a second time.
+        let slots: Vec<u16> = action
             .setting
-            .first()
-            .map(|name| self.declare(name, StaticKind::Unknown));
+            .iter()
+            .map(|name| self.declare(name, StaticKind::Unknown))
+            .collect();
+        let setting = slots.first().copied();
         ir::ActionIr {
             label: action.label.as_ref().map(|l| l.name.as_str().into()),
             callee,
