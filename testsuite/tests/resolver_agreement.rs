@@ -44,7 +44,9 @@ fn lowering_kind(diagnostic: &Diagnostic) -> Option<NameError> {
 }
 
 fn krl_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -71,7 +73,11 @@ fn name_errors(src: &str) -> Option<(Found, Found)> {
         .filter(|rule| rule.is_active() && rule.select.is_none())
         .map(|rule| rule.span)
         .collect();
-    let compiled = |span: Span| !skipped.iter().any(|rule| rule.start <= span.start && span.end <= rule.end);
+    let compiled = |span: Span| {
+        !skipped
+            .iter()
+            .any(|rule| rule.start <= span.start && span.end <= rule.end)
+    };
     let place = |d: &Diagnostic, kind| (d.primary.at.span.start, d.primary.at.span.end, kind);
     let mut checked: Found = krl_check::check(FileId(0), &parse)
         .diagnostics
@@ -96,7 +102,13 @@ fn the_checker_and_lowering_report_the_same_name_errors() {
         .expect("the testsuite crate lives in the workspace")
         .to_path_buf();
     let mut files = Vec::new();
-    for dir in ["testsuite", "examples", "runtime/system", "krl-cli/tests", "bench"] {
+    for dir in [
+        "testsuite",
+        "examples",
+        "runtime/system",
+        "krl-cli/tests",
+        "bench",
+    ] {
         krl_files(&root.join(dir), &mut files);
     }
     files.sort();
@@ -105,12 +117,16 @@ fn the_checker_and_lowering_report_the_same_name_errors() {
     let mut disagreements = Vec::new();
     for path in &files {
         let src = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let Some((checked, lowered)) = name_errors(&src) else { continue };
+        let Some((checked, lowered)) = name_errors(&src) else {
+            continue;
+        };
         compared += 1;
         with_errors += usize::from(!checked.is_empty());
         if checked != lowered {
             let rel = path.strip_prefix(&root).unwrap_or(path).display().to_string();
-            disagreements.push(format!("{rel}:\n  checker:  {checked:?}\n  lowering: {lowered:?}"));
+            disagreements.push(format!(
+                "{rel}:\n  checker:  {checked:?}\n  lowering: {lowered:?}"
+            ));
         }
     }
     // The comparison means something only if it saw rulesets, and rulesets with name errors.

@@ -58,7 +58,8 @@ impl NameResolver {
 
     /// One declaration block in the current scope.
     pub fn declarations(&mut self, decls: &[&Declaration]) {
-        self.resolver.declarations(decls.iter().copied(), DeclKind::Global);
+        self.resolver
+            .declarations(decls.iter().copied(), DeclKind::Global);
     }
 
     /// One expression in the current scope.

@@ -907,7 +907,6 @@ impl Resolver {
             self.expr(&arg.value);
         }
     }
-
 }
 
 /// The resolver walks expressions with the one visitor; blocks, rules and functions it walks
@@ -934,7 +933,6 @@ fn attrs_help(args: &Args) -> String {
         _ => "write `event:attrs{key}`".to_string(),
     }
 }
-
 
 fn is_event_bound(kind: DeclKind) -> bool {
     matches!(kind, DeclKind::EventSetting | DeclKind::Aggregator)

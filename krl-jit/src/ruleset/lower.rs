@@ -205,8 +205,14 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         // The collection is evaluated in the enclosing frame; the loop's names in a new one.
         let collection = lowerer.node(&loop_.collection);
         lowerer.scopes.push();
-        let value_slot = loop_.setting.first().map(|n| lowerer.declare(n, StaticKind::Unknown));
-        let key_slot = loop_.setting.get(1).map(|n| lowerer.declare(n, StaticKind::Unknown));
+        let value_slot = loop_
+            .setting
+            .first()
+            .map(|n| lowerer.declare(n, StaticKind::Unknown));
+        let key_slot = loop_
+            .setting
+            .get(1)
+            .map(|n| lowerer.declare(n, StaticKind::Unknown));
         foreach.push(ForeachIr {
             collection,
             n_slots: 0,
