@@ -1,6 +1,8 @@
-//! Name resolution: walks a ruleset with a scope stack, following the reference compiler's
-//! visibility rules (language.md §3.1, §3.2), fills the [`NameTable`] and reports the
-//! compile-time errors that need scopes: unknown names, duplicates, arity, exports.
+//! Name resolution, the one place that knows KRL's visibility rules: walks a ruleset with a
+//! scope stack, following the reference compiler (language.md §3.1, §3.2), fills the
+//! [`NameTable`] and reports the compile-time errors that need scopes: unknown names,
+//! duplicates, arity, exports. `krl check` and the language server read its table, and
+//! lowering runs it through [`NameResolver`] and reads which declaration each name means.
 
 use krl_diagnostics::suggest::{edit_distance, is_typo_distance};
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
@@ -192,10 +194,23 @@ impl Resolver {
             .with_label("not found in this scope");
             if let Some(suggestion) = self.suggest(name) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+            } else if self.set_by_another_event(name) {
+                diagnostic = diagnostic.with_help(format!(
+                    "`{name}` is set by another event of this `select`, and a `where` sees its own event's settings only; test it in the rule's action condition instead"
+                ));
             }
             self.out.push(diagnostic);
         }
         resolved
+    }
+
+    /// Whether `name`, unknown in a `where`, is a setting of its rule (of another event).
+    fn set_by_another_event(&self, name: &str) -> bool {
+        if self.scope_kind(self.current) != ScopeKind::Where {
+            return false;
+        }
+        let rule = self.table.scopes[self.current.0 as usize].parent;
+        rule.is_some_and(|rule| self.bindings[rule.0 as usize].contains_key(name))
     }
 
     /// The visible name closest to `name` by edit distance, when it is close enough.
