@@ -30,9 +30,10 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 
 pub use levels::{LintLevel, LintLevels};
 pub use modules::{ModuleInfo, ModuleResolver};
+pub use resolve::NameResolver;
 pub use scope::{
-    CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId,
-    ScopeKind, Shape, Signature,
+    CallSite, DeclId, DeclKind, Declaration, Duplicate, EntAccess, EntAccessKind, Mark, NameTable, Reference,
+    Resolutions, Scope, ScopeId, ScopeKind, Shape, Signature,
 };
 
 /// The result of checking one file: its names (for the language server) and its problems.

@@ -1,5 +1,6 @@
 //! The name table: scopes, every declaration and every use of a name, and the `ent:` variable
-//! accesses. Built by `resolve`, read by the lints and (later) by the language server.
+//! accesses. Built by `resolve`, read by the lints, the language server and lowering (which
+//! finds each name's declaration here by span, through [`Resolutions`]).
 
 use krl_diagnostics::Span;
 
@@ -25,6 +26,9 @@ pub enum ScopeKind {
     Postlude,
     Function,
     Defaction,
+    /// The `where` of one base event: sees that event's own settings and the ruleset's names,
+    /// not the rest of its rule (the reference evaluates it inside the event's own matcher).
+    Where,
 }
 
 #[derive(Clone, Debug)]
@@ -164,6 +168,14 @@ pub struct CallSite {
     pub method: bool,
 }
 
+/// A declaration of a name its block (or parameter list) already declares: the error is
+/// reported by the checker, and lowering turns it into the reference's compile error.
+#[derive(Clone, Copy, Debug)]
+pub struct Duplicate {
+    pub id: DeclId,
+    pub previous: DeclId,
+}
+
 /// Everything name resolution found in one ruleset.
 #[derive(Clone, Debug, Default)]
 pub struct NameTable {
@@ -175,9 +187,65 @@ pub struct NameTable {
     /// unused one before a used one is still needed to reach the later position.
     pub positional: Vec<Vec<DeclId>>,
     pub calls: Vec<CallSite>,
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// Where the table stood before resolving one more piece of code, so that a consumer can
+/// index the names of that piece only (REPL inputs reuse offsets).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mark {
+    references: usize,
+    declarations: usize,
+}
+
+/// The declaration each use means and the declaration made at each name, keyed by the span
+/// of the name: what lowering reads instead of resolving names a second time.
+#[derive(Debug, Default)]
+pub struct Resolutions {
+    uses: crate::FastMap<Span, Option<DeclId>>,
+    declared: crate::FastMap<Span, DeclId>,
+}
+
+impl Resolutions {
+    /// What the name used at `span` means: `None` when the resolver did not see a use there,
+    /// `Some(None)` when nothing declares it (an unknown name).
+    pub fn use_at(&self, span: Span) -> Option<Option<DeclId>> {
+        self.uses.get(&span).copied()
+    }
+
+    /// The declaration made by the name at `span`.
+    pub fn declared_at(&self, span: Span) -> Option<DeclId> {
+        self.declared.get(&span).copied()
+    }
 }
 
 impl NameTable {
+    /// The current end of the table.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            references: self.references.len(),
+            declarations: self.declarations.len(),
+        }
+    }
+
+    /// The uses and declarations added since `mark`, by span.
+    pub fn resolutions_since(&self, mark: Mark) -> Resolutions {
+        let uses = self.references[mark.references..]
+            .iter()
+            .map(|reference| (reference.span, reference.resolved))
+            .collect();
+        let declared = (mark.declarations..self.declarations.len())
+            .map(|idx| DeclId(idx as u32))
+            .filter(|&id| !self.declaration(id).kind.is_builtin())
+            .map(|id| (self.declaration(id).span, id))
+            .collect();
+        Resolutions { uses, declared }
+    }
+
+    /// Whether `id` declares a name its block already declares.
+    pub fn is_duplicate(&self, id: DeclId) -> bool {
+        self.duplicates.iter().any(|duplicate| duplicate.id == id)
+    }
     pub fn declaration(&self, id: DeclId) -> &Declaration {
         &self.declarations[id.0 as usize]
     }

@@ -88,11 +88,11 @@ impl Session {
         host: &mut dyn Host,
     ) -> Result<(), EvalError> {
         self.lowerer.set_file(file);
-        self.lowerer.scopes.push();
+        self.lowerer.push_frame();
         let lowered = self.lowerer.block(decls);
         let n_slots = self.lowerer.scopes.innermost_size();
         if !self.lowerer.diagnostics.is_empty() {
-            self.lowerer.scopes.pop();
+            self.lowerer.pop_frame();
             return Err(EvalError::Compile(std::mem::take(&mut self.lowerer.diagnostics)));
         }
         let frames = self.lowerer.scopes.sizes();
@@ -114,7 +114,7 @@ impl Session {
         match item {
             Some(ReplItem::Declaration(decl)) => {
                 self.run_declarations(file, &[&decl], host)?;
-                let (depth, slot) = self.lowerer.scopes.resolve(&decl.name.name).unwrap_or((0, 0));
+                let (depth, slot) = self.lowerer.declared_slot(decl.name.span).unwrap_or((0, 0));
                 Ok(self
                     .frame
                     .ancestor(depth)
@@ -135,9 +135,9 @@ impl Session {
         host: &mut dyn Host,
     ) -> Result<Value, EvalError> {
         self.lowerer.set_file(file);
-        self.lowerer.scopes.push();
+        self.lowerer.push_frame();
         let node = self.lowerer.expr(expr);
-        self.lowerer.scopes.pop();
+        self.lowerer.pop_frame();
         if !self.lowerer.diagnostics.is_empty() {
             return Err(EvalError::Compile(std::mem::take(&mut self.lowerer.diagnostics)));
         }
@@ -156,7 +156,7 @@ impl Session {
             return Err(EvalError::Compile(diagnostics));
         }
         self.lowerer.set_file(file);
-        self.lowerer.scopes.push();
+        self.lowerer.push_frame();
         let dump = match item {
             Some(ReplItem::Declaration(decl)) => {
                 let lowered = self.lowerer.block(&[&decl]);
@@ -175,11 +175,11 @@ impl Session {
                 }
             }
             None => {
-                self.lowerer.scopes.pop();
+                self.lowerer.pop_frame();
                 return Err(EvalError::Compile(diagnostics));
             }
         };
-        self.lowerer.scopes.pop();
+        self.lowerer.pop_frame();
         if !self.lowerer.diagnostics.is_empty() {
             return Err(EvalError::Compile(std::mem::take(&mut self.lowerer.diagnostics)));
         }

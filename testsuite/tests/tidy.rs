@@ -52,8 +52,6 @@ const LONG_FUNCTIONS: &[(&str, &str)] = &[
     ("krl-cli/src/commands/run.rs", "serve"),
     ("krl-cli/src/commands/test/format.rs", "step"),
     ("krl-cli/src/commands/test/mod.rs", "run_once"),
-    ("krl-jit/src/lower/mod.rs", "expr_unguarded"),
-    ("krl-jit/src/ruleset/lower.rs", "ruleset"),
     ("krl-lsp/src/handlers/completion.rs", "completion_with_fallback"),
     ("krl-syntax/src/fmt/rule.rs", "statement"),
     ("krl-syntax/src/parser.rs", "parse"),

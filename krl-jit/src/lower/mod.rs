@@ -1,20 +1,25 @@
 //! Lowering: the AST of expressions, declaration blocks, functions and defactions to the IR,
-//! resolving every name to a frame slot or a stdlib operator.
+//! each name to a frame slot or a stdlib operator.
 //!
-//! Name visibility follows the reference compiler (notes §3.2): in a declaration block,
-//! non-function declarations see only earlier names (and the names of earlier functions);
-//! `function` literals are lowered after the whole block and see every name in it, so
-//! functions may recurse and call each other whatever their order. In `name = value` the
-//! value sees the *outer* binding of `name`, except a function literal, which sees itself.
+//! Which declaration a name means is not decided here: lowering first runs the checker's
+//! resolver (`krl_check::NameResolver`, the visibility rules of language.md §3) over the code
+//! it is given, then reads each use's declaration from the resulting table by the span of the
+//! name, and only decides where each declaration lives (see [`Scopes`]). Unknown names and
+//! duplicate declarations come from that table too, so `krl check` and the engine cannot
+//! disagree about them; lowering words them as the reference's compile errors.
+//!
+//! Lowering is a fold, not a visit: each node's IR is built from its children's IR, in the
+//! order the runtime frames need, so it keeps its own recursion (ARCHITECTURE.md).
 
+mod expr;
 mod scope;
 
 use std::sync::Arc;
 
+use krl_check::{DeclId, DeclKind, NameResolver, Resolutions};
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
 use krl_runtime::Value;
 use krl_runtime::stdlib::{self, Operator, OperatorKind};
-use krl_runtime::value::Regex;
 use krl_syntax::ast::{self, ExprKind};
 
 use crate::ir::{self, Args, Decl, Node};
@@ -30,6 +35,18 @@ pub struct Lowerer {
     closure_literals: u32,
     /// What `__testing` names where no declaration shadows it: the ruleset's generated map.
     pub testing: Value,
+    /// The resolver, kept for the whole session so REPL inputs see earlier declarations.
+    names: NameResolver,
+    /// The names of the code being lowered, by span.
+    resolved: Resolutions,
+}
+
+/// What a name in expression position means.
+enum Meaning {
+    Local { depth: u16, slot: u16, kind: StaticKind },
+    Operator(&'static Operator),
+    Testing,
+    Undefined,
 }
 
 impl Lowerer {
@@ -41,12 +58,15 @@ impl Lowerer {
             diagnostics: Vec::new(),
             closure_literals: 0,
             testing: crate::ruleset::testing::empty(),
+            names: NameResolver::new(file),
+            resolved: Resolutions::default(),
         }
     }
 
     /// The file later diagnostics point into.
     pub fn set_file(&mut self, file: FileId) {
         self.file = file;
+        self.names.set_file(file);
     }
 
     pub(crate) fn error(&mut self, span: Span, message: impl Into<String>) {
@@ -55,28 +75,97 @@ impl Lowerer {
             .push(Diagnostic::error(codes::COMPILE_ERROR, at, message));
     }
 
-    /// Lowers a declaration block into the innermost frame.
+    // ----- resolving before lowering -----
+
+    /// Resolves the names of some code with `resolve`, and makes them what the following
+    /// lowering reads. The resolver's own diagnostics are `krl check`'s to report; lowering
+    /// reports the name errors of the table as the reference words them.
+    fn resolve_with(&mut self, resolve: impl FnOnce(&mut NameResolver)) {
+        let mark = self.names.mark();
+        resolve(&mut self.names);
+        self.resolved = self.names.table().resolutions_since(mark);
+        self.names.take_diagnostics();
+    }
+
+    /// Resolves a whole ruleset (see [`Lowerer::resolve_with`]).
+    pub(crate) fn resolve_ruleset(&mut self, ruleset: &ast::Ruleset) {
+        self.resolve_with(|names| names.ruleset(ruleset));
+    }
+
+    /// A new frame for the next session input, with a name scope of its own.
+    pub fn push_frame(&mut self) {
+        self.scopes.push();
+        self.names.push_scope();
+    }
+
+    /// Leaves the frame [`Lowerer::push_frame`] opened; returns its size.
+    pub fn pop_frame(&mut self) -> u16 {
+        self.names.pop_scope();
+        self.scopes.pop()
+    }
+
+    /// Resolves and lowers an expression of a session input.
+    pub fn expr(&mut self, expr: &ast::Expr) -> Node {
+        self.resolve_with(|names| names.expr(expr));
+        self.node(expr)
+    }
+
+    /// Resolves and lowers the declarations of a session input into the innermost frame.
     pub fn block(&mut self, items: &[&ast::Declaration]) -> Vec<Decl> {
+        self.resolve_with(|names| names.declarations(items));
+        self.decls(items)
+    }
+
+    /// The frame and slot of the declaration made by the name at `span` in the code lowered
+    /// last.
+    pub fn declared_slot(&self, span: Span) -> Option<(u16, u16)> {
+        let id = self.resolved.declared_at(span)?;
+        self.scopes.resolve(id).map(|(depth, slot, _)| (depth, slot))
+    }
+
+    // ----- declarations -----
+
+    /// The declaration the name at `name` makes: its own, or for a setting bound by several
+    /// events (`a b setting(x) or c d setting(x)`), the first one's.
+    pub(crate) fn declaration(&self, name: &ast::Ident) -> Option<DeclId> {
+        self.resolved
+            .declared_at(name.span)
+            .or_else(|| self.resolved.use_at(name.span).flatten())
+    }
+
+    /// Gives the declaration at `name` a slot of the innermost frame, reporting it when its
+    /// block already declares the name (the resolver's verdict, in the reference's words).
+    pub(crate) fn declare(&mut self, name: &ast::Ident, kind: StaticKind) -> u16 {
+        let decl = self.declaration(name);
+        if let Some(id) = decl
+            && self.names.table().is_duplicate(id)
+        {
+            let message = match self.names.table().declaration(id).kind {
+                DeclKind::Parameter => format!("Duplicate parameter: {}", name.name),
+                _ => format!("Duplicate declaration: {}", name.name),
+            };
+            self.error(name.span, message);
+        }
+        self.scopes.declare(decl, kind)
+    }
+
+    /// Lowers a declaration block into the innermost frame (language.md §3.2: `function`
+    /// literals are lowered after the rest of the block, as the resolver resolved them).
+    pub(crate) fn decls(&mut self, items: &[&ast::Declaration]) -> Vec<Decl> {
         let mut lowered: Vec<Option<Decl>> = Vec::with_capacity(items.len());
         let mut functions = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
         for (idx, decl) in items.iter().enumerate() {
-            let name = decl.name.name.as_str();
-            if seen.contains(&name) {
-                self.error(decl.name.span, format!("Duplicate declaration: {name}"));
-            }
-            seen.push(name);
             if let ExprKind::Function(_) = decl.value.kind {
-                let slot = self.scopes.declare_kind(name, StaticKind::Function);
+                let slot = self.declare(&decl.name, StaticKind::Function);
                 functions.push((idx, slot));
                 lowered.push(None);
             } else {
-                let value = self.expr(&decl.value);
+                let value = self.node(&decl.value);
                 let kind = self.static_kind(&decl.value);
-                let slot = self.scopes.declare_kind(name, kind);
+                let slot = self.declare(&decl.name, kind);
                 lowered.push(Some(Decl {
                     slot,
-                    name: name.into(),
+                    name: decl.name.name.as_str().into(),
                     value,
                     span: decl.span,
                 }));
@@ -107,8 +196,8 @@ impl Lowerer {
         self.scopes.push();
         let mut params = self.params(&function.params);
         let decls: Vec<&ast::Declaration> = ast::declarations(&function.body).collect();
-        let mut body_decls = self.block(&decls);
-        let mut result = self.expr(&function.result);
+        let mut body_decls = self.decls(&decls);
+        let mut result = self.node(&function.result);
         let n_slots = self.scopes.pop();
         // Nothing inside can capture the frame when no closure literal was lowered in it.
         let frame = if self.closure_literals == literals_before {
@@ -142,9 +231,9 @@ impl Lowerer {
         self.scopes.push();
         let params = self.params(&defaction.params);
         let decls: Vec<&ast::Declaration> = ast::declarations(&defaction.body).collect();
-        let body_decls = self.block(&decls);
+        let body_decls = self.decls(&decls);
         let actions = defaction.actions.as_ref().map(|block| self.action_block(block));
-        let result = defaction.result.as_ref().map(|expr| self.expr(expr));
+        let result = defaction.result.as_ref().map(|expr| self.node(expr));
         let n_slots = self.scopes.pop();
         self.closure_literals += 1;
         ir::DefactionIr {
@@ -165,10 +254,6 @@ impl Lowerer {
         let mut seen_default = false;
         let mut lowered: Vec<ir::Param> = Vec::new();
         for param in &params.items {
-            let name = param.name.name.as_str();
-            if lowered.iter().any(|p| &*p.name == name) {
-                self.error(param.name.span, format!("Duplicate parameter: {name}"));
-            }
             if param.default.is_some() {
                 seen_default = true;
             } else if seen_default {
@@ -178,10 +263,10 @@ impl Lowerer {
                 );
             }
             // Defaults are evaluated in the new frame and see earlier parameters.
-            let default = param.default.as_ref().map(|expr| self.expr(expr));
-            let slot = self.scopes.declare(name);
+            let default = param.default.as_ref().map(|expr| self.node(expr));
+            let slot = self.declare(&param.name, StaticKind::Unknown);
             lowered.push(ir::Param {
-                name: name.into(),
+                name: param.name.name.as_str().into(),
                 slot,
                 default,
             });
@@ -189,13 +274,13 @@ impl Lowerer {
         lowered
     }
 
-    /// An action block inside the innermost frame (a defaction's, or later a rule's).
+    /// An action block inside the innermost frame (a defaction's or a rule's).
     pub fn action_block(&mut self, block: &ast::ActionBlock) -> ir::ActionBlockIr {
-        let condition = block.condition.as_ref().map(|c| self.expr(c));
+        let condition = block.condition.as_ref().map(|c| self.node(c));
         let kind = match &block.kind {
             ast::BlockKind::Single | ast::BlockKind::Every => ir::BlockKind::Every,
             ast::BlockKind::Sample => ir::BlockKind::Sample,
-            ast::BlockKind::Choose { discriminant } => ir::BlockKind::Choose(self.expr(discriminant)),
+            ast::BlockKind::Choose { discriminant } => ir::BlockKind::Choose(self.node(discriminant)),
         };
         if let ast::BlockKind::Choose { .. } = block.kind {
             for action in block.actions().filter(|a| a.label.is_none()) {
@@ -222,7 +307,14 @@ impl Lowerer {
         if action.setting.len() > 1 {
             self.error(action.span, "Actions only return on value");
         }
-        let setting = action.setting.first().map(|name| self.scopes.declare(&name.name));
+        // Extra names (an error above) are declared too, as the resolver declares them, so
+        // their uses are not reported a second time.
+        let slots: Vec<u16> = action
+            .setting
+            .iter()
+            .map(|name| self.declare(name, StaticKind::Unknown))
+            .collect();
+        let setting = slots.first().copied();
         ir::ActionIr {
             label: action.label.as_ref().map(|l| l.name.as_str().into()),
             callee,
@@ -235,7 +327,7 @@ impl Lowerer {
     fn args<'a>(&mut self, args: impl Iterator<Item = &'a ast::Arg>) -> Args {
         let mut lowered = Args::default();
         for arg in args {
-            let value = self.expr(&arg.value);
+            let value = self.node(&arg.value);
             match &arg.name {
                 Some(name) => lowered.named.push((name.name.as_str().into(), value)),
                 None if !lowered.named.is_empty() => {
@@ -250,19 +342,37 @@ impl Lowerer {
         lowered
     }
 
+    // ----- names -----
+
+    /// What the name used at `span` means, from the resolver's table. An unknown name is the
+    /// resolver's verdict; a declaration with no slot in the frames being lowered would be a
+    /// disagreement between the resolver and lowering, reported the same way rather than
+    /// lowered into a wrong slot.
+    fn meaning(&self, name: &str, span: Span) -> Meaning {
+        let Some(Some(id)) = self.resolved.use_at(span) else {
+            return Meaning::Undefined;
+        };
+        match self.names.table().declaration(id).kind {
+            DeclKind::Stdlib => stdlib::lookup(name).map_or(Meaning::Undefined, Meaning::Operator),
+            DeclKind::Testing => Meaning::Testing,
+            _ => match self.scopes.resolve(id) {
+                Some((depth, slot, kind)) => Meaning::Local { depth, slot, kind },
+                None => Meaning::Undefined,
+            },
+        }
+    }
+
     /// What is statically known about a declaration's value (see [`StaticKind`]).
     fn static_kind(&self, value: &ast::Expr) -> StaticKind {
         match &value.kind {
             ExprKind::Function(_) => StaticKind::Function,
             ExprKind::Defaction(_) => StaticKind::Action,
             ExprKind::Paren { inner } => self.static_kind(inner),
-            ExprKind::Identifier { name } => match self.scopes.resolve_kind(name) {
-                Some((_, _, kind)) => kind,
-                None => match stdlib::lookup(name).map(|op| op.kind) {
-                    Some(OperatorKind::Action) => StaticKind::Action,
-                    Some(_) => StaticKind::Function,
-                    None => StaticKind::Unknown,
-                },
+            ExprKind::Identifier { name } => match self.meaning(name, value.span) {
+                Meaning::Local { kind, .. } => kind,
+                Meaning::Operator(op) if op.kind == OperatorKind::Action => StaticKind::Action,
+                Meaning::Operator(_) => StaticKind::Function,
+                Meaning::Testing | Meaning::Undefined => StaticKind::Unknown,
             },
             _ => StaticKind::Unknown,
         }
@@ -280,30 +390,23 @@ impl Lowerer {
     /// A stdlib operator called with positional arguments only becomes an [`Node::Op`], so
     /// the call needs no callee value and no argument vector.
     fn named_call(&mut self, name: &str, name_span: Span, args: Args, span: Span) -> Node {
-        if let Some((depth, slot, kind)) = self.scopes.resolve_kind(name) {
-            self.check_callable((kind == StaticKind::Action).then_some("Action"), name_span);
-            let callee = Node::Local {
-                depth,
-                slot,
-                name: name.into(),
-                span: name_span,
-            };
-            return Node::Call {
-                callee: Box::new(callee),
-                args,
-                span,
-            };
-        }
-        match stdlib::lookup(name) {
-            Some(op) => self.stdlib_call(op, name_span, args, span),
-            None => {
-                let callee = self.identifier(name, name_span);
-                Node::Call {
-                    callee: Box::new(callee),
-                    args,
-                    span,
+        let callee = match self.meaning(name, name_span) {
+            Meaning::Operator(op) => return self.stdlib_call(op, name_span, args, span),
+            Meaning::Local { depth, slot, kind } => {
+                self.check_callable((kind == StaticKind::Action).then_some("Action"), name_span);
+                Node::Local {
+                    depth,
+                    slot,
+                    name: name.into(),
+                    span: name_span,
                 }
             }
+            Meaning::Testing | Meaning::Undefined => self.identifier(name, name_span),
+        };
+        Node::Call {
+            callee: Box::new(callee),
+            args,
+            span,
         }
     }
 
@@ -346,219 +449,51 @@ impl Lowerer {
         }
     }
 
-    /// A name in expression position: a binding in scope, else a stdlib operator.
+    /// A name in expression position: a binding in scope, a stdlib operator or `__testing`.
     fn identifier(&mut self, name: &str, span: Span) -> Node {
-        if let Some((depth, slot)) = self.scopes.resolve(name) {
-            return Node::Local {
+        match self.meaning(name, span) {
+            Meaning::Local { depth, slot, .. } => Node::Local {
                 depth,
                 slot,
                 name: name.into(),
                 span,
-            };
-        }
-        if let Some(op) = stdlib::lookup(name) {
-            return Node::Const(op.to_value());
-        }
-        if name == "__testing" {
-            return Node::Const(self.testing.clone());
-        }
-        self.error(span, format!("Undefined id: {name}"));
-        Node::Const(Value::Null)
-    }
-
-    fn operator(&mut self, name: &str, span: Span) -> Option<&'static Operator> {
-        let op = stdlib::lookup(name);
-        if op.is_none() {
-            self.error(span, format!("the standard library has no operator `{name}`"));
-        }
-        op
-    }
-
-    fn op(&mut self, name: &str, args: Vec<Node>, span: Span) -> Node {
-        match self.operator(name, span) {
-            Some(op) => Node::Op { op, args, span },
-            None => Node::Const(Value::Null),
-        }
-    }
-
-    pub fn expr(&mut self, expr: &ast::Expr) -> Node {
-        // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
-        krl_syntax::nesting::with_stack(|| self.expr_unguarded(expr))
-    }
-
-    fn expr_unguarded(&mut self, expr: &ast::Expr) -> Node {
-        let span = expr.span;
-        match &expr.kind {
-            ExprKind::Null | ExprKind::Error => Node::Const(Value::Null),
-            ExprKind::Boolean { value } => Node::Const(Value::Boolean(*value)),
-            ExprKind::Number { value } => Node::Const(Value::number(*value)),
-            ExprKind::String { value } => Node::Const(Value::string(value.as_str())),
-            ExprKind::RegExp { pattern, flags } => match Regex::new(pattern, flags) {
-                Ok(regex) => Node::Const(Value::regexp(regex)),
-                Err(err) => {
-                    self.error(span, err.to_string());
-                    Node::Const(Value::Null)
-                }
             },
-            ExprKind::Chevron { parts } => Node::Chevron(
-                parts
-                    .iter()
-                    .map(|part| match part {
-                        ast::ChevronPart::Text { value, .. } => Node::Const(Value::string(value.as_str())),
-                        ast::ChevronPart::Beesting { expr } => self.expr(expr),
-                    })
-                    .collect(),
-            ),
-            ExprKind::Identifier { name } => self.identifier(name, span),
-            // Matches pico-engine: a module function referenced without parentheses is
-            // called with no arguments (`stdlib:length` is 0).
-            ExprKind::DomainIdentifier { domain, name } if domain.name == "stdlib" => {
-                self.stdlib_member_call(&name.name, Args::default(), span)
-            }
-            ExprKind::DomainIdentifier { domain, name } => Node::Domain {
-                domain: domain.name.as_str().into(),
-                name: name.name.as_str().into(),
-                span,
-            },
-            ExprKind::Paren { inner } => self.expr(inner),
-            ExprKind::Array { items } => Node::Array(
-                items
-                    .iter()
-                    .filter_map(|item| match item {
-                        ast::ArrayItem::Item { value } => Some(self.expr(value)),
-                        ast::ArrayItem::Error { .. } => None,
-                    })
-                    .collect(),
-            ),
-            ExprKind::Map { items } => Node::Map(
-                items
-                    .iter()
-                    .filter_map(|item| match item {
-                        ast::MapItem::Entry(entry) => {
-                            Some((entry.key.value.as_str().into(), self.expr(&entry.value)))
-                        }
-                        ast::MapItem::Error { .. } => None,
-                    })
-                    .collect(),
-            ),
-            ExprKind::Unary { op, operand } => {
-                let operand = self.expr(operand);
-                match op {
-                    ast::UnaryOp::Not => Node::Not(Box::new(operand)),
-                    ast::UnaryOp::Neg => self.op("-", vec![operand], span),
-                    ast::UnaryOp::Plus => self.op("+", vec![operand], span),
-                }
-            }
-            ExprKind::Binary { op, left, right } => {
-                let (left, right) = (self.expr(left), self.expr(right));
-                match op {
-                    ast::BinaryOp::And => Node::And(Box::new(left), Box::new(right)),
-                    ast::BinaryOp::Or => Node::Or(Box::new(left), Box::new(right)),
-                    other => match self.operator(other.as_str(), span) {
-                        Some(op) => Node::Binary {
-                            op,
-                            fast: ir::FastOp::of(op.name),
-                            left: Box::new(left),
-                            right: Box::new(right),
-                            span,
-                        },
-                        None => Node::Const(Value::Null),
-                    },
-                }
-            }
-            ExprKind::Conditional { test, then, else_ } => Node::Conditional {
-                test: Box::new(self.expr(test)),
-                then: Box::new(self.expr(then)),
-                else_: Box::new(self.expr(else_)),
-            },
-            ExprKind::Dot { object, domain, name } => {
-                let object = Box::new(self.expr(object));
-                let key = match domain {
-                    Some(domain) => format!("{}:{}", domain.name, name.name),
-                    None => name.name.to_string(),
-                };
-                Node::Get {
-                    object,
-                    key: Box::new(Node::Const(Value::string(key))),
-                    kind: ir::GetKind::Dot,
-                    span,
-                }
-            }
-            ExprKind::Index { object, index } => Node::Get {
-                object: Box::new(self.expr(object)),
-                key: Box::new(self.expr(index)),
-                kind: ir::GetKind::Index,
-                span,
-            },
-            ExprKind::Path { object, path } => Node::Get {
-                object: Box::new(self.expr(object)),
-                key: Box::new(self.expr(path)),
-                kind: ir::GetKind::Path,
-                span,
-            },
-            ExprKind::Call { callee, args } => self.call(callee, args, span),
-            ExprKind::Function(function) => {
-                Node::Function(Arc::new(self.function("function", function, span)))
-            }
-            ExprKind::Defaction(defaction) => {
-                Node::Defaction(Arc::new(self.defaction("defaction", defaction, span)))
+            Meaning::Operator(op) => Node::Const(op.to_value()),
+            Meaning::Testing => Node::Const(self.testing.clone()),
+            Meaning::Undefined => {
+                self.error(span, format!("Undefined id: {name}"));
+                Node::Const(Value::Null)
             }
         }
     }
 
-    fn call(&mut self, callee: &ast::Expr, args: &ast::Args, span: Span) -> Node {
-        match &callee.kind {
-            // Method-call sugar: `x.f(a)` is `f(x, a)`, with `f` resolved lexically.
-            ExprKind::Dot { object, domain, name } => {
-                let object = self.expr(object);
-                let mut lowered = self.args(args.args());
-                lowered.positional.insert(0, object);
-                match domain {
-                    Some(domain) if domain.name == "stdlib" => {
-                        self.stdlib_member_call(&name.name, lowered, span)
-                    }
-                    Some(domain) => Node::DomainCall {
-                        domain: domain.name.as_str().into(),
-                        name: name.name.as_str().into(),
-                        args: lowered,
-                        span,
-                    },
-                    None => self.named_call(&name.name, name.span, lowered, span),
-                }
-            }
-            ExprKind::DomainIdentifier { domain, name } => {
-                if domain.name == "event" && name.name == "attrs" {
-                    self.error(
-                        callee.span,
-                        "`event:attrs` is a Map, not a Function. Use `event:attrs{key}` instead",
-                    );
-                }
-                let args = self.args(args.args());
-                if domain.name == "stdlib" {
-                    return self.stdlib_member_call(&name.name, args, span);
-                }
-                Node::DomainCall {
-                    domain: domain.name.as_str().into(),
-                    name: name.name.as_str().into(),
-                    args,
-                    span,
-                }
-            }
-            ExprKind::Identifier { name } => {
-                let args = self.args(args.args());
-                self.named_call(name, callee.span, args, span)
-            }
-            _ => {
-                let callee = self.expr(callee);
-                let args = self.args(args.args());
-                Node::Call {
-                    callee: Box::new(callee),
-                    args,
-                    span,
-                }
-            }
+    /// The value a shared or provided name exports: `None` when the resolver found no
+    /// declaration (reported as the reference does).
+    pub(crate) fn export(&mut self, name: &ast::Ident, verb: &str) -> Option<Export> {
+        let export = match self.meaning(&name.name, name.span) {
+            Meaning::Local { depth: 0, slot, .. } => Some(Export::Slot(slot)),
+            Meaning::Operator(op) => Some(Export::Value(op.to_value())),
+            Meaning::Testing => Some(Export::Testing),
+            Meaning::Local { .. } | Meaning::Undefined => None,
+        };
+        if export.is_none() {
+            self.error(
+                name.span,
+                format!("Trying to {verb}: {} but it's not defined in global", name.name),
+            );
         }
+        export
     }
+}
+
+/// Where a shared or provided name's value comes from.
+pub(crate) enum Export {
+    /// A configure or global declaration's slot of the global frame.
+    Slot(u16),
+    /// A stdlib operator.
+    Value(Value),
+    /// `__testing`, which a query answers whether or not it is shared.
+    Testing,
 }
 
 /// Rewrites a node of a function that gets a stack frame: its own slots (depth 0) become

@@ -1,6 +1,10 @@
-//! Compile-time scopes: one per runtime frame, mapping names to slots.
+//! Compile-time frames: one per runtime frame, mapping each declaration of the resolver's
+//! name table ([`DeclId`]) to a slot. Which declaration a name means is decided once, by
+//! `krl_check::resolve`; lowering only decides where each declaration lives.
 
 use std::collections::HashMap;
+
+use krl_check::DeclId;
 
 /// What the compiler knows statically about a binding's value. Matches pico-engine's
 /// compiler, which annotates names bound to `function`/`defaction` literals and rejects
@@ -13,18 +17,23 @@ pub enum StaticKind {
     Action,
 }
 
-/// One frame's names. Re-declaring a name gives it a new slot, so earlier closures keep
-/// seeing the value they captured (this is what the REPL relies on).
-#[derive(Debug, Default)]
-struct Scope {
-    names: HashMap<String, (u16, StaticKind)>,
-    n_slots: u16,
+#[derive(Clone, Copy, Debug)]
+struct Binding {
+    /// Index of the frame in the stack, outermost 0.
+    level: u16,
+    slot: u16,
+    kind: StaticKind,
 }
 
-/// The stack of scopes being lowered, innermost last.
+/// The stack of frames being lowered, innermost last.
 #[derive(Debug)]
 pub struct Scopes {
-    stack: Vec<Scope>,
+    sizes: Vec<u16>,
+    bindings: HashMap<DeclId, Binding>,
+    /// Per frame, the bindings its declarations replaced, put back when it is left: one
+    /// declaration may live in two frames in turn (an event's settings in its `where` frame,
+    /// then in the rule frame).
+    replaced: Vec<Vec<(DeclId, Option<Binding>)>>,
 }
 
 impl Default for Scopes {
@@ -34,59 +43,65 @@ impl Default for Scopes {
 }
 
 impl Scopes {
-    /// One (outermost) scope.
+    /// One (outermost) frame.
     pub fn new() -> Scopes {
         Scopes {
-            stack: vec![Scope::default()],
+            sizes: vec![0],
+            bindings: HashMap::new(),
+            replaced: vec![Vec::new()],
         }
     }
 
     pub fn push(&mut self) {
-        self.stack.push(Scope::default());
+        self.sizes.push(0);
+        self.replaced.push(Vec::new());
     }
 
-    /// Leaves the innermost scope and returns its frame size.
+    /// Leaves the innermost frame and returns its size.
     pub fn pop(&mut self) -> u16 {
-        self.stack.pop().map_or(0, |scope| scope.n_slots)
+        for (id, previous) in self.replaced.pop().unwrap_or_default().into_iter().rev() {
+            match previous {
+                Some(binding) => self.bindings.insert(id, binding),
+                None => self.bindings.remove(&id),
+            };
+        }
+        self.sizes.pop().unwrap_or(0)
     }
 
-    /// The frame size of the innermost scope so far.
+    /// The size of the innermost frame so far.
     pub fn innermost_size(&self) -> u16 {
-        self.stack.last().map_or(0, |scope| scope.n_slots)
+        self.sizes.last().copied().unwrap_or(0)
     }
 
-    /// The frame size of every scope so far, outermost first: what the verifier needs to
-    /// check code lowered in the innermost one.
+    /// The size of every frame so far, outermost first: what the verifier needs to check
+    /// code lowered in the innermost one.
     pub fn sizes(&self) -> Vec<u16> {
-        self.stack.iter().map(|scope| scope.n_slots).collect()
+        self.sizes.clone()
     }
 
-    /// Binds `name` to a fresh slot of the innermost scope.
-    pub fn declare(&mut self, name: &str) -> u16 {
-        self.declare_kind(name, StaticKind::Unknown)
-    }
-
-    /// Binds `name` to a fresh slot whose value is statically known to be of `kind`.
-    pub fn declare_kind(&mut self, name: &str, kind: StaticKind) -> u16 {
-        let scope = self.stack.last_mut().expect("there is always an outermost scope");
-        let slot = scope.n_slots;
-        scope.n_slots += 1;
-        scope.names.insert(name.to_string(), (slot, kind));
+    /// A fresh slot of the innermost frame for `decl` (none when the resolver made no
+    /// declaration there: the slot is still taken, so the frame's layout does not depend on it).
+    pub fn declare(&mut self, decl: Option<DeclId>, kind: StaticKind) -> u16 {
+        let level = self.sizes.len().saturating_sub(1);
+        let slot = self.sizes[level];
+        self.sizes[level] += 1;
+        if let Some(id) = decl {
+            let binding = Binding {
+                level: level as u16,
+                slot,
+                kind,
+            };
+            let previous = self.bindings.insert(id, binding);
+            self.replaced[level].push((id, previous));
+        }
         slot
     }
 
-    /// How many frames up, and which slot, `name` lives in.
-    pub fn resolve(&self, name: &str) -> Option<(u16, u16)> {
-        self.resolve_kind(name).map(|(depth, slot, _)| (depth, slot))
-    }
-
-    /// Like [`Scopes::resolve`], with what is statically known about the value.
-    pub fn resolve_kind(&self, name: &str) -> Option<(u16, u16, StaticKind)> {
-        self.stack.iter().rev().enumerate().find_map(|(depth, scope)| {
-            scope
-                .names
-                .get(name)
-                .map(|&(slot, kind)| (depth as u16, slot, kind))
-        })
+    /// How many frames up, and which slot, `decl` lives in, with what is statically known
+    /// about its value.
+    pub fn resolve(&self, decl: DeclId) -> Option<(u16, u16, StaticKind)> {
+        let binding = self.bindings.get(&decl)?;
+        let depth = (self.sizes.len().saturating_sub(1) as u16).saturating_sub(binding.level);
+        Some((depth, binding.slot, binding.kind))
     }
 }

@@ -24,6 +24,8 @@ pub struct RulesetIr {
     pub rules: Vec<RuleIr>,
     /// Shared and provided names with their global slots.
     pub exports: Vec<(String, u16)>,
+    /// Shared and provided stdlib operators, with their values.
+    pub builtin_exports: Vec<(String, Value)>,
     /// The generated `__testing` map.
     pub testing: Value,
     /// The global slot of the ruleset's own `__testing`, when `global` declares one.

@@ -13,13 +13,83 @@ use super::ir::{
     EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr,
 };
 use super::testing;
-use crate::lower::Lowerer;
+use crate::lower::{Export, Lowerer, StaticKind};
+use krl_check::DeclId;
+
+/// What the `meta` block gives lowering besides [`RulesetMeta`].
+struct MetaParts<'a> {
+    configure: Vec<&'a ast::Declaration>,
+    uses: Vec<(&'a ast::Rid, Option<&'a ast::Ident>, &'a [ast::DeclItem])>,
+    /// `shares` and `provides` names, with the verb the reference's error uses.
+    exports: Vec<(&'a ast::Ident, &'static str)>,
+}
 
 /// Lowers a parsed ruleset. Errors are left in `lowerer.diagnostics`.
 pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
+    lowerer.resolve_ruleset(ruleset);
+    let (meta, parts) = self::meta(lowerer, ruleset);
+    lowerer.testing = testing::generated(ruleset, &meta.shares);
+    // The global frame: configure names, then globals (one scope for the resolver).
+    let configure = lowerer.decls(&parts.configure);
+    // `with` values are evaluated in the user's scope at its initialisation, before globals.
+    let uses = parts
+        .uses
+        .into_iter()
+        .map(|(rid, alias, with)| UseIr {
+            rid: Arc::from(rid.name.as_str()),
+            alias: Arc::from(alias.map_or(rid.name.as_str(), |a| a.name.as_str())),
+            with: ast::declarations(with)
+                .map(|d| (Arc::from(d.name.name.as_str()), lowerer.node(&d.value)))
+                .collect(),
+        })
+        .collect();
+    let global_decls: Vec<&ast::Declaration> = ruleset
+        .global
+        .iter()
+        .flat_map(|g| ast::declarations(&g.decls))
+        .collect();
+    let globals = lowerer.decls(&global_decls);
+    // Matches pico-engine: a query of `__testing` answers the ruleset's own declaration.
+    let testing_slot = global_decls
+        .iter()
+        .chain(&parts.configure)
+        .filter(|decl| decl.name.name == TESTING)
+        .find_map(|decl| lowerer.declared_slot(decl.name.span))
+        .map(|(_, slot)| slot);
+    let mut exports = Vec::new();
+    let mut builtin_exports = Vec::new();
+    for (name, verb) in parts.exports {
+        match lowerer.export(name, verb) {
+            Some(Export::Slot(slot)) => exports.push((name.name.to_string(), slot)),
+            Some(Export::Value(value)) => builtin_exports.push((name.name.to_string(), value)),
+            Some(Export::Testing) | None => {}
+        }
+    }
+    let (specs, rules) = self::rules(lowerer, ruleset);
+    RulesetIr {
+        rid: ruleset.rid.name.clone(),
+        meta,
+        n_global_slots: lowerer.scopes.innermost_size(),
+        configure,
+        uses,
+        globals,
+        specs,
+        rules,
+        exports,
+        builtin_exports,
+        testing: lowerer.testing.clone(),
+        testing_slot,
+    }
+}
+
+/// The meta facts the engine keeps, and the parts of `meta` lowering compiles.
+fn meta<'a>(lowerer: &mut Lowerer, ruleset: &'a ast::Ruleset) -> (RulesetMeta, MetaParts<'a>) {
     let mut meta = RulesetMeta::default();
-    let mut configure_decls: Vec<&ast::Declaration> = Vec::new();
-    let mut use_props: Vec<(&ast::Rid, Option<&ast::Ident>, &[ast::DeclItem])> = Vec::new();
+    let mut parts = MetaParts {
+        configure: Vec::new(),
+        uses: Vec::new(),
+        exports: Vec::new(),
+    };
     for prop in ruleset.meta.iter().flat_map(|m| m.props()) {
         match &prop.kind {
             MetaPropKind::Value { value } => {
@@ -31,11 +101,15 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
                     _ => meta.version = text,
                 }
             }
-            MetaPropKind::Shares { names } => meta.shares.extend(names.iter().map(|n| n.name.to_string())),
-            MetaPropKind::Provides { names } => {
-                meta.provides.extend(names.iter().map(|n| n.name.to_string()))
+            MetaPropKind::Shares { names } => {
+                meta.shares.extend(names.iter().map(|n| n.name.to_string()));
+                parts.exports.extend(names.iter().map(|n| (n, "share")));
             }
-            MetaPropKind::Configure { decls } => configure_decls.extend(ast::declarations(decls)),
+            MetaPropKind::Provides { names } => {
+                meta.provides.extend(names.iter().map(|n| n.name.to_string()));
+                parts.exports.extend(names.iter().map(|n| (n, "provide")));
+            }
+            MetaPropKind::Configure { decls } => parts.configure.extend(ast::declarations(decls)),
             MetaPropKind::Use { rid, alias, with } => {
                 meta.uses.push(ModuleUse {
                     rid: rid.name.clone(),
@@ -43,7 +117,7 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
                         .as_ref()
                         .map_or_else(|| rid.name.to_string(), |a| a.name.to_string()),
                 });
-                use_props.push((rid, alias.as_ref(), with));
+                parts.uses.push((rid, alias.as_ref(), with));
             }
             MetaPropKind::Key { .. } => lowerer.error(prop.span, "RulesetMetaProperty not supported: keys"),
             MetaPropKind::ErrorsTo { .. } => {
@@ -55,45 +129,12 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
             MetaPropKind::Logging { .. } => {}
         }
     }
-    meta.configure = configure_decls.iter().map(|d| d.name.name.to_string()).collect();
-    lowerer.testing = testing::generated(ruleset, &meta.shares);
-    // The global frame: configure names, then globals, in one declaration scope.
-    let configure = lowerer.block(&configure_decls);
-    // `with` values are evaluated in the user's scope at its initialisation.
-    let uses = use_props
-        .into_iter()
-        .map(|(rid, alias, with)| UseIr {
-            rid: Arc::from(rid.name.as_str()),
-            alias: Arc::from(alias.map_or(rid.name.as_str(), |a| a.name.as_str())),
-            with: ast::declarations(with)
-                .map(|d| (Arc::from(d.name.name.as_str()), lowerer.expr(&d.value)))
-                .collect(),
-        })
-        .collect();
-    let global_decls: Vec<&ast::Declaration> = ruleset
-        .global
-        .iter()
-        .flat_map(|g| ast::declarations(&g.decls))
-        .collect();
-    let globals = lowerer.block(&global_decls);
-    // Matches pico-engine: a query of `__testing` answers the ruleset's own declaration.
-    let testing_slot = match lowerer.scopes.resolve(TESTING) {
-        Some((0, slot)) => Some(slot),
-        _ => None,
-    };
-    let mut exports = Vec::new();
-    for name in meta.shares.iter().chain(&meta.provides) {
-        match lowerer.scopes.resolve(name) {
-            Some((0, slot)) => exports.push((name.clone(), slot)),
-            _ => {
-                let span = ruleset.meta.as_ref().map_or(ruleset.span, |m| m.span);
-                lowerer.error(
-                    span,
-                    format!("Trying to share: {name} but it's not defined in global"),
-                );
-            }
-        }
-    }
+    meta.configure = parts.configure.iter().map(|d| d.name.name.to_string()).collect();
+    (meta, parts)
+}
+
+/// The active rules: what the engine selects on, and each rule's IR.
+fn rules(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> (Vec<RuleSpec>, Vec<RuleIr>) {
     let mut specs = Vec::new();
     let mut rules = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
@@ -113,19 +154,7 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         specs.push(spec);
         rules.push(ir);
     }
-    RulesetIr {
-        rid: ruleset.rid.name.clone(),
-        meta,
-        n_global_slots: lowerer.scopes.innermost_size(),
-        configure,
-        uses,
-        globals,
-        specs,
-        rules,
-        exports,
-        testing: lowerer.testing.clone(),
-        testing_slot,
-    }
+    (specs, rules)
 }
 
 /// The text of a literal meta value (`name "x"`); other expressions are not evaluated.
@@ -146,13 +175,13 @@ fn literal_text(expr: &ast::Expr) -> Option<String> {
 
 fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleSpec, RuleIr) {
     let mut wheres = Vec::new();
-    let mut binding_names: Vec<String> = Vec::new();
+    let mut binding_names: Vec<(String, Option<DeclId>)> = Vec::new();
     let (spec_select, select_where, within) = match &select.kind {
         SelectKind::When { event, within } => {
             let expr = event_expr(lowerer, event, &mut wheres, &mut binding_names);
             let within = within.as_ref().map(|w| {
                 lowerer.scopes.push();
-                let amount = lowerer.expr(&w.amount);
+                let amount = lowerer.node(&w.amount);
                 lowerer.scopes.pop();
                 // Matches pico-engine: an unknown unit means milliseconds.
                 (amount, w.unit.map_or(1.0, |u| u.millis()))
@@ -161,7 +190,7 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         }
         SelectKind::Where { condition } => {
             lowerer.scopes.push();
-            let node = lowerer.expr(condition);
+            let node = lowerer.node(condition);
             lowerer.scopes.pop();
             (RuleSelect::Where, Some(node), None)
         }
@@ -169,15 +198,21 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
     lowerer.scopes.push();
     let bindings: Vec<(String, u16)> = binding_names
         .iter()
-        .map(|name| (name.clone(), lowerer.scopes.declare(name)))
+        .map(|(name, decl)| (name.clone(), lowerer.scopes.declare(*decl, StaticKind::Unknown)))
         .collect();
     let mut foreach = Vec::new();
     for loop_ in &rule.foreach {
         // The collection is evaluated in the enclosing frame; the loop's names in a new one.
-        let collection = lowerer.expr(&loop_.collection);
+        let collection = lowerer.node(&loop_.collection);
         lowerer.scopes.push();
-        let value_slot = loop_.setting.first().map(|n| lowerer.scopes.declare(&n.name));
-        let key_slot = loop_.setting.get(1).map(|n| lowerer.scopes.declare(&n.name));
+        let value_slot = loop_
+            .setting
+            .first()
+            .map(|n| lowerer.declare(n, StaticKind::Unknown));
+        let key_slot = loop_
+            .setting
+            .get(1)
+            .map(|n| lowerer.declare(n, StaticKind::Unknown));
         foreach.push(ForeachIr {
             collection,
             n_slots: 0,
@@ -190,7 +225,7 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         .iter()
         .flat_map(|p| ast::declarations(&p.decls))
         .collect();
-    let pre = lowerer.block(&pre_decls);
+    let pre = lowerer.decls(&pre_decls);
     let actions = rule
         .action_block
         .as_ref()
@@ -229,7 +264,7 @@ fn event_expr(
     lowerer: &mut Lowerer,
     expr: &ast::EventExpr,
     wheres: &mut Vec<WhereIr>,
-    names: &mut Vec<String>,
+    names: &mut Vec<(String, Option<DeclId>)>,
 ) -> EventExpr {
     // One level of a recursion as deep as the source nests (see `krl_syntax::nesting`).
     krl_syntax::nesting::with_stack(|| event_expr_unguarded(lowerer, expr, wheres, names))
@@ -239,7 +274,7 @@ fn event_expr_unguarded(
     lowerer: &mut Lowerer,
     expr: &ast::EventExpr,
     wheres: &mut Vec<WhereIr>,
-    names: &mut Vec<String>,
+    names: &mut Vec<(String, Option<DeclId>)>,
 ) -> EventExpr {
     let mut children = |lowerer: &mut Lowerer, args: &[ast::EventExpr]| -> Vec<EventExpr> {
         args.iter()
@@ -291,7 +326,7 @@ fn event_expr_unguarded(
             };
             let aggregator = aggregator.as_ref().map(|agg| {
                 for var in &agg.vars {
-                    push_name(names, &var.name);
+                    push_name(lowerer, names, var);
                 }
                 select::Aggregator {
                     op: match agg.op {
@@ -313,9 +348,10 @@ fn event_expr_unguarded(
     }
 }
 
-fn push_name(names: &mut Vec<String>, name: &str) {
-    if !names.iter().any(|n| n == name) {
-        names.push(name.to_string());
+/// Adds a setting or aggregator variable to the rule's bindings, once per name.
+fn push_name(lowerer: &Lowerer, names: &mut Vec<(String, Option<DeclId>)>, name: &ast::Ident) {
+    if !names.iter().any(|(n, _)| *n == name.name) {
+        names.push((name.name.to_string(), lowerer.declaration(name)));
     }
 }
 
@@ -323,7 +359,7 @@ fn leaf(
     lowerer: &mut Lowerer,
     base: &ast::BaseEvent,
     wheres: &mut Vec<WhereIr>,
-    names: &mut Vec<String>,
+    names: &mut Vec<(String, Option<DeclId>)>,
 ) -> Leaf {
     let attrs = base
         .attrs
@@ -337,16 +373,16 @@ fn leaf(
         })
         .collect();
     for name in &base.setting {
-        push_name(names, &name.name);
+        push_name(lowerer, names, name);
     }
     let where_id = base.where_.as_ref().map(|condition| {
         lowerer.scopes.push();
         let bindings = base
             .setting
             .iter()
-            .map(|n| (n.name.to_string(), lowerer.scopes.declare(&n.name)))
+            .map(|n| (n.name.to_string(), lowerer.declare(n, StaticKind::Unknown)))
             .collect();
-        let condition = lowerer.expr(condition);
+        let condition = lowerer.node(condition);
         let n_slots = lowerer.scopes.pop();
         wheres.push(WhereIr {
             n_slots,
@@ -381,7 +417,7 @@ fn level(level: Option<ast::LogLevel>) -> &'static str {
 fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
     let guard = stmt.guard.as_ref().map(|guard| match guard {
         ast::Guard::OnFinal { .. } => Guard::OnFinal,
-        ast::Guard::If { condition } => Guard::If(lowerer.expr(condition)),
+        ast::Guard::If { condition } => Guard::If(lowerer.node(condition)),
     });
     let kind = match &stmt.kind {
         AstStmt::PersistentAssignment {
@@ -398,8 +434,8 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
             }
             StmtKind::EntSet {
                 name: Arc::from(name.name.as_str()),
-                path: path.as_ref().map(|p| lowerer.expr(p)),
-                value: lowerer.expr(value),
+                path: path.as_ref().map(|p| lowerer.node(p)),
+                value: lowerer.node(value),
             }
         }
         AstStmt::Clear { domain, name, path } => {
@@ -414,14 +450,14 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
             }
             StmtKind::EntClear {
                 name: Arc::from(name.name.as_str()),
-                path: path.as_ref().map(|p| lowerer.expr(p)),
+                path: path.as_ref().map(|p| lowerer.node(p)),
             }
         }
         AstStmt::Raise {
             event, attributes, ..
         } => StmtKind::Raise {
             target: event_target(lowerer, event),
-            attrs: attributes.as_ref().map(|a| lowerer.expr(a)),
+            attrs: attributes.as_ref().map(|a| lowerer.node(a)),
         },
         AstStmt::Schedule {
             event,
@@ -431,12 +467,14 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
         } => {
             let target = event_target(lowerer, event);
             let time = match time {
-                ast::ScheduleTime::At { time } => ScheduleWhen::At(lowerer.expr(time)),
-                ast::ScheduleTime::Repeat { timespec } => ScheduleWhen::Repeat(lowerer.expr(timespec)),
+                ast::ScheduleTime::At { time } => ScheduleWhen::At(lowerer.node(time)),
+                ast::ScheduleTime::Repeat { timespec } => ScheduleWhen::Repeat(lowerer.node(timespec)),
             };
-            let attrs = attributes.as_ref().map(|a| lowerer.expr(a));
+            let attrs = attributes.as_ref().map(|a| lowerer.node(a));
             // The name is declared after the expressions, which cannot see it.
-            let setting = setting.as_ref().map(|name| lowerer.scopes.declare(&name.name));
+            let setting = setting
+                .as_ref()
+                .map(|name| lowerer.declare(name, StaticKind::Unknown));
             StmtKind::Schedule {
                 target,
                 time,
@@ -448,17 +486,17 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
             level: l, message, ..
         } => StmtKind::Log {
             level: level(*l),
-            message: lowerer.expr(message),
+            message: lowerer.node(message),
         },
         AstStmt::Error {
             level: l, message, ..
         } => StmtKind::Error {
             level: level(*l),
-            message: lowerer.expr(message),
+            message: lowerer.node(message),
         },
         AstStmt::Last => StmtKind::Last,
         AstStmt::Declaration(decl) => {
-            let mut lowered = lowerer.block(&[decl]);
+            let mut lowered = lowerer.decls(&[decl]);
             match lowered.pop() {
                 Some(decl) => StmtKind::Decl(decl),
                 None => StmtKind::Last,
@@ -476,8 +514,8 @@ fn event_target(lowerer: &mut Lowerer, event: &ast::EventRef) -> EventTarget {
     match event {
         ast::EventRef::Static { domain, event_type } => EventTarget::Static {
             domain: Arc::from(domain.name.as_str()),
-            name: lowerer.expr(event_type),
+            name: lowerer.node(event_type),
         },
-        ast::EventRef::Dynamic { domain_and_type } => EventTarget::Dynamic(lowerer.expr(domain_and_type)),
+        ast::EventRef::Dynamic { domain_and_type } => EventTarget::Dynamic(lowerer.node(domain_and_type)),
     }
 }

@@ -31,6 +31,9 @@ pub fn ruleset(ir: &RulesetIr) -> String {
         for (name, slot) in &ir.exports {
             p.line("", &format!("export {name} s{slot}"));
         }
+        for (name, _) in &ir.builtin_exports {
+            p.line("", &format!("export {name} stdlib"));
+        }
         if let Some(slot) = ir.testing_slot {
             p.line("", &format!("testing s{slot}"));
         }

@@ -311,7 +311,10 @@ impl KrlInstance {
     }
 
     fn export(&self, name: &str) -> Option<Value> {
-        let slot = self.ir.exports.iter().find(|(n, _)| n == name)?.1;
+        let Some(&(_, slot)) = self.ir.exports.iter().find(|(n, _)| n == name) else {
+            let builtin = self.ir.builtin_exports.iter().find(|(n, _)| n == name);
+            return builtin.map(|(_, value)| value.clone());
+        };
         self.globals.get(slot, name).ok().cloned()
     }
 }

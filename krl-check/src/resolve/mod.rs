@@ -1,6 +1,8 @@
-//! Name resolution: walks a ruleset with a scope stack, following the reference compiler's
-//! visibility rules (language.md §3.1, §3.2), fills the [`NameTable`] and reports the
-//! compile-time errors that need scopes: unknown names, duplicates, arity, exports.
+//! Name resolution, the one place that knows KRL's visibility rules: walks a ruleset with a
+//! scope stack, following the reference compiler (language.md §3.1, §3.2), fills the
+//! [`NameTable`] and reports the compile-time errors that need scopes: unknown names,
+//! duplicates, arity, exports. `krl check` and the language server read its table, and
+//! lowering runs it through [`NameResolver`] and reads which declaration each name means.
 
 use krl_diagnostics::suggest::{edit_distance, is_typo_distance};
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, Span, codes};
@@ -13,31 +15,31 @@ use krl_syntax::visit::{self, Flow, Node, Visitor};
 
 use crate::FastMap;
 use crate::scope::{
-    CallSite, DeclId, DeclKind, Declaration, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId,
+    DeclId, DeclKind, Declaration, Duplicate, EntAccess, EntAccessKind, NameTable, Reference, Scope, ScopeId,
     ScopeKind, Shape, Signature,
 };
 use krl_builtins::Kind;
 
+mod arity;
+mod incremental;
+
+pub use incremental::NameResolver;
+
 /// Resolves every name in `ruleset`; errors go to `out`.
 pub fn resolve(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) -> NameTable {
-    let mut resolver = Resolver {
-        file,
-        table: NameTable::default(),
-        bindings: Vec::new(),
-        current: ScopeId(0),
-        out,
-    };
+    let mut resolver = Resolver::new(file);
     resolver.ruleset(ruleset);
+    out.append(&mut resolver.out);
     resolver.table
 }
 
-struct Resolver<'a> {
+struct Resolver {
     file: FileId,
     table: NameTable,
     /// Per scope: the declaration each name currently means.
     bindings: Vec<FastMap<String, DeclId>>,
     current: ScopeId,
-    out: &'a mut Vec<Diagnostic>,
+    out: Vec<Diagnostic>,
 }
 
 /// How a call site passes its arguments, for arity checks.
@@ -49,7 +51,17 @@ enum CallForm {
     Action,
 }
 
-impl Resolver<'_> {
+impl Resolver {
+    fn new(file: FileId) -> Resolver {
+        Resolver {
+            file,
+            table: NameTable::default(),
+            bindings: Vec::new(),
+            current: ScopeId(0),
+            out: Vec::new(),
+        }
+    }
+
     fn at(&self, span: Span) -> FileSpan {
         FileSpan::new(self.file, span)
     }
@@ -127,6 +139,9 @@ impl Resolver<'_> {
                     )
                     .with_note(format!("pico-engine reports: `{reference_text}`")),
             );
+            let id = self.add_declaration(&name.name, kind, name.span, shape);
+            self.table.duplicates.push(Duplicate { id, previous });
+            return id;
         }
         self.add_declaration(&name.name, kind, name.span, shape)
     }
@@ -151,9 +166,19 @@ impl Resolver<'_> {
             if let Some(&decl) = self.bindings[id.0 as usize].get(name) {
                 return Some(decl);
             }
-            scope = self.table.scopes[id.0 as usize].parent;
+            scope = self.outer(id);
         }
         None
+    }
+
+    /// The next scope a lookup searches after `id`: its parent, except that a `where`
+    /// condition skips its rule's scope.
+    fn outer(&self, id: ScopeId) -> Option<ScopeId> {
+        let parent = self.table.scopes[id.0 as usize].parent?;
+        if self.scope_kind(id) == ScopeKind::Where {
+            return self.table.scopes[parent.0 as usize].parent;
+        }
+        Some(parent)
     }
 
     /// Records a use of `name` and reports it when nothing declares it.
@@ -169,10 +194,23 @@ impl Resolver<'_> {
             .with_label("not found in this scope");
             if let Some(suggestion) = self.suggest(name) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+            } else if self.set_by_another_event(name) {
+                diagnostic = diagnostic.with_help(format!(
+                    "`{name}` is set by another event of this `select`, and a `where` sees its own event's settings only; test it in the rule's action condition instead"
+                ));
             }
             self.out.push(diagnostic);
         }
         resolved
+    }
+
+    /// Whether `name`, unknown in a `where`, is a setting of its rule (of another event).
+    fn set_by_another_event(&self, name: &str) -> bool {
+        if self.scope_kind(self.current) != ScopeKind::Where {
+            return false;
+        }
+        let rule = self.table.scopes[self.current.0 as usize].parent;
+        rule.is_some_and(|rule| self.bindings[rule.0 as usize].contains_key(name))
     }
 
     /// The visible name closest to `name` by edit distance, when it is close enough.
@@ -189,7 +227,7 @@ impl Resolver<'_> {
                     best = Some((distance, candidate));
                 }
             }
-            scope = self.table.scopes[id.0 as usize].parent;
+            scope = self.outer(id);
         }
         best.map(|(_, candidate)| candidate.to_string())
     }
@@ -204,7 +242,8 @@ impl Resolver<'_> {
 
     // ----- ruleset structure -----
 
-    fn ruleset(&mut self, ruleset: &Ruleset) {
+    /// The root scope: every stdlib operator and `__testing`.
+    fn root(&mut self) {
         self.push_scope(ScopeKind::Root, Span::default());
         for op in krl_builtins::named_operators() {
             let signature = Signature {
@@ -224,12 +263,30 @@ impl Resolver<'_> {
             Span::default(),
             Shape::Unknown,
         );
+    }
 
+    fn ruleset(&mut self, ruleset: &Ruleset) {
+        self.root();
+        self.ruleset_scope(ruleset);
+    }
+
+    /// The ruleset's own scope: configure and global names, then the meta and the rules.
+    fn ruleset_scope(&mut self, ruleset: &Ruleset) {
         self.push_scope(ScopeKind::Ruleset, ruleset.span);
         let props: Vec<_> = ruleset.meta.iter().flat_map(|meta| meta.props()).collect();
         for prop in &props {
             if let MetaPropKind::Configure { decls } = &prop.kind {
                 self.declaration_block(decls, DeclKind::Configure);
+            }
+        }
+        for prop in &props {
+            if let MetaPropKind::Use { with, .. } = &prop.kind {
+                // The `with` names belong to the used module; only the values are ours. They
+                // are evaluated before the globals are declared (as in pico-engine), so they
+                // see the `configure using` names only.
+                for decl in declarations(with) {
+                    self.expr(&decl.value);
+                }
             }
         }
         if let Some(global) = &ruleset.global {
@@ -239,15 +296,10 @@ impl Resolver<'_> {
         for prop in &props {
             match &prop.kind {
                 MetaPropKind::Value { value } | MetaPropKind::Key { value, .. } => self.expr(value),
-                MetaPropKind::Use { with, .. } => {
-                    // The `with` names belong to the used module; only the values are ours.
-                    for decl in declarations(with) {
-                        self.expr(&decl.value);
-                    }
-                }
                 MetaPropKind::Shares { names } => self.exports(names, "share"),
                 MetaPropKind::Provides { names } => self.exports(names, "provide"),
                 MetaPropKind::Configure { .. }
+                | MetaPropKind::Use { .. }
                 | MetaPropKind::Logging { .. }
                 | MetaPropKind::ErrorsTo { .. }
                 | MetaPropKind::ProvidesKeys { .. } => {}
@@ -386,15 +438,14 @@ impl Resolver<'_> {
             ),
             Some(select) => match &select.kind {
                 SelectKind::When { event, within } => {
-                    // Settings first: a `where` may use the settings of its own event and,
-                    // across `and`/`then`, of the others (language.md §5.9.4).
+                    // `within` is evaluated outside the event's matchers: it sees no setting.
+                    if let Some(within) = within {
+                        self.expr(&within.amount);
+                    }
                     let mut positional = Vec::new();
                     self.event_settings(event, &mut positional);
                     self.table.positional.extend(positional);
                     self.event_conditions(event);
-                    if let Some(within) = within {
-                        self.expr(&within.amount);
-                    }
                 }
                 SelectKind::Where { condition } => self.expr(condition),
             },
@@ -426,11 +477,11 @@ impl Resolver<'_> {
     /// The names an event expression binds, in source order: each base event's `setting(...)`
     /// and, after its event's, each aggregator's variables; one positional list each.
     fn event_settings(&mut self, event: &EventExpr, positional: &mut Vec<Vec<DeclId>>) {
-        struct Settings<'r, 'o> {
-            resolver: &'r mut Resolver<'o>,
+        struct Settings<'r> {
+            resolver: &'r mut Resolver,
             positional: &'r mut Vec<Vec<DeclId>>,
         }
-        impl Settings<'_, '_> {
+        impl Settings<'_> {
             fn bind(&mut self, names: &[Ident], kind: DeclKind) {
                 let ids = names
                     .iter()
@@ -439,7 +490,7 @@ impl Resolver<'_> {
                 self.positional.push(ids);
             }
         }
-        impl<'a> Visitor<'a> for Settings<'_, '_> {
+        impl<'a> Visitor<'a> for Settings<'_> {
             fn enter(&mut self, node: Node<'a>) -> Flow {
                 match node {
                     Node::Event(EventExpr {
@@ -475,17 +526,53 @@ impl Resolver<'_> {
         );
     }
 
-    /// The `where` conditions of an event expression, once all its settings are bound: the
-    /// resolver's own walk, which resolves every expression it meets.
+    /// The `where` conditions of an event expression, once all its settings are bound. Each
+    /// sees its own event's settings only (matching pico-engine, which evaluates it inside
+    /// that event's matcher: another event's setting is undefined there).
     fn event_conditions(&mut self, event: &EventExpr) {
-        let _ = visit::walk_event(self, event);
+        let _ = visit::walk_event(
+            &mut |node: Node<'_>| match node {
+                Node::Event(EventExpr {
+                    kind: EventExprKind::Event(base),
+                    ..
+                }) => {
+                    if let Some(condition) = &base.where_ {
+                        self.where_condition(&base.setting, condition);
+                    }
+                    Flow::Skip
+                }
+                _ => Flow::Continue,
+            },
+            event,
+        );
+    }
+
+    fn where_condition(&mut self, setting: &[Ident], condition: &Expr) {
+        let rule_scope = self.current;
+        self.push_scope(ScopeKind::Where, condition.span);
+        for name in setting {
+            if let Some(&id) = self.bindings[rule_scope.0 as usize].get(name.name.as_str()) {
+                self.bindings[self.current.0 as usize].insert(name.name.to_string(), id);
+            }
+        }
+        self.expr(condition);
+        self.pop_scope();
     }
 
     /// A declaration block (language.md §3.2): values see earlier names only; `function`
     /// literals are compiled last and see the whole block, themselves included.
     fn declaration_block(&mut self, items: &[DeclItem], kind: DeclKind) {
+        self.declarations(declarations(items), kind);
+    }
+
+    /// The declarations of one block, in order (see [`Resolver::declaration_block`]).
+    fn declarations<'d>(
+        &mut self,
+        decls: impl IntoIterator<Item = &'d krl_syntax::ast::Declaration>,
+        kind: DeclKind,
+    ) {
         let mut functions = Vec::new();
-        for decl in declarations(items) {
+        for decl in decls {
             if let ExprKind::Function(function) = &decl.value.kind {
                 self.declare(
                     &decl.name,
@@ -835,160 +922,11 @@ impl Resolver<'_> {
             self.expr(&arg.value);
         }
     }
-
-    fn check_arity(&mut self, id: DeclId, name: &Ident, args: &Args, form: CallForm) {
-        let decl = self.table.declaration(id);
-        let signature = match (&decl.shape, form) {
-            // Matches pico-engine: `noop()` in an expression is `Not a function: ActionFunction`.
-            (Shape::Function(sig), CallForm::Plain | CallForm::Method) => sig.clone(),
-            (Shape::Action(sig) | Shape::ActionFunction(sig), CallForm::Action) => sig.clone(),
-            (shape, form) => {
-                self.report_not_callable(id, shape.clone(), name, form);
-                return;
-            }
-        };
-        let declared_at = (!decl.kind.is_builtin()).then_some(decl.span);
-        let receiver = usize::from(matches!(form, CallForm::Method));
-        let mut supplied = vec![false; signature.max().max(1)];
-        let mut count = receiver;
-        let mut problems = Vec::new();
-        for slot in supplied.iter_mut().take(receiver) {
-            *slot = true;
-        }
-        for arg in args.args() {
-            match &arg.name {
-                None => {
-                    if let Some(slot) = supplied.get_mut(count) {
-                        *slot = true;
-                    }
-                    count += 1;
-                }
-                Some(named) => match signature.params.iter().position(|param| *param == named.name) {
-                    Some(idx) => supplied[idx] = true,
-                    None => problems.push((
-                        named.span,
-                        format!("`{}` has no parameter `{}`", name.name, named.name),
-                    )),
-                },
-            }
-        }
-        self.table.calls.push(CallSite {
-            callee: id,
-            name_span: name.span,
-            args_span: args.span,
-            positional: count,
-            method: receiver == 1,
-        });
-        if declared_at.is_some() {
-            // Matches pico-engine: missing arguments are null and extra ones are ignored, and
-            // its own test rulesets rely on both; the `too-many-arguments` lint reports extras.
-            self.report_arity(problems, receiver, &signature, name, declared_at);
-            return;
-        }
-        let missing = signature
-            .params
-            .iter()
-            .take(signature.min)
-            .zip(&supplied)
-            .any(|(_, &given)| !given);
-        let has_named = args.args().any(|arg| arg.name.is_some());
-        if count > signature.max() || (missing && !has_named && problems.is_empty()) {
-            let given = count - receiver;
-            let takes = signature.min.saturating_sub(receiver)..=signature.max().saturating_sub(receiver);
-            let message = format!(
-                "`{}` takes {} but {} {} given",
-                name.name,
-                describe_count(*takes.start(), *takes.end()),
-                given,
-                if given == 1 { "was" } else { "were" }
-            );
-            problems.push((args.span, message));
-        } else if missing {
-            let absent: Vec<_> = signature
-                .params
-                .iter()
-                .take(signature.min)
-                .zip(&supplied)
-                .filter(|(_, given)| !**given)
-                .map(|(param, _)| format!("`{param}`"))
-                .collect();
-            problems.push((
-                args.span,
-                format!("`{}` is missing {}", name.name, absent.join(", ")),
-            ));
-        }
-        self.report_arity(problems, receiver, &signature, name, None);
-    }
-
-    /// An action called in an expression, or a function used as an action (language.md
-    /// §3.3): the reference compiler rejects both when the callee's type is known.
-    fn report_not_callable(&mut self, id: DeclId, shape: Shape, name: &Ident, form: CallForm) {
-        let type_name = match &shape {
-            Shape::Function(_) => "Function",
-            Shape::Action(_) => "Action",
-            Shape::ActionFunction(_) => "ActionFunction",
-            Shape::Unknown => return,
-        };
-        let decl = self.table.declaration(id);
-        let declared_at = (!decl.kind.is_builtin()).then_some(decl.span);
-        let mut diagnostic = match form {
-            CallForm::Plain | CallForm::Method => Diagnostic::error(
-                codes::NOT_A_FUNCTION,
-                self.at(name.span),
-                format!(
-                    "`{}` is an action and cannot be called in an expression",
-                    name.name
-                ),
-            )
-            .with_help("call it in an action block; compute values in `pre`")
-            .with_note(format!("pico-engine reports: `Not a function: {type_name}`")),
-            CallForm::Action => Diagnostic::error(
-                codes::NOT_AN_ACTION,
-                self.at(name.span),
-                format!("`{}` is a function, not an action", name.name),
-            )
-            .with_help("compute the value in `pre`, and use an action such as `send_directive` or `noop`")
-            .with_note(format!("pico-engine reports: `Not an action: {type_name}`")),
-        };
-        if let Some(at) = declared_at {
-            diagnostic = diagnostic.with_related(self.at(at), "declared here");
-        }
-        self.out.push(diagnostic);
-    }
-
-    fn report_arity(
-        &mut self,
-        problems: Vec<(Span, String)>,
-        receiver: usize,
-        signature: &Signature,
-        name: &Ident,
-        declared_at: Option<Span>,
-    ) {
-        for (span, message) in problems {
-            let mut diagnostic = Diagnostic::error(codes::WRONG_ARGUMENT_COUNT, self.at(span), message);
-            if receiver == 1 {
-                diagnostic = diagnostic.with_note("the receiver of a method call is its first argument");
-            }
-            diagnostic = match declared_at {
-                Some(at) => diagnostic.with_related(self.at(at), "declared here"),
-                None => diagnostic.with_note(format!(
-                    "parameters of `{}`: {}",
-                    name.name,
-                    if signature.params.is_empty() {
-                        "none".to_string()
-                    } else {
-                        signature.params.join(", ")
-                    }
-                )),
-            };
-            self.out.push(diagnostic);
-        }
-    }
 }
 
 /// The resolver walks expressions with the one visitor; blocks, rules and functions it walks
 /// itself, in the order their names become visible.
-impl<'a> Visitor<'a> for Resolver<'_> {
+impl<'a> Visitor<'a> for Resolver {
     fn enter(&mut self, node: Node<'a>) -> Flow {
         match node {
             Node::Expr(expr) => self.enter_expr(expr),
@@ -1008,15 +946,6 @@ fn attrs_help(args: &Args) -> String {
             "write `event:attrs{key}`".to_string()
         }
         _ => "write `event:attrs{key}`".to_string(),
-    }
-}
-
-fn describe_count(min: usize, max: usize) -> String {
-    let unit = |n: usize| if n == 1 { "argument" } else { "arguments" };
-    if min == max {
-        format!("{min} {}", unit(max))
-    } else {
-        format!("{min} to {max} {}", unit(max))
     }
 }
 

@@ -1,0 +1,9 @@
+ruleset t.visibility_module {
+  meta {
+    configure using secret = ""
+    provides greeting
+  }
+  global {
+    greeting = function() { secret }
+  }
+}
