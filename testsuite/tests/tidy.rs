@@ -48,14 +48,8 @@ const LONG_FUNCTIONS: &[(&str, &str)] = &[
         "two_picos_subscribe_send_events_across_and_cancel",
     ),
     // To split.
-    ("krl-cli/src/commands/check.rs", "run"),
-    ("krl-cli/src/commands/run.rs", "serve"),
-    ("krl-cli/src/commands/test/format.rs", "step"),
-    ("krl-cli/src/commands/test/mod.rs", "run_once"),
     ("krl-jit/src/lower/mod.rs", "expr_unguarded"),
     ("krl-jit/src/ruleset/lower.rs", "ruleset"),
-    ("krl-lsp/src/handlers/completion.rs", "completion_with_fallback"),
-    ("krl-syntax/src/fmt/rule.rs", "statement"),
     ("krl-syntax/src/parser.rs", "parse"),
 ];
 
