@@ -14,7 +14,6 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use super::backend::{Backend, RulesetInstance};
 use super::channel::{self, Channel, EventPolicy, QueryPolicy};
-use super::context::{LogEntry, TxnContext};
 use super::error::EngineError;
 use super::event::{Event, Query};
 use super::ids::new_id;
@@ -26,9 +25,12 @@ use crate::RuntimeError;
 use crate::limits::ValueLimits;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
+use context::{LogEntry, TxnContext};
 
 mod clock;
+pub mod context;
 mod dead_letters;
+mod facade;
 mod load;
 mod logs;
 mod oneshot;

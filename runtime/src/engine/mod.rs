@@ -12,7 +12,6 @@
 
 pub mod backend;
 pub mod channel;
-pub mod context;
 pub mod ent;
 mod error;
 pub mod event;
@@ -32,9 +31,9 @@ pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
     RulesetInstance, RulesetMeta,
 };
-pub use context::TxnContext;
 pub use error::EngineError;
 pub use event::{Event, Query};
+pub use kernel::context::{self, TxnContext};
 pub use kernel::{
     DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineOptions, EntVar, EventResponse, MAX_EVENT_RUNS,
     RulesetVersion, Submitted,
