@@ -3,7 +3,8 @@
 //!
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
-//! rulesets), `context` (what a running rule sees), `log` (the pico log), `ent`
+//! rulesets), `context` (what a running rule sees; it lives in `kernel/`, which alone
+//! sees its fields, and the built-in modules act through `kernel/facade.rs`), `log` (the pico log), `ent`
 //! (entity-variable paths), `pico` (one pico's state), `error` (`EngineError`), `kernel` (the engine and its
 //! transactions), `outbox` (events for other engines, posted in order once their transaction
 //! committed), `select` (event expressions),

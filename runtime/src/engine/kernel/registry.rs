@@ -115,3 +115,94 @@ impl Registry {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::RuntimeError;
+    use crate::engine::backend::{CompileError, CompiledRuleset, RuleSpec, RulesetInstance, RulesetMeta};
+    use crate::engine::context::TxnContext;
+    use crate::storage::MemoryStorage;
+    use crate::value::Map;
+
+    /// Compiles a source that is just a rid; `broken` does not compile. Counts compiles.
+    #[derive(Default)]
+    struct RidBackend {
+        compiles: AtomicUsize,
+    }
+
+    struct RidOnly {
+        rid: String,
+        meta: RulesetMeta,
+    }
+
+    impl CompiledRuleset for RidOnly {
+        fn rid(&self) -> &str {
+            &self.rid
+        }
+        fn meta(&self) -> &RulesetMeta {
+            &self.meta
+        }
+        fn rules(&self) -> &[RuleSpec] {
+            &[]
+        }
+        fn instantiate(&self, _: &mut TxnContext<'_>, _: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+            Err(RuntimeError::error("the registry never instantiates"))
+        }
+    }
+
+    impl Backend for RidBackend {
+        fn compile(&self, _url: &str, src: &str) -> Result<Arc<dyn CompiledRuleset>, CompileError> {
+            self.compiles.fetch_add(1, Ordering::Relaxed);
+            if src == "broken" {
+                return Err(CompileError {
+                    message: "Error: broken".into(),
+                    diagnostics: Vec::new(),
+                });
+            }
+            Ok(Arc::new(RidOnly {
+                rid: src.to_string(),
+                meta: RulesetMeta::default(),
+            }))
+        }
+    }
+
+    fn registry(backend: &Arc<RidBackend>) -> Registry {
+        Registry::new(Arc::clone(backend) as Arc<dyn Backend>)
+    }
+
+    #[test]
+    fn the_same_text_compiles_once_and_a_broken_one_keeps_the_version_before() {
+        let backend = Arc::new(RidBackend::default());
+        let registry = registry(&backend);
+        let storage = MemoryStorage::new();
+        let (first, changed) = registry.register("u", "a.b".into(), 1.0, &storage).expect("compiles");
+        assert!(changed);
+        let (again, changed) = registry.register("u", "a.b".into(), 2.0, &storage).expect("compiles");
+        assert!(!changed);
+        assert_eq!(again.flushed, first.flushed);
+        assert_eq!(backend.compiles.load(Ordering::Relaxed), 1);
+        assert!(registry.register("u", "broken".into(), 3.0, &storage).is_err());
+        assert_eq!(registry.get("u").map(|code| code.hash.clone()), Some(first.hash.clone()));
+        assert!(registry.get("elsewhere").is_none());
+    }
+
+    #[test]
+    fn what_memory_holds_a_restart_compiles_again_from_storage() {
+        let backend = Arc::new(RidBackend::default());
+        let storage = MemoryStorage::new();
+        let before = registry(&backend);
+        before.register("u", "a.b".into(), 1.0, &storage).expect("compiles");
+        before.register("v", "c.d".into(), 1.0, &storage).expect("compiles");
+        assert!(before.register("w", "broken".into(), 1.0, &storage).is_err());
+        let after = registry(&backend);
+        assert_eq!(after.load(&storage).expect("the store reads"), Vec::<String>::new());
+        for url in ["u", "v"] {
+            let (old, new) = (before.get(url), after.get(url));
+            assert_eq!(old.map(|c| c.hash.clone()), new.map(|c| c.hash.clone()), "{url}");
+        }
+        assert!(after.get("w").is_none());
+    }
+}
