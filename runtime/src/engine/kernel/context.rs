@@ -233,13 +233,8 @@ impl<'a> TxnContext<'a> {
 
     /// `raise event "domain:name"`: whitespace removed, split at the first `:`.
     pub fn raise_dynamic(&mut self, domain_and_type: &Value, attrs: Value) -> Result<(), RuntimeError> {
-        let text: String = domain_and_type
-            .to_krl_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let (domain, name) = text.split_once(':').unwrap_or((text.as_str(), ""));
-        self.raise(&Value::string(domain), &Value::string(name), attrs)
+        let (domain, name) = Self::split_event_type(domain_and_type);
+        self.raise(&domain, &name, attrs)
     }
 
     /// Logs `rule selected` and tells the trace sink (if any) that rule `rule` of the running
