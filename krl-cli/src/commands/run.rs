@@ -27,7 +27,7 @@ use krl_runtime::limits::{self, ValueLimits};
 use krl_runtime::{Map, Value};
 
 use super::ruleset_changes;
-use super::run_store::{self, Standby, StoreChoice};
+use super::run_store::{self, OpenedStore, Standby, StoreChoice};
 use super::tier::TierArgs;
 use crate::run_state::{self, RunState};
 use crate::{exit, files};
@@ -158,23 +158,8 @@ fn serve(args: Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
     let allowed_hosts = allowed_hosts(&args, &base_url);
-    let lease = std::time::Duration::try_from_secs_f64(args.lease_seconds)
-        .map_err(|_| anyhow::anyhow!("--lease-seconds must be a positive number of seconds"))?;
-    let store = run_store::open(
-        &StoreChoice {
-            memory: args.memory,
-            store: args.store.as_deref(),
-            home: &home,
-            lease,
-        },
-        Standby {
-            listener: &listener,
-            base_url: &base_url,
-            allowed_hosts: allowed_hosts.clone(),
-        },
-    )?;
+    let store = open_store(&args, &home, &listener, &base_url, &allowed_hosts)?;
     let storage = Arc::clone(&store.storage);
-
     let token = admin_token(&args, addr)?;
     let options = engine_options(&args, &home, base_url);
     let engine = Engine::open(Arc::new(krl_jit::InterpreterBackend), options, storage)?;
@@ -250,6 +235,32 @@ fn serve(args: Args) -> anyhow::Result<()> {
     }
     say!("krl run: stopped");
     Ok(())
+}
+
+/// The store `--memory`, `--store` or the home names; on a shared store, a standby serving
+/// `listener` until this engine holds the store's lease.
+fn open_store(
+    args: &Args,
+    home: &Path,
+    listener: &std::net::TcpListener,
+    base_url: &str,
+    allowed_hosts: &[String],
+) -> anyhow::Result<OpenedStore> {
+    let lease = std::time::Duration::try_from_secs_f64(args.lease_seconds)
+        .map_err(|_| anyhow::anyhow!("--lease-seconds must be a positive number of seconds"))?;
+    run_store::open(
+        &StoreChoice {
+            memory: args.memory,
+            store: args.store.as_deref(),
+            home,
+            lease,
+        },
+        Standby {
+            listener,
+            base_url,
+            allowed_hosts: allowed_hosts.to_vec(),
+        },
+    )
 }
 
 /// A new admin token, or none with `--no-token` (with a warning when the port is reachable

@@ -148,7 +148,11 @@ mod tests {
         fn rules(&self) -> &[RuleSpec] {
             &[]
         }
-        fn instantiate(&self, _: &mut TxnContext<'_>, _: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+        fn instantiate(
+            &self,
+            _: &mut TxnContext<'_>,
+            _: &Map,
+        ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
             Err(RuntimeError::error("the registry never instantiates"))
         }
     }
@@ -178,14 +182,21 @@ mod tests {
         let backend = Arc::new(RidBackend::default());
         let registry = registry(&backend);
         let storage = MemoryStorage::new();
-        let (first, changed) = registry.register("u", "a.b".into(), 1.0, &storage).expect("compiles");
+        let (first, changed) = registry
+            .register("u", "a.b".into(), 1.0, &storage)
+            .expect("compiles");
         assert!(changed);
-        let (again, changed) = registry.register("u", "a.b".into(), 2.0, &storage).expect("compiles");
+        let (again, changed) = registry
+            .register("u", "a.b".into(), 2.0, &storage)
+            .expect("compiles");
         assert!(!changed);
         assert_eq!(again.flushed, first.flushed);
         assert_eq!(backend.compiles.load(Ordering::Relaxed), 1);
         assert!(registry.register("u", "broken".into(), 3.0, &storage).is_err());
-        assert_eq!(registry.get("u").map(|code| code.hash.clone()), Some(first.hash.clone()));
+        assert_eq!(
+            registry.get("u").map(|code| code.hash.clone()),
+            Some(first.hash.clone())
+        );
         assert!(registry.get("elsewhere").is_none());
     }
 
@@ -194,11 +205,18 @@ mod tests {
         let backend = Arc::new(RidBackend::default());
         let storage = MemoryStorage::new();
         let before = registry(&backend);
-        before.register("u", "a.b".into(), 1.0, &storage).expect("compiles");
-        before.register("v", "c.d".into(), 1.0, &storage).expect("compiles");
+        before
+            .register("u", "a.b".into(), 1.0, &storage)
+            .expect("compiles");
+        before
+            .register("v", "c.d".into(), 1.0, &storage)
+            .expect("compiles");
         assert!(before.register("w", "broken".into(), 1.0, &storage).is_err());
         let after = registry(&backend);
-        assert_eq!(after.load(&storage).expect("the store reads"), Vec::<String>::new());
+        assert_eq!(
+            after.load(&storage).expect("the store reads"),
+            Vec::<String>::new()
+        );
         for url in ["u", "v"] {
             let (old, new) = (before.get(url), after.get(url));
             assert_eq!(old.map(|c| c.hash.clone()), new.map(|c| c.hash.clone()), "{url}");
