@@ -4,29 +4,10 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use krl_diagnostics::FileId;
-use krl_jit::Session;
-use krl_runtime::TestHost;
 
-const SETUP: &[&str] = &[
-    "fib = function(n) { n < 2 => n | fib(n - 1) + fib(n - 2) }",
-    "pipeline = function(n) { 0.range(n).map(function(x) { x * 2 }).filter(function(x) { x % 3 == 0 }).reduce(function(a, b) { a + b }, 0) }",
-    "strings = function(n) { 0.range(n).map(function(x) { \"item\" + x }).join(\",\") }",
-    "build_map = function(n) { 0.range(n).reduce(function(m, i) { m.put(\"k\" + i, i) }, {}) }",
-    "lookups = function(m, n) { 0.range(n).map(function(i) { m{\"k\" + (i % 1000)} }).reduce(function(a, b) { a + b }, 0) }",
-    "matches = function(n) { 0.range(n).filter(function(i) { (\"abc\" + i).match(re#c\\d*5$#) }).length() }",
-    "big_map = build_map(1000)",
-];
-
-fn session() -> (Session, TestHost) {
-    let mut session = Session::new();
-    let mut host = TestHost::new();
-    for line in SETUP {
-        session
-            .eval_input(FileId(0), line, &mut host)
-            .expect("benchmark setup evaluates");
-    }
-    (session, host)
-}
+#[path = "support/workloads.rs"]
+mod workloads;
+use workloads::session;
 
 fn bench(c: &mut Criterion) {
     let (mut session, mut host) = session();

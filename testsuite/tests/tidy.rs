@@ -48,12 +48,6 @@ const LONG_FUNCTIONS: &[(&str, &str)] = &[
         "two_picos_subscribe_send_events_across_and_cancel",
     ),
     // To split.
-    ("krl-cli/src/commands/check.rs", "run"),
-    ("krl-cli/src/commands/run.rs", "serve"),
-    ("krl-cli/src/commands/test/format.rs", "step"),
-    ("krl-cli/src/commands/test/mod.rs", "run_once"),
-    ("krl-lsp/src/handlers/completion.rs", "completion_with_fallback"),
-    ("krl-syntax/src/fmt/rule.rs", "statement"),
     ("krl-syntax/src/parser.rs", "parse"),
 ];
 

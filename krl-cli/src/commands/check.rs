@@ -61,40 +61,15 @@ pub fn run(args: Args) -> u8 {
             return exit::USAGE;
         }
     };
-    // Reading and the `krl.toml` search start cost system calls per file: made on every core.
-    // Line indexes are built on first use, for the files that get a report.
-    let loaded: Vec<(PathBuf, std::io::Result<SourceFile>)> = files
-        .par_iter()
-        .map(|path| {
-            let file =
-                std::fs::read_to_string(path).map(|text| SourceFile::new(path.display().to_string(), text));
-            (config::search_start(path), file)
-        })
-        .collect();
-    let mut db = SourceDb::new();
-    let mut io_failed = false;
-    let mut configs = config::Configs::default();
-    // Per file in `db` order: its path and lint levels.
-    let mut settings: Vec<(&Path, Arc<krl_check::LintLevels>)> = Vec::new();
-    for (path, (dir, file)) in files.iter().zip(loaded) {
-        let levels = match configs.levels_in(&dir) {
-            Ok(levels) => levels,
-            Err(err) => {
-                eprintln!("error: {err}");
-                return exit::USAGE;
-            }
-        };
-        match file {
-            Ok(file) => {
-                db.add_file(file);
-                settings.push((path, levels));
-            }
-            Err(err) => {
-                eprintln!("error: cannot read `{}`: {err}", path.display());
-                io_failed = true;
-            }
-        }
-    }
+    let loaded = match load(&files) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let Loaded {
+        db,
+        settings,
+        io_failed,
+    } = loaded;
     let finder = modules::ModuleFinder::new(args.module_paths.clone());
     let renderer = render::Renderer::new(&db);
     let color = args.format == Format::Human && render::should_color();
@@ -120,60 +95,137 @@ pub fn run(args: Args) -> u8 {
     }
     let checked: Vec<Checked> = checked
         .into_par_iter()
-        .map(|(diagnostics, _)| {
-            let mut text = String::new();
-            match args.format {
-                Format::Human => {
-                    for diagnostic in &diagnostics {
-                        renderer.write_terminal(diagnostic, color, &mut text);
-                    }
-                }
-                Format::Json => {
-                    for (idx, diagnostic) in diagnostics.iter().enumerate() {
-                        if idx > 0 {
-                            text.push_str(",\n");
-                        }
-                        json_item(&render::to_json(diagnostic, &db), &mut text);
-                    }
-                }
-                Format::Github => {
-                    for diagnostic in &diagnostics {
-                        text.push_str(&render::to_github(diagnostic, &db));
-                        text.push('\n');
-                    }
-                }
-                Format::Sarif => {}
-            }
-            Checked { diagnostics, text }
-        })
+        .map(|(diagnostics, _)| render_file(diagnostics, args.format, &renderer, &db, color))
         .collect();
     let counts = Counts::of(&checked);
-    let elapsed = started.elapsed();
     // A closed pipe (`krl check . | head`) ends the output early; that is not an error.
-    let _ = match args.format {
+    let _ = report(args.format, &db, ids.len(), counts, checked, started);
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    if io_failed {
+        exit::USAGE
+    } else if counts.errors > 0 || (deny_warnings && counts.warnings > 0) {
+        exit::PROBLEMS
+    } else {
+        exit::OK
+    }
+}
+
+/// The files that could be read, each with its path and lint levels in `db` order.
+struct Loaded<'a> {
+    db: SourceDb,
+    settings: Vec<(&'a Path, Arc<krl_check::LintLevels>)>,
+    /// A file could not be read (reported already); the exit code says so.
+    io_failed: bool,
+}
+
+/// Reads every file and finds its `krl.toml`; `Err` is the exit code of a bad `krl.toml`.
+fn load(files: &[PathBuf]) -> Result<Loaded<'_>, u8> {
+    // Reading and the `krl.toml` search start cost system calls per file: made on every core.
+    // Line indexes are built on first use, for the files that get a report.
+    let loaded: Vec<(PathBuf, std::io::Result<SourceFile>)> = files
+        .par_iter()
+        .map(|path| {
+            let file =
+                std::fs::read_to_string(path).map(|text| SourceFile::new(path.display().to_string(), text));
+            (config::search_start(path), file)
+        })
+        .collect();
+    let mut db = SourceDb::new();
+    let mut io_failed = false;
+    let mut configs = config::Configs::default();
+    let mut settings = Vec::new();
+    for (path, (dir, file)) in files.iter().zip(loaded) {
+        let levels = match configs.levels_in(&dir) {
+            Ok(levels) => levels,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Err(exit::USAGE);
+            }
+        };
+        match file {
+            Ok(file) => {
+                db.add_file(file);
+                settings.push((path.as_path(), levels));
+            }
+            Err(err) => {
+                eprintln!("error: cannot read `{}`: {err}", path.display());
+                io_failed = true;
+            }
+        }
+    }
+    Ok(Loaded {
+        db,
+        settings,
+        io_failed,
+    })
+}
+
+/// One file's diagnostics and their text in `format` (SARIF is written whole, in [`report`]).
+fn render_file(
+    diagnostics: Vec<Diagnostic>,
+    format: Format,
+    renderer: &render::Renderer<'_>,
+    db: &SourceDb,
+    color: bool,
+) -> Checked {
+    let mut text = String::new();
+    match format {
         Format::Human => {
+            for diagnostic in &diagnostics {
+                renderer.write_terminal(diagnostic, color, &mut text);
+            }
+        }
+        Format::Json => {
+            for (idx, diagnostic) in diagnostics.iter().enumerate() {
+                if idx > 0 {
+                    text.push_str(",\n");
+                }
+                json_item(&render::to_json(diagnostic, db), &mut text);
+            }
+        }
+        Format::Github => {
+            for diagnostic in &diagnostics {
+                text.push_str(&render::to_github(diagnostic, db));
+                text.push('\n');
+            }
+        }
+        Format::Sarif => {}
+    }
+    Checked { diagnostics, text }
+}
+
+/// Writes the reports in file order and, for people, the summary line.
+fn report(
+    format: Format,
+    db: &SourceDb,
+    files: usize,
+    counts: Counts,
+    checked: Vec<Checked>,
+    started: Instant,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => {
+            let elapsed = started.elapsed();
             let mut out = BufWriter::new(std::io::stderr().lock());
-            write_texts(&mut out, &checked).and_then(|()| {
-                let notes = match counts.notes {
-                    0 => String::new(),
-                    n => format!(", {n} note{}", plural(n)),
-                };
-                writeln!(
-                    out,
-                    "checked {} file{} in {:.1} ms: {} error{}, {} warning{}{notes}",
-                    ids.len(),
-                    plural(ids.len()),
-                    elapsed.as_secs_f64() * 1000.0,
-                    counts.errors,
-                    plural(counts.errors),
-                    counts.warnings,
-                    plural(counts.warnings),
-                )
-            })
+            write_texts(&mut out, &checked)?;
+            let notes = match counts.notes {
+                0 => String::new(),
+                n => format!(", {n} note{}", plural(n)),
+            };
+            writeln!(
+                out,
+                "checked {files} file{} in {:.1} ms: {} error{}, {} warning{}{notes}",
+                plural(files),
+                elapsed.as_secs_f64() * 1000.0,
+                counts.errors,
+                plural(counts.errors),
+                counts.warnings,
+                plural(counts.warnings),
+            )
         }
         Format::Json => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            write_json_report(&mut out, ids.len(), counts, &checked)
+            write_json_report(&mut out, files, counts, &checked)
         }
         Format::Github => write_texts(&mut BufWriter::new(std::io::stdout().lock()), &checked),
         Format::Sarif => {
@@ -182,17 +234,9 @@ pub fn run(args: Args) -> u8 {
             writeln!(
                 std::io::stdout().lock(),
                 "{:#}",
-                sarif::to_sarif(&diagnostics, &db)
+                sarif::to_sarif(&diagnostics, db)
             )
         }
-    };
-    let deny_warnings = args.deny.contains(&Deny::Warnings);
-    if io_failed {
-        exit::USAGE
-    } else if counts.errors > 0 || (deny_warnings && counts.warnings > 0) {
-        exit::PROBLEMS
-    } else {
-        exit::OK
     }
 }
 

@@ -27,7 +27,7 @@ use krl_runtime::limits::{self, ValueLimits};
 use krl_runtime::{Map, Value};
 
 use super::ruleset_changes;
-use super::run_store::{self, Standby, StoreChoice};
+use super::run_store::{self, OpenedStore, Standby, StoreChoice};
 use super::tier::TierArgs;
 use crate::run_state::{self, RunState};
 use crate::{exit, files};
@@ -158,52 +158,10 @@ fn serve(args: Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
     let allowed_hosts = allowed_hosts(&args, &base_url);
-    let lease = std::time::Duration::try_from_secs_f64(args.lease_seconds)
-        .map_err(|_| anyhow::anyhow!("--lease-seconds must be a positive number of seconds"))?;
-    let store = run_store::open(
-        &StoreChoice {
-            memory: args.memory,
-            store: args.store.as_deref(),
-            home: &home,
-            lease,
-        },
-        Standby {
-            listener: &listener,
-            base_url: &base_url,
-            allowed_hosts: allowed_hosts.clone(),
-        },
-    )?;
+    let store = open_store(&args, &home, &listener, &base_url, &allowed_hosts)?;
     let storage = Arc::clone(&store.storage);
-
-    let token = if args.no_token {
-        None
-    } else {
-        Some(run_state::new_token()?)
-    };
-    let loopback_only = addr.ip().is_loopback();
-    if token.is_none() && !loopback_only {
-        warn!(
-            "krl run: WARNING: listening on {addr} without an admin token: anyone who can reach \
-             this port can list every channel, read every log and flush rulesets. Drop \
-             --no-token (docs/security.md)."
-        );
-    }
-    let options = EngineOptions {
-        max_queued_per_pico: args.max_queue,
-        sources: SourcePolicy {
-            folders: Some(source_folders(&args, &home)),
-            hosts: (!args.source_hosts.is_empty()).then(|| args.source_hosts.clone()),
-            ..SourcePolicy::default()
-        },
-        base_url,
-        step_budget: args.step_budget,
-        value_limits: ValueLimits {
-            max_string_bytes: args.max_string,
-            max_items: args.max_items,
-            memory_budget: args.memory_budget,
-        },
-        ..EngineOptions::default()
-    };
+    let token = admin_token(&args, addr)?;
+    let options = engine_options(&args, &home, base_url);
     let engine = Engine::open(Arc::new(krl_jit::InterpreterBackend), options, storage)?;
     let root = engine.root_pico().to_string();
     let ui_eci = system::boot(&engine)?;
@@ -220,16 +178,8 @@ fn serve(args: Args) -> anyhow::Result<()> {
         shutdown_signal()?
     };
     let pid = std::process::id();
-    // Clients on this machine reach a wildcard listener through loopback.
-    let local = match addr.ip() {
-        std::net::IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
-        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
-            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
-        }
-        _ => addr,
-    };
     let state = RunState {
-        url: format!("http://{local}"),
+        url: format!("http://{}", client_address(addr)),
         token: token.clone(),
         pid,
     };
@@ -242,35 +192,8 @@ fn serve(args: Args) -> anyhow::Result<()> {
             home.join(run_state::FILE_NAME).display()
         );
     }
-
     print_banner(&engine, addr, (&eci, &ui_eci), &store.description, &root);
-    match &token {
-        Some(token) => say!("  admin URL  http://{local}/?token={token}  (/api needs this token)"),
-        None => say!("  admin URL  http://{local}/  (no token: /api is open)"),
-    }
-    if !loopback_only {
-        let names: String = allowed_hosts
-            .iter()
-            .filter(|host| !run_state::is_loopback(host))
-            .map(|host| format!(", {host}"))
-            .collect();
-        say!(
-            "  network    reachable beyond this machine; Host names allowed: localhost, IP addresses{names}"
-        );
-    }
-    // Without a home (`--memory`) there is no `run.json` for clients to read the token from;
-    // on another port than pico-engine's, clients of another home need the URL.
-    if args.memory || addr.port() != DEFAULT_PORT {
-        let token = token
-            .as_ref()
-            .filter(|_| args.memory)
-            .map(|t| format!(" KRL_TOKEN={t}"))
-            .unwrap_or_default();
-        say!(
-            "  clients    export KRL_URL={}{token}  (for krl event, query, install, pico, logs)",
-            state.url
-        );
-    }
+    print_access(&args, addr, &state, &allowed_hosts);
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = args.watch.then(|| {
         let (engine, stop, paths) = (engine.clone(), Arc::clone(&stop), args.paths.clone());
@@ -312,6 +235,110 @@ fn serve(args: Args) -> anyhow::Result<()> {
     }
     say!("krl run: stopped");
     Ok(())
+}
+
+/// The store `--memory`, `--store` or the home names; on a shared store, a standby serving
+/// `listener` until this engine holds the store's lease.
+fn open_store(
+    args: &Args,
+    home: &Path,
+    listener: &std::net::TcpListener,
+    base_url: &str,
+    allowed_hosts: &[String],
+) -> anyhow::Result<OpenedStore> {
+    let lease = std::time::Duration::try_from_secs_f64(args.lease_seconds)
+        .map_err(|_| anyhow::anyhow!("--lease-seconds must be a positive number of seconds"))?;
+    run_store::open(
+        &StoreChoice {
+            memory: args.memory,
+            store: args.store.as_deref(),
+            home,
+            lease,
+        },
+        Standby {
+            listener,
+            base_url,
+            allowed_hosts: allowed_hosts.to_vec(),
+        },
+    )
+}
+
+/// A new admin token, or none with `--no-token` (with a warning when the port is reachable
+/// from other machines).
+fn admin_token(args: &Args, addr: SocketAddr) -> anyhow::Result<Option<String>> {
+    if !args.no_token {
+        return Ok(Some(run_state::new_token()?));
+    }
+    if !addr.ip().is_loopback() {
+        warn!(
+            "krl run: WARNING: listening on {addr} without an admin token: anyone who can reach \
+             this port can list every channel, read every log and flush rulesets. Drop \
+             --no-token (docs/security.md)."
+        );
+    }
+    Ok(None)
+}
+
+/// The engine's set-up from the command line: queue bound, ruleset sources, limits.
+fn engine_options(args: &Args, home: &Path, base_url: String) -> EngineOptions {
+    EngineOptions {
+        max_queued_per_pico: args.max_queue,
+        sources: SourcePolicy {
+            folders: Some(source_folders(args, home)),
+            hosts: (!args.source_hosts.is_empty()).then(|| args.source_hosts.clone()),
+            ..SourcePolicy::default()
+        },
+        base_url,
+        step_budget: args.step_budget,
+        value_limits: ValueLimits {
+            max_string_bytes: args.max_string,
+            max_items: args.max_items,
+            memory_budget: args.memory_budget,
+        },
+        ..EngineOptions::default()
+    }
+}
+
+/// Where clients on this machine reach the listener: a wildcard address through loopback.
+fn client_address(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
+}
+
+/// The banner's lines on access: the admin URL, the Host names allowed from other machines,
+/// and what clients need to export when they cannot find `run.json`.
+fn print_access(args: &Args, addr: SocketAddr, state: &RunState, allowed_hosts: &[String]) {
+    let url = &state.url;
+    match &state.token {
+        Some(token) => say!("  admin URL  {url}/?token={token}  (/api needs this token)"),
+        None => say!("  admin URL  {url}/  (no token: /api is open)"),
+    }
+    if !addr.ip().is_loopback() {
+        let names: String = allowed_hosts
+            .iter()
+            .filter(|host| !run_state::is_loopback(host))
+            .map(|host| format!(", {host}"))
+            .collect();
+        say!(
+            "  network    reachable beyond this machine; Host names allowed: localhost, IP addresses{names}"
+        );
+    }
+    // Without a home (`--memory`) there is no `run.json` for clients to read the token from;
+    // on another port than pico-engine's, clients of another home need the URL.
+    if args.memory || addr.port() != DEFAULT_PORT {
+        let token = state
+            .token
+            .as_ref()
+            .filter(|_| args.memory)
+            .map(|t| format!(" KRL_TOKEN={t}"))
+            .unwrap_or_default();
+        say!("  clients    export KRL_URL={url}{token}  (for krl event, query, install, pico, logs)");
+    }
 }
 
 /// The host names `Host` may carry beyond the loopback names and IP addresses: the base

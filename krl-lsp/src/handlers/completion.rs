@@ -62,52 +62,14 @@ pub fn completion_with_fallback(
     pos: Position,
 ) -> Option<CompletionResponse> {
     let offset = analysis.offset(pos);
-    let in_scope = |analysis: &Analysis, offset: u32| {
-        let mut items = scope_items(analysis, offset);
-        if analysis.has_syntax_errors()
-            && let Some(good) = last_good
-        {
-            items.extend(scope_items(good, offset.min(good.lines.len())));
-        }
-        if analysis.has_syntax_errors() {
-            items.extend(global_items(analysis));
-        }
-        let mut seen = BTreeSet::new();
-        items.retain(|item| seen.insert(item.label.clone()));
-        items
-    };
+    let in_scope = || in_scope_items(analysis, last_good, offset);
     let context = context_at(analysis, offset);
     let items = match &context {
         Context::None => return None,
-        Context::Method => method_items(in_scope(analysis, offset)),
+        Context::Method => method_items(in_scope()),
         Context::Member(domain) => member_items(analysis, workspace, domain),
-        Context::EventDomain => {
-            let pairs = event_pairs(analysis, workspace);
-            let domains: BTreeSet<_> = pairs.iter().map(|(domain, _)| domain.clone()).collect();
-            domains
-                .into_iter()
-                .map(|domain| {
-                    item(
-                        &domain,
-                        CompletionItemKind::MODULE,
-                        Some("event domain".into()),
-                        None,
-                    )
-                })
-                .collect()
-        }
-        Context::EventType(domain) => event_pairs(analysis, workspace)
-            .into_iter()
-            .filter(|(d, _)| d == domain)
-            .map(|(_, event_type)| {
-                item(
-                    &event_type,
-                    CompletionItemKind::EVENT,
-                    Some(format!("{domain} {event_type}")),
-                    None,
-                )
-            })
-            .collect(),
+        Context::EventDomain => event_domain_items(analysis, workspace),
+        Context::EventType(domain) => event_type_items(analysis, workspace, domain),
         Context::AfterEvent => keywords(&[
             "or", "and", "before", "then", "after", "where", "setting", "within",
         ]),
@@ -130,7 +92,7 @@ pub fn completion_with_fallback(
                 "notfired",
                 "always",
             ]);
-            items.extend(action_items(in_scope(analysis, offset)));
+            items.extend(action_items(in_scope()));
             items
         }
         Context::Postlude => {
@@ -143,32 +105,86 @@ pub fn completion_with_fallback(
                 Some("persistent variables".into()),
                 None,
             ));
-            items.extend(in_scope(analysis, offset));
+            items.extend(in_scope());
             items
         }
-        Context::Expression => {
-            let mut items = in_scope(analysis, offset);
-            items.extend(stdlib_items(false));
-            items.extend(
-                ["ent"]
-                    .into_iter()
-                    .chain(krl_builtins::module_names())
-                    .map(|module| item(module, CompletionItemKind::MODULE, Some("module".into()), None)),
-            );
-            items.extend(keywords(&[
-                "function",
-                "defaction",
-                "null",
-                "true",
-                "false",
-                "not",
-                "like",
-                "cmp",
-            ]));
-            items
-        }
+        Context::Expression => expression_items(in_scope()),
     };
     Some(CompletionResponse::Array(items))
+}
+
+/// The names in scope at `offset`; while the text does not parse, also those of `last_good`
+/// at the same offset and the globals, each label once.
+fn in_scope_items(analysis: &Analysis, last_good: Option<&Analysis>, offset: u32) -> Vec<CompletionItem> {
+    let mut items = scope_items(analysis, offset);
+    if analysis.has_syntax_errors()
+        && let Some(good) = last_good
+    {
+        items.extend(scope_items(good, offset.min(good.lines.len())));
+    }
+    if analysis.has_syntax_errors() {
+        items.extend(global_items(analysis));
+    }
+    let mut seen = BTreeSet::new();
+    items.retain(|item| seen.insert(item.label.clone()));
+    items
+}
+
+/// The event domains the workspace's rulesets raise or select.
+fn event_domain_items(analysis: &Analysis, workspace: &Workspace) -> Vec<CompletionItem> {
+    let pairs = event_pairs(analysis, workspace);
+    let domains: BTreeSet<_> = pairs.iter().map(|(domain, _)| domain.clone()).collect();
+    domains
+        .into_iter()
+        .map(|domain| {
+            item(
+                &domain,
+                CompletionItemKind::MODULE,
+                Some("event domain".into()),
+                None,
+            )
+        })
+        .collect()
+}
+
+/// The event types of `domain` the workspace's rulesets raise or select.
+fn event_type_items(analysis: &Analysis, workspace: &Workspace, domain: &str) -> Vec<CompletionItem> {
+    event_pairs(analysis, workspace)
+        .into_iter()
+        .filter(|(d, _)| d == domain)
+        .map(|(_, event_type)| {
+            item(
+                &event_type,
+                CompletionItemKind::EVENT,
+                Some(format!("{domain} {event_type}")),
+                None,
+            )
+        })
+        .collect()
+}
+
+/// Where an expression can go: the names in scope, the stdlib, the modules and the
+/// expression keywords.
+fn expression_items(in_scope: Vec<CompletionItem>) -> Vec<CompletionItem> {
+    let mut items = in_scope;
+    items.extend(stdlib_items(false));
+    items.extend(
+        ["ent"]
+            .into_iter()
+            .chain(krl_builtins::module_names())
+            .map(|module| item(module, CompletionItemKind::MODULE, Some("module".into()), None)),
+    );
+    items.extend(keywords(&[
+        "function",
+        "defaction",
+        "null",
+        "true",
+        "false",
+        "not",
+        "like",
+        "cmp",
+    ]));
+    items
 }
 
 fn item(

@@ -315,62 +315,19 @@ impl<'a> Printer<'a> {
                 event,
                 for_rid,
                 attributes,
-            } => {
-                let event = self.event_ref(event);
-                let mut clauses = Vec::new();
-                if let Some(rid) = for_rid {
-                    clauses.push(self.clause("for ", rid));
-                }
-                if let Some(attributes) = attributes {
-                    clauses.push(self.clause("attributes ", attributes));
-                }
-                cat!["raise ", event, Doc::group(Doc::indent(Doc::concat(clauses)))]
-            }
+            } => self.raise(event, for_rid.as_ref(), attributes.as_ref()),
             StmtKind::Schedule {
                 event,
                 time,
                 attributes,
                 setting,
-            } => {
-                let event = self.event_ref(event);
-                let mut clauses = Vec::new();
-                clauses.push(match time {
-                    ScheduleTime::At { time } => self.clause("at ", time),
-                    ScheduleTime::Repeat { timespec } => self.clause("repeat ", timespec),
-                });
-                if let Some(attributes) = attributes {
-                    clauses.push(self.clause("attributes ", attributes));
-                }
-                if let Some(setting) = setting {
-                    let comments = self.comments.before(setting.span.start);
-                    clauses.push(cat![Doc::Line, "setting(", comments, setting.name.as_str(), ")"]);
-                }
-                cat!["schedule ", event, Doc::group(Doc::indent(Doc::concat(clauses)))]
-            }
+            } => self.schedule(event, time, attributes.as_ref(), setting.as_ref()),
             StmtKind::Log {
                 level_word, message, ..
-            } => {
-                let comments = self.comments.before(message.span.start);
-                cat![
-                    "log ",
-                    level_word.name.as_str(),
-                    comments,
-                    " ",
-                    self.expr(message)
-                ]
-            }
+            } => self.log_like("log ", level_word, message),
             StmtKind::Error {
                 level_word, message, ..
-            } => {
-                let comments = self.comments.before(message.span.start);
-                cat![
-                    "error ",
-                    level_word.name.as_str(),
-                    comments,
-                    " ",
-                    self.expr(message)
-                ]
-            }
+            } => self.log_like("error ", level_word, message),
             StmtKind::Last => Doc::text("last"),
             StmtKind::Declaration(decl) => self.declaration(decl),
         };
@@ -386,6 +343,60 @@ impl<'a> Printer<'a> {
             None => Doc::nil(),
         };
         cat![body, guard]
+    }
+
+    /// `raise d event t for rid attributes a`: the clauses break onto their own lines together.
+    fn raise(
+        &mut self,
+        event: &'a EventRef,
+        for_rid: Option<&'a Expr>,
+        attributes: Option<&'a Expr>,
+    ) -> Doc<'a> {
+        let event = self.event_ref(event);
+        let mut clauses = Vec::new();
+        if let Some(rid) = for_rid {
+            clauses.push(self.clause("for ", rid));
+        }
+        if let Some(attributes) = attributes {
+            clauses.push(self.clause("attributes ", attributes));
+        }
+        cat!["raise ", event, Doc::group(Doc::indent(Doc::concat(clauses)))]
+    }
+
+    /// `schedule d event t at|repeat x attributes a setting(id)`, clauses as in [`Self::raise`].
+    fn schedule(
+        &mut self,
+        event: &'a EventRef,
+        time: &'a ScheduleTime,
+        attributes: Option<&'a Expr>,
+        setting: Option<&'a Ident>,
+    ) -> Doc<'a> {
+        let event = self.event_ref(event);
+        let mut clauses = Vec::new();
+        clauses.push(match time {
+            ScheduleTime::At { time } => self.clause("at ", time),
+            ScheduleTime::Repeat { timespec } => self.clause("repeat ", timespec),
+        });
+        if let Some(attributes) = attributes {
+            clauses.push(self.clause("attributes ", attributes));
+        }
+        if let Some(setting) = setting {
+            let comments = self.comments.before(setting.span.start);
+            clauses.push(cat![Doc::Line, "setting(", comments, setting.name.as_str(), ")"]);
+        }
+        cat!["schedule ", event, Doc::group(Doc::indent(Doc::concat(clauses)))]
+    }
+
+    /// `log level message` and `error level message`, which differ only in their keyword.
+    fn log_like(&mut self, keyword: &'static str, level_word: &'a Ident, message: &'a Expr) -> Doc<'a> {
+        let comments = self.comments.before(message.span.start);
+        cat![
+            keyword,
+            level_word.name.as_str(),
+            comments,
+            " ",
+            self.expr(message)
+        ]
     }
 
     /// ` keyword expr` in a raise or schedule statement, on its own line when the statement

@@ -7,35 +7,36 @@
 //! an overlay that is applied only when the whole transaction succeeded, so a failing rule
 //! leaves no partial writes behind.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 
-use sha2::{Digest, Sha256};
-
 use super::backend::{Backend, RulesetInstance};
 use super::channel::{self, Channel, EventPolicy, QueryPolicy};
-use super::context::{LogEntry, TxnContext};
 use super::error::EngineError;
 use super::event::{Event, Query};
 use super::ids::new_id;
 use super::modules::schedule::SCHEDULE_VAR;
-use super::persist::{self, InboxRecord, InstallRecord, PicoRecord, RulesetRecord};
+use super::persist::{self, InboxRecord, InstallRecord, PicoRecord};
 use super::pico::{Installed, PicoState, RulesetCode};
 use super::select::{self, SelectEvent, WhereEval};
 use crate::RuntimeError;
 use crate::limits::ValueLimits;
 use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
+use context::{LogEntry, TxnContext};
 
 mod clock;
+pub mod context;
 mod dead_letters;
+mod facade;
 mod load;
 mod logs;
 mod oneshot;
 mod primitives;
-mod resident;
+mod registry;
+mod residency;
 mod scratch;
 mod staged;
 mod submit;
@@ -116,21 +117,14 @@ pub(crate) struct PicoCell {
 }
 
 pub(crate) struct EngineInner {
-    backend: Arc<dyn Backend>,
-    /// URL → the ruleset version flushed from it.
-    registry: Mutex<HashMap<String, Arc<RulesetCode>>>,
-    /// The picos in memory (`kernel/resident.rs`).
-    residents: RwLock<resident::Residents>,
-    /// Channels by ECI, in front of storage (`kernel/resident.rs`).
-    channel_cache: RwLock<resident::ChannelCache>,
-    /// Most idle picos kept in memory.
-    max_resident: usize,
+    /// URL → the ruleset version flushed from it, and the backend compiling them.
+    registry: registry::Registry,
+    /// The picos in memory and the channels by ECI in front of storage.
+    residency: residency::Residency,
     /// Most jobs waiting on one pico before callers get [`EngineError::Busy`].
     max_queued: usize,
     /// What ruleset URLs may read.
     sources: super::source::SourcePolicy,
-    /// The logical clock of least-recently-used order.
-    use_clock: AtomicU64,
     /// Pico → the pico its running job waits for (a `ctx:query`), to refuse a query that
     /// would close a cycle of waits instead of deadlocking.
     waits_for: Mutex<HashMap<String, String>>,
@@ -252,14 +246,10 @@ impl Engine {
         };
         let root_id = stored_root.clone().unwrap_or_else(new_id);
         let inner = Arc::new_cyclic(|this| EngineInner {
-            backend,
-            registry: Mutex::new(HashMap::new()),
-            residents: RwLock::new(resident::Residents::default()),
-            channel_cache: RwLock::new(resident::ChannelCache::default()),
-            max_resident: options.max_resident_picos.max(1),
+            registry: registry::Registry::new(backend),
+            residency: residency::Residency::new(options.max_resident_picos),
             max_queued: options.max_queued_per_pico.max(1),
             sources: options.sources,
-            use_clock: AtomicU64::new(0),
             waits_for: Mutex::new(HashMap::new()),
             root_id: root_id.clone(),
             clock: Clock::new(options.manual_clock),
@@ -299,7 +289,7 @@ impl Engine {
                     persist::to_bytes(&pico_record(&root)),
                 );
                 inner.storage.commit(batch)?;
-                inner.add_pico(root);
+                inner.residency.add(root);
             }
         }
         // Scheduled events: re-arm stored schedules; the system clock gets a timer thread.
@@ -361,17 +351,14 @@ impl Engine {
 
     /// The compiler's warnings about the source registered at `url` (empty when none is).
     pub fn compiler_warnings(&self, url: &str) -> Vec<super::CompileWarning> {
-        match self.inner.registered(url) {
-            Some(code) => self.inner.backend.warnings(url, &code.source),
-            None => Vec::new(),
-        }
+        self.inner.registry.warnings(url)
     }
 
     /// Installs the ruleset registered at `url` on a pico (re-initialising it if already
     /// installed, keeping its position and entity variables). Returns the rid.
     pub fn install(&self, pico_id: &str, url: &str, config: Map) -> Result<String, EngineError> {
-        let code = match lock(&self.inner.registry).get(url) {
-            Some(code) => Arc::clone(code),
+        let code = match self.inner.registry.get(url) {
+            Some(code) => code,
             None => return Err(RuntimeError::error(format!("Ruleset not found for url {url}")).into()),
         };
         let rid = code.rid().to_string();
@@ -557,14 +544,14 @@ impl Engine {
 impl Engine {
     /// How many picos are in memory now (the others are only in storage).
     pub fn resident_picos(&self) -> usize {
-        self.inner.resident_count()
+        self.inner.residency.count()
     }
 
     /// Drops every idle pico from memory now (they load again on their next use); returns
     /// how many left. The engine also does this on its own past
     /// [`EngineOptions::max_resident_picos`].
     pub fn evict_idle_picos(&self) -> usize {
-        self.inner.evict_all_idle()
+        self.inner.residency.evict_all_idle()
     }
 }
 
@@ -619,7 +606,7 @@ impl EngineInner {
     /// budget and value limits on this thread, the previous ones restored afterwards (a
     /// `ctx:query` nests another pico's transaction on the caller's thread).
     pub(crate) fn budgeted<T>(&self, body: impl FnOnce() -> T) -> T {
-        let _steps = self.backend.step_budget(self.step_budget);
+        let _steps = self.registry.backend().step_budget(self.step_budget);
         let _values = self.value_limits.apply();
         body()
     }
@@ -788,7 +775,7 @@ impl EngineInner {
     /// After a flush changed a ruleset's code, re-initialises it on every pico that has it.
     fn reinstall_everywhere(&self, code: &Arc<RulesetCode>) {
         // Picos not in memory are re-initialised when they load (`load.rs`).
-        self.reinstall_on_resident(self.resident_cells(), code);
+        self.reinstall_on_resident(self.residency.cells(), code);
     }
 
     /// Re-initialises `code` on each of `cells` that has it: at once on an idle pico, as a

@@ -3,7 +3,8 @@
 //!
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
-//! rulesets), `context` (what a running rule sees), `log` (the pico log), `ent`
+//! rulesets), `context` (what a running rule sees; it lives in `kernel/`, which alone
+//! sees its fields, and the built-in modules act through `kernel/facade.rs`), `log` (the pico log), `ent`
 //! (entity-variable paths), `pico` (one pico's state), `error` (`EngineError`), `kernel` (the engine and its
 //! transactions), `outbox` (events for other engines, posted in order once their transaction
 //! committed), `select` (event expressions),
@@ -12,7 +13,6 @@
 
 pub mod backend;
 pub mod channel;
-pub mod context;
 pub mod ent;
 mod error;
 pub mod event;
@@ -32,9 +32,9 @@ pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,
     RulesetInstance, RulesetMeta,
 };
-pub use context::TxnContext;
 pub use error::EngineError;
 pub use event::{Event, Query};
+pub use kernel::context::{self, TxnContext};
 pub use kernel::{
     DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineOptions, EntVar, EventResponse, MAX_EVENT_RUNS,
     RulesetVersion, Submitted,

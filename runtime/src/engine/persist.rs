@@ -4,7 +4,7 @@
 //! (partially matched event expressions survive a restart), `inbox` (events accepted on the
 //! asynchronous route before they ran), `ruleset` (the registry, with source text, so
 //! code can be recompiled without re-fetching), and three indexes that let the engine load
-//! one pico without reading the others (picos load on first use, see `kernel/resident.rs`):
+//! one pico without reading the others (picos load on first use, see `kernel/residency.rs`):
 //! `pico-eci-list` (a pico's channels, as in the reference), `pico-child` (a pico's
 //! children, one key each, so creating a child writes a constant amount rather than the
 //! parent's whole list) and `timer-index` (which picos have scheduled events, so timers are

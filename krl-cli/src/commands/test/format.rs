@@ -396,6 +396,37 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
     let span = raw_step.span();
     let raw = raw_step.get_ref();
     let err = |message: String| FormatError::at(span.clone(), message);
+    let action = step_action(dir, raw, &span)?;
+    let expects = step_expects(raw, &action, &span)?;
+    let is_event = matches!(action, Action::Event { .. });
+    let is_query = matches!(action, Action::Query { .. });
+    if raw.attrs.is_some() && !is_event {
+        return Err(err("`attrs` goes with `event`".into()));
+    }
+    if raw.args.is_some() && !is_query {
+        return Err(err("`args` goes with `query`".into()));
+    }
+    if raw.parent.is_some() && !matches!(action, Action::NewPico { .. }) {
+        return Err(err("`parent` goes with `new_pico`".into()));
+    }
+    let channel_keys = raw.tags.is_some() || raw.event_policy.is_some() || raw.query_policy.is_some();
+    if channel_keys && !matches!(action, Action::NewChannel { .. }) {
+        return Err(err("`tags` and policies go with `new_channel`".into()));
+    }
+    if matches!(action, Action::Check) && expects.is_empty() {
+        return Err(err("this step neither does nor checks anything".into()));
+    }
+    Ok(Step {
+        number,
+        span,
+        action,
+        expects,
+    })
+}
+
+/// What a step does: at most one of its action keys, `Check` when it has none.
+fn step_action(dir: &Path, raw: &RawStep, span: &Range<usize>) -> Result<Action, FormatError> {
+    let err = |message: String| FormatError::at(span.clone(), message);
     let target = match (&raw.pico, &raw.channel) {
         (Some(_), Some(_)) => return Err(err("give `pico` or `channel`, not both".into())),
         (_, Some(channel)) => Target::Channel(channel.clone()),
@@ -488,7 +519,12 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
                 .into(),
         ));
     }
-    let action = actions.pop().unwrap_or(Action::Check);
+    Ok(actions.pop().unwrap_or(Action::Check))
+}
+
+/// What a step checks, each check allowed only on the kind of step it can check.
+fn step_expects(raw: &RawStep, action: &Action, span: &Range<usize>) -> Result<Vec<Expect>, FormatError> {
+    let err = |message: String| FormatError::at(span.clone(), message);
     let is_event = matches!(action, Action::Event { .. });
     let is_query = matches!(action, Action::Query { .. });
     let mut expects = Vec::new();
@@ -569,47 +605,32 @@ fn step(dir: &Path, number: usize, raw_step: &Spanned<RawStep>) -> Result<Step, 
                 "`save_eci` names ECIs found in a `query` step's result",
             ));
         }
-        for (name, pointer) in table.get_ref() {
-            match pointer.as_str() {
-                Some(pointer) if pointer.is_empty() || pointer.starts_with('/') => {
-                    expects.push(Expect::SaveEci {
-                        name: name.clone(),
-                        pointer: pointer.to_string(),
-                    });
-                }
-                _ => {
-                    return Err(FormatError::at(
-                        table.span(),
-                        format!(
-                            "`save_eci.{name}` is a JSON pointer into the result, such as \"/0/eci\" or \"\" for the whole result"
-                        ),
-                    ));
-                }
+        save_ecis(table, &mut expects)?;
+    }
+    Ok(expects)
+}
+
+/// `save_eci = { name = "/json/pointer" }`: each entry a JSON pointer into the result.
+fn save_ecis(table: &Spanned<toml::Table>, expects: &mut Vec<Expect>) -> Result<(), FormatError> {
+    for (name, pointer) in table.get_ref() {
+        match pointer.as_str() {
+            Some(pointer) if pointer.is_empty() || pointer.starts_with('/') => {
+                expects.push(Expect::SaveEci {
+                    name: name.clone(),
+                    pointer: pointer.to_string(),
+                });
+            }
+            _ => {
+                return Err(FormatError::at(
+                    table.span(),
+                    format!(
+                        "`save_eci.{name}` is a JSON pointer into the result, such as \"/0/eci\" or \"\" for the whole result"
+                    ),
+                ));
             }
         }
     }
-    if raw.attrs.is_some() && !is_event {
-        return Err(err("`attrs` goes with `event`".into()));
-    }
-    if raw.args.is_some() && !is_query {
-        return Err(err("`args` goes with `query`".into()));
-    }
-    if raw.parent.is_some() && !matches!(action, Action::NewPico { .. }) {
-        return Err(err("`parent` goes with `new_pico`".into()));
-    }
-    let channel_keys = raw.tags.is_some() || raw.event_policy.is_some() || raw.query_policy.is_some();
-    if channel_keys && !matches!(action, Action::NewChannel { .. }) {
-        return Err(err("`tags` and policies go with `new_channel`".into()));
-    }
-    if matches!(action, Action::Check) && expects.is_empty() {
-        return Err(err("this step neither does nor checks anything".into()));
-    }
-    Ok(Step {
-        number,
-        span,
-        action,
-        expects,
-    })
+    Ok(())
 }
 
 /// Directives as written: a name alone stands for `{ name = "...", options = {} }` (or just

@@ -94,17 +94,7 @@ fn run_once(args: &Args) -> u8 {
         eprintln!("error: no test files (`*.test.toml`) found");
         return exit::USAGE;
     }
-    let mut files = Vec::new();
-    let mut file_errors = Vec::new();
-    for path in found {
-        match std::fs::read_to_string(&path) {
-            Ok(src) => match format::parse(&path, &src) {
-                Ok(file) => files.push(file),
-                Err(err) => file_errors.push((path.clone(), err.render(&path, &src))),
-            },
-            Err(err) => file_errors.push((path.clone(), format!("{}: error: {err}\n", path.display()))),
-        }
-    }
+    let (files, mut file_errors) = read_test_files(found);
     let mut stored = Vec::with_capacity(files.len());
     for file in &files {
         stored.push(snapshot::load(&file.path).unwrap_or_else(|err| {
@@ -118,17 +108,7 @@ fn run_once(args: &Args) -> u8 {
             file_errors.push((ruleset.path.clone(), problems.clone()));
         }
     }
-    let jobs: Vec<(usize, usize)> = files
-        .iter()
-        .enumerate()
-        .flat_map(|(file_idx, file)| (0..file.tests.len()).map(move |test_idx| (file_idx, test_idx)))
-        .filter(|&(file_idx, test_idx)| {
-            args.filter.as_ref().is_none_or(|filter| {
-                let file = &files[file_idx];
-                full_name(&file.path, &file.tests[test_idx].name).contains(filter.as_str())
-            })
-        })
-        .collect();
+    let jobs = selected_tests(&files, args.filter.as_deref());
     let filtered_out = files.iter().map(|f| f.tests.len()).sum::<usize>() - jobs.len();
     let progress = Progress::new(jobs.len(), args.format == Format::Human);
     let stop = AtomicBool::new(false);
@@ -175,28 +155,69 @@ fn run_once(args: &Args) -> u8 {
         skipped: filtered_out + skipped_by_fail_fast,
         elapsed: started.elapsed(),
     };
-    let text = match args.format {
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let mut text = report::human(&report, color);
-            if let Some(coverage) = &coverage {
-                text.push_str(&coverage.to_text(&library));
-            }
-            text
-        }
-        Format::Json => report::json(&report, coverage.as_ref().map(|c| c.to_json(&library))),
-        Format::Junit => report::junit(
-            &report,
-            coverage.as_ref().map(|c| report::JunitCoverage {
-                properties: c.to_properties(&library),
-                text: c.to_text(&library),
-            }),
-        ),
-    };
+    let text = render_report(args.format, &report, coverage.as_ref(), &library);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
     if report.ok() { exit::OK } else { exit::PROBLEMS }
+}
+
+/// Reads and parses each test file; a file that cannot be read or parsed becomes its report.
+fn read_test_files(found: Vec<PathBuf>) -> (Vec<TestFile>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut file_errors = Vec::new();
+    for path in found {
+        match std::fs::read_to_string(&path) {
+            Ok(src) => match format::parse(&path, &src) {
+                Ok(file) => files.push(file),
+                Err(err) => file_errors.push((path.clone(), err.render(&path, &src))),
+            },
+            Err(err) => file_errors.push((path.clone(), format!("{}: error: {err}\n", path.display()))),
+        }
+    }
+    (files, file_errors)
+}
+
+/// The tests to run as `(file, test)` indexes: those whose full name contains `filter`.
+fn selected_tests(files: &[TestFile], filter: Option<&str>) -> Vec<(usize, usize)> {
+    files
+        .iter()
+        .enumerate()
+        .flat_map(|(file_idx, file)| (0..file.tests.len()).map(move |test_idx| (file_idx, test_idx)))
+        .filter(|&(file_idx, test_idx)| {
+            filter.is_none_or(|filter| {
+                let file = &files[file_idx];
+                full_name(&file.path, &file.tests[test_idx].name).contains(filter)
+            })
+        })
+        .collect()
+}
+
+/// The whole run's report in the chosen format, with the coverage when it was asked for.
+fn render_report(
+    format: Format,
+    report: &RunReport,
+    coverage: Option<&coverage::Coverage>,
+    library: &Library,
+) -> String {
+    match format {
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut text = report::human(report, color);
+            if let Some(coverage) = coverage {
+                text.push_str(&coverage.to_text(library));
+            }
+            text
+        }
+        Format::Json => report::json(report, coverage.map(|c| c.to_json(library))),
+        Format::Junit => report::junit(
+            report,
+            coverage.map(|c| report::JunitCoverage {
+                properties: c.to_properties(library),
+                text: c.to_text(library),
+            }),
+        ),
+    }
 }
 
 /// Writes the snapshots `--accept` observed, one file per test file.

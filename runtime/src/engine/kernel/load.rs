@@ -1,7 +1,7 @@
 //! Reading the engine back from storage: at startup only what every request needs (the
 //! registry, the root id, accepted events not yet run; timers are re-armed from their
 //! index in `modules/schedule.rs`), and one pico's state when it is first used
-//! (`read_pico`, called by `resident.rs`). Also migrates stores of layout version 1, which
+//! (`read_pico`, called through `residency.rs`). Also migrates stores of layout version 1, which
 //! had no per-pico indexes (see `persist`).
 
 use std::collections::BTreeMap;
@@ -20,23 +20,8 @@ impl EngineInner {
     /// Compiles every stored ruleset source; one that no longer compiles is logged and its
     /// installs stay inert.
     fn load_registry(&self) -> Result<(), EngineError> {
-        for (k, v) in self.storage.scan_prefix(&key::prefix(&["ruleset"]))? {
-            let record: RulesetRecord = persist::from_bytes(&k, &v)?;
-            match self.backend.compile(&record.url, &record.src) {
-                Ok(compiled) => {
-                    let code = RulesetCode::new(
-                        compiled,
-                        record.url.clone(),
-                        record.hash,
-                        Arc::from(record.src.as_str()),
-                        record.flushed,
-                    )?;
-                    lock(&self.registry).insert(record.url, Arc::new(code));
-                }
-                Err(err) => {
-                    self.engine_log(format!("stored ruleset {} no longer compiles: {err}", record.url))
-                }
-            }
+        for failure in self.registry.load(&*self.storage)? {
+            self.engine_log(failure);
         }
         Ok(())
     }
@@ -218,7 +203,7 @@ impl EngineInner {
     /// the ruleset inert, as at the reference's startup.
     fn init_stored_install(&self, state: &mut PicoState, record: InstallRecord) {
         let pico = state.id.clone();
-        let code = lock(&self.registry).get(&record.url).cloned();
+        let code = self.registry.get(&record.url);
         let Some(code) = code else {
             self.engine_log(format!(
                 "ruleset {} on pico {pico} has no code at {}",

@@ -54,14 +54,11 @@ impl EngineInner {
     /// Forgets deleted picos (with their self channels) and deleted channels, whose
     /// records the caller has deleted from storage.
     pub(crate) fn remove_picos(&self, pico_ids: &[String], ecis: &[String]) {
-        self.forget_channels(ecis.iter().chain(pico_ids));
-        if !pico_ids.is_empty() {
-            self.forget_picos(pico_ids);
-        }
+        self.residency.forget(pico_ids, ecis);
     }
 
     pub(crate) fn registered(&self, url: &str) -> Option<Arc<RulesetCode>> {
-        lock(&self.registry).get(url).cloned()
+        self.registry.get(url)
     }
 
     pub(crate) fn pico_logs(&self, pico_id: &str) -> Vec<LogEntry> {
@@ -99,32 +96,7 @@ impl EngineInner {
         url: &str,
         src: String,
     ) -> Result<(Arc<RulesetCode>, bool), EngineError> {
-        let hash = format!("{:x}", Sha256::digest(src.as_bytes()));
-        if let Some(code) = self.registered(url)
-            && code.hash == hash
-        {
-            return Ok((code, false));
-        }
-        let compiled = self.backend.compile(url, &src).map_err(EngineError::Compile)?;
-        let flushed = self.now();
-        let code = Arc::new(RulesetCode::new(
-            compiled,
-            url.to_string(),
-            hash.clone(),
-            Arc::from(src.as_str()),
-            flushed,
-        )?);
-        let mut batch = WriteBatch::new();
-        let record = RulesetRecord {
-            url: url.to_string(),
-            src,
-            hash,
-            flushed,
-        };
-        batch.put(persist::ruleset_key(url), persist::to_bytes(&record));
-        self.storage.commit(batch)?;
-        lock(&self.registry).insert(url.to_string(), Arc::clone(&code));
-        Ok((code, true))
+        self.registry.register(url, src, self.now(), &*self.storage)
     }
 
     /// `ctx:flush`: re-reads `url`; when the code changed, re-initialises its rid on every
@@ -134,7 +106,7 @@ impl EngineInner {
         if changed {
             // Picos not in memory are re-initialised when they load (`load.rs`).
             // Never lock `current` again: its transaction holds it.
-            self.reinstall_on_resident(self.resident_cells_except(&current.id), &code);
+            self.reinstall_on_resident(self.residency.cells_except(&current.id), &code);
             self.reinstall_on(current, &code);
         }
         Ok(code.rid().to_string())

@@ -11,7 +11,7 @@
 //! * the transaction's own pico (its children, channels and installs) is changed in place;
 //! * channels by ECI (new, changed and deleted ones, a new child's link channels, a deleted
 //!   pico's self channel) are staged in the channel cache's `pending` overlay, which other
-//!   picos' lookups see before the store (`resident.rs`);
+//!   picos' lookups see before the store (`residency.rs`);
 //! * a new child is resident, pinned by the cell held here so it is not evicted before its
 //!   records are stored; a deleted pico is `hidden`: lookups answer "not found" until the
 //!   commit removes it from the store and memory (or the abort makes it findable again).
@@ -192,7 +192,7 @@ impl EngineInner {
 
     /// What lookups of `eci` answer until the commit (`None`: not found).
     pub(crate) fn stage_lookup(&self, staged: &mut Staged, eci: &str, channel: Option<Arc<Channel>>) {
-        let previous = self.set_pending_channel(eci, Some(channel));
+        let previous = self.residency.set_pending_channel(eci, Some(channel));
         staged.undo.push(Undo::Pending {
             eci: eci.to_string(),
             previous,
@@ -202,14 +202,14 @@ impl EngineInner {
     /// Makes a new pico resident until its transaction settles.
     pub(crate) fn stage_new_pico(&self, staged: &mut Staged, state: PicoState) -> Arc<PicoCell> {
         let id = state.id.clone();
-        let cell = self.add_pico(state);
+        let cell = self.residency.add(state);
         staged.undo.push(Undo::NewPico(id, Arc::clone(&cell)));
         cell
     }
 
     /// Hides deleted picos from lookups until the commit removes them.
     pub(crate) fn stage_hidden_picos(&self, staged: &mut Staged, ids: &[String]) {
-        for (id, was_hidden) in ids.iter().zip(self.hide_picos(ids)) {
+        for (id, was_hidden) in ids.iter().zip(self.residency.hide_picos(ids)) {
             staged.undo.push(Undo::Hidden {
                 id: id.clone(),
                 was_hidden,
@@ -239,20 +239,20 @@ impl EngineInner {
             }
         }
         if !settled.is_empty() {
-            self.settle_pending_channels(&settled);
+            self.residency.settle_pending_channels(&settled);
         }
         if !deleted.is_empty() {
-            let cells = self.resident_cells_of(&deleted);
+            let cells = self.residency.cells_of(&deleted);
             // Out of memory first, then findable again: the store no longer has them.
             self.remove_picos(&deleted, &[]);
             for id in &deleted {
-                self.unhide_pico(id);
+                self.residency.unhide_pico(id);
             }
             self.close_deleted(cells);
         }
         for (id, cell) in new_picos {
             drop(cell);
-            self.evict_if_idle(&id);
+            self.residency.evict_if_idle(&id);
         }
     }
 
@@ -287,12 +287,12 @@ impl EngineInner {
                 },
                 Undo::Ruleset(snapshot) => restore_ruleset(state, snapshot),
                 Undo::Pending { eci, previous } => {
-                    self.set_pending_channel(&eci, previous);
+                    self.residency.set_pending_channel(&eci, previous);
                 }
                 Undo::NewPico(id, cell) => self.discard_new_pico(&id, cell),
                 Undo::Hidden { id, was_hidden } => {
                     if !was_hidden {
-                        self.unhide_pico(&id);
+                        self.residency.unhide_pico(&id);
                     }
                 }
             }

@@ -16,8 +16,7 @@ use crate::engine::context::{LogEntry, TxnContext};
 use crate::engine::error::EngineError;
 use crate::engine::event::Query;
 use crate::engine::ids::new_id;
-use crate::engine::persist;
-use crate::engine::pico::{PicoState, RulesetCode};
+use crate::engine::pico::RulesetCode;
 use crate::value::{Map, Value};
 
 /// How far back `ctx:logs()` looks, as the reference does.
@@ -73,8 +72,7 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
         }
         "flush" => {
             let url = normalize_url(expect_string(args.get(0), "url")?);
-            let engine = cx.engine;
-            engine.flush_locked(&url, &mut *cx.pico).map_err(runtime)?;
+            cx.flush(&url).map_err(runtime)?;
             Ok(Value::Null)
         }
         // Matches pico-engine: the `raise` statement's internal is not callable from KRL.
@@ -103,7 +101,7 @@ fn event(cx: &mut TxnContext<'_>, mut args: Args) -> Result<Value, RuntimeError>
 fn upsert_channel(cx: &mut TxnContext<'_>, args: &Args) -> Result<(), RuntimeError> {
     let mut tags = channel::clean_tags(args.get(0))?;
     tags.sort();
-    let existing = cx.pico.channels.values().find(|c| {
+    let existing = cx.pico_state().channels.values().find(|c| {
         let mut theirs = c.tags.clone();
         theirs.sort();
         theirs == tags
@@ -124,12 +122,9 @@ fn upsert_channel(cx: &mut TxnContext<'_>, args: &Args) -> Result<(), RuntimeErr
 fn install(cx: &mut TxnContext<'_>, args: &Args) -> Result<Value, RuntimeError> {
     let url = normalize_url(expect_string(args.get(0), "url")?);
     let config = args.get(1).as_map().cloned().unwrap_or_default();
-    let code = cx.engine.load_code(&url).map_err(runtime)?;
+    let code = cx.load_code(&url).map_err(runtime)?;
     let rid = code.rid().to_string();
-    let engine = cx.engine;
-    engine
-        .stage_install(&mut cx.staged, &mut *cx.pico, code, &url, config, None)
-        .map_err(runtime)?;
+    cx.stage_install(code, &url, config).map_err(runtime)?;
     Ok(Value::string(rid))
 }
 
@@ -169,15 +164,13 @@ pub(super) fn send(
     name: &Value,
     attrs: Value,
 ) -> Result<String, RuntimeError> {
-    let sender = cx.pico.id.clone();
-    cx.engine
-        .send_event(&sender, field(eci), field(domain), field(name), attrs)
+    cx.send_event(field(eci), field(domain), field(name), attrs)
 }
 
 fn refuse_self(cx: &TxnContext<'_>, eci: &Value, function: &str) -> Result<(), RuntimeError> {
-    match cx.engine.lookup_channel(field(eci).trim()) {
+    match cx.lookup_channel(field(eci).trim()) {
         // Deliberately not the reference's behaviour, which waits for itself forever.
-        Ok(channel) if channel.pico_id == cx.pico.id => Err(RuntimeError::error(format!(
+        Ok(channel) if channel.pico_id == cx.pico_id() => Err(RuntimeError::error(format!(
             "{function} cannot query its own pico"
         ))),
         _ => Ok(()),
@@ -193,18 +186,17 @@ fn query(
 ) -> Result<Value, RuntimeError> {
     let query = Query::clean(field(eci), field(rid), field(name), args)?;
     refuse_self(cx, eci, "ctx:query")?;
-    let sender = cx.pico.id.clone();
-    cx.engine.query_from(&sender, query)
+    cx.query_other(query)
 }
 
 /// `ctx:rulesets`: `{rid, url, config, meta}` in the pico's ruleset order.
 fn rulesets(cx: &TxnContext<'_>) -> Value {
-    let items = cx.pico.rulesets.iter().map(|installed| {
+    let items = cx.pico_state().rulesets.iter().map(|installed| {
         let mut entry = Map::new();
         entry.insert("rid", Value::string(&*installed.rid));
         entry.insert("url", Value::string(installed.url.as_str()));
         entry.insert("config", Value::map(installed.config.clone()));
-        let cached = cx.engine.registered(&installed.url);
+        let cached = cx.registered(&installed.url);
         entry.insert("meta", cached.map(|code| code_meta(&code)).unwrap_or_default());
         Value::map(entry)
     });
@@ -246,13 +238,9 @@ fn code_meta(code: &RulesetCode) -> Value {
 /// `ctx:logs()`: this pico's log lines of the last 12 hours, oldest first, including the
 /// running transaction's, in pico-engine's shape (see `engine::log`).
 fn logs(cx: &TxnContext<'_>) -> Value {
-    let since = cx.engine.now() - LOG_WINDOW_MS;
-    let committed = cx.engine.pico_logs(&cx.pico.id);
-    let entries = committed
-        .iter()
-        .chain(&cx.logs)
-        .filter(|e| e.time >= since)
-        .map(LogEntry::to_value);
+    let since = cx.now() - LOG_WINDOW_MS;
+    let lines = cx.log_lines();
+    let entries = lines.iter().filter(|e| e.time >= since).map(LogEntry::to_value);
     Value::array(entries.collect())
 }
 
@@ -276,11 +264,10 @@ fn new_pico(cx: &mut TxnContext<'_>, rulesets: &Value) -> Result<Value, RuntimeE
             .and_then(Value::as_map)
             .cloned()
             .unwrap_or_default();
-        let code = cx.engine.load_code(&url).map_err(runtime)?;
+        let code = cx.load_code(&url).map_err(runtime)?;
         installs.push((code, url, config));
     }
-    let engine = cx.engine;
-    let eci = engine.new_child(&mut cx.staged, &mut *cx.pico, installs)?;
+    let eci = cx.stage_child(installs)?;
     Ok(Value::string(eci))
 }
 
@@ -293,43 +280,10 @@ fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
     let not_found = || RuntimeError::error(format!("delPico({text}) - not found in children ECIs"));
     let eci = eci
         .as_str()
-        .filter(|e| cx.pico.children.iter().any(|c| c == e))
+        .filter(|e| cx.pico_state().children.iter().any(|c| c == e))
         .ok_or_else(not_found)?;
-    let engine = cx.engine;
-    let child_id = engine.lookup_channel(eci).map_err(|_| not_found())?.pico_id;
-    // The child and all its descendants.
-    let staged = &mut cx.staged;
-    let (doomed, dead_channels) = engine.subtree_deletion(&child_id, &mut staged.batch)?;
-    let parent = &mut *cx.pico;
-    let link: Option<String> = parent
-        .channels
-        .values()
-        .find(|c| c.family_channel_pico_id.as_deref() == Some(child_id.as_str()))
-        .map(|c| c.id.clone());
-    let batch = &mut staged.batch;
-    if let Some(link) = &link {
-        batch.delete(persist::channel_key(link));
-        batch.delete(persist::channel_index_key(&parent.id, link));
-    }
-    batch.delete(persist::child_key(&parent.id, eci));
-    let position = parent.children.iter().position(|c| c == eci);
-    if let Some(position) = position {
-        parent.children.remove(position);
-        let link = link.as_ref().and_then(|link| parent.channels.remove(link));
-        staged.child_removed(position, eci.to_string(), link);
-    }
-    // Until the commit the deleted picos' channels (self channels included) answer "not
-    // found"; their timers find no pico when they come due and are dropped then.
-    for dead in dead_channels.iter().chain(&link).chain(&doomed) {
-        engine.stage_lookup(staged, dead, None);
-    }
-    engine.stage_hidden_picos(staged, &doomed);
-    Ok(())
-}
-
-fn store_channel(cx: &mut TxnContext<'_>, channel: Channel) {
-    let engine = cx.engine;
-    engine.stage_channel(&mut cx.staged, &mut *cx.pico, channel);
+    let child_id = cx.lookup_channel(eci).map_err(|_| not_found())?.pico_id;
+    cx.stage_child_deletion(eci, &child_id)
 }
 
 fn new_channel(
@@ -340,13 +294,13 @@ fn new_channel(
 ) -> Result<Channel, RuntimeError> {
     let channel = Channel {
         id: new_id(),
-        pico_id: cx.pico.id.clone(),
+        pico_id: cx.pico_id().to_string(),
         tags,
         event_policy: channel::event_policy(event_policy)?,
         query_policy: channel::query_policy(query_policy)?,
         family_channel_pico_id: None,
     };
-    store_channel(cx, channel.clone());
+    cx.stage_channel(channel.clone());
     Ok(channel)
 }
 
@@ -357,10 +311,10 @@ fn put_channel(
     event_policy: &Value,
     query_policy: &Value,
 ) -> Result<(), RuntimeError> {
-    if eci == cx.pico.id {
+    if eci == cx.pico_id() {
         return Err(RuntimeError::error("Cannot edit the self channel."));
     }
-    let Some(mut channel) = cx.pico.channels.get(eci).cloned() else {
+    let Some(mut channel) = cx.pico_state().channels.get(eci).cloned() else {
         return Err(RuntimeError::error(format!("ECI not found {eci}")));
     };
     // Matches pico-engine: edits of parent/child link channels are silently ignored.
@@ -376,32 +330,31 @@ fn put_channel(
     if !query_policy.is_null() {
         channel.query_policy = channel::query_policy(query_policy)?;
     }
-    store_channel(cx, channel);
+    cx.stage_channel(channel);
     Ok(())
 }
 
 fn del_channel(cx: &mut TxnContext<'_>, eci: &str) -> Result<(), RuntimeError> {
-    let family = eci == cx.pico.id;
+    let family = eci == cx.pico_id();
     let Some(channel) = cx
-        .pico
+        .pico_state()
         .channels
         .get(eci)
         .cloned()
-        .or_else(|| family.then(|| cx.engine.lookup_channel(eci).ok()).flatten())
+        .or_else(|| family.then(|| cx.lookup_channel(eci).ok()).flatten())
     else {
         return Err(RuntimeError::error(format!("ECI not found {eci}")));
     };
     if family || channel.family_channel_pico_id.is_some() {
         return Err(RuntimeError::error("Cannot delete family channels."));
     }
-    let engine = cx.engine;
-    engine.stage_channel_removal(&mut cx.staged, &mut *cx.pico, eci);
+    cx.stage_channel_removal(eci);
     Ok(())
 }
 
 fn uninstall(cx: &mut TxnContext<'_>, rid: &str) -> Result<(), RuntimeError> {
     let users: Vec<String> = cx
-        .pico
+        .pico_state()
         .rulesets
         .iter()
         .filter(|r| &*r.rid != rid && r.code.compiled.meta().uses.iter().any(|u| u.rid == rid))
@@ -414,20 +367,10 @@ fn uninstall(cx: &mut TxnContext<'_>, rid: &str) -> Result<(), RuntimeError> {
         )));
     }
     // Matches pico-engine: uninstalling what is not installed does nothing.
-    if cx.pico.installed(rid).is_none() {
+    if cx.pico_state().installed(rid).is_none() {
         return Ok(());
     }
-    let pico: &mut PicoState = &mut *cx.pico;
-    let batch = &mut cx.staged.batch;
-    batch.delete(persist::install_key(&pico.id, rid));
-    batch.delete_prefix(persist::ent_prefix(&pico.id, rid));
-    batch.delete_prefix(persist::rule_state_prefix(&pico.id, rid));
-    cx.staged.snapshot_ruleset(pico, rid);
-    pico.rulesets.retain(|r| &*r.rid != rid);
-    pico.ent.retain(|(owner, _), _| &**owner != rid);
-    pico.rule_states.retain(|(owner, _), _| &**owner != rid);
-    // Writes of this transaction to the gone ruleset's variables must not bring them back.
-    cx.ent_writes.retain(|(owner, _), _| &**owner != rid);
+    cx.stage_uninstall(rid);
     Ok(())
 }
 

@@ -102,7 +102,7 @@ fn autosend_request(
         .unwrap_or_default();
     // Validated before the request goes out, as the reference cleans the event first.
     crate::engine::event::Event::clean(&eci, &domain, &name, Value::map(attrs.clone()), 0.0)?;
-    let engine = cx.engine.weak();
+    let engine = cx.engine_handle();
     let pico_id = cx.pico_id().to_string();
     std::thread::spawn(move || {
         let result = request.send().and_then(|response| {
@@ -421,7 +421,7 @@ pub(crate) fn send_elsewhere(
         name: name.to_string(),
         body,
     };
-    cx.staged.send_elsewhere(&cx.engine.outbox, record);
+    cx.stage_send_elsewhere(record);
 }
 
 /// `<host>/c/<eci>/event/<domain>/<name>`, each part percent-encoded.

@@ -340,11 +340,11 @@ impl TxnContext<'_> {
             self.schedule_record(domain, name, ("at", "time", Value::number(millis)), attrs)?;
         let timer = Timer {
             id,
-            pico_id: self.pico.id.clone(),
-            rid: Arc::clone(&self.rid),
+            pico_id: self.pico_id().to_string(),
+            rid: self.running_rid(),
             when: When::At,
         };
-        self.engine.scheduler().arm(millis as i64, timer);
+        self.scheduler().arm(millis as i64, timer);
         Ok(record)
     }
 
@@ -363,17 +363,17 @@ impl TxnContext<'_> {
                 "schedule .. repeat expected a cron timespec but got {spec}"
             ))
         })?;
-        let now = self.engine.now() as i64;
+        let now = self.now() as i64;
         let (id, record) =
             self.schedule_record(domain, name, ("repeat", "timespec", Value::string(spec)), attrs)?;
         if let Some(next) = cron.next_after(now) {
             let timer = Timer {
                 id,
-                pico_id: self.pico.id.clone(),
-                rid: Arc::clone(&self.rid),
+                pico_id: self.pico_id().to_string(),
+                rid: self.running_rid(),
                 when: When::Repeat(cron),
             };
-            self.engine.scheduler().arm(next, timer);
+            self.scheduler().arm(next, timer);
         }
         Ok(record)
     }
@@ -399,8 +399,7 @@ impl TxnContext<'_> {
         attrs: Value,
     ) -> Result<(String, Value), RuntimeError> {
         let eci = self
-            .event
-            .as_ref()
+            .event()
             .map_or_else(|| "[schedule]".to_string(), |e| e.eci.to_string());
         // Checked now rather than failing at delivery as the reference does.
         let cleaned = Event::clean(

@@ -12,7 +12,7 @@ use crate::value::{Map, Value};
 const DAY_MS: i64 = 86_400_000;
 
 pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Value, RuntimeError> {
-    let now = cx.engine.now() as i64;
+    let now = cx.now() as i64;
     match name {
         "now" => {
             let opts = args.get(0);

@@ -6,45 +6,45 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::backend::{ModuleBinding, RulesetInstance};
-use super::ent;
-use super::event::Event;
-use super::kernel::{EngineInner, Staged};
-use super::pico::PicoState;
-use super::trace::{PostludeBranch, TraceEvent};
+use super::{EngineInner, Staged};
+use crate::engine::backend::{ModuleBinding, RulesetInstance};
+use crate::engine::ent;
+use crate::engine::event::Event;
+use crate::engine::pico::PicoState;
+use crate::engine::trace::{PostludeBranch, TraceEvent};
 use crate::host::{LogLevel, unknown_module};
 use crate::value::{Map, Value};
 use crate::{Host, RuntimeError};
 
-use super::log::LogDetail;
-pub use super::log::LogEntry;
+use crate::engine::log::LogDetail;
+pub use crate::engine::log::LogEntry;
 
 /// The state of one transaction on one pico.
 pub struct TxnContext<'a> {
-    pub(crate) engine: &'a EngineInner,
-    pub(crate) pico: &'a mut PicoState,
+    pub(super) engine: &'a EngineInner,
+    pub(super) pico: &'a mut PicoState,
     /// Entity-variable writes not yet committed: `None` deletes.
-    pub(crate) ent_writes: HashMap<(Arc<str>, Arc<str>), Option<Value>>,
-    pub(crate) rid: Arc<str>,
-    pub(crate) rule_name: Option<Arc<str>>,
-    pub(crate) event: Option<Arc<Event>>,
-    pub(crate) txn_id: Arc<str>,
-    pub(crate) in_query: bool,
+    pub(super) ent_writes: HashMap<(Arc<str>, Arc<str>), Option<Value>>,
+    pub(super) rid: Arc<str>,
+    pub(super) rule_name: Option<Arc<str>>,
+    pub(super) event: Option<Arc<Event>>,
+    pub(super) txn_id: Arc<str>,
+    pub(super) in_query: bool,
     /// The channel a query came in through (`meta:eci` during queries).
-    pub(crate) query_eci: Option<Arc<str>>,
-    pub(crate) directives: Vec<Value>,
+    pub(super) query_eci: Option<Arc<str>>,
+    pub(super) directives: Vec<Value>,
     /// Events raised by the current ruleset, to append to the transaction's schedule.
     /// With a rid for events offered to that ruleset only (`system:error`).
-    pub(crate) raised: Vec<(Event, Option<Arc<str>>)>,
+    pub(super) raised: Vec<(Event, Option<Arc<str>>)>,
     /// Set by `error error`: the rest of the transaction's schedule is dropped.
-    pub(crate) clear_schedule: bool,
-    pub(crate) logs: Vec<LogEntry>,
+    pub(super) clear_schedule: bool,
+    pub(super) logs: Vec<LogEntry>,
     /// The modules of the ruleset whose code is running, by alias.
-    pub(crate) modules: Vec<ModuleBinding>,
+    pub(super) modules: Vec<ModuleBinding>,
     /// Rids being initialised as modules, to report dependency cycles.
-    pub(crate) initialising: Vec<Arc<str>>,
+    pub(super) initialising: Vec<Arc<str>>,
     /// Structural changes (picos, channels, installs) not yet committed (`kernel/staged.rs`).
-    pub(crate) staged: Staged,
+    pub(super) staged: Staged,
 }
 
 impl<'a> TxnContext<'a> {
@@ -233,13 +233,8 @@ impl<'a> TxnContext<'a> {
 
     /// `raise event "domain:name"`: whitespace removed, split at the first `:`.
     pub fn raise_dynamic(&mut self, domain_and_type: &Value, attrs: Value) -> Result<(), RuntimeError> {
-        let text: String = domain_and_type
-            .to_krl_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let (domain, name) = text.split_once(':').unwrap_or((text.as_str(), ""));
-        self.raise(&Value::string(domain), &Value::string(name), attrs)
+        let (domain, name) = Self::split_event_type(domain_and_type);
+        self.raise(&domain, &name, attrs)
     }
 
     /// Logs `rule selected` and tells the trace sink (if any) that rule `rule` of the running
@@ -397,8 +392,9 @@ impl<'a> TxnContext<'a> {
             ),
             "channels" => {
                 // Matches pico-engine: the implicit self channel is listed too, all sorted by id.
-                let own = super::channel::Channel::self_channel(&self.pico.id);
-                let mut channels: Vec<&super::channel::Channel> = self.pico.channels.values().collect();
+                let own = crate::engine::channel::Channel::self_channel(&self.pico.id);
+                let mut channels: Vec<&crate::engine::channel::Channel> =
+                    self.pico.channels.values().collect();
                 channels.push(&own);
                 channels.sort_by(|a, b| a.id.cmp(&b.id));
                 Value::array(channels.into_iter().map(|c| c.to_value()).collect())
@@ -526,8 +522,8 @@ impl Host for TxnContext<'_> {
             "event" => self.event_member(name),
             "meta" => self.meta_member(name),
             // `ctx:rulesets` and `ctx:logs` are answered by the `ctx` module.
-            "ctx" if super::modules::ctx::answers(name) => {
-                super::modules::call(self, domain, name, Vec::new(), Vec::new())
+            "ctx" if crate::engine::modules::ctx::answers(name) => {
+                crate::engine::modules::call(self, domain, name, Vec::new(), Vec::new())
             }
             "ctx" => self.ctx_member(name),
             // Matches pico-engine: a module function referenced without parentheses is
@@ -547,6 +543,6 @@ impl Host for TxnContext<'_> {
         if let Some(binding) = self.modules.iter().find(|m| &*m.alias == domain).cloned() {
             return self.call_module(&binding, name, positional, named);
         }
-        super::modules::call(self, domain, name, positional, named)
+        crate::engine::modules::call(self, domain, name, positional, named)
     }
 }
