@@ -97,6 +97,11 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
     let mut specs = Vec::new();
     let mut rules = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
+    let inactive = ruleset
+        .rules()
+        .filter(|r| !r.is_active())
+        .map(|r| (r.name.name.to_string(), r.name.span))
+        .collect();
     for rule in ruleset.rules().filter(|r| r.is_active()) {
         if seen.contains(&rule.name.name.as_str()) {
             lowerer.error(rule.name.span, format!("Duplicate rule name: {}", rule.name.name));
@@ -121,6 +126,7 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         uses,
         globals,
         specs,
+        inactive,
         rules,
         exports,
         testing: lowerer.testing.clone(),
@@ -208,6 +214,7 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
     let spec = RuleSpec {
         name: rule.name.name.to_string(),
         select: spec_select,
+        span: rule.name.span,
     };
     let ir = RuleIr {
         n_slots: rule_size,

@@ -27,6 +27,8 @@ pub struct TxnContext<'a> {
     pub(crate) ent_writes: HashMap<(Arc<str>, Arc<str>), Option<Value>>,
     pub(crate) rid: Arc<str>,
     pub(crate) rule_name: Option<Arc<str>>,
+    /// The postlude branch the running rule took last, for rule traces (`why.rs`).
+    pub(crate) postlude: Option<PostludeBranch>,
     pub(crate) event: Option<Arc<Event>>,
     pub(crate) txn_id: Arc<str>,
     pub(crate) in_query: bool,
@@ -55,6 +57,7 @@ impl<'a> TxnContext<'a> {
             ent_writes: HashMap::new(),
             rid: Arc::from(""),
             rule_name: None,
+            postlude: None,
             event: None,
             txn_id,
             in_query: false,
@@ -270,6 +273,7 @@ impl<'a> TxnContext<'a> {
             PostludeBranch::NotFired => "not fired",
         };
         self.push_log("debug", message.to_string(), None);
+        self.postlude = Some(branch);
         if let Some(sink) = &self.engine.trace {
             sink.record(TraceEvent::Postlude {
                 pico_id: self.pico.id.clone(),
