@@ -421,31 +421,60 @@ impl PicoWhys {
 }
 
 /// A transaction's rule traces as text, each rule with its site as the checker shows
-/// locations (`--> file:line:column` and the source line).
+/// locations (`--> file:line:column` and the source line). Rules none of whose patterns
+/// name the event are summed up in one line per event: on a pico with the system rulesets
+/// they are most of the list.
 pub fn render(txn: &TxnWhy) -> String {
     let mut out = String::new();
     for event in &txn.events {
         let _ = writeln!(out, "event {}:{}", event.domain, event.name);
+        let mut unmatched: Vec<(&str, Vec<&str>)> = Vec::new();
         for rule in &event.rules {
+            if !rule.salient && rule.verdict == Verdict::NotSelected {
+                match unmatched.last_mut() {
+                    Some((rid, names)) if *rid == rule.rid => names.push(&rule.rule),
+                    _ => unmatched.push((&rule.rid, vec![&rule.rule])),
+                }
+                continue;
+            }
+            render_rule(rule, &mut out);
+        }
+        if !unmatched.is_empty() {
+            let count: usize = unmatched.iter().map(|(_, names)| names.len()).sum();
+            let lists: Vec<String> = unmatched
+                .iter()
+                .map(|(rid, names)| format!("{rid}: {}", names.join(", ")))
+                .collect();
             let _ = writeln!(
                 out,
-                "  {}: rule `{}` of {}: {}",
-                rule.verdict.words(),
-                rule.rule,
-                rule.rid,
-                rule.reason
+                "  not selected, no event pattern matches `{}:{}` ({count} rule{}): {}",
+                event.domain,
+                event.name,
+                if count == 1 { "" } else { "s" },
+                lists.join("; ")
             );
-            if let Some(site) = &rule.site {
-                let file = site.file.strip_prefix("file://").unwrap_or(&site.file);
-                let number = site.line.to_string();
-                let gutter = " ".repeat(number.len());
-                let _ = writeln!(out, "    {gutter}--> {file}:{}:{}", site.line, site.column);
-                let _ = writeln!(out, "    {number} | {}", site.source);
-            }
-            render_details(rule, &mut out);
         }
     }
     out
+}
+
+fn render_rule(rule: &RuleWhy, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "  {}: rule `{}` of {}: {}",
+        rule.verdict.words(),
+        rule.rule,
+        rule.rid,
+        rule.reason
+    );
+    if let Some(site) = &rule.site {
+        let file = site.file.strip_prefix("file://").unwrap_or(&site.file);
+        let number = site.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let _ = writeln!(out, "    {gutter}--> {file}:{}:{}", site.line, site.column);
+        let _ = writeln!(out, "    {number} | {}", site.source);
+    }
+    render_details(rule, out);
 }
 
 fn render_details(rule: &RuleWhy, out: &mut String) {

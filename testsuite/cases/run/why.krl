@@ -1,7 +1,8 @@
 //> mode = "run"
 // Rule traces (`why`): after each event, every rule of the ruleset with its verdict, the
 // reason, where it is written, its event expression's state before and after, and the
-// attribute tests and `where` conditions the event went through.
+// attribute tests and `where` conditions the event went through; a failed transaction
+// keeps its traces too.
 ruleset test.why {
   rule both { select when t a before t b  send_directive("a before b") }
   rule guarded {
@@ -15,6 +16,7 @@ ruleset test.why {
   rule after_stop { select when t stop }
   rule sleeping is inactive { select when t a }
   rule on_c { select where event:attrs{"c"} == true }
+  rule broken { select when t boom where event:type() == "boom" }
 }
 //- event t a {"name": "y"}
 //- why
@@ -25,4 +27,6 @@ ruleset test.why {
 //- event t stop
 //- why
 //- event t c {"c": true}
+//- why
+//- event t boom
 //- why
