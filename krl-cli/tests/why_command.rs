@@ -75,12 +75,17 @@ fn why_tells_each_rules_verdict_reason_and_place() {
         "{why}"
     );
     assert!(
-        why.contains("not selected: rule `pair` of why.demo: its pattern is not complete: waiting for `demo:bye`"),
+        why.contains(
+            "not selected: rule `pair` of why.demo: its pattern is not complete: waiting for `demo:bye`"
+        ),
         "{why}"
     );
     assert!(why.contains("demo.krl:10:8"), "{why}");
     // The system rulesets' rules, which never select `demo:hello`, in one line.
-    assert!(why.contains("not selected, no event pattern matches `demo:hello`"), "{why}");
+    assert!(
+        why.contains("not selected, no event pattern matches `demo:hello`"),
+        "{why}"
+    );
     assert!(why.contains("io.picolabs.wrangler: "), "{why}");
     assert!(why.contains("10 |   rule pair {"), "{why}");
     assert!(
@@ -97,7 +102,10 @@ fn why_tells_each_rules_verdict_reason_and_place() {
         .iter()
         .filter(|rule| rule["rid"] == "why.demo")
         .collect();
-    let verdicts: Vec<&str> = rules.iter().map(|r| r["verdict"].as_str().unwrap_or("")).collect();
+    let verdicts: Vec<&str> = rules
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(verdicts, ["fired", "not_fired", "not_selected"]);
     assert_eq!(rules[2]["site"]["line"], Json::from(10));
     assert_eq!(rules[1]["postlude"], Json::from("notfired"));
@@ -106,13 +114,19 @@ fn why_tells_each_rules_verdict_reason_and_place() {
     let url = format!("{}/api/why?eci={}&txn={eid}", engine.url, engine.eci);
     match ureq::get(&url).call() {
         Err(ureq::Error::Status(code, _)) => assert_eq!(code, 401),
-        other => panic!("expected 401 without the token, got {:?}", other.map(|r| r.status())),
+        other => panic!(
+            "expected 401 without the token, got {:?}",
+            other.map(|r| r.status())
+        ),
     }
 
     let unknown = engine.krl(&["why", &engine.eci, "no-such-event"]);
     assert!(!unknown.status.success());
     let error = text(&unknown.stderr);
-    assert!(error.contains("no rule trace of transaction `no-such-event`"), "{error}");
+    assert!(
+        error.contains("no rule trace of transaction `no-such-event`"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -121,5 +135,9 @@ fn an_engine_started_with_no_why_keeps_no_traces() {
     let eid = hello(&engine);
     let output = engine.krl(&["why", &engine.eci, &eid]);
     assert!(!output.status.success(), "{}", text(&output.stdout));
-    assert!(text(&output.stderr).contains("no rule trace"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("no rule trace"),
+        "{}",
+        text(&output.stderr)
+    );
 }

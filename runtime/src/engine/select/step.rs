@@ -282,6 +282,13 @@ impl Run<'_, '_> {
         }
     }
 
+    /// Notes a check for rule traces, when someone asked for them.
+    fn note(&mut self, check: impl FnOnce() -> Check) {
+        if let Some(checks) = self.checks.as_deref_mut() {
+            checks.push(check());
+        }
+    }
+
     /// A leaf's matcher function: attribute regexes, `setting`, `where`, aggregator.
     fn run_matcher(&mut self, matcher: &Matcher, work: &mut Working) -> Result<bool, RuntimeError> {
         let leaf = &matcher.leaf;
@@ -297,14 +304,12 @@ impl Run<'_, '_> {
             self.scratch.clear();
             self.scratch.extend(text.encode_utf16());
             let found = regex.find_at(&self.scratch, 0);
-            if let Some(checks) = self.checks.as_deref_mut() {
-                checks.push(Check::Attribute {
-                    pattern: leaf_pattern(&leaf.domain, &leaf.name),
-                    attr: key.clone(),
-                    regex: regex.to_krl_string(),
-                    matched: found.is_some(),
-                });
-            }
+            self.note(|| Check::Attribute {
+                pattern: leaf_pattern(&leaf.domain, &leaf.name),
+                attr: key.clone(),
+                regex: regex.to_krl_string(),
+                matched: found.is_some(),
+            });
             let Some(found) = found else {
                 work.discard();
                 return Ok(false);
@@ -333,12 +338,10 @@ impl Run<'_, '_> {
                 .map(|(idx, name)| (name.clone(), capture(idx)))
                 .collect();
             let held = self.where_eval.eval_where(where_id, &bindings)?;
-            if let Some(checks) = self.checks.as_deref_mut() {
-                checks.push(Check::Where {
-                    pattern: leaf_pattern(&leaf.domain, &leaf.name),
-                    held,
-                });
-            }
+            self.note(|| Check::Where {
+                pattern: leaf_pattern(&leaf.domain, &leaf.name),
+                held,
+            });
             if !held {
                 work.discard();
                 return Ok(false);
