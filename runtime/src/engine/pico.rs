@@ -37,9 +37,9 @@ pub(crate) struct RulesetCode {
     /// Rules salient for every event (`select where`, wildcard leaves), in declaration order.
     always: Vec<usize>,
     /// Where each rule is written, for rule traces (`why.rs`).
-    pub sites: Vec<RuleSite>,
+    pub sites: Vec<Arc<RuleSite>>,
     /// The rules written `is inactive`, with where they are written.
-    pub inactive: Vec<(String, RuleSite)>,
+    pub inactive: Vec<(Arc<str>, Arc<RuleSite>)>,
 }
 
 impl RulesetCode {
@@ -87,12 +87,12 @@ impl RulesetCode {
             .map(|rule| Arc::from(rule.name.as_str()))
             .collect();
         let lines = LineIndex::new(&source);
-        let site = |span| RuleSite::locate(&url, &source, &lines, span);
+        let site = |span| Arc::new(RuleSite::locate(&url, &source, &lines, span));
         let sites = compiled.rules().iter().map(|rule| site(rule.span)).collect();
         let inactive = compiled
             .inactive_rules()
             .iter()
-            .map(|(name, span)| (name.clone(), site(*span)))
+            .map(|(name, span)| (Arc::from(name.as_str()), site(*span)))
             .collect();
         Ok(RulesetCode {
             sites,

@@ -112,13 +112,14 @@ impl RuleSite {
 /// One rule's record for one event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleWhy {
-    pub rid: String,
-    pub rule: String,
+    pub rid: Arc<str>,
+    pub rule: Arc<str>,
     pub verdict: Verdict,
     /// The verdict's reason in words.
     pub reason: String,
+    /// Shared with the ruleset's code: every event's record points at the same site.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site: Option<RuleSite>,
+    pub site: Option<Arc<RuleSite>>,
     /// Whether the event's domain and type matched one of the rule's event patterns.
     pub salient: bool,
     /// The event expression's state before and after the event (absent for `select where`
@@ -139,10 +140,16 @@ pub struct RuleWhy {
 }
 
 impl RuleWhy {
-    fn new(rid: &str, rule: &str, site: Option<RuleSite>, verdict: Verdict, reason: String) -> RuleWhy {
+    fn new(
+        rid: &Arc<str>,
+        rule: &Arc<str>,
+        site: Option<Arc<RuleSite>>,
+        verdict: Verdict,
+        reason: String,
+    ) -> RuleWhy {
         RuleWhy {
-            rid: rid.to_string(),
-            rule: rule.to_string(),
+            rid: Arc::clone(rid),
+            rule: Arc::clone(rule),
             verdict,
             reason,
             site,
@@ -198,6 +205,10 @@ impl WhyRecorder {
 /// rule is stepped and run; [`RulesetTrace::finish`] explains the rules never reached.
 pub(crate) struct RulesetTrace<'c> {
     code: &'c RulesetCode,
+    rid: Arc<str>,
+    /// The event's domain and type, and `domain:type` for reasons.
+    domain: Arc<str>,
+    name: Arc<str>,
     event: String,
     rules: Vec<Option<RuleWhy>>,
     /// The rule being decided, blamed when the offer fails.
@@ -207,9 +218,12 @@ pub(crate) struct RulesetTrace<'c> {
 }
 
 impl<'c> RulesetTrace<'c> {
-    pub(crate) fn new(code: &'c RulesetCode, event: &Event) -> RulesetTrace<'c> {
+    pub(crate) fn new(code: &'c RulesetCode, rid: &Arc<str>, event: &Event) -> RulesetTrace<'c> {
         RulesetTrace {
             code,
+            rid: Arc::clone(rid),
+            domain: Arc::clone(&event.domain),
+            name: Arc::clone(&event.name),
             event: format!("{}:{}", event.domain, event.name),
             rules: vec![None; code.rule_names.len()],
             current: None,
@@ -219,7 +233,7 @@ impl<'c> RulesetTrace<'c> {
 
     fn record(&self, rule: usize, verdict: Verdict, reason: String) -> RuleWhy {
         let mut why = RuleWhy::new(
-            self.code.rid(),
+            &self.rid,
             &self.code.rule_names[rule],
             self.code.sites.get(rule).cloned(),
             verdict,
@@ -329,8 +343,7 @@ impl<'c> RulesetTrace<'c> {
             why.reason = format!("failed while deciding or running it: {err}");
             self.rules[rule] = Some(why);
         }
-        let (domain, name) = self.event.split_once(':').unwrap_or((&self.event, ""));
-        let salient = self.code.salient_rules(domain, name);
+        let salient = self.code.salient_rules(&self.domain, &self.name);
         let mut out = Vec::with_capacity(self.rules.len());
         for rule in 0..self.rules.len() {
             if let Some(why) = self.rules[rule].take() {
@@ -351,9 +364,9 @@ impl<'c> RulesetTrace<'c> {
         for (name, site) in &self.code.inactive {
             let reason = "the rule is written `is inactive`".to_string();
             out.push(RuleWhy::new(
-                self.code.rid(),
+                &self.rid,
                 name,
-                Some(site.clone()),
+                Some(Arc::clone(site)),
                 Verdict::Inactive,
                 reason,
             ));
@@ -432,7 +445,7 @@ pub fn render(txn: &TxnWhy) -> String {
         for rule in &event.rules {
             if !rule.salient && rule.verdict == Verdict::NotSelected {
                 match unmatched.last_mut() {
-                    Some((rid, names)) if *rid == rule.rid => names.push(&rule.rule),
+                    Some((rid, names)) if *rid == &*rule.rid => names.push(&rule.rule),
                     _ => unmatched.push((&rule.rid, vec![&rule.rule])),
                 }
                 continue;

@@ -482,7 +482,7 @@ fn run_schedule(
         match why.as_deref_mut() {
             None => run_ruleset(cx, &code, instance.as_ref(), &event, rule_states, None)?,
             Some(why) => {
-                let mut trace = RulesetTrace::new(&code, &event);
+                let mut trace = RulesetTrace::new(&code, &rid, &event);
                 let result = run_ruleset(
                     cx,
                     &code,
