@@ -57,6 +57,8 @@ enum Command {
     Flush(commands::picos::FlushArgs),
     /// Print a pico's log from a running engine; `-f` keeps following it.
     Logs(commands::client::LogsArgs),
+    /// Why each rule of a pico did or did not fire for an event: `krl why ECI EVENT-ID`.
+    Why(commands::why::Args),
     /// Print a shell completion script, e.g. `krl completions bash > /etc/bash_completion.d/krl`.
     Completions {
         #[arg(value_enum)]
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
         Command::Uninstall(args) => commands::picos::uninstall(args),
         Command::Flush(args) => commands::picos::flush(args),
         Command::Logs(args) => commands::client::logs(args),
+        Command::Why(args) => commands::why::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Repl(args) => commands::repl::run(args),
         Command::Completions { shell } => {

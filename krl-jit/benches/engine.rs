@@ -25,6 +25,9 @@
 //!   closed and opened again; time from `Engine::open` to the first answered query to one
 //!   of the children (SQLite only).
 //!
+//! With `KRL_BENCH_WHY=1` the engines keep rule traces (`EngineOptions::why`, as `krl run`
+//! does), to measure what they cost.
+//!
 //! The machine is shared: compare figures of one run, not across runs.
 
 // The counting allocator below and mimalloc's `mi_collect` need unsafe code; each block
@@ -174,7 +177,11 @@ fn store(kind: &str, name: &str) -> Arc<dyn Storage> {
 }
 
 fn open_engine(storage: Arc<dyn Storage>) -> Engine {
-    Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), storage).expect("opens")
+    let options = EngineOptions {
+        why: std::env::var_os("KRL_BENCH_WHY").is_some_and(|v| v == "1"),
+        ..EngineOptions::default()
+    };
+    Engine::open(Arc::new(InterpreterBackend), options, storage).expect("opens")
 }
 
 /// An engine whose ruleset runs on `picos` picos (the root, or that many children of it),

@@ -1,7 +1,7 @@
 // The engine's public API as the UI uses it: pico-engine's `/c/...` routes on each pico's
 // `engine,ui` channel (ruleset io.picolabs.pico-engine-ui), `/api/ui-context`, `/api/flush`,
-// and krl's documented read-only routes `/api/boxes`, `/api/state`, `/api/source` and
-// `/api/updates` (docs/ui.md).
+// and krl's documented read-only routes `/api/boxes`, `/api/state`, `/api/source`,
+// `/api/updates` and `/api/why` (docs/ui.md).
 // `/api` requests carry the admin token as the `krl-token` cookie the admin URL set.
 
 export const UI_RID = "io.picolabs.pico-engine-ui";
@@ -63,6 +63,7 @@ export const pico = (eci) => get(`/c/${e(eci)}/query/${UI_RID}/pico`);
 export const logs = (eci) => get(`/c/${e(eci)}/query/${UI_RID}/logs`);
 export const testingEci = (eci) => get(`/c/${e(eci)}/query/${UI_RID}/testingECI`);
 export const state = (eci) => get(`/api/state?eci=${e(eci)}`);
+export const why = (eci, txn) => get(`/api/why?eci=${e(eci)}&txn=${e(txn)}`);
 
 /** An event on the pico's UI channel, waited for, so that a failing rule's error shows. */
 export const uiEvent = (eci, type, attrs) => post(`/c/${e(eci)}/event-wait/engine_ui/${e(type)}`, attrs);

@@ -4,6 +4,7 @@
 
 import * as api from "./api.js";
 import { act, errorBox, field, h, jsonTree, showError } from "./dom.js";
+import { whyDisclosure } from "./why.js";
 
 export const TABS = ["About", "Rulesets", "Channels", "Logging", "Testing", "Subscriptions", "State"];
 
@@ -319,7 +320,14 @@ const RENDER = {
       "div",
       { class: "logs" },
       episodes.map((ep) =>
-        h("details", { class: "episode" }, h("summary", {}, `${ep.time} - ${ep.header ?? ep.txnId}`), h("pre", {}, ep.entries.join("\n")))
+        h(
+          "details",
+          { class: "episode" },
+          h("summary", {}, `${ep.time} - ${ep.header ?? ep.txnId}`),
+          h("pre", {}, ep.entries.join("\n")),
+          // Only event transactions have rule traces.
+          ep.header?.startsWith("EVENT ") ? whyDisclosure(eci, ep.txnId) : null
+        )
       )
     );
   },

@@ -32,6 +32,8 @@
 //!   - `time MS`: sets the engine's manual clock to MS milliseconds after the start
 //!     (2020-01-01T00:00:00Z), firing every scheduled event then due.
 //!   - `logs`: the pico's log lines at level `warn` and `error` since the last `logs`.
+//!   - `why`: the rule traces of the last transaction (`krl why`'s text): per event,
+//!     every rule with its verdict, reason, place, state before and after, and checks.
 //!
 //!   `ATTRS` and `ARGS` are JSON; `RID` defaults to the last ruleset of the file.
 //! - A failing step (or install) shows `!! ` and the error as the CLI renders it: the
@@ -70,6 +72,7 @@ pub enum Step {
     },
     Time(f64),
     Logs,
+    Why,
 }
 
 /// A parsed case: its rulesets (each padded to the case file's lines) and its script.
@@ -156,6 +159,7 @@ fn step(command: &str) -> Result<Step, String> {
             .map(Step::Time)
             .map_err(|_| format!("`time MS` takes a number, not `{rest}`")),
         "logs" => Ok(Step::Logs),
+        "why" => Ok(Step::Why),
         other => Err(format!("unknown step `{other}`")),
     }
 }
@@ -192,6 +196,7 @@ pub fn run(name: &str, source: &str, backend: Arc<dyn Backend>) -> Result<String
         backend,
         EngineOptions {
             manual_clock: Some(START),
+            why: true,
             ..EngineOptions::default()
         },
     );
@@ -270,9 +275,31 @@ pub fn run(name: &str, source: &str, backend: Arc<dyn Backend>) -> Result<String
                     let _ = writeln!(out, "  {} {rid}: {}", entry.level, entry.message);
                 }
             }
+            Step::Why => {
+                let _ = writeln!(out, "why");
+                out.push_str(&last_why(&engine, &root));
+            }
         }
     }
     Ok(out)
+}
+
+/// The rule traces of the pico's last transaction (the one that wrote its last log line),
+/// indented under the step.
+fn last_why(engine: &Engine, pico: &str) -> String {
+    let last_txn = engine
+        .logs(pico)
+        .iter()
+        .rev()
+        .find_map(|entry| entry.txn_id.clone());
+    let Some(txn) = last_txn.and_then(|txn| engine.why(pico, &txn)) else {
+        return "  (no rule trace)\n".to_string();
+    };
+    let mut out = String::new();
+    for line in krl_runtime::engine::why::render(&txn).lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out
 }
 
 fn suffix(json: &Option<String>) -> String {
@@ -300,7 +327,7 @@ mod tests {
 
     #[test]
     fn steps_and_rulesets_are_read_from_the_case() {
-        let source = "//> mode = \"run\"\nruleset a.b {\n}\nruleset c {\n}\n//- event t go {\"n\": 1}\n//- query a.b/f\n//- ent x\n//- time 60000\n//- logs\n";
+        let source = "//> mode = \"run\"\nruleset a.b {\n}\nruleset c {\n}\n//- event t go {\"n\": 1}\n//- query a.b/f\n//- ent x\n//- time 60000\n//- logs\n//- why\n";
         let case = parse("x.krl", source).expect("a valid case");
         assert_eq!(case.rulesets[0].0, "file:///run/x/a.b.krl");
         assert_eq!(case.rulesets[0].1.lines().nth(1), Some("ruleset a.b {"));
@@ -325,6 +352,7 @@ mod tests {
                 },
                 Step::Time(60000.0),
                 Step::Logs,
+                Step::Why,
             ]
         );
         assert!(parse("y.krl", "//> mode = \"run\"\nruleset a {}\n//- jump\n").is_err());

@@ -15,3 +15,4 @@ pub mod run_store;
 pub mod scratch;
 pub mod test;
 pub mod tier;
+pub mod why;

@@ -106,6 +106,10 @@ pub struct Args {
     /// Most events and queries waiting on one pico; more are answered 503 (busy).
     #[arg(long, value_name = "N", default_value_t = EngineOptions::default().max_queued_per_pico)]
     max_queue: usize,
+    /// Keep no rule traces (what `krl why` and the UI's "why" show): each event
+    /// transaction then records nothing about the rules it did not fire.
+    #[arg(long)]
+    no_why: bool,
     /// Calls and loop iterations one event (with what it raises) or query may make before
     /// it fails with "step budget of N exceeded".
     #[arg(long, value_name = "STEPS", default_value_t = DEFAULT_STEP_BUDGET)]
@@ -283,6 +287,7 @@ fn admin_token(args: &Args, addr: SocketAddr) -> anyhow::Result<Option<String>> 
 fn engine_options(args: &Args, home: &Path, base_url: String) -> EngineOptions {
     EngineOptions {
         max_queued_per_pico: args.max_queue,
+        why: !args.no_why,
         sources: SourcePolicy {
             folders: Some(source_folders(args, home)),
             hosts: (!args.source_hosts.is_empty()).then(|| args.source_hosts.clone()),

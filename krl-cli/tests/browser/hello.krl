@@ -15,6 +15,10 @@ ruleset tutorial.hello {
       ent:last := name
     }
   }
+  rule shout {
+    select when hello greet
+    if event:attrs{"loud"} then send_directive("shout")
+  }
   rule reset {
     select when hello reset
     always {

@@ -164,7 +164,8 @@ await step("create a channel with a policy that allows only hello:greet", async 
 await step("send an event from Testing and see its directive", async () => {
   await openTab("Testing");
   await panel.getByLabel("Channel", { exact: true }).selectOption(openChannel);
-  const form = panel.locator("form", { hasText: "event hello:greet" });
+  // The first of the two `hello:greet` forms (one per rule that selects it): `greet`'s, with `name`.
+  const form = panel.locator("form", { hasText: "event hello:greet" }).first();
   await form.getByLabel("name", { exact: true }).fill("Ada");
   await form.getByRole("button", { name: "Send", exact: true }).click();
   await panel.locator("pre.result", { hasText: '"greeting"' }).waitFor(WAIT);
@@ -190,14 +191,30 @@ await step("the event is in Logging with the engine's lines", async () => {
   await openTab("Logging");
   const episode = panel.locator("details.episode", { hasText: "hello:greet" }).first();
   await episode.waitFor(WAIT);
-  await episode.locator("summary").click();
-  const text = await episode.locator("pre").textContent();
+  await episode.locator(":scope > summary").click();
+  const text = await episode.locator(":scope > pre").textContent();
   assert.match(text, /rule selected/);
   assert.match(text, /fired/);
   // The page's requests to pico routes carry no admin token (its cookie is for /api only),
   // so the event's `_headers` in the log do not show it.
   assert.ok(!text.includes(token), "the admin token is in the pico's log");
   await shot("logging");
+});
+
+await step("why: one rule fired, another did not, each with its reason and place", async () => {
+  const episode = panel.locator("details.episode", { hasText: "hello:greet" }).first();
+  const why = episode.locator("details.why");
+  await why.locator("summary").click();
+  const greet = why.locator('.why-rule[data-rule="tutorial.hello/greet"]');
+  await greet.waitFor(WAIT);
+  assert.equal(await greet.getAttribute("data-verdict"), "fired");
+  assert.match(await greet.textContent(), /hello\.krl:10:8/);
+  const shout = why.locator('.why-rule[data-rule="tutorial.hello/shout"]');
+  assert.equal(await shout.getAttribute("data-verdict"), "not_fired");
+  assert.match(await shout.textContent(), /action guard was false/);
+  assert.match(await shout.textContent(), /rule shout \{/);
+  assert.match(await why.locator(".why-others").textContent(), /tutorial\.hello: reset/);
+  await shot("why");
 });
 
 await step("its effect is in State", async () => {

@@ -21,6 +21,8 @@ pub struct RulesetIr {
     pub uses: Vec<UseIr>,
     pub globals: Vec<Decl>,
     pub specs: Vec<RuleSpec>,
+    /// Rules written `is inactive`: their names and name spans, for rule traces.
+    pub inactive: Vec<(String, Span)>,
     pub rules: Vec<RuleIr>,
     /// Shared and provided names with their global slots.
     pub exports: Vec<(String, u16)>,

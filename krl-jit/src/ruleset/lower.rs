@@ -66,6 +66,12 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         }
     }
     let (specs, rules) = self::rules(lowerer, ruleset);
+    // Inactive rules are not compiled; rule traces still name them (`why.rs`).
+    let inactive = ruleset
+        .rules()
+        .filter(|r| !r.is_active())
+        .map(|r| (r.name.name.to_string(), r.name.span))
+        .collect();
     RulesetIr {
         rid: ruleset.rid.name.clone(),
         meta,
@@ -74,6 +80,7 @@ pub fn ruleset(lowerer: &mut Lowerer, ruleset: &ast::Ruleset) -> RulesetIr {
         uses,
         globals,
         specs,
+        inactive,
         rules,
         exports,
         builtin_exports,
@@ -243,6 +250,7 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
     let spec = RuleSpec {
         name: rule.name.name.to_string(),
         select: spec_select,
+        span: rule.name.span,
     };
     let ir = RuleIr {
         n_slots: rule_size,

@@ -51,6 +51,10 @@ impl CompiledRuleset for CompiledKrl {
         &self.ir.specs
     }
 
+    fn inactive_rules(&self) -> &[(String, krl_diagnostics::Span)] {
+        &self.ir.inactive
+    }
+
     fn instantiate(
         &self,
         cx: &mut TxnContext<'_>,

@@ -97,6 +97,10 @@ impl CompiledRuleset for Hooked {
         self.inner.rules()
     }
 
+    fn inactive_rules(&self) -> &[(String, krl_diagnostics::Span)] {
+        self.inner.inactive_rules()
+    }
+
     fn instantiate(
         &self,
         cx: &mut TxnContext<'_>,

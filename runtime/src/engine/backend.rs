@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use krl_diagnostics::Diagnostic;
+use krl_diagnostics::{Diagnostic, Span};
 
 use super::context::TxnContext;
 use super::select::EventExpr;
@@ -87,6 +87,8 @@ pub enum RuleSelect {
 pub struct RuleSpec {
     pub name: String,
     pub select: RuleSelect,
+    /// The rule's name in the ruleset's source (byte offsets), where rule traces point.
+    pub span: Span,
 }
 
 /// A compiled ruleset, shared by every pico that installs it.
@@ -95,6 +97,11 @@ pub trait CompiledRuleset: Send + Sync {
     fn meta(&self) -> &RulesetMeta;
     /// Active rules in declaration order (inactive rules are dropped by the compiler).
     fn rules(&self) -> &[RuleSpec];
+    /// The rules written `is inactive`, by name and the span of the name, in source order
+    /// (rule traces list them as never selected).
+    fn inactive_rules(&self) -> &[(String, Span)] {
+        &[]
+    }
     /// Runs the ruleset's initialisation on a pico: `configure using` defaults (overridden
     /// by `config`), module uses, then the `global` block.
     fn instantiate(

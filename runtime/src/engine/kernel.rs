@@ -199,6 +199,9 @@ pub struct EngineOptions {
     /// 512 MiB of grown values per transaction. Past a cap the transaction fails with a
     /// KRL error ("string longer than N bytes", "memory budget of N bytes exceeded").
     pub value_limits: ValueLimits,
+    /// Keep rule traces: why each rule did or did not fire, per event transaction
+    /// (`why.rs`; read with [`Engine::why`]). Off by default; `krl run` turns it on.
+    pub why: bool,
 }
 
 /// One entity variable of a pico: `(rid, name, value)` ([`Engine::ent_vars`]).
@@ -220,6 +223,7 @@ impl Default for EngineOptions {
             sources: super::source::SourcePolicy::default(),
             step_budget: DEFAULT_STEP_BUDGET,
             value_limits: ValueLimits::default(),
+            why: false,
         }
     }
 }
@@ -254,7 +258,7 @@ impl Engine {
             root_id: root_id.clone(),
             clock: Clock::new(options.manual_clock),
             base_url: options.base_url,
-            logs: logs::Logs::default(),
+            logs: logs::Logs::new(options.why),
             events_finished: AtomicU64::new(0),
             work: Mutex::new(sender),
             storage,
@@ -501,6 +505,12 @@ impl Engine {
     /// dropped), and the number to ask from next; for followers such as `krl logs -f`.
     pub fn logs_since(&self, pico_id: &str, after: usize) -> (Vec<LogEntry>, usize) {
         self.inner.logs.since(pico_id, after)
+    }
+
+    /// The rule traces of transaction `txn_id` of a pico (the event id of the event that
+    /// started it), if the engine keeps them (`EngineOptions::why`) and still has them.
+    pub fn why(&self, pico_id: &str, txn_id: &str) -> Option<Arc<super::why::TxnWhy>> {
+        self.inner.logs.why(pico_id, txn_id)
     }
 
     /// Reads an entity variable directly (for tests and tools).

@@ -27,6 +27,7 @@ pub mod select;
 mod source;
 pub mod system;
 pub mod trace;
+pub mod why;
 
 pub use backend::{
     Backend, CompileError, CompileWarning, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSelect, RuleSpec,

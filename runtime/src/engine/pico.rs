@@ -7,8 +7,10 @@ use std::sync::Arc;
 use super::backend::{CompiledRuleset, RuleSelect, RulesetInstance};
 use super::channel::Channel;
 use super::select::{Automaton, RuleState};
+use super::why::RuleSite;
 use crate::RuntimeError;
 use crate::value::{Map, Value};
+use krl_diagnostics::LineIndex;
 
 /// A hash map with a fast seeded hasher, for the engine's maps keyed by rids, variable
 /// names and rule numbers (SipHash showed up in profiles of the event path).
@@ -34,6 +36,10 @@ pub(crate) struct RulesetCode {
     index: HashMap<String, HashMap<String, Vec<usize>>>,
     /// Rules salient for every event (`select where`, wildcard leaves), in declaration order.
     always: Vec<usize>,
+    /// Where each rule is written, for rule traces (`why.rs`).
+    pub sites: Vec<Arc<RuleSite>>,
+    /// The rules written `is inactive`, with where they are written.
+    pub inactive: Vec<(Arc<str>, Arc<RuleSite>)>,
 }
 
 impl RulesetCode {
@@ -80,7 +86,17 @@ impl RulesetCode {
             .iter()
             .map(|rule| Arc::from(rule.name.as_str()))
             .collect();
+        let lines = LineIndex::new(&source);
+        let site = |span| Arc::new(RuleSite::locate(&url, &source, &lines, span));
+        let sites = compiled.rules().iter().map(|rule| site(rule.span)).collect();
+        let inactive = compiled
+            .inactive_rules()
+            .iter()
+            .map(|(name, span)| (Arc::from(name.as_str()), site(*span)))
+            .collect();
         Ok(RulesetCode {
+            sites,
+            inactive,
             rule_names,
             compiled,
             url,

@@ -31,6 +31,7 @@ pub mod params;
 mod routes;
 mod serve;
 mod ui;
+mod why;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -140,6 +141,7 @@ pub fn router(api: Arc<HttpApi>) -> Router {
         .route("/api/state", get(ui::state).fallback(routes::not_found))
         .route("/api/source", get(ui::source).fallback(routes::not_found))
         .route("/api/updates", get(ui::updates).fallback(routes::not_found))
+        .route("/api/why", get(why::why).fallback(routes::not_found))
         .route("/c/{eci}/event/{domain}/{name}", any(routes::event))
         .route("/c/{eci}/event-wait/{domain}/{name}", any(routes::event_wait))
         .route(

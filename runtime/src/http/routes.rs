@@ -91,7 +91,7 @@ pub(super) fn error_response(status: StatusCode, message: String) -> Response {
     response
 }
 
-fn json_response(text: String) -> Response {
+pub(super) fn json_response(text: String) -> Response {
     let mut response = Response::new(Body::from(text));
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -3,7 +3,7 @@
 //! API: `/api/boxes` (every pico's box in one answer, so the graph costs one round trip
 //! instead of one per pico), `/api/state` (a pico's entity variables), `/api/source` and
 //! `/api/updates` (server-sent events, one each time event transactions have finished, so
-//! the page looks again instead of polling).
+//! the page looks again instead of polling); `/api/why` (rule traces) is in `why.rs`.
 //!
 //! The page never sees the admin token: opened as `/?token=...` (the admin URL `krl run`
 //! prints), it is answered with the token cookie (`HttpOnly; SameSite=Strict`) and a
@@ -35,6 +35,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("graph.js", JS, include_str!("../../ui/graph.js")),
     ("tabs.js", JS, include_str!("../../ui/tabs.js")),
     ("dom.js", JS, include_str!("../../ui/dom.js")),
+    ("why.js", JS, include_str!("../../ui/why.js")),
     (
         "style.css",
         "text/css; charset=utf-8",

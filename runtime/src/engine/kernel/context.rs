@@ -27,6 +27,8 @@ pub struct TxnContext<'a> {
     pub(super) ent_writes: HashMap<(Arc<str>, Arc<str>), Option<Value>>,
     pub(super) rid: Arc<str>,
     pub(super) rule_name: Option<Arc<str>>,
+    /// The postlude branch the running rule took last, for rule traces (`why.rs`).
+    pub(super) postlude: Option<PostludeBranch>,
     pub(super) event: Option<Arc<Event>>,
     pub(super) txn_id: Arc<str>,
     pub(super) in_query: bool,
@@ -55,6 +57,7 @@ impl<'a> TxnContext<'a> {
             ent_writes: HashMap::new(),
             rid: Arc::from(""),
             rule_name: None,
+            postlude: None,
             event: None,
             txn_id,
             in_query: false,
@@ -265,6 +268,7 @@ impl<'a> TxnContext<'a> {
             PostludeBranch::NotFired => "not fired",
         };
         self.push_log("debug", message.to_string(), None);
+        self.postlude = Some(branch);
         if let Some(sink) = &self.engine.trace {
             sink.record(TraceEvent::Postlude {
                 pico_id: self.pico.id.clone(),

@@ -19,6 +19,7 @@ use std::panic::{self, AssertUnwindSafe};
 use super::*;
 use crate::engine::log::LogDetail;
 use crate::engine::pico::FastMap;
+use crate::engine::why::{RulesetTrace, WhyRecorder};
 
 /// Most jobs of one pico that share a commit (bounds the wait of the first one).
 const MAX_JOBS_PER_COMMIT: usize = 64;
@@ -244,8 +245,10 @@ impl EngineInner {
         let every_ruleset: Vec<Arc<str>> = cx.pico.rulesets.iter().map(|r| Arc::clone(&r.rid)).collect();
         schedule_for(&mut cx, &mut schedule, every_ruleset, &event);
         let mut rule_states = RuleStates::with_capacity_and_hasher(8, Default::default());
-        let run =
-            AssertUnwindSafe(|| self.budgeted(|| run_schedule(&mut cx, &mut schedule, &mut rule_states)));
+        let mut why = self.logs.keeps_whys().then(WhyRecorder::default);
+        let run = AssertUnwindSafe(|| {
+            self.budgeted(|| run_schedule(&mut cx, &mut schedule, &mut rule_states, why.as_mut()))
+        });
         let (result, panic) = catch_panic(run);
         // The failure with where it happened, then the reference's closing `txnError`.
         if let Err(err) = &result {
@@ -259,6 +262,9 @@ impl EngineInner {
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
         self.logs.append(&state.id, logs);
+        if let Some(why) = why {
+            self.logs.append_why(&state.id, why.finish(eid));
+        }
         match (inbox, &panic) {
             (true, Some(message)) => {
                 let reason = format!("its transaction panicked: {message}");
@@ -460,6 +466,7 @@ fn run_schedule(
     cx: &mut TxnContext<'_>,
     schedule: &mut VecDeque<(Arc<str>, Arc<Event>)>,
     rule_states: &mut RuleStates,
+    mut why: Option<&mut WhyRecorder>,
 ) -> Result<(), RuntimeError> {
     while let Some((rid, event)) = schedule.pop_front() {
         let Some((code, instance)) = cx
@@ -472,7 +479,23 @@ fn run_schedule(
         cx.rid = Arc::clone(&rid);
         cx.event = Some(Arc::clone(&event));
         cx.modules = instance.modules().to_vec();
-        run_ruleset(cx, &code, instance.as_ref(), &event, rule_states)?;
+        match why.as_deref_mut() {
+            None => run_ruleset(cx, &code, instance.as_ref(), &event, rule_states, None)?,
+            Some(why) => {
+                let mut trace = RulesetTrace::new(&code, &rid, &event);
+                let result = run_ruleset(
+                    cx,
+                    &code,
+                    instance.as_ref(),
+                    &event,
+                    rule_states,
+                    Some(&mut trace),
+                );
+                let state_of = |rule| current_state(cx.pico, rule_states, &(Arc::clone(&rid), rule));
+                why.add(&event, trace.finish(result.as_ref().err(), state_of));
+                result?;
+            }
+        }
         if std::mem::take(&mut cx.clear_schedule) {
             schedule.clear();
             cx.engine_line("schedule cleared", None, LogDetail::None);
@@ -522,50 +545,40 @@ fn store_rule_states(state: &mut PicoState, batch: &mut WriteBatch, rule_states:
 
 /// Offers one event to one ruleset: salient rules in order, each stepped through its
 /// automaton (or `select where` condition), selected rules run until one says `last`.
+/// `trace`, when given, records what became of each rule (`why.rs`).
 fn run_ruleset(
     cx: &mut TxnContext<'_>,
     code: &RulesetCode,
     instance: &dyn RulesetInstance,
     event: &Event,
     rule_states: &mut RuleStates,
+    mut trace: Option<&mut RulesetTrace<'_>>,
 ) -> Result<(), RuntimeError> {
     for rule in code.salient_rules(&event.domain, &event.name).iter().copied() {
+        if let Some(trace) = trace.as_deref_mut() {
+            trace.begin(rule);
+        }
         let bindings = match &code.automata[rule] {
             None => {
-                if !instance.select_where(cx, rule)? {
+                let held = instance.select_where(cx, rule)?;
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.select_where(rule, held);
+                }
+                if !held {
                     continue;
                 }
                 Vec::new()
             }
             Some(automaton) => {
-                let key = (Arc::clone(&cx.rid), rule);
-                let previous = match rule_states.get(&key) {
-                    Some(written) => written.clone(),
-                    None => cx.pico.rule_states.get(&key).cloned(),
-                };
-                let select_event = SelectEvent {
-                    domain: &event.domain,
-                    name: &event.name,
-                    attrs: &event.attrs,
-                    time: event.time,
-                };
-                let within = instance.within_ms(rule);
-                let mut wheres = Wheres {
-                    cx: &mut *cx,
+                match step_rule(
+                    cx,
+                    automaton,
                     instance,
                     rule,
-                };
-                let step = select::step(automaton, previous, within, &select_event, &mut wheres)?;
-                // Only a changed state is written: a rule that stays at its start (every
-                // plain `select when d t`) costs no storage write.
-                let current = match rule_states.get(&key) {
-                    Some(written) => written.as_ref(),
-                    None => cx.pico.rule_states.get(&key),
-                };
-                if current != step.state.as_ref() {
-                    rule_states.insert(key, step.state);
-                }
-                match step.fired {
+                    event,
+                    rule_states,
+                    trace.as_deref_mut(),
+                )? {
                     Some(bindings) => bindings,
                     None => continue,
                 }
@@ -573,13 +586,80 @@ fn run_ruleset(
         };
         cx.trace_rule_selected(&code.rule_names[rule], event);
         cx.rule_name = Some(Arc::clone(&code.rule_names[rule]));
+        cx.postlude = None;
         let outcome = instance.run_rule(cx, rule, bindings);
         cx.rule_name = None;
+        if let Some(trace) = trace.as_deref_mut() {
+            trace.ran(rule, &outcome, cx.postlude);
+        }
         if outcome?.last {
             break;
         }
     }
     Ok(())
+}
+
+/// Feeds `event` to a `select when` rule's automaton and keeps its new state; the bindings
+/// when it completed its pattern.
+fn step_rule(
+    cx: &mut TxnContext<'_>,
+    automaton: &select::Automaton,
+    instance: &dyn RulesetInstance,
+    rule: usize,
+    event: &Event,
+    rule_states: &mut RuleStates,
+    trace: Option<&mut RulesetTrace<'_>>,
+) -> Result<Option<Vec<(String, Value)>>, RuntimeError> {
+    let key = (Arc::clone(&cx.rid), rule);
+    let previous = current_state(cx.pico, rule_states, &key).cloned();
+    let select_event = SelectEvent {
+        domain: &event.domain,
+        name: &event.name,
+        attrs: &event.attrs,
+        time: event.time,
+    };
+    let within = instance.within_ms(rule);
+    let mut wheres = Wheres {
+        cx: &mut *cx,
+        instance,
+        rule,
+    };
+    let step = match trace {
+        None => select::step(automaton, previous, within, &select_event, &mut wheres)?,
+        Some(trace) => {
+            let mut checks = Vec::new();
+            let before = previous.clone();
+            let step = select::step_checked(
+                automaton,
+                previous,
+                within,
+                &select_event,
+                &mut wheres,
+                Some(&mut checks),
+            )?;
+            let states = (before.as_ref(), step.state.as_ref());
+            trace.stepped(rule, states, checks, step.fired.is_some());
+            step
+        }
+    };
+    // Only a changed state is written: a rule that stays at its start (every
+    // plain `select when d t`) costs no storage write.
+    if current_state(cx.pico, rule_states, &key) != step.state.as_ref() {
+        rule_states.insert(key, step.state);
+    }
+    Ok(step.fired)
+}
+
+/// A rule's state as the transaction sees it: what it wrote, else what the pico holds.
+fn current_state<'s>(
+    pico: &'s PicoState,
+    written: &'s RuleStates,
+    key: &(Arc<str>, usize),
+) -> Option<&'s select::RuleState> {
+    match written.get(key) {
+        Some(written) => written.as_ref(),
+        None => pico.rule_states.get(key),
+    }
 }
 
 /// Lets the automaton evaluate `where` conditions through the ruleset instance.

@@ -8,12 +8,14 @@
 
 mod aggregate;
 mod automaton;
+mod explain;
 mod step;
 
 use serde::{Deserialize, Serialize};
 
 pub use self::automaton::Automaton;
-pub use self::step::{StepResult, step};
+pub use self::explain::{Check, describe_state};
+pub use self::step::{StepResult, step, step_checked};
 use crate::value::{Regex, Value};
 
 /// An event expression, as written, with leaves ready to match.

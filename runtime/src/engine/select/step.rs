@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use super::aggregate::{Window, aggregate, push_value};
 use super::automaton::{Automaton, Cond, CondId, END, Matcher, START};
+use super::explain::{Check, leaf_pattern};
 use super::{RuleState, SelectEvent, WhereEval};
 use crate::RuntimeError;
 use crate::value::Value;
@@ -31,6 +32,19 @@ pub fn step(
     within_ms: Option<f64>,
     event: &SelectEvent<'_>,
     where_eval: &mut dyn WhereEval,
+) -> Result<StepResult, RuntimeError> {
+    step_checked(automaton, state, within_ms, event, where_eval, None)
+}
+
+/// [`step`], also appending to `checks` (when given) every attribute test and `where`
+/// condition it ran, for rule traces.
+pub fn step_checked(
+    automaton: &Automaton,
+    state: Option<RuleState>,
+    within_ms: Option<f64>,
+    event: &SelectEvent<'_>,
+    where_eval: &mut dyn WhereEval,
+    checks: Option<&mut Vec<Check>>,
 ) -> Result<StepResult, RuntimeError> {
     if let Some(result) = single_leaf_step(automaton, state.as_ref(), within_ms, event) {
         return Ok(result);
@@ -63,6 +77,7 @@ pub fn step(
         where_eval,
         cur,
         scratch: Vec::new(),
+        checks,
     };
     let mut hit_end = false;
     let mut targets: Vec<u32> = Vec::new();
@@ -238,6 +253,8 @@ struct Run<'a, 'e> {
     cur: &'a [u32],
     /// Reused UTF-16 buffer for attribute texts.
     scratch: Vec<u16>,
+    /// Where the tests run are noted, when someone asked (rule traces).
+    checks: Option<&'a mut Vec<Check>>,
 }
 
 impl Run<'_, '_> {
@@ -265,6 +282,13 @@ impl Run<'_, '_> {
         }
     }
 
+    /// Notes a check for rule traces, when someone asked for them.
+    fn note(&mut self, check: impl FnOnce() -> Check) {
+        if let Some(checks) = self.checks.as_deref_mut() {
+            checks.push(check());
+        }
+    }
+
     /// A leaf's matcher function: attribute regexes, `setting`, `where`, aggregator.
     fn run_matcher(&mut self, matcher: &Matcher, work: &mut Working) -> Result<bool, RuntimeError> {
         let leaf = &matcher.leaf;
@@ -279,7 +303,14 @@ impl Run<'_, '_> {
             };
             self.scratch.clear();
             self.scratch.extend(text.encode_utf16());
-            let Some(found) = regex.find_at(&self.scratch, 0) else {
+            let found = regex.find_at(&self.scratch, 0);
+            self.note(|| Check::Attribute {
+                pattern: leaf_pattern(&leaf.domain, &leaf.name),
+                attr: key.clone(),
+                regex: regex.to_krl_string(),
+                matched: found.is_some(),
+            });
+            let Some(found) = found else {
                 work.discard();
                 return Ok(false);
             };
@@ -306,7 +337,12 @@ impl Run<'_, '_> {
                 .enumerate()
                 .map(|(idx, name)| (name.clone(), capture(idx)))
                 .collect();
-            if !self.where_eval.eval_where(where_id, &bindings)? {
+            let held = self.where_eval.eval_where(where_id, &bindings)?;
+            self.note(|| Check::Where {
+                pattern: leaf_pattern(&leaf.domain, &leaf.name),
+                held,
+            });
+            if !held {
                 work.discard();
                 return Ok(false);
             }
