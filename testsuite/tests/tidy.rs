@@ -56,7 +56,6 @@ const LONG_FUNCTIONS: &[(&str, &str)] = &[
     ("krl-jit/src/ruleset/lower.rs", "ruleset"),
     ("krl-lsp/src/handlers/completion.rs", "completion_with_fallback"),
     ("krl-syntax/src/fmt/rule.rs", "statement"),
-    ("krl-syntax/src/parser.rs", "parse"),
     ("runtime/src/engine/kernel/txn.rs", "drain"),
     ("runtime/src/engine/kernel/txn.rs", "run_event"),
 ];
