@@ -11,7 +11,7 @@ use super::{Fallible, Parser, is_any_word, is_name};
 impl Parser<'_, '_> {
     /// `EventExpr`.
     pub(super) fn event_expr(&mut self) -> Fallible<EventExpr> {
-        crate::nesting::with_stack(|| self.event_binary(0))
+        self.nested(|p| p.event_binary(0))
     }
 
     /// The left-associative infix levels: `or` (level 0), `and` (1), the sequence operators (2).

@@ -10,10 +10,9 @@ use crate::token::{Kw, Tok};
 use super::{Fallible, Parser, is_bind_name, is_name, is_word};
 
 impl Parser<'_, '_> {
-    /// `Expr`: a conditional or a binary chain. Each level of nesting passes through here, so
-    /// this is where a deep expression gets a fresh stack segment.
+    /// `Expr`: a conditional or a binary chain.
     pub(super) fn expr(&mut self) -> Fallible<Expr> {
-        crate::nesting::with_stack(|| self.conditional())
+        self.nested(Parser::conditional)
     }
 
     fn conditional(&mut self) -> Fallible<Expr> {
@@ -54,7 +53,7 @@ impl Parser<'_, '_> {
         };
         let lo = self.lo();
         self.pos += 1;
-        let operand = crate::nesting::with_stack(|| self.unary())?;
+        let operand = self.nested(Parser::unary)?;
         Some(unary(op, operand, lo, self.hi()))
     }
 

@@ -42,6 +42,7 @@ pub(crate) fn parse_ruleset(file: FileId, src: &str, tokens: &[Token<'_>]) -> Op
         tokens,
         pos: 0,
         b: Builder::new(file, src, tokens),
+        depth: 0,
     };
     let ruleset = parser.ruleset()?;
     (parser.pos == tokens.len() && !parser.b.has_diagnostics()).then_some(ruleset)
@@ -58,7 +59,14 @@ struct Parser<'a, 'src> {
     pos: usize,
     /// The grammar's action helpers (string decoding, ruleset ids, time units, ...).
     b: Builder<'src>,
+    /// How deeply the current expression nests, in calls of [`Parser::nested`].
+    depth: u32,
 }
+
+/// How many levels of nesting pass between two looks at the stack. One level takes a few
+/// hundred bytes of stack, so eight stay far inside `nesting::with_stack`'s red zone, and
+/// most expressions (a name, a call with literal arguments) never look at all.
+const STACK_CHECK_EVERY: u32 = 8;
 
 impl<'src> Parser<'_, 'src> {
     fn peek(&self) -> Tok<'src> {
@@ -161,6 +169,19 @@ impl<'src> Parser<'_, 'src> {
         let names = self.comma1(|p| p.word(is_word))?;
         self.expect(Tok::RParen)?;
         Some(names)
+    }
+
+    /// Runs one level of a recursion as deep as the source nests (bounded by
+    /// `nesting::check`), on a fresh stack segment when the stack runs low.
+    fn nested<T>(&mut self, level: impl FnOnce(&mut Self) -> T) -> T {
+        self.depth += 1;
+        let result = if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
+            crate::nesting::with_stack(|| level(self))
+        } else {
+            level(self)
+        };
+        self.depth -= 1;
+        result
     }
 
     fn span_from(&self, lo: u32) -> Span {
