@@ -27,6 +27,8 @@ use krl_diagnostics::{Diagnostic, FileId};
 /// The checker's hash maps: keyed by names and offsets of one file, hashed many times per
 /// check, where SipHash showed in profiles of `krl check`. foldhash is seeded per process.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// The checker's hash sets (the lints' "seen" and "used" sets), for the same reason.
+pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 pub use levels::{LintLevel, LintLevels};
 pub use modules::{ModuleInfo, ModuleResolver};

@@ -2,7 +2,8 @@
 //! 1,500 lines with event expressions, pre blocks, functions, chevrons, maps and postludes,
 //! and our wrangler (`runtime/system/io.picolabs.wrangler.krl`).
 //! Throughput is reported in bytes, so `cargo bench -p krl-syntax --bench parse` prints MB/s.
-//! The lexer is measured on its own too, to show how the time splits. On a machine too busy
+//! The lexer, and the LALRPOP parser without the hand-written fast path, are measured on their
+//! own too, to show how the time splits. On a machine too busy
 //! for stable criterion figures, `examples/parse_timing.rs` reports the best of many runs.
 //!
 //! Two choices make the figure the parse a `krl` user gets: the bench uses the `krl`
@@ -54,6 +55,14 @@ fn bench_file(c: &mut Criterion, name: &str, src: &str, lex: bool) {
         b.iter_batched(
             || (),
             |()| krl_syntax::parse_ruleset(FileId(0), black_box(src)),
+            BatchSize::PerIteration,
+        )
+    });
+    // The LALRPOP parser alone: what a file with a syntax error costs, and the fast path's gain.
+    group.bench_function("parse_ruleset_lalrpop_only", |b| {
+        b.iter_batched(
+            || (),
+            |()| krl_syntax::differential::lalrpop_only(FileId(0), black_box(src)),
             BatchSize::PerIteration,
         )
     });

@@ -1,6 +1,6 @@
 //! Robust timing of `parse_ruleset` on the bench input for a loaded machine: the minimum
 //! over many runs is what the code costs when nothing else interferes.
-//! `cargo run --release -p krl-syntax --example parse_timing [runs] [parse_ruleset|lex] [FILE]`;
+//! `cargo run --release -p krl-syntax --example parse_timing [runs] [parse_ruleset|lalrpop_only|lex] [FILE]`;
 //! the same input, work and allocator as `benches/parse.rs`; the drop of the result is not
 //! timed.
 
@@ -28,6 +28,11 @@ fn main() {
     if wanted("parse_ruleset") {
         report("parse_ruleset", runs, src.len(), || {
             krl_syntax::parse_ruleset(FileId(0), black_box(src))
+        });
+    }
+    if wanted("lalrpop_only") {
+        report("lalrpop_only", runs, src.len(), || {
+            krl_syntax::differential::lalrpop_only(FileId(0), black_box(src))
         });
     }
     if wanted("lex") {

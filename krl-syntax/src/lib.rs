@@ -15,6 +15,7 @@
 //! ```
 
 pub mod ast;
+mod descent;
 pub mod fmt;
 pub mod lexer;
 pub mod literal;
@@ -37,6 +38,26 @@ pub mod visit;
 )]
 mod grammar {
     include!(concat!(env!("OUT_DIR"), "/grammar.rs"));
+}
+
+/// The two parsers one at a time, for the differential test (`tests/differential.rs`).
+#[doc(hidden)]
+pub mod differential {
+    use krl_diagnostics::FileId;
+
+    use crate::ast::Ruleset;
+    use crate::parser::{Parse, Parsers, parse_ruleset_with};
+
+    /// What the LALRPOP parser alone makes of a file.
+    pub fn lalrpop_only(file: FileId, src: &str) -> Parse {
+        parse_ruleset_with(file, src, Parsers::LalrpopOnly)
+    }
+
+    /// The hand-written parser's tree, or `None` where it leaves the file to LALRPOP.
+    pub fn descent_only(file: FileId, src: &str) -> Option<Ruleset> {
+        let lexed = crate::lexer::lex(file, src);
+        crate::descent::parse_ruleset(file, src, &lexed.tokens)
+    }
 }
 
 pub use parser::{LexError, Parse, ReplItem, parse_expression, parse_repl_item, parse_ruleset};

@@ -11,7 +11,7 @@
 //! returns [`Flow::Skip`], and hands the parts back to the walk with [`walk_node`] or
 //! [`walk_children`].
 //!
-//! The walk grows its stack on demand at every expression and event expression
+//! The walk grows its stack on demand at every expression (but leaves) and event expression
 //! ([`crate::nesting::with_stack`]), so any visitor is safe on trees as deep as the nesting
 //! limit allows, on any thread.
 //!
@@ -152,10 +152,27 @@ pub fn walk_decls<'a>(visitor: &mut (impl Visitor<'a> + ?Sized), items: &'a [Dec
 /// Enters `node`, walks its children unless the visitor skips them, and leaves it.
 pub fn walk_node<'a>(visitor: &mut (impl Visitor<'a> + ?Sized), node: Node<'a>) -> Walked {
     match node {
+        // A leaf ends the recursion, so it needs no stack check (half of all expressions).
+        Node::Expr(expr) if is_leaf(expr) => walk_node_unguarded(visitor, node),
         // One level of a recursion as deep as the source nests (see `crate::nesting`).
         Node::Expr(_) | Node::Event(_) => crate::nesting::with_stack(|| walk_node_unguarded(visitor, node)),
         _ => walk_node_unguarded(visitor, node),
     }
+}
+
+/// Expressions without child expressions.
+fn is_leaf(expr: &Expr) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Null
+            | ExprKind::Boolean { .. }
+            | ExprKind::Number { .. }
+            | ExprKind::String { .. }
+            | ExprKind::RegExp { .. }
+            | ExprKind::Identifier { .. }
+            | ExprKind::DomainIdentifier { .. }
+            | ExprKind::Error
+    )
 }
 
 fn walk_node_unguarded<'a>(visitor: &mut (impl Visitor<'a> + ?Sized), node: Node<'a>) -> Walked {

@@ -47,8 +47,6 @@ const LONG_FUNCTIONS: &[(&str, &str)] = &[
         "krl-jit/tests/system.rs",
         "two_picos_subscribe_send_events_across_and_cancel",
     ),
-    // To split.
-    ("krl-syntax/src/parser.rs", "parse"),
 ];
 
 fn workspace_root() -> PathBuf {

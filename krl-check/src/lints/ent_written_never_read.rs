@@ -27,7 +27,7 @@ pub(super) const LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
-    let mut reported = std::collections::HashSet::new();
+    let mut reported = crate::FastSet::default();
     for access in &ctx.names.ent {
         if access.kind != EntAccessKind::Write || !reported.insert(access.name.as_str()) {
             continue;

@@ -19,13 +19,11 @@
 //! # Fix
 //! Remove the extra arguments, or add the parameters they were meant for.
 
-use std::collections::HashSet;
-
 use krl_diagnostics::{Diagnostic, FileSpan, codes};
 use krl_syntax::ast::MetaPropKind;
 
 use super::{Check, Lint, LintContext};
-use crate::visit;
+use crate::{FastSet, visit};
 
 pub(super) const LINT: Lint = Lint {
     code: codes::TOO_MANY_ARGUMENTS,
@@ -71,7 +69,7 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
     }
     // A used module may take a built-in module's name as its alias; its calls are checked
     // against the module (modules.rs), not the built-in.
-    let used: HashSet<&str> = ctx
+    let used: FastSet<&str> = ctx
         .ruleset
         .meta
         .iter()

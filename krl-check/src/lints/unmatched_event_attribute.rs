@@ -25,8 +25,6 @@
 //! Match the attribute too (`language re#(.*)# setting(lang)`), give it a default
 //! (`event:attrs{"language"}.defaultsTo("en")`), or fix the spelling.
 
-use std::collections::HashSet;
-
 use krl_diagnostics::{Diagnostic, Span, codes};
 use krl_syntax::ast::{
     ActionBlock, BinaryOp, EventExpr, EventExprKind, Expr, ExprKind, Guard, Rule, SelectKind, StmtKind,
@@ -35,6 +33,7 @@ use krl_syntax::ast::{
 use krl_syntax::visit::{self, Flow, Node};
 
 use super::{Check, Lint, LintContext, NodeCx};
+use crate::FastSet;
 
 pub(super) const LINT: Lint = Lint {
     code: codes::UNMATCHED_EVENT_ATTRIBUTE,
@@ -81,8 +80,8 @@ fn membership_test(expr: &Expr) -> Option<&str> {
 }
 
 /// The attribute names the select of a rule matches (`name re#..#`) or reads in a `where`.
-fn names_in_select(event: &EventExpr) -> HashSet<String> {
-    let mut names = HashSet::new();
+fn names_in_select(event: &EventExpr) -> FastSet<String> {
+    let mut names = FastSet::default();
     let _ = visit::walk_event(
         &mut |node: Node<'_>| {
             match node {
@@ -167,7 +166,7 @@ fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut reads: Vec<(String, Span)> = Vec::new();
-    let mut tested_names: HashSet<String> = HashSet::new();
+    let mut tested_names: FastSet<String> = FastSet::default();
     let tests = tests_in_rule(ctx, rule);
     let _ = visit::walk_rule(
         &mut |node: Node<'_>| {
@@ -188,7 +187,7 @@ fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
         },
         rule,
     );
-    let mut reported = HashSet::new();
+    let mut reported = FastSet::default();
     for (name, span) in reads {
         if named.contains(&name) || tested_names.contains(&name) || !reported.insert(name.clone()) {
             continue;

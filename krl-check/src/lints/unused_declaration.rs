@@ -17,11 +17,10 @@
 //! # Fix
 //! Remove the declaration, use it, or rename it `_unused` to keep it on purpose.
 
-use std::collections::HashSet;
-
 use krl_diagnostics::{Diagnostic, codes};
 
 use super::{Check, Lint, LintContext};
+use crate::FastSet;
 use crate::scope::{DeclId, DeclKind};
 
 pub(super) const LINT: Lint = Lint {
@@ -31,8 +30,8 @@ pub(super) const LINT: Lint = Lint {
 
 fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
     let names = ctx.names;
-    let used: HashSet<DeclId> = names.references.iter().filter_map(|r| r.resolved).collect();
-    let mut placeholders: HashSet<DeclId> = HashSet::new();
+    let used: FastSet<DeclId> = names.references.iter().filter_map(|r| r.resolved).collect();
+    let mut placeholders: FastSet<DeclId> = FastSet::default();
     for group in &names.positional {
         if let Some(last_used) = group.iter().rposition(|id| used.contains(id)) {
             placeholders.extend(&group[..last_used]);
