@@ -20,22 +20,23 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{Linkage, Module, default_libcall_names};
+use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
 use krl_runtime::Value as KrlValue;
 
-use super::entry::{CACHED_LOCALS, CX_LOCALS, CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE, Compiled};
-use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_FUNCTION, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
+use super::entry::{CACHED_LOCALS, CX_LOCALS, Compiled};
+use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
 use super::shims;
-use crate::interp::limits::{DEPTH_OFFSET, MAX_DEPTH_OFFSET, STEPS_LEFT_OFFSET};
 use crate::ir::{FastOp, FunctionIr, Node};
+
+mod calls;
 
 type Val = ir::Value;
 
 /// A node's result while it is being compiled.
 #[derive(Clone, Copy)]
 enum Operand {
-    /// A number (never NaN: the operations that make one cannot produce it from finite
-    /// operands, and a constant `Number` is never NaN).
+    /// A number (NaN only for a parameter of the number entry: every use checks finiteness
+    /// or treats NaN as JavaScript does).
     Num(Val),
     /// A boolean as an `i8` 0 or 1.
     Bool(Val),
@@ -64,9 +65,16 @@ struct Gen<'a, 'f> {
     ir: &'a FunctionIr,
     ptr: ir::Type,
     cx: Val,
+    /// The call's frame: the caller's (boxed entry) or this native frame's (number entry).
     slots: Val,
+    /// Whether the code reads or writes `slots` (the number entry fills its frame only then).
+    slots_used: bool,
     sigs: Sigs,
+    /// The boxed entry, and the number entry when there is one (see `calls.rs`).
     own: FuncRef,
+    numbers: Option<FuncRef>,
+    /// In the number entry: each parameter's number, by parameter position.
+    param_numbers: Vec<Val>,
     temps: Vec<StackSlot>,
     fail: ir::Block,
     /// The locals of enclosing frames read so far, as (depth, slot); the position is the
@@ -75,82 +83,140 @@ struct Gen<'a, 'f> {
     makes_calls: bool,
 }
 
-/// The signature of every compiled function (`entry::EntryFn`).
-fn signature(module: &JITModule) -> Signature {
+/// The two native entries of a compiled function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// `(cx, slots, out) -> status` (`entry::EntryFn`): what Rust calls, and direct calls
+    /// whose arguments are not all numbers.
+    Boxed,
+    /// `(cx, out, f64...) -> (status, f64)`: direct calls whose arguments are all numbers.
+    Numbers,
+}
+
+/// Functions with more parameters get no number entry (their numbers would not all travel
+/// in registers).
+const MAX_NUMBER_PARAMS: usize = 6;
+
+fn signature(module: &JITModule, entry: Entry, n_params: usize) -> Signature {
     let ptr = module.target_config().pointer_type();
     let mut sig = module.make_signature();
-    sig.params
-        .extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
-    sig.returns.push(AbiParam::new(types::I32));
+    sig.params.extend([AbiParam::new(ptr), AbiParam::new(ptr)]);
+    match entry {
+        Entry::Boxed => {
+            sig.params.push(AbiParam::new(ptr));
+            sig.returns.push(AbiParam::new(types::I32));
+        }
+        Entry::Numbers => {
+            sig.params
+                .extend((0..n_params).map(|_| AbiParam::new(types::F64)));
+            sig.returns
+                .extend([AbiParam::new(types::I32), AbiParam::new(types::F64)]);
+        }
+    }
     sig
 }
 
 pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> {
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-    let sig = signature(&module);
-    let id = module
-        .declare_function("krl_function", Linkage::Local, &sig)
+    let n_params = ir.params.len();
+    let boxed = module
+        .declare_function(
+            "krl_function",
+            Linkage::Local,
+            &signature(&module, Entry::Boxed, n_params),
+        )
         .ok()?;
-    let mut context = Context::new();
-    context.func.signature = sig;
+    let numbers = if n_params <= MAX_NUMBER_PARAMS {
+        let sig = signature(&module, Entry::Numbers, n_params);
+        module.declare_function("krl_numbers", Linkage::Local, &sig).ok()
+    } else {
+        None
+    };
     let mut builder_context = FunctionBuilderContext::new();
+    let ids = (boxed, numbers);
+    let makes_calls = define(&mut module, &mut builder_context, ir, Entry::Boxed, ids)?;
+    // Only a direct call uses the number entry, and only code that makes calls has one.
+    let number_entry = makes_calls && numbers.is_some();
+    if number_entry {
+        define(&mut module, &mut builder_context, ir, Entry::Numbers, ids)?;
+    }
+    module.finalize_definitions().ok()?;
+    let code = module.get_finalized_function(boxed);
+    Some(Compiled::new(module, code, makes_calls, number_entry))
+}
+
+/// Builds and defines one entry of `ir`; answers whether its code makes calls.
+fn define(
+    module: &mut JITModule,
+    builder_context: &mut FunctionBuilderContext,
+    ir: &FunctionIr,
+    entry: Entry,
+    (boxed, numbers): (FuncId, Option<FuncId>),
+) -> Option<bool> {
+    let mut context = Context::new();
+    context.func.signature = signature(module, entry, ir.params.len());
     let makes_calls;
     {
-        let own = module.declare_func_in_func(id, &mut context.func);
-        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let own = module.declare_func_in_func(boxed, &mut context.func);
+        let numbers = numbers.map(|id| module.declare_func_in_func(id, &mut context.func));
+        let mut b = FunctionBuilder::new(&mut context.func, builder_context);
         let ptr = module.target_config().pointer_type();
-        let sigs = Sigs::new(&mut b, &module);
-        let entry = b.create_block();
-        b.append_block_params_for_function_params(entry);
-        let params = b.block_params(entry).to_vec();
-        let body = b.create_block();
-        let fail = b.create_block();
-        let done = b.create_block();
+        let sigs = Sigs::new(&mut b, module);
+        let entry_block = b.create_block();
+        b.append_block_params_for_function_params(entry_block);
+        let params = b.block_params(entry_block).to_vec();
+        b.switch_to_block(entry_block);
+        let (slots, out, param_numbers) = match entry {
+            Entry::Boxed => (params[1], params[2], Vec::new()),
+            Entry::Numbers => {
+                let frame = b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    u32::from(ir.body.n_slots).max(1) * VALUE_SIZE as u32,
+                    3,
+                ));
+                let slots = b.ins().stack_addr(ptr, frame, 0);
+                (slots, params[1], params[2..].to_vec())
+            }
+        };
+        let (init, body, fail) = (b.create_block(), b.create_block(), b.create_block());
+        // The temporaries are known only at the end: the entry block jumps to a block filled
+        // last that nulls them.
+        b.ins().jump(init, &[]);
         let mut generator = Gen {
             b,
             ir,
             ptr,
             cx: params[0],
-            slots: params[1],
+            slots,
+            slots_used: false,
             sigs,
             own,
+            numbers,
+            param_numbers,
             temps: Vec::new(),
             fail,
             cached_locals: Vec::new(),
             makes_calls: false,
         };
-        // The temporaries are known only at the end: the entry block jumps to a block filled
-        // last that nulls them.
-        let init = generator.b.create_block();
-        generator.b.switch_to_block(entry);
-        generator.b.ins().jump(init, &[]);
         generator.b.switch_to_block(body);
-        generator.function(params[2]);
-        generator.b.ins().jump(done, &[]);
-        // Null the temporaries at entry, release them at both exits.
-        generator.b.switch_to_block(init);
-        for temp in generator.temps.clone() {
-            let null = generator.b.ins().iconst(types::I64, TAG_NULL);
-            generator.b.ins().stack_store(null, temp, 0);
+        match entry {
+            Entry::Boxed => generator.boxed_body(out),
+            Entry::Numbers => generator.number_body(out),
         }
+        generator.b.switch_to_block(init);
+        generator.init_frame(entry);
         generator.b.ins().jump(body, &[]);
-        generator.b.switch_to_block(done);
-        generator.release_temps();
-        let ok = generator.b.ins().iconst(types::I32, 0);
-        generator.b.ins().return_(&[ok]);
-        generator.b.switch_to_block(fail);
-        generator.release_temps();
-        let failed = generator.b.ins().iconst(types::I32, 1);
-        generator.b.ins().return_(&[failed]);
         generator.b.seal_all_blocks();
         makes_calls = generator.makes_calls;
         generator.b.finalize();
     }
+    let id = match entry {
+        Entry::Boxed => boxed,
+        Entry::Numbers => numbers?,
+    };
     module.define_function(id, &mut context).ok()?;
     module.clear_context(&mut context);
-    module.finalize_definitions().ok()?;
-    let code = module.get_finalized_function(id);
-    Some(Compiled::new(module, code, makes_calls))
+    Some(makes_calls)
 }
 
 impl Sigs {
@@ -202,7 +268,9 @@ pub(super) fn left_to_the_interpreter(node: &Node) -> bool {
 impl Gen<'_, '_> {
     // ---- the function --------------------------------------------------------------
 
-    fn function(&mut self, out: Val) {
+    /// The boxed entry's body: parameter defaults, declarations, the result into `out`,
+    /// and both exits.
+    fn boxed_body(&mut self, out: Val) {
         let ir = self.ir;
         for param in &ir.params {
             let Some(default) = &param.default else { continue };
@@ -217,14 +285,121 @@ impl Gen<'_, '_> {
             self.b.ins().jump(next, &[]);
             self.b.switch_to_block(next);
         }
+        self.declarations();
+        let result = self.expr(&ir.result);
+        self.store_owned(out, result);
+        self.release_temps();
+        let ok = self.b.ins().iconst(types::I32, 0);
+        self.b.ins().return_(&[ok]);
+        self.b.switch_to_block(self.fail);
+        self.release_temps();
+        let failed = self.b.ins().iconst(types::I32, 1);
+        self.b.ins().return_(&[failed]);
+    }
+
+    /// The number entry's body: every parameter is bound to a number (none is null, so no
+    /// default applies), the frame is this native frame's, and a number result travels in a
+    /// register.
+    fn number_body(&mut self, out: Val) {
+        let ir = self.ir;
+        self.declarations();
+        let result = self.expr(&ir.result);
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I32);
+        self.b.append_block_param(done, types::F64);
+        let number_status = self.b.ins().iconst(types::I32, calls::STATUS_NUMBER);
+        if let Operand::Num(n) = result {
+            self.b
+                .ins()
+                .jump(done, &[BlockArg::Value(number_status), BlockArg::Value(n)]);
+        } else {
+            let (is_number, n) = self.as_number(result);
+            let other = self.b.create_block();
+            self.b.ins().brif(
+                is_number,
+                done,
+                &[BlockArg::Value(number_status), BlockArg::Value(n)],
+                other,
+                &[],
+            );
+            self.b.switch_to_block(other);
+            self.store_owned(out, result);
+            let in_out = self.b.ins().iconst(types::I32, calls::STATUS_IN_OUT);
+            let nothing = self.b.ins().f64const(0.0);
+            self.b
+                .ins()
+                .jump(done, &[BlockArg::Value(in_out), BlockArg::Value(nothing)]);
+        }
+        self.b.switch_to_block(done);
+        let (status, n) = (self.b.block_params(done)[0], self.b.block_params(done)[1]);
+        self.release_temps();
+        self.release_own_frame();
+        self.b.ins().return_(&[status, n]);
+        self.b.switch_to_block(self.fail);
+        self.release_temps();
+        self.release_own_frame();
+        let failed = self.b.ins().iconst(types::I32, calls::STATUS_FAILED);
+        let nothing = self.b.ins().f64const(0.0);
+        self.b.ins().return_(&[failed, nothing]);
+    }
+
+    fn declarations(&mut self) {
+        let ir = self.ir;
         for decl in &ir.body.decls {
             let value = self.expr(&decl.value);
             let slot = self.slot_ptr(decl.slot);
             self.release_if_owning(slot);
             self.store_owned(slot, value);
         }
-        let result = self.expr(&ir.result);
-        self.store_owned(out, result);
+    }
+
+    /// The entry block's work, known only once the body is built: null the temporaries,
+    /// and in the number entry fill its frame if the code uses it.
+    fn init_frame(&mut self, entry: Entry) {
+        for temp in self.temps.clone() {
+            let null = self.b.ins().iconst(types::I64, TAG_NULL);
+            self.b.ins().stack_store(null, temp, 0);
+        }
+        if entry != Entry::Numbers || !self.slots_used {
+            return;
+        }
+        for slot in 0..self.ir.body.n_slots {
+            let offset = i32::from(slot) * VALUE_SIZE;
+            match self.param_number(slot) {
+                Some(n) => {
+                    let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
+                    self.b.ins().store(flags(), tag, self.slots, offset);
+                    self.b.ins().store(flags(), n, self.slots, offset + PAYLOAD);
+                }
+                None => {
+                    let null = self.b.ins().iconst(types::I64, TAG_NULL);
+                    self.b.ins().store(flags(), null, self.slots, offset);
+                }
+            }
+        }
+    }
+
+    /// Releases the number entry's own frame (its parameters hold numbers, the rest what
+    /// the declarations stored).
+    fn release_own_frame(&mut self) {
+        if !self.slots_used {
+            return;
+        }
+        for slot in 0..self.ir.body.n_slots {
+            if self.param_number(slot).is_none() {
+                let value = self
+                    .b
+                    .ins()
+                    .iadd_imm(self.slots, i64::from(slot) * i64::from(VALUE_SIZE));
+                self.release_if_owning(value);
+            }
+        }
+    }
+
+    /// In the number entry, the number a parameter's slot holds.
+    fn param_number(&self, slot: u16) -> Option<Val> {
+        let position = self.ir.params.iter().position(|param| param.slot == slot)?;
+        self.param_numbers.get(position).copied()
     }
 
     // ---- nodes ---------------------------------------------------------------------
@@ -237,7 +412,10 @@ impl Gen<'_, '_> {
             }
             // The constant lives in the IR, which outlives the code.
             Node::Const(value) => Operand::Ref(self.address_of(value)),
-            Node::Stack { slot } => Operand::Ref(self.slot_ptr(*slot)),
+            Node::Stack { slot } => match self.param_number(*slot) {
+                Some(n) => Operand::Num(n),
+                None => Operand::Ref(self.slot_ptr(*slot)),
+            },
             Node::Local { depth, slot, .. } => self.local(node, *depth, *slot),
             Node::Binary {
                 fast, left, right, ..
@@ -318,6 +496,7 @@ impl Gen<'_, '_> {
             // (`left_to_the_interpreter` names them).
             _ => {
                 let node = self.address_of(node);
+                self.slots_used = true;
                 let slots = self.slots;
                 self.status_shim(shims::eval as *const u8, |cx, out| vec![cx, node, slots, out], 4)
             }
@@ -416,115 +595,6 @@ impl Gen<'_, '_> {
         self.jump_dyn(join, result);
         self.b.switch_to_block(join);
         self.dyn_params(join)
-    }
-
-    /// A call with positional arguments: a direct native call when the callee is the running
-    /// closure itself and the stack has room, else through the runtime.
-    fn call(&mut self, node: &Node, callee: Val, args: &[Operand]) -> Operand {
-        self.makes_calls = true;
-        let join = self.join_block();
-        let (direct, generic) = (self.b.create_block(), self.b.create_block());
-        let tag = self.b.ins().load(types::I64, flags(), callee, 0);
-        let word = self.b.ins().load(self.ptr, flags(), callee, PAYLOAD);
-        let self_word = self.b.ins().load(self.ptr, flags(), self.cx, CX_SELF_WORD);
-        let is_function = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_FUNCTION);
-        let is_self = self.b.ins().icmp(IntCC::Equal, word, self_word);
-        let sp = self.b.ins().get_stack_pointer(self.ptr);
-        let floor = self.b.ins().load(self.ptr, flags(), self.cx, CX_STACK_FLOOR);
-        let room = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, sp, floor);
-        let same = self.b.ins().band(is_function, is_self);
-        let take_direct = self.b.ins().band(same, room);
-        self.b.ins().brif(take_direct, direct, &[], generic, &[]);
-
-        self.b.switch_to_block(generic);
-        let pointers = self.pointer_array(args);
-        let count = self.b.ins().iconst(self.ptr, args.len() as i64);
-        let node_address = self.address_of(node);
-        let result = self.status_shim(
-            shims::call as *const u8,
-            |cx, out| vec![cx, node_address, callee, pointers, count, out],
-            6,
-        );
-        self.jump_dyn(join, result);
-
-        self.b.switch_to_block(direct);
-        let result = self.direct_call(node, args);
-        self.jump_dyn(join, result);
-        self.b.switch_to_block(join);
-        self.dyn_params(join)
-    }
-
-    /// The running function called natively: the interpreter's `enter_call` inline (depth
-    /// limit, one step of the budget), a fresh frame with the arguments, the call, the
-    /// frame's release.
-    fn direct_call(&mut self, node: &Node, args: &[Operand]) -> Operand {
-        let state = self.b.ins().load(self.ptr, flags(), self.cx, CX_STATE);
-        let depth = self.b.ins().load(types::I32, flags(), state, DEPTH_OFFSET);
-        let max_depth = self.b.ins().load(types::I32, flags(), state, MAX_DEPTH_OFFSET);
-        let deeper = self.b.ins().iadd_imm(depth, 1);
-        let too_deep = self.b.ins().icmp(IntCC::UnsignedGreaterThan, deeper, max_depth);
-        self.limit_error_if(too_deep, node, 0);
-        let steps = self.b.ins().load(types::I64, flags(), state, STEPS_LEFT_OFFSET);
-        let spent = self.b.ins().icmp_imm(IntCC::Equal, steps, 0);
-        self.limit_error_if(spent, node, 1);
-        let steps = self.b.ins().iadd_imm(steps, -1);
-        self.b.ins().store(flags(), steps, state, STEPS_LEFT_OFFSET);
-        self.b.ins().store(flags(), deeper, state, DEPTH_OFFSET);
-
-        let n_slots = u32::from(self.ir.body.n_slots);
-        let frame_slot = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            n_slots.max(1) * VALUE_SIZE as u32,
-            3,
-        ));
-        let frame = self.b.ins().stack_addr(self.ptr, frame_slot, 0);
-        for slot in 0..n_slots {
-            let null = self.b.ins().iconst(types::I64, TAG_NULL);
-            self.b.ins().store(flags(), null, frame, slot as i32 * VALUE_SIZE);
-        }
-        // Arguments past the parameters were evaluated and are dropped with the temporaries.
-        for (param, arg) in self.ir.params.iter().zip(args) {
-            let target = self
-                .b
-                .ins()
-                .iadd_imm(frame, i64::from(param.slot) * i64::from(VALUE_SIZE));
-            self.store_owned(target, *arg);
-        }
-        let out = self.new_temp();
-        let cx = self.cx;
-        let call = self.b.ins().call(self.own, &[cx, frame, out]);
-        let status = self.b.inst_results(call)[0];
-        let depth = self.b.ins().load(types::I32, flags(), state, DEPTH_OFFSET);
-        let shallower = self.b.ins().iadd_imm(depth, -1);
-        self.b.ins().store(flags(), shallower, state, DEPTH_OFFSET);
-        for slot in 0..n_slots {
-            let value = self
-                .b
-                .ins()
-                .iadd_imm(frame, i64::from(slot) * i64::from(VALUE_SIZE));
-            self.release_if_owning(value);
-        }
-        let (failed, ok) = (self.b.create_block(), self.b.create_block());
-        self.b.ins().brif(status, failed, &[], ok, &[]);
-        self.b.switch_to_block(failed);
-        let sig = self.sigs.one_to_void;
-        self.shim_call_void(sig, shims::left_function as *const u8, &[cx]);
-        self.b.ins().jump(self.fail, &[]);
-        self.b.switch_to_block(ok);
-        Operand::Ref(out)
-    }
-
-    fn limit_error_if(&mut self, condition: Val, node: &Node, kind: i64) {
-        let (error, ok) = (self.b.create_block(), self.b.create_block());
-        self.b.ins().brif(condition, error, &[], ok, &[]);
-        self.b.switch_to_block(error);
-        let node = self.address_of(node);
-        let kind = self.b.ins().iconst(self.ptr, kind);
-        let sig = self.sigs.three_to_void;
-        let cx = self.cx;
-        self.shim_call_void(sig, shims::limit as *const u8, &[cx, node, kind]);
-        self.b.ins().jump(self.fail, &[]);
-        self.b.switch_to_block(ok);
     }
 
     // ---- operands ------------------------------------------------------------------
@@ -780,6 +850,7 @@ impl Gen<'_, '_> {
     }
 
     fn slot_ptr(&mut self, slot: u16) -> Val {
+        self.slots_used = true;
         self.b
             .ins()
             .iadd_imm(self.slots, i64::from(slot) * i64::from(VALUE_SIZE))

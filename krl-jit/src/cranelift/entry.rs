@@ -56,6 +56,9 @@ pub(crate) struct Compiled {
     /// Whether the code makes calls, and so reads `JitCx::stack_floor` (finding it costs a
     /// stack probe per entry, a noticeable share of a small function's call).
     makes_calls: bool,
+    /// Whether the function has a number entry for direct calls (`codegen/calls.rs`).
+    #[cfg_attr(not(test), allow(dead_code))]
+    number_entry: bool,
 }
 
 // SAFETY: after finalisation the module is only read (its code executed) until it is
@@ -65,14 +68,26 @@ unsafe impl Send for Compiled {}
 unsafe impl Sync for Compiled {}
 
 impl Compiled {
-    pub(super) fn new(module: JITModule, entry: *const u8, makes_calls: bool) -> Compiled {
+    pub(super) fn new(
+        module: JITModule,
+        entry: *const u8,
+        makes_calls: bool,
+        number_entry: bool,
+    ) -> Compiled {
         Compiled {
             module: Some(module),
             makes_calls,
+            number_entry,
             // SAFETY: `entry` is the finalised code of a function declared with `EntryFn`'s
             // signature (`codegen::signature`).
             entry: unsafe { std::mem::transmute::<*const u8, EntryFn>(entry) },
         }
+    }
+
+    /// Whether direct calls with number arguments have an entry of their own.
+    #[cfg(test)]
+    pub(crate) fn has_number_entry(&self) -> bool {
+        self.number_entry
     }
 
     /// Runs the compiled function with its arguments already bound in `slots`. The caller

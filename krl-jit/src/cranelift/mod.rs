@@ -114,6 +114,24 @@ mod tests {
     }
 
     #[test]
+    fn a_function_that_makes_calls_gets_a_number_entry() {
+        for src in [
+            "function(n) { n < 2 => n | n * 2 }",
+            "function(a, b, c, d, e, f, g) { a + g(a) }",
+        ] {
+            let code = super::compile(&lower_function(src)).expect("compiles");
+            assert!(!code.has_number_entry(), "{src} got a number entry");
+        }
+        for src in [
+            "function(f, n) { n < 2 => n | f(f, n - 1) + f(f, n - 2) }",
+            "function(a, b, g) { a == 0 => b | g(b, a + b, g) }",
+        ] {
+            let code = super::compile(&lower_function(src)).expect("compiles");
+            assert!(code.has_number_entry(), "{src} got no number entry");
+        }
+    }
+
+    #[test]
     fn the_value_layout_is_the_one_generated_code_assumes() {
         assert!(LAYOUT.is_some(), "the probe of Value's layout failed");
     }
