@@ -28,6 +28,7 @@ use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, 
 use super::shims;
 use crate::ir::{FastOp, FunctionIr, Node};
 
+mod body;
 mod calls;
 
 type Val = ir::Value;
@@ -76,6 +77,9 @@ struct Gen<'a, 'f> {
     /// In the number entry: each parameter's number, by parameter position.
     param_numbers: Vec<Val>,
     temps: Vec<StackSlot>,
+    /// The addresses of `temps`: a result found in one is the only reference to it, so the
+    /// function's result can be moved out of it rather than cloned.
+    fresh_temps: Vec<Val>,
     fail: ir::Block,
     /// The locals of enclosing frames read so far, as (depth, slot); the position is the
     /// local's entry in `JitCx::locals`.
@@ -194,6 +198,7 @@ fn define(
             numbers,
             param_numbers,
             temps: Vec::new(),
+            fresh_temps: Vec::new(),
             fail,
             cached_locals: Vec::new(),
             makes_calls: false,
@@ -267,140 +272,6 @@ pub(super) fn left_to_the_interpreter(node: &Node) -> bool {
 
 impl Gen<'_, '_> {
     // ---- the function --------------------------------------------------------------
-
-    /// The boxed entry's body: parameter defaults, declarations, the result into `out`,
-    /// and both exits.
-    fn boxed_body(&mut self, out: Val) {
-        let ir = self.ir;
-        for param in &ir.params {
-            let Some(default) = &param.default else { continue };
-            let slot = self.slot_ptr(param.slot);
-            let tag = self.b.ins().load(types::I64, flags(), slot, 0);
-            let unbound = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_NULL);
-            let (bind, next) = (self.b.create_block(), self.b.create_block());
-            self.b.ins().brif(unbound, bind, &[], next, &[]);
-            self.b.switch_to_block(bind);
-            let value = self.expr(default);
-            self.store_owned(slot, value);
-            self.b.ins().jump(next, &[]);
-            self.b.switch_to_block(next);
-        }
-        self.declarations();
-        let result = self.expr(&ir.result);
-        self.store_owned(out, result);
-        self.release_temps();
-        let ok = self.b.ins().iconst(types::I32, 0);
-        self.b.ins().return_(&[ok]);
-        self.b.switch_to_block(self.fail);
-        self.release_temps();
-        let failed = self.b.ins().iconst(types::I32, 1);
-        self.b.ins().return_(&[failed]);
-    }
-
-    /// The number entry's body: every parameter is bound to a number (none is null, so no
-    /// default applies), the frame is this native frame's, and a number result travels in a
-    /// register.
-    fn number_body(&mut self, out: Val) {
-        let ir = self.ir;
-        self.declarations();
-        let result = self.expr(&ir.result);
-        let done = self.b.create_block();
-        self.b.append_block_param(done, types::I32);
-        self.b.append_block_param(done, types::F64);
-        let number_status = self.b.ins().iconst(types::I32, calls::STATUS_NUMBER);
-        if let Operand::Num(n) = result {
-            self.b
-                .ins()
-                .jump(done, &[BlockArg::Value(number_status), BlockArg::Value(n)]);
-        } else {
-            let (is_number, n) = self.as_number(result);
-            let other = self.b.create_block();
-            self.b.ins().brif(
-                is_number,
-                done,
-                &[BlockArg::Value(number_status), BlockArg::Value(n)],
-                other,
-                &[],
-            );
-            self.b.switch_to_block(other);
-            self.store_owned(out, result);
-            let in_out = self.b.ins().iconst(types::I32, calls::STATUS_IN_OUT);
-            let nothing = self.b.ins().f64const(0.0);
-            self.b
-                .ins()
-                .jump(done, &[BlockArg::Value(in_out), BlockArg::Value(nothing)]);
-        }
-        self.b.switch_to_block(done);
-        let (status, n) = (self.b.block_params(done)[0], self.b.block_params(done)[1]);
-        self.release_temps();
-        self.release_own_frame();
-        self.b.ins().return_(&[status, n]);
-        self.b.switch_to_block(self.fail);
-        self.release_temps();
-        self.release_own_frame();
-        let failed = self.b.ins().iconst(types::I32, calls::STATUS_FAILED);
-        let nothing = self.b.ins().f64const(0.0);
-        self.b.ins().return_(&[failed, nothing]);
-    }
-
-    fn declarations(&mut self) {
-        let ir = self.ir;
-        for decl in &ir.body.decls {
-            let value = self.expr(&decl.value);
-            let slot = self.slot_ptr(decl.slot);
-            self.release_if_owning(slot);
-            self.store_owned(slot, value);
-        }
-    }
-
-    /// The entry block's work, known only once the body is built: null the temporaries,
-    /// and in the number entry fill its frame if the code uses it.
-    fn init_frame(&mut self, entry: Entry) {
-        for temp in self.temps.clone() {
-            let null = self.b.ins().iconst(types::I64, TAG_NULL);
-            self.b.ins().stack_store(null, temp, 0);
-        }
-        if entry != Entry::Numbers || !self.slots_used {
-            return;
-        }
-        for slot in 0..self.ir.body.n_slots {
-            let offset = i32::from(slot) * VALUE_SIZE;
-            match self.param_number(slot) {
-                Some(n) => {
-                    let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
-                    self.b.ins().store(flags(), tag, self.slots, offset);
-                    self.b.ins().store(flags(), n, self.slots, offset + PAYLOAD);
-                }
-                None => {
-                    let null = self.b.ins().iconst(types::I64, TAG_NULL);
-                    self.b.ins().store(flags(), null, self.slots, offset);
-                }
-            }
-        }
-    }
-
-    /// Releases the number entry's own frame (its parameters hold numbers, the rest what
-    /// the declarations stored).
-    fn release_own_frame(&mut self) {
-        if !self.slots_used {
-            return;
-        }
-        for slot in 0..self.ir.body.n_slots {
-            if self.param_number(slot).is_none() {
-                let value = self
-                    .b
-                    .ins()
-                    .iadd_imm(self.slots, i64::from(slot) * i64::from(VALUE_SIZE));
-                self.release_if_owning(value);
-            }
-        }
-    }
-
-    /// In the number entry, the number a parameter's slot holds.
-    fn param_number(&self, slot: u16) -> Option<Val> {
-        let position = self.ir.params.iter().position(|param| param.slot == slot)?;
-        self.param_numbers.get(position).copied()
-    }
 
     // ---- nodes ---------------------------------------------------------------------
 
@@ -846,7 +717,9 @@ impl Gen<'_, '_> {
             3,
         ));
         self.temps.push(slot);
-        self.b.ins().stack_addr(self.ptr, slot, 0)
+        let address = self.b.ins().stack_addr(self.ptr, slot, 0);
+        self.fresh_temps.push(address);
+        address
     }
 
     fn slot_ptr(&mut self, slot: u16) -> Val {
