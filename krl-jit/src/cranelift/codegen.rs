@@ -18,7 +18,7 @@ use cranelift_codegen::ir::{
     StackSlotKind, types,
 };
 use cranelift_codegen::isa::OwnedTargetIsa;
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
 use krl_runtime::Value as KrlValue;
@@ -80,6 +80,10 @@ struct Gen<'a, 'f> {
     /// The addresses of `temps`: a result found in one is the only reference to it, so the
     /// function's result can be moved out of it rather than cloned.
     fresh_temps: Vec<Val>,
+    /// Which temporaries hold a value, 64 per variable (see `mark_written`).
+    temp_masks: Vec<Variable>,
+    /// Number constants known to be finite (Cranelift does not fold float tests).
+    finite_constants: Vec<Val>,
     fail: ir::Block,
     /// The locals of enclosing frames read so far, as (depth, slot); the position is the
     /// local's entry in `JitCx::locals`.
@@ -96,6 +100,9 @@ enum Entry {
     /// `(cx, out, f64...) -> (status, f64)`: direct calls whose arguments are all numbers.
     Numbers,
 }
+
+/// Temporaries per written-bits variable (`Gen::mark_written`).
+const TEMPS_PER_MASK: usize = 64;
 
 /// Functions with more parameters get no number entry (their numbers would not all travel
 /// in registers).
@@ -146,7 +153,7 @@ pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> 
     }
     module.finalize_definitions().ok()?;
     let code = module.get_finalized_function(boxed);
-    Some(Compiled::new(module, code, makes_calls, number_entry))
+    Compiled::new(module, code, makes_calls, number_entry)
 }
 
 /// Builds and defines one entry of `ir`; answers whether its code makes calls.
@@ -199,6 +206,8 @@ fn define(
             param_numbers,
             temps: Vec::new(),
             fresh_temps: Vec::new(),
+            temp_masks: Vec::new(),
+            finite_constants: Vec::new(),
             fail,
             cached_locals: Vec::new(),
             makes_calls: false,
@@ -277,7 +286,13 @@ impl Gen<'_, '_> {
 
     fn expr(&mut self, node: &Node) -> Operand {
         match node {
-            Node::Const(KrlValue::Number(n)) => Operand::Num(self.b.ins().f64const(*n)),
+            Node::Const(KrlValue::Number(n)) => {
+                let value = self.b.ins().f64const(*n);
+                if n.is_finite() {
+                    self.finite_constants.push(value);
+                }
+                Operand::Num(value)
+            }
             Node::Const(KrlValue::Boolean(flag)) => {
                 Operand::Bool(self.b.ins().iconst(types::I8, i64::from(*flag)))
             }
@@ -491,6 +506,9 @@ impl Gen<'_, '_> {
 
     /// `|n| < ∞` (false for NaN, which a number read from an unchecked value may be).
     fn is_finite(&mut self, n: Val) -> Val {
+        if self.finite_constants.contains(&n) {
+            return self.b.ins().iconst(types::I8, 1);
+        }
         let magnitude = self.b.ins().fabs(n);
         let infinity = self.b.ins().f64const(f64::INFINITY);
         self.b.ins().fcmp(FloatCC::LessThan, magnitude, infinity)
@@ -653,30 +671,48 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(next);
     }
 
-    /// Releases every temporary: one test of the largest tag, then each in turn.
+    /// Releases every temporary written on the way here: one test per 64 temporaries of
+    /// their written-bits, then each written one in turn.
     fn release_temps(&mut self) {
-        let temps = self.temps.clone();
-        if temps.is_empty() {
+        for (group, mask) in self.temp_masks.clone().into_iter().enumerate() {
+            let written = self.b.use_var(mask);
+            let (release, next) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(written, release, &[], next, &[]);
+            self.b.switch_to_block(release);
+            let first = group * TEMPS_PER_MASK;
+            let last = self.temps.len().min(first + TEMPS_PER_MASK);
+            for index in first..last {
+                let bit = self.b.ins().band_imm(written, 1i64 << (index - first));
+                let (this, after) = (self.b.create_block(), self.b.create_block());
+                self.b.ins().brif(bit, this, &[], after, &[]);
+                self.b.switch_to_block(this);
+                let ptr = self.b.ins().stack_addr(self.ptr, self.temps[index], 0);
+                self.release_if_owning(ptr);
+                self.b.ins().jump(after, &[]);
+                self.b.switch_to_block(after);
+            }
+            self.b.ins().jump(next, &[]);
+            self.b.switch_to_block(next);
+        }
+    }
+
+    /// Records that `temp` (an address [`Self::new_temp`] answered) now holds a value, so
+    /// that the exits release it. The written-bits are variables (in registers): temporaries
+    /// need no nulling at entry, and an exit that wrote none tests one word.
+    fn mark_written(&mut self, temp: Val) {
+        let Some(index) = self.fresh_temps.iter().position(|&address| address == temp) else {
             return;
+        };
+        let group = index / TEMPS_PER_MASK;
+        while self.temp_masks.len() <= group {
+            // A variable read before any definition reads zero (cranelift-frontend).
+            let mask = self.b.declare_var(types::I64);
+            self.temp_masks.push(mask);
         }
-        let mut largest = self.b.ins().iconst(types::I64, TAG_NULL);
-        for temp in &temps {
-            let tag = self.b.ins().stack_load(types::I64, *temp, 0);
-            largest = self.b.ins().umax(largest, tag);
-        }
-        let owns = self
-            .b
-            .ins()
-            .icmp_imm(IntCC::UnsignedGreaterThan, largest, TAG_LAST_PLAIN);
-        let (release, next) = (self.b.create_block(), self.b.create_block());
-        self.b.ins().brif(owns, release, &[], next, &[]);
-        self.b.switch_to_block(release);
-        for temp in &temps {
-            let ptr = self.b.ins().stack_addr(self.ptr, *temp, 0);
-            self.release_if_owning(ptr);
-        }
-        self.b.ins().jump(next, &[]);
-        self.b.switch_to_block(next);
+        let mask = self.temp_masks[group];
+        let written = self.b.use_var(mask);
+        let written = self.b.ins().bor_imm(written, 1i64 << (index % TEMPS_PER_MASK));
+        self.b.def_var(mask, written);
     }
 
     /// An array of pointers to the operands' values, for a shim.
@@ -708,8 +744,8 @@ impl Gen<'_, '_> {
         self.b.ins().stack_addr(self.ptr, slot, 0)
     }
 
-    /// A temporary a shim or a call writes an owned result into: null at entry, released at
-    /// exit.
+    /// A temporary a shim or a call writes an owned result into; released at exit once
+    /// [`Self::mark_written`] recorded it.
     fn new_temp(&mut self) -> Val {
         let slot = self.b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
@@ -786,6 +822,7 @@ impl Gen<'_, '_> {
         let args = args(self.cx, out);
         let status = self.shim_call(sig, shim, &args);
         self.fail_if(status);
+        self.mark_written(out);
         Operand::Ref(out)
     }
 

@@ -59,6 +59,8 @@ pub(crate) struct Compiled {
     /// Whether the function has a number entry for direct calls (`codegen/calls.rs`).
     #[cfg_attr(not(test), allow(dead_code))]
     number_entry: bool,
+    /// `layout::Layout::callable_delta`, read once at compile time rather than per call.
+    callable_delta: usize,
 }
 
 // SAFETY: after finalisation the module is only read (its code executed) until it is
@@ -73,15 +75,18 @@ impl Compiled {
         entry: *const u8,
         makes_calls: bool,
         number_entry: bool,
-    ) -> Compiled {
-        Compiled {
+    ) -> Option<Compiled> {
+        // `cranelift::compile` checked the layout before compiling.
+        let callable_delta = LAYOUT.as_ref()?.callable_delta;
+        Some(Compiled {
+            callable_delta,
             module: Some(module),
             makes_calls,
             number_entry,
             // SAFETY: `entry` is the finalised code of a function declared with `EntryFn`'s
             // signature (`codegen::signature`).
             entry: unsafe { std::mem::transmute::<*const u8, EntryFn>(entry) },
-        }
+        })
     }
 
     /// Whether direct calls with number arguments have an entry of their own.
@@ -99,9 +104,6 @@ impl Compiled {
         host: &mut dyn Host,
     ) -> Result<Value, RuntimeError> {
         debug_assert_eq!(slots.len(), usize::from(closure.ir().body.n_slots));
-        let Some(layout) = LAYOUT.as_ref() else {
-            return Err(RuntimeError::error("compiled code without a known value layout"));
-        };
         let mut host = HostRef(host);
         let mut cx = JitCx {
             state: limits::state_ptr(),
@@ -110,7 +112,7 @@ impl Compiled {
             } else {
                 usize::MAX
             },
-            self_word: (closure as *const Closure as usize).wrapping_sub(layout.callable_delta),
+            self_word: (closure as *const Closure as usize).wrapping_sub(self.callable_delta),
             closure,
             host: &mut host as *mut HostRef<'_> as *mut c_void,
             locals: [std::ptr::null(); CACHED_LOCALS],

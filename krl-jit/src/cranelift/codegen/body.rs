@@ -81,13 +81,9 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// The entry block's work, known only once the body is built: null the temporaries,
-    /// and in the number entry fill its frame if the code uses it.
+    /// The entry block's work, known only once the body is built: in the number entry,
+    /// fill its frame if the code uses it.
     pub(super) fn init_frame(&mut self, entry: Entry) {
-        for temp in self.temps.clone() {
-            let null = self.b.ins().iconst(types::I64, TAG_NULL);
-            self.b.ins().stack_store(null, temp, 0);
-        }
         if entry != Entry::Numbers || !self.slots_used {
             return;
         }

@@ -120,6 +120,7 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(failed);
         self.error_left_function();
         self.b.switch_to_block(in_out);
+        self.mark_written(out);
         self.jump_dyn(join, Operand::Ref(out));
     }
 
@@ -163,6 +164,7 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(failed);
         self.error_left_function();
         self.b.switch_to_block(ok);
+        self.mark_written(out);
         Operand::Ref(out)
     }
 
