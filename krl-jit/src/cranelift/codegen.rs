@@ -311,8 +311,7 @@ impl Gen<'_, '_> {
                 self.binary(node, *fast, left, right)
             }
             Node::Conditional { test, then, else_ } => {
-                let test = self.expr(test);
-                let truthy = self.truthy(test);
+                let truthy = self.condition(test);
                 let (then_block, else_block, join) =
                     (self.b.create_block(), self.b.create_block(), self.join_block());
                 self.b.ins().brif(truthy, then_block, &[], else_block, &[]);
@@ -433,54 +432,107 @@ impl Gen<'_, '_> {
     fn binary(&mut self, node: &Node, fast: FastOp, left: Operand, right: Operand) -> Operand {
         let join = self.join_block();
         let slow = self.b.create_block();
-        if fast != FastOp::None {
-            let (left_is_number, a) = self.as_number(left);
-            let (right_is_number, b) = self.as_number(right);
-            let both = self.b.ins().band(left_is_number, right_is_number);
-            let finite_a = self.is_finite(a);
-            let finite_b = self.is_finite(b);
-            let finite = self.b.ins().band(finite_a, finite_b);
-            let mut ok = self.b.ins().band(both, finite);
-            if matches!(fast, FastOp::Div | FastOp::Rem) {
-                let zero = self.b.ins().f64const(0.0);
-                let nonzero = self.b.ins().fcmp(FloatCC::NotEqual, b, zero);
-                ok = self.b.ins().band(ok, nonzero);
-            }
-            let fast_block = self.b.create_block();
-            self.b.ins().brif(ok, fast_block, &[], slow, &[]);
-            self.b.switch_to_block(fast_block);
-            let result = match fast {
-                FastOp::Add => Operand::Num(self.b.ins().fadd(a, b)),
-                FastOp::Sub => Operand::Num(self.b.ins().fsub(a, b)),
-                FastOp::Mul => Operand::Num(self.b.ins().fmul(a, b)),
-                FastOp::Div => Operand::Num(self.b.ins().fdiv(a, b)),
-                FastOp::Rem => {
-                    let sig = self.sigs.floats_to_float;
-                    Operand::Num(self.shim_call(sig, shims::remainder as *const u8, &[a, b]))
-                }
-                FastOp::Lt => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThan, a, b)),
-                FastOp::Le => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThanOrEqual, a, b)),
-                FastOp::Gt => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThan, a, b)),
-                FastOp::Ge => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, b)),
-                FastOp::Eq => Operand::Bool(self.b.ins().fcmp(FloatCC::Equal, a, b)),
-                FastOp::Ne => Operand::Bool(self.b.ins().fcmp(FloatCC::NotEqual, a, b)),
-                FastOp::None => unreachable!("checked above"),
-            };
+        if let Some(result) = self.fast_binary(fast, left, right, slow) {
             self.jump_dyn(join, result);
-        } else {
-            self.b.ins().jump(slow, &[]);
         }
         self.b.switch_to_block(slow);
-        let (left, right) = (self.pointer_to(left), self.pointer_to(right));
-        let node = self.address_of(node);
-        let result = self.status_shim(
-            shims::binary as *const u8,
-            |cx, out| vec![cx, node, left, right, out],
-            5,
-        );
+        let result = self.slow_binary(node, left, right);
         self.jump_dyn(join, result);
         self.b.switch_to_block(join);
         self.dyn_params(join)
+    }
+
+    /// A condition's truthiness as an `i8`. A comparison branches on its result without
+    /// making a value (no join of a dynamic operand to test again).
+    fn condition(&mut self, node: &Node) -> Val {
+        let Node::Binary {
+            fast, left, right, ..
+        } = node
+        else {
+            let value = self.expr(node);
+            return self.truthy(value);
+        };
+        let comparison = matches!(
+            fast,
+            FastOp::Lt | FastOp::Le | FastOp::Gt | FastOp::Ge | FastOp::Eq | FastOp::Ne
+        );
+        let (left, right) = (self.expr(left), self.expr(right));
+        if !comparison {
+            let value = self.binary(node, *fast, left, right);
+            return self.truthy(value);
+        }
+        let join = self.b.create_block();
+        self.b.append_block_param(join, types::I8);
+        let slow = self.b.create_block();
+        if let Some(result) = self.fast_binary(*fast, left, right, slow) {
+            let flag = self.truthy(result);
+            self.b.ins().jump(join, &[BlockArg::Value(flag)]);
+        }
+        self.b.switch_to_block(slow);
+        let result = self.slow_binary(node, left, right);
+        let flag = self.truthy(result);
+        self.b.ins().jump(join, &[BlockArg::Value(flag)]);
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
+    }
+
+    /// The register path of a binary operator: branches to `slow` unless both operands are
+    /// finite numbers (and a divisor is not zero), and answers the result on the way on.
+    /// `None` (and a jump to `slow`) when the operator has no register path.
+    fn fast_binary(
+        &mut self,
+        fast: FastOp,
+        left: Operand,
+        right: Operand,
+        slow: ir::Block,
+    ) -> Option<Operand> {
+        if fast == FastOp::None {
+            self.b.ins().jump(slow, &[]);
+            return None;
+        }
+        let (left_is_number, a) = self.as_number(left);
+        let (right_is_number, b) = self.as_number(right);
+        let both = self.b.ins().band(left_is_number, right_is_number);
+        let finite_a = self.is_finite(a);
+        let finite_b = self.is_finite(b);
+        let finite = self.b.ins().band(finite_a, finite_b);
+        let mut ok = self.b.ins().band(both, finite);
+        if matches!(fast, FastOp::Div | FastOp::Rem) {
+            let zero = self.b.ins().f64const(0.0);
+            let nonzero = self.b.ins().fcmp(FloatCC::NotEqual, b, zero);
+            ok = self.b.ins().band(ok, nonzero);
+        }
+        let fast_block = self.b.create_block();
+        self.b.ins().brif(ok, fast_block, &[], slow, &[]);
+        self.b.switch_to_block(fast_block);
+        Some(match fast {
+            FastOp::Add => Operand::Num(self.b.ins().fadd(a, b)),
+            FastOp::Sub => Operand::Num(self.b.ins().fsub(a, b)),
+            FastOp::Mul => Operand::Num(self.b.ins().fmul(a, b)),
+            FastOp::Div => Operand::Num(self.b.ins().fdiv(a, b)),
+            FastOp::Rem => {
+                let sig = self.sigs.floats_to_float;
+                Operand::Num(self.shim_call(sig, shims::remainder as *const u8, &[a, b]))
+            }
+            FastOp::Lt => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThan, a, b)),
+            FastOp::Le => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThanOrEqual, a, b)),
+            FastOp::Gt => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThan, a, b)),
+            FastOp::Ge => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, b)),
+            FastOp::Eq => Operand::Bool(self.b.ins().fcmp(FloatCC::Equal, a, b)),
+            FastOp::Ne => Operand::Bool(self.b.ins().fcmp(FloatCC::NotEqual, a, b)),
+            FastOp::None => return None,
+        })
+    }
+
+    /// A binary operator through the stdlib.
+    fn slow_binary(&mut self, node: &Node, left: Operand, right: Operand) -> Operand {
+        let (left, right) = (self.pointer_to(left), self.pointer_to(right));
+        let node = self.address_of(node);
+        self.status_shim(
+            shims::binary as *const u8,
+            |cx, out| vec![cx, node, left, right, out],
+            5,
+        )
     }
 
     // ---- operands ------------------------------------------------------------------

@@ -131,8 +131,7 @@ impl Gen<'_, '_> {
     /// finishes as in [`Self::finish`].
     fn tail(&mut self, node: &Node, exit: Exit) {
         if let Node::Conditional { test, then, else_ } = node {
-            let test = self.expr(test);
-            let truthy = self.truthy(test);
+            let truthy = self.condition(test);
             let (then_block, else_block) = (self.b.create_block(), self.b.create_block());
             self.b.ins().brif(truthy, then_block, &[], else_block, &[]);
             self.b.switch_to_block(then_block);
