@@ -88,6 +88,28 @@ fn direct_calls_with_number_arguments_answer_every_kind_of_value() {
 }
 
 #[test]
+fn results_moved_out_of_temporaries_stay_whole() {
+    // Operator results feeding operators (moved, not cloned), string concatenations that
+    // never take the number path, and results finishing in each branch of a binary.
+    let results = same_under_every_tier(&[
+        "chain = function(x) { (\"ab\" + x).uc().split(\"\").reverse().join(\"-\") }",
+        "chain(7)",
+        "chain(null)",
+        "twice = function(x) { s = \"x\" + x; [s, s].join(s) }",
+        "twice(1)",
+        "tailsum = function(a, b) { a + b }",
+        "tailsum(1, 2)",
+        "tailsum(\"1\", 2)",
+        "tailsum([1], {})",
+        "0.range(5).map(function(i) { (\"abc\" + i).match(re#c\\d*3$#) })",
+        "0.range(3).reduce(function(m, i) { m.put(\"k\" + i, i) }, {})",
+    ]);
+    assert_eq!(results[1], "\"7-B-A\"");
+    assert_eq!(results[4], "\"x1x1x1\"");
+    assert_eq!(results[7], "\"12\"");
+}
+
+#[test]
 fn numbers_that_are_not_finite_take_the_stdlib_path() {
     same_under_every_tier(&[
         "f = function(a, b) { a + b * 2 - a / b }",

@@ -260,6 +260,18 @@ fn flags() -> MemFlags {
     MemFlags::trusted()
 }
 
+/// Whether a binary operator can never take the register path: an operand is a constant
+/// that is not a number (`"item" + x`). Its result is then the stdlib's, in a fresh
+/// temporary, which a caller may move rather than clone.
+pub(super) fn never_numbers(node: &Node) -> bool {
+    let Node::Binary { left, right, .. } = node else {
+        return false;
+    };
+    [left, right]
+        .iter()
+        .any(|operand| matches!(&***operand, Node::Const(value) if !matches!(value, KrlValue::Number(_))))
+}
+
 /// Whether `expr` compiles `node` into one call of the `eval` shim (the interpreter
 /// evaluates it in the call's frame): the arms of `Gen::expr` that do not match.
 pub(super) fn left_to_the_interpreter(node: &Node) -> bool {
@@ -357,13 +369,22 @@ impl Gen<'_, '_> {
             }
             Node::Op { args, .. } => {
                 let operands: Vec<Operand> = args.iter().map(|arg| self.expr(arg)).collect();
+                // Operands held only by a fresh temporary are moved into the operator's
+                // arguments rather than cloned (and released at exit).
+                let movable = operands
+                    .iter()
+                    .take(64)
+                    .enumerate()
+                    .filter(|(_, operand)| self.is_fresh(**operand))
+                    .fold(0u64, |bits, (idx, _)| bits | 1 << idx);
                 let pointers = self.pointer_array(&operands);
                 let count = self.b.ins().iconst(self.ptr, operands.len() as i64);
+                let movable = self.b.ins().iconst(types::I64, movable as i64);
                 let node = self.address_of(node);
                 self.status_shim(
                     shims::op as *const u8,
-                    |cx, out| vec![cx, node, pointers, count, out],
-                    5,
+                    |cx, out| vec![cx, node, pointers, count, movable, out],
+                    6,
                 )
             }
             Node::Get { object, key, .. } => {
@@ -430,6 +451,9 @@ impl Gen<'_, '_> {
     /// A binary operator: in registers for two finite numbers (and a non-zero divisor),
     /// else through the stdlib.
     fn binary(&mut self, node: &Node, fast: FastOp, left: Operand, right: Operand) -> Operand {
+        if never_numbers(node) {
+            return self.slow_binary(node, left, right);
+        }
         let join = self.join_block();
         let slow = self.b.create_block();
         if let Some(result) = self.fast_binary(fast, left, right, slow) {
@@ -765,6 +789,11 @@ impl Gen<'_, '_> {
         let written = self.b.use_var(mask);
         let written = self.b.ins().bor_imm(written, 1i64 << (index % TEMPS_PER_MASK));
         self.b.def_var(mask, written);
+    }
+
+    /// Whether `operand` is a value only a fresh temporary holds (see `fresh_temps`).
+    fn is_fresh(&self, operand: Operand) -> bool {
+        matches!(operand, Operand::Ref(ptr) if self.fresh_temps.contains(&ptr))
     }
 
     /// An array of pointers to the operands' values, for a shim.

@@ -140,6 +140,23 @@ impl Gen<'_, '_> {
             self.tail(else_, exit);
             return;
         }
+        if let Node::Binary {
+            fast, left, right, ..
+        } = node
+            && !super::never_numbers(node)
+        {
+            // Each path finishes on its own: a number stays in its register, the stdlib's
+            // result is moved out of its temporary.
+            let (left, right) = (self.expr(left), self.expr(right));
+            let slow = self.b.create_block();
+            if let Some(result) = self.fast_binary(*fast, left, right, slow) {
+                self.finish(result, exit);
+            }
+            self.b.switch_to_block(slow);
+            let result = self.slow_binary(node, left, right);
+            self.finish(result, exit);
+            return;
+        }
         let value = self.expr(node);
         self.finish(value, exit);
     }
