@@ -367,26 +367,7 @@ impl Gen<'_, '_> {
                 let args: Vec<Operand> = args.positional.iter().map(|arg| self.expr(arg)).collect();
                 self.call(node, callee, &args)
             }
-            Node::Op { args, .. } => {
-                let operands: Vec<Operand> = args.iter().map(|arg| self.expr(arg)).collect();
-                // Operands held only by a fresh temporary are moved into the operator's
-                // arguments rather than cloned (and released at exit).
-                let movable = operands
-                    .iter()
-                    .take(64)
-                    .enumerate()
-                    .filter(|(_, operand)| self.is_fresh(**operand))
-                    .fold(0u64, |bits, (idx, _)| bits | 1 << idx);
-                let pointers = self.pointer_array(&operands);
-                let count = self.b.ins().iconst(self.ptr, operands.len() as i64);
-                let movable = self.b.ins().iconst(types::I64, movable as i64);
-                let node = self.address_of(node);
-                self.status_shim(
-                    shims::op as *const u8,
-                    |cx, out| vec![cx, node, pointers, count, movable, out],
-                    6,
-                )
-            }
+            Node::Op { args, .. } => self.op(node, args),
             Node::Get { object, key, .. } => {
                 let object = self.expr(object);
                 let key = self.expr(key);
@@ -407,6 +388,27 @@ impl Gen<'_, '_> {
                 self.status_shim(shims::eval as *const u8, |cx, out| vec![cx, node, slots, out], 4)
             }
         }
+    }
+
+    /// A stdlib operator through the `op` shim. Operands held only by a fresh temporary are
+    /// moved into the operator's arguments rather than cloned (and released at exit).
+    fn op(&mut self, node: &Node, args: &[Node]) -> Operand {
+        let operands: Vec<Operand> = args.iter().map(|arg| self.expr(arg)).collect();
+        let movable = operands
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(_, operand)| self.is_fresh(**operand))
+            .fold(0u64, |bits, (idx, _)| bits | 1 << idx);
+        let pointers = self.pointer_array(&operands);
+        let count = self.b.ins().iconst(self.ptr, operands.len() as i64);
+        let movable = self.b.ins().iconst(types::I64, movable as i64);
+        let node = self.address_of(node);
+        self.status_shim(
+            shims::op as *const u8,
+            |cx, out| vec![cx, node, pointers, count, movable, out],
+            6,
+        )
     }
 
     /// A local of an enclosing frame: its address from `JitCx::locals` when an earlier read
