@@ -1,4 +1,5 @@
-//! IR to Cranelift: one native function per KRL function.
+//! IR to Cranelift: each KRL function becomes a boxed entry and, when it makes calls, a
+//! number entry for direct calls with unboxed numbers (`calls.rs`; the bodies: `body.rs`).
 //!
 //! Each node becomes an [`Operand`]: a number or boolean in a register, a pointer to a value
 //! (a slot, a constant of the IR, a temporary), or a "dynamic" value whose tag and payload
@@ -7,8 +8,8 @@
 //! numbers, as the interpreter's `FastOp` does, and call the stdlib otherwise.
 //!
 //! Temporaries are stack slots of the native frame; those that receive an owned result are
-//! null at entry and released at exit, those that only hold a copy of a number, boolean or
-//! null (to pass a pointer to a shim) are neither.
+//! recorded in written-bits once written and released at exit (`mark_written`), those that
+//! only hold a copy of a number, boolean or null (to pass a pointer to a shim) are neither.
 //! The IR is a tree without loops, so each node runs at most once per call and owns one.
 
 use cranelift_codegen::Context;

@@ -4,8 +4,9 @@
 //! numbers and booleans travel in registers behind tag checks (`codegen.rs`), and every
 //! other operation calls the interpreter's own operations through `extern "C"` shims
 //! (`shims.rs`), so coercions, error texts and error spans are the interpreter's. A call of
-//! the function itself is a direct native call that counts depth and steps in place; any
-//! other call goes through the runtime. `entry.rs` holds the one place Rust calls generated
+//! the function itself is a direct native call that counts depth and steps in place, with
+//! its numbers unboxed when every argument is one (`codegen/calls.rs`); any other call goes
+//! through the runtime. `entry.rs` holds the one place Rust calls generated
 //! code. What is not compiled, and why, is listed in ARCHITECTURE.md ("The Cranelift tier").
 
 mod codegen;
