@@ -28,6 +28,32 @@ const WORKLOADS: &[(&str, &str)] = &[
     ("arithmetic recursion 10^3", "score(1, 2, 1000)"),
 ];
 
+/// Lines per function of [`thousand_lines`].
+const LINES_PER_FUNCTION: usize = 10;
+
+/// 1,000 lines of KRL functions (declarations, arithmetic, strings, maps, arrays,
+/// conditionals, operators), each with a call of it: (declaration, call).
+fn thousand_lines() -> Vec<(String, String)> {
+    (0..1000 / LINES_PER_FUNCTION)
+        .map(|i| {
+            let declaration = format!(
+                "f{i} = function(a, b) {{\n\
+                 x = a * {i} + b;\n\
+                 y = x % 7;\n\
+                 s = \"v\" + y;\n\
+                 m = {{\"k\": x, \"s\": s}};\n\
+                 n = [x, y, s].length();\n\
+                 z = (x > y) => x - y | y - x;\n\
+                 w = m{{\"k\"}} + n;\n\
+                 w + z + s.length() + (a < b => a | b)\n\
+                 }}"
+            );
+            debug_assert_eq!(declaration.lines().count(), LINES_PER_FUNCTION);
+            (declaration, format!("f{i}(1, 2)"))
+        })
+        .collect()
+}
+
 fn bench(c: &mut Criterion) {
     for tier in [Tier::Interp, Tier::Jit, Tier::Auto] {
         set_tier(tier);
@@ -45,7 +71,9 @@ fn bench(c: &mut Criterion) {
         }
     }
     // Compiling: a new session declares fib and calls it once (fib(1): one call), under
-    // `jit` (which compiles it) and `interp`; the difference is the compile time.
+    // `jit` (which compiles it) and `interp`; the difference is the compile time. The same
+    // for 1,000 lines of functions (`thousand_lines`), each called once.
+    let many = thousand_lines();
     for tier in [Tier::Interp, Tier::Jit] {
         set_tier(tier);
         c.bench_function(&format!("{tier}/declare and call fib once"), |b| {
@@ -58,6 +86,20 @@ fn bench(c: &mut Criterion) {
                 session
                     .eval_input(FileId(0), "fib(1)", &mut host)
                     .expect("fib(1) runs")
+            })
+        });
+        c.bench_function(&format!("{tier}/declare and call 1000 lines once"), |b| {
+            b.iter(|| {
+                let mut session = Session::new();
+                let mut host = TestHost::new();
+                for (declaration, call) in &many {
+                    session
+                        .eval_input(FileId(0), declaration, &mut host)
+                        .expect("the function declares");
+                    session
+                        .eval_input(FileId(0), call, &mut host)
+                        .expect("the function runs");
+                }
             })
         });
     }

@@ -19,11 +19,12 @@ use crate::ir::FunctionIr;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Tier {
     /// Every function is interpreted.
-    #[default]
     Interp,
     /// A function is compiled at its first call.
     Jit,
-    /// A function is interpreted for its first [`AUTO_THRESHOLD`] calls, then compiled.
+    /// A function is interpreted for its first [`AUTO_THRESHOLD`] calls, then compiled: the
+    /// CLI's default.
+    #[default]
     Auto,
 }
 

@@ -55,6 +55,61 @@ fn fib_is_compiled_and_computes_the_same() {
 }
 
 #[test]
+fn direct_calls_with_number_arguments_answer_every_kind_of_value() {
+    // A direct call whose arguments are all numbers takes the unboxed number entry; these
+    // results are numbers, strings, arrays and errors, from frames with declarations, with
+    // interpreted nodes reading the parameters, and with arguments of other types mixed in.
+    let results = same_under_every_tier(&[
+        "down = function(n) { n <= 0 => \"end\" | down(n - 1) }",
+        "down(5)",
+        "down(\"3\")",
+        "list = function(n) { n == 0 => [n] | list(n - 1).append(n * 2) }",
+        "list(4)",
+        "words = function(n) { s = \"w\" + n; n == 0 => s | words(n - 1) + s }",
+        "words(3)",
+        "mixed = function(a, b) { a >= 3 => a + b | mixed(a + 1, b + \"!\") + a }",
+        "mixed(0, 1)",
+        "mixed(0, \"x\")",
+        "fails = function(n) { n == 0 => n.nope() | 1 + fails(n - 1) }",
+        "fails(3)",
+        "nan = function(n, k) { k == 0 => [n, n < 1, n => 1 | 2] | nan(n * 0, k - 1) }",
+        "nan(1e308 * 10, 2)",
+        "nan(5, 1)",
+        "extra = function(n) { n == 0 => 0 | extra(n - 1, [n], \"x\") + 1 }",
+        "extra(4)",
+        "defaulted = function(n, step = 1) { n <= 0 => n | defaulted(n - step) }",
+        "defaulted(5)",
+    ]);
+    assert_eq!(results[1], "\"end\"");
+    assert_eq!(results[4], "[0,2,4,6,8]");
+    assert_eq!(results[6], "\"w0w1w2w3\"");
+    assert!(results[11].starts_with("!! "), "{results:?}");
+    assert_eq!(results[18], "0");
+}
+
+#[test]
+fn results_moved_out_of_temporaries_stay_whole() {
+    // Operator results feeding operators (moved, not cloned), string concatenations that
+    // never take the number path, and results finishing in each branch of a binary.
+    let results = same_under_every_tier(&[
+        "chain = function(x) { (\"ab\" + x).uc().split(\"\").reverse().join(\"-\") }",
+        "chain(7)",
+        "chain(null)",
+        "twice = function(x) { s = \"x\" + x; [s, s].join(s) }",
+        "twice(1)",
+        "tailsum = function(a, b) { a + b }",
+        "tailsum(1, 2)",
+        "tailsum(\"1\", 2)",
+        "tailsum([1], {})",
+        "0.range(5).map(function(i) { (\"abc\" + i).match(re#c\\d*3$#) })",
+        "0.range(3).reduce(function(m, i) { m.put(\"k\" + i, i) }, {})",
+    ]);
+    assert_eq!(results[1], "\"7-B-A\"");
+    assert_eq!(results[4], "\"x1x1x1\"");
+    assert_eq!(results[7], "\"12\"");
+}
+
+#[test]
 fn numbers_that_are_not_finite_take_the_stdlib_path() {
     same_under_every_tier(&[
         "f = function(a, b) { a + b * 2 - a / b }",

@@ -1,4 +1,5 @@
-//! IR to Cranelift: one native function per KRL function.
+//! IR to Cranelift: each KRL function becomes a boxed entry and, when it makes calls, a
+//! number entry for direct calls with unboxed numbers (`calls.rs`; the bodies: `body.rs`).
 //!
 //! Each node becomes an [`Operand`]: a number or boolean in a register, a pointer to a value
 //! (a slot, a constant of the IR, a temporary), or a "dynamic" value whose tag and payload
@@ -7,8 +8,8 @@
 //! numbers, as the interpreter's `FastOp` does, and call the stdlib otherwise.
 //!
 //! Temporaries are stack slots of the native frame; those that receive an owned result are
-//! null at entry and released at exit, those that only hold a copy of a number, boolean or
-//! null (to pass a pointer to a shim) are neither.
+//! recorded in written-bits once written and released at exit (`mark_written`), those that
+//! only hold a copy of a number, boolean or null (to pass a pointer to a shim) are neither.
 //! The IR is a tree without loops, so each node runs at most once per call and owns one.
 
 use cranelift_codegen::Context;
@@ -18,24 +19,26 @@ use cranelift_codegen::ir::{
     StackSlotKind, types,
 };
 use cranelift_codegen::isa::OwnedTargetIsa;
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{Linkage, Module, default_libcall_names};
+use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
 use krl_runtime::Value as KrlValue;
 
-use super::entry::{CACHED_LOCALS, CX_LOCALS, CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE, Compiled};
-use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_FUNCTION, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
+use super::entry::{CACHED_LOCALS, CX_LOCALS, Compiled};
+use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
 use super::shims;
-use crate::interp::limits::{DEPTH_OFFSET, MAX_DEPTH_OFFSET, STEPS_LEFT_OFFSET};
 use crate::ir::{FastOp, FunctionIr, Node};
+
+mod body;
+mod calls;
 
 type Val = ir::Value;
 
 /// A node's result while it is being compiled.
 #[derive(Clone, Copy)]
 enum Operand {
-    /// A number (never NaN: the operations that make one cannot produce it from finite
-    /// operands, and a constant `Number` is never NaN).
+    /// A number (NaN only for a parameter of the number entry: every use checks finiteness
+    /// or treats NaN as JavaScript does).
     Num(Val),
     /// A boolean as an `i8` 0 or 1.
     Bool(Val),
@@ -64,10 +67,24 @@ struct Gen<'a, 'f> {
     ir: &'a FunctionIr,
     ptr: ir::Type,
     cx: Val,
+    /// The call's frame: the caller's (boxed entry) or this native frame's (number entry).
     slots: Val,
+    /// Whether the code reads or writes `slots` (the number entry fills its frame only then).
+    slots_used: bool,
     sigs: Sigs,
+    /// The boxed entry, and the number entry when there is one (see `calls.rs`).
     own: FuncRef,
+    numbers: Option<FuncRef>,
+    /// In the number entry: each parameter's number, by parameter position.
+    param_numbers: Vec<Val>,
     temps: Vec<StackSlot>,
+    /// The addresses of `temps`: a result found in one is the only reference to it, so the
+    /// function's result can be moved out of it rather than cloned.
+    fresh_temps: Vec<Val>,
+    /// Which temporaries hold a value, 64 per variable (see `mark_written`).
+    temp_masks: Vec<Variable>,
+    /// Number constants known to be finite (Cranelift does not fold float tests).
+    finite_constants: Vec<Val>,
     fail: ir::Block,
     /// The locals of enclosing frames read so far, as (depth, slot); the position is the
     /// local's entry in `JitCx::locals`.
@@ -75,82 +92,146 @@ struct Gen<'a, 'f> {
     makes_calls: bool,
 }
 
-/// The signature of every compiled function (`entry::EntryFn`).
-fn signature(module: &JITModule) -> Signature {
+/// The two native entries of a compiled function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// `(cx, slots, out) -> status` (`entry::EntryFn`): what Rust calls, and direct calls
+    /// whose arguments are not all numbers.
+    Boxed,
+    /// `(cx, out, f64...) -> (status, f64)`: direct calls whose arguments are all numbers.
+    Numbers,
+}
+
+/// Temporaries per written-bits variable (`Gen::mark_written`).
+const TEMPS_PER_MASK: usize = 64;
+
+/// Functions with more parameters get no number entry (their numbers would not all travel
+/// in registers).
+const MAX_NUMBER_PARAMS: usize = 6;
+
+fn signature(module: &JITModule, entry: Entry, n_params: usize) -> Signature {
     let ptr = module.target_config().pointer_type();
     let mut sig = module.make_signature();
-    sig.params
-        .extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
-    sig.returns.push(AbiParam::new(types::I32));
+    sig.params.extend([AbiParam::new(ptr), AbiParam::new(ptr)]);
+    match entry {
+        Entry::Boxed => {
+            sig.params.push(AbiParam::new(ptr));
+            sig.returns.push(AbiParam::new(types::I32));
+        }
+        Entry::Numbers => {
+            sig.params
+                .extend((0..n_params).map(|_| AbiParam::new(types::F64)));
+            sig.returns
+                .extend([AbiParam::new(types::I32), AbiParam::new(types::F64)]);
+        }
+    }
     sig
 }
 
 pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> {
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-    let sig = signature(&module);
-    let id = module
-        .declare_function("krl_function", Linkage::Local, &sig)
+    let n_params = ir.params.len();
+    let boxed = module
+        .declare_function(
+            "krl_function",
+            Linkage::Local,
+            &signature(&module, Entry::Boxed, n_params),
+        )
         .ok()?;
-    let mut context = Context::new();
-    context.func.signature = sig;
+    let numbers = if n_params <= MAX_NUMBER_PARAMS {
+        let sig = signature(&module, Entry::Numbers, n_params);
+        module.declare_function("krl_numbers", Linkage::Local, &sig).ok()
+    } else {
+        None
+    };
     let mut builder_context = FunctionBuilderContext::new();
+    let ids = (boxed, numbers);
+    let makes_calls = define(&mut module, &mut builder_context, ir, Entry::Boxed, ids)?;
+    // Only a direct call uses the number entry, and only code that makes calls has one.
+    let number_entry = makes_calls && numbers.is_some();
+    if number_entry {
+        define(&mut module, &mut builder_context, ir, Entry::Numbers, ids)?;
+    }
+    module.finalize_definitions().ok()?;
+    let code = module.get_finalized_function(boxed);
+    Compiled::new(module, code, makes_calls, number_entry)
+}
+
+/// Builds and defines one entry of `ir`; answers whether its code makes calls.
+fn define(
+    module: &mut JITModule,
+    builder_context: &mut FunctionBuilderContext,
+    ir: &FunctionIr,
+    entry: Entry,
+    (boxed, numbers): (FuncId, Option<FuncId>),
+) -> Option<bool> {
+    let mut context = Context::new();
+    context.func.signature = signature(module, entry, ir.params.len());
     let makes_calls;
     {
-        let own = module.declare_func_in_func(id, &mut context.func);
-        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let own = module.declare_func_in_func(boxed, &mut context.func);
+        let numbers = numbers.map(|id| module.declare_func_in_func(id, &mut context.func));
+        let mut b = FunctionBuilder::new(&mut context.func, builder_context);
         let ptr = module.target_config().pointer_type();
-        let sigs = Sigs::new(&mut b, &module);
-        let entry = b.create_block();
-        b.append_block_params_for_function_params(entry);
-        let params = b.block_params(entry).to_vec();
-        let body = b.create_block();
-        let fail = b.create_block();
-        let done = b.create_block();
+        let sigs = Sigs::new(&mut b, module);
+        let entry_block = b.create_block();
+        b.append_block_params_for_function_params(entry_block);
+        let params = b.block_params(entry_block).to_vec();
+        b.switch_to_block(entry_block);
+        let (slots, out, param_numbers) = match entry {
+            Entry::Boxed => (params[1], params[2], Vec::new()),
+            Entry::Numbers => {
+                let frame = b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    u32::from(ir.body.n_slots).max(1) * VALUE_SIZE as u32,
+                    3,
+                ));
+                let slots = b.ins().stack_addr(ptr, frame, 0);
+                (slots, params[1], params[2..].to_vec())
+            }
+        };
+        let (init, body, fail) = (b.create_block(), b.create_block(), b.create_block());
+        // The temporaries are known only at the end: the entry block jumps to a block filled
+        // last that nulls them.
+        b.ins().jump(init, &[]);
         let mut generator = Gen {
             b,
             ir,
             ptr,
             cx: params[0],
-            slots: params[1],
+            slots,
+            slots_used: false,
             sigs,
             own,
+            numbers,
+            param_numbers,
             temps: Vec::new(),
+            fresh_temps: Vec::new(),
+            temp_masks: Vec::new(),
+            finite_constants: Vec::new(),
             fail,
             cached_locals: Vec::new(),
             makes_calls: false,
         };
-        // The temporaries are known only at the end: the entry block jumps to a block filled
-        // last that nulls them.
-        let init = generator.b.create_block();
-        generator.b.switch_to_block(entry);
-        generator.b.ins().jump(init, &[]);
         generator.b.switch_to_block(body);
-        generator.function(params[2]);
-        generator.b.ins().jump(done, &[]);
-        // Null the temporaries at entry, release them at both exits.
-        generator.b.switch_to_block(init);
-        for temp in generator.temps.clone() {
-            let null = generator.b.ins().iconst(types::I64, TAG_NULL);
-            generator.b.ins().stack_store(null, temp, 0);
+        match entry {
+            Entry::Boxed => generator.boxed_body(out),
+            Entry::Numbers => generator.number_body(out),
         }
+        generator.b.switch_to_block(init);
+        generator.init_frame(entry);
         generator.b.ins().jump(body, &[]);
-        generator.b.switch_to_block(done);
-        generator.release_temps();
-        let ok = generator.b.ins().iconst(types::I32, 0);
-        generator.b.ins().return_(&[ok]);
-        generator.b.switch_to_block(fail);
-        generator.release_temps();
-        let failed = generator.b.ins().iconst(types::I32, 1);
-        generator.b.ins().return_(&[failed]);
         generator.b.seal_all_blocks();
         makes_calls = generator.makes_calls;
         generator.b.finalize();
     }
+    let id = match entry {
+        Entry::Boxed => boxed,
+        Entry::Numbers => numbers?,
+    };
     module.define_function(id, &mut context).ok()?;
     module.clear_context(&mut context);
-    module.finalize_definitions().ok()?;
-    let code = module.get_finalized_function(id);
-    Some(Compiled::new(module, code, makes_calls))
+    Some(makes_calls)
 }
 
 impl Sigs {
@@ -180,6 +261,18 @@ fn flags() -> MemFlags {
     MemFlags::trusted()
 }
 
+/// Whether a binary operator can never take the register path: an operand is a constant
+/// that is not a number (`"item" + x`). Its result is then the stdlib's, in a fresh
+/// temporary, which a caller may move rather than clone.
+pub(super) fn never_numbers(node: &Node) -> bool {
+    let Node::Binary { left, right, .. } = node else {
+        return false;
+    };
+    [left, right]
+        .iter()
+        .any(|operand| matches!(&***operand, Node::Const(value) if !matches!(value, KrlValue::Number(_))))
+}
+
 /// Whether `expr` compiles `node` into one call of the `eval` shim (the interpreter
 /// evaluates it in the call's frame): the arms of `Gen::expr` that do not match.
 pub(super) fn left_to_the_interpreter(node: &Node) -> bool {
@@ -202,42 +295,26 @@ pub(super) fn left_to_the_interpreter(node: &Node) -> bool {
 impl Gen<'_, '_> {
     // ---- the function --------------------------------------------------------------
 
-    fn function(&mut self, out: Val) {
-        let ir = self.ir;
-        for param in &ir.params {
-            let Some(default) = &param.default else { continue };
-            let slot = self.slot_ptr(param.slot);
-            let tag = self.b.ins().load(types::I64, flags(), slot, 0);
-            let unbound = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_NULL);
-            let (bind, next) = (self.b.create_block(), self.b.create_block());
-            self.b.ins().brif(unbound, bind, &[], next, &[]);
-            self.b.switch_to_block(bind);
-            let value = self.expr(default);
-            self.store_owned(slot, value);
-            self.b.ins().jump(next, &[]);
-            self.b.switch_to_block(next);
-        }
-        for decl in &ir.body.decls {
-            let value = self.expr(&decl.value);
-            let slot = self.slot_ptr(decl.slot);
-            self.release_if_owning(slot);
-            self.store_owned(slot, value);
-        }
-        let result = self.expr(&ir.result);
-        self.store_owned(out, result);
-    }
-
     // ---- nodes ---------------------------------------------------------------------
 
     fn expr(&mut self, node: &Node) -> Operand {
         match node {
-            Node::Const(KrlValue::Number(n)) => Operand::Num(self.b.ins().f64const(*n)),
+            Node::Const(KrlValue::Number(n)) => {
+                let value = self.b.ins().f64const(*n);
+                if n.is_finite() {
+                    self.finite_constants.push(value);
+                }
+                Operand::Num(value)
+            }
             Node::Const(KrlValue::Boolean(flag)) => {
                 Operand::Bool(self.b.ins().iconst(types::I8, i64::from(*flag)))
             }
             // The constant lives in the IR, which outlives the code.
             Node::Const(value) => Operand::Ref(self.address_of(value)),
-            Node::Stack { slot } => Operand::Ref(self.slot_ptr(*slot)),
+            Node::Stack { slot } => match self.param_number(*slot) {
+                Some(n) => Operand::Num(n),
+                None => Operand::Ref(self.slot_ptr(*slot)),
+            },
             Node::Local { depth, slot, .. } => self.local(node, *depth, *slot),
             Node::Binary {
                 fast, left, right, ..
@@ -247,8 +324,7 @@ impl Gen<'_, '_> {
                 self.binary(node, *fast, left, right)
             }
             Node::Conditional { test, then, else_ } => {
-                let test = self.expr(test);
-                let truthy = self.truthy(test);
+                let truthy = self.condition(test);
                 let (then_block, else_block, join) =
                     (self.b.create_block(), self.b.create_block(), self.join_block());
                 self.b.ins().brif(truthy, then_block, &[], else_block, &[]);
@@ -292,17 +368,7 @@ impl Gen<'_, '_> {
                 let args: Vec<Operand> = args.positional.iter().map(|arg| self.expr(arg)).collect();
                 self.call(node, callee, &args)
             }
-            Node::Op { args, .. } => {
-                let operands: Vec<Operand> = args.iter().map(|arg| self.expr(arg)).collect();
-                let pointers = self.pointer_array(&operands);
-                let count = self.b.ins().iconst(self.ptr, operands.len() as i64);
-                let node = self.address_of(node);
-                self.status_shim(
-                    shims::op as *const u8,
-                    |cx, out| vec![cx, node, pointers, count, out],
-                    5,
-                )
-            }
+            Node::Op { args, .. } => self.op(node, args),
             Node::Get { object, key, .. } => {
                 let object = self.expr(object);
                 let key = self.expr(key);
@@ -318,10 +384,32 @@ impl Gen<'_, '_> {
             // (`left_to_the_interpreter` names them).
             _ => {
                 let node = self.address_of(node);
+                self.slots_used = true;
                 let slots = self.slots;
                 self.status_shim(shims::eval as *const u8, |cx, out| vec![cx, node, slots, out], 4)
             }
         }
+    }
+
+    /// A stdlib operator through the `op` shim. Operands held only by a fresh temporary are
+    /// moved into the operator's arguments rather than cloned (and released at exit).
+    fn op(&mut self, node: &Node, args: &[Node]) -> Operand {
+        let operands: Vec<Operand> = args.iter().map(|arg| self.expr(arg)).collect();
+        let movable = operands
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(_, operand)| self.is_fresh(**operand))
+            .fold(0u64, |bits, (idx, _)| bits | 1 << idx);
+        let pointers = self.pointer_array(&operands);
+        let count = self.b.ins().iconst(self.ptr, operands.len() as i64);
+        let movable = self.b.ins().iconst(types::I64, movable as i64);
+        let node = self.address_of(node);
+        self.status_shim(
+            shims::op as *const u8,
+            |cx, out| vec![cx, node, pointers, count, movable, out],
+            6,
+        )
     }
 
     /// A local of an enclosing frame: its address from `JitCx::locals` when an earlier read
@@ -366,165 +454,112 @@ impl Gen<'_, '_> {
     /// A binary operator: in registers for two finite numbers (and a non-zero divisor),
     /// else through the stdlib.
     fn binary(&mut self, node: &Node, fast: FastOp, left: Operand, right: Operand) -> Operand {
+        if never_numbers(node) {
+            return self.slow_binary(node, left, right);
+        }
         let join = self.join_block();
         let slow = self.b.create_block();
-        if fast != FastOp::None {
-            let (left_is_number, a) = self.as_number(left);
-            let (right_is_number, b) = self.as_number(right);
-            let both = self.b.ins().band(left_is_number, right_is_number);
-            let finite_a = self.is_finite(a);
-            let finite_b = self.is_finite(b);
-            let finite = self.b.ins().band(finite_a, finite_b);
-            let mut ok = self.b.ins().band(both, finite);
-            if matches!(fast, FastOp::Div | FastOp::Rem) {
-                let zero = self.b.ins().f64const(0.0);
-                let nonzero = self.b.ins().fcmp(FloatCC::NotEqual, b, zero);
-                ok = self.b.ins().band(ok, nonzero);
-            }
-            let fast_block = self.b.create_block();
-            self.b.ins().brif(ok, fast_block, &[], slow, &[]);
-            self.b.switch_to_block(fast_block);
-            let result = match fast {
-                FastOp::Add => Operand::Num(self.b.ins().fadd(a, b)),
-                FastOp::Sub => Operand::Num(self.b.ins().fsub(a, b)),
-                FastOp::Mul => Operand::Num(self.b.ins().fmul(a, b)),
-                FastOp::Div => Operand::Num(self.b.ins().fdiv(a, b)),
-                FastOp::Rem => {
-                    let sig = self.sigs.floats_to_float;
-                    Operand::Num(self.shim_call(sig, shims::remainder as *const u8, &[a, b]))
-                }
-                FastOp::Lt => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThan, a, b)),
-                FastOp::Le => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThanOrEqual, a, b)),
-                FastOp::Gt => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThan, a, b)),
-                FastOp::Ge => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, b)),
-                FastOp::Eq => Operand::Bool(self.b.ins().fcmp(FloatCC::Equal, a, b)),
-                FastOp::Ne => Operand::Bool(self.b.ins().fcmp(FloatCC::NotEqual, a, b)),
-                FastOp::None => unreachable!("checked above"),
-            };
+        if let Some(result) = self.fast_binary(fast, left, right, slow) {
             self.jump_dyn(join, result);
-        } else {
-            self.b.ins().jump(slow, &[]);
         }
         self.b.switch_to_block(slow);
+        let result = self.slow_binary(node, left, right);
+        self.jump_dyn(join, result);
+        self.b.switch_to_block(join);
+        self.dyn_params(join)
+    }
+
+    /// A condition's truthiness as an `i8`. A comparison branches on its result without
+    /// making a value (no join of a dynamic operand to test again).
+    fn condition(&mut self, node: &Node) -> Val {
+        let Node::Binary {
+            fast, left, right, ..
+        } = node
+        else {
+            let value = self.expr(node);
+            return self.truthy(value);
+        };
+        let comparison = matches!(
+            fast,
+            FastOp::Lt | FastOp::Le | FastOp::Gt | FastOp::Ge | FastOp::Eq | FastOp::Ne
+        );
+        let (left, right) = (self.expr(left), self.expr(right));
+        if !comparison {
+            let value = self.binary(node, *fast, left, right);
+            return self.truthy(value);
+        }
+        let join = self.b.create_block();
+        self.b.append_block_param(join, types::I8);
+        let slow = self.b.create_block();
+        if let Some(result) = self.fast_binary(*fast, left, right, slow) {
+            let flag = self.truthy(result);
+            self.b.ins().jump(join, &[BlockArg::Value(flag)]);
+        }
+        self.b.switch_to_block(slow);
+        let result = self.slow_binary(node, left, right);
+        let flag = self.truthy(result);
+        self.b.ins().jump(join, &[BlockArg::Value(flag)]);
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
+    }
+
+    /// The register path of a binary operator: branches to `slow` unless both operands are
+    /// finite numbers (and a divisor is not zero), and answers the result on the way on.
+    /// `None` (and a jump to `slow`) when the operator has no register path.
+    fn fast_binary(
+        &mut self,
+        fast: FastOp,
+        left: Operand,
+        right: Operand,
+        slow: ir::Block,
+    ) -> Option<Operand> {
+        if fast == FastOp::None {
+            self.b.ins().jump(slow, &[]);
+            return None;
+        }
+        let (left_is_number, a) = self.as_number(left);
+        let (right_is_number, b) = self.as_number(right);
+        let both = self.b.ins().band(left_is_number, right_is_number);
+        let finite_a = self.is_finite(a);
+        let finite_b = self.is_finite(b);
+        let finite = self.b.ins().band(finite_a, finite_b);
+        let mut ok = self.b.ins().band(both, finite);
+        if matches!(fast, FastOp::Div | FastOp::Rem) {
+            let zero = self.b.ins().f64const(0.0);
+            let nonzero = self.b.ins().fcmp(FloatCC::NotEqual, b, zero);
+            ok = self.b.ins().band(ok, nonzero);
+        }
+        let fast_block = self.b.create_block();
+        self.b.ins().brif(ok, fast_block, &[], slow, &[]);
+        self.b.switch_to_block(fast_block);
+        Some(match fast {
+            FastOp::Add => Operand::Num(self.b.ins().fadd(a, b)),
+            FastOp::Sub => Operand::Num(self.b.ins().fsub(a, b)),
+            FastOp::Mul => Operand::Num(self.b.ins().fmul(a, b)),
+            FastOp::Div => Operand::Num(self.b.ins().fdiv(a, b)),
+            FastOp::Rem => {
+                let sig = self.sigs.floats_to_float;
+                Operand::Num(self.shim_call(sig, shims::remainder as *const u8, &[a, b]))
+            }
+            FastOp::Lt => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThan, a, b)),
+            FastOp::Le => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThanOrEqual, a, b)),
+            FastOp::Gt => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThan, a, b)),
+            FastOp::Ge => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, b)),
+            FastOp::Eq => Operand::Bool(self.b.ins().fcmp(FloatCC::Equal, a, b)),
+            FastOp::Ne => Operand::Bool(self.b.ins().fcmp(FloatCC::NotEqual, a, b)),
+            FastOp::None => return None,
+        })
+    }
+
+    /// A binary operator through the stdlib.
+    fn slow_binary(&mut self, node: &Node, left: Operand, right: Operand) -> Operand {
         let (left, right) = (self.pointer_to(left), self.pointer_to(right));
         let node = self.address_of(node);
-        let result = self.status_shim(
+        self.status_shim(
             shims::binary as *const u8,
             |cx, out| vec![cx, node, left, right, out],
             5,
-        );
-        self.jump_dyn(join, result);
-        self.b.switch_to_block(join);
-        self.dyn_params(join)
-    }
-
-    /// A call with positional arguments: a direct native call when the callee is the running
-    /// closure itself and the stack has room, else through the runtime.
-    fn call(&mut self, node: &Node, callee: Val, args: &[Operand]) -> Operand {
-        self.makes_calls = true;
-        let join = self.join_block();
-        let (direct, generic) = (self.b.create_block(), self.b.create_block());
-        let tag = self.b.ins().load(types::I64, flags(), callee, 0);
-        let word = self.b.ins().load(self.ptr, flags(), callee, PAYLOAD);
-        let self_word = self.b.ins().load(self.ptr, flags(), self.cx, CX_SELF_WORD);
-        let is_function = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_FUNCTION);
-        let is_self = self.b.ins().icmp(IntCC::Equal, word, self_word);
-        let sp = self.b.ins().get_stack_pointer(self.ptr);
-        let floor = self.b.ins().load(self.ptr, flags(), self.cx, CX_STACK_FLOOR);
-        let room = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, sp, floor);
-        let same = self.b.ins().band(is_function, is_self);
-        let take_direct = self.b.ins().band(same, room);
-        self.b.ins().brif(take_direct, direct, &[], generic, &[]);
-
-        self.b.switch_to_block(generic);
-        let pointers = self.pointer_array(args);
-        let count = self.b.ins().iconst(self.ptr, args.len() as i64);
-        let node_address = self.address_of(node);
-        let result = self.status_shim(
-            shims::call as *const u8,
-            |cx, out| vec![cx, node_address, callee, pointers, count, out],
-            6,
-        );
-        self.jump_dyn(join, result);
-
-        self.b.switch_to_block(direct);
-        let result = self.direct_call(node, args);
-        self.jump_dyn(join, result);
-        self.b.switch_to_block(join);
-        self.dyn_params(join)
-    }
-
-    /// The running function called natively: the interpreter's `enter_call` inline (depth
-    /// limit, one step of the budget), a fresh frame with the arguments, the call, the
-    /// frame's release.
-    fn direct_call(&mut self, node: &Node, args: &[Operand]) -> Operand {
-        let state = self.b.ins().load(self.ptr, flags(), self.cx, CX_STATE);
-        let depth = self.b.ins().load(types::I32, flags(), state, DEPTH_OFFSET);
-        let max_depth = self.b.ins().load(types::I32, flags(), state, MAX_DEPTH_OFFSET);
-        let deeper = self.b.ins().iadd_imm(depth, 1);
-        let too_deep = self.b.ins().icmp(IntCC::UnsignedGreaterThan, deeper, max_depth);
-        self.limit_error_if(too_deep, node, 0);
-        let steps = self.b.ins().load(types::I64, flags(), state, STEPS_LEFT_OFFSET);
-        let spent = self.b.ins().icmp_imm(IntCC::Equal, steps, 0);
-        self.limit_error_if(spent, node, 1);
-        let steps = self.b.ins().iadd_imm(steps, -1);
-        self.b.ins().store(flags(), steps, state, STEPS_LEFT_OFFSET);
-        self.b.ins().store(flags(), deeper, state, DEPTH_OFFSET);
-
-        let n_slots = u32::from(self.ir.body.n_slots);
-        let frame_slot = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            n_slots.max(1) * VALUE_SIZE as u32,
-            3,
-        ));
-        let frame = self.b.ins().stack_addr(self.ptr, frame_slot, 0);
-        for slot in 0..n_slots {
-            let null = self.b.ins().iconst(types::I64, TAG_NULL);
-            self.b.ins().store(flags(), null, frame, slot as i32 * VALUE_SIZE);
-        }
-        // Arguments past the parameters were evaluated and are dropped with the temporaries.
-        for (param, arg) in self.ir.params.iter().zip(args) {
-            let target = self
-                .b
-                .ins()
-                .iadd_imm(frame, i64::from(param.slot) * i64::from(VALUE_SIZE));
-            self.store_owned(target, *arg);
-        }
-        let out = self.new_temp();
-        let cx = self.cx;
-        let call = self.b.ins().call(self.own, &[cx, frame, out]);
-        let status = self.b.inst_results(call)[0];
-        let depth = self.b.ins().load(types::I32, flags(), state, DEPTH_OFFSET);
-        let shallower = self.b.ins().iadd_imm(depth, -1);
-        self.b.ins().store(flags(), shallower, state, DEPTH_OFFSET);
-        for slot in 0..n_slots {
-            let value = self
-                .b
-                .ins()
-                .iadd_imm(frame, i64::from(slot) * i64::from(VALUE_SIZE));
-            self.release_if_owning(value);
-        }
-        let (failed, ok) = (self.b.create_block(), self.b.create_block());
-        self.b.ins().brif(status, failed, &[], ok, &[]);
-        self.b.switch_to_block(failed);
-        let sig = self.sigs.one_to_void;
-        self.shim_call_void(sig, shims::left_function as *const u8, &[cx]);
-        self.b.ins().jump(self.fail, &[]);
-        self.b.switch_to_block(ok);
-        Operand::Ref(out)
-    }
-
-    fn limit_error_if(&mut self, condition: Val, node: &Node, kind: i64) {
-        let (error, ok) = (self.b.create_block(), self.b.create_block());
-        self.b.ins().brif(condition, error, &[], ok, &[]);
-        self.b.switch_to_block(error);
-        let node = self.address_of(node);
-        let kind = self.b.ins().iconst(self.ptr, kind);
-        let sig = self.sigs.three_to_void;
-        let cx = self.cx;
-        self.shim_call_void(sig, shims::limit as *const u8, &[cx, node, kind]);
-        self.b.ins().jump(self.fail, &[]);
-        self.b.switch_to_block(ok);
+        )
     }
 
     // ---- operands ------------------------------------------------------------------
@@ -550,6 +585,9 @@ impl Gen<'_, '_> {
 
     /// `|n| < ∞` (false for NaN, which a number read from an unchecked value may be).
     fn is_finite(&mut self, n: Val) -> Val {
+        if self.finite_constants.contains(&n) {
+            return self.b.ins().iconst(types::I8, 1);
+        }
         let magnitude = self.b.ins().fabs(n);
         let infinity = self.b.ins().f64const(f64::INFINITY);
         self.b.ins().fcmp(FloatCC::LessThan, magnitude, infinity)
@@ -712,30 +750,53 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(next);
     }
 
-    /// Releases every temporary: one test of the largest tag, then each in turn.
+    /// Releases every temporary written on the way here: one test per 64 temporaries of
+    /// their written-bits, then each written one in turn.
     fn release_temps(&mut self) {
-        let temps = self.temps.clone();
-        if temps.is_empty() {
+        for (group, mask) in self.temp_masks.clone().into_iter().enumerate() {
+            let written = self.b.use_var(mask);
+            let (release, next) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(written, release, &[], next, &[]);
+            self.b.switch_to_block(release);
+            let first = group * TEMPS_PER_MASK;
+            let last = self.temps.len().min(first + TEMPS_PER_MASK);
+            for index in first..last {
+                let bit = self.b.ins().band_imm(written, 1i64 << (index - first));
+                let (this, after) = (self.b.create_block(), self.b.create_block());
+                self.b.ins().brif(bit, this, &[], after, &[]);
+                self.b.switch_to_block(this);
+                let ptr = self.b.ins().stack_addr(self.ptr, self.temps[index], 0);
+                self.release_if_owning(ptr);
+                self.b.ins().jump(after, &[]);
+                self.b.switch_to_block(after);
+            }
+            self.b.ins().jump(next, &[]);
+            self.b.switch_to_block(next);
+        }
+    }
+
+    /// Records that `temp` (an address [`Self::new_temp`] answered) now holds a value, so
+    /// that the exits release it. The written-bits are variables (in registers): temporaries
+    /// need no nulling at entry, and an exit that wrote none tests one word.
+    fn mark_written(&mut self, temp: Val) {
+        let Some(index) = self.fresh_temps.iter().position(|&address| address == temp) else {
             return;
+        };
+        let group = index / TEMPS_PER_MASK;
+        while self.temp_masks.len() <= group {
+            // A variable read before any definition reads zero (cranelift-frontend).
+            let mask = self.b.declare_var(types::I64);
+            self.temp_masks.push(mask);
         }
-        let mut largest = self.b.ins().iconst(types::I64, TAG_NULL);
-        for temp in &temps {
-            let tag = self.b.ins().stack_load(types::I64, *temp, 0);
-            largest = self.b.ins().umax(largest, tag);
-        }
-        let owns = self
-            .b
-            .ins()
-            .icmp_imm(IntCC::UnsignedGreaterThan, largest, TAG_LAST_PLAIN);
-        let (release, next) = (self.b.create_block(), self.b.create_block());
-        self.b.ins().brif(owns, release, &[], next, &[]);
-        self.b.switch_to_block(release);
-        for temp in &temps {
-            let ptr = self.b.ins().stack_addr(self.ptr, *temp, 0);
-            self.release_if_owning(ptr);
-        }
-        self.b.ins().jump(next, &[]);
-        self.b.switch_to_block(next);
+        let mask = self.temp_masks[group];
+        let written = self.b.use_var(mask);
+        let written = self.b.ins().bor_imm(written, 1i64 << (index % TEMPS_PER_MASK));
+        self.b.def_var(mask, written);
+    }
+
+    /// Whether `operand` is a value only a fresh temporary holds (see `fresh_temps`).
+    fn is_fresh(&self, operand: Operand) -> bool {
+        matches!(operand, Operand::Ref(ptr) if self.fresh_temps.contains(&ptr))
     }
 
     /// An array of pointers to the operands' values, for a shim.
@@ -767,8 +828,8 @@ impl Gen<'_, '_> {
         self.b.ins().stack_addr(self.ptr, slot, 0)
     }
 
-    /// A temporary a shim or a call writes an owned result into: null at entry, released at
-    /// exit.
+    /// A temporary a shim or a call writes an owned result into; released at exit once
+    /// [`Self::mark_written`] recorded it.
     fn new_temp(&mut self) -> Val {
         let slot = self.b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
@@ -776,10 +837,13 @@ impl Gen<'_, '_> {
             3,
         ));
         self.temps.push(slot);
-        self.b.ins().stack_addr(self.ptr, slot, 0)
+        let address = self.b.ins().stack_addr(self.ptr, slot, 0);
+        self.fresh_temps.push(address);
+        address
     }
 
     fn slot_ptr(&mut self, slot: u16) -> Val {
+        self.slots_used = true;
         self.b
             .ins()
             .iadd_imm(self.slots, i64::from(slot) * i64::from(VALUE_SIZE))
@@ -842,6 +906,7 @@ impl Gen<'_, '_> {
         let args = args(self.cx, out);
         let status = self.shim_call(sig, shim, &args);
         self.fail_if(status);
+        self.mark_written(out);
         Operand::Ref(out)
     }
 

@@ -4,8 +4,9 @@
 //! numbers and booleans travel in registers behind tag checks (`codegen.rs`), and every
 //! other operation calls the interpreter's own operations through `extern "C"` shims
 //! (`shims.rs`), so coercions, error texts and error spans are the interpreter's. A call of
-//! the function itself is a direct native call that counts depth and steps in place; any
-//! other call goes through the runtime. `entry.rs` holds the one place Rust calls generated
+//! the function itself is a direct native call that counts depth and steps in place, with
+//! its numbers unboxed when every argument is one (`codegen/calls.rs`); any other call goes
+//! through the runtime. `entry.rs` holds the one place Rust calls generated
 //! code. What is not compiled, and why, is listed in ARCHITECTURE.md ("The Cranelift tier").
 
 mod codegen;
@@ -110,6 +111,24 @@ mod tests {
                 super::compile(&lower_function(src)).is_some(),
                 "{src} was not compiled"
             );
+        }
+    }
+
+    #[test]
+    fn a_function_that_makes_calls_gets_a_number_entry() {
+        for src in [
+            "function(n) { n < 2 => n | n * 2 }",
+            "function(a, b, c, d, e, f, g) { a + g(a) }",
+        ] {
+            let code = super::compile(&lower_function(src)).expect("compiles");
+            assert!(!code.has_number_entry(), "{src} got a number entry");
+        }
+        for src in [
+            "function(f, n) { n < 2 => n | f(f, n - 1) + f(f, n - 2) }",
+            "function(a, b, g) { a == 0 => b | g(b, a + b, g) }",
+        ] {
+            let code = super::compile(&lower_function(src)).expect("compiles");
+            assert!(code.has_number_entry(), "{src} got no number entry");
         }
     }
 

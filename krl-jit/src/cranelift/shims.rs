@@ -155,12 +155,15 @@ pub(super) unsafe extern "C" fn get(
     })
 }
 
-/// A stdlib operator applied to `count` operands.
+/// A stdlib operator applied to `count` operands; operand `i` is moved out of its place
+/// (left null) when bit `i` of `movable` is set (a temporary of the generated code holds it
+/// alone), else cloned.
 pub(super) unsafe extern "C" fn op(
     cx: *mut JitCx,
     node: *const Node,
     operands: *const *const Value,
     count: usize,
+    movable: u64,
     out: *mut Value,
 ) -> u32 {
     guarded(|| {
@@ -172,10 +175,19 @@ pub(super) unsafe extern "C" fn op(
                 "compiled code ran an operator of another node",
             ));
         };
-        // SAFETY: as above.
         let values: Vec<Value> = operands
             .iter()
-            .map(|operand| unsafe { (**operand).clone() })
+            .enumerate()
+            .map(|(idx, operand)| {
+                if idx < 64 && movable & (1 << idx) != 0 {
+                    // SAFETY: as above; generated code owns this temporary and reads it
+                    // only to release it, which a null needs not.
+                    unsafe { std::ptr::replace(*operand as *mut Value, Value::Null) }
+                } else {
+                    // SAFETY: as above.
+                    unsafe { (**operand).clone() }
+                }
+            })
             .collect();
         let value = at(*span, op.invoke(parts.host.0, &values))?;
         // SAFETY: as in `binary`.
