@@ -1,13 +1,15 @@
-//! The developer UI in a real browser: starts `krl run` on a temp home and a free port and
+//! The developer UI in real browsers: starts `krl run` on a temp home and a free port and
 //! runs `tests/browser/tutorial.mjs` (playwright-core driving Debian's headless `chromium`),
-//! which walks the tutorial path of issue #15 one assertion per step, and
-//! `tests/browser/graph.mjs`, which times the graph at 100 picos (`bench/ui_graph.sh`
-//! runs it against the release binary with 1,000 more).
+//! which walks the tutorial path of issue #15 one assertion per step,
+//! `tests/browser/tutorial-firefox.mjs` (puppeteer-core driving Debian's headless
+//! `firefox-esr` over WebDriver BiDi), the same path's steps where Firefox could differ, and
+//! `tests/browser/graph.mjs`, which times the graph at 100 picos in Chromium
+//! (`bench/ui_graph.sh` runs it against the release binary with 1,000 more).
 //!
-//! Needs `node`, `chromium` (or `CHROMIUM=/path`) and `npm ci` in `krl-cli/tests/browser`.
-//! Without them the tests say what to install and pass on a developer machine, but fail
-//! when `CI` is set: `.ci/run` installs them, so a missing browser in CI is a broken setup,
-//! never a skipped test.
+//! Needs `node`, `chromium` (or `CHROMIUM=/path`), `firefox-esr` (or `FIREFOX=/path`) and
+//! `npm ci` in `krl-cli/tests/browser`. Without them the tests say what to install and pass
+//! on a developer machine, but fail when `CI` is set: `.ci/run` installs them, so a missing
+//! browser in CI is a broken setup, never a skipped test.
 
 #[path = "support/krl_run.rs"]
 mod krl_run;
@@ -19,7 +21,7 @@ use std::sync::Mutex;
 use krl_run::{KrlRun, temp_dir};
 
 /// One browser and one engine at a time: the graph test times what it draws, and two
-/// Chromiums on a small CI machine would time each other.
+/// browsers on a small CI machine would time each other.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// A browser the tests drive: the program, the variable that overrides where it is, and the
