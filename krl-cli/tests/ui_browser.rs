@@ -69,10 +69,7 @@ fn browser(kind: &BrowserKind) -> Option<Browser> {
         "{} (apt-get install {}, or set {})",
         kind.program, kind.apt, kind.variable
     );
-    let install_driver = format!(
-        "{} (npm ci --prefix krl-cli/tests/browser)",
-        kind.driver
-    );
+    let install_driver = format!("{} (npm ci --prefix krl-cli/tests/browser)", kind.driver);
     let missing: Vec<&str> = [
         (node.is_none(), "node (apt-get install nodejs npm)"),
         (binary.is_none(), install_browser.as_str()),

@@ -65,6 +65,8 @@ export async function openFirefox(timeout) {
     defaultViewport: VIEWPORT,
   });
   const page = (await browser.pages())[0] ?? (await browser.newPage());
+  // `defaultViewport` sizes only the pages puppeteer opens, not the window Firefox starts with.
+  await page.setViewport(VIEWPORT);
   page.setDefaultTimeout(timeout);
   return { page, consoleErrors: collectErrors(page), close: () => browser.close() };
 }
