@@ -5,14 +5,9 @@
 // drawn, a box opens its pico and a tab switches within RESPOND_LIMIT_MS (default 1,000);
 // the console stays free of errors.
 
-import { chromium } from "playwright-core";
+import { env, openChromium } from "./launch.mjs";
 import assert from "node:assert/strict";
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 const adminUrl = env("KRL_ADMIN_URL");
 const base = new URL(adminUrl).origin;
 const token = env("KRL_TOKEN");
@@ -71,19 +66,7 @@ async function grow(total) {
   }
 }
 
-const context = await chromium.launchPersistentContext(env("PROFILE_DIR"), {
-  executablePath: env("CHROMIUM"),
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const page = context.pages()[0] ?? (await context.newPage());
-page.setDefaultTimeout(WAIT.timeout);
-const consoleErrors = [];
-page.on("console", (message) => {
-  if (message.type() === "error") consoleErrors.push(message.text());
-});
-page.on("pageerror", (err) => consoleErrors.push(err.message));
+const { page, consoleErrors, close } = await openChromium(WAIT.timeout);
 
 async function drawn(count) {
   await page.goto(adminUrl);
@@ -108,7 +91,7 @@ try {
   const bigCount = Number(process.env.PICOS_BIG || 0);
   if (bigCount === 0) {
     assert.deepEqual(consoleErrors, []);
-    await context.close();
+    await close();
     process.exit(0);
   }
   started = Date.now();
@@ -131,7 +114,7 @@ try {
   assert.deepEqual(consoleErrors, []);
 } catch (err) {
   console.error(err.stack || err);
-  await context.close();
+  await close();
   process.exit(1);
 }
-await context.close();
+await close();

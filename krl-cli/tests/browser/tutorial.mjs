@@ -4,40 +4,15 @@
 // RULESET_URL (a good ruleset), BROKEN_URL (a ruleset with a syntax error), PROFILE_DIR (a
 // fresh --user-data-dir). Every wait is for a condition; nothing sleeps a fixed time.
 
-import { chromium } from "playwright-core";
+import { env, openChromium } from "./launch.mjs";
 import assert from "node:assert/strict";
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 const adminUrl = env("KRL_ADMIN_URL");
 const base = new URL(adminUrl).origin;
 const token = env("KRL_TOKEN");
 const WAIT = { timeout: 15_000 };
 
-const context = await chromium.launchPersistentContext(env("PROFILE_DIR"), {
-  executablePath: env("CHROMIUM"),
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
-const page = context.pages()[0] ?? (await context.newPage());
-page.setDefaultTimeout(WAIT.timeout);
-const consoleErrors = [];
-page.on("console", (message) => {
-  if (message.type() === "error") consoleErrors.push(message.text());
-});
-page.on("pageerror", (err) => consoleErrors.push(err.message));
+const { page, consoleErrors, close } = await openChromium(WAIT.timeout);
 
 /** With SCREENSHOT_DIR set (scripts/ui-screenshots.sh), saves the page as ui-<name>.png. */
 async function shot(name) {
@@ -58,7 +33,7 @@ async function step(name, body) {
     const banner = await page.locator("#banner").textContent().catch(() => "");
     if (banner) console.error(`page banner: ${banner}`);
     if (process.env.FAILURE_SCREENSHOT) await page.screenshot({ path: process.env.FAILURE_SCREENSHOT }).catch(() => {});
-    await context.close();
+    await close();
     process.exit(1);
   }
   console.log(`step ${stepNo} ok: ${name} (${Date.now() - started} ms)`);
@@ -308,4 +283,4 @@ await step("no errors in the browser console", async () => {
   assert.deepEqual(consoleErrors, []);
 });
 
-await context.close();
+await close();
