@@ -72,7 +72,7 @@ const RULESET: &str = r#"ruleset test.dido {
 
 /// An engine on a store the test can read, with `test.dido` on `count` child picos of the
 /// root; each pico's id and a channel that lets every event and query in.
-fn engine_with_picos(storage: Arc<dyn Storage>, count: usize) -> (Engine, Vec<(String, String)>) {
+fn engine_with_picos(storage: Arc<dyn Storage>, count: usize) -> (Engine, Vec<(String, String, String)>) {
     let engine = Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), storage)
         .expect("the engine opens");
     engine.register("test:dido", RULESET).expect("compiles");
@@ -82,7 +82,7 @@ fn engine_with_picos(storage: Arc<dyn Storage>, count: usize) -> (Engine, Vec<(S
             let link = engine.new_pico(&root).expect("a child pico");
             let pico = engine.pico_of(&link).expect("the child's id");
             engine.install(&pico, "test:dido", Map::new()).expect("installs");
-            (pico.clone(), open_channel(&engine, &pico))
+            (pico.clone(), open_channel(&engine, &pico), link)
         })
         .collect();
     (engine, picos)
@@ -115,7 +115,10 @@ fn event(engine: &Engine, eci: &str, name: &str, attrs: Json) -> Json {
 
 fn new_did(engine: &Engine, eci: &str) -> (String, Json) {
     let doc = event(engine, eci, "new_did", json!({}))["doc"].clone();
-    let did = doc["id"].as_str().expect("the DID document has an id").to_string();
+    let did = doc["id"]
+        .as_str()
+        .expect("the DID document has an id")
+        .to_string();
     (did, doc)
 }
 
@@ -143,7 +146,7 @@ fn error_lines(engine: &Engine, pico: &str) -> Vec<(String, Json)> {
 #[test]
 fn a_message_packed_by_one_pico_is_unpacked_by_the_pico_it_is_for() {
     let (engine, picos) = engine_with_picos(Arc::new(MemoryStorage::new()), 2);
-    let [(_, alice), (bob_id, bob)] = &picos[..] else {
+    let [(_, alice, _), (bob_id, bob, _)] = &picos[..] else {
         panic!("two picos");
     };
     let (alice_did, _) = new_did(&engine, alice);
@@ -163,7 +166,10 @@ fn a_message_packed_by_one_pico_is_unpacked_by_the_pico_it_is_for() {
         .split('/')
         .nth_back(3)
         .expect("/sky/event/<eci>/none/dido/didcommv2_message");
-    assert!(uri.ends_with(&format!("/sky/event/{did_eci}/none/dido/didcommv2_message")), "{uri}");
+    assert!(
+        uri.ends_with(&format!("/sky/event/{did_eci}/none/dido/didcommv2_message")),
+        "{uri}"
+    );
     assert_eq!(engine.pico_of(did_eci).expect("the DID's channel"), *bob_id);
     let docs = engine
         .query(bob, RID, "docs", value(json!({})))
@@ -195,7 +201,10 @@ fn a_message_packed_by_one_pico_is_unpacked_by_the_pico_it_is_for() {
     assert_eq!(meta["encrypted"], json!(true));
     assert_eq!(meta["authenticated"], json!(true));
     assert_eq!(
-        engine.query(bob, RID, "lastBody", value(json!({}))).expect("lastBody").to_json(),
+        engine
+            .query(bob, RID, "lastBody", value(json!({})))
+            .expect("lastBody")
+            .to_json(),
         json!({"content": "hello Bob"})
     );
 }
@@ -204,7 +213,7 @@ fn a_message_packed_by_one_pico_is_unpacked_by_the_pico_it_is_for() {
 fn tampered_and_misaddressed_messages_are_refused_without_a_state_change() {
     let storage: Arc<dyn Storage> = Arc::new(MemoryStorage::new());
     let (engine, picos) = engine_with_picos(Arc::clone(&storage), 3);
-    let [(_, alice), (bob_id, bob), (_, carol)] = &picos[..] else {
+    let [(_, alice, _), (bob_id, bob, _), (_, carol, _)] = &picos[..] else {
         panic!("three picos");
     };
     new_did(&engine, alice);
@@ -218,15 +227,25 @@ fn tampered_and_misaddressed_messages_are_refused_without_a_state_change() {
     tampered["ciphertext"] = json!(format!("{first}{}", &ciphertext[1..]));
     let for_carol = pack(&carol_did);
 
-    let before = (state(&engine, bob_id), storage.scan_prefix(&[]).expect("the store"));
+    let before = (
+        state(&engine, bob_id),
+        storage.scan_prefix(&[]).expect("the store"),
+    );
     for message in [&tampered, &for_carol] {
         let answer = engine
             .event_wait(bob, "test", "unpack", value(json!({"message": message})))
             .expect("the event runs");
-        assert!(answer.directives.is_empty(), "not unpacked: {:?}", answer.directives);
+        assert!(
+            answer.directives.is_empty(),
+            "not unpacked: {:?}",
+            answer.directives
+        );
     }
     assert_eq!(
-        (state(&engine, bob_id), storage.scan_prefix(&[]).expect("the store")),
+        (
+            state(&engine, bob_id),
+            storage.scan_prefix(&[]).expect("the store")
+        ),
         before,
         "no state change"
     );
@@ -235,7 +254,10 @@ fn tampered_and_misaddressed_messages_are_refused_without_a_state_change() {
     for ((text, data), message) in errors.iter().zip([&tampered, &for_carol]) {
         assert_eq!(text, "There was an error unpacking a message: ");
         assert_eq!(&data["message"], message);
-        assert!(data["error"].as_str().is_some_and(|why| !why.is_empty()), "{data}");
+        assert!(
+            data["error"].as_str().is_some_and(|why| !why.is_empty()),
+            "{data}"
+        );
     }
     // The misaddressed message itself is sound: Carol reads it.
     let unpacked = event(&engine, carol, "unpack", json!({"message": for_carol}))["result"].clone();
@@ -243,10 +265,10 @@ fn tampered_and_misaddressed_messages_are_refused_without_a_state_change() {
 }
 
 #[test]
-fn private_keys_stay_in_the_secret_store_and_survive_a_restart() {
+fn private_keys_stay_in_the_secret_store_survive_a_restart_and_go_with_their_pico() {
     let storage: Arc<dyn Storage> = Arc::new(MemoryStorage::new());
     let (engine, picos) = engine_with_picos(Arc::clone(&storage), 2);
-    let [(alice_id, alice), (bob_id, bob)] = &picos[..] else {
+    let [(alice_id, alice, _), (bob_id, bob, bob_link)] = &picos[..] else {
         panic!("two picos");
     };
     new_did(&engine, alice);
@@ -260,7 +282,10 @@ fn private_keys_stay_in_the_secret_store_and_survive_a_restart() {
         .filter(|(key, _)| key.starts_with(&secret_area))
         .map(|(_, value)| {
             let secret: Json = serde_json::from_slice(value).expect("a stored secret");
-            secret["privateKeyJwk"]["d"].as_str().expect("a private JWK").to_string()
+            secret["privateKeyJwk"]["d"]
+                .as_str()
+                .expect("a private JWK")
+                .to_string()
         })
         .collect();
     assert_eq!(private_keys.len(), 4, "two keys per DID");
@@ -281,13 +306,52 @@ fn private_keys_stay_in_the_secret_store_and_survive_a_restart() {
     }
     for private in &private_keys {
         for text in &seen {
-            assert!(!text.contains(private.as_str()), "a private key leaked into {text}");
+            assert!(
+                !text.contains(private.as_str()),
+                "a private key leaked into {text}"
+            );
         }
     }
 
     drop(engine);
-    let engine = Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), storage)
-        .expect("the engine reopens");
+    let engine = Engine::open(
+        Arc::new(InterpreterBackend),
+        EngineOptions::default(),
+        Arc::clone(&storage),
+    )
+    .expect("the engine reopens");
     let unpacked = event(&engine, bob, "unpack", json!({"message": packed}))["result"].clone();
     assert_eq!(unpacked[0]["body"], json!({"content": "later"}));
+
+    engine.register("test:parent", PARENT).expect("compiles");
+    let root = engine.root_pico().to_string();
+    engine
+        .install(&root, "test:parent", Map::new())
+        .expect("installs");
+    let root_eci = open_channel(&engine, &root);
+    engine
+        .event_wait(&root_eci, "test", "del_child", value(json!({"eci": bob_link})))
+        .expect("the event runs");
+    assert!(engine.pico_of(bob).is_err(), "Bob's pico is gone");
+    let left: Vec<_> = storage
+        .scan_prefix(&secret_area)
+        .expect("the store")
+        .into_iter()
+        .filter(|(key, _)| key.starts_with(&key::prefix(&["did-secret", bob_id])))
+        .collect();
+    assert!(left.is_empty(), "Bob's keys went with his pico");
+    assert_eq!(
+        storage.scan_prefix(&secret_area).expect("the store").len(),
+        2,
+        "Alice's stay"
+    );
 }
+
+/// A root ruleset that deletes a child pico.
+const PARENT: &str = r#"ruleset test.parent {
+  rule del_child {
+    select when test del_child
+    ctx:delPico(event:attrs{"eci"})
+  }
+}
+"#;

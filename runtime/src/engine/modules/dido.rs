@@ -61,7 +61,10 @@ fn generate_did(cx: &mut TxnContext<'_>, is_invite: bool) -> Result<Value, Runti
     let doc = Value::from(&doc);
     put_doc(cx, &did, doc.clone())?;
     for (key, jwk) in [
-        (&encryption_key, encryption.to_jwk_secret(None).map_err(key_error)?),
+        (
+            &encryption_key,
+            encryption.to_jwk_secret(None).map_err(key_error)?,
+        ),
         (&signing_key, signing.to_jwk_secret(None).map_err(key_error)?),
     ] {
         let jwk: Json = serde_json::from_slice(&jwk).map_err(|err| RuntimeError::error(err.to_string()))?;
@@ -153,7 +156,8 @@ fn pack(cx: &mut TxnContext<'_>, message: &Value, from: &Value, to: &Value) -> V
 }
 
 fn packed_message(cx: &TxnContext<'_>, message: &Value, from: &Value, to: &Value) -> Result<String, String> {
-    let message: Message = serde_json::from_value(message.to_json()).map_err(|err| format!("not a DIDComm message: {err}"))?;
+    let message: Message =
+        serde_json::from_value(message.to_json()).map_err(|err| format!("not a DIDComm message: {err}"))?;
     let to = to.as_str().ok_or("`to` must be a DID")?;
     let from = from.as_str();
     let resolver = PicoResolver::new(cx);
@@ -184,8 +188,13 @@ fn unpack(cx: &mut TxnContext<'_>, message: &Value) -> Value {
 fn unpacked_message(cx: &TxnContext<'_>, message: &Value) -> Result<Value, String> {
     let text = message.to_json().to_string();
     let resolver = PicoResolver::new(cx);
-    let (plain, meta) = block_on(Message::unpack(&text, &resolver, &resolver, &UnpackOptions::default()))
-        .map_err(|err| err.to_string())?;
+    let (plain, meta) = block_on(Message::unpack(
+        &text,
+        &resolver,
+        &resolver,
+        &UnpackOptions::default(),
+    ))
+    .map_err(|err| err.to_string())?;
     let plain = serde_json::to_value(plain).map_err(|err| err.to_string())?;
     let meta = serde_json::to_value(meta).map_err(|err| err.to_string())?;
     Ok(Value::array(vec![Value::from(&plain), Value::from(&meta)]))

@@ -6,8 +6,8 @@
 
 use base64::Engine;
 use base64::alphabet::URL_SAFE;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 use serde_json::{Value as Json, json};
 
 /// Multicodec prefixes (unsigned varints) of the two key types.
@@ -70,9 +70,8 @@ pub(super) fn resolve(did: &str) -> Result<Json, String> {
 
 /// `z` followed by a base58 key of the accepted length.
 fn is_key(text: &str) -> bool {
-    text.strip_prefix('z').is_some_and(|key| {
-        KEY_LENGTHS.contains(&key.len()) && bs58::decode(key).into_vec().is_ok()
-    })
+    text.strip_prefix('z')
+        .is_some_and(|key| KEY_LENGTHS.contains(&key.len()) && bs58::decode(key).into_vec().is_ok())
 }
 
 /// A DID document being built from a DID's parts.
@@ -178,7 +177,11 @@ mod tests {
     fn sample_did() -> String {
         let encryption = multibase_key(X25519_CODEC, &[7; 32]);
         let signing = multibase_key(ED25519_CODEC, &[9; 32]);
-        peer2_did(&encryption, &signing, "http://localhost:3000/sky/event/c1/none/dido/didcommv2_message")
+        peer2_did(
+            &encryption,
+            &signing,
+            "http://localhost:3000/sky/event/c1/none/dido/didcommv2_message",
+        )
     }
 
     #[test]
@@ -198,6 +201,21 @@ mod tests {
         );
         assert_eq!(endpoint["accept"][0], "didcomm/v2");
         assert_eq!(doc["service"][0]["id"], format!("{did}#didcommmessaging-0"));
+    }
+
+    #[test]
+    fn services_written_with_the_url_safe_alphabet_resolve() {
+        let encryption = multibase_key(X25519_CODEC, &[7; 32]);
+        let signing = multibase_key(ED25519_CODEC, &[9; 32]);
+        let (did, endpoint) = (0..200)
+            .map(|n| {
+                let endpoint = format!("http://h/sky/event/c{n}?/none/dido/didcommv2_message");
+                (peer2_did(&encryption, &signing, &endpoint), endpoint)
+            })
+            .find(|(did, _)| did.contains(['-', '_']))
+            .expect("some endpoint encodes with `-` or `_`");
+        let doc = resolve(&did).expect("resolves");
+        assert_eq!(doc["service"][0]["serviceEndpoint"]["uri"], endpoint.as_str());
     }
 
     #[test]

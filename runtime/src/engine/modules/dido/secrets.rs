@@ -49,7 +49,9 @@ fn get(cx: &TxnContext<'_>, kid: &str) -> DidcommResult<Option<Secret>> {
             .map_err(|err| err_msg(ErrorKind::IoError, err.to_string()))?,
     };
     bytes
-        .map(|bytes| serde_json::from_slice(&bytes).map_err(|err| err_msg(ErrorKind::Malformed, err.to_string())))
+        .map(|bytes| {
+            serde_json::from_slice(&bytes).map_err(|err| err_msg(ErrorKind::Malformed, err.to_string()))
+        })
         .transpose()
 }
 
