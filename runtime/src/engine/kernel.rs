@@ -37,6 +37,7 @@ mod oneshot;
 mod primitives;
 mod resident;
 mod scratch;
+mod secret_store;
 mod staged;
 mod submit;
 mod summaries;

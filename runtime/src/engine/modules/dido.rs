@@ -27,7 +27,6 @@ use crate::RuntimeError;
 use crate::engine::channel::{self, Channel};
 use crate::engine::context::TxnContext;
 use crate::engine::ids::new_id;
-use crate::engine::log::LogEntry;
 use crate::value::{Map, Value};
 
 /// The calling ruleset's entity variable of known DID documents, by DID (as the reference).
@@ -49,7 +48,7 @@ fn generate_did(cx: &mut TxnContext<'_>, is_invite: bool) -> Result<Value, Runti
     let eci = new_id();
     let endpoint = format!(
         "{}/sky/event/{eci}/none/dido/didcommv2_message",
-        cx.engine.base_url()
+        cx.dido_base_url()
     );
     let encryption = X25519KeyPair::random().map_err(key_error)?;
     let signing = Ed25519KeyPair::random().map_err(key_error)?;
@@ -90,17 +89,16 @@ fn add_channel(cx: &mut TxnContext<'_>, eci: String, did: &str, is_invite: bool)
         ],
         "deny": [],
     });
-    let query_policy = json!({"allow": [{"rid": &*cx.rid, "name": "*"}], "deny": []});
+    let query_policy = json!({"allow": [{"rid": &*cx.dido_rid(), "name": "*"}], "deny": []});
     let channel = Channel {
         id: eci,
-        pico_id: cx.pico.id.clone(),
+        pico_id: cx.dido_pico_id().to_string(),
         tags: channel::clean_tags(&Value::array(tags))?,
         event_policy: channel::event_policy(&Value::from(&event_policy))?,
         query_policy: channel::query_policy(&Value::from(&query_policy))?,
         family_channel_pico_id: None,
     };
-    let engine = cx.engine;
-    engine.stage_channel(&mut cx.staged, &mut *cx.pico, channel);
+    cx.stage_dido_channel(channel);
     Ok(())
 }
 
@@ -202,11 +200,7 @@ fn unpacked_message(cx: &TxnContext<'_>, message: &Value) -> Result<Value, Strin
 
 /// An error line of the running ruleset, with what failed.
 fn log_error(cx: &mut TxnContext<'_>, message: &str, data: Value) {
-    let mut line = LogEntry::new(cx.engine.now(), "error", message);
-    line.rid = Some(cx.rid.clone());
-    line.txn_id = Some(cx.txn_id.clone());
-    line.data = Some(data);
-    cx.logs.push(line);
+    cx.dido_error_line(message, data);
 }
 
 fn public_bytes(key: &impl KeyPublicBytes) -> Vec<u8> {

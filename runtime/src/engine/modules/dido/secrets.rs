@@ -1,4 +1,5 @@
 //! The private keys of a pico's DIDs, and the two didcomm resolvers built on the pico's state.
+//! The store itself is the transaction's (`kernel/secret_store.rs`).
 //!
 //! Deliberately not the reference's storage: pico-engine keeps the private JWKs in an entity
 //! variable (`didSecrets`), which its UI's State tab, `ctx` queries and exports show. Here each
@@ -18,36 +19,20 @@ use serde_json::Value as Json;
 use super::peer;
 use crate::RuntimeError;
 use crate::engine::context::TxnContext;
-use crate::engine::persist;
-use crate::storage::BatchOp;
 
 /// Stores `secret` (`{id, type, privateKeyJwk}`) with the running transaction.
 pub(super) fn put(cx: &mut TxnContext<'_>, secret: &Json) -> Result<(), RuntimeError> {
     let kid = secret.get("id").and_then(Json::as_str).unwrap_or_default();
-    let key = persist::did_secret_key(&cx.pico.id, kid);
     let bytes = serde_json::to_vec(secret).map_err(|err| RuntimeError::error(err.to_string()))?;
-    cx.staged.batch.put(key, bytes);
+    cx.stage_did_secret(kid, bytes);
     Ok(())
 }
 
-/// The stored secret `kid` of the transaction's pico: this transaction's own writes first,
-/// then the store.
+/// The stored secret `kid` of the transaction's pico.
 fn get(cx: &TxnContext<'_>, kid: &str) -> DidcommResult<Option<Secret>> {
-    let key = persist::did_secret_key(&cx.pico.id, kid);
-    let staged = cx.staged.batch.ops().iter().rev().find_map(|op| match op {
-        BatchOp::Put { key: put, value } if *put == key => Some(Some(value.clone())),
-        BatchOp::Delete { key: gone } if *gone == key => Some(None),
-        BatchOp::DeletePrefix { prefix } if key.starts_with(prefix) => Some(None),
-        _ => None,
-    });
-    let bytes = match staged {
-        Some(bytes) => bytes,
-        None => cx
-            .engine
-            .storage
-            .get(&key)
-            .map_err(|err| err_msg(ErrorKind::IoError, err.to_string()))?,
-    };
+    let bytes = cx
+        .did_secret(kid)
+        .map_err(|err| err_msg(ErrorKind::IoError, err.to_string()))?;
     bytes
         .map(|bytes| {
             serde_json::from_slice(&bytes).map_err(|err| err_msg(ErrorKind::Malformed, err.to_string()))
