@@ -19,6 +19,12 @@ pub const MODULES: &[Module] = &[
     module("random", "random values", true, RANDOM),
     module("schedule", "the pico's scheduled events", true, SCHEDULE),
     module("http", "HTTP requests", true, HTTP),
+    module(
+        "dido",
+        "DIDComm v2 between picos: peer DIDs and encrypted messages",
+        true,
+        DIDO,
+    ),
 ];
 
 const fn module(
@@ -269,4 +275,32 @@ const HTTP: &[Builtin] = &[
     action("put", HTTP_PARAMS, 1, "HTTP PUT"),
     action("patch", HTTP_PARAMS, 1, "HTTP PATCH"),
     action("delete", HTTP_PARAMS, 1, "HTTP DELETE"),
+];
+
+/// Matches pico-engine 1.3's `dido` module (the members provided so far; docs/compat.md).
+const DIDO: &[Builtin] = &[
+    function(
+        "generateDID",
+        &[p("isInvite")],
+        0,
+        "a new `did:peer:2` DID with its own keys and channel; answers its DID document",
+    ),
+    function(
+        "storeDidDoc",
+        &[p("input")],
+        1,
+        "stores a DID document (or the document of a peer DID given as text) and answers it",
+    ),
+    function(
+        "pack",
+        &[p("message"), p("_from"), p("to")],
+        3,
+        "a DIDComm message encrypted from `_from`'s DID to `to`'s (null on failure)",
+    ),
+    function(
+        "unpack",
+        &[p("message")],
+        1,
+        "`[message, metadata]` of a packed message for one of the pico's DIDs (null on failure)",
+    ),
 ];

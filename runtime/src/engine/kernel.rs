@@ -38,6 +38,7 @@ mod primitives;
 mod registry;
 mod residency;
 mod scratch;
+mod secret_store;
 mod staged;
 mod submit;
 mod summaries;

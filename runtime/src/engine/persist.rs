@@ -27,6 +27,7 @@
 //! | `inbox, pico, eid` | an accepted event not yet processed, with how often a restart replayed it |
 //! | `dead-letter, pico, eid` | an inboxed event moved aside (`kernel/dead_letters.rs`), with why |
 //! | `timer-index, pico, rid` | empty: the ruleset's `_schedule` variable is not empty |
+//! | `did-secret, pico, kid` | a private key of one of the pico's DIDs (`modules/dido/secrets.rs`) |
 //! | `outbox, seq` | an event for another engine, committed and not yet acknowledged (`outbox.rs`) |
 //!
 //! The `outbox` area is not a pico's: an event its transaction committed is still delivered
@@ -72,7 +73,7 @@ pub(crate) fn timer_index_key(pico: &str, rid: &str) -> Vec<u8> {
 
 /// The key areas that hold one pico's data under `area, pico id, ...`: deleting a pico
 /// deletes each of these prefixes (plus its `pico` record and its channel records).
-pub(crate) const PICO_AREAS: [&str; 8] = [
+pub(crate) const PICO_AREAS: [&str; 9] = [
     "pico-ruleset",
     "entvar",
     "rulestate",
@@ -81,6 +82,7 @@ pub(crate) const PICO_AREAS: [&str; 8] = [
     "pico-child",
     "pico-eci-list",
     "timer-index",
+    "did-secret",
 ];
 
 pub(crate) fn channel_key(eci: &str) -> Vec<u8> {
@@ -101,6 +103,12 @@ pub(crate) fn ent_key(pico: &str, rid: &str, name: &str) -> Vec<u8> {
 
 pub(crate) fn ent_prefix(pico: &str, rid: &str) -> Vec<u8> {
     key::prefix(&["entvar", pico, rid])
+}
+
+/// A DID private key, kept outside `entvar` so that nothing that lists a pico's variables
+/// (`/api/state`, `krl pico ls`, queries) can reach it.
+pub(crate) fn did_secret_key(pico: &str, kid: &str) -> Vec<u8> {
+    key::encode(&["did-secret", pico, kid])
 }
 
 pub(crate) fn rule_states_key(pico: &str, rid: &str) -> Vec<u8> {

@@ -1,5 +1,5 @@
 //! Built-in modules reachable as `domain:name(...)`: `ctx`, `event`, `http`, `schedule`,
-//! `time`, `math` and `random`, one file each, with the reference's parameter names, results and
+//! `time`, `math`, `random` and `dido`, one file each, with the reference's parameter names, results and
 //! error texts (engine.md §7). Properties answered from the transaction itself (`event:attrs`,
 //! `ctx:picoId`, `meta:*`, ...) live in `context.rs`; this module takes every call.
 //!
@@ -10,6 +10,7 @@
 
 mod cron;
 pub(crate) mod ctx;
+mod dido;
 mod event;
 pub(crate) mod http;
 pub(crate) mod schedule;
@@ -85,6 +86,7 @@ pub(crate) fn call(
         "time" => time::call(cx, name, args),
         "math" => math::call(cx, name, args),
         "random" => random::call(name, args),
+        "dido" => dido::call(cx, name, args),
         _ => Err(unknown_module(name)),
     }
 }
