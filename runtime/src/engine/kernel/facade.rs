@@ -34,6 +34,20 @@ impl TxnContext<'_> {
         Arc::clone(&self.rid)
     }
 
+    /// This engine's base URL (`meta:host`).
+    pub(crate) fn base_url(&self) -> &str {
+        self.engine.base_url()
+    }
+
+    /// An error line of the running ruleset in this transaction's log, with what failed.
+    pub(crate) fn error_line(&mut self, message: &str, data: Value) {
+        let mut line = LogEntry::new(self.engine.now(), "error", message);
+        line.rid = Some(Arc::clone(&self.rid));
+        line.txn_id = Some(Arc::clone(&self.txn_id));
+        line.data = Some(data);
+        self.logs.push(line);
+    }
+
     /// The engine's "now" in epoch milliseconds (the test clock under `krl test`).
     pub(crate) fn now(&self) -> f64 {
         self.engine.now()

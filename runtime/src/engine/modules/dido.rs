@@ -46,10 +46,7 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Va
 /// and its own channel; answers its DID document.
 fn generate_did(cx: &mut TxnContext<'_>, is_invite: bool) -> Result<Value, RuntimeError> {
     let eci = new_id();
-    let endpoint = format!(
-        "{}/sky/event/{eci}/none/dido/didcommv2_message",
-        cx.dido_base_url()
-    );
+    let endpoint = format!("{}/sky/event/{eci}/none/dido/didcommv2_message", cx.base_url());
     let encryption = X25519KeyPair::random().map_err(key_error)?;
     let signing = Ed25519KeyPair::random().map_err(key_error)?;
     let encryption_key = peer::multibase_key(peer::X25519_CODEC, &public_bytes(&encryption));
@@ -89,16 +86,16 @@ fn add_channel(cx: &mut TxnContext<'_>, eci: String, did: &str, is_invite: bool)
         ],
         "deny": [],
     });
-    let query_policy = json!({"allow": [{"rid": &*cx.dido_rid(), "name": "*"}], "deny": []});
+    let query_policy = json!({"allow": [{"rid": &*cx.running_rid(), "name": "*"}], "deny": []});
     let channel = Channel {
         id: eci,
-        pico_id: cx.dido_pico_id().to_string(),
+        pico_id: cx.pico_state().id.to_string(),
         tags: channel::clean_tags(&Value::array(tags))?,
         event_policy: channel::event_policy(&Value::from(&event_policy))?,
         query_policy: channel::query_policy(&Value::from(&query_policy))?,
         family_channel_pico_id: None,
     };
-    cx.stage_dido_channel(channel);
+    cx.stage_channel(channel);
     Ok(())
 }
 
@@ -200,7 +197,7 @@ fn unpacked_message(cx: &TxnContext<'_>, message: &Value) -> Result<Value, Strin
 
 /// An error line of the running ruleset, with what failed.
 fn log_error(cx: &mut TxnContext<'_>, message: &str, data: Value) {
-    cx.dido_error_line(message, data);
+    cx.error_line(message, data);
 }
 
 fn public_bytes(key: &impl KeyPublicBytes) -> Vec<u8> {
