@@ -7,7 +7,6 @@
 mod krl_run;
 
 use std::ffi::OsStr;
-use std::time::Duration;
 
 use krl_run::{KrlRun, temp_dir};
 use krl_runtime::storage::{Durability, SqliteStorage, Storage, key};
@@ -39,15 +38,7 @@ const RULESET: &str = r#"ruleset test.did_keys {
 
 /// `POST <url>` with a JSON body; the answer's text, whatever the status.
 fn post(url: &str, body: Value) -> String {
-    let response = match ureq::post(url)
-        .timeout(Duration::from_secs(20))
-        .set("content-type", "application/json")
-        .send_string(&body.to_string())
-    {
-        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
-        Err(err) => panic!("request failed: {err}"),
-    };
-    response.into_string().expect("a text answer")
+    krl_run::post_json(url, &body)
 }
 
 fn query(engine: &KrlRun, eci: &str, rid: &str, name: &str) -> String {

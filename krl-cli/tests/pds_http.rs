@@ -28,15 +28,7 @@ fn start(home: &Path) -> KrlRun {
 
 /// `POST <url>` with a JSON body; the answer's JSON, whatever the status.
 fn post(url: &str, body: Value) -> Value {
-    let response = match ureq::post(url)
-        .timeout(Duration::from_secs(20))
-        .set("content-type", "application/json")
-        .send_string(&body.to_string())
-    {
-        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
-        Err(err) => panic!("request failed: {err}"),
-    };
-    let text = response.into_string().expect("a text answer");
+    let text = krl_run::post_json(url, &body);
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
 }
 

@@ -14,6 +14,19 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// `POST <url>` with a JSON body; the answer's text, whatever its status.
+pub fn post_json(url: &str, body: &serde_json::Value) -> String {
+    let response = match ureq::post(url)
+        .timeout(Duration::from_secs(20))
+        .set("content-type", "application/json")
+        .send_string(&body.to_string())
+    {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(err) => panic!("request failed: {err}"),
+    };
+    response.into_string().expect("a text answer")
+}
+
 /// A fresh, empty folder under the system's temp dir, named after the test and the process.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("krl-{name}-{}", std::process::id()));
