@@ -224,7 +224,8 @@ fn load_client(eci: String, ports: [u16; 3], shared: LoadShared) -> (String, f64
 /// Three engines on one store: one runs the picos, the other two forward to it; events for
 /// every pico go to every engine. Then `kill -9` of the running engine while 30 clients send
 /// events: every pico answers again through the survivors within 15 s, and no acknowledged
-/// event is lost (nor applied twice beyond the one each client had in flight at the kill).
+/// event is lost and none is applied twice (at most the acknowledged and the unanswered ones
+/// are stored).
 #[test]
 fn three_engines_share_a_store_and_survive_a_kill() {
     let Some(server) = PgServer::start() else { return };
@@ -298,8 +299,11 @@ fn three_engines_share_a_store_and_survive_a_kill() {
             stored >= acked,
             "pico {eci}: {acked} acknowledged, {stored} stored"
         );
+        // An unanswered request may still have been applied: the one in flight at the kill,
+        // and under load any whose answer came too late for the client's timeout or whose
+        // forwarding broke off after the holder accepted it. Each is applied at most once.
         assert!(
-            stored <= acked + unsure.min(1.0),
+            stored <= acked + unsure,
             "pico {eci}: {stored} stored for {acked} acknowledged and {unsure} unanswered"
         );
     }
