@@ -270,6 +270,9 @@ fn released_and_forgotten_leases_are_free_at_once() {
         Err(StorageError::PicoLeaseLost { .. })
     ));
     assert_eq!(first_leases.expired(10).unwrap(), ["p1"]);
+    // A renewal does not bring a released lease back.
+    assert_eq!(first_leases.renew().unwrap(), Vec::<String>::new());
+    assert_eq!(first_leases.expired(10).unwrap(), ["p1"]);
     assert_eq!(
         second_leases.acquire("p1").unwrap(),
         Acquired::Taken {
