@@ -314,3 +314,40 @@ fn a_store_fences_with_one_kind_of_lease() {
         .expect_err("leases per pico are refused");
     assert!(matches!(err, StorageError::FencingChosen { .. }), "{err:?}");
 }
+
+#[test]
+fn a_renewal_that_deadlocks_with_a_commit_is_run_again() {
+    let Some(server) = PgServer::shared() else { return };
+    let url = server.database("pico_lease_deadlock");
+    let (_, leases) = engine(&url, "first", 60_000);
+    taken(leases.acquire("p1").unwrap());
+    taken(leases.acquire("p2").unwrap());
+    // A transaction holds p2's row shared, as a commit checking p2 does; the renewal locks p1
+    // (rows in insertion order) and waits for p2. When the transaction then waits for p1,
+    // the server aborts one of the two as a deadlock (the renewal, which waited first).
+    let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let mut tx = other.transaction().unwrap();
+    tx.query(
+        "SELECT epoch FROM krl_pico_lease WHERE pico = 'p2' FOR SHARE",
+        &[],
+    )
+    .unwrap();
+    let renewal = {
+        let leases = Arc::clone(&leases);
+        std::thread::spawn(move || leases.renew())
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let blocked = tx.execute(
+        "UPDATE krl_pico_lease SET base_url = base_url WHERE pico = 'p1'",
+        &[],
+    );
+    if blocked.is_ok() {
+        tx.commit().unwrap();
+    }
+    let lost = renewal
+        .join()
+        .expect("the renewal finishes")
+        .expect("the renewal is run again");
+    assert_eq!(lost, Vec::<String>::new());
+    assert!(leases.holds("p1") && leases.holds("p2"));
+}

@@ -330,6 +330,26 @@ impl PostgresStorage {
         res.map_err(|e| self.error(action, e))
     }
 
+    /// [`PostgresStorage::with_conn`] for one statement in autocommit, run again while the
+    /// server aborts it as a conflict (a deadlock with a commit's share locks, or a
+    /// distributed database's serialization failure).
+    fn with_conn_retrying<T>(
+        &self,
+        action: &'static str,
+        mut work: impl FnMut(&mut Conn) -> Result<T, postgres::Error>,
+    ) -> Result<T, StorageError> {
+        self.with_conn(action, |conn| {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                match work(conn) {
+                    Err(err) if attempt < MAX_ATTEMPTS && is_conflict(&err) => continue,
+                    other => return other,
+                }
+            }
+        })
+    }
+
     fn checkout(&self) -> Result<Conn, StorageError> {
         let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
         loop {

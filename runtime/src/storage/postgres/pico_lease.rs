@@ -25,6 +25,10 @@
 //! lost a pico (paused past its lease, cut off from the database) lands after the new owner
 //! started reading that pico. Keys that are no pico's (`ruleset`, `outbox`, `root-pico`)
 //! are written unfenced.
+//!
+//! A renewal locks its rows in the server's order, not in pico order, so it can deadlock with
+//! a commit that checks two of the engine's picos; the server aborts one of them (`40P01`),
+//! and each statement here, like each commit, is run again on such a conflict.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -185,7 +189,7 @@ impl PicoLeases {
         let millis = self.millis();
         let (engine, base_url) = (&self.options.engine, &self.options.base_url);
         let since = Instant::now();
-        let found = self.store.with_conn("acquire a pico's lease", |conn| {
+        let found = self.store.with_conn_retrying("acquire a pico's lease", |conn| {
             let row = conn.client.query_opt(
                 "INSERT INTO krl_pico_lease AS l (pico, owner, base_url, epoch, expires_at)
                  VALUES ($1, $2, $3, 1, now() + $4::FLOAT8 * INTERVAL '1 millisecond')
@@ -195,10 +199,15 @@ impl PicoLeases {
                  RETURNING epoch",
                 &[&pico, engine, base_url, &millis],
             )?;
-            match row {
-                Some(row) => Ok(Ok(row.get::<_, i64>(0))),
-                None => Ok(Err(conn.client.query_opt(OWNER, &[&pico])?.map(owner_of))),
-            }
+            let Some(row) = row else {
+                return match conn.client.query_opt(OWNER, &[&pico])?.map(owner_of) {
+                    // Ours already: an earlier run of this closure took it and then failed
+                    // on a conflict (engine ids are unique to the process).
+                    Some(owner) if owner.live && owner.engine == *engine => Ok(Ok(owner.epoch)),
+                    other => Ok(Err(other)),
+                };
+            };
+            Ok(Ok(row.get::<_, i64>(0)))
         })?;
         if let Ok(epoch) = found {
             self.held
@@ -210,7 +219,7 @@ impl PicoLeases {
 
     /// The lease row of `pico` (`None`: no engine ever acquired it, or it was forgotten).
     pub fn owner(&self, pico: &str) -> Result<Option<PicoOwner>, StorageError> {
-        self.store.with_conn("read a pico's lease", |conn| {
+        self.store.with_conn_retrying("read a pico's lease", |conn| {
             Ok(conn.client.query_opt(OWNER, &[&pico])?.map(owner_of))
         })
     }
@@ -232,14 +241,15 @@ impl PicoLeases {
     pub fn renew(&self) -> Result<Vec<String>, StorageError> {
         let started = Instant::now();
         let millis = self.millis();
-        let renewed: HashSet<(String, i64)> = self.store.with_conn("renew the pico leases", |conn| {
-            let rows = conn.client.query(
-                "UPDATE krl_pico_lease SET expires_at = now() + $2::FLOAT8 * INTERVAL '1 millisecond'
+        let renewed: HashSet<(String, i64)> =
+            self.store.with_conn_retrying("renew the pico leases", |conn| {
+                let rows = conn.client.query(
+                    "UPDATE krl_pico_lease SET expires_at = now() + $2::FLOAT8 * INTERVAL '1 millisecond'
                  WHERE owner = $1 AND expires_at > now() RETURNING pico, epoch",
-                &[&self.options.engine, &millis],
-            )?;
-            Ok(rows.into_iter().map(|row| (row.get(0), row.get(1))).collect())
-        })?;
+                    &[&self.options.engine, &millis],
+                )?;
+                Ok(rows.into_iter().map(|row| (row.get(0), row.get(1))).collect())
+            })?;
         let mut held = self.held.lock();
         let lost: Vec<String> = held
             .iter()
@@ -260,7 +270,7 @@ impl PicoLeases {
         let Some(lease) = self.held.lock().remove(pico) else {
             return Ok(());
         };
-        self.store.with_conn("release a pico's lease", |conn| {
+        self.store.with_conn_retrying("release a pico's lease", |conn| {
             conn.client.execute(
                 "UPDATE krl_pico_lease SET expires_at = now() WHERE pico = $1 AND owner = $2 AND epoch = $3",
                 &[&pico, &self.options.engine, &lease.epoch],
@@ -272,7 +282,7 @@ impl PicoLeases {
     /// Releases every pico this engine holds (a graceful stop), in one statement.
     pub fn release_all(&self) -> Result<(), StorageError> {
         self.held.lock().clear();
-        self.store.with_conn("release the pico leases", |conn| {
+        self.store.with_conn_retrying("release the pico leases", |conn| {
             conn.client.execute(
                 "UPDATE krl_pico_lease SET expires_at = now() WHERE owner = $1",
                 &[&self.options.engine],
@@ -288,7 +298,7 @@ impl PicoLeases {
         let Some(lease) = self.held.lock().remove(pico) else {
             return Ok(());
         };
-        self.store.with_conn("delete a pico's lease", |conn| {
+        self.store.with_conn_retrying("delete a pico's lease", |conn| {
             conn.client.execute(
                 "DELETE FROM krl_pico_lease WHERE pico = $1 AND owner = $2 AND epoch = $3",
                 &[&pico, &self.options.engine, &lease.epoch],
@@ -300,7 +310,7 @@ impl PicoLeases {
     /// Up to `limit` picos whose lease expired (their engine died, paused or released them),
     /// for a sweep that acquires them so that their inboxes run and their timers fire.
     pub fn expired(&self, limit: i64) -> Result<Vec<String>, StorageError> {
-        self.store.with_conn("list expired pico leases", |conn| {
+        self.store.with_conn_retrying("list expired pico leases", |conn| {
             let rows = conn.client.query(
                 "SELECT pico FROM krl_pico_lease WHERE expires_at < now() ORDER BY pico LIMIT $1",
                 &[&limit],
