@@ -351,3 +351,38 @@ fn a_renewal_that_deadlocks_with_a_commit_is_run_again() {
     assert_eq!(lost, Vec::<String>::new());
     assert!(leases.holds("p1") && leases.holds("p2"));
 }
+
+#[test]
+fn an_engine_cut_off_from_the_database_drops_its_picos_when_their_leases_run_out() {
+    // A server of its own, stopped in the middle of the test.
+    let Some(server) = PgServer::start() else { return };
+    let url = server.database("pico_lease_cut_off");
+    let (store, leases) = engine(&url, "first", 600);
+    for pico in ["p1", "p2"] {
+        taken(leases.acquire(pico).unwrap());
+    }
+    let (lost, reports) = mpsc::channel();
+    let _renewer = leases.keep_renewing(move |picos| {
+        let _ = lost.send(picos);
+    });
+    let cut_off = Instant::now();
+    drop(server);
+    let mut picos = reports
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the loss is reported");
+    picos.sort();
+    assert_eq!(picos, ["p1", "p2"]);
+    // Not before the leases could have run out (the last renewal was at most a third of the
+    // lease before the cut).
+    assert!(
+        cut_off.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        cut_off.elapsed()
+    );
+    assert!(leases.held().is_empty());
+    let err = put(&store, "p1", "late").expect_err("nothing is held any more");
+    assert!(
+        matches!(err, StorageError::PicoLeaseLost { held: None, .. }),
+        "{err:?}"
+    );
+}
