@@ -386,3 +386,31 @@ fn an_engine_cut_off_from_the_database_drops_its_picos_when_their_leases_run_out
         "{err:?}"
     );
 }
+
+#[test]
+fn a_renewal_running_beside_acquisitions_loses_none_of_them() {
+    let Some(server) = PgServer::shared() else { return };
+    let url = server.database("pico_lease_renew_race");
+    let (_, leases) = engine(&url, "first", 60_000);
+    let done = Arc::new(AtomicBool::new(false));
+    let renewals = {
+        let (leases, done) = (Arc::clone(&leases), Arc::clone(&done));
+        std::thread::spawn(move || {
+            let mut lost = Vec::new();
+            let mut count = 0;
+            while !done.load(Ordering::Relaxed) {
+                lost.extend(leases.renew().expect("the store answers"));
+                count += 1;
+            }
+            (lost, count)
+        })
+    };
+    for n in 0..300 {
+        taken(leases.acquire(&format!("p{n:03}")).unwrap());
+    }
+    done.store(true, Ordering::Relaxed);
+    let (lost, count) = renewals.join().expect("the renewals finish");
+    assert!(count > 10, "the renewals ran beside the acquisitions ({count})");
+    assert_eq!(lost, Vec::<String>::new());
+    assert_eq!(leases.held().len(), 300);
+}

@@ -83,8 +83,9 @@ pub(super) struct Held {
 #[derive(Debug, Clone, Copy)]
 struct HeldLease {
     epoch: i64,
-    /// When it was acquired, so that a renewal that started earlier (and so could not see
-    /// the new row) does not report it lost.
+    /// When its acquisition had committed, so that a renewal that started earlier (and so
+    /// may not have seen the new row) does not report it lost; a renewal that started later
+    /// sees it.
     since: Instant,
 }
 
@@ -188,7 +189,6 @@ impl PicoLeases {
     fn try_acquire(&self, pico: &str) -> Result<Result<i64, Option<PicoOwner>>, StorageError> {
         let millis = self.millis();
         let (engine, base_url) = (&self.options.engine, &self.options.base_url);
-        let since = Instant::now();
         let found = self.store.with_conn_retrying("acquire a pico's lease", |conn| {
             let row = conn.client.query_opt(
                 "INSERT INTO krl_pico_lease AS l (pico, owner, base_url, epoch, expires_at)
@@ -210,6 +210,7 @@ impl PicoLeases {
             Ok(Ok(row.get::<_, i64>(0)))
         })?;
         if let Ok(epoch) = found {
+            let since = Instant::now();
             self.held
                 .lock()
                 .insert(pico.to_owned(), HeldLease { epoch, since });
