@@ -71,19 +71,9 @@ pub(crate) fn timer_index_key(pico: &str, rid: &str) -> Vec<u8> {
     key::encode(&["timer-index", pico, rid])
 }
 
-/// The key areas that hold one pico's data under `area, pico id, ...`: deleting a pico
-/// deletes each of these prefixes (plus its `pico` record and its channel records).
-pub(crate) const PICO_AREAS: [&str; 9] = [
-    "pico-ruleset",
-    "entvar",
-    "rulestate",
-    "inbox",
-    "dead-letter",
-    "pico-child",
-    "pico-eci-list",
-    "timer-index",
-    "did-secret",
-];
+/// The key areas that hold one pico's data (kept with the key encoding, which the store's
+/// per-pico fencing also reads).
+pub(crate) use crate::storage::key::PICO_AREAS;
 
 pub(crate) fn channel_key(eci: &str) -> Vec<u8> {
     key::encode(&["pico-channel", eci])

@@ -88,6 +88,46 @@ pub fn decode(key: &[u8]) -> Result<Vec<String>, StorageError> {
     Ok(parts)
 }
 
+/// The key areas that hold one pico's data under `area, pico id, ...` (the layout is in
+/// `engine/persist.rs`): deleting a pico deletes each of these prefixes (plus its `pico`
+/// record and its channel records), and a store that fences commits per pico reads the pico
+/// a key belongs to from them ([`pico_of`]).
+pub const PICO_AREAS: [&str; 9] = [
+    "pico-ruleset",
+    "entvar",
+    "rulestate",
+    "inbox",
+    "dead-letter",
+    "pico-child",
+    "pico-eci-list",
+    "timer-index",
+    "did-secret",
+];
+
+/// The pico whose data `key` (or a prefix for [`crate::storage::WriteBatch::delete_prefix`])
+/// is: the second element of a key in the `pico` area or one of [`PICO_AREAS`]. `None` for
+/// keys that are no single pico's (`root-pico`, `layout`, `ruleset`, `outbox`), for prefixes
+/// shorter than `area, pico`, for channel records (`pico-channel, eci`, which name their pico
+/// only in the value; every write of one goes with its `pico-eci-list` entry), and for bytes
+/// that [`encode`] did not make.
+///
+/// ```
+/// use krl_runtime::storage::key;
+///
+/// assert_eq!(key::pico_of(&key::encode(&["entvar", "p1", "r", "n"])).as_deref(), Some("p1"));
+/// assert_eq!(key::pico_of(&key::encode(&["pico", "p2"])).as_deref(), Some("p2"));
+/// assert_eq!(key::pico_of(&key::prefix(&["inbox"])), None);
+/// assert_eq!(key::pico_of(&key::encode(&["ruleset", "file:///r.krl"])), None);
+/// ```
+pub fn pico_of(key: &[u8]) -> Option<String> {
+    let mut parts = decode(key).ok()?.into_iter();
+    let area = parts.next()?;
+    if area != "pico" && !PICO_AREAS.contains(&area.as_str()) {
+        return None;
+    }
+    parts.next()
+}
+
 /// The smallest byte string greater than every string starting with `prefix`, or `None`
 /// when there is none (the prefix is empty or all `FF`). Range scans use `[prefix, end)`.
 pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {

@@ -51,7 +51,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use memory::MemoryStorage;
-pub use postgres::{LeaseKeeper, LeaseOptions, PostgresStorage};
+pub use postgres::{
+    Acquired, LeaseKeeper, LeaseOptions, PicoLeaseOptions, PicoLeases, PicoOwner, PostgresStorage, Renewer,
+};
 pub use sqlite::SqliteStorage;
 
 /// One stored key and its value, as [`Storage::scan_prefix`] returns them.
@@ -123,6 +125,16 @@ pub enum BatchOp {
     Delete { key: Vec<u8> },
     /// Remove every key starting with `prefix` (uninstalling a ruleset, deleting a pico).
     DeletePrefix { prefix: Vec<u8> },
+}
+
+impl BatchOp {
+    /// The key written or deleted, or the prefix deleted.
+    pub fn key(&self) -> &[u8] {
+        match self {
+            BatchOp::Put { key, .. } | BatchOp::Delete { key } => key,
+            BatchOp::DeletePrefix { prefix } => prefix,
+        }
+    }
 }
 
 /// Writes to commit together, applied in the order they were added.
@@ -266,7 +278,35 @@ pub enum StorageError {
         held: i64,
         current: Option<i64>,
     },
+    /// A commit writes keys of a pico whose lease this engine does not hold (any more):
+    /// another engine runs it, or it was never acquired. Nothing of the commit was applied.
+    #[error("pico store at `{target}`: {}; the commit was not applied", pico_lease_lost(pico, *held, *current))]
+    PicoLeaseLost {
+        target: String,
+        pico: String,
+        /// The epoch this engine acquired the pico at, if it did.
+        held: Option<i64>,
+        /// The epoch of the pico's lease row, if the commit read it.
+        current: Option<i64>,
+    },
+    /// A store fences its commits either with the store-wide lease or with leases per pico,
+    /// chosen once.
+    #[error("pico store at `{target}` already fences its commits with another kind of lease")]
+    FencingChosen { target: String },
     /// A durability name other than `process` or `full`.
     #[error("unknown durability `{name}` (expected `process` or `full`)")]
     UnknownDurability { name: String },
+}
+
+/// Why [`StorageError::PicoLeaseLost`] refused a commit, in words.
+fn pico_lease_lost(pico: &str, held: Option<i64>, current: Option<i64>) -> String {
+    match (held, current) {
+        (None, _) => format!("this engine holds no lease on pico `{pico}`"),
+        (Some(held), Some(current)) => {
+            format!(
+                "this engine's lease on pico `{pico}` (epoch {held}) was taken over (now epoch {current})"
+            )
+        }
+        (Some(held), None) => format!("this engine's lease on pico `{pico}` (epoch {held}) is gone"),
+    }
 }

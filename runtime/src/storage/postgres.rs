@@ -4,7 +4,9 @@
 //! and values as SQLite's `kv` (byte-wise `BYTEA` order is [`key::encode`]'s tuple order),
 //! and `krl_meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL)` holds the format version
 //! under `format`; `krl_lease` holds the store's lease (`postgres/lease.rs`: which engine may
-//! commit, and the epoch every commit checks). Opening creates the tables when missing
+//! commit, and the epoch every commit checks) and `krl_pico_lease` the leases per pico
+//! (`postgres/pico_lease.rs`: which engine runs each pico, and the epoch each commit that
+//! writes the pico checks). A store fences its commits with one of the two or neither. Opening creates the tables when missing
 //! (`CREATE TABLE IF NOT EXISTS`), so the first engine to reach an empty database sets it up,
 //! and refuses a database of another format version ([`StorageError::PostgresFormat`]).
 //!
@@ -31,6 +33,7 @@
 //! another one), as [`Storage::commit`] asks of every store.
 
 mod lease;
+mod pico_lease;
 
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
@@ -38,6 +41,7 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls, Statement, Transaction};
 
 pub use lease::{LeaseKeeper, LeaseOptions};
+pub use pico_lease::{Acquired, PicoLeaseOptions, PicoLeases, PicoOwner, Renewer};
 
 use super::{BatchOp, Durability, Entry, Storage, StorageError, WriteBatch, key};
 
@@ -55,6 +59,10 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS krl_lease (
         name TEXT PRIMARY KEY, owner TEXT NOT NULL, epoch BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS krl_pico_lease (
+        pico TEXT PRIMARY KEY, owner TEXT NOT NULL, base_url TEXT NOT NULL, epoch BIGINT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+    );
 ";
 
 /// A [`Storage`] in a PostgreSQL-protocol database. See the module docs for the design.
@@ -65,8 +73,26 @@ pub struct PostgresStorage {
     pool: Mutex<Pool>,
     /// Signalled when a connection is returned or closed.
     freed: Condvar,
-    /// The lease epoch every commit checks, once this store took the lease (`lease.rs`).
-    fence: OnceLock<i64>,
+    /// What every commit checks, once this store took the store's lease (`lease.rs`) or
+    /// switched to leases per pico (`pico_lease.rs`).
+    fence: OnceLock<Fencing>,
+}
+
+/// How a store's commits are fenced against other engines.
+#[derive(Debug)]
+enum Fencing {
+    /// The store-wide lease, at this epoch.
+    Store(i64),
+    /// Each pico's lease, at the epochs this engine acquired them.
+    Picos(Arc<pico_lease::Held>),
+}
+
+/// What one commit checks in its SQL transaction before it applies anything.
+enum Check {
+    None,
+    Store(i64),
+    /// Each pico the batch writes, in pico order, with the epoch this engine holds it at.
+    Picos(Vec<(String, i64)>),
 }
 
 impl std::fmt::Debug for PostgresStorage {
@@ -99,6 +125,7 @@ struct Statements {
     delete_range: Statement,
     delete_from: Statement,
     check_fence: Statement,
+    check_pico: Statement,
 }
 
 impl Conn {
@@ -120,25 +147,23 @@ impl Conn {
                 "SELECT epoch FROM krl_lease WHERE name = '{}' FOR SHARE",
                 lease::STORE_LEASE
             ))?,
+            check_pico: client.prepare("SELECT epoch FROM krl_pico_lease WHERE pico = $1 FOR SHARE")?,
         };
         Ok(Conn { client, stmts })
     }
 
     /// Applies `batch` as one SQL transaction, running it again while the server aborts it
-    /// as a serialization conflict. With a `fence`, the transaction first checks that the
-    /// store's lease still has that epoch, and applies nothing if another engine took it.
-    fn commit(&mut self, batch: &WriteBatch, fence: Option<i64>) -> Result<Fenced, postgres::Error> {
+    /// as a serialization conflict. The transaction first runs the `check` (the store's
+    /// lease, or each written pico's, still has this engine's epoch) and applies nothing if
+    /// another engine took a lease.
+    fn commit(&mut self, batch: &WriteBatch, check: &Check) -> Result<Fenced, postgres::Error> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let res = self.client.transaction().and_then(|mut tx| {
-                if let Some(epoch) = fence {
-                    let current: Option<i64> =
-                        tx.query_opt(&self.stmts.check_fence, &[])?.map(|row| row.get(0));
-                    if current != Some(epoch) {
-                        tx.rollback()?;
-                        return Ok(Fenced::Refused { current });
-                    }
+                if let Some(refused) = self.stmts.check(&mut tx, check)? {
+                    tx.rollback()?;
+                    return Ok(refused);
                 }
                 self.stmts.apply(&mut tx, batch)?;
                 tx.commit()?;
@@ -155,13 +180,38 @@ impl Conn {
 /// What a fenced commit did.
 enum Fenced {
     Applied,
-    /// Another engine holds the lease now (`current` is its epoch), or nobody does.
+    /// Another engine holds the lease now (`current` is its epoch), or nobody does; with
+    /// leases per pico, `pico` names the pico whose lease was lost.
     Refused {
+        pico: Option<(String, i64)>,
         current: Option<i64>,
     },
 }
 
 impl Statements {
+    /// Runs a commit's fence check inside `tx`: `Some` refusal if a lease is no longer ours.
+    fn check(&self, tx: &mut Transaction<'_>, check: &Check) -> Result<Option<Fenced>, postgres::Error> {
+        match check {
+            Check::None => Ok(None),
+            Check::Store(epoch) => {
+                let current: Option<i64> = tx.query_opt(&self.check_fence, &[])?.map(|row| row.get(0));
+                Ok((current != Some(*epoch)).then_some(Fenced::Refused { pico: None, current }))
+            }
+            Check::Picos(picos) => {
+                for (pico, epoch) in picos {
+                    let current: Option<i64> = tx.query_opt(&self.check_pico, &[pico])?.map(|row| row.get(0));
+                    if current != Some(*epoch) {
+                        return Ok(Some(Fenced::Refused {
+                            pico: Some((pico.clone(), *epoch)),
+                            current,
+                        }));
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
     /// Applies one batch's operations inside `tx`, in order.
     fn apply(&self, tx: &mut Transaction<'_>, batch: &WriteBatch) -> Result<(), postgres::Error> {
         for op in batch.ops() {
@@ -280,6 +330,26 @@ impl PostgresStorage {
         res.map_err(|e| self.error(action, e))
     }
 
+    /// [`PostgresStorage::with_conn`] for one statement in autocommit, run again while the
+    /// server aborts it as a conflict (a deadlock with a commit's share locks, or a
+    /// distributed database's serialization failure).
+    fn with_conn_retrying<T>(
+        &self,
+        action: &'static str,
+        mut work: impl FnMut(&mut Conn) -> Result<T, postgres::Error>,
+    ) -> Result<T, StorageError> {
+        self.with_conn(action, |conn| {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                match work(conn) {
+                    Err(err) if attempt < MAX_ATTEMPTS && is_conflict(&err) => continue,
+                    other => return other,
+                }
+            }
+        })
+    }
+
     fn checkout(&self) -> Result<Conn, StorageError> {
         let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
@@ -325,12 +395,43 @@ impl Storage for PostgresStorage {
         if batch.is_empty() {
             return Ok(());
         }
-        let fence = self.fence.get().copied();
-        match self.with_conn("commit", |conn| conn.commit(&batch, fence))? {
+        let check = match self.fence.get() {
+            None => Check::None,
+            Some(Fencing::Store(epoch)) => Check::Store(*epoch),
+            Some(Fencing::Picos(held)) => {
+                let mut picos = Vec::new();
+                for (pico, epoch) in held.fences(&batch) {
+                    // A pico this engine holds no lease on: refused without a round trip.
+                    let Some(epoch) = epoch else {
+                        return Err(StorageError::PicoLeaseLost {
+                            target: self.target.clone(),
+                            pico,
+                            held: None,
+                            current: None,
+                        });
+                    };
+                    picos.push((pico, epoch));
+                }
+                Check::Picos(picos)
+            }
+        };
+        match self.with_conn("commit", |conn| conn.commit(&batch, &check))? {
             Fenced::Applied => Ok(()),
-            Fenced::Refused { current } => Err(StorageError::LeaseLost {
+            Fenced::Refused {
+                pico: Some((pico, held)),
+                current,
+            } => Err(StorageError::PicoLeaseLost {
                 target: self.target.clone(),
-                held: fence.unwrap_or_default(),
+                pico,
+                held: Some(held),
+                current,
+            }),
+            Fenced::Refused { pico: None, current } => Err(StorageError::LeaseLost {
+                target: self.target.clone(),
+                held: match check {
+                    Check::Store(epoch) => epoch,
+                    _ => 0,
+                },
                 current,
             }),
         }

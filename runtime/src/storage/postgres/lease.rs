@@ -92,7 +92,11 @@ impl PostgresStorage {
             }
         };
         // Set before any commit: the engine opens only after this returns.
-        let _ = self.fence.set(epoch);
+        if self.fence.set(super::Fencing::Store(epoch)).is_err() {
+            return Err(StorageError::FencingChosen {
+                target: self.target.clone(),
+            });
+        }
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let renewer = {
             let (store, stop) = (Arc::clone(self), Arc::clone(&stop));
