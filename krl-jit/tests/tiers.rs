@@ -273,3 +273,35 @@ fn cached_enclosing_locals_keep_their_values_and_errors() {
     assert_eq!(results[14], "[0,42]");
     assert_eq!(results[16], "[11,12,21]");
 }
+
+#[test]
+fn both_entries_of_a_function_cache_enclosing_locals_at_the_same_places() {
+    // The boxed entry reads `a` (for the default) before `b` and `f`; the number entry,
+    // which never runs defaults, reads only `b` and `f`. Both share the call chain's cache
+    // of enclosing locals, so each local must have one place in it for both.
+    let results = same_under_every_tier(&[
+        "a = 10",
+        "b = 1",
+        "f = function(n, d = a) { n < 1 => d + b | f(n - 1, d) }",
+        "f(3)",
+    ]);
+    assert_eq!(results[3], "11");
+}
+
+#[test]
+fn numbers_that_are_not_finite_reach_a_direct_call() {
+    // Squaring overflows to Infinity: the number entry gets numbers that are not finite
+    // and must answer as the interpreter does (whose stdlib refuses `Infinity - Infinity`).
+    let results = same_under_every_tier(&[
+        "p = function(n, k) { k == 0 => [n, n + 1, n < 2, n - n, n.as(\"String\")] | p(n * n, k - 1) }",
+        "p(10, 9)",
+        "p(10, 1)",
+        "big = function(n, k) { k == 0 => n | big(n * n, k - 1) }",
+        "q = function(n) { n > 1 => q(n * n - n * n) | n.as(\"String\") }",
+        "q(big(10, 8))",
+        "s = function(n) { n < 1 => n | s(n / 0) }",
+        "s(5)",
+    ]);
+    assert_eq!(results[2], "[100,101,false,0,\"100\"]");
+    assert!(results[5].contains("cannot be subtracted"), "{results:?}");
+}

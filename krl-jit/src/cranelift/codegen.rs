@@ -1,5 +1,6 @@
 //! IR to Cranelift: each KRL function becomes a boxed entry and, when it makes calls, a
-//! number entry for direct calls with unboxed numbers (`calls.rs`; the bodies: `body.rs`).
+//! number entry for direct calls with unboxed numbers (`calls.rs`; the bodies: `body.rs`;
+//! arithmetic and comparisons: `numbers.rs`).
 //!
 //! Each node becomes an [`Operand`]: a number or boolean in a register, a pointer to a value
 //! (a slot, a constant of the IR, a temporary), or a "dynamic" value whose tag and payload
@@ -27,10 +28,11 @@ use krl_runtime::Value as KrlValue;
 use super::entry::{CACHED_LOCALS, CX_LOCALS, Compiled};
 use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
 use super::shims;
-use crate::ir::{FastOp, FunctionIr, Node};
+use crate::ir::{FunctionIr, Node};
 
 mod body;
 mod calls;
+mod numbers;
 
 type Val = ir::Value;
 
@@ -90,6 +92,13 @@ struct Gen<'a, 'f> {
     /// local's entry in `JitCx::locals`.
     cached_locals: Vec<(u16, u16)>,
     makes_calls: bool,
+    /// The thread's `CallState` pointer: a parameter of the number entry, read from `cx`
+    /// once per call of the boxed entry (only by code that makes calls).
+    state: Variable,
+    /// `JitCx::self_locals` as read at entry, or 0 when the stack has no room for a direct
+    /// call (the stack pointer does not move inside a function, so one check per entry
+    /// holds for every call site); bits are added as call sites find their callee is self.
+    direct_locals: Variable,
 }
 
 /// The two native entries of a compiled function.
@@ -98,7 +107,8 @@ enum Entry {
     /// `(cx, slots, out) -> status` (`entry::EntryFn`): what Rust calls, and direct calls
     /// whose arguments are not all numbers.
     Boxed,
-    /// `(cx, out, f64...) -> (status, f64)`: direct calls whose arguments are all numbers.
+    /// `(cx, state, out, f64...) -> (status, f64)`: direct calls whose arguments are all
+    /// numbers.
     Numbers,
 }
 
@@ -119,6 +129,7 @@ fn signature(module: &JITModule, entry: Entry, n_params: usize) -> Signature {
             sig.returns.push(AbiParam::new(types::I32));
         }
         Entry::Numbers => {
+            sig.params.push(AbiParam::new(ptr));
             sig.params
                 .extend((0..n_params).map(|_| AbiParam::new(types::F64)));
             sig.returns
@@ -146,11 +157,26 @@ pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> 
     };
     let mut builder_context = FunctionBuilderContext::new();
     let ids = (boxed, numbers);
-    let makes_calls = define(&mut module, &mut builder_context, ir, Entry::Boxed, ids)?;
+    // Both entries of one call chain share `JitCx::locals`: the number entry starts from
+    // the boxed entry's places (it reads a subset of its locals: it runs no defaults).
+    let mut cached_locals = Vec::new();
+    let makes_calls = define(
+        (&mut module, &mut builder_context),
+        ir,
+        Entry::Boxed,
+        ids,
+        &mut cached_locals,
+    )?;
     // Only a direct call uses the number entry, and only code that makes calls has one.
     let number_entry = makes_calls && numbers.is_some();
     if number_entry {
-        define(&mut module, &mut builder_context, ir, Entry::Numbers, ids)?;
+        define(
+            (&mut module, &mut builder_context),
+            ir,
+            Entry::Numbers,
+            ids,
+            &mut cached_locals,
+        )?;
     }
     module.finalize_definitions().ok()?;
     let code = module.get_finalized_function(boxed);
@@ -158,12 +184,14 @@ pub(super) fn compile(isa: OwnedTargetIsa, ir: &FunctionIr) -> Option<Compiled> 
 }
 
 /// Builds and defines one entry of `ir`; answers whether its code makes calls.
+/// `cached_locals` holds the places in `JitCx::locals` given so far, and on return the
+/// places this entry gave.
 fn define(
-    module: &mut JITModule,
-    builder_context: &mut FunctionBuilderContext,
+    (module, builder_context): (&mut JITModule, &mut FunctionBuilderContext),
     ir: &FunctionIr,
     entry: Entry,
     (boxed, numbers): (FuncId, Option<FuncId>),
+    cached_locals: &mut Vec<(u16, u16)>,
 ) -> Option<bool> {
     let mut context = Context::new();
     context.func.signature = signature(module, entry, ir.params.len());
@@ -187,13 +215,23 @@ fn define(
                     3,
                 ));
                 let slots = b.ins().stack_addr(ptr, frame, 0);
-                (slots, params[1], params[2..].to_vec())
+                (slots, params[2], params[3..].to_vec())
             }
         };
         let (init, body, fail) = (b.create_block(), b.create_block(), b.create_block());
         // The temporaries are known only at the end: the entry block jumps to a block filled
         // last that nulls them.
         b.ins().jump(init, &[]);
+        let state = b.declare_var(ptr);
+        let direct_locals = b.declare_var(types::I64);
+        if entry == Entry::Numbers {
+            b.def_var(state, params[1]);
+        }
+        // The number entry checks at entry that its numbers are finite (`init_frame`).
+        let finite_constants = match entry {
+            Entry::Boxed => Vec::new(),
+            Entry::Numbers => param_numbers.clone(),
+        };
         let mut generator = Gen {
             b,
             ir,
@@ -208,10 +246,12 @@ fn define(
             temps: Vec::new(),
             fresh_temps: Vec::new(),
             temp_masks: Vec::new(),
-            finite_constants: Vec::new(),
+            finite_constants,
             fail,
-            cached_locals: Vec::new(),
+            cached_locals: std::mem::take(cached_locals),
             makes_calls: false,
+            state,
+            direct_locals,
         };
         generator.b.switch_to_block(body);
         match entry {
@@ -219,10 +259,11 @@ fn define(
             Entry::Numbers => generator.number_body(out),
         }
         generator.b.switch_to_block(init);
-        generator.init_frame(entry);
-        generator.b.ins().jump(body, &[]);
+        generator.init_calls(entry);
+        generator.init_frame(entry, body, out);
         generator.b.seal_all_blocks();
         makes_calls = generator.makes_calls;
+        *cached_locals = std::mem::take(&mut generator.cached_locals);
         generator.b.finalize();
     }
     let id = match entry {
@@ -363,10 +404,7 @@ impl Gen<'_, '_> {
                 Operand::Bool(self.b.ins().icmp_imm(IntCC::Equal, truthy, 0))
             }
             Node::Call { callee, args, .. } if args.named.is_empty() => {
-                let callee = self.expr(callee);
-                let callee = self.pointer_to(callee);
-                let args: Vec<Operand> = args.positional.iter().map(|arg| self.expr(arg)).collect();
-                self.call(node, callee, &args)
+                self.call(node, callee, &args.positional)
             }
             Node::Op { args, .. } => self.op(node, args),
             Node::Get { object, key, .. } => {
@@ -416,14 +454,7 @@ impl Gen<'_, '_> {
     /// in this call chain cached it, else through the `local` shim (which reports a local
     /// read before its declaration ran), caching the address it answers.
     fn local(&mut self, node: &Node, depth: u16, slot: u16) -> Operand {
-        let index = match self.cached_locals.iter().position(|&key| key == (depth, slot)) {
-            Some(index) => Some(index),
-            None if self.cached_locals.len() < CACHED_LOCALS => {
-                self.cached_locals.push((depth, slot));
-                Some(self.cached_locals.len() - 1)
-            }
-            None => None,
-        };
+        let index = self.cache_index(depth, slot);
         let node = self.address_of(node);
         let sig = self.sigs.ptr_ptr_to_ptr;
         let Some(index) = index else {
@@ -451,115 +482,16 @@ impl Gen<'_, '_> {
         Operand::Ref(self.b.block_params(join)[0])
     }
 
-    /// A binary operator: in registers for two finite numbers (and a non-zero divisor),
-    /// else through the stdlib.
-    fn binary(&mut self, node: &Node, fast: FastOp, left: Operand, right: Operand) -> Operand {
-        if never_numbers(node) {
-            return self.slow_binary(node, left, right);
-        }
-        let join = self.join_block();
-        let slow = self.b.create_block();
-        if let Some(result) = self.fast_binary(fast, left, right, slow) {
-            self.jump_dyn(join, result);
-        }
-        self.b.switch_to_block(slow);
-        let result = self.slow_binary(node, left, right);
-        self.jump_dyn(join, result);
-        self.b.switch_to_block(join);
-        self.dyn_params(join)
-    }
-
-    /// A condition's truthiness as an `i8`. A comparison branches on its result without
-    /// making a value (no join of a dynamic operand to test again).
-    fn condition(&mut self, node: &Node) -> Val {
-        let Node::Binary {
-            fast, left, right, ..
-        } = node
-        else {
-            let value = self.expr(node);
-            return self.truthy(value);
-        };
-        let comparison = matches!(
-            fast,
-            FastOp::Lt | FastOp::Le | FastOp::Gt | FastOp::Ge | FastOp::Eq | FastOp::Ne
-        );
-        let (left, right) = (self.expr(left), self.expr(right));
-        if !comparison {
-            let value = self.binary(node, *fast, left, right);
-            return self.truthy(value);
-        }
-        let join = self.b.create_block();
-        self.b.append_block_param(join, types::I8);
-        let slow = self.b.create_block();
-        if let Some(result) = self.fast_binary(*fast, left, right, slow) {
-            let flag = self.truthy(result);
-            self.b.ins().jump(join, &[BlockArg::Value(flag)]);
-        }
-        self.b.switch_to_block(slow);
-        let result = self.slow_binary(node, left, right);
-        let flag = self.truthy(result);
-        self.b.ins().jump(join, &[BlockArg::Value(flag)]);
-        self.b.switch_to_block(join);
-        self.b.block_params(join)[0]
-    }
-
-    /// The register path of a binary operator: branches to `slow` unless both operands are
-    /// finite numbers (and a divisor is not zero), and answers the result on the way on.
-    /// `None` (and a jump to `slow`) when the operator has no register path.
-    fn fast_binary(
-        &mut self,
-        fast: FastOp,
-        left: Operand,
-        right: Operand,
-        slow: ir::Block,
-    ) -> Option<Operand> {
-        if fast == FastOp::None {
-            self.b.ins().jump(slow, &[]);
-            return None;
-        }
-        let (left_is_number, a) = self.as_number(left);
-        let (right_is_number, b) = self.as_number(right);
-        let both = self.b.ins().band(left_is_number, right_is_number);
-        let finite_a = self.is_finite(a);
-        let finite_b = self.is_finite(b);
-        let finite = self.b.ins().band(finite_a, finite_b);
-        let mut ok = self.b.ins().band(both, finite);
-        if matches!(fast, FastOp::Div | FastOp::Rem) {
-            let zero = self.b.ins().f64const(0.0);
-            let nonzero = self.b.ins().fcmp(FloatCC::NotEqual, b, zero);
-            ok = self.b.ins().band(ok, nonzero);
-        }
-        let fast_block = self.b.create_block();
-        self.b.ins().brif(ok, fast_block, &[], slow, &[]);
-        self.b.switch_to_block(fast_block);
-        Some(match fast {
-            FastOp::Add => Operand::Num(self.b.ins().fadd(a, b)),
-            FastOp::Sub => Operand::Num(self.b.ins().fsub(a, b)),
-            FastOp::Mul => Operand::Num(self.b.ins().fmul(a, b)),
-            FastOp::Div => Operand::Num(self.b.ins().fdiv(a, b)),
-            FastOp::Rem => {
-                let sig = self.sigs.floats_to_float;
-                Operand::Num(self.shim_call(sig, shims::remainder as *const u8, &[a, b]))
+    /// The entry of `JitCx::locals` that caches the local (depth, slot), if it has one.
+    fn cache_index(&mut self, depth: u16, slot: u16) -> Option<usize> {
+        match self.cached_locals.iter().position(|&key| key == (depth, slot)) {
+            Some(index) => Some(index),
+            None if self.cached_locals.len() < CACHED_LOCALS => {
+                self.cached_locals.push((depth, slot));
+                Some(self.cached_locals.len() - 1)
             }
-            FastOp::Lt => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThan, a, b)),
-            FastOp::Le => Operand::Bool(self.b.ins().fcmp(FloatCC::LessThanOrEqual, a, b)),
-            FastOp::Gt => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThan, a, b)),
-            FastOp::Ge => Operand::Bool(self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, b)),
-            FastOp::Eq => Operand::Bool(self.b.ins().fcmp(FloatCC::Equal, a, b)),
-            FastOp::Ne => Operand::Bool(self.b.ins().fcmp(FloatCC::NotEqual, a, b)),
-            FastOp::None => return None,
-        })
-    }
-
-    /// A binary operator through the stdlib.
-    fn slow_binary(&mut self, node: &Node, left: Operand, right: Operand) -> Operand {
-        let (left, right) = (self.pointer_to(left), self.pointer_to(right));
-        let node = self.address_of(node);
-        self.status_shim(
-            shims::binary as *const u8,
-            |cx, out| vec![cx, node, left, right, out],
-            5,
-        )
+            None => None,
+        }
     }
 
     // ---- operands ------------------------------------------------------------------
@@ -581,16 +513,6 @@ impl Gen<'_, '_> {
                 (is_number, n)
             }
         }
-    }
-
-    /// `|n| < ∞` (false for NaN, which a number read from an unchecked value may be).
-    fn is_finite(&mut self, n: Val) -> Val {
-        if self.finite_constants.contains(&n) {
-            return self.b.ins().iconst(types::I8, 1);
-        }
-        let magnitude = self.b.ins().fabs(n);
-        let infinity = self.b.ins().f64const(f64::INFINITY);
-        self.b.ins().fcmp(FloatCC::LessThan, magnitude, infinity)
     }
 
     /// KRL truthiness as an `i8`.

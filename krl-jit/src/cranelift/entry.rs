@@ -36,6 +36,10 @@ pub(crate) struct JitCx {
     /// and every call of a chain runs the same closure, so an address read once stays right
     /// for the whole chain: a recursive call finds itself without a shim call.
     pub locals: [*const Value; CACHED_LOCALS],
+    /// Bit `i` set: `locals[i]` holds this closure's own function value, so a call of it is
+    /// a direct call. Set once a call site has checked it; like `locals`, it stays right for
+    /// the whole chain, so each entry reads it once instead of checking the callee per call.
+    pub self_locals: u64,
 }
 
 /// How many distinct locals of enclosing frames a compiled function caches.
@@ -45,6 +49,7 @@ pub(crate) const CX_STATE: i32 = std::mem::offset_of!(JitCx, state) as i32;
 pub(crate) const CX_STACK_FLOOR: i32 = std::mem::offset_of!(JitCx, stack_floor) as i32;
 pub(crate) const CX_SELF_WORD: i32 = std::mem::offset_of!(JitCx, self_word) as i32;
 pub(crate) const CX_LOCALS: i32 = std::mem::offset_of!(JitCx, locals) as i32;
+pub(crate) const CX_SELF_LOCALS: i32 = std::mem::offset_of!(JitCx, self_locals) as i32;
 
 /// The host, behind a thin pointer.
 pub(crate) struct HostRef<'a>(pub &'a mut dyn Host);
@@ -116,6 +121,7 @@ impl Compiled {
             closure,
             host: &mut host as *mut HostRef<'_> as *mut c_void,
             locals: [std::ptr::null(); CACHED_LOCALS],
+            self_locals: 0,
         };
         let mut out = Value::Null;
         // SAFETY: `cx`, `slots` (`n_slots` values, as the code was compiled for) and `out`

@@ -81,12 +81,51 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// The entry block's work, known only once the body is built: in the number entry,
-    /// fill its frame if the code uses it.
-    pub(super) fn init_frame(&mut self, entry: Entry) {
-        if entry != Entry::Numbers || !self.slots_used {
+    /// The entry block's work, known only once the body is built, ending in a jump to
+    /// `body`. The number entry first checks that its numbers are finite, so that its body
+    /// can treat them as such (no finiteness test and no stdlib path per use); if one is
+    /// not, it runs the boxed entry on its own frame instead and answers in `out`. Then it
+    /// fills its frame if the code uses it.
+    pub(super) fn init_frame(&mut self, entry: Entry, body: Block, out: Val) {
+        if entry != Entry::Numbers {
+            self.b.ins().jump(body, &[]);
             return;
         }
+        // The parameters count as known finite in the body, not here.
+        let numbers = self.param_numbers.clone();
+        let known = std::mem::take(&mut self.finite_constants);
+        let all_finite = self.all_finite(&numbers);
+        self.finite_constants = known;
+        let (finite, boxed) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(boxed);
+        self.b.ins().brif(all_finite, finite, &[], boxed, &[]);
+        self.b.switch_to_block(boxed);
+        self.run_boxed_entry(out);
+        self.b.switch_to_block(finite);
+        if self.slots_used {
+            self.fill_own_frame();
+        }
+        self.b.ins().jump(body, &[]);
+    }
+
+    /// The number entry with a number that is not finite: the boxed entry on this native
+    /// frame, its result in `out`.
+    fn run_boxed_entry(&mut self, out: Val) {
+        self.fill_own_frame();
+        let (cx, slots) = (self.cx, self.slots);
+        let call = self.b.ins().call(self.own, &[cx, slots, out]);
+        let status = self.b.inst_results(call)[0];
+        self.release_frame_values();
+        let in_out = self.b.ins().iconst(types::I32, STATUS_IN_OUT);
+        let failed = self.b.ins().iconst(types::I32, STATUS_FAILED);
+        let status = self.b.ins().select(status, failed, in_out);
+        let nothing = self.b.ins().f64const(0.0);
+        self.b.ins().return_(&[status, nothing]);
+    }
+
+    /// The number entry's frame as the boxed entry expects it: the parameters' numbers,
+    /// every other slot null.
+    fn fill_own_frame(&mut self) {
         for slot in 0..self.ir.body.n_slots {
             let offset = i32::from(slot) * VALUE_SIZE;
             match self.param_number(slot) {
@@ -106,9 +145,12 @@ impl Gen<'_, '_> {
     /// Releases the number entry's own frame (its parameters hold numbers, the rest what
     /// the declarations stored).
     fn release_own_frame(&mut self) {
-        if !self.slots_used {
-            return;
+        if self.slots_used {
+            self.release_frame_values();
         }
+    }
+
+    fn release_frame_values(&mut self) {
         for slot in 0..self.ir.body.n_slots {
             if self.param_number(slot).is_none() {
                 let value = self

@@ -16,7 +16,7 @@ use cranelift_codegen::ir::{
     Block, BlockArg, FuncRef, InstBuilder, MemFlags, StackSlotData, StackSlotKind, types,
 };
 
-use super::super::entry::{CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE};
+use super::super::entry::{CX_SELF_LOCALS, CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE};
 use super::super::layout::{PAYLOAD, TAG_FUNCTION, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
 use super::super::shims;
 use super::{Gen, Operand, Val, flags};
@@ -31,20 +31,13 @@ pub(super) const STATUS_IN_OUT: i64 = 2;
 impl Gen<'_, '_> {
     /// A call with positional arguments: a direct native call when the callee is the running
     /// closure itself and the stack has room, else through the runtime.
-    pub(super) fn call(&mut self, node: &Node, callee: Val, args: &[Operand]) -> Operand {
+    pub(super) fn call(&mut self, node: &Node, callee: &Node, args: &[Node]) -> Operand {
         self.makes_calls = true;
+        let (callee, take_direct) = self.callee(callee);
+        let args: Vec<Operand> = args.iter().map(|arg| self.expr(arg)).collect();
+        let args = args.as_slice();
         let join = self.join_block();
         let (direct, generic) = (self.b.create_block(), self.b.create_block());
-        let tag = self.b.ins().load(types::I64, flags(), callee, 0);
-        let word = self.b.ins().load(self.ptr, flags(), callee, PAYLOAD);
-        let self_word = self.b.ins().load(self.ptr, flags(), self.cx, CX_SELF_WORD);
-        let is_function = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_FUNCTION);
-        let is_self = self.b.ins().icmp(IntCC::Equal, word, self_word);
-        let sp = self.b.ins().get_stack_pointer(self.ptr);
-        let floor = self.b.ins().load(self.ptr, flags(), self.cx, CX_STACK_FLOOR);
-        let room = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, sp, floor);
-        let same = self.b.ins().band(is_function, is_self);
-        let take_direct = self.b.ins().band(same, room);
         self.b.ins().brif(take_direct, direct, &[], generic, &[]);
 
         self.b.switch_to_block(generic);
@@ -60,7 +53,20 @@ impl Gen<'_, '_> {
 
         self.b.switch_to_block(direct);
         let n_params = self.ir.params.len();
+        let all_registers = args[..n_params.min(args.len())]
+            .iter()
+            .all(|arg| matches!(arg, Operand::Num(_)));
         match self.numbers {
+            // Every argument a number in a register: no type guard, and no boxed call.
+            Some(numbers) if args.len() >= n_params && all_registers => {
+                let values: Vec<Val> = args[..n_params]
+                    .iter()
+                    .map(|arg| self.as_number(*arg).1)
+                    .collect();
+                self.number_call(node, numbers, &values, join);
+                self.b.switch_to_block(join);
+                return self.dyn_params(join);
+            }
             Some(numbers) if args.len() >= n_params => {
                 let (unboxed, boxed) = (self.b.create_block(), self.b.create_block());
                 let mut all_numbers = self.b.ins().iconst(types::I8, 1);
@@ -83,13 +89,115 @@ impl Gen<'_, '_> {
         self.dyn_params(join)
     }
 
+    /// The work of an entry that makes calls, in its first block: the boxed entry reads the
+    /// `CallState` pointer (the number entry gets it as a parameter), and both read which
+    /// cached locals are known to hold this function, unless the stack lacks room for a
+    /// direct call.
+    pub(super) fn init_calls(&mut self, entry: super::Entry) {
+        if !self.makes_calls {
+            return;
+        }
+        if entry == super::Entry::Boxed {
+            let state = self.b.ins().load(self.ptr, flags(), self.cx, CX_STATE);
+            self.b.def_var(self.state, state);
+        }
+        let known = self.b.ins().load(types::I64, flags(), self.cx, CX_SELF_LOCALS);
+        let room = self.has_stack_room();
+        let none = self.b.ins().iconst(types::I64, 0);
+        let known = self.b.ins().select(room, known, none);
+        self.b.def_var(self.direct_locals, known);
+    }
+
+    fn has_stack_room(&mut self) -> Val {
+        let sp = self.b.ins().get_stack_pointer(self.ptr);
+        let floor = self.b.ins().load(self.ptr, flags(), self.cx, CX_STACK_FLOOR);
+        self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, sp, floor)
+    }
+
+    /// The callee of a call: a pointer to its value, and whether the call is direct (the
+    /// callee is this closure and the stack has room). A callee that is a cached local
+    /// already known to be this function is neither read nor checked again (the pointer is
+    /// then null: only the generic path reads it); one found to be is remembered in
+    /// `JitCx::self_locals` for the rest of the chain.
+    fn callee(&mut self, node: &Node) -> (Val, Val) {
+        let cached = match node {
+            Node::Local { depth, slot, .. } => self.cache_index(*depth, *slot),
+            _ => None,
+        };
+        let Some(index) = cached else {
+            let value = self.expr(node);
+            let callee = self.pointer_to(value);
+            let is_self = self.is_self(callee);
+            return (callee, is_self);
+        };
+        let bit = 1i64 << index;
+        let known = self.b.use_var(self.direct_locals);
+        let known_bit = self.b.ins().band_imm(known, bit);
+        let (lookup, found_self, after) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(after, self.ptr);
+        self.b.append_block_param(after, types::I8);
+        let (no_pointer, yes) = (
+            self.b.ins().iconst(self.ptr, 0),
+            self.b.ins().iconst(types::I8, 1),
+        );
+        self.b.ins().brif(
+            known_bit,
+            after,
+            &[BlockArg::Value(no_pointer), BlockArg::Value(yes)],
+            lookup,
+            &[],
+        );
+        self.b.switch_to_block(lookup);
+        let value = self.expr(node);
+        let callee = self.pointer_to(value);
+        let is_self = self.is_self(callee);
+        let no = self.b.ins().iconst(types::I8, 0);
+        self.b.ins().brif(
+            is_self,
+            found_self,
+            &[],
+            after,
+            &[BlockArg::Value(callee), BlockArg::Value(no)],
+        );
+        self.b.switch_to_block(found_self);
+        let cx = self.cx;
+        let remembered = self.b.ins().load(types::I64, flags(), cx, CX_SELF_LOCALS);
+        let remembered = self.b.ins().bor_imm(remembered, bit);
+        self.b.ins().store(flags(), remembered, cx, CX_SELF_LOCALS);
+        let known = self.b.ins().bor_imm(known, bit);
+        self.b.def_var(self.direct_locals, known);
+        let yes = self.b.ins().iconst(types::I8, 1);
+        self.b
+            .ins()
+            .jump(after, &[BlockArg::Value(callee), BlockArg::Value(yes)]);
+        self.b.switch_to_block(after);
+        let params = self.b.block_params(after);
+        (params[0], params[1])
+    }
+
+    /// Whether the value at `callee` is this closure's function and the stack has room.
+    fn is_self(&mut self, callee: Val) -> Val {
+        let tag = self.b.ins().load(types::I64, flags(), callee, 0);
+        let word = self.b.ins().load(self.ptr, flags(), callee, PAYLOAD);
+        let self_word = self.b.ins().load(self.ptr, flags(), self.cx, CX_SELF_WORD);
+        let is_function = self.b.ins().icmp_imm(IntCC::Equal, tag, TAG_FUNCTION);
+        let is_self = self.b.ins().icmp(IntCC::Equal, word, self_word);
+        let room = self.has_stack_room();
+        let same = self.b.ins().band(is_function, is_self);
+        self.b.ins().band(same, room)
+    }
+
     /// The running function called through its number entry with `values`; jumps to `join`
     /// with the result.
     fn number_call(&mut self, node: &Node, numbers: FuncRef, values: &[Val], join: Block) {
         let state = self.enter_direct(node);
         let out = self.new_temp();
         let cx = self.cx;
-        let mut call_args = vec![cx, out];
+        let mut call_args = vec![cx, state, out];
         call_args.extend_from_slice(values);
         let call = self.b.ins().call(numbers, &call_args);
         let (status, number) = (self.b.inst_results(call)[0], self.b.inst_results(call)[1]);
@@ -168,18 +276,32 @@ impl Gen<'_, '_> {
         Operand::Ref(out)
     }
 
-    /// The interpreter's `enter_call` inline: the depth limit and one step of the budget,
-    /// then one level deeper. Answers the `CallState` pointer for [`Self::leave_direct`].
+    /// The interpreter's `enter_call` inline: the depth limit and one step of the budget
+    /// (one branch for both; the cold path tells which failed, depth first as the
+    /// interpreter checks it), then one level deeper. Answers the `CallState` pointer for
+    /// [`Self::leave_direct`].
     fn enter_direct(&mut self, node: &Node) -> Val {
-        let state = self.b.ins().load(self.ptr, flags(), self.cx, CX_STATE);
+        let state = self.b.use_var(self.state);
         let depth = self.b.ins().load(types::I32, flags(), state, DEPTH_OFFSET);
         let max_depth = self.b.ins().load(types::I32, flags(), state, MAX_DEPTH_OFFSET);
         let deeper = self.b.ins().iadd_imm(depth, 1);
         let too_deep = self.b.ins().icmp(IntCC::UnsignedGreaterThan, deeper, max_depth);
-        self.limit_error_if(too_deep, node, 0);
         let steps = self.b.ins().load(types::I64, flags(), state, STEPS_LEFT_OFFSET);
         let spent = self.b.ins().icmp_imm(IntCC::Equal, steps, 0);
-        self.limit_error_if(spent, node, 1);
+        let stop = self.b.ins().bor(too_deep, spent);
+        let (limit, ok) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(limit);
+        self.b.ins().brif(stop, limit, &[], ok, &[]);
+        self.b.switch_to_block(limit);
+        let (depth_error, budget_error) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(depth_error);
+        self.b.set_cold_block(budget_error);
+        self.b.ins().brif(too_deep, depth_error, &[], budget_error, &[]);
+        for (block, kind) in [(depth_error, 0), (budget_error, 1)] {
+            self.b.switch_to_block(block);
+            self.limit_error(node, kind);
+        }
+        self.b.switch_to_block(ok);
         let steps = self.b.ins().iadd_imm(steps, -1);
         self.b.ins().store(flags(), steps, state, STEPS_LEFT_OFFSET);
         self.b.ins().store(flags(), deeper, state, DEPTH_OFFSET);
@@ -202,16 +324,13 @@ impl Gen<'_, '_> {
         self.b.ins().jump(self.fail, &[]);
     }
 
-    fn limit_error_if(&mut self, condition: Val, node: &Node, kind: i64) {
-        let (error, ok) = (self.b.create_block(), self.b.create_block());
-        self.b.ins().brif(condition, error, &[], ok, &[]);
-        self.b.switch_to_block(error);
+    /// The limit error of `kind` (0: depth, 1: step budget) at the call `node`.
+    fn limit_error(&mut self, node: &Node, kind: i64) {
         let node = self.address_of(node);
         let kind = self.b.ins().iconst(self.ptr, kind);
         let sig = self.sigs.three_to_void;
         let cx = self.cx;
         self.shim_call_void(sig, shims::limit as *const u8, &[cx, node, kind]);
         self.b.ins().jump(self.fail, &[]);
-        self.b.switch_to_block(ok);
     }
 }
