@@ -40,13 +40,6 @@ const DIDO_NOT_YET: &[&str] = &[
     "mapDid",
     "clearDidMap",
     "clearDidDocs",
-    "addRoute",
-    "route",
-    "send",
-    "prepareQuery",
-    "sendQuery",
-    "generateMessage",
-    "createInviteUrl",
     "addLabelsToChannel",
 ];
 
@@ -326,5 +319,47 @@ const DIDO: &[Builtin] = &[
         &[p("message")],
         1,
         "`[message, metadata]` of a packed message for one of the pico's DIDs (null on failure)",
+    ),
+    function(
+        "addRoute",
+        &[p("type"), p("domain"), p("rule")],
+        3,
+        "incoming messages of DIDComm `type` raise the event `domain:rule`; answers true",
+    ),
+    function(
+        "route",
+        &[p("message")],
+        1,
+        "unpacks a packed message and raises its route's event with `{message, metadata}`",
+    ),
+    function(
+        "generateMessage",
+        &[p("messageOptions")],
+        1,
+        "a new plaintext DIDComm message (`type`, `body`, `from`, `to`, `thid`, ...)",
+    ),
+    function(
+        "send",
+        &[p("did"), p("message")],
+        2,
+        "packs the message to `did` and posts it to its service endpoint (answer: `dido:dido_send_response`)",
+    ),
+    function(
+        "sendQuery",
+        &[p("did"), p("message")],
+        2,
+        "packs and posts the message to `did`; answers the first directive's options",
+    ),
+    function(
+        "prepareQuery",
+        &[p("did"), p("query")],
+        2,
+        "`io.picolabs.did-o`'s `sendQuery(did, query)` (wrangler's `picoQuery` of a `did:`)",
+    ),
+    function(
+        "createInviteUrl",
+        &[p("base64")],
+        1,
+        "the out-of-band invitation URL `<host>/invite?_oob=<base64>`",
     ),
 ];
