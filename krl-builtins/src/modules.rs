@@ -19,26 +19,12 @@ pub const MODULES: &[Module] = &[
     module("random", "random values", true, RANDOM),
     module("schedule", "the pico's scheduled events", true, SCHEDULE),
     module("http", "HTTP requests", true, HTTP),
-    Module {
-        not_yet: DIDO_NOT_YET,
-        ..module(
-            "dido",
-            "DIDComm v2 between picos: peer DIDs and encrypted messages",
-            true,
-            DIDO,
-        )
-    },
-];
-
-/// pico-engine 1.3's `dido` members not provided yet (FIXME(#19)).
-const DIDO_NOT_YET: &[&str] = &[
-    "addRoute",
-    "route",
-    "send",
-    "prepareQuery",
-    "sendQuery",
-    "generateMessage",
-    "createInviteUrl",
+    module(
+        "dido",
+        "DIDComm v2 between picos: peer DIDs and encrypted messages",
+        true,
+        DIDO,
+    ),
 ];
 
 const fn module(
@@ -366,5 +352,47 @@ const DIDO: &[Builtin] = &[
         &[p("eci"), p("labels")],
         2,
         "adds tags (one or an array) to a channel of the pico",
+    ),
+    function(
+        "addRoute",
+        &[p("type"), p("domain"), p("rule")],
+        3,
+        "incoming messages of DIDComm `type` raise the event `domain:rule`; answers true",
+    ),
+    function(
+        "route",
+        &[p("message")],
+        1,
+        "unpacks a packed message and raises its route's event with `{message, metadata}`",
+    ),
+    function(
+        "generateMessage",
+        &[p("messageOptions")],
+        1,
+        "a new plaintext DIDComm message (`type`, `body`, `from`, `to`, `thid`, ...)",
+    ),
+    function(
+        "send",
+        &[p("did"), p("message")],
+        2,
+        "packs the message to `did` and posts it to its service endpoint (answer: `dido:dido_send_response`)",
+    ),
+    function(
+        "sendQuery",
+        &[p("did"), p("message")],
+        2,
+        "packs and posts the message to `did`; answers the first directive's options",
+    ),
+    function(
+        "prepareQuery",
+        &[p("did"), p("query")],
+        2,
+        "`io.picolabs.did-o`'s `sendQuery(did, query)` (wrangler's `picoQuery` of a `did:`)",
+    ),
+    function(
+        "createInviteUrl",
+        &[p("base64")],
+        1,
+        "the out-of-band invitation URL `<host>/invite?_oob=<base64>`",
     ),
 ];

@@ -64,11 +64,14 @@ ruleset io.picolabs.wrangler {
         | http:get(query_url(eci, mod, func, _host, _path, _root_url), {}.put(params))
       query_result(response)
     }
-    // Like skyQuery, but a pico on this engine is asked directly (so family channels work).
+    // Like skyQuery, but a pico on this engine is asked directly (so family channels work),
+    // and a `did:` is asked by DIDComm (through io.picolabs.did-o).
     picoQuery = function(eci, mod, func, params, _host, _path, _root_url) {
       local = _host.isnull() || _host == meta:host
       owns_channel(eci)
         => self_query_response
+        | eci.match(re#^did:#)
+        => dido:prepareQuery(eci, {"rid": mod, "name": func, "args": params})
         | local
           => ctx:query(eci, mod, func, {}.put(params))
           | query_result(

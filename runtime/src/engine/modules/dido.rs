@@ -1,7 +1,7 @@
 //! The `dido` module (pico-engine 1.3's DIDComm v2 support): `generateDID`, `storeDidDoc`,
-//! `pack` and `unpack` here, the DID-management members in `manage.rs`, with the reference's
-//! parameters, DID shapes and results; the members not built yet fail as "not a function"
-//! (docs/compat.md).
+//! `pack` and `unpack` here, the DID-management members in `manage.rs`, routes in
+//! `routes.rs`, outgoing messages in `messages.rs`, with the reference's parameters, DID
+//! shapes and results.
 //!
 //! Matches pico-engine: DID documents live in the calling ruleset's `didDocs` entity
 //! variable, a new DID gets its own channel (tagged with the DID) whose endpoint is the
@@ -12,7 +12,9 @@
 //! of didcomm-node's).
 
 mod manage;
+mod messages;
 mod peer;
+mod routes;
 mod secrets;
 
 use askar_crypto::alg::ed25519::Ed25519KeyPair;
@@ -23,6 +25,7 @@ use didcomm::{Message, PackEncryptedOptions, UnpackOptions};
 use futures_executor::block_on;
 use serde_json::{Value as Json, json};
 
+pub(super) use self::messages::DID_O_RID;
 use self::secrets::PicoResolver;
 use super::{Args, no_member};
 use crate::RuntimeError;
@@ -49,6 +52,13 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Va
         "clearDidMap" => manage::clear_did_map(cx),
         "clearDidDocs" => manage::clear_did_docs(cx),
         "addLabelsToChannel" => manage::add_labels_to_channel(cx, args.get(0), args.get(1)),
+        "addRoute" => routes::add_route(cx, args.get(0), args.get(1), args.get(2)),
+        "route" => routes::route(cx, args.get(0)),
+        "generateMessage" => messages::generate_message(cx, args.get(0)),
+        "createInviteUrl" => Ok(messages::create_invite_url(cx, args.get(0))),
+        "send" => Ok(messages::send(cx, args.get(0), args.get(1))),
+        "sendQuery" => Ok(messages::send_query(cx, args.get(0), args.get(1))),
+        "prepareQuery" => messages::prepare_query(cx, args.get(0), args.get(1)),
         _ => Err(no_member("dido", name)),
     }
 }
@@ -192,6 +202,12 @@ fn unpack(cx: &mut TxnContext<'_>, message: &Value) -> Value {
 }
 
 fn unpacked_message(cx: &TxnContext<'_>, message: &Value) -> Result<Value, String> {
+    let (plain, meta) = unpacked_parts(cx, message)?;
+    Ok(Value::array(vec![Value::from(&plain), Value::from(&meta)]))
+}
+
+/// The plaintext message and didcomm's metadata of a packed message, as JSON.
+fn unpacked_parts(cx: &TxnContext<'_>, message: &Value) -> Result<(Json, Json), String> {
     let text = message.to_json().to_string();
     let resolver = PicoResolver::new(cx);
     let (plain, meta) = block_on(Message::unpack(
@@ -203,7 +219,7 @@ fn unpacked_message(cx: &TxnContext<'_>, message: &Value) -> Result<Value, Strin
     .map_err(|err| err.to_string())?;
     let plain = serde_json::to_value(plain).map_err(|err| err.to_string())?;
     let meta = serde_json::to_value(meta).map_err(|err| err.to_string())?;
-    Ok(Value::array(vec![Value::from(&plain), Value::from(&meta)]))
+    Ok((plain, meta))
 }
 
 /// An error line of the running ruleset, with what failed.
