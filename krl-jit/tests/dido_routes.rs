@@ -131,7 +131,12 @@ fn engine_with_picos(storage: Arc<dyn Storage>, base_url: &str, count: usize) ->
                 .find(|channel| channel.tags.iter().any(|tag| tag.starts_with("did-peer-2")))
                 .expect("the DID's channel")
                 .id;
-            Pico { id, eci, did, did_eci }
+            Pico {
+                id,
+                eci,
+                did,
+                did_eci,
+            }
         })
         .collect();
     (engine, picos)
@@ -228,7 +233,10 @@ fn a_basic_message_raises_the_event_its_type_is_routed_to() {
     assert_eq!(plain["to"], json!([bob.did]));
     assert_eq!(plain["thid"], json!("thread-1"));
     assert!(plain["id"].as_str().is_some_and(|id| !id.is_empty()), "{plain}");
-    assert!(plain.get("pthid").is_none(), "an option not given is left out: {plain}");
+    assert!(
+        plain.get("pthid").is_none(),
+        "an option not given is left out: {plain}"
+    );
     assert!(plain.get("from_prior").is_none(), "no rotation pending: {plain}");
     let created = plain["created_time"].as_f64().expect("created_time in seconds");
     assert!(created >= before && created <= now_seconds(), "{plain}");
@@ -236,7 +244,10 @@ fn a_basic_message_raises_the_event_its_type_is_routed_to() {
     assert!(packed["ciphertext"].is_string(), "a JWE: {packed}");
 
     let directives = deliver(&engine, bob, packed);
-    assert!(directives.is_empty(), "a routed message answers nothing: {directives:?}");
+    assert!(
+        directives.is_empty(),
+        "a routed message answers nothing: {directives:?}"
+    );
     let stored = query(&engine, bob, "lastMessage");
     assert_eq!(stored["message"]["body"], json!({"content": "hello Bob"}));
     assert_eq!(stored["message"]["from"], json!(alice.did));
@@ -319,7 +330,10 @@ fn tampered_misaddressed_and_plaintext_messages_fail_the_route_without_a_state_c
     assert_eq!(query(&engine, bob, "lastEvent"), Json::Null);
     // The misaddressed message is sound: Carol's route takes it.
     assert!(deliver(&engine, carol, &for_carol).is_empty());
-    assert_eq!(query(&engine, carol, "lastMessage")["message"]["id"], to_carol["id"]);
+    assert_eq!(
+        query(&engine, carol, "lastMessage")["message"]["id"],
+        to_carol["id"]
+    );
 }
 
 #[test]
@@ -361,8 +375,14 @@ fn a_message_from_a_rotated_did_carries_a_from_prior_signed_by_the_old_did() {
 #[test]
 fn an_invitation_url_is_on_the_engine_or_on_example_com_for_localhost() {
     for (base_url, expected) in [
-        ("http://localhost:3000", "http://example.com/invite?_oob=eyJhIjoxfQ"),
-        ("https://picos.example.org", "https://picos.example.org/invite?_oob=eyJhIjoxfQ"),
+        (
+            "http://localhost:3000",
+            "http://example.com/invite?_oob=eyJhIjoxfQ",
+        ),
+        (
+            "https://picos.example.org",
+            "https://picos.example.org/invite?_oob=eyJhIjoxfQ",
+        ),
     ] {
         let (engine, picos) = engine_with_picos(Arc::new(MemoryStorage::new()), base_url, 1);
         let url = event(&engine, &picos[0].eci, "invite", json!({"base64": "eyJhIjoxfQ"}))["url"].clone();

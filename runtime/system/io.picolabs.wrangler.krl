@@ -21,6 +21,7 @@ ruleset io.picolabs.wrangler {
     // What a child installs for itself once it exists, from the folder wrangler came from.
     subscription_rid = "io.picolabs.subscription"
     pds_rid = "io.picolabs.pds"
+    did_o_rid = "io.picolabs.did-o"
 
     // The answer a pico gets when it tries to query itself over HTTP.
     self_query_response = {
@@ -275,7 +276,6 @@ ruleset io.picolabs.wrangler {
   // Picos: the child's side
   //
 
-  // The reference also installs io.picolabs.did-o here; this engine has no DIDComm yet.
   rule initialize_child {
     select when wrangler pico_created
     fired {
@@ -283,6 +283,8 @@ ruleset io.picolabs.wrangler {
         attributes {"url": sibling_url(ctx:rid_url, pds_rid)}
       raise wrangler event "install_ruleset_request"
         attributes {"url": sibling_url(ctx:rid_url, subscription_rid)}
+      raise wrangler event "install_ruleset_request"
+        attributes {"url": sibling_url(ctx:rid_url, did_o_rid)}
       ent:parent_eci := ctx:parent
       ent:name := event:attrs{"name"}
       ent:id := ctx:picoId

@@ -53,7 +53,10 @@ pub(super) fn generate_message(cx: &mut TxnContext<'_>, options: &Value) -> Resu
     }
     message.insert("created_time", Value::number(created));
     insert_given(&mut message, "attachments", option("attachments"));
-    if let Some(expires) = option("expires_time").as_number().filter(|expires| *expires != 0.0) {
+    if let Some(expires) = option("expires_time")
+        .as_number()
+        .filter(|expires| *expires != 0.0)
+    {
         message.insert("expires_time", Value::number(created + expires.floor()));
     }
     if let Some(from) = option("from").as_str() {
@@ -134,7 +137,13 @@ fn try_send_query(cx: &mut TxnContext<'_>, did: &Value, message: &Value) -> Resu
     let Ok(response) = http::post_json(cx, &endpoint, packed, None, Some(QUERY_TIMEOUT)) else {
         return Ok(Value::string("Query timed out"));
     };
-    let field = |key: &str| response.as_map().and_then(|map| map.get(key)).cloned().unwrap_or_default();
+    let field = |key: &str| {
+        response
+            .as_map()
+            .and_then(|map| map.get(key))
+            .cloned()
+            .unwrap_or_default()
+    };
     if field("status_code").as_number() != Some(200.0) {
         return Ok(response);
     }
@@ -145,7 +154,11 @@ fn try_send_query(cx: &mut TxnContext<'_>, did: &Value, message: &Value) -> Resu
 
 /// `dido:prepareQuery(did, query)`: `io.picolabs.did-o`'s `sendQuery(did, query)`, which the
 /// pico must have installed.
-pub(super) fn prepare_query(cx: &mut TxnContext<'_>, did: &Value, query: &Value) -> Result<Value, RuntimeError> {
+pub(super) fn prepare_query(
+    cx: &mut TxnContext<'_>,
+    did: &Value,
+    query: &Value,
+) -> Result<Value, RuntimeError> {
     cx.call_provided(
         DID_O_RID,
         "sendQuery",
@@ -155,14 +168,22 @@ pub(super) fn prepare_query(cx: &mut TxnContext<'_>, did: &Value, query: &Value)
 
 /// The service endpoint of `did`'s stored document, the message's `from` DID and the
 /// message packed from it to `did`.
-fn packed_for(cx: &mut TxnContext<'_>, did: &Value, message: &Value) -> Result<(String, String, Value), String> {
+fn packed_for(
+    cx: &mut TxnContext<'_>,
+    did: &Value,
+    message: &Value,
+) -> Result<(String, String, Value), String> {
     let did_text = did.to_krl_string();
     let docs = cx.ent_get(DOCS_VAR);
     let endpoint = docs
         .as_map()
         .and_then(|docs| docs.get(&did_text))
         .map(Value::to_json)
-        .and_then(|doc| doc["service"][0]["serviceEndpoint"]["uri"].as_str().map(str::to_string))
+        .and_then(|doc| {
+            doc["service"][0]["serviceEndpoint"]["uri"]
+                .as_str()
+                .map(str::to_string)
+        })
         .ok_or_else(|| format!("no stored DID document of {did_text} has a service endpoint"))?;
     let from = message
         .as_map()
@@ -179,8 +200,7 @@ fn packed_for(cx: &mut TxnContext<'_>, did: &Value, message: &Value) -> Result<(
 
 /// The channel of this pico tagged with `did` (as `generateDID` tags a DID's channel).
 fn did_channel(cx: &TxnContext<'_>, did: &str) -> Result<String, String> {
-    let tag = channel::clean_tags(&Value::array(vec![Value::string(did)]))
-        .map_err(|err| err.to_string())?;
+    let tag = channel::clean_tags(&Value::array(vec![Value::string(did)])).map_err(|err| err.to_string())?;
     cx.pico_state()
         .channels
         .values()

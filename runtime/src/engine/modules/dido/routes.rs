@@ -7,6 +7,8 @@
 //! message carries (`https://picolabs.io/event/1.0/event`) or answer the query it carries
 //! (`https://picolabs.io/query/1.0/query`, what `event:send` with a `did` and wrangler's
 //! `picoQuery` of a `did:` send). A message of no known route is an error line, not an error.
+//! Before routing, a message settles the DID rotations it announces or completes
+//! (`manage::settle_rotations`).
 //! Deliberately not the reference's: a message that cannot be unpacked, or that was not
 //! encrypted, fails the call with the reason (the reference fails on reading its null result,
 //! and routes plaintext messages anyone could forge).
@@ -53,11 +55,17 @@ pub(super) fn route(cx: &mut TxnContext<'_>, packed: &Value) -> Result<Value, Ru
             "dido:route refuses a message that is not encrypted",
         ));
     }
-    // FIXME(#19): the reference also rotates the sender's DID here (`from_prior`) and drops
-    // the pending rotation a message to a new DID settles; that needs deleteDID/updateDidMap.
     let message = Value::from(&plain);
     let metadata = Value::from(&meta);
-    let body = |key: &str| Value::from(plain.get("body").and_then(|body| body.get(key)).unwrap_or(&Json::Null));
+    super::manage::settle_rotations(cx, &message, &metadata)?;
+    let body = |key: &str| {
+        Value::from(
+            plain
+                .get("body")
+                .and_then(|body| body.get(key))
+                .unwrap_or(&Json::Null),
+        )
+    };
     let result = match plain.get("type").and_then(Json::as_str) {
         None => Err("the message has no type".to_string()),
         Some(EVENT_TYPE) => cx
