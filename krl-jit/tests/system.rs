@@ -427,7 +427,15 @@ ruleset test.watcher {
     );
     assert_eq!(
         strings(&query(&engine, &open, WRANGLER, "installedRIDs", "{}")),
-        [UI, WRANGLER, SUBSCRIPTION, DIDO, PDS, "test.watcher", "test.greeter"]
+        [
+            UI,
+            WRANGLER,
+            SUBSCRIPTION,
+            DIDO,
+            PDS,
+            "test.watcher",
+            "test.greeter"
+        ]
     );
 }
 
