@@ -8,7 +8,7 @@
 #[path = "support/krl_run.rs"]
 mod krl_run;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use krl_run::{KrlRun, temp_dir};
@@ -58,9 +58,9 @@ fn krl_ok(engine: &KrlRun, args: &[&str]) -> String {
     stdout
 }
 
-/// A pico made by wrangler (so it has did-o) with the chat on it: its id and a channel open
+/// A pico made by wrangler (so it has did-o) with the chat (the file `chat`) on it: its id and a channel open
 /// to every event and query.
-fn chat_pico(engine: &KrlRun, name: &str) -> (String, String) {
+fn chat_pico(engine: &KrlRun, chat: &Path, name: &str) -> (String, String) {
     let created = krl_ok(engine, &["pico", "new", name]);
     let words: Vec<&str> = created.split_whitespace().collect();
     let (id, ui_eci) = match words.as_slice() {
@@ -74,7 +74,6 @@ fn chat_pico(engine: &KrlRun, name: &str) -> (String, String) {
         let rids = pico["rulesets"].to_string();
         rids.contains(DID_O).then_some(())
     });
-    let chat = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testsuite/rulesets/did_chat.krl");
     krl_ok(engine, &["install", &chat.to_string_lossy(), "--pico", &id]);
     let open = json!({
         "tags": ["chat-test"],
@@ -109,9 +108,13 @@ fn channel_tags(engine: &KrlRun, eci: &str) -> String {
 #[test]
 fn two_picos_meet_by_invitation_trust_ping_rotate_and_chat_over_http() {
     let home = temp_dir("did-o-chat");
+    // The engine reads ruleset files in its home.
+    let chat = home.join("did_chat.krl");
+    std::fs::write(&chat, include_str!("../../testsuite/rulesets/did_chat.krl"))
+        .expect("the chat is written");
     let engine = KrlRun::start(0, &["--home", &home.to_string_lossy()]);
-    let (alice_id, alice) = chat_pico(&engine, "alice");
-    let (_, bob) = chat_pico(&engine, "bob");
+    let (alice_id, alice) = chat_pico(&engine, &chat, "alice");
+    let (_, bob) = chat_pico(&engine, &chat, "bob");
 
     let url = query(&engine, &alice, CHAT, "invitation", json!({"label": "Alice"}));
     let url = url.as_str().unwrap_or_else(|| panic!("an invitation URL: {url}"));
