@@ -4,7 +4,9 @@
 // The `dido` module keeps its state in this ruleset's entity variables: `routes` (message
 // type -> the event it raises), `didDocs` (DID -> DID document), `didMap` (their DID -> the
 // DID of ours that talks to them) and `pendingRotations` (new DID of ours -> the rotation it
-// announces). Private keys are not among them (the engine keeps them apart).
+// announces). Private keys are not among them (the engine keeps them apart). The module
+// writes these variables, which this ruleset only reads:
+// krl:allow(ent-read-never-written)
 //
 // A relationship starts with an out-of-band invitation: one pico makes an invitation URL
 // (`generate_invitation`), the other receives it (`dido:receive_invite`), makes a DID for the
@@ -126,14 +128,14 @@ ruleset io.picolabs.did-o {
   rule initialize {
     select when wrangler ruleset_installed where event:attrs{"rids"} >< meta:rid
     pre {
-      added = trust_ping_routes()
+      _added = trust_ping_routes()
     }
   }
 
   rule pico_root_created {
     select when engine_ui setup
     pre {
-      added = ent:routes.isnull() => trust_ping_routes() | []
+      _added = ent:routes.isnull() => trust_ping_routes() | []
     }
   }
 
@@ -156,8 +158,8 @@ ruleset io.picolabs.did-o {
       invitation = math:base64decode(encoded).decode()
       inviter = invitation{"from"}
       mine = dido:generateDID()
-      mapped = dido:mapDid(inviter, mine{"id"})
-      stored = dido:storeDidDoc(inviter)
+      _mapped = dido:mapDid(inviter, mine{"id"})
+      _stored = dido:storeDidDoc(inviter)
     }
     fired {
       raise dido event "send_trust_ping" attributes event:attrs.put("did", inviter)
@@ -168,7 +170,7 @@ ruleset io.picolabs.did-o {
     select when dido send_trust_ping
     pre {
       their_did = event:attrs{"did"}
-      sent = dido:send(their_did, generate_trust_ping_message(their_did))
+      _sent = dido:send(their_did, generate_trust_ping_message(their_did))
     }
   }
 
@@ -179,8 +181,8 @@ ruleset io.picolabs.did-o {
     pre {
       ping = event:attrs{"message"}
       their_did = ping{"from"}
-      rotated = dido:rotateInviteDID(ping{"to"}[0], their_did)
-      sent = dido:send(their_did, generate_trust_ping_response(ping{"id"}, their_did))
+      _rotated = dido:rotateInviteDID(ping{"to"}[0], their_did)
+      _sent = dido:send(their_did, generate_trust_ping_response(ping{"id"}, their_did))
     }
   }
 }

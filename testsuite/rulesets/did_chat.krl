@@ -30,16 +30,16 @@ ruleset test.did_chat {
   rule route_basic_messages {
     select when wrangler ruleset_installed where event:attrs{"rids"} >< meta:rid
     pre {
-      added = didx:addRoute(basic_message, "chat", "message_received")
+      _added = didx:addRoute(basic_message, "chat", "message_received")
     }
   }
 
   rule say {
-    select when chat say did re#^(did:.+)$# setting(to)
+    select when chat say did re#^(did:.+)$# content re#(.*)# setting(to, content)
     pre {
-      body = {"content": event:attrs{"content"}}
+      body = {"content": content}
       message = didx:generate_message({"type": basic_message, "from": didx:didMap(){to}, "to": [to], "body": body})
-      sent = didx:send(to, message)
+      _sent = didx:send(to, message)
     }
     send_directive("said", {"to": to})
   }
