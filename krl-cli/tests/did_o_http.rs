@@ -105,6 +105,34 @@ fn channel_tags(engine: &KrlRun, eci: &str) -> String {
     query(engine, eci, UI, "pico", json!({}))["channels"].to_string()
 }
 
+/// An invitation URL of the pico's chat, and its DID (the one DID the pico has so far).
+fn invitation(engine: &KrlRun, eci: &str) -> (String, String) {
+    let url = query(engine, eci, CHAT, "invitation", json!({"label": "Alice"}));
+    let url = url.as_str().unwrap_or_else(|| panic!("an invitation URL: {url}"));
+    assert!(url.contains("/invite?_oob="), "{url}");
+    // The invitation's DID is the one DID the pico has so far.
+    let docs = query(engine, eci, DID_O, "didDocs", json!({}));
+    let dids: Vec<&String> = docs
+        .as_object()
+        .map(|docs| docs.keys().collect())
+        .unwrap_or_default();
+    let [invite_did] = dids[..] else {
+        panic!("one DID document: {docs}");
+    };
+    (url.to_string(), invite_did.clone())
+}
+
+/// The private key ids the store kept for the pico.
+fn stored_key_ids(home: &Path, pico_id: &str) -> Vec<String> {
+    let storage = SqliteStorage::open(&home.join("db"), Durability::default()).expect("the store opens");
+    storage
+        .scan_prefix(&key::prefix(&["did-secret", pico_id]))
+        .expect("the store")
+        .iter()
+        .map(|(key, _)| key::decode(key).expect("a store key")[2].clone())
+        .collect()
+}
+
 #[test]
 fn two_picos_meet_by_invitation_trust_ping_rotate_and_chat_over_http() {
     let home = temp_dir("did-o-chat");
@@ -116,19 +144,7 @@ fn two_picos_meet_by_invitation_trust_ping_rotate_and_chat_over_http() {
     let (alice_id, alice) = chat_pico(&engine, &chat, "alice");
     let (_, bob) = chat_pico(&engine, &chat, "bob");
 
-    let url = query(&engine, &alice, CHAT, "invitation", json!({"label": "Alice"}));
-    let url = url.as_str().unwrap_or_else(|| panic!("an invitation URL: {url}"));
-    assert!(url.contains("/invite?_oob="), "{url}");
-    // The invitation's DID is the one DID Alice has so far.
-    let docs = query(&engine, &alice, DID_O, "didDocs", json!({}));
-    let dids: Vec<&String> = docs
-        .as_object()
-        .map(|docs| docs.keys().collect())
-        .unwrap_or_default();
-    let [invite_did] = dids[..] else {
-        panic!("one DID document: {docs}");
-    };
-    let invite_did = invite_did.clone();
+    let (url, invite_did) = invitation(&engine, &alice);
     let invite_tag = invite_did.replace([':', '.'], "-").to_lowercase();
     assert!(
         channel_tags(&engine, &alice).contains(&invite_tag),
@@ -197,13 +213,7 @@ fn two_picos_meet_by_invitation_trust_ping_rotate_and_chat_over_http() {
     engine.stop();
 
     // Alice keeps the keys of her new DID only.
-    let storage = SqliteStorage::open(&home.join("db"), Durability::default()).expect("the store opens");
-    let alice_kids: Vec<String> = storage
-        .scan_prefix(&key::prefix(&["did-secret", &alice_id]))
-        .expect("the store")
-        .iter()
-        .map(|(key, _)| key::decode(key).expect("a store key")[2].clone())
-        .collect();
+    let alice_kids = stored_key_ids(&home, &alice_id);
     assert_eq!(alice_kids.len(), 2, "{alice_kids:?}");
     assert!(
         alice_kids
