@@ -387,7 +387,7 @@ fn labels_are_added_to_a_channel_of_the_pico_and_its_policies_kept() {
             value(json!({"eci": "nope", "labels": "x"})),
         )
         .expect_err("an unknown channel");
-    assert!(error.to_string().contains("has no channel nope"), "{error}");
+    assert!(error.to_string().contains("ECI not found nope"), "{error}");
 }
 
 #[test]

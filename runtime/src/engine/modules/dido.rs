@@ -97,7 +97,7 @@ fn generate_did(cx: &mut TxnContext<'_>, is_invite: bool) -> Result<Value, Runti
 fn add_channel(cx: &mut TxnContext<'_>, eci: String, did: &str, is_invite: bool) -> Result<(), RuntimeError> {
     let mut tags = Vec::new();
     if is_invite {
-        tags.push(Value::string("did_invite"));
+        tags.push(Value::string(manage::INVITE_TAG));
     }
     tags.push(Value::string(did));
     let event_policy = json!({

@@ -15,6 +15,7 @@ use super::{DOCS_VAR, generate_did, put_doc, store_did_doc};
 use crate::RuntimeError;
 use crate::engine::channel;
 use crate::engine::context::TxnContext;
+use crate::engine::modules::ctx;
 use crate::value::{Map, Value};
 
 /// The calling ruleset's entity variable `their DID -> my DID`.
@@ -176,25 +177,32 @@ pub(super) fn clear_did_map(cx: &mut TxnContext<'_>) -> Result<Value, RuntimeErr
 }
 
 /// `dido:addLabelsToChannel(eci, labels)`: adds tags (one or an array) to a channel of this
-/// pico, keeping its policies; answers null.
+/// pico, keeping its policies; answers null. Matches pico-engine: the change is a
+/// `ctx:putChannel`, with its errors (`ECI not found <eci>`, the self channel) and its silence
+/// on family channels.
 pub(super) fn add_labels_to_channel(
     cx: &mut TxnContext<'_>,
     eci: &Value,
     labels: &Value,
 ) -> Result<Value, RuntimeError> {
     let eci = key_of(eci);
-    let Some(channel) = cx.pico_state().channels.get(&eci) else {
-        return Err(RuntimeError::error(format!(
-            "dido:addLabelsToChannel: this pico has no channel {eci}"
-        )));
-    };
-    let mut channel = channel.clone();
-    let labels = match labels {
-        Value::Array(items) => items.to_vec(),
-        label => vec![label.clone()],
-    };
-    channel.tags.extend(channel::clean_tags(&Value::array(labels))?);
-    cx.stage_channel(channel);
+    let mut tags: Vec<Value> = cx
+        .pico_state()
+        .channels
+        .get(&eci)
+        .map(|channel| {
+            channel
+                .tags
+                .iter()
+                .map(|tag| Value::string(tag.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    match labels {
+        Value::Array(items) => tags.extend(items.iter().cloned()),
+        label => tags.push(label.clone()),
+    }
+    ctx::put_channel(cx, &eci, &Value::array(tags), &Value::Null, &Value::Null)?;
     Ok(Value::Null)
 }
 
