@@ -20,8 +20,7 @@ ruleset io.picolabs.did-o {
       events and queries sent to a DID.
     >>
     provides addRoute, routes, send, sendEvent, sendQuery, didMap, clearDidMap, didDocs,
-      clearDidDocs, pendingRotations, clearPendingRotations, generate_invitation,
-      generate_message
+      clearDidDocs, pendingRotations, clearPendingRotations, generate_invitation, generate_message
     shares routes, addRoute, didDocs, clearDidDocs, didMap, clearDidMap, pendingRotations,
       clearPendingRotations, generate_invitation, generate_message
   }

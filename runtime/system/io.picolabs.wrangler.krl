@@ -72,12 +72,12 @@ ruleset io.picolabs.wrangler {
       owns_channel(eci)
         => self_query_response
         | eci.match(re#^did:#)
-        => dido:prepareQuery(eci, {"rid": mod, "name": func, "args": params})
-        | local
-          => ctx:query(eci, mod, func, {}.put(params))
-          | query_result(
-            http:get(query_url(eci, mod, func, _host, _path, _root_url), {}.put(params)),
-          )
+          => dido:prepareQuery(eci, {"rid": mod, "name": func, "args": params})
+          | local
+            => ctx:query(eci, mod, func, {}.put(params))
+            | query_result(
+              http:get(query_url(eci, mod, func, _host, _path, _root_url), {}.put(params)),
+            )
     }
 
     installed = function(rid) {

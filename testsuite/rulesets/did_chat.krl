@@ -38,7 +38,12 @@ ruleset test.did_chat {
     select when chat say did re#^(did:.+)$# content re#(.*)# setting(to, content)
     pre {
       body = {"content": content}
-      message = didx:generate_message({"type": basic_message, "from": didx:didMap(){to}, "to": [to], "body": body})
+      message = didx:generate_message({
+        "type": basic_message,
+        "from": didx:didMap(){to},
+        "to": [to],
+        "body": body,
+      })
       _sent = didx:send(to, message)
     }
     send_directive("said", {"to": to})
@@ -50,7 +55,10 @@ ruleset test.did_chat {
       message = event:attrs{"message"}
     }
     always {
-      ent:messages := messages().append({"from": message{"from"}, "content": message{"body"}{"content"}})
+      ent:messages := messages().append({
+        "from": message{"from"},
+        "content": message{"body"}{"content"},
+      })
     }
   }
 

@@ -4,7 +4,7 @@
 //!
 //! Matches pico-engine: each lives in an entity variable of the calling ruleset (`didDocs`,
 //! `didMap`, `pendingRotations`), with the reference's shapes, so a ruleset reads them as
-//! `ent:didMap` and so on; the members answer what the reference's answer (`true`/`false`
+//! `ent:didMap` and so on; the members answer what the reference's do (`true`/`false`
 //! or null).
 //! Deliberately not the reference's: deleting a DID document (`deleteDID`, `clearDidDocs`)
 //! also deletes the private keys of that DID in the same transaction (the reference leaves
