@@ -173,7 +173,9 @@ fn second_pico(engine: &KrlRun, files: &[&Path]) -> String {
     let created = krl_ok(engine, &["pico", "new", "bob"]);
     let words: Vec<&str> = created.split_whitespace().collect();
     let (id, ui_eci) = match words.as_slice() {
-        ["created", "pico", id, _, "(UI", "channel", eci] => (id.to_string(), eci.trim_end_matches(')').to_string()),
+        ["created", "pico", id, _, "(UI", "channel", eci] => {
+            (id.to_string(), eci.trim_end_matches(')').to_string())
+        }
         _ => panic!("unexpected `pico new` output: {created}"),
     };
     for file in files {

@@ -136,7 +136,12 @@ impl<'a> TxnContext<'a> {
     /// code would: for built-ins the reference writes with `useModule` (`event:send` with a
     /// `did`, `dido:prepareQuery`, the queries `dido:route` answers). Positional arguments
     /// from an array, named ones from a map.
-    pub(crate) fn call_provided(&mut self, rid: &str, name: &str, args: Value) -> Result<Value, RuntimeError> {
+    pub(crate) fn call_provided(
+        &mut self,
+        rid: &str,
+        name: &str,
+        args: Value,
+    ) -> Result<Value, RuntimeError> {
         let instance = self.use_module(rid, &Map::new())?;
         let binding = ModuleBinding {
             alias: Arc::from(rid),
@@ -147,7 +152,9 @@ impl<'a> TxnContext<'a> {
             Value::Array(items) => (items.to_vec(), Vec::new()),
             Value::Map(map) => (
                 Vec::new(),
-                map.iter().map(|(key, value)| (Arc::clone(key), value.clone())).collect(),
+                map.iter()
+                    .map(|(key, value)| (Arc::clone(key), value.clone()))
+                    .collect(),
             ),
             _ => (Vec::new(), Vec::new()),
         };

@@ -1,7 +1,7 @@
 //! The `dido` module (pico-engine 1.3's DIDComm v2 support): `generateDID`, `storeDidDoc`,
-//! `pack` and `unpack` here, routes in `routes.rs`, outgoing messages in `messages.rs`, with
-//! the reference's parameters, DID shapes and results; the members not built yet fail as
-//! "not a function" (docs/compat.md).
+//! `pack` and `unpack` here, the DID-management members in `manage.rs`, routes in
+//! `routes.rs`, outgoing messages in `messages.rs`, with the reference's parameters, DID
+//! shapes and results; the members not built yet fail as "not a function" (docs/compat.md).
 //!
 //! Matches pico-engine: DID documents live in the calling ruleset's `didDocs` entity
 //! variable, a new DID gets its own channel (tagged with the DID) whose endpoint is the
@@ -11,6 +11,7 @@
 //! (`secrets.rs`), and `unpack`'s message is a map (the reference hands KRL an opaque object
 //! of didcomm-node's).
 
+mod manage;
 mod messages;
 mod peer;
 mod routes;
@@ -42,6 +43,15 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Va
         "storeDidDoc" => Ok(store_did_doc(cx, args.get(0))),
         "pack" => Ok(pack(cx, args.get(0), args.get(1), args.get(2))),
         "unpack" => Ok(unpack(cx, args.get(0))),
+        "deleteDID" => manage::delete_did(cx, args.get(0)),
+        "updateDID" => manage::update_did(cx, args.get(0), args.get(1)),
+        "rotateDID" => manage::rotate_did(cx, args.get(0)),
+        "rotateInviteDID" => manage::rotate_invite_did(cx, args.get(0), args.get(1)),
+        "clearPendingRotations" => manage::clear_pending_rotations(cx),
+        "mapDid" => manage::map_did(cx, args.get(0), args.get(1)),
+        "clearDidMap" => manage::clear_did_map(cx),
+        "clearDidDocs" => manage::clear_did_docs(cx),
+        "addLabelsToChannel" => manage::add_labels_to_channel(cx, args.get(0), args.get(1)),
         "addRoute" => routes::add_route(cx, args.get(0), args.get(1), args.get(2)),
         "route" => routes::route(cx, args.get(0)),
         "generateMessage" => messages::generate_message(cx, args.get(0)),

@@ -14,6 +14,7 @@ use didcomm::FromPrior;
 use futures_executor::block_on;
 use serde_json::Value as Json;
 
+use super::manage::ROTATIONS_VAR;
 use super::secrets::PicoResolver;
 use super::{DOCS_VAR, log_error};
 use crate::RuntimeError;
@@ -28,10 +29,6 @@ pub(crate) const DID_O_RID: &str = "io.picolabs.did-o";
 
 /// How long `sendQuery` waits for the answer (the reference's `QUERY_TIMEOUT`).
 const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The calling ruleset's entity variable of DID rotations not yet seen by the other side, by
-/// new DID (`rotateDID` writes it).
-const PENDING_ROTATIONS_VAR: &str = "pendingRotations";
 
 /// `dido:generateMessage(messageOptions)`: a plaintext DIDComm message with a new id and the
 /// current time; `expires_time` is seconds from now; a `from` DID being rotated in carries
@@ -53,7 +50,10 @@ pub(super) fn generate_message(cx: &mut TxnContext<'_>, options: &Value) -> Resu
     }
     message.insert("created_time", Value::number(created));
     insert_given(&mut message, "attachments", option("attachments"));
-    if let Some(expires) = option("expires_time").as_number().filter(|expires| *expires != 0.0) {
+    if let Some(expires) = option("expires_time")
+        .as_number()
+        .filter(|expires| *expires != 0.0)
+    {
         message.insert("expires_time", Value::number(created + expires.floor()));
     }
     if let Some(from) = option("from").as_str() {
@@ -74,7 +74,7 @@ fn insert_given(message: &mut Map, key: &str, value: Value) {
 
 /// The `from_prior` JWT of the pending rotation to `did`, signed with the old DID's key.
 fn from_prior(cx: &TxnContext<'_>, did: &str) -> Option<String> {
-    let pending = cx.ent_get(PENDING_ROTATIONS_VAR);
+    let pending = cx.ent_get(ROTATIONS_VAR);
     let rotation = pending.as_map()?.get(did)?;
     let rotation: FromPrior = serde_json::from_value(rotation.to_json()).ok()?;
     let resolver = PicoResolver::new(cx);
@@ -134,7 +134,13 @@ fn try_send_query(cx: &mut TxnContext<'_>, did: &Value, message: &Value) -> Resu
     let Ok(response) = http::post_json(cx, &endpoint, packed, None, Some(QUERY_TIMEOUT)) else {
         return Ok(Value::string("Query timed out"));
     };
-    let field = |key: &str| response.as_map().and_then(|map| map.get(key)).cloned().unwrap_or_default();
+    let field = |key: &str| {
+        response
+            .as_map()
+            .and_then(|map| map.get(key))
+            .cloned()
+            .unwrap_or_default()
+    };
     if field("status_code").as_number() != Some(200.0) {
         return Ok(response);
     }
@@ -145,7 +151,11 @@ fn try_send_query(cx: &mut TxnContext<'_>, did: &Value, message: &Value) -> Resu
 
 /// `dido:prepareQuery(did, query)`: `io.picolabs.did-o`'s `sendQuery(did, query)`, which the
 /// pico must have installed.
-pub(super) fn prepare_query(cx: &mut TxnContext<'_>, did: &Value, query: &Value) -> Result<Value, RuntimeError> {
+pub(super) fn prepare_query(
+    cx: &mut TxnContext<'_>,
+    did: &Value,
+    query: &Value,
+) -> Result<Value, RuntimeError> {
     cx.call_provided(
         DID_O_RID,
         "sendQuery",
@@ -155,14 +165,22 @@ pub(super) fn prepare_query(cx: &mut TxnContext<'_>, did: &Value, query: &Value)
 
 /// The service endpoint of `did`'s stored document, the message's `from` DID and the
 /// message packed from it to `did`.
-fn packed_for(cx: &mut TxnContext<'_>, did: &Value, message: &Value) -> Result<(String, String, Value), String> {
+fn packed_for(
+    cx: &mut TxnContext<'_>,
+    did: &Value,
+    message: &Value,
+) -> Result<(String, String, Value), String> {
     let did_text = did.to_krl_string();
     let docs = cx.ent_get(DOCS_VAR);
     let endpoint = docs
         .as_map()
         .and_then(|docs| docs.get(&did_text))
         .map(Value::to_json)
-        .and_then(|doc| doc["service"][0]["serviceEndpoint"]["uri"].as_str().map(str::to_string))
+        .and_then(|doc| {
+            doc["service"][0]["serviceEndpoint"]["uri"]
+                .as_str()
+                .map(str::to_string)
+        })
         .ok_or_else(|| format!("no stored DID document of {did_text} has a service endpoint"))?;
     let from = message
         .as_map()
@@ -179,14 +197,24 @@ fn packed_for(cx: &mut TxnContext<'_>, did: &Value, message: &Value) -> Result<(
 
 /// The channel of this pico tagged with `did` (as `generateDID` tags a DID's channel).
 fn did_channel(cx: &TxnContext<'_>, did: &str) -> Result<String, String> {
-    let tag = channel::clean_tags(&Value::array(vec![Value::string(did)]))
-        .map_err(|err| err.to_string())?;
+    did_channels(cx, did)
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("no channel of this pico is tagged with {did}"))
+}
+
+/// The channels of this pico tagged with `did`. Matches pico-engine: the tag is the DID
+/// made a channel tag (lower case, `-` for what a tag cannot hold).
+pub(super) fn did_channels(cx: &TxnContext<'_>, did: &str) -> Vec<String> {
+    let Ok(tag) = channel::clean_tags(&Value::array(vec![Value::string(did)])) else {
+        return Vec::new();
+    };
     cx.pico_state()
         .channels
         .values()
-        .find(|channel| channel.tags.iter().any(|have| tag.contains(have)))
+        .filter(|channel| channel.tags.iter().any(|have| tag.contains(have)))
         .map(|channel| channel.id.clone())
-        .ok_or_else(|| format!("no channel of this pico is tagged with {did}"))
+        .collect()
 }
 
 fn log_send_error(cx: &mut TxnContext<'_>, message: &str, why: String, did: &Value, sent: &Value) {
