@@ -13,16 +13,16 @@ ruleset t.dido_members {
   }
   rule r {
     select when t r
-    pre {
-      added = dido:addRoute("https://didcomm.org/basicmessage/2.0/message", "t", "basic")
-      routed = dido:route(event:attrs)
-      sent = dido:send("did:peer:2.x", {})
-      answer = dido:sendQuery("did:peer:2.x", {})
-      asked = dido:prepareQuery("did:peer:2.x", {"rid": "t.x", "name": "f", "args": {}})
-      url = dido:createInviteUrl("e30")
-      rotated = dido:rotateDID("did:peer:2.x")
-      mapped = dido:mapDid("did:peer:2.y", "did:peer:2.x")
-      labelled = dido:addLabelsToChannel("eci", ["label"])
-    }
+    send_directive("members", {"results": [
+      dido:addRoute("https://didcomm.org/basicmessage/2.0/message", "t", "basic"),
+      dido:route(event:attrs),
+      dido:send("did:peer:2.x", {}),
+      dido:sendQuery("did:peer:2.x", {}),
+      dido:prepareQuery("did:peer:2.x", {"rid": "t.x", "name": "f", "args": {}}),
+      dido:createInviteUrl("e30"),
+      dido:rotateDID("did:peer:2.x"),
+      dido:mapDid("did:peer:2.y", "did:peer:2.x"),
+      dido:addLabelsToChannel("eci", ["label"])
+    ]})
   }
 }
