@@ -71,12 +71,12 @@ ruleset io.picolabs.wrangler {
       owns_channel(eci)
         => self_query_response
         | eci.match(re#^did:#)
-        => dido:prepareQuery(eci, {"rid": mod, "name": func, "args": params})
-        | local
-          => ctx:query(eci, mod, func, {}.put(params))
-          | query_result(
-            http:get(query_url(eci, mod, func, _host, _path, _root_url), {}.put(params)),
-          )
+          => dido:prepareQuery(eci, {"rid": mod, "name": func, "args": params})
+          | local
+            => ctx:query(eci, mod, func, {}.put(params))
+            | query_result(
+              http:get(query_url(eci, mod, func, _host, _path, _root_url), {}.put(params)),
+            )
     }
 
     installed = function(rid) {
@@ -275,7 +275,7 @@ ruleset io.picolabs.wrangler {
   // Picos: the child's side
   //
 
-  // The reference also installs io.picolabs.did-o here; this engine has no DIDComm yet.
+  // The reference also installs io.picolabs.did-o here; this engine does not provide it yet.
   rule initialize_child {
     select when wrangler pico_created
     fired {
