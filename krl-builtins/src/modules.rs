@@ -38,7 +38,6 @@ const fn module(
         summary,
         closed,
         members,
-        not_yet: &[],
     }
 }
 

@@ -2,7 +2,8 @@
 //! `dido:pack` on one pico, the packed message delivered to the other pico's DID channel as
 //! the HTTP endpoint delivers it, and `dido:route` raising the event `dido:addRoute` names
 //! (or the event, or answering the query, the pico protocols carry). Tampered, misaddressed
-//! and plaintext messages fail the routing rule and change nothing. Also `from_prior` and
+//! and plaintext messages fail the routing rule and change nothing. A rotated DID is announced
+//! by `from_prior` and retired once the peer writes to the new one. Also
 //! `dido:createInviteUrl`.
 
 use std::sync::Arc;
@@ -22,10 +23,13 @@ const QUERY: &str = "https://picolabs.io/query/1.0/query";
 const RULESET: &str = r#"ruleset test.didmsg {
   meta {
     provides greet
-    shares myDid, routes, lastMessage, lastEvent, greet
+    shares myDid, routes, lastMessage, lastEvent, greet, docs, didMap, pendingRotations
   }
   global {
     myDid = function() { ent:myDid }
+    docs = function() { ent:didDocs }
+    didMap = function() { ent:didMap }
+    pendingRotations = function() { ent:pendingRotations }
     routes = function() { ent:routes }
     lastMessage = function() { ent:lastMessage }
     lastEvent = function() { ent:lastEvent }
@@ -77,12 +81,22 @@ const RULESET: &str = r#"ruleset test.didmsg {
       ent:lastEvent := event:attrs
     }
   }
-  rule rotating {
-    select when test rotating
+  rule rotate {
+    select when test rotate
+    pre {
+      doc = dido:rotateDID(ent:myDid)
+    }
+    send_directive("rotated", {"did": doc{"id"}})
     fired {
-      ent:pendingRotations := {}.put([event:attrs{"sub"}], {
-        "iss": event:attrs{"iss"}, "sub": event:attrs{"sub"}, "iat": 1700000000
-      })
+      ent:myDid := doc{"id"}
+    }
+  }
+  rule connect {
+    select when test connect
+    pre {
+      their_did = event:attrs{"did"}
+      stored = dido:storeDidDoc(their_did)
+      mapped = dido:mapDid(their_did, ent:myDid)
     }
   }
   rule invite {
@@ -337,39 +351,77 @@ fn tampered_misaddressed_and_plaintext_messages_fail_the_route_without_a_state_c
 }
 
 #[test]
-fn a_message_from_a_rotated_did_carries_a_from_prior_signed_by_the_old_did() {
-    let (engine, picos) = engine_with_picos(Arc::new(MemoryStorage::new()), "http://localhost:3000", 2);
+fn a_rotated_did_is_announced_by_from_prior_and_retired_once_the_peer_uses_the_new_one() {
+    let storage: Arc<dyn Storage> = Arc::new(MemoryStorage::new());
+    let (engine, picos) = engine_with_picos(Arc::clone(&storage), "http://localhost:3000", 2);
     let [alice, bob] = &picos[..] else {
         panic!("two picos");
     };
+    event(&engine, &bob.eci, "connect", json!({"did": alice.did}));
     let old_did = alice.did.clone();
-    let new_did = event(&engine, &alice.eci, "new_did", json!({}))["did"]
+    let new_did = event(&engine, &alice.eci, "rotate", json!({}))["did"]
         .as_str()
-        .expect("a second DID")
+        .expect("the new DID")
         .to_string();
-    event(
-        &engine,
-        &alice.eci,
-        "rotating",
-        json!({"iss": old_did, "sub": new_did}),
-    );
+    let pending = query(&engine, alice, "pendingRotations");
+    assert_eq!(pending[&new_did]["iss"], json!(old_did), "{pending}");
+
+    // Alice's next message comes from the new DID and says which DID it replaces.
     let (plain, packed) = message(&engine, alice, bob, BASIC, json!({"content": "new me"}));
     assert_eq!(plain["from"], json!(new_did));
     let jwt = plain["from_prior"].as_str().expect("a from_prior JWT");
     assert_eq!(jwt.split('.').count(), 3, "a signed JWT: {jwt}");
-
     deliver(&engine, bob, &packed);
     let stored = query(&engine, bob, "lastMessage");
-    assert_eq!(
-        stored["metadata"]["from_prior"],
-        json!({"iss": old_did, "sub": new_did, "iat": 1700000000})
-    );
+    assert_eq!(stored["metadata"]["from_prior"]["iss"], json!(old_did));
+    assert_eq!(stored["metadata"]["from_prior"]["sub"], json!(new_did));
     assert!(
         stored["metadata"]["from_prior_issuer_kid"]
             .as_str()
             .is_some_and(|kid| kid.starts_with(&format!("{old_did}#"))),
-        "{stored}"
+        "signed with the old DID's key: {stored}"
     );
+    // Bob now knows Alice by her new DID only.
+    let docs = query(&engine, bob, "docs");
+    assert!(
+        docs.get(&old_did).is_none() && docs.get(&new_did).is_some(),
+        "{docs}"
+    );
+    assert_eq!(query(&engine, bob, "didMap"), json!({new_did.as_str(): bob.did}));
+
+    // Alice keeps her old DID until Bob writes to the new one; then it goes with its channel
+    // and keys.
+    let old_channels = |engine: &Engine| {
+        engine
+            .channels(&alice.id)
+            .expect("Alice's channels")
+            .into_iter()
+            .filter(|channel| channel.id == alice.did_eci)
+            .count()
+    };
+    assert_eq!(old_channels(&engine), 1);
+    let reply = event(
+        &engine,
+        &bob.eci,
+        "message",
+        json!({"to": new_did, "type": BASIC, "body": {"content": "hi new you"}}),
+    )["packed"]
+        .clone();
+    deliver(&engine, alice, &reply);
+    assert_eq!(
+        query(&engine, alice, "lastMessage")["message"]["body"],
+        json!({"content": "hi new you"})
+    );
+    assert_eq!(query(&engine, alice, "pendingRotations"), json!({}));
+    assert!(query(&engine, alice, "docs").get(&old_did).is_none());
+    assert_eq!(old_channels(&engine), 0, "the old DID's channel is gone");
+    let old_keys = storage
+        .scan_prefix(&krl_runtime::storage::key::prefix(&["did-secret", &alice.id]))
+        .expect("the store")
+        .into_iter()
+        .filter(|(_, secret)| String::from_utf8_lossy(secret).contains(&format!("{old_did}#")))
+        .count();
+    assert_eq!(old_keys, 0, "the old DID's keys are gone");
 }
 
 #[test]

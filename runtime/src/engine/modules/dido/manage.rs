@@ -13,7 +13,6 @@
 
 use super::{DOCS_VAR, generate_did, put_doc, store_did_doc};
 use crate::RuntimeError;
-use crate::engine::channel;
 use crate::engine::context::TxnContext;
 use crate::engine::modules::ctx;
 use crate::value::{Map, Value};
@@ -21,7 +20,7 @@ use crate::value::{Map, Value};
 /// The calling ruleset's entity variable `their DID -> my DID`.
 const MAP_VAR: &str = "didMap";
 /// The calling ruleset's entity variable `new DID -> {iss: old DID, sub: new DID, iat}`.
-const ROTATIONS_VAR: &str = "pendingRotations";
+pub(super) const ROTATIONS_VAR: &str = "pendingRotations";
 /// The tag of a channel made for an out-of-band invitation's DID (`generateDID(true)`).
 pub(super) const INVITE_TAG: &str = "did_invite";
 
@@ -204,70 +203,4 @@ pub(super) fn add_labels_to_channel(
     }
     ctx::put_channel(cx, &eci, &Value::array(tags), &Value::Null, &Value::Null)?;
     Ok(Value::Null)
-}
-
-/// What `dido:route` does with the rotations a message settles, before routing it. Matches
-/// pico-engine: a message whose metadata has a `from_prior` (the sender rotated its DID from
-/// `iss` to `sub`) replaces their old DID by the new one (its document, the DID map); a
-/// message to a new DID of ours that has a pending rotation completes that rotation: the old
-/// DID's document, keys and channel go.
-pub(super) fn settle_rotations(
-    cx: &mut TxnContext<'_>,
-    message: &Value,
-    metadata: &Value,
-) -> Result<(), RuntimeError> {
-    let from_prior = metadata.as_map().and_then(|meta| meta.get("from_prior"));
-    if let Some(from_prior) = from_prior.and_then(Value::as_map) {
-        let old = from_prior.get("iss").cloned().unwrap_or_default();
-        let new = from_prior.get("sub").cloned().unwrap_or_default();
-        delete_did(cx, &old)?;
-        store_did_doc(cx, &new);
-        update_did_map(cx, &old, &new)?;
-    }
-    let to = message.as_map().and_then(|message| message.get("to"));
-    let Some(Value::Array(to)) = to else {
-        return Ok(());
-    };
-    let Some(mut rotations) = ent_map(cx, ROTATIONS_VAR) else {
-        return Ok(());
-    };
-    let mut settled = false;
-    for did in to.iter() {
-        let Some(rotation) = rotations.remove(&key_of(did)) else {
-            continue;
-        };
-        let old = rotation
-            .as_map()
-            .and_then(|r| r.get("iss"))
-            .cloned()
-            .unwrap_or_default();
-        delete_did(cx, &old)?;
-        delete_did_channel(cx, &key_of(&old))?;
-        settled = true;
-    }
-    if settled {
-        cx.ent_put(ROTATIONS_VAR, None, Value::map(rotations))?;
-    }
-    Ok(())
-}
-
-/// Deletes the channels of this pico tagged with `did` (a DID's own channel). Matches
-/// pico-engine: not a KRL member.
-fn delete_did_channel(cx: &mut TxnContext<'_>, did: &str) -> Result<(), RuntimeError> {
-    // A DID no tag can be made of (blank) has no channel.
-    let tag = channel::clean_tags(&Value::array(vec![Value::string(did)]));
-    let Some(tag) = tag.ok().and_then(|mut tags| tags.pop()) else {
-        return Ok(());
-    };
-    let doomed: Vec<String> = cx
-        .pico_state()
-        .channels
-        .values()
-        .filter(|channel| channel.tags.contains(&tag))
-        .map(|channel| channel.id.clone())
-        .collect();
-    for eci in doomed {
-        cx.stage_channel_removal(&eci);
-    }
-    Ok(())
 }

@@ -14,6 +14,7 @@ use didcomm::FromPrior;
 use futures_executor::block_on;
 use serde_json::Value as Json;
 
+use super::manage::ROTATIONS_VAR;
 use super::secrets::PicoResolver;
 use super::{DOCS_VAR, log_error};
 use crate::RuntimeError;
@@ -28,10 +29,6 @@ pub(crate) const DID_O_RID: &str = "io.picolabs.did-o";
 
 /// How long `sendQuery` waits for the answer (the reference's `QUERY_TIMEOUT`).
 const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The calling ruleset's entity variable of DID rotations not yet seen by the other side, by
-/// new DID (`rotateDID` writes it).
-const PENDING_ROTATIONS_VAR: &str = "pendingRotations";
 
 /// `dido:generateMessage(messageOptions)`: a plaintext DIDComm message with a new id and the
 /// current time; `expires_time` is seconds from now; a `from` DID being rotated in carries
@@ -77,7 +74,7 @@ fn insert_given(message: &mut Map, key: &str, value: Value) {
 
 /// The `from_prior` JWT of the pending rotation to `did`, signed with the old DID's key.
 fn from_prior(cx: &TxnContext<'_>, did: &str) -> Option<String> {
-    let pending = cx.ent_get(PENDING_ROTATIONS_VAR);
+    let pending = cx.ent_get(ROTATIONS_VAR);
     let rotation = pending.as_map()?.get(did)?;
     let rotation: FromPrior = serde_json::from_value(rotation.to_json()).ok()?;
     let resolver = PicoResolver::new(cx);
@@ -200,13 +197,24 @@ fn packed_for(
 
 /// The channel of this pico tagged with `did` (as `generateDID` tags a DID's channel).
 fn did_channel(cx: &TxnContext<'_>, did: &str) -> Result<String, String> {
-    let tag = channel::clean_tags(&Value::array(vec![Value::string(did)])).map_err(|err| err.to_string())?;
+    did_channels(cx, did)
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("no channel of this pico is tagged with {did}"))
+}
+
+/// The channels of this pico tagged with `did`. Matches pico-engine: the tag is the DID
+/// made a channel tag (lower case, `-` for what a tag cannot hold).
+pub(super) fn did_channels(cx: &TxnContext<'_>, did: &str) -> Vec<String> {
+    let Ok(tag) = channel::clean_tags(&Value::array(vec![Value::string(did)])) else {
+        return Vec::new();
+    };
     cx.pico_state()
         .channels
         .values()
-        .find(|channel| channel.tags.iter().any(|have| tag.contains(have)))
+        .filter(|channel| channel.tags.iter().any(|have| tag.contains(have)))
         .map(|channel| channel.id.clone())
-        .ok_or_else(|| format!("no channel of this pico is tagged with {did}"))
+        .collect()
 }
 
 fn log_send_error(cx: &mut TxnContext<'_>, message: &str, why: String, did: &Value, sent: &Value) {

@@ -3,19 +3,20 @@
 //!
 //! Matches pico-engine: the routes are the calling ruleset's `routes` entity variable
 //! (`{type: {"domain", "name"}}`); `route` unpacks a message and raises the routed event with
-//! `{"message", "metadata"}` as attributes; the pico protocols' own types raise the event the
+//! `{"message", "metadata"}` as attributes (after the DID rotations the message announces or
+//! completes); the pico protocols' own types raise the event the
 //! message carries (`https://picolabs.io/event/1.0/event`) or answer the query it carries
 //! (`https://picolabs.io/query/1.0/query`, what `event:send` with a `did` and wrangler's
 //! `picoQuery` of a `did:` send). A message of no known route is an error line, not an error.
-//! Before routing, a message settles the DID rotations it announces or completes
-//! (`manage::settle_rotations`).
 //! Deliberately not the reference's: a message that cannot be unpacked, or that was not
 //! encrypted, fails the call with the reason (the reference fails on reading its null result,
 //! and routes plaintext messages anyone could forge).
 
 use serde_json::Value as Json;
 
-use super::log_error;
+use super::manage::{ROTATIONS_VAR, delete_did, update_did_map};
+use super::messages::did_channels;
+use super::{log_error, store_did_doc};
 use crate::RuntimeError;
 use crate::engine::context::TxnContext;
 use crate::value::{Map, Value};
@@ -55,9 +56,9 @@ pub(super) fn route(cx: &mut TxnContext<'_>, packed: &Value) -> Result<Value, Ru
             "dido:route refuses a message that is not encrypted",
         ));
     }
+    rotate(cx, &plain, &meta)?;
     let message = Value::from(&plain);
     let metadata = Value::from(&meta);
-    super::manage::settle_rotations(cx, &message, &metadata)?;
     let body = |key: &str| {
         Value::from(
             plain
@@ -83,6 +84,44 @@ pub(super) fn route(cx: &mut TxnContext<'_>, packed: &Value) -> Result<Value, Ru
         log_error(cx, "Error handling route for message: ", Value::map(data));
         Value::Null
     }))
+}
+
+/// Matches pico-engine: a message whose `from_prior` announces that the sender rotated its
+/// DID replaces the old DID by the new one (document, DID map); a message to one of this
+/// pico's new DIDs completes that DID's pending rotation: the old DID goes (document, keys,
+/// channel).
+fn rotate(cx: &mut TxnContext<'_>, plain: &Json, meta: &Json) -> Result<(), RuntimeError> {
+    if let Some(from_prior) = meta.get("from_prior").filter(|from_prior| !from_prior.is_null()) {
+        let issuer = Value::from(&from_prior["iss"]);
+        let subject = Value::from(&from_prior["sub"]);
+        delete_did(cx, &issuer)?;
+        store_did_doc(cx, &subject);
+        update_did_map(cx, &issuer, &subject)?;
+    }
+    let Some(mut pending) = cx.ent_get(ROTATIONS_VAR).as_map().cloned() else {
+        return Ok(());
+    };
+    let recipients = plain.get("to").and_then(Json::as_array).into_iter().flatten();
+    let mut settled = false;
+    for to in recipients.filter_map(Json::as_str) {
+        let Some(rotation) = pending.remove(to) else {
+            continue;
+        };
+        let old_did = rotation
+            .as_map()
+            .and_then(|r| r.get("iss"))
+            .cloned()
+            .unwrap_or_default();
+        delete_did(cx, &old_did)?;
+        for eci in did_channels(cx, &old_did.to_krl_string()) {
+            cx.stage_channel_removal(&eci);
+        }
+        settled = true;
+    }
+    if settled {
+        cx.ent_put(ROTATIONS_VAR, None, Value::map(pending))?;
+    }
+    Ok(())
 }
 
 /// Raises the event routed for `message_type` with the message and its metadata.
