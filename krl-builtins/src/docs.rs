@@ -48,14 +48,6 @@ pub fn stdlib_markdown() -> String {
                  report unknown members of this module.\n\n",
             );
         }
-        if !module.not_yet.is_empty() {
-            let names: Vec<String> = module.not_yet.iter().map(|name| format!("`{name}`")).collect();
-            let _ = write!(
-                out,
-                "pico-engine's module also has {}, which krl does not provide yet (docs/compat.md).\n\n",
-                names.join(", ")
-            );
-        }
         out.push_str("| member | kind | parameters | what it does |\n");
         out.push_str("| --- | --- | --- | --- |\n");
         for member in module.members {

@@ -143,9 +143,6 @@ pub struct Module {
     /// `meta` also answer legacy and engine-specific names, so their lists are not checked.
     pub closed: bool,
     pub members: &'static [Builtin],
-    /// Members pico-engine's module has that krl does not provide yet (docs/compat.md): the
-    /// checker says so instead of "no such member"; running one fails as an unknown member.
-    pub not_yet: &'static [&'static str],
 }
 
 impl Module {

@@ -19,35 +19,12 @@ pub const MODULES: &[Module] = &[
     module("random", "random values", true, RANDOM),
     module("schedule", "the pico's scheduled events", true, SCHEDULE),
     module("http", "HTTP requests", true, HTTP),
-    Module {
-        not_yet: DIDO_NOT_YET,
-        ..module(
-            "dido",
-            "DIDComm v2 between picos: peer DIDs and encrypted messages",
-            true,
-            DIDO,
-        )
-    },
-];
-
-/// pico-engine 1.3's `dido` members not provided yet (FIXME(#19)).
-const DIDO_NOT_YET: &[&str] = &[
-    "deleteDID",
-    "updateDID",
-    "rotateDID",
-    "rotateInviteDID",
-    "clearPendingRotations",
-    "mapDid",
-    "clearDidMap",
-    "clearDidDocs",
-    "addRoute",
-    "route",
-    "send",
-    "prepareQuery",
-    "sendQuery",
-    "generateMessage",
-    "createInviteUrl",
-    "addLabelsToChannel",
+    module(
+        "dido",
+        "DIDComm v2 between picos: peer DIDs and encrypted messages",
+        true,
+        DIDO,
+    ),
 ];
 
 const fn module(
@@ -61,7 +38,6 @@ const fn module(
         summary,
         closed,
         members,
-        not_yet: &[],
     }
 }
 
@@ -326,5 +302,96 @@ const DIDO: &[Builtin] = &[
         &[p("message")],
         1,
         "`[message, metadata]` of a packed message for one of the pico's DIDs (null on failure)",
+    ),
+    function(
+        "deleteDID",
+        &[p("did")],
+        1,
+        "forgets a DID's document and deletes its private keys (`false` when there are no documents)",
+    ),
+    function(
+        "updateDID",
+        &[p("did"), p("newDoc")],
+        2,
+        "replaces a DID's document (`false` when there are no documents)",
+    ),
+    function(
+        "rotateDID",
+        &[p("old_did")],
+        1,
+        "a new DID to replace `old_did` (DID map updated, rotation pending); answers its document",
+    ),
+    function(
+        "rotateInviteDID",
+        &[p("my_did"), p("their_did")],
+        2,
+        "on an invitation's channel: stores and maps `their_did`, then rotates `my_did`",
+    ),
+    function(
+        "clearPendingRotations",
+        &[],
+        0,
+        "forgets every pending DID rotation",
+    ),
+    function(
+        "mapDid",
+        &[p("their_did"), p("my_did")],
+        2,
+        "records which of the pico's DIDs talks to `their_did` (`ent:didMap`)",
+    ),
+    function("clearDidMap", &[], 0, "empties the DID map"),
+    function(
+        "clearDidDocs",
+        &[],
+        0,
+        "forgets every DID document and deletes the private keys of those DIDs",
+    ),
+    function(
+        "addLabelsToChannel",
+        &[p("eci"), p("labels")],
+        2,
+        "adds tags (one or an array) to a channel of the pico",
+    ),
+    function(
+        "addRoute",
+        &[p("type"), p("domain"), p("rule")],
+        3,
+        "incoming messages of DIDComm `type` raise the event `domain:rule`; answers true",
+    ),
+    function(
+        "route",
+        &[p("message")],
+        1,
+        "unpacks a packed message and raises its route's event with `{message, metadata}`",
+    ),
+    function(
+        "generateMessage",
+        &[p("messageOptions")],
+        1,
+        "a new plaintext DIDComm message (`type`, `body`, `from`, `to`, `thid`, ...)",
+    ),
+    function(
+        "send",
+        &[p("did"), p("message")],
+        2,
+        "packs the message to `did` and posts it to its service endpoint (answer: `dido:dido_send_response`)",
+    ),
+    function(
+        "sendQuery",
+        &[p("did"), p("message")],
+        2,
+        "packs and posts the message to `did`; answers the first directive's options",
+    ),
+    function(
+        "prepareQuery",
+        &[p("did"), p("query")],
+        2,
+        "`io.picolabs.did-o`'s `sendQuery(did, query)` (wrangler's `picoQuery` of a `did:`)",
+    ),
+    function(
+        "createInviteUrl",
+        &[p("base64")],
+        1,
+        "the out-of-band invitation URL `<host>/invite?_oob=<base64>`",
     ),
 ];

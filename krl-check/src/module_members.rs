@@ -216,19 +216,6 @@ fn parameters_note(callee: &str, member: &Builtin) -> String {
 
 fn unknown_member(file: FileId, module: &krl_builtins::Module, domain: &Ident, name: &Ident) -> Diagnostic {
     let at = FileSpan::new(file, domain.span.cover(name.span));
-    if module.not_yet.contains(&name.name.as_str()) {
-        return Diagnostic::error(
-            codes::UNKNOWN_MODULE_MEMBER,
-            at,
-            format!(
-                "krl does not provide `{}:{}` yet (pico-engine's `{}` module has it)",
-                module.name, name.name, module.name
-            ),
-        )
-        .with_note(
-            "running it fails with `TypeError: ... is not a function`; docs/compat.md lists what is missing",
-        );
-    }
     let diagnostic = Diagnostic::error(
         codes::UNKNOWN_MODULE_MEMBER,
         at,

@@ -242,3 +242,22 @@ fn the_pico_data_store_is_a_module_every_ruleset_finds() {
         stderr(&checked)
     );
 }
+
+#[test]
+fn did_o_is_a_module_every_ruleset_finds() {
+    let app = concat!(env!("CARGO_MANIFEST_DIR"), "/../testsuite/rulesets/did_chat.krl");
+    // Denied warnings: a module not found would be E0216 and fail the check.
+    let found = krl_check(&["--deny", "warnings", app]);
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+
+    let dir = scratch("did-o");
+    let typo = "ruleset io.x.did_user {\n  meta {\n    use module io.picolabs.did-o alias didx\n    shares contacts\n  }\n  global {\n    contacts = function() { didx:didMapp() }\n  }\n}\n";
+    let user = write(&dir, "io.x.did_user.krl", typo);
+    let checked = krl_check(&[user.to_str().expect("utf-8 path")]);
+    assert_eq!(checked.status.code(), Some(1), "{}", stderr(&checked));
+    assert!(
+        stderr(&checked).contains("the module `io.picolabs.did-o` does not provide `didMapp`"),
+        "{}",
+        stderr(&checked)
+    );
+}

@@ -1,5 +1,5 @@
 //! DID private keys made by `dido:generateDID` on `krl run` never leave the engine: after a
-//! ruleset made a DID, neither its query answers, nor `/api/state` (the UI's State tab), nor
+//! ruleset made a DID and rotated it (`dido:rotateDID`), neither its query answers, nor `/api/state` (the UI's State tab), nor
 //! the pico's logs (the UI's Logging tab), nor `krl pico ls` hold any private key that the
 //! store keeps for it.
 
@@ -17,11 +17,12 @@ const RID: &str = "test.did_keys";
 
 const RULESET: &str = r#"ruleset test.did_keys {
   meta {
-    shares myDid, docs
+    shares myDid, docs, rotations
   }
   global {
     myDid = function() { ent:myDid }
     docs = function() { ent:didDocs }
+    rotations = function() { ent:pendingRotations }
   }
   rule new_did {
     select when test new_did
@@ -32,6 +33,10 @@ const RULESET: &str = r#"ruleset test.did_keys {
     fired {
       ent:myDid := doc{"id"}
     }
+  }
+  rule rotate {
+    select when test rotate
+    send_directive("did", {"doc": dido:rotateDID(ent:myDid)})
   }
 }
 "#;
@@ -74,9 +79,16 @@ fn no_query_state_listing_log_or_pico_listing_shows_a_did_private_key() {
         .as_str()
         .unwrap_or_else(|| panic!("a DID document: {answer}"))
         .to_string();
+    let rotated = post(
+        &format!("{}/c/{}/event-wait/test/rotate", engine.url, engine.eci),
+        json!({}),
+    );
+    assert!(rotated.contains("did:peer:2."), "a new DID: {rotated}");
 
     let seen = [
         answer.to_string(),
+        rotated,
+        query(&engine, &engine.eci, RID, "rotations"),
         query(&engine, &engine.eci, RID, "myDid"),
         query(&engine, &engine.eci, RID, "docs"),
         api_state(&engine),
@@ -85,11 +97,11 @@ fn no_query_state_listing_log_or_pico_listing_shows_a_did_private_key() {
         String::from_utf8_lossy(&engine.krl(&["pico", "ls"]).stdout).into_owned(),
     ];
     assert!(
-        seen[3].contains(&did),
+        seen[5].contains(&did),
         "/api/state lists the DID documents: {}",
-        seen[3]
+        seen[5]
     );
-    assert!(seen[6].contains(RID), "`krl pico ls` lists the pico: {}", seen[6]);
+    assert!(seen[8].contains(RID), "`krl pico ls` lists the pico: {}", seen[8]);
     engine.stop();
 
     let storage = SqliteStorage::open(&home.join("db"), Durability::default()).expect("the store opens");
@@ -105,7 +117,7 @@ fn no_query_state_listing_log_or_pico_listing_shows_a_did_private_key() {
                 .to_string()
         })
         .collect();
-    assert_eq!(private_keys.len(), 2, "the DID's two keys are stored");
+    assert_eq!(private_keys.len(), 4, "the two DIDs' keys are stored");
     for private in &private_keys {
         for text in &seen {
             assert!(

@@ -72,7 +72,14 @@ fn an_application_keeps_its_data_in_the_pds_across_a_restart() {
     let eci = engine.eci.clone();
     assert_eq!(
         rids(&engine, &engine.ui_eci),
-        [UI, "io.picolabs.wrangler", "io.picolabs.subscription", PDS, APP],
+        [
+            UI,
+            "io.picolabs.wrangler",
+            "io.picolabs.subscription",
+            "io.picolabs.did-o",
+            PDS,
+            APP
+        ],
         "the root has the store before the application"
     );
     let answer = event(

@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 const UI: &str = "io.picolabs.pico-engine-ui";
 const SUBSCRIPTION: &str = "io.picolabs.subscription";
 const PDS: &str = "io.picolabs.pds";
+const DIDO: &str = "io.picolabs.did-o";
 
 const GREETER: &str = r#"ruleset test.greeter {
   meta { shares hello }
@@ -116,7 +117,8 @@ impl Engine {
     }
 
     /// A child of the pico behind `parent_ui_eci`, made through the UI ruleset (which raises
-    /// wrangler's `new_child_request`), once it has installed subscriptions.
+    /// wrangler's `new_child_request`), once it has installed the last ruleset wrangler gives
+    /// a child (DIDComm).
     fn new_child(&self, parent_ui_eci: &str, name: &str) -> String {
         let before = self.children(parent_ui_eci);
         self.event(parent_ui_eci, "engine_ui:new", json!({"name": name}));
@@ -125,8 +127,8 @@ impl Engine {
             .into_iter()
             .find(|c| !before.contains(c))
             .expect("the parent's box lists the new child");
-        eventually("the child's subscription ruleset", || {
-            self.rids(&child).iter().any(|r| r == SUBSCRIPTION).then_some(())
+        eventually("the child's DIDComm ruleset", || {
+            self.rids(&child).iter().any(|r| r == DIDO).then_some(())
         });
         child
     }
@@ -240,7 +242,14 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     assert!(answer["eid"].is_string(), "{answer}");
     assert_eq!(
         a.rids(&sensor),
-        [UI, "io.picolabs.wrangler", PDS, SUBSCRIPTION, "test.greeter"]
+        [
+            UI,
+            "io.picolabs.wrangler",
+            PDS,
+            SUBSCRIPTION,
+            DIDO,
+            "test.greeter"
+        ]
     );
     // A URL the server does not have fails the install with the reference's message.
     let missing = a.event(
@@ -379,7 +388,14 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     assert_eq!(a.query(&sensor, UI, "box", json!({}))["name"], json!("sensor"));
     assert_eq!(
         a.rids(&sensor),
-        [UI, "io.picolabs.wrangler", PDS, SUBSCRIPTION, "test.greeter"]
+        [
+            UI,
+            "io.picolabs.wrangler",
+            PDS,
+            SUBSCRIPTION,
+            DIDO,
+            "test.greeter"
+        ]
     );
     assert_eq!(a.channel_tagged(&sensor, "greeting"), Some(greeting.clone()));
     assert_eq!(

@@ -17,6 +17,7 @@ const UI: &str = "io.picolabs.pico-engine-ui";
 const WRANGLER: &str = "io.picolabs.wrangler";
 const SUBSCRIPTION: &str = "io.picolabs.subscription";
 const PDS: &str = "io.picolabs.pds";
+const DIDO: &str = "io.picolabs.did-o";
 
 /// A booted in-memory engine and its root's UI ECI.
 fn booted() -> (Engine, String) {
@@ -131,7 +132,7 @@ fn scratch(name: &str) -> PathBuf {
 #[test]
 fn boot_installs_the_system_rulesets_and_opens_the_ui_channel() {
     let (engine, ui_eci) = booted();
-    assert_eq!(rids(&engine, &ui_eci), [UI, WRANGLER, SUBSCRIPTION, PDS]);
+    assert_eq!(rids(&engine, &ui_eci), [UI, WRANGLER, SUBSCRIPTION, DIDO, PDS]);
     let root = engine.root_pico().to_string();
     assert_eq!(
         system::channel_tagged(&engine, &root, &["engine", "ui"]).unwrap(),
@@ -170,7 +171,7 @@ fn booting_again_keeps_one_ui_channel_and_the_install_order() {
     let (engine, ui_eci) = booted();
     let again = system::boot(&engine).expect("a second boot");
     assert_eq!(again, ui_eci);
-    assert_eq!(rids(&engine, &ui_eci), [UI, WRANGLER, SUBSCRIPTION, PDS]);
+    assert_eq!(rids(&engine, &ui_eci), [UI, WRANGLER, SUBSCRIPTION, DIDO, PDS]);
 }
 
 const GREETER: &str = r#"
@@ -193,7 +194,7 @@ fn wrangler_creates_a_child_that_gets_a_ruleset_a_channel_and_is_deleted() {
     let boxed = query(&engine, &child, UI, "box", "{}");
     assert_eq!(text(get(&boxed, "name")), "kid");
     assert_eq!(text(get(&boxed, "parent")), ui_eci);
-    assert_eq!(rids(&engine, &child), [UI, WRANGLER, PDS, SUBSCRIPTION]);
+    assert_eq!(rids(&engine, &child), [UI, WRANGLER, PDS, SUBSCRIPTION, DIDO]);
 
     // The parent's wrangler lists it by asking it.
     let root_open = open_channel(&engine, &ui_eci, "root-test");
@@ -220,7 +221,7 @@ fn wrangler_creates_a_child_that_gets_a_ruleset_a_channel_and_is_deleted() {
     );
     assert_eq!(
         rids(&engine, &child),
-        [UI, WRANGLER, PDS, SUBSCRIPTION, "test.greeter"]
+        [UI, WRANGLER, PDS, SUBSCRIPTION, DIDO, "test.greeter"]
     );
 
     // A channel through `engine_ui:new_channel`, then the ruleset through it.
@@ -291,7 +292,7 @@ fn wrangler_creates_a_child_that_gets_a_ruleset_a_channel_and_is_deleted() {
         "engine_ui:uninstall",
         r#"{"rid": "test.greeter"}"#,
     );
-    assert_eq!(rids(&engine, &child), [UI, WRANGLER, PDS, SUBSCRIPTION]);
+    assert_eq!(rids(&engine, &child), [UI, WRANGLER, PDS, SUBSCRIPTION, DIDO]);
     event(
         &engine,
         &ui_eci,
@@ -426,7 +427,15 @@ ruleset test.watcher {
     );
     assert_eq!(
         strings(&query(&engine, &open, WRANGLER, "installedRIDs", "{}")),
-        [UI, WRANGLER, SUBSCRIPTION, PDS, "test.watcher", "test.greeter"]
+        [
+            UI,
+            WRANGLER,
+            SUBSCRIPTION,
+            DIDO,
+            PDS,
+            "test.watcher",
+            "test.greeter"
+        ]
     );
 }
 

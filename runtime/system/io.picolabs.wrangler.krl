@@ -21,6 +21,7 @@ ruleset io.picolabs.wrangler {
     // What a child installs for itself once it exists, from the folder wrangler came from.
     subscription_rid = "io.picolabs.subscription"
     pds_rid = "io.picolabs.pds"
+    did_o_rid = "io.picolabs.did-o"
 
     // The answer a pico gets when it tries to query itself over HTTP.
     self_query_response = {
@@ -64,16 +65,19 @@ ruleset io.picolabs.wrangler {
         | http:get(query_url(eci, mod, func, _host, _path, _root_url), {}.put(params))
       query_result(response)
     }
-    // Like skyQuery, but a pico on this engine is asked directly (so family channels work).
+    // Like skyQuery, but a pico on this engine is asked directly (so family channels work),
+    // and a `did:` is asked by DIDComm (through io.picolabs.did-o).
     picoQuery = function(eci, mod, func, params, _host, _path, _root_url) {
       local = _host.isnull() || _host == meta:host
       owns_channel(eci)
         => self_query_response
-        | local
-          => ctx:query(eci, mod, func, {}.put(params))
-          | query_result(
-            http:get(query_url(eci, mod, func, _host, _path, _root_url), {}.put(params)),
-          )
+        | eci.match(re#^did:#)
+          => dido:prepareQuery(eci, {"rid": mod, "name": func, "args": params})
+          | local
+            => ctx:query(eci, mod, func, {}.put(params))
+            | query_result(
+              http:get(query_url(eci, mod, func, _host, _path, _root_url), {}.put(params)),
+            )
     }
 
     installed = function(rid) {
@@ -272,7 +276,6 @@ ruleset io.picolabs.wrangler {
   // Picos: the child's side
   //
 
-  // The reference also installs io.picolabs.did-o here; this engine has no DIDComm yet.
   rule initialize_child {
     select when wrangler pico_created
     fired {
@@ -280,6 +283,8 @@ ruleset io.picolabs.wrangler {
         attributes {"url": sibling_url(ctx:rid_url, pds_rid)}
       raise wrangler event "install_ruleset_request"
         attributes {"url": sibling_url(ctx:rid_url, subscription_rid)}
+      raise wrangler event "install_ruleset_request"
+        attributes {"url": sibling_url(ctx:rid_url, did_o_rid)}
       ent:parent_eci := ctx:parent
       ent:name := event:attrs{"name"}
       ent:id := ctx:picoId

@@ -101,6 +101,13 @@ pub(crate) fn did_secret_key(pico: &str, kid: &str) -> Vec<u8> {
     key::encode(&["did-secret", pico, kid])
 }
 
+/// The prefix of every private key of `did` on `pico`: the key ids are `did#<key>`, so this is
+/// an open `did#` element (a DID never holds a `#`, so no other
+/// DID's keys share it).
+pub(crate) fn did_secrets_prefix(pico: &str, did: &str) -> Vec<u8> {
+    key::prefix_with_start(&["did-secret", pico], &format!("{did}#"))
+}
+
 pub(crate) fn rule_states_key(pico: &str, rid: &str) -> Vec<u8> {
     key::encode(&["rulestate", pico, rid])
 }

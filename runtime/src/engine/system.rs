@@ -16,9 +16,9 @@ pub const URL_PREFIX: &str = "krl:system/";
 /// The UI ruleset's rid (its `engine,ui` channel is the one the boot sequence talks to).
 pub const ENGINE_UI_RID: &str = "io.picolabs.pico-engine-ui";
 
-/// The system rulesets in the order the root pico gets them: the UI first, then wrangler,
-/// then subscription and the pico data store (which use wrangler as a module, so they must
-/// come after it).
+/// The system rulesets in the order the root pico gets them (pico-engine's): the UI first,
+/// then wrangler, then subscription, DIDComm and the pico data store (subscription and the
+/// data store use wrangler as a module, so they must come after it).
 pub const RULESETS: &[(&str, &str)] = &[
     (
         ENGINE_UI_RID,
@@ -31,6 +31,10 @@ pub const RULESETS: &[(&str, &str)] = &[
     (
         "io.picolabs.subscription",
         include_str!("../../system/io.picolabs.subscription.krl"),
+    ),
+    (
+        "io.picolabs.did-o",
+        include_str!("../../system/io.picolabs.did-o.krl"),
     ),
     (
         "io.picolabs.pds",

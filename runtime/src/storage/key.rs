@@ -49,15 +49,28 @@ pub fn prefix<S: AsRef<str>>(parts: &[S]) -> Vec<u8> {
     encode(parts)
 }
 
+/// The key prefix shared by every key whose tuple starts with `parts` followed by an element
+/// that starts with `start` (an open last element: no terminator).
+pub fn prefix_with_start<S: AsRef<str>>(parts: &[S], start: &str) -> Vec<u8> {
+    let mut out = encode(parts);
+    push_bytes(&mut out, start);
+    out
+}
+
 /// Appends one more element to an encoded key or prefix.
 pub fn push(out: &mut Vec<u8>, part: &str) {
+    push_bytes(out, part);
+    out.extend_from_slice(&[0, TERMINATOR]);
+}
+
+/// Appends an element's bytes, escaped, without its terminator.
+fn push_bytes(out: &mut Vec<u8>, part: &str) {
     for &byte in part.as_bytes() {
         out.push(byte);
         if byte == 0 {
             out.push(ESCAPE);
         }
     }
-    out.extend_from_slice(&[0, TERMINATOR]);
 }
 
 /// Decodes a key made by [`encode`] back into its elements.
@@ -187,6 +200,13 @@ mod tests {
         #[test]
         fn decode_inverts_encode(t in tuple()) {
             prop_assert_eq!(decode(&encode(&t)).expect("encode output decodes"), t);
+        }
+
+        #[test]
+        fn an_open_prefix_matches_the_elements_that_start_with_it(p in tuple(), start in element(), t in tuple()) {
+            let next_starts = t.get(p.len()).is_some_and(|next| next.starts_with(&start));
+            let expected = t.starts_with(&p) && (start.is_empty() || next_starts);
+            prop_assert_eq!(encode(&t).starts_with(&prefix_with_start(&p, &start)), expected);
         }
 
         #[test]

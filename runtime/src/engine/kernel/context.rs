@@ -132,6 +132,35 @@ impl<'a> TxnContext<'a> {
         result
     }
 
+    /// Calls `name`, provided by ruleset `rid` (installed on this pico), as `use module rid`
+    /// code would: for built-ins the reference writes with `useModule` (`event:send` with a
+    /// `did`, `dido:prepareQuery`, the queries `dido:route` answers). Positional arguments
+    /// from an array, named ones from a map.
+    pub(crate) fn call_provided(
+        &mut self,
+        rid: &str,
+        name: &str,
+        args: Value,
+    ) -> Result<Value, RuntimeError> {
+        let instance = self.use_module(rid, &Map::new())?;
+        let binding = ModuleBinding {
+            alias: Arc::from(rid),
+            rid: Arc::from(rid),
+            instance,
+        };
+        let (positional, named) = match &args {
+            Value::Array(items) => (items.to_vec(), Vec::new()),
+            Value::Map(map) => (
+                Vec::new(),
+                map.iter()
+                    .map(|(key, value)| (Arc::clone(key), value.clone()))
+                    .collect(),
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
+        self.call_module(&binding, name, positional, named)
+    }
+
     /// The modules in scope for the code running now (set while a ruleset initialises).
     pub fn modules_mut(&mut self) -> &mut Vec<ModuleBinding> {
         &mut self.modules

@@ -14,6 +14,12 @@ impl TxnContext<'_> {
         self.staged.batch.put(key, secret);
     }
 
+    /// Deletes every private key of `did` on this pico with the transaction.
+    pub(crate) fn stage_did_secrets_removal(&mut self, did: &str) {
+        let prefix = persist::did_secrets_prefix(&self.pico.id, did);
+        self.staged.batch.delete_prefix(prefix);
+    }
+
     /// The DID private key `kid` of this pico: this transaction's own writes first, then the
     /// store.
     pub(crate) fn did_secret(&self, kid: &str) -> Result<Option<Vec<u8>>, StorageError> {

@@ -293,8 +293,11 @@ impl EngineInner {
         })
     }
 
-    /// One query. Queries write no variables, but a function may still change channels or
-    /// picos (`ctx:newChannel` is a function too): that joins the group like an event's.
+    /// One query. KRL code cannot write a variable in a function, but a function may still
+    /// change channels or picos (`ctx:newChannel` is a function too), and a built-in module
+    /// may write its ruleset's variables (`dido:generateDID` and the other `dido` members, as
+    /// in pico-engine, where a query of `io.picolabs.did-o`'s `generate_invitation` or
+    /// `clearDidMap` keeps what it did): that joins the group like an event's.
     fn run_query(
         &self,
         state: &mut PicoState,
@@ -349,11 +352,16 @@ impl EngineInner {
         }
         log_outcome(&mut cx, &result);
         let logs = std::mem::take(&mut cx.logs);
+        let writes = std::mem::take(&mut cx.ent_writes);
         let staged = std::mem::take(&mut cx.staged);
         drop(cx);
         self.logs.append(&state.id, logs);
         match &result {
-            Ok(_) => join_group(group, staged),
+            Ok(_) => {
+                join_group(group, staged);
+                add_ent_writes(&mut group.batch, &state.id, &writes);
+                apply_ent_writes(state, writes);
+            }
             Err(_) => self.abort(state, staged),
         }
         result

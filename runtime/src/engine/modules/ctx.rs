@@ -304,7 +304,8 @@ fn new_channel(
     Ok(channel)
 }
 
-fn put_channel(
+/// `ctx:putChannel(eci, tags, eventPolicy, queryPolicy)`; a null part is left as it is.
+pub(super) fn put_channel(
     cx: &mut TxnContext<'_>,
     eci: &str,
     tags: &Value,

@@ -1,6 +1,7 @@
-//! The `dido` module (pico-engine 1.3's DIDComm v2 support), a first subset: `generateDID`,
-//! `storeDidDoc`, `pack` and `unpack`, with the reference's parameters, DID shapes and
-//! results; the other members fail as "not a function" (docs/compat.md).
+//! The `dido` module (pico-engine 1.3's DIDComm v2 support): `generateDID`, `storeDidDoc`,
+//! `pack` and `unpack` here, the DID-management members in `manage.rs`, routes in
+//! `routes.rs`, outgoing messages in `messages.rs`, with the reference's parameters, DID
+//! shapes and results.
 //!
 //! Matches pico-engine: DID documents live in the calling ruleset's `didDocs` entity
 //! variable, a new DID gets its own channel (tagged with the DID) whose endpoint is the
@@ -10,7 +11,10 @@
 //! (`secrets.rs`), and `unpack`'s message is a map (the reference hands KRL an opaque object
 //! of didcomm-node's).
 
+mod manage;
+mod messages;
 mod peer;
+mod routes;
 mod secrets;
 
 use askar_crypto::alg::ed25519::Ed25519KeyPair;
@@ -21,6 +25,7 @@ use didcomm::{Message, PackEncryptedOptions, UnpackOptions};
 use futures_executor::block_on;
 use serde_json::{Value as Json, json};
 
+pub(super) use self::messages::DID_O_RID;
 use self::secrets::PicoResolver;
 use super::{Args, no_member};
 use crate::RuntimeError;
@@ -38,6 +43,22 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Va
         "storeDidDoc" => Ok(store_did_doc(cx, args.get(0))),
         "pack" => Ok(pack(cx, args.get(0), args.get(1), args.get(2))),
         "unpack" => Ok(unpack(cx, args.get(0))),
+        "deleteDID" => manage::delete_did(cx, args.get(0)),
+        "updateDID" => manage::update_did(cx, args.get(0), args.get(1)),
+        "rotateDID" => manage::rotate_did(cx, args.get(0)),
+        "rotateInviteDID" => manage::rotate_invite_did(cx, args.get(0), args.get(1)),
+        "clearPendingRotations" => manage::clear_pending_rotations(cx),
+        "mapDid" => manage::map_did(cx, args.get(0), args.get(1)),
+        "clearDidMap" => manage::clear_did_map(cx),
+        "clearDidDocs" => manage::clear_did_docs(cx),
+        "addLabelsToChannel" => manage::add_labels_to_channel(cx, args.get(0), args.get(1)),
+        "addRoute" => routes::add_route(cx, args.get(0), args.get(1), args.get(2)),
+        "route" => routes::route(cx, args.get(0)),
+        "generateMessage" => messages::generate_message(cx, args.get(0)),
+        "createInviteUrl" => Ok(messages::create_invite_url(cx, args.get(0))),
+        "send" => Ok(messages::send(cx, args.get(0), args.get(1))),
+        "sendQuery" => Ok(messages::send_query(cx, args.get(0), args.get(1))),
+        "prepareQuery" => messages::prepare_query(cx, args.get(0), args.get(1)),
         _ => Err(no_member("dido", name)),
     }
 }
@@ -76,7 +97,7 @@ fn generate_did(cx: &mut TxnContext<'_>, is_invite: bool) -> Result<Value, Runti
 fn add_channel(cx: &mut TxnContext<'_>, eci: String, did: &str, is_invite: bool) -> Result<(), RuntimeError> {
     let mut tags = Vec::new();
     if is_invite {
-        tags.push(Value::string("did_invite"));
+        tags.push(Value::string(manage::INVITE_TAG));
     }
     tags.push(Value::string(did));
     let event_policy = json!({
@@ -181,6 +202,12 @@ fn unpack(cx: &mut TxnContext<'_>, message: &Value) -> Value {
 }
 
 fn unpacked_message(cx: &TxnContext<'_>, message: &Value) -> Result<Value, String> {
+    let (plain, meta) = unpacked_parts(cx, message)?;
+    Ok(Value::array(vec![Value::from(&plain), Value::from(&meta)]))
+}
+
+/// The plaintext message and didcomm's metadata of a packed message, as JSON.
+fn unpacked_parts(cx: &TxnContext<'_>, message: &Value) -> Result<(Json, Json), String> {
     let text = message.to_json().to_string();
     let resolver = PicoResolver::new(cx);
     let (plain, meta) = block_on(Message::unpack(
@@ -192,7 +219,7 @@ fn unpacked_message(cx: &TxnContext<'_>, message: &Value) -> Result<Value, Strin
     .map_err(|err| err.to_string())?;
     let plain = serde_json::to_value(plain).map_err(|err| err.to_string())?;
     let meta = serde_json::to_value(meta).map_err(|err| err.to_string())?;
-    Ok(Value::array(vec![Value::from(&plain), Value::from(&meta)]))
+    Ok((plain, meta))
 }
 
 /// An error line of the running ruleset, with what failed.

@@ -5,7 +5,7 @@
 use super::{Args, no_member};
 use crate::engine::context::TxnContext;
 use crate::host::LogLevel;
-use crate::value::Value;
+use crate::value::{Map, Value};
 use crate::{Host, RuntimeError};
 
 /// The text of an event field; non-strings become blank so the receiver rejects them.
@@ -53,10 +53,15 @@ fn send(cx: &mut TxnContext<'_>, options: &Value, host: &Value) -> Result<Value,
             eci = field("Tx");
             host = field("Tx_host");
         } else if option("did").truthy() {
-            // FIXME(#4): DIDComm delivery needs the `dido` module and io.picolabs.did-o.
-            return Err(RuntimeError::error(
-                "event:send with a `did` needs DIDComm, which this engine does not support yet",
-            ));
+            // Matches pico-engine: `io.picolabs.did-o`'s `sendEvent` packs the event as a
+            // DIDComm message to the DID and posts it.
+            let mut event = Map::new();
+            event.insert("domain", domain);
+            event.insert("name", name);
+            event.insert("attrs", attrs);
+            let args = Value::array(vec![option("did"), Value::map(event)]);
+            cx.call_provided(super::dido::DID_O_RID, "sendEvent", args)?;
+            return Ok(Value::Null);
         }
     }
     if eci.as_str().is_none() {

@@ -59,6 +59,7 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, args: Args) -> Result<Va
         form: args.get(6).clone(),
         parse_json: matches!(args.get(7), Value::Boolean(true)),
         follow_redirects: !args.get(10).truthy(),
+        timeout: None,
     };
     let autosend = args.get(9);
     if autosend.truthy() {
@@ -122,6 +123,35 @@ fn autosend_request(
     Ok(Value::Null)
 }
 
+/// `http:post` with a `json` body for another module (`dido:send`, `dido:sendQuery`): with
+/// `autosend` it answers null at once and the answer becomes that event; without, it waits
+/// for the answer (at most `timeout` when given).
+pub(crate) fn post_json(
+    cx: &mut TxnContext<'_>,
+    url: &str,
+    json: Value,
+    autosend: Option<&Value>,
+    timeout: Option<Duration>,
+) -> Result<Value, RuntimeError> {
+    let request = Request {
+        method: "POST",
+        url: url.to_string(),
+        qs: Value::Null,
+        headers: Value::Null,
+        body: Value::Null,
+        auth: Value::Null,
+        json,
+        form: Value::Null,
+        parse_json: false,
+        follow_redirects: true,
+        timeout,
+    };
+    match autosend {
+        Some(autosend) => autosend_request(cx, request, autosend),
+        None => request.send(),
+    }
+}
+
 /// One request as the KRL call describes it.
 struct Request {
     method: &'static str,
@@ -134,6 +164,8 @@ struct Request {
     form: Value,
     parse_json: bool,
     follow_redirects: bool,
+    /// A shorter limit than [`REQUEST_TIMEOUT`] for this request.
+    timeout: Option<Duration>,
 }
 
 impl Request {
@@ -181,6 +213,9 @@ impl Request {
             agent_without_redirects()
         };
         let mut call = agent.request(self.method, &url);
+        if let Some(timeout) = self.timeout {
+            call = call.timeout(timeout);
+        }
         for (name, value) in &headers {
             call = call.set(name, value);
         }
