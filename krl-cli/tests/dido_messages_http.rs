@@ -1,4 +1,5 @@
-//! DIDComm between two picos of one `krl run` engine, over its HTTP endpoints: `dido:send`
+//! DIDComm between two picos of one `krl run` engine, and between the root picos of two,
+//! over their HTTP endpoints: `dido:send`
 //! posts a basic message to the other pico's DID and its route's rule stores it (the answer
 //! coming back as `dido:dido_send_response`), `event:send` with a `did` raises an event there,
 //! wrangler's `picoQuery` of a `did:` answers the other pico's function, and a forged
@@ -286,4 +287,66 @@ fn two_picos_exchange_a_message_an_event_and_a_query_by_did_over_http() {
     );
     engine.stop();
     let _ = std::fs::remove_dir_all(&home);
+}
+
+#[test]
+fn the_root_picos_of_two_engines_exchange_a_message_an_event_and_a_query_by_did() {
+    let homes = [temp_dir("dido-engine-a"), temp_dir("dido-engine-b")];
+    let engines: Vec<KrlRun> = homes
+        .iter()
+        .map(|home| {
+            let did_o = write(home, "did_o.krl", DID_O_STAND_IN);
+            let app = write(home, "didapp.krl", APP_RULESET);
+            let args = [
+                OsStr::new("--home"),
+                home.as_os_str(),
+                did_o.as_os_str(),
+                app.as_os_str(),
+            ];
+            KrlRun::start(0, &args)
+        })
+        .collect();
+    let [alice, bob] = &engines[..] else {
+        panic!("two engines");
+    };
+    let alice_did = new_did(alice, &alice.eci);
+    let bob_did = new_did(bob, &bob.eci);
+    assert_ne!(alice.url, bob.url, "two engines");
+    event(alice, &alice.eci, "dido", "connect", json!({"did": bob_did}));
+    event(bob, &bob.eci, "dido", "connect", json!({"did": alice_did}));
+
+    event(
+        alice,
+        &alice.eci,
+        "dido",
+        "send_basic",
+        json!({"did": bob_did, "content": "across engines"}),
+    );
+    let stored = eventually("the message on the other engine", || {
+        let stored = query(bob, &bob.eci, APP, "lastMessage", json!({}));
+        (!stored.is_null()).then_some(stored)
+    });
+    assert_eq!(stored, json!({"content": "across engines"}));
+
+    event(
+        bob,
+        &bob.eci,
+        "test",
+        "tell",
+        json!({"did": alice_did, "news": "back across"}),
+    );
+    let told = eventually("the event on the first engine", || {
+        let told = query(alice, &alice.eci, APP, "lastEvent", json!({}));
+        (!told.is_null()).then_some(told)
+    });
+    assert_eq!(told, json!({"news": "back across"}));
+
+    let answer = query(alice, &alice.eci, APP, "askPeer", json!({"did": bob_did}));
+    assert_eq!(answer, json!({"greeting": "hello Alice"}));
+    for engine in engines {
+        engine.stop();
+    }
+    for home in &homes {
+        let _ = std::fs::remove_dir_all(home);
+    }
 }

@@ -3,8 +3,9 @@
 //! the HTTP endpoint delivers it, and `dido:route` raising the event `dido:addRoute` names
 //! (or the event, or answering the query, the pico protocols carry). Tampered, misaddressed
 //! and plaintext messages fail the routing rule and change nothing. A rotated DID is announced
-//! by `from_prior` and retired once the peer writes to the new one. Also
-//! `dido:createInviteUrl`.
+//! by `from_prior` and retired once the peer writes to the new one. `dido:send` and
+//! `dido:sendQuery` log what stops them, and a query nobody answers reads `Query timed out`.
+//! Also `dido:createInviteUrl`.
 
 use std::sync::Arc;
 
@@ -98,6 +99,17 @@ const RULESET: &str = r#"ruleset test.didmsg {
       stored = dido:storeDidDoc(their_did)
       mapped = dido:mapDid(their_did, ent:myDid)
     }
+  }
+  rule send_it {
+    select when test send_it
+    pre {
+      to = event:attrs{"to"}
+      message = dido:generateMessage({"type": "https://didcomm.org/basicmessage/2.0/message",
+                                      "from": ent:myDid, "to": [to], "body": {}})
+      sent = dido:send(to, message)
+      answer = dido:sendQuery(to, message)
+    }
+    send_directive("sent", {"sent": sent, "answer": answer})
   }
   rule invite {
     select when test invite
@@ -440,4 +452,35 @@ fn an_invitation_url_is_on_the_engine_or_on_example_com_for_localhost() {
         let url = event(&engine, &picos[0].eci, "invite", json!({"base64": "eyJhIjoxfQ"}))["url"].clone();
         assert_eq!(url, json!(expected));
     }
+}
+
+#[test]
+fn send_and_send_query_log_what_stops_them_and_a_query_nobody_answers_times_out() {
+    // Nothing listens on port 9 of this machine: every DID's endpoint refuses the connection.
+    let (engine, picos) = engine_with_picos(Arc::new(MemoryStorage::new()), "http://127.0.0.1:9", 2);
+    let [alice, bob] = &picos[..] else {
+        panic!("two picos");
+    };
+    let unknown = event(&engine, &alice.eci, "send_it", json!({"to": bob.did}));
+    assert_eq!(unknown, json!({"sent": null, "answer": null}));
+    let errors = error_lines(&engine, &alice.id);
+    let texts: Vec<&str> = errors.iter().map(|(text, _)| text.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["Error sending did message: ", "Error sending did query: "]
+    );
+    for (_, data) in &errors {
+        assert_eq!(data["did"], json!(bob.did));
+        assert_eq!(
+            data["error"],
+            json!(format!(
+                "no stored DID document of {} has a service endpoint",
+                bob.did
+            ))
+        );
+    }
+
+    event(&engine, &alice.eci, "connect", json!({"did": bob.did}));
+    let unanswered = event(&engine, &alice.eci, "send_it", json!({"to": bob.did}));
+    assert_eq!(unanswered, json!({"sent": null, "answer": "Query timed out"}));
 }
