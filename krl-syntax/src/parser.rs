@@ -644,8 +644,8 @@ mod tests {
         assert_eq!(runs, 2, "one LALRPOP run per broken rule");
         let (reference, reference_runs) = counted(src, Parsers::LalrpopOnly);
         assert_eq!(
-            reference_runs, 6,
-            "the whole file, then each of its five sections"
+            reference_runs, 7,
+            "the whole file, then each of its six sections"
         );
         assert_eq!(fast.ruleset, reference.ruleset);
         assert_eq!(
