@@ -107,9 +107,12 @@ pub(crate) fn parse_ruleset_with(file: FileId, src: &str, parsers: Parsers) -> P
             diagnostics: merge(lex_diagnostics, Vec::new()),
         };
     }
+    // A parse error at an invalid token has no message of its own (the lexer's says it), so
+    // with one in the file a whole-file parse may recover without a word and win.
+    let has_invalid = || tokens.iter().any(|token| token.tok == Tok::Invalid);
     let (ruleset, diagnostics) = match parsers {
-        Parsers::LalrpopOnly => whole_then_sections(file, src, &tokens),
-        Parsers::DescentFirst => sections_first(file, src, &tokens),
+        Parsers::DescentFirst if !has_invalid() => sections_first(file, src, &tokens),
+        _ => whole_then_sections(file, src, &tokens),
     };
     Parse {
         ruleset,
@@ -138,11 +141,12 @@ fn whole_then_sections(file: FileId, src: &str, tokens: &[Token<'_>]) -> (Rulese
 }
 
 /// What [`whole_then_sections`] gives for a file the fast path gave up on, without LALRPOP's
-/// pass over the whole file where its result would be thrown away: a file the fast path
-/// gives up on has a syntax error or a grammar action's message (`tests/differential.rs`
-/// holds it to taking every file LALRPOP parses cleanly), so the section-by-section parse
-/// decides, and the fast path takes its well-formed sections. Only when the sections report
-/// nothing, or the file cannot be split, does the whole-file parse run.
+/// pass over the whole file where its result would be thrown away: a file without invalid
+/// tokens that the fast path gives up on has a syntax error or a grammar action's message,
+/// which the whole-file parse reports (`tests/differential.rs` holds the fast path to taking
+/// every file LALRPOP parses cleanly), so the section-by-section parse decides, and the fast
+/// path takes its well-formed sections. Only when the sections report nothing, or the file
+/// cannot be split, does the whole-file parse run.
 fn sections_first(file: FileId, src: &str, tokens: &[Token<'_>]) -> (Ruleset, Vec<Diagnostic>) {
     match sections::parse(file, src, tokens, Parsers::DescentFirst) {
         Some((ruleset, diagnostics)) if !diagnostics.is_empty() => (ruleset, diagnostics),
@@ -643,16 +647,28 @@ mod tests {
         let (fast, runs) = counted(src, Parsers::DescentFirst);
         assert_eq!(runs, 2, "one LALRPOP run per broken rule");
         let (reference, reference_runs) = counted(src, Parsers::LalrpopOnly);
-        assert_eq!(
-            reference_runs, 7,
-            "the whole file, then each of its six sections"
-        );
+        assert_eq!(reference_runs, 7, "the whole file, then each of its six sections");
         assert_eq!(fast.ruleset, reference.ruleset);
         assert_eq!(
             format!("{:?}", fast.diagnostics),
             format!("{:?}", reference.diagnostics)
         );
         assert_eq!(fast.diagnostics.len(), 2, "{:?}", fast.diagnostics);
+    }
+
+    #[test]
+    fn a_file_with_an_invalid_token_is_parsed_whole_first() {
+        // The error at `@` has no message of its own, so LALRPOP's whole-file recovery wins,
+        // though the sections would report the unclosed `{` of `t.r`.
+        let src = "ruleset t.r {\n  global {\n    x = 1 @ 2 ^ t.r {\n    y = 2\n  }\n}";
+        let (fast, runs) = counted(src, Parsers::DescentFirst);
+        let (reference, _) = counted(src, Parsers::LalrpopOnly);
+        assert_eq!(fast.ruleset, reference.ruleset);
+        assert_eq!(
+            format!("{:?}", fast.diagnostics),
+            format!("{:?}", reference.diagnostics)
+        );
+        assert_eq!(runs, 1, "{:?}", fast.diagnostics);
     }
 
     #[test]
