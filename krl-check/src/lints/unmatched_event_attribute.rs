@@ -226,7 +226,7 @@ fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
             rule.name.name,
             listed.join(", ")
         ));
-        diagnostic = match crate::resolve::closest(&name, named.iter().copied()) {
+        diagnostic = match crate::resolve::closest(name, named.iter().copied()) {
             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
             None => diagnostic.with_help(format!(
                 "match it in the select (`{name} re#(.*)#`), or give it a default with `.defaultsTo(...)`"
