@@ -32,6 +32,7 @@ use krl_syntax::ast::{
 };
 
 use crate::visit::each_expr;
+use crate::{FastMap, FastSet};
 
 /// What one ruleset produces and selects.
 #[derive(Default, Debug)]
@@ -186,19 +187,31 @@ pub fn unraised_events(checked: &[EventFacts], others: &[EventFacts]) -> Vec<Dia
     {
         return Vec::new();
     }
-    let produced: HashSet<&(String, String)> = checked
+    let produced: FastSet<(&str, &str)> = checked
         .iter()
         .chain(others)
         .flat_map(|facts| &facts.produced)
+        .map(|(domain, kind)| (domain.as_str(), kind.as_str()))
         .collect();
-    let computed: HashSet<&String> = checked.iter().flat_map(|facts| &facts.computed_types).collect();
+    let computed: FastSet<&str> = checked
+        .iter()
+        .flat_map(|facts| &facts.computed_types)
+        .map(String::as_str)
+        .collect();
+    // The typo candidates: the literal types produced in each domain.
+    let mut types_by_domain: FastMap<&str, Vec<&str>> = FastMap::default();
+    for &(domain, kind) in produced.iter().filter(|(_, kind)| *kind != "*") {
+        types_by_domain.entry(domain).or_default().push(kind);
+    }
     let mut out = Vec::new();
     for facts in checked {
         let Some(file) = facts.file else { continue };
         for (domain, kind, span) in &facts.selected {
-            let pair = (domain.clone(), kind.clone());
-            let whole_domain = (domain.clone(), "*".to_string());
-            if produced.contains(&pair) || produced.contains(&whole_domain) || computed.contains(domain) {
+            let (domain, kind) = (domain.as_str(), kind.as_str());
+            if produced.contains(&(domain, kind))
+                || produced.contains(&(domain, "*"))
+                || computed.contains(domain)
+            {
                 continue;
             }
             // Short names are too close to each other for an edit to look like a typo
@@ -206,10 +219,7 @@ pub fn unraised_events(checked: &[EventFacts], others: &[EventFacts]) -> Vec<Dia
             if kind.chars().count() < MIN_TYPO_LENGTH {
                 continue;
             }
-            let siblings = produced
-                .iter()
-                .filter(|(other_domain, other)| other_domain == domain && other != "*")
-                .map(|(_, other)| other.as_str());
+            let siblings = types_by_domain.get(domain).into_iter().flatten().copied();
             let Some(suggestion) = closest(kind, siblings) else {
                 continue;
             };

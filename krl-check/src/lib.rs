@@ -66,17 +66,11 @@ pub struct Options<'a> {
 pub fn check_with(file: FileId, src: Option<&str>, parse: &krl_syntax::Parse, options: &Options) -> Analysis {
     let mut diagnostics = Vec::new();
     let names = resolve::resolve(file, &parse.ruleset, &mut diagnostics);
-    module_members::check(file, &parse.ruleset, &mut diagnostics);
     if let Some(resolver) = options.modules {
         modules::check(file, &parse.ruleset, resolver, &mut diagnostics);
     }
     let types = types::Types::new(&names);
-    let ctx = lints::LintContext {
-        file,
-        ruleset: &parse.ruleset,
-        names: &names,
-        types: &types,
-    };
+    let ctx = lints::LintContext::new(file, &parse.ruleset, &names, &types);
     lints::run_all(&ctx, &mut diagnostics);
     if let Some(src) = src {
         levels::apply_allow_comments(

@@ -16,10 +16,11 @@
 
 use krl_builtins::{Builtin, Kind};
 use krl_diagnostics::{Diagnostic, FileId, FileSpan, codes};
-use krl_syntax::ast::{ActionBlock, Args, ExprKind, Ident, MetaPropKind, Ruleset};
+use krl_syntax::ast::{Args, ExprKind, Ident};
+use krl_syntax::visit::Node;
 
+use crate::lints::{LintContext, NodeCx};
 use crate::resolve::closest;
-use crate::visit::each_expr;
 
 /// Where a member is called: in an expression, or as an action of an action block.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,49 +29,42 @@ enum Form {
     Action,
 }
 
-pub(crate) fn check(file: FileId, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) {
-    let aliases: Vec<&str> = ruleset
-        .meta
-        .iter()
-        .flat_map(|meta| meta.props())
-        .filter_map(|prop| match &prop.kind {
-            MetaPropKind::Use {
-                alias: Some(alias), ..
-            } => Some(alias.name.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut checker = Checker { file, aliases, out };
-    each_expr(ruleset, &mut |expr| match &expr.kind {
-        ExprKind::DomainIdentifier { domain, name } => checker.reference(domain, name),
-        ExprKind::Call { callee, args } => {
-            if let ExprKind::DomainIdentifier { domain, name } = &callee.kind {
-                checker.call(domain, name, args, Form::Expression);
+/// Checks the node of the lints' shared walk (`lints::run_all`) that names or calls a member
+/// of a built-in module: `domain:name`, `domain:name(...)`, or a module action.
+pub(crate) fn check_node(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
+    let mut checker = Checker { ctx, out };
+    match cx.node {
+        Node::Expr(expr) => match &expr.kind {
+            ExprKind::DomainIdentifier { domain, name } => checker.reference(domain, name),
+            ExprKind::Call { callee, args } => {
+                if let ExprKind::DomainIdentifier { domain, name } = &callee.kind {
+                    checker.call(domain, name, args, Form::Expression);
+                }
+            }
+            _ => {}
+        },
+        // In a rule's action block or a defaction's; their arguments are expressions, which
+        // the walk hands over too.
+        Node::Action(action) => {
+            if let Some(domain) = &action.domain {
+                checker.reference(domain, &action.name);
+                checker.call(domain, &action.name, &action.args, Form::Action);
             }
         }
-        ExprKind::Defaction(defaction) => {
-            defaction.actions.iter().for_each(|block| checker.actions(block));
-        }
         _ => {}
-    });
-    for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-        rule.action_block.iter().for_each(|block| checker.actions(block));
     }
 }
 
-struct Checker<'a> {
-    file: FileId,
-    aliases: Vec<&'a str>,
-    out: &'a mut Vec<Diagnostic>,
+struct Checker<'c, 'a> {
+    ctx: &'c LintContext<'a>,
+    out: &'c mut Vec<Diagnostic>,
 }
 
-impl Checker<'_> {
+impl Checker<'_, '_> {
     /// The table's entry for `domain:name`, unless a used module's alias takes the name.
     fn member(&self, domain: &Ident) -> Option<&'static krl_builtins::Module> {
-        if self.aliases.contains(&domain.name.as_str()) {
-            return None;
-        }
-        krl_builtins::module(&domain.name)
+        let module = krl_builtins::module(&domain.name)?;
+        (!self.ctx.alias_named(&domain.name)).then_some(module)
     }
 
     /// `domain:name` mentioned at all: it must exist when the module's list is closed.
@@ -79,18 +73,7 @@ impl Checker<'_> {
             && module.closed
             && module.member(&name.name).is_none()
         {
-            self.out.push(unknown_member(self.file, module, domain, name));
-        }
-    }
-
-    /// The module actions (`http:post(...)`) of an action block; their arguments are
-    /// expressions, which `each_expr` visits.
-    fn actions(&mut self, block: &ActionBlock) {
-        for action in block.actions() {
-            if let Some(domain) = &action.domain {
-                self.reference(domain, &action.name);
-                self.call(domain, &action.name, &action.args, Form::Action);
-            }
+            self.out.push(unknown_member(self.ctx.file, module, domain, name));
         }
     }
 
@@ -99,7 +82,7 @@ impl Checker<'_> {
             return;
         };
         let callee = format!("{}:{}", domain.name, name.name);
-        let at = FileSpan::new(self.file, domain.span.cover(name.span));
+        let at = FileSpan::new(self.ctx.file, domain.span.cover(name.span));
         match (form, member.kind) {
             // `event:attrs(...)` has its own check (E0303).
             (Form::Expression, Kind::Property) if callee == "event:attrs" => return,
@@ -167,7 +150,7 @@ impl Checker<'_> {
                         self.out.push(
                             Diagnostic::error(
                                 codes::WRONG_ARGUMENT_COUNT,
-                                FileSpan::new(self.file, named.span),
+                                FileSpan::new(self.ctx.file, named.span),
                                 format!("`{callee}` has no parameter `{}`", named.name),
                             )
                             .with_note("pico-engine ignores the argument")
@@ -190,7 +173,7 @@ impl Checker<'_> {
             self.out.push(
                 Diagnostic::error(
                     codes::WRONG_ARGUMENT_COUNT,
-                    FileSpan::new(self.file, args.span),
+                    FileSpan::new(self.ctx.file, args.span),
                     format!("`{callee}` is missing {}", missing.join(", ")),
                 )
                 .with_note(parameters_note(callee, member)),

@@ -107,28 +107,56 @@ pub(crate) fn parse_ruleset_with(file: FileId, src: &str, parsers: Parsers) -> P
             diagnostics: merge(lex_diagnostics, Vec::new()),
         };
     }
-    let (parsed, mut diagnostics) = run(file, src, Entry::Ruleset, &tokens);
-    let ruleset = match parsed {
-        Some(Parsed::Ruleset(ruleset)) if diagnostics.is_empty() => *ruleset,
-        other => {
-            // Retry section by section; keep whichever attempt kept more of the file.
-            let whole = match other {
-                Some(Parsed::Ruleset(ruleset)) => Some(*ruleset),
-                _ => None,
-            };
-            match sections::parse(file, src, &tokens) {
-                Some((ruleset, section_diagnostics)) => {
-                    diagnostics = section_diagnostics;
-                    ruleset
-                }
-                None => whole.unwrap_or_else(|| empty_ruleset(src, &tokens)),
-            }
-        }
+    // A parse error at an invalid token has no message of its own (the lexer's says it), so
+    // with one in the file a whole-file parse may recover without a word and win.
+    let has_invalid = || tokens.iter().any(|token| token.tok == Tok::Invalid);
+    let (ruleset, diagnostics) = match parsers {
+        Parsers::DescentFirst if !has_invalid() => sections_first(file, src, &tokens),
+        _ => whole_then_sections(file, src, &tokens),
     };
     Parse {
         ruleset,
         trivia,
         diagnostics: merge(lex_diagnostics, diagnostics),
+    }
+}
+
+/// LALRPOP over the whole file; if it reports anything, the file section by section (which
+/// wins whenever the file has a ruleset header to split after).
+fn whole_then_sections(file: FileId, src: &str, tokens: &[Token<'_>]) -> (Ruleset, Vec<Diagnostic>) {
+    let (parsed, diagnostics) = run(file, src, Entry::Ruleset, tokens);
+    match parsed {
+        Some(Parsed::Ruleset(ruleset)) if diagnostics.is_empty() => (*ruleset, diagnostics),
+        other => match sections::parse(file, src, tokens, Parsers::LalrpopOnly) {
+            Some(by_section) => by_section,
+            None => {
+                let whole = match other {
+                    Some(Parsed::Ruleset(ruleset)) => *ruleset,
+                    _ => empty_ruleset(src, tokens),
+                };
+                (whole, diagnostics)
+            }
+        },
+    }
+}
+
+/// What [`whole_then_sections`] gives for a file the fast path gave up on, without LALRPOP's
+/// pass over the whole file where its result would be thrown away: a file without invalid
+/// tokens that the fast path gives up on has a syntax error or a grammar action's message,
+/// which the whole-file parse reports (`tests/differential.rs` holds the fast path to taking
+/// every file LALRPOP parses cleanly), so the section-by-section parse decides, and the fast
+/// path takes its well-formed sections. Only when the sections report nothing, or the file
+/// cannot be split, does the whole-file parse run.
+fn sections_first(file: FileId, src: &str, tokens: &[Token<'_>]) -> (Ruleset, Vec<Diagnostic>) {
+    match sections::parse(file, src, tokens, Parsers::DescentFirst) {
+        Some((ruleset, diagnostics)) if !diagnostics.is_empty() => (ruleset, diagnostics),
+        Some(by_section) => match run(file, src, Entry::Ruleset, tokens) {
+            (Some(Parsed::Ruleset(ruleset)), diagnostics) if diagnostics.is_empty() => {
+                (*ruleset, diagnostics)
+            }
+            _ => by_section,
+        },
+        None => whole_then_sections(file, src, tokens),
     }
 }
 
@@ -203,6 +231,8 @@ fn run_until<'src>(
     tokens: &[Token<'src>],
     piece: &'static str,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
+    #[cfg(test)]
+    tests::LALRPOP_RUNS.with(|runs| runs.set(runs.get() + 1));
     if let Some(too_deep) = crate::nesting::check(file, tokens) {
         return (None, vec![too_deep]);
     }
@@ -591,6 +621,73 @@ mod sections;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// How many times this thread ran the LALRPOP parser (on a file or a piece of one).
+        pub(super) static LALRPOP_RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// The parse of `src` and how many LALRPOP runs it took.
+    fn counted(src: &str, parsers: Parsers) -> (Parse, usize) {
+        LALRPOP_RUNS.with(|runs| runs.set(0));
+        let parse = parse_ruleset_with(FileId(0), src, parsers);
+        (parse, LALRPOP_RUNS.with(|runs| runs.get()))
+    }
+
+    #[test]
+    fn a_broken_file_leaves_only_its_broken_sections_to_lalrpop() {
+        let src = r#"ruleset a.b {
+  meta { shares f }
+  global { f = function(x) { x + 1 } }
+  rule good_1 { select when a b  send_directive("one") }
+  rule broken { select when a c  pre { x = 1 + } send_directive("two") }
+  rule good_2 { select when a d  fired { ent:n := f(1) } }
+  rule also_broken { select when a e  noop( }
+}"#;
+        let (fast, runs) = counted(src, Parsers::DescentFirst);
+        assert_eq!(runs, 2, "one LALRPOP run per broken rule");
+        let (reference, reference_runs) = counted(src, Parsers::LalrpopOnly);
+        assert_eq!(reference_runs, 7, "the whole file, then each of its six sections");
+        assert_eq!(fast.ruleset, reference.ruleset);
+        assert_eq!(
+            format!("{:?}", fast.diagnostics),
+            format!("{:?}", reference.diagnostics)
+        );
+        assert_eq!(fast.diagnostics.len(), 2, "{:?}", fast.diagnostics);
+    }
+
+    #[test]
+    fn a_file_with_an_invalid_token_is_parsed_whole_first() {
+        // The error at `@` has no message of its own, so LALRPOP's whole-file recovery wins,
+        // though the sections would report the unclosed `{` of `t.r`.
+        let src = "ruleset t.r {\n  global {\n    x = 1 @ 2 ^ t.r {\n    y = 2\n  }\n}";
+        let (fast, runs) = counted(src, Parsers::DescentFirst);
+        let (reference, _) = counted(src, Parsers::LalrpopOnly);
+        assert_eq!(fast.ruleset, reference.ruleset);
+        assert_eq!(
+            format!("{:?}", fast.diagnostics),
+            format!("{:?}", reference.diagnostics)
+        );
+        assert_eq!(runs, 1, "{:?}", fast.diagnostics);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_split_is_parsed_whole() {
+        for src in [
+            "rule r { select when a b noop() }",
+            "ruleset { rule r { noop( } }",
+            "ruleset a.b",
+        ] {
+            let (fast, _) = counted(src, Parsers::DescentFirst);
+            let (reference, _) = counted(src, Parsers::LalrpopOnly);
+            assert_eq!(fast.ruleset, reference.ruleset, "{src}");
+            assert_eq!(
+                format!("{:?}", fast.diagnostics),
+                format!("{:?}", reference.diagnostics),
+                "{src}"
+            );
+        }
+    }
 
     #[test]
     fn token_ends_find_the_last_end_at_or_before_an_offset() {

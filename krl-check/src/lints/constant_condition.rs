@@ -19,11 +19,14 @@ use krl_diagnostics::{Diagnostic, codes};
 use krl_syntax::ast::{ActionBlock, Expr, ExprKind, Guard, Select, SelectKind, Statement, UnaryOp};
 use krl_syntax::visit::Node;
 
-use super::{Check, Lint, LintContext, NodeCx};
+use super::{Check, Kind, Lint, LintContext, NodeCx};
+
+/// The nodes the check looks at.
+const KINDS: &[Kind] = &[Kind::Select, Kind::ActionBlock, Kind::Stmt, Kind::Conditional];
 
 pub(super) const LINT: Lint = Lint {
     code: codes::CONSTANT_CONDITION,
-    check: Check::Node(check),
+    check: Check::Node(KINDS, check),
 };
 
 fn is_constant(expr: &Expr) -> bool {

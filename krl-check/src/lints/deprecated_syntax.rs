@@ -22,11 +22,14 @@ use krl_diagnostics::{Diagnostic, codes};
 use krl_syntax::ast::{EventExpr, EventExprKind, Expr, ExprKind, MetaProp, MetaPropKind};
 use krl_syntax::visit::Node;
 
-use super::{Check, Lint, LintContext, NodeCx};
+use super::{Check, Kind, Lint, LintContext, NodeCx};
+
+/// The nodes the check looks at.
+const KINDS: &[Kind] = &[Kind::Ruleset, Kind::MetaProp, Kind::Event, Kind::Dot, Kind::Call];
 
 pub(super) const LINT: Lint = Lint {
     code: codes::DEPRECATED_SYNTAX,
-    check: Check::Node(check),
+    check: Check::Node(KINDS, check),
 };
 
 fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {

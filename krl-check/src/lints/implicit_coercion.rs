@@ -26,12 +26,15 @@ use krl_syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 use krl_syntax::visit::Node;
 
-use super::{Check, Lint, LintContext, NodeCx};
+use super::{Check, Kind, Lint, LintContext, NodeCx};
 use crate::types::Ty;
+
+/// The nodes the check looks at.
+const KINDS: &[Kind] = &[Kind::Binary];
 
 pub(super) const LINT: Lint = Lint {
     code: codes::IMPLICIT_COERCION,
-    check: Check::Node(check),
+    check: Check::Node(KINDS, check),
 };
 
 fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {

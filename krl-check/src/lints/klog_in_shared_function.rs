@@ -21,12 +21,15 @@ use krl_diagnostics::{Diagnostic, codes};
 use krl_syntax::ast::{ExprKind, MetaPropKind};
 use krl_syntax::visit::Node;
 
-use super::{Check, Lint, LintContext, NodeCx};
+use super::{Check, Kind, Lint, LintContext, NodeCx};
 use crate::scope::DeclKind;
+
+/// The nodes the check looks at.
+const KINDS: &[Kind] = &[Kind::Call];
 
 pub(super) const LINT: Lint = Lint {
     code: codes::KLOG_IN_SHARED_FUNCTION,
-    check: Check::Node(check),
+    check: Check::Node(KINDS, check),
 };
 
 fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {

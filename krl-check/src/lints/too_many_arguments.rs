@@ -20,10 +20,10 @@
 //! Remove the extra arguments, or add the parameters they were meant for.
 
 use krl_diagnostics::{Diagnostic, FileSpan, codes};
-use krl_syntax::ast::MetaPropKind;
+use krl_syntax::ast::{Expr, ExprKind};
+use krl_syntax::visit::Node;
 
-use super::{Check, Lint, LintContext};
-use crate::{FastSet, visit};
+use super::{Check, Lint, LintContext, NodeCx};
 
 pub(super) const LINT: Lint = Lint {
     code: codes::TOO_MANY_ARGUMENTS,
@@ -67,39 +67,41 @@ fn run(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
+
+/// A call of a built-in module's function or action (`math:abs(x, 1)`), a node check of the
+/// shared walk.
+pub(super) fn check_module_call(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
+    let (domain, name, args) = match cx.node {
+        Node::Expr(Expr {
+            kind: ExprKind::Call { callee, args },
+            ..
+        }) => match &callee.kind {
+            ExprKind::DomainIdentifier { domain, name } => (domain, name, args),
+            _ => return,
+        },
+        Node::Action(action) => match &action.domain {
+            Some(domain) => (domain, &action.name, &action.args),
+            None => return,
+        },
+        _ => return,
+    };
+    // A property called (`event:attrs(...)`) is reported as not a function, not here.
+    let Some(member) = krl_builtins::member(&domain.name, &name.name)
+        .filter(|member| member.kind != krl_builtins::Kind::Property)
+    else {
+        return;
+    };
+    let positional = args.args().filter(|arg| arg.name.is_none()).count();
     // A used module may take a built-in module's name as its alias; its calls are checked
     // against the module (modules.rs), not the built-in.
-    let used: FastSet<&str> = ctx
-        .ruleset
-        .meta
-        .iter()
-        .flat_map(|meta| meta.props())
-        .filter_map(|prop| match &prop.kind {
-            MetaPropKind::Use { rid, alias, .. } => {
-                Some(alias.as_ref().map_or(rid.name.as_str(), |a| &*a.name))
-            }
-            _ => None,
-        })
-        .collect();
-    for call in visit::domain_calls(ctx.ruleset) {
-        if used.contains(call.domain.as_str()) {
-            continue;
-        }
-        // A property called (`event:attrs(...)`) is reported as not a function, not here.
-        let Some(member) = krl_builtins::member(&call.domain, &call.name)
-            .filter(|member| member.kind != krl_builtins::Kind::Property)
-        else {
-            continue;
-        };
-        let params = member.params;
-        if call.positional > params.len() {
-            let callee = format!("{}:{}", call.domain, call.name);
-            out.push(too_many(
-                ctx.at(call.args_span),
-                &callee,
-                params.len(),
-                call.positional,
-            ));
-        }
+    if positional > member.params.len() && !ctx.module_named(&domain.name) {
+        let callee = format!("{}:{}", domain.name, name.name);
+        out.push(too_many(
+            ctx.at(args.span),
+            &callee,
+            member.params.len(),
+            positional,
+        ));
     }
 }

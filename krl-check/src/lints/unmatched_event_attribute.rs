@@ -32,12 +32,15 @@ use krl_syntax::ast::{
 
 use krl_syntax::visit::{self, Flow, Node};
 
-use super::{Check, Lint, LintContext, NodeCx};
+use super::{Check, Kind, Lint, LintContext, NodeCx};
 use crate::FastSet;
+
+/// The nodes the check looks at.
+const KINDS: &[Kind] = &[Kind::Rule];
 
 pub(super) const LINT: Lint = Lint {
     code: codes::UNMATCHED_EVENT_ATTRIBUTE,
-    check: Check::Node(check),
+    check: Check::Node(KINDS, check),
 };
 
 /// The attribute name of `event:attrs{"x"}`, `event:attrs["x"]` or `event:attr("x")`.
@@ -80,18 +83,18 @@ fn membership_test(expr: &Expr) -> Option<&str> {
 }
 
 /// The attribute names the select of a rule matches (`name re#..#`) or reads in a `where`.
-fn names_in_select(event: &EventExpr) -> FastSet<String> {
+fn names_in_select<'a>(event: &'a EventExpr) -> FastSet<&'a str> {
     let mut names = FastSet::default();
     let _ = visit::walk_event(
-        &mut |node: Node<'_>| {
+        &mut |node: Node<'a>| {
             match node {
                 Node::Event(EventExpr {
                     kind: EventExprKind::Event(base),
                     ..
-                }) => names.extend(base.attrs.iter().map(|attr| attr.name.name.to_string())),
+                }) => names.extend(base.attrs.iter().map(|attr| attr.name.name.as_str())),
                 Node::Expr(expr) => {
                     if let Some(name) = attribute_read(expr).or_else(|| membership_test(expr)) {
-                        names.insert(name.to_string());
+                        names.insert(name);
                     }
                 }
                 _ => {}
@@ -104,26 +107,51 @@ fn names_in_select(event: &EventExpr) -> FastSet<String> {
 }
 
 /// Spans of the expressions in a testing position inside one rule.
-fn tests_in_rule(ctx: &LintContext, rule: &Rule) -> Vec<Span> {
-    let mut tests = Vec::new();
-    let _ = visit::walk_rule(
-        &mut |node: Node<'_>| {
-            match node {
-                // A rule's action block or a defaction's.
-                Node::ActionBlock(ActionBlock {
-                    condition: Some(condition),
-                    ..
-                }) => tests.push(condition.span),
-                Node::Stmt(stmt) => {
-                    if let Some(Guard::If { condition }) = &stmt.guard {
-                        tests.push(condition.span);
-                    }
-                    // `error` statements usually report a missing attribute.
-                    if let StmtKind::Error { message, .. } = &stmt.kind {
-                        tests.push(message.span);
-                    }
+/// What one walk of a rule finds: the attribute reads `(name, span)` in source order, the
+/// tests (the spans of conditions, guards, `error` messages and the receivers of
+/// `defaultsTo`-like calls), and the names tested with `>< "name"`.
+struct RuleFacts<'a> {
+    reads: Vec<(&'a str, Span)>,
+    tests: Vec<Span>,
+    tested_names: FastSet<&'a str>,
+}
+
+impl<'a> RuleFacts<'a> {
+    fn of(ctx: &LintContext, rule: &'a Rule) -> RuleFacts<'a> {
+        let mut facts = RuleFacts {
+            reads: Vec::new(),
+            tests: Vec::new(),
+            tested_names: FastSet::default(),
+        };
+        let _ = visit::walk_rule(
+            &mut |node: Node<'a>| {
+                facts.node(ctx, node);
+                Flow::Continue
+            },
+            rule,
+        );
+        facts
+    }
+
+    fn node(&mut self, ctx: &LintContext, node: Node<'a>) {
+        let tests = &mut self.tests;
+        match node {
+            // A rule's action block or a defaction's.
+            Node::ActionBlock(ActionBlock {
+                condition: Some(condition),
+                ..
+            }) => tests.push(condition.span),
+            Node::Stmt(stmt) => {
+                if let Some(Guard::If { condition }) = &stmt.guard {
+                    tests.push(condition.span);
                 }
-                Node::Expr(expr) => match &expr.kind {
+                // `error` statements usually report a missing attribute.
+                if let StmtKind::Error { message, .. } = &stmt.kind {
+                    tests.push(message.span);
+                }
+            }
+            Node::Expr(expr) => {
+                match &expr.kind {
                     ExprKind::Conditional { test, .. } => tests.push(test.span),
                     ExprKind::Binary {
                         op: BinaryOp::Or,
@@ -140,17 +168,19 @@ fn tests_in_rule(ctx: &LintContext, rule: &Rule) -> Vec<Span> {
                             tests.extend(tested);
                         }
                     }
-                },
-                _ => {}
+                }
+                if let Some(name) = membership_test(expr) {
+                    self.tested_names.insert(name);
+                }
+                if let Some(name) = attribute_read(expr) {
+                    self.reads.push((name, expr.span));
+                }
             }
-            Flow::Continue
-        },
-        rule,
-    );
-    tests
+            _ => {}
+        }
+    }
 }
 
-/// Runs on each active rule: the attributes it reads against those its select names.
 fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
     let Node::Rule(rule) = cx.node else {
         return;
@@ -165,31 +195,23 @@ fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
     if named.is_empty() {
         return;
     }
-    let mut reads: Vec<(String, Span)> = Vec::new();
-    let mut tested_names: FastSet<String> = FastSet::default();
-    let tests = tests_in_rule(ctx, rule);
-    let _ = visit::walk_rule(
-        &mut |node: Node<'_>| {
-            let Node::Expr(expr) = node else {
-                return Flow::Continue;
-            };
-            if let Some(name) = membership_test(expr) {
-                tested_names.insert(name.to_string());
-            }
-            if let Some(name) = attribute_read(expr) {
-                if tests.iter().any(|test| test.contains(expr.span)) {
-                    tested_names.insert(name.to_string());
-                } else {
-                    reads.push((name.to_string(), expr.span));
-                }
-            }
-            Flow::Continue
-        },
-        rule,
-    );
-    let mut reported = FastSet::default();
+    let RuleFacts {
+        reads,
+        tests,
+        mut tested_names,
+    } = RuleFacts::of(ctx, rule);
+    // A read inside a test tests its name: the whole rule's tests are known only now.
+    let mut untested = Vec::new();
     for (name, span) in reads {
-        if named.contains(&name) || tested_names.contains(&name) || !reported.insert(name.clone()) {
+        if tests.iter().any(|test| test.contains(span)) {
+            tested_names.insert(name);
+        } else {
+            untested.push((name, span));
+        }
+    }
+    let mut reported = FastSet::default();
+    for (name, span) in untested {
+        if named.contains(name) || tested_names.contains(name) || !reported.insert(name) {
             continue;
         }
         let mut listed: Vec<_> = named.iter().map(|name| format!("`{name}`")).collect();
@@ -204,7 +226,7 @@ fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {
             rule.name.name,
             listed.join(", ")
         ));
-        diagnostic = match crate::resolve::closest(&name, named.iter().map(String::as_str)) {
+        diagnostic = match crate::resolve::closest(name, named.iter().copied()) {
             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
             None => diagnostic.with_help(format!(
                 "match it in the select (`{name} re#(.*)#`), or give it a default with `.defaultsTo(...)`"

@@ -23,11 +23,14 @@ use krl_diagnostics::{Diagnostic, Span, codes};
 use krl_syntax::ast::{EventExpr, EventExprKind, EventOp, Expr, ExprKind, SelectKind};
 use krl_syntax::visit::Node;
 
-use super::{Check, Lint, LintContext, NodeCx};
+use super::{Check, Kind, Lint, LintContext, NodeCx};
+
+/// The nodes the check looks at.
+const KINDS: &[Kind] = &[Kind::Rule];
 
 pub(super) const LINT: Lint = Lint {
     code: codes::UNREACHABLE_SELECT,
-    check: Check::Node(check),
+    check: Check::Node(KINDS, check),
 };
 
 fn is_falsy_literal(expr: &Expr) -> bool {

@@ -20,11 +20,14 @@ use krl_diagnostics::{Diagnostic, codes};
 use krl_syntax::ast::{Expr, ExprKind, StmtKind};
 use krl_syntax::visit::Node;
 
-use super::{Check, Lint, LintContext, NodeCx};
+use super::{Check, Kind, Lint, LintContext, NodeCx};
+
+/// The nodes the check looks at.
+const KINDS: &[Kind] = &[Kind::Stmt];
 
 pub(super) const LINT: Lint = Lint {
     code: codes::WHOLE_ENTITY_PUT,
-    check: Check::Node(check),
+    check: Check::Node(KINDS, check),
 };
 
 fn is_ent(expr: &Expr, var: &str) -> bool {

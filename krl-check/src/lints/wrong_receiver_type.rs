@@ -20,12 +20,15 @@ use krl_diagnostics::{Diagnostic, codes};
 
 use krl_syntax::visit::Node;
 
-use super::{Check, Lint, LintContext, NodeCx};
+use super::{Check, Kind, Lint, LintContext, NodeCx};
 use crate::types::Ty;
+
+/// The nodes the check looks at.
+const KINDS: &[Kind] = &[Kind::Call];
 
 pub(super) const LINT: Lint = Lint {
     code: codes::WRONG_RECEIVER_TYPE,
-    check: Check::Node(check),
+    check: Check::Node(KINDS, check),
 };
 
 fn check(ctx: &LintContext, cx: &NodeCx, out: &mut Vec<Diagnostic>) {

@@ -21,7 +21,10 @@ use crate::scope::{
 use krl_builtins::Kind;
 
 mod arity;
+mod bindings;
 mod incremental;
+
+use bindings::{Bindings, Name};
 
 pub use incremental::NameResolver;
 
@@ -37,7 +40,7 @@ struct Resolver {
     file: FileId,
     table: NameTable,
     /// Per scope: the declaration each name currently means.
-    bindings: Vec<FastMap<String, DeclId>>,
+    bindings: Bindings,
     current: ScopeId,
     out: Vec<Diagnostic>,
 }
@@ -56,7 +59,7 @@ impl Resolver {
         Resolver {
             file,
             table: NameTable::default(),
-            bindings: Vec::new(),
+            bindings: Bindings::default(),
             current: ScopeId(0),
             out: Vec::new(),
         }
@@ -76,7 +79,7 @@ impl Resolver {
             Some(self.current)
         };
         self.table.scopes.push(Scope { kind, parent, span });
-        self.bindings.push(FastMap::default());
+        self.bindings.push_scope();
         self.current = id;
         id
     }
@@ -100,7 +103,7 @@ impl Resolver {
             scope: self.current,
             shape,
         });
-        self.bindings[self.current.0 as usize].insert(name.to_string(), id);
+        self.bindings.bind(self.current, name, id);
         id
     }
 
@@ -150,20 +153,22 @@ impl Resolver {
     /// current scope, or, for a postlude branch, in its rule's scope (language.md §3.2 lists
     /// these clashes as errors the reference should have reported).
     fn same_block_binding(&self, name: &str) -> Option<DeclId> {
-        if let Some(&id) = self.bindings[self.current.0 as usize].get(name) {
+        let name = &Name::new(name);
+        if let Some(id) = self.bindings.get(&self.table, self.current, name) {
             return Some(id);
         }
         if self.scope_kind(self.current) == ScopeKind::Postlude {
             let parent = self.table.scopes[self.current.0 as usize].parent?;
-            return self.bindings[parent.0 as usize].get(name).copied();
+            return self.bindings.get(&self.table, parent, name);
         }
         None
     }
 
     fn lookup(&self, name: &str) -> Option<DeclId> {
+        let name = Name::new(name);
         let mut scope = Some(self.current);
         while let Some(id) = scope {
-            if let Some(&decl) = self.bindings[id.0 as usize].get(name) {
+            if let Some(decl) = self.bindings.get(&self.table, id, &name) {
                 return Some(decl);
             }
             scope = self.outer(id);
@@ -210,7 +215,7 @@ impl Resolver {
             return false;
         }
         let rule = self.table.scopes[self.current.0 as usize].parent;
-        rule.is_some_and(|rule| self.bindings[rule.0 as usize].contains_key(name))
+        rule.is_some_and(|rule| self.bindings.get(&self.table, rule, &Name::new(name)).is_some())
     }
 
     /// The visible name closest to `name` by edit distance, when it is close enough.
@@ -218,12 +223,12 @@ impl Resolver {
         let mut best: Option<(usize, &str)> = None;
         let mut scope = Some(self.current);
         while let Some(id) = scope {
-            for candidate in self.bindings[id.0 as usize].keys() {
+            for candidate in self.bindings.names(&self.table, id) {
                 let distance = edit_distance(name, candidate);
                 if !is_typo_distance(name, candidate, distance) {
                     continue;
                 }
-                if best.is_none_or(|(d, n)| (distance, candidate.as_str()) < (d, n)) {
+                if best.is_none_or(|(d, n)| (distance, candidate) < (d, n)) {
                     best = Some((distance, candidate));
                 }
             }
@@ -551,8 +556,8 @@ impl Resolver {
         let rule_scope = self.current;
         self.push_scope(ScopeKind::Where, condition.span);
         for name in setting {
-            if let Some(&id) = self.bindings[rule_scope.0 as usize].get(name.name.as_str()) {
-                self.bindings[self.current.0 as usize].insert(name.name.to_string(), id);
+            if let Some(id) = self.bindings.get(&self.table, rule_scope, &Name::new(&name.name)) {
+                self.bindings.bind(self.current, &name.name, id);
             }
         }
         self.expr(condition);

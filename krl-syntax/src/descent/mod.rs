@@ -29,9 +29,9 @@ mod ruleset;
 
 use krl_diagnostics::{FileId, Span};
 
-use crate::ast::{Ident, Ruleset};
-use crate::parser::Builder;
-use crate::token::{Kw, Tok, Token};
+use crate::ast::{Ident, RuleItem, Ruleset};
+use crate::parser::{Builder, Parsed};
+use crate::token::{Entry, Kw, Tok, Token};
 
 /// Parses a well-formed ruleset, or returns `None` at anything the LALRPOP parser should see.
 pub(crate) fn parse_ruleset(file: FileId, src: &str, tokens: &[Token<'_>]) -> Option<Ruleset> {
@@ -45,6 +45,27 @@ pub(crate) fn parse_ruleset(file: FileId, src: &str, tokens: &[Token<'_>]) -> Op
     };
     let ruleset = parser.ruleset()?;
     (parser.pos == tokens.len() && !parser.b.has_diagnostics()).then_some(ruleset)
+}
+
+/// Parses one well-formed `meta`, `global` or rule section of a file with a syntax error
+/// elsewhere (`tokens` from the section's keyword to its end, as `parser::sections` splits
+/// them), or returns `None` for the LALRPOP parser to parse and explain it.
+pub(crate) fn parse_section(file: FileId, src: &str, entry: Entry, tokens: &[Token<'_>]) -> Option<Parsed> {
+    if crate::nesting::check(file, tokens).is_some() {
+        return None;
+    }
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        b: Builder::new(file, src, tokens),
+    };
+    let parsed = match (entry, parser.peek()) {
+        (Entry::Meta, Tok::Kw(Kw::Meta)) => Parsed::Meta(parser.meta()?),
+        (Entry::Global, Tok::Kw(Kw::Global)) => Parsed::Global(parser.global()?),
+        (Entry::Rule, Tok::Kw(Kw::Rule)) => Parsed::Rule(Box::new(RuleItem::Rule(parser.rule()?))),
+        _ => return None,
+    };
+    (parser.pos == tokens.len() && !parser.b.has_diagnostics()).then_some(parsed)
 }
 
 /// `None` means "give up": the LALRPOP parser takes the file.

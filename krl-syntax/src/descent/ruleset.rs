@@ -63,7 +63,7 @@ impl Parser<'_, '_> {
         Some(self.b.rid(first, rest, lo, hi))
     }
 
-    fn meta(&mut self) -> Fallible<Meta> {
+    pub(super) fn meta(&mut self) -> Fallible<Meta> {
         let lo = self.lo();
         self.pos += 1;
         self.expect(Tok::LBrace)?;
@@ -151,7 +151,7 @@ impl Parser<'_, '_> {
         Some(MetaPropKind::Use { rid, alias, with })
     }
 
-    fn global(&mut self) -> Fallible<Global> {
+    pub(super) fn global(&mut self) -> Fallible<Global> {
         let lo = self.lo();
         self.pos += 1;
         self.expect(Tok::LBrace)?;
@@ -163,7 +163,7 @@ impl Parser<'_, '_> {
         })
     }
 
-    fn rule(&mut self) -> Fallible<Rule> {
+    pub(super) fn rule(&mut self) -> Fallible<Rule> {
         let lo = self.lo();
         self.pos += 1;
         let name = self.word(is_word)?;

@@ -6,7 +6,13 @@ use super::*;
 
 /// Splits the ruleset body into `meta`, `global` and rule sections by brace depth and
 /// parses each on its own, so a mistake cannot swallow the sections after it.
-pub(super) fn parse(file: FileId, src: &str, tokens: &[Token<'_>]) -> Option<(Ruleset, Vec<Diagnostic>)> {
+/// With [`Parsers::DescentFirst`], a section the fast path parses is not handed to LALRPOP.
+pub(super) fn parse(
+    file: FileId,
+    src: &str,
+    tokens: &[Token<'_>],
+    parsers: Parsers,
+) -> Option<(Ruleset, Vec<Diagnostic>)> {
     let first = tokens.first()?;
     if first.tok != Tok::Kw(Kw::Ruleset) {
         return None;
@@ -51,7 +57,8 @@ pub(super) fn parse(file: FileId, src: &str, tokens: &[Token<'_>]) -> Option<(Ru
                 if let Some(misplaced) = misplaced_section(file, &ruleset, &token) {
                     diagnostics.push(misplaced);
                 }
-                parse_section(file, src, &tokens[idx..end], &mut ruleset, &mut diagnostics);
+                let section = &tokens[idx..end];
+                parse_section(file, src, section, parsers, &mut ruleset, &mut diagnostics);
                 idx = end;
             }
             _ => {
@@ -98,6 +105,7 @@ fn parse_section(
     file: FileId,
     src: &str,
     section: &[Token<'_>],
+    parsers: Parsers,
     ruleset: &mut Ruleset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -109,7 +117,16 @@ fn parse_section(
         Tok::Kw(Kw::Global) => Entry::Global,
         _ => Entry::Rule,
     };
-    let (mut parsed, mut section_diagnostics) = run(file, src, entry, section);
+    // Most sections of a broken file are well-formed: the fast path builds the tree LALRPOP
+    // would, without its cost; only a section it gives up on is LALRPOP's to recover.
+    let fast = match parsers {
+        Parsers::DescentFirst => crate::descent::parse_section(file, src, entry, section),
+        Parsers::LalrpopOnly => None,
+    };
+    let (mut parsed, mut section_diagnostics) = match fast {
+        Some(parsed) => (Some(parsed), Vec::new()),
+        None => run(file, src, entry, section),
+    };
     let too_deep = section_diagnostics
         .iter()
         .any(|d| d.code == codes::NESTING_TOO_DEEP);
