@@ -5,121 +5,22 @@
 //! DID completes the rotation: the invitation's DID document, channel and private keys are
 //! gone. Then basic messages both ways and an `event:send` to a DID.
 
+#[path = "support/did_o.rs"]
+mod did_o;
 #[path = "support/krl_run.rs"]
 mod krl_run;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
+use did_o::{DID_O, UI, did_pico, event, eventually, invitation, query, relationship};
 use krl_run::{KrlRun, temp_dir};
 use krl_runtime::storage::{Durability, SqliteStorage, Storage, key};
-use serde_json::{Value, json};
+use serde_json::json;
 
-const DID_O: &str = "io.picolabs.did-o";
 const CHAT: &str = "test.did_chat";
-const UI: &str = "io.picolabs.pico-engine-ui";
-
-fn post(url: &str, body: Value) -> Value {
-    let text = krl_run::post_json(url, &body);
-    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-}
-
-fn event(engine: &KrlRun, eci: &str, domain: &str, name: &str, attrs: Value) -> Value {
-    post(
-        &format!("{}/c/{eci}/event-wait/{domain}/{name}", engine.url),
-        attrs,
-    )
-}
-
-fn query(engine: &KrlRun, eci: &str, rid: &str, name: &str, args: Value) -> Value {
-    post(&format!("{}/c/{eci}/query/{rid}/{name}", engine.url), args)
-}
-
-/// Polls `check` until it gives a value (30 s at most: the machine may be busy).
-fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(found) = check() {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn krl_ok(engine: &KrlRun, args: &[&str]) -> String {
-    let output = engine.krl(args);
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "krl {args:?} failed: {stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-/// A pico made by wrangler (so it has did-o) with the chat (the file `chat`) on it: its id and a channel open
-/// to every event and query.
-fn chat_pico(engine: &KrlRun, chat: &Path, name: &str) -> (String, String) {
-    let created = krl_ok(engine, &["pico", "new", name]);
-    let words: Vec<&str> = created.split_whitespace().collect();
-    let (id, ui_eci) = match words.as_slice() {
-        ["created", "pico", id, _, "(UI", "channel", eci] => {
-            (id.to_string(), eci.trim_end_matches(')').to_string())
-        }
-        _ => panic!("unexpected `pico new` output: {created}"),
-    };
-    eventually("wrangler's installs on the new pico", || {
-        let pico = query(engine, &ui_eci, UI, "pico", json!({}));
-        let rids = pico["rulesets"].to_string();
-        rids.contains(DID_O).then_some(())
-    });
-    krl_ok(engine, &["install", &chat.to_string_lossy(), "--pico", &id]);
-    let open = json!({
-        "tags": ["chat-test"],
-        "eventPolicy": {"allow": [{"domain": "*", "name": "*"}], "deny": []},
-        "queryPolicy": {"allow": [{"rid": "*", "name": "*"}], "deny": []},
-    });
-    event(engine, &ui_eci, "engine_ui", "new_channel", open);
-    let pico = query(engine, &ui_eci, UI, "pico", json!({}));
-    let eci = pico["channels"]
-        .as_array()
-        .and_then(|channels| channels.iter().find(|c| c["tags"] == json!(["chat-test"])))
-        .and_then(|c| c["id"].as_str())
-        .unwrap_or_else(|| panic!("the open channel: {pico}"))
-        .to_string();
-    (id, eci)
-}
-
-/// The pico's only DID relationship, `(their DID, my DID)`, once there is exactly one and
-/// their DID is not `not_theirs`.
-fn relationship(engine: &KrlRun, eci: &str, not_theirs: &str) -> Option<(String, String)> {
-    let map = query(engine, eci, DID_O, "didMap", json!({}));
-    let map = map.as_object()?;
-    let (theirs, mine) = map.iter().next()?;
-    (map.len() == 1 && theirs != not_theirs)
-        .then(|| (theirs.clone(), mine.as_str().unwrap_or_default().to_string()))
-}
 
 fn channel_tags(engine: &KrlRun, eci: &str) -> String {
     query(engine, eci, UI, "pico", json!({}))["channels"].to_string()
-}
-
-/// An invitation URL of the pico's chat, and its DID (the one DID the pico has so far).
-fn invitation(engine: &KrlRun, eci: &str) -> (String, String) {
-    let url = query(engine, eci, CHAT, "invitation", json!({"label": "Alice"}));
-    let url = url.as_str().unwrap_or_else(|| panic!("an invitation URL: {url}"));
-    assert!(url.contains("/invite?_oob="), "{url}");
-    // The invitation's DID is the one DID the pico has so far.
-    let docs = query(engine, eci, DID_O, "didDocs", json!({}));
-    let dids: Vec<&String> = docs
-        .as_object()
-        .map(|docs| docs.keys().collect())
-        .unwrap_or_default();
-    let [invite_did] = dids[..] else {
-        panic!("one DID document: {docs}");
-    };
-    (url.to_string(), invite_did.clone())
 }
 
 /// The private key ids the store kept for the pico.
@@ -141,10 +42,10 @@ fn two_picos_meet_by_invitation_trust_ping_rotate_and_chat_over_http() {
     std::fs::write(&chat, include_str!("../../testsuite/rulesets/did_chat.krl"))
         .expect("the chat is written");
     let engine = KrlRun::start(0, &["--home", &home.to_string_lossy()]);
-    let (alice_id, alice) = chat_pico(&engine, &chat, "alice");
-    let (_, bob) = chat_pico(&engine, &chat, "bob");
+    let (alice_id, alice) = did_pico(&engine, &chat, "alice");
+    let (_, bob) = did_pico(&engine, &chat, "bob");
 
-    let (url, invite_did) = invitation(&engine, &alice);
+    let (url, invite_did) = invitation(&engine, &alice, CHAT);
     let invite_tag = invite_did.replace([':', '.'], "-").to_lowercase();
     assert!(
         channel_tags(&engine, &alice).contains(&invite_tag),

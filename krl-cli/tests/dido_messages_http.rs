@@ -1,107 +1,62 @@
 //! DIDComm between two picos of one `krl run` engine, and between the root picos of two,
-//! over their HTTP endpoints: `dido:send`
-//! posts a basic message to the other pico's DID and its route's rule stores it (the answer
-//! coming back as `dido:dido_send_response`), `event:send` with a `did` raises an event there,
-//! wrangler's `picoQuery` of a `did:` answers the other pico's function, and a forged
-//! plaintext message posted to the DID's endpoint is refused with nothing changed.
-//!
-//! `event:send` and `picoQuery` go through `io.picolabs.did-o` as in pico-engine; the
-//! stand-in below has only what they and the test need.
+//! over their HTTP endpoints, on the system ruleset `io.picolabs.did-o`: the picos meet by
+//! an out-of-band invitation, then a basic message sent to the other pico's DID is routed to
+//! its rule, which stores it (the answer coming back as `dido:dido_send_response`),
+//! `event:send` with a `did` raises an event there, wrangler's `picoQuery` of a `did:`
+//! answers the other pico's function, and a forged plaintext message posted to the DID's
+//! endpoint is refused with nothing changed.
 
+#[path = "support/did_o.rs"]
+mod did_o;
 #[path = "support/krl_run.rs"]
 mod krl_run;
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
+use did_o::{DID_O, did_pico, event, eventually, invitation, krl_ok, post, query, relationship};
 use krl_run::{KrlRun, temp_dir};
-use serde_json::{Value, json};
+use serde_json::json;
 
-const DID_O: &str = "io.picolabs.did-o";
 const APP: &str = "test.didapp";
-const UI: &str = "io.picolabs.pico-engine-ui";
 
-const DID_O_STAND_IN: &str = r#"ruleset io.picolabs.did-o {
+// The test's application, written the way applications use did-o: as a module, with a route
+// of its own for basic messages (added when the ruleset is installed).
+const APP_RULESET: &str = r#"ruleset test.didapp {
   meta {
-    description <<
-      The dido tests' stand-in for the DIDComm ruleset: the functions `event:send` and
-      wrangler's `picoQuery` call for a DID, a DID per pico, and the routing rule.
-    >>
-    provides sendEvent, sendQuery
-    shares myDid, docs, lastResponse
+    use module io.picolabs.did-o alias didx
+    use module io.picolabs.wrangler alias wrangler
+    provides greet
+    shares greet, invitation, lastMessage, lastEvent, responses, askPeer
   }
   global {
-    myDid = function() { ent:myDid }
-    docs = function() { ent:didDocs }
-    lastResponse = function() { ent:lastResponse }
-    outgoing = function(did, message_type, body) {
-      dido:generateMessage({"type": message_type, "from": ent:didMap{did}, "to": [did], "body": body})
-    }
-    sendEvent = function(did, event) {
-      dido:send(did, outgoing(did, "https://picolabs.io/event/1.0/event", event))
-    }
-    sendQuery = function(did, query) {
-      dido:sendQuery(did, outgoing(did, "https://picolabs.io/query/1.0/query", query))
-    }
+    basic_message = "https://didcomm.org/basicmessage/2.0/message"
+    greet = function(name) { {"greeting": "hello " + name} }
+    invitation = function(label) { didx:generate_invitation(label) }
+    lastMessage = function() { ent:lastMessage }
+    lastEvent = function() { ent:lastEvent }
+    responses = function() { ent:responses.defaultsTo([]) }
+    askPeer = function(did) { wrangler:picoQuery(did, "test.didapp", "greet", {"name": "Alice"}) }
   }
-  rule new_did {
-    select when dido new_did
+  rule route_basic_messages {
+    select when wrangler ruleset_installed where event:attrs{"rids"} >< meta:rid
     pre {
-      doc = dido:generateDID()
-      added = dido:addRoute("https://didcomm.org/basicmessage/2.0/message", "test", "basic_message")
+      _added = didx:addRoute(basic_message, "test", "basic_message")
     }
-    send_directive("did", {"did": doc{"id"}})
-    fired {
-      ent:myDid := doc{"id"}
-    }
-  }
-  rule connect {
-    select when dido connect
-    pre {
-      their_did = event:attrs{"did"}
-      stored = dido:storeDidDoc(their_did)
-    }
-    fired {
-      ent:didMap := ent:didMap.defaultsTo({}).put([their_did], ent:myDid)
-    }
-  }
-  rule route_message {
-    select when dido didcommv2_message
-    pre {
-      answer = dido:route(event:attrs.delete("_headers"))
-    }
-    if answer then send_directive("response", {}.put(answer))
   }
   rule send_basic {
-    select when dido send_basic
+    select when test send_basic
     pre {
       their_did = event:attrs{"did"}
-      body = {"content": event:attrs{"content"}}
-      message = outgoing(their_did, "https://didcomm.org/basicmessage/2.0/message", body)
-      sent = dido:send(their_did, message)
+      message = didx:generate_message({"type": basic_message, "from": didx:didMap(){their_did},
+                                       "to": [their_did], "body": {"content": event:attrs{"content"}}})
+      _sent = didx:send(their_did, message)
     }
   }
   rule send_response {
     select when dido dido_send_response
     fired {
-      ent:lastResponse := event:attrs{"status_code"}
+      ent:responses := responses().append(event:attrs{"status_code"})
     }
-  }
-}
-"#;
-
-const APP_RULESET: &str = r#"ruleset test.didapp {
-  meta {
-    use module io.picolabs.wrangler alias wrangler
-    provides greet
-    shares greet, lastMessage, lastEvent, askPeer
-  }
-  global {
-    greet = function(name) { {"greeting": "hello " + name} }
-    lastMessage = function() { ent:lastMessage }
-    lastEvent = function() { ent:lastEvent }
-    askPeer = function(did) { wrangler:picoQuery(did, "test.didapp", "greet", {"name": "Alice"}) }
   }
   rule tell {
     select when test tell
@@ -123,112 +78,50 @@ const APP_RULESET: &str = r#"ruleset test.didapp {
 }
 "#;
 
-fn post(url: &str, body: Value) -> Value {
-    let text = krl_run::post_json(url, &body);
-    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-}
-
-fn event(engine: &KrlRun, eci: &str, domain: &str, name: &str, attrs: Value) -> Value {
-    post(
-        &format!("{}/c/{eci}/event-wait/{domain}/{name}", engine.url),
-        attrs,
-    )
-}
-
-fn query(engine: &KrlRun, eci: &str, rid: &str, name: &str, args: Value) -> Value {
-    post(&format!("{}/c/{eci}/query/{rid}/{name}", engine.url), args)
-}
-
-/// Polls `check` until it gives a value (20 s at most: the machine may be busy).
-fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(found) = check() {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn krl_ok(engine: &KrlRun, args: &[&str]) -> String {
-    let output = engine.krl(args);
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "krl {args:?} failed: {stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-fn write(home: &Path, name: &str, text: &str) -> PathBuf {
-    let path = home.join(name);
-    std::fs::write(&path, text).expect("the ruleset is written");
+fn write_app(home: &Path) -> PathBuf {
+    let path = home.join("didapp.krl");
+    std::fs::write(&path, APP_RULESET).expect("the ruleset is written");
     path
 }
 
-/// A child pico of the root with both rulesets, and a channel on it open to every event and
-/// query.
-fn second_pico(engine: &KrlRun, files: &[&Path]) -> String {
-    let created = krl_ok(engine, &["pico", "new", "bob"]);
-    let words: Vec<&str> = created.split_whitespace().collect();
-    let (id, ui_eci) = match words.as_slice() {
-        ["created", "pico", id, _, "(UI", "channel", eci] => {
-            (id.to_string(), eci.trim_end_matches(')').to_string())
-        }
-        _ => panic!("unexpected `pico new` output: {created}"),
-    };
-    for file in files {
-        krl_ok(engine, &["install", &file.to_string_lossy(), "--pico", &id]);
-    }
-    let open = json!({
-        "tags": ["test"],
-        "eventPolicy": {"allow": [{"domain": "*", "name": "*"}], "deny": []},
-        "queryPolicy": {"allow": [{"rid": "*", "name": "*"}], "deny": []},
+/// Alice's pico invites Bob's, whose trust ping Alice answers from a new DID: `(Alice's DID,
+/// Bob's DID)` of the relationship, once both picos know it and Alice has seen the
+/// `dido_send_response` of her answer.
+fn meet(alice: (&KrlRun, &str), bob: (&KrlRun, &str)) -> (String, String) {
+    let (url, invite_did) = invitation(alice.0, alice.1, APP);
+    event(bob.0, bob.1, "dido", "receive_invite", json!({"invite": url}));
+    let (alice_did, bob_did) = eventually("Bob's relationship with Alice", || {
+        relationship(bob.0, bob.1, &invite_did)
     });
-    event(engine, &ui_eci, "engine_ui", "new_channel", open);
-    let pico = query(engine, &ui_eci, UI, "pico", json!({}));
-    pico["channels"]
-        .as_array()
-        .and_then(|channels| channels.iter().find(|c| c["tags"] == json!(["test"])))
-        .and_then(|c| c["id"].as_str())
-        .unwrap_or_else(|| panic!("the open channel: {pico}"))
-        .to_string()
+    let alice_side = eventually("Alice's relationship with Bob", || {
+        relationship(alice.0, alice.1, "")
+    });
+    assert_eq!(alice_side, (bob_did.clone(), alice_did.clone()));
+    eventually("the response to Alice's trust ping answer", || {
+        (responses(alice) == json!([200])).then_some(())
+    });
+    (alice_did, bob_did)
 }
 
-fn new_did(engine: &KrlRun, eci: &str) -> String {
-    let answer = event(engine, eci, "dido", "new_did", json!({}));
-    answer["directives"][0]["options"]["did"]
-        .as_str()
-        .unwrap_or_else(|| panic!("a DID: {answer}"))
-        .to_string()
+fn responses(pico: (&KrlRun, &str)) -> serde_json::Value {
+    query(pico.0, pico.1, APP, "responses", json!({}))
 }
 
 #[test]
 fn two_picos_exchange_a_message_an_event_and_a_query_by_did_over_http() {
     let home = temp_dir("dido-messages");
-    let did_o = write(&home, "did_o.krl", DID_O_STAND_IN);
-    let app = write(&home, "didapp.krl", APP_RULESET);
-    let args: Vec<&OsStr> = vec![
-        OsStr::new("--home"),
-        home.as_os_str(),
-        did_o.as_os_str(),
-        app.as_os_str(),
-    ];
-    let engine = KrlRun::start(0, &args);
-    let alice = engine.eci.clone();
-    let bob = second_pico(&engine, &[&did_o, &app]);
-    let alice_did = new_did(&engine, &alice);
-    let bob_did = new_did(&engine, &bob);
-    event(&engine, &alice, "dido", "connect", json!({"did": bob_did}));
-    event(&engine, &bob, "dido", "connect", json!({"did": alice_did}));
+    // The engine reads ruleset files in its home.
+    let app = write_app(&home);
+    let engine = KrlRun::start(0, &["--home", &home.to_string_lossy()]);
+    let (_, alice) = did_pico(&engine, &app, "alice");
+    let (_, bob) = did_pico(&engine, &app, "bob");
+    let (alice_did, bob_did) = meet((&engine, &alice), (&engine, &bob));
 
     // A basic message, routed to Bob's rule by its type; the answer comes back to Alice.
     event(
         &engine,
         &alice,
-        "dido",
+        "test",
         "send_basic",
         json!({"did": bob_did, "content": "hello Bob"}),
     );
@@ -237,11 +130,9 @@ fn two_picos_exchange_a_message_an_event_and_a_query_by_did_over_http() {
         (!stored.is_null()).then_some(stored)
     });
     assert_eq!(stored, json!({"content": "hello Bob"}));
-    let status = eventually("Alice's dido_send_response", || {
-        let status = query(&engine, &alice, DID_O, "lastResponse", json!({}));
-        (!status.is_null()).then_some(status)
+    eventually("Alice's dido_send_response", || {
+        (responses((&engine, &alice)) == json!([200, 200])).then_some(())
     });
-    assert_eq!(status, json!(200));
 
     // event:send with a `did`.
     event(
@@ -262,7 +153,7 @@ fn two_picos_exchange_a_message_an_event_and_a_query_by_did_over_http() {
     assert_eq!(answer, json!({"greeting": "hello Alice"}));
 
     // A plaintext message claiming to be Alice's, posted to Bob's DID endpoint, is refused.
-    let docs = query(&engine, &alice, DID_O, "docs", json!({}));
+    let docs = query(&engine, &alice, DID_O, "didDocs", json!({}));
     let endpoint = docs[&bob_did]["service"][0]["serviceEndpoint"]["uri"]
         .as_str()
         .unwrap_or_else(|| panic!("Bob's endpoint: {docs}"))
@@ -295,30 +186,22 @@ fn the_root_picos_of_two_engines_exchange_a_message_an_event_and_a_query_by_did(
     let engines: Vec<KrlRun> = homes
         .iter()
         .map(|home| {
-            let did_o = write(home, "did_o.krl", DID_O_STAND_IN);
-            let app = write(home, "didapp.krl", APP_RULESET);
-            let args = [
-                OsStr::new("--home"),
-                home.as_os_str(),
-                did_o.as_os_str(),
-                app.as_os_str(),
-            ];
-            KrlRun::start(0, &args)
+            let app = write_app(home);
+            let engine = KrlRun::start(0, &["--home", &home.to_string_lossy()]);
+            krl_ok(&engine, &["install", &app.to_string_lossy()]);
+            engine
         })
         .collect();
     let [alice, bob] = &engines[..] else {
         panic!("two engines");
     };
-    let alice_did = new_did(alice, &alice.eci);
-    let bob_did = new_did(bob, &bob.eci);
     assert_ne!(alice.url, bob.url, "two engines");
-    event(alice, &alice.eci, "dido", "connect", json!({"did": bob_did}));
-    event(bob, &bob.eci, "dido", "connect", json!({"did": alice_did}));
+    let (alice_did, bob_did) = meet((alice, &alice.eci), (bob, &bob.eci));
 
     event(
         alice,
         &alice.eci,
-        "dido",
+        "test",
         "send_basic",
         json!({"did": bob_did, "content": "across engines"}),
     );

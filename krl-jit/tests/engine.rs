@@ -279,3 +279,26 @@ fn a_worker_waiting_in_ctx_query_runs_the_queue_it_waits_for() {
         .expect("the engine stalled: the worker waits for itself");
     assert_eq!(seen, Value::from(1));
 }
+
+#[test]
+fn a_ruleset_using_itself_as_a_module_is_a_dependency_cycle() {
+    let engine = engine();
+    let root = engine.root_pico().to_string();
+    let first = r#"ruleset test.selfish { meta { provides f } global { f = function() { 1 } } }"#;
+    engine.register("file:///selfish.krl", first).expect("compiles");
+    engine
+        .install(&root, "file:///selfish.krl", Map::new())
+        .expect("installs");
+    let selfish = r#"ruleset test.selfish {
+      meta { use module test.selfish alias me provides f }
+      global { f = function() { 1 } }
+    }"#;
+    engine.register("file:///selfish.krl", selfish).expect("compiles");
+    let err = engine
+        .install(&root, "file:///selfish.krl", Map::new())
+        .expect_err("a cycle");
+    assert_eq!(
+        err.to_string(),
+        "Error: Dependency Cycle Found: test.selfish -> test.selfish"
+    );
+}

@@ -76,6 +76,20 @@ impl<'a> TxnContext<'a> {
     /// Matches pico-engine: the module must be installed on the same pico; its installed
     /// config is overridden by the `with` values; it runs as its own rid with no event.
     pub fn use_module(&mut self, rid: &str, with: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+        // The ruleset running this `use module` is being initialised.
+        self.instantiate_module(rid, with, true)
+    }
+
+    /// The instance of module `rid` (see `use_module`). `caller_initialising` says whether the
+    /// running ruleset is being initialised, so that a module using it back is a cycle; a
+    /// rule or query calling a provided function (`call_provided`) is not, as in the
+    /// reference, whose stack holds only the modules being initialised.
+    fn instantiate_module(
+        &mut self,
+        rid: &str,
+        with: &Map,
+        caller_initialising: bool,
+    ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
         let installed = self
             .pico
             .installed(rid)
@@ -96,9 +110,13 @@ impl<'a> TxnContext<'a> {
         let saved_rid = std::mem::replace(&mut self.rid, Arc::from(rid));
         let saved_event = self.event.take();
         let saved_modules = std::mem::take(&mut self.modules);
-        self.initialising.push(Arc::clone(&saved_rid));
+        if caller_initialising {
+            self.initialising.push(Arc::clone(&saved_rid));
+        }
         let instance = code.compiled.instantiate(self, &config);
-        self.initialising.pop();
+        if caller_initialising {
+            self.initialising.pop();
+        }
         self.rid = saved_rid;
         self.event = saved_event;
         self.modules = saved_modules;
@@ -142,7 +160,7 @@ impl<'a> TxnContext<'a> {
         name: &str,
         args: Value,
     ) -> Result<Value, RuntimeError> {
-        let instance = self.use_module(rid, &Map::new())?;
+        let instance = self.instantiate_module(rid, &Map::new(), false)?;
         let binding = ModuleBinding {
             alias: Arc::from(rid),
             rid: Arc::from(rid),
