@@ -211,6 +211,11 @@ fn the_root_picos_of_two_engines_exchange_a_message_an_event_and_a_query_by_did(
     });
     assert_eq!(stored, json!({"content": "across engines"}));
 
+    let pending = query(alice, &alice.eci, DID_O, "pendingRotations", json!({}));
+    assert!(
+        pending.get(&alice_did).is_some(),
+        "Alice's rotation is pending: {pending}"
+    );
     event(
         bob,
         &bob.eci,
@@ -223,6 +228,12 @@ fn the_root_picos_of_two_engines_exchange_a_message_an_event_and_a_query_by_did(
         (!told.is_null()).then_some(told)
     });
     assert_eq!(told, json!({"news": "back across"}));
+    // Bob's event went to Alice's new DID, which completes her rotation away from the
+    // invitation's DID across the two engines as on one.
+    assert_eq!(
+        query(alice, &alice.eci, DID_O, "pendingRotations", json!({})),
+        json!({})
+    );
 
     let answer = query(alice, &alice.eci, APP, "askPeer", json!({"did": bob_did}));
     assert_eq!(answer, json!({"greeting": "hello Alice"}));
