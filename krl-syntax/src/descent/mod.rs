@@ -35,37 +35,23 @@ use crate::token::{Entry, Kw, Tok, Token};
 
 /// Parses a well-formed ruleset, or returns `None` at anything the LALRPOP parser should see.
 pub(crate) fn parse_ruleset(file: FileId, src: &str, tokens: &[Token<'_>]) -> Option<Ruleset> {
-    if crate::nesting::check(file, tokens).is_some() {
-        return None;
-    }
-    let mut parser = Parser {
-        tokens,
-        pos: 0,
-        b: Builder::new(file, src, tokens),
-    };
+    let mut parser = Parser::new(file, src, tokens)?;
     let ruleset = parser.ruleset()?;
-    (parser.pos == tokens.len() && !parser.b.has_diagnostics()).then_some(ruleset)
+    parser.finished().then_some(ruleset)
 }
 
 /// Parses one well-formed `meta`, `global` or rule section of a file with a syntax error
 /// elsewhere (`tokens` from the section's keyword to its end, as `parser::sections` splits
 /// them), or returns `None` for the LALRPOP parser to parse and explain it.
 pub(crate) fn parse_section(file: FileId, src: &str, entry: Entry, tokens: &[Token<'_>]) -> Option<Parsed> {
-    if crate::nesting::check(file, tokens).is_some() {
-        return None;
-    }
-    let mut parser = Parser {
-        tokens,
-        pos: 0,
-        b: Builder::new(file, src, tokens),
-    };
+    let mut parser = Parser::new(file, src, tokens)?;
     let parsed = match (entry, parser.peek()) {
         (Entry::Meta, Tok::Kw(Kw::Meta)) => Parsed::Meta(parser.meta()?),
         (Entry::Global, Tok::Kw(Kw::Global)) => Parsed::Global(parser.global()?),
         (Entry::Rule, Tok::Kw(Kw::Rule)) => Parsed::Rule(Box::new(RuleItem::Rule(parser.rule()?))),
         _ => return None,
     };
-    (parser.pos == tokens.len() && !parser.b.has_diagnostics()).then_some(parsed)
+    parser.finished().then_some(parsed)
 }
 
 /// `None` means "give up": the LALRPOP parser takes the file.
@@ -81,7 +67,25 @@ struct Parser<'a, 'src> {
     b: Builder<'src>,
 }
 
-impl<'src> Parser<'_, 'src> {
+impl<'a, 'src> Parser<'a, 'src> {
+    /// A parser at the first of `tokens`, or `None` when they nest deeper than the nesting
+    /// limit (the LALRPOP side reports it).
+    fn new(file: FileId, src: &'src str, tokens: &'a [Token<'src>]) -> Option<Self> {
+        if crate::nesting::check(file, tokens).is_some() {
+            return None;
+        }
+        Some(Parser {
+            tokens,
+            pos: 0,
+            b: Builder::new(file, src, tokens),
+        })
+    }
+
+    /// Whether every token was consumed without a diagnostic.
+    fn finished(&self) -> bool {
+        self.pos == self.tokens.len() && !self.b.has_diagnostics()
+    }
+
     fn peek(&self) -> Tok<'src> {
         self.peek_at(0)
     }

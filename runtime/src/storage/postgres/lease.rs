@@ -141,6 +141,17 @@ impl PostgresStorage {
     }
 }
 
+/// Waits `interval`, or less if asked to stop meanwhile; answers whether it was asked to stop.
+/// The pace of both renewal loops (the store's lease and the picos' leases).
+pub(super) fn stopped_within(stop: &(Mutex<bool>, Condvar), interval: Duration) -> bool {
+    let (flag, wake) = stop;
+    let stopped = flag.lock().unwrap_or_else(PoisonError::into_inner);
+    let (stopped, _) = wake
+        .wait_timeout_while(stopped, interval, |stopped| !*stopped)
+        .unwrap_or_else(PoisonError::into_inner);
+    *stopped
+}
+
 /// The renewal loop: every third of the lease, until stopped or the lease is lost.
 fn renew(
     store: &PostgresStorage,
@@ -150,16 +161,7 @@ fn renew(
     lost: impl FnOnce(String),
 ) {
     let mut valid_until = Instant::now() + duration;
-    let (flag, wake) = stop;
-    loop {
-        let stopped = flag.lock().unwrap_or_else(PoisonError::into_inner);
-        let (stopped, _) = wake
-            .wait_timeout_while(stopped, duration / 3, |stopped| !*stopped)
-            .unwrap_or_else(PoisonError::into_inner);
-        if *stopped {
-            return;
-        }
-        drop(stopped);
+    while !stopped_within(stop, duration / 3) {
         let started = Instant::now();
         match store.renew_lease(epoch, duration) {
             Ok(true) => valid_until = started + duration,

@@ -35,6 +35,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use super::lease::stopped_within;
 use super::{Fencing, PostgresStorage};
 use crate::storage::{StorageError, WriteBatch, key};
 
@@ -342,16 +343,7 @@ impl PicoLeases {
     fn renew_loop(&self, stop: &(Mutex<bool>, Condvar), lost: &mut impl FnMut(Vec<String>)) {
         let duration = self.options.duration;
         let mut valid_until = Instant::now() + duration;
-        let (flag, wake) = stop;
-        loop {
-            let stopped = flag.lock().unwrap_or_else(PoisonError::into_inner);
-            let (stopped, _) = wake
-                .wait_timeout_while(stopped, duration / 3, |stopped| !*stopped)
-                .unwrap_or_else(PoisonError::into_inner);
-            if *stopped {
-                return;
-            }
-            drop(stopped);
+        while !stopped_within(stop, duration / 3) {
             let started = Instant::now();
             match self.renew() {
                 Ok(gone) => {
