@@ -4,10 +4,13 @@
 //! keys that no query, entity-variable listing (the UI's `/api/state`), log line or other
 //! store key ever holds.
 
+#[path = "support/dido.rs"]
+mod dido_support;
+
 use std::sync::Arc;
 
+use dido_support::{error_lines, event, value};
 use krl_jit::InterpreterBackend;
-use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
 use krl_runtime::storage::{MemoryStorage, Storage, key};
 use krl_runtime::value::Map;
@@ -97,22 +100,6 @@ fn open_channel(engine: &Engine, pico: &str) -> String {
         .id
 }
 
-fn value(json: Json) -> Value {
-    Value::from(&json)
-}
-
-/// The first directive's options of a `test:<name>` event, as JSON.
-fn event(engine: &Engine, eci: &str, name: &str, attrs: Json) -> Json {
-    let response = engine
-        .event_wait(eci, "test", name, value(attrs))
-        .expect("the event runs");
-    response
-        .directives
-        .first()
-        .map(|directive| directive.to_json()["options"].clone())
-        .unwrap_or(Json::Null)
-}
-
 fn new_did(engine: &Engine, eci: &str) -> (String, Json) {
     let doc = event(engine, eci, "new_did", json!({}))["doc"].clone();
     let did = doc["id"]
@@ -129,18 +116,6 @@ fn state(engine: &Engine, pico: &str) -> String {
         .map(|(rid, name, value)| format!("{rid} {name} {}", value.encode(0).unwrap_or_default()))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn error_lines(engine: &Engine, pico: &str) -> Vec<(String, Json)> {
-    engine
-        .logs(pico)
-        .iter()
-        .filter(|line| line.level == "error")
-        .map(|line| {
-            let data = line.data.as_ref().map(Value::to_json).unwrap_or(Json::Null);
-            (line.message.clone(), data)
-        })
-        .collect()
 }
 
 #[test]

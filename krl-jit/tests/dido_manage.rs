@@ -4,10 +4,13 @@
 //! map and channel labels, with the reference's shapes and answers, and no private key in
 //! any query answer, variable listing (`/api/state`) or log line after a rotation.
 
+#[path = "support/dido.rs"]
+mod dido_support;
+
 use std::sync::Arc;
 
+use dido_support::value;
 use krl_jit::InterpreterBackend;
-use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
 use krl_runtime::storage::{MemoryStorage, Storage, key};
 use krl_runtime::value::Map;
@@ -103,10 +106,6 @@ fn open_channel(engine: &Engine, pico: &str, tags: &[&str]) -> String {
         .new_channel(pico, &value(json!(tags)), &allow_all, &allow_queries)
         .expect("a channel")
         .id
-}
-
-fn value(json: Json) -> Value {
-    Value::from(&json)
 }
 
 /// The answer of a `domain:name` event's rule (its directive's `answer`), as JSON.

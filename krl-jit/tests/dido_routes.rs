@@ -7,8 +7,12 @@
 //! `dido:sendQuery` log what stops them, and a query nobody answers reads `Query timed out`.
 //! Also `dido:createInviteUrl`.
 
+#[path = "support/dido.rs"]
+mod dido_support;
+
 use std::sync::Arc;
 
+use dido_support::{error_lines, event, value};
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
@@ -168,22 +172,6 @@ fn engine_with_picos(storage: Arc<dyn Storage>, base_url: &str, count: usize) ->
     (engine, picos)
 }
 
-fn value(json: Json) -> Value {
-    Value::from(&json)
-}
-
-/// The first directive's options of a `test:<name>` event, as JSON.
-fn event(engine: &Engine, eci: &str, name: &str, attrs: Json) -> Json {
-    let response = engine
-        .event_wait(eci, "test", name, value(attrs))
-        .expect("the event runs");
-    response
-        .directives
-        .first()
-        .map(|directive| directive.to_json()["options"].clone())
-        .unwrap_or(Json::Null)
-}
-
 /// `from` writes a message of `type` with `body` to `to`: the plaintext and the packed message.
 fn message(engine: &Engine, from: &Pico, to: &Pico, message_type: &str, body: Json) -> (Json, Json) {
     let made = event(
@@ -212,18 +200,6 @@ fn query(engine: &Engine, pico: &Pico, name: &str) -> Json {
         .query(&pico.eci, RID, name, value(json!({})))
         .expect("answers")
         .to_json()
-}
-
-fn error_lines(engine: &Engine, pico: &str) -> Vec<(String, Json)> {
-    engine
-        .logs(pico)
-        .iter()
-        .filter(|line| line.level == "error")
-        .map(|line| {
-            let data = line.data.as_ref().map(Value::to_json).unwrap_or(Json::Null);
-            (line.message.clone(), data)
-        })
-        .collect()
 }
 
 fn now_seconds() -> f64 {
