@@ -1,7 +1,8 @@
 //! DIDComm between a pico on the reference pico-engine and a pico on `krl run`, each side with
 //! its own `io.picolabs.did-o` and the chat application of testsuite/rulesets/did_chat.krl:
 //! an out-of-band invitation made on one side and accepted on the other (its trust ping, the
-//! rotation of the invitation's DID), then basic messages and `event:send` to a DID both ways;
+//! rotation of the invitation's DID), then basic messages, `event:send` to a DID and wrangler's
+//! `picoQuery` of a DID both ways;
 //! once with the reference inviting, once with us inviting.
 //!
 //! It needs the reference engine, which CI does not install: it runs when
@@ -22,6 +23,8 @@ use serde_json::{Value, json};
 const DID_O: &str = "io.picolabs.did-o";
 const CHAT: &str = "test.did_chat";
 const UI: &str = "io.picolabs.pico-engine-ui";
+/// The protocol the chat routes to its rule.
+const BASIC_MESSAGE: &str = "https://didcomm.org/basicmessage/2.0/message";
 
 /// A channel open to every event and query, made through the UI ruleset (both engines have it).
 fn open_channel_attrs() -> Value {
@@ -270,6 +273,20 @@ fn meet_and_chat(inviter: &Side, invitee: &Side) {
         eventually(&format!("{}'s poke", to.name), || {
             (poke_count(to.query(CHAT, "pokes", json!({}))) == had + 1).then_some(())
         });
+    }
+
+    // wrangler's `picoQuery` of a DID: the query protocol's message and its answer, each way.
+    for (from, to, did) in [(invitee, inviter, &inviter_did), (inviter, invitee, &invitee_did)] {
+        // The protocol answers a function the ruleset provides, as a module. `_host` names the
+        // other engine: the 1.3.0 wrangler asks its own engine for any ECI when `_host` is
+        // null, a DID included (its 1.4.0 looks for a DID first: pico-engine issue #640).
+        let args = json!({
+            "eci": did, "mod": DID_O, "func": "routes", "params": {}, "_host": to.url,
+        });
+        let answer = from.query("io.picolabs.wrangler", "picoQuery", args);
+        let routes = to.query(DID_O, "routes", json!({}));
+        assert!(routes.get(BASIC_MESSAGE).is_some(), "{}: {routes}", to.name);
+        assert_eq!(answer, routes, "{}'s picoQuery of {}", from.name, to.name);
     }
 }
 
