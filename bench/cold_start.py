@@ -9,10 +9,14 @@ binary = sys.argv[1]
 home = tempfile.mkdtemp()
 def once(home):
     t0 = time.perf_counter()
-    p = subprocess.Popen([binary, "run", "--port", "0", "--home", home], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    errors = tempfile.TemporaryFile(mode="w+")
+    p = subprocess.Popen([binary, "run", "--port", "0", "--home", home], stdout=subprocess.PIPE, stderr=errors, text=True)
     url = eci = None
     while url is None or eci is None:
         line = p.stdout.readline()
+        if not line:  # the engine ended before its banner: say why instead of waiting forever
+            p.wait(); errors.seek(0)
+            sys.exit(f"{binary} run ended before listening: {errors.read().strip()}")
         if line.startswith("krl run: listening on "): url = line.split()[-1]
         elif line.strip().startswith("UI channel "): eci = line.split()[2]
     r = urllib.request.urlopen(f"{url}/c/{eci}/query/io.picolabs.pico-engine-ui/box").read()
