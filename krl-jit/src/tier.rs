@@ -174,6 +174,17 @@ impl TierState {
         }
     }
 
+    /// The compiled code for many calls in a row (`Closure::prepare_calls`): as
+    /// [`Self::code_for_call`], except that under `auto` code not compiled yet is not
+    /// compiled here (the calls, counted one by one, tier it up).
+    pub(crate) fn code_for_calls_in_a_row(&self, ir: &FunctionIr) -> Option<&Compiled> {
+        match tier() {
+            Tier::Interp => None,
+            Tier::Jit => self.compiled(ir),
+            Tier::Auto => self.code.get()?.as_ref(),
+        }
+    }
+
     fn compiled(&self, ir: &FunctionIr) -> Option<&Compiled> {
         self.code
             .get_or_init(|| {

@@ -305,3 +305,104 @@ fn numbers_that_are_not_finite_reach_a_direct_call() {
     assert_eq!(results[2], "[100,101,false,0,\"100\"]");
     assert!(results[5].contains("cannot be subtracted"), "{results:?}");
 }
+
+#[test]
+fn a_stdlib_iterator_prepares_a_compiled_callback_once_for_all_its_calls() {
+    // The callback reads `k`, a local of the session's frame. Prepared once per `map`, its
+    // compiled code keeps the address it found for the 100 calls; entered call by call, it
+    // looked `k` up on every call.
+    with_tier(Tier::Jit, || {
+        let mut session = Session::new();
+        let mut host = TestHost::new();
+        for line in ["k = 3", "times_k = function(x) { x * k }"] {
+            session.eval_input(FileId(0), line, &mut host).expect("declares");
+        }
+        let before = krl_jit::tier::enclosing_local_lookups();
+        let value = session
+            .eval_input(
+                FileId(0),
+                "0.range(100).map(times_k).reduce(function(a, b) { a + b })",
+                &mut host,
+            )
+            .expect("the pipeline runs");
+        let lookups = krl_jit::tier::enclosing_local_lookups() - before;
+        assert_eq!(value.encode(0).as_deref(), Some("15150"));
+        assert!(lookups <= 1, "the callback looked `k` up {lookups} times");
+    });
+}
+
+#[test]
+fn prepared_callbacks_keep_the_limits_errors_and_arguments_of_single_calls() {
+    // Every iterator calling compiled callbacks: their arguments (element, index,
+    // collection; reduce's accumulator), a null argument leaving its parameter unbound, an
+    // error inside a callback (its place and the function it left), a callback that
+    // recurses into the depth limit, and the step budget running out in the middle of a map.
+    let results = same_with_limits(
+        &[
+            "k = 2",
+            "args = function(x, i, all) { [x * k, i, all.length()] }",
+            "[1, 2, 3].map(args)",
+            "{\"a\": 1, \"b\": 2}.map(function(v, key) { key + v })",
+            "[1, 2, 3, 4].filter(function(x) { x % 2 == 0 })",
+            "[1, 2, 3, 4].reduce(function(a, b, i) { a + b * i })",
+            "[1, 2, 3].any(function(x) { x > 2 })",
+            "[1, 2, 3].all(function(x) { x > 2 })",
+            "[1, 2, 3].collect(function(x) { x % 2 })",
+            "[null, 1].map(function(x = 5) { x + 1 })",
+            "[1, 0, 2].map(function(x) { x.foo() })",
+            "down = function(n) { n == 0 => 0 | down(n - 1) }",
+            "[10, 100, 1000].map(function(n) { down(n) })",
+            "0.range(10000).map(function(x) { x + 1 }).length()",
+        ],
+        500,
+        5_000,
+    );
+    assert_eq!(results[2], "[[2,0,3],[4,1,3],[6,2,3]]");
+    assert_eq!(results[9], "[6,2]");
+    assert!(results[10].starts_with("!! "), "{results:?}");
+    assert!(
+        results[12].contains("Maximum call stack size exceeded"),
+        "{results:?}"
+    );
+    assert!(
+        results[13].contains("step budget of 5000 exceeded"),
+        "{results:?}"
+    );
+}
+
+#[test]
+fn base_cases_answered_at_the_call_site_keep_results_and_limits() {
+    // Functions whose base case a direct call answers without calling (`test => then`,
+    // `test` comparing parameters and constants): results, non-finite arguments (the
+    // callee's stdlib path), and the depth limit and the step budget running out exactly
+    // at a base case.
+    let inputs = [
+        FIB,
+        "fib(15)",
+        "fib(1.5)",
+        "down = function(n) { n < 1 => n | down(n - 1) }",
+        "down(19)",
+        "down(20)",
+        "seven = function(n) { n <= 0 => 7 | seven(n - 1) + 1 }",
+        "seven(5)",
+        "upto = function(a, b) { a >= b => a | upto(a + 1, b) }",
+        "upto(0, 9)",
+        "grow = function(n, k) { k == 0 => n | grow(n * n, k - 1) }",
+        "grow(10, 9)",
+        "[fib(8), down(3), seven(0)]",
+    ];
+    // One call deeper than down(19) is one level past the limit, at a base case.
+    let results = same_with_limits(&inputs, 20, 200);
+    assert!(results[1].contains("step budget of 200 exceeded"), "{results:?}");
+    assert_eq!(results[4], "0");
+    assert!(
+        results[5].contains("Maximum call stack size exceeded"),
+        "{results:?}"
+    );
+    assert_eq!(results[7], "12");
+    assert_eq!(results[9], "9");
+    assert_eq!(results[12], "[21,0,7]");
+    let results = same_with_limits(&inputs, 10_000, 1_000_000);
+    assert_eq!(results[1], "610");
+    assert_eq!(results[2], "1.5");
+}

@@ -30,6 +30,7 @@ use super::layout::{PAYLOAD, TAG_BOOLEAN, TAG_LAST_PLAIN, TAG_NULL, TAG_NUMBER, 
 use super::shims;
 use crate::ir::{FunctionIr, Node};
 
+mod base_case;
 mod body;
 mod calls;
 mod numbers;

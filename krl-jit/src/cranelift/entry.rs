@@ -108,29 +108,61 @@ impl Compiled {
         slots: &mut [Value],
         host: &mut dyn Host,
     ) -> Result<Value, RuntimeError> {
-        debug_assert_eq!(slots.len(), usize::from(closure.ir().body.n_slots));
-        let mut host = HostRef(host);
-        let mut cx = JitCx {
-            state: limits::state_ptr(),
-            stack_floor: if self.makes_calls {
-                stack_floor()
-            } else {
-                usize::MAX
-            },
-            self_word: (closure as *const Closure as usize).wrapping_sub(self.callable_delta),
+        self.prepare(closure).run(slots, host)
+    }
+
+    /// The context of calls of `closure`, made once for any number of calls in a row
+    /// ([`Prepared::run`]).
+    pub(crate) fn prepare<'c>(&'c self, closure: &'c Closure) -> Prepared<'c> {
+        Prepared {
+            code: self,
             closure,
-            host: &mut host as *mut HostRef<'_> as *mut c_void,
-            locals: [std::ptr::null(); CACHED_LOCALS],
-            self_locals: 0,
-        };
+            cx: JitCx {
+                state: limits::state_ptr(),
+                stack_floor: if self.makes_calls {
+                    stack_floor()
+                } else {
+                    usize::MAX
+                },
+                self_word: (closure as *const Closure as usize).wrapping_sub(self.callable_delta),
+                closure,
+                host: std::ptr::null_mut(),
+                locals: [std::ptr::null(); CACHED_LOCALS],
+                self_locals: 0,
+            },
+        }
+    }
+}
+
+/// A compiled function ready to be called: its [`JitCx`], which stays right from one call
+/// of the same closure on the same thread to the next (the locals it caches are written
+/// once and live as long as the closure; the stack floor and the limits are the thread's).
+pub(crate) struct Prepared<'c> {
+    code: &'c Compiled,
+    closure: &'c Closure,
+    cx: JitCx,
+}
+
+impl Prepared<'_> {
+    /// Runs the compiled function with its arguments already bound in `slots`. The caller
+    /// has entered the call: depth, step and stack are counted.
+    pub(crate) fn run(&mut self, slots: &mut [Value], host: &mut dyn Host) -> Result<Value, RuntimeError> {
+        debug_assert_eq!(slots.len(), usize::from(self.closure.ir().body.n_slots));
+        let mut host = HostRef(host);
+        self.cx.host = &mut host as *mut HostRef<'_> as *mut c_void;
         let mut out = Value::Null;
         // SAFETY: `cx`, `slots` (`n_slots` values, as the code was compiled for) and `out`
-        // are valid for the call; the code writes `out` only over the null it holds, keeps
-        // every value it reads alive through `closure`'s IR and frames, and never unwinds
-        // (shims catch panics).
-        let status = unsafe { (self.entry)(&mut cx, slots.as_mut_ptr(), &mut out) };
+        // are valid for the call; `cx.host` points at the host for this call only; the code
+        // writes `out` only over the null it holds, keeps every value it reads alive through
+        // `closure`'s IR and frames, and never unwinds (shims catch panics).
+        let status = unsafe { (self.code.entry)(&mut self.cx, slots.as_mut_ptr(), &mut out) };
+        self.cx.host = std::ptr::null_mut();
         if status == 0 {
-            Ok(take_result(&mut out))
+            let result = take_result(&mut out);
+            // `take_result` left `out` owning nothing; forgetting it spares a call of the
+            // drop glue per call.
+            std::mem::forget(out);
+            Ok(result)
         } else {
             Err(shims::take_pending())
         }

@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 
-pub(crate) use entry::Compiled;
+pub(crate) use entry::{Compiled, Prepared};
 
 use crate::ir::{FrameKind, FunctionIr};
 

@@ -8,11 +8,12 @@
 use std::sync::Arc;
 
 use krl_diagnostics::Span;
-use krl_runtime::value::Callable;
+use krl_runtime::value::{Callable, PreparedCalls};
 use krl_runtime::{Host, RuntimeError, Value};
 
 use super::release::{StackSlots, clone_value, store};
 use super::{Env, Frame, eval, eval_in, limits, operand, run_actions, run_block};
+use crate::cranelift::Prepared;
 use crate::ir::{DefactionIr, FrameKind, FunctionIr, Node, Param};
 
 /// Stack frames up to these many slots live in a fixed array (each array is initialised and
@@ -247,8 +248,62 @@ impl Callable for Closure {
         self.invoke_borrowed(host, args)
     }
 
+    /// A compiled function with a small stack frame, called from a stack with room: its
+    /// compiled code is found and its context built once, and each call enters the limits
+    /// (depth, one step, the running file) without checking the native stack again.
+    fn prepare_calls(&self) -> Option<Box<dyn PreparedCalls + '_>> {
+        let ir = &*self.ir;
+        if ir.frame != FrameKind::Stack || usize::from(ir.body.n_slots) > SMALL_FRAME {
+            return None;
+        }
+        if !limits::room_for_calls_from_here() {
+            return None;
+        }
+        let code = ir.tier.code_for_calls_in_a_row(ir)?;
+        Some(Box::new(PreparedClosure {
+            closure: self,
+            entry: code.prepare(self),
+        }))
+    }
+
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+}
+
+/// A compiled closure called many times in a row (see `Closure::prepare_calls`).
+struct PreparedClosure<'c> {
+    closure: &'c Closure,
+    entry: Prepared<'c>,
+}
+
+impl PreparedCalls for PreparedClosure<'_> {
+    fn call(&mut self, host: &mut dyn Host, args: &[&Value]) -> Result<Value, RuntimeError> {
+        if self.closure.ir.body.n_slots <= TINY_FRAME as u16 {
+            self.call_in(&mut StackSlots::<TINY_FRAME>::new(), host, args)
+        } else {
+            self.call_in(&mut StackSlots::<SMALL_FRAME>::new(), host, args)
+        }
+    }
+}
+
+impl PreparedClosure<'_> {
+    #[inline(always)]
+    fn call_in<const N: usize>(
+        &mut self,
+        slots: &mut StackSlots<N>,
+        host: &mut dyn Host,
+        args: &[&Value],
+    ) -> Result<Value, RuntimeError> {
+        let ir = &*self.closure.ir;
+        let slots = slots.first(usize::from(ir.body.n_slots));
+        let mut frame = Slots::Stack(&mut *slots);
+        for (param, value) in ir.params.iter().zip(args) {
+            frame.bind(param, clone_value(value));
+        }
+        let entry = &mut self.entry;
+        let result = limits::enter_call_with_room(ir.file, None, || entry.run(slots, host));
+        named(&ir.name, result)
     }
 }
 

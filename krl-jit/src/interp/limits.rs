@@ -169,6 +169,25 @@ pub(crate) fn enter_call<T>(
     call_span: Option<Span>,
     body: impl FnOnce() -> Result<T, RuntimeError>,
 ) -> Result<T, RuntimeError> {
+    enter_call_with_room(file, call_span, || {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body)
+    })
+}
+
+/// Whether the native stack has room for calls made from about this depth (a few frames
+/// deeper at most), which [`enter_call_with_room`] may then enter without checking it.
+pub(crate) fn room_for_calls_from_here() -> bool {
+    stacker::remaining_stack().is_some_and(|left| left >= 2 * RED_ZONE)
+}
+
+/// [`enter_call`] for a caller that knows the native stack has room
+/// ([`room_for_calls_from_here`]): the stdlib's prepared callbacks (`Closure::prepare_calls`).
+#[inline(always)]
+pub(crate) fn enter_call_with_room<T>(
+    file: FileId,
+    call_span: Option<Span>,
+    body: impl FnOnce() -> Result<T, RuntimeError>,
+) -> Result<T, RuntimeError> {
     let entered = STATE.with(|state| {
         let depth = state.depth.get() + 1;
         if depth > state.max_depth.get() {
@@ -187,7 +206,7 @@ pub(crate) fn enter_call<T>(
             return Err(error);
         }
     };
-    let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, body);
+    let result = body();
     STATE.with(|state| {
         state.depth.set(state.depth.get() - 1);
         state.file.set(previous_file);

@@ -7,7 +7,7 @@
 
 use std::ops::ControlFlow;
 
-use super::{OperatorFn, arg, call_iter, only_works_on_arrays, only_works_on_collections};
+use super::{Callback, OperatorFn, arg, only_works_on_arrays, only_works_on_collections};
 use crate::error::RuntimeError;
 use crate::host::Host;
 use crate::value::{Map, Value};
@@ -39,6 +39,32 @@ impl Key<'_> {
     }
 }
 
+/// Drops a value a callback answered or an iterator made, testing inline whether it owns
+/// anything: most are numbers or booleans, and the drop glue is a call per value.
+#[inline(always)]
+fn release(value: Value) {
+    if matches!(value, Value::Null | Value::Boolean(_) | Value::Number(_)) {
+        std::mem::forget(value);
+    } else {
+        drop(value);
+    }
+}
+
+/// Calls the callback with `(item, key, collection)`.
+#[inline(always)]
+fn call_with_key(
+    host: &mut dyn Host,
+    callback: &mut Callback<'_>,
+    item: &Value,
+    key: &Key<'_>,
+    collection: &Value,
+) -> Result<Value, RuntimeError> {
+    let key = key.to_value();
+    let result = callback.call(host, &[item, &key, collection]);
+    release(key);
+    result
+}
+
 /// Visits each element of an array or map until `visit` breaks.
 fn each(
     val: &Value,
@@ -67,7 +93,7 @@ fn each(
 /// Calls the callback, or the identity function when `iter` is null.
 fn call_or_identity(
     host: &mut dyn Host,
-    iter: &Value,
+    (iter, callback): (&Value, &mut Callback<'_>),
     item: &Value,
     key: &Key<'_>,
     collection: &Value,
@@ -75,15 +101,21 @@ fn call_or_identity(
     if iter.is_null() {
         return Ok(item.clone());
     }
-    call_iter(host, iter, &[item, &key.to_value(), collection])
+    call_with_key(host, callback, item, key, collection)
+}
+
+/// Room for a result per element of an array (maps build a [`Map`] instead).
+fn array_capacity(val: &Value) -> usize {
+    val.as_array().map_or(0, |items| items.len())
 }
 
 fn map(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     let (val, iter) = (arg(args, 0), arg(args, 1));
-    let mut items = Vec::new();
+    let mut callback = Callback::new(iter);
+    let mut items = Vec::with_capacity(array_capacity(val));
     let mut entries = Map::new();
     each(val, |item, key| {
-        let result = call_or_identity(host, iter, item, &key, val)?;
+        let result = call_or_identity(host, (iter, &mut callback), item, &key, val)?;
         match key {
             Key::Index(_) => items.push(result),
             Key::Name(name) => {
@@ -101,10 +133,14 @@ fn map(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
 
 fn filter(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     let (val, iter) = (arg(args, 0), arg(args, 1));
+    let mut callback = Callback::new(iter);
     let mut items = Vec::new();
     let mut entries = Map::new();
     each(val, |item, key| {
-        if call_or_identity(host, iter, item, &key, val)?.truthy() {
+        let result = call_or_identity(host, (iter, &mut callback), item, &key, val)?;
+        let keep = result.truthy();
+        release(result);
+        if keep {
             match key {
                 Key::Index(_) => items.push(item.clone()),
                 Key::Name(name) => {
@@ -124,10 +160,12 @@ fn filter(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
 /// True when some callback result is truthy (stops at the first).
 fn any(host: &mut dyn Host, args: &[Value]) -> Result<bool, RuntimeError> {
     let (val, iter) = (arg(args, 0), arg(args, 1));
+    let mut callback = Callback::new(iter);
     let mut found = false;
     each(val, |item, key| {
-        let result = call_iter(host, iter, &[item, &key.to_value(), val])?;
+        let result = call_with_key(host, &mut callback, item, &key, val)?;
         found = result.truthy();
+        release(result);
         Ok(if found {
             ControlFlow::Break(())
         } else {
@@ -140,10 +178,12 @@ fn any(host: &mut dyn Host, args: &[Value]) -> Result<bool, RuntimeError> {
 /// True when every callback result is truthy (stops at the first falsy one).
 fn all(host: &mut dyn Host, args: &[Value]) -> Result<bool, RuntimeError> {
     let (val, iter) = (arg(args, 0), arg(args, 1));
+    let mut callback = Callback::new(iter);
     let mut every = true;
     each(val, |item, key| {
-        let result = call_iter(host, iter, &[item, &key.to_value(), val])?;
+        let result = call_with_key(host, &mut callback, item, &key, val)?;
         every = result.truthy();
+        release(result);
         Ok(if every {
             ControlFlow::Continue(())
         } else {
@@ -157,9 +197,10 @@ fn all(host: &mut dyn Host, args: &[Value]) -> Result<bool, RuntimeError> {
 /// result (a null result is the key `"undefined"`), in JavaScript key order.
 fn collect(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     let (val, iter) = (arg(args, 0), arg(args, 1));
+    let mut callback = Callback::new(iter);
     let mut groups: Map = Map::new();
     each(val, |item, key| {
-        let result = call_or_identity(host, iter, item, &key, val)?;
+        let result = call_or_identity(host, (iter, &mut callback), item, &key, val)?;
         let group_key = result.to_js_string("undefined");
         match groups.get_mut(&group_key) {
             Some(Value::Array(members)) => std::sync::Arc::make_mut(members).push(item.clone()),
@@ -196,8 +237,11 @@ fn reduce(host: &mut dyn Host, args: &[Value]) -> Result<Value, RuntimeError> {
     } else {
         (default.clone(), 0)
     };
+    let mut callback = Callback::new(iter);
     for (i, item) in items.iter().enumerate().skip(rest_start) {
-        acc = call_iter(host, iter, &[&acc, item, &Value::from(i), val])?;
+        let index = Value::from(i);
+        let next = callback.call(host, &[&acc, item, &index, val])?;
+        release(std::mem::replace(&mut acc, next));
     }
     Ok(acc)
 }

@@ -26,7 +26,7 @@ use std::sync::{Arc, LazyLock};
 
 use crate::error::RuntimeError;
 use crate::host::Host;
-use crate::value::{Callable, Value};
+use crate::value::{Callable, PreparedCalls, Value};
 
 pub use maps::{delete as maps_delete, get as maps_get};
 pub use regexes::{js_regex_replace, js_split};
@@ -180,6 +180,48 @@ pub(crate) fn call_iter(host: &mut dyn Host, iter: &Value, args: &[&Value]) -> R
     match iter.as_callable() {
         Some(callable) => callable.call_borrowed(host, args),
         None => Err(iter_not_a_function()),
+    }
+}
+
+/// An iterator's callback, called once per element: prepared at its first call
+/// ([`Callable::prepare_calls`]) when the callable can be, so that each call skips the
+/// set-up every call would repeat; called as [`call_iter`] does otherwise. Nothing is
+/// prepared for an operator that calls nothing (an empty collection).
+pub(crate) struct Callback<'a> {
+    iter: &'a Value,
+    prepared: Prepared<'a>,
+}
+
+enum Prepared<'a> {
+    NotYet,
+    Ready(Box<dyn PreparedCalls + 'a>),
+    Unavailable,
+}
+
+impl<'a> Callback<'a> {
+    pub(crate) fn new(iter: &'a Value) -> Callback<'a> {
+        Callback {
+            iter,
+            prepared: Prepared::NotYet,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn call(&mut self, host: &mut dyn Host, args: &[&Value]) -> Result<Value, RuntimeError> {
+        if let Prepared::NotYet = self.prepared {
+            self.prepared = match self
+                .iter
+                .as_callable()
+                .and_then(|callable| callable.prepare_calls())
+            {
+                Some(prepared) => Prepared::Ready(prepared),
+                None => Prepared::Unavailable,
+            };
+        }
+        match &mut self.prepared {
+            Prepared::Ready(prepared) => prepared.call(host, args),
+            _ => call_iter(host, self.iter, args),
+        }
     }
 }
 

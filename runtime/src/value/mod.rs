@@ -24,7 +24,7 @@ mod regex;
 use std::fmt;
 use std::sync::Arc;
 
-pub use callable::{Callable, NativeFn, NativeFnBody};
+pub use callable::{Callable, NativeFn, NativeFnBody, PreparedCalls};
 pub use compare::{compare_as_strings, compare_krl, compare_strings_utf16};
 pub use deep::{MAX_DECODE_DEPTH, with_stack};
 pub use json::DecodeError;

@@ -194,7 +194,26 @@ impl Gen<'_, '_> {
     /// The running function called through its number entry with `values`; jumps to `join`
     /// with the result.
     fn number_call(&mut self, node: &Node, numbers: FuncRef, values: &[Val], join: Block) {
-        let state = self.enter_direct(node);
+        let base_case = self.inline_base_case(values);
+        let (state, deeper) = self.count_direct(node);
+        if let Some((taken, answer)) = base_case {
+            let (answered, call) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(taken, answered, &[], call, &[]);
+            self.b.switch_to_block(answered);
+            let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
+            let payload = self.b.ins().bitcast(types::I64, MemFlags::new(), answer);
+            let no_pointer = self.b.ins().iconst(self.ptr, 0);
+            self.b.ins().jump(
+                join,
+                &[
+                    BlockArg::Value(tag),
+                    BlockArg::Value(payload),
+                    BlockArg::Value(no_pointer),
+                ],
+            );
+            self.b.switch_to_block(call);
+        }
+        self.b.ins().store(flags(), deeper, state, DEPTH_OFFSET);
         let out = self.new_temp();
         let cx = self.cx;
         let mut call_args = vec![cx, state, out];
@@ -235,7 +254,8 @@ impl Gen<'_, '_> {
     /// The running function called natively through its boxed entry: a fresh frame with the
     /// arguments, the call, the frame's release.
     fn direct_call(&mut self, node: &Node, args: &[Operand]) -> Operand {
-        let state = self.enter_direct(node);
+        let (state, deeper) = self.count_direct(node);
+        self.b.ins().store(flags(), deeper, state, DEPTH_OFFSET);
         let n_slots = u32::from(self.ir.body.n_slots);
         let frame_slot = self.b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
@@ -278,9 +298,9 @@ impl Gen<'_, '_> {
 
     /// The interpreter's `enter_call` inline: the depth limit and one step of the budget
     /// (one branch for both; the cold path tells which failed, depth first as the
-    /// interpreter checks it), then one level deeper. Answers the `CallState` pointer for
-    /// [`Self::leave_direct`].
-    fn enter_direct(&mut self, node: &Node) -> Val {
+    /// interpreter checks it). Answers the `CallState` pointer and the depth one level
+    /// deeper, which the caller stores before the call ([`Self::leave_direct`] after it).
+    fn count_direct(&mut self, node: &Node) -> (Val, Val) {
         let state = self.b.use_var(self.state);
         let depth = self.b.ins().load(types::I32, flags(), state, DEPTH_OFFSET);
         let max_depth = self.b.ins().load(types::I32, flags(), state, MAX_DEPTH_OFFSET);
@@ -304,8 +324,7 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(ok);
         let steps = self.b.ins().iadd_imm(steps, -1);
         self.b.ins().store(flags(), steps, state, STEPS_LEFT_OFFSET);
-        self.b.ins().store(flags(), deeper, state, DEPTH_OFFSET);
-        state
+        (state, deeper)
     }
 
     /// One level shallower again after a direct call.

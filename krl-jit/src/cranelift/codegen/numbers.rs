@@ -118,7 +118,7 @@ impl Gen<'_, '_> {
     }
 
     /// `fast` on two numbers in registers.
-    fn fast_result(&mut self, fast: FastOp, a: Val, b: Val) -> Option<Operand> {
+    pub(super) fn fast_result(&mut self, fast: FastOp, a: Val, b: Val) -> Option<Operand> {
         Some(match fast {
             FastOp::Add => Operand::Num(self.b.ins().fadd(a, b)),
             FastOp::Sub => Operand::Num(self.b.ins().fsub(a, b)),
