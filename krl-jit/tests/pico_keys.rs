@@ -4,8 +4,12 @@
 //! are no single pico's, and a channel record (which names its pico only in its value) is
 //! never written or deleted without its pico's `pico-eci-list` entry for the same ECI.
 
+#[path = "support/extra_ruleset.rs"]
+mod extra_ruleset;
+
 use std::sync::{Arc, Mutex, PoisonError};
 
+use extra_ruleset::EXTRA;
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
 use krl_runtime::engine::{Engine, EngineOptions};
@@ -94,14 +98,6 @@ ruleset test.keys {
     select when t send
     event:send({"eci": ent:child, "domain": "extra", "type": "set", "attrs": {"value": "sent"}})
   }
-}
-"#;
-
-const EXTRA: &str = r#"
-ruleset test.extra {
-  meta { shares value }
-  global { value = function() { ent:value } }
-  rule set { select when extra set  always { ent:value := event:attrs{"value"} } }
 }
 "#;
 
