@@ -27,6 +27,7 @@
 
 mod forward;
 mod guard;
+mod idempotency;
 pub mod params;
 mod routes;
 mod serve;
@@ -44,6 +45,7 @@ use crate::engine::Engine;
 
 pub use forward::{FORWARDED_HEADER, Forwarder, forwarding_router};
 pub use guard::TOKEN_COOKIE;
+pub use idempotency::{IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER};
 pub use serve::{serve, serve_router};
 
 /// Limits and switches of the HTTP API.
