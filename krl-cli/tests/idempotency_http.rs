@@ -83,8 +83,16 @@ impl Server {
     }
 
     fn total(&self) -> f64 {
-        let answer = self.post(&format!("/c/{}/query/test.count/total", self.eci), None, &serde_json::json!({}));
-        answer.body.trim().parse().unwrap_or_else(|_| panic!("a number: {}", answer.body))
+        let answer = self.post(
+            &format!("/c/{}/query/test.count/total", self.eci),
+            None,
+            &serde_json::json!({}),
+        );
+        answer
+            .body
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("a number: {}", answer.body))
     }
 }
 
@@ -123,11 +131,17 @@ fn a_different_event_under_the_same_key_is_422() {
     let other = server.post(&route, Some("k"), &serde_json::json!({"note": "two"}));
     assert_eq!(other.status, 422, "{}", other.body);
     assert!(
-        other.body.contains("Idempotency-Key `k` was first used on this channel for a different event"),
+        other
+            .body
+            .contains("Idempotency-Key `k` was first used on this channel for a different event"),
         "{}",
         other.body
     );
-    let other_type = server.post(&format!("/c/{}/event-wait/t/other", server.eci), Some("k"), &serde_json::json!({}));
+    let other_type = server.post(
+        &format!("/c/{}/event-wait/t/other", server.eci),
+        Some("k"),
+        &serde_json::json!({}),
+    );
     assert_eq!(other_type.status, 422, "{}", other_type.body);
     assert_eq!(server.total(), 1.0);
 }
@@ -165,14 +179,22 @@ fn a_malformed_key_is_400_and_no_key_changes_nothing() {
     for bad in ["", "\"\"", long.as_str()] {
         let answer = server.post(&route, Some(bad), &serde_json::json!({}));
         assert_eq!(answer.status, 400, "{bad:?}: {}", answer.body);
-        assert!(answer.body.contains("Idempotency-Key header must be"), "{}", answer.body);
+        assert!(
+            answer.body.contains("Idempotency-Key header must be"),
+            "{}",
+            answer.body
+        );
     }
     assert_eq!(server.total(), 0.0, "a refused request raises nothing");
     for _ in 0..2 {
         let answer = server.post(&route, None, &serde_json::json!({}));
         assert_eq!((answer.status, answer.replayed), (200, None), "{}", answer.body);
     }
-    assert_eq!(server.total(), 2.0, "without the header every request is an event");
+    assert_eq!(
+        server.total(),
+        2.0,
+        "without the header every request is an event"
+    );
 }
 
 #[test]
@@ -204,6 +226,11 @@ fn a_repeat_after_kill_9_and_a_restart_is_answered_from_the_store() {
     let repeat = post(&base, &route, Some("k-kill"), &body);
     assert_eq!(repeat.replayed.as_deref(), Some("true"), "{}", repeat.body);
     assert_eq!(repeat.body, first.body);
-    let total = post(&base, &format!("/c/{eci}/query/test.count/total"), None, &serde_json::json!({}));
+    let total = post(
+        &base,
+        &format!("/c/{eci}/query/test.count/total"),
+        None,
+        &serde_json::json!({}),
+    );
     assert_eq!(total.body.trim(), "1", "applied once");
 }

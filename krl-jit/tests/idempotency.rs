@@ -61,7 +61,10 @@ fn total(engine: &Engine, eci: &str) -> f64 {
 }
 
 fn claimed(engine: &Engine, eci: &str, key: &str, fingerprint: &str) -> Claim {
-    match engine.claim_idempotency(eci, key, fingerprint).expect("the store reads") {
+    match engine
+        .claim_idempotency(eci, key, fingerprint)
+        .expect("the store reads")
+    {
         Idempotent::Claimed(claim) => claim,
         Idempotent::Replay(answer) => panic!("key {key} was answered before: {answer:?}"),
         Idempotent::Mismatch => panic!("key {key} was used for another event"),
@@ -70,7 +73,10 @@ fn claimed(engine: &Engine, eci: &str, key: &str, fingerprint: &str) -> Claim {
 }
 
 fn replayed(engine: &Engine, eci: &str, key: &str, fingerprint: &str) -> Value {
-    match engine.claim_idempotency(eci, key, fingerprint).expect("the store reads") {
+    match engine
+        .claim_idempotency(eci, key, fingerprint)
+        .expect("the store reads")
+    {
         Idempotent::Replay(answer) => answer,
         Idempotent::Claimed(_) => panic!("key {key} has no stored answer"),
         Idempotent::Mismatch => panic!("key {key} was used for another event"),
@@ -92,11 +98,22 @@ fn inc(engine: &Engine, eci: &str, claim: Claim) -> Result<EventResponse, String
 #[test]
 fn a_repeat_gets_the_first_answer_after_a_restart_and_from_another_engine() {
     for home in homes("idempotency-repeat") {
-        let open = || Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), open_store(&home));
+        let open = || {
+            Engine::open(
+                Arc::new(InterpreterBackend),
+                EngineOptions::default(),
+                open_store(&home),
+            )
+        };
         let engine = open().expect("the engine opens");
         let eci = set_up(&engine);
         let first = inc(&engine, &eci, claimed(&engine, &eci, "k1", "fp")).expect("runs");
-        assert_eq!(replayed(&engine, &eci, "k1", "fp"), first.to_value(), "{}", home.kind());
+        assert_eq!(
+            replayed(&engine, &eci, "k1", "fp"),
+            first.to_value(),
+            "{}",
+            home.kind()
+        );
         // The key is the ECI's: the same key on another channel is another event.
         let other = engine
             .new_channel(engine.root_pico(), &Value::Null, &Value::Null, &Value::Null)
@@ -142,7 +159,9 @@ fn accepted_events_store_their_eid_with_the_inbox_entry() {
         time: None,
         claim: Some(claimed(&engine, &eci, "a", "fp")),
     };
-    let eid = engine.event_at(&eci, "t", "inc", Value::Null, arrival).expect("accepted");
+    let eid = engine
+        .event_at(&eci, "t", "inc", Value::Null, arrival)
+        .expect("accepted");
     assert_eq!(replayed(&engine, &eci, "a", "fp"), Value::string(eid.as_str()));
     // Queued behind the accepted event: it has run by the time the query does.
     assert_eq!(total(&engine, &eci), 1.0);
@@ -227,8 +246,12 @@ fn an_answer_lost_after_the_commit_is_given_to_the_repeat_and_the_event_applies_
         inner: MemoryStorage::new(),
         losing: AtomicBool::new(false),
     });
-    let engine = Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), store.clone())
-        .expect("the engine opens");
+    let engine = Engine::open(
+        Arc::new(InterpreterBackend),
+        EngineOptions::default(),
+        store.clone(),
+    )
+    .expect("the engine opens");
     let eci = set_up(&engine);
     store.losing.store(true, Ordering::SeqCst);
     let lost = inc(&engine, &eci, claimed(&engine, &eci, "l", "fp"));
@@ -253,7 +276,11 @@ fn answers_are_kept_for_a_day_and_then_pruned() {
     let eci = set_up(&engine);
     let first = inc(&engine, &eci, claimed(&engine, &eci, "old", "fp")).expect("runs");
     engine.set_time(start + day - 1000.0);
-    assert_eq!(replayed(&engine, &eci, "old", "fp"), first.to_value(), "kept for a day");
+    assert_eq!(
+        replayed(&engine, &eci, "old", "fp"),
+        first.to_value(),
+        "kept for a day"
+    );
     engine.set_time(start + day + 1000.0);
     drop(claimed(&engine, &eci, "old", "fp"));
     let records = || {
@@ -277,5 +304,9 @@ fn answers_are_kept_for_a_day_and_then_pruned() {
     };
     let engine = Engine::open(Arc::new(InterpreterBackend), options, store.clone()).expect("opens");
     inc(&engine, &eci, claimed(&engine, &eci, "newest", "fp")).expect("runs");
-    assert_eq!(records(), 1, "the restarted engine pruned the windows since the mark");
+    assert_eq!(
+        records(),
+        1,
+        "the restarted engine pruned the windows since the mark"
+    );
 }

@@ -481,7 +481,8 @@ impl Engine {
         attrs: Value,
         time: Option<f64>,
     ) -> Result<EventResponse, EngineError> {
-        self.submit_event_wait(eci, (domain, name), attrs, Arrival::at(time))?.wait()
+        self.submit_event_wait(eci, (domain, name), attrs, Arrival::at(time))?
+            .wait()
     }
 
     /// An event and then a query on the same pico, queued together so that no other job runs
@@ -496,8 +497,15 @@ impl Engine {
         (rid, query_name): (&str, &str),
         args: Value,
     ) -> Result<Value, EngineError> {
-        self.submit_event_query(eci, (domain, name), attrs, Arrival::at(time), (rid, query_name), args)?
-            .wait()
+        self.submit_event_query(
+            eci,
+            (domain, name),
+            attrs,
+            Arrival::at(time),
+            (rid, query_name),
+            args,
+        )?
+        .wait()
     }
 
     /// Calls a shared function (or reads a shared value) of a ruleset on a pico.

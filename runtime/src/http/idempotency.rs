@@ -109,7 +109,10 @@ pub(super) async fn claim(
     let fingerprint = fingerprint(kind, event, attrs);
     let eci = eci.to_string();
     let shown = key.clone();
-    let state = blocking(api, move |engine| engine.claim_idempotency(&eci, &key, &fingerprint)).await?;
+    let state = blocking(api, move |engine| {
+        engine.claim_idempotency(&eci, &key, &fingerprint)
+    })
+    .await?;
     match state {
         Idempotent::Claimed(claim) => Ok(Once::Run(Some(claim))),
         Idempotent::Replay(answer) => Ok(Once::Replay(answer)),

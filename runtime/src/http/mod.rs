@@ -5,7 +5,8 @@
 //! engine.md §8 is the specification; `params` merges request parameters, `routes` has the
 //! handlers, `guard` checks every request (Host, admin token) and sets the answer's headers
 //! (CORS only on the pico routes), `serve` runs connections with their timeouts, `forward`
-//! passes a standby engine's requests on to the engine holding the shared store.
+//! passes a standby engine's requests on to the engine holding the shared store,
+//! `idempotency` answers a repeated `Idempotency-Key` with the stored answer (docs/http.md).
 //! docs/security.md says what is exposed to whom.
 //!
 //! A handler submits its job to the engine on tokio's blocking pool (it may read storage or

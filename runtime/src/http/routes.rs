@@ -79,7 +79,10 @@ impl ApiError {
         }
         let mut response = json_response(Json::Object(body).to_string());
         *response.status_mut() = self.status;
-        if matches!(self.status, StatusCode::SERVICE_UNAVAILABLE | StatusCode::CONFLICT) {
+        if matches!(
+            self.status,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::CONFLICT
+        ) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -316,7 +319,9 @@ pub(super) async fn event(
             let key = idempotency::key_of(request.headers())?;
             let params = read_params(&api, request).await?;
             let event = (domain.as_str(), name.as_str());
-            let claim = match idempotency::claim(&api, key, &eci, AnswerKind::Accepted, event, &params.attrs).await? {
+            let claim = match idempotency::claim(&api, key, &eci, AnswerKind::Accepted, event, &params.attrs)
+                .await?
+            {
                 Once::Replay(eid) => return Ok(replayed(value_response(&eid))),
                 Once::Run(claim) => claim,
             };
@@ -344,10 +349,11 @@ pub(super) async fn event_wait(
             let key = idempotency::key_of(request.headers())?;
             let params = read_params(&api, request).await?;
             let event = (domain.as_str(), name.as_str());
-            let claim = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
-                Once::Replay(answer) => return Ok(replayed(value_response(&answer))),
-                Once::Run(claim) => claim,
-            };
+            let claim =
+                match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
+                    Once::Replay(answer) => return Ok(replayed(value_response(&answer))),
+                    Once::Run(claim) => claim,
+                };
             let arrival = Arrival {
                 time: params.time,
                 claim,
@@ -374,16 +380,17 @@ pub(super) async fn event_query(
             let event = (domain.as_str(), name.as_str());
             // A repeat does not raise the event again; the query, which changes nothing,
             // runs again and answers what the pico holds now.
-            let claim = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
-                Once::Replay(_) => {
-                    let value = submit(&api, move |engine| {
-                        engine.submit_query(&eci, &rid, &qname, params.attrs)
-                    })
-                    .await?;
-                    return Ok(replayed(value_response(&value)));
-                }
-                Once::Run(claim) => claim,
-            };
+            let claim =
+                match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
+                    Once::Replay(_) => {
+                        let value = submit(&api, move |engine| {
+                            engine.submit_query(&eci, &rid, &qname, params.attrs)
+                        })
+                        .await?;
+                        return Ok(replayed(value_response(&value)));
+                    }
+                    Once::Run(claim) => claim,
+                };
             let arrival = Arrival {
                 time: params.time,
                 claim,
@@ -392,7 +399,14 @@ pub(super) async fn event_query(
             // query's arguments, and the query runs right behind the event.
             let value = submit(&api, move |engine| {
                 let args = params.attrs.clone();
-                engine.submit_event_query(&eci, (&domain, &name), params.attrs, arrival, (&rid, &qname), args)
+                engine.submit_event_query(
+                    &eci,
+                    (&domain, &name),
+                    params.attrs,
+                    arrival,
+                    (&rid, &qname),
+                    args,
+                )
             })
             .await?;
             Ok(value_response(&value))
@@ -456,16 +470,17 @@ pub(super) async fn sky_event(
                 std::sync::Arc::make_mut(map).insert("__eid", Value::string(eid.as_str()));
             }
             let event = (domain.as_str(), kind.as_str());
-            let claim = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
-                Once::Replay(answer) => {
-                    let directives = match answer.as_map().and_then(|map| map.get("directives")) {
-                        Some(Value::Array(directives)) => directives.to_vec(),
-                        _ => Vec::new(),
-                    };
-                    return Ok(replayed(sky_answer(&answer, &directives)));
-                }
-                Once::Run(claim) => claim,
-            };
+            let claim =
+                match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
+                    Once::Replay(answer) => {
+                        let directives = match answer.as_map().and_then(|map| map.get("directives")) {
+                            Some(Value::Array(directives)) => directives.to_vec(),
+                            _ => Vec::new(),
+                        };
+                        return Ok(replayed(sky_answer(&answer, &directives)));
+                    }
+                    Once::Run(claim) => claim,
+                };
             let arrival = Arrival {
                 time: params.time,
                 claim,

@@ -109,7 +109,12 @@ impl Engine {
     /// Claims `key` for an event request on `eci` whose domain, type and attributes hash to
     /// `fingerprint` (the HTTP API computes it). Reads the store; call it where blocking is
     /// allowed.
-    pub fn claim_idempotency(&self, eci: &str, key: &str, fingerprint: &str) -> Result<Idempotent, EngineError> {
+    pub fn claim_idempotency(
+        &self,
+        eci: &str,
+        key: &str,
+        fingerprint: &str,
+    ) -> Result<Idempotent, EngineError> {
         let inner = &self.inner;
         let running = &inner.idempotency.running;
         if !lock(running).insert((eci.to_string(), key.to_string())) {
@@ -130,7 +135,10 @@ impl Engine {
             let Some(record) = serde_json::from_slice::<Json>(&bytes).ok() else {
                 continue;
             };
-            let at = record.get("at").and_then(Json::as_f64).unwrap_or(f64::NEG_INFINITY);
+            let at = record
+                .get("at")
+                .and_then(Json::as_f64)
+                .unwrap_or(f64::NEG_INFINITY);
             if now - at > RETENTION_MS {
                 continue;
             }
@@ -154,7 +162,10 @@ impl EngineInner {
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or(Json::Null);
         let record = serde_json::json!({ "fingerprint": claim.fingerprint, "at": now, "answer": answer });
-        batch.put(record_key(window(now), &claim.eci, &claim.key), record.to_string());
+        batch.put(
+            record_key(window(now), &claim.eci, &claim.key),
+            record.to_string(),
+        );
         self.prune_idempotency(batch, window(now) - 2);
     }
 
