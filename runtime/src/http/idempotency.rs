@@ -14,8 +14,8 @@ use axum::response::Response;
 use sha2::{Digest, Sha256};
 
 use super::HttpApi;
-use super::routes::{ApiError, blocking};
-use crate::engine::{Claim, Idempotent};
+use super::routes::{ApiError, Params, blocking};
+use crate::engine::{Arrival, Idempotent};
 use crate::value::Value;
 
 /// The request header.
@@ -39,7 +39,7 @@ pub(super) enum AnswerKind {
 /// What a route does with a request.
 pub(super) enum Once {
     /// Run the event, under the claim when the request has a key.
-    Run(Option<Claim>),
+    Run(Arrival),
     /// Answer this stored answer again.
     Replay(Value),
 }
@@ -95,18 +95,21 @@ fn fingerprint(kind: AnswerKind, (domain, name): (&str, &str), attrs: &Value) ->
 
 /// Claims the request's key for `eci`, or says why not: a stored answer to give again, a
 /// request with this key still running (409), the key first used for another event (422).
+/// `Run` carries how the event arrives: at the request's time (when the caller's is
+/// trusted), with the claim.
 pub(super) async fn claim(
     api: &HttpApi,
     key: Option<String>,
     eci: &str,
     kind: AnswerKind,
     event: (&str, &str),
-    attrs: &Value,
+    params: &Params,
 ) -> Result<Once, ApiError> {
+    let time = params.time;
     let Some(key) = key else {
-        return Ok(Once::Run(None));
+        return Ok(Once::Run(Arrival::at(time)));
     };
-    let fingerprint = fingerprint(kind, event, attrs);
+    let fingerprint = fingerprint(kind, event, &params.attrs);
     let eci = eci.to_string();
     let shown = key.clone();
     let state = blocking(api, move |engine| {
@@ -114,7 +117,10 @@ pub(super) async fn claim(
     })
     .await?;
     match state {
-        Idempotent::Claimed(claim) => Ok(Once::Run(Some(claim))),
+        Idempotent::Claimed(claim) => Ok(Once::Run(Arrival {
+            time,
+            claim: Some(claim),
+        })),
         Idempotent::Replay(answer) => Ok(Once::Replay(answer)),
         Idempotent::Running => Err(ApiError::with_status(
             StatusCode::CONFLICT,

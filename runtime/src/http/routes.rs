@@ -13,7 +13,7 @@ use super::HttpApi;
 use super::idempotency::{self, AnswerKind, Once, replayed};
 use super::params::{self, BodyKind, ParamsError};
 use crate::ErrorLocation;
-use crate::engine::{Arrival, Engine, EngineError, RulesetVersion, Submitted};
+use crate::engine::{Engine, EngineError, RulesetVersion, Submitted};
 use crate::value::{Map, Value};
 
 type Api = State<Arc<HttpApi>>;
@@ -149,9 +149,9 @@ pub(super) async fn submit<T: Send + 'static>(
 
 /// The merged parameters of a request (query string, body, `_headers`) and the event time
 /// to use, if the server trusts the caller's.
-struct Params {
-    attrs: Value,
-    time: Option<f64>,
+pub(super) struct Params {
+    pub(super) attrs: Value,
+    pub(super) time: Option<f64>,
 }
 
 async fn read_params(api: &HttpApi, request: Request) -> Result<Params, ApiError> {
@@ -319,16 +319,11 @@ pub(super) async fn event(
             let key = idempotency::key_of(request.headers())?;
             let params = read_params(&api, request).await?;
             let event = (domain.as_str(), name.as_str());
-            let claim = match idempotency::claim(&api, key, &eci, AnswerKind::Accepted, event, &params.attrs)
-                .await?
-            {
-                Once::Replay(eid) => return Ok(replayed(value_response(&eid))),
-                Once::Run(claim) => claim,
-            };
-            let arrival = Arrival {
-                time: params.time,
-                claim,
-            };
+            let arrival =
+                match idempotency::claim(&api, key, &eci, AnswerKind::Accepted, event, &params).await? {
+                    Once::Replay(eid) => return Ok(replayed(value_response(&eid))),
+                    Once::Run(arrival) => arrival,
+                };
             let eid = blocking(&api, move |engine| {
                 engine.event_at(&eci, &domain, &name, params.attrs, arrival)
             })
@@ -349,14 +344,9 @@ pub(super) async fn event_wait(
             let key = idempotency::key_of(request.headers())?;
             let params = read_params(&api, request).await?;
             let event = (domain.as_str(), name.as_str());
-            let claim =
-                match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
-                    Once::Replay(answer) => return Ok(replayed(value_response(&answer))),
-                    Once::Run(claim) => claim,
-                };
-            let arrival = Arrival {
-                time: params.time,
-                claim,
+            let arrival = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params).await? {
+                Once::Replay(answer) => return Ok(replayed(value_response(&answer))),
+                Once::Run(arrival) => arrival,
             };
             let response = submit(&api, move |engine| {
                 engine.submit_event_wait(&eci, (&domain, &name), params.attrs, arrival)
@@ -380,20 +370,15 @@ pub(super) async fn event_query(
             let event = (domain.as_str(), name.as_str());
             // A repeat does not raise the event again; the query, which changes nothing,
             // runs again and answers what the pico holds now.
-            let claim =
-                match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
-                    Once::Replay(_) => {
-                        let value = submit(&api, move |engine| {
-                            engine.submit_query(&eci, &rid, &qname, params.attrs)
-                        })
-                        .await?;
-                        return Ok(replayed(value_response(&value)));
-                    }
-                    Once::Run(claim) => claim,
-                };
-            let arrival = Arrival {
-                time: params.time,
-                claim,
+            let arrival = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params).await? {
+                Once::Replay(_) => {
+                    let value = submit(&api, move |engine| {
+                        engine.submit_query(&eci, &rid, &qname, params.attrs)
+                    })
+                    .await?;
+                    return Ok(replayed(value_response(&value)));
+                }
+                Once::Run(arrival) => arrival,
             };
             // Matches pico-engine: the same parameters are the event's attributes and the
             // query's arguments, and the query runs right behind the event.
@@ -470,20 +455,15 @@ pub(super) async fn sky_event(
                 std::sync::Arc::make_mut(map).insert("__eid", Value::string(eid.as_str()));
             }
             let event = (domain.as_str(), kind.as_str());
-            let claim =
-                match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params.attrs).await? {
-                    Once::Replay(answer) => {
-                        let directives = match answer.as_map().and_then(|map| map.get("directives")) {
-                            Some(Value::Array(directives)) => directives.to_vec(),
-                            _ => Vec::new(),
-                        };
-                        return Ok(replayed(sky_answer(&answer, &directives)));
-                    }
-                    Once::Run(claim) => claim,
-                };
-            let arrival = Arrival {
-                time: params.time,
-                claim,
+            let arrival = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params).await? {
+                Once::Replay(answer) => {
+                    let directives = match answer.as_map().and_then(|map| map.get("directives")) {
+                        Some(Value::Array(directives)) => directives.to_vec(),
+                        _ => Vec::new(),
+                    };
+                    return Ok(replayed(sky_answer(&answer, &directives)));
+                }
+                Once::Run(arrival) => arrival,
             };
             let response = submit(&api, move |engine| {
                 engine.submit_event_wait(&eci, (&domain, &kind), params.attrs, arrival)
