@@ -1,6 +1,7 @@
 //! `krl run --store postgres://...`: engines on one PostgreSQL store. Data kept across a
 //! restart; three engines with every pico reachable through every engine; `kill -9` of the
-//! running engine under load (a standby takes over, no acknowledged event lost); an engine
+//! running engine under load (a standby takes over; clients repeat unanswered events under
+//! their `Idempotency-Key`, and every counter equals the events acknowledged); an engine
 //! paused past its lease whose late commit never lands. Each test starts its own PostgreSQL
 //! (skipped where it is not installed, never on CI).
 
@@ -83,11 +84,21 @@ fn engine_args(dir: &Path, name: &str, store: &str, lease: &str) -> Vec<String> 
 /// `event-wait` of `t:inc` on `eci` through the engine at `port`: `Ok` once answered without
 /// an error (the event is committed).
 fn inc(port: u16, eci: &str) -> Result<(), String> {
+    inc_once(port, eci, None)
+}
+
+/// [`inc`] under an `Idempotency-Key`, when given: a repeat of the key is answered without a
+/// second event, so an unanswered one can be sent again, to any engine.
+fn inc_once(port: u16, eci: &str, key: Option<&str>) -> Result<(), String> {
     let url = format!("http://127.0.0.1:{port}/c/{eci}/event-wait/t/inc");
-    let answer = ureq::AgentBuilder::new()
+    let mut request = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(10))
         .build()
-        .post(&url)
+        .post(&url);
+    if let Some(key) = key {
+        request = request.set("Idempotency-Key", key);
+    }
+    let answer = request
         .send_string("")
         .map_err(|err| err.to_string())?
         .into_string()
@@ -194,38 +205,43 @@ type LoadShared = (
 );
 
 /// One client of the failover test: one event at a time to `eci`, round robin over the
-/// engines, until stopped. Answers the pico, its acknowledged and unanswered events (three
-/// were acknowledged before the load), and how long after the kill it was first answered.
-fn load_client(eci: String, ports: [u16; 3], shared: LoadShared) -> (String, f64, f64, Option<Duration>) {
+/// engines, until stopped. Each event has its own `Idempotency-Key` and is sent again (to the
+/// next engine) until it is answered, also after the stop, so that every event the client
+/// sent is acknowledged exactly once. Answers the pico, its acknowledged events (three
+/// were acknowledged before the load), how many sends went unanswered, and how long after
+/// the kill it was first answered.
+fn load_client(eci: String, ports: [u16; 3], shared: LoadShared) -> (String, f64, usize, Option<Duration>) {
     let (stop, killed_at, acks, recovered) = shared;
-    let (mut acked, mut unsure, mut back_after) = (3.0_f64, 0.0_f64, None);
+    let (mut acked, mut unanswered, mut back_after) = (3.0_f64, 0, None);
     let mut turn = 0;
     while !stop.load(Ordering::Relaxed) {
-        turn += 1;
-        match inc(ports[turn % ports.len()], &eci) {
-            Ok(()) => {
-                acked += 1.0;
-                acks.fetch_add(1, Ordering::Relaxed);
-                let killed = *killed_at.lock().expect("no client panicked holding the lock");
-                if let (Some(at), None) = (killed, back_after) {
-                    back_after = Some(at.elapsed());
-                    recovered.fetch_add(1, Ordering::Relaxed);
-                }
+        let key = format!("{eci}-{acked}");
+        let give_up = Instant::now() + Duration::from_secs(60);
+        loop {
+            turn += 1;
+            if inc_once(ports[turn % ports.len()], &eci, Some(&key)).is_ok() {
+                break;
             }
-            Err(_) => {
-                unsure += 1.0;
-                std::thread::sleep(Duration::from_millis(50));
-            }
+            unanswered += 1;
+            assert!(Instant::now() < give_up, "event {key} unanswered for a minute");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        acked += 1.0;
+        acks.fetch_add(1, Ordering::Relaxed);
+        let killed = *killed_at.lock().expect("no client panicked holding the lock");
+        if let (Some(at), None) = (killed, back_after) {
+            back_after = Some(at.elapsed());
+            recovered.fetch_add(1, Ordering::Relaxed);
         }
     }
-    (eci, acked, unsure, back_after)
+    (eci, acked, unanswered, back_after)
 }
 
 /// Three engines on one store: one runs the picos, the other two forward to it; events for
 /// every pico go to every engine. Then `kill -9` of the running engine while 30 clients send
-/// events: every pico answers again through the survivors within 15 s, and no acknowledged
-/// event is lost and none is applied twice (at most the acknowledged and the unanswered ones
-/// are stored).
+/// events: every pico answers again through the survivors within 15 s, and each pico's
+/// counter equals the events acknowledged for it (clients send every event with an
+/// `Idempotency-Key` and repeat it until answered).
 #[test]
 fn three_engines_share_a_store_and_survive_a_kill() {
     let Some(server) = PgServer::start() else { return };
@@ -283,11 +299,11 @@ fn three_engines_share_a_store_and_survive_a_kill() {
         || recovered.load(Ordering::Relaxed) == picos.len(),
     );
     stop.store(true, Ordering::Relaxed);
-    let (mut slowest, mut all_acked, mut all_unsure) = (Duration::ZERO, 0.0, 0.0);
+    let (mut slowest, mut all_acked, mut all_unanswered) = (Duration::ZERO, 0.0, 0);
     for client in clients {
-        let (eci, acked, unsure, back_after) = client.join().unwrap();
+        let (eci, acked, unanswered, back_after) = client.join().unwrap();
         all_acked += acked;
-        all_unsure += unsure;
+        all_unanswered += unanswered;
         let back_after = back_after.unwrap_or_else(|| panic!("pico {eci} never answered after the kill"));
         assert!(
             back_after < Duration::from_secs(15),
@@ -295,20 +311,13 @@ fn three_engines_share_a_store_and_survive_a_kill() {
         );
         slowest = slowest.max(back_after);
         let stored = count(ports[0], &eci).unwrap();
-        assert!(
-            stored >= acked,
-            "pico {eci}: {acked} acknowledged, {stored} stored"
-        );
-        // An unanswered request may still have been applied: the one in flight at the kill,
-        // and under load any whose answer came too late for the client's timeout or whose
-        // forwarding broke off after the holder accepted it. Each is applied at most once.
-        assert!(
-            stored <= acked + unsure,
-            "pico {eci}: {stored} stored for {acked} acknowledged and {unsure} unanswered"
+        assert_eq!(
+            stored, acked,
+            "pico {eci}: {acked} events acknowledged, {stored} stored"
         );
     }
     eprintln!(
-        "after kill -9: every pico answered within {slowest:?}; {all_acked} events acknowledged, {all_unsure} unanswered"
+        "after kill -9: every pico answered within {slowest:?}; {all_acked} events acknowledged, each once; {all_unanswered} sends repeated"
     );
     drop(standbys);
 }

@@ -31,6 +31,7 @@ mod clock;
 pub mod context;
 mod dead_letters;
 mod facade;
+mod idempotency;
 mod load;
 mod logs;
 mod oneshot;
@@ -46,8 +47,9 @@ mod txn;
 
 use clock::Clock;
 pub use dead_letters::{DeadLetter, MAX_EVENT_RUNS};
+pub use idempotency::{Claim, Idempotent, RETENTION_MS as IDEMPOTENCY_RETENTION_MS};
 pub(crate) use staged::Staged;
-pub use submit::Submitted;
+pub use submit::{Arrival, Submitted};
 
 /// What an event-wait caller gets back.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,6 +78,8 @@ enum Job {
         event: Event,
         reply: Option<EventReply>,
         inbox: bool,
+        /// The `Idempotency-Key` the event runs under: its answer commits with the event.
+        claim: Option<Claim>,
     },
     Query {
         qid: String,
@@ -135,6 +139,8 @@ pub(crate) struct EngineInner {
     logs: logs::Logs,
     /// Event transactions finished so far (`Engine::events_finished`, the UI's live updates).
     events_finished: AtomicU64,
+    /// `Idempotency-Key`s being processed, and how far old ones are pruned.
+    idempotency: idempotency::Idempotency,
     work: Mutex<Sender<Arc<PicoCell>>>,
     pub(crate) storage: Arc<dyn Storage>,
     /// Events waiting to be posted to other engines (`outbox.rs`).
@@ -261,6 +267,7 @@ impl Engine {
             base_url: options.base_url,
             logs: logs::Logs::new(options.why),
             events_finished: AtomicU64::new(0),
+            idempotency: idempotency::Idempotency::new(),
             work: Mutex::new(sender),
             storage,
             outbox: super::outbox::Outbox::new(options.outbox),
@@ -433,24 +440,25 @@ impl Engine {
 
     /// Queues an event and returns its eid at once.
     pub fn event(&self, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<String, EngineError> {
-        self.event_at(eci, domain, name, attrs, None)
+        self.event_at(eci, domain, name, attrs, Arrival::default())
     }
 
-    /// [`Engine::event`] with the event's time given by the caller (epoch ms) instead of
-    /// the engine clock when `time` is set (`krl run --trust-event-time`, the reference's
-    /// `useEventInputTime`).
+    /// [`Engine::event`] as it arrived: with the event's time given by the caller (epoch ms)
+    /// instead of the engine clock when set (`krl run --trust-event-time`, the reference's
+    /// `useEventInputTime`), and under an `Idempotency-Key` when claimed (its answer, the
+    /// eid, is stored with the inbox entry).
     pub fn event_at(
         &self,
         eci: &str,
         domain: &str,
         name: &str,
         attrs: Value,
-        time: Option<f64>,
+        arrival: Arrival,
     ) -> Result<String, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
         self.inner.check_queue_room(&cell, 1)?;
-        event.time = time.unwrap_or(event.time);
-        self.inner.inbox_and_queue(&cell, event)
+        event.time = arrival.time.unwrap_or(event.time);
+        self.inner.inbox_and_queue(&cell, event, arrival.claim)
     }
 
     /// Sends an event and waits for its transaction: the directives of every rule it ran.
@@ -473,7 +481,8 @@ impl Engine {
         attrs: Value,
         time: Option<f64>,
     ) -> Result<EventResponse, EngineError> {
-        self.submit_event_wait(eci, (domain, name), attrs, time)?.wait()
+        self.submit_event_wait(eci, (domain, name), attrs, Arrival::at(time))?
+            .wait()
     }
 
     /// An event and then a query on the same pico, queued together so that no other job runs
@@ -488,8 +497,15 @@ impl Engine {
         (rid, query_name): (&str, &str),
         args: Value,
     ) -> Result<Value, EngineError> {
-        self.submit_event_query(eci, (domain, name), attrs, time, (rid, query_name), args)?
-            .wait()
+        self.submit_event_query(
+            eci,
+            (domain, name),
+            attrs,
+            Arrival::at(time),
+            (rid, query_name),
+            args,
+        )?
+        .wait()
     }
 
     /// Calls a shared function (or reads a shared value) of a ruleset on a pico.

@@ -37,8 +37,8 @@ pub use error::EngineError;
 pub use event::{Event, Query};
 pub use kernel::context::{self, TxnContext};
 pub use kernel::{
-    DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineOptions, EntVar, EventResponse, MAX_EVENT_RUNS,
-    RulesetVersion, Submitted,
+    Arrival, Claim, DEFAULT_STEP_BUDGET, DeadLetter, Engine, EngineOptions, EntVar, EventResponse,
+    IDEMPOTENCY_RETENTION_MS, Idempotent, MAX_EVENT_RUNS, RulesetVersion, Submitted,
 };
 pub use modules::http::trust_root_certificates;
 pub use outbox::OutboxOptions;

@@ -5,7 +5,8 @@
 //! engine.md §8 is the specification; `params` merges request parameters, `routes` has the
 //! handlers, `guard` checks every request (Host, admin token) and sets the answer's headers
 //! (CORS only on the pico routes), `serve` runs connections with their timeouts, `forward`
-//! passes a standby engine's requests on to the engine holding the shared store.
+//! passes a standby engine's requests on to the engine holding the shared store,
+//! `idempotency` answers a repeated `Idempotency-Key` with the stored answer (docs/http.md).
 //! docs/security.md says what is exposed to whom.
 //!
 //! A handler submits its job to the engine on tokio's blocking pool (it may read storage or
@@ -27,6 +28,7 @@
 
 mod forward;
 mod guard;
+mod idempotency;
 pub mod params;
 mod routes;
 mod serve;
@@ -44,6 +46,7 @@ use crate::engine::Engine;
 
 pub use forward::{FORWARDED_HEADER, Forwarder, forwarding_router};
 pub use guard::TOKEN_COOKIE;
+pub use idempotency::{IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER};
 pub use serve::{serve, serve_router};
 
 /// Limits and switches of the HTTP API.

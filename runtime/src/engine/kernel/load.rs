@@ -60,6 +60,7 @@ impl EngineInner {
                     event,
                     reply: None,
                     inbox: true,
+                    claim: None,
                 },
             );
         }
