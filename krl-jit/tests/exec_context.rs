@@ -56,13 +56,21 @@ fn engine(step_budget: u64) -> (Engine, String, String) {
         ..EngineOptions::default()
     };
     let engine = Engine::new(Arc::new(InterpreterBackend), options);
-    engine.register(OUTER_URL, OUTER).expect("the outer ruleset compiles");
-    engine.register(INNER_URL, INNER).expect("the inner ruleset compiles");
+    engine
+        .register(OUTER_URL, OUTER)
+        .expect("the outer ruleset compiles");
+    engine
+        .register(INNER_URL, INNER)
+        .expect("the inner ruleset compiles");
     let root = engine.root_pico().to_string();
     let link = engine.new_pico(&root).expect("a child pico");
     let child = engine.pico_of(&link).expect("the child's id");
-    engine.install(&root, OUTER_URL, Map::new()).expect("installs outer");
-    engine.install(&child, INNER_URL, Map::new()).expect("installs inner");
+    engine
+        .install(&root, OUTER_URL, Map::new())
+        .expect("installs outer");
+    engine
+        .install(&child, INNER_URL, Map::new())
+        .expect("installs inner");
     let channel = |pico: &str| {
         engine
             .new_channel(pico, &Value::Null, &Value::Null, &Value::Null)
@@ -94,13 +102,28 @@ fn a_nested_query_counts_its_depth_from_zero() {
             let (engine, outer, inner) = engine(10_000_000);
             // 6,000 calls deep, the caller asks a pico that recurses 6,000 calls deep: each
             // transaction stays under the depth limit of 10,000, both together would not.
-            let args = [("peer", Value::string(&*inner)), ("n", 6_000.into()), ("m", 6_000.into())];
+            let args = [
+                ("peer", Value::string(&*inner)),
+                ("n", 6_000.into()),
+                ("m", 6_000.into()),
+            ];
             let answer = query(&engine, &outer, "deep_then_query", &args);
-            assert_eq!(answer.expect("each transaction stays under the limit"), Value::from(6_000), "{tier}");
+            assert_eq!(
+                answer.expect("each transaction stays under the limit"),
+                Value::from(6_000),
+                "{tier}"
+            );
             // The limit still holds within the nested transaction.
-            let args = [("peer", Value::string(&*inner)), ("n", 10.into()), ("m", 10_500.into())];
+            let args = [
+                ("peer", Value::string(&*inner)),
+                ("n", 10.into()),
+                ("m", 10_500.into()),
+            ];
             let err = runtime_error(query(&engine, &outer, "deep_then_query", &args));
-            assert!(err.to_string().contains("Maximum call stack size exceeded"), "{tier}: {err}");
+            assert!(
+                err.to_string().contains("Maximum call stack size exceeded"),
+                "{tier}: {err}"
+            );
         });
     }
 }
@@ -114,10 +137,17 @@ fn a_nested_query_has_a_budget_of_its_own_and_the_caller_keeps_what_it_had_left(
             // of one transaction, but neither the caller (800) nor the query (400) is.
             let args = [("peer", Value::string(&*inner)), ("n", 400.into())];
             let answer = query(&engine, &outer, "spend_then_query", &args);
-            assert_eq!(answer.expect("each transaction stays in budget"), Value::from(1_200), "{tier}");
+            assert_eq!(
+                answer.expect("each transaction stays in budget"),
+                Value::from(1_200),
+                "{tier}"
+            );
             let args = [("peer", Value::string(&*inner)), ("n", 600.into())];
             let err = runtime_error(query(&engine, &outer, "spend_then_query", &args));
-            assert!(err.to_string().contains("step budget of 1000 exceeded"), "{tier}: {err}");
+            assert!(
+                err.to_string().contains("step budget of 1000 exceeded"),
+                "{tier}: {err}"
+            );
         });
     }
 }
@@ -131,7 +161,9 @@ fn errors_are_placed_in_the_transaction_that_raised_them() {
             // The query failed in the inner ruleset: the error keeps the place where the
             // nested transaction raised it, not the caller's `ctx:query`.
             let err = runtime_error(query(&engine, &outer, "ask", &peer));
-            let at = err.location().unwrap_or_else(|| panic!("{tier}: `{err}` has no location"));
+            let at = err
+                .location()
+                .unwrap_or_else(|| panic!("{tier}: `{err}` has no location"));
             assert_eq!(
                 (at.rid.as_str(), at.function.as_deref(), at.line, at.column),
                 ("test.inner", Some("fail"), 6, 26),
@@ -139,7 +171,9 @@ fn errors_are_placed_in_the_transaction_that_raised_them() {
             );
             // After a query that succeeded, the caller's own error is placed in its code.
             let err = runtime_error(query(&engine, &outer, "ask_then_fail", &peer));
-            let at = err.location().unwrap_or_else(|| panic!("{tier}: `{err}` has no location"));
+            let at = err
+                .location()
+                .unwrap_or_else(|| panic!("{tier}: `{err}` has no location"));
             assert_eq!(
                 (at.rid.as_str(), at.function.as_deref(), at.line),
                 ("test.outer", Some("ask_then_fail"), 12),

@@ -25,15 +25,19 @@ pub struct CompiledKrl {
 /// Runs one entry point into a ruleset's code (a rule, a condition, a query, the
 /// initialisation) and gives an error leaving it the place where it was raised: the
 /// innermost failing node and function, recorded by the interpreter as the error unwound.
-fn located<T>(
+fn located<H: Host, T>(
+    cx: &mut H,
     source: &RulesetSource,
     rule: Option<&str>,
-    body: impl FnOnce() -> Result<T, RuntimeError>,
+    body: impl FnOnce(&mut H) -> Result<T, RuntimeError>,
 ) -> Result<T, RuntimeError> {
     // A place left over from an error something swallowed must not be taken for ours.
-    interp::take_error_place();
-    interp::in_file(source.file(), body).map_err(|error| {
-        let (span, function) = interp::take_error_place();
+    cx.exec().take_error_place();
+    let previous_file = cx.exec().replace_file(source.file());
+    let result = body(cx);
+    cx.exec().replace_file(previous_file);
+    result.map_err(|error| {
+        let (span, function) = cx.exec().take_error_place();
         error.with_location(|| sources::locate(span?, rule, function.as_deref()))
     })
 }
@@ -60,7 +64,7 @@ impl CompiledRuleset for CompiledKrl {
         cx: &mut TxnContext<'_>,
         config: &Map,
     ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
-        located(&self.source, None, || self.initialise(cx, config))
+        located(cx, &self.source, None, |cx| self.initialise(cx, config))
     }
 }
 
@@ -179,7 +183,7 @@ impl KrlInstance {
         };
         let count = pairs.len();
         for (idx, (value, key)) in pairs.into_iter().enumerate() {
-            interp::limits::step()?;
+            cx.exec().step()?;
             let inner = Frame::new(loop_.n_slots, Some(Arc::clone(frame)));
             if let Some(slot) = loop_.value_slot {
                 inner.set(slot, value);
@@ -214,7 +218,7 @@ impl KrlInstance {
         let branch = if fired { &rule.fired } else { &rule.notfired };
         for stmt in branch.iter().chain(&rule.always) {
             // Errors of the engine's own (`ent:` writes, `raise`) point at their statement.
-            if interp::at(stmt.span, self.run_statement(cx, stmt, frame, on_final))? == Flow::Last {
+            if interp::at(self.run_statement(cx, stmt, frame, on_final), stmt.span, cx)? == Flow::Last {
                 return Ok(Flow::Last);
             }
         }
@@ -283,11 +287,15 @@ impl KrlInstance {
                 let record = match time {
                     ScheduleWhen::At(time) => {
                         let time = interp::eval(time, frame, cx)?;
-                        interp::at(stmt.span, cx.schedule_at(&domain, &name, &time, attrs))?
+                        interp::at(cx.schedule_at(&domain, &name, &time, attrs), stmt.span, cx)?
                     }
                     ScheduleWhen::Repeat(timespec) => {
                         let timespec = interp::eval(timespec, frame, cx)?;
-                        interp::at(stmt.span, cx.schedule_repeat(&domain, &name, &timespec, attrs))?
+                        interp::at(
+                            cx.schedule_repeat(&domain, &name, &timespec, attrs),
+                            stmt.span,
+                            cx,
+                        )?
                     }
                 };
                 if let Some(slot) = setting {
@@ -349,7 +357,7 @@ impl RulesetInstance for KrlInstance {
                 .unwrap_or_default();
             frame.set(*slot, value);
         }
-        located(&self.source, rule_name, || {
+        located(cx, &self.source, rule_name, |cx| {
             Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
         })
     }
@@ -362,7 +370,7 @@ impl RulesetInstance for KrlInstance {
         };
         let frame = Frame::new(0, Some(Arc::clone(&self.globals)));
         // Matches pico-engine: `select where` fires only on exactly `true`.
-        located(&self.source, rule_name, || {
+        located(cx, &self.source, rule_name, |cx| {
             Ok(matches!(
                 interp::eval(condition, &frame, cx)?,
                 Value::Boolean(true)
@@ -386,7 +394,7 @@ impl RulesetInstance for KrlInstance {
                 .unwrap_or_default();
             frame.set(*slot, value);
         }
-        let flow = located(&self.source, self.rule_name(rule_idx), || {
+        let flow = located(cx, &self.source, self.rule_name(rule_idx), |cx| {
             self.run_loops(cx, rule, 0, &frame, true)
         })?;
         Ok(RuleOutcome {
@@ -416,7 +424,7 @@ impl RulesetInstance for KrlInstance {
         match &value {
             Value::Function(callable) => {
                 let positional = krl_runtime::args::bind_map(&callable.param_names(), args);
-                located(&self.source, None, || cx.call(&value, positional))
+                located(cx, &self.source, None, |cx| cx.call(&value, positional))
             }
             _ => Ok(value),
         }

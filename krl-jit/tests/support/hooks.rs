@@ -73,10 +73,6 @@ impl Backend for HookBackend {
             gate: Arc::clone(&self.gate),
         }))
     }
-
-    fn step_budget(&self, steps: u64) -> Box<dyn std::any::Any> {
-        InterpreterBackend.step_budget(steps)
-    }
 }
 
 struct Hooked {

@@ -19,14 +19,6 @@ pub trait Backend: Send + Sync {
     fn warnings(&self, _url: &str, _src: &str) -> Vec<CompileWarning> {
         Vec::new()
     }
-
-    /// Gives the code run on this thread a fresh budget of `steps` (calls and loop
-    /// iterations) until the returned guard is dropped, which restores the budget in force
-    /// before, with what was left of it. The engine takes one per transaction; a
-    /// `ctx:query` runs the other pico's transaction on the same thread, nested.
-    fn step_budget(&self, _steps: u64) -> Box<dyn std::any::Any> {
-        Box::new(())
-    }
 }
 
 /// One compiler warning, located as pico-engine's compiler locates them: 1-based lines,

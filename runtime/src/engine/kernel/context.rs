@@ -1,6 +1,7 @@
 //! What a running rule, query or ruleset initialisation sees: the pico, the current event,
 //! entity variables (through a write overlay, so a failed transaction leaves nothing behind),
-//! raised events, directives and logs. Implements the runtime [`Host`] so stdlib operators
+//! raised events, directives, logs and the execution state of its KRL code (`crate::exec`,
+//! one per transaction). Implements the runtime [`Host`] so stdlib operators
 //! and module members work from any KRL code.
 
 use std::collections::HashMap;
@@ -12,6 +13,7 @@ use crate::engine::ent;
 use crate::engine::event::Event;
 use crate::engine::pico::PicoState;
 use crate::engine::trace::{PostludeBranch, TraceEvent};
+use crate::exec::{DEFAULT_MAX_DEPTH, ExecState};
 use crate::host::{LogLevel, unknown_module};
 use crate::value::{Map, Value};
 use crate::{Host, RuntimeError};
@@ -47,6 +49,8 @@ pub struct TxnContext<'a> {
     pub(super) initialising: Vec<Arc<str>>,
     /// Structural changes (picos, channels, installs) not yet committed (`kernel/staged.rs`).
     pub(super) staged: Staged,
+    /// The transaction's call depth, step budget and error place (`crate::exec`).
+    pub(super) exec: ExecState,
 }
 
 impl<'a> TxnContext<'a> {
@@ -69,6 +73,7 @@ impl<'a> TxnContext<'a> {
             modules: Vec::new(),
             initialising: Vec::new(),
             staged: Staged::default(),
+            exec: ExecState::new(DEFAULT_MAX_DEPTH, engine.step_budget),
         }
     }
 
@@ -498,6 +503,10 @@ fn to_json_value(value: &Value) -> Result<Value, RuntimeError> {
 }
 
 impl Host for TxnContext<'_> {
+    fn exec(&self) -> &ExecState {
+        &self.exec
+    }
+
     fn call(&mut self, callee: &Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
         match callee.as_callable() {
             Some(callable) => Arc::clone(callable).call(self, args),

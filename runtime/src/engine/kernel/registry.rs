@@ -37,11 +37,6 @@ impl Registry {
         }
     }
 
-    /// The backend that compiles and runs the registered rulesets.
-    pub(super) fn backend(&self) -> &dyn Backend {
-        &*self.backend
-    }
-
     /// The version registered at `url`.
     pub(super) fn get(&self, url: &str) -> Option<Arc<RulesetCode>> {
         lock(&self.versions).get(url).cloned()
