@@ -42,6 +42,15 @@ fn located<H: Host, T>(
     })
 }
 
+/// Stores the engine's bindings, which come in the order of `slots` (lowering ordered a
+/// rule's by `select::setting_names`, a `where`'s as its leaf's `setting`); a binding the
+/// engine did not send is null.
+fn bind_in_order(frame: &Frame, slots: &[(String, u16)], mut values: impl Iterator<Item = Value>) {
+    for (_, slot) in slots {
+        frame.set(*slot, values.next().unwrap_or_default());
+    }
+}
+
 impl CompiledRuleset for CompiledKrl {
     fn rid(&self) -> &str {
         &self.ir.rid
@@ -341,7 +350,7 @@ impl RulesetInstance for KrlInstance {
         cx: &mut TxnContext<'_>,
         rule: usize,
         where_id: u32,
-        bindings: &[(String, Value)],
+        bindings: &[Value],
     ) -> Result<bool, RuntimeError> {
         let rule_name = self.rule_name(rule);
         let rule = self.rule(rule)?;
@@ -349,14 +358,7 @@ impl RulesetInstance for KrlInstance {
             return Ok(true);
         };
         let frame = Frame::new(ir.n_slots, Some(Arc::clone(&self.globals)));
-        for (name, slot) in &ir.bindings {
-            let value = bindings
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            frame.set(*slot, value);
-        }
+        bind_in_order(&frame, &ir.bindings, bindings.iter().cloned());
         located(cx, &self.source, rule_name, |cx| {
             Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
         })
@@ -382,18 +384,11 @@ impl RulesetInstance for KrlInstance {
         &self,
         cx: &mut TxnContext<'_>,
         rule_idx: usize,
-        bindings: Vec<(String, Value)>,
+        bindings: Vec<Value>,
     ) -> Result<RuleOutcome, RuntimeError> {
         let rule = self.rule(rule_idx)?;
         let frame = Frame::new(rule.n_slots, Some(Arc::clone(&self.globals)));
-        for (name, slot) in &rule.bindings {
-            let value = bindings
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            frame.set(*slot, value);
-        }
+        bind_in_order(&frame, &rule.bindings, bindings.into_iter());
         let flow = located(cx, &self.source, self.rule_name(rule_idx), |cx| {
             self.run_loops(cx, rule, 0, &frame, true)
         })?;

@@ -128,7 +128,7 @@ impl RulesetInstance for HookedInstance {
         cx: &mut TxnContext<'_>,
         rule: usize,
         where_id: u32,
-        bindings: &[(String, Value)],
+        bindings: &[Value],
     ) -> Result<bool, RuntimeError> {
         self.inner.eval_where(cx, rule, where_id, bindings)
     }
@@ -141,7 +141,7 @@ impl RulesetInstance for HookedInstance {
         &self,
         cx: &mut TxnContext<'_>,
         rule: usize,
-        bindings: Vec<(String, Value)>,
+        bindings: Vec<Value>,
     ) -> Result<RuleOutcome, RuntimeError> {
         let name = self.names.get(rule).map_or("", String::as_str);
         if name.starts_with("block") {

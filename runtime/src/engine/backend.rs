@@ -122,22 +122,26 @@ pub struct RuleOutcome {
 pub trait RulesetInstance: Send + Sync {
     /// The `within` limit of rule `rule`, in milliseconds.
     fn within_ms(&self, rule: usize) -> Option<f64>;
-    /// Evaluates the `where` condition `where_id` of rule `rule` with the captured bindings.
+    /// Evaluates the `where` condition `where_id` of rule `rule` with the captured bindings:
+    /// one per `setting` name of its leaf, in the order written.
     fn eval_where(
         &self,
         cx: &mut TxnContext<'_>,
         rule: usize,
         where_id: u32,
-        bindings: &[(String, Value)],
+        bindings: &[Value],
     ) -> Result<bool, RuntimeError>;
     /// Evaluates a `select where` rule's condition; it selects only on exactly `true`.
     fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError>;
-    /// Runs a selected rule's body with the bindings its event expression captured.
+    /// Runs a selected rule's body with the bindings its event expression captured: one per
+    /// name of [`select::setting_names`](super::select::setting_names) of the rule's
+    /// expression, in that order (empty for `select where`), so that a compiler that gives
+    /// those names consecutive slots in that order stores them without looking names up.
     fn run_rule(
         &self,
         cx: &mut TxnContext<'_>,
         rule: usize,
-        bindings: Vec<(String, Value)>,
+        bindings: Vec<Value>,
     ) -> Result<RuleOutcome, RuntimeError>;
     /// Answers a query of a shared name.
     fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError>;
