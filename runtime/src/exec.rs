@@ -215,7 +215,10 @@ mod tests {
         let saved = state.set_limits(2, 1);
         state.enter().expect("one more level fits");
         let err = state.enter().expect_err("a second is past the depth limit");
-        assert!(err.to_string().contains("Maximum call stack size exceeded"), "{err}");
+        assert!(
+            err.to_string().contains("Maximum call stack size exceeded"),
+            "{err}"
+        );
         state.restore(saved);
         assert_eq!((state.depth(), state.max_depth()), (1, 5));
         for _ in 0..8 {

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use crate::engine::ModuleBinding;
+use crate::engine::trace::PostludeBranch;
 use crate::error::RuntimeError;
 use crate::exec::ExecState;
 use crate::value::{Map, Value};
@@ -72,7 +74,8 @@ pub struct LogLine {
     pub data: Option<Value>,
 }
 
-/// A host that calls callables directly and records logs and directives.
+/// A host that calls callables directly and records logs, directives and (as a `RuleHost`,
+/// `engine/rule_host.rs`) what ruleset code did.
 #[derive(Debug, Default)]
 pub struct TestHost {
     /// The execution state: the default depth limit and no step budget.
@@ -81,6 +84,15 @@ pub struct TestHost {
     pub logs: Vec<LogLine>,
     /// Every directive, in order.
     pub directives: Vec<Value>,
+    /// Entity variables written by ruleset code run on this host (`RuleHost`), by name.
+    pub ents: Map,
+    /// Events raised (`raise`, and `error` statements as `system:error`), each
+    /// `{"domain", "name", "attrs"}`, in order.
+    pub raised: Vec<Value>,
+    /// The postlude branches rules took, in order.
+    pub postludes: Vec<PostludeBranch>,
+    /// The modules the running ruleset uses (none without an engine).
+    pub modules: Vec<ModuleBinding>,
 }
 
 impl TestHost {

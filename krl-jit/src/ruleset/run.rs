@@ -6,7 +6,7 @@ use std::sync::Arc;
 use krl_builtins::TESTING;
 use krl_runtime::engine::trace::PostludeBranch;
 use krl_runtime::engine::{
-    CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext,
+    CompiledRuleset, ModuleBinding, RuleHost, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext,
 };
 use krl_runtime::value::{Map, Value};
 use krl_runtime::{Host, RuntimeError};
@@ -25,7 +25,7 @@ pub struct CompiledKrl {
 /// Runs one entry point into a ruleset's code (a rule, a condition, a query, the
 /// initialisation) and gives an error leaving it the place where it was raised: the
 /// innermost failing node and function, recorded by the interpreter as the error unwound.
-fn located<H: Host, T>(
+fn located<H: Host + ?Sized, T>(
     cx: &mut H,
     source: &RulesetSource,
     rule: Option<&str>,
@@ -70,7 +70,7 @@ impl CompiledRuleset for CompiledKrl {
 
     fn instantiate(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         config: &Map,
     ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
         located(cx, &self.source, None, |cx| self.initialise(cx, config))
@@ -80,7 +80,7 @@ impl CompiledRuleset for CompiledKrl {
 impl CompiledKrl {
     fn initialise(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         config: &Map,
     ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
         let globals = Frame::new(self.ir.n_global_slots, None);
@@ -161,7 +161,7 @@ impl KrlInstance {
 
     fn run_loops(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: &RuleIr,
         level: usize,
         frame: &Arc<Frame>,
@@ -209,7 +209,7 @@ impl KrlInstance {
 
     fn run_body(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: &RuleIr,
         frame: &Arc<Frame>,
         on_final: bool,
@@ -236,7 +236,7 @@ impl KrlInstance {
 
     fn run_statement(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         stmt: &StmtIr,
         frame: &Arc<Frame>,
         on_final: bool,
@@ -347,7 +347,7 @@ impl RulesetInstance for KrlInstance {
 
     fn eval_where(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: usize,
         where_id: u32,
         bindings: &[Value],
@@ -364,7 +364,7 @@ impl RulesetInstance for KrlInstance {
         })
     }
 
-    fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError> {
+    fn select_where(&self, cx: &mut dyn RuleHost, rule: usize) -> Result<bool, RuntimeError> {
         let rule_name = self.rule_name(rule);
         let rule = self.rule(rule)?;
         let Some(condition) = &rule.select_where else {
@@ -382,7 +382,7 @@ impl RulesetInstance for KrlInstance {
 
     fn run_rule(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule_idx: usize,
         bindings: Vec<Value>,
     ) -> Result<RuleOutcome, RuntimeError> {
@@ -397,7 +397,7 @@ impl RulesetInstance for KrlInstance {
         })
     }
 
-    fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError> {
+    fn query(&self, cx: &mut dyn RuleHost, name: &str, args: &Map) -> Result<Value, RuntimeError> {
         if name == TESTING {
             // Matches pico-engine: the ruleset's own `__testing` if `global` declares one (its
             // value, never called), else the generated map.

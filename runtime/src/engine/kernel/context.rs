@@ -12,6 +12,7 @@ use crate::engine::backend::{ModuleBinding, RulesetInstance};
 use crate::engine::ent;
 use crate::engine::event::Event;
 use crate::engine::pico::PicoState;
+use crate::engine::rule_host::RuleHost;
 use crate::engine::trace::{PostludeBranch, TraceEvent};
 use crate::exec::{DEFAULT_MAX_DEPTH, ExecState};
 use crate::host::{LogLevel, unknown_module};
@@ -604,5 +605,65 @@ impl Host for TxnContext<'_> {
             return self.call_module(&binding, name, positional, named);
         }
         crate::engine::modules::call(self, domain, name, positional, named)
+    }
+}
+
+/// Compiled ruleset code runs against this narrow interface; each method is the transaction's
+/// own, above.
+impl RuleHost for TxnContext<'_> {
+    fn ent_put(&mut self, name: &str, path: Option<&Value>, value: Value) -> Result<(), RuntimeError> {
+        TxnContext::ent_put(self, name, path, value)
+    }
+
+    fn ent_clear(&mut self, name: &str, path: Option<&Value>) {
+        TxnContext::ent_clear(self, name, path)
+    }
+
+    fn raise(&mut self, domain: &Value, name: &Value, attrs: Value) -> Result<(), RuntimeError> {
+        TxnContext::raise(self, domain, name, attrs)
+    }
+
+    fn raise_dynamic(&mut self, domain_and_type: &Value, attrs: Value) -> Result<(), RuntimeError> {
+        TxnContext::raise_dynamic(self, domain_and_type, attrs)
+    }
+
+    fn schedule_at(
+        &mut self,
+        domain: &Value,
+        name: &Value,
+        time: &Value,
+        attrs: Value,
+    ) -> Result<Value, RuntimeError> {
+        TxnContext::schedule_at(self, domain, name, time, attrs)
+    }
+
+    fn schedule_repeat(
+        &mut self,
+        domain: &Value,
+        name: &Value,
+        timespec: &Value,
+        attrs: Value,
+    ) -> Result<Value, RuntimeError> {
+        TxnContext::schedule_repeat(self, domain, name, timespec, attrs)
+    }
+
+    fn log_statement(&mut self, level: &'static str, message: &Value) {
+        TxnContext::log_statement(self, level, message)
+    }
+
+    fn error_statement(&mut self, level: &'static str, data: Value) -> Result<(), RuntimeError> {
+        TxnContext::error_statement(self, level, data)
+    }
+
+    fn trace_postlude(&mut self, branch: PostludeBranch) {
+        TxnContext::trace_postlude(self, branch)
+    }
+
+    fn use_module(&mut self, rid: &str, with: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+        TxnContext::use_module(self, rid, with)
+    }
+
+    fn modules_mut(&mut self) -> &mut Vec<ModuleBinding> {
+        TxnContext::modules_mut(self)
     }
 }
