@@ -118,7 +118,7 @@ mod tests {
     use super::*;
     use crate::RuntimeError;
     use crate::engine::backend::{CompileError, CompiledRuleset, RuleSpec, RulesetInstance, RulesetMeta};
-    use crate::engine::context::TxnContext;
+    use crate::engine::rule_host::RuleHost;
     use crate::storage::MemoryStorage;
     use crate::value::Map;
 
@@ -145,7 +145,7 @@ mod tests {
         }
         fn instantiate(
             &self,
-            _: &mut TxnContext<'_>,
+            _: &mut dyn RuleHost,
             _: &Map,
         ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
             Err(RuntimeError::error("the registry never instantiates"))
