@@ -14,7 +14,9 @@ use krl_runtime::{Host, RuntimeError, Value};
 use super::layout::{LAYOUT, TAG_NULL, TAG_NUMBER};
 use super::shims;
 use crate::interp::Closure;
-use crate::interp::limits::{self, CallState};
+use krl_runtime::ExecState;
+
+use crate::interp::limits;
 
 /// The signature of a compiled function.
 pub(crate) type EntryFn = unsafe extern "C" fn(cx: *mut JitCx, slots: *mut Value, out: *mut Value) -> u32;
@@ -22,8 +24,8 @@ pub(crate) type EntryFn = unsafe extern "C" fn(cx: *mut JitCx, slots: *mut Value
 /// What generated code reads; `repr(C)` at the offsets `codegen.rs` uses.
 #[repr(C)]
 pub(crate) struct JitCx {
-    /// This thread's limits: generated code counts direct calls there.
-    pub state: *const CallState,
+    /// The host's execution state: generated code counts direct calls there.
+    pub state: *const ExecState,
     /// Below this stack address a direct call goes through the runtime, which grows the stack.
     pub stack_floor: usize,
     /// The first payload word of a function value holding `closure`.
@@ -109,9 +111,11 @@ impl Compiled {
         host: &mut dyn Host,
     ) -> Result<Value, RuntimeError> {
         debug_assert_eq!(slots.len(), usize::from(closure.ir().body.n_slots));
+        // The host does not move while it is borrowed for the call, so neither does its state.
+        let state: *const ExecState = host.exec();
         let mut host = HostRef(host);
         let mut cx = JitCx {
-            state: limits::state_ptr(),
+            state,
             stack_floor: if self.makes_calls {
                 stack_floor()
             } else {

@@ -186,6 +186,7 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
     let (spec_select, select_where, within) = match &select.kind {
         SelectKind::When { event, within } => {
             let expr = event_expr(lowerer, event, &mut wheres, &mut binding_names);
+            in_setting_order(&mut binding_names, &expr);
             let within = within.as_ref().map(|w| {
                 lowerer.scopes.push();
                 let amount = lowerer.node(&w.amount);
@@ -354,6 +355,13 @@ fn event_expr_unguarded(
         }
         EventExprKind::Error => EventExpr::Or(Vec::new()),
     }
+}
+
+/// Orders a rule's bindings as the engine sends them (`RulesetInstance::run_rule`): by
+/// [`select::setting_names`], so that the i-th value goes to the i-th slot.
+fn in_setting_order(names: &mut [(String, Option<DeclId>)], expr: &EventExpr) {
+    let order = select::setting_names(expr);
+    names.sort_by_key(|(name, _)| order.iter().position(|n| n == name).unwrap_or(usize::MAX));
 }
 
 /// Adds a setting or aggregator variable to the rule's bindings, once per name.

@@ -129,8 +129,4 @@ impl Backend for InterpreterBackend {
             })
             .collect()
     }
-
-    fn step_budget(&self, steps: u64) -> Box<dyn std::any::Any> {
-        Box::new(crate::interp::limits::set_step_budget(steps))
-    }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use krl_builtins::TESTING;
 use krl_runtime::engine::trace::PostludeBranch;
 use krl_runtime::engine::{
-    CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext,
+    CompiledRuleset, ModuleBinding, RuleHost, RuleOutcome, RuleSpec, RulesetInstance, RulesetMeta, TxnContext,
 };
 use krl_runtime::value::{Map, Value};
 use krl_runtime::{Host, RuntimeError};
@@ -25,17 +25,30 @@ pub struct CompiledKrl {
 /// Runs one entry point into a ruleset's code (a rule, a condition, a query, the
 /// initialisation) and gives an error leaving it the place where it was raised: the
 /// innermost failing node and function, recorded by the interpreter as the error unwound.
-fn located<T>(
+fn located<H: Host + ?Sized, T>(
+    cx: &mut H,
     source: &RulesetSource,
     rule: Option<&str>,
-    body: impl FnOnce() -> Result<T, RuntimeError>,
+    body: impl FnOnce(&mut H) -> Result<T, RuntimeError>,
 ) -> Result<T, RuntimeError> {
     // A place left over from an error something swallowed must not be taken for ours.
-    interp::take_error_place();
-    interp::in_file(source.file(), body).map_err(|error| {
-        let (span, function) = interp::take_error_place();
+    cx.exec().take_error_place();
+    let previous_file = cx.exec().replace_file(source.file());
+    let result = body(cx);
+    cx.exec().replace_file(previous_file);
+    result.map_err(|error| {
+        let (span, function) = cx.exec().take_error_place();
         error.with_location(|| sources::locate(span?, rule, function.as_deref()))
     })
+}
+
+/// Stores the engine's bindings, which come in the order of `slots` (lowering ordered a
+/// rule's by `select::setting_names`, a `where`'s as its leaf's `setting`); a binding the
+/// engine did not send is null.
+fn bind_in_order(frame: &Frame, slots: &[(String, u16)], mut values: impl Iterator<Item = Value>) {
+    for (_, slot) in slots {
+        frame.set(*slot, values.next().unwrap_or_default());
+    }
 }
 
 impl CompiledRuleset for CompiledKrl {
@@ -57,17 +70,17 @@ impl CompiledRuleset for CompiledKrl {
 
     fn instantiate(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         config: &Map,
     ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
-        located(&self.source, None, || self.initialise(cx, config))
+        located(cx, &self.source, None, |cx| self.initialise(cx, config))
     }
 }
 
 impl CompiledKrl {
     fn initialise(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         config: &Map,
     ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
         let globals = Frame::new(self.ir.n_global_slots, None);
@@ -148,7 +161,7 @@ impl KrlInstance {
 
     fn run_loops(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: &RuleIr,
         level: usize,
         frame: &Arc<Frame>,
@@ -179,7 +192,7 @@ impl KrlInstance {
         };
         let count = pairs.len();
         for (idx, (value, key)) in pairs.into_iter().enumerate() {
-            interp::limits::step()?;
+            cx.exec().step()?;
             let inner = Frame::new(loop_.n_slots, Some(Arc::clone(frame)));
             if let Some(slot) = loop_.value_slot {
                 inner.set(slot, value);
@@ -196,7 +209,7 @@ impl KrlInstance {
 
     fn run_body(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: &RuleIr,
         frame: &Arc<Frame>,
         on_final: bool,
@@ -214,7 +227,7 @@ impl KrlInstance {
         let branch = if fired { &rule.fired } else { &rule.notfired };
         for stmt in branch.iter().chain(&rule.always) {
             // Errors of the engine's own (`ent:` writes, `raise`) point at their statement.
-            if interp::at(stmt.span, self.run_statement(cx, stmt, frame, on_final))? == Flow::Last {
+            if interp::at(self.run_statement(cx, stmt, frame, on_final), stmt.span, cx)? == Flow::Last {
                 return Ok(Flow::Last);
             }
         }
@@ -223,7 +236,7 @@ impl KrlInstance {
 
     fn run_statement(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         stmt: &StmtIr,
         frame: &Arc<Frame>,
         on_final: bool,
@@ -283,11 +296,15 @@ impl KrlInstance {
                 let record = match time {
                     ScheduleWhen::At(time) => {
                         let time = interp::eval(time, frame, cx)?;
-                        interp::at(stmt.span, cx.schedule_at(&domain, &name, &time, attrs))?
+                        interp::at(cx.schedule_at(&domain, &name, &time, attrs), stmt.span, cx)?
                     }
                     ScheduleWhen::Repeat(timespec) => {
                         let timespec = interp::eval(timespec, frame, cx)?;
-                        interp::at(stmt.span, cx.schedule_repeat(&domain, &name, &timespec, attrs))?
+                        interp::at(
+                            cx.schedule_repeat(&domain, &name, &timespec, attrs),
+                            stmt.span,
+                            cx,
+                        )?
                     }
                 };
                 if let Some(slot) = setting {
@@ -330,10 +347,10 @@ impl RulesetInstance for KrlInstance {
 
     fn eval_where(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: usize,
         where_id: u32,
-        bindings: &[(String, Value)],
+        bindings: &[Value],
     ) -> Result<bool, RuntimeError> {
         let rule_name = self.rule_name(rule);
         let rule = self.rule(rule)?;
@@ -341,20 +358,13 @@ impl RulesetInstance for KrlInstance {
             return Ok(true);
         };
         let frame = Frame::new(ir.n_slots, Some(Arc::clone(&self.globals)));
-        for (name, slot) in &ir.bindings {
-            let value = bindings
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            frame.set(*slot, value);
-        }
-        located(&self.source, rule_name, || {
+        bind_in_order(&frame, &ir.bindings, bindings.iter().cloned());
+        located(cx, &self.source, rule_name, |cx| {
             Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
         })
     }
 
-    fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError> {
+    fn select_where(&self, cx: &mut dyn RuleHost, rule: usize) -> Result<bool, RuntimeError> {
         let rule_name = self.rule_name(rule);
         let rule = self.rule(rule)?;
         let Some(condition) = &rule.select_where else {
@@ -362,7 +372,7 @@ impl RulesetInstance for KrlInstance {
         };
         let frame = Frame::new(0, Some(Arc::clone(&self.globals)));
         // Matches pico-engine: `select where` fires only on exactly `true`.
-        located(&self.source, rule_name, || {
+        located(cx, &self.source, rule_name, |cx| {
             Ok(matches!(
                 interp::eval(condition, &frame, cx)?,
                 Value::Boolean(true)
@@ -372,21 +382,14 @@ impl RulesetInstance for KrlInstance {
 
     fn run_rule(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule_idx: usize,
-        bindings: Vec<(String, Value)>,
+        bindings: Vec<Value>,
     ) -> Result<RuleOutcome, RuntimeError> {
         let rule = self.rule(rule_idx)?;
         let frame = Frame::new(rule.n_slots, Some(Arc::clone(&self.globals)));
-        for (name, slot) in &rule.bindings {
-            let value = bindings
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            frame.set(*slot, value);
-        }
-        let flow = located(&self.source, self.rule_name(rule_idx), || {
+        bind_in_order(&frame, &rule.bindings, bindings.into_iter());
+        let flow = located(cx, &self.source, self.rule_name(rule_idx), |cx| {
             self.run_loops(cx, rule, 0, &frame, true)
         })?;
         Ok(RuleOutcome {
@@ -394,7 +397,7 @@ impl RulesetInstance for KrlInstance {
         })
     }
 
-    fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError> {
+    fn query(&self, cx: &mut dyn RuleHost, name: &str, args: &Map) -> Result<Value, RuntimeError> {
         if name == TESTING {
             // Matches pico-engine: the ruleset's own `__testing` if `global` declares one (its
             // value, never called), else the generated map.
@@ -416,7 +419,7 @@ impl RulesetInstance for KrlInstance {
         match &value {
             Value::Function(callable) => {
                 let positional = krl_runtime::args::bind_map(&callable.param_names(), args);
-                located(&self.source, None, || cx.call(&value, positional))
+                located(cx, &self.source, None, |cx| cx.call(&value, positional))
             }
             _ => Ok(value),
         }

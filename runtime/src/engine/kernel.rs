@@ -629,11 +629,11 @@ impl EngineInner {
         &self.base_url
     }
 
-    /// Runs `body`, one transaction's KRL code, under the engine's budgets: a fresh step
-    /// budget and value limits on this thread, the previous ones restored afterwards (a
-    /// `ctx:query` nests another pico's transaction on the caller's thread).
+    /// Runs `body`, one transaction's KRL code, under the engine's value limits on this
+    /// thread, the previous ones restored afterwards (a `ctx:query` nests another pico's
+    /// transaction on the caller's thread). The step budget and depth limit are the
+    /// transaction's own, in its `TxnContext`'s execution state.
     pub(crate) fn budgeted<T>(&self, body: impl FnOnce() -> T) -> T {
-        let _steps = self.registry.backend().step_budget(self.step_budget);
         let _values = self.value_limits.apply();
         body()
     }

@@ -3,7 +3,7 @@
 //!
 //! Code map: `event` (events and queries as they enter), `ids` (identifiers), `channel`
 //! (tags, policies and their checks), `backend` (the traits krl-jit implements to run
-//! rulesets), `context` (what a running rule sees; it lives in `kernel/`, which alone
+//! rulesets), `rule_host` (the interface compiled ruleset code runs against), `context` (what a running rule sees; it lives in `kernel/`, which alone
 //! sees its fields, and the built-in modules act through `kernel/facade.rs`), `log` (the pico log), `ent`
 //! (entity-variable paths), `pico` (one pico's state), `error` (`EngineError`), `kernel` (the engine and its
 //! transactions), `outbox` (events for other engines, posted in order once their transaction
@@ -23,6 +23,7 @@ mod modules;
 pub mod outbox;
 mod persist;
 mod pico;
+pub mod rule_host;
 pub mod select;
 mod source;
 pub mod system;
@@ -42,4 +43,5 @@ pub use kernel::{
 };
 pub use modules::http::trust_root_certificates;
 pub use outbox::OutboxOptions;
+pub use rule_host::RuleHost;
 pub use source::SourcePolicy;

@@ -16,11 +16,12 @@ use cranelift_codegen::ir::{
     Block, BlockArg, FuncRef, InstBuilder, MemFlags, StackSlotData, StackSlotKind, types,
 };
 
+use krl_runtime::exec::{DEPTH_OFFSET, MAX_DEPTH_OFFSET, STEPS_LEFT_OFFSET};
+
 use super::super::entry::{CX_SELF_LOCALS, CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE};
 use super::super::layout::{PAYLOAD, TAG_FUNCTION, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
 use super::super::shims;
 use super::{Gen, Operand, Val, flags};
-use crate::interp::limits::{DEPTH_OFFSET, MAX_DEPTH_OFFSET, STEPS_LEFT_OFFSET};
 use crate::ir::Node;
 
 /// What the number entry answers besides its number.

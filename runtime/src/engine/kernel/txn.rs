@@ -630,7 +630,7 @@ fn step_rule(
     event: &Event,
     rule_states: &mut RuleStates,
     trace: Option<&mut RulesetTrace<'_>>,
-) -> Result<Option<Vec<(String, Value)>>, RuntimeError> {
+) -> Result<Option<Vec<Value>>, RuntimeError> {
     let key = (Arc::clone(&cx.rid), rule);
     let previous = current_state(cx.pico, rule_states, &key).cloned();
     let select_event = SelectEvent {
@@ -691,7 +691,7 @@ struct Wheres<'c, 'a> {
 }
 
 impl WhereEval for Wheres<'_, '_> {
-    fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
+    fn eval_where(&mut self, where_id: u32, bindings: &[Value]) -> Result<bool, RuntimeError> {
         self.instance.eval_where(self.cx, self.rule, where_id, bindings)
     }
 }
