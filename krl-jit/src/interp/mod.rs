@@ -478,6 +478,16 @@ pub fn run_actions(
     {
         return Ok(false);
     }
+    run_chosen_actions(block, frame, host)?;
+    Ok(true)
+}
+
+/// Runs an action block whose condition held (or that has none).
+pub fn run_chosen_actions(
+    block: &ir::ActionBlockIr,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+) -> Result<(), RuntimeError> {
     match &block.kind {
         ir::BlockKind::Every => {
             for action in &block.actions {
@@ -501,7 +511,7 @@ pub fn run_actions(
             }
         }
     }
-    Ok(true)
+    Ok(())
 }
 
 fn run_action(action: &ir::ActionIr, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {

@@ -12,6 +12,7 @@ use krl_syntax::ast::{self, EventExprKind, ExprKind, MetaPropKind, SelectKind, S
 use super::ir::{
     EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr,
 };
+use super::code::RuleCode;
 use super::testing;
 use crate::lower::{Export, Lowerer, StaticKind};
 use krl_check::DeclId;
@@ -252,7 +253,9 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         select: spec_select,
         span: rule.name.span,
     };
+    let code = RuleCode::new(&spec.name, wheres.len(), foreach.len());
     let ir = RuleIr {
+        code,
         n_slots: rule_size,
         bindings,
         select_where,

@@ -11,9 +11,11 @@ use krl_runtime::engine::{
 use krl_runtime::value::{Map, Value};
 use krl_runtime::{Host, RuntimeError};
 
+use super::code::{Unit, UnitTier};
 use super::ir::{EventTarget, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind};
 use super::sources::{self, RulesetSource};
 use crate::interp::{self, Frame};
+use crate::ir::{Decl, Node};
 
 /// A compiled ruleset: its IR, shared by every pico that installs it.
 pub struct CompiledKrl {
@@ -117,6 +119,11 @@ impl CompiledKrl {
     }
 }
 
+/// A unit of a rule's code that lowering did not make: an IR out of step with itself.
+fn missing_unit(index: usize) -> RuntimeError {
+    RuntimeError::error(format!("no compiled unit number {index} in this rule"))
+}
+
 /// A ruleset initialised on a pico: its global frame and evaluated `within` limits.
 struct KrlInstance {
     ir: Arc<RulesetIr>,
@@ -157,7 +164,8 @@ impl KrlInstance {
         let Some(loop_) = rule.foreach.get(level) else {
             return self.run_body(cx, rule, frame, on_final);
         };
-        let collection = interp::eval(&loop_.collection, frame, cx)?;
+        let unit = rule.code.foreach.get(level).ok_or_else(|| missing_unit(level))?;
+        let collection = self.run_unit(cx, rule, unit, (&[], &loop_.collection), frame)?;
         // Matches pico-engine: arrays give (value, index), maps (value, key), strings their
         // characters; anything else runs the body zero times.
         let pairs: Vec<(Value, Value)> = match &collection {
@@ -201,9 +209,19 @@ impl KrlInstance {
         frame: &Arc<Frame>,
         on_final: bool,
     ) -> Result<Flow, RuntimeError> {
-        interp::run_block(&rule.pre, frame, cx)?;
+        // The prelude: `pre`, then the action block's condition, as one unit.
+        let condition = match &rule.actions {
+            Some(block) => block.condition.as_ref().unwrap_or(&rule.code.always),
+            None => &rule.code.always,
+        };
+        let prelude = (rule.pre.as_slice(), condition);
+        let holds = self.run_unit(cx, rule, &rule.code.prelude, prelude, frame)?.truthy();
         let fired = match &rule.actions {
-            Some(block) => interp::run_actions(block, frame, cx)?,
+            Some(block) if holds => {
+                interp::run_chosen_actions(block, frame, cx)?;
+                true
+            }
+            Some(_) => false,
             None => true,
         };
         cx.trace_postlude(if fired {
@@ -219,6 +237,24 @@ impl KrlInstance {
             }
         }
         Ok(Flow::Continue)
+    }
+
+    /// Runs one unit of the rule's code in `frame`, compiled when its tier says so.
+    fn run_unit(
+        &self,
+        cx: &mut TxnContext<'_>,
+        rule: &RuleIr,
+        tier: &UnitTier,
+        (decls, result): (&[Decl], &Node),
+        frame: &Arc<Frame>,
+    ) -> Result<Value, RuntimeError> {
+        let unit = Unit {
+            rule: &rule.code,
+            file: self.source.file(),
+            decls,
+            result,
+        };
+        tier.run(&unit, frame, cx)
     }
 
     fn run_statement(
@@ -349,8 +385,15 @@ impl RulesetInstance for KrlInstance {
                 .unwrap_or_default();
             frame.set(*slot, value);
         }
+        let unit = rule
+            .code
+            .wheres
+            .get(where_id as usize)
+            .ok_or_else(|| missing_unit(where_id as usize))?;
         located(&self.source, rule_name, || {
-            Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
+            Ok(self
+                .run_unit(cx, rule, unit, (&[], &ir.condition), &frame)?
+                .truthy())
         })
     }
 
@@ -364,7 +407,7 @@ impl RulesetInstance for KrlInstance {
         // Matches pico-engine: `select where` fires only on exactly `true`.
         located(&self.source, rule_name, || {
             Ok(matches!(
-                interp::eval(condition, &frame, cx)?,
+                self.run_unit(cx, rule, &rule.code.select_where, (&[], condition), &frame)?,
                 Value::Boolean(true)
             ))
         })
