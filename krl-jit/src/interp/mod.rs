@@ -478,26 +478,45 @@ pub fn run_actions(
     {
         return Ok(false);
     }
-    run_chosen_actions(block, frame, host)?;
+    let mut args = |action: &ir::ActionIr, _: usize, host: &mut dyn Host| {
+        eval_args(&action.args, &Env::heap(frame), host)
+    };
+    run_chosen_actions(block, frame, host, &mut args)?;
     Ok(true)
 }
 
-/// Runs an action block whose condition held (or that has none).
+/// An action's evaluated arguments: positional, then named.
+pub type ActionArgs = (Vec<Value>, NamedArgs);
+
+/// Evaluates the arguments of the action at an index of its block (the compiled tier runs
+/// them as its own units, see `ruleset/code.rs`).
+pub type ArgsOf<'a> = dyn FnMut(&ir::ActionIr, usize, &mut dyn Host) -> Result<ActionArgs, RuntimeError> + 'a;
+
+/// Runs an action block whose condition held (or that has none), with each chosen action's
+/// arguments from `args`.
 pub fn run_chosen_actions(
     block: &ir::ActionBlockIr,
     frame: &Arc<Frame>,
     host: &mut dyn Host,
+    args: &mut ArgsOf<'_>,
 ) -> Result<(), RuntimeError> {
+    let mut run_one = |idx: usize, host: &mut dyn Host| match block.actions.get(idx) {
+        Some(action) => {
+            let evaluated = args(action, idx, host)?;
+            run_action(action, evaluated, frame, host)
+        }
+        None => Ok(()),
+    };
     match &block.kind {
         ir::BlockKind::Every => {
-            for action in &block.actions {
-                run_action(action, frame, host)?;
+            for idx in 0..block.actions.len() {
+                run_one(idx, host)?;
             }
         }
         ir::BlockKind::Sample => {
             if !block.actions.is_empty() {
                 let idx = fastrand::usize(..block.actions.len());
-                run_action(&block.actions[idx], frame, host)?;
+                run_one(idx, host)?;
             }
         }
         ir::BlockKind::Choose(discriminant) => {
@@ -505,17 +524,24 @@ pub fn run_chosen_actions(
             // Matches pico-engine: only a String discriminant can match a label, and a
             // choose with no matching label still counts as fired.
             if let Some(label) = chosen.as_str()
-                && let Some(action) = block.actions.iter().find(|a| a.label.as_deref() == Some(label))
+                && let Some(idx) = block
+                    .actions
+                    .iter()
+                    .position(|a| a.label.as_deref() == Some(label))
             {
-                run_action(action, frame, host)?;
+                run_one(idx, host)?;
             }
         }
     }
     Ok(())
 }
 
-fn run_action(action: &ir::ActionIr, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
-    let (positional, named) = eval_args(&action.args, &Env::heap(frame), host)?;
+fn run_action(
+    action: &ir::ActionIr,
+    (positional, named): ActionArgs,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+) -> Result<(), RuntimeError> {
     let result = match &action.callee {
         ir::ActionCallee::Domain { domain, name } => host.module_call(domain, name, positional, named),
         ir::ActionCallee::Value(node) => {

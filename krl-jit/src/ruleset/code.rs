@@ -2,7 +2,9 @@
 //!
 //! A rule's code is split into units that each end in a value the engine acts on: the body's
 //! prelude (its `pre` declarations, then the action block's condition), each `where` guard
-//! of its event expression, its `select where`, and each `foreach` collection. Each unit has
+//! of its event expression, its `select where`, each `foreach` collection, each action
+//! argument, and each postlude statement's guard and expressions (a postlude declaration is
+//! a unit binding it). Each unit has
 //! its own run counter and compiled code, and follows the tier as a function does: `interp`
 //! never compiles it, `jit` at its first run, `auto` after [`AUTO_THRESHOLD`] runs. A unit
 //! the tier does not compile (see `cranelift::compile_unit`) runs in the interpreter, with
@@ -39,18 +41,23 @@ pub struct RuleCode {
     pub wheres: Vec<UnitTier>,
     /// One per `ForeachIr`, outermost first.
     pub foreach: Vec<UnitTier>,
+    /// Per action of the action block, one per argument (positional, then named).
+    pub action_args: Vec<Vec<UnitTier>>,
     /// The prelude's result when the rule has no action condition.
     pub always: Node,
 }
 
 impl RuleCode {
-    pub fn new(name: &str, n_wheres: usize, n_loops: usize) -> RuleCode {
+    /// The units of a rule with `n_wheres` guards, `n_loops` loops and actions taking
+    /// `action_args[i]` arguments.
+    pub fn new(name: &str, n_wheres: usize, n_loops: usize, action_args: &[usize]) -> RuleCode {
         RuleCode {
             name: Arc::from(name),
             prelude: UnitTier::default(),
             select_where: UnitTier::default(),
-            wheres: (0..n_wheres).map(|_| UnitTier::default()).collect(),
-            foreach: (0..n_loops).map(|_| UnitTier::default()).collect(),
+            wheres: units(n_wheres),
+            foreach: units(n_loops),
+            action_args: action_args.iter().map(|&count| units(count)).collect(),
             always: Node::Const(Value::Boolean(true)),
         }
     }
@@ -61,8 +68,38 @@ impl RuleCode {
             .into_iter()
             .chain(&self.wheres)
             .chain(&self.foreach)
+            .chain(self.action_args.iter().flatten())
             .filter(|unit| unit.is_compiled())
             .count()
+    }
+}
+
+fn units(count: usize) -> Vec<UnitTier> {
+    (0..count).map(|_| UnitTier::default()).collect()
+}
+
+/// The units of a postlude statement: its `if` guard, then its expressions in the order the
+/// engine evaluates them (`ruleset/run.rs`, `run_statement`).
+#[derive(Default)]
+pub struct StmtCode {
+    pub guard: UnitTier,
+    pub parts: [UnitTier; 3],
+}
+
+impl StmtCode {
+    pub fn compiled_units(&self) -> usize {
+        std::iter::once(&self.guard)
+            .chain(&self.parts)
+            .filter(|unit| unit.is_compiled())
+            .count()
+    }
+}
+
+impl fmt::Debug for StmtCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StmtCode")
+            .field("compiled_units", &self.compiled_units())
+            .finish()
     }
 }
 

@@ -7,7 +7,7 @@ use krl_diagnostics::Span;
 use krl_runtime::engine::{RuleSpec, RulesetMeta};
 use krl_runtime::value::Value;
 
-use super::code::RuleCode;
+use super::code::{RuleCode, StmtCode};
 use crate::ir::{ActionBlockIr, Decl, Node};
 
 #[derive(Debug)]
@@ -136,4 +136,6 @@ pub struct StmtIr {
     pub kind: StmtKind,
     pub guard: Option<Guard>,
     pub span: Span,
+    /// Which of its units run compiled (`code.rs`).
+    pub code: StmtCode,
 }

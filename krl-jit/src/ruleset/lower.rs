@@ -9,10 +9,10 @@ use krl_runtime::engine::{RuleSelect, RuleSpec, RulesetMeta, backend::ModuleUse}
 use krl_runtime::value::Regex;
 use krl_syntax::ast::{self, EventExprKind, ExprKind, MetaPropKind, SelectKind, StmtKind as AstStmt};
 
+use super::code::{RuleCode, StmtCode};
 use super::ir::{
     EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr,
 };
-use super::code::RuleCode;
 use super::testing;
 use crate::lower::{Export, Lowerer, StaticKind};
 use krl_check::DeclId;
@@ -253,7 +253,14 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         select: spec_select,
         span: rule.name.span,
     };
-    let code = RuleCode::new(&spec.name, wheres.len(), foreach.len());
+    let action_args: Vec<usize> = actions.as_ref().map_or_else(Vec::new, |block| {
+        block
+            .actions
+            .iter()
+            .map(|action| action.args.positional.len() + action.args.named.len())
+            .collect()
+    });
+    let code = RuleCode::new(&spec.name, wheres.len(), foreach.len(), &action_args);
     let ir = RuleIr {
         code,
         n_slots: rule_size,
@@ -518,6 +525,7 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
         kind,
         guard,
         span: stmt.span,
+        code: StmtCode::default(),
     }
 }
 

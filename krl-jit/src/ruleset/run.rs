@@ -14,8 +14,9 @@ use krl_runtime::{Host, RuntimeError};
 use super::code::{Unit, UnitTier};
 use super::ir::{EventTarget, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind};
 use super::sources::{self, RulesetSource};
+use crate::interp::ActionArgs;
 use crate::interp::{self, Frame};
-use crate::ir::{Decl, Node};
+use crate::ir::{ActionIr, Decl, Node};
 
 /// A compiled ruleset: its IR, shared by every pico that installs it.
 pub struct CompiledKrl {
@@ -215,10 +216,15 @@ impl KrlInstance {
             None => &rule.code.always,
         };
         let prelude = (rule.pre.as_slice(), condition);
-        let holds = self.run_unit(cx, rule, &rule.code.prelude, prelude, frame)?.truthy();
+        let holds = self
+            .run_unit(cx, rule, &rule.code.prelude, prelude, frame)?
+            .truthy();
         let fired = match &rule.actions {
             Some(block) if holds => {
-                interp::run_chosen_actions(block, frame, cx)?;
+                let mut args = |action: &ActionIr, idx: usize, host: &mut dyn Host| {
+                    self.action_args(host, rule, (action, idx), frame)
+                };
+                interp::run_chosen_actions(block, frame, cx, &mut args)?;
                 true
             }
             Some(_) => false,
@@ -232,7 +238,7 @@ impl KrlInstance {
         let branch = if fired { &rule.fired } else { &rule.notfired };
         for stmt in branch.iter().chain(&rule.always) {
             // Errors of the engine's own (`ent:` writes, `raise`) point at their statement.
-            if interp::at(stmt.span, self.run_statement(cx, stmt, frame, on_final))? == Flow::Last {
+            if interp::at(stmt.span, self.run_statement(cx, rule, stmt, frame, on_final))? == Flow::Last {
                 return Ok(Flow::Last);
             }
         }
@@ -242,7 +248,7 @@ impl KrlInstance {
     /// Runs one unit of the rule's code in `frame`, compiled when its tier says so.
     fn run_unit(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn Host,
         rule: &RuleIr,
         tier: &UnitTier,
         (decls, result): (&[Decl], &Node),
@@ -257,42 +263,89 @@ impl KrlInstance {
         tier.run(&unit, frame, cx)
     }
 
+    /// The arguments of the action at `idx` of the rule's action block, each a unit.
+    fn action_args(
+        &self,
+        host: &mut dyn Host,
+        rule: &RuleIr,
+        (action, idx): (&ActionIr, usize),
+        frame: &Arc<Frame>,
+    ) -> Result<ActionArgs, RuntimeError> {
+        let units = rule.code.action_args.get(idx).ok_or_else(|| missing_unit(idx))?;
+        let mut units = units.iter();
+        let mut next = |node: &Node, host: &mut dyn Host| {
+            let unit = units.next().ok_or_else(|| missing_unit(idx))?;
+            self.run_unit(host, rule, unit, (&[], node), frame)
+        };
+        let mut positional = Vec::with_capacity(action.args.positional.len());
+        for node in &action.args.positional {
+            positional.push(next(node, host)?);
+        }
+        let mut named = Vec::with_capacity(action.args.named.len());
+        for (name, node) in &action.args.named {
+            named.push((Arc::clone(name), next(node, host)?));
+        }
+        Ok((positional, named))
+    }
+
+    /// The value of a statement's expression, its unit `part` (see `StmtCode`).
+    fn part(
+        &self,
+        cx: &mut dyn Host,
+        (rule, stmt): (&RuleIr, &StmtIr),
+        part: usize,
+        node: &Node,
+        frame: &Arc<Frame>,
+    ) -> Result<Value, RuntimeError> {
+        let unit = stmt.code.parts.get(part).ok_or_else(|| missing_unit(part))?;
+        self.run_unit(cx, rule, unit, (&[], node), frame)
+    }
+
     fn run_statement(
         &self,
         cx: &mut TxnContext<'_>,
+        rule: &RuleIr,
         stmt: &StmtIr,
         frame: &Arc<Frame>,
         on_final: bool,
     ) -> Result<Flow, RuntimeError> {
+        // Each expression is a unit of its own (`StmtCode`), numbered in evaluation order.
+        let eval = |cx: &mut TxnContext<'_>, part: usize, node: &Node| {
+            self.part(cx, (rule, stmt), part, node, frame)
+        };
         match &stmt.guard {
             Some(Guard::OnFinal) if !on_final => return Ok(Flow::Continue),
-            Some(Guard::If(condition)) if !interp::eval(condition, frame, cx)?.truthy() => {
+            Some(Guard::If(condition))
+                if !self
+                    .run_unit(cx, rule, &stmt.code.guard, (&[], condition), frame)?
+                    .truthy() =>
+            {
                 return Ok(Flow::Continue);
             }
             _ => {}
         }
         match &stmt.kind {
             StmtKind::EntSet { name, path, value } => {
-                let path = path.as_ref().map(|p| interp::eval(p, frame, cx)).transpose()?;
-                let value = interp::eval(value, frame, cx)?;
+                let path = path.as_ref().map(|p| eval(cx, 0, p)).transpose()?;
+                let value = eval(cx, 1, value)?;
                 cx.ent_put(name, path.as_ref(), value)?;
             }
             StmtKind::EntClear { name, path } => {
-                let path = path.as_ref().map(|p| interp::eval(p, frame, cx)).transpose()?;
+                let path = path.as_ref().map(|p| eval(cx, 0, p)).transpose()?;
                 cx.ent_clear(name, path.as_ref());
             }
             StmtKind::Raise { target, attrs } => {
                 let attrs = match attrs {
-                    Some(attrs) => interp::eval(attrs, frame, cx)?,
+                    Some(attrs) => eval(cx, 0, attrs)?,
                     None => Value::Null,
                 };
                 match target {
                     EventTarget::Static { domain, name } => {
-                        let name = interp::eval(name, frame, cx)?;
+                        let name = eval(cx, 1, name)?;
                         cx.raise(&Value::string(&**domain), &name, attrs)?;
                     }
                     EventTarget::Dynamic(expr) => {
-                        let domain_and_type = interp::eval(expr, frame, cx)?;
+                        let domain_and_type = eval(cx, 1, expr)?;
                         cx.raise_dynamic(&domain_and_type, attrs)?;
                     }
                 }
@@ -305,24 +358,20 @@ impl KrlInstance {
             } => {
                 // Evaluated in the reference's order: attributes, event, time.
                 let attrs = match attrs {
-                    Some(attrs) => interp::eval(attrs, frame, cx)?,
+                    Some(attrs) => eval(cx, 0, attrs)?,
                     None => Value::Null,
                 };
                 let (domain, name) = match target {
-                    EventTarget::Static { domain, name } => {
-                        (Value::string(&**domain), interp::eval(name, frame, cx)?)
-                    }
-                    EventTarget::Dynamic(expr) => {
-                        TxnContext::split_event_type(&interp::eval(expr, frame, cx)?)
-                    }
+                    EventTarget::Static { domain, name } => (Value::string(&**domain), eval(cx, 1, name)?),
+                    EventTarget::Dynamic(expr) => TxnContext::split_event_type(&eval(cx, 1, expr)?),
                 };
                 let record = match time {
                     ScheduleWhen::At(time) => {
-                        let time = interp::eval(time, frame, cx)?;
+                        let time = eval(cx, 2, time)?;
                         interp::at(stmt.span, cx.schedule_at(&domain, &name, &time, attrs))?
                     }
                     ScheduleWhen::Repeat(timespec) => {
-                        let timespec = interp::eval(timespec, frame, cx)?;
+                        let timespec = eval(cx, 2, timespec)?;
                         interp::at(stmt.span, cx.schedule_repeat(&domain, &name, &timespec, attrs))?
                     }
                 };
@@ -331,11 +380,11 @@ impl KrlInstance {
                 }
             }
             StmtKind::Log { level, message } => {
-                let message = interp::eval(message, frame, cx)?;
+                let message = eval(cx, 0, message)?;
                 cx.log_statement(level, &message);
             }
             StmtKind::Error { level, message } => {
-                let data = interp::eval(message, frame, cx)?;
+                let data = eval(cx, 0, message)?;
                 cx.error_statement(level, data)?;
                 if *level == "error" {
                     return Ok(Flow::Last);
@@ -343,8 +392,9 @@ impl KrlInstance {
             }
             StmtKind::Last => return Ok(Flow::Last),
             StmtKind::Decl(decl) => {
-                let value = interp::eval(&decl.value, frame, cx)?;
-                frame.set(decl.slot, value);
+                // A unit that binds the declaration (its value is the rule's `true`).
+                let decls = std::slice::from_ref(decl);
+                self.run_unit(cx, rule, &stmt.code.parts[0], (decls, &rule.code.always), frame)?;
             }
         }
         Ok(Flow::Continue)

@@ -1,7 +1,9 @@
 //> mode = "run"
 // Rule bodies under every tier: `pre` with arithmetic and strings, the action block's
 // condition, errors in `pre` and in guards with their places, `foreach` over arrays, maps,
-// strings, null and numbers, `last` inside a loop, and `where` guards that compute.
+// strings, null and numbers, `last` inside a loop, `where` guards that compute, action
+// arguments, and a postlude with a declaration, guarded `ent:` writes, a `raise` whose
+// attributes compute, and an error in a guarded statement.
 ruleset test.bodies {
   meta { shares log }
   global {
@@ -65,6 +67,26 @@ ruleset test.bodies {
     select when t guard_error where event:attrs{"x"} * {} > 1
     send_directive("never")
   }
+  rule postlude {
+    select when t post
+    pre { k = event:attrs{"k"} }
+    send_directive("args", {"double": k + k, "text": "k" + k}, k > 1)
+    fired {
+      total = k.as("Number") * 3 + 1;
+      ent:log := log().append(total) if total > 5;
+      ent:log := log().append("small") if total <= 5;
+      raise t event "echo" attributes {"total": total, "half": total / 2};
+      ent:log := log().append("guarded") if k * {} == 1
+    }
+  }
+  rule arg_error {
+    select when t arg_error
+    send_directive("x", {"v": event:attrs{"v"} * 2})
+  }
+  rule echo {
+    select when t echo
+    send_directive("echo", {"total": event:attrs{"total"} + 0.5})
+  }
   rule selected {
     select where event:domain == "t" && event:type == "picked" && event:attrs{"k"} + 1 == 3
     send_directive("picked")
@@ -86,5 +108,9 @@ ruleset test.bodies {
 //- event t guard_error {"x": "abc"}
 //- event t picked {"k": 2}
 //- event t picked {"k": 5}
+//- event t post {"k": 1}
+//- event t post {"k": 4}
+//- event t post {"k": "bad"}
+//- event t arg_error {"v": "w"}
 //- query log
 //- logs
