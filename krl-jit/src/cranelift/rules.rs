@@ -58,3 +58,50 @@ impl CompiledUnit {
         self.code.run(&closure, &mut [], host)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use krl_diagnostics::FileId;
+    use krl_runtime::TestHost;
+    use krl_syntax::ReplItem;
+
+    use crate::interp::Frame;
+    use crate::ir::Node;
+    use crate::lower::Lowerer;
+
+    fn lower(src: &str) -> Node {
+        let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Some(ReplItem::Expr(expr)) = item else {
+            panic!("not an expression: {src}")
+        };
+        Lowerer::new(FileId(0)).expr(&expr)
+    }
+
+    #[test]
+    fn a_unit_with_nothing_to_compute_stays_interpreted() {
+        for src in ["3", "\"text\"", "[1, 2 * 3]", "{\"a\": 1}"] {
+            let node = lower(src);
+            assert!(
+                super::compile_unit("r", FileId(0), &[], &node).is_none(),
+                "{src} was compiled"
+            );
+        }
+    }
+
+    #[test]
+    fn a_compiled_unit_computes_its_result() {
+        let mut host = TestHost::new();
+        let frame = Frame::new(0, None);
+        for (src, expected) in [
+            ("1 + 2 * 3", "7"),
+            ("\"a\" + 2", "\"a2\""),
+            ("[1, 2].length() > 1", "true"),
+        ] {
+            let node = lower(src);
+            let unit = super::compile_unit("r", FileId(0), &[], &node).expect("compiles");
+            let value = unit.run(&frame, &mut host).expect("runs");
+            assert_eq!(value.encode(0).as_deref(), Some(expected), "{src}");
+        }
+    }
+}
