@@ -2,8 +2,8 @@
 //!
 //! A rule's code is split into units that each end in a value the engine acts on: the body's
 //! prelude (its `pre` declarations, then the action block's condition), each `where` guard
-//! of its event expression, its `select where`, each `foreach` collection, each action
-//! argument, and each postlude statement's guard and expressions (a postlude declaration is
+//! of its event expression, its `select where`, each `foreach` collection, the `choose`
+//! discriminant, each action argument, and each postlude statement's guard and expressions (a postlude declaration is
 //! a unit binding it). Each unit has
 //! its own run counter and compiled code, and follows the tier as a function does: `interp`
 //! never compiles it, `jit` at its first run, `auto` after [`AUTO_THRESHOLD`] runs. A unit
@@ -43,6 +43,8 @@ pub struct RuleCode {
     pub foreach: Vec<UnitTier>,
     /// Per action of the action block, one per argument (positional, then named).
     pub action_args: Vec<Vec<UnitTier>>,
+    /// The `choose` discriminant of the action block.
+    pub choose: UnitTier,
     /// The prelude's result when the rule has no action condition.
     pub always: Node,
 }
@@ -58,13 +60,14 @@ impl RuleCode {
             wheres: units(n_wheres),
             foreach: units(n_loops),
             action_args: action_args.iter().map(|&count| units(count)).collect(),
+            choose: UnitTier::default(),
             always: Node::Const(Value::Boolean(true)),
         }
     }
 
     /// How many of the rule's units are compiled (for tests).
     pub fn compiled_units(&self) -> usize {
-        [&self.prelude, &self.select_where]
+        [&self.prelude, &self.select_where, &self.choose]
             .into_iter()
             .chain(&self.wheres)
             .chain(&self.foreach)

@@ -14,8 +14,8 @@ use krl_runtime::{Host, RuntimeError};
 use super::code::{Unit, UnitTier};
 use super::ir::{EventTarget, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind};
 use super::sources::{self, RulesetSource};
-use crate::interp::ActionArgs;
 use crate::interp::{self, Frame};
+use crate::interp::{ActionArgs, ActionValues};
 use crate::ir::{ActionIr, Decl, Node};
 
 /// A compiled ruleset: its IR, shared by every pico that installs it.
@@ -125,6 +125,31 @@ fn missing_unit(index: usize) -> RuntimeError {
     RuntimeError::error(format!("no compiled unit number {index} in this rule"))
 }
 
+/// A rule's action block values, each a unit of the rule's code.
+struct RuleValues<'a> {
+    instance: &'a KrlInstance,
+    rule: &'a RuleIr,
+    frame: &'a Arc<Frame>,
+}
+
+impl ActionValues for RuleValues<'_> {
+    fn discriminant(&mut self, node: &Node, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+        let unit = &self.rule.code.choose;
+        self.instance
+            .run_unit(host, self.rule, unit, (&[], node), self.frame)
+    }
+
+    fn args(
+        &mut self,
+        action: &ActionIr,
+        idx: usize,
+        host: &mut dyn Host,
+    ) -> Result<ActionArgs, RuntimeError> {
+        self.instance
+            .action_args(host, self.rule, (action, idx), self.frame)
+    }
+}
+
 /// A ruleset initialised on a pico: its global frame and evaluated `within` limits.
 struct KrlInstance {
     ir: Arc<RulesetIr>,
@@ -221,10 +246,12 @@ impl KrlInstance {
             .truthy();
         let fired = match &rule.actions {
             Some(block) if holds => {
-                let mut args = |action: &ActionIr, idx: usize, host: &mut dyn Host| {
-                    self.action_args(host, rule, (action, idx), frame)
+                let mut values = RuleValues {
+                    instance: self,
+                    rule,
+                    frame,
                 };
-                interp::run_chosen_actions(block, frame, cx, &mut args)?;
+                interp::run_chosen_actions(block, frame, cx, &mut values)?;
                 true
             }
             Some(_) => false,

@@ -2,7 +2,7 @@
 // Rule bodies under every tier: `pre` with arithmetic and strings, the action block's
 // condition, errors in `pre` and in guards with their places, `foreach` over arrays, maps,
 // strings, null and numbers, `last` inside a loop, `where` guards that compute, action
-// arguments, and a postlude with a declaration, guarded `ent:` writes, a `raise` whose
+// arguments, a computed `choose` discriminant (that errors when odd), and a postlude with a declaration, guarded `ent:` writes, a `raise` whose
 // attributes compute, and an error in a guarded statement.
 ruleset test.bodies {
   meta { shares log }
@@ -79,6 +79,14 @@ ruleset test.bodies {
       ent:log := log().append("guarded") if k * {} == 1
     }
   }
+  rule chooser {
+    select when t choose
+    pre { n = event:attrs{"n"} }
+    choose (n % 2 == 0 => "even" | "odd" * {}) {
+      even => send_directive("even", {"n": n});
+      odd => send_directive("odd")
+    }
+  }
   rule arg_error {
     select when t arg_error
     send_directive("x", {"v": event:attrs{"v"} * 2})
@@ -112,5 +120,7 @@ ruleset test.bodies {
 //- event t post {"k": 4}
 //- event t post {"k": "bad"}
 //- event t arg_error {"v": "w"}
+//- event t choose {"n": 4}
+//- event t choose {"n": 3}
 //- query log
 //- logs
