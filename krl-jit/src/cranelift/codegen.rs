@@ -33,6 +33,7 @@ use crate::ir::{FunctionIr, Node};
 mod body;
 mod calls;
 mod numbers;
+pub(super) mod rule_body;
 
 type Val = ir::Value;
 

@@ -16,7 +16,7 @@ use krl_runtime::{RuntimeError, Value};
 
 use super::entry::{HostRef, JitCx};
 use crate::interp::{self, Closure, Env, at, limits};
-use crate::ir::Node;
+use crate::ir::{Decl, Node};
 
 thread_local! {
     /// The error of the failed shim, until the Rust caller of the generated code takes it.
@@ -270,6 +270,15 @@ pub(super) unsafe extern "C" fn eval(
         unsafe { put(out, value) };
         Ok(())
     })
+}
+
+/// Binds a declaration of a rule's code into the frame the unit runs in (the closure's
+/// environment), as the interpreter's `run_block` does; `value` is moved out (left null).
+pub(super) unsafe extern "C" fn bind(cx: *mut JitCx, decl: *const Decl, value: *mut Value) {
+    // SAFETY: generated code passes its context, a declaration of its unit and a value of a
+    // temporary it owns, which it reads afterwards only to release it (null needs none).
+    let (parts, decl, value) = unsafe { (parts(cx), &*decl, std::ptr::replace(value, Value::Null)) };
+    parts.closure.env().set(decl.slot, value);
 }
 
 /// KRL truthiness of a value that is not null, a boolean or a number.

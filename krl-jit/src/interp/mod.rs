@@ -451,34 +451,96 @@ pub fn run_actions(
     {
         return Ok(false);
     }
+    run_chosen_actions(block, frame, host, &mut Interpreted(frame))?;
+    Ok(true)
+}
+
+/// An action's evaluated arguments: positional, then named.
+pub type ActionArgs = (Vec<Value>, NamedArgs);
+
+/// The values an action block needs besides its condition: the `choose` discriminant and
+/// each chosen action's arguments. The compiled tier runs each as a unit of its own
+/// (`ruleset/code.rs`); [`Interpreted`] evaluates them here.
+pub trait ActionValues {
+    fn discriminant(&mut self, node: &Node, host: &mut dyn Host) -> Result<Value, RuntimeError>;
+    /// The arguments of `action`, the action at `idx` of its block.
+    fn args(
+        &mut self,
+        action: &ir::ActionIr,
+        idx: usize,
+        host: &mut dyn Host,
+    ) -> Result<ActionArgs, RuntimeError>;
+}
+
+/// An action block's values evaluated by the interpreter in a frame.
+pub struct Interpreted<'f>(pub &'f Arc<Frame>);
+
+impl ActionValues for Interpreted<'_> {
+    fn discriminant(&mut self, node: &Node, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+        eval(node, self.0, host)
+    }
+
+    fn args(
+        &mut self,
+        action: &ir::ActionIr,
+        _: usize,
+        host: &mut dyn Host,
+    ) -> Result<ActionArgs, RuntimeError> {
+        eval_args(&action.args, &Env::heap(self.0), host)
+    }
+}
+
+/// Runs an action block whose condition held (or that has none), its discriminant and
+/// arguments from `values`.
+pub fn run_chosen_actions(
+    block: &ir::ActionBlockIr,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+    values: &mut dyn ActionValues,
+) -> Result<(), RuntimeError> {
+    let run_one =
+        |idx: usize, host: &mut dyn Host, values: &mut dyn ActionValues| match block.actions.get(idx) {
+            Some(action) => {
+                let evaluated = values.args(action, idx, host)?;
+                run_action(action, evaluated, frame, host)
+            }
+            None => Ok(()),
+        };
     match &block.kind {
         ir::BlockKind::Every => {
-            for action in &block.actions {
-                run_action(action, frame, host)?;
+            for idx in 0..block.actions.len() {
+                run_one(idx, host, values)?;
             }
         }
         ir::BlockKind::Sample => {
             if !block.actions.is_empty() {
                 let idx = fastrand::usize(..block.actions.len());
-                run_action(&block.actions[idx], frame, host)?;
+                run_one(idx, host, values)?;
             }
         }
         ir::BlockKind::Choose(discriminant) => {
-            let chosen = eval(discriminant, frame, host)?;
+            let chosen = values.discriminant(discriminant, host)?;
             // Matches pico-engine: only a String discriminant can match a label, and a
             // choose with no matching label still counts as fired.
             if let Some(label) = chosen.as_str()
-                && let Some(action) = block.actions.iter().find(|a| a.label.as_deref() == Some(label))
+                && let Some(idx) = block
+                    .actions
+                    .iter()
+                    .position(|a| a.label.as_deref() == Some(label))
             {
-                run_action(action, frame, host)?;
+                run_one(idx, host, values)?;
             }
         }
     }
-    Ok(true)
+    Ok(())
 }
 
-fn run_action(action: &ir::ActionIr, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
-    let (positional, named) = eval_args(&action.args, &Env::heap(frame), host)?;
+fn run_action(
+    action: &ir::ActionIr,
+    (positional, named): ActionArgs,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+) -> Result<(), RuntimeError> {
     let result = match &action.callee {
         ir::ActionCallee::Domain { domain, name } => host.module_call(domain, name, positional, named),
         ir::ActionCallee::Value(node) => {

@@ -9,6 +9,7 @@ use krl_runtime::engine::{RuleSelect, RuleSpec, RulesetMeta, backend::ModuleUse}
 use krl_runtime::value::Regex;
 use krl_syntax::ast::{self, EventExprKind, ExprKind, MetaPropKind, SelectKind, StmtKind as AstStmt};
 
+use super::code::{RuleCode, StmtCode};
 use super::ir::{
     EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr,
 };
@@ -253,7 +254,16 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         select: spec_select,
         span: rule.name.span,
     };
+    let action_args: Vec<usize> = actions.as_ref().map_or_else(Vec::new, |block| {
+        block
+            .actions
+            .iter()
+            .map(|action| action.args.positional.len() + action.args.named.len())
+            .collect()
+    });
+    let code = RuleCode::new(&spec.name, wheres.len(), foreach.len(), &action_args);
     let ir = RuleIr {
+        code,
         n_slots: rule_size,
         bindings,
         select_where,
@@ -523,6 +533,7 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
         kind,
         guard,
         span: stmt.span,
+        code: StmtCode::default(),
     }
 }
 

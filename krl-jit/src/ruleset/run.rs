@@ -11,9 +11,12 @@ use krl_runtime::engine::{
 use krl_runtime::value::{Map, Value};
 use krl_runtime::{Host, RuntimeError};
 
+use super::code::{Unit, UnitTier};
 use super::ir::{EventTarget, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind};
 use super::sources::{self, RulesetSource};
 use crate::interp::{self, Frame};
+use crate::interp::{ActionArgs, ActionValues};
+use crate::ir::{ActionIr, Decl, Node};
 
 /// A compiled ruleset: its IR, shared by every pico that installs it.
 pub struct CompiledKrl {
@@ -130,6 +133,36 @@ impl CompiledKrl {
     }
 }
 
+/// A unit of a rule's code that lowering did not make: an IR out of step with itself.
+fn missing_unit(index: usize) -> RuntimeError {
+    RuntimeError::error(format!("no compiled unit number {index} in this rule"))
+}
+
+/// A rule's action block values, each a unit of the rule's code.
+struct RuleValues<'a> {
+    instance: &'a KrlInstance,
+    rule: &'a RuleIr,
+    frame: &'a Arc<Frame>,
+}
+
+impl ActionValues for RuleValues<'_> {
+    fn discriminant(&mut self, node: &Node, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+        let unit = &self.rule.code.choose;
+        self.instance
+            .run_unit(host, self.rule, unit, (&[], node), self.frame)
+    }
+
+    fn args(
+        &mut self,
+        action: &ActionIr,
+        idx: usize,
+        host: &mut dyn Host,
+    ) -> Result<ActionArgs, RuntimeError> {
+        self.instance
+            .action_args(host, self.rule, (action, idx), self.frame)
+    }
+}
+
 /// A ruleset initialised on a pico: its global frame and evaluated `within` limits.
 struct KrlInstance {
     ir: Arc<RulesetIr>,
@@ -170,7 +203,8 @@ impl KrlInstance {
         let Some(loop_) = rule.foreach.get(level) else {
             return self.run_body(cx, rule, frame, on_final);
         };
-        let collection = interp::eval(&loop_.collection, frame, cx)?;
+        let unit = rule.code.foreach.get(level).ok_or_else(|| missing_unit(level))?;
+        let collection = self.run_unit(cx, rule, unit, (&[], &loop_.collection), frame)?;
         // Matches pico-engine: arrays give (value, index), maps (value, key), strings their
         // characters; anything else runs the body zero times.
         let pairs: Vec<(Value, Value)> = match &collection {
@@ -214,9 +248,26 @@ impl KrlInstance {
         frame: &Arc<Frame>,
         on_final: bool,
     ) -> Result<Flow, RuntimeError> {
-        interp::run_block(&rule.pre, frame, cx)?;
+        // The prelude: `pre`, then the action block's condition, as one unit.
+        let condition = match &rule.actions {
+            Some(block) => block.condition.as_ref().unwrap_or(&rule.code.always),
+            None => &rule.code.always,
+        };
+        let prelude = (rule.pre.as_slice(), condition);
+        let holds = self
+            .run_unit(cx, rule, &rule.code.prelude, prelude, frame)?
+            .truthy();
         let fired = match &rule.actions {
-            Some(block) => interp::run_actions(block, frame, cx)?,
+            Some(block) if holds => {
+                let mut values = RuleValues {
+                    instance: self,
+                    rule,
+                    frame,
+                };
+                interp::run_chosen_actions(block, frame, cx, &mut values)?;
+                true
+            }
+            Some(_) => false,
             None => true,
         };
         cx.trace_postlude(if fired {
@@ -227,49 +278,113 @@ impl KrlInstance {
         let branch = if fired { &rule.fired } else { &rule.notfired };
         for stmt in branch.iter().chain(&rule.always) {
             // Errors of the engine's own (`ent:` writes, `raise`) point at their statement.
-            if interp::at(self.run_statement(cx, stmt, frame, on_final), stmt.span, cx)? == Flow::Last {
+            if interp::at(self.run_statement(cx, rule, stmt, frame, on_final), stmt.span, cx)? == Flow::Last {
                 return Ok(Flow::Last);
             }
         }
         Ok(Flow::Continue)
     }
 
+    /// Runs one unit of the rule's code in `frame`, compiled when its tier says so.
+    fn run_unit(
+        &self,
+        cx: &mut dyn Host,
+        rule: &RuleIr,
+        tier: &UnitTier,
+        (decls, result): (&[Decl], &Node),
+        frame: &Arc<Frame>,
+    ) -> Result<Value, RuntimeError> {
+        let unit = Unit {
+            rule: &rule.code,
+            file: self.source.file(),
+            decls,
+            result,
+        };
+        tier.run(&unit, frame, cx)
+    }
+
+    /// The arguments of the action at `idx` of the rule's action block, each a unit.
+    fn action_args(
+        &self,
+        host: &mut dyn Host,
+        rule: &RuleIr,
+        (action, idx): (&ActionIr, usize),
+        frame: &Arc<Frame>,
+    ) -> Result<ActionArgs, RuntimeError> {
+        let units = rule.code.action_args.get(idx).ok_or_else(|| missing_unit(idx))?;
+        let mut units = units.iter();
+        let mut next = |node: &Node, host: &mut dyn Host| {
+            let unit = units.next().ok_or_else(|| missing_unit(idx))?;
+            self.run_unit(host, rule, unit, (&[], node), frame)
+        };
+        let mut positional = Vec::with_capacity(action.args.positional.len());
+        for node in &action.args.positional {
+            positional.push(next(node, host)?);
+        }
+        let mut named = Vec::with_capacity(action.args.named.len());
+        for (name, node) in &action.args.named {
+            named.push((Arc::clone(name), next(node, host)?));
+        }
+        Ok((positional, named))
+    }
+
+    /// The value of a statement's expression, its unit `part` (see `StmtCode`).
+    fn part(
+        &self,
+        cx: &mut dyn Host,
+        (rule, stmt): (&RuleIr, &StmtIr),
+        part: usize,
+        node: &Node,
+        frame: &Arc<Frame>,
+    ) -> Result<Value, RuntimeError> {
+        let unit = stmt.code.parts.get(part).ok_or_else(|| missing_unit(part))?;
+        self.run_unit(cx, rule, unit, (&[], node), frame)
+    }
+
     fn run_statement(
         &self,
         cx: &mut dyn RuleHost,
+        rule: &RuleIr,
         stmt: &StmtIr,
         frame: &Arc<Frame>,
         on_final: bool,
     ) -> Result<Flow, RuntimeError> {
+        // Each expression is a unit of its own (`StmtCode`), numbered in evaluation order.
+        let eval =
+            |cx: &mut dyn RuleHost, part: usize, node: &Node| self.part(cx, (rule, stmt), part, node, frame);
         match &stmt.guard {
             Some(Guard::OnFinal) if !on_final => return Ok(Flow::Continue),
-            Some(Guard::If(condition)) if !interp::eval(condition, frame, cx)?.truthy() => {
+            Some(Guard::If(condition))
+                if !self
+                    .run_unit(cx, rule, &stmt.code.guard, (&[], condition), frame)?
+                    .truthy() =>
+            {
                 return Ok(Flow::Continue);
             }
             _ => {}
         }
         match &stmt.kind {
             StmtKind::EntSet { name, path, value } => {
-                let path = path.as_ref().map(|p| interp::eval(p, frame, cx)).transpose()?;
-                let value = interp::eval(value, frame, cx)?;
+                let path = path.as_ref().map(|p| eval(cx, 0, p)).transpose()?;
+                let value = eval(cx, 1, value)?;
                 cx.ent_put(name, path.as_ref(), value)?;
             }
             StmtKind::EntClear { name, path } => {
-                let path = path.as_ref().map(|p| interp::eval(p, frame, cx)).transpose()?;
+                let path = path.as_ref().map(|p| eval(cx, 0, p)).transpose()?;
                 cx.ent_clear(name, path.as_ref());
             }
             StmtKind::Raise { target, attrs } => {
                 let attrs = match attrs {
-                    Some(attrs) => interp::eval(attrs, frame, cx)?,
+                    Some(attrs) => eval(cx, 0, attrs)?,
                     None => Value::Null,
                 };
                 match target {
                     EventTarget::Static { domain, name } => {
-                        let name = interp::eval(name, frame, cx)?;
+                        let name = eval(cx, 1, name)?;
                         cx.raise(&Value::string(&**domain), &name, attrs)?;
                     }
                     EventTarget::Dynamic(expr) => {
-                        let domain_and_type = interp::eval(expr, frame, cx)?;
+                        let domain_and_type = eval(cx, 1, expr)?;
                         cx.raise_dynamic(&domain_and_type, attrs)?;
                     }
                 }
@@ -282,24 +397,20 @@ impl KrlInstance {
             } => {
                 // Evaluated in the reference's order: attributes, event, time.
                 let attrs = match attrs {
-                    Some(attrs) => interp::eval(attrs, frame, cx)?,
+                    Some(attrs) => eval(cx, 0, attrs)?,
                     None => Value::Null,
                 };
                 let (domain, name) = match target {
-                    EventTarget::Static { domain, name } => {
-                        (Value::string(&**domain), interp::eval(name, frame, cx)?)
-                    }
-                    EventTarget::Dynamic(expr) => {
-                        TxnContext::split_event_type(&interp::eval(expr, frame, cx)?)
-                    }
+                    EventTarget::Static { domain, name } => (Value::string(&**domain), eval(cx, 1, name)?),
+                    EventTarget::Dynamic(expr) => TxnContext::split_event_type(&eval(cx, 1, expr)?),
                 };
                 let record = match time {
                     ScheduleWhen::At(time) => {
-                        let time = interp::eval(time, frame, cx)?;
+                        let time = eval(cx, 2, time)?;
                         interp::at(cx.schedule_at(&domain, &name, &time, attrs), stmt.span, cx)?
                     }
                     ScheduleWhen::Repeat(timespec) => {
-                        let timespec = interp::eval(timespec, frame, cx)?;
+                        let timespec = eval(cx, 2, timespec)?;
                         interp::at(
                             cx.schedule_repeat(&domain, &name, &timespec, attrs),
                             stmt.span,
@@ -312,11 +423,11 @@ impl KrlInstance {
                 }
             }
             StmtKind::Log { level, message } => {
-                let message = interp::eval(message, frame, cx)?;
+                let message = eval(cx, 0, message)?;
                 cx.log_statement(level, &message);
             }
             StmtKind::Error { level, message } => {
-                let data = interp::eval(message, frame, cx)?;
+                let data = eval(cx, 0, message)?;
                 cx.error_statement(level, data)?;
                 if *level == "error" {
                     return Ok(Flow::Last);
@@ -324,8 +435,9 @@ impl KrlInstance {
             }
             StmtKind::Last => return Ok(Flow::Last),
             StmtKind::Decl(decl) => {
-                let value = interp::eval(&decl.value, frame, cx)?;
-                frame.set(decl.slot, value);
+                // A unit that binds the declaration (its value is the rule's `true`).
+                let decls = std::slice::from_ref(decl);
+                self.run_unit(cx, rule, &stmt.code.parts[0], (decls, &rule.code.always), frame)?;
             }
         }
         Ok(Flow::Continue)
@@ -359,8 +471,15 @@ impl RulesetInstance for KrlInstance {
         };
         let frame = Frame::new(ir.n_slots, Some(Arc::clone(&self.globals)));
         bind_in_order(&frame, &ir.bindings, bindings.iter().cloned());
+        let unit = rule
+            .code
+            .wheres
+            .get(where_id as usize)
+            .ok_or_else(|| missing_unit(where_id as usize))?;
         located(cx, &self.source, rule_name, |cx| {
-            Ok(interp::eval(&ir.condition, &frame, cx)?.truthy())
+            Ok(self
+                .run_unit(cx, rule, unit, (&[], &ir.condition), &frame)?
+                .truthy())
         })
     }
 
@@ -374,7 +493,7 @@ impl RulesetInstance for KrlInstance {
         // Matches pico-engine: `select where` fires only on exactly `true`.
         located(cx, &self.source, rule_name, |cx| {
             Ok(matches!(
-                interp::eval(condition, &frame, cx)?,
+                self.run_unit(cx, rule, &rule.code.select_where, (&[], condition), &frame)?,
                 Value::Boolean(true)
             ))
         })
