@@ -82,42 +82,42 @@ pub(crate) fn write_single_line(d: &Diagnostic, file: &SourceFile, primary: Span
     out.push(' ');
     out.push_str(line_no);
     out.push_str(" │ ");
-    for (col, &byte) in shown.iter().enumerate() {
-        if byte == b'\t' {
-            push_n(out, ' ', width_at(col));
-        } else {
-            out.push(char::from(byte));
+    if shown.contains(&b'\t') {
+        for (col, &byte) in shown.iter().enumerate() {
+            if byte == b'\t' {
+                push_n(out, ' ', width_at(col));
+            } else {
+                out.push(char::from(byte));
+            }
         }
+    } else {
+        out.push_str(text.trim_end());
     }
     end_line(out);
-    // The underline, with the arrow's top where it hangs.
+    // The screen columns that source columns `from..to` take.
+    let width = |from: usize, to: usize| (from..to).map(width_at).sum::<usize>();
+    // The underline, with the arrow's top where it hangs (`attach` lies in `start..end`, as
+    // the span is not empty); the spaces ariadne draws after it are cut by `end_line`.
     row_start(out, digits);
-    for col in 0..arrow_len {
-        let (first, rest) = if col == attach {
-            ('┬', '─')
-        } else if (start..end).contains(&col) {
-            ('─', '─')
-        } else {
-            (' ', ' ')
-        };
-        out.push(first);
-        push_n(out, rest, width_at(col) - 1);
-    }
+    push_n(out, ' ', width(0, start));
+    push_n(out, '─', width(start, attach));
+    out.push('┬');
+    push_n(out, '─', width_at(attach) - 1 + width(attach + 1, end));
     end_line(out);
     // The arrow, turning right to the label's text.
     row_start(out, digits);
-    for col in 0..arrow_len {
-        let (first, rest) = match col.cmp(&attach) {
-            std::cmp::Ordering::Less => (' ', ' '),
-            std::cmp::Ordering::Equal => ('╰', '─'),
-            std::cmp::Ordering::Greater => ('─', '─'),
-        };
-        out.push(first);
-        push_n(out, rest, width_at(col) - 1);
-    }
+    push_n(out, ' ', width(0, attach));
+    out.push('╰');
+    push_n(out, '─', width_at(attach) - 1 + width(attach + 1, arrow_len));
     out.push(' ');
     push_text(out, d.primary.text.as_deref().unwrap_or(""));
     end_line(out);
+    footers(out, d, digits);
+    true
+}
+
+/// The help, the notes and the bottom of the box.
+fn footers(out: &mut String, d: &Diagnostic, digits: usize) {
     if let Some(help) = &d.help {
         footer(out, digits, "Help", 4, help);
     }
@@ -132,7 +132,6 @@ pub(crate) fn write_single_line(d: &Diagnostic, file: &SourceFile, primary: Span
     push_n(out, '─', digits + 2);
     out.push('╯');
     end_line(out);
-    true
 }
 
 /// A help or note under the snippet: a blank margin row, then the text, its later lines
@@ -185,9 +184,24 @@ fn push_text(out: &mut String, text: &str) {
     }
 }
 
+/// Appends `n` times `ch`; spaces and `─`, the runs of every report, by the slice.
 fn push_n(out: &mut String, ch: char, n: usize) {
-    for _ in 0..n {
-        out.push(ch);
+    const SPACES: &str = "                                ";
+    const DASHES: &str = "────────────────────────────────";
+    let run = match ch {
+        ' ' => SPACES,
+        '─' => DASHES,
+        _ => {
+            (0..n).for_each(|_| out.push(ch));
+            return;
+        }
+    };
+    let per_char = ch.len_utf8();
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(run.len() / per_char);
+        out.push_str(&run[..take * per_char]);
+        left -= take;
     }
 }
 
