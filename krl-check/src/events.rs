@@ -303,7 +303,11 @@ mod tests {
         let analysis = crate::check(FileId(3), &parse);
         let expected = EventFacts::of_checked(FileId(3), &parse.ruleset);
         assert_eq!(analysis.events, expected);
-        assert!(expected.produced.contains(&("thermo".to_string(), "ping".to_string())));
+        assert!(
+            expected
+                .produced
+                .contains(&("thermo".to_string(), "ping".to_string()))
+        );
         assert!(expected.computed_types.contains("light"));
         assert_eq!(expected.selected.len(), 5);
         // The inactive rule counts for neither.
@@ -311,7 +315,13 @@ mod tests {
         assert!(!off.has_errors(), "{:?}", off.diagnostics);
         let inactive = crate::check(FileId(3), &off);
         assert_eq!(inactive.events, EventFacts::of_checked(FileId(3), &off.ruleset));
-        assert!(!inactive.events.produced.iter().any(|(domain, _)| domain.starts_with("ghost")));
+        assert!(
+            !inactive
+                .events
+                .produced
+                .iter()
+                .any(|(domain, _)| domain.starts_with("ghost"))
+        );
     }
 
     const RAISER: &str =

@@ -256,7 +256,9 @@ mod tests {
     const LINE_PIECES: &[&str] = &[
         "x", "rule", " ", "  ", "\t", "a\tb", "{", "}", "\"s\"", "ent:v", "é", "日", "=>", "~",
     ];
-    const MESSAGE_PIECES: &[&str] = &["unused", " ", "`x`", "\n", "line", "é", "", "  ", "\r\n", "\r", " \r"];
+    const MESSAGE_PIECES: &[&str] = &[
+        "unused", " ", "`x`", "\n", "line", "é", "", "  ", "\r\n", "\r", " \r",
+    ];
 
     fn source(random: &mut Random) -> String {
         // Enough lines for one-, two- and three-digit line numbers.

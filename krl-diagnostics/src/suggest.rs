@@ -86,7 +86,21 @@ mod tests {
     /// Skipping candidates by length gives what comparing with every candidate gives.
     #[test]
     fn the_length_filter_keeps_every_typo() {
-        let words = ["a", "ab", "name", "nmae", "names", "greeting", "greting", "gretings", "é", "éé", "nåme", "threshold_exceeded", "threshhold_exceeded"];
+        let words = [
+            "a",
+            "ab",
+            "name",
+            "nmae",
+            "names",
+            "greeting",
+            "greting",
+            "gretings",
+            "é",
+            "éé",
+            "nåme",
+            "threshold_exceeded",
+            "threshhold_exceeded",
+        ];
         for word in words {
             let by_distance = words
                 .iter()

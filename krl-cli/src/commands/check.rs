@@ -85,7 +85,10 @@ pub fn run(args: Args) -> u8 {
                 .zip(&settings)
                 .map(|(&id, (path, levels))| {
                     let (diagnostics, facts) = check_file(&db, id, path, levels, &finder);
-                    (render_file(diagnostics, args.format, &renderer, &db, color), facts)
+                    (
+                        render_file(diagnostics, args.format, &renderer, &db, color),
+                        facts,
+                    )
                 })
                 .collect()
         },
