@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use krl_check::events::unraised_events;
-use krl_diagnostics::{Diagnostic, FileId, SourceDb, SourceFile, render};
+use krl_diagnostics::{Diagnostic, SourceDb, SourceFile, render};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
