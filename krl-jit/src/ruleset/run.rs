@@ -404,20 +404,17 @@ impl KrlInstance {
                     EventTarget::Static { domain, name } => (Value::string(&**domain), eval(cx, 1, name)?),
                     EventTarget::Dynamic(expr) => TxnContext::split_event_type(&eval(cx, 1, expr)?),
                 };
-                let record = match time {
+                let scheduled = match time {
                     ScheduleWhen::At(time) => {
                         let time = eval(cx, 2, time)?;
-                        interp::at(cx.schedule_at(&domain, &name, &time, attrs), stmt.span, cx)?
+                        cx.schedule_at(&domain, &name, &time, attrs)
                     }
                     ScheduleWhen::Repeat(timespec) => {
                         let timespec = eval(cx, 2, timespec)?;
-                        interp::at(
-                            cx.schedule_repeat(&domain, &name, &timespec, attrs),
-                            stmt.span,
-                            cx,
-                        )?
+                        cx.schedule_repeat(&domain, &name, &timespec, attrs)
                     }
                 };
+                let record = interp::at(scheduled, stmt.span, cx)?;
                 if let Some(slot) = setting {
                     frame.set(*slot, record);
                 }
