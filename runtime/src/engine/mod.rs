@@ -7,7 +7,8 @@
 //! sees its fields, and the built-in modules act through `kernel/facade.rs`), `log` (the pico log), `ent`
 //! (entity-variable paths), `pico` (one pico's state), `error` (`EngineError`), `kernel` (the engine and its
 //! transactions), `outbox` (events for other engines, posted in order once their transaction
-//! committed), `select` (event expressions),
+//! committed), `placement` (which engine runs each pico of a shared store), `select` (event
+//! expressions),
 //! `source` (where a ruleset URL's text comes from), `system` (the built-in system rulesets
 //! and the boot sequence), `trace` (what tools may observe of running rules).
 
@@ -22,6 +23,7 @@ pub mod log;
 mod modules;
 pub mod outbox;
 mod persist;
+pub mod placement;
 mod pico;
 pub mod select;
 mod source;
