@@ -35,6 +35,18 @@ impl EngineInner {
         }
     }
 
+    /// [`Self::claim`] of the pico behind `eci`; an unknown ECI is answered here (where it is
+    /// then reported unknown).
+    pub(crate) fn route_eci(&self, eci: &str) -> Result<Route, RuntimeError> {
+        if self.placement.is_none() {
+            return Ok(Route::Here);
+        }
+        match self.channel(eci) {
+            Ok(channel) => self.claim(&channel.pico_id),
+            Err(_) => Ok(Route::Here),
+        }
+    }
+
     /// Claims a pico about to be created (the root of an empty store, a child of
     /// `ctx:newPico`) before the commit that creates it, so that it belongs to this engine.
     /// There is nothing to adopt.
@@ -103,13 +115,7 @@ impl Engine {
     /// that holds the channel's pico. Claims the pico if no engine holds it, adopting it
     /// (see `kernel/adopt.rs`). An unknown ECI is answered here, as an unknown ECI.
     pub fn route(&self, eci: &str) -> Result<Route, EngineError> {
-        if self.inner.placement.is_none() {
-            return Ok(Route::Here);
-        }
-        let Ok(channel) = self.inner.channel(eci) else {
-            return Ok(Route::Here);
-        };
-        Ok(self.inner.claim(&channel.pico_id)?)
+        Ok(self.inner.route_eci(eci)?)
     }
 
     /// Whether this engine shares its store with other engines, each running some of its
