@@ -279,14 +279,20 @@ fn load_client(
 /// Checks one client's pico after the load: answered again within 15 s of the kill, and no
 /// acknowledged event lost or applied twice (at most the acknowledged and the unanswered ones
 /// are stored). Answers how long it took.
-fn check_after_kill(port: u16, (eci, acked, unsure, back_after): (String, f64, f64, Option<Duration>)) -> Duration {
+fn check_after_kill(
+    port: u16,
+    (eci, acked, unsure, back_after): (String, f64, f64, Option<Duration>),
+) -> Duration {
     let back_after = back_after.unwrap_or_else(|| panic!("pico {eci} never answered after the kill"));
     assert!(
         back_after < Duration::from_secs(15),
         "pico {eci} answered only {back_after:?} after the kill"
     );
     let stored = count(port, &eci).expect("the pico answers");
-    assert!(stored >= acked, "pico {eci}: {acked} acknowledged, {stored} stored");
+    assert!(
+        stored >= acked,
+        "pico {eci}: {acked} acknowledged, {stored} stored"
+    );
     // An unanswered request may still have been applied: the one in flight at the kill,
     // and under load any whose answer came too late for the client's timeout or whose
     // forwarding broke off after the owner accepted it. Each is applied at most once.
@@ -464,9 +470,11 @@ fn a_pico_reaches_a_pico_another_engine_runs() {
         "the second engine runs one pico"
     );
     assert_eq!(poke(engines[0].port, &near, &far), serde_json::json!(1));
-    eventually(Duration::from_secs(10), "the event sent reaches the far pico", || {
-        count(engines[0].port, &far) == Ok(2.0)
-    });
+    eventually(
+        Duration::from_secs(10),
+        "the event sent reaches the far pico",
+        || count(engines[0].port, &far) == Ok(2.0),
+    );
     assert_eq!(
         picos_by_engine(&store).get(&base_url(engines[1].port)),
         Some(&1),

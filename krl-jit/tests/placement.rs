@@ -102,7 +102,9 @@ fn open(name: &str, leases: &Leases, storage: &Arc<dyn Storage>) -> Engine {
 }
 
 fn total(engine: &Engine, eci: &str) -> Value {
-    engine.query(eci, RID, "total", Value::Null).expect("the query runs")
+    engine
+        .query(eci, RID, "total", Value::Null)
+        .expect("the query runs")
 }
 
 /// Polls until `engine` answers `expected` for the pico's total, or panics after 5 s.
@@ -137,24 +139,41 @@ fn a_pico_taken_over_runs_its_inbox_once_and_its_timers_fire_on_the_new_owner() 
     let family = first.new_pico(first.root_pico()).expect("a child");
     let pico = first.pico_of(&family).expect("the child's id");
     first.install(&pico, URL, Map::new()).expect("installs");
-    let eci = first.new_channel(&pico, &Value::Null, &Value::Null, &Value::Null).expect("a channel").id;
+    let eci = first
+        .new_channel(&pico, &Value::Null, &Value::Null, &Value::Null)
+        .expect("a channel")
+        .id;
     assert!(first.runs_pico(&pico), "a new pico belongs to its creator");
     first.event_wait(&eci, "t", "plan", Value::Null).expect("runs");
     first.event_wait(&eci, "t", "inc", Value::Null).expect("runs");
 
     let second = open("second", &leases, &storage);
     second.register(URL, SRC).expect("the ruleset compiles");
-    assert_eq!(second.route(&eci).expect("routed"), Route::Forward("first".to_owned()));
-    assert_eq!(second.take_over_orphans(10).expect("swept"), 0, "nothing is orphaned");
+    assert_eq!(
+        second.route(&eci).expect("routed"),
+        Route::Forward("first".to_owned())
+    );
+    assert_eq!(
+        second.take_over_orphans(10).expect("swept"),
+        0,
+        "nothing is orphaned"
+    );
 
     left_in_inbox(&storage, &pico, &eci);
     expire(&leases, "first");
-    assert_eq!(second.take_over_orphans(10).expect("swept"), 2, "the root and the child");
+    assert_eq!(
+        second.take_over_orphans(10).expect("swept"),
+        2,
+        "the root and the child"
+    );
     assert!(second.runs_pico(&pico) && !first.runs_pico(&pico));
     wait_for_total(&second, &eci, 2.0);
     // Routing to a pico adopted already picks nothing up again.
     assert_eq!(second.route(&eci).expect("routed"), Route::Here);
-    assert_eq!(first.route(&eci).expect("routed"), Route::Forward("second".to_owned()));
+    assert_eq!(
+        first.route(&eci).expect("routed"),
+        Route::Forward("second".to_owned())
+    );
 
     // The timer armed on the first engine fires on the second only.
     second.set_time(START + 11_000.0);
@@ -162,7 +181,11 @@ fn a_pico_taken_over_runs_its_inbox_once_and_its_timers_fire_on_the_new_owner() 
     first.set_time(START + 11_000.0);
     second.set_time(START + 60_000.0);
     second.evict_idle_picos();
-    assert_eq!(total(&second, &eci), Value::from(3.0), "each event ran once, on the owner");
+    assert_eq!(
+        total(&second, &eci),
+        Value::from(3.0),
+        "each event ran once, on the owner"
+    );
 }
 
 const PARENT: &str = r#"
@@ -178,17 +201,31 @@ fn a_child_made_on_an_engine_belongs_to_it_and_deleting_it_forgets_its_lease() {
     let first = open("first", &leases, &storage);
     let root = first.root_pico().to_owned();
     first.register("file:///parent.krl", PARENT).expect("compiles");
-    first.install(&root, "file:///parent.krl", Map::new()).expect("installs");
-    let root_eci = first.new_channel(&root, &Value::Null, &Value::Null, &Value::Null).expect("a channel").id;
+    first
+        .install(&root, "file:///parent.krl", Map::new())
+        .expect("installs");
+    let root_eci = first
+        .new_channel(&root, &Value::Null, &Value::Null, &Value::Null)
+        .expect("a channel")
+        .id;
     let eci = first.new_pico(&root).expect("a child");
     let pico = first.pico_of(&eci).expect("the child's id");
-    let owner = leases.lock().expect("no test thread panicked").get(&pico).cloned();
+    let owner = leases
+        .lock()
+        .expect("no test thread panicked")
+        .get(&pico)
+        .cloned();
     assert_eq!(owner, Some(("first".to_owned(), 1, true)));
     let mut attrs = Map::new();
     attrs.insert("eci", Value::string(eci.as_str()));
-    first.event_wait(&root_eci, "t", "del", Value::map(attrs)).expect("deleted");
+    first
+        .event_wait(&root_eci, "t", "del", Value::map(attrs))
+        .expect("deleted");
     assert!(
-        !leases.lock().expect("no test thread panicked").contains_key(&pico),
+        !leases
+            .lock()
+            .expect("no test thread panicked")
+            .contains_key(&pico),
         "the deleted pico's lease is gone"
     );
 }
@@ -196,7 +233,14 @@ fn a_child_made_on_an_engine_belongs_to_it_and_deleting_it_forgets_its_lease() {
 #[test]
 fn outbox_entries_of_the_earlier_layout_move_under_their_pico() {
     let storage: Arc<dyn Storage> = Arc::new(MemoryStorage::new());
-    drop(Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), Arc::clone(&storage)).expect("opens"));
+    drop(
+        Engine::open(
+            Arc::new(InterpreterBackend),
+            EngineOptions::default(),
+            Arc::clone(&storage),
+        )
+        .expect("opens"),
+    );
     let record = serde_json::json!({
         "pico_id": "p1", "host": "http://127.0.0.1:9", "eci": "e", "domain": "t", "name": "n", "body": "{}",
     });
@@ -206,8 +250,12 @@ fn outbox_entries_of_the_earlier_layout_move_under_their_pico() {
         serde_json::to_vec(&record).expect("JSON"),
     );
     storage.commit(batch).expect("the memory store commits");
-    let engine = Engine::open(Arc::new(InterpreterBackend), EngineOptions::default(), Arc::clone(&storage))
-        .expect("opens");
+    let engine = Engine::open(
+        Arc::new(InterpreterBackend),
+        EngineOptions::default(),
+        Arc::clone(&storage),
+    )
+    .expect("opens");
     engine.stop_sending(Duration::from_millis(10));
     let keys: Vec<Vec<String>> = storage
         .scan_prefix(&key::prefix(&["outbox"]))

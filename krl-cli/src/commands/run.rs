@@ -269,7 +269,11 @@ fn open_store(args: &Args, home: &Path, base_url: &str) -> anyhow::Result<Opened
 /// answers the UI channel and the developer channel. On a shared store whose root another
 /// engine runs, that engine set the root up: the rulesets are only registered here (a pico
 /// this engine takes over may use them), and both channels are read.
-fn set_up_root(engine: &Engine, files: &[PathBuf], watched: &mut Watched) -> anyhow::Result<(String, String)> {
+fn set_up_root(
+    engine: &Engine,
+    files: &[PathBuf],
+    watched: &mut Watched,
+) -> anyhow::Result<(String, String)> {
     let root = engine.root_pico().to_string();
     if engine.claim_pico(&root)? == Route::Here {
         let ui_eci = system::boot(engine)?;
@@ -286,7 +290,9 @@ fn set_up_root(engine: &Engine, files: &[PathBuf], watched: &mut Watched) -> any
         watched.files.entry(file.clone()).or_default().modified = modified(file);
     }
     let eci = system::channel_tagged(engine, &root, &["developer", "krl"])?.ok_or_else(|| {
-        anyhow::anyhow!("the root pico {root} runs on another engine, which has not made its developer channel")
+        anyhow::anyhow!(
+            "the root pico {root} runs on another engine, which has not made its developer channel"
+        )
     })?;
     Ok((ui_eci, eci))
 }

@@ -18,8 +18,8 @@ use std::time::Duration;
 use krl_runtime::engine::Engine;
 use krl_runtime::engine::placement::Placement;
 use krl_runtime::storage::{
-    Durability, MemoryStorage, PicoLeaseOptions, PicoLeases, PostgresStorage, Renewer, SetupLock, SqliteStorage,
-    Storage,
+    Durability, MemoryStorage, PicoLeaseOptions, PicoLeases, PostgresStorage, Renewer, SetupLock,
+    SqliteStorage, Storage,
 };
 
 /// How long one engine may take to set a shared store up before the next one goes ahead.

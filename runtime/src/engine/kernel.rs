@@ -27,11 +27,11 @@ use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 use context::{LogEntry, TxnContext};
 
+mod adopt;
 mod clock;
 pub mod context;
 mod dead_letters;
 mod facade;
-mod adopt;
 mod load;
 mod logs;
 mod oneshot;

@@ -234,7 +234,10 @@ impl Outbox {
             };
             let record: OutboxRecord = persist::from_bytes(&entry_key, &bytes)?;
             self.next_seq.fetch_max(seq + 1, Ordering::Relaxed);
-            if inner.as_ref().is_some_and(|inner| inner.runs_here(&record.pico_id)) {
+            if inner
+                .as_ref()
+                .is_some_and(|inner| inner.runs_here(&record.pico_id))
+            {
                 stored.push(Outgoing { seq, record });
             }
         }

@@ -162,7 +162,8 @@ fn pass_on(target: &str, from: &str, parts: &Parts, body: &[u8]) -> Result<Respo
             continue;
         }
         for value in answer.all(&name) {
-            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value)) {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value))
+            {
                 response = response.header(name, value);
             }
         }

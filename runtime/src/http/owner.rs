@@ -32,8 +32,13 @@ pub(super) async fn route(State(api): State<Arc<HttpApi>>, request: Request, nex
     let route = tokio::task::spawn_blocking(move || engine.route(&eci)).await;
     match route {
         Ok(Ok(Route::Here)) => next.run(request).await,
-        Ok(Ok(Route::Forward(base_url))) => to_owner(base_url, api.engine.base_url().to_owned(), request).await,
-        Ok(Err(err)) => error_response(StatusCode::SERVICE_UNAVAILABLE, format!("Unavailable: {err}; retry")),
+        Ok(Ok(Route::Forward(base_url))) => {
+            to_owner(base_url, api.engine.base_url().to_owned(), request).await
+        }
+        Ok(Err(err)) => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("Unavailable: {err}; retry"),
+        ),
         Err(_) => error_response(
             StatusCode::SERVICE_UNAVAILABLE,
             "Unavailable: the request could not be routed; retry".to_owned(),

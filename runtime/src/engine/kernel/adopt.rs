@@ -17,7 +17,9 @@ impl EngineInner {
     /// Whether this engine runs `pico` now: always without a placement; with one, only a
     /// pico it holds (startup replays, timers and the outbox skip the others).
     pub(crate) fn runs_here(&self, pico: &str) -> bool {
-        self.placement.as_ref().is_none_or(|placement| placement.holds(pico))
+        self.placement
+            .as_ref()
+            .is_none_or(|placement| placement.holds(pico))
     }
 
     /// Claims `pico` for a job about to run on it: [`Route::Here`] once this engine holds
@@ -76,7 +78,7 @@ impl EngineInner {
         self.scheduler.forget_pico(pico);
         let picked_up = self
             .requeue_inbox(Some(pico))
-            .and_then(|()| Ok(self.outbox.resume(&self.this, &*self.storage, Some(pico))?));
+            .and_then(|()| self.outbox.resume(&self.this, &*self.storage, Some(pico)));
         if let Err(err) = picked_up {
             return Err(RuntimeError::error(format!(
                 "pico {pico} was taken over but its inbox or outbox could not be read: {err}"

@@ -42,7 +42,10 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
             refuse_self(cx, args.get(0), "ctx:eventQuery")?;
             if let Route::Forward(base_url) = cx.route(field(args.get(0)))? {
                 let both = merged(&attrs, &query_args);
-                let (event, asked) = ((field(args.get(1)), field(args.get(2))), (field(args.get(4)), field(args.get(5))));
+                let (event, asked) = (
+                    (field(args.get(1)), field(args.get(2))),
+                    (field(args.get(4)), field(args.get(5))),
+                );
                 return super::remote::event_query(&base_url, field(args.get(0)), event, asked, &both);
             }
             send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
@@ -178,7 +181,8 @@ pub(super) fn send(
         super::http::send_elsewhere(cx, &base_url, field(eci), field(domain), field(name), &attrs);
         return Ok(None);
     }
-    cx.send_event(field(eci), field(domain), field(name), attrs).map(Some)
+    cx.send_event(field(eci), field(domain), field(name), attrs)
+        .map(Some)
 }
 
 /// The event's attributes with the query's arguments over them, for one request that

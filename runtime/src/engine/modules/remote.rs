@@ -9,7 +9,12 @@ use crate::RuntimeError;
 use crate::value::Value;
 
 /// `ctx:query` of the pico behind `eci` on the engine at `base_url`.
-pub(super) fn query(base_url: &str, eci: &str, (rid, name): (&str, &str), args: &Value) -> Result<Value, RuntimeError> {
+pub(super) fn query(
+    base_url: &str,
+    eci: &str,
+    (rid, name): (&str, &str),
+    args: &Value,
+) -> Result<Value, RuntimeError> {
     let url = format!(
         "{}/c/{}/query/{}/{}",
         base_url.trim_end_matches('/'),
@@ -46,9 +51,17 @@ fn post(url: &str, body: &Value) -> Result<Value, RuntimeError> {
         Value::Null => "{}".to_owned(),
         body => body.encode(0).unwrap_or_else(|| "{}".to_owned()),
     };
-    let answer = match http_agent().post(url).set("Content-Type", "application/json").send_string(&body) {
+    let answer = match http_agent()
+        .post(url)
+        .set("Content-Type", "application/json")
+        .send_string(&body)
+    {
         Ok(answer) | Err(ureq::Error::Status(_, answer)) => answer,
-        Err(err) => return Err(RuntimeError::error(format!("the engine running the pico ({url}) did not answer: {err}"))),
+        Err(err) => {
+            return Err(RuntimeError::error(format!(
+                "the engine running the pico ({url}) did not answer: {err}"
+            )));
+        }
     };
     let text = answer
         .into_string()
