@@ -4,7 +4,9 @@
 //! Startup follows pico-engine's (engine.md §1.6 steps 6-8, §9): open the store in
 //! `<home>/db`, boot the system rulesets (`krl_runtime::engine::system`: install them on the
 //! root, set up its `engine,ui` channel with `engine_ui:setup`), flush and (re)install each
-//! given ruleset on the root by its `file://` URL, listen, then send `engine:started`. `--watch` re-flushes a ruleset
+//! given ruleset on the root by its `file://` URL, listen, then send `engine:started` (on a
+//! shared store, only the engine running the root does this; the others register the
+//! rulesets and read the root's channels: `run_store.rs`). `--watch` re-flushes a ruleset
 //! when its file changes and says which rules changed (`ruleset_changes`); a ruleset that stops
 //! compiling keeps running its old version, and one that never compiled is not installed.
 //!
@@ -153,8 +155,8 @@ fn serve(args: Args) -> anyhow::Result<()> {
     let files = files::collect_krl_files(&args.paths)?;
     let home = run_state::engine_home(args.home.as_deref())?;
     let open_files = raise_open_file_limit();
-    // Bind first: the base URL needs the actual port when `--port 0` picked one, and a
-    // standby serves on the port while it waits for a shared store.
+    // Bind first: the base URL (which a shared store's other engines forward to) needs the
+    // actual port when `--port 0` picked one.
     let listener = std::net::TcpListener::bind((args.host.as_str(), args.port))
         .map_err(|err| anyhow::anyhow!("cannot listen on {}:{}: {err}", args.host, args.port))?;
     listener.set_nonblocking(true)?;
