@@ -314,14 +314,14 @@ fn picos_spread_over_three_engines_survive_a_kill() {
     let Some(server) = PgServer::start() else { return };
     let store = server.database("three");
     let (dir, counter_url) = rulesets("pg-three");
-    let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "2"));
+    let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "4"));
     let picos: Vec<String> = (0..30)
         .map(|_| spawn_child(maker.port, &maker.eci, &counter_url))
         .collect();
     let (status, stderr) = maker.stop();
     assert!(status.success(), "{stderr}");
 
-    let engines = start_engines(&dir, &store, "2", &["a", "b", "c"]);
+    let engines = start_engines(&dir, &store, "4", &["a", "b", "c"]);
     let ports = [engines[0].port, engines[1].port, engines[2].port];
     for (idx, eci) in picos.iter().enumerate() {
         inc(ports[idx % 3], eci).expect("a released pico is taken by the engine asked");
@@ -454,14 +454,14 @@ fn a_pico_reaches_a_pico_another_engine_runs() {
     let Some(server) = PgServer::start() else { return };
     let store = server.database("cross");
     let (dir, counter_url) = rulesets("pg-cross");
-    let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "2"));
+    let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "10"));
     let (near, far) = (
         spawn_child(maker.port, &maker.eci, &counter_url),
         spawn_child(maker.port, &maker.eci, &counter_url),
     );
     let (status, stderr) = maker.stop();
     assert!(status.success(), "{stderr}");
-    let engines = start_engines(&dir, &store, "2", &["a", "b"]);
+    let engines = start_engines(&dir, &store, "10", &["a", "b"]);
     inc(engines[0].port, &near).expect("the first engine takes one pico");
     inc(engines[1].port, &far).expect("the second engine takes the other");
     assert_eq!(

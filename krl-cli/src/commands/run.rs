@@ -236,22 +236,29 @@ fn serve(args: Args) -> anyhow::Result<()> {
         RunState::remove(&home, pid);
     }
     stop.store(true, Ordering::Relaxed);
-    if let Some(sweeper) = sweeper {
-        let _ = sweeper.join();
+    wind_down(&engine, store.shared, [sweeper, watcher]);
+    say!("krl run: stopped");
+    Ok(())
+}
+
+/// After the server stopped (the background threads told to stop): events being posted to
+/// other engines finish, so none is sent twice after a restart; then, after the last commit,
+/// a shared store's leases are released, so the other engines take this engine's picos at
+/// once.
+fn wind_down(
+    engine: &Engine,
+    shared: Option<SharedStore>,
+    threads: [Option<std::thread::JoinHandle<()>>; 2],
+) {
+    for thread in threads.into_iter().flatten() {
+        let _ = thread.join();
     }
-    // Events being posted to other engines finish, so none is sent twice after a restart.
     engine.stop_sending(STOP_SENDING_TIMEOUT);
-    // After the last commit: the other engines on a shared store take its picos at once.
-    if let Some(shared) = store.shared
+    if let Some(shared) = shared
         && let Err(err) = shared.release()
     {
         warn!("krl run: cannot release the leases of this engine's picos ({err}); they expire on their own");
     }
-    if let Some(watcher) = watcher {
-        let _ = watcher.join();
-    }
-    say!("krl run: stopped");
-    Ok(())
 }
 
 /// The store `--memory`, `--store` or the home names.

@@ -162,19 +162,20 @@ const SWEEP_BATCH: usize = 256;
 /// Takes over, every half lease until `stop`, the picos no engine holds any more (their
 /// engine died or stopped), so that their accepted events run and their timers fire
 /// although no request reaches them. Every engine sweeps; each orphan goes to the first
-/// that claims it.
+/// that claims it. The first sweep waits a whole lease: picos a stopped engine released are
+/// then taken by the engines their requests reach, which spreads them.
 pub fn sweep(engine: &Engine, lease: Duration, stop: Arc<AtomicBool>) -> JoinHandle<()> {
     let engine = engine.clone();
     let pace = Duration::from_millis(50);
     std::thread::spawn(move || {
-        let mut since = Duration::ZERO;
+        let mut next = lease;
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(pace);
-            since += pace;
-            if since < lease / 2 {
+            next = next.saturating_sub(pace);
+            if !next.is_zero() {
                 continue;
             }
-            since = Duration::ZERO;
+            next = lease / 2;
             // A failed sweep (the store unreachable) is tried again at the next turn.
             while let Ok(taken) = engine.take_over_orphans(SWEEP_BATCH) {
                 if taken < SWEEP_BATCH || stop.load(Ordering::Relaxed) {
