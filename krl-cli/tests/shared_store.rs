@@ -48,7 +48,7 @@ const SPAWN: &str = r#"ruleset test.spawn {
   rule spawn {
     select when t spawn
     every {
-      ctx:newPico([{"url": event:attrs{"url"}}]) setting(family)
+      ctx:newPico(event:attrs{"urls"}.map(function(url) { {"url": url} })) setting(family)
       // The family channel is the parent's own; the child opens one for the clients.
       ctx:eventQuery(eci = family, domain = "t", name = "open", attrs = {},
         rid = "test.count", queryName = "channel") setting(eci)
@@ -59,6 +59,10 @@ const SPAWN: &str = r#"ruleset test.spawn {
 "#;
 
 /// A folder with the two rulesets, and the counter's `file://` URL.
+///
+/// Picos that tests spread over engines are grandchildren of the root (children of a "hub"
+/// child, [`hub`]): the root's UI ruleset queries every child of the root when an engine
+/// starts (`engine:started`), which makes the engine running the root take them all.
 fn rulesets(name: &str) -> (PathBuf, String) {
     let dir = temp_dir(name);
     let rules = dir.join("rules");
@@ -67,6 +71,12 @@ fn rulesets(name: &str) -> (PathBuf, String) {
     std::fs::write(rules.join("spawn.krl"), SPAWN).expect("spawn.krl is written");
     let url = format!("file://{}", rules.join("count.krl").display());
     (dir, url)
+}
+
+/// A child of the root with both rulesets, whose channel takes `t:spawn`; answers that ECI.
+fn hub(port: u16, root_eci: &str, counter_url: &str) -> String {
+    let spawn_url = counter_url.replace("count.krl", "spawn.krl");
+    spawn_with(port, root_eci, &[counter_url, &spawn_url])
 }
 
 fn free_port() -> u16 {
@@ -120,9 +130,15 @@ fn count(port: u16, eci: &str) -> Result<f64, String> {
 }
 
 fn spawn_child(port: u16, eci: &str, url: &str) -> String {
+    spawn_with(port, eci, &[url])
+}
+
+/// A child of the pico behind `eci` with the rulesets at `urls` (the counter first), through
+/// the engine at `port`; answers the ECI of the channel the counter opened on it.
+fn spawn_with(port: u16, eci: &str, urls: &[&str]) -> String {
     let text = ureq::post(&format!("http://127.0.0.1:{port}/c/{eci}/event-wait/t/spawn"))
         .set("Content-Type", "application/json")
-        .send_string(&serde_json::json!({ "url": url }).to_string())
+        .send_string(&serde_json::json!({ "urls": urls }).to_string())
         .expect("spawn answers")
         .into_string()
         .expect("an answer");
@@ -315,8 +331,9 @@ fn picos_spread_over_three_engines_survive_a_kill() {
     let store = server.database("three");
     let (dir, counter_url) = rulesets("pg-three");
     let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "4"));
+    let hub = hub(maker.port, &maker.eci, &counter_url);
     let picos: Vec<String> = (0..30)
-        .map(|_| spawn_child(maker.port, &maker.eci, &counter_url))
+        .map(|_| spawn_child(maker.port, &hub, &counter_url))
         .collect();
     let (status, stderr) = maker.stop();
     assert!(status.success(), "{stderr}");
@@ -455,20 +472,17 @@ fn a_pico_reaches_a_pico_another_engine_runs() {
     let store = server.database("cross");
     let (dir, counter_url) = rulesets("pg-cross");
     let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "10"));
+    let hub = hub(maker.port, &maker.eci, &counter_url);
     let (near, far) = (
-        spawn_child(maker.port, &maker.eci, &counter_url),
-        spawn_child(maker.port, &maker.eci, &counter_url),
+        spawn_child(maker.port, &hub, &counter_url),
+        spawn_child(maker.port, &hub, &counter_url),
     );
     let (status, stderr) = maker.stop();
     assert!(status.success(), "{stderr}");
     let engines = start_engines(&dir, &store, "10", &["a", "b"]);
     inc(engines[0].port, &near).expect("the first engine takes one pico");
     inc(engines[1].port, &far).expect("the second engine takes the other");
-    assert_eq!(
-        picos_by_engine(&store).get(&base_url(engines[1].port)),
-        Some(&1),
-        "the second engine runs one pico"
-    );
+    let placed = picos_by_engine(&store);
     assert_eq!(poke(engines[0].port, &near, &far), serde_json::json!(1));
     eventually(
         Duration::from_secs(10),
@@ -476,8 +490,8 @@ fn a_pico_reaches_a_pico_another_engine_runs() {
         || count(engines[0].port, &far) == Ok(2.0),
     );
     assert_eq!(
-        picos_by_engine(&store).get(&base_url(engines[1].port)),
-        Some(&1),
+        picos_by_engine(&store),
+        placed,
         "the far pico stayed where it runs"
     );
 }
