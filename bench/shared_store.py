@@ -71,7 +71,7 @@ def free_port():
 def pg_bin():
     dirs = os.environ.get("PATH", "").split(":") + sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     for d in dirs:
-        if os.path.isfile(os.path.join(d, "initdb")) and os.path.isfile(os.path.join(d, "pg_ctl")):
+        if all(os.path.isfile(os.path.join(d, tool)) for tool in ("initdb", "pg_ctl", "psql")):
             return d
     raise SystemExit("PostgreSQL binaries not found")
 
