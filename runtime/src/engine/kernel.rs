@@ -27,6 +27,7 @@ use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 use context::{LogEntry, TxnContext};
 
+mod adopt;
 mod clock;
 pub mod context;
 mod dead_letters;
@@ -157,6 +158,12 @@ pub(crate) struct EngineInner {
     value_limits: ValueLimits,
     /// This engine, for work a module finishes after its transaction (`http` autosend).
     this: std::sync::Weak<EngineInner>,
+    /// Which engine runs each pico when several share the store (`placement.rs`); `None`:
+    /// this one runs them all.
+    placement: Option<Arc<dyn super::placement::Placement>>,
+    /// Pico → the epoch it was adopted at (`kernel/adopt.rs`), so that each acquisition
+    /// picks up the pico's inbox, timers and outbox once.
+    adopted: Mutex<HashMap<String, i64>>,
 }
 
 /// One registered ruleset version (see [`Engine::registered_version`]).
@@ -209,6 +216,10 @@ pub struct EngineOptions {
     /// Keep rule traces: why each rule did or did not fire, per event transaction
     /// (`why.rs`; read with [`Engine::why`]). Off by default; `krl run` turns it on.
     pub why: bool,
+    /// Which engine runs each pico when several engines share the store (`placement.rs`):
+    /// with one, this engine runs only the picos it claims and forwards the others. `None`
+    /// (the default): this engine runs every pico of its store.
+    pub placement: Option<Arc<dyn super::placement::Placement>>,
 }
 
 /// One entity variable of a pico: `(rid, name, value)` ([`Engine::ent_vars`]).
@@ -231,6 +242,7 @@ impl Default for EngineOptions {
             step_budget: DEFAULT_STEP_BUDGET,
             value_limits: ValueLimits::default(),
             why: false,
+            placement: None,
         }
     }
 }
@@ -277,6 +289,8 @@ impl Engine {
             step_budget: options.step_budget,
             value_limits: options.value_limits,
             this: this.clone(),
+            placement: options.placement,
+            adopted: Mutex::new(HashMap::new()),
         });
         let receiver = Arc::new(Mutex::new(receiver));
         for idx in 0..options.workers.max(1) {
@@ -288,10 +302,12 @@ impl Engine {
                 .expect("the engine can start its worker threads");
         }
         // Events a previous run committed for other engines go out before any new ones.
-        inner.outbox.resume(&inner.this, &*inner.storage)?;
+        inner.outbox.resume(&inner.this, &*inner.storage, None)?;
         match stored_root {
             Some(_) => inner.load()?,
             None => {
+                // On a shared store the root belongs to the engine that creates it.
+                inner.claim_new(&root_id)?;
                 let mut batch = WriteBatch::new();
                 batch.put(persist::root_key(), persist::to_bytes(&root_id));
                 batch.put(persist::layout_key(), persist::to_bytes(&persist::LAYOUT_VERSION));
@@ -305,7 +321,7 @@ impl Engine {
             }
         }
         // Scheduled events: re-arm stored schedules; the system clock gets a timer thread.
-        super::modules::schedule::rearm_all(&inner);
+        super::modules::schedule::rearm(&inner, None);
         if !inner.has_manual_clock() {
             inner.scheduler.start(Arc::downgrade(&inner));
         }

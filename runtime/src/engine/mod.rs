@@ -7,7 +7,8 @@
 //! sees its fields, and the built-in modules act through `kernel/facade.rs`), `log` (the pico log), `ent`
 //! (entity-variable paths), `pico` (one pico's state), `error` (`EngineError`), `kernel` (the engine and its
 //! transactions), `outbox` (events for other engines, posted in order once their transaction
-//! committed), `select` (event expressions),
+//! committed), `placement` (which engine runs each pico of a shared store), `select` (event
+//! expressions),
 //! `source` (where a ruleset URL's text comes from), `system` (the built-in system rulesets
 //! and the boot sequence), `trace` (what tools may observe of running rules).
 
@@ -23,6 +24,7 @@ mod modules;
 pub mod outbox;
 mod persist;
 mod pico;
+pub mod placement;
 pub mod rule_host;
 pub mod select;
 mod source;

@@ -143,6 +143,9 @@ impl EngineInner {
         installs: Vec<(Arc<RulesetCode>, String, Map)>,
     ) -> Result<String, RuntimeError> {
         let child_id = new_id();
+        // Placement on the creator: on a shared store the child is this engine's before
+        // the commit that creates it (a commit may only write picos this engine holds).
+        self.claim_new(&child_id)?;
         let family = |pico: &str, owner: &str, tag: &str| Channel {
             id: new_id(),
             pico_id: pico.to_string(),
