@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Event throughput of `krl run` over HTTP on SQLite and on PostgreSQL, and of 1, 2 and 3
-engines on one PostgreSQL store (the lease holder runs the picos; the others forward).
+engines on one PostgreSQL store with the picos spread over them (each pico runs on the
+engine holding its lease; the others forward its requests there).
 
 Usage (as root or as a user that may run initdb; PostgreSQL's binaries on PATH or under
 /usr/lib/postgresql/*/bin):
     cargo build --release -p krl-cli
     python3 bench/shared_store.py target/release/krl [--seconds 8] [--clients 16] [--picos 32]
 
-Each setup gets a fresh store. `--picos` child picos each run a counter; `--clients` threads
-send `event-wait t:inc` (one stateful transaction each: read, increment, commit) round robin
-over the picos and over every engine of the setup, for `--seconds` seconds after a warm-up.
+Each setup gets a fresh store. `--picos` child picos each run a counter, made by one engine
+which then stops (releasing them); the setup's engines start, and pico k's first event goes
+to engine k mod N, which takes it, so the picos are spread evenly. `--clients` threads send
+`event-wait t:inc` (one stateful transaction each: read, increment, commit) round robin over
+the picos, for `--seconds` seconds after a warm-up: "to owner" sends each pico's events to the
+engine running it, "any engine" round robin over every engine (forwarded when it is not the
+owner).
 Reported: acknowledged events per second and the median and 99th percentile latency. All
 traffic stays on 127.0.0.1; PostgreSQL runs with its defaults (fsync on) on a temp folder and
 is stopped at the end.
@@ -66,7 +71,7 @@ def free_port():
 def pg_bin():
     dirs = os.environ.get("PATH", "").split(":") + sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     for d in dirs:
-        if os.path.isfile(os.path.join(d, "initdb")) and os.path.isfile(os.path.join(d, "pg_ctl")):
+        if all(os.path.isfile(os.path.join(d, tool)) for tool in ("initdb", "pg_ctl", "psql")):
             return d
     raise SystemExit("PostgreSQL binaries not found")
 
@@ -101,18 +106,13 @@ class Postgres:
 
 
 class Engine:
-    def __init__(self, binary, rules, home, store=None, wait_banner=True):
+    def __init__(self, binary, rules, home, store=None):
         self.port = free_port()
         args = [binary, "run", rules, "--port", str(self.port), "--home", home, "--no-token"]
         if store:
             args += ["--store", store]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.eci = None
-        if wait_banner:
-            self.banner()
-        else:
-            while "standby:" not in self.proc.stdout.readline():
-                pass
 
     def banner(self):
         while self.eci is None:
@@ -134,9 +134,9 @@ def post(url, body=b""):
         return answer.read()
 
 
-def measure(engines, picos, seconds, clients):
+def measure(engines, picos, seconds, clients, to_owner):
     """Events answered per second between the end of a one-second warm-up and `seconds`
-    later, with their latencies."""
+    later, with their latencies. Pico k runs on engine k mod N (`setup`)."""
     ports = [e.port for e in engines]
     done, stop = [], threading.Event()
 
@@ -144,7 +144,8 @@ def measure(engines, picos, seconds, clients):
         n, mine = idx, []
         while not stop.is_set():
             eci = picos[n % len(picos)]
-            port = ports[(n // len(picos) + idx) % len(ports)]
+            k = n % len(picos)
+            port = ports[k % len(ports)] if to_owner else ports[(n // len(picos) + idx) % len(ports)]
             t0 = time.perf_counter()
             answer = post(f"http://127.0.0.1:{port}/c/{eci}/event-wait/t/inc")
             if b'"error"' in answer:
@@ -176,14 +177,21 @@ def setup(binary, tmp, name, store, engines_count, picos_count):
     with open(os.path.join(rules, "spawn.krl"), "w") as f:
         f.write(SPAWN)
     url = "file://" + os.path.join(rules, "count.krl")
-    first = Engine(binary, rules, os.path.join(tmp, name, "e0"), store)
-    engines = [first] + [Engine(binary, rules, os.path.join(tmp, name, f"e{i}"), store, wait_banner=False)
-                         for i in range(1, engines_count)]
+    maker = Engine(binary, rules, os.path.join(tmp, name, "maker"), store)
+    maker.banner()
     picos = []
     for _ in range(picos_count):
-        answer = json.loads(post(f"http://127.0.0.1:{first.port}/c/{first.eci}/event-wait/t/spawn",
+        answer = json.loads(post(f"http://127.0.0.1:{maker.port}/c/{maker.eci}/event-wait/t/spawn",
                                  json.dumps({"url": url}).encode()))
         picos.append(answer["directives"][0]["options"]["eci"])
+    if not store:
+        return [maker], picos
+    maker.stop()  # releases the picos' leases
+    engines = [Engine(binary, rules, os.path.join(tmp, name, f"e{i}"), store) for i in range(engines_count)]
+    for e in engines:
+        e.banner()
+    for k, eci in enumerate(picos):
+        post(f"http://127.0.0.1:{engines[k % len(engines)].port}/c/{eci}/event-wait/t/inc")
     return engines, picos
 
 
@@ -197,16 +205,18 @@ def main():
     tmp = tempfile.mkdtemp(prefix="krl-bench-")
     pg = Postgres()
     try:
-        runs = [("sqlite, 1 engine", None, 1)] + [(f"postgres, {n} engine(s)", "pg", n) for n in (1, 2, 3)]
-        for idx, (label, kind, n) in enumerate(runs):
+        runs = [("sqlite, 1 engine", None, 1, True)] + [
+            (f"postgres, {n} engine(s), {'to owner' if owner else 'any engine'}", "pg", n, owner)
+            for n in (1, 2, 3) for owner in ((True,) if n == 1 else (True, False))]
+        for idx, (label, kind, n, owner) in enumerate(runs):
             store = pg.database() if kind else None
             engines, picos = setup(args.binary, tmp, f"run{idx}", store, n, args.picos)
             try:
-                rate, p50, p99 = measure(engines, picos, args.seconds, args.clients)
+                rate, p50, p99 = measure(engines, picos, args.seconds, args.clients, owner)
             finally:
                 for e in reversed(engines):
                     e.stop()
-            print(f"{label:24} {rate:8.0f} events/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms", flush=True)
+            print(f"{label:38} {rate:8.0f} events/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms", flush=True)
     finally:
         pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,42 +1,66 @@
 //! Parses and checks every `.krl` file below the given folders on one thread, as `krl check`
-//! does per file (no module resolver, no rendering), then the notes across files: a steady
-//! input for instruction counts that needs only krl-syntax and krl-check built, not the CLI.
-//! `cargo build --release -p krl-check --example check_dir`, then
-//! `valgrind --tool=callgrind target/release/examples/check_dir DIR...`.
+//! does per file (no module resolver), then the notes across files, and renders every
+//! diagnostic as `krl check`'s human format without colour (`--no-render` leaves that out):
+//! a steady input for instruction counts that needs only krl-syntax and krl-check built, not
+//! the CLI. `cargo build --release -p krl-check --example check_dir`, then
+//! `valgrind --tool=callgrind target/release/examples/check_dir [--no-render] DIR...`.
 
 use std::path::{Path, PathBuf};
 
-use krl_check::events::{EventFacts, unraised_events};
-use krl_diagnostics::FileId;
+use krl_check::events::unraised_events;
+use krl_diagnostics::{Diagnostic, SourceDb, SourceFile, render};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let mut files = Vec::new();
-    for dir in std::env::args().skip(1) {
-        collect(Path::new(&dir), &mut files);
+    let mut rendering = true;
+    for arg in std::env::args().skip(1) {
+        if arg == "--no-render" {
+            rendering = false;
+        } else {
+            collect(Path::new(&arg), &mut files);
+        }
     }
     files.sort();
-    let (mut bytes, mut diagnostics, mut broken) = (0, 0, 0);
-    let mut facts = Vec::new();
-    for (idx, path) in files.iter().enumerate() {
+    let mut db = SourceDb::new();
+    for path in &files {
         let src = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let file = FileId(idx as u32);
-        let parse = krl_syntax::parse_ruleset(file, &src);
+        db.add_file(SourceFile::new(path.display().to_string(), src));
+    }
+    let (mut bytes, mut broken) = (0, 0);
+    let mut reports: Vec<Vec<Diagnostic>> = Vec::new();
+    let mut facts = Vec::new();
+    for (file, source) in db.iter() {
+        let src = source.text();
+        let parse = krl_syntax::parse_ruleset(file, src);
         bytes += src.len();
-        diagnostics += parse.diagnostics.len();
+        let mut diagnostics = parse.diagnostics.clone();
         if parse.has_errors() {
             broken += 1;
-            continue;
+        } else {
+            let analysis = krl_check::check_with(file, Some(src), &parse, &krl_check::Options::default());
+            diagnostics.extend(analysis.diagnostics);
+            facts.push(analysis.events);
         }
-        let analysis = krl_check::check_with(file, Some(&src), &parse, &krl_check::Options::default());
-        diagnostics += analysis.diagnostics.len();
-        facts.push(EventFacts::of_checked(file, &parse.ruleset));
+        reports.push(diagnostics);
     }
-    diagnostics += unraised_events(&facts, &[]).len();
+    for note in unraised_events(&facts, &[]) {
+        reports[note.primary.at.file.0 as usize].push(note);
+    }
+    let diagnostics: usize = reports.iter().map(Vec::len).sum();
+    let mut rendered = 0;
+    if rendering {
+        let renderer = render::Renderer::new(&db);
+        let mut text = String::new();
+        for diagnostic in reports.iter().flatten() {
+            renderer.write_terminal(diagnostic, false, &mut text);
+        }
+        rendered = text.len();
+    }
     println!(
-        "{} files ({broken} with syntax errors), {bytes} bytes, {diagnostics} diagnostics",
+        "{} files ({broken} with syntax errors), {bytes} bytes, {diagnostics} diagnostics, {rendered} bytes rendered",
         files.len()
     );
 }

@@ -35,7 +35,7 @@ use crate::visit::each_expr;
 use crate::{FastMap, FastSet};
 
 /// What one ruleset produces and selects.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug, PartialEq)]
 pub struct EventFacts {
     file: Option<FileId>,
     /// `(domain, type)` with a literal name; type `*` for a whole domain.
@@ -50,32 +50,45 @@ pub struct EventFacts {
 
 impl EventFacts {
     /// The facts of a checked file: what it produces and what its rules select.
+    /// [`crate::check_with`] gives the same facts ([`crate::Analysis::events`]) from the
+    /// walk its lints make anyway.
     pub fn of_checked(file: FileId, ruleset: &Ruleset) -> EventFacts {
-        let mut facts = EventFacts::of(ruleset);
-        facts.file = Some(file);
-        for rule in ruleset.rules().filter(|rule| rule.is_active()) {
-            if let Some(SelectKind::When { event, .. }) = rule.select.as_ref().map(|s| &s.kind) {
-                selected_events(event, &mut facts.selected);
-            }
-        }
-        facts
+        EventFacts::checked(file, ruleset, EventFacts::of(ruleset))
     }
 
     /// What a ruleset that is not reported on produces (the system rulesets).
     pub fn of(ruleset: &Ruleset) -> EventFacts {
         let mut facts = EventFacts::default();
+        each_expr(ruleset, &mut |expr| facts.expr(expr));
+        facts.statements(ruleset);
+        facts
+    }
+
+    /// The facts of a checked file, from `walked`: what [`EventFacts::expr`] found in every
+    /// expression of active code.
+    pub(crate) fn checked(file: FileId, ruleset: &Ruleset, mut walked: EventFacts) -> EventFacts {
+        walked.statements(ruleset);
+        walked.file = Some(file);
+        for rule in ruleset.rules().filter(|rule| rule.is_active()) {
+            if let Some(SelectKind::When { event, .. }) = rule.select.as_ref().map(|s| &s.kind) {
+                selected_events(event, &mut walked.selected);
+            }
+        }
+        walked
+    }
+
+    /// The events the active rules' postludes raise and schedule.
+    fn statements(&mut self, ruleset: &Ruleset) {
         for rule in ruleset.rules().filter(|rule| rule.is_active()) {
             for stmt in rule.postlude.iter().flat_map(|postlude| postlude.statements()) {
                 match &stmt.kind {
                     StmtKind::Raise { event, .. } | StmtKind::Schedule { event, .. } => {
-                        facts.event_ref(event);
+                        self.event_ref(event);
                     }
                     _ => {}
                 }
             }
         }
-        each_expr(ruleset, &mut |expr| facts.expr(expr));
-        facts
     }
 
     fn produce(&mut self, domain: Option<&str>, kind: Option<&str>) {
@@ -104,7 +117,9 @@ impl EventFacts {
         }
     }
 
-    fn expr(&mut self, expr: &Expr) {
+    /// What one expression produces: a channel policy entry, an `event:send` option, a
+    /// `ctx:event` call. Called on every expression of active code.
+    pub(crate) fn expr(&mut self, expr: &Expr) {
         match &expr.kind {
             // Channel policy entries and `event:send` options.
             ExprKind::Map { items } => {
@@ -203,6 +218,8 @@ pub fn unraised_events(checked: &[EventFacts], others: &[EventFacts]) -> Vec<Dia
     for &(domain, kind) in produced.iter().filter(|(_, kind)| *kind != "*") {
         types_by_domain.entry(domain).or_default().push(kind);
     }
+    // Rules of many files select the same events: each one's suggestion is looked for once.
+    let mut suggestions: FastMap<(&str, &str), Option<&str>> = FastMap::default();
     let mut out = Vec::new();
     for facts in checked {
         let Some(file) = facts.file else { continue };
@@ -219,8 +236,11 @@ pub fn unraised_events(checked: &[EventFacts], others: &[EventFacts]) -> Vec<Dia
             if kind.chars().count() < MIN_TYPO_LENGTH {
                 continue;
             }
-            let siblings = types_by_domain.get(domain).into_iter().flatten().copied();
-            let Some(suggestion) = closest(kind, siblings) else {
+            let suggestion = *suggestions.entry((domain, kind)).or_insert_with(|| {
+                let siblings = types_by_domain.get(domain).into_iter().flatten().copied();
+                closest(kind, siblings)
+            });
+            let Some(suggestion) = suggestion else {
                 continue;
             };
             out.push(
@@ -263,6 +283,45 @@ mod tests {
             .into_iter()
             .map(|d| format!("{}: {}", d.message, d.help.unwrap_or_default()))
             .collect()
+    }
+
+    /// `check_with` collects the facts in its lints' walk: the same as a walk of their own.
+    #[test]
+    fn the_checker_gives_the_facts_of_checked() {
+        let src = r#"ruleset a {
+  global {
+    policy = {"allow": [{"domain": "sensor", "name": "reading"}, {"domain": "door"}]}
+    send = function(eci) { ctx:event(eci, "thermo", "ping") }
+    open = function(eci, kind) { ctx:eventQuery(eci = eci, domain = "light", name = kind) }
+  }
+  rule r { select when x go or (sensor reading and door opened) fired { raise wrangler event "done" } }
+  rule s { select when y stop fired { schedule relay event "tick" at time:now() } }
+  rule off { select when z never fired { raise ghost event "seen"; x = {"domain": "ghost2", "type": "t"} } }
+}"#;
+        let parse = parse_ruleset(FileId(3), src);
+        assert!(!parse.has_errors(), "{:?}", parse.diagnostics);
+        let analysis = crate::check(FileId(3), &parse);
+        let expected = EventFacts::of_checked(FileId(3), &parse.ruleset);
+        assert_eq!(analysis.events, expected);
+        assert!(
+            expected
+                .produced
+                .contains(&("thermo".to_string(), "ping".to_string()))
+        );
+        assert!(expected.computed_types.contains("light"));
+        assert_eq!(expected.selected.len(), 5);
+        // The inactive rule counts for neither.
+        let off = parse_ruleset(FileId(3), &src.replace("rule off {", "rule off is inactive {"));
+        assert!(!off.has_errors(), "{:?}", off.diagnostics);
+        let inactive = crate::check(FileId(3), &off);
+        assert_eq!(inactive.events, EventFacts::of_checked(FileId(3), &off.ruleset));
+        assert!(
+            !inactive
+                .events
+                .produced
+                .iter()
+                .any(|(domain, _)| domain.starts_with("ghost"))
+        );
     }
 
     const RAISER: &str =

@@ -44,6 +44,9 @@ pub struct Analysis {
     pub names: NameTable,
     /// Errors and lint warnings, ordered by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the ruleset produces and selects, for the notes across files
+    /// ([`events::unraised_events`]); [`events::EventFacts::of_checked`] of the same tree.
+    pub events: events::EventFacts,
 }
 
 /// Checks one parsed ruleset. Works on trees with recovered errors too, but callers usually
@@ -71,7 +74,8 @@ pub fn check_with(file: FileId, src: Option<&str>, parse: &krl_syntax::Parse, op
     }
     let types = types::Types::new(&names);
     let ctx = lints::LintContext::new(file, &parse.ruleset, &names, &types);
-    lints::run_all(&ctx, &mut diagnostics);
+    let walked = lints::run_all(&ctx, &mut diagnostics);
+    let events = events::EventFacts::checked(file, &parse.ruleset, walked);
     if let Some(src) = src {
         levels::apply_allow_comments(
             file,
@@ -83,5 +87,9 @@ pub fn check_with(file: FileId, src: Option<&str>, parse: &krl_syntax::Parse, op
     }
     options.levels.apply(&mut diagnostics);
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.at.span.start, diagnostic.code.id));
-    Analysis { names, diagnostics }
+    Analysis {
+        names,
+        diagnostics,
+        events,
+    }
 }

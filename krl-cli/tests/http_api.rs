@@ -197,6 +197,10 @@ fn event_wait_merges_query_body_and_headers() {
     );
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        answer.header("access-control-allow-headers"),
+        Some("Origin, X-Requested-With, Content-Type, Accept, Idempotency-Key")
+    );
     let said = directives(&answer);
     assert_eq!(said.len(), 1);
     let attrs = &said[0]["options"]["attrs"];

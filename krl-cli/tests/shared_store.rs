@@ -1,14 +1,17 @@
-//! `krl run --store postgres://...`: engines on one PostgreSQL store. Data kept across a
-//! restart; three engines with every pico reachable through every engine; `kill -9` of the
-//! running engine under load (a standby takes over, no acknowledged event lost); an engine
-//! paused past its lease whose late commit never lands. Each test starts its own PostgreSQL
-//! (skipped where it is not installed, never on CI).
+//! `krl run --store postgres://...`: engines on one PostgreSQL store, each running some of
+//! its picos. Data kept across a restart; three engines started at once on an empty store
+//! (one root); picos spread over three engines, every pico reachable through every engine;
+//! `kill -9` of an engine under load (its picos taken over; clients repeat unanswered events
+//! under their `Idempotency-Key`, and every counter equals the events acknowledged); an engine
+//! paused past its leases whose late commit to a pico never lands. Each test starts its own
+//! PostgreSQL (skipped where it is not installed, never on CI).
 
 #[path = "support/krl_run.rs"]
 mod krl_run;
 #[path = "../../runtime/tests/support/pg_server.rs"]
 mod pg_server;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -25,6 +28,14 @@ const COUNTER: &str = r#"ruleset test.count {
     channel = function() { ent:eci }
   }
   rule inc { select when t inc  always { ent:n := total() + 1 } }
+  rule poke {
+    select when t poke
+    pre { seen = ctx:query(event:attrs{"eci"}, "test.count", "total") }
+    every {
+      event:send({"eci": event:attrs{"eci"}, "domain": "t", "type": "inc"})
+      send_directive("seen", {"total": seen})
+    }
+  }
   rule open {
     select when t open
     ctx:newChannel(["open"], {"allow": [{"domain": "t", "name": "*"}], "deny": []},
@@ -38,7 +49,7 @@ const SPAWN: &str = r#"ruleset test.spawn {
   rule spawn {
     select when t spawn
     every {
-      ctx:newPico([{"url": event:attrs{"url"}}]) setting(family)
+      ctx:newPico(event:attrs{"urls"}.map(function(url) { {"url": url} })) setting(family)
       // The family channel is the parent's own; the child opens one for the clients.
       ctx:eventQuery(eci = family, domain = "t", name = "open", attrs = {},
         rid = "test.count", queryName = "channel") setting(eci)
@@ -49,6 +60,10 @@ const SPAWN: &str = r#"ruleset test.spawn {
 "#;
 
 /// A folder with the two rulesets, and the counter's `file://` URL.
+///
+/// Picos that tests spread over engines are grandchildren of the root (children of a "hub"
+/// child, [`hub`]): the root's UI ruleset queries every child of the root when an engine
+/// starts (`engine:started`), which makes the engine running the root take them all.
 fn rulesets(name: &str) -> (PathBuf, String) {
     let dir = temp_dir(name);
     let rules = dir.join("rules");
@@ -57,6 +72,12 @@ fn rulesets(name: &str) -> (PathBuf, String) {
     std::fs::write(rules.join("spawn.krl"), SPAWN).expect("spawn.krl is written");
     let url = format!("file://{}", rules.join("count.krl").display());
     (dir, url)
+}
+
+/// A child of the root with both rulesets, whose channel takes `t:spawn`; answers that ECI.
+fn hub(port: u16, root_eci: &str, counter_url: &str) -> String {
+    let spawn_url = counter_url.replace("count.krl", "spawn.krl");
+    spawn_with(port, root_eci, &[counter_url, &spawn_url])
 }
 
 fn free_port() -> u16 {
@@ -83,11 +104,21 @@ fn engine_args(dir: &Path, name: &str, store: &str, lease: &str) -> Vec<String> 
 /// `event-wait` of `t:inc` on `eci` through the engine at `port`: `Ok` once answered without
 /// an error (the event is committed).
 fn inc(port: u16, eci: &str) -> Result<(), String> {
+    inc_once(port, eci, None)
+}
+
+/// [`inc`] under an `Idempotency-Key`, when given: a repeat of the key is answered without a
+/// second event, so an unanswered one can be sent again, to any engine.
+fn inc_once(port: u16, eci: &str, key: Option<&str>) -> Result<(), String> {
     let url = format!("http://127.0.0.1:{port}/c/{eci}/event-wait/t/inc");
-    let answer = ureq::AgentBuilder::new()
+    let mut request = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(10))
         .build()
-        .post(&url)
+        .post(&url);
+    if let Some(key) = key {
+        request = request.set("Idempotency-Key", key);
+    }
+    let answer = request
         .send_string("")
         .map_err(|err| err.to_string())?
         .into_string()
@@ -110,9 +141,15 @@ fn count(port: u16, eci: &str) -> Result<f64, String> {
 }
 
 fn spawn_child(port: u16, eci: &str, url: &str) -> String {
+    spawn_with(port, eci, &[url])
+}
+
+/// A child of the pico behind `eci` with the rulesets at `urls` (the counter first), through
+/// the engine at `port`; answers the ECI of the channel the counter opened on it.
+fn spawn_with(port: u16, eci: &str, urls: &[&str]) -> String {
     let text = ureq::post(&format!("http://127.0.0.1:{port}/c/{eci}/event-wait/t/spawn"))
         .set("Content-Type", "application/json")
-        .send_string(&serde_json::json!({ "url": url }).to_string())
+        .send_string(&serde_json::json!({ "urls": urls }).to_string())
         .expect("spawn answers")
         .into_string()
         .expect("an answer");
@@ -184,6 +221,46 @@ fn a_bad_store_url_is_refused_clearly() {
     assert!(stderr.contains("unsupported store `mysql://x/y`"), "{stderr}");
 }
 
+/// How many picos the engine at each base URL holds a live lease on, read from the store.
+fn picos_by_engine(store: &str) -> HashMap<String, i64> {
+    let mut client = postgres::Client::connect(store, postgres::NoTls).expect("the test reaches the store");
+    let rows = client
+        .query(
+            "SELECT base_url, count(*) FROM krl_pico_lease WHERE expires_at > now() GROUP BY base_url",
+            &[],
+        )
+        .expect("the lease table is read");
+    rows.into_iter().map(|row| (row.get(0), row.get(1))).collect()
+}
+
+fn base_url(port: u16) -> String {
+    format!("http://localhost:{port}")
+}
+
+/// Starts engines on one store at once and waits for each one's banner.
+fn start_engines(dir: &Path, store: &str, lease: &str, names: &[&str]) -> Vec<KrlRun> {
+    let starting: Vec<Starting> = names
+        .iter()
+        .map(|name| Starting::krl(free_port(), &engine_args(dir, name, store, lease)))
+        .collect();
+    starting.into_iter().map(Starting::banner).collect()
+}
+
+/// Three engines started at the same time on an empty store create one root pico between
+/// them, and each serves its developer channel.
+#[test]
+fn engines_started_at_once_on_an_empty_store_share_one_root() {
+    let Some(server) = PgServer::start() else { return };
+    let store = server.database("at-once");
+    let (dir, _) = rulesets("pg-at-once");
+    let engines = start_engines(&dir, &store, "2", &["a", "b", "c"]);
+    for engine in &engines {
+        assert_eq!(engine.eci, engines[0].eci, "one root, one developer channel");
+        inc(engine.port, &engine.eci).expect("every engine reaches the root");
+    }
+    assert_eq!(count(engines[2].port, &engines[0].eci), Ok(3.0));
+}
+
 /// What the load clients share: stop, when the kill happened, events acknowledged, and
 /// clients answered since the kill.
 type LoadShared = (
@@ -194,63 +271,102 @@ type LoadShared = (
 );
 
 /// One client of the failover test: one event at a time to `eci`, round robin over the
-/// engines, until stopped. Answers the pico, its acknowledged and unanswered events (three
-/// were acknowledged before the load), and how long after the kill it was first answered.
-fn load_client(eci: String, ports: [u16; 3], shared: LoadShared) -> (String, f64, f64, Option<Duration>) {
+/// engines, until stopped. Each event has its own `Idempotency-Key` and is sent again (to the
+/// next engine) until it is answered, also after the stop, so that every event the client
+/// sent is acknowledged exactly once. Answers the pico, its acknowledged events (`before`
+/// were acknowledged before the load), how many sends went unanswered, and how long after
+/// the kill it was first answered.
+fn load_client(
+    eci: String,
+    ports: [u16; 3],
+    before: f64,
+    shared: LoadShared,
+) -> (String, f64, usize, Option<Duration>) {
     let (stop, killed_at, acks, recovered) = shared;
-    let (mut acked, mut unsure, mut back_after) = (3.0_f64, 0.0_f64, None);
+    let (mut acked, mut unanswered, mut back_after) = (before, 0, None);
     let mut turn = 0;
     while !stop.load(Ordering::Relaxed) {
-        turn += 1;
-        match inc(ports[turn % ports.len()], &eci) {
-            Ok(()) => {
-                acked += 1.0;
-                acks.fetch_add(1, Ordering::Relaxed);
-                let killed = *killed_at.lock().expect("no client panicked holding the lock");
-                if let (Some(at), None) = (killed, back_after) {
-                    back_after = Some(at.elapsed());
-                    recovered.fetch_add(1, Ordering::Relaxed);
-                }
+        let key = format!("{eci}-{acked}");
+        let give_up = Instant::now() + Duration::from_secs(60);
+        loop {
+            turn += 1;
+            if inc_once(ports[turn % ports.len()], &eci, Some(&key)).is_ok() {
+                break;
             }
-            Err(_) => {
-                unsure += 1.0;
-                std::thread::sleep(Duration::from_millis(50));
-            }
+            unanswered += 1;
+            assert!(Instant::now() < give_up, "event {key} unanswered for a minute");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        acked += 1.0;
+        acks.fetch_add(1, Ordering::Relaxed);
+        let killed = *killed_at.lock().expect("no client panicked holding the lock");
+        if let (Some(at), None) = (killed, back_after) {
+            back_after = Some(at.elapsed());
+            recovered.fetch_add(1, Ordering::Relaxed);
         }
     }
-    (eci, acked, unsure, back_after)
+    (eci, acked, unanswered, back_after)
 }
 
-/// Three engines on one store: one runs the picos, the other two forward to it; events for
-/// every pico go to every engine. Then `kill -9` of the running engine while 30 clients send
-/// events: every pico answers again through the survivors within 15 s, and no acknowledged
-/// event is lost and none is applied twice (at most the acknowledged and the unanswered ones
-/// are stored).
+/// Checks one client's pico after the load: answered again within 15 s of the kill, and its
+/// counter equal to the events acknowledged for it (none lost, none applied twice). Answers
+/// how long it took.
+fn check_after_kill(
+    port: u16,
+    (eci, acked, _, back_after): (String, f64, usize, Option<Duration>),
+) -> Duration {
+    let back_after = back_after.unwrap_or_else(|| panic!("pico {eci} never answered after the kill"));
+    assert!(
+        back_after < Duration::from_secs(15),
+        "pico {eci} answered only {back_after:?} after the kill"
+    );
+    let stored = count(port, &eci).expect("the pico answers");
+    assert_eq!(
+        stored, acked,
+        "pico {eci}: {acked} events acknowledged, {stored} stored"
+    );
+    back_after
+}
+
+/// Thirty picos are made on one engine, which then stops (releasing them); three engines
+/// share the store, and each pico's first event goes to one of them in turn, which takes it,
+/// so the picos spread over the engines. Events for every pico go to every engine. Then
+/// `kill -9` of the engine running the most picos while 30 clients send events: every pico
+/// answers again through the survivors within 15 s, and each pico's counter equals the events
+/// acknowledged for it (clients send every event with an `Idempotency-Key` and repeat it until
+/// answered).
 #[test]
-fn three_engines_share_a_store_and_survive_a_kill() {
+fn picos_spread_over_three_engines_survive_a_kill() {
     let Some(server) = PgServer::start() else { return };
     let store = server.database("three");
     let (dir, counter_url) = rulesets("pg-three");
-    let first = KrlRun::start(free_port(), &engine_args(&dir, "a", &store, "2"));
-    let ports = [free_port(), free_port()];
-    let standbys: Vec<Starting> = ports
-        .iter()
-        .enumerate()
-        .map(|(idx, port)| Starting::krl(*port, &engine_args(&dir, &format!("s{idx}"), &store, "2")))
-        .collect();
-    for standby in &standbys {
-        standby.wait_for_line("standby:");
-    }
+    let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "4"));
+    let hub = hub(maker.port, &maker.eci, &counter_url);
     let picos: Vec<String> = (0..30)
-        .map(|_| spawn_child(first.port, &first.eci, &counter_url))
+        .map(|_| spawn_child(maker.port, &hub, &counter_url))
         .collect();
-    let all_ports = [first.port, ports[0], ports[1]];
+    let (status, stderr) = maker.stop();
+    assert!(status.success(), "{stderr}");
+
+    let engines = start_engines(&dir, &store, "4", &["a", "b", "c"]);
+    let ports = [engines[0].port, engines[1].port, engines[2].port];
+    for (idx, eci) in picos.iter().enumerate() {
+        inc(ports[idx % 3], eci).expect("a released pico is taken by the engine asked");
+    }
     for eci in &picos {
-        for port in all_ports {
+        for port in ports {
             inc(port, eci).expect("every engine reaches every pico");
         }
-        assert_eq!(count(ports[1], eci), Ok(3.0));
+        assert_eq!(count(ports[1], eci), Ok(4.0));
     }
+    let spread = picos_by_engine(&store);
+    let holders: Vec<usize> = (0..3)
+        .filter(|idx| spread.get(&base_url(ports[*idx])).is_some_and(|held| *held > 0))
+        .collect();
+    assert!(holders.len() >= 2, "picos spread over the engines: {spread:?}");
+    let victim = (0..3)
+        .max_by_key(|idx| spread.get(&base_url(ports[*idx])).copied().unwrap_or(0))
+        .expect("three engines");
 
     // Load: one client per pico, one request at a time, round robin over the engines.
     let stop = Arc::new(AtomicBool::new(false));
@@ -267,90 +383,126 @@ fn three_engines_share_a_store_and_survive_a_kill() {
                 Arc::clone(&recovered),
             );
             let eci = eci.clone();
-            std::thread::spawn(move || load_client(eci, all_ports, shared))
+            std::thread::spawn(move || load_client(eci, ports, 4.0, shared))
         })
         .collect();
     eventually(
-        Duration::from_secs(10),
+        Duration::from_secs(20),
         "three events per pico under load",
         || acks.load(Ordering::Relaxed) >= 3 * picos.len(),
     );
+    let mut engines: Vec<Option<KrlRun>> = engines.into_iter().map(Some).collect();
     *killed_at.lock().unwrap() = Some(Instant::now());
-    first.kill();
+    engines[victim].take().expect("the victim runs").kill();
     eventually(
         Duration::from_secs(15),
         "every pico answers after the kill",
         || recovered.load(Ordering::Relaxed) == picos.len(),
     );
     stop.store(true, Ordering::Relaxed);
-    let (mut slowest, mut all_acked, mut all_unsure) = (Duration::ZERO, 0.0, 0.0);
+    let survivor = ports[(victim + 1) % 3];
+    let (mut slowest, mut repeated) = (Duration::ZERO, 0);
     for client in clients {
-        let (eci, acked, unsure, back_after) = client.join().unwrap();
-        all_acked += acked;
-        all_unsure += unsure;
-        let back_after = back_after.unwrap_or_else(|| panic!("pico {eci} never answered after the kill"));
-        assert!(
-            back_after < Duration::from_secs(15),
-            "pico {eci} answered only {back_after:?} after the kill"
-        );
-        slowest = slowest.max(back_after);
-        let stored = count(ports[0], &eci).unwrap();
-        assert!(
-            stored >= acked,
-            "pico {eci}: {acked} acknowledged, {stored} stored"
-        );
-        // An unanswered request may still have been applied: the one in flight at the kill,
-        // and under load any whose answer came too late for the client's timeout or whose
-        // forwarding broke off after the holder accepted it. Each is applied at most once.
-        assert!(
-            stored <= acked + unsure,
-            "pico {eci}: {stored} stored for {acked} acknowledged and {unsure} unanswered"
-        );
+        let outcome = client.join().unwrap();
+        repeated += outcome.2;
+        slowest = slowest.max(check_after_kill(survivor, outcome));
     }
     eprintln!(
-        "after kill -9: every pico answered within {slowest:?}; {all_acked} events acknowledged, {all_unsure} unanswered"
+        "kill -9 of the engine running {:?} of 30 picos: every pico answered within {slowest:?}, each counter equal to its acknowledged events; {repeated} sends repeated",
+        spread.get(&base_url(ports[victim]))
     );
-    drop(standbys);
+    drop(engines);
 }
 
-/// An engine paused (SIGSTOP) past its lease loses its picos to a standby; resumed, its
-/// late commit is refused and it stops.
+/// An engine paused (SIGSTOP) past its leases loses its pico to another engine, which takes
+/// it over at the next request; resumed, the paused engine's late commit to that pico is
+/// refused, and it then forwards the pico's requests to its new owner.
 #[test]
-fn a_paused_engine_commits_nothing_after_its_lease_was_taken() {
+fn a_paused_engine_commits_nothing_to_a_pico_taken_over() {
     let Some(server) = PgServer::start() else { return };
     let store = server.database("zombie");
-    let (dir, _) = rulesets("pg-zombie");
+    let (dir, counter_url) = rulesets("pg-zombie");
     let first = KrlRun::start(free_port(), &engine_args(&dir, "a", &store, "1"));
-    let standby = Starting::krl(free_port(), &engine_args(&dir, "b", &store, "1"));
-    standby.wait_for_line("standby:");
+    let second = KrlRun::start(free_port(), &engine_args(&dir, "b", &store, "1"));
+    let pico = spawn_child(first.port, &first.eci, &counter_url);
     for _ in 0..5 {
-        inc(first.port, &first.eci).expect("runs");
+        inc(first.port, &pico).expect("runs");
     }
+    assert_eq!(
+        picos_by_engine(&store).get(&base_url(first.port)),
+        Some(&2),
+        "the root and its child run where they were made"
+    );
     signal(first.pid(), "-STOP");
-    let second = standby.banner();
-    assert_eq!(second.eci, first.eci, "the same installation");
     // Sent to the paused engine: the kernel queues the request until it resumes.
     let late = {
-        let (port, eci) = (first.port, first.eci.clone());
-        std::thread::spawn(move || inc(port, &eci))
+        let (port, pico) = (first.port, pico.clone());
+        std::thread::spawn(move || inc(port, &pico))
     };
+    // Past the lease: the next request to the other engine takes the pico over.
+    std::thread::sleep(Duration::from_millis(1500));
     for _ in 0..3 {
-        inc(second.port, &second.eci).expect("the new holder runs events");
+        inc(second.port, &pico).expect("the new owner runs events");
     }
     signal(first.pid(), "-CONT");
-    let (status, stderr) = first.wait_for_exit(Duration::from_secs(15));
-    assert!(!status.success(), "a fenced engine stops with a failure");
-    assert!(
-        stderr.contains("stopping: another engine took the store's lease"),
-        "{stderr}"
+    // Resumed, the engine either runs the late event on its stale copy, and the store refuses
+    // that commit (not acknowledged, not applied), or its renewal found the pico lost first
+    // and it forwards the event to the new owner (acknowledged and applied there, once).
+    let late_acknowledged = late.join().unwrap().is_ok();
+    let expected = if late_acknowledged { 9.0 } else { 8.0 };
+    assert_eq!(
+        count(second.port, &pico),
+        Ok(expected),
+        "no commit of the paused engine landed (late event acknowledged: {late_acknowledged})"
     );
-    assert!(
-        late.join().unwrap().is_err(),
-        "the late event was not acknowledged"
+    eventually(
+        Duration::from_secs(5),
+        "the resumed engine forwards to the new owner",
+        || count(first.port, &pico) == Ok(expected),
+    );
+}
+
+/// `t:poke` of the pico behind `eci` through the engine at `port`, naming `other`: the pico
+/// queries `other`'s total and sends it `t:inc`. Answers the total it saw.
+fn poke(port: u16, eci: &str, other: &str) -> serde_json::Value {
+    let text = ureq::post(&format!("http://127.0.0.1:{port}/c/{eci}/event-wait/t/poke"))
+        .set("Content-Type", "application/json")
+        .send_string(&serde_json::json!({ "eci": other }).to_string())
+        .expect("poke answers")
+        .into_string()
+        .expect("an answer");
+    let answer: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    answer["directives"][0]["options"]["total"].clone()
+}
+
+/// A pico on one engine queries a pico another engine runs (over HTTP) and sends it an event
+/// (through the outbox): both reach the other engine, which runs the pico.
+#[test]
+fn a_pico_reaches_a_pico_another_engine_runs() {
+    let Some(server) = PgServer::start() else { return };
+    let store = server.database("cross");
+    let (dir, counter_url) = rulesets("pg-cross");
+    let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "10"));
+    let hub = hub(maker.port, &maker.eci, &counter_url);
+    let (near, far) = (
+        spawn_child(maker.port, &hub, &counter_url),
+        spawn_child(maker.port, &hub, &counter_url),
+    );
+    let (status, stderr) = maker.stop();
+    assert!(status.success(), "{stderr}");
+    let engines = start_engines(&dir, &store, "10", &["a", "b"]);
+    inc(engines[0].port, &near).expect("the first engine takes one pico");
+    inc(engines[1].port, &far).expect("the second engine takes the other");
+    let placed = picos_by_engine(&store);
+    assert_eq!(poke(engines[0].port, &near, &far), serde_json::json!(1));
+    eventually(
+        Duration::from_secs(10),
+        "the event sent reaches the far pico",
+        || count(engines[0].port, &far) == Ok(2.0),
     );
     assert_eq!(
-        count(second.port, &second.eci),
-        Ok(8.0),
-        "the late commit did not land"
+        picos_by_engine(&store),
+        placed,
+        "the far pico stayed where it runs"
     );
 }

@@ -22,6 +22,10 @@ const UI: &str = "io.picolabs.pico-engine-ui";
 const SUBSCRIPTION: &str = "io.picolabs.subscription";
 const PDS: &str = "io.picolabs.pds";
 const DIDO: &str = "io.picolabs.did-o";
+const WRANGLER: &str = "io.picolabs.wrangler";
+/// What the UI's `install` leaves on a new child: the system rulesets wrangler installs on
+/// every child, in order, then the installed one.
+const SENSOR_RIDS: [&str; 6] = [UI, WRANGLER, PDS, SUBSCRIPTION, DIDO, "test.greeter"];
 
 const GREETER: &str = r#"ruleset test.greeter {
   meta { shares hello }
@@ -240,17 +244,7 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
         json!({"url": format!("{files}/krl/test.greeter.krl")}),
     );
     assert!(answer["eid"].is_string(), "{answer}");
-    assert_eq!(
-        a.rids(&sensor),
-        [
-            UI,
-            "io.picolabs.wrangler",
-            PDS,
-            SUBSCRIPTION,
-            DIDO,
-            "test.greeter"
-        ]
-    );
+    assert_eq!(a.rids(&sensor), SENSOR_RIDS);
     // A URL the server does not have fails the install with the reference's message.
     let missing = a.event(
         &sensor,
@@ -334,10 +328,9 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     });
 
     // Wrangler's queries: skyQuery over HTTP to the other engine, picoQuery on this one.
-    let wrangler = "io.picolabs.wrangler";
     let sky = |func: &str| {
         let args = json!({"eci": b.ui_eci, "mod": UI, "func": func, "_host": b.url});
-        a.query(&a.eci, wrangler, "skyQuery", args)
+        a.query(&a.eci, WRANGLER, "skyQuery", args)
     };
     assert_eq!(sky("name"), json!("Pico"));
     let failed = sky("nothing");
@@ -354,14 +347,14 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     );
     let local = a.query(
         &a.eci,
-        wrangler,
+        WRANGLER,
         "picoQuery",
         json!({"eci": sensor, "mod": UI, "func": "name"}),
     );
     assert_eq!(local, json!("sensor"));
     let own = a.query(
         &a.eci,
-        wrangler,
+        WRANGLER,
         "picoQuery",
         json!({"eci": a.eci, "mod": UI, "func": "name"}),
     );
@@ -386,17 +379,7 @@ fn system_rulesets_over_http_across_engines_and_restarts() {
     // Picos, channels, rulesets and state.
     assert_eq!(a.children(&a.ui_eci), std::slice::from_ref(&sensor));
     assert_eq!(a.query(&sensor, UI, "box", json!({}))["name"], json!("sensor"));
-    assert_eq!(
-        a.rids(&sensor),
-        [
-            UI,
-            "io.picolabs.wrangler",
-            PDS,
-            SUBSCRIPTION,
-            DIDO,
-            "test.greeter"
-        ]
-    );
+    assert_eq!(a.rids(&sensor), SENSOR_RIDS);
     assert_eq!(a.channel_tagged(&sensor, "greeting"), Some(greeting.clone()));
     assert_eq!(
         a.query(&greeting, "test.greeter", "hello", json!({"name": "Bo"})),

@@ -77,10 +77,8 @@ impl<'db> Renderer<'db> {
     pub fn write_terminal(&self, d: &Diagnostic, color: bool, out: &mut String) {
         let db = self.db;
         if !color {
-            let mut text = String::new();
             let primary = file(db, d.primary.at.file);
-            if snippet::write_single_line(d, primary, clamped(db, d.primary.at), &mut text) {
-                push_without_trailing_spaces(&text, out);
+            if snippet::write_single_line(d, primary, clamped(db, d.primary.at), out) {
                 return;
             }
         }

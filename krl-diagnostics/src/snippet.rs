@@ -4,18 +4,21 @@
 //! check`'s rendering time; this module writes the same characters as ariadne 0.6 in one
 //! pass, and [`crate::render`] keeps ariadne for every other report. A test compares the two
 //! on thousands of random reports.
-
-use std::fmt::Write;
+//!
+//! It writes straight into the caller's buffer, already without the trailing spaces that
+//! [`crate::render`] strips from ariadne's lines ([`end_line`]), and without `core::fmt`:
+//! with thousands of warnings, a scratch string per report, a second pass to strip it and
+//! the formatting machinery cost more than the drawing.
 
 use crate::{Diagnostic, Severity, SourceFile, Span};
 
 /// ariadne's default tab stop.
 const TAB_WIDTH: usize = 4;
 
-/// Appends `d`'s report to `out` exactly as ariadne 0.6 writes it without colour (trailing
-/// spaces included), when `d` is the simple case: no related labels, and a non-empty
-/// `primary` span (clamped into `file`) on one line whose text is printable ASCII or tabs.
-/// Returns `false`, having written nothing, otherwise.
+/// Appends `d`'s report to `out` as ariadne 0.6 writes it without colour, with each line
+/// cut as [`crate::render`] cuts ariadne's (see [`end_line`]), when `d` is the simple case:
+/// no related labels, and a non-empty `primary` span (clamped into `file`) on one line whose
+/// text is printable ASCII or tabs. Returns `false`, having written nothing, otherwise.
 pub(crate) fn write_single_line(d: &Diagnostic, file: &SourceFile, primary: Span, out: &mut String) -> bool {
     if !d.related.is_empty() || primary.is_empty() {
         return false;
@@ -49,86 +52,178 @@ pub(crate) fn write_single_line(d: &Diagnostic, file: &SourceFile, primary: Span
         _ => 1,
     };
 
-    let line_no = line + 1;
-    let digits = line_no.to_string().len();
-    let margin = " ".repeat(digits + 2);
-    let kind = match d.severity {
+    let mut number = Number::default();
+    let line_no = number.of(line as usize + 1);
+    let digits = line_no.len();
+    out.reserve(256 + d.message.len() + text.len() * 3);
+    out.push('[');
+    out.push_str(d.code.id);
+    out.push_str("] ");
+    out.push_str(match d.severity {
         Severity::Error => "Error",
         Severity::Warning => "Warning",
         Severity::Info | Severity::Hint => "Advice",
-    };
-    // Writing to a String cannot fail.
-    let _ = writeln!(out, "[{}] {kind}: {}", d.code.id, d.message);
-    let _ = writeln!(out, "{margin}╭─[ {}:{line_no}:{} ]", file.name(), start + 1);
-    let _ = writeln!(out, "{margin}│");
-    let _ = write!(out, " {line_no} │ ");
-    for (col, &byte) in shown.iter().enumerate() {
-        if byte == b'\t' {
-            push_n(out, ' ', width_at(col));
-        } else {
-            out.push(char::from(byte));
+    });
+    out.push_str(": ");
+    push_text(out, &d.message);
+    end_line(out);
+    push_n(out, ' ', digits + 2);
+    out.push_str("╭─[ ");
+    push_text(out, file.name());
+    out.push(':');
+    out.push_str(line_no);
+    out.push(':');
+    out.push_str(Number::default().of(start + 1));
+    out.push_str(" ]");
+    end_line(out);
+    push_n(out, ' ', digits + 2);
+    out.push('│');
+    end_line(out);
+    out.push(' ');
+    out.push_str(line_no);
+    out.push_str(" │ ");
+    if shown.contains(&b'\t') {
+        for (col, &byte) in shown.iter().enumerate() {
+            if byte == b'\t' {
+                push_n(out, ' ', width_at(col));
+            } else {
+                out.push(char::from(byte));
+            }
         }
+    } else {
+        out.push_str(text.trim_end());
     }
-    out.push('\n');
-    let row_margin = &margin[1..];
-    // The underline, with the arrow's top where it hangs.
-    let _ = write!(out, " {row_margin}│ ");
-    for col in 0..arrow_len {
-        let (first, rest) = if col == attach {
-            ('┬', '─')
-        } else if (start..end).contains(&col) {
-            ('─', '─')
-        } else {
-            (' ', ' ')
-        };
-        out.push(first);
-        push_n(out, rest, width_at(col) - 1);
-    }
-    out.push('\n');
+    end_line(out);
+    // The screen columns that source columns `from..to` take.
+    let width = |from: usize, to: usize| (from..to).map(width_at).sum::<usize>();
+    // The underline, with the arrow's top where it hangs (`attach` lies in `start..end`, as
+    // the span is not empty); the spaces ariadne draws after it are cut by `end_line`.
+    row_start(out, digits);
+    push_n(out, ' ', width(0, start));
+    push_n(out, '─', width(start, attach));
+    out.push('┬');
+    push_n(out, '─', width_at(attach) - 1 + width(attach + 1, end));
+    end_line(out);
     // The arrow, turning right to the label's text.
-    let _ = write!(out, " {row_margin}│ ");
-    for col in 0..arrow_len {
-        let (first, rest) = match col.cmp(&attach) {
-            std::cmp::Ordering::Less => (' ', ' '),
-            std::cmp::Ordering::Equal => ('╰', '─'),
-            std::cmp::Ordering::Greater => ('─', '─'),
-        };
-        out.push(first);
-        push_n(out, rest, width_at(col) - 1);
-    }
-    let _ = writeln!(out, " {}", d.primary.text.as_deref().unwrap_or(""));
+    row_start(out, digits);
+    push_n(out, ' ', width(0, attach));
+    out.push('╰');
+    push_n(out, '─', width_at(attach) - 1 + width(attach + 1, arrow_len));
+    out.push(' ');
+    push_text(out, d.primary.text.as_deref().unwrap_or(""));
+    end_line(out);
+    footers(out, d, digits);
+    true
+}
+
+/// The help, the notes and the bottom of the box.
+fn footers(out: &mut String, d: &Diagnostic, digits: usize) {
     if let Some(help) = &d.help {
-        footer(out, row_margin, "Help", 4, help);
+        footer(out, digits, "Help", 4, help);
     }
     for (idx, note) in d.notes.iter().enumerate() {
         if d.notes.len() > 1 {
             let prefix = format!("Note {}", idx + 1);
-            footer(out, row_margin, &prefix, prefix.len(), note);
+            footer(out, digits, &prefix, prefix.len(), note);
         } else {
-            footer(out, row_margin, "Note", 4, note);
+            footer(out, digits, "Note", 4, note);
         }
     }
     push_n(out, '─', digits + 2);
-    out.push_str("╯\n");
-    true
+    out.push('╯');
+    end_line(out);
 }
 
 /// A help or note under the snippet: a blank margin row, then the text, its later lines
 /// indented past the prefix.
-fn footer(out: &mut String, row_margin: &str, prefix: &str, prefix_len: usize, text: &str) {
-    let _ = writeln!(out, " {row_margin}│ ");
+fn footer(out: &mut String, digits: usize, prefix: &str, prefix_len: usize, text: &str) {
+    row_start(out, digits);
+    end_line(out);
     for (idx, line) in text.lines().enumerate() {
+        row_start(out, digits);
         if idx == 0 {
-            let _ = writeln!(out, " {row_margin}│ {prefix}: {line}");
+            out.push_str(prefix);
+            out.push_str(": ");
         } else {
-            let _ = writeln!(out, " {row_margin}│ {:>pad$}{line}", "", pad = prefix_len + 2);
+            push_n(out, ' ', prefix_len + 2);
         }
+        push_text(out, line);
+        end_line(out);
     }
 }
 
+/// The margin of a row below the source line: ` ` and the line number's width in spaces,
+/// then `│ `.
+fn row_start(out: &mut String, digits: usize) {
+    push_n(out, ' ', digits + 2);
+    out.push_str("│ ");
+}
+
+/// Ends a line as [`crate::render`] ends each of ariadne's: `str::lines` drops the `\r`
+/// of a `\r\n`, then the line loses its trailing spaces and gets a `\n`. The line is what
+/// `out` holds after its last `\n`.
+fn end_line(out: &mut String) {
+    if out.ends_with('\r') {
+        out.pop();
+    }
+    let kept = out.trim_end_matches(' ').len();
+    out.truncate(kept);
+    out.push('\n');
+}
+
+/// Appends text that may hold line breaks (a message, a label, a file name): each `\n` in
+/// it ends a line as [`end_line`] does.
+fn push_text(out: &mut String, text: &str) {
+    let mut pieces = text.split('\n');
+    if let Some(first) = pieces.next() {
+        out.push_str(first);
+    }
+    for piece in pieces {
+        end_line(out);
+        out.push_str(piece);
+    }
+}
+
+/// Appends `n` times `ch`; spaces and `─`, the runs of every report, by the slice.
 fn push_n(out: &mut String, ch: char, n: usize) {
-    for _ in 0..n {
-        out.push(ch);
+    const SPACES: &str = "                                ";
+    const DASHES: &str = "────────────────────────────────";
+    let run = match ch {
+        ' ' => SPACES,
+        '─' => DASHES,
+        _ => {
+            (0..n).for_each(|_| out.push(ch));
+            return;
+        }
+    };
+    let per_char = ch.len_utf8();
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(run.len() / per_char);
+        out.push_str(&run[..take * per_char]);
+        left -= take;
+    }
+}
+
+/// The decimal digits of a number, written without `core::fmt`.
+#[derive(Default)]
+struct Number {
+    digits: [u8; 20],
+}
+
+impl Number {
+    fn of(&mut self, mut n: usize) -> &str {
+        let mut at = self.digits.len();
+        loop {
+            at -= 1;
+            // `n % 10` is a single digit.
+            self.digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        std::str::from_utf8(&self.digits[at..]).unwrap_or("0")
     }
 }
 
@@ -161,7 +256,9 @@ mod tests {
     const LINE_PIECES: &[&str] = &[
         "x", "rule", " ", "  ", "\t", "a\tb", "{", "}", "\"s\"", "ent:v", "é", "日", "=>", "~",
     ];
-    const MESSAGE_PIECES: &[&str] = &["unused", " ", "`x`", "\n", "line", "é", "", "  "];
+    const MESSAGE_PIECES: &[&str] = &[
+        "unused", " ", "`x`", "\n", "line", "é", "", "  ", "\r\n", "\r", " \r",
+    ];
 
     fn source(random: &mut Random) -> String {
         // Enough lines for one-, two- and three-digit line numbers.

@@ -146,9 +146,11 @@ impl SourceFile {
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any byte of `word` is zero (exact for words of ASCII bytes, the only ones asked).
-fn has_zero_byte(word: u64) -> bool {
-    word.wrapping_sub(LOW_BITS) & !word & HIGH_BITS != 0
+/// The index of the first (lowest) zero byte of `word`, for words of ASCII bytes (the only
+/// ones asked): the borrow trick may also flag a byte above a zero byte, never one below.
+fn first_zero_byte(word: u64) -> Option<usize> {
+    let flags = word.wrapping_sub(LOW_BITS) & !word & HIGH_BITS;
+    (flags != 0).then(|| flags.trailing_zeros() as usize / 8)
 }
 
 /// A 0-based line and a 0-based column counted in UTF-8 bytes from the start of the line.
@@ -229,12 +231,18 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut offset = 0;
         while offset < bytes.len() {
-            // Eight bytes at a time past runs of ASCII without a line break.
+            // Eight bytes at a time over ASCII: past a run without a line break, or straight
+            // to the first line break in it.
             if let Some(word) = bytes.get(offset..offset + 8) {
                 let word = u64::from_le_bytes(word.try_into().unwrap_or([0x80; 8]));
-                if word & HIGH_BITS == 0 && !has_zero_byte(word ^ (LOW_BITS * u64::from(b'\n'))) {
-                    offset += 8;
-                    continue;
+                if word & HIGH_BITS == 0 {
+                    match first_zero_byte(word ^ (LOW_BITS * u64::from(b'\n'))) {
+                        None => {
+                            offset += 8;
+                            continue;
+                        }
+                        Some(idx) => offset += idx,
+                    }
                 }
             }
             let byte = bytes[offset];

@@ -25,6 +25,6 @@ mod session;
 pub mod tier;
 
 pub use ir_print::IrDump;
-pub use ruleset::InterpreterBackend;
+pub use ruleset::{InterpreterBackend, compiled_rule_units};
 pub use session::{EvalError, Session};
 pub use tier::{Tier, set_tier, tier, with_tier};

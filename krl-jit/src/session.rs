@@ -192,12 +192,13 @@ impl Session {
         body: impl FnOnce(&mut dyn Host) -> Result<T, RuntimeError>,
         host: &mut dyn Host,
     ) -> Result<T, EvalError> {
-        let _limits = limits::set_limits(self.max_depth, self.steps);
-        interp::take_error_span();
-        interp::in_file(file, || body(host)).map_err(|error| EvalError::Runtime {
-            error,
-            at: interp::take_error_span(),
-        })
+        let saved = host.exec().set_limits(self.max_depth, self.steps);
+        // A place left over from an error something swallowed must not be taken for ours.
+        host.exec().take_error_place();
+        let result = interp::in_file(host, file, body);
+        let at = host.exec().take_error_place().0;
+        host.exec().restore(saved);
+        result.map_err(|error| EvalError::Runtime { error, at })
     }
 }
 

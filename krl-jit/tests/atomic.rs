@@ -2,12 +2,15 @@
 //! `install`, `uninstall`) belong to their transaction: when it fails, or its commit does,
 //! none of them remains, in memory or in the store (issue #4 items 8 and 9).
 
+#[path = "support/extra_ruleset.rs"]
+mod extra_ruleset;
 #[path = "support/flaky.rs"]
 mod flaky;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use extra_ruleset::EXTRA;
 use flaky::FlakyStorage;
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
@@ -109,15 +112,6 @@ ruleset test.atomic {
     select when t explode
     always { ent:after := fail_if(event:attrs{"fail"}) }
   }
-}
-"#;
-
-/// A second ruleset to install and uninstall, with a variable of its own.
-const EXTRA: &str = r#"
-ruleset test.extra {
-  meta { shares value }
-  global { value = function() { ent:value } }
-  rule set { select when extra set  always { ent:value := event:attrs{"value"} } }
 }
 "#;
 

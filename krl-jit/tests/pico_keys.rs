@@ -4,18 +4,30 @@
 //! are no single pico's, and a channel record (which names its pico only in its value) is
 //! never written or deleted without its pico's `pico-eci-list` entry for the same ECI.
 
+#[path = "support/extra_ruleset.rs"]
+mod extra_ruleset;
+
 use std::sync::{Arc, Mutex, PoisonError};
 
+use extra_ruleset::EXTRA;
 use krl_jit::InterpreterBackend;
 use krl_runtime::Value;
-use krl_runtime::engine::{Engine, EngineOptions};
+use krl_runtime::engine::{Arrival, Engine, EngineOptions, Idempotent};
 use krl_runtime::storage::{
     BatchOp, Durability, Entry, MemoryStorage, Storage, StorageError, WriteBatch, key,
 };
 use krl_runtime::value::Map;
 
 /// The key areas that belong to no single pico.
-const SHARED_AREAS: [&str; 4] = ["root-pico", "layout", "ruleset", "outbox"];
+const SHARED_AREAS: [&str; 6] = [
+    "root-pico",
+    "layout",
+    "ruleset",
+    "outbox",
+    // Answers to `Idempotency-Key`s, by ECI; they commit with their event's pico keys.
+    "idempotency",
+    "idempotency-pruned",
+];
 
 /// An in-memory store that keeps a copy of every committed batch.
 #[derive(Default)]
@@ -97,14 +109,6 @@ ruleset test.keys {
 }
 "#;
 
-const EXTRA: &str = r#"
-ruleset test.extra {
-  meta { shares value }
-  global { value = function() { ent:value } }
-  rule set { select when extra set  always { ent:value := event:attrs{"value"} } }
-}
-"#;
-
 /// Why one committed operation could not be fenced per pico, if it could not.
 fn unattributable(op: &BatchOp, batch: &WriteBatch) -> Option<String> {
     let parts = key::decode(op.key()).expect("the engine's keys decode");
@@ -154,6 +158,21 @@ fn every_committed_key_names_its_pico_or_is_shared() {
             .event_wait(&eci, "t", name, Value::Null)
             .unwrap_or_else(|err| panic!("t:{name}: {err}"));
     }
+    // An event under an `Idempotency-Key`, whose answer commits with it.
+    let Idempotent::Claimed(claim) = engine
+        .claim_idempotency(&eci, "key", "fingerprint")
+        .expect("reads")
+    else {
+        panic!("a new key is claimed");
+    };
+    let arrival = Arrival {
+        time: None,
+        claim: Some(claim),
+    };
+    engine
+        .submit_event_wait(&eci, ("t", "channels"), Value::Null, arrival)
+        .and_then(|submitted| submitted.wait())
+        .expect("t:channels under a key");
     let batches = store.batches.lock().unwrap_or_else(PoisonError::into_inner);
     let areas: std::collections::BTreeSet<String> = batches
         .iter()
@@ -168,6 +187,7 @@ fn every_committed_key_names_its_pico_or_is_shared() {
         "pico-child",
         "entvar",
         "timer-index",
+        "idempotency",
     ] {
         assert!(areas.contains(area), "no `{area}` key was written: {areas:?}");
     }

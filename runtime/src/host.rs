@@ -1,9 +1,13 @@
-//! The [`Host`] trait: what stdlib operators need from whoever runs them (calling back into
-//! KRL, logging, directives), plus [`TestHost`], a minimal host for tests.
+//! The [`Host`] trait: what stdlib operators and both tiers need from whoever runs them
+//! (the execution state, calling back into KRL, logging, directives, modules), plus
+//! [`TestHost`], a minimal host for tests.
 
 use std::sync::Arc;
 
+use crate::engine::ModuleBinding;
+use crate::engine::trace::PostludeBranch;
 use crate::error::RuntimeError;
+use crate::exec::ExecState;
 use crate::value::{Map, Value};
 
 /// Log levels the stdlib writes at (`klog`, `[DIVISION BY ZERO]`, `[DEFAULTSTO]`).
@@ -19,6 +23,10 @@ pub enum LogLevel {
 
 /// The environment stdlib operators run in. The interpreter and the engine implement it.
 pub trait Host {
+    /// The execution state of the code running on this host (depth, step budget, error
+    /// place): one per transaction, so a nested transaction never shares the caller's.
+    fn exec(&self) -> &ExecState;
+
     /// Calls a function or action value with positional arguments. Operators check that
     /// `callee` is callable before calling (and raise their own error texts), so hosts
     /// only see functions, action-functions and actions here.
@@ -66,13 +74,25 @@ pub struct LogLine {
     pub data: Option<Value>,
 }
 
-/// A host that calls callables directly and records logs and directives.
+/// A host that calls callables directly and records logs, directives and (as a `RuleHost`,
+/// `engine/rule_host.rs`) what ruleset code did.
 #[derive(Debug, Default)]
 pub struct TestHost {
+    /// The execution state: the default depth limit and no step budget.
+    pub exec: ExecState,
     /// Every log line, in order.
     pub logs: Vec<LogLine>,
     /// Every directive, in order.
     pub directives: Vec<Value>,
+    /// Entity variables written by ruleset code run on this host (`RuleHost`), by name.
+    pub ents: Map,
+    /// Events raised (`raise`, and `error` statements as `system:error`), each
+    /// `{"domain", "name", "attrs"}`, in order.
+    pub raised: Vec<Value>,
+    /// The postlude branches rules took, in order.
+    pub postludes: Vec<PostludeBranch>,
+    /// The modules the running ruleset uses (none without an engine).
+    pub modules: Vec<ModuleBinding>,
 }
 
 impl TestHost {
@@ -83,6 +103,10 @@ impl TestHost {
 }
 
 impl Host for TestHost {
+    fn exec(&self) -> &ExecState {
+        &self.exec
+    }
+
     fn call(&mut self, callee: &Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
         match callee.as_callable() {
             Some(callable) => Arc::clone(callable).call(self, args),

@@ -15,6 +15,7 @@
 pub mod args;
 pub mod engine;
 pub mod error;
+pub mod exec;
 pub mod host;
 #[cfg(feature = "http")]
 pub mod http;
@@ -24,5 +25,6 @@ pub mod storage;
 pub mod value;
 
 pub use error::{ErrorLocation, ErrorName, RuntimeError};
+pub use exec::ExecState;
 pub use host::{Host, LogLevel, TestHost};
 pub use value::{Callable, KrlType, Map, Regex, Value};

@@ -70,14 +70,14 @@ fn s(text: &str) -> Value {
 // ---------------------------------------------------------------------------------------
 // Running them
 
-type WhereFn = Box<dyn FnMut(&[(String, Value)]) -> Result<bool, RuntimeError>>;
+type WhereFn = Box<dyn FnMut(&[Value]) -> Result<bool, RuntimeError>>;
 
 /// `where` conditions by id.
 #[derive(Default)]
 struct Wheres(Vec<WhereFn>);
 
 impl WhereEval for Wheres {
-    fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
+    fn eval_where(&mut self, where_id: u32, bindings: &[Value]) -> Result<bool, RuntimeError> {
         (self.0[where_id as usize])(bindings)
     }
 }
@@ -113,7 +113,8 @@ impl Rule {
     }
 
     /// Sends an event, as the engine would (only when salient); returns the body's bindings
-    /// when the rule fired. The state also goes through JSON, as if stored.
+    /// when the rule fired, each paired with its name (they come in the order of
+    /// `setting_names`). The state also goes through JSON, as if stored.
     fn try_send_at(
         &mut self,
         time: f64,
@@ -143,7 +144,11 @@ impl Rule {
             assert_eq!(&back, state, "rule state round-trips through JSON");
         }
         self.state = result.state;
-        Ok(result.fired)
+        let names = self.automaton.setting_names();
+        Ok(result.fired.map(|values| {
+            assert_eq!(values.len(), names.len(), "one binding per setting name");
+            names.iter().cloned().zip(values).collect()
+        }))
     }
 
     fn send_at(
@@ -459,9 +464,7 @@ fn where_sees_this_leafs_settings() {
     leaf.where_id = Some(0);
     let wheres: Vec<WhereFn> = vec![Box::new(|bindings| {
         assert_eq!(bindings.len(), 1);
-        assert_eq!(bindings[0].0, "n");
         Ok(bindings[0]
-            .1
             .as_str()
             .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 10)))
     })];
@@ -895,7 +898,7 @@ fn rule_state_survives_json_mid_pattern() {
         time: 2.0,
     };
     let result = step(&automaton, Some(restored), Some(1000.0), &event, &mut wheres).expect("steps");
-    assert_eq!(result.fired, Some(vec![("p".to_owned(), s("kept"))]));
+    assert_eq!(result.fired, Some(vec![s("kept")]));
     let after = result.state.expect("within keeps its clock");
     assert!(after.setting.is_empty(), "captures cleared after firing");
     assert_eq!(after.starttime, Some(1.0));
@@ -990,7 +993,7 @@ fn arb_events() -> impl Strategy<Value = Vec<(&'static str, &'static str, Option
 proptest! {
     #[test]
     fn random_sequences_never_panic(expr in arb_expr(), events in arb_events(), within in prop::option::of(0..2000u16)) {
-        let wheres: Vec<WhereFn> = vec![Box::new(|bindings| Ok(bindings.first().is_some_and(|(_, v)| v.truthy())))];
+        let wheres: Vec<WhereFn> = vec![Box::new(|bindings| Ok(bindings.first().is_some_and(Value::truthy)))];
         let mut rule = Rule::new(expr).wheres(wheres);
         rule.within = within.map(f64::from);
         let n_names = rule.automaton.setting_names().len();

@@ -1,7 +1,8 @@
 //! The engine harness: every `cases/run/*.krl` (rulesets plus a script of events, queries
 //! and clock steps, see `testsuite::run_case`) runs on a fresh in-memory engine, and the
 //! snapshot shows each step's directives, values and errors with their locations. Each case
-//! runs under every tier; `jit` and `auto` must print exactly what the interpreter printed.
+//! runs under every tier; `jit` and `auto` must print exactly what the interpreter printed,
+//! and under `jit` the rules' code (`pre`, conditions, guards, loops) must run compiled.
 
 use std::sync::Arc;
 
@@ -14,6 +15,13 @@ fn run_under(tier: Tier, name: &str, source: &str) -> String {
     let result = testsuite::run_case::run(name, source, Arc::new(krl_jit::InterpreterBackend));
     set_tier(Tier::Interp);
     result.unwrap_or_else(|err| panic!("{name} under {tier}: {err}"))
+}
+
+/// Whether a case's rules have code the compiled tier surely compiles: a `pre` block or an
+/// `ent:` write in a postlude (a guard or a `foreach` collection may be one node the
+/// interpreter evaluates whole, such as `[1, 2, 3]`, which stays interpreted).
+fn computes_in_rules(source: &str) -> bool {
+    source.contains("pre {") || source.contains(":=")
 }
 
 #[test]
@@ -29,12 +37,26 @@ fn run_cases() {
                 .unwrap_or_default();
             let source = std::fs::read_to_string(path)
                 .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+            let before = krl_jit::compiled_rule_units();
             let snapshot = run_under(Tier::Interp, &name, &source);
+            assert_eq!(
+                krl_jit::compiled_rule_units(),
+                before,
+                "{name}: interp compiled rule code"
+            );
+            insta::assert_snapshot!(snapshot);
             for tier in [Tier::Jit, Tier::Auto] {
                 let other = run_under(tier, &name, &source);
                 assert_eq!(other, snapshot, "{name}: {tier} differs from interp");
+                if tier == Tier::Jit && computes_in_rules(&source) {
+                    // Every case's rulesets are registered anew, so the jit run compiles
+                    // their units again: rule code really ran compiled.
+                    assert!(
+                        krl_jit::compiled_rule_units() > before,
+                        "{name}: no rule code was compiled under jit"
+                    );
+                }
             }
-            insta::assert_snapshot!(snapshot);
         });
     });
 }

@@ -19,6 +19,7 @@ use krl_diagnostics::{Code, Diagnostic, FileId, FileSpan, Span};
 use krl_syntax::ast::{ExprKind, MetaPropKind, Ruleset};
 use krl_syntax::visit::{self, Flow, Node, Visitor};
 
+use crate::events::EventFacts;
 use crate::scope::NameTable;
 use crate::types::Types;
 
@@ -188,8 +189,10 @@ const OTHER_NODE_CHECKS: &[(&[Kind], NodeCheck)] = &[
 pub(crate) use too_many_arguments::too_many;
 
 /// Runs every lint and node check: the whole-ruleset lints, then one walk of the tree that
-/// hands each node to the checks of its kind, instead of one walk per check.
-pub fn run_all(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
+/// hands each node to the checks of its kind, instead of one walk per check. The walk also
+/// collects what the expressions produce for the notes across files
+/// ([`EventFacts::expr`]), which would otherwise take a walk of its own.
+pub fn run_all(ctx: &LintContext, out: &mut Vec<Diagnostic>) -> EventFacts {
     let mut by_kind: [Vec<NodeCheck>; KIND_COUNT] = Default::default();
     let mut add = |kinds: &[Kind], check: NodeCheck| {
         for kind in kinds {
@@ -210,8 +213,10 @@ pub fn run_all(ctx: &LintContext, out: &mut Vec<Diagnostic>) {
         by_kind: &by_kind,
         ancestors: Vec::new(),
         out,
+        events: EventFacts::default(),
     };
     let _ = visit::walk_ruleset(&mut pass, ctx.ruleset);
+    pass.events
 }
 
 /// The shared walk: hands each node of active code to the checks of its kind.
@@ -220,6 +225,8 @@ struct Pass<'a, 'c> {
     by_kind: &'c [Vec<NodeCheck>; KIND_COUNT],
     ancestors: Vec<Node<'a>>,
     out: &'c mut Vec<Diagnostic>,
+    /// What the expressions of active code produce.
+    events: EventFacts,
 }
 
 impl<'a> Visitor<'a> for Pass<'a, '_> {
@@ -228,6 +235,9 @@ impl<'a> Visitor<'a> for Pass<'a, '_> {
         let flow = match node {
             Node::Rule(rule) if !rule.is_active() => Flow::Skip,
             _ => {
+                if let Node::Expr(expr) = node {
+                    self.events.expr(expr);
+                }
                 let cx = NodeCx {
                     node,
                     ancestors: &self.ancestors,

@@ -74,15 +74,22 @@ pub fn run(args: Args) -> u8 {
     let renderer = render::Renderer::new(&db);
     let color = args.format == Format::Human && render::should_color();
     let ids: Vec<FileId> = db.iter().map(|(id, _)| id).collect();
-    // Each file is checked on one core; the notes that need every file (`unraised-event`)
-    // join their files; then each file's report is rendered on one core, and the reports
-    // are printed in file order.
+    // Each file is checked and its report rendered on one core, while its text and tree are
+    // still in that core's cache; the notes that need every file (`unraised-event`, a few)
+    // are then rendered onto the end of their files' reports, and the reports are printed
+    // in file order.
     // The system rulesets are parsed alongside, not after, the checked files.
-    let (mut checked, system_facts): (Vec<(Vec<Diagnostic>, Option<EventFacts>)>, _) = rayon::join(
+    let (mut checked, system_facts): (Vec<(Checked, Option<EventFacts>)>, _) = rayon::join(
         || {
             ids.par_iter()
                 .zip(&settings)
-                .map(|(&id, (path, levels))| check_file(&db, id, path, levels, &finder))
+                .map(|(&id, (path, levels))| {
+                    let (diagnostics, facts) = check_file(&db, id, path, levels, &finder);
+                    (
+                        render_file(diagnostics, args.format, &renderer, &db, color),
+                        facts,
+                    )
+                })
                 .collect()
         },
         system_event_facts,
@@ -90,13 +97,10 @@ pub fn run(args: Args) -> u8 {
     let facts: Vec<EventFacts> = checked.iter_mut().filter_map(|(_, facts)| facts.take()).collect();
     for note in events::unraised_events(&facts, &system_facts) {
         if let Some(idx) = ids.iter().position(|&id| id == note.primary.at.file) {
-            checked[idx].0.push(note);
+            render_onto(&mut checked[idx].0, note, args.format, &renderer, &db, color);
         }
     }
-    let checked: Vec<Checked> = checked
-        .into_par_iter()
-        .map(|(diagnostics, _)| render_file(diagnostics, args.format, &renderer, &db, color))
-        .collect();
+    let checked: Vec<Checked> = checked.into_iter().map(|(checked, _)| checked).collect();
     let counts = Counts::of(&checked);
     // A closed pipe (`krl check . | head`) ends the output early; that is not an error.
     let _ = report(args.format, &db, ids.len(), counts, checked, started);
@@ -168,30 +172,41 @@ fn render_file(
     db: &SourceDb,
     color: bool,
 ) -> Checked {
-    let mut text = String::new();
+    let mut checked = Checked {
+        diagnostics: Vec::with_capacity(diagnostics.len()),
+        text: String::new(),
+    };
+    for diagnostic in diagnostics {
+        render_onto(&mut checked, diagnostic, format, renderer, db, color);
+    }
+    checked
+}
+
+/// Adds one diagnostic to the end of a file's report, with its text in `format`.
+fn render_onto(
+    checked: &mut Checked,
+    diagnostic: Diagnostic,
+    format: Format,
+    renderer: &render::Renderer<'_>,
+    db: &SourceDb,
+    color: bool,
+) {
+    let text = &mut checked.text;
     match format {
-        Format::Human => {
-            for diagnostic in &diagnostics {
-                renderer.write_terminal(diagnostic, color, &mut text);
-            }
-        }
+        Format::Human => renderer.write_terminal(&diagnostic, color, text),
         Format::Json => {
-            for (idx, diagnostic) in diagnostics.iter().enumerate() {
-                if idx > 0 {
-                    text.push_str(",\n");
-                }
-                json_item(&render::to_json(diagnostic, db), &mut text);
+            if !checked.diagnostics.is_empty() {
+                text.push_str(",\n");
             }
+            json_item(&render::to_json(&diagnostic, db), text);
         }
         Format::Github => {
-            for diagnostic in &diagnostics {
-                text.push_str(&render::to_github(diagnostic, db));
-                text.push('\n');
-            }
+            text.push_str(&render::to_github(&diagnostic, db));
+            text.push('\n');
         }
         Format::Sarif => {}
     }
-    Checked { diagnostics, text }
+    checked.diagnostics.push(diagnostic);
 }
 
 /// Writes the reports in file order and, for people, the summary line.
@@ -304,8 +319,7 @@ fn check_file(
         };
         let analysis = krl_check::check_with(id, Some(src), &parse, &options);
         parse.diagnostics.extend(analysis.diagnostics);
-        let facts = EventFacts::of_checked(id, &parse.ruleset);
-        return (parse.diagnostics, Some(facts));
+        return (parse.diagnostics, Some(analysis.events));
     }
     (parse.diagnostics, None)
 }

@@ -4,7 +4,9 @@
 //! Startup follows pico-engine's (engine.md §1.6 steps 6-8, §9): open the store in
 //! `<home>/db`, boot the system rulesets (`krl_runtime::engine::system`: install them on the
 //! root, set up its `engine,ui` channel with `engine_ui:setup`), flush and (re)install each
-//! given ruleset on the root by its `file://` URL, listen, then send `engine:started`. `--watch` re-flushes a ruleset
+//! given ruleset on the root by its `file://` URL, listen, then send `engine:started` (on a
+//! shared store, only the engine running the root does this; the others register the
+//! rulesets and read the root's channels: `run_store.rs`). `--watch` re-flushes a ruleset
 //! when its file changes and says which rules changed (`ruleset_changes`); a ruleset that stops
 //! compiling keeps running its old version, and one that never compiled is not installed.
 //!
@@ -21,13 +23,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use krl_diagnostics::{SourceDb, render};
+use krl_runtime::engine::placement::Route;
 use krl_runtime::engine::{DEFAULT_STEP_BUDGET, Engine, EngineError, EngineOptions, SourcePolicy, system};
 use krl_runtime::http::{HttpApi, HttpOptions};
 use krl_runtime::limits::{self, ValueLimits};
 use krl_runtime::{Map, Value};
 
 use super::ruleset_changes;
-use super::run_store::{self, OpenedStore, Standby, StoreChoice};
+use super::run_store::{self, OpenedStore, SharedStore, StoreChoice};
 use super::tier::TierArgs;
 use crate::run_state::{self, RunState};
 use crate::{exit, files};
@@ -66,12 +69,13 @@ pub struct Args {
     #[arg(long, env = "PICO_ENGINE_BASE_URL")]
     base_url: Option<String>,
     /// Keep the picos in a PostgreSQL-protocol database shared with other engines
-    /// (`postgres://USER@HOST:PORT/DB`) instead of SQLite under the home. One engine at a time
-    /// runs the picos; the others forward requests to it and take over when it stops.
+    /// (`postgres://USER@HOST:PORT/DB`) instead of SQLite under the home. Every engine serves;
+    /// each pico runs on one engine at a time, the others forward its requests there and take
+    /// it over when that engine stops.
     #[arg(long, env = "KRL_STORE", value_name = "URL")]
     store: Option<String>,
-    /// On a shared store: how long the running engine's lease lasts unrenewed, i.e. how soon
-    /// another engine takes over after it died.
+    /// On a shared store: how long an engine's lease on a pico lasts unrenewed, i.e. how soon
+    /// another engine takes its picos over after it died.
     #[arg(
         long,
         env = "KRL_LEASE_SECONDS",
@@ -151,8 +155,8 @@ fn serve(args: Args) -> anyhow::Result<()> {
     let files = files::collect_krl_files(&args.paths)?;
     let home = run_state::engine_home(args.home.as_deref())?;
     let open_files = raise_open_file_limit();
-    // Bind first: the base URL needs the actual port when `--port 0` picked one, and a
-    // standby serves on the port while it waits for a shared store.
+    // Bind first: the base URL (which a shared store's other engines forward to) needs the
+    // actual port when `--port 0` picked one.
     let listener = std::net::TcpListener::bind((args.host.as_str(), args.port))
         .map_err(|err| anyhow::anyhow!("cannot listen on {}:{}: {err}", args.host, args.port))?;
     listener.set_nonblocking(true)?;
@@ -162,18 +166,18 @@ fn serve(args: Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
     let allowed_hosts = allowed_hosts(&args, &base_url);
-    let store = open_store(&args, &home, &listener, &base_url, &allowed_hosts)?;
+    let mut store = open_store(&args, &home, &base_url)?;
     let storage = Arc::clone(&store.storage);
     let token = admin_token(&args, addr)?;
-    let options = engine_options(&args, &home, base_url);
+    let mut options = engine_options(&args, &home, base_url);
+    options.placement = store.shared.as_ref().map(SharedStore::placement);
     let engine = Engine::open(Arc::new(krl_jit::InterpreterBackend), options, storage)?;
     let root = engine.root_pico().to_string();
-    let ui_eci = system::boot(&engine)?;
     let mut watched = Watched::default();
-    for file in &files {
-        install(&engine, file, &mut watched);
+    let (ui_eci, eci) = set_up_root(&engine, &files, &mut watched)?;
+    if let Some(shared) = store.shared.as_mut() {
+        shared.set_up(&engine);
     }
-    let eci = developer_channel(&engine)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     // Before the banner: whoever saw it may stop the engine at once, and that must be a
     // graceful stop, not the default action of SIGTERM.
@@ -215,9 +219,15 @@ fn serve(args: Args) -> anyhow::Result<()> {
     // Matches pico-engine: `engine:started` once the server listens (the socket has listened
     // since it was bound), fire-and-forget. Sent here, outside the async runtime, because
     // storage calls block (the PostgreSQL client cannot run on an async thread).
-    if let Err(err) = system::started(&api.engine, &api.ui_eci) {
+    if engine.runs_pico(&root)
+        && let Err(err) = system::started(&api.engine, &api.ui_eci)
+    {
         warn!("krl run: engine:started was refused: {err}");
     }
+    let sweeper = store
+        .shared
+        .as_ref()
+        .map(|shared| run_store::sweep(&engine, shared.lease, Arc::clone(&stop)));
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         krl_runtime::http::serve(listener, api, shutdown).await
@@ -226,45 +236,74 @@ fn serve(args: Args) -> anyhow::Result<()> {
         RunState::remove(&home, pid);
     }
     stop.store(true, Ordering::Relaxed);
-    // Events being posted to other engines finish, so none is sent twice after a restart.
-    engine.stop_sending(STOP_SENDING_TIMEOUT);
-    // After the last commit: the next engine on a shared store takes over at once.
-    if let Some(lease) = store.lease
-        && let Err(err) = lease.release()
-    {
-        warn!("krl run: cannot release the store's lease ({err}); it expires on its own");
-    }
-    if let Some(watcher) = watcher {
-        let _ = watcher.join();
-    }
+    wind_down(&engine, store.shared, [sweeper, watcher]);
     say!("krl run: stopped");
     Ok(())
 }
 
-/// The store `--memory`, `--store` or the home names; on a shared store, a standby serving
-/// `listener` until this engine holds the store's lease.
-fn open_store(
-    args: &Args,
-    home: &Path,
-    listener: &std::net::TcpListener,
-    base_url: &str,
-    allowed_hosts: &[String],
-) -> anyhow::Result<OpenedStore> {
+/// After the server stopped (the background threads told to stop): events being posted to
+/// other engines finish, so none is sent twice after a restart; then, after the last commit,
+/// a shared store's leases are released, so the other engines take this engine's picos at
+/// once.
+fn wind_down(
+    engine: &Engine,
+    shared: Option<SharedStore>,
+    threads: [Option<std::thread::JoinHandle<()>>; 2],
+) {
+    for thread in threads.into_iter().flatten() {
+        let _ = thread.join();
+    }
+    engine.stop_sending(STOP_SENDING_TIMEOUT);
+    if let Some(shared) = shared
+        && let Err(err) = shared.release()
+    {
+        warn!("krl run: cannot release the leases of this engine's picos ({err}); they expire on their own");
+    }
+}
+
+/// The store `--memory`, `--store` or the home names.
+fn open_store(args: &Args, home: &Path, base_url: &str) -> anyhow::Result<OpenedStore> {
     let lease = std::time::Duration::try_from_secs_f64(args.lease_seconds)
         .map_err(|_| anyhow::anyhow!("--lease-seconds must be a positive number of seconds"))?;
-    run_store::open(
-        &StoreChoice {
-            memory: args.memory,
-            store: args.store.as_deref(),
-            home,
-            lease,
-        },
-        Standby {
-            listener,
-            base_url,
-            allowed_hosts: allowed_hosts.to_vec(),
-        },
-    )
+    run_store::open(&StoreChoice {
+        memory: args.memory,
+        store: args.store.as_deref(),
+        home,
+        lease,
+        base_url,
+    })
+}
+
+/// Boots the root pico, installs the rulesets on it and finds the developer channel:
+/// answers the UI channel and the developer channel. On a shared store whose root another
+/// engine runs, that engine set the root up: the rulesets are only registered here (a pico
+/// this engine takes over may use them), and both channels are read.
+fn set_up_root(
+    engine: &Engine,
+    files: &[PathBuf],
+    watched: &mut Watched,
+) -> anyhow::Result<(String, String)> {
+    let root = engine.root_pico().to_string();
+    if engine.claim_pico(&root)? == Route::Here {
+        let ui_eci = system::boot(engine)?;
+        for file in files {
+            install(engine, file, watched);
+        }
+        return Ok((ui_eci, developer_channel(engine)?));
+    }
+    let ui_eci = system::boot_beside(engine)?;
+    for file in files {
+        if let Err(err) = engine.flush(&file_url(file)) {
+            report(file, &err, true);
+        }
+        watched.files.entry(file.clone()).or_default().modified = modified(file);
+    }
+    let eci = system::channel_tagged(engine, &root, &["developer", "krl"])?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "the root pico {root} runs on another engine, which has not made its developer channel"
+        )
+    })?;
+    Ok((ui_eci, eci))
 }
 
 /// A new admin token, or none with `--no-token` (with a warning when the port is reachable

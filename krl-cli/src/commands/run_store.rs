@@ -2,35 +2,71 @@
 //! default), or in a PostgreSQL-protocol database shared by several engines (`--store
 //! postgres://...` or `KRL_STORE`).
 //!
-//! On a shared store one engine at a time holds the store's lease and runs the picos
-//! (`krl_runtime::storage::PostgresStorage::take_lease`); the others wait as standbys and
-//! forward every request they get to the holder (`krl_runtime::http::forwarding_router`),
-//! so clients may talk to any engine. When the holder dies its lease runs out and a standby
-//! takes over: it opens the engine on the store (accepted events not yet run are run, timers
-//! re-armed) and serves the API itself. An engine that loses the lease while running (it was
-//! paused past its expiry, or cut off from the database) stops at once: its commits are
-//! already refused by the lease's fence (docs/stores.md).
+//! On a shared store every engine serves, and each pico runs on one engine at a time: the
+//! one holding its lease (`krl_runtime::storage::PicoLeases`, docs/stores.md). The engine
+//! claims a pico before it runs anything on it and forwards requests for picos another
+//! engine holds (`krl_runtime::engine::placement`); the leases are renewed in the
+//! background, and a pico whose lease this engine lost leaves its memory. The root pico of
+//! an empty store is created, and set up, by one engine at a time (the store's setup lock).
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
-use krl_runtime::http::{Forwarder, HttpOptions, forwarding_router, serve_router};
+use krl_runtime::engine::Engine;
+use krl_runtime::engine::placement::Placement;
 use krl_runtime::storage::{
-    Durability, LeaseKeeper, LeaseOptions, MemoryStorage, PostgresStorage, SqliteStorage, Storage,
+    Durability, MemoryStorage, PicoLeaseOptions, PicoLeases, PostgresStorage, Renewer, SetupLock,
+    SqliteStorage, Storage,
 };
 
-/// How long a standby that took over lets its forwarded requests finish.
-const FORWARDS_CUT_AFTER: Duration = Duration::from_millis(200);
+/// How long one engine may take to set a shared store up before the next one goes ahead.
+const SETUP_AT_MOST: Duration = Duration::from_secs(60);
 
 /// The store an engine runs on, and what it holds to keep it.
 pub struct OpenedStore {
     pub storage: Arc<dyn Storage>,
     /// Where the data is, for the banner.
     pub description: String,
-    /// The shared store's lease, held until the engine stops.
-    pub lease: Option<LeaseKeeper>,
+    /// On a shared store: the leases of this engine's picos.
+    pub shared: Option<SharedStore>,
+}
+
+/// What an engine on a shared store holds while it runs.
+pub struct SharedStore {
+    pub leases: Arc<PicoLeases>,
+    /// How long a lease lasts unrenewed.
+    pub lease: Duration,
+    /// Held until the root pico is set up ([`SharedStore::set_up`]).
+    setup: Option<SetupLock>,
+    /// Renews the leases; dropped at the stop, before they are released.
+    renewer: Option<Renewer>,
+    /// The engine, once open: lost picos leave its memory.
+    engine: Arc<OnceLock<Engine>>,
+}
+
+impl SharedStore {
+    /// What the engine asks before it runs a pico.
+    pub fn placement(&self) -> Arc<dyn Placement> {
+        Arc::clone(&self.leases) as Arc<dyn Placement>
+    }
+
+    /// The engine is open and its root set up: lost picos leave its memory from now on, and
+    /// the next engine may set up.
+    pub fn set_up(&mut self, engine: &Engine) {
+        let _ = self.engine.set(engine.clone());
+        self.setup = None;
+    }
+
+    /// A graceful stop, after the engine's last commit: the leases are released, so that
+    /// the other engines take this engine's picos at once.
+    pub fn release(mut self) -> anyhow::Result<()> {
+        self.renewer = None;
+        self.leases.release_all()?;
+        Ok(())
+    }
 }
 
 /// How to open the store, from `krl run`'s flags.
@@ -39,24 +75,19 @@ pub struct StoreChoice<'a> {
     pub store: Option<&'a str>,
     pub home: &'a Path,
     pub lease: Duration,
-}
-
-/// How a standby serves while it waits for the lease.
-pub struct Standby<'a> {
-    pub listener: &'a TcpListener,
+    /// The base URL the other engines of a shared store forward this engine's picos'
+    /// requests to.
     pub base_url: &'a str,
-    pub allowed_hosts: Vec<String>,
 }
 
-/// Opens the chosen store; on a shared store, waits as a standby (forwarding requests) until
-/// this engine holds the lease.
-pub fn open(choice: &StoreChoice<'_>, standby: Standby<'_>) -> anyhow::Result<OpenedStore> {
+/// Opens the chosen store; on a shared store, waits for the turn to set it up.
+pub fn open(choice: &StoreChoice<'_>) -> anyhow::Result<OpenedStore> {
     match (choice.memory, choice.store) {
         (true, Some(_)) => anyhow::bail!("--memory and --store (or KRL_STORE) cannot be used together"),
         (true, None) => Ok(OpenedStore {
             storage: Arc::new(MemoryStorage::new()),
             description: "in memory only (--memory)".to_owned(),
-            lease: None,
+            shared: None,
         }),
         (false, None) => {
             let db = choice.home.join("db");
@@ -65,11 +96,11 @@ pub fn open(choice: &StoreChoice<'_>, standby: Standby<'_>) -> anyhow::Result<Op
             Ok(OpenedStore {
                 storage: Arc::new(SqliteStorage::open(&db, Durability::default())?),
                 description: db.display().to_string(),
-                lease: None,
+                shared: None,
             })
         }
         (false, Some(url)) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            open_shared(url, choice.lease, standby)
+            open_shared(url, choice.lease, choice.base_url)
         }
         (false, Some(url)) => anyhow::bail!(
             "unsupported store `{url}`: --store takes a postgres://USER@HOST:PORT/DB URL (without it, the engine keeps its data in SQLite under the home)"
@@ -77,83 +108,80 @@ pub fn open(choice: &StoreChoice<'_>, standby: Standby<'_>) -> anyhow::Result<Op
     }
 }
 
-fn open_shared(url: &str, lease: Duration, standby: Standby<'_>) -> anyhow::Result<OpenedStore> {
+fn open_shared(url: &str, lease: Duration, base_url: &str) -> anyhow::Result<OpenedStore> {
     if lease < Duration::from_millis(300) {
         anyhow::bail!("--lease-seconds must be at least 0.3");
     }
     let store = Arc::new(PostgresStorage::open(url)?);
-    let options = LeaseOptions {
-        owner: standby.base_url.to_owned(),
+    let setup = store.setup_lock(base_url, SETUP_AT_MOST)?;
+    let leases = store.lease_picos(PicoLeaseOptions {
+        engine: engine_id(base_url),
+        base_url: base_url.to_owned(),
         duration: lease,
+    })?;
+    let engine: Arc<OnceLock<Engine>> = Arc::new(OnceLock::new());
+    let renewer = {
+        let engine = Arc::clone(&engine);
+        leases.keep_renewing(move |lost| {
+            // Before the engine is open nothing of these picos is in memory.
+            if let Some(engine) = engine.get() {
+                engine.lose_picos(&lost);
+            }
+        })
     };
-    let keeper = wait_for_lease(&store, &options, standby)?;
     Ok(OpenedStore {
         description: format!(
-            "{} (shared; lease epoch {}, {} s)",
+            "{} (shared; picos spread over its engines, lease {} s)",
             store.target(),
-            keeper.epoch(),
             lease.as_secs_f64()
         ),
         storage: store,
-        lease: Some(keeper),
+        shared: Some(SharedStore {
+            leases,
+            lease,
+            setup: Some(setup),
+            renewer: Some(renewer),
+            engine,
+        }),
     })
 }
 
-/// Takes the lease, serving the forwarder on `listener` for as long as another engine holds it.
-fn wait_for_lease(
-    store: &Arc<PostgresStorage>,
-    options: &LeaseOptions,
-    standby: Standby<'_>,
-) -> anyhow::Result<LeaseKeeper> {
-    let lost = |reason: String| {
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "krl run: stopping: {reason}");
-        // The fence already refuses this engine's commits; the next engine serves its picos.
-        std::process::exit(i32::from(crate::exit::PROBLEMS));
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()?;
-    let forwarder = Arc::new(Forwarder {
-        holder: {
-            let store = Arc::clone(store);
-            Box::new(move || store.lease_holder().map_err(|err| err.to_string()))
-        },
-        allowed_hosts: standby.allowed_hosts,
-        base_url: standby.base_url.to_owned(),
-    });
-    let (taken, until_taken) = tokio::sync::oneshot::channel::<()>();
-    let server = {
-        let _context = runtime.enter();
-        let listener = tokio::net::TcpListener::from_std(standby.listener.try_clone()?)?;
-        let options = HttpOptions::default();
-        runtime.spawn(async move {
-            serve_router(listener, forwarding_router(forwarder), &options, async move {
-                let _ = until_taken.await;
-            })
-            .await
-        })
-    };
-    let mut told = false;
-    let keeper = store.take_lease(
-        options,
-        |holder| {
-            if !told {
-                told = true;
-                use std::io::Write as _;
-                let _ = writeln!(
-                    std::io::stdout(),
-                    "krl run: standby: {holder} runs the picos of this store; forwarding requests to it until it stops"
-                );
+/// An id unique to this run of the engine: its base URL, pid and a new id (time and
+/// randomness), so that a restarted engine never renews what its earlier run left.
+fn engine_id(base_url: &str) -> String {
+    format!(
+        "{base_url} pid {} {}",
+        std::process::id(),
+        krl_runtime::engine::ids::new_id()
+    )
+}
+
+/// Most orphaned picos one sweep takes over.
+const SWEEP_BATCH: usize = 256;
+
+/// Takes over, every half lease until `stop`, the picos no engine holds any more (their
+/// engine died or stopped), so that their accepted events run and their timers fire
+/// although no request reaches them. Every engine sweeps; each orphan goes to the first
+/// that claims it. The first sweep waits a whole lease: picos a stopped engine released are
+/// then taken by the engines their requests reach, which spreads them.
+pub fn sweep(engine: &Engine, lease: Duration, stop: Arc<AtomicBool>) -> JoinHandle<()> {
+    let engine = engine.clone();
+    let pace = Duration::from_millis(50);
+    std::thread::spawn(move || {
+        let mut next = lease;
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(pace);
+            next = next.saturating_sub(pace);
+            if !next.is_zero() {
+                continue;
             }
-        },
-        lost,
-    );
-    let _ = taken.send(());
-    // Forwards still under way (to a holder that just died, or hangs) are cut rather than
-    // awaited: their clients retry, and this engine starts serving at once.
-    drop(server);
-    runtime.shutdown_timeout(FORWARDS_CUT_AFTER);
-    Ok(keeper?)
+            next = lease / 2;
+            // A failed sweep (the store unreachable) is tried again at the next turn.
+            while let Ok(taken) = engine.take_over_orphans(SWEEP_BATCH) {
+                if taken < SWEEP_BATCH || stop.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
+        }
+    })
 }

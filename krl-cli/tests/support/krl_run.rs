@@ -156,8 +156,8 @@ impl KrlRun {
     }
 }
 
-/// A `krl run` spawned but not yet serving: a standby on a shared store prints its banner
-/// only once it took the store over. Dropping it stops the process.
+/// A `krl run` spawned but not yet serving (engines starting together on a shared store set
+/// it up one at a time). Dropping it stops the process.
 pub struct Starting {
     child: Option<Child>,
     started: Instant,
@@ -227,7 +227,7 @@ impl Starting {
         wait_for_line(&self.stdout, text)
     }
 
-    /// Waits for the banner (a standby's comes once it took over).
+    /// Waits for the banner.
     pub fn banner(mut self) -> KrlRun {
         let mut child = self.child.take().expect("not yet started");
         let stdout = std::mem::replace(&mut self.stdout, channel().1);

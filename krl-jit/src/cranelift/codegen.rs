@@ -34,6 +34,7 @@ mod base_case;
 mod body;
 mod calls;
 mod numbers;
+pub(super) mod rule_body;
 
 type Val = ir::Value;
 
@@ -93,7 +94,7 @@ struct Gen<'a, 'f> {
     /// local's entry in `JitCx::locals`.
     cached_locals: Vec<(u16, u16)>,
     makes_calls: bool,
-    /// The thread's `CallState` pointer: a parameter of the number entry, read from `cx`
+    /// The host's `ExecState` pointer: a parameter of the number entry, read from `cx`
     /// once per call of the boxed entry (only by code that makes calls).
     state: Variable,
     /// `JitCx::self_locals` as read at entry, or 0 when the stack has no room for a direct

@@ -14,7 +14,9 @@ use krl_runtime::{Host, RuntimeError, Value};
 use super::layout::{LAYOUT, TAG_NULL, TAG_NUMBER};
 use super::shims;
 use crate::interp::Closure;
-use crate::interp::limits::{self, CallState};
+use krl_runtime::ExecState;
+
+use crate::interp::limits;
 
 /// The signature of a compiled function.
 pub(crate) type EntryFn = unsafe extern "C" fn(cx: *mut JitCx, slots: *mut Value, out: *mut Value) -> u32;
@@ -22,8 +24,8 @@ pub(crate) type EntryFn = unsafe extern "C" fn(cx: *mut JitCx, slots: *mut Value
 /// What generated code reads; `repr(C)` at the offsets `codegen.rs` uses.
 #[repr(C)]
 pub(crate) struct JitCx {
-    /// This thread's limits: generated code counts direct calls there.
-    pub state: *const CallState,
+    /// The host's execution state: generated code counts direct calls there.
+    pub state: *const ExecState,
     /// Below this stack address a direct call goes through the runtime, which grows the stack.
     pub stack_floor: usize,
     /// The first payload word of a function value holding `closure`.
@@ -118,7 +120,7 @@ impl Compiled {
             code: self,
             closure,
             cx: JitCx {
-                state: limits::state_ptr(),
+                state: std::ptr::null(),
                 stack_floor: if self.makes_calls {
                     stack_floor()
                 } else {
@@ -136,7 +138,8 @@ impl Compiled {
 
 /// A compiled function ready to be called: its [`JitCx`], which stays right from one call
 /// of the same closure on the same thread to the next (the locals it caches are written
-/// once and live as long as the closure; the stack floor and the limits are the thread's).
+/// once and live as long as the closure; the stack floor is the thread's). The host and its
+/// execution state are each call's own: `run` sets them in the context for that call only.
 pub(crate) struct Prepared<'c> {
     code: &'c Compiled,
     closure: &'c Closure,
@@ -148,15 +151,19 @@ impl Prepared<'_> {
     /// has entered the call: depth, step and stack are counted.
     pub(crate) fn run(&mut self, slots: &mut [Value], host: &mut dyn Host) -> Result<Value, RuntimeError> {
         debug_assert_eq!(slots.len(), usize::from(self.closure.ir().body.n_slots));
+        // The host does not move while it is borrowed for the call, so neither does its state.
+        self.cx.state = host.exec();
         let mut host = HostRef(host);
         self.cx.host = &mut host as *mut HostRef<'_> as *mut c_void;
         let mut out = Value::Null;
         // SAFETY: `cx`, `slots` (`n_slots` values, as the code was compiled for) and `out`
-        // are valid for the call; `cx.host` points at the host for this call only; the code
+        // are valid for the call; `cx.host` and `cx.state` point at the host and its state
+        // for this call only; the code
         // writes `out` only over the null it holds, keeps every value it reads alive through
         // `closure`'s IR and frames, and never unwinds (shims catch panics).
         let status = unsafe { (self.code.entry)(&mut self.cx, slots.as_mut_ptr(), &mut out) };
         self.cx.host = std::ptr::null_mut();
+        self.cx.state = std::ptr::null();
         if status == 0 {
             let result = take_result(&mut out);
             // `take_result` left `out` owning nothing; forgetting it spares a call of the

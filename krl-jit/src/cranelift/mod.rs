@@ -12,6 +12,7 @@
 mod codegen;
 mod entry;
 mod layout;
+mod rules;
 mod shims;
 
 use std::sync::LazyLock;
@@ -20,6 +21,7 @@ use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 
 pub(crate) use entry::{Compiled, Prepared};
+pub(crate) use rules::{CompiledUnit, compile_unit};
 
 use crate::ir::{FrameKind, FunctionIr};
 

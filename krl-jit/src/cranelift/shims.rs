@@ -16,7 +16,7 @@ use krl_runtime::{RuntimeError, Value};
 
 use super::entry::{HostRef, JitCx};
 use crate::interp::{self, Closure, Env, at, limits};
-use crate::ir::Node;
+use crate::ir::{Decl, Node};
 
 thread_local! {
     /// The error of the failed shim, until the Rust caller of the generated code takes it.
@@ -100,7 +100,11 @@ pub(super) unsafe extern "C" fn local(cx: *mut JitCx, node: *const Node) -> *con
             ));
         };
         // The frame lives as long as the closure, which outlives the call.
-        found = at(*span, parts.closure.env().ancestor(*depth).get(*slot, name))?;
+        found = at(
+            parts.closure.env().ancestor(*depth).get(*slot, name),
+            *span,
+            &*parts.host.0,
+        )?;
         Ok(())
     });
     if status == 0 { found } else { std::ptr::null() }
@@ -124,7 +128,7 @@ pub(super) unsafe extern "C" fn binary(
             ));
         };
         let args = [left.clone(), right.clone()];
-        let value = at(*span, op.invoke(parts.host.0, &args))?;
+        let value = at(op.invoke(parts.host.0, &args), *span, &*parts.host.0)?;
         // SAFETY: see above.
         unsafe { put(out, value) };
         Ok(())
@@ -146,8 +150,9 @@ pub(super) unsafe extern "C" fn get(
             return Err(RuntimeError::error("compiled code read an index of another node"));
         };
         let value = at(
-            *span,
             interp::get(parts.host.0, object.clone(), key.clone(), *kind),
+            *span,
+            &*parts.host.0,
         )?;
         // SAFETY: as in `binary`.
         unsafe { put(out, value) };
@@ -189,7 +194,7 @@ pub(super) unsafe extern "C" fn op(
                 }
             })
             .collect();
-        let value = at(*span, op.invoke(parts.host.0, &values))?;
+        let value = at(op.invoke(parts.host.0, &values), *span, &*parts.host.0)?;
         // SAFETY: as in `binary`.
         unsafe { put(out, value) };
         Ok(())
@@ -226,7 +231,11 @@ pub(super) unsafe extern "C" fn call(
             // As the interpreter: the callee records its own error places.
             closure.invoke_at(parts.host.0, args, *span)?
         } else {
-            at(*span, interp::call_value(parts.host.0, callee, args, Vec::new()))?
+            at(
+                interp::call_value(parts.host.0, callee, args, Vec::new()),
+                *span,
+                &*parts.host.0,
+            )?
         };
         // SAFETY: as in `binary`.
         unsafe { put(out, value) };
@@ -263,6 +272,15 @@ pub(super) unsafe extern "C" fn eval(
     })
 }
 
+/// Binds a declaration of a rule's code into the frame the unit runs in (the closure's
+/// environment), as the interpreter's `run_block` does; `value` is moved out (left null).
+pub(super) unsafe extern "C" fn bind(cx: *mut JitCx, decl: *const Decl, value: *mut Value) {
+    // SAFETY: generated code passes its context, a declaration of its unit and a value of a
+    // temporary it owns, which it reads afterwards only to release it (null needs none).
+    let (parts, decl, value) = unsafe { (parts(cx), &*decl, std::ptr::replace(value, Value::Null)) };
+    parts.closure.env().set(decl.slot, value);
+}
+
 /// KRL truthiness of a value that is not null, a boolean or a number.
 pub(super) unsafe extern "C" fn truthy(value: *const Value) -> u32 {
     // SAFETY: generated code passes a live value.
@@ -296,10 +314,12 @@ pub(super) unsafe extern "C" fn limit(cx: *mut JitCx, node: *const Node, kind: u
             Node::Call { span, .. } => *span,
             _ => krl_diagnostics::Span::empty(0),
         };
+        // SAFETY: as in `binary`; `state` is the running host's execution state.
+        let exec = unsafe { &*(*cx).state };
         Err(if kind == 0 {
-            limits::too_deep_at(span)
+            limits::too_deep_at(exec, span)
         } else {
-            limits::budget_exhausted_at(span)
+            limits::budget_exhausted_at(exec, span)
         })
     });
     // SAFETY: as in `binary`.
@@ -309,6 +329,6 @@ pub(super) unsafe extern "C" fn limit(cx: *mut JitCx, node: *const Node, kind: u
 /// Records that an error left the running function (a direct call of it failed).
 pub(super) unsafe extern "C" fn left_function(cx: *mut JitCx) {
     // SAFETY: as in `binary`.
-    let closure = unsafe { &*(*cx).closure };
-    interp::record_error_function(&closure.ir().name);
+    let (closure, exec) = unsafe { (&*(*cx).closure, &*(*cx).state) };
+    exec.record_error_function(&closure.ir().name);
 }

@@ -161,7 +161,7 @@ impl Closure {
     ) -> Result<Value, RuntimeError> {
         bind(&mut Slots::Stack(slots), host)?;
         let ir = &*self.ir;
-        let result = limits::enter_call(ir.file, call_span, || {
+        let result = limits::enter_call(host, ir.file, call_span, |host| {
             if let Some(code) = ir.tier.code_for_call(ir) {
                 return code.run(self, slots, host);
             }
@@ -180,7 +180,7 @@ impl Closure {
             // `operand` computes a result such as `x * 2` without recursing.
             operand(&ir.result, &self.stack_env(slots), host)
         });
-        named(&ir.name, result)
+        named(&ir.name, result, host)
     }
 
     fn stack_env<'a>(&'a self, slots: &'a [Value]) -> Env<'a> {
@@ -199,20 +199,20 @@ impl Closure {
         let ir = &*self.ir;
         let frame = Frame::new(ir.body.n_slots, Some(Arc::clone(&self.env)));
         bind(&mut Slots::Heap(&frame), host)?;
-        let result = limits::enter_call(ir.file, call_span, || {
+        let result = limits::enter_call(host, ir.file, call_span, |host| {
             bind_defaults(&ir.params, &frame, host)?;
             run_block(&ir.body.decls, &frame, host)?;
             eval(&ir.result, &frame, host)
         });
-        named(&ir.name, result)
+        named(&ir.name, result, host)
     }
 }
 
-/// Names the function an error left, for its location (see `record_error_function`).
+/// Names the function an error left, for its location (`ExecState::record_error_function`).
 #[inline(always)]
-fn named<T>(name: &Arc<str>, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
+fn named<T>(name: &Arc<str>, result: Result<T, RuntimeError>, host: &dyn Host) -> Result<T, RuntimeError> {
     if result.is_err() {
-        super::record_error_function(name);
+        host.exec().record_error_function(name);
     }
     result
 }
@@ -302,8 +302,8 @@ impl PreparedClosure<'_> {
             frame.bind(param, clone_value(value));
         }
         let entry = &mut self.entry;
-        let result = limits::enter_call_with_room(ir.file, None, || entry.run(slots, host));
-        named(&ir.name, result)
+        let result = limits::enter_call_with_room(host, ir.file, None, |host| entry.run(slots, host));
+        named(&ir.name, result, host)
     }
 }
 
@@ -331,7 +331,7 @@ impl Callable for DefactionValue {
     /// Runs the body declarations and the action block, then returns the `return` value.
     fn call(&self, host: &mut dyn Host, args: Vec<Value>) -> Result<Value, RuntimeError> {
         let ir = &*self.ir;
-        let result = limits::enter_call(ir.file, None, || {
+        let result = limits::enter_call(host, ir.file, None, |host| {
             let frame = Frame::new(ir.body.n_slots, Some(Arc::clone(&self.env)));
             let mut slots = Slots::Heap(&frame);
             for (param, value) in ir.params.iter().zip(args) {
@@ -347,7 +347,7 @@ impl Callable for DefactionValue {
                 None => Ok(Value::Null),
             }
         });
-        named(&ir.name, result)
+        named(&ir.name, result, host)
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

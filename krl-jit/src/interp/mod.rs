@@ -1,17 +1,17 @@
 //! The reference tier: a tree-walking interpreter over the IR.
 //!
 //! Errors are `RuntimeError`s as the reference prints them; the span of the innermost node
-//! that failed is remembered per thread so callers can show a snippet (see [`take_error_span`]).
+//! that failed is remembered in the host's execution state so callers can show a snippet
+//! (`ExecState::take_error_place`).
 
 mod closure;
 pub mod frame;
 pub mod limits;
 mod release;
 
-use std::cell::Cell;
 use std::sync::Arc;
 
-use krl_diagnostics::{FileSpan, Span};
+use krl_diagnostics::Span;
 use krl_runtime::args::{NamedArgs, bind as bind_args};
 use krl_runtime::stdlib::{self, Operator};
 use krl_runtime::value::Callable;
@@ -25,48 +25,14 @@ use crate::ir::{self, Args, FastOp, GetKind, Node};
 
 pub use limits::in_file;
 
-thread_local! {
-    static ERROR_SPAN: Cell<Option<FileSpan>> = const { Cell::new(None) };
-    /// The innermost KRL function an error left, paired with `ERROR_SPAN`.
-    static ERROR_FUNCTION: Cell<Option<Arc<str>>> = const { Cell::new(None) };
-}
-
-/// The place of the innermost node that failed since the last call, if any.
-pub fn take_error_span() -> Option<FileSpan> {
-    take_error_place().0
-}
-
-/// The place of the innermost node that failed since the last call and the innermost
-/// function that error left, if any.
-pub fn take_error_place() -> (Option<FileSpan>, Option<Arc<str>>) {
-    (ERROR_SPAN.with(Cell::take), ERROR_FUNCTION.with(Cell::take))
-}
-
-/// Remembers that an error left the function `name`, keeping the innermost one.
-#[cold]
-pub(crate) fn record_error_function(name: &Arc<str>) {
-    ERROR_FUNCTION.with(|cell| {
-        let current = cell.take();
-        cell.set(Some(current.unwrap_or_else(|| Arc::clone(name))));
-    });
-}
-
-/// Remembers where an error happened, keeping the innermost place.
+/// Remembers where an error happened, keeping the innermost place, in the execution state
+/// of the transaction it happened in (`ExecState::take_error_place` answers it).
 #[inline(always)]
-pub(crate) fn at<T>(span: Span, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
+pub(crate) fn at<T>(result: Result<T, RuntimeError>, span: Span, host: &dyn Host) -> Result<T, RuntimeError> {
     if result.is_err() {
-        record_error_span(span);
+        host.exec().record_error_span(span);
     }
     result
-}
-
-#[cold]
-pub(crate) fn record_error_span(span: Span) {
-    ERROR_SPAN.with(|cell| {
-        if cell.get().is_none() {
-            cell.set(Some(FileSpan::new(limits::current_file(), span)));
-        }
-    });
 }
 
 /// Where the running code finds its slots: the innermost heap frame and, inside a function
@@ -112,7 +78,7 @@ pub(crate) fn eval_in(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result
             slot,
             name,
             span,
-        } => local(*depth, *slot, name, *span, env.frame),
+        } => local(*depth, *slot, name, *span, env.frame, host),
         Node::Binary {
             op,
             fast,
@@ -132,7 +98,7 @@ pub(crate) fn eval_in(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result
                 return Ok(result);
             }
             let args = [left.clone(), right.clone()];
-            at(*span, op.invoke(host, &args))
+            at(op.invoke(host, &args), *span, host)
         }
         Node::Conditional { test, then, else_ } => {
             let mut scratch = Scratch::new();
@@ -180,7 +146,7 @@ fn operand(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Result<Value, Run
             slot,
             name,
             span,
-        } => local(*depth, *slot, name, *span, env.frame),
+        } => local(*depth, *slot, name, *span, env.frame, host),
         // Operands nest as deeply as the source (`f(f(f(x)))`, `1 + 1 + 1`); growing the
         // stack here also covers arguments, which are evaluated before the call's own check.
         other => limits::with_stack(|| eval_in(other, env, host)),
@@ -207,7 +173,7 @@ fn operand_ref<'r>(
             slot,
             name,
             span,
-        } => at(*span, env.frame.ancestor(*depth).get(*slot, name)),
+        } => at(env.frame.ancestor(*depth).get(*slot, name), *span, host),
         other => Ok(scratch.keep(limits::with_stack(|| eval_in(other, env, host))?)),
     }
 }
@@ -240,10 +206,17 @@ fn stack_slot<'a>(env: &Env<'a>, slot: u16) -> &'a Value {
 }
 
 #[inline(always)]
-fn local(depth: u16, slot: u16, name: &str, span: Span, frame: &Arc<Frame>) -> Result<Value, RuntimeError> {
+fn local(
+    depth: u16,
+    slot: u16,
+    name: &str,
+    span: Span,
+    frame: &Arc<Frame>,
+    host: &dyn Host,
+) -> Result<Value, RuntimeError> {
     match frame.ancestor(depth).get(slot, name) {
         Ok(value) => Ok(clone_value(value)),
-        Err(err) => at(span, Err(err)),
+        Err(err) => at(Err(err), span, host),
     }
 }
 
@@ -295,18 +268,18 @@ fn eval_cold_unguarded(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Resul
         Node::Op { op, args, span } => match args.as_slice() {
             [one] => {
                 let values = [operand(one, env, host)?];
-                at(*span, op.invoke(host, &values))
+                at(op.invoke(host, &values), *span, host)
             }
             [left, right] => {
                 let values = [operand(left, env, host)?, operand(right, env, host)?];
-                at(*span, op.invoke(host, &values))
+                at(op.invoke(host, &values), *span, host)
             }
             more => {
                 let values = more
                     .iter()
                     .map(|arg| operand(arg, env, host))
                     .collect::<Result<Vec<_>, _>>()?;
-                at(*span, op.invoke(host, &values))
+                at(op.invoke(host, &values), *span, host)
             }
         },
         Node::Get {
@@ -317,9 +290,9 @@ fn eval_cold_unguarded(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Resul
         } => {
             let object = operand(object, env, host)?;
             let key = operand(key, env, host)?;
-            at(*span, get(host, object, key, *kind))
+            at(get(host, object, key, *kind), *span, host)
         }
-        Node::Domain { domain, name, span } => at(*span, host.module_get(domain, name)),
+        Node::Domain { domain, name, span } => at(host.module_get(domain, name), *span, host),
         Node::DomainCall {
             domain,
             name,
@@ -327,7 +300,7 @@ fn eval_cold_unguarded(node: &Node, env: &Env<'_>, host: &mut dyn Host) -> Resul
             span,
         } => {
             let (positional, named) = eval_args(args, env, host)?;
-            at(*span, host.module_call(domain, name, positional, named))
+            at(host.module_call(domain, name, positional, named), *span, host)
         }
         // Lowering gives any function holding a closure literal a heap frame, so `env.frame`
         // is the frame the literal is written in.
@@ -365,7 +338,7 @@ fn call(
             slot,
             name,
             span,
-        } => at(*span, env.frame.ancestor(*depth).get(*slot, name))?,
+        } => at(env.frame.ancestor(*depth).get(*slot, name), *span, host)?,
         Node::Stack { slot } => stack_slot(env, *slot),
         other => {
             owned = eval_in(other, env, host)?;
@@ -381,7 +354,7 @@ fn call(
         return closure.invoke_nodes(host, &args.positional, env, span);
     }
     let (positional, named) = eval_args(args, env, host)?;
-    at(span, call_value(host, callee, positional, named))
+    at(call_value(host, callee, positional, named), span, host)
 }
 
 fn eval_args(
@@ -478,34 +451,96 @@ pub fn run_actions(
     {
         return Ok(false);
     }
+    run_chosen_actions(block, frame, host, &mut Interpreted(frame))?;
+    Ok(true)
+}
+
+/// An action's evaluated arguments: positional, then named.
+pub type ActionArgs = (Vec<Value>, NamedArgs);
+
+/// The values an action block needs besides its condition: the `choose` discriminant and
+/// each chosen action's arguments. The compiled tier runs each as a unit of its own
+/// (`ruleset/code.rs`); [`Interpreted`] evaluates them here.
+pub trait ActionValues {
+    fn discriminant(&mut self, node: &Node, host: &mut dyn Host) -> Result<Value, RuntimeError>;
+    /// The arguments of `action`, the action at `idx` of its block.
+    fn args(
+        &mut self,
+        action: &ir::ActionIr,
+        idx: usize,
+        host: &mut dyn Host,
+    ) -> Result<ActionArgs, RuntimeError>;
+}
+
+/// An action block's values evaluated by the interpreter in a frame.
+pub struct Interpreted<'f>(pub &'f Arc<Frame>);
+
+impl ActionValues for Interpreted<'_> {
+    fn discriminant(&mut self, node: &Node, host: &mut dyn Host) -> Result<Value, RuntimeError> {
+        eval(node, self.0, host)
+    }
+
+    fn args(
+        &mut self,
+        action: &ir::ActionIr,
+        _: usize,
+        host: &mut dyn Host,
+    ) -> Result<ActionArgs, RuntimeError> {
+        eval_args(&action.args, &Env::heap(self.0), host)
+    }
+}
+
+/// Runs an action block whose condition held (or that has none), its discriminant and
+/// arguments from `values`.
+pub fn run_chosen_actions(
+    block: &ir::ActionBlockIr,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+    values: &mut dyn ActionValues,
+) -> Result<(), RuntimeError> {
+    let run_one =
+        |idx: usize, host: &mut dyn Host, values: &mut dyn ActionValues| match block.actions.get(idx) {
+            Some(action) => {
+                let evaluated = values.args(action, idx, host)?;
+                run_action(action, evaluated, frame, host)
+            }
+            None => Ok(()),
+        };
     match &block.kind {
         ir::BlockKind::Every => {
-            for action in &block.actions {
-                run_action(action, frame, host)?;
+            for idx in 0..block.actions.len() {
+                run_one(idx, host, values)?;
             }
         }
         ir::BlockKind::Sample => {
             if !block.actions.is_empty() {
                 let idx = fastrand::usize(..block.actions.len());
-                run_action(&block.actions[idx], frame, host)?;
+                run_one(idx, host, values)?;
             }
         }
         ir::BlockKind::Choose(discriminant) => {
-            let chosen = eval(discriminant, frame, host)?;
+            let chosen = values.discriminant(discriminant, host)?;
             // Matches pico-engine: only a String discriminant can match a label, and a
             // choose with no matching label still counts as fired.
             if let Some(label) = chosen.as_str()
-                && let Some(action) = block.actions.iter().find(|a| a.label.as_deref() == Some(label))
+                && let Some(idx) = block
+                    .actions
+                    .iter()
+                    .position(|a| a.label.as_deref() == Some(label))
             {
-                run_action(action, frame, host)?;
+                run_one(idx, host, values)?;
             }
         }
     }
-    Ok(true)
+    Ok(())
 }
 
-fn run_action(action: &ir::ActionIr, frame: &Arc<Frame>, host: &mut dyn Host) -> Result<(), RuntimeError> {
-    let (positional, named) = eval_args(&action.args, &Env::heap(frame), host)?;
+fn run_action(
+    action: &ir::ActionIr,
+    (positional, named): ActionArgs,
+    frame: &Arc<Frame>,
+    host: &mut dyn Host,
+) -> Result<(), RuntimeError> {
     let result = match &action.callee {
         ir::ActionCallee::Domain { domain, name } => host.module_call(domain, name, positional, named),
         ir::ActionCallee::Value(node) => {
@@ -513,7 +548,7 @@ fn run_action(action: &ir::ActionIr, frame: &Arc<Frame>, host: &mut dyn Host) ->
             call_action(host, &callee, positional, named)
         }
     };
-    let result = at(action.span, result)?;
+    let result = at(result, action.span, host)?;
     if let Some(slot) = action.setting {
         frame.set(slot, result);
     }

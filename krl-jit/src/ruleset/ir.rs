@@ -7,6 +7,7 @@ use krl_diagnostics::Span;
 use krl_runtime::engine::{RuleSpec, RulesetMeta};
 use krl_runtime::value::Value;
 
+use super::code::{RuleCode, StmtCode};
 use crate::ir::{ActionBlockIr, Decl, Node};
 
 #[derive(Debug)]
@@ -73,6 +74,8 @@ pub struct RuleIr {
     pub fired: Vec<StmtIr>,
     pub notfired: Vec<StmtIr>,
     pub always: Vec<StmtIr>,
+    /// Which of its units run compiled (`code.rs`).
+    pub code: RuleCode,
 }
 
 #[derive(Debug)]
@@ -133,4 +136,6 @@ pub struct StmtIr {
     pub kind: StmtKind,
     pub guard: Option<Guard>,
     pub span: Span,
+    /// Which of its units run compiled (`code.rs`).
+    pub code: StmtCode,
 }

@@ -9,6 +9,7 @@ use krl_runtime::engine::{RuleSelect, RuleSpec, RulesetMeta, backend::ModuleUse}
 use krl_runtime::value::Regex;
 use krl_syntax::ast::{self, EventExprKind, ExprKind, MetaPropKind, SelectKind, StmtKind as AstStmt};
 
+use super::code::{RuleCode, StmtCode};
 use super::ir::{
     EventTarget, ForeachIr, Guard, RuleIr, RulesetIr, ScheduleWhen, StmtIr, StmtKind, UseIr, WhereIr,
 };
@@ -186,6 +187,7 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
     let (spec_select, select_where, within) = match &select.kind {
         SelectKind::When { event, within } => {
             let expr = event_expr(lowerer, event, &mut wheres, &mut binding_names);
+            in_setting_order(&mut binding_names, &expr);
             let within = within.as_ref().map(|w| {
                 lowerer.scopes.push();
                 let amount = lowerer.node(&w.amount);
@@ -252,7 +254,16 @@ fn rule(lowerer: &mut Lowerer, rule: &ast::Rule, select: &ast::Select) -> (RuleS
         select: spec_select,
         span: rule.name.span,
     };
+    let action_args: Vec<usize> = actions.as_ref().map_or_else(Vec::new, |block| {
+        block
+            .actions
+            .iter()
+            .map(|action| action.args.positional.len() + action.args.named.len())
+            .collect()
+    });
+    let code = RuleCode::new(&spec.name, wheres.len(), foreach.len(), &action_args);
     let ir = RuleIr {
+        code,
         n_slots: rule_size,
         bindings,
         select_where,
@@ -354,6 +365,13 @@ fn event_expr_unguarded(
         }
         EventExprKind::Error => EventExpr::Or(Vec::new()),
     }
+}
+
+/// Orders a rule's bindings as the engine sends them (`RulesetInstance::run_rule`): by
+/// [`select::setting_names`], so that the i-th value goes to the i-th slot.
+fn in_setting_order(names: &mut [(String, Option<DeclId>)], expr: &EventExpr) {
+    let order = select::setting_names(expr);
+    names.sort_by_key(|(name, _)| order.iter().position(|n| n == name).unwrap_or(usize::MAX));
 }
 
 /// Adds a setting or aggregator variable to the rule's bindings, once per name.
@@ -515,6 +533,7 @@ fn statement(lowerer: &mut Lowerer, stmt: &ast::Statement) -> StmtIr {
         kind,
         guard,
         span: stmt.span,
+        code: StmtCode::default(),
     }
 }
 

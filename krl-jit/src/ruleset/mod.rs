@@ -1,6 +1,7 @@
 //! Whole rulesets for the engine: lowering (`lower`), their IR (`ir`) and running them
 //! (`run`), behind the runtime's [`Backend`] trait.
 
+mod code;
 mod ir;
 mod lower;
 mod print;
@@ -17,6 +18,7 @@ use krl_runtime::engine::{Backend, CompileError, CompileWarning, CompiledRuleset
 use crate::ir_print::IrDump;
 use crate::ir_verify::IrError;
 use crate::lower::Lowerer;
+pub use code::compiled_rule_units;
 pub use run::CompiledKrl;
 
 /// Parses and lowers a ruleset into `file`'s spans, prints its IR and verifies it. Parse and
@@ -128,9 +130,5 @@ impl Backend for InterpreterBackend {
                 end: at(d.primary.at.span.end),
             })
             .collect()
-    }
-
-    fn step_budget(&self, steps: u64) -> Box<dyn std::any::Any> {
-        Box::new(crate::interp::limits::set_step_budget(steps))
     }
 }

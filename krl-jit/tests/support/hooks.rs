@@ -12,8 +12,8 @@ use std::time::Duration;
 use krl_jit::InterpreterBackend;
 use krl_runtime::RuntimeError;
 use krl_runtime::engine::{
-    Backend, CompileError, CompiledRuleset, ModuleBinding, RuleOutcome, RuleSpec, RulesetInstance,
-    RulesetMeta, TxnContext,
+    Backend, CompileError, CompiledRuleset, ModuleBinding, RuleHost, RuleOutcome, RuleSpec, RulesetInstance,
+    RulesetMeta,
 };
 use krl_runtime::value::{Map, Value};
 
@@ -73,10 +73,6 @@ impl Backend for HookBackend {
             gate: Arc::clone(&self.gate),
         }))
     }
-
-    fn step_budget(&self, steps: u64) -> Box<dyn std::any::Any> {
-        InterpreterBackend.step_budget(steps)
-    }
 }
 
 struct Hooked {
@@ -103,7 +99,7 @@ impl CompiledRuleset for Hooked {
 
     fn instantiate(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         config: &Map,
     ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
         let inner = self.inner.instantiate(cx, config)?;
@@ -129,23 +125,23 @@ impl RulesetInstance for HookedInstance {
 
     fn eval_where(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: usize,
         where_id: u32,
-        bindings: &[(String, Value)],
+        bindings: &[Value],
     ) -> Result<bool, RuntimeError> {
         self.inner.eval_where(cx, rule, where_id, bindings)
     }
 
-    fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError> {
+    fn select_where(&self, cx: &mut dyn RuleHost, rule: usize) -> Result<bool, RuntimeError> {
         self.inner.select_where(cx, rule)
     }
 
     fn run_rule(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: usize,
-        bindings: Vec<(String, Value)>,
+        bindings: Vec<Value>,
     ) -> Result<RuleOutcome, RuntimeError> {
         let name = self.names.get(rule).map_or("", String::as_str);
         if name.starts_with("block") {
@@ -158,7 +154,7 @@ impl RulesetInstance for HookedInstance {
         Ok(outcome)
     }
 
-    fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError> {
+    fn query(&self, cx: &mut dyn RuleHost, name: &str, args: &Map) -> Result<Value, RuntimeError> {
         self.inner.query(cx, name, args)
     }
 

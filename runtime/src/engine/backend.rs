@@ -1,11 +1,12 @@
 //! What the engine needs from a compiler: the runtime runs rulesets it cannot compile itself
-//! (it never depends on krl-syntax) through these traits, which krl-jit implements.
+//! (it never depends on krl-syntax) through these traits, which krl-jit implements. Compiled
+//! code gets the engine as a [`RuleHost`], never as its concrete transaction type.
 
 use std::sync::Arc;
 
 use krl_diagnostics::{Diagnostic, Span};
 
-use super::context::TxnContext;
+use super::rule_host::RuleHost;
 use super::select::EventExpr;
 use crate::RuntimeError;
 use crate::value::{Map, Value};
@@ -18,14 +19,6 @@ pub trait Backend: Send + Sync {
     /// from `compile` so that starting an engine never pays for them.
     fn warnings(&self, _url: &str, _src: &str) -> Vec<CompileWarning> {
         Vec::new()
-    }
-
-    /// Gives the code run on this thread a fresh budget of `steps` (calls and loop
-    /// iterations) until the returned guard is dropped, which restores the budget in force
-    /// before, with what was left of it. The engine takes one per transaction; a
-    /// `ctx:query` runs the other pico's transaction on the same thread, nested.
-    fn step_budget(&self, _steps: u64) -> Box<dyn std::any::Any> {
-        Box::new(())
     }
 }
 
@@ -106,7 +99,7 @@ pub trait CompiledRuleset: Send + Sync {
     /// by `config`), module uses, then the `global` block.
     fn instantiate(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         config: &Map,
     ) -> Result<Arc<dyn RulesetInstance>, RuntimeError>;
 }
@@ -117,6 +110,15 @@ pub struct ModuleBinding {
     pub alias: Arc<str>,
     pub rid: Arc<str>,
     pub instance: Arc<dyn RulesetInstance>,
+}
+
+impl std::fmt::Debug for ModuleBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModuleBinding")
+            .field("alias", &self.alias)
+            .field("rid", &self.rid)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a rule's body did that the engine must know.
@@ -130,25 +132,29 @@ pub struct RuleOutcome {
 pub trait RulesetInstance: Send + Sync {
     /// The `within` limit of rule `rule`, in milliseconds.
     fn within_ms(&self, rule: usize) -> Option<f64>;
-    /// Evaluates the `where` condition `where_id` of rule `rule` with the captured bindings.
+    /// Evaluates the `where` condition `where_id` of rule `rule` with the captured bindings:
+    /// one per `setting` name of its leaf, in the order written.
     fn eval_where(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: usize,
         where_id: u32,
-        bindings: &[(String, Value)],
+        bindings: &[Value],
     ) -> Result<bool, RuntimeError>;
     /// Evaluates a `select where` rule's condition; it selects only on exactly `true`.
-    fn select_where(&self, cx: &mut TxnContext<'_>, rule: usize) -> Result<bool, RuntimeError>;
-    /// Runs a selected rule's body with the bindings its event expression captured.
+    fn select_where(&self, cx: &mut dyn RuleHost, rule: usize) -> Result<bool, RuntimeError>;
+    /// Runs a selected rule's body with the bindings its event expression captured: one per
+    /// name of [`select::setting_names`](super::select::setting_names) of the rule's
+    /// expression, in that order (empty for `select where`), so that a compiler that gives
+    /// those names consecutive slots in that order stores them without looking names up.
     fn run_rule(
         &self,
-        cx: &mut TxnContext<'_>,
+        cx: &mut dyn RuleHost,
         rule: usize,
-        bindings: Vec<(String, Value)>,
+        bindings: Vec<Value>,
     ) -> Result<RuleOutcome, RuntimeError>;
     /// Answers a query of a shared name.
-    fn query(&self, cx: &mut TxnContext<'_>, name: &str, args: &Map) -> Result<Value, RuntimeError>;
+    fn query(&self, cx: &mut dyn RuleHost, name: &str, args: &Map) -> Result<Value, RuntimeError>;
     /// A value this ruleset provides to users of it as a module.
     fn provided(&self, name: &str) -> Option<Value>;
     /// The modules this instance uses (`use module`), made when it was initialised.

@@ -27,10 +27,12 @@ use crate::storage::{MemoryStorage, Storage, StorageError, WriteBatch, key};
 use crate::value::{Map, Value};
 use context::{LogEntry, TxnContext};
 
+mod adopt;
 mod clock;
 pub mod context;
 mod dead_letters;
 mod facade;
+mod idempotency;
 mod load;
 mod logs;
 mod oneshot;
@@ -46,8 +48,9 @@ mod txn;
 
 use clock::Clock;
 pub use dead_letters::{DeadLetter, MAX_EVENT_RUNS};
+pub use idempotency::{Claim, Idempotent, RETENTION_MS as IDEMPOTENCY_RETENTION_MS};
 pub(crate) use staged::Staged;
-pub use submit::Submitted;
+pub use submit::{Arrival, Submitted};
 
 /// What an event-wait caller gets back.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,6 +79,8 @@ enum Job {
         event: Event,
         reply: Option<EventReply>,
         inbox: bool,
+        /// The `Idempotency-Key` the event runs under: its answer commits with the event.
+        claim: Option<Claim>,
     },
     Query {
         qid: String,
@@ -135,6 +140,8 @@ pub(crate) struct EngineInner {
     logs: logs::Logs,
     /// Event transactions finished so far (`Engine::events_finished`, the UI's live updates).
     events_finished: AtomicU64,
+    /// `Idempotency-Key`s being processed, and how far old ones are pruned.
+    idempotency: idempotency::Idempotency,
     work: Mutex<Sender<Arc<PicoCell>>>,
     pub(crate) storage: Arc<dyn Storage>,
     /// Events waiting to be posted to other engines (`outbox.rs`).
@@ -151,6 +158,12 @@ pub(crate) struct EngineInner {
     value_limits: ValueLimits,
     /// This engine, for work a module finishes after its transaction (`http` autosend).
     this: std::sync::Weak<EngineInner>,
+    /// Which engine runs each pico when several share the store (`placement.rs`); `None`:
+    /// this one runs them all.
+    placement: Option<Arc<dyn super::placement::Placement>>,
+    /// Pico → the epoch it was adopted at (`kernel/adopt.rs`), so that each acquisition
+    /// picks up the pico's inbox, timers and outbox once.
+    adopted: Mutex<HashMap<String, i64>>,
 }
 
 /// One registered ruleset version (see [`Engine::registered_version`]).
@@ -203,6 +216,10 @@ pub struct EngineOptions {
     /// Keep rule traces: why each rule did or did not fire, per event transaction
     /// (`why.rs`; read with [`Engine::why`]). Off by default; `krl run` turns it on.
     pub why: bool,
+    /// Which engine runs each pico when several engines share the store (`placement.rs`):
+    /// with one, this engine runs only the picos it claims and forwards the others. `None`
+    /// (the default): this engine runs every pico of its store.
+    pub placement: Option<Arc<dyn super::placement::Placement>>,
 }
 
 /// One entity variable of a pico: `(rid, name, value)` ([`Engine::ent_vars`]).
@@ -225,6 +242,7 @@ impl Default for EngineOptions {
             step_budget: DEFAULT_STEP_BUDGET,
             value_limits: ValueLimits::default(),
             why: false,
+            placement: None,
         }
     }
 }
@@ -261,6 +279,7 @@ impl Engine {
             base_url: options.base_url,
             logs: logs::Logs::new(options.why),
             events_finished: AtomicU64::new(0),
+            idempotency: idempotency::Idempotency::new(),
             work: Mutex::new(sender),
             storage,
             outbox: super::outbox::Outbox::new(options.outbox),
@@ -270,6 +289,8 @@ impl Engine {
             step_budget: options.step_budget,
             value_limits: options.value_limits,
             this: this.clone(),
+            placement: options.placement,
+            adopted: Mutex::new(HashMap::new()),
         });
         let receiver = Arc::new(Mutex::new(receiver));
         for idx in 0..options.workers.max(1) {
@@ -281,10 +302,12 @@ impl Engine {
                 .expect("the engine can start its worker threads");
         }
         // Events a previous run committed for other engines go out before any new ones.
-        inner.outbox.resume(&inner.this, &*inner.storage)?;
+        inner.outbox.resume(&inner.this, &*inner.storage, None)?;
         match stored_root {
             Some(_) => inner.load()?,
             None => {
+                // On a shared store the root belongs to the engine that creates it.
+                inner.claim_new(&root_id)?;
                 let mut batch = WriteBatch::new();
                 batch.put(persist::root_key(), persist::to_bytes(&root_id));
                 batch.put(persist::layout_key(), persist::to_bytes(&persist::LAYOUT_VERSION));
@@ -298,7 +321,7 @@ impl Engine {
             }
         }
         // Scheduled events: re-arm stored schedules; the system clock gets a timer thread.
-        super::modules::schedule::rearm_all(&inner);
+        super::modules::schedule::rearm(&inner, None);
         if !inner.has_manual_clock() {
             inner.scheduler.start(Arc::downgrade(&inner));
         }
@@ -433,24 +456,25 @@ impl Engine {
 
     /// Queues an event and returns its eid at once.
     pub fn event(&self, eci: &str, domain: &str, name: &str, attrs: Value) -> Result<String, EngineError> {
-        self.event_at(eci, domain, name, attrs, None)
+        self.event_at(eci, domain, name, attrs, Arrival::default())
     }
 
-    /// [`Engine::event`] with the event's time given by the caller (epoch ms) instead of
-    /// the engine clock when `time` is set (`krl run --trust-event-time`, the reference's
-    /// `useEventInputTime`).
+    /// [`Engine::event`] as it arrived: with the event's time given by the caller (epoch ms)
+    /// instead of the engine clock when set (`krl run --trust-event-time`, the reference's
+    /// `useEventInputTime`), and under an `Idempotency-Key` when claimed (its answer, the
+    /// eid, is stored with the inbox entry).
     pub fn event_at(
         &self,
         eci: &str,
         domain: &str,
         name: &str,
         attrs: Value,
-        time: Option<f64>,
+        arrival: Arrival,
     ) -> Result<String, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
         self.inner.check_queue_room(&cell, 1)?;
-        event.time = time.unwrap_or(event.time);
-        self.inner.inbox_and_queue(&cell, event)
+        event.time = arrival.time.unwrap_or(event.time);
+        self.inner.inbox_and_queue(&cell, event, arrival.claim)
     }
 
     /// Sends an event and waits for its transaction: the directives of every rule it ran.
@@ -473,7 +497,8 @@ impl Engine {
         attrs: Value,
         time: Option<f64>,
     ) -> Result<EventResponse, EngineError> {
-        self.submit_event_wait(eci, (domain, name), attrs, time)?.wait()
+        self.submit_event_wait(eci, (domain, name), attrs, Arrival::at(time))?
+            .wait()
     }
 
     /// An event and then a query on the same pico, queued together so that no other job runs
@@ -488,8 +513,15 @@ impl Engine {
         (rid, query_name): (&str, &str),
         args: Value,
     ) -> Result<Value, EngineError> {
-        self.submit_event_query(eci, (domain, name), attrs, time, (rid, query_name), args)?
-            .wait()
+        self.submit_event_query(
+            eci,
+            (domain, name),
+            attrs,
+            Arrival::at(time),
+            (rid, query_name),
+            args,
+        )?
+        .wait()
     }
 
     /// Calls a shared function (or reads a shared value) of a ruleset on a pico.
@@ -613,11 +645,11 @@ impl EngineInner {
         &self.base_url
     }
 
-    /// Runs `body`, one transaction's KRL code, under the engine's budgets: a fresh step
-    /// budget and value limits on this thread, the previous ones restored afterwards (a
-    /// `ctx:query` nests another pico's transaction on the caller's thread).
+    /// Runs `body`, one transaction's KRL code, under the engine's value limits on this
+    /// thread, the previous ones restored afterwards (a `ctx:query` nests another pico's
+    /// transaction on the caller's thread). The step budget and depth limit are the
+    /// transaction's own, in its `TxnContext`'s execution state.
     pub(crate) fn budgeted<T>(&self, body: impl FnOnce() -> T) -> T {
-        let _steps = self.registry.backend().step_budget(self.step_budget);
         let _values = self.value_limits.apply();
         body()
     }

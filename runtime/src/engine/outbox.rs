@@ -2,7 +2,7 @@
 //! `host`), delivered in order, durably, after their transaction committed.
 //!
 //! A send does not go out from inside the rule. It becomes an [`OutboxRecord`] under the key
-//! `outbox, <sequence>` in the transaction's staged batch (`kernel/staged.rs`), so it is stored
+//! `outbox, <sending pico>, <sequence>` in the transaction's staged batch (`kernel/staged.rs`), so it is stored
 //! in the same `WriteBatch` as the transaction's other writes, or not at all: a failed
 //! transaction, or a failed group commit, sends nothing. Once the group committed,
 //! [`EngineInner::settle`] hands the entries to [`Outbox::dispatch`].
@@ -90,13 +90,43 @@ pub(crate) struct Outgoing {
 
 impl Outgoing {
     fn key(&self) -> Vec<u8> {
-        outbox_key(self.seq)
+        outbox_key(&self.record.pico_id, self.seq)
     }
 }
 
-/// The key of entry `seq`: zero-padded so that key order is sequence order.
-fn outbox_key(seq: u64) -> Vec<u8> {
-    key::encode(&[OUTBOX_AREA, &format!("{seq:020}")])
+/// The key of the sending pico's entry `seq`: zero-padded so that key order is sequence
+/// order. Under the sending pico, so that an engine taking a pico over on a shared store
+/// finds its entries, and engines numbering their entries each on their own never write
+/// the same key (a pico is run by one engine at a time).
+fn outbox_key(pico: &str, seq: u64) -> Vec<u8> {
+    key::encode(&[OUTBOX_AREA, pico, &format!("{seq:020}")])
+}
+
+/// The sequence number of an entry's key parts (`outbox, pico, seq`).
+fn sequence_of(parts: &[String]) -> Option<u64> {
+    match parts {
+        [_, _, seq] => seq.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Moves entries stored as `outbox, <sequence>` (before the sending pico was part of the
+/// key) under their pico, in one batch.
+fn migrate_unkeyed(storage: &dyn Storage) -> Result<(), EngineError> {
+    let mut batch = WriteBatch::new();
+    for (entry_key, bytes) in storage.scan_prefix(&key::prefix(&[OUTBOX_AREA]))? {
+        let Ok(Ok([_, seq])) = key::decode(&entry_key).map(<[String; 2]>::try_from) else {
+            continue;
+        };
+        let Ok(seq) = seq.parse::<u64>() else { continue };
+        let record: OutboxRecord = persist::from_bytes(&entry_key, &bytes)?;
+        batch.put(outbox_key(&record.pico_id, seq), bytes);
+        batch.delete(entry_key);
+    }
+    if !batch.is_empty() {
+        storage.commit(batch)?;
+    }
+    Ok(())
 }
 
 const OUTBOX_AREA: &str = "outbox";
@@ -178,26 +208,40 @@ impl Outbox {
         outgoing
     }
 
-    /// Reads the entries a previous run left (in sequence order), makes new entries number
-    /// after them, and queues them for sending.
+    /// Reads the entries a previous run left (of one pico, or of all), makes new entries
+    /// number after them, and queues those of the picos this engine runs for sending (on a
+    /// shared store, an engine that takes a pico over sends its entries: `kernel/adopt.rs`).
+    /// Entries stored before the pico was part of the key (`outbox, <sequence>`) are moved under their sending
+    /// pico first.
     pub(crate) fn resume(
         &self,
         engine: &Weak<EngineInner>,
         storage: &dyn Storage,
+        only: Option<&str>,
     ) -> Result<(), EngineError> {
+        if only.is_none() {
+            migrate_unkeyed(storage)?;
+        }
+        let prefix = match only {
+            Some(pico) => key::prefix(&[OUTBOX_AREA, pico]),
+            None => key::prefix(&[OUTBOX_AREA]),
+        };
+        let inner = engine.upgrade();
         let mut stored = Vec::new();
-        for (entry_key, bytes) in storage.scan_prefix(&key::prefix(&[OUTBOX_AREA]))? {
-            let seq = key::decode(&entry_key)
-                .ok()
-                .and_then(|parts| parts.get(1).and_then(|seq| seq.parse::<u64>().ok()));
-            let Some(seq) = seq else { continue };
+        for (entry_key, bytes) in storage.scan_prefix(&prefix)? {
+            let Some(seq) = key::decode(&entry_key).ok().and_then(|parts| sequence_of(&parts)) else {
+                continue;
+            };
             let record: OutboxRecord = persist::from_bytes(&entry_key, &bytes)?;
-            stored.push(Outgoing { seq, record });
+            self.next_seq.fetch_max(seq + 1, Ordering::Relaxed);
+            if inner
+                .as_ref()
+                .is_some_and(|inner| inner.runs_here(&record.pico_id))
+            {
+                stored.push(Outgoing { seq, record });
+            }
         }
         stored.sort_by_key(|outgoing| outgoing.seq);
-        if let Some(last) = stored.last() {
-            self.next_seq.fetch_max(last.seq + 1, Ordering::Relaxed);
-        }
         self.dispatch(engine, stored);
         Ok(())
     }

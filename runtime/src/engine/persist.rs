@@ -29,9 +29,12 @@
 //! | `timer-index, pico, rid` | empty: the ruleset's `_schedule` variable is not empty |
 //! | `did-secret, pico, kid` | a private key of one of the pico's DIDs (`modules/dido/secrets.rs`) |
 //! | `outbox, seq` | an event for another engine, committed and not yet acknowledged (`outbox.rs`) |
+//! | `idempotency, window, eci, key` | the answer to an event sent with an `Idempotency-Key` (`kernel/idempotency.rs`) |
+//! | `idempotency-pruned` | the last window of those answers deleted |
 //!
 //! The `outbox` area is not a pico's: an event its transaction committed is still delivered
-//! after the pico is deleted. Stores written before it existed simply have no such keys.
+//! after the pico is deleted. Stores written before it existed simply have no such keys; the
+//! same holds for the `idempotency` areas, which are no pico's either (keyed by ECI).
 //!
 //! The indexes may hold entries whose target is gone (a crash between deleting a channel and
 //! cleaning its index entry); readers skip those.

@@ -82,6 +82,22 @@ pub fn boot(engine: &Engine) -> Result<String, EngineError> {
     Ok(ui_eci)
 }
 
+/// [`boot`] on an engine sharing its store with the engine that runs the root pico (which
+/// booted it): the system rulesets are registered here too (a pico this engine takes over
+/// may have them installed), and the root's UI channel is read, not made.
+pub fn boot_beside(engine: &Engine) -> Result<String, EngineError> {
+    for (rid, src) in RULESETS {
+        engine.register(&url(rid), src)?;
+    }
+    let root = engine.root_pico().to_string();
+    channel_tagged(engine, &root, &["engine", "ui"])?.ok_or_else(|| {
+        crate::RuntimeError::error(format!(
+            "the root pico {root} runs on another engine, which has not set it up (no UI channel)"
+        ))
+        .into()
+    })
+}
+
 /// `engine:started` to the root's UI channel, not waited for (the reference sends it once its
 /// HTTP server listens). Returns the eid.
 pub fn started(engine: &Engine, ui_eci: &str) -> Result<String, EngineError> {

@@ -1,5 +1,8 @@
-//! A standby engine's HTTP server: every request is forwarded to the engine that holds the
-//! shared store's lease, so clients may talk to any engine of an installation.
+//! Forwarding requests between the engines of one shared store, so clients may talk to any
+//! engine of an installation: a standby's every request goes to the engine that holds the
+//! store's lease ([`forwarding_router`]), and on a store whose picos are spread over engines
+//! a request for a pico another engine runs goes to that engine ([`to_owner`], from the
+//! routing layer in `owner.rs`).
 //!
 //! Where the request goes is asked anew for each request ([`Forwarder::holder`]: the holder's
 //! advertised base URL, read from the lease row), so a takeover redirects the traffic within
@@ -16,6 +19,7 @@ use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
@@ -93,60 +97,86 @@ async fn forward(State(forwarder): State<Arc<Forwarder>>, request: Request) -> R
         let Some(holder) = holder else {
             return Err("no engine holds the store right now (a takeover is under way)".to_owned());
         };
-        let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
-        let url = format!("{}{path}", holder.trim_end_matches('/'));
-        let agent = ureq::AgentBuilder::new()
-            .redirects(0)
-            .timeout_connect(CONNECT_TIMEOUT)
-            .timeout(FORWARD_TIMEOUT)
-            .build();
-        let mut outgoing = agent.request(parts.method.as_str(), &url);
-        for (name, value) in &parts.headers {
-            if NOT_FORWARDED.contains(&name.as_str()) {
-                continue;
-            }
-            if let Ok(value) = value.to_str() {
-                outgoing = outgoing.set(name.as_str(), value);
-            }
-        }
-        outgoing = outgoing.set(FORWARDED_HEADER, &forwarder.base_url);
-        let answer = match outgoing.send_bytes(&body) {
-            Ok(answer) | Err(ureq::Error::Status(_, answer)) => answer,
-            Err(err) => {
-                return Err(format!(
-                    "the engine holding the store ({holder}) did not answer: {err}"
-                ));
-            }
-        };
-        let mut response = Response::builder().status(answer.status());
-        for name in answer.headers_names() {
-            if NOT_FORWARDED.contains(&name.as_str()) {
-                continue;
-            }
-            for value in answer.all(&name) {
-                if let (Ok(name), Ok(value)) =
-                    (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value))
-                {
-                    response = response.header(name, value);
-                }
-            }
-        }
-        let mut bytes = Vec::new();
-        answer
-            .into_reader()
-            .take(MAX_ANSWER)
-            .read_to_end(&mut bytes)
-            .map_err(|err| format!("the answer of {holder} broke off: {err}"))?;
-        response
-            .body(Body::from(bytes))
-            .map_err(|err| format!("the answer of {holder} cannot be passed on: {err}"))
+        pass_on(&holder, &forwarder.base_url, &parts, &body)
     })
     .await;
+    settle(answer)
+}
+
+/// Forwards a request for a pico to the engine that runs it (`base_url`), on a store whose
+/// picos are spread over engines; `from` is this engine's base URL. A request that was
+/// forwarded already is not forwarded again: its pico moved meanwhile, and the client is
+/// asked to retry.
+pub(super) async fn to_owner(base_url: String, from: String, request: Request) -> Response {
+    if request.headers().contains_key(FORWARDED_HEADER) {
+        return unavailable(format!(
+            "the pico moved to the engine at {base_url} while the request was forwarded"
+        ));
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = to_bytes(body, MAX_BODY).await else {
+        return error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Error: request body too large".to_owned(),
+        );
+    };
+    let answer = tokio::task::spawn_blocking(move || pass_on(&base_url, &from, &parts, &body)).await;
+    settle(answer)
+}
+
+fn settle(answer: Result<Result<Response, String>, tokio::task::JoinError>) -> Response {
     match answer {
         Ok(Ok(response)) => response,
         Ok(Err(why)) => unavailable(why),
         Err(_) => unavailable("forwarding failed".to_owned()),
     }
+}
+
+/// Sends the request to the engine at `target` (a base URL) and turns its answer into ours;
+/// `Err` says why there is no answer. Blocks.
+fn pass_on(target: &str, from: &str, parts: &Parts, body: &[u8]) -> Result<Response, String> {
+    let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
+    let url = format!("{}{path}", target.trim_end_matches('/'));
+    let agent = ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout_connect(CONNECT_TIMEOUT)
+        .timeout(FORWARD_TIMEOUT)
+        .build();
+    let mut outgoing = agent.request(parts.method.as_str(), &url);
+    for (name, value) in &parts.headers {
+        if NOT_FORWARDED.contains(&name.as_str()) {
+            continue;
+        }
+        if let Ok(value) = value.to_str() {
+            outgoing = outgoing.set(name.as_str(), value);
+        }
+    }
+    outgoing = outgoing.set(FORWARDED_HEADER, from);
+    let answer = match outgoing.send_bytes(body) {
+        Ok(answer) | Err(ureq::Error::Status(_, answer)) => answer,
+        Err(err) => return Err(format!("the engine at {target} did not answer: {err}")),
+    };
+    let mut response = Response::builder().status(answer.status());
+    for name in answer.headers_names() {
+        if NOT_FORWARDED.contains(&name.as_str()) {
+            continue;
+        }
+        for value in answer.all(&name) {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value))
+            {
+                response = response.header(name, value);
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    answer
+        .into_reader()
+        .take(MAX_ANSWER)
+        .read_to_end(&mut bytes)
+        .map_err(|err| format!("the answer of {target} broke off: {err}"))?;
+    response
+        .body(Body::from(bytes))
+        .map_err(|err| format!("the answer of {target} cannot be passed on: {err}"))
 }
 
 fn unavailable(why: String) -> Response {

@@ -168,12 +168,13 @@ fn same_secret(given: &str, expected: &str) -> bool {
     given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
-/// Matches pico-engine's CORS headers, sent on the pico routes only.
+/// pico-engine's CORS headers, sent on the pico routes only, with `Idempotency-Key` allowed
+/// too so that a page on another origin can send events exactly once (docs/http.md).
 const CORS_HEADERS: &[(&str, &str)] = &[
     ("access-control-allow-origin", "*"),
     (
         "access-control-allow-headers",
-        "Origin, X-Requested-With, Content-Type, Accept",
+        "Origin, X-Requested-With, Content-Type, Accept, Idempotency-Key",
     ),
 ];
 

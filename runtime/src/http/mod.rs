@@ -5,7 +5,9 @@
 //! engine.md §8 is the specification; `params` merges request parameters, `routes` has the
 //! handlers, `guard` checks every request (Host, admin token) and sets the answer's headers
 //! (CORS only on the pico routes), `serve` runs connections with their timeouts, `forward`
-//! passes a standby engine's requests on to the engine holding the shared store.
+//! passes a request on to another engine of a shared store, `owner` sends a request for a pico
+//! another engine of a shared store runs to that engine, and `idempotency` answers a repeated
+//! `Idempotency-Key` with the stored answer (docs/http.md).
 //! docs/security.md says what is exposed to whom.
 //!
 //! A handler submits its job to the engine on tokio's blocking pool (it may read storage or
@@ -27,6 +29,8 @@
 
 mod forward;
 mod guard;
+mod idempotency;
+mod owner;
 pub mod params;
 mod routes;
 mod serve;
@@ -44,6 +48,7 @@ use crate::engine::Engine;
 
 pub use forward::{FORWARDED_HEADER, Forwarder, forwarding_router};
 pub use guard::TOKEN_COOKIE;
+pub use idempotency::{IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER};
 pub use serve::{serve, serve_router};
 
 /// Limits and switches of the HTTP API.
@@ -152,6 +157,7 @@ pub fn router(api: Arc<HttpApi>) -> Router {
         .route("/sky/event/{eci}/{eid}/{domain}/{type}", any(routes::sky_event))
         .route("/sky/cloud/{eci}/{rid}/{function}", any(routes::query))
         .fallback(routes::not_found)
+        .layer(middleware::from_fn_with_state(Arc::clone(&api), owner::route))
         .layer(middleware::from_fn_with_state(Arc::clone(&api), guard::guard))
         .with_state(api)
 }

@@ -10,6 +10,7 @@ use axum::response::Response;
 use serde_json::{Map as JsonMap, Value as Json};
 
 use super::HttpApi;
+use super::idempotency::{self, AnswerKind, Once, replayed};
 use super::params::{self, BodyKind, ParamsError};
 use crate::ErrorLocation;
 use crate::engine::{Engine, EngineError, RulesetVersion, Submitted};
@@ -32,9 +33,14 @@ pub(super) struct ApiError {
 
 impl ApiError {
     pub(super) fn new(message: String) -> ApiError {
+        ApiError::with_status(StatusCode::OK, message)
+    }
+
+    /// A refusal of our own, with its status (the body is still `{"error": ...}`).
+    pub(super) fn with_status(status: StatusCode, message: String) -> ApiError {
         ApiError {
             message,
-            status: StatusCode::OK,
+            status,
             location: None,
         }
     }
@@ -73,7 +79,10 @@ impl ApiError {
         }
         let mut response = json_response(Json::Object(body).to_string());
         *response.status_mut() = self.status;
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+        if matches!(
+            self.status,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::CONFLICT
+        ) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -111,7 +120,7 @@ fn respond(result: Result<Response, ApiError>) -> Response {
 }
 
 /// Runs a blocking engine call off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     api: &HttpApi,
     call: impl FnOnce(Engine) -> Result<T, EngineError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -140,9 +149,9 @@ pub(super) async fn submit<T: Send + 'static>(
 
 /// The merged parameters of a request (query string, body, `_headers`) and the event time
 /// to use, if the server trusts the caller's.
-struct Params {
-    attrs: Value,
-    time: Option<f64>,
+pub(super) struct Params {
+    pub(super) attrs: Value,
+    pub(super) time: Option<f64>,
 }
 
 async fn read_params(api: &HttpApi, request: Request) -> Result<Params, ApiError> {
@@ -307,9 +316,16 @@ pub(super) async fn event(
 ) -> Response {
     respond(
         async {
+            let key = idempotency::key_of(request.headers())?;
             let params = read_params(&api, request).await?;
+            let event = (domain.as_str(), name.as_str());
+            let arrival =
+                match idempotency::claim(&api, key, &eci, AnswerKind::Accepted, event, &params).await? {
+                    Once::Replay(eid) => return Ok(replayed(value_response(&eid))),
+                    Once::Run(arrival) => arrival,
+                };
             let eid = blocking(&api, move |engine| {
-                engine.event_at(&eci, &domain, &name, params.attrs, params.time)
+                engine.event_at(&eci, &domain, &name, params.attrs, arrival)
             })
             .await?;
             Ok(json_response(Json::String(eid).to_string()))
@@ -325,9 +341,15 @@ pub(super) async fn event_wait(
 ) -> Response {
     respond(
         async {
+            let key = idempotency::key_of(request.headers())?;
             let params = read_params(&api, request).await?;
+            let event = (domain.as_str(), name.as_str());
+            let arrival = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params).await? {
+                Once::Replay(answer) => return Ok(replayed(value_response(&answer))),
+                Once::Run(arrival) => arrival,
+            };
             let response = submit(&api, move |engine| {
-                engine.submit_event_wait(&eci, (&domain, &name), params.attrs, params.time)
+                engine.submit_event_wait(&eci, (&domain, &name), params.attrs, arrival)
             })
             .await?;
             Ok(value_response(&response.to_value()))
@@ -343,7 +365,21 @@ pub(super) async fn event_query(
 ) -> Response {
     respond(
         async {
+            let key = idempotency::key_of(request.headers())?;
             let params = read_params(&api, request).await?;
+            let event = (domain.as_str(), name.as_str());
+            // A repeat does not raise the event again; the query, which changes nothing,
+            // runs again and answers what the pico holds now.
+            let arrival = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params).await? {
+                Once::Replay(_) => {
+                    let value = submit(&api, move |engine| {
+                        engine.submit_query(&eci, &rid, &qname, params.attrs)
+                    })
+                    .await?;
+                    return Ok(replayed(value_response(&value)));
+                }
+                Once::Run(arrival) => arrival,
+            };
             // Matches pico-engine: the same parameters are the event's attributes and the
             // query's arguments, and the query runs right behind the event.
             let value = submit(&api, move |engine| {
@@ -352,7 +388,7 @@ pub(super) async fn event_query(
                     &eci,
                     (&domain, &name),
                     params.attrs,
-                    params.time,
+                    arrival,
                     (&rid, &qname),
                     args,
                 )
@@ -410,6 +446,7 @@ pub(super) async fn sky_event(
 ) -> Response {
     respond(
         async {
+            let key = idempotency::key_of(request.headers())?;
             let mut params = read_params(&api, request).await?;
             if eid != "none"
                 && let Value::Map(map) = &mut params.attrs
@@ -417,8 +454,19 @@ pub(super) async fn sky_event(
             {
                 std::sync::Arc::make_mut(map).insert("__eid", Value::string(eid.as_str()));
             }
+            let event = (domain.as_str(), kind.as_str());
+            let arrival = match idempotency::claim(&api, key, &eci, AnswerKind::Ran, event, &params).await? {
+                Once::Replay(answer) => {
+                    let directives = match answer.as_map().and_then(|map| map.get("directives")) {
+                        Some(Value::Array(directives)) => directives.to_vec(),
+                        _ => Vec::new(),
+                    };
+                    return Ok(replayed(sky_answer(&answer, &directives)));
+                }
+                Once::Run(arrival) => arrival,
+            };
             let response = submit(&api, move |engine| {
-                engine.submit_event_wait(&eci, (&domain, &kind), params.attrs, params.time)
+                engine.submit_event_wait(&eci, (&domain, &kind), params.attrs, arrival)
             })
             .await?;
             Ok(sky_answer(&response.to_value(), &response.directives))

@@ -53,6 +53,7 @@ use std::sync::Arc;
 pub use memory::MemoryStorage;
 pub use postgres::{
     Acquired, LeaseKeeper, LeaseOptions, PicoLeaseOptions, PicoLeases, PicoOwner, PostgresStorage, Renewer,
+    SetupLock,
 };
 pub use sqlite::SqliteStorage;
 

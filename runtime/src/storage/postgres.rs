@@ -40,7 +40,7 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Statement, Transaction};
 
-pub use lease::{LeaseKeeper, LeaseOptions};
+pub use lease::{LeaseKeeper, LeaseOptions, SetupLock};
 pub use pico_lease::{Acquired, PicoLeaseOptions, PicoLeases, PicoOwner, Renewer};
 
 use super::{BatchOp, Durability, Entry, Storage, StorageError, WriteBatch, key};

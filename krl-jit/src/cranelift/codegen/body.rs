@@ -241,7 +241,7 @@ impl Gen<'_, '_> {
 
     /// Writes a result (the function's, a declaration's) into `out`, which owns nothing: moved out of a fresh temporary (which is
     /// left null, so the exit releases nothing there), else an owned copy.
-    fn store_result(&mut self, out: Val, value: Operand) {
+    pub(super) fn store_result(&mut self, out: Val, value: Operand) {
         let Operand::Ref(ptr) = value else {
             return self.store_owned(out, value);
         };

@@ -16,11 +16,12 @@ use cranelift_codegen::ir::{
     Block, BlockArg, FuncRef, InstBuilder, MemFlags, StackSlotData, StackSlotKind, types,
 };
 
+use krl_runtime::exec::{DEPTH_OFFSET, MAX_DEPTH_OFFSET, STEPS_LEFT_OFFSET};
+
 use super::super::entry::{CX_SELF_LOCALS, CX_SELF_WORD, CX_STACK_FLOOR, CX_STATE};
 use super::super::layout::{PAYLOAD, TAG_FUNCTION, TAG_NULL, TAG_NUMBER, VALUE_SIZE};
 use super::super::shims;
 use super::{Gen, Operand, Val, flags};
-use crate::interp::limits::{DEPTH_OFFSET, MAX_DEPTH_OFFSET, STEPS_LEFT_OFFSET};
 use crate::ir::Node;
 
 /// What the number entry answers besides its number.
@@ -90,7 +91,7 @@ impl Gen<'_, '_> {
     }
 
     /// The work of an entry that makes calls, in its first block: the boxed entry reads the
-    /// `CallState` pointer (the number entry gets it as a parameter), and both read which
+    /// `ExecState` pointer (the number entry gets it as a parameter), and both read which
     /// cached locals are known to hold this function, unless the stack lacks room for a
     /// direct call.
     pub(super) fn init_calls(&mut self, entry: super::Entry) {
@@ -298,7 +299,7 @@ impl Gen<'_, '_> {
 
     /// The interpreter's `enter_call` inline: the depth limit and one step of the budget
     /// (one branch for both; the cold path tells which failed, depth first as the
-    /// interpreter checks it). Answers the `CallState` pointer and the depth one level
+    /// interpreter checks it). Answers the `ExecState` pointer and the depth one level
     /// deeper, which the caller stores before the call ([`Self::leave_direct`] after it).
     fn count_direct(&mut self, node: &Node) -> (Val, Val) {
         let state = self.b.use_var(self.state);

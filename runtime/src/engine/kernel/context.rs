@@ -1,6 +1,7 @@
 //! What a running rule, query or ruleset initialisation sees: the pico, the current event,
 //! entity variables (through a write overlay, so a failed transaction leaves nothing behind),
-//! raised events, directives and logs. Implements the runtime [`Host`] so stdlib operators
+//! raised events, directives, logs and the execution state of its KRL code (`crate::exec`,
+//! one per transaction). Implements the runtime [`Host`] so stdlib operators
 //! and module members work from any KRL code.
 
 use std::collections::HashMap;
@@ -11,7 +12,9 @@ use crate::engine::backend::{ModuleBinding, RulesetInstance};
 use crate::engine::ent;
 use crate::engine::event::Event;
 use crate::engine::pico::PicoState;
+use crate::engine::rule_host::RuleHost;
 use crate::engine::trace::{PostludeBranch, TraceEvent};
+use crate::exec::{DEFAULT_MAX_DEPTH, ExecState};
 use crate::host::{LogLevel, unknown_module};
 use crate::value::{Map, Value};
 use crate::{Host, RuntimeError};
@@ -47,6 +50,8 @@ pub struct TxnContext<'a> {
     pub(super) initialising: Vec<Arc<str>>,
     /// Structural changes (picos, channels, installs) not yet committed (`kernel/staged.rs`).
     pub(super) staged: Staged,
+    /// The transaction's call depth, step budget and error place (`crate::exec`).
+    pub(super) exec: ExecState,
 }
 
 impl<'a> TxnContext<'a> {
@@ -69,6 +74,7 @@ impl<'a> TxnContext<'a> {
             modules: Vec::new(),
             initialising: Vec::new(),
             staged: Staged::default(),
+            exec: ExecState::new(DEFAULT_MAX_DEPTH, engine.step_budget),
         }
     }
 
@@ -498,6 +504,10 @@ fn to_json_value(value: &Value) -> Result<Value, RuntimeError> {
 }
 
 impl Host for TxnContext<'_> {
+    fn exec(&self) -> &ExecState {
+        &self.exec
+    }
+
     fn call(&mut self, callee: &Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
         match callee.as_callable() {
             Some(callable) => Arc::clone(callable).call(self, args),
@@ -595,5 +605,65 @@ impl Host for TxnContext<'_> {
             return self.call_module(&binding, name, positional, named);
         }
         crate::engine::modules::call(self, domain, name, positional, named)
+    }
+}
+
+/// Compiled ruleset code runs against this narrow interface; each method is the transaction's
+/// own, above.
+impl RuleHost for TxnContext<'_> {
+    fn ent_put(&mut self, name: &str, path: Option<&Value>, value: Value) -> Result<(), RuntimeError> {
+        TxnContext::ent_put(self, name, path, value)
+    }
+
+    fn ent_clear(&mut self, name: &str, path: Option<&Value>) {
+        TxnContext::ent_clear(self, name, path)
+    }
+
+    fn raise(&mut self, domain: &Value, name: &Value, attrs: Value) -> Result<(), RuntimeError> {
+        TxnContext::raise(self, domain, name, attrs)
+    }
+
+    fn raise_dynamic(&mut self, domain_and_type: &Value, attrs: Value) -> Result<(), RuntimeError> {
+        TxnContext::raise_dynamic(self, domain_and_type, attrs)
+    }
+
+    fn schedule_at(
+        &mut self,
+        domain: &Value,
+        name: &Value,
+        time: &Value,
+        attrs: Value,
+    ) -> Result<Value, RuntimeError> {
+        TxnContext::schedule_at(self, domain, name, time, attrs)
+    }
+
+    fn schedule_repeat(
+        &mut self,
+        domain: &Value,
+        name: &Value,
+        timespec: &Value,
+        attrs: Value,
+    ) -> Result<Value, RuntimeError> {
+        TxnContext::schedule_repeat(self, domain, name, timespec, attrs)
+    }
+
+    fn log_statement(&mut self, level: &'static str, message: &Value) {
+        TxnContext::log_statement(self, level, message)
+    }
+
+    fn error_statement(&mut self, level: &'static str, data: Value) -> Result<(), RuntimeError> {
+        TxnContext::error_statement(self, level, data)
+    }
+
+    fn trace_postlude(&mut self, branch: PostludeBranch) {
+        TxnContext::trace_postlude(self, branch)
+    }
+
+    fn use_module(&mut self, rid: &str, with: &Map) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
+        TxnContext::use_module(self, rid, with)
+    }
+
+    fn modules_mut(&mut self) -> &mut Vec<ModuleBinding> {
+        TxnContext::modules_mut(self)
     }
 }

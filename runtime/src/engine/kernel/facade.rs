@@ -70,6 +70,12 @@ impl TxnContext<'_> {
         self.engine.lookup_channel(eci)
     }
 
+    /// Where the pico behind `eci` runs, claiming it if no engine does (`kernel/adopt.rs`):
+    /// always here without a placement, and for an unknown ECI.
+    pub(crate) fn route(&self, eci: &str) -> Result<crate::engine::placement::Route, RuntimeError> {
+        self.engine.route_eci(eci)
+    }
+
     /// The ruleset version registered at `url`.
     pub(crate) fn registered(&self, url: &str) -> Option<Arc<RulesetCode>> {
         self.engine.registered(url)

@@ -14,7 +14,7 @@ impl EngineInner {
     pub(super) fn load(&self) -> Result<(), EngineError> {
         self.load_registry()?;
         self.migrate_layout()?;
-        self.requeue_inbox()
+        self.requeue_inbox(None)
     }
 
     /// Compiles every stored ruleset source; one that no longer compiles is logged and its
@@ -26,17 +26,25 @@ impl EngineInner {
         Ok(())
     }
 
-    /// Queues every accepted event that had not finished when the engine stopped; their
-    /// picos load now. Each one's replay is counted first, and an event that never finished
-    /// too often is moved to the dead letters instead (`dead_letters.rs`).
-    fn requeue_inbox(&self) -> Result<(), EngineError> {
-        let found = self.storage.scan_prefix(&key::prefix(&["inbox"]))?;
+    /// Queues every accepted event that had not finished when the engine stopped (of one
+    /// pico, or of all), on the picos this engine runs (`adopt.rs`); their picos load now.
+    /// Each one's replay is counted first, and an event that never finished too often is
+    /// moved to the dead letters instead (`dead_letters.rs`).
+    pub(super) fn requeue_inbox(&self, only: Option<&str>) -> Result<(), EngineError> {
+        let prefix = match only {
+            Some(pico) => key::prefix(&["inbox", pico]),
+            None => key::prefix(&["inbox"]),
+        };
+        let found = self.storage.scan_prefix(&prefix)?;
         let mut replays = Vec::with_capacity(found.len());
         let mut batch = WriteBatch::new();
         for (k, v) in found {
             let parts = key::decode(&k)?;
             let record: InboxRecord = persist::from_bytes(&k, &v)?;
             let Some(pico) = parts.get(1) else { continue };
+            if !self.runs_here(pico) {
+                continue;
+            }
             if let Some(record) = self.count_replay(&mut batch, pico, record) {
                 replays.push((pico.clone(), record));
             }
@@ -60,6 +68,7 @@ impl EngineInner {
                     event,
                     reply: None,
                     inbox: true,
+                    claim: None,
                 },
             );
         }

@@ -143,6 +143,9 @@ impl EngineInner {
         installs: Vec<(Arc<RulesetCode>, String, Map)>,
     ) -> Result<String, RuntimeError> {
         let child_id = new_id();
+        // Placement on the creator: on a shared store the child is this engine's before
+        // the commit that creates it (a commit may only write picos this engine holds).
+        self.claim_new(&child_id)?;
         let family = |pico: &str, owner: &str, tag: &str| Channel {
             id: new_id(),
             pico_id: pico.to_string(),
@@ -226,6 +229,7 @@ impl EngineInner {
                 event,
                 reply,
                 inbox: true,
+                claim: None,
             },
         );
         Ok(answer)
@@ -256,7 +260,7 @@ impl EngineInner {
         attrs: Value,
     ) -> Result<String, RuntimeError> {
         let (cell, event) = self.admit_event(eci, domain, name, attrs, sender)?;
-        self.inbox_and_queue(&cell, event).map_err(|err| match err {
+        self.inbox_and_queue(&cell, event, None).map_err(|err| match err {
             EngineError::Runtime(err) => err,
             EngineError::Storage(err) => storage_failure(err),
             other => RuntimeError::error(other.to_string()),
@@ -265,8 +269,14 @@ impl EngineInner {
 
     /// Stores an accepted event in its pico's inbox, then queues it; returns its eid. The
     /// event is durable before its id is returned: a crash now still runs it later, and its
-    /// transaction removes it from the inbox.
-    pub(super) fn inbox_and_queue(&self, cell: &Arc<PicoCell>, event: Event) -> Result<String, EngineError> {
+    /// transaction removes it from the inbox. Under an `Idempotency-Key`, the key's record
+    /// (the eid is the answer) commits with the inbox entry.
+    pub(super) fn inbox_and_queue(
+        &self,
+        cell: &Arc<PicoCell>,
+        event: Event,
+        claim: Option<Claim>,
+    ) -> Result<String, EngineError> {
         let eid = new_id();
         let record = InboxRecord::new(&eid, &event);
         // From the channel, not the pico's state: a busy pico holds that for as long as its
@@ -274,7 +284,12 @@ impl EngineInner {
         let pico_id = self.channel(&event.eci)?.pico_id.clone();
         let mut batch = WriteBatch::new();
         batch.put(persist::inbox_key(&pico_id, &eid), persist::to_bytes(&record));
+        if let Some(claim) = &claim {
+            self.record_idempotent(&mut batch, claim, &Value::string(eid.as_str()));
+        }
         self.storage.commit(batch)?;
+        // Repeats of the key find the record from here on.
+        drop(claim);
         self.push(
             cell,
             Job::Event {
@@ -282,6 +297,7 @@ impl EngineInner {
                 event,
                 reply: None,
                 inbox: true,
+                claim: None,
             },
         );
         Ok(eid)

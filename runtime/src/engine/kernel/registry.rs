@@ -37,11 +37,6 @@ impl Registry {
         }
     }
 
-    /// The backend that compiles and runs the registered rulesets.
-    pub(super) fn backend(&self) -> &dyn Backend {
-        &*self.backend
-    }
-
     /// The version registered at `url`.
     pub(super) fn get(&self, url: &str) -> Option<Arc<RulesetCode>> {
         lock(&self.versions).get(url).cloned()
@@ -123,7 +118,7 @@ mod tests {
     use super::*;
     use crate::RuntimeError;
     use crate::engine::backend::{CompileError, CompiledRuleset, RuleSpec, RulesetInstance, RulesetMeta};
-    use crate::engine::context::TxnContext;
+    use crate::engine::rule_host::RuleHost;
     use crate::storage::MemoryStorage;
     use crate::value::Map;
 
@@ -150,7 +145,7 @@ mod tests {
         }
         fn instantiate(
             &self,
-            _: &mut TxnContext<'_>,
+            _: &mut dyn RuleHost,
             _: &Map,
         ) -> Result<Arc<dyn RulesetInstance>, RuntimeError> {
             Err(RuntimeError::error("the registry never instantiates"))

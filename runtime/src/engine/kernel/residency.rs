@@ -171,6 +171,22 @@ impl Residency {
         idle
     }
 
+    /// Drops a pico from memory whether or not it is idle, with its channels: another
+    /// engine may have changed it in the store (it was lost, or taken over from an earlier
+    /// copy). A job still running on the old cell commits nothing (the store fences it),
+    /// and the next job loads a fresh copy.
+    pub(super) fn drop_pico(&self, id: &str) {
+        {
+            let mut cache = write(&self.channels);
+            cache.channels.retain(|_, channel| channel.pico_id != id);
+            cache.changes += 1;
+        }
+        let mut residents = write(&self.picos);
+        if residents.picos.remove(id).is_some() {
+            residents.departures += 1;
+        }
+    }
+
     /// Drops every idle pico from memory; returns how many left.
     pub(super) fn evict_all_idle(&self) -> usize {
         evict_idle(&mut write(&self.picos), 0)

@@ -249,6 +249,7 @@ impl EngineInner {
                 self.residency.unhide_pico(id);
             }
             self.close_deleted(cells);
+            self.forget_placed(&deleted);
         }
         for (id, cell) in new_picos {
             drop(cell);

@@ -10,7 +10,8 @@
 use std::sync::Arc;
 
 use super::{
-    Drainer, Engine, EngineError, EngineInner, EventResponse, Job, PicoCell, lock, oneshot, receive, settle,
+    Claim, Drainer, Engine, EngineError, EngineInner, EventResponse, Job, PicoCell, lock, oneshot, receive,
+    settle,
 };
 use crate::RuntimeError;
 use crate::engine::event::Query;
@@ -80,6 +81,23 @@ impl<T> Drop for Submitted<T> {
     }
 }
 
+/// How an event from outside arrives, besides what it is.
+#[derive(Default)]
+pub struct Arrival {
+    /// The event's time (epoch ms) when the caller gives it (`krl run --trust-event-time`,
+    /// the reference's `useEventInputTime`); the engine clock's otherwise.
+    pub time: Option<f64>,
+    /// The `Idempotency-Key` it runs under: its answer is stored with the event.
+    pub claim: Option<Claim>,
+}
+
+impl Arrival {
+    /// An event at `time`, without an `Idempotency-Key`.
+    pub fn at(time: Option<f64>) -> Arrival {
+        Arrival { time, claim: None }
+    }
+}
+
 impl Engine {
     /// Queues an event for a caller that will wait for its directives
     /// ([`Engine::event_wait_at`] is this followed by [`Submitted::wait`]).
@@ -88,16 +106,17 @@ impl Engine {
         eci: &str,
         (domain, name): (&str, &str),
         attrs: Value,
-        time: Option<f64>,
+        arrival: Arrival,
     ) -> Result<Submitted<EventResponse>, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
-        event.time = time.unwrap_or(event.time);
+        event.time = arrival.time.unwrap_or(event.time);
         let (reply, answer) = oneshot::channel();
         let job = Job::Event {
             eid: new_id(),
             event,
             reply: Some(reply),
             inbox: false,
+            claim: arrival.claim,
         };
         let drain = self.inner.enqueue(&cell, [job])?;
         Ok(self.submitted(drain.then_some(cell), None, answer))
@@ -110,12 +129,12 @@ impl Engine {
         eci: &str,
         (domain, name): (&str, &str),
         attrs: Value,
-        time: Option<f64>,
+        arrival: Arrival,
         (rid, query_name): (&str, &str),
         args: Value,
     ) -> Result<Submitted<Value>, EngineError> {
         let (cell, mut event) = self.inner.admit_event(eci, domain, name, attrs, None)?;
-        event.time = time.unwrap_or(event.time);
+        event.time = arrival.time.unwrap_or(event.time);
         let query = Query::clean(eci, rid, query_name, args)?;
         self.inner
             .channel(&query.eci)?
@@ -127,6 +146,7 @@ impl Engine {
             event,
             reply: Some(event_reply),
             inbox: false,
+            claim: arrival.claim,
         };
         let query_job = Job::Query {
             qid: new_id(),

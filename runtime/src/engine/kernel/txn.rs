@@ -43,6 +43,9 @@ struct Group {
     staged: Staged,
     /// A job panicked: after the commit the pico is read back from storage.
     panicked: bool,
+    /// The `Idempotency-Key`s of the group's events, whose records are in `batch`: freed
+    /// for repeats once the commit is done.
+    claims: Vec<Claim>,
 }
 
 /// Takes the next group of jobs off a pico's queue, or marks the pico idle when none is left.
@@ -143,7 +146,15 @@ impl EngineInner {
                     event,
                     reply,
                     inbox,
-                } => Answer::Event(reply, self.run_event(state, &eid, event, inbox, group)),
+                    claim,
+                } => {
+                    let result = self.run_event(state, &eid, event, inbox, group);
+                    if let (Ok(response), Some(claim)) = (&result, claim) {
+                        self.record_idempotent(&mut group.batch, &claim, &response.to_value());
+                        group.claims.push(claim);
+                    }
+                    Answer::Event(reply, result)
+                }
                 Job::Query { qid, query, reply } => {
                     Answer::Query(reply, self.run_query(state, &qid, &query, group))
                 }
@@ -175,6 +186,8 @@ impl EngineInner {
             false => self.storage.commit(group.batch).map(|()| true),
         };
         drop(gate);
+        // Committed or not, repeats of the keys now find the store settled.
+        drop(group.claims);
         match &committed {
             Ok(true) => {
                 self.settle(group.staged);
@@ -617,7 +630,7 @@ fn step_rule(
     event: &Event,
     rule_states: &mut RuleStates,
     trace: Option<&mut RulesetTrace<'_>>,
-) -> Result<Option<Vec<(String, Value)>>, RuntimeError> {
+) -> Result<Option<Vec<Value>>, RuntimeError> {
     let key = (Arc::clone(&cx.rid), rule);
     let previous = current_state(cx.pico, rule_states, &key).cloned();
     let select_event = SelectEvent {
@@ -678,7 +691,7 @@ struct Wheres<'c, 'a> {
 }
 
 impl WhereEval for Wheres<'_, '_> {
-    fn eval_where(&mut self, where_id: u32, bindings: &[(String, Value)]) -> Result<bool, RuntimeError> {
+    fn eval_where(&mut self, where_id: u32, bindings: &[Value]) -> Result<bool, RuntimeError> {
         self.instance.eval_where(self.cx, self.rule, where_id, bindings)
     }
 }

@@ -17,6 +17,7 @@ use crate::engine::error::EngineError;
 use crate::engine::event::Query;
 use crate::engine::ids::new_id;
 use crate::engine::pico::RulesetCode;
+use crate::engine::placement::Route;
 use crate::value::{Map, Value};
 
 /// How far back `ctx:logs()` looks, as the reference does.
@@ -39,6 +40,14 @@ pub(super) fn call(cx: &mut TxnContext<'_>, name: &str, mut args: Args) -> Resul
         "eventQuery" => {
             let (attrs, query_args) = (args.take(3), args.take(6));
             refuse_self(cx, args.get(0), "ctx:eventQuery")?;
+            if let Route::Forward(base_url) = cx.route(field(args.get(0)))? {
+                let both = merged(&attrs, &query_args);
+                let (event, asked) = (
+                    (field(args.get(1)), field(args.get(2))),
+                    (field(args.get(4)), field(args.get(5))),
+                );
+                return super::remote::event_query(&base_url, field(args.get(0)), event, asked, &both);
+            }
             send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
             query(cx, args.get(0), args.get(4), args.get(5), query_args)
         }
@@ -93,7 +102,7 @@ fn event(cx: &mut TxnContext<'_>, mut args: Args) -> Result<Value, RuntimeError>
     }
     // Matches pico-engine: unlike `event:send`, delivery errors fail the rule.
     let eid = send(cx, args.get(0), args.get(1), args.get(2), attrs)?;
-    Ok(Value::string(eid))
+    Ok(eid.map(Value::string).unwrap_or_default())
 }
 
 /// `ctx:upsertChannel(tags, eventPolicy, queryPolicy)`: updates the channel with the same
@@ -156,15 +165,34 @@ fn field(value: &Value) -> &str {
     value.as_str().unwrap_or("")
 }
 
-/// Sends an event through a channel with this pico as the sender (so family channels work).
+/// Sends an event through a channel with this pico as the sender (so family channels work);
+/// answers its eid. On a shared store, an event for a pico another engine runs goes to that
+/// engine through the outbox once this transaction committed (`None`: its eid is that
+/// engine's), as an event for another host does; the sender is then not known there, so a
+/// family channel refuses it.
 pub(super) fn send(
     cx: &mut TxnContext<'_>,
     eci: &Value,
     domain: &Value,
     name: &Value,
     attrs: Value,
-) -> Result<String, RuntimeError> {
+) -> Result<Option<String>, RuntimeError> {
+    if let Route::Forward(base_url) = cx.route(field(eci))? {
+        super::http::send_elsewhere(cx, &base_url, field(eci), field(domain), field(name), &attrs);
+        return Ok(None);
+    }
     cx.send_event(field(eci), field(domain), field(name), attrs)
+        .map(Some)
+}
+
+/// The event's attributes with the query's arguments over them, for one request that
+/// carries both (`ctx:eventQuery` of a pico on another engine).
+fn merged(attrs: &Value, args: &Value) -> Value {
+    let mut both = attrs.as_map().cloned().unwrap_or_default();
+    for (key, value) in args.as_map().into_iter().flat_map(|map| map.iter()) {
+        both.insert(key.clone(), value.clone());
+    }
+    Value::map(both)
 }
 
 fn refuse_self(cx: &TxnContext<'_>, eci: &Value, function: &str) -> Result<(), RuntimeError> {
@@ -186,6 +214,9 @@ fn query(
 ) -> Result<Value, RuntimeError> {
     let query = Query::clean(field(eci), field(rid), field(name), args)?;
     refuse_self(cx, eci, "ctx:query")?;
+    if let Route::Forward(base_url) = cx.route(&query.eci)? {
+        return super::remote::query(&base_url, &query.eci, (&query.rid, &query.name), &query.args);
+    }
     cx.query_other(query)
 }
 
@@ -283,6 +314,12 @@ fn del_pico(cx: &mut TxnContext<'_>, eci: &Value) -> Result<(), RuntimeError> {
         .filter(|e| cx.pico_state().children.iter().any(|c| c == e))
         .ok_or_else(not_found)?;
     let child_id = cx.lookup_channel(eci).map_err(|_| not_found())?.pico_id;
+    // On a shared store the deletion writes the child's keys, which only its engine may.
+    if let Route::Forward(base_url) = cx.route(eci)? {
+        return Err(RuntimeError::error(format!(
+            "delPico({text}) - the child pico {child_id} runs on the engine at {base_url}; it can be deleted only while this engine runs it"
+        )));
+    }
     cx.stage_child_deletion(eci, &child_id)
 }
 

@@ -84,7 +84,7 @@ fn send(cx: &mut TxnContext<'_>, options: &Value, host: &Value) -> Result<Value,
     }
     // Matches pico-engine: local delivery errors are logged, not thrown.
     match super::ctx::send(cx, &eci, &domain, &name, attrs) {
-        Ok(eid) => Ok(Value::string(eid)),
+        Ok(eid) => Ok(eid.map(Value::string).unwrap_or_default()),
         Err(err) => {
             cx.log(LogLevel::Error, &err.to_string(), None);
             Ok(Value::Null)

@@ -364,6 +364,11 @@ fn client() -> ureq::AgentBuilder {
     }
 }
 
+/// The shared client, for the other modules that call engines over HTTP (`remote.rs`).
+pub(super) fn http_agent() -> &'static ureq::Agent {
+    agent()
+}
+
 fn agent() -> &'static ureq::Agent {
     static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
     AGENT.get_or_init(|| client().build())
@@ -408,7 +413,7 @@ fn push_pairs(prefix: &str, value: &Value, pairs: &mut Vec<String>) {
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
-fn encode_component(text: &str) -> String {
+pub(super) fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {

@@ -13,6 +13,7 @@ pub(crate) mod ctx;
 mod dido;
 mod event;
 pub(crate) mod http;
+mod remote;
 pub(crate) mod schedule;
 mod time;
 

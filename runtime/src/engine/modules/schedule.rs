@@ -91,6 +91,14 @@ impl Scheduler {
         self.shared.wake.notify_all();
     }
 
+    /// Drops the timers of a pico this engine no longer runs, or is about to re-arm from
+    /// the store (`kernel/adopt.rs`), so that none fires twice.
+    pub(crate) fn forget_pico(&self, pico: &str) {
+        lock(&self.shared.queue)
+            .timers
+            .retain(|_, timer| timer.pico_id != pico);
+    }
+
     /// The earliest timer due at `now`, taken out of the queue.
     fn pop_due(&self, now: i64) -> Option<(i64, Timer)> {
         let mut queue = lock(&self.shared.queue);
@@ -157,6 +165,10 @@ pub(crate) fn fire_due(engine: &EngineInner) {
 
 /// Delivers one timer's event if its record is still in `_schedule`; re-arms repeats.
 fn fire(engine: &EngineInner, due: i64, timer: Timer, wait: bool) {
+    // Lost to another engine meanwhile: it re-armed the pico's timers when it took it.
+    if !engine.runs_here(&timer.pico_id) {
+        return;
+    }
     let outcome = engine.with_pico(&timer.pico_id, |state| {
         let key = (Arc::clone(&timer.rid), Arc::<str>::from(SCHEDULE_VAR));
         let schedule = state
@@ -254,13 +266,17 @@ fn arm_record(engine: &EngineInner, pico_id: &str, rid: &Arc<str>, record: &Valu
     }
 }
 
-/// Startup: arms every record of every `_schedule` variable, found through the timer index
-/// (`persist`), so no pico is loaded for it. Missed repeats are not replayed; `at` times
-/// already past fire at once.
-pub(crate) fn rearm_all(engine: &EngineInner) {
+/// Startup (all picos) or a pico's adoption (`only`, `kernel/adopt.rs`): arms every record
+/// of its `_schedule` variables, found through the timer index (`persist`), so no pico is
+/// loaded for it. Missed repeats are not replayed; `at` times already past fire at once.
+pub(crate) fn rearm(engine: &EngineInner, only: Option<&str>) {
     let now = engine.now() as i64;
     let storage = engine.storage();
-    let indexed = match storage.scan_prefix(&key::prefix(&["timer-index"])) {
+    let prefix = match only {
+        Some(pico) => key::prefix(&["timer-index", pico]),
+        None => key::prefix(&["timer-index"]),
+    };
+    let indexed = match storage.scan_prefix(&prefix) {
         Ok(indexed) => indexed,
         Err(err) => {
             engine.engine_log_error(format!("scheduled events could not be read: {err}"));
@@ -271,6 +287,10 @@ pub(crate) fn rearm_all(engine: &EngineInner) {
         let Ok(Ok([_, pico_id, rid])) = key::decode(&index_key).map(<[String; 3]>::try_from) else {
             continue;
         };
+        // On a shared store, the engine holding the pico keeps its timers.
+        if !engine.runs_here(&pico_id) {
+            continue;
+        }
         let stored = storage.get(&persist::ent_key(&pico_id, &rid, SCHEDULE_VAR));
         let Some(schedule) = stored
             .ok()

@@ -75,9 +75,7 @@ impl Automaton {
     pub fn build(expr: &EventExpr) -> Result<Automaton, RuntimeError> {
         let mut builder = Builder::default();
         let machine = builder.expr(expr)?;
-        let mut setting_names = Vec::new();
-        collect_setting_names(expr, &mut setting_names);
-        Ok(builder.finish(machine, setting_names))
+        Ok(builder.finish(machine, setting_names(expr)))
     }
 
     /// The distinct (domain, name) pairs of the leaves (`*` is a wildcard), for the engine's
@@ -175,6 +173,15 @@ fn state_name(state: u32) -> String {
 }
 
 /// Names in compile order: per leaf its `setting` names, then its aggregator's variables.
+/// The names a rule's body reads from its event expression: each `setting` and aggregator
+/// variable once, in the order first written. A fired rule's bindings come one per name, in
+/// this order ([`super::StepResult::fired`]), so a compiler can give them consecutive slots.
+pub fn setting_names(expr: &EventExpr) -> Vec<String> {
+    let mut names = Vec::new();
+    collect_setting_names(expr, &mut names);
+    names
+}
+
 fn collect_setting_names(expr: &EventExpr, out: &mut Vec<String>) {
     // One level of a recursion as deep as the event expression nests (at most the source's
     // nesting limit), so it fits any thread's stack.

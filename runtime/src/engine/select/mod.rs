@@ -13,7 +13,7 @@ mod step;
 
 use serde::{Deserialize, Serialize};
 
-pub use self::automaton::Automaton;
+pub use self::automaton::{Automaton, setting_names};
 pub use self::explain::{Check, describe_state};
 pub use self::step::{StepResult, step, step_checked};
 use crate::value::{Regex, Value};
@@ -84,14 +84,11 @@ pub struct SelectEvent<'a> {
     pub time: f64,
 }
 
-/// Evaluates `where` conditions for the engine; `bindings` are the captures bound so far
-/// (they shadow globals of the same names).
+/// Evaluates `where` conditions for the engine; `bindings` are the captures of the leaf's
+/// `setting` names, one per name in the order written (null when not captured). They shadow
+/// globals of the same names.
 pub trait WhereEval {
-    fn eval_where(
-        &mut self,
-        where_id: u32,
-        bindings: &[(String, Value)],
-    ) -> Result<bool, crate::RuntimeError>;
+    fn eval_where(&mut self, where_id: u32, bindings: &[Value]) -> Result<bool, crate::RuntimeError>;
 }
 
 /// One rule's progress through its pattern. Absent (`None` at the call site) means "at start".

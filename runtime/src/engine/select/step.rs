@@ -17,7 +17,7 @@ pub struct StepResult {
     pub state: Option<RuleState>,
     /// When the rule matched: the bindings its body sees, one per
     /// [`Automaton::setting_names`] entry, in that order (null when not captured).
-    pub fired: Option<Vec<(String, Value)>>,
+    pub fired: Option<Vec<Value>>,
 }
 
 /// Feeds `event` (already known to be salient) to the rule whose automaton is `automaton`
@@ -153,13 +153,8 @@ fn single_leaf_step(
     }
     let leaf = &automaton.leaves[leaf as usize];
     // Setting names can only come from parts that never match (`count 0 (...)`).
-    let fired = leaf_names_match(&leaf.domain, &leaf.name, event).then(|| {
-        automaton
-            .setting_names()
-            .iter()
-            .map(|name| (name.clone(), Value::Null))
-            .collect()
-    });
+    let fired = leaf_names_match(&leaf.domain, &leaf.name, event)
+        .then(|| vec![Value::Null; automaton.setting_names().len()]);
     Some(StepResult { state: None, fired })
 }
 
@@ -183,18 +178,13 @@ fn apply_within(limit: f64, now: f64, states: &mut Vec<u32>, work: &mut Working)
     work.starttime = Some(start_time);
 }
 
-/// The bindings a matching rule's body sees, one per setting name (null when not captured);
-/// the captures are used up.
-fn take_bindings(automaton: &Automaton, setting: &mut Vec<(String, Value)>) -> Vec<(String, Value)> {
+/// The bindings a matching rule's body sees, one per setting name in order (null when not
+/// captured); the captures are used up.
+fn take_bindings(automaton: &Automaton, setting: &mut Vec<(String, Value)>) -> Vec<Value> {
     let names = automaton.setting_names();
     let bindings = names
         .iter()
-        .map(|name| {
-            (
-                name.clone(),
-                lookup(setting, name).cloned().unwrap_or(Value::Null),
-            )
-        })
+        .map(|name| lookup(setting, name).cloned().unwrap_or(Value::Null))
         .collect();
     if !names.is_empty() {
         setting.clear();
@@ -331,12 +321,7 @@ impl Run<'_, '_> {
         };
 
         if let Some(where_id) = leaf.where_id {
-            let bindings: Vec<(String, Value)> = leaf
-                .setting
-                .iter()
-                .enumerate()
-                .map(|(idx, name)| (name.clone(), capture(idx)))
-                .collect();
+            let bindings: Vec<Value> = (0..leaf.setting.len()).map(capture).collect();
             let held = self.where_eval.eval_where(where_id, &bindings)?;
             self.note(|| Check::Where {
                 pattern: leaf_pattern(&leaf.domain, &leaf.name),

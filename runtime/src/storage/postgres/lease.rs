@@ -27,6 +27,28 @@ use crate::storage::StorageError;
 /// The name of the store's lease row.
 pub(super) const STORE_LEASE: &str = "engine";
 
+/// The name of the row that serialises setting a store up (`PostgresStorage::setup_lock`).
+const SETUP_LOCK: &str = "setup";
+
+/// Held while an engine sets up a store whose picos are spread over engines; dropping it
+/// lets the next engine in. See [`PostgresStorage::setup_lock`].
+pub struct SetupLock {
+    store: Arc<PostgresStorage>,
+    epoch: i64,
+}
+
+impl Drop for SetupLock {
+    fn drop(&mut self) {
+        // If this fails the row expires on its own.
+        let _ = self.store.with_conn("release the setup lock", |conn| {
+            conn.client.execute(
+                "UPDATE krl_lease SET expires_at = now() WHERE name = $1 AND epoch = $2",
+                &[&SETUP_LOCK, &self.epoch],
+            )
+        });
+    }
+}
+
 /// How an engine holds the store's lease.
 #[derive(Debug, Clone)]
 pub struct LeaseOptions {
@@ -112,6 +134,39 @@ impl PostgresStorage {
             stop,
             renewer: Some(renewer),
         })
+    }
+
+    /// Waits until no other engine sets the store up, then holds that turn until the lock
+    /// is dropped or `longest` passed: engines sharing a store whose picos are spread over
+    /// them create the root pico of an empty store, and set it up, one at a time. A row of
+    /// `krl_lease` (`setup`) taken like the store's lease, but fencing nothing and never
+    /// renewed: setting up takes seconds, and an engine that died holding it only delays the
+    /// next one by `longest`.
+    pub fn setup_lock(self: &Arc<Self>, owner: &str, longest: Duration) -> Result<SetupLock, StorageError> {
+        let millis = longest.as_secs_f64() * 1000.0;
+        loop {
+            let taken = self.with_conn_retrying("take the setup lock", |conn| {
+                conn.client.execute(
+                    "INSERT INTO krl_lease (name, owner, epoch, expires_at) VALUES ($1, '', 0, now())
+                     ON CONFLICT (name) DO NOTHING",
+                    &[&SETUP_LOCK],
+                )?;
+                let row = conn.client.query_opt(
+                    "UPDATE krl_lease SET owner = $2, epoch = epoch + 1,
+                         expires_at = now() + $3::FLOAT8 * INTERVAL '1 millisecond'
+                     WHERE name = $1 AND expires_at < now() RETURNING epoch",
+                    &[&SETUP_LOCK, &owner, &millis],
+                )?;
+                Ok(row.map(|row| row.get::<_, i64>(0)))
+            })?;
+            if let Some(epoch) = taken {
+                return Ok(SetupLock {
+                    store: Arc::clone(self),
+                    epoch,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The owner named by the store's lease while it has not expired (a standby forwards
