@@ -3,7 +3,8 @@
 //! (one root); picos spread over three engines, every pico reachable through every engine;
 //! `kill -9` of an engine under load (its picos taken over; clients repeat unanswered events
 //! under their `Idempotency-Key`, and every counter equals the events acknowledged); an engine
-//! paused past its leases whose late commit to a pico never lands. Each test starts its own
+//! paused past its leases whose late commit to a pico never lands; a ruleset flushed on one
+//! engine reaching a pico another runs. Each test starts its own
 //! PostgreSQL (skipped where it is not installed, never on CI).
 
 #[path = "support/krl_run.rs"]
@@ -505,4 +506,41 @@ fn a_pico_reaches_a_pico_another_engine_runs() {
         placed,
         "the far pico stayed where it runs"
     );
+}
+
+/// A ruleset changed and flushed through one engine reaches a pico another engine runs:
+/// within two sweep turns (one lease), a query through either engine answers with the new
+/// version.
+#[test]
+fn a_flush_on_one_engine_reaches_a_pico_another_runs() {
+    let Some(server) = PgServer::start() else { return };
+    let store = server.database("flush");
+    let (dir, counter_url) = rulesets("pg-flush");
+    let maker = KrlRun::start(free_port(), &engine_args(&dir, "maker", &store, "1"));
+    let hub = hub(maker.port, &maker.eci, &counter_url);
+    let pico = spawn_child(maker.port, &hub, &counter_url);
+    let (status, stderr) = maker.stop();
+    assert!(status.success(), "{stderr}");
+    let engines = start_engines(&dir, &store, "1", &["a", "b"]);
+    let (a, b) = (&engines[0], &engines[1]);
+    inc(b.port, &pico).expect("the second engine takes the pico");
+    let counter = dir.join("rules").join("count.krl");
+    let changed = COUNTER.replace("ent:n.defaultsTo(0) }", "ent:n.defaultsTo(0) + 100 }");
+    std::fs::write(&counter, changed).expect("count.krl is rewritten");
+    let flushed = ureq::get(&format!(
+        "http://127.0.0.1:{}/api/flush?url={counter_url}",
+        a.port
+    ))
+    .call()
+    .expect("the flush answers")
+    .into_string()
+    .expect("an answer");
+    assert!(!flushed.contains("\"error\""), "{flushed}");
+    for engine in [b, a] {
+        eventually(
+            Duration::from_secs(2),
+            "a query answers with the version flushed on the other engine",
+            || count(engine.port, &pico) == Ok(101.0),
+        );
+    }
 }

@@ -163,7 +163,8 @@ const SWEEP_BATCH: usize = 256;
 /// engine died or stopped), so that their accepted events run and their timers fire
 /// although no request reaches them. Every engine sweeps; each orphan goes to the first
 /// that claims it. The first sweep waits a whole lease: picos a stopped engine released are
-/// then taken by the engines their requests reach, which spreads them.
+/// then taken by the engines their requests reach, which spreads them. Each turn also takes
+/// in the ruleset versions other engines flushed, for the picos this engine runs.
 pub fn sweep(engine: &Engine, lease: Duration, stop: Arc<AtomicBool>) -> JoinHandle<()> {
     let engine = engine.clone();
     let pace = Duration::from_millis(50);
@@ -176,7 +177,9 @@ pub fn sweep(engine: &Engine, lease: Duration, stop: Arc<AtomicBool>) -> JoinHan
                 continue;
             }
             next = lease / 2;
-            // A failed sweep (the store unreachable) is tried again at the next turn.
+            // A failed sweep or refresh (the store unreachable) is tried again at the next
+            // turn; a source that does not compile is in the engine's log.
+            let _ = engine.refresh_rulesets();
             while let Ok(taken) = engine.take_over_orphans(SWEEP_BATCH) {
                 if taken < SWEEP_BATCH || stop.load(Ordering::Relaxed) {
                     break;

@@ -8,6 +8,10 @@
 //! yet sent (queued for sending). The `adopted` lock is held throughout, so a request for the
 //! same pico waits until its inbox is queued and runs after it.
 //!
+//! Before it adopts a pico, and at every sweep, the engine takes in the ruleset versions
+//! other engines flushed to the store ([`EngineInner::refresh_registry`]), so a pico that
+//! moves here never runs a version older than the store holds.
+//!
 //! Without a placement every pico runs here and none of this applies.
 
 use super::*;
@@ -31,6 +35,9 @@ impl EngineInner {
         match placement.claim(pico).map_err(|err| lease_failure(pico, &err))? {
             Claim::Elsewhere { base_url } => Ok(Route::Forward(base_url)),
             Claim::Here { epoch } => {
+                if !self.adopted_at(pico, epoch) {
+                    self.refresh_registry()?;
+                }
                 self.adopt(pico, epoch)?;
                 Ok(Route::Here)
             }
@@ -65,6 +72,27 @@ impl EngineInner {
                 "new pico {pico} is already run by the engine at {base_url}"
             ))),
         }
+    }
+
+    /// Whether the acquisition of `pico` at `epoch` was adopted already.
+    fn adopted_at(&self, pico: &str, epoch: i64) -> bool {
+        lock(&self.adopted).get(pico) == Some(&epoch)
+    }
+
+    /// Takes in the ruleset versions other engines committed to the shared store and moves
+    /// the resident picos that have them to the new version, as a local flush does (picos
+    /// not in memory are re-initialised when they load).
+    fn refresh_registry(&self) -> Result<(), RuntimeError> {
+        let (changed, failures) = self.registry.refresh(&*self.storage).map_err(|err| {
+            RuntimeError::error(format!("cannot read the rulesets other engines flushed: {err}"))
+        })?;
+        for failure in failures {
+            self.engine_log(failure);
+        }
+        for code in changed {
+            self.reinstall_everywhere(&code);
+        }
+        Ok(())
     }
 
     /// Picks up a pico this engine holds at `epoch`, unless that acquisition was adopted
@@ -144,6 +172,16 @@ impl Engine {
     /// Forgets picos the placement reports lost (`PicoLeases::keep_renewing`'s callback).
     pub fn lose_picos(&self, picos: &[String]) {
         self.inner.lose(picos);
+    }
+
+    /// On a shared store: takes in the ruleset versions other engines flushed since the
+    /// last time, re-initialising them on the picos here that have them (`krl run` does it
+    /// at every sweep). Nothing to do without a placement.
+    pub fn refresh_rulesets(&self) -> Result<(), EngineError> {
+        if self.inner.placement.is_some() {
+            self.inner.refresh_registry()?;
+        }
+        Ok(())
     }
 
     /// Takes over up to `limit` picos that no engine holds any more (their engine died or

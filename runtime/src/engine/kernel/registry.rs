@@ -9,6 +9,9 @@
 //!   ([`Registry::load`]).
 //! - Registering the very text already registered (same SHA-256) compiles nothing and
 //!   reports no change, so a flush of an unchanged file re-initialises no pico.
+//! - On a store several engines share, another engine's flush shows as a stored record
+//!   whose hash differs from the version here: [`Registry::refresh`] compiles just those
+//!   (a source that no longer compiles is tried again only once its text changes).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -26,6 +29,11 @@ use crate::storage::{Storage, WriteBatch, key};
 pub(super) struct Registry {
     backend: Arc<dyn Backend>,
     versions: Mutex<HashMap<String, Arc<RulesetCode>>>,
+    /// URL → hash of the stored source [`Registry::refresh`] could not compile.
+    rejected: Mutex<HashMap<String, String>>,
+    /// Held by each register and refresh throughout, so that a refresh that read a record
+    /// before a local register committed a newer one never puts the older one back.
+    turn: Mutex<()>,
 }
 
 impl Registry {
@@ -34,6 +42,8 @@ impl Registry {
         Registry {
             backend,
             versions: Mutex::new(HashMap::new()),
+            rejected: Mutex::new(HashMap::new()),
+            turn: Mutex::new(()),
         }
     }
 
@@ -52,6 +62,7 @@ impl Registry {
         now: f64,
         storage: &dyn Storage,
     ) -> Result<(Arc<RulesetCode>, bool), EngineError> {
+        let _turn = lock(&self.turn);
         let hash = format!("{:x}", Sha256::digest(src.as_bytes()));
         if let Some(code) = self.get(url)
             && code.hash == hash
@@ -100,6 +111,45 @@ impl Registry {
             }
         }
         Ok(failures)
+    }
+
+    /// Takes in the versions other engines committed to a shared `storage` since this
+    /// registry read it: compiles each stored record whose hash differs from the version
+    /// here. Returns the versions that changed, and what went wrong with the sources that
+    /// do not compile (their URLs keep the version before).
+    pub(super) fn refresh(
+        &self,
+        storage: &dyn Storage,
+    ) -> Result<(Vec<Arc<RulesetCode>>, Vec<String>), EngineError> {
+        let _turn = lock(&self.turn);
+        let (mut changed, mut failures) = (Vec::new(), Vec::new());
+        for (k, v) in storage.scan_prefix(&key::prefix(&["ruleset"]))? {
+            let record: RulesetRecord = persist::from_bytes(&k, &v)?;
+            let known = self.get(&record.url).is_some_and(|code| code.hash == record.hash);
+            let rejected = lock(&self.rejected).get(&record.url) == Some(&record.hash);
+            if known || rejected {
+                continue;
+            }
+            match self.backend.compile(&record.url, &record.src) {
+                Ok(compiled) => {
+                    let code = Arc::new(RulesetCode::new(
+                        compiled,
+                        record.url.clone(),
+                        record.hash,
+                        Arc::from(record.src.as_str()),
+                        record.flushed,
+                    )?);
+                    lock(&self.rejected).remove(&record.url);
+                    lock(&self.versions).insert(record.url, Arc::clone(&code));
+                    changed.push(code);
+                }
+                Err(err) => {
+                    failures.push(format!("stored ruleset {} does not compile: {err}", record.url));
+                    lock(&self.rejected).insert(record.url, record.hash);
+                }
+            }
+        }
+        Ok((changed, failures))
     }
 
     /// The compiler's warnings about the source registered at `url` (empty when none is).
@@ -217,5 +267,45 @@ mod tests {
             assert_eq!(old.map(|c| c.hash.clone()), new.map(|c| c.hash.clone()), "{url}");
         }
         assert!(after.get("w").is_none());
+    }
+
+    #[test]
+    fn a_refresh_compiles_only_what_another_engine_changed() {
+        let backend = Arc::new(RidBackend::default());
+        let storage = MemoryStorage::new();
+        let (here, there) = (registry(&backend), registry(&backend));
+        here.register("u", "a.b".into(), 1.0, &storage).expect("compiles");
+        assert_eq!(
+            there.load(&storage).expect("the store reads"),
+            Vec::<String>::new()
+        );
+        let (changed, failures) = there.refresh(&storage).expect("the store reads");
+        assert!(changed.is_empty() && failures.is_empty());
+        here.register("u", "a.c".into(), 2.0, &storage).expect("compiles");
+        let (changed, _) = there.refresh(&storage).expect("the store reads");
+        assert_eq!(changed.iter().map(|c| c.rid()).collect::<Vec<_>>(), ["a.c"]);
+        assert_eq!(
+            there.get("u").map(|c| c.hash.clone()),
+            here.get("u").map(|c| c.hash.clone())
+        );
+        let mut batch = WriteBatch::new();
+        let broken = RulesetRecord {
+            url: "u".into(),
+            src: "broken".into(),
+            hash: "h".into(),
+            flushed: 3.0,
+        };
+        batch.put(persist::ruleset_key("u"), persist::to_bytes(&broken));
+        storage.commit(batch).expect("the store writes");
+        let compiles = backend.compiles.load(Ordering::Relaxed);
+        let (changed, failures) = there.refresh(&storage).expect("the store reads");
+        assert!(changed.is_empty());
+        assert_eq!(failures.len(), 1);
+        assert_eq!(
+            there.get("u").map(|c| c.rid().to_string()).as_deref(),
+            Some("a.c")
+        );
+        assert!(there.refresh(&storage).expect("the store reads").1.is_empty());
+        assert_eq!(backend.compiles.load(Ordering::Relaxed), compiles + 1);
     }
 }
