@@ -192,6 +192,19 @@ impl Gen<'_, '_> {
         self.b.ins().band(same, room)
     }
 
+    /// Jumps to `join` with `number` as a tagged value (tag, payload, no heap pointer).
+    fn jump_with_number(&mut self, join: Block, number: Val) {
+        let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
+        let payload = self.b.ins().bitcast(types::I64, MemFlags::new(), number);
+        let no_pointer = self.b.ins().iconst(self.ptr, 0);
+        let args = [
+            BlockArg::Value(tag),
+            BlockArg::Value(payload),
+            BlockArg::Value(no_pointer),
+        ];
+        self.b.ins().jump(join, &args);
+    }
+
     /// The running function called through its number entry with `values`; jumps to `join`
     /// with the result.
     fn number_call(&mut self, node: &Node, numbers: FuncRef, values: &[Val], join: Block) {
@@ -201,17 +214,7 @@ impl Gen<'_, '_> {
             let (answered, call) = (self.b.create_block(), self.b.create_block());
             self.b.ins().brif(taken, answered, &[], call, &[]);
             self.b.switch_to_block(answered);
-            let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
-            let payload = self.b.ins().bitcast(types::I64, MemFlags::new(), answer);
-            let no_pointer = self.b.ins().iconst(self.ptr, 0);
-            self.b.ins().jump(
-                join,
-                &[
-                    BlockArg::Value(tag),
-                    BlockArg::Value(payload),
-                    BlockArg::Value(no_pointer),
-                ],
-            );
+            self.jump_with_number(join, answer);
             self.b.switch_to_block(call);
         }
         self.b.ins().store(flags(), deeper, state, DEPTH_OFFSET);
@@ -231,17 +234,7 @@ impl Gen<'_, '_> {
         let answered_number = self.b.ins().icmp_imm(IntCC::Equal, status, STATUS_NUMBER);
         self.b.ins().brif(answered_number, is_number, &[], other, &[]);
         self.b.switch_to_block(is_number);
-        let tag = self.b.ins().iconst(types::I64, TAG_NUMBER);
-        let payload = self.b.ins().bitcast(types::I64, MemFlags::new(), number);
-        let no_pointer = self.b.ins().iconst(self.ptr, 0);
-        self.b.ins().jump(
-            join,
-            &[
-                BlockArg::Value(tag),
-                BlockArg::Value(payload),
-                BlockArg::Value(no_pointer),
-            ],
-        );
+        self.jump_with_number(join, number);
         self.b.switch_to_block(other);
         let answered_error = self.b.ins().icmp_imm(IntCC::Equal, status, STATUS_FAILED);
         self.b.ins().brif(answered_error, failed, &[], in_out, &[]);
