@@ -38,6 +38,12 @@ impl Gen<'_, '_> {
         self.declarations();
         let done = self.b.create_block();
         self.tail(&ir.result, Exit::Boxed { out, done });
+        self.return_status(done);
+    }
+
+    /// A boxed entry's two exits: from `done` it releases its temporaries and answers 0; from
+    /// the failure block, reached by every error, it releases them and answers 1.
+    pub(super) fn return_status(&mut self, done: Block) {
         self.b.switch_to_block(done);
         self.release_temps();
         let ok = self.b.ins().iconst(types::I32, 0);

@@ -112,13 +112,6 @@ impl Gen<'_, '_> {
         self.store_result(out, value);
         let done = self.b.create_block();
         self.b.ins().jump(done, &[]);
-        self.b.switch_to_block(done);
-        self.release_temps();
-        let ok = self.b.ins().iconst(types::I32, 0);
-        self.b.ins().return_(&[ok]);
-        self.b.switch_to_block(self.fail);
-        self.release_temps();
-        let failed = self.b.ins().iconst(types::I32, 1);
-        self.b.ins().return_(&[failed]);
+        self.return_status(done);
     }
 }
