@@ -310,18 +310,10 @@ impl Printer {
 mod tests {
     use std::sync::Arc;
 
-    use krl_diagnostics::FileId;
-    use krl_syntax::ReplItem;
-
-    use crate::lower::Lowerer;
+    use crate::lower::lower_test_expr;
 
     fn lowered(src: &str) -> crate::ir::Node {
-        let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let Some(ReplItem::Expr(expr)) = item else {
-            panic!("not an expression: {src}")
-        };
-        Lowerer::new(FileId(0)).expr(&expr)
+        lower_test_expr(src)
     }
 
     #[test]

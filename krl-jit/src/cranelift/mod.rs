@@ -72,20 +72,12 @@ fn only_bounces_to_the_interpreter(ir: &FunctionIr) -> bool {
 mod tests {
     use std::sync::Arc;
 
-    use krl_diagnostics::FileId;
-    use krl_syntax::ReplItem;
-
     use super::layout::LAYOUT;
     use crate::ir::{FunctionIr, Node};
-    use crate::lower::Lowerer;
+    use crate::lower::lower_test_expr;
 
     fn lower_function(src: &str) -> Arc<FunctionIr> {
-        let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let Some(ReplItem::Expr(expr)) = item else {
-            panic!("not an expression: {src}")
-        };
-        match Lowerer::new(FileId(0)).expr(&expr) {
+        match lower_test_expr(src) {
             Node::Function(function) => function,
             other => panic!("not a function: {other:?}"),
         }

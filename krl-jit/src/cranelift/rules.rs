@@ -63,19 +63,13 @@ impl CompiledUnit {
 mod tests {
     use krl_diagnostics::FileId;
     use krl_runtime::TestHost;
-    use krl_syntax::ReplItem;
 
     use crate::interp::Frame;
     use crate::ir::Node;
-    use crate::lower::Lowerer;
+    use crate::lower::lower_test_expr;
 
     fn lower(src: &str) -> Node {
-        let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let Some(ReplItem::Expr(expr)) = item else {
-            panic!("not an expression: {src}")
-        };
-        Lowerer::new(FileId(0)).expr(&expr)
+        lower_test_expr(src)
     }
 
     #[test]

@@ -507,20 +507,24 @@ fn to_stack_frame(node: &mut Node) {
     }
 }
 
+/// Lowers one expression written as a REPL input, for the crate's unit tests.
+#[cfg(test)]
+pub(crate) fn lower_test_expr(src: &str) -> Node {
+    let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let Some(krl_syntax::ReplItem::Expr(expr)) = item else {
+        panic!("not an expression: {src}")
+    };
+    Lowerer::new(FileId(0)).expr(&expr)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use krl_syntax::ReplItem;
 
     /// Lowers a `function` literal written as a REPL expression.
     fn lower_function(src: &str) -> ir::FunctionIr {
-        let (item, diagnostics) = krl_syntax::parse_repl_item(FileId(0), src);
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let Some(ReplItem::Expr(expr)) = item else {
-            panic!("not an expression: {src}")
-        };
-        let mut lowerer = Lowerer::new(FileId(0));
-        match lowerer.expr(&expr) {
+        match lower_test_expr(src) {
             Node::Function(function) => Arc::into_inner(function).expect("only owner"),
             other => panic!("not a function: {other:?}"),
         }
